@@ -1,0 +1,54 @@
+/**
+ * The one tokenizer shared by the search index, the excerpt builder and the quote finder, so a
+ * term the index matched is always found again when marking the text.
+ *
+ * Words are runs of letters/digits (any script) with inner apostrophes (hyphens split, so "Yo-Jong" matches "Yo Jong"); numbers keep
+ * their thousands separators together ("10,000" → "10000") so "Pentagon 10,000 troops" matches.
+ */
+
+export interface Token {
+  /** Normalised form: lower case, no diacritics, no possessive ’s. */
+  term: string;
+  /** Offsets into the original string (UTF-16 code units), end exclusive. */
+  start: number;
+  end: number;
+}
+
+// A number with grouping separators, or a word with inner apostrophes/hyphens.
+const TOKEN_RE =
+  /\p{N}+(?:[.,]\p{N}+)*|[\p{L}\p{N}\p{M}]+(?:['’\u2019][\p{L}\p{N}\p{M}]+)*/gu;
+
+const POSSESSIVE_RE = /['’]s$/;
+const DIACRITICS_RE = /\p{M}+/gu;
+const NUMBER_RE = /^\p{N}+(?:[.,]\p{N}+)*$/u;
+
+/** Normalises one word the way the index stores it. Returns '' for nothing searchable. */
+export function normalizeTerm(word: string): string {
+  let t = word.normalize('NFKD').replace(DIACRITICS_RE, '').toLowerCase();
+  if (NUMBER_RE.test(t)) {
+    // "10,000" and "10000" are the same number; a decimal point followed by 1–2 digits is kept.
+    return /[.,]\d{1,2}$/.test(t) ? t.replace(/,/g, '') : t.replace(/[.,]/g, '');
+  }
+  t = t.replace(POSSESSIVE_RE, '').replace(/[’\u2019]/g, "'");
+  return t;
+}
+
+/** Splits text into normalised tokens with their offsets in the original string. */
+export function tokenizeWithOffsets(text: string): Token[] {
+  const out: Token[] = [];
+  for (const m of text.matchAll(TOKEN_RE)) {
+    const term = normalizeTerm(m[0]);
+    if (term) out.push({ term, start: m.index, end: m.index + m[0].length });
+  }
+  return out;
+}
+
+/** Splits text into normalised terms (the MiniSearch `tokenize` + `processTerm` in one). */
+export function tokenize(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(TOKEN_RE)) {
+    const term = normalizeTerm(m[0]);
+    if (term) out.push(term);
+  }
+  return out;
+}
