@@ -1,0 +1,34 @@
+import type { Command } from '../src/command.ts';
+import { UserError } from '../src/core/errors.ts';
+import { renderArticleReply } from '../src/replies/article-reply.ts';
+import { decodeArticleButton, decodeReadButton } from '../src/replies/custom-id.ts';
+import { choicesFrom } from './choices.ts';
+
+/** /article — one whole cleaned article, paged when long. */
+export const article: Command = {
+  definition: {
+    name: 'article',
+    description: 'Show one whole article by id (start typing a title for suggestions).',
+    example: '/article id:3f2a9c1d0b7e',
+    options: [{ name: 'id', description: 'Article id, or type part of a title', type: 'string', required: true, autocomplete: true, maxLength: 100 }],
+  },
+  run(ctx, inv) {
+    const found = ctx.newsroom.article({ guildId: inv.guildId }, String(inv.options.id ?? ''));
+    return renderArticleReply(found, 0, false);
+  },
+  autocomplete(ctx, inv, focused) {
+    const titles = ctx.newsroom.suggestTitles({ guildId: inv.guildId }, focused.value);
+    return choicesFrom(titles.map((t) => ({ name: t.title, value: t.id })));
+  },
+  buttonPrefixes: ['a', 'r'],
+  button(ctx, press) {
+    const scope = { guildId: press.guildId };
+    // "Read" under a search result opens the article privately for the one who pressed it.
+    const readId = decodeReadButton(press.customId);
+    if (readId) return { update: false, ...renderArticleReply(ctx.newsroom.article(scope, readId), 0, true) };
+    // Page buttons inside an article edit the message they are on.
+    const target = decodeArticleButton(press.customId);
+    if (!target) throw new UserError('This button is from an older version of the bot. Use /article instead.');
+    return { update: true, ...renderArticleReply(ctx.newsroom.article(scope, target.articleId), target.page, false) };
+  },
+};

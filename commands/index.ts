@@ -1,0 +1,11 @@
+import type { Command } from '../src/command.ts';
+import { article } from './article.ts';
+import { help } from './help.ts';
+import { quote } from './quote.ts';
+import { search } from './search.ts';
+import { stats } from './stats.ts';
+
+/** The explicit list of slash commands, in the order /help shows them. */
+export function commandList(): Command[] {
+  return [search, quote, article, stats, help];
+}

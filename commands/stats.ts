@@ -1,0 +1,25 @@
+import type { Command } from '../src/command.ts';
+
+/** /stats — what this newsroom's archive holds. */
+export const stats: Command = {
+  definition: {
+    name: 'stats',
+    description: 'Show how many articles and sources this server can search, and the index size.',
+    example: '/stats',
+  },
+  run(ctx, inv) {
+    const s = ctx.newsroom.stats({ guildId: inv.guildId });
+    const mem = process.memoryUsage();
+    const lines = [
+      `**Articles:** ${s.articles.toLocaleString('en-US')}`,
+      `**Sources:** ${s.sources.toLocaleString('en-US')} (the seed archive plus this server's own)`,
+      `**Index:** ${s.indexed.toLocaleString('en-US')} documents, ${s.indexTerms.toLocaleString('en-US')} distinct terms (all servers)`,
+      `**Memory:** ${Math.round(mem.heapUsed / 1048576)} MiB heap, ${Math.round(mem.rss / 1048576)} MiB resident`,
+    ];
+    if (s.loading) {
+      const pct = s.loading.total ? Math.floor((100 * s.loading.done) / s.loading.total) : 100;
+      lines.push(`**Loading:** ${pct}% (${s.loading.done}/${s.loading.total})`);
+    }
+    return { cards: [{ title: 'Newsdesk archive', description: lines.join('\n') }] };
+  },
+};

@@ -1,0 +1,107 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting Newsdesk reads from the environment, validated once at start-up.
+ * All problems are reported together, each naming its variable, so a new user fixes
+ * `.env` in one pass instead of one restart per mistake.
+ */
+export interface Config {
+  discordToken: string | null;
+  discordApiUrl: string | null;
+  discordGuildId: string | null;
+  discordApplicationId: string | null;
+  moderatorRoleId: string | null;
+  dataDir: string;
+  seedsDir: string;
+  /** null when unset: the bot logs at info, the console at warn (its answers own the terminal). */
+  logLevel: LogLevel | null;
+  defaultTimezone: string;
+  allowPrivateSources: boolean;
+  sourceIntervalMinutes: number;
+  fetchConcurrency: number;
+  fetchTimeoutMs: number;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17–20 digits)');
+const bool = z
+  .string()
+  .transform((s) => s.trim().toLowerCase())
+  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']))
+  .transform((s) => s === 'true' || s === '1' || s === 'yes');
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const schema = z.object({
+  DISCORD_TOKEN: z.string().min(1).optional(),
+  DISCORD_API_URL: z
+    .string()
+    .url('must be a URL such as https://discord.com/api')
+    .refine((u) => !/\/v\d+\/?$/.test(u), 'must not end in a version (/v10): discord.js adds it')
+    .optional(),
+  DISCORD_GUILD_ID: snowflake.optional(),
+  DISCORD_APPLICATION_ID: snowflake.optional(),
+  MODERATOR_ROLE_ID: snowflake.optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  SEEDS_DIR: z.string().min(1).default('./seeds'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  DEFAULT_TIMEZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC'),
+  ALLOW_PRIVATE_SOURCES: bool.default(false),
+  SOURCE_INTERVAL_MINUTES: int(5, 1440).default(30),
+  FETCH_CONCURRENCY: int(1, 16).default(4),
+  FETCH_TIMEOUT_MS: int(1000, 120000).default(20000),
+});
+
+/** Reads and validates the environment. Throws {@link ConfigError} listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  // An empty variable (`FOO=` in .env) means "not set", as users expect from .env files.
+  const cleaned: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v.trim() !== '') cleaned[k] = v.trim();
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '?');
+      const shown = name === 'DISCORD_TOKEN' ? '' : cleaned[name] !== undefined ? ` (got "${cleaned[name]}")` : '';
+      return `${name}: ${issue.message}${shown}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  return {
+    discordToken: e.DISCORD_TOKEN ?? null,
+    discordApiUrl: e.DISCORD_API_URL?.replace(/\/+$/, '') ?? null,
+    discordGuildId: e.DISCORD_GUILD_ID ?? null,
+    discordApplicationId: e.DISCORD_APPLICATION_ID ?? null,
+    moderatorRoleId: e.MODERATOR_ROLE_ID ?? null,
+    dataDir: path.resolve(cwd, e.DATA_DIR),
+    seedsDir: path.resolve(cwd, e.SEEDS_DIR),
+    logLevel: e.LOG_LEVEL ?? null,
+    defaultTimezone: e.DEFAULT_TIMEZONE,
+    allowPrivateSources: e.ALLOW_PRIVATE_SOURCES,
+    sourceIntervalMinutes: e.SOURCE_INTERVAL_MINUTES,
+    fetchConcurrency: e.FETCH_CONCURRENCY,
+    fetchTimeoutMs: e.FETCH_TIMEOUT_MS,
+  };
+}

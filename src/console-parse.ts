@@ -1,0 +1,107 @@
+import type { CommandDef, OptionDef, OptionValue } from './command.ts';
+import { UserError } from './core/errors.ts';
+
+export interface ParsedLine {
+  name: string;
+  subcommand?: string;
+  options: Record<string, OptionValue>;
+}
+
+/**
+ * Parses a console line with the same option syntax Discord shows: `/search query:troops since:2024`
+ * or, for the first required option, plain text: `/search troops`. An option's value runs until the
+ * next `name:` of the same command, so values may contain spaces and colons (URLs).
+ */
+export function parseCommandLine(line: string, find: (name: string) => CommandDef | undefined): ParsedLine {
+  const trimmed = line.trim();
+  const m = /^\/?([\w-]+)\s*([\s\S]*)$/.exec(trimmed);
+  if (!m) throw new UserError(`Commands look like /search troops — type /help for the list.`);
+  const name = m[1]!.toLowerCase();
+  const def = find(name);
+  if (!def) throw new UserError(`Unknown command /${name}. Type /help for the list.`);
+  let rest = m[2]!;
+  let optionDefs: OptionDef[] = def.options ?? [];
+  let subcommand: string | undefined;
+  if (def.subcommands?.length) {
+    const sm = /^([\w-]+)\s*([\s\S]*)$/.exec(rest);
+    const sub = sm ? def.subcommands.find((s) => s.name === sm[1]!.toLowerCase()) : undefined;
+    if (!sub) {
+      const names = def.subcommands.map((s) => s.name).join(', ');
+      throw new UserError(`/${name} needs one of: ${names} — e.g. ${def.example}`);
+    }
+    subcommand = sub.name;
+    optionDefs = sub.options ?? [];
+    rest = sm![2]!;
+  }
+  const options: Record<string, OptionValue> = {};
+  const names = optionDefs.map((o) => o.name);
+  const raw: Array<{ name: string; value: string }> = [];
+  if (names.length) {
+    const marker = new RegExp(`(?:^|\\s)(${names.map(escapeRe).join('|')}):`, 'gi');
+    const hits = [...rest.matchAll(marker)];
+    const lead = (hits.length ? rest.slice(0, hits[0]!.index) : rest).trim();
+    if (lead) {
+      const first = optionDefs.find((o) => o.required) ?? optionDefs[0]!;
+      raw.push({ name: first.name, value: lead });
+    }
+    hits.forEach((h, i) => {
+      const start = h.index + h[0].length;
+      const end = i + 1 < hits.length ? hits[i + 1]!.index : rest.length;
+      raw.push({ name: h[1]!.toLowerCase(), value: rest.slice(start, end).trim() });
+    });
+  } else if (rest.trim()) {
+    throw new UserError(`/${name}${subcommand ? ` ${subcommand}` : ''} takes no options.`);
+  }
+  for (const { name: optName, value } of raw) {
+    const opt = optionDefs.find((o) => o.name === optName)!;
+    if (optName in options) throw new UserError(`Option ${optName} is given twice.`);
+    options[optName] = convert(opt, value);
+  }
+  for (const opt of optionDefs) {
+    if (opt.required && !(opt.name in options)) {
+      throw new UserError(`/${name}${subcommand ? ` ${subcommand}` : ''} needs ${opt.name}: — e.g. ${def.example}`);
+    }
+  }
+  return { name, ...(subcommand ? { subcommand } : {}), options };
+}
+
+function convert(opt: OptionDef, value: string): OptionValue {
+  if (!value) throw new UserError(`Option ${opt.name} is empty.`);
+  switch (opt.type) {
+    case 'integer':
+    case 'number': {
+      const n = Number(value);
+      if (!Number.isFinite(n) || (opt.type === 'integer' && !Number.isInteger(n))) {
+        throw new UserError(`Option ${opt.name} must be ${opt.type === 'integer' ? 'a whole number' : 'a number'} (got "${value}").`);
+      }
+      if (opt.minValue !== undefined && n < opt.minValue) throw new UserError(`Option ${opt.name} must be at least ${opt.minValue} (got ${n}).`);
+      if (opt.maxValue !== undefined && n > opt.maxValue) throw new UserError(`Option ${opt.name} must be at most ${opt.maxValue} (got ${n}).`);
+      return n;
+    }
+    case 'boolean': {
+      const v = value.toLowerCase();
+      if (['true', 'yes', '1', 'on'].includes(v)) return true;
+      if (['false', 'no', '0', 'off'].includes(v)) return false;
+      throw new UserError(`Option ${opt.name} must be true or false (got "${value}").`);
+    }
+    case 'channel':
+    case 'role': {
+      // Discord sends ids; in the console a mention-like <#123>/<@&123> or a bare id is accepted.
+      const id = /^<[#@]&?(\d+)>$/.exec(value)?.[1] ?? value;
+      return id;
+    }
+    default: {
+      if (opt.maxLength !== undefined && value.length > opt.maxLength) {
+        throw new UserError(`Option ${opt.name} is ${value.length} characters; the limit is ${opt.maxLength}.`);
+      }
+      if (opt.choices && !opt.choices.some((c) => String(c.value) === value)) {
+        throw new UserError(`Option ${opt.name} must be one of: ${opt.choices.map((c) => c.value).join(', ')} (got "${value}").`);
+      }
+      return value;
+    }
+  }
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,269 @@
+import type { Article } from './article.ts';
+import { makeArticleId, SEED_SOURCE_ID } from './article.ts';
+import { parseDateOption } from './dates.ts';
+import type { Clock, Log } from './deps.ts';
+import { UserError } from './errors.ts';
+import { buildExcerpt, type Excerpt, type TermSpec } from './excerpt.ts';
+import { matchQuotations, type Quotation } from './quotes.ts';
+import { ArticleIndex, type SearchFilters } from './search/article-index.ts';
+import { parseQuery, type ParsedQuery } from './search/query.ts';
+
+/** Where a request comes from: each Discord server (the console is one local server) sees the seeds plus its own sources. */
+export interface Scope {
+  guildId: string;
+}
+
+/** What the newsroom needs from the store of record (implemented by the SQLite store). */
+export interface ArticleStore {
+  getArticle(id: string): Article | undefined;
+  /** Source ids owned by a guild (not including the seeds). */
+  sourceIdsForGuild(guildId: string): string[];
+  /** Display info for the sources a guild sees (seeds first). */
+  sourcesForGuild(guildId: string): Array<{ id: string; name: string; url: string | null; articles: number }>;
+  countArticles(sourceIds?: Iterable<string>): number;
+  scanArticles(afterRowid: number, limit: number): Array<{ rowid: number; article: Article; firstSeenAt: string }>;
+}
+
+export interface NewsroomDeps {
+  store: ArticleStore;
+  clock: Clock;
+  log: Log;
+}
+
+export interface SearchRequest {
+  query: string;
+  /** A source id or an outlet name. */
+  source?: string;
+  since?: string;
+  until?: string;
+  /** 0-based page number. */
+  page?: number;
+}
+
+export interface SearchResultItem {
+  rank: number;
+  article: Article;
+  excerpt: Excerpt;
+  allTerms: boolean;
+  terms: TermSpec[];
+}
+
+export interface SearchResults {
+  query: ParsedQuery;
+  items: SearchResultItem[];
+  total: number;
+  page: number;
+  pageCount: number;
+  pageSize: number;
+  /** "Did you mean" completions when nothing matched. */
+  suggestions: string[];
+  filters: { source?: string; sourceLabel?: string; since?: Date; until?: Date };
+}
+
+export interface QuoteResult {
+  article: Article;
+  quote: Quotation & { covered: number; marked: string };
+}
+
+export interface Stats {
+  articles: number;
+  sources: number;
+  indexed: number;
+  indexTerms: number;
+  loading: { done: number; total: number } | null;
+}
+
+export const PAGE_SIZE = 5;
+const LOAD_CHUNK = 500;
+
+/**
+ * The facade every command calls: search with excerpts, quotes, articles and counts over the
+ * store of record and the MiniSearch index derived from it.
+ */
+export class Newsroom {
+  readonly index: ArticleIndex;
+  private loaded = 0;
+  private loadTotal = 0;
+  private ready = false;
+
+  constructor(private readonly deps: NewsroomDeps) {
+    this.index = new ArticleIndex((id) => deps.store.getArticle(id));
+  }
+
+  /** True once the index holds every stored article. */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /** Loading progress for "index is loading, N% done" replies. */
+  get loadProgress(): { done: number; total: number } {
+    return { done: this.loaded, total: this.loadTotal };
+  }
+
+  /**
+   * Rebuilds the index from the store in chunks, yielding to the event loop between chunks so
+   * interactions keep being acknowledged while a large archive loads.
+   */
+  async buildIndex(): Promise<void> {
+    const started = Date.now();
+    this.loadTotal = this.deps.store.countArticles();
+    this.loaded = 0;
+    let after = 0;
+    for (;;) {
+      const rows = this.deps.store.scanArticles(after, LOAD_CHUNK);
+      if (rows.length === 0) break;
+      this.index.addMany(rows.map((r) => ({ article: r.article, firstSeenAt: r.firstSeenAt })));
+      after = rows[rows.length - 1]!.rowid;
+      this.loaded += rows.length;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    this.ready = true;
+    this.deps.log.info({ articles: this.loaded, ms: Date.now() - started }, 'index built');
+  }
+
+  /** Adds or replaces articles in the index after the store accepted them. */
+  indexArticles(articles: Iterable<{ article: Article; firstSeenAt?: string }>): void {
+    this.index.addMany(articles);
+  }
+
+  /** Removes articles from the index after the store deleted them. */
+  unindexArticles(ids: Iterable<string>): void {
+    for (const id of ids) this.index.remove(id);
+  }
+
+  /** The source ids a guild may see: the seeds plus its own sources. */
+  visibleSources(scope: Scope): Set<string> {
+    return new Set([SEED_SOURCE_ID, ...this.deps.store.sourceIdsForGuild(scope.guildId)]);
+  }
+
+  /** Runs a search and builds the quoted excerpt of every result on the requested page. */
+  search(scope: Scope, req: SearchRequest): SearchResults {
+    const query = parseQuery(req.query);
+    const now = this.deps.clock.now();
+    const since = req.since ? parseDateOption('since', req.since, 'start', now) : undefined;
+    const until = req.until ? parseDateOption('until', req.until, 'end', now) : undefined;
+    if (since && until && since > until) {
+      throw new UserError(`since (${req.since}) is after until (${req.until}): nothing can match.`);
+    }
+    const filters: SearchFilters = { visibleSources: this.visibleSources(scope) };
+    const source = req.source ? this.resolveSource(scope, req.source) : undefined;
+    if (source) filters.source = source.filter;
+    if (since) filters.since = since;
+    if (until) filters.until = until;
+    const page = Math.max(0, Math.floor(req.page ?? 0));
+    const result = this.index.search(query, filters, { offset: page * PAGE_SIZE, limit: PAGE_SIZE });
+    const items: SearchResultItem[] = [];
+    result.hits.forEach((hit, i) => {
+      const article = this.deps.store.getArticle(hit.id);
+      if (!article) return; // removed between search and lookup
+      items.push({
+        rank: page * PAGE_SIZE + i + 1,
+        article,
+        excerpt: buildExcerpt(article, hit.terms),
+        allTerms: hit.allTerms,
+        terms: hit.terms,
+      });
+    });
+    const suggestions =
+      result.total === 0 ? this.index.suggest(req.query, { visibleSources: filters.visibleSources }, 5) : [];
+    return {
+      query,
+      items,
+      total: result.total,
+      page,
+      pageCount: Math.max(1, Math.ceil(result.total / PAGE_SIZE)),
+      pageSize: PAGE_SIZE,
+      suggestions,
+      filters: { ...(source ? { source: source.key, sourceLabel: source.label } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}) },
+    };
+  }
+
+  /**
+   * Resolves what the user gave as `source`: a source id, an outlet name (any case), or the short
+   * outlet key (`o` + hash) that autocomplete and paging buttons carry. The short `key` always fits
+   * a button's custom_id.
+   */
+  resolveSource(scope: Scope, value: string): { key: string; label: string; filter: string } {
+    const wanted = value.trim();
+    const sources = this.deps.store.sourcesForGuild(scope.guildId);
+    const byId = sources.find((s) => s.id === wanted && s.id !== SEED_SOURCE_ID);
+    if (byId) return { key: byId.id, label: byId.name, filter: byId.id };
+    const norm = wanted.replace(/\s+/g, ' ').toLowerCase();
+    for (const outlet of this.index.outlets({ visibleSources: this.visibleSources(scope) })) {
+      const key = outletKey(outlet);
+      if (key === wanted || outlet.replace(/\s+/g, ' ').toLowerCase() === norm) return { key, label: outlet, filter: outlet };
+    }
+    const byName = sources.find((s) => s.id !== SEED_SOURCE_ID && s.name.toLowerCase() === norm);
+    if (byName) return { key: byName.id, label: byName.name, filter: byName.id };
+    throw new UserError(`No source or outlet called "${wanted}" here. Start typing in the source option to pick one.`);
+  }
+
+  /** Direct quotations matching a query, best-covering first, at most `limit`. */
+  quotes(scope: Scope, rawQuery: string, limit = 8): { query: ParsedQuery; quotes: QuoteResult[] } {
+    const query = parseQuery(rawQuery);
+    const filters: SearchFilters = { visibleSources: this.visibleSources(scope) };
+    // Quotes live in the top articles; look a little deeper than one page to find enough of them.
+    const result = this.index.search(query, filters, { offset: 0, limit: 25 });
+    const found: Array<QuoteResult & { score: number }> = [];
+    result.hits.forEach((hit, rank) => {
+      const article = this.deps.store.getArticle(hit.id);
+      if (!article) return;
+      for (const quote of matchQuotations(article, hit.terms)) {
+        if (quote.covered === 0) continue;
+        found.push({ article, quote, score: quote.covered * 1000 - rank });
+      }
+    });
+    found.sort((a, b) => b.score - a.score);
+    return { query, quotes: found.slice(0, limit).map(({ article, quote }) => ({ article, quote })) };
+  }
+
+  /** One article a guild may see, or a UserError naming the id. */
+  article(scope: Scope, id: string): Article {
+    const wanted = id.trim();
+    const article = wanted ? this.deps.store.getArticle(wanted) : undefined;
+    if (!article || !this.visibleSources(scope).has(article.sourceId)) {
+      throw new UserError(`No article with id "${wanted}". Use /search to find one, or type a title into /article for suggestions.`);
+    }
+    return article;
+  }
+
+  /** Query completions for autocomplete. */
+  suggestQueries(scope: Scope, prefix: string, limit = 25): string[] {
+    if (!prefix.trim()) return [];
+    return this.index.suggest(prefix, { visibleSources: this.visibleSources(scope) }, limit);
+  }
+
+  /** Articles whose title matches what the user typed, for /article autocomplete. */
+  suggestTitles(scope: Scope, prefix: string, limit = 25): Array<{ id: string; title: string }> {
+    return this.index.titles(prefix, { visibleSources: this.visibleSources(scope) }, limit);
+  }
+
+  /** Sources and outlets a guild can filter by, for /search source autocomplete. */
+  sourceChoices(scope: Scope): Array<{ name: string; value: string }> {
+    const visible = this.visibleSources(scope);
+    const choices: Array<{ name: string; value: string }> = [];
+    for (const s of this.deps.store.sourcesForGuild(scope.guildId)) {
+      if (s.id === SEED_SOURCE_ID) continue;
+      choices.push({ name: `${s.name} (source ${s.id})`, value: s.id });
+    }
+    for (const outlet of this.index.outlets({ visibleSources: visible })) choices.push({ name: `${outlet} (outlet)`, value: outletKey(outlet) });
+    return choices;
+  }
+
+  /** Article, source and index counts for /stats. */
+  stats(scope: Scope): Stats {
+    const visible = this.visibleSources(scope);
+    return {
+      articles: this.deps.store.countArticles(visible),
+      sources: visible.size,
+      indexed: this.index.size,
+      indexTerms: this.index.termCount,
+      loading: this.ready ? null : this.loadProgress,
+    };
+  }
+}
+
+/** Short, stable key for an outlet name (fits autocomplete values and button custom_ids). */
+export function outletKey(outlet: string): string {
+  return 'o' + makeArticleId('outlet', outlet.replace(/\s+/g, ' ').toLowerCase()).slice(0, 7);
+}

@@ -1,0 +1,10 @@
+import type { Clock, Log } from '../deps.ts';
+import { SqliteStore } from './sqlite-store.ts';
+
+export { SqliteStore, StoreError, newShortId } from './sqlite-store.ts';
+export type * from './types.ts';
+
+/** Opens (creating and migrating as needed) the store of record at `path` (or ':memory:'). */
+export function openStore(opts: { path: string; clock: Clock; log: Log }): SqliteStore {
+  return new SqliteStore(opts.path, opts.clock, opts.log);
+}

@@ -1,0 +1,119 @@
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` records how many have run.
+ * Never edit a released migration: add a new one.
+ */
+export const MIGRATIONS: string[] = [
+  // 1: sources, articles, fetch history, digest subscriptions, alerts, outbox.
+  `
+  CREATE TABLE sources (
+    id TEXT PRIMARY KEY,
+    guild_id TEXT,
+    channel_id TEXT,
+    added_by TEXT,
+    url TEXT NOT NULL,
+    feed_url TEXT,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused')),
+    paused_reason TEXT,
+    interval_minutes INTEGER NOT NULL DEFAULT 30,
+    full_text INTEGER NOT NULL DEFAULT 0,
+    etag TEXT,
+    last_modified TEXT,
+    created_at TEXT NOT NULL,
+    last_attempt_at TEXT,
+    last_success_at TEXT,
+    next_fetch_at TEXT,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT
+  );
+  CREATE INDEX sources_guild ON sources (guild_id);
+  CREATE INDEX sources_due ON sources (status, next_fetch_at);
+  INSERT INTO sources (id, guild_id, url, name, kind, status, created_at)
+    VALUES ('seeds', NULL, 'seeds/', 'Seed archive', 'seeds', 'paused', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+
+  CREATE TABLE articles (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    source_id TEXT NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+    dedupe_key TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    title TEXT NOT NULL,
+    byline TEXT,
+    outlet TEXT,
+    dateline TEXT,
+    tags TEXT NOT NULL,
+    caption TEXT,
+    body TEXT NOT NULL,
+    editors TEXT NOT NULL,
+    url TEXT,
+    published_at TEXT,
+    first_seen_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    announce INTEGER NOT NULL,
+    UNIQUE (source_id, dedupe_key)
+  );
+  CREATE INDEX articles_seen ON articles (first_seen_at);
+
+  CREATE TABLE fetch_log (
+    id INTEGER PRIMARY KEY,
+    source_id TEXT NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+    at TEXT NOT NULL,
+    duration_ms INTEGER,
+    http_status INTEGER,
+    new_items INTEGER NOT NULL DEFAULT 0,
+    updated_items INTEGER NOT NULL DEFAULT 0,
+    error TEXT
+  );
+  CREATE INDEX fetch_log_source ON fetch_log (source_id, id);
+
+  CREATE TABLE subscriptions (
+    id TEXT PRIMARY KEY,
+    guild_id TEXT NOT NULL,
+    channel_id TEXT NOT NULL,
+    schedule_label TEXT NOT NULL,
+    cron TEXT NOT NULL,
+    timezone TEXT NOT NULL,
+    query TEXT,
+    source_ids TEXT NOT NULL,
+    max_items INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_window_end TEXT NOT NULL
+  );
+  CREATE INDEX subscriptions_guild ON subscriptions (guild_id);
+
+  CREATE TABLE alerts (
+    id TEXT PRIMARY KEY,
+    guild_id TEXT NOT NULL,
+    channel_id TEXT NOT NULL,
+    query TEXT NOT NULL,
+    role_id TEXT,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_seq INTEGER NOT NULL
+  );
+  CREATE INDEX alerts_guild ON alerts (guild_id);
+
+  CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    ref_id TEXT NOT NULL,
+    window_key TEXT NOT NULL,
+    channel_id TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'posted', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    message_id TEXT,
+    created_at TEXT NOT NULL,
+    next_attempt_at TEXT NOT NULL,
+    posted_at TEXT,
+    UNIQUE (kind, ref_id, window_key)
+  );
+  CREATE INDEX outbox_pending ON outbox (status, next_attempt_at);
+
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  `,
+];

@@ -1,0 +1,555 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import type { Article } from '../article.ts';
+import { makeArticleId, SEED_SOURCE_ID } from '../article.ts';
+import type { Clock, Log } from '../deps.ts';
+import { MIGRATIONS } from './migrations.ts';
+import type {
+  AlertRow,
+  FetchAttempt,
+  IngestItem,
+  IngestResult,
+  NewOutbox,
+  NewSource,
+  OutboxRow,
+  SourceRow,
+  StoredArticle,
+  SubscriptionRow,
+} from './types.ts';
+
+type Row = Record<string, unknown>;
+
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+}
+
+/** A short id people can type: 7 base36 characters. */
+export function newShortId(): string {
+  const n = randomBytes(6).readUIntBE(0, 6);
+  return n.toString(36).padStart(10, '0').slice(-7);
+}
+
+function iso(d: Date): string {
+  return d.toISOString();
+}
+
+function toSource(r: Row): SourceRow {
+  return {
+    id: r.id as string,
+    guildId: (r.guild_id as string | null) ?? null,
+    channelId: (r.channel_id as string | null) ?? null,
+    addedBy: (r.added_by as string | null) ?? null,
+    url: r.url as string,
+    feedUrl: (r.feed_url as string | null) ?? null,
+    name: r.name as string,
+    kind: r.kind as SourceRow['kind'],
+    status: r.status as SourceRow['status'],
+    pausedReason: (r.paused_reason as string | null) ?? null,
+    intervalMinutes: r.interval_minutes as number,
+    fullText: r.full_text === 1,
+    etag: (r.etag as string | null) ?? null,
+    lastModified: (r.last_modified as string | null) ?? null,
+    createdAt: r.created_at as string,
+    lastAttemptAt: (r.last_attempt_at as string | null) ?? null,
+    lastSuccessAt: (r.last_success_at as string | null) ?? null,
+    nextFetchAt: (r.next_fetch_at as string | null) ?? null,
+    consecutiveFailures: r.consecutive_failures as number,
+    lastError: (r.last_error as string | null) ?? null,
+  };
+}
+
+function toArticle(r: Row): Article {
+  return {
+    id: r.id as string,
+    sourceId: r.source_id as string,
+    title: r.title as string,
+    byline: (r.byline as string | null) ?? null,
+    outlet: (r.outlet as string | null) ?? null,
+    dateline: (r.dateline as string | null) ?? null,
+    tags: JSON.parse(r.tags as string) as string[],
+    caption: (r.caption as string | null) ?? null,
+    body: JSON.parse(r.body as string) as string[],
+    editors: JSON.parse(r.editors as string) as string[],
+    url: (r.url as string | null) ?? null,
+    publishedAt: (r.published_at as string | null) ?? null,
+  };
+}
+
+function toSubscription(r: Row): SubscriptionRow {
+  return {
+    id: r.id as string,
+    guildId: r.guild_id as string,
+    channelId: r.channel_id as string,
+    scheduleLabel: r.schedule_label as string,
+    cron: r.cron as string,
+    timezone: r.timezone as string,
+    query: (r.query as string | null) ?? null,
+    sourceIds: JSON.parse(r.source_ids as string) as string[],
+    maxItems: r.max_items as number,
+    createdBy: r.created_by as string,
+    createdAt: r.created_at as string,
+    lastWindowEnd: r.last_window_end as string,
+  };
+}
+
+function toAlert(r: Row): AlertRow {
+  return {
+    id: r.id as string,
+    guildId: r.guild_id as string,
+    channelId: r.channel_id as string,
+    query: r.query as string,
+    roleId: (r.role_id as string | null) ?? null,
+    createdBy: r.created_by as string,
+    createdAt: r.created_at as string,
+    lastSeq: r.last_seq as number,
+  };
+}
+
+function toOutbox(r: Row): OutboxRow {
+  return {
+    id: r.id as number,
+    kind: r.kind as OutboxRow['kind'],
+    refId: r.ref_id as string,
+    windowKey: r.window_key as string,
+    channelId: r.channel_id as string,
+    payload: JSON.parse(r.payload as string) as unknown,
+    nonce: r.nonce as string,
+    status: r.status as OutboxRow['status'],
+    attempts: r.attempts as number,
+    lastError: (r.last_error as string | null) ?? null,
+    messageId: (r.message_id as string | null) ?? null,
+    createdAt: r.created_at as string,
+    nextAttemptAt: r.next_attempt_at as string,
+    postedAt: (r.posted_at as string | null) ?? null,
+  };
+}
+
+const SOURCE_COLUMNS: Record<string, string> = {
+  channelId: 'channel_id',
+  url: 'url',
+  feedUrl: 'feed_url',
+  name: 'name',
+  kind: 'kind',
+  status: 'status',
+  pausedReason: 'paused_reason',
+  intervalMinutes: 'interval_minutes',
+  fullText: 'full_text',
+  etag: 'etag',
+  lastModified: 'last_modified',
+  lastAttemptAt: 'last_attempt_at',
+  lastSuccessAt: 'last_success_at',
+  nextFetchAt: 'next_fetch_at',
+  consecutiveFailures: 'consecutive_failures',
+  lastError: 'last_error',
+};
+
+/**
+ * The SQLite store of record (WAL). Everything that must survive a restart lives here; the
+ * search index is rebuilt from it. All methods are synchronous (better-sqlite3); each ingest is
+ * one transaction, so a crash leaves either the whole fetch or none of it.
+ */
+export class SqliteStore {
+  readonly db: Database.Database;
+  private readonly stmts = new Map<string, Database.Statement>();
+
+  constructor(
+    readonly path: string,
+    private readonly clock: Clock,
+    private readonly log: Log,
+  ) {
+    if (path !== ':memory:') fs.mkdirSync(dirname(path), { recursive: true });
+    try {
+      this.db = new Database(path);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('foreign_keys = ON');
+      this.db.pragma('busy_timeout = 5000');
+      this.migrate();
+    } catch (err) {
+      if (err instanceof StoreError) throw err;
+      throw new StoreError(`store "${path}": cannot open (${err instanceof Error ? err.message : String(err)}); move the file aside to start afresh`, { cause: err });
+    }
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new StoreError(`store "${this.path}": schema version ${version} is newer than this Newsdesk (${MIGRATIONS.length}); upgrade the bot`);
+    }
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+      this.log.info({ version: v + 1 }, 'store migrated');
+    }
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  get schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  // ── sources ────────────────────────────────────────────────────────────
+
+  createSource(s: NewSource): SourceRow {
+    const id = this.uniqueId('sources');
+    this.stmt(
+      `INSERT INTO sources (id, guild_id, channel_id, added_by, url, feed_url, name, kind, interval_minutes, full_text, created_at, next_fetch_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(id, s.guildId, s.channelId, s.addedBy, s.url, s.feedUrl, s.name, s.kind, s.intervalMinutes, s.fullText ? 1 : 0, iso(this.clock.now()), s.nextFetchAt);
+    return this.getSource(id)!;
+  }
+
+  getSource(id: string): SourceRow | undefined {
+    const r = this.stmt('SELECT * FROM sources WHERE id = ?').get(id) as Row | undefined;
+    return r ? toSource(r) : undefined;
+  }
+
+  findSourceByUrl(guildId: string, url: string): SourceRow | undefined {
+    const r = this.stmt('SELECT * FROM sources WHERE guild_id = ? AND (url = ? OR feed_url = ?)').get(guildId, url, url) as Row | undefined;
+    return r ? toSource(r) : undefined;
+  }
+
+  /** A guild's own sources (never the seeds), oldest first. */
+  listSources(guildId: string): SourceRow[] {
+    return (this.stmt('SELECT * FROM sources WHERE guild_id = ? ORDER BY created_at, id').all(guildId) as Row[]).map(toSource);
+  }
+
+  allSources(): SourceRow[] {
+    return (this.stmt('SELECT * FROM sources ORDER BY created_at, id').all() as Row[]).map(toSource);
+  }
+
+  updateSource(id: string, patch: Partial<Omit<SourceRow, 'id' | 'guildId' | 'createdAt' | 'addedBy'>>): SourceRow {
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    for (const [k, v] of Object.entries(patch)) {
+      const col = SOURCE_COLUMNS[k];
+      if (!col) throw new StoreError(`updateSource: unknown field ${k}`);
+      sets.push(`${col} = ?`);
+      values.push(typeof v === 'boolean' ? (v ? 1 : 0) : v);
+    }
+    if (sets.length) this.db.prepare(`UPDATE sources SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+    const row = this.getSource(id);
+    if (!row) throw new StoreError(`source "${id}" does not exist`);
+    return row;
+  }
+
+  /** Deletes a source with its articles and history; returns the removed article ids (for the index). */
+  deleteSource(id: string): { articleIds: string[] } {
+    if (id === SEED_SOURCE_ID) throw new StoreError('the seed archive cannot be removed');
+    return this.db.transaction(() => {
+      const ids = (this.stmt('SELECT id FROM articles WHERE source_id = ?').all(id) as Row[]).map((r) => r.id as string);
+      this.stmt('DELETE FROM sources WHERE id = ?').run(id);
+      return { articleIds: ids };
+    })();
+  }
+
+  /** Active sources whose next fetch is due, most overdue first. */
+  dueSources(now: Date, limit: number): SourceRow[] {
+    return (
+      this.stmt(
+        `SELECT * FROM sources WHERE status = 'active' AND guild_id IS NOT NULL AND (next_fetch_at IS NULL OR next_fetch_at <= ?)
+         ORDER BY next_fetch_at LIMIT ?`,
+      ).all(iso(now), limit) as Row[]
+    ).map(toSource);
+  }
+
+  recordFetch(sourceId: string, attempt: FetchAttempt): void {
+    this.stmt(
+      'INSERT INTO fetch_log (source_id, at, duration_ms, http_status, new_items, updated_items, error) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(sourceId, attempt.at, attempt.durationMs, attempt.httpStatus, attempt.newItems, attempt.updatedItems, attempt.error);
+    // Keep history bounded: the newest 200 attempts per source are plenty for /source health.
+    this.stmt('DELETE FROM fetch_log WHERE source_id = ? AND id <= (SELECT id FROM fetch_log WHERE source_id = ? ORDER BY id DESC LIMIT 1 OFFSET 200)').run(sourceId, sourceId);
+  }
+
+  fetchHistory(sourceId: string, limit: number): FetchAttempt[] {
+    return (this.stmt('SELECT * FROM fetch_log WHERE source_id = ? ORDER BY id DESC LIMIT ?').all(sourceId, limit) as Row[]).map((r) => ({
+      at: r.at as string,
+      durationMs: (r.duration_ms as number | null) ?? null,
+      httpStatus: (r.http_status as number | null) ?? null,
+      newItems: r.new_items as number,
+      updatedItems: r.updated_items as number,
+      error: (r.error as string | null) ?? null,
+    }));
+  }
+
+  // ── articles ───────────────────────────────────────────────────────────
+
+  /**
+   * Stores one fetch's items in one transaction. A known (source, dedupe key) keeps its article
+   * id and is rewritten only when its content hash changed; new items get first_seen_at = now and
+   * the next seq. `announce: false` files them as already announced (not digest/alert material).
+   * `after` runs inside the same transaction (e.g. recording the fetch attempt).
+   */
+  ingest(sourceId: string, items: IngestItem[], opts: { announce: boolean; after?: (r: IngestResult) => void }): IngestResult {
+    const now = iso(this.clock.now());
+    const find = this.stmt('SELECT id, content_hash FROM articles WHERE source_id = ? AND dedupe_key = ?');
+    const idTaken = this.stmt('SELECT 1 FROM articles WHERE id = ?');
+    const insert = this.stmt(
+      `INSERT INTO articles (id, source_id, dedupe_key, content_hash, title, byline, outlet, dateline, tags, caption, body, editors, url, published_at, first_seen_at, updated_at, announce)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const update = this.stmt(
+      `UPDATE articles SET content_hash = ?, title = ?, byline = ?, outlet = ?, dateline = ?, tags = ?, caption = ?, body = ?, editors = ?, url = ?, published_at = ?, updated_at = ?
+       WHERE source_id = ? AND dedupe_key = ?`,
+    );
+    return this.db.transaction(() => {
+      const result: IngestResult = { inserted: [], updated: [], unchanged: 0 };
+      const seen = new Set<string>();
+      for (const item of items) {
+        // The same key twice in one fetch (duplicate GUIDs): the first wins.
+        if (seen.has(item.dedupeKey)) continue;
+        seen.add(item.dedupeKey);
+        const a = item.article;
+        const existing = find.get(sourceId, item.dedupeKey) as Row | undefined;
+        if (existing) {
+          if (existing.content_hash === item.contentHash) {
+            result.unchanged++;
+            continue;
+          }
+          update.run(item.contentHash, a.title, a.byline, a.outlet, a.dateline, JSON.stringify(a.tags), a.caption, JSON.stringify(a.body), JSON.stringify(a.editors), a.url, a.publishedAt, now, sourceId, item.dedupeKey);
+          result.updated.push({ ...a, id: existing.id as string, sourceId });
+          continue;
+        }
+        let id = a.id || makeArticleId(sourceId, item.dedupeKey);
+        if (idTaken.get(id)) id = makeArticleId(sourceId, item.dedupeKey, id);
+        insert.run(id, sourceId, item.dedupeKey, item.contentHash, a.title, a.byline, a.outlet, a.dateline, JSON.stringify(a.tags), a.caption, JSON.stringify(a.body), JSON.stringify(a.editors), a.url, a.publishedAt, now, now, opts.announce ? 1 : 0);
+        result.inserted.push({ ...a, id, sourceId });
+      }
+      opts.after?.(result);
+      return result;
+    })();
+  }
+
+  getArticle(id: string): Article | undefined {
+    const r = this.stmt('SELECT * FROM articles WHERE id = ?').get(id) as Row | undefined;
+    return r ? toArticle(r) : undefined;
+  }
+
+  /** When and in what order an article was first seen, and whether it is digest material. */
+  articleMeta(id: string): { seq: number; firstSeenAt: string; announce: boolean; sourceId: string } | undefined {
+    const r = this.stmt('SELECT seq, first_seen_at, announce, source_id FROM articles WHERE id = ?').get(id) as Row | undefined;
+    return r ? { seq: r.seq as number, firstSeenAt: r.first_seen_at as string, announce: r.announce === 1, sourceId: r.source_id as string } : undefined;
+  }
+
+  /** Articles in seq order after `afterSeq`, for chunked index rebuilds. */
+  scanArticles(afterSeq: number, limit: number): Array<{ rowid: number; article: Article; firstSeenAt: string }> {
+    return (this.stmt('SELECT * FROM articles WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as Row[]).map((r) => ({
+      rowid: r.seq as number,
+      article: toArticle(r),
+      firstSeenAt: r.first_seen_at as string,
+    }));
+  }
+
+  countArticles(sourceIds?: Iterable<string>): number {
+    if (!sourceIds) return (this.stmt('SELECT COUNT(*) AS n FROM articles').get() as Row).n as number;
+    const ids = [...sourceIds];
+    if (ids.length === 0) return 0;
+    const r = this.db.prepare(`SELECT COUNT(*) AS n FROM articles WHERE source_id IN (${ids.map(() => '?').join(',')})`).get(...ids) as Row;
+    return r.n as number;
+  }
+
+  countBySource(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const r of this.stmt('SELECT source_id, COUNT(*) AS n FROM articles GROUP BY source_id').all() as Row[]) out.set(r.source_id as string, r.n as number);
+    return out;
+  }
+
+  maxSeq(): number {
+    return ((this.stmt('SELECT MAX(seq) AS m FROM articles').get() as Row).m as number | null) ?? 0;
+  }
+
+  /**
+   * Announced articles from the given sources first seen in (fromExclusive, toInclusive], oldest
+   * first: the material of one digest window.
+   */
+  newArticles(sourceIds: Iterable<string>, range: { fromExclusive: string; toInclusive: string }, limit = 1000): StoredArticle[] {
+    const ids = [...sourceIds];
+    if (ids.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM articles WHERE announce = 1 AND first_seen_at > ? AND first_seen_at <= ? AND source_id IN (${ids.map(() => '?').join(',')})
+         ORDER BY seq LIMIT ?`,
+      )
+      .all(range.fromExclusive, range.toInclusive, ...ids, limit) as Row[];
+    return rows.map((r) => ({ seq: r.seq as number, article: toArticle(r), firstSeenAt: r.first_seen_at as string }));
+  }
+
+  /** Announced articles with seq in (afterSeq, uptoSeq] from the given sources: alert material. */
+  articlesAfterSeq(sourceIds: Iterable<string>, afterSeq: number, uptoSeq: number, limit = 1000): StoredArticle[] {
+    const ids = [...sourceIds];
+    if (ids.length === 0) return [];
+    const rows = this.db
+      .prepare(`SELECT * FROM articles WHERE announce = 1 AND seq > ? AND seq <= ? AND source_id IN (${ids.map(() => '?').join(',')}) ORDER BY seq LIMIT ?`)
+      .all(afterSeq, uptoSeq, ...ids, limit) as Row[];
+    return rows.map((r) => ({ seq: r.seq as number, article: toArticle(r), firstSeenAt: r.first_seen_at as string }));
+  }
+
+  // ── newsroom view ──────────────────────────────────────────────────────
+
+  sourceIdsForGuild(guildId: string): string[] {
+    return (this.stmt('SELECT id FROM sources WHERE guild_id = ?').all(guildId) as Row[]).map((r) => r.id as string);
+  }
+
+  sourcesForGuild(guildId: string): Array<{ id: string; name: string; url: string | null; articles: number }> {
+    const counts = this.countBySource();
+    const rows = (this.stmt("SELECT id, name, url FROM sources WHERE guild_id = ? OR id = 'seeds' ORDER BY guild_id IS NOT NULL, created_at").all(guildId) as Row[]);
+    return rows.map((r) => ({ id: r.id as string, name: r.name as string, url: (r.url as string | null) ?? null, articles: counts.get(r.id as string) ?? 0 }));
+  }
+
+  // ── digests and alerts ─────────────────────────────────────────────────
+
+  createSubscription(s: Omit<SubscriptionRow, 'id' | 'createdAt'>): SubscriptionRow {
+    const id = this.uniqueId('subscriptions');
+    this.stmt(
+      `INSERT INTO subscriptions (id, guild_id, channel_id, schedule_label, cron, timezone, query, source_ids, max_items, created_by, created_at, last_window_end)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(id, s.guildId, s.channelId, s.scheduleLabel, s.cron, s.timezone, s.query, JSON.stringify(s.sourceIds), s.maxItems, s.createdBy, iso(this.clock.now()), s.lastWindowEnd);
+    return this.getSubscription(id)!;
+  }
+
+  getSubscription(id: string): SubscriptionRow | undefined {
+    const r = this.stmt('SELECT * FROM subscriptions WHERE id = ?').get(id) as Row | undefined;
+    return r ? toSubscription(r) : undefined;
+  }
+
+  listSubscriptions(guildId?: string): SubscriptionRow[] {
+    const rows = guildId
+      ? (this.stmt('SELECT * FROM subscriptions WHERE guild_id = ? ORDER BY created_at, id').all(guildId) as Row[])
+      : (this.stmt('SELECT * FROM subscriptions ORDER BY created_at, id').all() as Row[]);
+    return rows.map(toSubscription);
+  }
+
+  deleteSubscription(id: string): boolean {
+    return this.stmt('DELETE FROM subscriptions WHERE id = ?').run(id).changes > 0;
+  }
+
+  createAlert(a: Omit<AlertRow, 'id' | 'createdAt'>): AlertRow {
+    const id = this.uniqueId('alerts');
+    this.stmt('INSERT INTO alerts (id, guild_id, channel_id, query, role_id, created_by, created_at, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      id, a.guildId, a.channelId, a.query, a.roleId, a.createdBy, iso(this.clock.now()), a.lastSeq,
+    );
+    return this.getAlert(id)!;
+  }
+
+  getAlert(id: string): AlertRow | undefined {
+    const r = this.stmt('SELECT * FROM alerts WHERE id = ?').get(id) as Row | undefined;
+    return r ? toAlert(r) : undefined;
+  }
+
+  listAlerts(guildId?: string): AlertRow[] {
+    const rows = guildId
+      ? (this.stmt('SELECT * FROM alerts WHERE guild_id = ? ORDER BY created_at, id').all(guildId) as Row[])
+      : (this.stmt('SELECT * FROM alerts ORDER BY created_at, id').all() as Row[]);
+    return rows.map(toAlert);
+  }
+
+  deleteAlert(id: string): boolean {
+    return this.stmt('DELETE FROM alerts WHERE id = ?').run(id).changes > 0;
+  }
+
+  // ── outbox: exactly-once posting ────────────────────────────────────────
+
+  /**
+   * Files a digest window: the outbox row (when there is something to post) and the subscription's
+   * new window end, in ONE transaction — after a crash either both happened or neither did.
+   */
+  enqueueDigest(subscriptionId: string, windowEnd: string, row: NewOutbox | null): OutboxRow | null {
+    return this.db.transaction(() => {
+      const out = row ? this.enqueueOutboxRow(row) : null;
+      this.stmt('UPDATE subscriptions SET last_window_end = ? WHERE id = ?').run(windowEnd, subscriptionId);
+      return out;
+    })();
+  }
+
+  /** Files alert posts and advances the alert's watermark in one transaction. */
+  enqueueAlerts(alertId: string, lastSeq: number, rows: NewOutbox[]): OutboxRow[] {
+    return this.db.transaction(() => {
+      const out = rows.map((r) => this.enqueueOutboxRow(r));
+      this.stmt('UPDATE alerts SET last_seq = ? WHERE id = ? AND last_seq < ?').run(lastSeq, alertId, lastSeq);
+      return out;
+    })();
+  }
+
+  /** Enqueues a post; the same (kind, ref, window) twice returns the existing row. */
+  enqueueOutbox(row: NewOutbox): OutboxRow {
+    return this.enqueueOutboxRow(row);
+  }
+
+  private enqueueOutboxRow(row: NewOutbox): OutboxRow {
+    const now = iso(this.clock.now());
+    this.stmt(
+      `INSERT INTO outbox (kind, ref_id, window_key, channel_id, payload, nonce, created_at, next_attempt_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, ref_id, window_key) DO NOTHING`,
+    ).run(row.kind, row.refId, row.windowKey, row.channelId, JSON.stringify(row.payload), row.nonce, now, now);
+    return toOutbox(this.stmt('SELECT * FROM outbox WHERE kind = ? AND ref_id = ? AND window_key = ?').get(row.kind, row.refId, row.windowKey) as Row);
+  }
+
+  pendingOutbox(now: Date, limit: number): OutboxRow[] {
+    return (this.stmt("SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?").all(iso(now), limit) as Row[]).map(toOutbox);
+  }
+
+  getOutbox(id: number): OutboxRow | undefined {
+    const r = this.stmt('SELECT * FROM outbox WHERE id = ?').get(id) as Row | undefined;
+    return r ? toOutbox(r) : undefined;
+  }
+
+  listOutbox(filter: { kind?: string; refId?: string } = {}): OutboxRow[] {
+    return (this.stmt('SELECT * FROM outbox WHERE (? IS NULL OR kind = ?) AND (? IS NULL OR ref_id = ?) ORDER BY id').all(filter.kind ?? null, filter.kind ?? null, filter.refId ?? null, filter.refId ?? null) as Row[]).map(toOutbox);
+  }
+
+  markPosted(id: number, messageId: string): void {
+    this.stmt("UPDATE outbox SET status = 'posted', message_id = ?, posted_at = ?, attempts = attempts + 1 WHERE id = ?").run(messageId, iso(this.clock.now()), id);
+  }
+
+  /** Records a failed attempt; retried at `retryAt`, or given up (status failed) when null. */
+  markAttemptFailed(id: number, error: string, retryAt: Date | null): void {
+    if (retryAt) {
+      this.stmt('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?').run(error, iso(retryAt), id);
+    } else {
+      this.stmt("UPDATE outbox SET attempts = attempts + 1, last_error = ?, status = 'failed' WHERE id = ?").run(error, id);
+    }
+  }
+
+  // ── meta ───────────────────────────────────────────────────────────────
+
+  getMeta(key: string): string | undefined {
+    const r = this.stmt('SELECT value FROM meta WHERE key = ?').get(key) as Row | undefined;
+    return r ? (r.value as string) : undefined;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  /** Runs `fn` in one transaction. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  private uniqueId(table: 'sources' | 'subscriptions' | 'alerts'): string {
+    for (;;) {
+      const id = newShortId();
+      if (!this.db.prepare(`SELECT 1 FROM ${table} WHERE id = ?`).get(id)) return id;
+    }
+  }
+}
+
+function dirname(p: string): string {
+  return path.dirname(path.resolve(p));
+}

@@ -1,0 +1,75 @@
+import { Client, Events, GatewayIntentBits, REST, Routes } from 'discord.js';
+import type { Command } from '../command.ts';
+import type { Log } from '../core/deps.ts';
+import type { Dispatcher } from '../dispatch.ts';
+import { toApiCommands } from './register.ts';
+import { InteractionRouter } from './router.ts';
+
+export interface DiscordBotOptions {
+  token: string;
+  /** REST base without version, e.g. https://discord.com/api (discord.js appends /v10). */
+  apiUrl: string | null;
+  /** Register commands to this guild at start-up (instant; for development). */
+  guildId: string | null;
+  dispatcher: Dispatcher;
+  commands: Command[];
+  log: Log;
+}
+
+export interface DiscordBot {
+  client: Client;
+  router: InteractionRouter;
+  /** Stop taking work, finish in-flight replies (≤ timeoutMs), disconnect. */
+  stop(timeoutMs: number): Promise<void>;
+}
+
+/**
+ * Creates the discord.js client: only the Guilds intent (slash commands need nothing more) and no
+ * mentions parsed by default, so nothing the bot posts can ping anyone unless a reply allows a role.
+ */
+export function createClient(apiUrl: string | null): Client {
+  return new Client({
+    intents: [GatewayIntentBits.Guilds],
+    allowedMentions: { parse: [] },
+    ...(apiUrl ? { rest: { api: apiUrl } } : {}),
+  });
+}
+
+/** Logs in, registers guild commands when a guild is configured, and routes interactions. */
+export async function startDiscordBot(opts: DiscordBotOptions): Promise<DiscordBot> {
+  const client = createClient(opts.apiUrl);
+  const router = new InteractionRouter(opts.dispatcher, opts.log);
+  client.on(Events.InteractionCreate, (i) => void router.handle(i));
+  client.on(Events.Error, (err) => opts.log.error({ err }, 'discord client error'));
+  client.on(Events.Warn, (message) => opts.log.warn({ message }, 'discord client warning'));
+  client.on(Events.ShardReconnecting, (shardId) => opts.log.warn({ shardId }, 'gateway reconnecting'));
+  client.on(Events.ShardResume, (shardId, replayed) => opts.log.info({ shardId, replayed }, 'gateway resumed'));
+  client.rest.on('rateLimited', (info) => opts.log.warn({ route: info.route, retryAfter: info.retryAfter, global: info.global }, 'rate limited'));
+
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  await client.login(opts.token);
+  await ready;
+  opts.log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'connected to Discord');
+  if (opts.guildId) {
+    const body = toApiCommands(opts.commands);
+    await client.rest.put(Routes.applicationGuildCommands(client.application!.id, opts.guildId), { body });
+    opts.log.info({ guildId: opts.guildId, commands: body.length }, 'guild commands registered');
+  }
+  return {
+    client,
+    router,
+    async stop(timeoutMs: number) {
+      const drained = await router.drain(timeoutMs);
+      if (!drained) opts.log.warn({ pending: router.pending }, 'shutdown: gave up waiting for in-flight replies');
+      await client.destroy();
+    },
+  };
+}
+
+/** Registers the commands globally (they reach every server within about an hour). */
+export async function deployGlobalCommands(opts: { token: string; apiUrl: string | null; applicationId: string; commands: Command[] }): Promise<number> {
+  const rest = new REST(opts.apiUrl ? { api: opts.apiUrl } : {}).setToken(opts.token);
+  const body = toApiCommands(opts.commands);
+  await rest.put(Routes.applicationCommands(opts.applicationId), { body });
+  return body.length;
+}

@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import { commandList } from '../commands/index.ts';
+import type { ButtonPress, ButtonResult, Command, CommandContext, Focused, Invocation } from './command.ts';
+import type { Log } from './core/deps.ts';
+import { isUserError } from './core/errors.ts';
+import type { Choice, Reply } from './core/reply.ts';
+
+/** Commands that answer without the index (so they work while a large archive loads). */
+const NO_INDEX_NEEDED = new Set(['help']);
+
+/** A short id the user can quote to an admin, matching the log line with the stack. */
+export function newErrorRef(): string {
+  return randomBytes(4).toString('hex').toUpperCase();
+}
+
+/**
+ * Runs commands for both front ends (Discord and the console) with the same rules: user errors
+ * become a clear private message, anything else a generic reply with a reference that the log
+ * line repeats next to the full error.
+ */
+export class Dispatcher {
+  private readonly byName = new Map<string, Command>();
+  private readonly byPrefix = new Map<string, Command>();
+
+  constructor(
+    private readonly ctx: CommandContext,
+    private readonly log: Log,
+    readonly commands: Command[] = commandList(),
+  ) {
+    for (const c of commands) {
+      this.byName.set(c.definition.name, c);
+      for (const p of c.buttonPrefixes ?? []) this.byPrefix.set(p, c);
+    }
+  }
+
+  find(name: string): Command | undefined {
+    return this.byName.get(name);
+  }
+
+  /** Runs a slash command and always returns a reply (never throws). */
+  async run(name: string, inv: Invocation): Promise<Reply> {
+    const command = this.byName.get(name);
+    if (!command) return { ephemeral: true, content: `Unknown command /${name}. Try /help.` };
+    const loading = this.loadingReply(name);
+    if (loading) return loading;
+    return this.guard({ command: name, user: inv.user.id, guild: inv.guildId }, () => command.run(this.ctx, inv));
+  }
+
+  /** Autocomplete never shows an error to the user: on failure it offers nothing. */
+  async autocomplete(name: string, inv: Invocation, focused: Focused): Promise<Choice[]> {
+    const command = this.byName.get(name);
+    if (!command?.autocomplete || !this.ctx.newsroom.isReady) return [];
+    try {
+      return await command.autocomplete(this.ctx, inv, focused);
+    } catch (err) {
+      this.log.warn({ err, command: name, option: focused.name }, 'autocomplete failed');
+      return [];
+    }
+  }
+
+  /** Runs a button press and always returns a result (never throws). */
+  async button(press: ButtonPress): Promise<ButtonResult> {
+    const prefix = press.customId.split(':', 1)[0] ?? '';
+    const command = this.byPrefix.get(prefix);
+    if (!command?.button) {
+      return { update: false, ephemeral: true, content: 'This button no longer does anything. Run the command again.' };
+    }
+    const loading = this.loadingReply(command.definition.name);
+    if (loading) return { update: false, ...loading };
+    const reply = await this.guard({ button: press.customId, user: press.user.id, guild: press.guildId }, () =>
+      command.button!(this.ctx, press),
+    );
+    return 'update' in reply ? (reply as ButtonResult) : { update: false, ...reply };
+  }
+
+  private loadingReply(name: string): Reply | null {
+    const newsroom = this.ctx.newsroom;
+    if (newsroom.isReady || NO_INDEX_NEEDED.has(name)) return null;
+    const { done, total } = newsroom.loadProgress;
+    const pct = total > 0 ? Math.floor((100 * done) / total) : 0;
+    return { ephemeral: true, content: `The archive index is loading, ${pct}% done. Try again in a moment.` };
+  }
+
+  private async guard<T extends Reply>(fields: object, fn: () => Promise<T> | T): Promise<T | Reply> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (isUserError(err)) return { ephemeral: true, content: err.message };
+      const ref = newErrorRef();
+      this.log.error({ ...fields, ref, err }, 'command failed');
+      return { ephemeral: true, content: `Something went wrong (ref ${ref}). The error has been logged; please try again or tell an admin the ref.` };
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import type { Article } from '../core/article.ts';
+import { formatDay } from '../core/dates.ts';
+import { escapeInline } from '../core/text/escape.ts';
+
+/** "Daily NK · 2024-03-07 · By Moon Sung Whui" — escaped, for a card's secondary line. */
+export function describeArticle(article: Article): string {
+  const parts: string[] = [];
+  if (article.outlet) parts.push(escapeInline(article.outlet));
+  const day = formatDay(article.publishedAt);
+  if (day) parts.push(day);
+  if (article.byline) parts.push(`By ${escapeInline(article.byline)}`);
+  if (article.dateline) parts.push(escapeInline(article.dateline));
+  return parts.join(' · ');
+}
+
+/**
+ * A title as a masked link when the article has a safe http(s) URL; the URL is percent-encoded
+ * where Discord's link syntax would break (spaces, parentheses, angle brackets).
+ */
+export function linkedTitle(title: string, url: string | null): string {
+  const text = escapeInline(title);
+  if (!url || !/^https?:\/\//i.test(url)) return text;
+  const safe = url.replace(/[\s()<>\[\]]/g, (c) => encodeURIComponent(c));
+  return `[${text}](${safe})`;
+}

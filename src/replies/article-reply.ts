@@ -1,0 +1,80 @@
+import type { Article } from '../core/article.ts';
+import type { Reply, ReplyButton } from '../core/reply.ts';
+import { escapeDiscord, escapeInline } from '../core/text/escape.ts';
+import { describeArticle } from './article-meta.ts';
+import { encodeArticleButton } from './custom-id.ts';
+
+/** Room for body text in one card: Discord allows 4,096 in a description, 6,000 per message. */
+export const ARTICLE_PAGE_CHARS = 3800;
+
+/**
+ * Splits an article's escaped body into pages at paragraph boundaries (a paragraph longer than a
+ * page is split at a sentence or word boundary), so nothing is ever cut off silently.
+ */
+export function paginateArticle(article: Article, pageChars = ARTICLE_PAGE_CHARS): string[] {
+  const pages: string[] = [];
+  let current = '';
+  const push = (text: string) => {
+    if (current && current.length + 2 + text.length > pageChars) {
+      pages.push(current);
+      current = '';
+    }
+    current = current ? `${current}\n\n${text}` : text;
+  };
+  for (const para of article.body) {
+    let rest = escapeDiscord(para);
+    while (rest.length > pageChars) {
+      const cut = cutPoint(rest, pageChars);
+      push(rest.slice(0, cut).trimEnd());
+      rest = rest.slice(cut).trimStart();
+    }
+    if (rest) push(rest);
+  }
+  if (current) pages.push(current);
+  return pages.length ? pages : ['*(This article has no body text.)*'];
+}
+
+function cutPoint(text: string, max: number): number {
+  const window = text.slice(0, max);
+  const sentence = Math.max(window.lastIndexOf('. '), window.lastIndexOf('.” '), window.lastIndexOf('? '), window.lastIndexOf('! '));
+  if (sentence > max / 2) return sentence + 1;
+  const space = window.lastIndexOf(' ');
+  // Never cut between a backslash escape and the character it escapes.
+  let at = space > max / 4 ? space : max;
+  while (at > 1 && text[at - 1] === '\\') at--;
+  return at;
+}
+
+/** One page of a whole article as a reply: metadata on the first page, page buttons when needed. */
+export function renderArticleReply(article: Article, page: number, ephemeral: boolean): Reply {
+  const pages = paginateArticle(article);
+  const p = Math.min(Math.max(0, page), pages.length - 1);
+  const meta = describeArticle(article);
+  const details: string[] = [];
+  if (p === 0) {
+    if (meta) details.push(`*${meta}*`);
+    if (article.caption) details.push(`Photo: ${escapeInline(article.caption)}`);
+    details.push('');
+  }
+  const fields = [];
+  if (p === pages.length - 1) {
+    if (article.tags.length) fields.push({ name: 'Tags', value: escapeInline(article.tags.join(', ')), inline: true });
+    if (article.editors.length) fields.push({ name: 'Edited by', value: escapeInline(article.editors.join(', ')), inline: true });
+  }
+  const card = {
+    title: escapeInline(article.title),
+    description: details.join('\n') + pages[p],
+    ...(fields.length ? { fields } : {}),
+    footer: `id ${article.id}${pages.length > 1 ? ` · page ${p + 1}/${pages.length}` : ''}`,
+    ...(article.url ? { url: article.url } : {}),
+    ...(article.publishedAt ? { timestamp: article.publishedAt } : {}),
+  };
+  const buttons: ReplyButton[][] = [];
+  if (pages.length > 1) {
+    buttons.push([
+      { id: encodeArticleButton(article.id, Math.max(0, p - 1)), label: '◀ Previous page', style: 'secondary', disabled: p === 0 },
+      { id: encodeArticleButton(article.id, Math.min(pages.length - 1, p + 1)), label: 'Next page ▶', style: 'secondary', disabled: p === pages.length - 1 },
+    ]);
+  }
+  return { ephemeral, cards: [card], ...(buttons.length ? { buttons } : {}) };
+}

@@ -1,0 +1,96 @@
+/**
+ * Button state lives in the custom_id (≤ 100 chars) so paging needs no server-side session and
+ * survives restarts. Layout: `s:<page>:<user>:<since>:<until>:<source>:<query>` — the query goes
+ * last so it may contain the separator.
+ */
+export const CUSTOM_ID_MAX = 100;
+/** Longest query whose paging state still fits a custom_id (the /search option's max_length). */
+export const QUERY_MAX_LENGTH = 60;
+
+export interface SearchState {
+  page: number;
+  userId: string;
+  since?: Date;
+  until?: Date;
+  /** Short source key: a source id or `o` + outlet hash (see encodeSourceKey). */
+  source?: string;
+  query: string;
+}
+
+const MINUTE = 60_000;
+
+function encodeUser(id: string): string {
+  // Snowflakes are up to 20 decimal digits; base36 makes them 13.
+  return /^\d{1,20}$/.test(id) ? BigInt(id).toString(36) : `~${id.replace(/[:]/g, '')}`;
+}
+
+function encodeTime(d: Date | undefined): string {
+  return d ? Math.floor(d.getTime() / MINUTE).toString(36) : '';
+}
+
+function decodeTime(s: string): Date | undefined {
+  if (!s) return undefined;
+  const n = parseInt(s, 36);
+  return Number.isFinite(n) ? new Date(n * MINUTE) : undefined;
+}
+
+/** Encodes search paging state; throws if it cannot fit (a bug: inputs are length-limited). */
+export function encodeSearchState(s: SearchState): string {
+  const id = [
+    's',
+    s.page.toString(36),
+    encodeUser(s.userId),
+    encodeTime(s.since),
+    encodeTime(s.until),
+    s.source ?? '',
+    s.query,
+  ].join(':');
+  if (id.length > CUSTOM_ID_MAX) throw new Error(`search state does not fit a custom_id (${id.length} chars)`);
+  return id;
+}
+
+/** Decodes `s:` custom ids; null when malformed (an old or forged button). */
+export function decodeSearchState(customId: string): (Omit<SearchState, 'userId'> & { user: string }) | null {
+  const parts = customId.split(':');
+  if (parts.length < 7 || parts[0] !== 's') return null;
+  const page = parseInt(parts[1]!, 36);
+  if (!Number.isFinite(page) || page < 0 || page > 10_000) return null;
+  const query = parts.slice(6).join(':');
+  if (!query) return null;
+  const since = decodeTime(parts[3]!);
+  const until = decodeTime(parts[4]!);
+  return {
+    page,
+    user: parts[2]!,
+    ...(since ? { since } : {}),
+    ...(until ? { until } : {}),
+    ...(parts[5] ? { source: parts[5] } : {}),
+    query,
+  };
+}
+
+/** True when `userId` is the one encoded in a decoded state. */
+export function isSameUser(encoded: string, userId: string): boolean {
+  return encoded === encodeUser(userId);
+}
+
+/** custom_id of the "read the whole article" button and article paging: `a:<id>:<page>`. */
+export function encodeArticleButton(articleId: string, page: number): string {
+  return `a:${articleId}:${page.toString(36)}`;
+}
+
+export function decodeArticleButton(customId: string): { articleId: string; page: number } | null {
+  const m = /^a:([A-Za-z0-9_-]{1,64}):([0-9a-z]{1,4})$/.exec(customId);
+  if (!m) return null;
+  return { articleId: m[1]!, page: parseInt(m[2]!, 36) };
+}
+
+/** custom_id of a search result's "Read" button, which opens the article privately: `r:<id>`. */
+export function encodeReadButton(articleId: string): string {
+  return `r:${articleId}`;
+}
+
+export function decodeReadButton(customId: string): string | null {
+  const m = /^r:([A-Za-z0-9_-]{1,64})$/.exec(customId);
+  return m ? m[1]! : null;
+}

@@ -1,0 +1,79 @@
+import type { SearchResults } from '../core/newsroom.ts';
+import type { Card, Reply, ReplyButton } from '../core/reply.ts';
+import { escapeInline } from '../core/text/escape.ts';
+import { describeArticle } from './article-meta.ts';
+import { encodeReadButton, encodeSearchState } from './custom-id.ts';
+
+/**
+ * The /search answer: a header line, one card per result (linked title, outlet · date · byline,
+ * the quoted excerpt), paging buttons carrying their state, and a "read" button per result.
+ */
+export function renderSearchReply(results: SearchResults, userId: string, rawQuery: string): Reply {
+  const shownQuery = escapeInline(rawQuery);
+  const filterText = describeFilters(results);
+  if (results.total === 0) {
+    const lines = [`No articles match **${shownQuery}**${filterText}.`];
+    if (results.suggestions.length > 0) {
+      lines.push(`Did you mean: ${results.suggestions.map((s) => `\`${s.replace(/`/g, "'")}\``).join(', ')}?`);
+    }
+    lines.push('Tips: check the spelling, use fewer words, drop quotes around a phrase, or widen the date range.');
+    return { ephemeral: true, content: lines.join('\n') };
+  }
+  if (results.items.length === 0) {
+    return {
+      ephemeral: true,
+      content: `Page ${results.page + 1} is past the last page (${results.pageCount}) of results for **${shownQuery}**.`,
+    };
+  }
+  const first = results.page * results.pageSize + 1;
+  const last = first + results.items.length - 1;
+  const header =
+    `**${results.total}** result${results.total === 1 ? '' : 's'} for **${shownQuery}**${filterText}` +
+    ` — showing ${first}–${last}, page ${results.page + 1}/${results.pageCount}`;
+  const cards: Card[] = results.items.map((item) => {
+    const card: Card = {
+      title: `${item.rank}. ${escapeInline(item.article.title)}`,
+      description: [describeArticle(item.article), `> ${item.excerpt.text}`].filter(Boolean).join('\n'),
+      footer: `id ${item.article.id}${item.allTerms ? '' : ' · matches some of your words'}`,
+    };
+    if (item.article.url) card.url = item.article.url;
+    if (item.article.publishedAt) card.timestamp = item.article.publishedAt;
+    return card;
+  });
+  const state = {
+    userId,
+    query: rawQuery,
+    ...(results.filters.since ? { since: results.filters.since } : {}),
+    ...(results.filters.until ? { until: results.filters.until } : {}),
+    ...(results.filters.source ? { source: results.filters.source } : {}),
+  };
+  const paging: ReplyButton[] = [
+    {
+      id: encodeSearchState({ ...state, page: Math.max(0, results.page - 1) }),
+      label: '◀ Previous',
+      style: 'secondary',
+      disabled: results.page === 0,
+    },
+    {
+      id: encodeSearchState({ ...state, page: Math.min(results.pageCount - 1, results.page + 1) }),
+      label: 'Next ▶',
+      style: 'secondary',
+      disabled: results.page >= results.pageCount - 1,
+    },
+  ];
+  const reading: ReplyButton[] = results.items.map((item) => ({
+    id: encodeReadButton(item.article.id),
+    label: `Read ${item.rank}`,
+    style: 'primary',
+  }));
+  return { content: header, cards, buttons: [paging, reading] };
+}
+
+function describeFilters(results: SearchResults): string {
+  const parts: string[] = [];
+  const f = results.filters;
+  if (f.sourceLabel) parts.push(`in ${escapeInline(f.sourceLabel)}`);
+  if (f.since) parts.push(`since ${f.since.toISOString().slice(0, 10)}`);
+  if (f.until) parts.push(`until ${f.until.toISOString().slice(0, 10)}`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
