@@ -1,0 +1,198 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Article } from '../src/core/article.ts';
+import { silentLog } from '../src/core/deps.ts';
+import { openStore, SqliteStore, StoreError } from '../src/core/store/index.ts';
+
+class FakeClock {
+  constructor(public t = Date.parse('2026-03-01T10:00:00Z')) {}
+  now = () => new Date(this.t);
+  advance(ms: number) {
+    this.t += ms;
+  }
+}
+
+function article(over: Partial<Article> = {}): Article {
+  return {
+    id: over.id ?? `id-${Math.random().toString(36).slice(2, 10)}`,
+    sourceId: 'x',
+    title: 'Troops sent to Russia',
+    byline: null,
+    outlet: 'Daily NK',
+    dateline: null,
+    tags: ['troops'],
+    caption: null,
+    body: ['First paragraph.', 'Second paragraph.'],
+    editors: [],
+    url: 'https://example.org/a',
+    publishedAt: '2026-02-28T08:00:00.000Z',
+    ...over,
+  };
+}
+
+let dir: string;
+let clock: FakeClock;
+let store: SqliteStore;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsdesk-store-'));
+  clock = new FakeClock();
+  store = openStore({ path: path.join(dir, 'nd.db'), clock, log: silentLog });
+});
+afterEach(() => {
+  store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function addSource(guildId: string, url = 'https://example.org/feed') {
+  return store.createSource({ guildId, channelId: 'c1', addedBy: 'u1', url, feedUrl: url, name: 'Example', kind: 'rss', intervalMinutes: 30, fullText: false, nextFetchAt: null });
+}
+
+describe('SqliteStore', () => {
+  it('migrates an empty file, records the schema version and reopens idempotently', () => {
+    expect(store.schemaVersion).toBe(1);
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    store.close();
+    const again = openStore({ path: path.join(dir, 'nd.db'), clock, log: silentLog });
+    expect(again.schemaVersion).toBe(1);
+    expect(again.getSource('seeds')?.name).toBe('Seed archive');
+    again.close();
+    store = openStore({ path: ':memory:', clock, log: silentLog });
+  });
+
+  it('refuses a schema newer than the code and a file that is not a database, with clear messages', () => {
+    store.db.pragma('user_version = 99');
+    store.close();
+    expect(() => openStore({ path: path.join(dir, 'nd.db'), clock, log: silentLog })).toThrow(/schema version 99 is newer than this Newsdesk \(1\)/);
+    const junk = path.join(dir, 'junk.db');
+    fs.writeFileSync(junk, 'this is not sqlite at all'.repeat(100));
+    expect(() => openStore({ path: junk, clock, log: silentLog })).toThrow(StoreError);
+    expect(() => openStore({ path: junk, clock, log: silentLog })).toThrow(/junk\.db": cannot open/);
+    store = openStore({ path: ':memory:', clock, log: silentLog });
+  });
+
+  it('inserts, leaves unchanged, and updates in place keeping the article id', () => {
+    const src = addSource('g1');
+    const a = article({ id: 'aaa111' });
+    const first = store.ingest(src.id, [{ article: a, dedupeKey: 'guid:1', contentHash: 'h1' }], { announce: true });
+    expect(first.inserted.map((x) => x.id)).toEqual(['aaa111']);
+    expect(first.inserted[0]!.sourceId).toBe(src.id);
+    const same = store.ingest(src.id, [{ article: a, dedupeKey: 'guid:1', contentHash: 'h1' }], { announce: true });
+    expect(same).toEqual({ inserted: [], updated: [], unchanged: 1 });
+    clock.advance(60_000);
+    const changed = store.ingest(src.id, [{ article: article({ id: 'different', title: 'Troops sent to Russia (updated)' }), dedupeKey: 'guid:1', contentHash: 'h2' }], { announce: true });
+    expect(changed.updated.map((x) => x.id)).toEqual(['aaa111']);
+    expect(store.getArticle('aaa111')?.title).toBe('Troops sent to Russia (updated)');
+    expect(store.countArticles()).toBe(1);
+    // first_seen_at does not move on update: a corrected article is not news again.
+    expect(store.articleMeta('aaa111')?.firstSeenAt).toBe('2026-03-01T10:00:00.000Z');
+  });
+
+  it('keeps duplicates within one fetch out (first wins)', () => {
+    const src = addSource('g1');
+    const r = store.ingest(src.id, [
+      { article: article({ id: 'd1' }), dedupeKey: 'guid:dup', contentHash: 'a' },
+      { article: article({ id: 'd2' }), dedupeKey: 'guid:dup', contentHash: 'b' },
+    ], { announce: true });
+    expect(r.inserted.map((x) => x.id)).toEqual(['d1']);
+  });
+
+  it('is unique per source: the same URL in two guilds is two sources, and removing one leaves the other', () => {
+    const a = addSource('guild-a');
+    const b = addSource('guild-b');
+    store.ingest(a.id, [{ article: article({ id: 'x1' }), dedupeKey: 'guid:1', contentHash: 'h' }], { announce: true });
+    store.ingest(b.id, [{ article: article({ id: 'x1' }), dedupeKey: 'guid:1', contentHash: 'h' }], { announce: true });
+    expect(store.countArticles()).toBe(2);
+    const bArticle = store.scanArticles(0, 10).find((r) => r.article.sourceId === b.id)!.article;
+    expect(bArticle.id).not.toBe('x1'); // the colliding id was re-derived for B's copy
+    const removed = store.deleteSource(a.id);
+    expect(removed.articleIds).toEqual(['x1']);
+    expect(store.getSource(a.id)).toBeUndefined();
+    expect(store.getArticle(bArticle.id)?.sourceId).toBe(b.id);
+    expect(store.sourceIdsForGuild('guild-b')).toEqual([b.id]);
+    expect(store.sourceIdsForGuild('guild-a')).toEqual([]);
+  });
+
+  it('re-imports a seed with a changed body in place', () => {
+    store.ingest('seeds', [{ article: article({ id: 's1', sourceId: 'seeds' }), dedupeKey: 'file:000.txt', contentHash: 'v1' }], { announce: false });
+    const r = store.ingest('seeds', [{ article: article({ id: 's1-new', sourceId: 'seeds', body: ['Edited.'] }), dedupeKey: 'file:000.txt', contentHash: 'v2' }], { announce: false });
+    expect(r.updated.map((x) => x.id)).toEqual(['s1']);
+    expect(store.getArticle('s1')?.body).toEqual(['Edited.']);
+    expect(store.countArticles(['seeds'])).toBe(1);
+  });
+
+  it('serves digest windows: announced articles of visible sources first seen in the range', () => {
+    const g1 = addSource('g1');
+    const g2 = addSource('g2');
+    store.ingest(g1.id, [{ article: article({ id: 'old' }), dedupeKey: 'k0', contentHash: 'h' }], { announce: false });
+    clock.advance(60_000);
+    store.ingest(g1.id, [{ article: article({ id: 'new1' }), dedupeKey: 'k1', contentHash: 'h' }], { announce: true });
+    store.ingest(g2.id, [{ article: article({ id: 'other' }), dedupeKey: 'k1', contentHash: 'h' }], { announce: true });
+    clock.advance(60_000);
+    store.ingest(g1.id, [{ article: article({ id: 'new2' }), dedupeKey: 'k2', contentHash: 'h' }], { announce: true });
+    const all = store.newArticles(['seeds', g1.id], { fromExclusive: '2026-03-01T00:00:00.000Z', toInclusive: '2026-03-01T11:00:00.000Z' });
+    expect(all.map((r) => r.article.id)).toEqual(['new1', 'new2']);
+    const firstOnly = store.newArticles([g1.id], { fromExclusive: '2026-03-01T00:00:00.000Z', toInclusive: '2026-03-01T10:01:00.000Z' });
+    expect(firstOnly.map((r) => r.article.id)).toEqual(['new1']);
+    const seq = store.articleMeta('new1')!.seq;
+    expect(store.articlesAfterSeq([g1.id], seq, store.maxSeq()).map((r) => r.article.id)).toEqual(['new2']);
+  });
+
+  it('scans every article exactly once in chunks', () => {
+    const src = addSource('g1');
+    const items = Array.from({ length: 1234 }, (_, i) => ({ article: article({ id: `n${i}` }), dedupeKey: `k${i}`, contentHash: 'h' }));
+    store.ingest(src.id, items, { announce: true });
+    const seen: string[] = [];
+    let after = 0;
+    for (;;) {
+      const rows = store.scanArticles(after, 100);
+      if (!rows.length) break;
+      seen.push(...rows.map((r) => r.article.id));
+      after = rows.at(-1)!.rowid;
+    }
+    expect(seen).toHaveLength(1234);
+    expect(new Set(seen).size).toBe(1234);
+  });
+
+  it('records fetch history newest first and finds due sources', () => {
+    const src = addSource('g1');
+    store.recordFetch(src.id, { at: '2026-03-01T10:00:00.000Z', durationMs: 120, httpStatus: 200, newItems: 3, updatedItems: 0, error: null });
+    store.recordFetch(src.id, { at: '2026-03-01T10:30:00.000Z', durationMs: 80, httpStatus: 404, newItems: 0, updatedItems: 0, error: '"https://example.org/feed": HTTP 404' });
+    expect(store.fetchHistory(src.id, 5).map((a) => a.httpStatus)).toEqual([404, 200]);
+    expect(store.dueSources(clock.now(), 10).map((s) => s.id)).toEqual([src.id]);
+    store.updateSource(src.id, { nextFetchAt: '2026-03-01T11:00:00.000Z', consecutiveFailures: 1 });
+    expect(store.dueSources(clock.now(), 10)).toEqual([]);
+    store.updateSource(src.id, { status: 'paused' });
+    clock.advance(3_600_000 * 2);
+    expect(store.dueSources(clock.now(), 10)).toEqual([]);
+  });
+
+  it('enqueues an outbox row once per (kind, ref, window) and moves it pending → posted', () => {
+    const first = store.enqueueOutbox({ kind: 'digest', refId: 'sub1', windowKey: 'w1', channelId: 'c', payload: { a: 1 }, nonce: 'n1' });
+    const again = store.enqueueOutbox({ kind: 'digest', refId: 'sub1', windowKey: 'w1', channelId: 'c', payload: { a: 2 }, nonce: 'n2' });
+    expect(again.id).toBe(first.id);
+    expect(again.payload).toEqual({ a: 1 });
+    expect(store.pendingOutbox(clock.now(), 10).map((r) => r.id)).toEqual([first.id]);
+    store.markPosted(first.id, 'm1');
+    expect(store.pendingOutbox(clock.now(), 10)).toEqual([]);
+    expect(store.getOutbox(first.id)).toMatchObject({ status: 'posted', messageId: 'm1', attempts: 1 });
+  });
+
+  it('files a digest window and advances the subscription in one transaction', () => {
+    const sub = store.createSubscription({ guildId: 'g1', channelId: 'c1', scheduleLabel: 'daily 08:00', cron: '0 8 * * *', timezone: 'UTC', query: null, sourceIds: [], maxItems: 10, createdBy: 'u', lastWindowEnd: '2026-03-01T08:00:00.000Z' });
+    const row = store.enqueueDigest(sub.id, '2026-03-02T08:00:00.000Z', { kind: 'digest', refId: sub.id, windowKey: '2026-03-02T08:00:00.000Z', channelId: 'c1', payload: {}, nonce: 'n' });
+    expect(row?.status).toBe('pending');
+    expect(store.getSubscription(sub.id)?.lastWindowEnd).toBe('2026-03-02T08:00:00.000Z');
+    // A failure inside the transaction leaves neither the row nor the window.
+    expect(() =>
+      store.transaction(() => {
+        store.enqueueDigest(sub.id, '2026-03-03T08:00:00.000Z', { kind: 'digest', refId: sub.id, windowKey: 'w3', channelId: 'c1', payload: {}, nonce: 'n3' });
+        throw new Error('crash');
+      }),
+    ).toThrow('crash');
+    expect(store.getSubscription(sub.id)?.lastWindowEnd).toBe('2026-03-02T08:00:00.000Z');
+    expect(store.listOutbox({ refId: sub.id }).map((r) => r.windowKey)).toEqual(['2026-03-02T08:00:00.000Z']);
+  });
+});
