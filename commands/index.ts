@@ -1,11 +1,14 @@
 import type { Command } from '../src/command.ts';
+import { alert } from './alert.ts';
 import { article } from './article.ts';
+import { digest } from './digest.ts';
 import { help } from './help.ts';
 import { quote } from './quote.ts';
 import { search } from './search.ts';
+import { source } from './source.ts';
 import { stats } from './stats.ts';
 
 /** The explicit list of slash commands, in the order /help shows them. */
 export function commandList(): Command[] {
-  return [search, quote, article, stats, help];
+  return [search, quote, article, source, digest, alert, stats, help];
 }

@@ -1,4 +1,8 @@
+import type { Alerts } from './core/alerts.ts';
+import type { Digests } from './core/digest/digests.ts';
 import type { Newsroom } from './core/newsroom.ts';
+import type { Outbox } from './core/outbox.ts';
+import type { Sources } from './core/sources.ts';
 import type { Choice, Reply } from './core/reply.ts';
 
 /**
@@ -78,6 +82,10 @@ export interface ButtonResult extends Reply {
 
 export interface CommandContext {
   newsroom: Newsroom;
+  sources: Sources;
+  digests: Digests;
+  alerts: Alerts;
+  outbox: Outbox;
   /** The role that counts as moderator besides Manage Guild (MODERATOR_ROLE_ID). */
   moderatorRoleId: string | null;
 }

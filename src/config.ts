@@ -21,6 +21,8 @@ export interface Config {
   sourceIntervalMinutes: number;
   fetchConcurrency: number;
   fetchTimeoutMs: number;
+  /** Test-only: named points where the process kills itself (crash tests). */
+  crashPoints: string[];
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -72,6 +74,7 @@ const schema = z.object({
   SOURCE_INTERVAL_MINUTES: int(5, 1440).default(30),
   FETCH_CONCURRENCY: int(1, 16).default(4),
   FETCH_TIMEOUT_MS: int(1000, 120000).default(20000),
+  NEWSDESK_CRASH_POINTS: z.string().optional(),
 });
 
 /** Reads and validates the environment. Throws {@link ConfigError} listing every problem. */
@@ -103,5 +106,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sourceIntervalMinutes: e.SOURCE_INTERVAL_MINUTES,
     fetchConcurrency: e.FETCH_CONCURRENCY,
     fetchTimeoutMs: e.FETCH_TIMEOUT_MS,
+    crashPoints: e.NEWSDESK_CRASH_POINTS ? e.NEWSDESK_CRASH_POINTS.split(',').map((s) => s.trim()).filter(Boolean) : [],
   };
 }

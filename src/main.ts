@@ -7,12 +7,22 @@ import { commandList } from '../commands/index.ts';
 import type { CommandContext } from './command.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { runConsole } from './console.ts';
+import { Alerts } from './core/alerts.ts';
 import { systemClock } from './core/deps.ts';
+import { Digests } from './core/digest/digests.ts';
+import { ParsePool } from './core/feeds/parse-pool.ts';
+import { safeFetch } from './core/feeds/safe-fetch.ts';
 import { Newsroom } from './core/newsroom.ts';
+import { outboxNonce, Outbox, type ChannelPoster, type CrashPoint } from './core/outbox.ts';
+import type { Reply } from './core/reply.ts';
 import { importSeeds } from './core/seed-import.ts';
+import { Sources } from './core/sources.ts';
 import { openStore } from './core/store/index.ts';
+import { ConsolePoster } from './console-poster.ts';
 import { startDiscordBot, type DiscordBot } from './discord/client.ts';
+import { DiscordChannelPoster } from './discord/poster.ts';
 import { Dispatcher } from './dispatch.ts';
+import { startJobs, type Jobs } from './jobs.ts';
 import { createLogger } from './logger.ts';
 
 const SHUTDOWN_GRACE_MS = 8000;
@@ -35,10 +45,47 @@ async function main(): Promise<number> {
 
   const clock = systemClock;
   const store = openStore({ path: path.join(config.dataDir, 'newsdesk.db'), clock, log });
+  const crashPoint = crashPointFrom(config.crashPoints);
   const newsroom = new Newsroom({ store, clock, log });
-  const ctx: CommandContext = { newsroom, moderatorRoleId: config.moderatorRoleId };
+  const parser = new ParsePool({ size: 1, timeoutMs: 15_000 });
+  // The poster is chosen once we know whether Discord is there; posts wait in the outbox until then.
+  let poster: ChannelPoster | null = null;
+  const outbox = new Outbox({
+    store,
+    clock,
+    log,
+    crashPoint,
+    poster: {
+      post: (channelId: string, reply: Reply, nonce: string) => {
+        if (!poster) throw new Error('not connected yet');
+        return poster.post(channelId, reply, nonce);
+      },
+    },
+  });
+  const alerts = new Alerts({ store, clock, log, newsroom, crashPoint });
+  const digests = new Digests({ store, clock, log, newsroom, defaultTimezone: config.defaultTimezone, crashPoint });
+  const sources = new Sources({
+    store,
+    clock,
+    log,
+    fetch: safeFetch,
+    parser,
+    fetchOptions: { allowPrivate: config.allowPrivateSources, timeoutMs: config.fetchTimeoutMs },
+    defaultIntervalMinutes: config.sourceIntervalMinutes,
+    onIngest: (_sourceId, result) => {
+      newsroom.indexArticles([...result.inserted, ...result.updated].map((article) => ({ article, firstSeenAt: store.articleMeta(article.id)?.firstSeenAt })));
+      alerts.check();
+      void outbox.deliverPending();
+    },
+    onRemove: (ids) => newsroom.unindexArticles(ids),
+    notify: (channelId, key, text) => {
+      store.enqueueOutbox({ kind: 'notice', refId: 'source', windowKey: key, channelId, payload: { content: text } satisfies Reply, nonce: outboxNonce('notice', 'source', key) });
+    },
+  });
+  const ctx: CommandContext = { newsroom, sources, digests, alerts, outbox, moderatorRoleId: config.moderatorRoleId };
   const commands = commandList();
   const dispatcher = new Dispatcher(ctx, log, commands);
+  let jobs: Jobs | undefined;
 
   const ready = (async () => {
     await importSeeds({ store, log }, config.seedsDir);
@@ -46,9 +93,19 @@ async function main(): Promise<number> {
   })();
 
   if (consoleMode) {
+    poster = new ConsolePoster(process.stdout, Boolean(process.stdout.isTTY));
+    const interactive = Boolean(process.stdin.isTTY);
+    if (interactive) {
+      // Sources, digests and alerts keep running while a person uses the console.
+      void ready.then(() => {
+        jobs = startJobs({ sources, digests, alerts, outbox, log, fetchConcurrency: config.fetchConcurrency });
+      });
+    }
     try {
       await runConsole({ dispatcher, log, ready, historyFile: path.join(config.dataDir, 'console_history') });
     } finally {
+      await jobs?.stop();
+      await parser.close();
       store.close();
     }
     return 0;
@@ -65,7 +122,9 @@ async function main(): Promise<number> {
       process.exit(1);
     }, SHUTDOWN_GRACE_MS + 1500);
     hardStop.unref();
+    await jobs?.stop();
     await bot?.stop(SHUTDOWN_GRACE_MS);
+    await parser.close();
     store.close();
     log.info({}, 'stopped');
     process.exit(0);
@@ -82,7 +141,10 @@ async function main(): Promise<number> {
     commands,
     log,
   });
+  poster = new DiscordChannelPoster(bot.client.rest);
   await ready;
+  jobs = startJobs({ sources, digests, alerts, outbox, log, fetchConcurrency: config.fetchConcurrency });
+  await jobs.runOnce();
   log.info({ articles: newsroom.index.size }, 'ready');
   return -1; // keep running until a signal
 }
@@ -96,3 +158,15 @@ main().then(
     process.exit(1);
   },
 );
+
+/**
+ * Test-only fault injection (NEWSDESK_CRASH_POINTS=name[,name…]): the process SIGKILLs itself at
+ * the named point, the way a power cut would, so crash tests can prove exactly-once delivery.
+ */
+function crashPointFrom(names: string[]): CrashPoint | undefined {
+  if (names.length === 0) return undefined;
+  const wanted = new Set(names);
+  return (name) => {
+    if (wanted.has(name)) process.kill(process.pid, 'SIGKILL');
+  };
+}

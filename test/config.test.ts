@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       sourceIntervalMinutes: 30,
       fetchConcurrency: 4,
       fetchTimeoutMs: 20000,
+      crashPoints: [],
     });
   });
 

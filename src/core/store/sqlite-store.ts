@@ -336,6 +336,11 @@ export class SqliteStore {
     })();
   }
 
+  /** True when the source already holds an item with this dedupe key. */
+  hasArticleKey(sourceId: string, dedupeKey: string): boolean {
+    return this.stmt('SELECT 1 FROM articles WHERE source_id = ? AND dedupe_key = ?').get(sourceId, dedupeKey) !== undefined;
+  }
+
   getArticle(id: string): Article | undefined {
     const r = this.stmt('SELECT * FROM articles WHERE id = ?').get(id) as Row | undefined;
     return r ? toArticle(r) : undefined;

@@ -1,0 +1,173 @@
+import type { ButtonPress, Command, CommandContext, Invocation } from '../src/command.ts';
+import { isModerator, MANAGE_GUILD } from '../src/command.ts';
+import { UserError } from '../src/core/errors.ts';
+import type { Reply } from '../src/core/reply.ts';
+import type { SourceRow } from '../src/core/store/index.ts';
+import { escapeInline } from '../src/core/text/escape.ts';
+import { choicesFrom } from './choices.ts';
+
+const idOption = { name: 'id', description: 'The source id (see /source list)', type: 'string' as const, required: true, autocomplete: true, maxLength: 20 };
+
+function requireModerator(ctx: CommandContext, who: { permissions: bigint; roles: string[] }): void {
+  if (!isModerator(ctx, who)) {
+    throw new UserError('Only moderators (Manage Server permission or the moderator role) can manage sources.');
+  }
+}
+
+function when(iso: string | null): string {
+  return iso ? `<t:${Math.floor(Date.parse(iso) / 1000)}:R>` : 'never';
+}
+
+function describe(s: SourceRow, articles: number): string {
+  const status = s.status === 'active' ? '🟢 active' : `⏸️ paused${s.pausedReason ? ` (${escapeInline(s.pausedReason)})` : ''}`;
+  const lines = [
+    `**${escapeInline(s.name)}** — \`${s.id}\` · ${s.kind} · ${status}`,
+    `${escapeInline(s.feedUrl ?? s.url)}`,
+    `${articles} article${articles === 1 ? '' : 's'} · every ${s.intervalMinutes} min · last success ${when(s.lastSuccessAt)} · next fetch ${s.status === 'active' ? when(s.nextFetchAt) : '—'}`,
+  ];
+  if (s.consecutiveFailures > 0 && s.lastError) lines.push(`⚠️ ${s.consecutiveFailures} failure(s) in a row: ${escapeInline(s.lastError)}`);
+  return lines.join('\n');
+}
+
+/** /source — moderators add, list and manage feeds and pages. */
+export const source: Command = {
+  definition: {
+    name: 'source',
+    description: 'Manage the feeds and pages this server follows (moderators).',
+    example: '/source add url:https://www.example-news.org/',
+    defaultMemberPermissions: MANAGE_GUILD.toString(),
+    subcommands: [
+      {
+        name: 'add',
+        description: 'Follow a feed (RSS, Atom, JSON Feed) or a web page',
+        options: [
+          { name: 'url', description: 'Feed or page address (http or https)', type: 'string', required: true, maxLength: 2000 },
+          { name: 'name', description: 'Display name (default: the feed title)', type: 'string', maxLength: 100 },
+          { name: 'backfill', description: 'Announce existing items in digests and alerts (default: no)', type: 'boolean' },
+          { name: 'interval', description: 'Minutes between fetches (default 30)', type: 'integer', minValue: 5, maxValue: 1440 },
+          { name: 'full_text', description: "Fetch each item's page when the feed has only summaries", type: 'boolean' },
+        ],
+      },
+      { name: 'list', description: "This server's sources with status and next fetch" },
+      { name: 'remove', description: 'Stop following a source and remove its articles', options: [idOption] },
+      { name: 'pause', description: 'Stop fetching a source for now', options: [idOption] },
+      { name: 'resume', description: 'Fetch a paused source again', options: [idOption] },
+      { name: 'refresh', description: 'Fetch a source now', options: [idOption] },
+      {
+        name: 'health',
+        description: 'The latest fetch attempts of a source',
+        options: [idOption, { name: 'limit', description: 'How many attempts (default 10)', type: 'integer', minValue: 1, maxValue: 25 }],
+      },
+    ],
+  },
+  slow: true,
+  async run(ctx: CommandContext, inv: Invocation): Promise<Reply> {
+    requireModerator(ctx, inv);
+    const o = inv.options;
+    const id = typeof o.id === 'string' ? o.id : '';
+    switch (inv.subcommand) {
+      case 'add': {
+        const p = await ctx.sources.add({
+          guildId: inv.guildId,
+          channelId: inv.channelId || null,
+          userId: inv.user.id,
+          url: String(o.url ?? ''),
+          ...(typeof o.name === 'string' ? { name: o.name } : {}),
+          ...(typeof o.backfill === 'boolean' ? { backfill: o.backfill } : {}),
+          ...(typeof o.interval === 'number' ? { intervalMinutes: o.interval } : {}),
+          ...(typeof o.full_text === 'boolean' ? { fullText: o.full_text } : {}),
+        });
+        const newest = p.newest.length ? p.newest.map((t) => `• ${escapeInline(t)}`).join('\n') : '*(no items yet)*';
+        return {
+          content: `Added source \`${p.source.id}\`. ${p.source.fullText ? 'Full text will be fetched for summary-only items. ' : ''}${o.backfill ? 'Existing items will appear in the next digests and alerts.' : 'Existing items are searchable now; digests and alerts will only announce new ones.'}`,
+          cards: [
+            {
+              title: escapeInline(p.title || p.source.name),
+              ...(/^https?:/i.test(p.source.url) ? { url: p.source.url } : {}),
+              description: `**Type:** ${p.kind}${p.discoveredFrom ? ` (found from the page ${escapeInline(p.discoveredFrom)})` : ''}\n**Items:** ${p.items}\n**Newest:**\n${newest}`,
+              footer: `polls ${escapeInline(p.source.feedUrl ?? p.source.url)} every ${p.source.intervalMinutes} min`,
+            },
+          ],
+        };
+      }
+      case 'list': {
+        const rows = ctx.sources.list(inv.guildId);
+        if (rows.length === 0) return { ephemeral: true, content: 'This server follows no sources yet. Add one with `/source add url:https://…`. The seed archive is always searchable.' };
+        const cards = [];
+        let text = '';
+        for (const r of rows) {
+          const block = describe(r.source, r.articles);
+          if (text.length + block.length + 2 > 3800) {
+            cards.push({ description: text });
+            text = '';
+          }
+          text = text ? `${text}\n\n${block}` : block;
+        }
+        if (text) cards.push({ description: text });
+        return { content: `**${rows.length}** source${rows.length === 1 ? '' : 's'}`, cards };
+      }
+      case 'remove': {
+        const s = ctx.sources.get(inv.guildId, id);
+        return {
+          ephemeral: true,
+          content: `Remove **${escapeInline(s.name)}** (\`${s.id}\`) and its ${ctx.sources.articleCount(s.id)} articles from this server? This cannot be undone.`,
+          buttons: [[
+            { id: `src:rm:${s.id}`, label: 'Remove', style: 'danger' },
+            { id: `src:keep:${s.id}`, label: 'Keep', style: 'secondary' },
+          ]],
+        };
+      }
+      case 'pause': {
+        const s = ctx.sources.pause(inv.guildId, id);
+        return { content: `Paused **${escapeInline(s.name)}** (\`${s.id}\`). Resume with \`/source resume id:${s.id}\`.` };
+      }
+      case 'resume': {
+        const s = ctx.sources.resume(inv.guildId, id);
+        return { content: `Resumed **${escapeInline(s.name)}** (\`${s.id}\`); it will be fetched within a minute.` };
+      }
+      case 'refresh': {
+        ctx.sources.get(inv.guildId, id);
+        const r = await ctx.sources.refresh(id, { manual: true });
+        const status = r.attempt.httpStatus === 304 ? 'not modified since the last fetch' : `HTTP ${r.attempt.httpStatus}`;
+        return { content: `Fetched **${escapeInline(r.source.name)}** (\`${r.source.id}\`): ${status}, ${r.inserted} new, ${r.updated} updated.` };
+      }
+      case 'health': {
+        const s = ctx.sources.get(inv.guildId, id);
+        const limit = typeof o.limit === 'number' ? o.limit : 10;
+        const history = ctx.sources.health(s.id, limit);
+        const lines = history.map((a) => {
+          const ok = a.error === null;
+          const status = a.httpStatus === null ? 'no response' : `HTTP ${a.httpStatus}`;
+          return `${ok ? '✅' : '❌'} ${a.at.slice(0, 16).replace('T', ' ')} UTC · ${status} · ${a.durationMs ?? '?'} ms · ${a.newItems} new${a.updatedItems ? `, ${a.updatedItems} updated` : ''}${ok ? '' : `\n  ${escapeInline(a.error!)}`}`;
+        });
+        return {
+          ephemeral: true,
+          cards: [{ title: `Health of ${escapeInline(s.name)} (${s.id})`, description: `${describe(s, ctx.sources.articleCount(s.id))}\n\n${lines.join('\n') || 'No fetch attempts yet.'}` }],
+        };
+      }
+      default:
+        throw new UserError('Use /source add, list, remove, pause, resume, refresh or health.');
+    }
+  },
+  autocomplete(ctx, inv, focused) {
+    if (focused.name !== 'id') return [];
+    const typed = focused.value.toLowerCase();
+    return choicesFrom(
+      ctx.sources
+        .list(inv.guildId)
+        .filter((r) => !typed || r.source.id.includes(typed) || r.source.name.toLowerCase().includes(typed))
+        .map((r) => ({ name: `${r.source.name} (${r.source.id}, ${r.source.status})`, value: r.source.id })),
+    );
+  },
+  buttonPrefixes: ['src'],
+  button(ctx: CommandContext, press: ButtonPress) {
+    if (!isModerator(ctx, press)) {
+      return { update: false, ephemeral: true, content: 'Only moderators can remove sources.' };
+    }
+    const m = /^src:(rm|keep):([a-z0-9]{1,20})$/.exec(press.customId);
+    if (!m) throw new UserError('This button is from an older version of the bot. Run /source again.');
+    if (m[1] === 'keep') return { update: true, content: 'Kept the source; nothing was removed.', buttons: [] };
+    const s = ctx.sources.remove(press.guildId, m[2]!);
+    return { update: true, content: `Removed **${escapeInline(s.name)}** (\`${s.id}\`) and its articles.`, buttons: [] };
+  },
+};

@@ -1,0 +1,188 @@
+import type { Clock, Log } from '../deps.ts';
+import { UserError } from '../errors.ts';
+import type { Newsroom } from '../newsroom.ts';
+import { outboxNonce, type CrashPoint } from '../outbox.ts';
+import type { Reply } from '../reply.ts';
+import { parseQuery } from '../search/query.ts';
+import type { OutboxRow, SqliteStore, SubscriptionRow } from '../store/index.ts';
+import { composeDigest, type DigestEntry } from './compose.ts';
+import { describeNextRun, dueWindow, parseSchedule, type Schedule } from './schedule.ts';
+import { normalizeTimeZone } from './timezones.ts';
+
+export const DEFAULT_MAX_ITEMS = 10;
+const MAX_ITEMS_LIMIT = 50;
+/** Articles considered per window; beyond this a digest says "…and N more" anyway. */
+const WINDOW_LIMIT = 2000;
+
+export interface SubscribeRequest {
+  guildId: string;
+  channelId: string;
+  userId: string;
+  schedule: string;
+  timezone?: string;
+  query?: string;
+  /** Comma-separated source ids or outlet names. */
+  sources?: string;
+  maxItems?: number;
+}
+
+export interface DigestsDeps {
+  store: SqliteStore;
+  clock: Clock;
+  log: Log;
+  newsroom: Newsroom;
+  defaultTimezone: string;
+  crashPoint?: CrashPoint;
+}
+
+/**
+ * Scheduled digests: subscriptions, and the tick that files each due window in the outbox
+ * exactly once (the window advance and the outbox row are one transaction).
+ */
+export class Digests {
+  constructor(private readonly deps: DigestsDeps) {}
+
+  subscribe(req: SubscribeRequest): { subscription: SubscriptionRow; nextRun: string } {
+    const timezone = normalizeTimeZone(req.timezone?.trim() || this.deps.defaultTimezone);
+    const schedule = parseSchedule(req.schedule, timezone);
+    const query = req.query?.trim() || null;
+    if (query) parseQuery(query); // validate now, with the user's attention, not at 8 am
+    const maxItems = req.maxItems ?? DEFAULT_MAX_ITEMS;
+    if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > MAX_ITEMS_LIMIT) {
+      throw new UserError(`max_items must be a whole number from 1 to ${MAX_ITEMS_LIMIT} (got ${maxItems}).`);
+    }
+    const sourceIds = this.resolveSources(req.guildId, req.sources);
+    const now = this.deps.clock.now();
+    const subscription = this.deps.store.createSubscription({
+      guildId: req.guildId,
+      channelId: req.channelId,
+      scheduleLabel: schedule.label,
+      cron: schedule.cron,
+      timezone,
+      query,
+      sourceIds,
+      maxItems,
+      createdBy: req.userId,
+      lastWindowEnd: now.toISOString(),
+    });
+    this.deps.log.info({ subscriptionId: subscription.id, guildId: req.guildId, channelId: req.channelId, schedule: schedule.label, timezone }, 'digest subscribed');
+    return { subscription, nextRun: describeNextRun(schedule, now) };
+  }
+
+  list(guildId: string): Array<{ subscription: SubscriptionRow; nextRun: string }> {
+    const now = this.deps.clock.now();
+    return this.deps.store.listSubscriptions(guildId).map((s) => ({ subscription: s, nextRun: describeNextRun(scheduleOf(s), now) }));
+  }
+
+  unsubscribe(guildId: string, id: string): SubscriptionRow {
+    const sub = this.owned(guildId, id);
+    this.deps.store.deleteSubscription(sub.id);
+    return sub;
+  }
+
+  owned(guildId: string, id: string): SubscriptionRow {
+    const sub = this.deps.store.getSubscription(id.trim());
+    if (!sub || sub.guildId !== guildId) throw new UserError(`No digest subscription with id "${id.trim()}" in this server. /digest list shows them.`);
+    return sub;
+  }
+
+  /** What the next digest would contain if it were posted now (nothing is recorded). */
+  preview(guildId: string, id: string): Reply {
+    const sub = this.owned(guildId, id);
+    const now = this.deps.clock.now();
+    const reply = this.build(sub, new Date(sub.lastWindowEnd), now, 1);
+    if (!reply) return { ephemeral: true, content: `Nothing new for digest ${sub.id} since ${sub.lastWindowEnd.slice(0, 16).replace('T', ' ')} UTC; the next one would be empty (and is skipped).` };
+    return { ...reply, ephemeral: true, content: `*Preview — not posted.*\n${reply.content ?? ''}` };
+  }
+
+  /** Files the digest for the window up to now immediately; it counts as that window. */
+  postNow(guildId: string, id: string): { row: OutboxRow | null; subscription: SubscriptionRow } {
+    const sub = this.owned(guildId, id);
+    const row = this.fileWindow(sub, new Date(sub.lastWindowEnd), this.deps.clock.now(), 1);
+    return { row, subscription: this.deps.store.getSubscription(sub.id)! };
+  }
+
+  /**
+   * Files every due window (one combined catch-up window after downtime). Pure bookkeeping in the
+   * store; the outbox posts. Returns how many digests were filed (empty windows advance silently).
+   */
+  tick(): number {
+    const now = this.deps.clock.now();
+    let filed = 0;
+    for (const sub of this.deps.store.listSubscriptions()) {
+      try {
+        const due = dueWindow(scheduleOf(sub), new Date(sub.lastWindowEnd), now);
+        if (!due) continue;
+        if (this.fileWindow(sub, due.start, due.end, due.missed)) filed++;
+      } catch (err) {
+        this.deps.log.error({ subscriptionId: sub.id, err }, 'digest tick failed');
+      }
+    }
+    return filed;
+  }
+
+  private fileWindow(sub: SubscriptionRow, start: Date, end: Date, missed: number): OutboxRow | null {
+    const reply = this.build(sub, start, end, missed);
+    const windowKey = end.toISOString();
+    this.deps.crashPoint?.('digest:before-enqueue');
+    const row = this.deps.store.enqueueDigest(
+      sub.id,
+      windowKey,
+      reply ? { kind: 'digest', refId: sub.id, windowKey, channelId: sub.channelId, payload: reply, nonce: outboxNonce('digest', sub.id, windowKey) } : null,
+    );
+    this.deps.crashPoint?.('digest:after-enqueue');
+    this.deps.log.info({ subscriptionId: sub.id, window: [start.toISOString(), windowKey], missed, posted: Boolean(row) }, reply ? 'digest filed' : 'digest window empty');
+    return row;
+  }
+
+  /** Composes the digest of articles first seen in (start, end]; null when there are none. */
+  build(sub: SubscriptionRow, start: Date, end: Date, missed: number): Reply | null {
+    const visible = this.deps.newsroom.visibleSources({ guildId: sub.guildId });
+    // A beat filter holds source ids and outlet names (resolved when subscribing).
+    const ids = new Set(sub.sourceIds.filter((s) => visible.has(s)));
+    const outlets = new Set(sub.sourceIds.filter((s) => !visible.has(s)).map((s) => s.toLowerCase()));
+    const rows = this.deps.store.newArticles(visible, { fromExclusive: start.toISOString(), toInclusive: end.toISOString() }, WINDOW_LIMIT);
+    let entries: DigestEntry[] = rows
+      .filter((r) => sub.sourceIds.length === 0 || ids.has(r.article.sourceId) || (r.article.outlet !== null && outlets.has(r.article.outlet.toLowerCase())))
+      .map((r) => ({ article: r.article, firstSeenAt: r.firstSeenAt }));
+    if (sub.query && entries.length) entries = this.rankByQuery(sub.query, entries, visible);
+    return composeDigest({
+      entries,
+      timezone: sub.timezone,
+      windowStart: start,
+      windowEnd: end,
+      missedRuns: missed,
+      query: sub.query,
+      maxItems: sub.maxItems,
+      scheduleLabel: sub.scheduleLabel,
+    });
+  }
+
+  /** Keeps the window's articles that match the query, in the index's ranking order. */
+  private rankByQuery(query: string, entries: DigestEntry[], visible: Set<string>): DigestEntry[] {
+    const byId = new Map(entries.map((e) => [e.article.id, e]));
+    const parsed = parseQuery(query);
+    const page = this.deps.newsroom.index.search(parsed, { visibleSources: visible }, { offset: 0, limit: 5000 });
+    const ranked: DigestEntry[] = [];
+    for (const hit of page.hits) {
+      const e = byId.get(hit.id);
+      if (e) ranked.push({ ...e, terms: hit.terms, rank: ranked.length });
+    }
+    return ranked;
+  }
+
+  /** Source ids and outlet names from a comma-separated list, each checked against this guild. */
+  private resolveSources(guildId: string, list: string | undefined): string[] {
+    if (!list?.trim()) return [];
+    const scope = { guildId };
+    return list
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((s) => this.deps.newsroom.resolveSource(scope, s).filter);
+  }
+}
+
+function scheduleOf(sub: SubscriptionRow): Schedule {
+  return { label: sub.scheduleLabel, cron: sub.cron, timezone: sub.timezone };
+}

@@ -1,0 +1,52 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Alerts } from './core/alerts.ts';
+import type { Log } from './core/deps.ts';
+import type { Digests } from './core/digest/digests.ts';
+import type { Outbox } from './core/outbox.ts';
+import type { Sources } from './core/sources.ts';
+
+export interface Jobs {
+  /** Runs one round of everything now (used at start-up to catch up after downtime). */
+  runOnce(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The background work, on node-cron with noOverlap so a slow round is never run twice at once:
+ * polling due sources, and filing/posting digests and alerts. Each minute's work decides for
+ * itself what is due from the store and the clock, so missed minutes are caught up, not lost.
+ */
+export function startJobs(deps: { sources: Sources; digests: Digests; alerts: Alerts; outbox: Outbox; log: Log; fetchConcurrency: number }): Jobs {
+  const { log } = deps;
+  const poll = async () => {
+    const n = await deps.sources.pollDue(deps.fetchConcurrency);
+    if (n) log.debug({ sources: n }, 'polled sources');
+    deps.alerts.check();
+    await deps.outbox.deliverPending();
+  };
+  const publish = async () => {
+    deps.digests.tick();
+    deps.alerts.check();
+    await deps.outbox.deliverPending();
+  };
+  const guarded = (name: string, fn: () => Promise<void>) => async () => {
+    try {
+      await fn();
+    } catch (err) {
+      log.error({ job: name, err }, 'job failed');
+    }
+  };
+  const tasks: ScheduledTask[] = [
+    cron.schedule('* * * * *', guarded('poll-sources', poll), { name: 'poll-sources', noOverlap: true }),
+    cron.schedule('* * * * *', guarded('publish', publish), { name: 'publish', noOverlap: true }),
+  ];
+  return {
+    async runOnce() {
+      await guarded('publish', publish)();
+      await guarded('poll-sources', poll)();
+    },
+    async stop() {
+      for (const t of tasks) await t.destroy();
+    },
+  };
+}
