@@ -1,0 +1,56 @@
+import { UserError } from '../errors.ts';
+import { tokenize } from '../text/tokenize.ts';
+
+export type { TermSpec } from '../excerpt.ts';
+
+export interface ParsedQuery {
+  raw: string;
+  /** Plain terms, normalised like the index, deduplicated, in order. */
+  terms: string[];
+  /** Quoted phrases as normalised term lists. */
+  phrases: string[][];
+  /** -word exclusions. */
+  excluded: string[];
+}
+
+export const QUERY_MAX_CHARS = 200;
+
+/** Words too common to rank by, dropped from plain terms when other terms remain. */
+const STOP_WORDS = new Set(['a', 'an', 'the', 'of', 'to', 'in', 'on', 'and', 'or', 'for', 'is', 'are', 'was', 'were', 'by', 'at', 'with', 'from', 'as', 'that', 'this', 'it', 'be']);
+
+/**
+ * Parses what a reporter typed: `"quoted phrases"` (straight or curly quotes) match as phrases,
+ * `-word` excludes, everything else is a term. An unclosed quote makes the rest a phrase.
+ */
+export function parseQuery(raw: string): ParsedQuery {
+  const text = raw.normalize('NFC').trim();
+  if (text.length > QUERY_MAX_CHARS) {
+    throw new UserError(`Your search is ${text.length} characters long; the limit is ${QUERY_MAX_CHARS}. Use the most distinctive words.`);
+  }
+  const phrases: string[][] = [];
+  const excluded: string[] = [];
+  const plain: string[] = [];
+  const re = /[“"]([^”"]*)(?:[”"]|$)|(?:^|\s)-([^\s“"]+)|([^\s“"]+)/g;
+  for (const m of text.matchAll(re)) {
+    if (m[1] !== undefined) {
+      const terms = tokenize(m[1]);
+      if (terms.length > 1) phrases.push(terms);
+      else if (terms.length === 1) plain.push(terms[0]!);
+    } else if (m[2] !== undefined) {
+      excluded.push(...tokenize(m[2]));
+    } else if (m[3] !== undefined) {
+      plain.push(...tokenize(m[3]));
+    }
+  }
+  let terms = [...new Set(plain)];
+  const meaningful = terms.filter((t) => !STOP_WORDS.has(t));
+  if (meaningful.length > 0 || phrases.length > 0) terms = meaningful;
+  if (terms.length === 0 && phrases.length === 0) {
+    throw new UserError(
+      excluded.length
+        ? 'Your search only excludes words; add at least one word to look for, e.g. `troops -russia`.'
+        : 'Your search has no words to look for — try e.g. `troops` or `"human trash"`.',
+    );
+  }
+  return { raw: text, terms, phrases, excluded: [...new Set(excluded)] };
+}
