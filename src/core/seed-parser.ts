@@ -36,6 +36,7 @@ const BOILERPLATE: RegExp[] = [
   /^leave a (reply|comment)\b/i,
   /^your email address will not be published/i,
   /^required fields are marked/i,
+  /^you must be (logged|signed) in to (post|leave) a comment/i,
   /^please direct any comments or questions/i,
   /\bmission is to provide\b/i,
   /^content used with the permission of\b/i,
@@ -126,7 +127,7 @@ function toParagraphs(text: string): string[] {
       continue;
     }
     // A wrapped line continues a sentence: the previous line has no ending and this starts lower-case.
-    if (current !== null && !endsSentence(current) && !/[:]$/.test(current) && /^[\p{Ll}]/u.test(line) && current.length > 50) {
+    if (current !== null && !endsSentence(current) && /^[\p{Ll}]/u.test(line) && current.length > 50) {
       current = `${current} ${line}`;
     } else {
       if (current !== null) out.push(current);
@@ -154,6 +155,7 @@ export function detectOutlet(raw: string, footers: string[]): string | null {
       bump(outlet.name, 2 * count(new RegExp(`\\btold\\s+${a}\\b`, 'g')));
       bump(outlet.name, 1 * count(new RegExp(`\\b${a}\\s+(reported|reports|has reported)\\b`, 'g')));
       bump(outlet.name, 6 * count(new RegExp(`\\(${a}\\)\\s*[–—-]`, 'g')));
+      bump(outlet.name, 6 * count(new RegExp(`(?:©|\\(c\\)|copyright)\\s*(?:\\d{4}\\s+)?(?:the\\s+)?${a}\\b`, 'gi')));
       const squashed = alias.replace(/\s+/g, '').toLowerCase();
       if (new RegExp(`[\\w.-]*${escapeRe(squashed)}[\\w.-]*@|@[\\w.-]*${escapeRe(squashed)}`, 'i').test(raw)) bump(outlet.name, 4);
       if (footers.some((f) => f === alias)) bump(outlet.name, 4);
@@ -170,7 +172,7 @@ export function detectOutlet(raw: string, footers: string[]): string | null {
 
 /** Reporting tails that are not part of a headline: ", Daily NK has learned", ", the report said". */
 const ATTRIBUTION_TAIL =
-  /(?:,|,?[”"])\s+(?:(?:[A-Z][\w’'-]*\s){0,4}(?:has|have)\s+learned|(?:[\w’'-]+\s){0,5}(?:reported|said|says|told\s+[\w ]+|according to [\w ’'-]+|sources said))\.?$/;
+  /(?:,|,?[”"])\s+(?:(?:[A-Z][\w’'-]*\s){0,4}(?:has|have)\s+learned|(?:[\w’'-]+\s){0,8}(?:reported|said|says|told\s+[\w ]+|according to [\w ’'-]+|sources said)(?:\s+(?:this|last|on)\s+\w+|\s+(?:today|yesterday|recently|\w+day))?)\.?$/;
 
 /** A clean headline (≤ 120 chars, never cut mid-word) from the lead sentence. */
 export function deriveTitle(lead: string): string {
@@ -180,6 +182,9 @@ export function deriveTitle(lead: string): string {
   // A dangling closing quote from the stripped tail: keep it only if its opening quote remains.
   if (t.endsWith('”') && !t.includes('“')) t = t.slice(0, -1);
   if (t.length <= TITLE_MAX) return t;
+  // Prefer ending at a clause boundary: a headline needs no ellipsis then.
+  const comma = t.slice(0, TITLE_MAX).lastIndexOf(', ');
+  if (comma >= 60 && t.slice(0, comma).split('“').length === t.slice(0, comma).split('”').length) return t.slice(0, comma);
   let cut = t.slice(0, TITLE_MAX - 1);
   cut = cut.slice(0, cut.lastIndexOf(' '));
   // Do not end inside an open quotation or on a dangling connective.
