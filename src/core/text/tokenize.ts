@@ -24,7 +24,8 @@ const NUMBER_RE = /^\p{N}+(?:[.,]\p{N}+)*$/u;
 
 /** Normalises one word the way the index stores it. Returns '' for nothing searchable. */
 export function normalizeTerm(word: string): string {
-  let t = word.normalize('NFKD').replace(DIACRITICS_RE, '').toLowerCase();
+  // Decompose to drop accents, then recompose so Hangul and other composed scripts stay whole.
+  let t = word.normalize('NFKD').replace(DIACRITICS_RE, '').normalize('NFC').toLowerCase();
   if (NUMBER_RE.test(t)) {
     // "10,000" and "10000" are the same number; a decimal point followed by 1–2 digits is kept.
     return /[.,]\d{1,2}$/.test(t) ? t.replace(/,/g, '') : t.replace(/[.,]/g, '');

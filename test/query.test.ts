@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../src/core/errors.ts';
+import { parseQuery } from '../src/core/search/query.ts';
+
+describe('parseQuery', () => {
+  it.each([
+    ['troops', { terms: ['troops'], phrases: [], excluded: [] }],
+    ['  Kim Yo Jong defectors ', { terms: ['kim', 'yo', 'jong', 'defectors'], phrases: [], excluded: [] }],
+    ['"human trash"', { terms: [], phrases: [['human', 'trash']], excluded: [] }],
+    ['“human trash” defectors', { terms: ['defectors'], phrases: [['human', 'trash']], excluded: [] }],
+    ['troops -russia', { terms: ['troops'], phrases: [], excluded: ['russia'] }],
+    ['Pentagon 10,000 troops', { terms: ['pentagon', '10000', 'troops'], phrases: [], excluded: [] }],
+    ['Moscow’s war', { terms: ['moscow', 'war'], phrases: [], excluded: [] }],
+    ['letters of encouragement', { terms: ['letters', 'encouragement'], phrases: [], excluded: [] }],
+    ['the of', { terms: ['the', 'of'], phrases: [], excluded: [] }],
+    ['Café  CAFÉ', { terms: ['cafe'], phrases: [], excluded: [] }],
+    ['"unclosed phrase here', { terms: [], phrases: [['unclosed', 'phrase', 'here']], excluded: [] }],
+    ['"single"', { terms: ['single'], phrases: [], excluded: [] }],
+    ['김정은 troops', { terms: ['김정은', 'troops'], phrases: [], excluded: [] }],
+  ])('%j', (raw, expected) => {
+    expect(parseQuery(raw)).toEqual({ raw: raw.normalize('NFC').trim(), ...expected });
+  });
+
+  it.each([
+    ['', 'Your search has no words to look for — try e.g. `troops` or `"human trash"`.'],
+    ['   ', 'Your search has no words to look for — try e.g. `troops` or `"human trash"`.'],
+    ['!!! ??? ...', 'Your search has no words to look for — try e.g. `troops` or `"human trash"`.'],
+    ['-russia', 'Your search only excludes words; add at least one word to look for, e.g. `troops -russia`.'],
+    ['x'.repeat(201), 'Your search is 201 characters long; the limit is 200. Use the most distinctive words.'],
+  ])('refuses %j', (raw, message) => {
+    expect(() => parseQuery(raw)).toThrow(UserError);
+    expect(() => parseQuery(raw)).toThrow(message);
+  });
+});

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import type { Article } from '../src/core/article.ts';
+import { ArticleIndex } from '../src/core/search/article-index.ts';
+import { parseQuery } from '../src/core/search/query.ts';
+import { seedArticles } from './helpers/seed-articles.ts';
+
+const seeds = seedArticles();
+const byId = new Map<string, Article>();
+for (const a of seeds.values()) byId.set(a.id, a);
+const fileOf = (id: string) => [...seeds.entries()].find(([, a]) => a.id === id)![0];
+
+function indexWith(extra: Article[] = [], firstSeenAt = '2026-01-10T00:00:00Z'): ArticleIndex {
+  for (const a of extra) byId.set(a.id, a);
+  const index = new ArticleIndex((id) => byId.get(id));
+  index.addMany([...seeds.values(), ...extra].map((article) => ({ article, firstSeenAt })));
+  return index;
+}
+const index = indexWith();
+const top = (q: string, i = index) => i.search(parseQuery(q)).hits.map((h) => fileOf(h.id));
+
+describe('relevance: realistic reporter queries → expected top article', () => {
+  it.each([
+    ['letters of encouragement', '000'],
+    ['Kimchaek party committee', '000'],
+    ['unfamiliar voices phone calls', '000'],
+    ['captured soldiers rumors', '001'],
+    ['Military Security Command', '001'],
+    ['General Political Bureau', '001'],
+    ['ideological inspection families', '001'],
+    ['Storm Corps', '002'],
+    ['death notices', '002'],
+    ['guilt by association', '002'],
+    ['French travel blogger', '002'],
+    ['Zelenskyy', '002'],
+    ['Pentagon 10,000 troops', '003'],
+    ['Kim Il Sung University', '003'],
+    ['Pyongyang University of Music and Dance', '003'],
+    ['Moon Sung Whui', '003'],
+    ['Kim Yo Jong defectors', '004'],
+    ['"human trash"', '004'],
+    ['pork candy alcohol', '004'],
+    ['propaganda leaflets', '004'],
+    ['troop deployment rumours', '001'],
+  ])('%s → %s', (query, expected) => {
+    expect(top(query)[0]).toBe(expected);
+  });
+});
+
+describe('ArticleIndex', () => {
+  it('ranks articles with every term before those with some', () => {
+    const hits = index.search(parseQuery('Kimchaek Pentagon'), {}, { limit: 10 }).hits;
+    expect(hits.every((h) => !h.allTerms)).toBe(true);
+    const both = index.search(parseQuery('troops Ukraine'), {}, { limit: 10 });
+    const flags = both.hits.map((h) => h.allTerms);
+    expect(flags.indexOf(false) === -1 || flags.slice(flags.indexOf(false)).every((f) => !f)).toBe(true);
+    expect(both.hits[0]!.allTerms).toBe(true);
+  });
+
+  it('matches quoted phrases only as consecutive words', () => {
+    expect(top('"human trash"')).toEqual(['004']);
+    expect(top('"trash human"')).toEqual([]);
+    expect(top('"Kim Il Sung University"')).toEqual(['003']);
+  });
+
+  it('excludes -words', () => {
+    const all = top('troops');
+    const without = top('troops -Pentagon');
+    expect(all).toContain('003');
+    expect(without).not.toContain('003');
+  });
+
+  it('finds prefix and fuzzy matches and reports the document forms that matched', () => {
+    const hit = index.search(parseQuery('rumours')).hits[0]!;
+    expect(hit.terms[0]!.query).toBe('rumours');
+    expect(hit.terms[0]!.forms).toEqual(expect.arrayContaining(['rumours', 'rumors']));
+    const prefix = index.search(parseQuery('encourag'), {}, { limit: 10 }).hits;
+    expect(prefix.map((h) => fileOf(h.id)).sort()).toEqual(['000', '004']);
+    expect(prefix[0]!.terms[0]!.forms).toEqual(expect.arrayContaining(['encouragement']));
+  });
+
+  it('pages results and counts them all', () => {
+    const page1 = index.search(parseQuery('North Korea'), {}, { offset: 0, limit: 2 });
+    const page2 = index.search(parseQuery('North Korea'), {}, { offset: 2, limit: 2 });
+    expect(page1.total).toBe(5);
+    expect(page1.hits).toHaveLength(2);
+    expect(page2.hits.map((h) => h.id)).not.toEqual(page1.hits.map((h) => h.id));
+  });
+
+  it('filters by outlet or source id, and by date', () => {
+    const wire: Article = { ...seeds.get('000')!, id: 'wire1', sourceId: 'g1-src', outlet: 'Border Wire', publishedAt: '2025-06-01T00:00:00Z', title: 'Troops seen at the border' };
+    const i = indexWith([wire]);
+    expect(i.search(parseQuery('troops'), { source: 'radio free asia' }).hits.map((h) => fileOf(h.id)).sort()).toEqual(['002', '003']);
+    expect(i.search(parseQuery('troops'), { source: 'g1-src' }).hits.map((h) => h.id)).toEqual(['wire1']);
+    expect(i.search(parseQuery('troops'), { since: new Date('2025-01-01'), until: new Date('2025-12-31') }).hits.map((h) => h.id)).toEqual(['wire1']);
+    // Seeds have no publication date: their first-seen time stands in.
+    expect(i.search(parseQuery('troops'), { since: new Date('2026-01-01') }).total).toBe(4);
+    expect(i.search(parseQuery('troops'), { until: new Date('2024-12-31') }).total).toBe(0);
+  });
+
+  it('hides sources a server cannot see', () => {
+    const secret: Article = { ...seeds.get('000')!, id: 'secret1', sourceId: 'guild-a-src', outlet: 'Zanzibar Wire', title: 'Zanzibar troops story', body: ['Troops landed in Zanzibar.'] };
+    const i = indexWith([secret]);
+    expect(i.search(parseQuery('zanzibar'), { visibleSources: new Set(['seeds']) }).total).toBe(0);
+    expect(i.search(parseQuery('zanzibar'), { visibleSources: new Set(['seeds', 'guild-a-src']) }).total).toBe(1);
+    expect(i.suggest('zanz', { visibleSources: new Set(['seeds']) })).toEqual([]);
+    expect(i.suggest('zanz', { visibleSources: new Set(['seeds', 'guild-a-src']) })).toEqual(['zanzibar']);
+    expect(i.titles('zanzibar', { visibleSources: new Set(['seeds']) })).toEqual([]);
+    expect(i.outlets({ visibleSources: new Set(['seeds']) })).toEqual(['Daily NK', 'Radio Free Asia']);
+  });
+
+  it('removes and re-adds documents', () => {
+    const i = indexWith();
+    const id = seeds.get('002')!.id;
+    i.remove(id);
+    expect(top('Storm Corps', i)).toEqual([]);
+    expect(i.size).toBe(4);
+    i.add(seeds.get('002')!);
+    expect(top('Storm Corps', i)).toEqual(['002']);
+    i.add({ ...seeds.get('002')!, body: ['Replaced body about submarines.'] });
+    expect(top('Storm Corps', i)).toEqual([]);
+    expect(top('submarines', i)).toEqual(['002']);
+    expect(i.size).toBe(5);
+  });
+
+  it('suggests completions for autocomplete', () => {
+    expect(index.suggest('tro').slice(0, 2)).toEqual(['troops', 'troop']);
+    expect(index.suggest('kim yo j')[0]).toBe('kim yo jong');
+    expect(index.suggest('storm c')[0]).toBe('storm corps');
+    expect(index.suggest('')).toEqual([]);
+    for (const s of index.suggest('a')) expect(s.length).toBeLessThanOrEqual(100);
+    expect(index.suggest('a').length).toBeLessThanOrEqual(25);
+  });
+
+  it('finds titles for /article autocomplete', () => {
+    expect(index.titles('hunting source').map((t) => t.title)).toEqual(['North Korea Hunting For Source Of Reports On Soldier Deployment To Ukraine Conflict']);
+    expect(index.titles('', undefined, 3)).toHaveLength(3);
+  });
+});
