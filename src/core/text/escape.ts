@@ -33,7 +33,7 @@ function escapeLine(line: string): string {
   out = out.replace(/^(\s*)(#{1,3}\s|-#\s|[-+]\s)/, (_m, ws: string, marker: string) => `${ws}\\${marker}`);
   // Numbered lists: escape the dot (a backslash before a digit would be shown, not consumed).
   out = out.replace(/^(\s*\d+)([.)])(\s)/, '$1\\$2$3');
-  out = out.replace(/@(everyone|here)\b/gi, '@\u200b$1');
+  out = out.replace(/@(everyone|here)/gi, '@\u200b$1');
   // A bare URL followed by escaped punctuation still links, but masked-link syntax can no longer form.
   return out;
 }

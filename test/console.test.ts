@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startBot, tempDataDir } from './helpers/bot-process.ts';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+async function runConsole(input: string): Promise<{ stdout: string; stderr: string; code: number | null }> {
+  const dataDir = tempDataDir();
+  dirs.push(dataDir);
+  const bot = startBot({}, { stdin: input, dataDir });
+  const { code } = await bot.exited;
+  return { stdout: bot.stdout(), stderr: bot.stderr(), code };
+}
+
+describe('local console (piped stdin, real entry point)', () => {
+  it('answers /search and /quote from the seeds and exits 0 at end of input', async () => {
+    const { stdout, code, stderr } = await runConsole('/search troops\n/quote rumor\n');
+    expect(stderr).not.toMatch(/"level":(50|60)/);
+    expect(code).toBe(0);
+    const [search, quote] = stdout.split(/\n(?=\*\*\d+\*\* quotation)/);
+    // Ranked results with bold-marked, quoted excerpts.
+    expect(search).toMatch(/^\*\*\d+\*\* results? for \*\*troops\*\* — showing 1–\d, page 1\/\d/m);
+    expect(search).toMatch(/^## 1\. /m);
+    expect(search).toMatch(/^> .*\*\*troops?\*\*/im);
+    expect(search).toContain('Buttons: [1] Read 1  [2] Read 2  [3] Read 3  [4] Read 4  — type /press <number>');
+    // Attributed quotes.
+    expect(quote).toMatch(/^> “.*\*\*rumou?rs?\*\*/im);
+    expect(quote).toMatch(/^— (the source said|he said|a source)/m);
+  }, 60_000);
+
+  it('accepts the option syntax, explains bad input and unknown commands, and keeps going', async () => {
+    const { stdout, code } = await runConsole(
+      [
+        '/search query:"human trash"',
+        '/search troops since:2024-13-45',
+        '/frobnicate',
+        '/search',
+        '/article id:doesnotexist',
+        '/stats',
+        '/help',
+      ].join('\n') + '\n',
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/\*\*1\*\* result for \*\*"human trash"\*\*/);
+    expect(stdout).toContain('since "2024-13-45" is not a date I understand: there is no month 13.');
+    expect(stdout).toContain('Unknown command /frobnicate. Type /help for the list.');
+    expect(stdout).toContain('/search needs query: — e.g. /search query:troops since:2024-01-01');
+    expect(stdout).toContain('No article with id "doesnotexist".');
+    expect(stdout).toMatch(/\*\*Articles:\*\* 5\b/);
+    expect(stdout).toContain('Newsdesk commands');
+  }, 60_000);
+});

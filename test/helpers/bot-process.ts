@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+export interface BotProcess {
+  child: ChildProcess;
+  dataDir: string;
+  stdout(): string;
+  stderr(): string;
+  /** Parsed JSON log lines (stderr). */
+  logs(): Array<Record<string, unknown>>;
+  waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+/** A fresh data directory for one test (removed by the caller). */
+export function tempDataDir(prefix = 'newsdesk-e2e-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/**
+ * Starts the bot the way production does — its real entry point, src/main.ts, under tsx — with
+ * the given environment on top of a clean one (no inherited DISCORD_* or LOG_LEVEL).
+ */
+export function startBot(env: Record<string, string>, opts: { stdin?: string; dataDir?: string } = {}): BotProcess {
+  const dataDir = opts.dataDir ?? tempDataDir();
+  const base: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !/^(DISCORD_|LOG_LEVEL|DATA_DIR|SEEDS_DIR|MODERATOR_|ALLOW_PRIVATE|NEWSDESK_|DEFAULT_TIMEZONE|SOURCE_INTERVAL|FETCH_)/.test(k)) base[k] = v;
+  }
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], {
+    cwd: ROOT,
+    env: { ...base, DATA_DIR: dataDir, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  if (opts.stdin !== undefined) child.stdin!.end(opts.stdin);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const logs = () =>
+    err
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => {
+        try {
+          return JSON.parse(l) as Record<string, unknown>;
+        } catch {
+          return {};
+        }
+      });
+  return {
+    child,
+    dataDir,
+    stdout: () => out,
+    stderr: () => err,
+    logs,
+    exited,
+    kill: (signal: NodeJS.Signals = 'SIGTERM') => void child.kill(signal),
+    async waitForLog(predicate, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const hit = logs().find(predicate);
+        if (hit) return hit;
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`bot exited before the expected log line\n${err.slice(-3000)}`);
+        if (Date.now() > deadline) throw new Error(`timed out waiting for a log line\n${err.slice(-3000)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { Alerts } from '../../src/core/alerts.ts';
+import type { Article } from '../../src/core/article.ts';
+import { silentLog } from '../../src/core/deps.ts';
+import { Digests } from '../../src/core/digest/digests.ts';
+import { Newsroom } from '../../src/core/newsroom.ts';
+import { Outbox, type ChannelPoster } from '../../src/core/outbox.ts';
+import type { Reply } from '../../src/core/reply.ts';
+import { importSeeds } from '../../src/core/seed-import.ts';
+import { openStore, type SqliteStore } from '../../src/core/store/index.ts';
+import { ROOT } from './bot-process.ts';
+
+export class FakeClock {
+  constructor(public t: number) {}
+  now = () => new Date(this.t);
+  set(iso: string) {
+    this.t = Date.parse(iso);
+  }
+  advance(ms: number) {
+    this.t += ms;
+  }
+}
+
+export class RecordingPoster implements ChannelPoster {
+  posts: Array<{ channelId: string; reply: Reply; nonce: string }> = [];
+  fail: Error | null = null;
+  async post(channelId: string, reply: Reply, nonce: string) {
+    if (this.fail) throw this.fail;
+    this.posts.push({ channelId, reply, nonce });
+    return { messageIds: [`m${this.posts.length}`] };
+  }
+}
+
+/** A newsroom over an in-memory store with the seeds imported and indexed, and a fake clock. */
+export async function newsroomFixture(startIso = '2026-03-02T06:00:00Z') {
+  const clock = new FakeClock(Date.parse(startIso));
+  const store: SqliteStore = openStore({ path: ':memory:', clock, log: silentLog });
+  await importSeeds({ store, log: silentLog }, path.join(ROOT, 'seeds'));
+  const newsroom = new Newsroom({ store, clock, log: silentLog });
+  await newsroom.buildIndex();
+  const poster = new RecordingPoster();
+  const outbox = new Outbox({ store, clock, log: silentLog, poster });
+  const digests = new Digests({ store, clock, log: silentLog, newsroom, defaultTimezone: 'UTC' });
+  const alerts = new Alerts({ store, clock, log: silentLog, newsroom });
+  const source = (guildId: string, name = 'Wire', url = `https://${name.toLowerCase()}.example/feed`) =>
+    store.createSource({ guildId, channelId: 'c-notices', addedBy: 'u', url, feedUrl: url, name, kind: 'rss', intervalMinutes: 30, fullText: false, nextFetchAt: null });
+  /** Stores and indexes articles as a fetch would. */
+  const ingest = (sourceId: string, articles: Array<Partial<Article> & { title: string; body: string[] }>, announce = true) => {
+    const result = store.ingest(
+      sourceId,
+      articles.map((a, i) => ({
+        article: { id: '', sourceId, byline: null, outlet: 'Wire', dateline: null, tags: [], caption: null, editors: [], url: `https://wire.example/${encodeURIComponent(a.title)}`, publishedAt: null, ...a },
+        dedupeKey: `guid:${a.title}:${i}`,
+        contentHash: a.body.join(' '),
+      })),
+      { announce },
+    );
+    newsroom.indexArticles(result.inserted.map((article) => ({ article, firstSeenAt: store.articleMeta(article.id)!.firstSeenAt })));
+    return result;
+  };
+  return { clock, store, newsroom, poster, outbox, digests, alerts, source, ingest };
+}
