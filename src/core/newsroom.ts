@@ -210,7 +210,8 @@ export class Newsroom {
       if (!article) return;
       for (const quote of matchQuotations(article, hit.terms)) {
         if (quote.covered === 0) continue;
-        found.push({ article, quote, score: quote.covered * 1000 - rank });
+        // Attributed quotations are what a reporter can cite: they rank above unattributed ones.
+        found.push({ article, quote, score: quote.covered * 1000 + (quote.attribution ? 100 : 0) - rank });
       }
     });
     found.sort((a, b) => b.score - a.score);
