@@ -60,9 +60,10 @@ export const source: Command = {
       },
     ],
   },
-  slow: true,
+  // Only fetching takes time; the rest answers at once.
+  slow: (inv) => inv.subcommand === 'add' || inv.subcommand === 'refresh',
+  guard: requireModerator,
   async run(ctx: CommandContext, inv: Invocation): Promise<Reply> {
-    requireModerator(ctx, inv);
     const o = inv.options;
     const id = typeof o.id === 'string' ? o.id : '';
     switch (inv.subcommand) {

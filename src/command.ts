@@ -93,7 +93,9 @@ export interface CommandContext {
 export interface Command {
   definition: CommandDef;
   /** Work that may exceed Discord's ~1 s comfort zone: the adapter defers before running it. */
-  slow?: boolean;
+  slow?: boolean | ((inv: Invocation) => boolean);
+  /** Cheap checks (permissions) run before any deferral, so a refusal is private and instant. */
+  guard?(ctx: CommandContext, inv: Invocation): void;
   run(ctx: CommandContext, inv: Invocation): Promise<Reply> | Reply;
   autocomplete?(ctx: CommandContext, inv: Invocation, focused: Focused): Promise<Choice[]> | Choice[];
   /** custom_id prefixes this command's buttons use (each ends at the first ':'). */

@@ -37,13 +37,39 @@ export class Dispatcher {
     return this.byName.get(name);
   }
 
+  /**
+   * The command's cheap checks (permissions, loading state), before the adapter decides to defer:
+   * a refusal comes back as a reply to send at once, null when the command may run.
+   */
+  async precheck(name: string, inv: Invocation): Promise<Reply | null> {
+    const command = this.byName.get(name);
+    if (!command) return { ephemeral: true, content: `Unknown command /${name}. Try /help.` };
+    const loading = this.loadingReply(name);
+    if (loading) return loading;
+    if (!command.guard) return null;
+    const refused = await this.guard({ command: name, user: inv.user.id, guild: inv.guildId }, () => {
+      command.guard!(this.ctx, inv);
+      return null as unknown as Reply;
+    });
+    return refused ?? null;
+  }
+
+  /** Whether a command invocation may be slow enough to defer first. */
+  isSlow(name: string, inv: Invocation): boolean {
+    const slow = this.byName.get(name)?.slow;
+    return typeof slow === 'function' ? slow(inv) : Boolean(slow);
+  }
+
   /** Runs a slash command and always returns a reply (never throws). */
   async run(name: string, inv: Invocation): Promise<Reply> {
     const command = this.byName.get(name);
     if (!command) return { ephemeral: true, content: `Unknown command /${name}. Try /help.` };
     const loading = this.loadingReply(name);
     if (loading) return loading;
-    return this.guard({ command: name, user: inv.user.id, guild: inv.guildId }, () => command.run(this.ctx, inv));
+    return this.guard({ command: name, user: inv.user.id, guild: inv.guildId }, () => {
+      command.guard?.(this.ctx, inv);
+      return command.run(this.ctx, inv);
+    });
   }
 
   /** Autocomplete never shows an error to the user: on failure it offers nothing. */

@@ -84,8 +84,12 @@ export class InteractionRouter {
   }
 
   private async onCommand(i: ChatInputCommandInteraction): Promise<void> {
-    const command = this.dispatcher.find(i.commandName);
     const inv = this.invocation(i);
+    const refused = await this.dispatcher.precheck(i.commandName, inv);
+    if (refused) {
+      await this.send(i, refused, false);
+      return;
+    }
     let deferred = false;
     const deferNow = async () => {
       if (deferred || i.replied) return;
@@ -93,7 +97,7 @@ export class InteractionRouter {
       await i.deferReply();
     };
     let timer: NodeJS.Timeout | undefined;
-    if (command?.slow) await deferNow();
+    if (this.dispatcher.isSlow(i.commandName, inv)) await deferNow();
     else timer = setTimeout(() => void deferNow().catch((err) => this.report(err, { interaction: i.id, step: 'defer' })), DEFER_AFTER_MS);
     let reply: Reply;
     try {

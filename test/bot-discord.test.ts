@@ -1,0 +1,218 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandList } from '../commands/index.ts';
+import { DiscordEmulator } from './discord-emulator/index.ts';
+import { startBot, type BotProcess } from './helpers/bot-process.ts';
+
+const GUILD = '100000000000000001';
+const CHANNEL = '100000000000000002';
+const ALICE = { id: '200000000000000001', username: 'alice' };
+const BOB = { id: '200000000000000002', username: 'bob' };
+const MANAGE_GUILD = String(1n << 5n);
+const NO_PERMISSIONS = '0';
+
+let emu: DiscordEmulator;
+let bot: BotProcess;
+let slow: http.Server;
+let slowUrl: string;
+let wireUrl: string;
+
+/** A wire feed with enough troop stories to page through. */
+function wireFeed(): string {
+  const items = Array.from({ length: 12 }, (_, i) => `<item><title>Troops report ${i + 1} from the border</title><link>http://wire.test/story/${i + 1}</link><guid>wire-${i + 1}</guid><pubDate>Mon, 0${(i % 9) + 1} Jun 2025 08:00:00 GMT</pubDate><description>Soldiers and troops were seen near the border in report ${i + 1}, a witness told the wire.</description></item>`);
+  return `<?xml version="1.0"?><rss version="2.0"><channel><title>Border Wire</title><link>http://wire.test/</link>${items.join('')}</channel></rss>`;
+}
+
+beforeAll(async () => {
+  // /wire.xml answers at once; anything else takes 2.5 s, so slow work must be deferred inside Discord's 3 s deadline.
+  slow = http.createServer((req, res) => {
+    if (req.url === '/wire.xml') {
+      res.writeHead(200, { 'content-type': 'application/rss+xml' });
+      res.end(wireFeed());
+      return;
+    }
+    setTimeout(() => {
+      res.writeHead(200, { 'content-type': 'application/rss+xml' });
+      res.end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Slow Wire</title><link>http://slow.test/</link>
+        <item><title>Troops rumor spreads</title><link>http://slow.test/1</link><guid>s1</guid><description>Rumors about troops spread in the border provinces.</description></item>
+      </channel></rss>`);
+    }, 2500);
+  });
+  await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+  slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/feed.xml`;
+  wireUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/wire.xml`;
+  emu = await DiscordEmulator.start({ guilds: [{ id: GUILD, name: 'Newsroom', channels: [{ id: CHANNEL, name: 'desk' }] }] });
+  bot = startBot({
+    DISCORD_TOKEN: emu.token,
+    DISCORD_API_URL: emu.url,
+    DISCORD_GUILD_ID: GUILD,
+    ALLOW_PRIVATE_SOURCES: 'true',
+    LOG_LEVEL: 'info',
+  });
+  await bot.waitForLog((l) => l.msg === 'ready', 60_000);
+}, 90_000);
+
+afterAll(async () => {
+  bot?.kill('SIGKILL');
+  await emu?.stop();
+  await new Promise((r) => slow?.close(r));
+  if (bot) fs.rmSync(bot.dataDir, { recursive: true, force: true });
+});
+
+function command(name: string, options: Array<Record<string, unknown>> = [], user = ALICE, permissions = MANAGE_GUILD) {
+  return emu.sendCommand({ name, options: options as never, guildId: GUILD, channelId: CHANNEL, user, permissions });
+}
+
+describe('Newsdesk on Discord (real discord.js client against the local emulator)', () => {
+  it('registers every command to the guild with valid names, options and short descriptions', () => {
+    const registered = emu.commands(GUILD);
+    expect(registered.map((c) => c.name).sort()).toEqual(commandList().map((c) => c.definition.name).sort());
+    const walk = (opts: Array<{ name: string; description: string; options?: unknown[] }> | undefined) => {
+      for (const o of opts ?? []) {
+        expect(o.description.length).toBeGreaterThan(0);
+        expect(o.description.length).toBeLessThanOrEqual(100);
+        walk(o.options as never);
+      }
+    };
+    for (const c of registered) {
+      expect(c.description.length).toBeLessThanOrEqual(100);
+      walk(c.options as never);
+    }
+    expect(registered.find((c) => c.name === 'source')?.default_member_permissions).toBe(MANAGE_GUILD);
+  });
+
+  it('lets a moderator add a feed, with a preview', async () => {
+    const msg = await command('source', [{ type: 1, name: 'add', options: [{ type: 3, name: 'url', value: wireUrl }] }]).final(15_000);
+    expect(msg.content).toMatch(/^Added source `[a-z0-9]+`\. Existing items are searchable now/);
+    expect(msg.embeds[0].title).toBe('Border Wire');
+    expect(msg.embeds[0].description).toContain('**Items:** 12');
+  }, 20_000);
+
+  it('answers /search with ranked cards, quoted bold excerpts and paging buttons', async () => {
+    const i = command('search', [{ type: 3, name: 'query', value: 'troops' }]);
+    const ack = await i.ack();
+    expect(ack.type).toBe(4);
+    const msg = (await i.final()) as { content: string; embeds: Array<{ title: string; description: string; footer?: { text: string } }>; components: Array<{ components: Array<{ custom_id: string; label: string; disabled?: boolean }> }> };
+    expect(msg.content).toBe('**16** results for **troops** — showing 1–5, page 1/4');
+    expect(msg.embeds).toHaveLength(5);
+    expect(msg.embeds[0]!.title).toMatch(/^1\. /);
+    for (const e of msg.embeds) expect(e.description).toMatch(/^> .*\*\*troops?\*\*/im);
+    const [paging, reading] = msg.components;
+    expect(paging!.components.map((b) => b.label)).toEqual(['◀ Previous', 'Next ▶']);
+    expect(paging!.components[0]!.disabled).toBe(true);
+    expect(reading!.components.map((b) => b.label)).toEqual(['Read 1', 'Read 2', 'Read 3', 'Read 4', 'Read 5']);
+    for (const row of msg.components) for (const b of row.components) expect(b.custom_id.length).toBeLessThanOrEqual(100);
+  });
+
+  it('pages with ▶ for the searcher, and tells anyone else privately that they cannot', async () => {
+    const i = command('search', [{ type: 3, name: 'query', value: 'troops' }]);
+    const msg = (await i.final()) as never as { id: string; components: Array<{ components: Array<{ custom_id: string }> }> };
+    const next = msg.components[0]!.components[1]!.custom_id;
+    const byBob = emu.clickButton({ customId: next, message: msg as never, user: BOB, guildId: GUILD, channelId: CHANNEL });
+    const bobAck = await byBob.ack();
+    expect(bobAck.type).toBe(4);
+    expect(bobAck.data.flags).toBe(64);
+    expect(bobAck.data.content).toMatch(/^Only the person who ran this search can page/);
+    const byAlice = emu.clickButton({ customId: next, message: msg as never, user: ALICE, guildId: GUILD, channelId: CHANNEL });
+    const aliceAck = await byAlice.ack();
+    expect(aliceAck.type).toBe(7);
+    expect(aliceAck.data.content).toBe('**16** results for **troops** — showing 6–10, page 2/4');
+    expect(aliceAck.data.embeds[0].title).toMatch(/^6\. /);
+  });
+
+  it('opens the whole article privately from a search result', async () => {
+    const msg = (await command('search', [{ type: 3, name: 'query', value: 'Storm Corps' }]).final()) as never as { components: Array<{ components: Array<{ custom_id: string }> }> };
+    const read = msg.components[1]!.components[0]!.custom_id;
+    const ack = await emu.clickButton({ customId: read, message: msg as never, user: BOB, guildId: GUILD, channelId: CHANNEL }).ack();
+    expect(ack.type).toBe(4);
+    expect(ack.data.flags).toBe(64);
+    expect(ack.data.embeds[0].title).toContain('thousands of soldiers North Korea sent to Russia');
+    expect(ack.data.embeds[0].description).toContain('TAIPEI');
+  });
+
+  it('autocompletes queries and sources', async () => {
+    const q = await emu.sendAutocomplete({ name: 'search', options: [{ type: 3, name: 'query', value: 'tro', focused: true }] as never, guildId: GUILD, channelId: CHANNEL, user: ALICE }).final();
+    expect((q as { choices: Array<{ name: string }> }).choices.map((c) => c.name)).toContain('troops');
+    const s = await emu.sendAutocomplete({ name: 'search', options: [{ type: 3, name: 'query', value: 'x' }, { type: 3, name: 'source', value: 'daily', focused: true }] as never, guildId: GUILD, channelId: CHANNEL, user: ALICE }).final();
+    expect((s as { choices: Array<{ name: string }> }).choices.map((c) => c.name)).toEqual(['Daily NK (outlet)']);
+    const wire = await emu.sendAutocomplete({ name: 'search', options: [{ type: 3, name: 'query', value: 'x' }, { type: 3, name: 'source', value: 'wire', focused: true }] as never, guildId: GUILD, channelId: CHANNEL, user: ALICE }).final();
+    expect((wire as { choices: Array<{ name: string }> }).choices.map((c) => c.name)).toEqual([expect.stringMatching(/^Border Wire \(source [a-z0-9]+\)$/), 'Border Wire (outlet)']);
+  });
+
+  it('echoes a hostile query without pinging anyone or breaking formatting', async () => {
+    const i = command('search', [{ type: 3, name: 'query', value: '@everyone **x** <@&1> [a](http://e.vil)' }]);
+    const ack = await i.ack();
+    const content: string = ack.data.content;
+    expect(content).not.toMatch(/@everyone/);
+    expect(content).toContain('@\u200beveryone');
+    expect(content).not.toMatch(/<@&1>/);
+    expect(content).toContain('\\*\\*x\\*\\*');
+    expect(content).not.toMatch(/(?<!\\)\[a\]\(http/);
+    expect(ack.data.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it('explains user errors privately', async () => {
+    const ack = await command('search', [{ type: 3, name: 'query', value: 'troops' }, { type: 3, name: 'since', value: 'yesterday-ish' }]).ack();
+    expect(ack.data.flags).toBe(64);
+    expect(ack.data.content).toMatch(/^since "yesterday-ish" is not a date I understand/);
+    const art = await command('article', [{ type: 3, name: 'id', value: 'nope' }]).ack();
+    expect(art.data.flags).toBe(64);
+    expect(art.data.content).toMatch(/^No article with id "nope"/);
+  });
+
+  it('answers /quote, /help and /stats', async () => {
+    const quote = (await command('quote', [{ type: 3, name: 'query', value: 'rumor' }]).final()) as { content: string; embeds: Array<{ description: string }> };
+    expect(quote.content).toMatch(/quotations? matching \*\*rumor\*\*/);
+    expect(quote.embeds[0]!.description).toMatch(/^> “/);
+    const help = (await command('help').final()) as { embeds: Array<{ description: string }> };
+    expect(help.embeds[0]!.description).toContain('**/search**');
+    const stats = (await command('stats').final()) as { embeds: Array<{ description: string }> };
+    expect(stats.embeds[0]!.description).toMatch(/\*\*Articles:\*\* 17\b/);
+  });
+
+  it('refuses /source to non-moderators, ephemerally', async () => {
+    const ack = await command('source', [{ type: 1, name: 'list', options: [] }], BOB, NO_PERMISSIONS).ack();
+    expect(ack.data.flags).toBe(64);
+    expect(ack.data.content).toMatch(/^Only moderators/);
+  });
+
+  it('defers slow work inside the 3 s deadline and then answers', async () => {
+    const i = command('source', [{ type: 1, name: 'add', options: [{ type: 3, name: 'url', value: slowUrl }] }]);
+    const ack = await i.ack();
+    expect(ack.type).toBe(5);
+    const msg = (await i.final(20_000)) as { content: string; embeds: Array<{ title: string; description: string }> };
+    expect(msg.content).toMatch(/^Added source `[a-z0-9]+`/);
+    expect(msg.embeds[0]!.title).toBe('Slow Wire');
+    expect(msg.embeds[0]!.description).toContain('**Items:** 1');
+  }, 30_000);
+
+  it('still answers after a 429 on the reply route and a gateway RECONNECT', async () => {
+    emu.injectRestFault({ method: 'POST', path: /\/interactions\/\d+\/[^/]+\/callback/ }, { status: 429, retryAfter: 0.3 }, 1);
+    const first = await command('search', [{ type: 3, name: 'query', value: 'Kimchaek' }]).final();
+    expect((first as { content: string }).content).toMatch(/result/);
+    emu.reconnectGateway();
+    await bot.waitForLog((l) => l.msg === 'gateway resumed', 15_000);
+    // The client resumed its session (op 6) instead of identifying again (op 2).
+    expect(emu.resumes).toBe(1);
+    expect(emu.identifies).toBe(1);
+    const second = await command('search', [{ type: 3, name: 'query', value: 'Pentagon' }]).final();
+    expect((second as { content: string }).content).toMatch(/result/);
+    expect(emu.requests.filter((r) => r.status === 429)).toHaveLength(1);
+  }, 30_000);
+});
+
+describe('graceful shutdown', () => {
+  it('finishes the in-flight reply on SIGTERM and exits 0 within 10 s', async () => {
+    const i = command('source', [{ type: 1, name: 'add', options: [{ type: 3, name: 'url', value: slowUrl.replace('feed.xml', 'other.xml') }] }]);
+    await i.ack();
+    const started = Date.now();
+    bot.kill('SIGTERM');
+    const final = (await i.final(15_000)) as { content: string };
+    expect(final.content).toMatch(/^Added source/);
+    const { code } = await bot.exited;
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  }, 30_000);
+});

@@ -1,0 +1,638 @@
+/**
+ * A local Discord API (REST v10 + gateway websocket on one port) that a real, unmodified
+ * discord.js Client logs into. It records everything the bot sends, drives interactions, enforces
+ * Discord's rules (3 s ack deadline, 40060 on a second ack, message limits, nonce dedupe) and can
+ * inject faults (429 with Retry-After, 5xx, gateway RECONNECT / drop followed by RESUME).
+ */
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { choiceProblems, commandProblems, messageProblems } from './limits.ts';
+
+export interface ApiUser {
+  id: string;
+  username?: string;
+}
+
+export interface ApiOption {
+  type: number;
+  name: string;
+  value?: string | number | boolean;
+  focused?: boolean;
+  options?: ApiOption[];
+}
+
+export interface ApiCommand {
+  id: string;
+  application_id: string;
+  guild_id?: string;
+  name: string;
+  description: string;
+  options?: ApiOption[] & Array<{ description: string }>;
+  default_member_permissions?: string | null;
+  [k: string]: unknown;
+}
+
+export interface ApiMessage {
+  id: string;
+  channel_id: string;
+  content: string;
+  embeds: Array<Record<string, unknown>>;
+  components: Array<Record<string, unknown>>;
+  flags: number;
+  nonce?: string;
+  allowed_mentions?: unknown;
+  interaction_metadata?: unknown;
+  [k: string]: unknown;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  status: number;
+  at: number;
+}
+
+export interface GuildSpec {
+  id: string;
+  name?: string;
+  channels?: Array<{ id: string; name?: string }>;
+  roles?: Array<{ id: string; name?: string }>;
+}
+
+interface InteractionState {
+  id: string;
+  token: string;
+  type: number;
+  createdAt: number;
+  channelId: string;
+  user: ApiUser;
+  callback: { type: number; data?: any; at: number } | null;
+  original: ApiMessage | null;
+  followUps: ApiMessage[];
+  waiters: Array<() => void>;
+}
+
+export interface InteractionHandle {
+  id: string;
+  token: string;
+  readonly sentAt: number;
+  ack(): Promise<{ type: number; data?: any; at: number }>;
+  original(): ApiMessage | undefined;
+  followUps(): ApiMessage[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whichever shape arrived
+  final(timeoutMs?: number): Promise<any>;
+}
+
+type Fault = { status: 429; retryAfter: number; global?: boolean } | { status: 500 | 502 | 503 };
+
+interface Session {
+  id: string;
+  seq: number;
+  log: Array<{ s: number; payload: string }>;
+  socket: WebSocket | null;
+  identified: boolean;
+}
+
+const ALL_PERMISSIONS = ((1n << 50n) - 1n).toString();
+let snowflakeCounter = 0n;
+
+/** Discord-like ids: timestamp-based, increasing. */
+export function snowflake(): string {
+  const ms = BigInt(Date.now()) - 1420070400000n;
+  snowflakeCounter = (snowflakeCounter + 1n) & 0xfffn;
+  return ((ms << 22n) | (1n << 17n) | snowflakeCounter).toString();
+}
+
+export class DiscordEmulator {
+  readonly token: string;
+  readonly applicationId = snowflake();
+  readonly botUserId = this.applicationId;
+  readonly requests: RecordedRequest[] = [];
+  private readonly server: http.Server;
+  private readonly wss: WebSocketServer;
+  private port = 0;
+  private readonly guilds: GuildSpec[];
+  private readonly registered = new Map<string, ApiCommand[]>(); // key: guild id or 'global'
+  private readonly interactions = new Map<string, InteractionState>(); // by token
+  private readonly messages = new Map<string, ApiMessage[]>(); // by channel
+  private readonly nonces = new Map<string, { message: ApiMessage; at: number }>();
+  private readonly faults: Array<{ method?: string; path?: RegExp; fault: Fault; times: number }> = [];
+  private session: Session | null = null;
+  private ackDeadlineMs = 3000;
+  private readyWaiters: Array<() => void> = [];
+  private ready = false;
+  readonly gatewayEvents: Array<{ op: number; t?: string | null; at: number }> = [];
+
+  private constructor(opts: { token?: string; guilds?: GuildSpec[] }) {
+    this.token = opts.token ?? `emu.${randomBytes(12).toString('hex')}`;
+    this.guilds = opts.guilds ?? [{ id: snowflake(), name: 'Test Guild', channels: [{ id: snowflake(), name: 'general' }] }];
+    this.server = http.createServer((req, res) => void this.handleHttp(req, res));
+    this.wss = new WebSocketServer({ server: this.server });
+    this.wss.on('connection', (ws) => this.onSocket(ws));
+  }
+
+  static async start(opts: { token?: string; guilds?: GuildSpec[] } = {}): Promise<DiscordEmulator> {
+    const emu = new DiscordEmulator(opts);
+    await new Promise<void>((resolve) => emu.server.listen(0, '127.0.0.1', resolve));
+    emu.port = (emu.server.address() as AddressInfo).port;
+    return emu;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/api`;
+  }
+
+  private get gatewayUrl(): string {
+    return `ws://127.0.0.1:${this.port}`;
+  }
+
+  private get botUser() {
+    return { id: this.botUserId, username: 'Newsdesk', discriminator: '0', global_name: 'Newsdesk', avatar: null, bot: true, flags: 0 };
+  }
+
+  async stop(): Promise<void> {
+    for (const ws of this.wss.clients) ws.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  // ── records ────────────────────────────────────────────────────────────
+
+  commands(guildId?: string): ApiCommand[] {
+    return this.registered.get(guildId ?? 'global') ?? [];
+  }
+
+  channelMessages(channelId: string): ApiMessage[] {
+    return this.messages.get(channelId) ?? [];
+  }
+
+  setAckDeadline(ms: number): void {
+    this.ackDeadlineMs = ms;
+  }
+
+  waitForReady(timeoutMs = 30_000): Promise<void> {
+    if (this.ready) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('no client became ready')), timeoutMs);
+      this.readyWaiters.push(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+
+  async waitFor<T>(predicate: () => T | undefined | false | null, timeoutMs = 10_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = predicate();
+      if (v) return v;
+      if (Date.now() > deadline) throw new Error('waitFor timed out');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  injectRestFault(match: { method?: string; path?: RegExp }, fault: Fault, times = 1): void {
+    this.faults.push({ ...match, fault, times });
+  }
+
+  // ── gateway ────────────────────────────────────────────────────────────
+
+  private send(ws: WebSocket, payload: object): void {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(payload));
+  }
+
+  private dispatch(t: string, d: unknown): void {
+    const s = this.session;
+    if (!s) throw new Error('no gateway session: is the bot connected?');
+    s.seq++;
+    const payload = JSON.stringify({ op: 0, t, s: s.seq, d });
+    s.log.push({ s: s.seq, payload });
+    if (s.log.length > 1000) s.log.shift();
+    this.gatewayEvents.push({ op: 0, t, at: Date.now() });
+    // While the client is reconnecting, the event waits in the log and is replayed on RESUME.
+    if (s.socket && s.socket.readyState === s.socket.OPEN && s.identified) s.socket.send(payload);
+  }
+
+  private onSocket(ws: WebSocket): void {
+    this.send(ws, { op: 10, d: { heartbeat_interval: 41250 } });
+    ws.on('message', (raw) => {
+      let msg: { op: number; d: any };
+      try {
+        msg = JSON.parse(String(raw));
+      } catch {
+        ws.close(4002, 'Decode error');
+        return;
+      }
+      this.gatewayEvents.push({ op: msg.op, at: Date.now() });
+      switch (msg.op) {
+        case 1:
+          this.send(ws, { op: 11 });
+          break;
+        case 2: {
+          if (msg.d?.token !== this.token && msg.d?.token !== `Bot ${this.token}`) {
+            ws.close(4004, 'Authentication failed');
+            return;
+          }
+          this.session = { id: randomBytes(8).toString('hex'), seq: 0, log: [], socket: ws, identified: true };
+          this.dispatch('READY', {
+            v: 10,
+            user: this.botUser,
+            guilds: this.guilds.map((g) => ({ id: g.id, unavailable: true })),
+            session_id: this.session.id,
+            resume_gateway_url: this.gatewayUrl,
+            shard: [0, 1],
+            application: { id: this.applicationId, flags: 0 },
+            private_channels: [],
+            relationships: [],
+            presences: [],
+            guild_join_requests: [],
+            user_settings: {},
+          });
+          for (const g of this.guilds) this.dispatch('GUILD_CREATE', this.guildPayload(g));
+          this.ready = true;
+          for (const w of this.readyWaiters.splice(0)) w();
+          break;
+        }
+        case 6: {
+          const s = this.session;
+          if (!s || msg.d?.session_id !== s.id) {
+            this.send(ws, { op: 9, d: false });
+            return;
+          }
+          s.socket = ws;
+          s.identified = true;
+          for (const entry of s.log) if (entry.s > (msg.d.seq ?? 0)) ws.send(entry.payload);
+          this.dispatch('RESUMED', {});
+          break;
+        }
+        default:
+          break;
+      }
+    });
+    ws.on('close', () => {
+      if (this.session?.socket === ws) {
+        this.session.socket = null;
+        this.session.identified = false;
+      }
+    });
+  }
+
+  /** Sends op 7 RECONNECT: the client reconnects to resume_gateway_url and RESUMEs. */
+  reconnectGateway(): void {
+    const ws = this.session?.socket;
+    if (!ws) throw new Error('no gateway connection');
+    this.send(ws, { op: 7, d: null });
+  }
+
+  /** Drops the connection abruptly (as a network failure would); the client resumes. */
+  dropGateway(): void {
+    this.session?.socket?.terminate();
+  }
+
+  /** True once a client resumed (sent op 6) since the session began. */
+  get resumes(): number {
+    return this.gatewayEvents.filter((e) => e.op === 6).length;
+  }
+
+  get identifies(): number {
+    return this.gatewayEvents.filter((e) => e.op === 2).length;
+  }
+
+  private guildPayload(g: GuildSpec) {
+    const now = new Date().toISOString();
+    return {
+      id: g.id,
+      name: g.name ?? 'Guild',
+      icon: null,
+      owner_id: snowflake(),
+      afk_timeout: 300,
+      verification_level: 0,
+      default_message_notifications: 0,
+      explicit_content_filter: 0,
+      mfa_level: 0,
+      nsfw_level: 0,
+      premium_tier: 0,
+      preferred_locale: 'en-US',
+      features: [],
+      roles: [
+        { id: g.id, name: '@everyone', permissions: '104324673', position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 },
+        ...(g.roles ?? []).map((r, i) => ({ id: r.id, name: r.name ?? `role${i}`, permissions: '0', position: i + 1, color: 0, hoist: false, managed: false, mentionable: true, flags: 0 })),
+      ],
+      emojis: [],
+      stickers: [],
+      channels: (g.channels ?? []).map((c, i) => ({ id: c.id, type: 0, guild_id: g.id, name: c.name ?? `channel-${i}`, position: i, permission_overwrites: [], nsfw: false, parent_id: null, topic: null, last_message_id: null, rate_limit_per_user: 0 })),
+      threads: [],
+      members: [],
+      presences: [],
+      voice_states: [],
+      stage_instances: [],
+      guild_scheduled_events: [],
+      member_count: 2,
+      large: false,
+      unavailable: false,
+      joined_at: now,
+      system_channel_id: null,
+      rules_channel_id: null,
+      public_updates_channel_id: null,
+      premium_subscription_count: 0,
+      max_video_channel_users: 25,
+      nsfw: false,
+    };
+  }
+
+  // ── interactions ───────────────────────────────────────────────────────
+
+  private member(user: ApiUser, permissions: string, roles: string[]) {
+    return {
+      user: { id: user.id, username: user.username ?? `user${user.id.slice(-4)}`, discriminator: '0', global_name: null, avatar: null },
+      roles,
+      permissions,
+      joined_at: new Date().toISOString(),
+      deaf: false,
+      mute: false,
+      flags: 0,
+      pending: false,
+      nick: null,
+      avatar: null,
+      premium_since: null,
+    };
+  }
+
+  private createInteraction(
+    type: number,
+    data: Record<string, unknown>,
+    opts: { guildId?: string; channelId?: string; user?: ApiUser; permissions?: string; roles?: string[]; locale?: string },
+    extra: Record<string, unknown> = {},
+  ): InteractionHandle {
+    const guildId = opts.guildId ?? this.guilds[0]!.id;
+    const guild = this.guilds.find((g) => g.id === guildId);
+    const channelId = opts.channelId ?? guild?.channels?.[0]?.id ?? snowflake();
+    const user = opts.user ?? { id: snowflake(), username: 'tester' };
+    const id = snowflake();
+    const token = `itok-${randomBytes(16).toString('hex')}`;
+    const state: InteractionState = { id, token, type, createdAt: Date.now(), channelId, user, callback: null, original: null, followUps: [], waiters: [] };
+    this.interactions.set(token, state);
+    const permissions = opts.permissions ?? ALL_PERMISSIONS;
+    this.dispatch('INTERACTION_CREATE', {
+      id,
+      application_id: this.applicationId,
+      type,
+      data: { ...data, guild_id: guildId },
+      guild_id: guildId,
+      guild: { id: guildId, locale: 'en-US', features: [] },
+      channel_id: channelId,
+      channel: { id: channelId, type: 0, guild_id: guildId, name: 'desk', permissions: ALL_PERMISSIONS, nsfw: false, parent_id: null },
+      member: this.member(user, permissions, opts.roles ?? []),
+      app_permissions: ALL_PERMISSIONS,
+      token,
+      version: 1,
+      locale: opts.locale ?? 'en-US',
+      guild_locale: 'en-US',
+      entitlements: [],
+      authorizing_integration_owners: { '0': guildId },
+      context: 0,
+      attachment_size_limit: 10485760,
+      ...extra,
+    });
+    return this.handle(state);
+  }
+
+  private handle(state: InteractionState): InteractionHandle {
+    const wait = (pred: () => boolean, timeoutMs: number, what: string) =>
+      new Promise<void>((resolve, reject) => {
+        if (pred()) return resolve();
+        const t = setTimeout(() => reject(new Error(`interaction ${state.id}: ${what} did not arrive within ${timeoutMs} ms`)), timeoutMs);
+        const check = () => {
+          if (pred()) {
+            clearTimeout(t);
+            resolve();
+          } else state.waiters.push(check);
+        };
+        state.waiters.push(check);
+      });
+    return {
+      id: state.id,
+      token: state.token,
+      sentAt: state.createdAt,
+      ack: async () => {
+        await wait(() => state.callback !== null, this.ackDeadlineMs + 500, 'the initial response');
+        return state.callback!;
+      },
+      original: () => state.original ?? undefined,
+      followUps: () => state.followUps,
+      final: async (timeoutMs = 10_000) => {
+        const done = () => {
+          const cb = state.callback;
+          if (!cb) return false;
+          if (cb.type === 4 || cb.type === 7 || cb.type === 8) return true;
+          return Boolean(state.original?.edited_timestamp) || state.followUps.length > 0;
+        };
+        await wait(done, timeoutMs, 'the final response');
+        const cb = state.callback!;
+        if (cb.type === 8) return { choices: cb.data?.choices ?? [] };
+        if (cb.type === 4 || cb.type === 7) return state.original!;
+        return state.original?.edited_timestamp ? state.original : state.followUps[0]!;
+      },
+    };
+  }
+
+  private commandId(name: string, guildId?: string): string {
+    return (this.registered.get(guildId ?? '') ?? this.registered.get('global') ?? []).find((c) => c.name === name)?.id ?? snowflake();
+  }
+
+  sendCommand(opts: { name: string; options?: ApiOption[]; guildId?: string; channelId?: string; user?: ApiUser; permissions?: string; roles?: string[]; locale?: string }): InteractionHandle {
+    const guildId = opts.guildId ?? this.guilds[0]!.id;
+    return this.createInteraction(2, { id: this.commandId(opts.name, guildId), name: opts.name, type: 1, options: opts.options ?? [] }, { ...opts, guildId });
+  }
+
+  sendAutocomplete(opts: { name: string; options: ApiOption[]; guildId?: string; channelId?: string; user?: ApiUser; permissions?: string; roles?: string[] }): InteractionHandle {
+    const guildId = opts.guildId ?? this.guilds[0]!.id;
+    return this.createInteraction(4, { id: this.commandId(opts.name, guildId), name: opts.name, type: 1, options: opts.options }, { ...opts, guildId });
+  }
+
+  clickButton(opts: { customId: string; message: ApiMessage; guildId?: string; channelId?: string; user?: ApiUser; permissions?: string; roles?: string[] }): InteractionHandle {
+    return this.createInteraction(3, { custom_id: opts.customId, component_type: 2 }, opts, { message: opts.message });
+  }
+
+  // ── REST ───────────────────────────────────────────────────────────────
+
+  private message(channelId: string, body: Record<string, any>, extra: Record<string, unknown> = {}): ApiMessage {
+    return {
+      id: snowflake(),
+      type: 0,
+      channel_id: channelId,
+      author: this.botUser,
+      content: body.content ?? '',
+      embeds: body.embeds ?? [],
+      components: body.components ?? [],
+      attachments: [],
+      mentions: [],
+      mention_roles: [],
+      mention_everyone: false,
+      pinned: false,
+      tts: false,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      flags: body.flags ?? 0,
+      application_id: this.applicationId,
+      webhook_id: this.applicationId,
+      ...(body.allowed_mentions !== undefined ? { allowed_mentions: body.allowed_mentions } : {}),
+      ...extra,
+    };
+  }
+
+  private async handleHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`);
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    let body: any = undefined;
+    const type = req.headers['content-type'] ?? '';
+    if (type.includes('application/json') && raw) body = JSON.parse(raw);
+    else if (type.includes('multipart/form-data')) {
+      const m = /name="payload_json"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*?)\r\n--/.exec(raw);
+      body = m ? JSON.parse(m[1]!) : {};
+    }
+    const path = decodeURIComponent(url.pathname.replace(/^\/api(\/v\d+)?/, ''));
+    const method = req.method ?? 'GET';
+    const record: RecordedRequest = { method, path, query: Object.fromEntries(url.searchParams), body, status: 0, at: Date.now() };
+    this.requests.push(record);
+    const reply = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
+      record.status = status;
+      // A 204 has no body, so no content type (discord.js would try to parse it as JSON).
+      res.writeHead(status, status === 204 ? headers : { 'content-type': 'application/json', ...headers });
+      res.end(payload === undefined ? undefined : JSON.stringify(payload));
+    };
+    const fault = this.faults.find((f) => f.times > 0 && (!f.method || f.method === method) && (!f.path || f.path.test(path)));
+    if (fault) {
+      fault.times--;
+      if (fault.fault.status === 429) {
+        const retry = fault.fault.retryAfter;
+        return reply(429, { message: 'You are being rate limited.', retry_after: retry, global: Boolean(fault.fault.global) }, {
+          'retry-after': String(Math.ceil(retry)),
+          'x-ratelimit-limit': '5',
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset-after': String(retry),
+          'x-ratelimit-bucket': 'emu-bucket',
+          'x-ratelimit-scope': fault.fault.global ? 'global' : 'user',
+          ...(fault.fault.global ? { 'x-ratelimit-global': 'true' } : {}),
+        });
+      }
+      return reply(fault.fault.status, { message: 'Internal Server Error', code: 0 });
+    }
+    const auth = req.headers.authorization ?? '';
+    const needsAuth = !path.startsWith('/interactions/') && !path.startsWith('/webhooks/');
+    if (needsAuth && auth !== `Bot ${this.token}`) return reply(401, { message: '401: Unauthorized', code: 0 });
+    const invalid = (problems: string[]) =>
+      reply(400, { message: 'Invalid Form Body', code: 50035, errors: Object.fromEntries(problems.map((p, i) => [String(i), { _errors: [{ code: 'BASE_TYPE_INVALID', message: p }] }])) });
+    let m: RegExpExecArray | null;
+
+    if (method === 'GET' && (path === '/gateway/bot' || path === '/gateway')) {
+      return reply(200, { url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } });
+    }
+    if (method === 'GET' && path === '/users/@me') return reply(200, this.botUser);
+    if (method === 'GET' && path === '/applications/@me') return reply(200, { id: this.applicationId, name: 'Newsdesk', flags: 0, bot: this.botUser, owner: null, description: '', icon: null });
+    if ((m = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(path))) {
+      const key = m[2] ?? 'global';
+      if (method === 'PUT') {
+        const problems = commandProblems(body ?? []);
+        if (problems.length) return invalid(problems);
+        const cmds = (body as Array<Record<string, unknown>>).map((c) => ({ ...c, id: snowflake(), application_id: this.applicationId, version: snowflake(), ...(m![2] ? { guild_id: m![2] } : {}) }) as unknown as ApiCommand);
+        this.registered.set(key, cmds);
+        return reply(200, cmds);
+      }
+      if (method === 'GET') return reply(200, this.registered.get(key) ?? []);
+    }
+    if (method === 'POST' && (m = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path))) {
+      const state = this.interactions.get(m[2]!);
+      if (!state || state.id !== m[1]) return reply(404, { message: 'Unknown interaction', code: 10062 });
+      if (Date.now() - state.createdAt > this.ackDeadlineMs && !state.callback) return reply(404, { message: 'Unknown interaction', code: 10062 });
+      if (state.callback) return reply(400, { message: 'Interaction has already been acknowledged.', code: 40060 });
+      const cbType = body?.type as number;
+      const data = body?.data;
+      if ((cbType === 4 || cbType === 7) && data) {
+        const problems = messageProblems(cbType === 7 ? { content: 'x', ...data } : data);
+        if (problems.length) return invalid(problems);
+      }
+      if (cbType === 8) {
+        const problems = choiceProblems(data?.choices ?? []);
+        if (problems.length) return invalid(problems);
+      }
+      state.callback = { type: cbType, data, at: Date.now() };
+      if (cbType === 4 || cbType === 5) {
+        state.original = this.message(state.channelId, cbType === 4 ? data : { content: '', flags: data?.flags ?? 0 }, {
+          type: 20,
+          interaction_metadata: { id: state.id, type: state.type, user: { id: state.user.id, username: state.user.username ?? 'user' }, authorizing_integration_owners: {} },
+        });
+      } else if (cbType === 7) {
+        state.original = this.message(state.channelId, data ?? {});
+      }
+      for (const w of state.waiters.splice(0)) w();
+      if (url.searchParams.get('with_response') === 'true') {
+        return reply(200, { interaction: { id: state.id, type: state.type }, resource: state.original ? { type: cbType, message: state.original } : { type: cbType } });
+      }
+      return reply(204);
+    }
+    if ((m = /^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/([^/]+))?$/.exec(path))) {
+      const state = this.interactions.get(m[2]!);
+      if (!state || m[1] !== this.applicationId) return reply(404, { message: 'Unknown Webhook', code: 10015 });
+      if (Date.now() - state.createdAt > 15 * 60_000) return reply(401, { message: 'Invalid Webhook Token', code: 50027 });
+      const target = m[3];
+      if (!target && method === 'POST') {
+        if (!state.callback) return reply(404, { message: 'Unknown Webhook', code: 10015 });
+        const problems = messageProblems(body ?? {});
+        if (problems.length) return invalid(problems);
+        const msg = this.message(state.channelId, body ?? {});
+        state.followUps.push(msg);
+        for (const w of state.waiters.splice(0)) w();
+        return reply(200, msg);
+      }
+      const msg = target === '@original' ? state.original : state.followUps.find((f) => f.id === target) ?? null;
+      if (!msg) return reply(404, { message: 'Unknown Message', code: 10008 });
+      if (method === 'GET') return reply(200, msg);
+      if (method === 'DELETE') {
+        if (target === '@original') state.original = null;
+        return reply(204);
+      }
+      if (method === 'PATCH') {
+        const next = { ...msg, ...body, edited_timestamp: new Date().toISOString() } as ApiMessage;
+        const problems = messageProblems(next);
+        if (problems.length) return invalid(problems);
+        if (target === '@original') state.original = next;
+        else state.followUps = state.followUps.map((f) => (f.id === target ? next : f));
+        for (const w of state.waiters.splice(0)) w();
+        return reply(200, next);
+      }
+    }
+    if ((m = /^\/channels\/(\d+)\/messages$/.exec(path))) {
+      const channelId = m[1]!;
+      if (method === 'POST') {
+        const problems = messageProblems(body ?? {});
+        if (problems.length) return invalid(problems);
+        const nonce = body?.nonce !== undefined ? String(body.nonce) : undefined;
+        if (nonce !== undefined && body.enforce_nonce) {
+          const seen = this.nonces.get(`${channelId}:${nonce}`);
+          if (seen && Date.now() - seen.at < 5 * 60_000) return reply(200, seen.message);
+        }
+        const msg = this.message(channelId, body ?? {}, { webhook_id: undefined, ...(nonce !== undefined ? { nonce } : {}) });
+        const list = this.messages.get(channelId) ?? [];
+        list.push(msg);
+        this.messages.set(channelId, list);
+        if (nonce !== undefined) this.nonces.set(`${channelId}:${nonce}`, { message: msg, at: Date.now() });
+        return reply(200, msg);
+      }
+      if (method === 'GET') return reply(200, [...(this.messages.get(channelId) ?? [])].reverse());
+    }
+    if (method === 'GET' && (m = /^\/channels\/(\d+)$/.exec(path))) {
+      const guild = this.guilds.find((g) => g.channels?.some((c) => c.id === m![1]));
+      if (!guild) return reply(404, { message: 'Unknown Channel', code: 10003 });
+      return reply(200, { id: m[1], type: 0, guild_id: guild.id, name: guild.channels!.find((c) => c.id === m![1])!.name ?? 'channel', position: 0, permission_overwrites: [] });
+    }
+    return reply(404, { message: `404: Not Found (${method} ${path})`, code: 0 });
+  }
+}
