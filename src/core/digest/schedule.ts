@@ -171,7 +171,10 @@ export function parseSchedule(input: string, timezone: string): Schedule {
     throw bad(input, 'presets look like hourly, daily 08:00, weekdays 08:00 or weekly mon 08:00');
   }
   const cron = lower.replace(/^cron /, '');
-  if (!/^[\d*?,/\-a-z ]+$/.test(cron)) throw bad(input, 'not a preset or a cron expression');
+  const words = cron.match(/[a-z]+/g) ?? [];
+  if (!/^[\d*?,/\-a-z ]+$/.test(cron) || words.some((w) => !DAYS.includes(w) && !MONTHS.includes(w))) {
+    throw bad(input, 'not a preset or a cron expression');
+  }
   parseCron(input, cron);
   return { label: `cron ${cron}`, cron, timezone: tz };
 }
