@@ -79,11 +79,53 @@ function decodeUtf32(bytes: Uint8Array, littleEndian: boolean): string {
   return out;
 }
 
-/** Decodes a body with the detected encoding (never throws; bad bytes become U+FFFD). */
+// 0x80–0x9F of windows-1252 (WHATWG), which Node's TextDecoder decodes as Latin-1 controls.
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 8192) {
+    const chunk = bytes.subarray(i, i + 8192);
+    let part = '';
+    for (const b of chunk) part += b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80] : String.fromCharCode(b);
+    out += part;
+  }
+  return out;
+}
+
+function isValidUtf8WithMultibyte(bytes: Uint8Array): boolean {
+  if (!bytes.some((b) => b >= 0x80)) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isValidUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Decodes a body with the detected encoding (never throws; bad bytes become U+FFFD). Two common
+ * lies are corrected: Latin-1/windows-1252 declared for bytes that are valid multi-byte UTF-8 is
+ * read as UTF-8, and UTF-8 declared (not by a BOM) for bytes that are not UTF-8 is read as
+ * windows-1252 — so "Jürgen" survives instead of becoming "J�rgen".
+ */
 export function decodeBody(bytes: Uint8Array, contentType: string | null): { text: string; encoding: string; source: CharsetSource } {
-  const { encoding, source } = detectCharset(bytes, contentType);
+  let { encoding, source } = detectCharset(bytes, contentType);
+  // Only the Latin-1 family is so often mislabelled; a deliberate iso-8859-15 or KOI8-R is obeyed.
+  if (source !== 'bom' && encoding === 'windows-1252' && isValidUtf8WithMultibyte(bytes)) encoding = 'utf-8';
+  else if (source !== 'bom' && encoding === 'utf-8' && !isValidUtf8(bytes)) encoding = 'windows-1252';
   let text: string;
   if (encoding === 'utf-32le' || encoding === 'utf-32be') text = decodeUtf32(bytes, encoding === 'utf-32le');
+  else if (encoding === 'windows-1252') text = decodeWindows1252(bytes);
   else {
     try {
       text = new TextDecoder(encoding, { fatal: false, ignoreBOM: false }).decode(bytes);

@@ -8,15 +8,14 @@ export function normalizeLink(url: string): string {
   try {
     const u = new URL(url.trim());
     u.hash = '';
+    if (u.pathname.length > 1 && u.pathname.endsWith('/')) u.pathname = u.pathname.replace(/\/+$/, '');
     u.hostname = u.hostname.toLowerCase().replace(/^www\./, '');
     if ((u.protocol === 'http:' && u.port === '80') || (u.protocol === 'https:' && u.port === '443')) u.port = '';
     const params = [...u.searchParams.entries()].filter(([k]) => !TRACKING.test(k)).sort(([a], [b]) => a.localeCompare(b));
     u.search = '';
     for (const [k, v] of params) u.searchParams.append(k, v);
-    let s = u.toString();
-    if (u.pathname !== '/' && s.endsWith('/')) s = s.slice(0, -1);
     // http and https copies of one page are one article.
-    return s.replace(/^http:/, 'https:');
+    return u.toString().replace(/^http:/, 'https:');
   } catch {
     return url.trim();
   }

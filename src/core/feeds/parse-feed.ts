@@ -78,6 +78,8 @@ function rawHtml(node: Node, type?: string | null): string {
   if (/^<!\[CDATA\[/.test(raw)) return raw.replace(/<!\[CDATA\[([\s\S]*?)(\]\]>|$)/g, '$1');
   const t = (type ?? '').toLowerCase();
   if (t === 'xhtml' || t === 'application/xhtml+xml') return raw;
+  // Atom: any other non-text, non-XML media type carries base64 (RFC 4287 §4.1.3.3).
+  if (t && !['text', 'html', 'xhtml'].includes(t) && !t.startsWith('text/') && !/[+/]xml$/.test(t)) return Buffer.from(raw.replace(/\s+/g, ''), 'base64').toString('utf8');
   if (t === 'text' || t === 'text/plain') return escapeHtml(decodeXmlEntities(raw));
   if (t === 'base64') return Buffer.from(raw, 'base64').toString('utf8');
   // Escaped HTML (the common case) decodes to markup; inline markup passes through.
@@ -229,7 +231,8 @@ function parseJsonFeed(text: string, url: string, now: Date): ParsedFeed {
       now,
     });
   });
-  const v = /version\/(1(?:\.\d)?)/.exec(version)?.[1] ?? (/^1(\.\d)?$/.test(version) ? version : '1.0');
+  const declared = /version\/(1(?:\.\d)?)/.exec(version)?.[1] ?? (/^1(\.\d)?$/.test(version) ? version : '1.0');
+  const v = declared === '1' ? '1.0' : declared;
   return { kind: 'json', version: v, title: str(doc.title), link: str(doc.home_page_url), description: str(doc.description), items };
 }
 
@@ -243,6 +246,7 @@ export function parseFeed(text: string, opts: { url: string; now: Date }): Parse
   if (!trimmed) throw new FeedParseError('empty document');
   if (/^[{[]/.test(trimmed)) return parseJsonFeed(trimmed, opts.url, opts.now);
   if (!/^</.test(trimmed)) throw new FeedParseError('not a feed: the document is not XML or JSON');
+  if (/^(?:<!--[\s\S]*?-->\s*)*<(!doctype html|html[\s>]|head[\s>]|body[\s>])/i.test(trimmed)) throw new FeedParseError('not a feed: this is an HTML page');
   // Strip a DOCTYPE's external subset references: they are never fetched.
   let root: Record<string, Node>;
   try {
