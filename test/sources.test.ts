@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLog } from '../src/core/deps.ts';
+import { ParsePool } from '../src/core/feeds/parse-pool.ts';
+import { safeFetch } from '../src/core/feeds/safe-fetch.ts';
+import { MAX_CONSECUTIVE_FAILURES, Sources } from '../src/core/sources.ts';
+import { startFeedServer, type FeedServer } from './feed-server.ts';
+import { newsroomFixture } from './helpers/newsroom-fixture.ts';
+
+let server: FeedServer;
+let pool: ParsePool;
+let feedVersion = 1;
+
+function rss(items: Array<{ guid: string; title: string; body: string }>): string {
+  return `<?xml version="1.0"?><rss version="2.0"><channel><title>Desk Wire</title><link>https://deskwire.example/</link>${items
+    .map((i) => `<item><guid>${i.guid}</guid><title>${i.title}</title><link>https://deskwire.example/${i.guid}</link><pubDate>Mon, 02 Mar 2026 06:00:00 GMT</pubDate><description>${i.body}</description></item>`)
+    .join('')}</channel></rss>`;
+}
+
+beforeAll(async () => {
+  server = await startFeedServer();
+  pool = new ParsePool({ size: 1, timeoutMs: 10_000 });
+  server.route('/wire.xml', (req, res) => {
+    const items = [
+      { guid: 'a', title: 'Troops move north', body: 'Troops moved north on Monday.' },
+      { guid: 'b', title: 'Harvest falls', body: feedVersion >= 3 ? 'The harvest fell sharply, officials now say.' : 'The harvest fell.' },
+      ...(feedVersion >= 2 ? [{ guid: 'c', title: 'Kim Yo Jong speaks', body: 'Kim Yo Jong issued a statement about the Wonsan quarry.' }] : []),
+    ];
+    const etag = `"v${feedVersion}"`;
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, { etag });
+      return res.end();
+    }
+    res.writeHead(200, { 'content-type': 'application/rss+xml', etag });
+    res.end(rss(items));
+  });
+  server.route('/home', { type: 'text/html', body: '<html><head><title>Desk Wire home</title><link rel="alternate" type="application/rss+xml" href="/wire.xml"></head><body><p>Welcome</p></body></html>' });
+  server.route('/story', {
+    type: 'text/html',
+    body: `<html><head><title>A single story</title><meta property="og:site_name" content="Lone Gazette"></head><body><article><h1>A single story</h1>${'<p>Reporters in the border town described long queues at the market and rising prices for rice and fuel this week. </p>'.repeat(8)}</article></body></html>`,
+  });
+  server.route('/not-a-feed', { type: 'application/octet-stream', body: 'just some bytes\u0000\u0001' });
+  server.route('/broken', { status: 500, body: 'down' });
+});
+afterAll(async () => {
+  await pool.close();
+  await server.close();
+});
+
+async function fixture(opts: { allowPrivate?: boolean } = {}) {
+  const f = await newsroomFixture('2026-03-02T06:00:00Z');
+  const notices: Array<{ channelId: string; key: string; text: string }> = [];
+  const sources = new Sources({
+    store: f.store,
+    clock: f.clock,
+    log: silentLog,
+    fetch: safeFetch,
+    parser: pool,
+    fetchOptions: { allowPrivate: opts.allowPrivate ?? true, timeoutMs: 5000 },
+    defaultIntervalMinutes: 30,
+    random: () => 0.5,
+    onIngest: (_id, r) => f.newsroom.indexArticles([...r.inserted, ...r.updated].map((article) => ({ article, firstSeenAt: f.store.articleMeta(article.id)?.firstSeenAt }))),
+    onRemove: (ids) => f.newsroom.unindexArticles(ids),
+    notify: (channelId, key, text) => notices.push({ channelId, key, text }),
+  });
+  return { ...f, sources, notices };
+}
+
+describe('Sources', () => {
+  it('adds a feed with a preview; its items are searchable at once but not announced', async () => {
+    feedVersion = 1;
+    const f = await fixture();
+    const p = await f.sources.add({ guildId: 'g1', channelId: 'c1', userId: 'u', url: `${server.url}/wire.xml` });
+    expect([p.kind, p.title, p.items, p.newest]).toEqual(['rss', 'Desk Wire', 2, ['Troops move north', 'Harvest falls']]);
+    expect(p.source).toMatchObject({ guildId: 'g1', channelId: 'c1', name: 'Desk Wire', status: 'active', intervalMinutes: 30, etag: '"v1"' });
+    expect(f.newsroom.search({ guildId: 'g1' }, { query: 'harvest' }).total).toBe(1);
+    expect(f.store.newArticles([p.source.id], { fromExclusive: '2000-01-01', toInclusive: '2100-01-01' })).toEqual([]);
+    // Adding the same URL twice in one server is refused, naming the existing source.
+    await expect(f.sources.add({ guildId: 'g1', channelId: 'c1', userId: 'u', url: `${server.url}/wire.xml` })).rejects.toThrow(`"${server.url}/wire.xml" is already a source here (id ${p.source.id}, Desk Wire).`);
+  });
+
+  it('announces existing items when backfill is asked for', async () => {
+    feedVersion = 1;
+    const f = await fixture();
+    const p = await f.sources.add({ guildId: 'g1', channelId: 'c1', userId: 'u', url: `${server.url}/wire.xml`, backfill: true });
+    expect(f.store.newArticles([p.source.id], { fromExclusive: '2000-01-01', toInclusive: '2100-01-01' })).toHaveLength(2);
+  });
+
+  it('finds the feed a page links to, and takes a page with no feed as one article', async () => {
+    const f = await fixture();
+    const viaPage = await f.sources.add({ guildId: 'g1', channelId: 'c1', userId: 'u', url: `${server.url}/home` });
+    expect([viaPage.kind, viaPage.source.feedUrl, viaPage.discoveredFrom]).toEqual(['rss', `${server.url}/wire.xml`, `${server.url}/home`]);
+    const single = await f.sources.add({ guildId: 'g1', channelId: 'c1', userId: 'u', url: `${server.url}/story` });
+    expect([single.kind, single.items, single.newest]).toEqual(['page', 1, ['A single story']]);
+    expect(f.newsroom.search({ guildId: 'g1' }, { query: 'rice fuel queues' }).items[0]!.article.outlet).toBe('Lone Gazette');
+  });
+
+  it('explains what it cannot add and stores nothing', async () => {
+    const f = await fixture();
+    const cases: Array<[string, string]> = [
+      [`${server.url}/missing`, `"${server.url}/missing": HTTP 404`],
+      [`${server.url}/not-a-feed`, `"${server.url}/not-a-feed": not a feed`],
+      ['ftp://example.org/feed', '"ftp://example.org/feed": only http and https URLs can be sources'],
+    ];
+    for (const [url, message] of cases) await expect(f.sources.add({ guildId: 'g1', channelId: 'c1', userId: 'u', url })).rejects.toThrow(message);
+    const strict = await fixture({ allowPrivate: false });
+    await expect(strict.sources.add({ guildId: 'g1', channelId: 'c1', userId: 'u', url: `${server.url}/wire.xml` })).rejects.toThrow(/blocked: 127\.0\.0\.1 is a private or reserved address/);
+    expect(f.store.listSources('g1')).toEqual([]);
+  });
+
+  it('refreshes with conditional GET, stores new items, updates changed ones, and keeps what it had', async () => {
+    feedVersion = 1;
+    const f = await fixture();
+    const { source } = await f.sources.add({ guildId: 'g1', channelId: 'c1', userId: 'u', url: `${server.url}/wire.xml` });
+    const same = await f.sources.refresh(source.id);
+    expect([same.attempt.httpStatus, same.inserted, same.updated]).toEqual([304, 0, 0]);
+    feedVersion = 3;
+    f.clock.advance(60_000);
+    const next = await f.sources.refresh(source.id);
+    expect([next.attempt.httpStatus, next.inserted, next.updated]).toEqual([200, 1, 1]);
+    expect(f.newsroom.search({ guildId: 'g1' }, { query: 'sharply' }).total).toBe(1);
+    expect(f.newsroom.search({ guildId: 'g1' }, { query: 'Wonsan quarry' }).total).toBe(1);
+    // New items are announced; the updated one is not news again.
+    expect(f.store.newArticles([source.id], { fromExclusive: '2000-01-01', toInclusive: '2100-01-01' }).map((r) => r.article.title)).toEqual(['Kim Yo Jong speaks']);
+    expect(f.sources.health(source.id, 10).map((a) => [a.httpStatus, a.newItems, a.updatedItems, a.error])).toEqual([
+      [200, 1, 1, null],
+      [304, 0, 0, null],
+      [200, 2, 0, null],
+    ]);
+  });
+
+  it('backs off on failure, pauses after 10 in a row and warns the channel once, then resumes', async () => {
+    feedVersion = 1;
+    const f = await fixture();
+    const { source } = await f.sources.add({ guildId: 'g1', channelId: 'c-desk', userId: 'u', url: `${server.url}/wire.xml` });
+    f.store.updateSource(source.id, { feedUrl: `${server.url}/broken` });
+    const waits: number[] = [];
+    for (let i = 1; i <= MAX_CONSECUTIVE_FAILURES; i++) {
+      const r = await f.sources.refresh(source.id);
+      expect(r.attempt.error).toBe(`"${server.url}/broken": HTTP 500`);
+      waits.push((Date.parse(r.source.nextFetchAt!) - f.clock.now().getTime()) / 60_000);
+    }
+    // 30 min doubling per failure, capped at a day (jitter fixed at 0 by the injected random).
+    expect(waits).toEqual([30, 60, 120, 240, 480, 960, 1440, 1440, 1440, 1440]);
+    const paused = f.store.getSource(source.id)!;
+    expect([paused.status, paused.pausedReason, paused.consecutiveFailures]).toEqual(['paused', 'paused after 10 failed fetches in a row', 10]);
+    expect(f.notices).toHaveLength(1);
+    expect(f.notices[0]!.channelId).toBe('c-desk');
+    expect(f.notices[0]!.text).toContain(`Last error: "${server.url}/broken": HTTP 500`);
+    expect(f.notices[0]!.text).toContain(`/source resume id:${source.id}`);
+    // Articles already stored are untouched by the failures.
+    expect(f.newsroom.search({ guildId: 'g1' }, { query: 'harvest' }).total).toBe(1);
+    expect(f.store.dueSources(new Date('2030-01-01'), 10)).toEqual([]);
+    const resumed = f.sources.resume('g1', source.id);
+    expect([resumed.status, resumed.consecutiveFailures]).toEqual(['active', 0]);
+    await expect(f.sources.refresh(source.id, { manual: true })).rejects.toThrow(`Refresh of Desk Wire (${source.id}) failed: "${server.url}/broken": HTTP 500`);
+  });
+
+  it('keeps servers apart: same URL in two servers, removing it in one leaves the other', async () => {
+    feedVersion = 2;
+    const f = await fixture();
+    const a = await f.sources.add({ guildId: 'guild-a', channelId: 'ca', userId: 'u', url: `${server.url}/wire.xml` });
+    expect(f.newsroom.search({ guildId: 'guild-b' }, { query: 'Wonsan quarry' }).total).toBe(0);
+    expect(f.newsroom.suggestQueries({ guildId: 'guild-b' }, 'harv')).not.toContain('harvest');
+    expect(f.newsroom.suggestQueries({ guildId: 'guild-a' }, 'harv')).toContain('harvest');
+    expect(f.newsroom.sourceChoices({ guildId: 'guild-b' }).map((c) => c.name)).toEqual(['Daily NK (outlet)', 'Radio Free Asia (outlet)']);
+    const b = await f.sources.add({ guildId: 'guild-b', channelId: 'cb', userId: 'u', url: `${server.url}/wire.xml` });
+    expect(() => f.sources.remove('guild-b', a.source.id)).toThrow(`No source with id "${a.source.id}" in this server.`);
+    f.sources.remove('guild-a', a.source.id);
+    expect(f.newsroom.search({ guildId: 'guild-a' }, { query: 'Wonsan quarry' }).total).toBe(0);
+    expect(f.newsroom.search({ guildId: 'guild-b' }, { query: 'Wonsan quarry' }).total).toBe(1);
+    expect(f.store.getSource(b.source.id)?.status).toBe('active');
+  });
+
+  it('polls due sources with a concurrency limit and leaves paused ones alone', async () => {
+    feedVersion = 1;
+    const f = await fixture();
+    const one = await f.sources.add({ guildId: 'g1', channelId: 'c', userId: 'u', url: `${server.url}/wire.xml` });
+    const two = await f.sources.add({ guildId: 'g1', channelId: 'c', userId: 'u', url: `${server.url}/story`, name: 'Story' });
+    f.sources.pause('g1', two.source.id);
+    expect(await f.sources.pollDue(2)).toBe(0);
+    f.clock.advance(31 * 60_000);
+    expect(await f.sources.pollDue(2)).toBe(1);
+    expect(f.sources.health(one.source.id, 1)[0]!.httpStatus).toBe(304);
+  });
+});
+
+describe('ParsePool', () => {
+  it('stops a job past its time limit and keeps working', async () => {
+    const p = new ParsePool({ size: 1, timeoutMs: 300 });
+    try {
+      expect(await p.hangForTest()).toEqual({ type: 'error', message: 'parsing timed out after 0.3 s' });
+      const after = await p.parse({ kind: 'auto', bytes: new TextEncoder().encode(rss([{ guid: 'x', title: 'After', body: 'b' }])), contentType: null, url: 'http://x/', now: new Date().toISOString() });
+      expect(after.type === 'feed' && after.feed.items[0]!.title).toBe('After');
+    } finally {
+      await p.close();
+    }
+  });
+});
