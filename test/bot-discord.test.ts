@@ -28,7 +28,7 @@ function wireFeed(): string {
 beforeAll(async () => {
   // /wire.xml answers at once; anything else takes 2.5 s, so slow work must be deferred inside Discord's 3 s deadline.
   slow = http.createServer((req, res) => {
-    if (req.url === '/wire.xml') {
+    if (req.url?.startsWith('/wire.xml')) {
       res.writeHead(200, { 'content-type': 'application/rss+xml' });
       res.end(wireFeed());
       return;
@@ -200,6 +200,45 @@ describe('Newsdesk on Discord (real discord.js client against the local emulator
     const second = await command('search', [{ type: 3, name: 'query', value: 'Pentagon' }]).final();
     expect((second as { content: string }).content).toMatch(/result/);
     expect(emu.requests.filter((r) => r.status === 429)).toHaveLength(1);
+  }, 30_000);
+});
+
+describe('/source management through Discord', () => {
+  it('lists, pauses, shows health, resumes and removes (with confirmation) a source', async () => {
+    const added = await command('source', [{ type: 1, name: 'add', options: [{ type: 3, name: 'url', value: `${wireUrl}?copy=2` }, { type: 3, name: 'name', value: 'Wire Copy' }] }]).final(15_000);
+    const id = /`([a-z0-9]+)`/.exec(added.content)![1]!;
+    const list = await command('source', [{ type: 1, name: 'list', options: [] }]).final();
+    expect(list.content).toMatch(/^\*\*\d+\*\* sources?$/);
+    expect(list.embeds[0].description).toContain(`**Wire Copy** — \`${id}\` · rss · 🟢 active`);
+    expect(list.embeds[0].description).toContain('12 articles · every 30 min · last success <t:');
+
+    const paused = await command('source', [{ type: 1, name: 'pause', options: [{ type: 3, name: 'id', value: id }] }]).final();
+    expect(paused.content).toBe(`Paused **Wire Copy** (\`${id}\`). Resume with \`/source resume id:${id}\`.`);
+    const health = await command('source', [{ type: 1, name: 'health', options: [{ type: 3, name: 'id', value: id }] }]).final();
+    expect(health.flags).toBe(64);
+    expect(health.embeds[0].title).toBe(`Health of Wire Copy (${id})`);
+    expect(health.embeds[0].description).toContain('⏸️ paused (paused by a moderator)');
+    expect(health.embeds[0].description).toMatch(/✅ \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC · HTTP 200 · \d+ ms · 12 new/);
+    const resumed = await command('source', [{ type: 1, name: 'resume', options: [{ type: 3, name: 'id', value: id }] }]).final();
+    expect(resumed.content).toMatch(/^Resumed \*\*Wire Copy\*\*/);
+
+    const ac = await emu.sendAutocomplete({ name: 'source', options: [{ type: 1, name: 'remove', options: [{ type: 3, name: 'id', value: 'copy', focused: true }] }] as never, guildId: GUILD, channelId: CHANNEL, user: ALICE, permissions: MANAGE_GUILD }).final();
+    expect(ac.choices).toEqual([{ name: `Wire Copy (${id}, active)`, value: id }]);
+
+    const ask = await command('source', [{ type: 1, name: 'remove', options: [{ type: 3, name: 'id', value: id }] }]).final();
+    expect(ask.flags).toBe(64);
+    expect(ask.content).toBe(`Remove **Wire Copy** (\`${id}\`) and its 12 articles from this server? This cannot be undone.`);
+    const [removeButton, keepButton] = ask.components[0].components;
+    expect(keepButton.custom_id).toBe(`src:keep:${id}`);
+    // A member without Manage Server cannot press it.
+    const refused = await emu.clickButton({ customId: removeButton.custom_id, message: ask, user: BOB, guildId: GUILD, channelId: CHANNEL, permissions: NO_PERMISSIONS }).ack();
+    expect(refused.data.content).toBe('Only moderators can remove sources.');
+    const done = await emu.clickButton({ customId: removeButton.custom_id, message: ask, user: ALICE, guildId: GUILD, channelId: CHANNEL, permissions: MANAGE_GUILD }).ack();
+    expect(done.type).toBe(7);
+    expect(done.data.content).toBe(`Removed **Wire Copy** (\`${id}\`) and its articles.`);
+    expect(done.data.components).toEqual([]);
+    const gone = await command('source', [{ type: 1, name: 'health', options: [{ type: 3, name: 'id', value: id }] }]).ack();
+    expect(gone.data.content).toBe(`No source with id "${id}" in this server. /source list shows them.`);
   }, 30_000);
 });
 
