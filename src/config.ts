@@ -23,6 +23,10 @@ export interface Config {
   fetchTimeoutMs: number;
   /** Test-only: named points where the process kills itself (crash tests). */
   crashPoints: string[];
+  /** Test-only: a file holding a clock offset in ms, so tests can move the bot's time. */
+  clockFile: string | null;
+  /** Test-only: the background jobs' cron (default every minute). */
+  tickCron: string;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -75,6 +79,8 @@ const schema = z.object({
   FETCH_CONCURRENCY: int(1, 16).default(4),
   FETCH_TIMEOUT_MS: int(1000, 120000).default(20000),
   NEWSDESK_CRASH_POINTS: z.string().optional(),
+  NEWSDESK_CLOCK_FILE: z.string().optional(),
+  NEWSDESK_TICK_CRON: z.string().optional(),
 });
 
 /** Reads and validates the environment. Throws {@link ConfigError} listing every problem. */
@@ -107,5 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     fetchConcurrency: e.FETCH_CONCURRENCY,
     fetchTimeoutMs: e.FETCH_TIMEOUT_MS,
     crashPoints: e.NEWSDESK_CRASH_POINTS ? e.NEWSDESK_CRASH_POINTS.split(',').map((s) => s.trim()).filter(Boolean) : [],
+    clockFile: e.NEWSDESK_CLOCK_FILE ? path.resolve(cwd, e.NEWSDESK_CLOCK_FILE) : null,
+    tickCron: e.NEWSDESK_TICK_CRON ?? '* * * * *',
   };
 }

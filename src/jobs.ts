@@ -16,7 +16,7 @@ export interface Jobs {
  * polling due sources, and filing/posting digests and alerts. Each minute's work decides for
  * itself what is due from the store and the clock, so missed minutes are caught up, not lost.
  */
-export function startJobs(deps: { sources: Sources; digests: Digests; alerts: Alerts; outbox: Outbox; log: Log; fetchConcurrency: number }): Jobs {
+export function startJobs(deps: { sources: Sources; digests: Digests; alerts: Alerts; outbox: Outbox; log: Log; fetchConcurrency: number; cron?: string }): Jobs {
   const { log } = deps;
   const poll = async () => {
     const n = await deps.sources.pollDue(deps.fetchConcurrency);
@@ -37,8 +37,8 @@ export function startJobs(deps: { sources: Sources; digests: Digests; alerts: Al
     }
   };
   const tasks: ScheduledTask[] = [
-    cron.schedule('* * * * *', guarded('poll-sources', poll), { name: 'poll-sources', noOverlap: true }),
-    cron.schedule('* * * * *', guarded('publish', publish), { name: 'publish', noOverlap: true }),
+    cron.schedule(deps.cron ?? '* * * * *', guarded('poll-sources', poll), { name: 'poll-sources', noOverlap: true }),
+    cron.schedule(deps.cron ?? '* * * * *', guarded('publish', publish), { name: 'publish', noOverlap: true }),
   ];
   return {
     async runOnce() {

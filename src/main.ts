@@ -8,7 +8,8 @@ import type { CommandContext } from './command.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { runConsole } from './console.ts';
 import { Alerts } from './core/alerts.ts';
-import { systemClock } from './core/deps.ts';
+import fs from 'node:fs';
+import { systemClock, type Clock } from './core/deps.ts';
 import { Digests } from './core/digest/digests.ts';
 import { ParsePool } from './core/feeds/parse-pool.ts';
 import { safeFetch } from './core/feeds/safe-fetch.ts';
@@ -43,7 +44,7 @@ async function main(): Promise<number> {
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
   process.on('uncaughtException', (err) => log.fatal({ err }, 'uncaught exception'));
 
-  const clock = systemClock;
+  const clock = config.clockFile ? offsetClock(config.clockFile) : systemClock;
   const store = openStore({ path: path.join(config.dataDir, 'newsdesk.db'), clock, log });
   const crashPoint = crashPointFrom(config.crashPoints);
   const newsroom = new Newsroom({ store, clock, log });
@@ -98,7 +99,7 @@ async function main(): Promise<number> {
     if (interactive) {
       // Sources, digests and alerts keep running while a person uses the console.
       void ready.then(() => {
-        jobs = startJobs({ sources, digests, alerts, outbox, log, fetchConcurrency: config.fetchConcurrency });
+        jobs = startJobs({ sources, digests, alerts, outbox, log, fetchConcurrency: config.fetchConcurrency, cron: config.tickCron });
       });
     }
     try {
@@ -143,7 +144,7 @@ async function main(): Promise<number> {
   });
   poster = new DiscordChannelPoster(bot.client.rest);
   await ready;
-  jobs = startJobs({ sources, digests, alerts, outbox, log, fetchConcurrency: config.fetchConcurrency });
+  jobs = startJobs({ sources, digests, alerts, outbox, log, fetchConcurrency: config.fetchConcurrency, cron: config.tickCron });
   await jobs.runOnce();
   log.info({ articles: newsroom.index.size }, 'ready');
   return -1; // keep running until a signal
@@ -168,5 +169,28 @@ function crashPointFrom(names: string[]): CrashPoint | undefined {
   const wanted = new Set(names);
   return (name) => {
     if (wanted.has(name)) process.kill(process.pid, 'SIGKILL');
+  };
+}
+
+/**
+ * Test-only clock: real time plus an offset (ms) read from a file, so an end-to-end test can move
+ * the running bot's time forward across digest windows. Re-read at most every 100 ms.
+ */
+function offsetClock(file: string): Clock {
+  let offset = 0;
+  let readAt = 0;
+  return {
+    now() {
+      const t = Date.now();
+      if (t - readAt > 100) {
+        readAt = t;
+        try {
+          offset = Number(fs.readFileSync(file, 'utf8').trim()) || 0;
+        } catch {
+          offset = 0;
+        }
+      }
+      return new Date(t + offset);
+    },
   };
 }

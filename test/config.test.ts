@@ -20,6 +20,8 @@ describe('loadConfig', () => {
       fetchConcurrency: 4,
       fetchTimeoutMs: 20000,
       crashPoints: [],
+      clockFile: null,
+      tickCron: '* * * * *',
     });
   });
 
