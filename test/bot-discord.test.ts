@@ -242,6 +242,24 @@ describe('/source management through Discord', () => {
   }, 30_000);
 });
 
+describe('npm run deploy-commands', () => {
+  it('registers every command globally', async () => {
+    const { execFile } = await import('node:child_process');
+    const { ROOT } = await import('./helpers/bot-process.ts');
+    // Asynchronous: the emulator lives in this process and must keep answering.
+    const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = execFile(process.execPath, ['--import', 'tsx', 'src/discord/deploy-commands.ts'], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DISCORD_TOKEN: emu.token, DISCORD_API_URL: emu.url },
+        encoding: 'utf8',
+      }, (_err, stdout) => resolve({ code: child.exitCode, stdout }));
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`Registered ${commandList().length} global commands for application ${emu.applicationId}. They can take up to an hour to appear in every server.\n`);
+    expect(emu.commands().map((c) => c.name)).toEqual(commandList().map((c) => c.definition.name));
+  });
+});
+
 describe('graceful shutdown', () => {
   it('finishes the in-flight reply on SIGTERM and exits 0 within 10 s', async () => {
     const i = command('source', [{ type: 1, name: 'add', options: [{ type: 3, name: 'url', value: slowUrl.replace('feed.xml', 'other.xml') }] }]);

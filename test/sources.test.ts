@@ -94,6 +94,26 @@ describe('Sources', () => {
     expect(f.newsroom.search({ guildId: 'g1' }, { query: 'rice fuel queues' }).items[0]!.article.outlet).toBe('Lone Gazette');
   });
 
+  it('fetches the full text of summary-only items when asked to', async () => {
+    server.route('/summaries.xml', {
+      type: 'application/rss+xml',
+      body: `<rss version="2.0"><channel><title>Teasers</title><item><guid>t1</guid><title>A single story</title><link>${server.url}/story</link><description>Only a teaser.</description></item></channel></rss>`,
+    });
+    const f = await fixture();
+    const p = await f.sources.add({ guildId: 'g1', channelId: 'c1', userId: 'u', url: `${server.url}/summaries.xml`, fullText: true });
+    expect(f.newsroom.search({ guildId: 'g1' }, { query: 'teaser' }).total).toBe(1);
+    // The first fetch keeps the teaser (items are known now); new items get their page fetched.
+    server.route('/summaries.xml', {
+      type: 'application/rss+xml',
+      body: `<rss version="2.0"><channel><title>Teasers</title><item><guid>t2</guid><title>Another story</title><link>${server.url}/story</link><description>Only a teaser.</description></item></channel></rss>`,
+    });
+    await f.sources.refresh(p.source.id);
+    const hit = f.newsroom.search({ guildId: 'g1' }, { query: 'rice fuel queues' });
+    const full = hit.items.filter((i) => i.allTerms);
+    expect(full.map((i) => i.article.title)).toEqual(['Another story']);
+    expect(full[0]!.article.body.length).toBe(8);
+  });
+
   it('explains what it cannot add and stores nothing', async () => {
     const f = await fixture();
     const cases: Array<[string, string]> = [

@@ -21,6 +21,8 @@ async function main(): Promise<void> {
   }
   const n = await deployGlobalCommands({ token: config.discordToken, apiUrl: config.discordApiUrl, applicationId, commands: commandList() });
   console.log(`Registered ${n} global commands for application ${applicationId}. They can take up to an hour to appear in every server.`);
+  // The REST client keeps connections alive; this one-shot script is done.
+  process.exit(0);
 }
 
 main().catch((err) => {

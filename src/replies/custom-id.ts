@@ -17,21 +17,26 @@ export interface SearchState {
   query: string;
 }
 
-const MINUTE = 60_000;
+/** Date filters travel at hour precision (4 base36 chars until 2100); enough for day-based filters. */
+const HOUR = 3_600_000;
 
 function encodeUser(id: string): string {
   // Snowflakes are up to 20 decimal digits; base36 makes them 13.
   return /^\d{1,20}$/.test(id) ? BigInt(id).toString(36) : `~${id.replace(/[:]/g, '')}`;
 }
 
-function encodeTime(d: Date | undefined): string {
-  return d ? Math.floor(d.getTime() / MINUTE).toString(36) : '';
+function encodeTime(d: Date | undefined, edge: 'start' | 'end'): string {
+  if (!d) return '';
+  const hours = edge === 'start' ? Math.floor(d.getTime() / HOUR) : Math.ceil((d.getTime() + 1) / HOUR);
+  return hours.toString(36);
 }
 
-function decodeTime(s: string): Date | undefined {
+function decodeTime(s: string, edge: 'start' | 'end'): Date | undefined {
   if (!s) return undefined;
   const n = parseInt(s, 36);
-  return Number.isFinite(n) ? new Date(n * MINUTE) : undefined;
+  if (!Number.isFinite(n)) return undefined;
+  // An "until" edge decodes to the last millisecond before its hour, so it stays inclusive.
+  return new Date(edge === 'start' ? n * HOUR : n * HOUR - 1);
 }
 
 /** Encodes search paging state; throws if it cannot fit (a bug: inputs are length-limited). */
@@ -40,8 +45,8 @@ export function encodeSearchState(s: SearchState): string {
     's',
     s.page.toString(36),
     encodeUser(s.userId),
-    encodeTime(s.since),
-    encodeTime(s.until),
+    encodeTime(s.since, 'start'),
+    encodeTime(s.until, 'end'),
     s.source ?? '',
     s.query,
   ].join(':');
@@ -57,8 +62,8 @@ export function decodeSearchState(customId: string): (Omit<SearchState, 'userId'
   if (!Number.isFinite(page) || page < 0 || page > 10_000) return null;
   const query = parts.slice(6).join(':');
   if (!query) return null;
-  const since = decodeTime(parts[3]!);
-  const until = decodeTime(parts[4]!);
+  const since = decodeTime(parts[3]!, 'start');
+  const until = decodeTime(parts[4]!, 'end');
   return {
     page,
     user: parts[2]!,
