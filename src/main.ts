@@ -73,8 +73,8 @@ async function main(): Promise<number> {
     parser,
     fetchOptions: { allowPrivate: config.allowPrivateSources, timeoutMs: config.fetchTimeoutMs },
     defaultIntervalMinutes: config.sourceIntervalMinutes,
-    onIngest: (_sourceId, result) => {
-      newsroom.indexArticles([...result.inserted, ...result.updated].map((article) => ({ article, firstSeenAt: store.articleMeta(article.id)?.firstSeenAt })));
+    onIngest: async (_sourceId, result) => {
+      await newsroom.indexArticles([...result.inserted, ...result.updated].map((article) => ({ article, firstSeenAt: store.articleMeta(article.id)?.firstSeenAt })));
       alerts.check();
       void outbox.deliverPending();
     },

@@ -52,6 +52,8 @@ export interface SearchResults {
   query: ParsedQuery;
   items: SearchResultItem[];
   total: number;
+  /** The total is an estimate (large phrase searches). */
+  approximate: boolean;
   page: number;
   pageCount: number;
   pageSize: number;
@@ -74,7 +76,8 @@ export interface Stats {
 }
 
 export const PAGE_SIZE = 5;
-const LOAD_CHUNK = 500;
+/** Articles indexed between yields at start-up: small enough that no stall reaches 100 ms. */
+const LOAD_CHUNK = 50;
 
 /**
  * The facade every command calls: search with excerpts, quotes, articles and counts over the
@@ -121,14 +124,35 @@ export class Newsroom {
     this.deps.log.info({ articles: this.loaded, ms: Date.now() - started }, 'index built');
   }
 
-  /** Adds or replaces articles in the index after the store accepted them. */
-  indexArticles(articles: Iterable<{ article: Article; firstSeenAt?: string }>): void {
-    this.index.addMany(articles);
+  private indexQueue: Promise<void> = Promise.resolve();
+
+  /**
+   * Adds or replaces articles in the index after the store accepted them. Small batches are
+   * indexed at once; a large fetch is indexed in chunks between which the event loop runs, so
+   * interactions are never held up for long. Resolves when all are searchable.
+   */
+  indexArticles(articles: Iterable<{ article: Article; firstSeenAt?: string }>): Promise<void> {
+    const items = [...articles];
+    if (items.length <= LOAD_CHUNK) {
+      this.index.addMany(items);
+      return this.indexQueue;
+    }
+    this.indexQueue = this.indexQueue.then(async () => {
+      for (let i = 0; i < items.length; i += LOAD_CHUNK) {
+        this.index.addMany(items.slice(i, i + LOAD_CHUNK));
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    });
+    return this.indexQueue;
   }
 
-  /** Removes articles from the index after the store deleted them. */
+  /** Removes articles from the index after the store deleted them (also after any chunked add in flight). */
   unindexArticles(ids: Iterable<string>): void {
-    for (const id of ids) this.index.remove(id);
+    const list = [...ids];
+    for (const id of list) this.index.remove(id);
+    this.indexQueue = this.indexQueue.then(() => {
+      for (const id of list) this.index.remove(id);
+    });
   }
 
   /** The source ids a guild may see: the seeds plus its own sources. */
@@ -170,6 +194,7 @@ export class Newsroom {
       query,
       items,
       total: result.total,
+      approximate: result.approximate ?? false,
       page,
       pageCount: Math.max(1, Math.ceil(result.total / PAGE_SIZE)),
       pageSize: PAGE_SIZE,

@@ -26,7 +26,7 @@ export interface SourcesDeps {
   parser: Pick<ParsePool, 'parse'>;
   fetchOptions: FetchOptions;
   /** Called after every ingest that changed something: the index and alerts follow the store. */
-  onIngest: (sourceId: string, result: IngestResult) => void;
+  onIngest: (sourceId: string, result: IngestResult) => void | Promise<void>;
   /** Called when the store deletes articles. */
   onRemove: (articleIds: string[]) => void;
   /** Posts a warning to a channel (exactly once, through the outbox). */
@@ -126,7 +126,7 @@ export class Sources {
         lastSuccessAt: attempt.at,
       });
     });
-    this.deps.onIngest(source.id, result);
+    await this.deps.onIngest(source.id, result);
     this.deps.log.info({ sourceId: source.id, guildId: req.guildId, url, kind: resolved.kind, items: result.inserted.length }, 'source added');
     const newest = [...resolved.items]
       .sort((a, b) => (b.item.publishedAt ?? '').localeCompare(a.item.publishedAt ?? ''))
@@ -187,7 +187,7 @@ export class Sources {
         if (opts.manual) throw new UserError(`Refresh of ${source.name} (${source.id}) failed: ${message}`);
         return { source: updated, attempt, inserted: 0, updated: 0 };
       }
-      if (result.inserted.length || result.updated.length) this.deps.onIngest(source.id, result);
+      if (result.inserted.length || result.updated.length) await this.deps.onIngest(source.id, result);
       this.deps.log.info({ sourceId, status: fetched.status, items: result.inserted.length, updated: result.updated.length }, 'source refreshed');
       const latest = this.deps.store.getSource(sourceId)!;
       return { source: latest, attempt: this.deps.store.fetchHistory(sourceId, 1)[0]!, inserted: result.inserted.length, updated: result.updated.length };

@@ -28,7 +28,7 @@ export function renderSearchReply(results: SearchResults, userId: string, rawQue
   const first = results.page * results.pageSize + 1;
   const last = first + results.items.length - 1;
   const header =
-    `**${results.total}** result${results.total === 1 ? '' : 's'} for **${shownQuery}**${filterText}` +
+    `${results.approximate ? 'about ' : ''}**${results.total}** result${results.total === 1 ? '' : 's'} for **${shownQuery}**${filterText}` +
     ` — showing ${first}–${last}, page ${results.page + 1}/${results.pageCount}`;
   const cards: Card[] = results.items.map((item) => {
     const card: Card = {

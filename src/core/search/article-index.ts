@@ -26,7 +26,14 @@ export interface SearchHit {
 export interface SearchPage {
   hits: SearchHit[];
   total: number;
+  /** True when `total` is an estimate (phrase matches verified on a sample of a large candidate set). */
+  approximate?: boolean;
 }
+
+/** Phrase candidates verified beyond the page before the rest is estimated from the sample. */
+const PHRASE_SAMPLE = 40;
+/** Hard cap on phrase verifications per query (each reads an article): bounds the worst case. */
+const PHRASE_MAX_CHECKS = 250;
 
 /** Per-document metadata for filters, kept outside MiniSearch (which stores only ids). */
 interface Meta {
@@ -188,9 +195,29 @@ export class ArticleIndex {
         ...phraseTerms.map((t) => ({ queries: [t], prefix: false, fuzzy: false, combineWith: 'OR' as const })),
       ],
     });
-    const andResults = this.mini.search(tree('AND') as never, opts('AND')).filter((r) => this.phrasesPresent(query, r.id as string));
+    const candidates = this.mini.search(tree('AND') as never, opts('AND'));
+    let andResults = candidates;
+    let approximate = false;
+    let total: number;
+    if (query.phrases.length === 0) {
+      total = candidates.length;
+    } else {
+      // Verifying a phrase reads the article text: check candidates in rank order until the page
+      // is full and a sample is taken, then estimate the rest from the sample's hit rate.
+      const needed = Math.max(offset + limit + 1, PHRASE_SAMPLE);
+      const verified: SearchResult[] = [];
+      let checked = 0;
+      for (const r of candidates) {
+        if ((checked >= needed && verified.length > offset + limit) || checked >= Math.max(PHRASE_MAX_CHECKS, offset + limit)) break;
+        checked++;
+        if (this.phrasesPresent(query, r.id as string)) verified.push(r);
+      }
+      andResults = verified;
+      const rest = candidates.length - checked;
+      approximate = rest > 0;
+      total = verified.length + (rest > 0 ? Math.round((rest * verified.length) / checked) : 0);
+    }
     let results: Array<{ r: SearchResult; all: boolean }> = andResults.map((r) => ({ r, all: true }));
-    let total = andResults.length;
     if (allTerms.length > 1 && andResults.length < offset + limit && query.phrases.length === 0) {
       const inAnd = new Set(andResults.map((r) => r.id as string));
       const orResults = this.mini.search(tree('OR') as never, opts('OR')).filter((r) => !inAnd.has(r.id as string));
@@ -203,7 +230,7 @@ export class ArticleIndex {
       allTerms: all,
       terms: termSpecs(query, r.terms),
     }));
-    return { hits, total };
+    return approximate ? { hits, total, approximate } : { hits, total };
   }
 
   private excludedIds(query: ParsedQuery): Set<string> {
