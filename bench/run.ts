@@ -52,6 +52,7 @@ for (let i = 0; i < corpus.articles.length; i += BATCH) {
 }
 const ingestMs = performance.now() - ingestStart;
 ingestStall.disable();
+log(`  ${(ingestMs / 1000).toFixed(1)} s, ${(size / (ingestMs / 1000)).toFixed(0)} articles/s, longest stall ${(ingestStall.max / 1e6).toFixed(0)} ms`);
 store.close();
 
 // ── rebuild from the store, as at start-up ────────────────────────────────
@@ -67,6 +68,7 @@ const buildMs = performance.now() - b0;
 buildStall.disable();
 gc();
 const mem = process.memoryUsage();
+log(`  ${(buildMs / 1000).toFixed(1)} s, longest stall ${(buildStall.max / 1e6).toFixed(0)} ms, heap ${(mem.heapUsed / 1048576).toFixed(0)} MB, rss ${(mem.rss / 1048576).toFixed(0)} MB`);
 
 // ── queries ───────────────────────────────────────────────────────────────
 const r = rng(7);
@@ -74,8 +76,15 @@ const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
 const vocab = corpus.vocabulary;
 const df = corpus.docFreq;
 const byDf = (lo: number, hi: number) => vocab.filter((w, i) => df[i]! >= lo && df[i]! <= hi && w.length >= 4);
-const mid = byDf(Math.max(2, size * 0.005), size * 0.05);
-const rare = byDf(1, 3);
+let mid = byDf(Math.max(2, size * 0.005), size * 0.05);
+if (mid.length < 20) mid = vocab.slice(200, 2000);
+// The least frequent words that occur at all (a large corpus may have no word in only 1–3 articles).
+const rare = vocab
+  .map((w, i) => [w, df[i]!] as const)
+  .filter(([w, n]) => n > 0 && w.length >= 4)
+  .sort((a, b) => a[1] - b[1])
+  .slice(0, 60)
+  .map(([w]) => w);
 const common = vocab.slice(18, 30);
 function wordsOf(): string[] {
   const a = pick(corpus.articles);

@@ -146,6 +146,8 @@ function escapeRe(s: string): string {
 export function detectOutlet(raw: string, footers: string[]): string | null {
   const scores = new Map<string, number>();
   const bump = (name: string, n: number) => scores.set(name, (scores.get(name) ?? 0) + n);
+  // Bounded quantifiers: an unbounded [\w.-]* here is quadratic on long runs of word characters.
+  const emails = [...raw.matchAll(/[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}/g)].map((m) => m[0].toLowerCase());
   for (const outlet of KNOWN_OUTLETS) {
     for (const alias of outlet.aliases) {
       const a = escapeRe(alias);
@@ -157,7 +159,7 @@ export function detectOutlet(raw: string, footers: string[]): string | null {
       bump(outlet.name, 6 * count(new RegExp(`\\(${a}\\)\\s*[–—-]`, 'g')));
       bump(outlet.name, 6 * count(new RegExp(`(?:©|\\(c\\)|copyright)\\s*(?:\\d{4}\\s+)?(?:the\\s+)?${a}\\b`, 'gi')));
       const squashed = alias.replace(/\s+/g, '').toLowerCase();
-      if (new RegExp(`[\\w.-]*${escapeRe(squashed)}[\\w.-]*@|@[\\w.-]*${escapeRe(squashed)}`, 'i').test(raw)) bump(outlet.name, 4);
+      if (emails.some((e) => e.includes(squashed))) bump(outlet.name, 4);
       if (footers.some((f) => f === alias)) bump(outlet.name, 4);
     }
   }

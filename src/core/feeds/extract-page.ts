@@ -19,7 +19,9 @@ export interface ExtractedPage {
  * Throws FeedParseError('not a feed or article page') when there is no article text.
  */
 export function extractPage(html: string, url: string): ExtractedPage {
+  if (!/<[a-z!]/i.test(html)) throw new FeedParseError('not a feed or article page');
   const { document } = parseHTML(html);
+  if (!document.documentElement || !document.body) throw new FeedParseError('not a feed or article page');
   // Readability resolves relative links against the document URL.
   try {
     Object.defineProperty(document, 'documentURI', { value: url, configurable: true });
@@ -27,8 +29,15 @@ export function extractPage(html: string, url: string): ExtractedPage {
   } catch {
     // some DOMs freeze these; links then stay relative
   }
-  const readerable = isProbablyReaderable(document as never);
-  const article = new Readability(document as never, { charThreshold: 200, classesToPreserve: ['caption'] }).parse();
+  let readerable: boolean;
+  let article: ReturnType<Readability['parse']>;
+  try {
+    readerable = isProbablyReaderable(document as never);
+    article = new Readability(document as never, { charThreshold: 200, classesToPreserve: ['caption'] }).parse();
+  } catch {
+    // Readability gives up on some malformed documents by throwing; for us that is "no article".
+    throw new FeedParseError('not a feed or article page');
+  }
   if (!article || !article.content) throw new FeedParseError('not a feed or article page');
   const paragraphs = htmlToParagraphs(article.content);
   if (paragraphs.length === 0) throw new FeedParseError('not a feed or article page');
