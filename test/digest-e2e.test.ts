@@ -148,6 +148,25 @@ describe('scheduled digests end to end', () => {
   );
 });
 
+describe('Discord faults during a digest post', () => {
+  it('a 429 burst, 5xx answers and a gateway drop still give exactly one post', async () => {
+    const { bot, clockFile } = await prepare();
+    const before = digestPosts().length;
+    emu.injectRestFault({ method: 'POST', path: new RegExp(`/channels/${DIGESTS}/messages`) }, { status: 429, retryAfter: 0.2 }, 3);
+    emu.injectRestFault({ method: 'POST', path: new RegExp(`/channels/${DIGESTS}/messages`) }, { status: 502 }, 2);
+    emu.dropGateway();
+    jumpPastNext8(clockFile);
+    await emu.waitFor(() => digestPosts().length > before, 30_000);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(digestPosts().slice(before)).toHaveLength(1);
+    const attempts = emu.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${DIGESTS}/messages`).slice(-6);
+    expect(attempts.map((r) => r.status)).toEqual([429, 429, 429, 502, 502, 200]);
+    // Every attempt carried the same nonce, so a retry could never have posted twice.
+    expect(new Set(attempts.map((r) => (r.body as { nonce: string }).nonce)).size).toBe(1);
+    bot.kill('SIGKILL');
+  }, 90_000);
+});
+
 describe('alerts end to end', () => {
   it('posts a matching new article once, pinging only the configured role', async () => {
     version = 1;
