@@ -204,6 +204,32 @@ describe('Sources', () => {
   });
 });
 
+describe('hostile feeds through a local server, added as sources', () => {
+  it('bounds billion laughs, decodes a lying charset, stores a 10,000-item feed, clamps future dates and dedupes GUIDs', async () => {
+    const lol = `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">${Array.from({ length: 8 }, (_, i) => `<!ENTITY l${i + 1} "${`&${i === 0 ? 'a' : `l${i}`};`.repeat(10)}">`).join('')}]><rss version="2.0"><channel><title>Laughs</title><item><guid>x</guid><title>&l8;</title><description>d</description></item></channel></rss>`;
+    server.route('/laughs.xml', { type: 'application/rss+xml', body: lol });
+    // Declared ISO-8859-1 in the header, bytes are UTF-8: the bytes win (valid multi-byte UTF-8).
+    server.route('/charset.xml', { type: 'application/rss+xml; charset=ISO-8859-1', body: Buffer.from('<rss version="2.0"><channel><title>Café Wire</title><item><guid>c1</guid><title>Jürgen in Pyongyang</title><description>Überraschung.</description></item></channel></rss>', 'utf8') });
+    const big = Array.from({ length: 10_000 }, (_, i) => `<item><guid>${i % 9_000}</guid><title>Item ${i}</title><pubDate>${i === 1 ? 'Tue, 01 Jan 2999 00:00:00 GMT' : 'Mon, 01 Jun 2025 00:00:00 GMT'}</pubDate><description>Body ${i}</description></item>`).join('');
+    server.route('/big.xml', { type: 'application/rss+xml', body: `<rss version="2.0"><channel><title>Big</title>${big}</channel></rss>` });
+    const f = await fixture();
+    const started = Date.now();
+    await f.sources.add({ guildId: 'g1', channelId: 'c', userId: 'u', url: `${server.url}/laughs.xml` }).then(
+      (p) => expect(f.store.getArticle(f.store.scanArticles(0, 10_000).find((r) => r.article.sourceId === p.source.id)!.article.id)!.title.length).toBeLessThan(200_000),
+      (err: Error) => expect(err.message).toMatch(/laughs\.xml|malformed|not a feed/),
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const cafe = await f.sources.add({ guildId: 'g1', channelId: 'c', userId: 'u', url: `${server.url}/charset.xml` });
+    expect([cafe.title, cafe.newest]).toEqual(['Café Wire', ['Jürgen in Pyongyang']]);
+    const bigSource = await f.sources.add({ guildId: 'g1', channelId: 'c', userId: 'u', url: `${server.url}/big.xml` });
+    expect(bigSource.items).toBe(10_000);
+    // 1,000 repeated GUIDs collapse: 9,000 distinct articles.
+    expect(f.sources.articleCount(bigSource.source.id)).toBe(9_000);
+    const future = f.store.scanArticles(0, 20_000).find((r) => r.article.title === 'Item 1')!.article;
+    expect(future.publishedAt).toBe(f.clock.now().toISOString());
+  }, 60_000);
+});
+
 describe('ParsePool', () => {
   it('stops a job past its time limit and keeps working', async () => {
     const p = new ParsePool({ size: 1, timeoutMs: 300 });
