@@ -13,13 +13,3 @@ export function describeArticle(article: Article): string {
   return parts.join(' · ');
 }
 
-/**
- * A title as a masked link when the article has a safe http(s) URL; the URL is percent-encoded
- * where Discord's link syntax would break (spaces, parentheses, angle brackets).
- */
-export function linkedTitle(title: string, url: string | null): string {
-  const text = escapeInline(title);
-  if (!url || !/^https?:\/\//i.test(url)) return text;
-  const safe = url.replace(/[\s()<>\[\]]/g, (c) => encodeURIComponent(c));
-  return `[${text}](${safe})`;
-}

@@ -1,7 +1,7 @@
 import type { QuoteResult } from '../core/newsroom.ts';
 import type { Card, Reply } from '../core/reply.ts';
-import { escapeInline } from '../core/text/escape.ts';
-import { linkedTitle } from './article-meta.ts';
+import { escapeInline, maskedLink } from '../core/text/escape.ts';
+
 
 /** The /quote answer: each quotation as a block quote with its attribution, outlet and article title. */
 export function renderQuoteReply(rawQuery: string, quotes: QuoteResult[]): Reply {
@@ -16,7 +16,7 @@ export function renderQuoteReply(rawQuery: string, quotes: QuoteResult[]): Reply
   // the message if all of them together exceed the 6,000-character total.
   const cards = quotes.map(({ article, quote }): Card => {
     const who = quote.attribution ? escapeInline(quote.attribution) : 'unattributed';
-    const where = [article.outlet ? escapeInline(article.outlet) : null, `*${linkedTitle(article.title, article.url)}*`]
+    const where = [article.outlet ? escapeInline(article.outlet) : null, `*${maskedLink(article.title, article.url)}*`]
       .filter(Boolean)
       .join(' · ');
     return {

@@ -1,7 +1,7 @@
 import type { Article } from '../article.ts';
 import { buildExcerpt, type TermSpec } from '../excerpt.ts';
 import type { Card, Reply } from '../reply.ts';
-import { escapeInline } from '../text/escape.ts';
+import { escapeInline, maskedLink } from '../text/escape.ts';
 import { tokenize } from '../text/tokenize.ts';
 
 export interface DigestEntry {
@@ -108,9 +108,7 @@ function localTime(iso: string, timezone: string, multiDay: boolean): string {
 }
 
 function entryLines(e: DigestEntry, timezone: string, multiDay: boolean, withOutlet: boolean): string {
-  const title = escapeInline(e.article.title);
-  const safeUrl = e.article.url && /^https?:\/\//i.test(e.article.url) ? e.article.url.replace(/[\s()<>[\]]/g, (c) => encodeURIComponent(c)) : null;
-  const head = safeUrl ? `**[${title}](${safeUrl})**` : `**${title}**`;
+  const head = `**${maskedLink(e.article.title, e.article.url)}**`;
   const meta = [withOutlet && e.article.outlet ? escapeInline(e.article.outlet) : null, localTime(e.firstSeenAt, timezone, multiDay)].filter(Boolean).join(' · ');
   const excerpt = buildExcerpt(e.article, e.terms ?? [], { maxLength: EXCERPT_CHARS });
   return `${head} · ${meta}${excerpt.text ? `\n> ${excerpt.text}` : ''}`;

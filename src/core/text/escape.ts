@@ -59,3 +59,15 @@ export function truncate(s: string, max: number): string {
   if (slashes % 2 === 1) cut = cut.slice(0, -1);
   return `${cut.trimEnd()}…`;
 }
+
+/**
+ * A title as a Discord masked link when the URL is safe http(s); the URL is percent-encoded where
+ * link syntax would break (spaces, parentheses, angle and square brackets). Plain escaped text
+ * otherwise.
+ */
+export function maskedLink(title: string, url: string | null): string {
+  const text = escapeInline(title);
+  if (!url || !/^https?:\/\//i.test(url)) return text;
+  const safe = url.replace(/[\s()<>[\]]/g, (c) => encodeURIComponent(c));
+  return `[${text}](${safe})`;
+}
