@@ -2,7 +2,6 @@ import type { QuoteResult } from '../core/newsroom.ts';
 import type { Card, Reply } from '../core/reply.ts';
 import { escapeInline, maskedLink } from '../core/text/escape.ts';
 
-
 /** The /quote answer: each quotation as a block quote with its attribution, outlet and article title. */
 export function renderQuoteReply(rawQuery: string, quotes: QuoteResult[]): Reply {
   const shown = escapeInline(rawQuery);
