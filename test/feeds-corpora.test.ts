@@ -264,8 +264,6 @@ function similarity(a: string, b: string): number {
   return prev[y.length]! / Math.max(x.length, y.length);
 }
 
-const KNOWN_LINKEDOM_DIVERGENCE = new Set(['medicalnewstoday']);
-
 describe('Readability extraction of the saved news pages', () => {
   const dir = path.join(CORPORA, 'pages/readability');
   const { pages } = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8')) as { pages: Array<{ dir: string; title: string; byline: string | null; readerable: boolean }> };
@@ -279,10 +277,7 @@ describe('Readability extraction of the saved news pages', () => {
     scores.push([page.dir, score]);
     expect(got.readerable).toBe(page.readerable);
     if (page.title) expect(got.title.replace(/\s+/g, ' ')).toContain(page.title.replace(/\s+/g, ' ').trim());
-    // linkedom (no layout, no CSSOM) makes Readability pick the print footer of this one page;
-    // jsdom would not. Kept visible in the report rather than hidden.
-    const floor = KNOWN_LINKEDOM_DIVERGENCE.has(page.dir) ? 0 : 0.9;
-    expect(score, `${page.dir} similarity`).toBeGreaterThanOrEqual(floor);
+    expect(score, `${page.dir} similarity`).toBeGreaterThanOrEqual(0.9);
   });
 
   it('reports the similarity scores', () => {

@@ -1,34 +1,62 @@
 import { createHash } from 'node:crypto';
 
-/** Query parameters that only track the reader; they never identify an article. */
-const TRACKING = /^(utm_[a-z]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|ref|ref_src|ref_url|cmpid|cmp|ito|icid|igshid|_ga|_gl|yclid|spm|share|s_cid|ncid|ocid|sr_share|rss|feed|source)$/i;
+/**
+ * Query parameters that only track the reader (campaign tags, click IDs, newsletter and
+ * analytics markers); they never identify an article. Generic names such as `source`, `share`
+ * or `id` are deliberately absent: on some sites they select the page.
+ */
+const TRACKING_PARAM =
+  /^(?:utm_\w+|fbclid|gclid|gclsrc|dclid|msclkid|twclid|li_fat_id|mc_cid|mc_eid|ref|ref_src|ref_url|igshid|_ga|_gl|yclid|cmpid|icid|ito|s_cid|ncid|ocid|sr_share|mkt_tok|_hsenc|_hsmi|vero_id|oly_anon_id|oly_enc_id|wt_mc|wt\.mc_id|at_medium|at_campaign|at_custom\d*|__twitter_impression|guccounter|guce_referrer|guce_referrer_sig|ns_mchannel|ns_source|ns_campaign|ns_linkname|ns_fee)$/i;
 
-/** A link reduced to what identifies the page: lower-case host, no fragment, no tracking params, sorted query. */
+/** Keys longer than this are hashed so a hostile GUID cannot bloat the store's unique index. */
+const MAX_KEY_PART = 512;
+
+/**
+ * A link reduced to what identifies the page, for deduplication (never for display): host
+ * lower-cased and without `www.`, default port and fragment dropped, tracking parameters
+ * removed, the rest sorted, no trailing slash on a path, and http folded into https (the two
+ * are one article). A string that is not an absolute URL comes back trimmed.
+ */
 export function normalizeLink(url: string): string {
+  let u: URL;
   try {
-    const u = new URL(url.trim());
-    u.hash = '';
-    if (u.pathname.length > 1 && u.pathname.endsWith('/')) u.pathname = u.pathname.replace(/\/+$/, '');
-    u.hostname = u.hostname.toLowerCase().replace(/^www\./, '');
-    if ((u.protocol === 'http:' && u.port === '80') || (u.protocol === 'https:' && u.port === '443')) u.port = '';
-    const params = [...u.searchParams.entries()].filter(([k]) => !TRACKING.test(k)).sort(([a], [b]) => a.localeCompare(b));
-    u.search = '';
-    for (const [k, v] of params) u.searchParams.append(k, v);
-    // http and https copies of one page are one article.
-    return u.toString().replace(/^http:/, 'https:');
+    u = new URL(url.trim());
   } catch {
     return url.trim();
   }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return u.toString();
+  u.hash = '';
+  u.username = '';
+  u.password = '';
+  u.hostname = u.hostname.toLowerCase().replace(/^www\./, '').replace(/\.$/, '');
+  if (u.protocol === 'http:') {
+    u.protocol = 'https:';
+    // http's :443 is not https's default; keep any explicit port other than the two defaults.
+  }
+  if (u.port === '80' || u.port === '443') u.port = '';
+  if (u.pathname.length > 1) u.pathname = u.pathname.replace(/\/+$/, '') || '/';
+  const params = [...u.searchParams.entries()]
+    .filter(([k]) => !TRACKING_PARAM.test(k))
+    .sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+  u.search = '';
+  for (const [k, v] of params) u.searchParams.append(k, v);
+  return u.toString();
 }
 
-function hash(parts: string[]): string {
-  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+function sha256(parts: string[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex');
 }
 
+/** Case-, width- and whitespace-insensitive form of a text, so cosmetic edits keep the key. */
 function normText(s: string): string {
-  return s.replace(/\s+/g, ' ').trim().toLowerCase();
+  return s.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
+function bounded(prefix: string, value: string): string {
+  return value.length <= MAX_KEY_PART ? `${prefix}:${value}` : `${prefix}#${sha256([value]).slice(0, 40)}`;
+}
+
+/** The fields that identify an item and make up what a reader sees. */
 export interface DedupeFields {
   guid: string | null;
   url: string | null;
@@ -37,15 +65,24 @@ export interface DedupeFields {
   summary: string | null;
 }
 
-/** The identity of an item within its source: GUID → normalised link → hash of title and text. */
+/**
+ * The identity of an item within its source: `guid:<GUID>`, else `link:<normalised link>`,
+ * else `hash:<sha256 of normalised title and text>`. Republishing under the same GUID or link
+ * yields the same key; the store keeps keys unique per source.
+ */
 export function dedupeKey(item: DedupeFields): string {
   const guid = item.guid?.trim();
-  if (guid) return `guid:${guid}`;
-  if (item.url) return `link:${normalizeLink(item.url)}`;
-  return `hash:${hash([normText(item.title), normText(item.body.join(' ') || item.summary || '')])}`;
+  if (guid) return bounded('guid', guid);
+  const url = item.url?.trim();
+  if (url) return bounded('link', normalizeLink(url));
+  const text = item.body.length > 0 ? item.body.join('\n') : (item.summary ?? '');
+  return `hash:${sha256([normText(item.title), normText(text)]).slice(0, 32)}`;
 }
 
-/** Changes when what a reader sees changes, so an updated item is re-stored and re-indexed. */
+/**
+ * Changes whenever what a reader sees changes (title, text, summary, link), so an item that
+ * keeps its key but was edited upstream is re-stored and re-indexed.
+ */
 export function contentHash(item: DedupeFields): string {
-  return hash([item.title, ...item.body, item.summary ?? '']);
+  return sha256([item.title, item.url ?? '', item.summary ?? '', ...item.body]).slice(0, 32);
 }

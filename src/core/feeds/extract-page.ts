@@ -1,54 +1,80 @@
 import { isProbablyReaderable, Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { FeedParseError } from './parse-feed.ts';
-import { htmlToParagraphs, htmlToText } from './html-text.ts';
+import { htmlToParagraphs } from './html-text.ts';
 
 export interface ExtractedPage {
   title: string;
   byline: string | null;
   siteName: string | null;
+  /** ISO, from the page's article metadata. */
   publishedAt: string | null;
   lang: string | null;
   excerpt: string | null;
   paragraphs: string[];
+  /** Readability's isProbablyReaderable verdict: false for index pages, forms and stubs. */
   readerable: boolean;
 }
 
+const NOT_AN_ARTICLE = 'not a feed or article page';
+
+/** Readability's metadata is already text (it reads textContent and meta content): only tidy it. */
+function tidy(s: string | null | undefined): string | null {
+  const t = (s ?? '').replace(/\s+/g, ' ').trim();
+  return t || null;
+}
+
 /**
- * A web page → one article, with Mozilla Readability over a linkedom DOM (no scripts run).
- * Throws FeedParseError('not a feed or article page') when there is no article text.
+ * Readability 0.6 strips a trailing " | Site" or " - Site" from <title> but not the en or em
+ * dash that many sites use; later Readability versions do. This applies their rule to titles
+ * Readability took verbatim from <title>: cut the last dash part unless that leaves < 3 words.
+ */
+function trimDashSuffix(title: string, docTitle: string): string {
+  if (title !== docTitle || !/ [–—] /.test(title)) return title;
+  const cut = title.slice(0, title.search(/ [–—] [^–—]*$/));
+  return cut.split(/\s+/).length >= 3 ? cut : title;
+}
+
+/**
+ * A web page → one article: Mozilla Readability over a linkedom DOM (no scripts run, no
+ * layout), with its default thresholds so results match Readability's own. Throws
+ * FeedParseError('not a feed or article page') when the page holds no article text.
  */
 export function extractPage(html: string, url: string): ExtractedPage {
-  if (!/<[a-z!]/i.test(html)) throw new FeedParseError('not a feed or article page');
+  if (!/<[a-z!]/i.test(html)) throw new FeedParseError(NOT_AN_ARTICLE);
   const { document } = parseHTML(html);
-  if (!document.documentElement || !document.body) throw new FeedParseError('not a feed or article page');
-  // Readability resolves relative links against the document URL.
+  if (!document.documentElement || !document.body) throw new FeedParseError(NOT_AN_ARTICLE);
+  // Readability resolves relative links against these; linkedom leaves them unset.
   try {
     Object.defineProperty(document, 'documentURI', { value: url, configurable: true });
-    Object.defineProperty(document, 'baseURI', { value: url, configurable: true });
+    Object.defineProperty(document, 'baseURI', { value: new URL(document.querySelector('base[href]')?.getAttribute('href') ?? url, url).toString(), configurable: true });
   } catch {
-    // some DOMs freeze these; links then stay relative
+    // A broken <base> or URL: links stay relative, which plain text does not need anyway.
   }
+  const docTitle = tidy(document.querySelector('title')?.textContent) ?? '';
   let readerable: boolean;
-  let article: ReturnType<Readability['parse']>;
+  let article: ReturnType<Readability<string>['parse']>;
   try {
+    // isProbablyReaderable must see the page before Readability rewrites it.
     readerable = isProbablyReaderable(document as never);
-    article = new Readability(document as never, { charThreshold: 200, classesToPreserve: ['caption'] }).parse();
+    article = new Readability(document as never, { classesToPreserve: ['caption'] }).parse();
   } catch {
-    // Readability gives up on some malformed documents by throwing; for us that is "no article".
-    throw new FeedParseError('not a feed or article page');
+    // Readability throws on some malformed documents; for us that means "no article".
+    throw new FeedParseError(NOT_AN_ARTICLE);
   }
-  if (!article || !article.content) throw new FeedParseError('not a feed or article page');
+  if (!article?.content) throw new FeedParseError(NOT_AN_ARTICLE);
   const paragraphs = htmlToParagraphs(article.content);
-  if (paragraphs.length === 0) throw new FeedParseError('not a feed or article page');
+  if (paragraphs.length === 0) throw new FeedParseError(NOT_AN_ARTICLE);
   const published = article.publishedTime ? Date.parse(article.publishedTime) : NaN;
+  const title = tidy(trimDashSuffix(tidy(article.title) ?? '', docTitle));
   return {
-    title: htmlToText(article.title ?? '') || (document.querySelector('title')?.textContent?.trim() ?? url),
-    byline: article.byline ? htmlToText(article.byline) || null : null,
-    siteName: article.siteName ? htmlToText(article.siteName) || null : null,
+    // A page without any title is still an article; its address is the most honest name.
+    title: title || url,
+    byline: tidy(article.byline),
+    siteName: tidy(article.siteName),
     publishedAt: Number.isNaN(published) ? null : new Date(published).toISOString(),
-    lang: article.lang ?? null,
-    excerpt: article.excerpt ? htmlToText(article.excerpt) || null : null,
+    lang: tidy(article.lang),
+    excerpt: tidy(article.excerpt),
     paragraphs,
     readerable,
   };

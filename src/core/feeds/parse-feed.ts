@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { decodeXmlEntities, htmlToParagraphs, htmlToText } from './html-text.ts';
+import { decodeXmlEntities, htmlToContent, htmlToText } from './html-text.ts';
 
 export interface FeedItem {
   guid: string | null;
@@ -8,17 +8,24 @@ export interface FeedItem {
   author: string | null;
   /** ISO; clamped to the fetch time when the feed claims a future date. */
   publishedAt: string | null;
-  /** The date as the feed gave it, when it was clamped. */
+  /**
+   * Set only when publishedAt is not the feed's own date: the claimed date (ISO) when it was
+   * clamped, or the raw string when it could not be read (publishedAt is then null).
+   */
   originalPublishedAt: string | null;
+  /** Plain text. */
   summary: string | null;
+  /** Plain-text paragraphs from the full content, else from the summary. */
   body: string[];
   tags: string[];
+  /** http(s) links found in the content and summary, absolute, deduplicated. */
   links: string[];
-  /** False when the feed carried only a summary. */
+  /** False when the feed carried only a summary or excerpt. */
   hasFullText: boolean;
 }
 
 export interface ParsedFeed {
+  /** CDF channels (the pre-RSS Microsoft format) are read as kind 'rss', version 'cdf'. */
   kind: 'rss' | 'rdf' | 'atom' | 'json';
   version: string;
   title: string | null;
@@ -27,6 +34,7 @@ export interface ParsedFeed {
   items: FeedItem[];
 }
 
+/** A document that is not a feed or cannot be read as one; the message is fit for a moderator. */
 export class FeedParseError extends Error {
   override readonly name = 'FeedParseError';
 }
@@ -34,68 +42,162 @@ export class FeedParseError extends Error {
 /** Items past this are ignored: a feed is a window on recent news, not an archive dump. */
 export const MAX_ITEMS = 10_000;
 
+/** Dates before this are placeholders (0, 1970, 1900) or typos, not publication dates. */
+const EARLIEST_DATE = Date.UTC(1990, 0, 1);
+
 type Node = unknown;
+type Obj = Record<string, Node>;
 
-const RAW_TAGS = ['title', 'description', 'encoded', 'content', 'summary', 'subtitle', 'tagline', 'info'];
+/** Text constructs whose markup is kept raw: they hold escaped, CDATA or inline HTML. */
+const RAW_TAGS = ['title', 'description', 'encoded', 'content', 'summary', 'subtitle', 'tagline', 'info', 'body', 'fullitem', 'abstract', 'ABSTRACT', 'TITLE'];
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  textNodeName: '#text',
-  cdataPropName: false,
-  htmlEntities: true,
-  // Never resolve external entities; cap what internal DOCTYPE entities may expand to.
-  processEntities: { enabled: true, maxEntitySize: 10_000, maxExpansionDepth: 5, maxTotalExpansions: 1000, maxExpandedLength: 100_000, maxEntityCount: 100 },
-  // Keep the raw markup of text constructs: they hold escaped or inline HTML.
-  stopNodes: RAW_TAGS.map((t) => `*.${t}`),
-  isArray: (name) => ['item', 'entry', 'link', 'category', 'author', 'enclosure'].includes(name),
-});
+/** Namespaces whose elements are read by local name, as if they were RSS/Atom core elements. */
+const MERGED_NAMESPACES = new Set([
+  'http://www.w3.org/2005/atom',
+  'http://purl.org/atom/ns#',
+  'http://purl.org/rss/1.0/',
+  'http://my.netscape.com/rdf/simple/0.9/',
+  'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
+  'http://purl.org/rss/1.0/modules/content/',
+  'http://purl.org/dc/elements/1.1/',
+  'http://purl.org/dc/terms/',
+  'http://www.w3.org/1999/xhtml',
+]);
+/** Extension namespaces read under a fixed prefix, whatever prefix the document chose. */
+const CANONICAL_PREFIX = new Map([
+  ['http://search.yahoo.com/mrss/', 'media'],
+  ['http://www.itunes.com/dtds/podcast-1.0.dtd', 'itunes'],
+]);
+/** Conventional prefixes, for documents that use them without declaring them. */
+const CONVENTIONAL = new Map([
+  ['atom', 'http://www.w3.org/2005/atom'],
+  ['rdf', 'http://www.w3.org/1999/02/22-rdf-syntax-ns#'],
+  ['content', 'http://purl.org/rss/1.0/modules/content/'],
+  ['dc', 'http://purl.org/dc/elements/1.1/'],
+  ['dcterms', 'http://purl.org/dc/terms/'],
+  ['xhtml', 'http://www.w3.org/1999/xhtml'],
+  ['media', 'http://search.yahoo.com/mrss/'],
+  ['itunes', 'http://www.itunes.com/dtds/podcast-1.0.dtd'],
+]);
+
+/**
+ * Element name → the name the readers below look up. Core and well-known module elements lose
+ * their prefix; any other extension keeps it, so `<szf:description>` or `<media:title>` can
+ * never stand in for the item's own description or title. Prefixes are resolved through the
+ * document's xmlns declarations (gathered up front: feeds do not rebind prefixes in practice).
+ */
+function tagNamer(source: string): (tag: string) => string {
+  const bound = new Map(CONVENTIONAL);
+  for (const m of source.matchAll(/\bxmlns:([\w.-]+)\s*=\s*["']([^"']*)["']/g)) bound.set(m[1]!, m[2]!.trim().toLowerCase());
+  return (tag) => {
+    const colon = tag.indexOf(':');
+    if (colon === -1) return tag;
+    const local = tag.slice(colon + 1);
+    const uri = bound.get(tag.slice(0, colon));
+    if (uri === undefined) return tag;
+    const norm = uri.endsWith('/') || uri.endsWith('#') ? uri : `${uri}/`;
+    if (MERGED_NAMESPACES.has(uri) || MERGED_NAMESPACES.has(norm)) return local;
+    const canonical = CANONICAL_PREFIX.get(uri) ?? CANONICAL_PREFIX.get(uri.replace(/\/$/, ''));
+    return canonical ? `${canonical}:${local}` : tag;
+  };
+}
+
+/**
+ * fast-xml-parser never reads external entities (SYSTEM/PUBLIC). Entities a DOCTYPE declares are
+ * capped in count, size, nesting and total expansion, so billion-laughs documents stay small;
+ * `appliesTo: 'external'` (missing from the package's typings) keeps the caps off the ordinary
+ * &amp; and &#8217; of a 10,000-item feed.
+ */
+const ENTITY_LIMITS = { enabled: true, maxEntityCount: 100, maxEntitySize: 10_000, maxExpansionDepth: 5, maxTotalExpansions: 1000, maxExpandedLength: 100_000, appliesTo: 'external' };
+
+function makeParser(source: string): XMLParser {
+  return new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    removeNSPrefix: false,
+    transformTagName: tagNamer(source),
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: true,
+    textNodeName: '#text',
+    cdataPropName: false,
+    htmlEntities: true,
+    processEntities: ENTITY_LIMITS,
+    stopNodes: RAW_TAGS.map((t) => `*.${t}`),
+    isArray: (name) => ['item', 'entry', 'link', 'category', 'media:category', 'author', 'ITEM'].includes(name),
+  });
+}
 
 function text(node: Node): string {
   if (node === undefined || node === null) return '';
-  if (typeof node === 'string' || typeof node === 'number' || typeof node === 'boolean') return String(node);
+  if (typeof node === 'string' || typeof node === 'number' || typeof node === 'boolean') return String(node).trim();
   if (Array.isArray(node)) return node.map(text).find((s) => s) ?? '';
-  const o = node as Record<string, Node>;
-  if ('#text' in o) return text(o['#text']);
-  return '';
+  const o = node as Obj;
+  return '#text' in o ? text(o['#text']) : '';
 }
 
+/** An attribute by local name: `base` finds xml:base, `about` finds rdf:about. */
 function attr(node: Node, name: string): string | null {
-  if (!node || typeof node !== 'object' || Array.isArray(node)) return null;
-  const v = (node as Record<string, Node>)[`@_${name}`];
-  return v === undefined ? null : String(v);
+  const first = Array.isArray(node) ? node[0] : node;
+  if (!first || typeof first !== 'object') return null;
+  const o = first as Obj;
+  let v = o[`@_${name}`];
+  if (v === undefined) {
+    const key = Object.keys(o).find((k) => k.startsWith('@_') && k.endsWith(`:${name}`) && !k.startsWith('@_xmlns'));
+    v = key === undefined ? undefined : o[key];
+  }
+  return v === undefined || v === null ? null : String(v);
 }
 
-/** Raw stop-node content → HTML string, unwrapping CDATA or decoding one level of escaping. */
+function list(node: Node): Node[] {
+  if (node === undefined || node === null) return [];
+  return Array.isArray(node) ? node : [node];
+}
+
+function obj(node: Node): Obj {
+  const first = Array.isArray(node) ? node[0] : node;
+  return first && typeof first === 'object' ? (first as Obj) : {};
+}
+
+/** A complete start/end tag or a comment opener: the text is HTML rather than prose with a stray '<'. */
+const LOOKS_LIKE_HTML = /<(?:[a-z][a-z0-9-]*(?:\s[^<>]*)?\/?|\/[a-z][a-z0-9-]*\s*)>|<!--/i;
+
+function escapeAngles(s: string): string {
+  return s.replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * The raw markup of a text construct → an HTML string. CDATA sections hold HTML as is; markup
+ * outside CDATA is inline (X)HTML; otherwise the text is escaped HTML, decoded once. Text that
+ * turns out to hold no tags stays text (its '<' escaped), so "x<y" in a title survives.
+ */
 function rawHtml(node: Node, type?: string | null): string {
-  let raw = text(node);
+  const raw = text(node);
   if (!raw) return '';
-  raw = raw.trim();
-  if (/^<!\[CDATA\[/.test(raw)) return raw.replace(/<!\[CDATA\[([\s\S]*?)(\]\]>|$)/g, '$1');
   const t = (type ?? '').toLowerCase();
-  if (t === 'xhtml' || t === 'application/xhtml+xml') return raw;
-  // Atom: any other non-text, non-XML media type carries base64 (RFC 4287 §4.1.3.3).
-  if (t && !['text', 'html', 'xhtml'].includes(t) && !t.startsWith('text/') && !/[+/]xml$/.test(t)) return Buffer.from(raw.replace(/\s+/g, ''), 'base64').toString('utf8');
-  if (t === 'text' || t === 'text/plain') return escapeHtml(decodeXmlEntities(raw));
-  if (t === 'base64') return Buffer.from(raw, 'base64').toString('utf8');
-  // Escaped HTML (the common case) decodes to markup; inline markup passes through.
-  return /&lt;|&gt;|&amp;|&#/i.test(raw) && !/<\w/.test(raw) ? decodeXmlEntities(raw) : raw;
+  if (t === 'base64' || (t && !['text', 'html', 'xhtml', 'escaped', 'xml'].includes(t) && !t.startsWith('text/') && !/[+/]xml$/.test(t))) {
+    // Atom: a media type that is neither text nor XML carries base64 (RFC 4287 §4.1.3.3).
+    return Buffer.from(raw.replace(/\s+/g, ''), 'base64').toString('utf8');
+  }
+  const parts = raw.split(/(<!\[CDATA\[[\s\S]*?(?:\]\]>|$))/);
+  const outside = parts.filter((_, i) => i % 2 === 0).join('');
+  if (/</.test(outside)) {
+    // Inline markup: already an HTML serialisation (its entities are decoded by the HTML parser).
+    return parts.map((p, i) => (i % 2 === 1 ? p.replace(/^<!\[CDATA\[/, '').replace(/\]\]>$/, '') : p)).join('');
+  }
+  const decoded = parts.map((p, i) => (i % 2 === 1 ? p.replace(/^<!\[CDATA\[/, '').replace(/\]\]>$/, '') : decodeXmlEntities(p))).join('');
+  return LOOKS_LIKE_HTML.test(decoded) ? decoded : escapeAngles(decoded);
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+function contentType(node: Node): string | null {
+  return attr(node, 'mode') === 'base64' ? 'base64' : attr(node, 'type');
 }
 
 function textOf(node: Node): string {
-  const mode = attr(node, 'mode');
-  return htmlToText(rawHtml(node, mode === 'base64' ? 'base64' : attr(node, 'type')));
+  return htmlToText(rawHtml(node, contentType(node)));
 }
 
-function resolve(href: string | null, base: string): string | null {
+function resolve(href: string | null | undefined, base: string): string | null {
   if (!href) return null;
   try {
     const u = new URL(href.trim(), base);
@@ -105,173 +207,329 @@ function resolve(href: string | null, base: string): string | null {
   }
 }
 
-function parseDate(s: string | null | undefined, now: Date): { publishedAt: string | null; original: string | null } {
-  const v = (s ?? '').trim();
+const ZONES: Record<string, string> = { BST: '+0100', CET: '+0100', CEST: '+0200', EET: '+0200', EEST: '+0300', MSK: '+0300', IST: '+0530', JST: '+0900', KST: '+0900', AEST: '+1000', AEDT: '+1100', NZST: '+1200', NZDT: '+1300' };
+const ISO_DATE = /^(\d{4})-?(\d{2})-?(\d{2})(?:[T\s](\d{2}):?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+
+/** A feed date (W3CDTF/ISO 8601 or RFC 822 with its variants) → epoch ms; no zone means UTC. */
+function readDate(v: string): number {
+  const iso = ISO_DATE.exec(v);
+  if (iso) {
+    const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '0', zone] = iso;
+    if (Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > 31 || Number(h) > 24 || Number(mi) > 59 || Number(s) > 60) return NaN;
+    let t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Math.round(Number(`0.${frac}`) * 1000));
+    if (zone && zone.toUpperCase() !== 'Z') {
+      const z = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone)!;
+      t -= (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3] ?? 0)) * 60_000;
+    }
+    return t;
+  }
+  // RFC 822 and friends: let V8 read them, but make "no zone" mean UTC rather than local time.
+  let r = v.replace(/\s+/g, ' ').replace(/\b([A-Z]{3,4})$/, (m) => ZONES[m] ?? m);
+  if (!/(?:[+-]\d{2}:?\d{2}|\b(?:GMT|UTC?|Z|[ECMP][SD]T))$/i.test(r)) r += ' GMT';
+  return Date.parse(r);
+}
+
+function datePair(raw: string | null, now: Date): { publishedAt: string | null; original: string | null } {
+  const v = (raw ?? '').trim();
   if (!v) return { publishedAt: null, original: null };
-  let t = Date.parse(v);
-  // "2024-03-07 10:00:00" and other near-ISO forms.
-  if (Number.isNaN(t)) t = Date.parse(v.replace(' ', 'T'));
-  if (Number.isNaN(t) || t < Date.UTC(1990, 0, 1)) return { publishedAt: null, original: v };
+  const t = readDate(v);
+  if (!Number.isFinite(t) || t < EARLIEST_DATE || t > Date.UTC(9999, 11, 31)) return { publishedAt: null, original: v.slice(0, 100) };
   if (t > now.getTime()) return { publishedAt: now.toISOString(), original: new Date(t).toISOString() };
   return { publishedAt: new Date(t).toISOString(), original: null };
 }
 
-function list(node: Node): Node[] {
-  if (node === undefined || node === null) return [];
-  return Array.isArray(node) ? node : [node];
+interface ItemFields {
+  guid: string | null;
+  url: string | null;
+  title: string;
+  author: string | null;
+  date: string | null;
+  summaryHtml: string;
+  contentHtml: string;
+  tags: string[];
+  /** What relative links in the content resolve against (xml:base, else the item or document URL). */
+  base: string;
+  /** The same for the summary, when it has its own xml:base. */
+  summaryBase?: string;
+  now: Date;
 }
 
-function item(fields: { guid: string | null; url: string | null; title: string; author: string | null; date: string | null; summaryHtml: string; contentHtml: string; tags: string[]; now: Date }): FeedItem {
-  const body = fields.contentHtml ? htmlToParagraphs(fields.contentHtml) : [];
-  const summaryParas = fields.summaryHtml ? htmlToParagraphs(fields.summaryHtml) : [];
-  const summary = summaryParas.join(' ') || null;
-  const { publishedAt, original } = parseDate(fields.date, fields.now);
-  const links = [...new Set([...(fields.contentHtml || fields.summaryHtml).matchAll(/href\s*=\s*["']?(https?:[^"'\s>]+)/gi)].map((m) => m[1]!))];
+function makeItem(f: ItemFields): FeedItem {
+  const content = f.contentHtml ? htmlToContent(f.contentHtml, f.base) : { paragraphs: [], links: [] };
+  const summary = f.summaryHtml ? htmlToContent(f.summaryHtml, f.summaryBase ?? f.base) : { paragraphs: [], links: [] };
+  const { publishedAt, original } = datePair(f.date, f.now);
   return {
-    guid: fields.guid?.trim() || null,
-    url: fields.url,
-    title: fields.title,
-    author: fields.author?.trim() || null,
+    guid: f.guid?.trim() || null,
+    url: f.url,
+    title: f.title,
+    author: f.author ? htmlToText(f.author) || null : null,
     publishedAt,
     originalPublishedAt: original,
-    summary,
-    body: body.length ? body : summaryParas,
-    tags: fields.tags.filter(Boolean),
-    links,
-    hasFullText: body.length > 0,
+    summary: summary.paragraphs.join(' ') || null,
+    body: content.paragraphs.length ? content.paragraphs : summary.paragraphs,
+    tags: [...new Set(f.tags.map((t) => htmlToText(t)).filter(Boolean))],
+    links: [...new Set([...content.links, ...summary.links])],
+    hasFullText: content.paragraphs.length > 0,
   };
 }
 
-function parseRss(root: Record<string, Node>, kind: 'rss' | 'rdf', url: string, now: Date): ParsedFeed {
-  const rssNode = root.rss ?? root.RDF;
-  const rss = (rssNode && typeof rssNode === 'object' ? rssNode : {}) as Record<string, Node>;
-  const channel = (list(rss.channel)[0] ?? {}) as Record<string, Node>;
-  const rawItems = kind === 'rdf' ? list(rss.item) : list(channel.item).concat(list(rss.item));
-  const feedLink = list(channel.link).map(text).find((l) => l) ?? null;
-  const base = resolve(feedLink, url) ?? url;
+function parseRss(root: Obj, kind: 'rss' | 'rdf', source: string, url: string, now: Date): ParsedFeed {
+  const rss = obj(kind === 'rss' ? root.rss : root.RDF);
+  const channel = obj(rss.channel);
+  const rawItems = kind === 'rdf' ? list(rss.item).concat(list(channel.item)) : list(channel.item).concat(list(rss.item));
+  const feedLink = resolve(list(channel.link).map(text).find(Boolean), url);
   const items = rawItems.slice(0, MAX_ITEMS).map((n) => {
-    const i = n as Record<string, Node>;
-    const guidNode = list(i.guid)[0];
-    const link = list(i.link).map(text).find((l) => l) ?? null;
-    const guid = text(guidNode) || null;
-    const permalink = guid && attr(guidNode, 'isPermaLink') !== 'false' && /^https?:/i.test(guid) ? guid : null;
-    return item({
+    const i = obj(n);
+    const guidNode = i.guid;
+    const guid = text(guidNode) || (kind === 'rdf' ? attr(i, 'about') : null) || null;
+    const link = list(i.link).map(text).find(Boolean) ?? null;
+    // RSS 2.0: a GUID is the permalink unless isPermaLink="false".
+    const permalink = text(guidNode) && attr(guidNode, 'isPermaLink')?.toLowerCase() !== 'false' ? text(guidNode) : null;
+    const itemUrl = resolve(link, url) ?? (permalink && /^https?:\/\//i.test(permalink) ? resolve(permalink, url) : null) ?? (kind === 'rdf' ? resolve(attr(i, 'about'), url) : null);
+    return makeItem({
       guid,
-      url: resolve(link, base) ?? resolve(permalink, base) ?? resolve(attr(i, 'about'), base),
+      url: itemUrl,
       title: textOf(i.title),
-      author: text(list(i.creator)[0]) || text(list(i.author)[0]) || null,
-      date: text(i.pubDate) || text(i.date) || text(i.published) || text(i.updated) || null,
-      summaryHtml: rawHtml(i.description),
-      contentHtml: rawHtml(i.encoded) || rawHtml(i.body),
-      tags: list(i.category).map((c) => text(c) || attr(c, 'term') || ''),
+      author: text(i.creator) || atomAuthor(i.author) || text(i['itunes:author']) || null,
+      date: text(i.pubDate) || text(i.date) || text(i.published) || text(i.issued) || text(i.updated) || text(i.modified) || null,
+      summaryHtml: rawHtml(i.description, contentType(i.description)),
+      // Not i.content: in RSS that is media:content, an enclosure, never the article text.
+      contentHtml: rawHtml(i.encoded) || rawHtml(i.body, 'xhtml') || rawHtml(i.fullitem),
+      tags: [...list(i.category), ...list(i.subject), ...list(i['media:category'])].map((c) => text(c) || attr(c, 'term') || attr(c, 'label') || ''),
+      base: itemUrl ?? url,
       now,
     });
   });
-  const version = kind === 'rdf' ? '1.0' : (attr(rss, 'version') ?? '2.0');
+  const version = kind === 'rdf' ? (/my\.netscape\.com\/rdf\/simple\/0\.9/.test(source.slice(0, 4096)) ? '0.90' : '1.0') : (attr(rss, 'version') ?? '2.0');
   return { kind, version, title: textOf(channel.title) || null, link: feedLink, description: textOf(channel.description) || null, items };
 }
 
 function atomLink(links: Node[], base: string): string | null {
-  const alt = links.find((l) => (attr(l, 'rel') ?? 'alternate') === 'alternate' && (attr(l, 'type') ?? 'text/html').includes('html')) ?? links.find((l) => (attr(l, 'rel') ?? 'alternate') === 'alternate');
-  return resolve(attr(alt, 'href') ?? (text(alt) || null), base);
+  const rel = (l: Node) => (attr(l, 'rel') ?? 'alternate').toLowerCase();
+  const alternates = links.filter((l) => rel(l) === 'alternate');
+  const best = alternates.find((l) => /html/i.test(attr(l, 'type') ?? 'text/html')) ?? alternates[0];
+  return resolve(attr(best, 'href') ?? (text(best) || null), base);
 }
 
-function parseAtom(root: Record<string, Node>, url: string, now: Date): ParsedFeed {
-  const feed = (root.feed && typeof root.feed === 'object' ? root.feed : {}) as Record<string, Node>;
-  const base = resolve(attr(feed, 'xml:base') ?? attr(feed, 'base'), url) ?? url;
-  const feedLink = atomLink(list(feed.link), base);
+function atomAuthor(node: Node): string | null {
+  const names = [...new Set(list(node).map((a) => text(obj(a).name) || text(a)).filter(Boolean))];
+  return names.length ? names.join(', ') : null;
+}
+
+function parseAtom(root: Obj, url: string, now: Date): ParsedFeed {
+  const feed = obj(root.feed);
+  const base = resolve(attr(feed, 'base'), url) ?? url;
+  const feedAuthor = atomAuthor(feed.author);
   const version = attr(feed, 'version') === '0.3' ? '0.3' : '1.0';
   const items = list(feed.entry)
     .slice(0, MAX_ITEMS)
     .map((n) => {
-      const e = n as Record<string, Node>;
+      const e = obj(n);
       const entryBase = resolve(attr(e, 'base'), base) ?? base;
       const content = list(e.content)[0];
-      const author = list(e.author)[0] as Record<string, Node> | undefined;
-      return item({
+      const contentBase = resolve(attr(content, 'base'), entryBase) ?? entryBase;
+      return makeItem({
         guid: text(e.id) || null,
         url: atomLink(list(e.link), entryBase),
         title: textOf(e.title),
-        author: author ? text(author.name) || text(author) : null,
+        author: atomAuthor(e.author) ?? feedAuthor,
         date: text(e.published) || text(e.issued) || text(e.updated) || text(e.modified) || text(e.created) || null,
-        summaryHtml: rawHtml(e.summary, attr(e.summary, 'type')),
-        contentHtml: attr(content, 'src') ? '' : rawHtml(content, attr(content, 'mode') === 'base64' ? 'base64' : attr(content, 'type')),
-        tags: list(e.category).map((c) => attr(c, 'term') ?? text(c)),
+        summaryHtml: rawHtml(e.summary, contentType(e.summary)),
+        // Content by reference (src=…) is not in the feed: the item is summary-only.
+        contentHtml: attr(content, 'src') ? '' : rawHtml(content, contentType(content)),
+        tags: list(e.category).map((c) => attr(c, 'term') || attr(c, 'label') || text(c)),
+        base: contentBase,
+        summaryBase: resolve(attr(e.summary, 'base'), entryBase) ?? entryBase,
         now,
       });
     });
-  return { kind: 'atom', version, title: textOf(feed.title) || null, link: feedLink, description: textOf(feed.subtitle) || textOf(feed.tagline) || null, items };
+  return {
+    kind: 'atom',
+    version,
+    title: textOf(feed.title) || null,
+    link: atomLink(list(feed.link), base),
+    description: textOf(feed.subtitle) || textOf(feed.tagline) || null,
+    items,
+  };
 }
 
-function parseJsonFeed(text: string, url: string, now: Date): ParsedFeed {
-  let doc: Record<string, unknown>;
+/** CDF elements and attributes are upper-case by convention but not by rule. */
+function cdf(node: Node, name: string): Node {
+  const o = obj(node);
+  const key = Object.keys(o).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : o[key];
+}
+
+function cdfAttr(node: Node, name: string): string | null {
+  const o = obj(node);
+  const key = Object.keys(o).find((k) => k.toLowerCase() === `@_${name}`);
+  return key === undefined ? null : String(o[key]);
+}
+
+function parseCdf(channel: Node, url: string, now: Date): ParsedFeed {
+  const items = list(cdf(channel, 'item'))
+    .slice(0, MAX_ITEMS)
+    .map((n) => {
+      const link = resolve(cdfAttr(n, 'href'), url);
+      return makeItem({
+        guid: null,
+        url: link,
+        title: textOf(cdf(n, 'title')),
+        author: null,
+        date: cdfAttr(n, 'lastmod'),
+        summaryHtml: rawHtml(cdf(n, 'abstract')),
+        contentHtml: '',
+        tags: [],
+        base: link ?? url,
+        now,
+      });
+    });
+  return { kind: 'rss', version: 'cdf', title: textOf(cdf(channel, 'title')) || null, link: resolve(cdfAttr(channel, 'href'), url), description: textOf(cdf(channel, 'abstract')) || null, items };
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** content_text → paragraphs of HTML, bare URLs made links so they reach FeedItem.links. */
+function plainToHtml(plain: string): string {
+  return plain
+    .split(/\n\s*\n/)
+    .map((p) => `<p>${escapeHtml(p).replace(/https?:\/\/[^\s<>"]+/g, (u) => `<a href="${u.replace(/"/g, '&quot;')}">${u}</a>`)}</p>`)
+    .join('');
+}
+
+function parseJsonFeed(source: string, url: string, now: Date): ParsedFeed {
+  let doc: unknown;
   try {
-    doc = JSON.parse(text) as Record<string, unknown>;
+    doc = JSON.parse(source);
   } catch (err) {
     throw new FeedParseError(`malformed JSON: ${(err as Error).message}`);
   }
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new FeedParseError('not a feed: JSON without a feed object');
-  const version = String(doc.version ?? '');
-  if (!Array.isArray(doc.items)) throw new FeedParseError(version ? 'JSON Feed without items' : 'not a feed: JSON without "version" and "items"');
-  const base = resolve(typeof doc.home_page_url === 'string' ? doc.home_page_url : null, url) ?? url;
-  const str = (v: unknown) => (typeof v === 'string' ? v : null);
-  const items = (doc.items as Array<Record<string, unknown>>).slice(0, MAX_ITEMS).filter((i) => i && typeof i === 'object').map((i) => {
-    const authors = Array.isArray(i.authors) ? (i.authors as Array<Record<string, unknown>>) : i.author ? [i.author as Record<string, unknown>] : Array.isArray(doc.authors) ? (doc.authors as Array<Record<string, unknown>>) : doc.author ? [doc.author as Record<string, unknown>] : [];
-    const html = str(i.content_html);
-    const plain = str(i.content_text);
-    return item({
-      guid: i.id !== undefined && i.id !== null ? String(i.id) : null,
-      url: resolve(str(i.url) ?? str(i.external_url), base),
-      title: htmlToText(str(i.title) ?? ''),
-      author: authors.map((a) => str(a?.name)).filter(Boolean).join(', ') || null,
-      date: str(i.date_published) ?? str(i.date_modified),
-      summaryHtml: str(i.summary) ? escapeHtml(str(i.summary)!) : '',
-      contentHtml: html ?? (plain ? plain.split(/\n\s*\n/).map((p) => `<p>${escapeHtml(p)}</p>`).join('') : ''),
-      tags: Array.isArray(i.tags) ? (i.tags as unknown[]).map(String) : [],
-      now,
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new FeedParseError('not a feed: JSON that is not a JSON Feed object');
+  const d = doc as Obj;
+  const version = typeof d.version === 'string' ? d.version : '';
+  const isJsonFeed = /jsonfeed\.org\/version\//.test(version) || /^1(\.\d)?$/.test(version);
+  if (!Array.isArray(d.items)) throw new FeedParseError(isJsonFeed ? 'JSON Feed without items' : 'not a feed: JSON without a JSON Feed "version" and "items"');
+  const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v : null);
+  const home = str(d.home_page_url);
+  const base = resolve(home, url) ?? url;
+  const authorsOf = (o: Obj): Obj[] => (Array.isArray(o.authors) ? (o.authors as Obj[]) : o.author && typeof o.author === 'object' ? [o.author as Obj] : []);
+  const feedAuthors = authorsOf(d);
+  const items = (d.items as unknown[])
+    .slice(0, MAX_ITEMS)
+    .filter((i): i is Obj => !!i && typeof i === 'object' && !Array.isArray(i))
+    .map((i) => {
+      const authors = authorsOf(i).length ? authorsOf(i) : feedAuthors;
+      const html = str(i.content_html);
+      const plain = str(i.content_text);
+      const itemUrl = resolve(str(i.url), base) ?? resolve(str(i.external_url), base);
+      return makeItem({
+        guid: i.id !== undefined && i.id !== null && String(i.id).trim() ? String(i.id) : null,
+        url: itemUrl,
+        title: htmlToText(rawHtml(str(i.title) ?? '')),
+        author: authors.map((a) => str(a?.name)).filter(Boolean).join(', ') || null,
+        date: str(i.date_published) ?? str(i.date_modified),
+        summaryHtml: str(i.summary) ? escapeHtml(str(i.summary)!) : '',
+        contentHtml: html ?? (plain ? plainToHtml(plain) : ''),
+        tags: Array.isArray(i.tags) ? (i.tags as unknown[]).filter((t) => typeof t === 'string' || typeof t === 'number').map(String) : [],
+        base: itemUrl ?? base,
+        now,
+      });
     });
-  });
-  const declared = /version\/(1(?:\.\d)?)/.exec(version)?.[1] ?? (/^1(\.\d)?$/.test(version) ? version : '1.0');
-  const v = declared === '1' ? '1.0' : declared;
-  return { kind: 'json', version: v, title: str(doc.title), link: str(doc.home_page_url), description: str(doc.description), items };
+  const declared = /jsonfeed\.org\/version\/(\d+(?:\.\d+)?)/.exec(version)?.[1] ?? (/^\d+(\.\d+)?$/.test(version) ? version : '1.0');
+  return { kind: 'json', version: /^\d+$/.test(declared) ? `${declared}.0` : declared, title: str(d.title) ? htmlToText(str(d.title)!) : null, link: resolve(home, url), description: str(d.description), items };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/\s+/g, ' ').trim().slice(0, 200);
 }
 
 /**
- * Parses RSS 0.9x/2.0, RSS 1.0 (RDF), Atom 0.3/1.0 and JSON Feed 1.0/1.1 into items with
- * plain-text bodies. External entities are never resolved and entity expansion is capped.
- * Throws FeedParseError with a clear message for anything else.
+ * Where the content starts after leading comments (and processing instructions, unless
+ * `commentsOnly`); -1 if nothing follows them.
  */
-export function parseFeed(text: string, opts: { url: string; now: Date }): ParsedFeed {
-  const trimmed = text.replace(/^\uFEFF/, '').trimStart();
-  if (!trimmed) throw new FeedParseError('empty document');
-  if (/^[{[]/.test(trimmed)) return parseJsonFeed(trimmed, opts.url, opts.now);
-  if (!/^</.test(trimmed)) throw new FeedParseError('not a feed: the document is not XML or JSON');
-  if (/^(?:<!--[\s\S]*?-->\s*)*<(!doctype html|html[\s>]|head[\s>]|body[\s>])/i.test(trimmed)) throw new FeedParseError('not a feed: this is an HTML page');
-  // Strip a DOCTYPE's external subset references: they are never fetched.
-  let root: Record<string, Node>;
+function afterLeadingMisc(s: string, commentsOnly = false): number {
+  let i = 0;
+  for (;;) {
+    while (i < s.length && /\s/.test(s[i]!)) i++;
+    if (i >= s.length) return -1;
+    const close = s.startsWith('<!--', i) ? s.indexOf('-->', i + 4) + 3 : !commentsOnly && s.startsWith('<?', i) ? s.indexOf('?>', i + 2) + 2 : -1;
+    if (close < i) return i;
+    i = close;
+  }
+}
+
+/** The document with its DOCTYPE (internal subset included) cut out; found with indexOf, so linear. */
+function withoutDoctype(s: string): string {
+  const at = s.search(/<!DOCTYPE/i);
+  if (at === -1) return s;
+  const close = s.indexOf('>', at);
+  const bracket = s.indexOf('[', at);
+  let end = close;
+  if (bracket !== -1 && (close === -1 || bracket < close)) {
+    const subsetEnd = s.indexOf(']', bracket);
+    end = subsetEnd === -1 ? -1 : s.indexOf('>', subsetEnd);
+  }
+  return end === -1 ? s : s.slice(0, at) + s.slice(end + 1);
+}
+
+/** Validates for a line number; a comment before <?xml?> is skipped so the real fault is reported. */
+function malformed(source: string, err: unknown): FeedParseError {
+  const prolog = source.indexOf('<?xml');
+  const skip = prolog > 0 && afterLeadingMisc(source.slice(0, prolog)) === -1 ? prolog : 0;
+  const v = XMLValidator.validate(source.slice(skip));
+  if (v !== true) {
+    // The validator reports elements still open at the end as "Invalid '[ "rss", … ]' found".
+    const open = /^Invalid '\[(.*)\]' found/.exec(v.err.msg)?.[1];
+    if (open !== undefined) {
+      const names = [...open.matchAll(/"([^"]*)"/g)].map((m) => `<${m[1]}>`).join('');
+      return new FeedParseError(`malformed XML at line ${source.split('\n').length}: the document ends inside ${names}`);
+    }
+    const line = v.err.line + (source.slice(0, skip).match(/\n/g)?.length ?? 0);
+    return new FeedParseError(`malformed XML at line ${line}: ${firstLine(v.err.msg)}`);
+  }
+  return new FeedParseError(`malformed XML: ${firstLine((err as Error).message)}`);
+}
+
+/**
+ * Parses RSS 0.9x/2.0, RSS 1.0 (RDF), Atom 0.3/1.0 and JSON Feed 1.0/1.1 (and legacy CDF) into
+ * items with plain-text bodies. External entities are never resolved and entity expansion is
+ * capped. Lenient with what feed readers tolerate (a truncated final end tag, unreadable DOCTYPE
+ * entities); throws FeedParseError with a clear message for everything else: `not a feed: …`,
+ * `malformed XML at line N: …`, `malformed JSON: …`, `JSON Feed without items`.
+ */
+export function parseFeed(source: string, opts: { url: string; now: Date }): ParsedFeed {
+  const trimmed = source.replace(/^\uFEFF/, '').trim();
+  if (!trimmed || afterLeadingMisc(trimmed) === -1) throw new FeedParseError('not a feed: the document is empty');
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) return parseJsonFeed(trimmed, opts.url, opts.now);
+  if (!trimmed.startsWith('<')) throw new FeedParseError('not a feed: the document is neither XML nor JSON');
+  // An HTML page (never with an XML prolog; XHTML is caught below by its root element).
+  const start = afterLeadingMisc(trimmed, true);
+  if (/^<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])/i.test(trimmed.slice(start, start + 16))) throw new FeedParseError('not a feed: this is an HTML page');
+  let root: Obj;
   try {
-    root = parser.parse(trimmed) as Record<string, Node>;
+    root = makeParser(trimmed).parse(trimmed) as Obj;
   } catch (err) {
-    // Be as lenient as feed readers are with two common breakages: a truncated final end tag,
-    // and a DOCTYPE internal subset the parser cannot read (its entities are then left alone).
-    const repaired = trimmed
-      .replace(/<\/(rss|feed|rdf:RDF)\s*$/, '</$1>')
-      .replace(/<!DOCTYPE[^>[]*(\[[\s\S]*?\])?\s*>/i, '');
+    // Two breakages feed readers shrug off: a truncated final end tag, and a DOCTYPE whose
+    // entities the parser refuses (external, too many, too big). Without the DOCTYPE those
+    // references stay as literal text; nothing is fetched and nothing is expanded.
+    const repaired = withoutDoctype(trimmed.replace(/<\/(rss|feed|rdf:RDF)\s*$/, '</$1>'));
+    if (repaired === trimmed) throw malformed(trimmed, err);
     try {
-      if (repaired === trimmed) throw err;
-      root = parser.parse(repaired) as Record<string, Node>;
+      root = makeParser(repaired).parse(repaired) as Obj;
     } catch {
-      throw new FeedParseError(`malformed XML: ${(err as Error).message.split('\n')[0]}`);
+      throw malformed(trimmed, err);
     }
   }
   const has = (k: string) => Object.prototype.hasOwnProperty.call(root, k);
-  if (has('rss')) return parseRss(root, 'rss', opts.url, opts.now);
-  if (has('RDF')) return parseRss(root, 'rdf', opts.url, opts.now);
+  if (has('rss')) return parseRss(root, 'rss', trimmed, opts.url, opts.now);
+  if (has('RDF')) return parseRss(root, 'rdf', trimmed, opts.url, opts.now);
   if (has('feed')) return parseAtom(root, opts.url, opts.now);
-  if (has('channel')) return parseRss({ rss: root }, 'rss', opts.url, opts.now);
+  if (has('channel')) return parseRss({ rss: root }, 'rss', trimmed, opts.url, opts.now);
+  if (has('CHANNEL')) return parseCdf(root.CHANNEL, opts.url, opts.now);
   if (has('html') || has('HTML')) throw new FeedParseError('not a feed: this is an HTML page');
-  const valid = XMLValidator.validate(trimmed);
-  if (valid !== true) throw new FeedParseError(`malformed XML at line ${valid.err.line}: ${valid.err.msg}`);
+  if (XMLValidator.validate(trimmed) !== true) throw malformed(trimmed, new Error('unreadable document'));
   const top = Object.keys(root).find((k) => !k.startsWith('?'));
-  throw new FeedParseError(`not a feed: the root element is <${top ?? '?'}>, not <rss>, <rdf:RDF> or <feed>`);
+  throw new FeedParseError(top ? `not a feed: the root element is <${top}>, not <rss>, <rdf:RDF>, <feed> or a JSON Feed` : 'not a feed: the document has no root element');
 }

@@ -1,7 +1,42 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ParseRequest, ParseResponse } from './parse-job.ts';
+import { PARSE_WORKER_FLAG, type WorkerReply, type WorkerRequest } from './parse-worker.ts';
 
 export type { ParseRequest, ParseResponse } from './parse-job.ts';
+
+/** How long a new worker may take to load tsx and the parsing code before it counts as broken. */
+const STARTUP_LIMIT_MS = 30_000;
+/** A worker whose heap grows past this is stopped (a pathological page), not the bot. */
+const WORKER_HEAP_MB = 512;
+
+/**
+ * The worker entry is TypeScript and the project has no build step, so each worker first
+ * registers tsx and then imports the entry. Doing it here, not through execArgv (`--import tsx`
+ * does not reach a worker's entry module on Node 20), works the same under `tsx`, plain `node
+ * --import tsx` and vitest.
+ */
+const BOOTSTRAP = `
+const { parentPort, workerData } = require('node:worker_threads');
+import(workerData.tsxApi)
+  .then((api) => { api.register(); return import(workerData.entry); })
+  .catch((err) => parentPort.postMessage({ bootError: String((err && err.message) || err) }));
+`;
+
+function tsxApiUrl(): string {
+  try {
+    return import.meta.resolve('tsx/esm/api');
+  } catch {
+    // Runners without import.meta.resolve: find the ESM build through the package's exports map.
+    const require = createRequire(import.meta.url);
+    const pkgPath = require.resolve('tsx/package.json');
+    const pkg = require(pkgPath) as { exports: Record<string, { import?: { default?: string } }> };
+    const rel = pkg.exports['./esm/api']?.import?.default ?? './dist/esm/api/index.mjs';
+    return pathToFileURL(path.join(path.dirname(pkgPath), rel)).href;
+  }
+}
 
 interface Task {
   id: number;
@@ -11,17 +46,22 @@ interface Task {
 
 interface Slot {
   worker: Worker;
-  ready: Promise<void>;
+  ready: boolean;
   task: Task | null;
   timer: NodeJS.Timeout | null;
+  startTimer: NodeJS.Timeout | null;
+  dead: boolean;
 }
 
-const WORKER_URL = new URL('./parse-worker.mjs', import.meta.url);
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
 
 /**
- * Parsing and extraction off the main thread: a small pool of workers, each job with a time
- * limit. A job past its limit gets its worker terminated and replaced and answers with an
- * error, so a pathological page can stall neither the bot nor the next fetch.
+ * Parsing and extraction off the main thread: a small pool of workers (1–4), each task with a
+ * time limit. A task past its limit gets its worker terminated and replaced and fails with
+ * "parsing timed out after N s", so a pathological page can stall neither the bot nor the next
+ * fetch. The queue is bounded; past it, tasks fail at once with "parser is busy".
  */
 export class ParsePool {
   private readonly slots: Slot[] = [];
@@ -31,37 +71,94 @@ export class ParsePool {
   private readonly size: number;
   private readonly timeoutMs: number;
   private readonly maxQueue: number;
+  private readonly tsxApi = tsxApiUrl();
+  private readonly entry = new URL('./parse-worker.ts', import.meta.url).href;
 
   constructor(opts: { size?: number; timeoutMs?: number; maxQueue?: number } = {}) {
-    this.size = Math.max(1, opts.size ?? 1);
-    this.timeoutMs = opts.timeoutMs ?? 10_000;
-    this.maxQueue = opts.maxQueue ?? 500;
+    this.size = Math.min(4, Math.max(1, Math.floor(opts.size ?? 1)));
+    this.timeoutMs = Math.max(1, opts.timeoutMs ?? 10_000);
+    this.maxQueue = Math.max(1, opts.maxQueue ?? 500);
+  }
+
+  /** Parses in a worker. Always resolves: failures are `{ type: 'error', message }`. */
+  parse(req: ParseRequest): Promise<ParseResponse> {
+    return this.enqueue(req);
+  }
+
+  /** Test hook: a task that never finishes, to exercise the time limit and the worker's replacement. */
+  hangForTest(): Promise<ParseResponse> {
+    return this.enqueue(null);
+  }
+
+  /** Workers currently alive (for tests and health reporting). */
+  get workerCount(): number {
+    return this.slots.length;
+  }
+
+  /** Fails queued and running tasks with "parser is shut down" and stops every worker. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.queue.splice(0)) t.resolve({ type: 'error', message: 'parser is shut down' });
+    const slots = this.slots.splice(0);
+    for (const s of slots) {
+      s.dead = true;
+      this.clearTimers(s);
+      s.task?.resolve({ type: 'error', message: 'parser is shut down' });
+      s.task = null;
+    }
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+
+  private enqueue(req: ParseRequest | null): Promise<ParseResponse> {
+    if (this.closed) return Promise.resolve({ type: 'error', message: 'parser is shut down' });
+    if (this.queue.length >= this.maxQueue) return Promise.resolve({ type: 'error', message: `parser is busy (queue full at ${this.maxQueue}); try again shortly` });
+    return new Promise<ParseResponse>((resolve) => {
+      this.queue.push({ id: this.nextId++, req, resolve });
+      this.pump();
+    });
   }
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER_URL);
-    const slot: Slot = { worker, task: null, timer: null, ready: Promise.resolve() };
-    slot.ready = new Promise<void>((resolve, reject) => {
-      const onMessage = (msg: { ready?: boolean }) => {
-        if (msg?.ready) {
-          worker.off('message', onMessage);
-          resolve();
-        }
-      };
-      worker.on('message', onMessage);
-      worker.once('error', reject);
+    const worker = new Worker(BOOTSTRAP, {
+      eval: true,
+      workerData: { tsxApi: this.tsxApi, entry: this.entry, [PARSE_WORKER_FLAG]: true },
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });
-    worker.on('message', (msg: { id?: number; response?: ParseResponse }) => {
-      if (msg.id === undefined || slot.task?.id !== msg.id) return;
-      this.finish(slot, msg.response!);
+    const slot: Slot = { worker, ready: false, task: null, timer: null, startTimer: null, dead: false };
+    slot.startTimer = setTimeout(() => this.retire(slot, `parser did not start within ${seconds(STARTUP_LIMIT_MS)}`), STARTUP_LIMIT_MS);
+    worker.on('message', (msg: WorkerReply | { bootError: string }) => {
+      if ('bootError' in msg) return this.retire(slot, `parser failed to start: ${msg.bootError}`);
+      if ('ready' in msg) {
+        slot.ready = true;
+        if (slot.startTimer) clearTimeout(slot.startTimer);
+        slot.startTimer = null;
+        return this.dispatch(slot);
+      }
+      if (slot.task?.id === msg.id) this.finish(slot, msg.response);
     });
-    worker.on('error', (err) => this.replace(slot, `parser crashed: ${err.message}`));
-    worker.on('exit', () => {
-      if (slot.task) this.replace(slot, 'parser exited unexpectedly');
-    });
+    worker.on('error', (err: Error & { code?: string }) =>
+      this.retire(slot, err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `parser ran out of memory (over ${WORKER_HEAP_MB} MB)` : `parser crashed: ${err.message}`),
+    );
+    worker.on('exit', (code) => this.retire(slot, `parser exited unexpectedly (code ${code})`));
     // An idle pool must not keep the process alive; a busy one must.
     worker.unref();
     return slot;
+  }
+
+  private clearTimers(slot: Slot): void {
+    if (slot.timer) clearTimeout(slot.timer);
+    if (slot.startTimer) clearTimeout(slot.startTimer);
+    slot.timer = null;
+    slot.startTimer = null;
+  }
+
+  /** Hands the slot's task to its worker once the worker is ready, starting the task's clock. */
+  private dispatch(slot: Slot): void {
+    const task = slot.task;
+    if (!task || !slot.ready || slot.dead) return;
+    slot.timer = setTimeout(() => this.retire(slot, `parsing timed out after ${seconds(this.timeoutMs)}`), this.timeoutMs);
+    const msg: WorkerRequest = task.req ? { id: task.id, req: task.req } : { id: task.id, type: 'hang-for-test' };
+    slot.worker.postMessage(msg);
   }
 
   private finish(slot: Slot, response: ParseResponse): void {
@@ -74,13 +171,16 @@ export class ParsePool {
     this.pump();
   }
 
-  private replace(slot: Slot, message: string): void {
-    const task = slot.task;
-    slot.task = null;
-    if (slot.timer) clearTimeout(slot.timer);
-    void slot.worker.terminate();
+  /** Stops a worker that timed out, crashed or never started; its task fails with `message`. */
+  private retire(slot: Slot, message: string): void {
+    if (slot.dead) return;
+    slot.dead = true;
+    this.clearTimers(slot);
     const i = this.slots.indexOf(slot);
     if (i !== -1) this.slots.splice(i, 1);
+    const task = slot.task;
+    slot.task = null;
+    void slot.worker.terminate();
     task?.resolve({ type: 'error', message });
     this.pump();
   }
@@ -88,50 +188,15 @@ export class ParsePool {
   private pump(): void {
     if (this.closed) return;
     while (this.queue.length > 0) {
-      let slot = this.slots.find((s) => !s.task);
+      let slot = this.slots.find((s) => !s.task && !s.dead);
       if (!slot && this.slots.length < this.size) {
         slot = this.spawn();
         this.slots.push(slot);
       }
       if (!slot) return;
-      const task = this.queue.shift()!;
-      slot.task = task;
+      slot.task = this.queue.shift()!;
       slot.worker.ref();
-      const s = slot;
-      void s.ready.then(
-        () => {
-          if (s.task !== task) return;
-          s.timer = setTimeout(() => this.replace(s, `parsing timed out after ${Math.round(this.timeoutMs / 100) / 10} s`), this.timeoutMs);
-          s.worker.postMessage(task.req ? { id: task.id, req: task.req } : { id: task.id, type: 'hang-for-test' });
-        },
-        (err: Error) => this.replace(s, `parser failed to start: ${err.message}`),
-      );
+      this.dispatch(slot);
     }
-  }
-
-  /** Parses in a worker; always resolves (errors are `{ type: 'error' }`). */
-  parse(req: ParseRequest): Promise<ParseResponse> {
-    return this.enqueue(req);
-  }
-
-  /** Test hook: a job that never finishes, to exercise the time limit. */
-  hangForTest(): Promise<ParseResponse> {
-    return this.enqueue(null);
-  }
-
-  private enqueue(req: ParseRequest | null): Promise<ParseResponse> {
-    if (this.closed) return Promise.resolve({ type: 'error', message: 'parser is shut down' });
-    if (this.queue.length >= this.maxQueue) return Promise.resolve({ type: 'error', message: 'parser is busy; try again shortly' });
-    return new Promise<ParseResponse>((resolve) => {
-      this.queue.push({ id: this.nextId++, req, resolve });
-      this.pump();
-    });
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    for (const t of this.queue.splice(0)) t.resolve({ type: 'error', message: 'parser is shut down' });
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
-    this.slots.length = 0;
   }
 }
