@@ -2,7 +2,7 @@ import type { ButtonPress, Command, CommandContext, Invocation } from '../src/co
 import { isModerator, MANAGE_GUILD } from '../src/command.ts';
 import { UserError } from '../src/core/errors.ts';
 import type { Reply } from '../src/core/reply.ts';
-import type { SourceRow } from '../src/core/store/index.ts';
+import type { FullTextCoverage, SourceRow } from '../src/core/store/index.ts';
 import { escapeInline } from '../src/core/text/escape.ts';
 import { choicesFrom } from './choices.ts';
 
@@ -29,6 +29,23 @@ function describe(s: SourceRow, articles: number): string {
   return lines.join('\n');
 }
 
+/** What the moderator should know about full text after add, refresh or edit. */
+function fullTextNote(s: SourceRow, pending: number): string {
+  if (!s.fullText || s.kind === 'page') return '';
+  if (pending === 0) return 'Full text is on; every stored item already has its text or no page to fetch. ';
+  return `Fetching the full text of ${pending} item${pending === 1 ? '' : 's'} in the background; each becomes searchable as it arrives (progress: \`/source health id:${s.id}\`). `;
+}
+
+/** One line of `/source health`: how much of the source's text is whole. */
+function describeCoverage(s: SourceRow, c: FullTextCoverage): string {
+  const share = c.total ? Math.round((c.complete / c.total) * 100) : 100;
+  const parts = [`Full text: ${c.complete} of ${c.total} articles (${share} %)`];
+  if (!s.fullText) parts.push('fetching pages is off (`/source edit full_text:true`)');
+  if (c.pending) parts.push(`${c.pending} waiting`);
+  if (c.failed) parts.push(`${c.failed} could not be fetched${c.lastError ? ` (last: ${escapeInline(c.lastError)})` : ''}`);
+  return parts.join(' · ');
+}
+
 /** /source — moderators add, list and manage feeds and pages. */
 export const source: Command = {
   definition: {
@@ -52,7 +69,17 @@ export const source: Command = {
       { name: 'remove', description: 'Stop following a source and remove its articles', options: [idOption] },
       { name: 'pause', description: 'Stop fetching a source for now', options: [idOption] },
       { name: 'resume', description: 'Fetch a paused source again', options: [idOption] },
-      { name: 'refresh', description: 'Fetch a source now', options: [idOption] },
+      { name: 'refresh', description: 'Fetch a source now (and retry full text that failed)', options: [idOption] },
+      {
+        name: 'edit',
+        description: "Change a source's name, interval or full-text setting",
+        options: [
+          idOption,
+          { name: 'full_text', description: "Fetch each item's page when the feed has only summaries", type: 'boolean' },
+          { name: 'interval', description: 'Minutes between fetches', type: 'integer', minValue: 5, maxValue: 1440 },
+          { name: 'name', description: 'Display name', type: 'string', maxLength: 100 },
+        ],
+      },
       {
         name: 'health',
         description: 'The latest fetch attempts of a source',
@@ -80,7 +107,7 @@ export const source: Command = {
         });
         const newest = p.newest.length ? p.newest.map((t) => `• ${escapeInline(t)}`).join('\n') : '*(no items yet)*';
         return {
-          content: `Added source \`${p.source.id}\`. ${p.source.fullText ? 'Full text will be fetched for summary-only items. ' : ''}${o.backfill ? 'Existing items will appear in the next digests and alerts.' : 'Existing items are searchable now; digests and alerts will only announce new ones.'}`,
+          content: `Added source \`${p.source.id}\`. ${fullTextNote(p.source, p.fullTextPending)}${o.backfill ? 'Existing items will appear in the next digests and alerts.' : 'Existing items are searchable now; digests and alerts will only announce new ones.'}`,
           cards: [
             {
               title: escapeInline(p.title || p.source.name),
@@ -130,24 +157,45 @@ export const source: Command = {
         ctx.sources.get(inv.guildId, id);
         const r = await ctx.sources.refresh(id, { manual: true });
         const status = r.attempt.httpStatus === 304 ? 'not modified since the last fetch' : `HTTP ${r.attempt.httpStatus}`;
-        return { content: `Fetched **${escapeInline(r.source.name)}** (\`${r.source.id}\`): ${status}, ${r.inserted} new, ${r.updated} updated.` };
+        return { content: `Fetched **${escapeInline(r.source.name)}** (\`${r.source.id}\`): ${status}, ${r.inserted} new, ${r.updated} updated. ${fullTextNote(r.source, r.fullTextPending)}`.trim() };
+      }
+      case 'edit': {
+        if (o.full_text === undefined && o.interval === undefined && o.name === undefined) {
+          throw new UserError('Give at least one setting to change: `full_text`, `interval` or `name`.');
+        }
+        const r = ctx.sources.configure(inv.guildId, id, {
+          ...(typeof o.full_text === 'boolean' ? { fullText: o.full_text } : {}),
+          ...(typeof o.interval === 'number' ? { intervalMinutes: o.interval } : {}),
+          ...(typeof o.name === 'string' ? { name: o.name } : {}),
+        });
+        const s = r.source;
+        return {
+          content:
+            `Updated **${escapeInline(s.name)}** (\`${s.id}\`): every ${s.intervalMinutes} min, full text ${s.fullText ? 'on' : 'off'}. ` +
+            (s.fullText ? fullTextNote(s, r.fullTextPending) : ''),
+        };
       }
       case 'health': {
         const s = ctx.sources.get(inv.guildId, id);
         const limit = typeof o.limit === 'number' ? o.limit : 10;
-        const history = ctx.sources.health(s.id, limit);
-        const lines = history.map((a) => {
+        const health = ctx.sources.health(s.id, limit);
+        const lines = health.attempts.map((a) => {
           const ok = a.error === null;
           const status = a.httpStatus === null ? 'no response' : `HTTP ${a.httpStatus}`;
           return `${ok ? '✅' : '❌'} ${a.at.slice(0, 16).replace('T', ' ')} UTC · ${status} · ${a.durationMs ?? '?'} ms · ${a.newItems} new${a.updatedItems ? `, ${a.updatedItems} updated` : ''}${ok ? '' : `\n  ${escapeInline(a.error!)}`}`;
         });
         return {
           ephemeral: true,
-          cards: [{ title: `Health of ${escapeInline(s.name)} (${s.id})`, description: `${describe(s, ctx.sources.articleCount(s.id))}\n\n${lines.join('\n') || 'No fetch attempts yet.'}` }],
+          cards: [
+            {
+              title: `Health of ${escapeInline(s.name)} (${s.id})`,
+              description: `${describe(s, ctx.sources.articleCount(s.id))}\n${describeCoverage(s, health.fullText)}\n\n${lines.join('\n') || 'No fetch attempts yet.'}`,
+            },
+          ],
         };
       }
       default:
-        throw new UserError('Use /source add, list, remove, pause, resume, refresh or health.');
+        throw new UserError('Use /source add, list, remove, pause, resume, refresh, edit or health.');
     }
   },
   autocomplete(ctx, inv, focused) {

@@ -2,7 +2,7 @@ import type { Alerts } from './core/alerts.ts';
 import type { Digests } from './core/digest/digests.ts';
 import type { Newsroom } from './core/newsroom.ts';
 import type { Outbox } from './core/outbox.ts';
-import type { Sources } from './core/sources.ts';
+import type { Sources } from './core/sources/index.ts';
 import type { Choice, Reply } from './core/reply.ts';
 
 /**

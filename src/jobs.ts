@@ -3,7 +3,7 @@ import type { Alerts } from './core/alerts.ts';
 import type { Log } from './core/deps.ts';
 import type { Digests } from './core/digest/digests.ts';
 import type { Outbox } from './core/outbox.ts';
-import type { Sources } from './core/sources.ts';
+import type { Sources } from './core/sources/index.ts';
 
 export interface Jobs {
   /** Runs one round of everything now (used at start-up to catch up after downtime). */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from '../src/core/deps.ts';
 import { ParsePool } from '../src/core/feeds/parse-pool.ts';
 import { safeFetch } from '../src/core/feeds/safe-fetch.ts';
-import { MAX_CONSECUTIVE_FAILURES, Sources } from '../src/core/sources.ts';
+import { MAX_CONSECUTIVE_FAILURES, Sources } from '../src/core/sources/index.ts';
 import { startFeedServer, type FeedServer } from './feed-server.ts';
 import { newsroomFixture } from './helpers/newsroom-fixture.ts';
 
@@ -94,24 +94,87 @@ describe('Sources', () => {
     expect(f.newsroom.search({ guildId: 'g1' }, { query: 'rice fuel queues' }).items[0]!.article.outlet).toBe('Lone Gazette');
   });
 
-  it('fetches the full text of summary-only items when asked to', async () => {
-    server.route('/summaries.xml', {
-      type: 'application/rss+xml',
-      body: `<rss version="2.0"><channel><title>Teasers</title><item><guid>t1</guid><title>A single story</title><link>${server.url}/story</link><description>Only a teaser.</description></item></channel></rss>`,
+  describe('full text', () => {
+    const teaser = (guid: string, title: string, path: string) =>
+      `<item><guid>${guid}</guid><title>${title}</title><link>${server.url}${path}</link><description>Only a teaser.</description></item>`;
+    const feed = (items: string) => ({ type: 'application/rss+xml', body: `<rss version="2.0"><channel><title>Teasers</title>${items}</channel></rss>` });
+    const page = (words: string) => ({
+      type: 'text/html',
+      body: `<html><head><title>Story</title></head><body><article><h1>Story</h1>${`<p>Reporters in the border town described ${words} at the market this week, and officials said prices would keep rising. </p>`.repeat(6)}</article></body></html>`,
     });
-    const f = await fixture();
-    const p = await f.sources.add({ guildId: 'g1', channelId: 'c1', userId: 'u', url: `${server.url}/summaries.xml`, fullText: true });
-    expect(f.newsroom.search({ guildId: 'g1' }, { query: 'teaser' }).total).toBe(1);
-    // The first fetch keeps the teaser (items are known now); new items get their page fetched.
-    server.route('/summaries.xml', {
-      type: 'application/rss+xml',
-      body: `<rss version="2.0"><channel><title>Teasers</title><item><guid>t2</guid><title>Another story</title><link>${server.url}/story</link><description>Only a teaser.</description></item></channel></rss>`,
+    const phrase = (f: Awaited<ReturnType<typeof fixture>>, q: string) =>
+      f.newsroom.search({ guildId: 'g1' }, { query: q }).items.filter((i) => i.allTerms).map((i) => i.article.title);
+
+    it('fetches the pages of the items present when the source is added, in the background, and indexes each as it arrives', async () => {
+      server.route('/ft-add.xml', feed(teaser('a1', 'First story', '/ft-page-a') + teaser('a2', 'Second story', '/ft-page-b') + teaser('a3', 'Dead story', '/missing')));
+      server.route('/ft-page-a', page('long rice queues'));
+      server.route('/ft-page-b', page('empty fuel depots'));
+      const f = await fixture();
+      const p = await f.sources.add({ guildId: 'g1', channelId: 'c1', userId: 'u', url: `${server.url}/ft-add.xml`, fullText: true });
+      // The reply comes before any page is fetched: three pages to go.
+      expect(p.fullTextPending).toBe(3);
+      expect(phrase(f, '"long rice queues"')).toEqual([]);
+      await f.sources.idle();
+      expect(phrase(f, '"long rice queues"')).toEqual(['First story']);
+      expect(phrase(f, '"empty fuel depots"')).toEqual(['Second story']);
+      // The dead page keeps its teaser, counted as waiting until its attempts run out.
+      expect(phrase(f, '"only a teaser"')).toEqual(['Dead story']);
+      expect(f.sources.health(p.source.id, 1).fullText).toEqual({ total: 3, complete: 2, pending: 1, failed: 0, lastError: `"${server.url}/missing": HTTP 404` });
+      await f.sources.fullText.drainDue();
+      await f.sources.fullText.drainDue();
+      expect(f.sources.health(p.source.id, 1).fullText).toMatchObject({ complete: 2, pending: 0, failed: 1 });
+      // A later refresh of the unchanged feed neither re-fetches pages nor replaces page text with teasers.
+      const hitsBefore = server.hits('/ft-page-a');
+      await f.sources.refresh(p.source.id);
+      expect(server.hits('/ft-page-a')).toBe(hitsBefore);
+      expect(phrase(f, '"long rice queues"')).toEqual(['First story']);
+      // A manual refresh gives failed pages another chance.
+      server.route('/missing', page('a recovered page'));
+      const again = await f.sources.refresh(p.source.id, { manual: true });
+      expect(again.fullTextPending).toBe(1);
+      await f.sources.idle();
+      expect(phrase(f, '"recovered page"')).toEqual(['Dead story']);
+      server.route('/missing', { status: 404, body: 'gone' });
     });
-    await f.sources.refresh(p.source.id);
-    const hit = f.newsroom.search({ guildId: 'g1' }, { query: 'rice fuel queues' });
-    const full = hit.items.filter((i) => i.allTerms);
-    expect(full.map((i) => i.article.title)).toEqual(['Another story']);
-    expect(full[0]!.article.body.length).toBe(8);
+
+    it('fills existing items when full text is switched on later, and fetches new items inline on refresh', async () => {
+      server.route('/ft-later.xml', feed(teaser('l1', 'Older story', '/ft-page-c')));
+      server.route('/ft-page-c', page('frozen water pipes'));
+      const f = await fixture();
+      const p = await f.sources.add({ guildId: 'g1', channelId: 'c1', userId: 'u', url: `${server.url}/ft-later.xml` });
+      expect([p.fullTextPending, server.hits('/ft-page-c')]).toEqual([0, 0]);
+      expect(f.sources.health(p.source.id, 1).fullText).toMatchObject({ total: 1, complete: 0, pending: 1 });
+      const on = f.sources.configure('g1', p.source.id, { fullText: true });
+      expect([on.source.fullText, on.fullTextPending]).toEqual([true, 1]);
+      await f.sources.idle();
+      expect(phrase(f, '"frozen water pipes"')).toEqual(['Older story']);
+      // A new item in a later fetch gets its page at once, before alerts and digests see it.
+      server.route('/ft-later.xml', feed(teaser('l2', 'Newer story', '/ft-page-d') + teaser('l1', 'Older story', '/ft-page-c')));
+      server.route('/ft-page-d', page('closed border crossings'));
+      f.clock.advance(60_000);
+      const r = await f.sources.refresh(p.source.id);
+      expect([r.inserted, r.updated, r.fullTextPending]).toEqual([1, 0, 0]);
+      expect(phrase(f, '"closed border crossings"')).toEqual(['Newer story']);
+      // Switched off: nothing more is fetched, whatever is pending.
+      const off = f.sources.configure('g1', p.source.id, { fullText: false });
+      expect(off.fullTextPending).toBe(0);
+      // A changed teaser keeps the fetched page text (marked stale) instead of shrinking to the teaser.
+      server.route('/ft-later.xml', feed(teaser('l1', 'Older story, updated', '/ft-page-c')));
+      f.clock.advance(60_000);
+      const upd = await f.sources.refresh(p.source.id);
+      expect(upd.updated).toBe(1);
+      expect(phrase(f, '"frozen water pipes"')).toEqual(['Older story, updated']);
+    });
+
+    it('refuses an edit of another server\'s source or to an empty name, and has nothing to fetch for a page source', async () => {
+      const f = await fixture();
+      const p = await f.sources.add({ guildId: 'g1', channelId: 'c1', userId: 'u', url: `${server.url}/story` });
+      expect(() => f.sources.configure('g2', p.source.id, { fullText: true })).toThrow(`No source with id "${p.source.id}" in this server. /source list shows them.`);
+      expect(() => f.sources.configure('g1', p.source.id, { name: '   ' })).toThrow('A source name cannot be empty.');
+      // A page source is its own full text.
+      const on = f.sources.configure('g1', p.source.id, { fullText: true, name: 'Gazette' });
+      expect([on.source.name, on.fullTextPending, f.sources.health(p.source.id, 1).fullText.complete]).toEqual(['Gazette', 0, 1]);
+    });
   });
 
   it('explains what it cannot add and stores nothing', async () => {
@@ -141,7 +204,7 @@ describe('Sources', () => {
     expect(f.newsroom.search({ guildId: 'g1' }, { query: 'Wonsan quarry' }).total).toBe(1);
     // New items are announced; the updated one is not news again.
     expect(f.store.newArticles([source.id], { fromExclusive: '2000-01-01', toInclusive: '2100-01-01' }).map((r) => r.article.title)).toEqual(['Kim Yo Jong speaks']);
-    expect(f.sources.health(source.id, 10).map((a) => [a.httpStatus, a.newItems, a.updatedItems, a.error])).toEqual([
+    expect(f.sources.health(source.id, 10).attempts.map((a) => [a.httpStatus, a.newItems, a.updatedItems, a.error])).toEqual([
       [200, 1, 1, null],
       [304, 0, 0, null],
       [200, 2, 0, null],
@@ -200,7 +263,7 @@ describe('Sources', () => {
     expect(await f.sources.pollDue(2)).toBe(0);
     f.clock.advance(31 * 60_000);
     expect(await f.sources.pollDue(2)).toBe(1);
-    expect(f.sources.health(one.source.id, 1)[0]!.httpStatus).toBe(304);
+    expect(f.sources.health(one.source.id, 1).attempts[0]!.httpStatus).toBe(304);
   });
 });
 

@@ -116,4 +116,13 @@ export const MIGRATIONS: string[] = [
 
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
+  // 2: where each article's text came from, and full-text fetch attempts, so the pages of
+  // summary-only items can be fetched in the background and resumed after a restart. Articles
+  // stored before this have an unknown origin; 'feed' never triggers a fetch they did not ask for.
+  `
+  ALTER TABLE articles ADD COLUMN text_origin TEXT NOT NULL DEFAULT 'feed' CHECK (text_origin IN ('feed', 'page', 'summary', 'stale'));
+  ALTER TABLE articles ADD COLUMN full_text_attempts INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE articles ADD COLUMN full_text_error TEXT;
+  CREATE INDEX articles_full_text ON articles (source_id, text_origin) WHERE text_origin IN ('summary', 'stale');
+  `,
 ];

@@ -9,6 +9,7 @@ import { MIGRATIONS } from './migrations.ts';
 import type {
   AlertRow,
   FetchAttempt,
+  FullTextCoverage,
   IngestItem,
   IngestResult,
   NewOutbox,
@@ -298,14 +299,15 @@ export class SqliteStore {
    */
   ingest(sourceId: string, items: IngestItem[], opts: { announce: boolean; after?: (r: IngestResult) => void }): IngestResult {
     const now = iso(this.clock.now());
-    const find = this.stmt('SELECT id, content_hash FROM articles WHERE source_id = ? AND dedupe_key = ?');
+    const find = this.stmt('SELECT id, content_hash, text_origin FROM articles WHERE source_id = ? AND dedupe_key = ?');
     const idTaken = this.stmt('SELECT 1 FROM articles WHERE id = ?');
     const insert = this.stmt(
-      `INSERT INTO articles (id, source_id, dedupe_key, content_hash, title, byline, outlet, dateline, tags, caption, body, editors, url, published_at, first_seen_at, updated_at, announce)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO articles (id, source_id, dedupe_key, content_hash, title, byline, outlet, dateline, tags, caption, body, editors, url, published_at, first_seen_at, updated_at, announce, text_origin)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const update = this.stmt(
-      `UPDATE articles SET content_hash = ?, title = ?, byline = ?, outlet = ?, dateline = ?, tags = ?, caption = ?, body = ?, editors = ?, url = ?, published_at = ?, updated_at = ?
+      `UPDATE articles SET content_hash = ?, title = ?, byline = ?, outlet = ?, dateline = ?, tags = ?, caption = ?, body = ?, editors = ?, url = ?, published_at = ?, updated_at = ?,
+         text_origin = ?, full_text_attempts = 0, full_text_error = NULL
        WHERE source_id = ? AND dedupe_key = ?`,
     );
     return this.db.transaction(() => {
@@ -322,18 +324,84 @@ export class SqliteStore {
             result.unchanged++;
             continue;
           }
-          update.run(item.contentHash, a.title, a.byline, a.outlet, a.dateline, JSON.stringify(a.tags), a.caption, JSON.stringify(a.body), JSON.stringify(a.editors), a.url, a.publishedAt, now, sourceId, item.dedupeKey);
-          result.updated.push({ ...a, id: existing.id as string, sourceId });
+          const origin = item.textOrigin ?? 'feed';
+          // A changed summary-only item whose page was fetched keeps that page text until the page
+          // is fetched again: replacing a whole article by its teaser would lose searchable text.
+          const keepPage = origin === 'summary' && (existing.text_origin === 'page' || existing.text_origin === 'stale');
+          const body = keepPage ? this.getArticle(existing.id as string)!.body : a.body;
+          update.run(item.contentHash, a.title, a.byline, a.outlet, a.dateline, JSON.stringify(a.tags), a.caption, JSON.stringify(body), JSON.stringify(a.editors), a.url, a.publishedAt, now, keepPage ? 'stale' : origin, sourceId, item.dedupeKey);
+          result.updated.push({ ...a, body, id: existing.id as string, sourceId });
           continue;
         }
         let id = a.id || makeArticleId(sourceId, item.dedupeKey);
         if (idTaken.get(id)) id = makeArticleId(sourceId, item.dedupeKey, id);
-        insert.run(id, sourceId, item.dedupeKey, item.contentHash, a.title, a.byline, a.outlet, a.dateline, JSON.stringify(a.tags), a.caption, JSON.stringify(a.body), JSON.stringify(a.editors), a.url, a.publishedAt, now, now, opts.announce ? 1 : 0);
+        insert.run(id, sourceId, item.dedupeKey, item.contentHash, a.title, a.byline, a.outlet, a.dateline, JSON.stringify(a.tags), a.caption, JSON.stringify(a.body), JSON.stringify(a.editors), a.url, a.publishedAt, now, now, opts.announce ? 1 : 0, item.textOrigin ?? 'feed');
         result.inserted.push({ ...a, id, sourceId });
       }
       opts.after?.(result);
       return result;
     })();
+  }
+
+  // ── full text ──────────────────────────────────────────────────────────
+
+  /** Summary-only articles of a source still to be fetched for full text, newest first. */
+  pendingFullText(sourceId: string, maxAttempts: number, limit: number): Array<{ id: string; url: string }> {
+    return (
+      this.stmt(
+        `SELECT id, url FROM articles WHERE source_id = ? AND text_origin IN ('summary', 'stale') AND url IS NOT NULL AND full_text_attempts < ?
+         ORDER BY seq DESC LIMIT ?`,
+      ).all(sourceId, maxAttempts, limit) as Row[]
+    ).map((r) => ({ id: r.id as string, url: r.url as string }));
+  }
+
+  /** Active full-text sources that still have summary-only articles to fetch. */
+  sourcesWithPendingFullText(maxAttempts: number): string[] {
+    return (
+      this.stmt(
+        `SELECT id FROM sources s WHERE s.full_text = 1 AND s.status = 'active' AND s.kind <> 'page' AND EXISTS (
+           SELECT 1 FROM articles a WHERE a.source_id = s.id AND a.text_origin IN ('summary', 'stale') AND a.url IS NOT NULL AND a.full_text_attempts < ?)`,
+      ).all(maxAttempts) as Row[]
+    ).map((r) => r.id as string);
+  }
+
+  /** Stores the text extracted from an article's page; the article as now stored, or undefined if it is gone. */
+  setFullText(id: string, body: string[], byline: string | null): Article | undefined {
+    const info = this.stmt(
+      `UPDATE articles SET body = ?, byline = COALESCE(byline, ?), text_origin = 'page', full_text_error = NULL, updated_at = ? WHERE id = ?`,
+    ).run(JSON.stringify(body), byline, iso(this.clock.now()), id);
+    return info.changes ? this.getArticle(id) : undefined;
+  }
+
+  /** Counts a failed page fetch against an article; it keeps its summary. */
+  recordFullTextFailure(id: string, error: string): void {
+    this.stmt('UPDATE articles SET full_text_attempts = full_text_attempts + 1, full_text_error = ? WHERE id = ?').run(error.slice(0, 500), id);
+  }
+
+  /** Gives every summary-only article of a source its attempts back (a moderator asked again). */
+  resetFullTextFailures(sourceId: string): void {
+    this.stmt("UPDATE articles SET full_text_attempts = 0 WHERE source_id = ? AND text_origin IN ('summary', 'stale')").run(sourceId);
+  }
+
+  /** How much of a source's text is whole, waiting, or failed. */
+  fullTextCoverage(sourceId: string, maxAttempts: number): FullTextCoverage {
+    const r = this.stmt(
+      `SELECT COUNT(*) AS total,
+         SUM(text_origin IN ('feed', 'page', 'stale')) AS complete,
+         SUM(text_origin = 'summary' AND url IS NOT NULL AND full_text_attempts < ?) AS pending,
+         SUM(text_origin = 'summary' AND (url IS NULL OR full_text_attempts >= ?)) AS failed
+       FROM articles WHERE source_id = ?`,
+    ).get(maxAttempts, maxAttempts, sourceId) as Row;
+    const last = this.stmt(
+      `SELECT full_text_error FROM articles WHERE source_id = ? AND full_text_error IS NOT NULL AND text_origin IN ('summary', 'stale') ORDER BY seq DESC LIMIT 1`,
+    ).get(sourceId) as Row | undefined;
+    return {
+      total: r.total as number,
+      complete: (r.complete as number | null) ?? 0,
+      pending: (r.pending as number | null) ?? 0,
+      failed: (r.failed as number | null) ?? 0,
+      lastError: (last?.full_text_error as string | undefined) ?? null,
+    };
   }
 
   /** True when the source already holds an item with this dedupe key. */

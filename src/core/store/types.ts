@@ -52,10 +52,31 @@ export interface FetchAttempt {
   error: string | null;
 }
 
+/**
+ * Where an article's text came from: the feed carried it whole ('feed'), a fetched page ('page'),
+ * only the feed's summary ('summary'), or a page fetched earlier whose item has since changed
+ * ('stale': the old page text is kept until the page is fetched again).
+ */
+export type TextOrigin = 'feed' | 'page' | 'summary' | 'stale';
+
 export interface IngestItem {
   article: Article;
   dedupeKey: string;
   contentHash: string;
+  /** Default 'feed'. */
+  textOrigin?: TextOrigin;
+}
+
+/** Full-text state of one source's articles, for `/source health`. */
+export interface FullTextCoverage {
+  total: number;
+  /** Articles whose whole text is stored (from the feed or a fetched page). */
+  complete: number;
+  /** Summary-only articles with a link still to be fetched. */
+  pending: number;
+  /** Summary-only articles whose page failed every attempt. */
+  failed: number;
+  lastError: string | null;
 }
 
 export interface IngestResult {

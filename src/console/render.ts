@@ -1,4 +1,4 @@
-import type { Reply, ReplyButton } from './core/reply.ts';
+import type { Reply, ReplyButton } from '../core/reply.ts';
 
 /**
  * Renders a reply payload as terminal text — the same payload Discord gets. Markdown escapes are

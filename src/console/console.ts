@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import type { ButtonPress, Invocation } from './command.ts';
-import { parseCommandLine } from './console-parse.ts';
-import { renderReplyText } from './console-render.ts';
-import type { Log } from './core/deps.ts';
-import { isUserError } from './core/errors.ts';
-import type { Reply, ReplyButton } from './core/reply.ts';
-import type { Dispatcher } from './dispatch.ts';
+import type { ButtonPress, Invocation } from '../command.ts';
+import { parseCommandLine } from './parse.ts';
+import { renderReplyText } from './render.ts';
+import type { Log } from '../core/deps.ts';
+import { isUserError } from '../core/errors.ts';
+import type { Reply, ReplyButton } from '../core/reply.ts';
+import type { Dispatcher } from '../dispatch.ts';
 
 /** The console is one local server with one all-powerful user. */
 export const CONSOLE_GUILD_ID = 'console';

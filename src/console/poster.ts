@@ -1,6 +1,6 @@
-import type { ChannelPoster } from './core/outbox.ts';
-import type { Reply } from './core/reply.ts';
-import { renderReplyText } from './console-render.ts';
+import type { ChannelPoster } from '../core/outbox.ts';
+import type { Reply } from '../core/reply.ts';
+import { renderReplyText } from './render.ts';
 
 /** In the console, channel posts (digests, alerts, notices) are printed, tagged with their channel. */
 export class ConsolePoster implements ChannelPoster {

@@ -1,5 +1,5 @@
-import type { CommandDef, OptionDef, OptionValue } from './command.ts';
-import { UserError } from './core/errors.ts';
+import type { CommandDef, OptionDef, OptionValue } from '../command.ts';
+import { UserError } from '../core/errors.ts';
 
 export interface ParsedLine {
   name: string;
