@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commandList } from '../commands/index.ts';
 import { DiscordEmulator } from './discord-emulator/index.ts';
 import { startBot, type BotProcess } from './helpers/bot-process.ts';
@@ -66,6 +66,11 @@ function command(name: string, options: Array<Record<string, unknown>> = [], use
 }
 
 describe('Newsdesk on Discord (real discord.js client against the local emulator)', () => {
+  // Discord refuses what the emulator refuses: any refused payload fails the test that caused it.
+  afterEach(() => {
+    expect(emu.refusals.map((r) => `${r.method} ${r.path}: ${r.lines.join('; ')}`)).toEqual([]);
+  });
+
   it('registers every command to the guild with valid names, options and short descriptions', () => {
     const registered = emu.commands(GUILD);
     expect(registered.map((c) => c.name).sort()).toEqual(commandList().map((c) => c.definition.name).sort());
@@ -122,9 +127,41 @@ describe('Newsdesk on Discord (real discord.js client against the local emulator
     expect(aliceAck.data.embeds[0].title).toMatch(/^6\. /);
   });
 
+  it('answers a one-page /search that Discord accepts (no duplicate custom_ids), and pages through first, middle and last pages', async () => {
+    // `/search troops` over the seeds alone has 4 results: one page. The emulator refuses duplicate custom_ids like Discord.
+    const one = command('search', [{ type: 3, name: 'query', value: 'troops' }, { type: 3, name: 'source', value: 'Daily NK' }]);
+    const ack = await one.ack();
+    expect(ack.type).toBe(4);
+    const msg = (await one.final()) as never as { content: string; components: Array<{ components: Array<{ custom_id: string; label: string }> }> };
+    expect(msg.content).toMatch(/^\*\*[1-5]\*\* results? for \*\*troops\*\* \(in Daily NK\) — showing 1–[1-5], page 1\/1$/);
+    expect(msg.components).toHaveLength(1);
+    expect(msg.components[0]!.components.every((b) => b.label.startsWith('Read '))).toBe(true);
+    // Every page of a 4-page result: first, middle, last — accepted, ids distinct, disabled ends.
+    let page = (await command('search', [{ type: 3, name: 'query', value: 'troops' }]).final()) as never as { id: string; content: string; components: Array<{ components: Array<{ custom_id: string; disabled?: boolean }> }> };
+    const seen: string[] = [];
+    for (let p = 1; p <= 4; p++) {
+      seen.push(page.content.replace(/^.*page /, ''));
+      const [paging] = page.components;
+      const ids = page.components.flatMap((r) => r.components.map((b) => b.custom_id));
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(paging!.components.map((b) => b.disabled ?? false)).toEqual([p === 1, p === 4]);
+      if (p === 4) break;
+      const next = await emu.clickButton({ customId: paging!.components[1]!.custom_id, message: page as never, user: ALICE, guildId: GUILD, channelId: CHANNEL }).ack();
+      expect(next.type).toBe(7);
+      page = { ...page, ...next.data } as never;
+    }
+    expect(seen).toEqual(['1/4', '2/4', '3/4', '4/4']);
+    // After a 429 on the callback route, the retried one-page reply is still accepted.
+    emu.injectRestFault({ method: 'POST', path: /\/interactions\/.*\/callback$/ }, { status: 429, retryAfter: 0.2 });
+    const retried = (await command('search', [{ type: 3, name: 'query', value: 'Storm Corps' }]).final()) as never as { components: unknown[] };
+    expect(retried.components).toHaveLength(1);
+  });
+
   it('opens the whole article privately from a search result', async () => {
     const msg = (await command('search', [{ type: 3, name: 'query', value: 'Storm Corps' }]).final()) as never as { components: Array<{ components: Array<{ custom_id: string }> }> };
-    const read = msg.components[1]!.components[0]!.custom_id;
+    // One result: no paging row, only the Read button.
+    expect(msg.components.map((r) => r.components.map((b) => (b as { label?: string }).label))).toEqual([['Read 1']]);
+    const read = msg.components[0]!.components[0]!.custom_id;
     const ack = await emu.clickButton({ customId: read, message: msg as never, user: BOB, guildId: GUILD, channelId: CHANNEL }).ack();
     expect(ack.type).toBe(4);
     expect(ack.data.flags).toBe(64);
@@ -189,6 +226,7 @@ describe('Newsdesk on Discord (real discord.js client against the local emulator
   }, 30_000);
 
   it('still answers after a 429 on the reply route and a gateway RECONNECT', async () => {
+    const before = emu.requests.length;
     emu.injectRestFault({ method: 'POST', path: /\/interactions\/\d+\/[^/]+\/callback/ }, { status: 429, retryAfter: 0.3 }, 1);
     const first = await command('search', [{ type: 3, name: 'query', value: 'Kimchaek' }]).final();
     expect((first as { content: string }).content).toMatch(/result/);
@@ -199,7 +237,7 @@ describe('Newsdesk on Discord (real discord.js client against the local emulator
     expect(emu.identifies).toBe(1);
     const second = await command('search', [{ type: 3, name: 'query', value: 'Pentagon' }]).final();
     expect((second as { content: string }).content).toMatch(/result/);
-    expect(emu.requests.filter((r) => r.status === 429)).toHaveLength(1);
+    expect(emu.requests.slice(before).filter((r) => r.status === 429)).toHaveLength(1);
   }, 30_000);
 });
 

@@ -84,9 +84,10 @@ function toEmbed(card: Card): DiscordEmbed {
 }
 
 function toButton(b: ReplyButton): DiscordButton | null {
-  const label = clampText(b.label, LIMITS.buttonLabel);
+  // A button needs a visible label (this bot uses no emoji-only buttons).
+  const label = clampText(b.label.trim(), LIMITS.buttonLabel) || '…';
   if (b.style === 'link') {
-    if (!b.url || !/^https?:\/\//i.test(b.url)) return null;
+    if (!b.url || !/^https?:\/\//i.test(b.url) || b.url.length > LIMITS.linkButtonUrl) return null;
     return { type: 2, style: 5, label, url: b.url, ...(b.disabled ? { disabled: true } : {}) };
   }
   // An over-long custom_id would make Discord reject the whole message; drop just the button.
@@ -96,8 +97,17 @@ function toButton(b: ReplyButton): DiscordButton | null {
 
 function toRows(rows: ReplyButton[][] | undefined): DiscordActionRow[] {
   const out: DiscordActionRow[] = [];
+  // Discord refuses a whole message in which two components share a custom_id: a repeated one is
+  // dropped (replies are built with distinct ids; this is the net under that rule).
+  const ids = new Set<string>();
+  const fresh = (b: DiscordButton) => {
+    if (b.custom_id === undefined) return true;
+    if (ids.has(b.custom_id)) return false;
+    ids.add(b.custom_id);
+    return true;
+  };
   for (const row of rows ?? []) {
-    const components = row.map(toButton).filter((b): b is DiscordButton => b !== null).slice(0, LIMITS.buttonsPerRow);
+    const components = row.map(toButton).filter((b): b is DiscordButton => b !== null && fresh(b)).slice(0, LIMITS.buttonsPerRow);
     if (components.length) out.push({ type: 1, components });
     if (out.length === LIMITS.actionRows) break;
   }

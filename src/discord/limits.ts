@@ -14,6 +14,7 @@ export const LIMITS = {
   buttonsPerRow: 5,
   buttonLabel: 80,
   customId: 100,
+  linkButtonUrl: 512,
   choices: 25,
   choiceName: 100,
   choiceValue: 100,

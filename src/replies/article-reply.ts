@@ -2,6 +2,7 @@ import type { Article } from '../core/article.ts';
 import type { Reply, ReplyButton } from '../core/reply.ts';
 import { escapeDiscord, escapeInline } from '../core/text/escape.ts';
 import { describeArticle } from './article-meta.ts';
+import { pagingRow } from './paging.ts';
 import { encodeArticleButton } from './custom-id.ts';
 
 /** Room for body text in one card: Discord allows 4,096 in a description, 6,000 per message. */
@@ -69,12 +70,7 @@ export function renderArticleReply(article: Article, page: number, ephemeral: bo
     ...(article.url ? { url: article.url } : {}),
     ...(article.publishedAt ? { timestamp: article.publishedAt } : {}),
   };
-  const buttons: ReplyButton[][] = [];
-  if (pages.length > 1) {
-    buttons.push([
-      { id: encodeArticleButton(article.id, Math.max(0, p - 1)), label: '◀ Previous page', style: 'secondary', disabled: p === 0 },
-      { id: encodeArticleButton(article.id, Math.min(pages.length - 1, p + 1)), label: 'Next page ▶', style: 'secondary', disabled: p === pages.length - 1 },
-    ]);
-  }
+  const paging = pagingRow(p, pages.length, (target) => encodeArticleButton(article.id, target), { previous: '◀ Previous page', next: 'Next page ▶' });
+  const buttons: ReplyButton[][] = paging.length ? [paging] : [];
   return { ephemeral, cards: [card], ...(buttons.length ? { buttons } : {}) };
 }

@@ -3,6 +3,7 @@ import type { Card, Reply, ReplyButton } from '../core/reply.ts';
 import { escapeInline } from '../core/text/escape.ts';
 import { describeArticle } from './article-meta.ts';
 import { encodeReadButton, encodeSearchState } from './custom-id.ts';
+import { pagingRow } from './paging.ts';
 
 /**
  * The /search answer: a header line, one card per result (linked title, outlet · date · byline,
@@ -47,26 +48,13 @@ export function renderSearchReply(results: SearchResults, userId: string, rawQue
     ...(results.filters.until ? { until: results.filters.until } : {}),
     ...(results.filters.source ? { source: results.filters.source } : {}),
   };
-  const paging: ReplyButton[] = [
-    {
-      id: encodeSearchState({ ...state, page: Math.max(0, results.page - 1) }),
-      label: '◀ Previous',
-      style: 'secondary',
-      disabled: results.page === 0,
-    },
-    {
-      id: encodeSearchState({ ...state, page: Math.min(results.pageCount - 1, results.page + 1) }),
-      label: 'Next ▶',
-      style: 'secondary',
-      disabled: results.page >= results.pageCount - 1,
-    },
-  ];
+  const paging = pagingRow(results.page, results.pageCount, (page) => encodeSearchState({ ...state, page }), { previous: '◀ Previous', next: 'Next ▶' });
   const reading: ReplyButton[] = results.items.map((item) => ({
     id: encodeReadButton(item.article.id),
     label: `Read ${item.rank}`,
     style: 'primary',
   }));
-  return { content: header, cards, buttons: [paging, reading] };
+  return { content: header, cards, buttons: paging.length ? [paging, reading] : [reading] };
 }
 
 function describeFilters(results: SearchResults): string {

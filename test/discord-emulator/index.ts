@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { choiceProblems, commandProblems, messageProblems } from './limits.ts';
+import { type Refusal, validateAutocomplete, validateCommands, validateMessage } from './validate.ts';
 
 export interface ApiUser {
   id: string;
@@ -54,6 +54,8 @@ export interface RecordedRequest {
   body: unknown;
   status: number;
   at: number;
+  /** Set when the emulator refused the payload the way Discord would (400). */
+  refusal?: Refusal;
 }
 
 export interface GuildSpec {
@@ -71,6 +73,8 @@ interface InteractionState {
   channelId: string;
   user: ApiUser;
   callback: { type: number; data?: any; at: number } | null;
+  /** For a button press: the message the button is on (what an UPDATE_MESSAGE callback edits). */
+  componentMessage?: ApiMessage;
   original: ApiMessage | null;
   followUps: ApiMessage[];
   waiters: Array<() => void>;
@@ -112,6 +116,8 @@ export class DiscordEmulator {
   readonly applicationId = snowflake();
   readonly botUserId = this.applicationId;
   readonly requests: RecordedRequest[] = [];
+  /** Every payload refused as Discord would refuse it, with Discord's error paths. */
+  readonly refusals: Array<{ method: string; path: string; lines: string[]; body: unknown }> = [];
   private readonly server: http.Server;
   private readonly wss: WebSocketServer;
   private port = 0;
@@ -455,8 +461,19 @@ export class DiscordEmulator {
     return this.createInteraction(4, { id: this.commandId(opts.name, guildId), name: opts.name, type: 1, options: opts.options }, { ...opts, guildId });
   }
 
+  /**
+   * A person pressing a button. As in Discord's client, only an enabled, non-link button that is on
+   * the message can be pressed: anything else throws here rather than reaching the bot.
+   */
   clickButton(opts: { customId: string; message: ApiMessage; guildId?: string; channelId?: string; user?: ApiUser; permissions?: string; roles?: string[] }): InteractionHandle {
-    return this.createInteraction(3, { custom_id: opts.customId, component_type: 2 }, opts, { message: opts.message });
+    const buttons = (opts.message.components ?? []).flatMap((row) => ((row as { components?: Array<Record<string, unknown>> }).components ?? []));
+    const button = buttons.find((b) => b.type === 2 && b.custom_id === opts.customId);
+    if (!button) throw new Error(`no button with custom_id ${JSON.stringify(opts.customId)} on message ${opts.message.id} (has ${JSON.stringify(buttons.map((b) => b.custom_id ?? b.url))})`);
+    if (button.disabled) throw new Error(`button ${JSON.stringify(opts.customId)} on message ${opts.message.id} is disabled and cannot be pressed`);
+    const handle = this.createInteraction(3, { custom_id: opts.customId, component_type: 2 }, opts, { message: opts.message });
+    const state = this.interactions.get(handle.token);
+    if (state) state.componentMessage = opts.message;
+    return handle;
   }
 
   // ── REST ───────────────────────────────────────────────────────────────
@@ -498,6 +515,7 @@ export class DiscordEmulator {
       const m = /name="payload_json"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*?)\r\n--/.exec(raw);
       body = m ? JSON.parse(m[1]!) : {};
     }
+    const files = type.includes('multipart/form-data') ? (raw.match(/name="files\[\d+\]"/g) ?? []).length : 0;
     const path = decodeURIComponent(url.pathname.replace(/^\/api(\/v\d+)?/, ''));
     const method = req.method ?? 'GET';
     const record: RecordedRequest = { method, path, query: Object.fromEntries(url.searchParams), body, status: 0, at: Date.now() };
@@ -528,8 +546,11 @@ export class DiscordEmulator {
     const auth = req.headers.authorization ?? '';
     const needsAuth = !path.startsWith('/interactions/') && !path.startsWith('/webhooks/');
     if (needsAuth && auth !== `Bot ${this.token}`) return reply(401, { message: '401: Unauthorized', code: 0 });
-    const invalid = (problems: string[]) =>
-      reply(400, { message: 'Invalid Form Body', code: 50035, errors: Object.fromEntries(problems.map((p, i) => [String(i), { _errors: [{ code: 'BASE_TYPE_INVALID', message: p }] }])) });
+    const refuse = (r: Refusal) => {
+      record.refusal = r;
+      this.refusals.push({ method, path, lines: r.lines, body });
+      return reply(r.status, r.body);
+    };
     let m: RegExpExecArray | null;
 
     if (method === 'GET' && (path === '/gateway/bot' || path === '/gateway')) {
@@ -540,8 +561,8 @@ export class DiscordEmulator {
     if ((m = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(path))) {
       const key = m[2] ?? 'global';
       if (method === 'PUT') {
-        const problems = commandProblems(body ?? []);
-        if (problems.length) return invalid(problems);
+        const refused = validateCommands(body);
+        if (refused) return refuse(refused);
         const cmds = (body as Array<Record<string, unknown>>).map((c) => ({ ...c, id: snowflake(), application_id: this.applicationId, version: snowflake(), ...(m![2] ? { guild_id: m![2] } : {}) }) as unknown as ApiCommand);
         this.registered.set(key, cmds);
         return reply(200, cmds);
@@ -555,13 +576,21 @@ export class DiscordEmulator {
       if (state.callback) return reply(400, { message: 'Interaction has already been acknowledged.', code: 40060 });
       const cbType = body?.type as number;
       const data = body?.data;
-      if ((cbType === 4 || cbType === 7) && data) {
-        const problems = messageProblems(cbType === 7 ? { content: 'x', ...data } : data);
-        if (problems.length) return invalid(problems);
+      if (![1, 4, 5, 6, 7, 8, 9].includes(cbType)) return refuse({ status: 400, body: { code: 50035, message: 'Invalid Form Body', errors: { type: { _errors: [{ code: 'BASE_TYPE_CHOICES', message: 'Value must be one of (1, 4, 5, 6, 7, 8, 9).' }] } } }, lines: ['type: Value must be one of (1, 4, 5, 6, 7, 8, 9).'] });
+      // Each callback type answers one kind of interaction (type 2 command, 3 component, 4 autocomplete).
+      const fits = cbType === 8 ? state.type === 4 : cbType === 6 || cbType === 7 ? state.type === 3 : state.type !== 4;
+      if (!fits) return refuse({ status: 400, body: { code: 40043, message: 'Interaction response type is not valid for this interaction' }, lines: [`type: callback ${cbType} is not valid for interaction type ${state.type}`] });
+      if (cbType === 4) {
+        const refused = validateMessage(data, { mode: 'create', interaction: true, files });
+        if (refused) return refuse(prefixed(refused, 'data'));
+      }
+      if (cbType === 7) {
+        const refused = validateMessage(data ?? {}, { mode: 'edit', interaction: true, files }) ?? emptiness({ ...state.componentMessage, ...(data ?? {}) }, files);
+        if (refused) return refuse(prefixed(refused, 'data'));
       }
       if (cbType === 8) {
-        const problems = choiceProblems(data?.choices ?? []);
-        if (problems.length) return invalid(problems);
+        const refused = validateAutocomplete(data);
+        if (refused) return refuse(refused);
       }
       state.callback = { type: cbType, data, at: Date.now() };
       if (cbType === 4 || cbType === 5) {
@@ -585,8 +614,8 @@ export class DiscordEmulator {
       const target = m[3];
       if (!target && method === 'POST') {
         if (!state.callback) return reply(404, { message: 'Unknown Webhook', code: 10015 });
-        const problems = messageProblems(body ?? {});
-        if (problems.length) return invalid(problems);
+        const refused = validateMessage(body ?? {}, { mode: 'create', interaction: true, files });
+        if (refused) return refuse(refused);
         const msg = this.message(state.channelId, body ?? {});
         state.followUps.push(msg);
         for (const w of state.waiters.splice(0)) w();
@@ -600,9 +629,9 @@ export class DiscordEmulator {
         return reply(204);
       }
       if (method === 'PATCH') {
+        const refused = validateMessage(body ?? {}, { mode: 'edit', interaction: true, files }) ?? emptiness({ ...msg, ...(body ?? {}) }, files);
+        if (refused) return refuse(refused);
         const next = { ...msg, ...body, edited_timestamp: new Date().toISOString() } as ApiMessage;
-        const problems = messageProblems(next);
-        if (problems.length) return invalid(problems);
         if (target === '@original') state.original = next;
         else state.followUps = state.followUps.map((f) => (f.id === target ? next : f));
         for (const w of state.waiters.splice(0)) w();
@@ -612,8 +641,8 @@ export class DiscordEmulator {
     if ((m = /^\/channels\/(\d+)\/messages$/.exec(path))) {
       const channelId = m[1]!;
       if (method === 'POST') {
-        const problems = messageProblems(body ?? {});
-        if (problems.length) return invalid(problems);
+        const refused = validateMessage(body ?? {}, { mode: 'create', interaction: false, files });
+        if (refused) return refuse(refused);
         const nonce = body?.nonce !== undefined ? String(body.nonce) : undefined;
         if (nonce !== undefined && body.enforce_nonce) {
           const seen = this.nonces.get(`${channelId}:${nonce}`);
@@ -635,4 +664,20 @@ export class DiscordEmulator {
     }
     return reply(404, { message: `404: Not Found (${method} ${path})`, code: 0 });
   }
+}
+
+/** Discord reports interaction-callback body errors under `data`. */
+function prefixed(r: Refusal, key: string): Refusal {
+  if (r.body.code !== 50035 || !r.body.errors) return r;
+  return { ...r, body: { ...r.body, errors: { [key]: r.body.errors } }, lines: r.lines.map((l) => `${key}.${l}`) };
+}
+
+/** An edit may change one field, but the message it leaves must still show something. */
+function emptiness(merged: Record<string, unknown>, files: number): Refusal | null {
+  const content = typeof merged.content === 'string' && merged.content.trim().length > 0;
+  const embeds = Array.isArray(merged.embeds) && merged.embeds.length > 0;
+  const components = Array.isArray(merged.components) && merged.components.length > 0;
+  const attachments = files > 0 || (Array.isArray(merged.attachments) && merged.attachments.length > 0);
+  if (content || embeds || components || attachments) return null;
+  return { status: 400, body: { code: 50006, message: 'Cannot send an empty message' }, lines: ['(body): Cannot send an empty message'] };
 }
