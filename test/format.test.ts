@@ -3,43 +3,14 @@ import { describe, expect, it } from 'vitest';
 import type { Card, Reply } from '../src/core/reply.ts';
 import { clampText, formatChoices, formatReply, type DiscordMessage } from '../src/discord/format.ts';
 import { LIMITS } from '../src/discord/limits.ts';
+import { validateMessage } from './discord-emulator/validate.ts';
 
-function embedTotal(m: DiscordMessage): number {
-  let n = 0;
-  for (const e of m.embeds) {
-    n += (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0);
-    for (const f of e.fields ?? []) n += f.name.length + f.value.length;
-  }
-  return n;
-}
-
-/** Every rule Discord enforces on a message we send. */
+/**
+ * Every rule Discord enforces on a message we send, checked by the emulator's validator — separate
+ * code from the formatter and its LIMITS, so one cannot hide a mistake in the other.
+ */
 function assertWithinLimits(m: DiscordMessage): void {
-  expect(m.content?.length ?? 0).toBeLessThanOrEqual(LIMITS.content);
-  expect(m.embeds.length).toBeLessThanOrEqual(LIMITS.embeds);
-  expect(embedTotal(m)).toBeLessThanOrEqual(LIMITS.embedTotal);
-  for (const e of m.embeds) {
-    expect(e.title?.length ?? 0).toBeLessThanOrEqual(LIMITS.embedTitle);
-    expect(e.description?.length ?? 0).toBeLessThanOrEqual(LIMITS.embedDescription);
-    expect(e.footer?.text.length ?? 0).toBeLessThanOrEqual(LIMITS.footer);
-    expect(e.fields?.length ?? 0).toBeLessThanOrEqual(LIMITS.fields);
-    for (const f of e.fields ?? []) {
-      expect(f.name.length).toBeGreaterThan(0);
-      expect(f.name.length).toBeLessThanOrEqual(LIMITS.fieldName);
-      expect(f.value.length).toBeGreaterThan(0);
-      expect(f.value.length).toBeLessThanOrEqual(LIMITS.fieldValue);
-    }
-  }
-  expect(m.components.length).toBeLessThanOrEqual(LIMITS.actionRows);
-  for (const row of m.components) {
-    expect(row.components.length).toBeGreaterThan(0);
-    expect(row.components.length).toBeLessThanOrEqual(LIMITS.buttonsPerRow);
-    for (const b of row.components) {
-      expect(b.label.length).toBeLessThanOrEqual(LIMITS.buttonLabel);
-      if (b.custom_id !== undefined) expect(b.custom_id.length).toBeLessThanOrEqual(LIMITS.customId);
-    }
-  }
-  expect(Boolean(m.content) || m.embeds.length > 0).toBe(true);
+  expect(validateMessage(m, { mode: 'create', interaction: true })?.lines ?? []).toEqual([]);
   expect(m.allowed_mentions.parse).toEqual([]);
 }
 
@@ -95,6 +66,15 @@ describe('formatReply', () => {
     expect(messages[0]!.content).toBe('head');
     expect(messages[0]!.components).toHaveLength(1);
     expect(messages[1]!.components).toHaveLength(0);
+  });
+
+  it('splits at exactly the 6,000-character boundary (6,000 fits one message, 6,001 does not)', () => {
+    const card = (n: number) => ({ description: 'y'.repeat(n) });
+    for (const [sizes, split] of [[[3000, 3000], [2]], [[3000, 3001], [1, 1]], [[4096, 1904], [2]], [[4096, 1905], [1, 1]]] as const) {
+      const messages = formatReply({ cards: sizes.map(card) });
+      expect(messages.map((m) => m.embeds.length)).toEqual(split);
+      for (const m of messages) assertWithinLimits(m);
+    }
   });
 
   it('allows no mentions, or exactly the configured role', () => {

@@ -248,6 +248,8 @@ function checkSelect(c: Collector, p: Array<string | number>, s: Json, claim: (p
       }
     });
   }
+  // With no options at all, that one error is the whole story.
+  if (available === 0) return;
   const min = s.min_values === undefined ? 1 : s.min_values;
   const max = s.max_values === undefined ? 1 : s.max_values;
   if (!Number.isInteger(min) || (min as number) < 0 || (min as number) > 25) c.add([...p, 'min_values'], 'NUMBER_TYPE_MAX', 'int value should be between 0 and 25.');
