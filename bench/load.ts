@@ -9,7 +9,8 @@ console.log(`| measure | value |
 | time to ack p50 / p99 | ${report.ackMs.p50} ms / ${report.ackMs.p99} ms |
 | time to final response p50 / p99 | ${report.finalMs.p50} ms / ${report.finalMs.p99} ms |
 | failures | ${report.failures} |
+| payloads refused by the emulator | ${report.refused} |
 | background source refreshes during the run | ${report.ingests} |
 | bot heap after round 1 / round 2 | ${report.memory[0]?.heapMiB} MiB / ${report.memory[1]?.heapMiB} MiB (${growth.toFixed(1)} %) |`);
 if (report.failures) console.log(report.failureSamples.join('\n'));
-process.exit(report.failures === 0 ? 0 : 1);
+process.exit(report.failures === 0 && report.refused === 0 ? 0 : 1);

@@ -28,6 +28,22 @@ function wireFeed(): string {
 beforeAll(async () => {
   // /wire.xml answers at once; anything else takes 2.5 s, so slow work must be deferred inside Discord's 3 s deadline.
   slow = http.createServer((req, res) => {
+    // Summary-only feeds whose items link to pages on this server, for full text.
+    const teasers = /^\/teasers-(\w+)\.xml$/.exec(req.url ?? '');
+    if (teasers) {
+      const base = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
+      const items = [1, 2, 3].map((n) => `<item><guid>${teasers[1]}-${n}</guid><title>Teaser ${teasers[1]} ${n}</title><link>${base}/page/${teasers[1]}-${n}</link><description>Only a teaser.</description></item>`);
+      res.writeHead(200, { 'content-type': 'application/rss+xml' });
+      res.end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Teasers ${teasers[1]}</title>${items.join('')}</channel></rss>`);
+      return;
+    }
+    const page = /^\/page\/(\w+)-(\d)$/.exec(req.url ?? '');
+    if (page) {
+      const phrase = `${page[1]} granary ledger ${page[2]}`;
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<html><head><title>Story ${page[2]}</title></head><body><article><h1>Story ${page[2]}</h1>${`<p>Inspectors in the county opened the ${phrase} on Tuesday and found the stocks far below what officials had reported to the capital.</p>`.repeat(5)}</article></body></html>`);
+      return;
+    }
     if (req.url?.startsWith('/wire.xml')) {
       res.writeHead(200, { 'content-type': 'application/rss+xml' });
       res.end(wireFeed());
@@ -65,11 +81,12 @@ function command(name: string, options: Array<Record<string, unknown>> = [], use
   return emu.sendCommand({ name, options: options as never, guildId: GUILD, channelId: CHANNEL, user, permissions });
 }
 
+// Discord refuses what the emulator refuses: any refused payload fails the test that caused it.
+afterEach(() => {
+  expect(emu.refusals.map((r) => `${r.method} ${r.path}: ${r.lines.join('; ')}`)).toEqual([]);
+});
+
 describe('Newsdesk on Discord (real discord.js client against the local emulator)', () => {
-  // Discord refuses what the emulator refuses: any refused payload fails the test that caused it.
-  afterEach(() => {
-    expect(emu.refusals.map((r) => `${r.method} ${r.path}: ${r.lines.join('; ')}`)).toEqual([]);
-  });
 
   it('registers every command to the guild with valid names, options and short descriptions', () => {
     const registered = emu.commands(GUILD);
@@ -277,6 +294,44 @@ describe('/source management through Discord', () => {
     expect(done.data.components).toEqual([]);
     const gone = await command('source', [{ type: 1, name: 'health', options: [{ type: 3, name: 'id', value: id }] }]).ack();
     expect(gone.data.content).toBe(`No source with id "${id}" in this server. /source list shows them.`);
+  }, 30_000);
+});
+
+describe('full text through Discord', () => {
+  async function searchUntil(query: string, want: number): Promise<string> {
+    for (let tries = 0; tries < 100; tries++) {
+      const reply = (await command('search', [{ type: 3, name: 'query', value: query }]).final()) as { content: string };
+      const m = /^\*\*(\d+)\*\* results?/.exec(reply.content);
+      if (m && Number(m[1]) >= want) return reply.content;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`"${query}" never reached ${want} results`);
+  }
+  const base = () => wireUrl.replace('/wire.xml', '');
+
+  it('fetches the pages of the items present when a full-text source is added, answering at once', async () => {
+    const i = command('source', [{ type: 1, name: 'add', options: [{ type: 3, name: 'url', value: `${base()}/teasers-alpha.xml` }, { type: 5, name: 'full_text', value: true }] }]);
+    const added = await i.final(15_000);
+    const id = /`([a-z0-9]+)`/.exec(added.content)![1]!;
+    expect(added.content).toBe(
+      `Added source \`${id}\`. Fetching the full text of 3 items in the background; each becomes searchable as it arrives (progress: \`/source health id:${id}\`). Existing items are searchable now; digests and alerts will only announce new ones.`,
+    );
+    // A phrase found only on the items' pages becomes searchable as the pages arrive.
+    expect(await searchUntil('"alpha granary ledger"', 3)).toMatch(/^\*\*3\*\* results for \*\*"alpha granary ledger"\*\*/);
+    const health = await command('source', [{ type: 1, name: 'health', options: [{ type: 3, name: 'id', value: id }] }]).final();
+    expect(health.embeds[0].description).toContain('Full text: 3 of 3 articles (100 %)');
+  }, 30_000);
+
+  it('fills the existing items when full text is switched on later', async () => {
+    const added = await command('source', [{ type: 1, name: 'add', options: [{ type: 3, name: 'url', value: `${base()}/teasers-bravo.xml` }] }]).final(15_000);
+    const id = /`([a-z0-9]+)`/.exec(added.content)![1]!;
+    const before = await command('source', [{ type: 1, name: 'health', options: [{ type: 3, name: 'id', value: id }] }]).final();
+    expect(before.embeds[0].description).toContain('Full text: 0 of 3 articles (0 %) · fetching pages is off (`/source edit full_text:true`) · 3 waiting');
+    const none = (await command('search', [{ type: 3, name: 'query', value: '"bravo granary ledger"' }]).final()) as { content: string };
+    expect(none.content).toMatch(/^No articles match/);
+    const edited = await command('source', [{ type: 1, name: 'edit', options: [{ type: 3, name: 'id', value: id }, { type: 5, name: 'full_text', value: true }] }]).final();
+    expect(edited.content).toContain('full text on. Fetching the full text of 3 items in the background');
+    expect(await searchUntil('"bravo granary ledger"', 3)).toMatch(/^\*\*3\*\* results/);
   }, 30_000);
 });
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordEmulator } from './discord-emulator/index.ts';
 import { startFeedServer, type FeedServer } from './feed-server.ts';
 import { startBot, tempDataDir, type BotProcess } from './helpers/bot-process.ts';
@@ -46,6 +46,11 @@ beforeAll(async () => {
     guilds: [{ id: GUILD, name: 'Newsroom', channels: [{ id: DESK, name: 'desk' }, { id: DIGESTS, name: 'digests' }, { id: ALERTS, name: 'alerts' }], roles: [{ id: ROLE, name: 'north-korea' }] }],
   });
 });
+// Discord refuses what the emulator refuses: any refused payload fails the test that caused it.
+afterEach(() => {
+  expect(emu.refusals.map((r) => `${r.method} ${r.path}: ${r.lines.join('; ')}`)).toEqual([]);
+});
+
 afterAll(async () => {
   for (const b of bots) b.kill('SIGKILL');
   await emu.stop();

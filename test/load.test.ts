@@ -6,6 +6,7 @@ describe('load (short; `npm run load` is the full run)', () => {
     const report = await runLoad({ perRound: 120, rounds: 2, concurrency: 20 });
     console.log(JSON.stringify(report));
     expect(report.failures).toBe(0);
+    expect(report.refused).toBe(0);
     expect(report.ackMs.p99).toBeLessThan(3000);
     expect(report.ingests).toBeGreaterThan(0);
     const [first, second] = report.memory;

@@ -11,6 +11,7 @@ export interface LoadReport {
   finalMs: { p50: number; p99: number };
   failures: number;
   failureSamples: string[];
+  refused: number;
   ingests: number;
   memory: Array<{ round: number; heapMiB: number; rssMiB: number }>;
 }
@@ -111,6 +112,8 @@ export async function runLoad(opts: { perRound: number; rounds: number; concurre
       finalMs: { p50: pct(fin, 50), p99: pct(fin, 99) },
       failures: failures.length,
       failureSamples: failures.slice(0, 5),
+      /** Payloads the emulator refused as Discord would. */
+      refused: emu.refusals.length,
       ingests,
       memory,
     };
