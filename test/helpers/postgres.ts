@@ -11,7 +11,7 @@
  * and copied for each server; a server then starts in well under a second.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -24,6 +24,11 @@ const run = promisify(execFile);
 
 const USER = 'postgres';
 const PASSWORD = 'newsdesk-test';
+/**
+ * UTF-8 character classes (PostgreSQL's text search parser reads LC_CTYPE: under plain C it takes
+ * every non-ASCII character, curly quotes included, for a letter), byte-order collation.
+ */
+const INITDB_FLAGS = ['--no-sync', '--encoding=UTF8', '--locale-provider=builtin', '--builtin-locale=C.UTF-8', '--lc-ctype=C.UTF-8', '--lc-collate=C'];
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 export interface TestDatabase {
@@ -61,7 +66,14 @@ export async function startTestDatabase(): Promise<TestDatabase> {
     throw err;
   }
   const name = `newsdesk_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await withClient(server.adminUrl, (c) => c.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`));
+  await withClient(server.adminUrl, async (c) => {
+    try {
+      await c.query(`CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'`);
+    } catch {
+      // A server without the C.UTF-8 locale: its own default (non-ASCII search tests may then differ).
+      await c.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+    }
+  });
   const url = new URL(server.adminUrl);
   url.pathname = `/${name}`;
   let closed = false;
@@ -125,7 +137,7 @@ function makeServer(dataDir: string, port: number, log: string[]): EmbeddedPostg
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
     createPostgresUser: isRoot,
-    initdbFlags: ['--no-sync', '--encoding=UTF8', '--locale=C'],
+    initdbFlags: INITDB_FLAGS,
     // Test data is thrown away: durability settings off; TCP on loopback only, no unix socket.
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'],
     onLog: (m) => {
@@ -145,7 +157,7 @@ function tempDir(prefix: string): string {
 
 /** The initialised data directory shared by every test server on this machine (made once). */
 async function templateDir(): Promise<string> {
-  const dir = path.join(os.tmpdir(), `newsdesk-pg-template-${embeddedVersion()}-${process.getuid?.() ?? 'u'}`);
+  const dir = path.join(os.tmpdir(), `newsdesk-pg-template-${embeddedVersion()}-${createHash('sha256').update(INITDB_FLAGS.join(' ')).digest('hex').slice(0, 8)}-${process.getuid?.() ?? 'u'}`);
   if (fs.existsSync(path.join(dir, 'PG_VERSION'))) return dir;
   const work = tempDir('newsdesk-pg-init-');
   const data = path.join(work, 'data');
