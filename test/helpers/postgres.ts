@@ -36,6 +36,11 @@ export interface TestDatabase {
   url: string;
   /** How the server was obtained and how long it took to be ready (0 when shared/external). */
   server: { kind: 'embedded' | 'external'; startMs: number };
+  /**
+   * A fresh database copied from this one (`CREATE DATABASE … TEMPLATE`): a file copy, far cheaper
+   * than migrating again. No connection to this database may be open while it is copied.
+   */
+  clone(): Promise<TestDatabase>;
   /** Drops the database and, for an embedded server, stops it when no database is left. */
   close(): Promise<void>;
 }
@@ -55,42 +60,73 @@ let users = 0;
  * `close()` in `afterAll`; several calls in one file share one server.
  */
 export async function startTestDatabase(): Promise<TestDatabase> {
+  const server = await acquireServer();
+  try {
+    const name = newName();
+    await withClient(server.adminUrl, async (c) => {
+      try {
+        await c.query(`CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'`);
+      } catch {
+        // A server without the C.UTF-8 locale: its own default (non-ASCII search tests may then differ).
+        await c.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+      }
+    });
+    return handle(server, name);
+  } catch (err) {
+    await releaseServer(server);
+    throw err;
+  }
+}
+
+async function acquireServer(): Promise<Server> {
   users++;
-  let server: Server;
   try {
     shared ??= process.env.TEST_DATABASE_URL ? Promise.resolve(externalServer(process.env.TEST_DATABASE_URL)) : startEmbedded();
-    server = await shared;
+    return await shared;
   } catch (err) {
     users--;
     shared = null;
     throw err;
   }
-  const name = `newsdesk_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await withClient(server.adminUrl, async (c) => {
-    try {
-      await c.query(`CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'`);
-    } catch {
-      // A server without the C.UTF-8 locale: its own default (non-ASCII search tests may then differ).
-      await c.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-    }
-  });
+}
+
+async function releaseServer(server: Server): Promise<void> {
+  users--;
+  if (users === 0 && shared) {
+    shared = null;
+    await server.stop();
+  }
+}
+
+function newName(): string {
+  return `newsdesk_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+}
+
+function handle(server: Server, name: string): TestDatabase {
   const url = new URL(server.adminUrl);
   url.pathname = `/${name}`;
   let closed = false;
   return {
     url: url.toString(),
     server: { kind: server.kind, startMs: server.startMs },
+    async clone() {
+      const copy = newName();
+      await acquireServer();
+      try {
+        await withClient(server.adminUrl, (c) => c.query(`CREATE DATABASE ${pg.escapeIdentifier(copy)} TEMPLATE ${pg.escapeIdentifier(name)}`));
+      } catch (err) {
+        await releaseServer(server);
+        throw err;
+      }
+      return handle(server, copy);
+    },
     async close() {
       if (closed) return;
       closed = true;
       try {
         await withClient(server.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
       } finally {
-        users--;
-        if (users === 0 && shared) {
-          shared = null;
-          await server.stop();
-        }
+        await releaseServer(server);
       }
     },
   };
