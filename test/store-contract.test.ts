@@ -436,6 +436,46 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
     expect(second.nonce).toBe('first');
   });
 
+  it('stores each item once when two connections ingest the same fetch at once', async () => {
+    const s = await addSource('g1');
+    const other = await h.second();
+    const items = Array.from({ length: 8 }, (_, i) => item(`k${i}`, { id: `race-${i}` }));
+    const results = await Promise.all([store.ingest(s.id, items, { announce: true }), other.ingest(s.id, [...items].reverse(), { announce: true })]);
+    expect(results.flatMap((r) => r.inserted.map((a) => a.id)).sort()).toEqual(items.map((i) => i.article.id).sort());
+    expect(results.reduce((n, r) => n + r.unchanged, 0)).toBe(8);
+    expect(await store.countArticles([s.id])).toBe(8);
+  });
+
+  it('never lets a later seq become visible before an earlier one (alert watermarks cannot skip)', async () => {
+    const a = await addSource('g1', 'https://a/feed');
+    const b = await addSource('g2', 'https://b/feed');
+    const other = await h.concurrent();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let stored!: () => void;
+    const inside = new Promise<void>((r) => (stored = r));
+    const first = store.transaction(async (tx) => {
+      await tx.ingest(a.id, [item('early', { id: 'early' })], { announce: true });
+      stored();
+      await held;
+    });
+    await inside;
+    let laterDone = false;
+    const later = other.ingest(b.id, [item('late', { id: 'late' })], { announce: true }).then((r) => ((laterDone = true), r));
+    try {
+      await new Promise((r) => setTimeout(r, 150));
+      // While the earlier insert is uncommitted, the later one waits, and a reader sees neither.
+      expect(laterDone).toBe(false);
+      expect(await (await h.second()).maxSeq()).toBe(0);
+    } finally {
+      release();
+      await Promise.all([first, later]);
+    }
+    const early = (await store.articleMeta('early'))!.seq;
+    const late = (await store.articleMeta('late'))!.seq;
+    expect(late).toBeGreaterThan(early);
+  });
+
   it('rolls a failed transaction back whole, including an ingest whose `after` throws', async () => {
     const s = await addSource('g1');
     await expect(
