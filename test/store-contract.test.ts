@@ -524,19 +524,19 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
     });
     const top = async (q: string, filters = {}, page = {}) => (await store.searchText(parseQuery(q), filters, page)).hits.map((h) => fileOf(h.id));
 
-    it.each([
-      ['Kimchaek party committee', '000'],
-      ['captured soldiers rumors', '001'],
-      ['Military Security Command', '001'],
-      ['Storm Corps', '002'],
-      ['French travel blogger', '002'],
-      ['Kim Il Sung University', '003'],
-      ['Moon Sung Whui', '003'],
-      ['Kim Yo Jong defectors', '004'],
-      ['pork candy alcohol', '004'],
-      ['propaganda leaflets', '004'],
-    ])('%s → %s first', async (query, expected) => {
-      expect((await top(query))[0]).toBe(expected);
+    // The relevance table of test/search.test.ts: realistic reporter queries → expected top article.
+    const RELEVANCE: Array<[string, string]> = [
+      ['letters of encouragement', '000'], ['Kimchaek party committee', '000'], ['unfamiliar voices phone calls', '000'],
+      ['captured soldiers rumors', '001'], ['Military Security Command', '001'], ['General Political Bureau', '001'],
+      ['ideological inspection families', '001'], ['troop deployment rumours', '001'],
+      ['Storm Corps', '002'], ['death notices', '002'], ['guilt by association', '002'], ['French travel blogger', '002'], ['Zelenskyy', '002'],
+      ['Pentagon 10,000 troops', '003'], ['Kim Il Sung University', '003'], ['Pyongyang University of Music and Dance', '003'], ['Moon Sung Whui', '003'],
+      ['Kim Yo Jong defectors', '004'], ['"human trash"', '004'], ['pork candy alcohol', '004'], ['propaganda leaflets', '004'],
+    ];
+    it(`puts the expected article first for all ${RELEVANCE.length} reporter queries`, async () => {
+      const got: Array<[string, string | undefined]> = [];
+      for (const [query] of RELEVANCE) got.push([query, (await top(query))[0]]);
+      expect(got).toEqual(RELEVANCE);
     });
 
     it('matches phrases only as consecutive words', async () => {
