@@ -16,6 +16,7 @@ import type { AsyncStore } from '../src/core/store/async-store.ts';
 import { openStore, StoreError } from '../src/core/store/index.ts';
 import { PostgresStore } from '../src/core/store/postgres/postgres-store.ts';
 import { fromSqlite } from '../src/core/store/sqlite-async.ts';
+import { openAsyncStore } from '../src/core/store/open-async-store.ts';
 import type { NewOutbox } from '../src/core/store/types.ts';
 import { ROOT } from './helpers/bot-process.ts';
 import { startTestDatabase, type TestDatabase } from './helpers/postgres.ts';
@@ -132,10 +133,13 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
         opened.push(s);
         return s;
       };
+      // The first through the composition root's chooser: no DATABASE_URL → SQLite.
+      const first = await openAsyncStore({ databaseUrl: null, sqlitePath: file, clock, log: silentLog });
+      opened.push(first);
       h = {
-        store: open(),
+        store: first,
         second: async () => open(),
-        concurrent: async () => opened[0]!,
+        concurrent: async () => first,
         async dispose() {
           for (const s of opened) await s.close();
           fs.rmSync(dir, { recursive: true, force: true });
@@ -146,7 +150,8 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
       await emptyDatabase(url);
       const opened: AsyncStore[] = [];
       const open = async () => {
-        const s = await PostgresStore.open({ url, clock, log: silentLog });
+        const s = await openAsyncStore({ databaseUrl: url, sqlitePath: '/nonexistent/never-used.db', clock, log: silentLog });
+        expect(s.kind).toBe('postgres');
         opened.push(s);
         return s;
       };
@@ -169,6 +174,7 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
     store.createSource({ guildId, channelId: 'c1', addedBy: 'u1', url, feedUrl: url, name: 'Example', kind: 'rss', intervalMinutes: 30, fullText: over.fullText ?? false, nextFetchAt: over.nextFetchAt ?? null });
 
   it('starts migrated with the seed archive as its one source', async () => {
+    expect(store.kind).toBe(kind);
     expect(await store.schemaVersion()).toBeGreaterThan(0);
     const all = await store.allSources();
     expect(all.map((s) => [s.id, s.guildId, s.kind, s.status, s.name])).toEqual([['seeds', null, 'seeds', 'paused', 'Seed archive']]);
