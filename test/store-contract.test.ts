@@ -602,3 +602,34 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
     });
   });
 });
+
+describe('PostgresStore: opening', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await startTestDatabase();
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it('migrates once when several processes open a new database together, and reopens idempotently', async () => {
+    const stores = await Promise.all([1, 2, 3].map(() => PostgresStore.open({ url: db.url, clock: new FakeClock(), log: silentLog })));
+    expect(await Promise.all(stores.map((s) => s.schemaVersion()))).toEqual([1, 1, 1]);
+    expect((await stores[0]!.allSources()).map((s) => s.id)).toEqual(['seeds']);
+    for (const s of stores) await s.close();
+  });
+
+  it('refuses a schema newer than the code, and names an unreachable server without its password', async () => {
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    await c.query('INSERT INTO schema_migrations (version) VALUES (99)');
+    await c.end();
+    await expect(PostgresStore.open({ url: db.url, clock: new FakeClock(), log: silentLog })).rejects.toThrow(
+      new StoreError('store: schema version 99 is newer than this Newsdesk (1); upgrade the bot'),
+    );
+    // Nothing listens on port 9 (discard) here: the connection is refused whatever server the tests use.
+    const err = await PostgresStore.open({ url: 'postgres://newsdesk:secret-pw@127.0.0.1:9/newsdesk', clock: new FakeClock(), log: silentLog }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as Error).message).toBe('store "postgres://newsdesk:***@127.0.0.1:9/newsdesk": cannot open (connect ECONNREFUSED 127.0.0.1:9)');
+  });
+});

@@ -275,6 +275,7 @@ export class PostgresStore implements AsyncStore {
   async transaction<T>(fn: (tx: AsyncStore) => Promise<T>): Promise<T> {
     if (this.inTx) return fn(this);
     const client = await this.pool.connect();
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       try {
@@ -282,11 +283,12 @@ export class PostgresStore implements AsyncStore {
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK');
+        // A connection that cannot even roll back is dropped, not handed to the next caller.
+        await client.query('ROLLBACK').catch((e: Error) => (broken = e));
         throw err;
       }
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 
