@@ -195,7 +195,7 @@ function tempDir(prefix: string): string {
 async function templateDir(): Promise<string> {
   const dir = path.join(os.tmpdir(), `newsdesk-pg-template-${embeddedVersion()}-${createHash('sha256').update(INITDB_FLAGS.join(' ')).digest('hex').slice(0, 8)}-${process.getuid?.() ?? 'u'}`);
   if (fs.existsSync(path.join(dir, 'PG_VERSION'))) return dir;
-  const work = tempDir('newsdesk-pg-init-');
+  const work = tempDir(`newsdesk-pg-${process.pid}-init-`);
   const data = path.join(work, 'data');
   const log: string[] = [];
   try {
@@ -214,13 +214,43 @@ async function templateDir(): Promise<string> {
   return dir;
 }
 
+/**
+ * Stops servers and removes data dirs left by test processes that died without cleaning up (a
+ * killed vitest worker leaves its PostgreSQL running): each dir is named after its owner's pid.
+ */
+function reapOrphans(): void {
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    const m = /^newsdesk-pg-(\d+)-/.exec(name);
+    if (!m || alive(Number(m[1]))) continue;
+    const dir = path.join(os.tmpdir(), name);
+    try {
+      const pid = Number(fs.readFileSync(path.join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      // Only a postmaster serving this very dir (a pid can be reused by an unrelated process).
+      if (pid > 0 && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(path.join(dir, 'data'))) process.kill(pid, 'SIGQUIT');
+    } catch {
+      // No server file or no such process: only the dir is left.
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 async function startEmbedded(): Promise<Server> {
   const t0 = performance.now();
+  reapOrphans();
   const template = await templateDir();
   let lastError = '';
   // A port found free can be taken by another worker before PostgreSQL binds it: try again.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const work = tempDir('newsdesk-pg-');
+    const work = tempDir(`newsdesk-pg-${process.pid}-`);
     const data = path.join(work, 'data');
     // `cp -a` keeps the owner (the postgres user) and the 0700 mode PostgreSQL insists on.
     await run('cp', ['-a', template, data]);
