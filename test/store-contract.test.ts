@@ -517,6 +517,17 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
     expect((await store.fetchHistory(s.id, 5)).map((f) => f.newItems)).toEqual([1]);
   });
 
+  it('closes idempotently, and not from inside a transaction', async () => {
+    const other = await h.second();
+    await other.transaction(async (tx) => {
+      await tx.close();
+      await tx.setMeta('still', 'open');
+    });
+    expect(await other.getMeta('still')).toBe('open');
+    await other.close();
+    await other.close();
+  });
+
   it('stores meta values and overwrites them', async () => {
     expect(await store.getMeta('index.version')).toBeUndefined();
     await store.setMeta('index.version', '1');

@@ -65,7 +65,9 @@ class SqliteAsyncStore implements AsyncStore {
     return this.call(() => this.store.schemaVersion);
   }
 
+  /** Closes the database (idempotent; a transaction's handle leaves it to its owner). */
   close(): Promise<void> {
+    if (this.inTx) return Promise.resolve();
     return this.call(() => this.store.close());
   }
 

@@ -267,8 +267,9 @@ export class PostgresStore implements AsyncStore {
     return Number((await this.one('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations'))!.v);
   }
 
+  /** Ends the pool (once; a transaction's handle leaves it to its owner). */
   async close(): Promise<void> {
-    if (this.inTx) return;
+    if (this.inTx || this.pool.ending) return;
     await this.pool.end();
   }
 
