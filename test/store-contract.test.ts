@@ -614,7 +614,7 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
   });
 });
 
-describe('PostgresStore: opening', () => {
+describe('PostgresStore only', () => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await startTestDatabase();
@@ -628,6 +628,19 @@ describe('PostgresStore: opening', () => {
     expect(await Promise.all(stores.map((s) => s.schemaVersion()))).toEqual([1, 1, 1]);
     expect((await stores[0]!.allSources()).map((s) => s.id)).toEqual(['seeds']);
     for (const s of stores) await s.close();
+  });
+
+  it('stores feed text containing NUL characters without them (PostgreSQL text cannot hold U+0000)', async () => {
+    const s = await PostgresStore.open({ url: db.url, clock: new FakeClock(), log: silentLog });
+    try {
+      const src = await s.createSource({ guildId: 'g1', channelId: null, addedBy: null, url: 'https://nul/feed', feedUrl: null, name: 'Nul', kind: 'rss', intervalMinutes: 30, fullText: false, nextFetchAt: null });
+      const r = await s.ingest(src.id, [item('n1', { id: 'nul1', title: 'Bad\u0000 title', body: ['Body\u0000 text'], tags: ['t\u0000ag'] })], { announce: true });
+      expect(r.inserted.map((a) => [a.title, a.body, a.tags])).toEqual([['Bad title', ['Body text'], ['tag']]]);
+      expect(await s.getArticle('nul1')).toMatchObject({ title: 'Bad title', body: ['Body text'], tags: ['tag'] });
+      expect((await s.setFullText('nul1', ['Page\u0000 text'], 'A\u0000B'))!.body).toEqual(['Page text']);
+    } finally {
+      await s.close();
+    }
   });
 
   it('refuses a schema newer than the code, and names an unreachable server without its password', async () => {

@@ -169,6 +169,20 @@ function publishedInstant(publishedAt: string | null): string | null {
   return Number.isFinite(t) ? new Date(t).toISOString() : null;
 }
 
+/**
+ * PostgreSQL text cannot hold U+0000 (SQLite can): a NUL in feed text is never meaningful, so it
+ * is dropped rather than failing the whole fetch.
+ */
+function withoutNul(a: Article): Article {
+  const t = (v: string) => (v.includes('\u0000') ? v.replaceAll('\u0000', '') : v);
+  const n = (v: string | null) => (v === null ? null : t(v));
+  return {
+    ...a,
+    title: t(a.title), byline: n(a.byline), outlet: n(a.outlet), dateline: n(a.dateline), tags: a.tags.map(t), caption: n(a.caption),
+    body: a.body.map(t), editors: a.editors.map(t), url: n(a.url), publishedAt: n(a.publishedAt),
+  };
+}
+
 /** jsonb parameters go as JSON text: node-postgres would send a JS array as a PostgreSQL array. */
 const json = (v: unknown): string => JSON.stringify(v);
 
@@ -398,7 +412,9 @@ export class PostgresStore implements AsyncStore {
       const result: IngestResult = { inserted: [], updated: [], unchanged: 0 };
       // The same key twice in one fetch (duplicate GUIDs): the first wins.
       const seen = new Set<string>();
-      const unique = items.filter((i) => (seen.has(i.dedupeKey) ? false : (seen.add(i.dedupeKey), true)));
+      const unique = items
+        .filter((i) => (seen.has(i.dedupeKey) ? false : (seen.add(i.dedupeKey), true)))
+        .map((i) => ({ ...i, article: withoutNul(i.article), dedupeKey: i.dedupeKey.replaceAll('\u0000', '') }));
       // Lock the rows this fetch may rewrite, so two processes ingesting the same source serialise.
       const existing = new Map<string, Row>();
       for (const r of await self.q(
@@ -408,6 +424,7 @@ export class PostgresStore implements AsyncStore {
         existing.set(r.dedupe_key as string, r);
       }
       if (unique.some((i) => !existing.has(i.dedupeKey))) await self.q('SELECT pg_advisory_xact_lock($1)', [SEQ_LOCK]);
+      const fresh: IngestItem[] = [];
       for (const item of unique) {
         const a = item.article;
         const found = existing.get(item.dedupeKey);
@@ -430,20 +447,42 @@ export class PostgresStore implements AsyncStore {
           result.updated.push({ ...a, body, id: found.id as string, sourceId });
           continue;
         }
-        let id = a.id || makeArticleId(sourceId, item.dedupeKey);
-        if (await self.one('SELECT 1 FROM articles WHERE id = $1', [id])) id = makeArticleId(sourceId, item.dedupeKey, id);
-        const inserted = await self.one(
-          `INSERT INTO articles (id, source_id, dedupe_key, content_hash, title, byline, outlet, dateline, tags, caption, body, editors, url, published_at, published_ts, first_seen_at, updated_at, announce, text_origin)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18)
-           ON CONFLICT (source_id, dedupe_key) DO NOTHING RETURNING seq`,
-          [id, sourceId, item.dedupeKey, item.contentHash, a.title, a.byline, a.outlet, a.dateline, json(a.tags), a.caption, json(a.body), json(a.editors), a.url, a.publishedAt, publishedInstant(a.publishedAt), now, opts.announce, item.textOrigin ?? 'feed'],
+        fresh.push(item);
+      }
+      if (fresh.length) {
+        // New items go in one statement: ids first (a taken id, also by an earlier item of this
+        // fetch, gets a derived one, as in SQLite), then one INSERT in item order, so seq follows it.
+        const wanted = fresh.map((i) => i.article.id || makeArticleId(sourceId, i.dedupeKey));
+        const used = new Set((await self.q('SELECT id FROM articles WHERE id = ANY($1::text[])', [wanted])).map((r) => r.id as string));
+        const rows = fresh.map((item, n) => {
+          const a = item.article;
+          let id = wanted[n]!;
+          if (used.has(id)) id = makeArticleId(sourceId, item.dedupeKey, id);
+          used.add(id);
+          return {
+            n, id, dedupe_key: item.dedupeKey, content_hash: item.contentHash, title: a.title, byline: a.byline, outlet: a.outlet, dateline: a.dateline,
+            tags: a.tags, caption: a.caption, body: a.body, editors: a.editors, url: a.url, published_at: a.publishedAt, published_ts: publishedInstant(a.publishedAt),
+            text_origin: item.textOrigin ?? 'feed',
+          };
+        });
+        const stored = new Set(
+          (
+            await self.q(
+              `INSERT INTO articles (id, source_id, dedupe_key, content_hash, title, byline, outlet, dateline, tags, caption, body, editors, url, published_at, published_ts, first_seen_at, updated_at, announce, text_origin)
+               SELECT x.id, $2, x.dedupe_key, x.content_hash, x.title, x.byline, x.outlet, x.dateline, x.tags, x.caption, x.body, x.editors, x.url, x.published_at, x.published_ts, $3, $3, $4, x.text_origin
+               FROM jsonb_to_recordset($1::jsonb) AS x(n int, id text, dedupe_key text, content_hash text, title text, byline text, outlet text, dateline text, tags jsonb,
+                 caption text, body jsonb, editors jsonb, url text, published_at text, published_ts timestamptz, text_origin text)
+               ORDER BY x.n
+               ON CONFLICT (source_id, dedupe_key) DO NOTHING RETURNING dedupe_key`,
+              [json(rows), sourceId, now, opts.announce],
+            )
+          ).map((r) => r.dedupe_key as string),
         );
-        // Another process stored this key after our read: it is theirs to announce.
-        if (!inserted) {
-          result.unchanged++;
-          continue;
-        }
-        result.inserted.push({ ...a, id, sourceId });
+        fresh.forEach((item, n) => {
+          // Not stored: another process stored this key after our read; it is theirs to announce.
+          if (stored.has(item.dedupeKey)) result.inserted.push({ ...item.article, id: rows[n]!.id, sourceId });
+          else result.unchanged++;
+        });
       }
       await opts.after?.(result, self);
       return result;
@@ -534,7 +573,7 @@ export class PostgresStore implements AsyncStore {
   async setFullText(id: string, body: string[], byline: string | null): Promise<Article | undefined> {
     const r = await this.one(
       `UPDATE articles SET body = $1, byline = COALESCE(byline, $2), text_origin = 'page', full_text_error = NULL, updated_at = $3 WHERE id = $4 RETURNING *`,
-      [json(body), byline, this.now(), id],
+      [json(body.map((p) => p.replaceAll('\u0000', ''))), byline?.replaceAll('\u0000', '') ?? null, this.now(), id],
     );
     return r ? toArticle(r) : undefined;
   }
