@@ -127,7 +127,7 @@ export class Alerts {
         const alert = store.getAlert(row.refId);
         if (!alert) return;
         store.countAlert(alert.id, 'failed', 1, { lastError: message });
-        const reason = `paused: posting to <#${alert.channelId}> failed (${message})`;
+        const reason = `paused after a failed post: ${message}`;
         if (!store.pauseAlert(alert.id, reason, message)) return;
         this.deps.log.warn({ alertId: alert.id, channelId: alert.channelId, err: message }, 'delivery paused after a failed post');
         // The moderator hears it where the delivery was made, else where its source was added.

@@ -139,6 +139,7 @@ export class Outbox {
       this.deps.crashPoint?.(`outbox:before-post:${row.kind}`);
       const { messageIds, via } = await this.send(row);
       this.deps.crashPoint?.(`outbox:after-post:${row.kind}`);
+      if (via === 'webhook') this.deps.crashPoint?.('outbox:after-post:delivery-webhook');
       this.deps.store.markPosted(row.id, messageIds.join(','));
       hooks?.posted(row, via);
       this.deps.log.info({ outboxId: row.id, kind: row.kind, refId: row.refId, channelId: row.channelId, messages: messageIds.length, ...(hooks ? { via } : {}) }, 'posted');

@@ -23,7 +23,7 @@ export function describeAlert(a: AlertRow, source: SourceRow | undefined): strin
   ];
   // The note is the bot's own wording (it names the channel as a mention), not untrusted text.
   if (a.identity === 'outlet' && a.identityNote) lines.push(`  ⚠️ posts as the bot: ${a.identityNote}`);
-  if (a.lastError && a.status === 'paused') lines.push(`  last error: ${escapeInline(a.lastError)}`);
+  if (a.lastError && a.status === 'paused' && !a.pausedReason?.includes(a.lastError)) lines.push(`  last error: ${escapeInline(a.lastError)}`);
   return lines.join('\n');
 }
 
