@@ -149,10 +149,13 @@ function item(n: number, extra: Partial<WireItem> = {}): WireItem {
 
 describe('feed deliveries through the real bot', () => {
   let bot: BotProcess;
+  let clockFile: string;
   beforeAll(async () => {
     const dataDir = tempDataDir();
     cleanup.push(dataDir);
-    bot = launch(dataDir);
+    clockFile = path.join(dataDir, 'clock-offset');
+    fs.writeFileSync(clockFile, '0');
+    bot = launch(dataDir, { NEWSDESK_CLOCK_FILE: clockFile });
     await bot.waitForLog((l) => l.msg === 'ready', 60_000);
   }, 90_000);
 
@@ -257,11 +260,19 @@ describe('feed deliveries through the real bot', () => {
     expect(all).toEqual(burst.map((i) => `https://wire2.example/${i.guid}`));
     const times = emu.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${BURST}/messages` && r.status === 200).map((r) => r.at);
     expect(times).toHaveLength(PER_MINUTE);
-    // Five more within the same minute: over the budget, so they wait (grouped) for the next minute.
+    // Two more within the same minute: over the budget, so they wait, grouped, for the next minute.
     wire('wire2', 'AP', [item(0), ...[...burst].reverse(), item(41), item(42)]);
     await run('source', 'refresh', [str('id', sourceId)]);
     await settle(3000);
     expect(posts(BURST)).toHaveLength(PER_MINUTE);
+    // The bot's clock moves a minute on: the held post goes out, and every item is there once.
+    fs.writeFileSync(clockFile, '61000');
+    await emu.waitFor(() => posts(BURST).length > PER_MINUTE, 15_000);
+    await settle(2000);
+    const after = posts(BURST);
+    expect(after).toHaveLength(PER_MINUTE + 1);
+    expect(after[PER_MINUTE]!.content).toBe('**+2 more from AP** (oldest first)');
+    expect(after.flatMap(linksOf)).toEqual([...burst, item(41), item(42)].map((i) => `https://wire2.example/${i.guid}`));
   }, 60_000);
 
   it('a deleted channel pauses the delivery and tells the moderators where it was made', async () => {
