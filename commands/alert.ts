@@ -118,7 +118,8 @@ export const alert: Command = {
         return previewReply(r.source, r.lines, { template: r.template, filters: filters ? describeFilters(filters) : 'no filters', query: str(inv, 'query') ?? '' });
       }
       case 'list': {
-        const rows = ctx.alerts.list(inv.guildId).map((alert) => ({ alert, source: alert.sourceId ? ctx.sources.list(inv.guildId).find((s) => s.source.id === alert.sourceId)?.source : undefined }));
+        const sources = new Map(ctx.sources.list(inv.guildId).map((r) => [r.source.id, r.source]));
+        const rows = ctx.alerts.list(inv.guildId).map((alert) => ({ alert, source: alert.sourceId ? sources.get(alert.sourceId) : undefined }));
         return alertListReply(rows);
       }
       case 'remove': {

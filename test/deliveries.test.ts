@@ -239,3 +239,100 @@ describe('emulator webhook validation (as strict as Discord)', () => {
     expect(webhookExecuteProblems(body)).toEqual(problems);
   });
 });
+
+describe('deliveries over the real store and outbox (in-memory SQLite, fake clock)', () => {
+  async function setup() {
+    const { newsroomFixture } = await import('./helpers/newsroom-fixture.ts');
+    const { Alerts } = await import('../src/core/alerts.ts');
+    const { Outbox } = await import('../src/core/outbox.ts');
+    const { silentLog } = await import('../src/core/deps.ts');
+    const f = await newsroomFixture('2026-03-02T06:00:00Z');
+    const alerts = new Alerts({ store: f.store, clock: f.clock, log: silentLog, newsroom: f.newsroom, postsPerMinute: 3 });
+    const notices: Array<{ channelId: string; text: string }> = [];
+    const outbox = new Outbox({
+      store: f.store,
+      clock: f.clock,
+      log: silentLog,
+      poster: f.poster,
+      deliveries: alerts.hooks((channelId, key, text) => {
+        notices.push({ channelId, text });
+        f.store.enqueueOutbox({ kind: 'notice', refId: 'delivery', windowKey: key, channelId, payload: { content: text }, nonce: key.slice(0, 22) });
+      }),
+    });
+    return { ...f, alerts, outbox, notices };
+  }
+  const items = (from: number, to: number) =>
+    Array.from({ length: to - from + 1 }, (_, i) => ({ title: `Story ${from + i}`, body: [`Story ${from + i} happened. More follows.`], publishedAt: new Date(Date.UTC(2026, 2, 1, 0, from + i)).toISOString() }));
+  const linksIn = (reply: import('../src/core/reply.ts').Reply) =>
+    [...JSON.stringify(reply).matchAll(/https:\/\/wire\.example\/Story%20(\d+)/g)].map((m) => Number(m[1]));
+
+  it('bursts: 3 a minute per channel, the rest grouped and held, every item once, oldest first', async () => {
+    const f = await setup();
+    const src = f.source('g1');
+    const d = f.alerts.add({ guildId: 'g1', channelId: 'c-wire', userId: 'u', sourceId: src.id });
+    f.ingest(src.id, items(1, 7).reverse());
+    expect(f.alerts.check()).toBe(3);
+    expect(await f.outbox.deliverPending()).toBe(3);
+    f.ingest(src.id, items(8, 9));
+    expect(f.alerts.check()).toBe(1);
+    expect(await f.outbox.deliverPending()).toBe(0);
+    f.clock.advance(61_000);
+    expect(await f.outbox.deliverPending()).toBe(1);
+    const posts = f.poster.posts.filter((p) => p.channelId === 'c-wire');
+    expect(posts.map((p) => p.reply.content ?? null)).toEqual([null, null, '**+5 more from Wire** (oldest first)', '**+2 more from Wire** (oldest first)']);
+    expect(posts.flatMap((p) => linksIn(p.reply))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(f.store.getAlert(d.id)).toMatchObject({ delivered: 4, skipped: 0, failed: 0, status: 'active' });
+  });
+
+  it('a deleted channel pauses the delivery, holds its posts and tells the source channel; resume sends them', async () => {
+    const { PermanentPostError } = await import('../src/core/outbox.ts');
+    const f = await setup();
+    const src = f.source('g1');
+    const d = f.alerts.add({ guildId: 'g1', channelId: 'c-gone', userId: 'u', sourceId: src.id, filters: parseFilters({ exclude: 'story 2' }) });
+    f.ingest(src.id, items(1, 3));
+    f.alerts.check();
+    f.poster.fail = new PermanentPostError('channel c-gone: Unknown Channel (code 10003)', 10003);
+    expect(await f.outbox.deliverPending()).toBe(0);
+    expect(f.store.getAlert(d.id)).toMatchObject({ status: 'paused', pausedReason: 'paused after a failed post: channel c-gone: Unknown Channel (code 10003)', failed: 1, skipped: 1 });
+    expect(f.notices).toEqual([
+      {
+        channelId: 'c-notices',
+        text: `⚠️ Delivery \`${d.id}\` to <#c-gone> paused itself: channel c-gone: Unknown Channel \\(code 10003\\)\nIts posts are kept. Give the bot access to the channel (or remove the delivery with \`/alert remove id:${d.id}\`), then run \`/alert resume id:${d.id}\`.`,
+      },
+    ]);
+    // While paused: new items wait behind the watermark, held posts are not tried.
+    f.ingest(src.id, items(4, 4));
+    expect(f.alerts.check()).toBe(0);
+    f.poster.fail = null;
+    await f.outbox.deliverPending();
+    expect(f.poster.posts.filter((p) => p.channelId === 'c-gone')).toEqual([]);
+    f.alerts.resume('g1', d.id);
+    f.alerts.check();
+    await f.outbox.deliverPending();
+    expect(f.poster.posts.filter((p) => p.channelId === 'c-gone').flatMap((p) => linksIn(p.reply))).toEqual([1, 3, 4]);
+  });
+
+  it('removing the source removes its deliveries; their held posts are dropped, not sent', async () => {
+    const f = await setup();
+    const src = f.source('g1');
+    f.alerts.add({ guildId: 'g1', channelId: 'c-wire', userId: 'u', sourceId: src.id });
+    f.ingest(src.id, items(1, 2));
+    f.alerts.check();
+    f.store.deleteSource(src.id);
+    expect(f.alerts.list('g1')).toEqual([]);
+    expect(await f.outbox.deliverPending()).toBe(0);
+    expect(f.store.listOutbox({ kind: 'delivery' }).map((r) => [r.status, r.lastError])).toEqual([
+      ['failed', 'the delivery was removed'],
+      ['failed', 'the delivery was removed'],
+    ]);
+  });
+
+  it.each([
+    [{ guildId: 'g1', channelId: 'c', userId: 'u' }, 'Give a `query`, a `source`, or both: with only a source, every new item of it is posted.'],
+    [{ guildId: 'g1', channelId: 'c', userId: 'u', sourceId: 'nope123' }, 'No source with id "nope123" in this server. /source list shows them.'],
+    [{ guildId: 'g1', channelId: 'c', userId: 'u', query: 'troops', template: '{title}' }, 'Filters, templates and the outlet identity belong to a delivery: add `source:` to follow a source.'],
+  ])('refuses %j', async (req, message) => {
+    const f = await setup();
+    expect(() => f.alerts.add(req)).toThrow(message);
+  });
+});

@@ -18,6 +18,9 @@ export interface DeliveryDeps {
   matchQuery: (query: string, batch: StoredArticle[]) => StoredArticle[];
 }
 
+/** Items one check reads for one delivery; more wait for the next check, never skipped. */
+const MAX_ITEMS_PER_CHECK = 5000;
+
 /** The footer marker of a post: short, and unique for its (delivery, item) through the nonce. */
 export function postMarker(nonce: string): string {
   return `ref ${nonce.slice(0, 10)}`;
@@ -50,7 +53,9 @@ export function deliveryVerdict(deps: Pick<DeliveryDeps, 'matchQuery'>, alert: P
 export function fileDeliveries(deps: DeliveryDeps, alert: AlertRow, upto: number): number {
   const source = alert.sourceId ? deps.store.getSource(alert.sourceId) : undefined;
   if (!source) return 0;
-  const fresh = deps.store.articlesAfterSeq([source.id], alert.lastSeq, upto, 5000);
+  const fresh = deps.store.articlesAfterSeq([source.id], alert.lastSeq, upto, MAX_ITEMS_PER_CHECK);
+  // A batch cut at the limit moves the watermark only as far as it read: the rest comes next tick.
+  if (fresh.length === MAX_ITEMS_PER_CHECK) upto = fresh[fresh.length - 1]!.seq;
   const filters = readFilters(alert.filters);
   const matching = alert.query ? new Set(deps.matchQuery(alert.query, fresh).map((e) => e.article.id)) : null;
   const passing = fresh.filter((e) => (!matching || matching.has(e.article.id)) && filterVerdict(e.article, filters).pass).sort(byAge);
