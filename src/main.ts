@@ -65,10 +65,14 @@ async function main(): Promise<number> {
         if (!poster) throw new Error('not connected yet');
         return poster.post(channelId, reply, nonce);
       },
-      postAs: (channelId, reply, as, marker, opts) => {
+      postAs: (channelId, reply, as) => {
         if (!poster) throw new Error('not connected yet');
         if (!poster.postAs) throw new WebhookUnavailableError('this front end posts as the bot only');
-        return poster.postAs(channelId, reply, as, marker, opts);
+        return poster.postAs(channelId, reply, as);
+      },
+      findPost: async (channelId, marker) => {
+        if (!poster) throw new Error('not connected yet');
+        return poster.findPost ? poster.findPost(channelId, marker) : null;
       },
     },
     deliveries: alerts.hooks(notify('delivery')),

@@ -384,6 +384,9 @@ describe('exactly once across kill -9', () => {
     const hook = emu.channelWebhooks(CRASH_HOOK)[0]!;
     expect(emu.requests.filter((r) => r.method === 'POST' && r.path === `/webhooks/${hook.id}/${hook.token}` && r.status === 200)).toHaveLength(2);
     expect(emu.requests.some((r) => r.method === 'GET' && r.path === `/channels/${CRASH_HOOK}/messages`)).toBe(true);
+    // The bot post of unknown outcome was found the same way (its nonce would also have held, for a few minutes).
+    expect(emu.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${CRASH_BOT}/messages`)).toHaveLength(2);
+    expect(last.logs().filter((l) => l.msg === 'post of unknown outcome found in the channel; not sent again').length + crashingHook.logs().filter((l) => l.msg === 'post of unknown outcome found in the channel; not sent again').length).toBe(2);
     last.kill('SIGKILL');
   }, 120_000);
 });

@@ -10,11 +10,16 @@ export interface ChannelPoster {
   post(channelId: string, reply: Reply, nonce: string): Promise<{ messageIds: string[] }>;
   /**
    * Posts through the channel's webhook under another name and picture (created or reused by the
-   * poster). Webhooks take no nonce: with `reconcile` (an earlier attempt's outcome is unknown)
-   * the poster first looks for a recent message of its webhook carrying `marker` and returns it.
-   * Throws WebhookUnavailableError when the bot may not manage the channel's webhooks.
+   * poster), waiting for the message (`wait=true`). Throws WebhookUnavailableError when the bot
+   * may not manage the channel's webhooks.
    */
-  postAs?(channelId: string, reply: Reply, as: PostIdentity, marker: string, opts: { reconcile: boolean }): Promise<{ messageIds: string[] }>;
+  postAs?(channelId: string, reply: Reply, as: PostIdentity): Promise<{ messageIds: string[] }>;
+  /**
+   * A recent message of the bot or its webhook in the channel whose embed footer ends with
+   * `marker`, or null. Webhooks take no nonce, and Discord remembers a nonce only minutes: this is
+   * how a post whose outcome was lost in a crash is found instead of being sent twice.
+   */
+  findPost?(channelId: string, marker: string): Promise<string | null>;
 }
 
 /** A failure the poster classifies as permanent (unknown channel, missing access): no retry helps. */
@@ -118,12 +123,19 @@ export class Outbox {
     const { poster } = this.deps;
     if (row.kind !== 'delivery') return { ...(await poster.post(row.channelId, row.payload as Reply, row.nonce)), via: 'bot' };
     const { marker, as, ...reply } = row.payload as DeliveryPayload;
-    // In flight from here: a webhook post whose answer is lost is found again by its marker.
-    const reconcile = row.sentAt !== null;
+    // An earlier attempt was in flight when the process stopped: did it arrive?
+    if (row.sentAt !== null && poster.findPost) {
+      const found = await poster.findPost(row.channelId, marker);
+      if (found) {
+        this.deps.log.info({ outboxId: row.id, channelId: row.channelId, messageId: found }, 'post of unknown outcome found in the channel; not sent again');
+        return { messageIds: [found], via: as ? 'webhook' : 'bot' };
+      }
+    }
+    // In flight from here until markPosted.
     this.deps.store.markSending(row.id);
     if (as && poster.postAs) {
       try {
-        return { ...(await poster.postAs(row.channelId, reply, as, marker, { reconcile })), via: 'webhook' };
+        return { ...(await poster.postAs(row.channelId, reply, as)), via: 'webhook' };
       } catch (err) {
         if (!(err instanceof WebhookUnavailableError)) throw err;
         this.deps.deliveries?.fellBack(row, err.message);

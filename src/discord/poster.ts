@@ -25,6 +25,8 @@ interface Webhook {
 interface ApiMessage {
   id: string;
   webhook_id?: string;
+  application_id?: string;
+  author?: { id: string };
   embeds?: Array<{ footer?: { text?: string } }>;
 }
 
@@ -67,12 +69,8 @@ export class DiscordChannelPoster implements ChannelPoster {
     return { messageIds };
   }
 
-  async postAs(channelId: string, reply: Reply, as: PostIdentity, marker: string, opts: { reconcile: boolean }): Promise<{ messageIds: string[] }> {
+  async postAs(channelId: string, reply: Reply, as: PostIdentity): Promise<{ messageIds: string[] }> {
     let hook = await this.webhookFor(channelId);
-    if (opts.reconcile) {
-      const found = await this.findPosted(channelId, hook.id, marker);
-      if (found) return { messageIds: [found] };
-    }
     // Delivery posts are built to be one message; a second part would carry no marker.
     const [message] = formatReply({ ...reply, ephemeral: false });
     const body = { ...(message as DiscordMessage), username: as.name, ...(as.avatarUrl ? { avatar_url: as.avatarUrl } : {}) };
@@ -112,13 +110,21 @@ export class DiscordChannelPoster implements ChannelPoster {
     }
   }
 
-  /** A recent message of the webhook whose footer carries the marker: the earlier attempt arrived. */
-  private async findPosted(channelId: string, webhookId: string, marker: string): Promise<string | null> {
+  /**
+   * A recent message of the bot or of one of its webhooks whose footer carries the marker: the
+   * earlier attempt arrived. Without Read Message History nothing can be found (null): a bot post
+   * still has its nonce.
+   */
+  async findPost(channelId: string, marker: string): Promise<string | null> {
+    let recent: ApiMessage[];
     try {
-      const recent = (await this.rest.get(Routes.channelMessages(channelId), { query: new URLSearchParams({ limit: String(RECONCILE_SCAN) }) })) as ApiMessage[];
-      return recent.find((m) => m.webhook_id === webhookId && (m.embeds ?? []).some((e) => e.footer?.text?.endsWith(marker)))?.id ?? null;
+      recent = (await this.rest.get(Routes.channelMessages(channelId), { query: new URLSearchParams({ limit: String(RECONCILE_SCAN) }) })) as ApiMessage[];
     } catch (err) {
+      if (err instanceof DiscordAPIError && (err.code === 50001 || err.code === 50013)) return null;
       throw permanent(err, `channel ${channelId}`);
     }
+    const me = this.applicationId();
+    const ours = (m: ApiMessage) => (m.webhook_id ? (this.webhooks.get(channelId)?.id === m.webhook_id || m.application_id === me) : !me || m.author?.id === me);
+    return recent.find((m) => ours(m) && (m.embeds ?? []).some((e) => e.footer?.text?.endsWith(marker)))?.id ?? null;
   }
 }
