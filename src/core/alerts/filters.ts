@@ -51,10 +51,6 @@ export function readFilters(json: string): DeliveryFilters {
   }
 }
 
-export function hasFilters(f: DeliveryFilters): boolean {
-  return f.include.length > 0 || f.exclude.length > 0 || f.minWords > 0 || f.bylineRequired;
-}
-
 /** One line describing the filters, e.g. `include "missile", "launch" in title · no "sport" · ≥ 80 words · byline`. */
 export function describeFilters(f: DeliveryFilters): string {
   const where = f.scope === 'text' ? 'title or text' : 'title';
