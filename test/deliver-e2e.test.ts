@@ -216,6 +216,10 @@ describe('feed deliveries through the real bot', () => {
     expect(preview.embeds[0].description).toBe(
       '1 of 2 would be posted · none of "sport" in title · with a byline\n\n⛔ Item 2 from the wire — *no byline*\n✅ Item 1 from the wire',
     );
+    // The sample is the newest item that passes, rendered as it would be posted.
+    expect(preview.embeds[1]).toMatchObject({ author: { name: 'Wire Service · By Ann Lee' }, title: 'Item 1 from the wire', url: 'https://wire.example/item-1' });
+    const templated = await run('alert', 'preview', [str('source', sourceId), str('template', '{title} | {byline}\\n{link}')]);
+    expect(templated.embeds[1].description).toBe('Item 2 from the wire | \nhttps://wire.example/item-2');
     const bad = await emu.sendCommand({ name: 'alert', options: [{ type: 1, name: 'add', options: [str('source', sourceId), str('template', '{title} by {author}')] }] as never, guildId: GUILD, channelId: DESK, user: MOD, permissions: MANAGE_GUILD }).final();
     expect(bad.content).toBe('template: unknown placeholder {author}. Use {title} {link} {outlet} {byline} {date} {lead} {tags}.');
     const id = await addDelivery([str('source', sourceId), chan(FILTERED), str('exclude', 'sport, weather'), { type: 4, name: 'min_words', value: 8 }, str('template', '📰 **{outlet}** — {title} ({byline})\\n{lead}\\n{link}')]);
