@@ -235,8 +235,17 @@ describe('every reply Discord receives is accepted', () => {
     const added = await drive('alert', inv('add', { query: 'echo delta', channel: CHANNEL, role: ROLE }));
     await drive('alert', inv('add', { query: HOSTILE.slice(0, 100) }));
     await drive('alert', inv('add', { query: 'x', role: ROLE }, { id: '2', name: 'reader' }, 0n));
+    // Source deliveries: filters, a template at its longest, outlet identity, preview and resume.
+    const delivery = await drive('alert', inv('add', { source: sourceId, include: 'echo, delta, foxtrot', exclude: 'rumour, 北朝鮮, @everyone, **bold**, <@&1>', match_text: true, min_words: 3, byline_required: true, template: `{title} {outlet} {byline} {date} {lead} {tags} {link} ${HOSTILE}`.slice(0, 1000), identity: 'outlet' }));
+    expect(delivery.ephemeral, delivery.content).not.toBe(true);
+    await drive('alert', inv('add', { source: sourceId, template: '{nope}' }));
+    await drive('alert', inv('add', { source: 'missing' }));
+    const previews: Array<Record<string, string>> = [{ source: sourceId }, { source: sourceId, query: 'echo' }, { source: sourceId, query: HOSTILE.slice(0, 100) }, { source: 'missing' }];
+    for (const options of previews) await drive('alert', inv('preview', options));
     await drive('alert', inv('list', {}));
     const id = /`([a-z0-9]+)`/.exec(added.content ?? '')?.[1] ?? 'none';
+    const deliveryId = /`([a-z0-9]+)`/.exec(delivery.content ?? '')?.[1] ?? 'none';
+    await drive('alert', inv('resume', { id: deliveryId }));
     await drive('alert', inv('remove', { id }));
   });
 

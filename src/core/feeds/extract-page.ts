@@ -14,6 +14,23 @@ export interface ExtractedPage {
   paragraphs: string[];
   /** Readability's isProbablyReaderable verdict: false for index pages, forms and stubs. */
   readerable: boolean;
+  /** The page's og:image (or twitter:image), https only; never fetched, Discord shows it. Absent when none. */
+  image?: string;
+}
+
+/** The page's declared share picture, https only and within Discord's URL limit. */
+function pageImage(document: { querySelector(s: string): { getAttribute(n: string): string | null } | null }, url: string): string | null {
+  for (const sel of ['meta[property="og:image:secure_url"]', 'meta[property="og:image"]', 'meta[name="og:image"]', 'meta[name="twitter:image"]', 'meta[property="twitter:image"]']) {
+    const raw = document.querySelector(sel)?.getAttribute('content')?.trim();
+    if (!raw) continue;
+    try {
+      const u = new URL(raw, url).toString();
+      if (u.startsWith('https://') && u.length <= 2048) return u;
+    } catch {
+      // An unreadable URL: try the next declaration.
+    }
+  }
+  return null;
 }
 
 const NOT_AN_ARTICLE = 'not a feed or article page';
@@ -52,6 +69,7 @@ export function extractPage(html: string, url: string): ExtractedPage {
     // A broken <base> or URL: links stay relative, which plain text does not need anyway.
   }
   const docTitle = tidy(document.querySelector('title')?.textContent) ?? '';
+  const image = pageImage(document as never, url);
   let readerable: boolean;
   let article: ReturnType<Readability<string>['parse']>;
   try {
@@ -77,5 +95,6 @@ export function extractPage(html: string, url: string): ExtractedPage {
     excerpt: tidy(article.excerpt),
     paragraphs,
     readerable,
+    ...(image ? { image } : {}),
   };
 }
