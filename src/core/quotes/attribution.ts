@@ -188,10 +188,10 @@ export function attributionOf(
   span: { open: number; close: number; text: string },
   prevEnd: number,
   nextStart: number,
+  sentences: ReadonlyArray<{ start: number; end: number }> = splitSentences(masked),
 ): Clause | null {
   const after = clauseAfter(masked.slice(span.close + 1, nextStart), span.text);
   if (after) return after;
-  const sentences = splitSentences(masked);
   const own = sentences.find((s) => s.start <= span.open && span.open < s.end);
   const from = Math.max(prevEnd, own ? own.start : 0);
   const before = masked.slice(from, span.open);

@@ -43,6 +43,7 @@ const SOURCE_INTRO = new RegExp(
   String.raw`(?:\b(?:an?|another|one)\s+|(?:[\p{Lu}][\p{L}.]*\s+)*[\p{L}.]+[’']s\s+)((?:[\p{L}\p{N}’'-]+\s+){0,4}?)(${[...SOURCE_NOUNS].filter((n) => !/s$/.test(n)).join('|')})\b((?:\s+(?:in|inside|from|at|of|with|for|near)\s+(?:the\s+)?[^,.;:“”"()]*?)?)(?=\s*[,.;:“”"()]|\s+(?:who|that|told|tells|said|says|recently|has|had|was|is|reported|revealed|declined|interpreted)\b|\s*$)`,
   'gu',
 );
+const SOURCE_WORD = new RegExp(String.raw`\b(?:${[...SOURCE_NOUNS].join('|')})\b`);
 const SAME_PLACE = /\bthe same (province|city|county|region|district|town)\b/i;
 
 /** The offset in the whole article, so events in different paragraphs order correctly. */
@@ -54,25 +55,31 @@ class Discourse {
   private readonly events: Event[] = [];
   private readonly sources: Array<{ pos: number; entity: Entity }> = [];
 
+  private readonly joined: string[];
+  private readonly personTokens: Set<string>;
+
   constructor(
     private readonly fullNames: string[][],
     private readonly text: (pos: number) => string,
-  ) {}
+  ) {
+    this.joined = fullNames.map((f) => ` ${f.join(' ')}`);
+    this.personTokens = new Set(fullNames.filter((f) => f.length > 1).flat());
+  }
 
   /** "Buser" → "Jack Buser", "Van Der Beek" → "James Van Der Beek": the first longer name in the article that ends with (or holds) it. */
   expandName(name: string): string {
-    const tokens = words(name);
-    const ends = this.fullNames.find((f) => f.length > tokens.length && f.slice(-tokens.length).join(' ') === tokens.join(' '));
-    if (ends) return ends.join(' ');
-    if (tokens.length === 1) {
-      const holds = this.fullNames.find((f) => f.length > 1 && f.includes(tokens[0]!));
+    const tail = ` ${name}`;
+    const ends = this.joined.findIndex((j, i) => j.endsWith(tail) && this.fullNames[i]!.length > words(name).length);
+    if (ends !== -1) return this.fullNames[ends]!.join(' ');
+    if (!name.includes(' ') && this.personTokens.has(name)) {
+      const holds = this.fullNames.find((f) => f.length > 1 && f.includes(name));
       if (holds) return holds.join(' ');
     }
     return name;
   }
 
   isPersonToken(token: string): boolean {
-    return this.fullNames.some((f) => f.length > 1 && f.includes(token));
+    return this.personTokens.has(token);
   }
 
   note(pos: number, entity: Entity, role: Event['role']): void {
@@ -258,15 +265,16 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
     const long = spans.map((s, i) => ({ s, i })).filter(({ s }) => s.paragraphIndex === pi && s.words >= MIN_WORDS);
     const masked = maskQuotes(p, long.map(({ s }) => s));
     masks.push(masked);
+    const sentences = splitSentences(masked);
     long.forEach(({ s, i }, k) => {
       const prevEnd = k > 0 ? long[k - 1]!.s.close + 1 : 0;
       const nextStart = k + 1 < long.length ? long[k + 1]!.s.open : masked.length;
-      clauses.set(i, attributionOf(masked, s, prevEnd, nextStart));
+      clauses.set(i, attributionOf(masked, s, prevEnd, nextStart, sentences));
       items.push({ pos: at(pi, s.open), type: 'quote', index: i });
     });
-    for (const sentence of splitSentences(masked)) {
+    for (const sentence of sentences) {
       const text = masked.slice(sentence.start, sentence.end);
-      for (const m of text.matchAll(SOURCE_INTRO)) items.push({ pos: at(pi, sentence.start + m.index), type: 'intro', phrase: m[0].trim() });
+      if (SOURCE_WORD.test(text)) for (const m of text.matchAll(SOURCE_INTRO)) items.push({ pos: at(pi, sentence.start + m.index), type: 'intro', phrase: m[0].trim() });
       const hasQuote = long.some(({ s }) => s.open >= sentence.start && s.open < sentence.end);
       const subject = text.startsWith('“') || text.startsWith('"') ? null : sentenceSubject(text);
       if (subject) items.push({ pos: at(pi, sentence.start), type: 'subject', phrase: subject, told: null });
@@ -289,11 +297,19 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
   items.sort((a, b) => a.pos - b.pos || order(a) - order(b));
 
   // "told Daily NK" is a channel; "told Cook" / "told Marc Benioff" is a person in the story.
+  const channels = new Map<string, string | null>();
   const channel = (told: string | null): string | null => {
     if (!told) return null;
+    if (!channels.has(told)) channels.set(told, channelOf(told));
+    return channels.get(told)!;
+  };
+  const channelOf = (told: string): string | null => {
     const tokens = words(told.replace(/^the\s+/i, ''));
     const nameLike = (t: string) => /^[\p{Lu}][\p{Ll}’'-]+$/u.test(t);
-    const usedAlone = (t: string) => body.some((p) => new RegExp(String.raw`(?<![\p{Lu}][\p{L}’'-]*\s)${t}\b(?!\s[\p{Lu}])`, 'u').test(p));
+    const usedAlone = (t: string) => {
+      const re = new RegExp(String.raw`(?<![\p{Lu}][\p{L}’'-]*\s)${t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\b(?!\s[\p{Lu}])`, 'u');
+      return body.some((p) => p.includes(t) && re.test(p));
+    };
     if (tokens.length === 1 && discourse.isPersonToken(tokens[0]!)) return null;
     if (tokens.length === 2 && tokens.every(nameLike) && usedAlone(tokens[1]!)) return null;
     return tokens.join(' ');
