@@ -38,6 +38,7 @@ function markKind(p: string, i: number): 'open' | 'close' | null {
 /** Every double-quoted span of one paragraph, short ones included, in text order. */
 export function quoteSpansIn(p: string, paragraphIndex: number): QuoteSpan[] {
   const spans: QuoteSpan[] = [];
+  if (!/["“”„]/.test(p)) return spans;
   let open = -1;
   const push = (o: number, c: number) => {
     const text = p.slice(o + 1, c).trim().replace(/,$/, '');

@@ -250,6 +250,8 @@ type Item =
  * text, not as quotations, and get no speaker.
  */
 export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSpan[]): Attribution[] {
+  // Most articles quote no one: skip the reading pass.
+  if (!spans.some((s) => s.words >= MIN_WORDS)) return spans.map(() => ({ clause: null, speaker: null }));
   const fullNames = collectNames(body);
   const prefixText = (pos: number) => {
     const pi = Math.floor(pos / 1_000_000);
