@@ -119,13 +119,30 @@ export class Newsroom {
       const rows = this.deps.store.scanArticles(after, LOAD_CHUNK);
       if (rows.length === 0) break;
       this.index.addMany(rows.map((r) => ({ article: r.article, firstSeenAt: r.firstSeenAt })));
-      for (const r of rows) this.speakers.add(r.article);
       after = rows[rows.length - 1]!.rowid;
       this.loaded += rows.length;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     this.ready = true;
     this.deps.log.info({ articles: this.loaded, ms: Date.now() - started }, 'index built');
+    await this.buildSpeakers();
+  }
+
+  /**
+   * Reads who is quoted in every stored article (a few ms per article that has quotations), in
+   * chunks after search is already available; until it finishes, speaker suggestions are partial.
+   */
+  private async buildSpeakers(): Promise<void> {
+    const started = Date.now();
+    let after = 0;
+    for (;;) {
+      const rows = this.deps.store.scanArticles(after, LOAD_CHUNK);
+      if (rows.length === 0) break;
+      for (const r of rows) this.speakers.add(r.article);
+      after = rows[rows.length - 1]!.rowid;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    this.deps.log.info({ speakers: this.speakers.size, ms: Date.now() - started }, 'speakers indexed');
   }
 
   private indexQueue: Promise<void> = Promise.resolve();
