@@ -108,7 +108,8 @@ class Discourse {
 
   /** The latest person or source (or group, for "they") that spoke or was a sentence's subject. */
   antecedent(pos: number, plural: boolean, exclude: Set<string>): Entity | null {
-    for (let i = this.events.length - 1; i >= 0; i--) {
+    // A pronoun points to someone mentioned recently; a bounded look-back keeps hostile texts linear.
+    for (let i = this.events.length - 1; i >= Math.max(0, this.events.length - 400); i--) {
       const e = this.events[i]!;
       if (e.pos >= pos || exclude.has(e.entity.name)) continue;
       if (plural ? e.entity.plural : !e.entity.plural && (e.entity.kind === 'person' || e.entity.kind === 'source')) return e.entity;
@@ -122,7 +123,7 @@ class Discourse {
     // A possessive ("Daily NK’s source") usually re-mentions a source; an indefinite ("a source in …") introduces one.
     let best: Entity | null = null;
     let bestRank = -1;
-    for (let i = this.sources.length - 1; i >= 0; i--) {
+    for (let i = this.sources.length - 1; i >= Math.max(0, this.sources.length - 400); i--) {
       const s = this.sources[i]!;
       if (s.pos >= pos || s.entity.head !== phrase.head) continue;
       const name = s.entity.name.toLowerCase();
@@ -188,9 +189,15 @@ class Discourse {
 
 /** Blanks out the words inside every long quotation (keeping offsets), so narrative rules never read quoted speech. */
 function maskQuotes(p: string, spans: QuoteSpan[]): string {
-  let out = p;
-  for (const s of spans) out = out.slice(0, s.open + 1) + out.slice(s.open + 1, s.close).replace(/[^\s]/g, 'q') + out.slice(s.close);
-  return out;
+  if (spans.length === 0) return p;
+  const parts: string[] = [];
+  let at = 0;
+  for (const s of spans) {
+    parts.push(p.slice(at, s.open + 1), p.slice(s.open + 1, s.close).replace(/[^\s]/g, 'q'));
+    at = s.close;
+  }
+  parts.push(p.slice(at));
+  return parts.join('');
 }
 
 /** Multi-word person names in the article, in order of first appearance, titles stripped. */
@@ -253,9 +260,10 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
   // Most articles quote no one: skip the reading pass.
   if (!spans.some((s) => s.words >= MIN_WORDS)) return spans.map(() => ({ clause: null, speaker: null }));
   const fullNames = collectNames(body);
+  // The place a "the same province" refers to was named within the last few paragraphs.
   const prefixText = (pos: number) => {
     const pi = Math.floor(pos / 1_000_000);
-    return [...body.slice(0, pi), body[pi]?.slice(0, pos % 1_000_000) ?? ''].join('\n');
+    return [...body.slice(Math.max(0, pi - 4), pi), body[pi]?.slice(0, pos % 1_000_000) ?? ''].join('\n').slice(-4000);
   };
   const discourse = new Discourse(fullNames, prefixText);
   const results: Attribution[] = spans.map(() => ({ clause: null, speaker: null }));
@@ -263,8 +271,15 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
   const clauses = new Map<number, Clause | null>();
   const masks: string[] = [];
 
+  const byParagraph = new Map<number, Array<{ s: QuoteSpan; i: number }>>();
+  spans.forEach((s, i) => {
+    if (s.words < MIN_WORDS) return;
+    const list = byParagraph.get(s.paragraphIndex) ?? [];
+    list.push({ s, i });
+    byParagraph.set(s.paragraphIndex, list);
+  });
   body.forEach((p, pi) => {
-    const long = spans.map((s, i) => ({ s, i })).filter(({ s }) => s.paragraphIndex === pi && s.words >= MIN_WORDS);
+    const long = byParagraph.get(pi) ?? [];
     const masked = maskQuotes(p, long.map(({ s }) => s));
     masks.push(masked);
     const sentences = splitSentences(masked);
