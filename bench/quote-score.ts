@@ -11,6 +11,8 @@ const line = (name: string, t: Tally) => `${name.padEnd(22)} ${String(t.labels).
 console.log(line('all', report.all));
 console.log(line('dev (tuned on)', report.dev));
 console.log(line('held-out', report.heldOut));
+console.log(line('  round 1 (seen once)', report.heldOut1));
+console.log(line('  round 2 (fresh)', report.heldOut2));
 for (const [c, t] of Object.entries(report.byCategory).sort()) console.log(line(`  ${c}`, t));
 if (process.argv.includes('--misses') || process.argv.includes('--all-misses')) {
   for (const m of report.misses.filter((x) => process.argv.includes('--all-misses') || !x.label.heldOut)) {

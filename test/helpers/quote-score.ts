@@ -13,6 +13,8 @@ export interface SpeakerLabel {
   category: 'explicit' | 'pronoun' | 'earlier' | 'document';
   occurrence?: number;
   heldOut?: boolean;
+  /** 2: labelled after tuning was finished (a fresh held-out part). */
+  round?: number;
 }
 
 interface LabelFile {
@@ -92,6 +94,9 @@ export interface ScoreReport {
   all: Tally;
   dev: Tally;
   heldOut: Tally;
+  /** The first held-out part (round 1) and the fresh one labelled after tuning (round 2). */
+  heldOut1: Tally;
+  heldOut2: Tally;
   byCategory: Record<string, Tally>;
   misses: Array<{ label: SpeakerLabel; found: boolean; resolved: string | null }>;
 }
@@ -104,7 +109,7 @@ export function scoreSpeakers(find: (article: Pick<Article, 'body'>) => ScoredQu
   const { labels, articles } = loadSpeakerLabels();
   const cache = new Map<string, ScoredQuotation[]>();
   const empty = (): Tally => ({ labels: 0, found: 0, right: 0 });
-  const report: ScoreReport = { all: empty(), dev: empty(), heldOut: empty(), byCategory: {}, misses: [] };
+  const report: ScoreReport = { all: empty(), dev: empty(), heldOut: empty(), heldOut1: empty(), heldOut2: empty(), byCategory: {}, misses: [] };
   for (const label of labels) {
     if (!cache.has(label.article)) cache.set(label.article, find(articles.get(label.article)!));
     const start = normStart(label.start);
@@ -112,6 +117,7 @@ export function scoreSpeakers(find: (article: Pick<Article, 'body'>) => ScoredQu
     const q = candidates[label.occurrence ?? 0];
     const right = q ? speakerMatches(q.speaker, label, lenient) : false;
     const tallies = [report.all, label.heldOut ? report.heldOut : report.dev, (report.byCategory[label.category] ??= empty())];
+    if (label.heldOut) tallies.push(label.round === 2 ? report.heldOut2 : report.heldOut1);
     for (const t of tallies) {
       t.labels++;
       if (q) t.found++;
