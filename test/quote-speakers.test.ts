@@ -2,26 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { findQuotations } from '../src/core/quotes.ts';
 import { loadSpeakerLabels, normalizeSpeaker, scoreSpeakers, speakerMatches } from './helpers/quote-score.ts';
 
-// The hand-labelled set: 249 quotations in the 5 seeds and 21 English news articles (7 held out).
+// The hand-labelled set: 282 quotations in the 5 seeds and 27 English news articles (13 held out, in two rounds).
 // Floors are the values achieved when this test was written; a change that lowers them fails.
 const report = scoreSpeakers((article) => findQuotations(article).map((q) => ({ text: q.text, speaker: q.speaker })));
 
 describe('speaker attribution over the labelled quotations', () => {
   it('has the labelled set it claims', () => {
     const { labels, articles } = loadSpeakerLabels();
-    expect(labels.length).toBe(249);
-    expect(articles.size).toBe(26);
-    expect(labels.filter((l) => l.heldOut).length).toBe(45);
+    expect(labels.length).toBe(282);
+    expect(articles.size).toBe(32);
+    expect(labels.filter((l) => l.heldOut).length).toBe(78);
   });
 
   it.each([
-    ['all', report.all, 249, 244],
+    ['all', report.all, 282, 280],
     ['dev', report.dev, 204, 202],
-    ['held-out', report.heldOut, 45, 42],
-    ['explicit', report.byCategory.explicit!, 116, 114],
-    ['pronoun', report.byCategory.pronoun!, 39, 39],
-    ['earlier', report.byCategory.earlier!, 69, 68],
-    ['document', report.byCategory.document!, 25, 23],
+    ['held-out', report.heldOut, 78, 78],
+    ['explicit', report.byCategory.explicit!, 126, 126],
+    ['pronoun', report.byCategory.pronoun!, 47, 47],
+    ['earlier', report.byCategory.earlier!, 77, 77],
+    ['document', report.byCategory.document!, 32, 30],
   ])('%s: recall and accuracy at least as measured', (_name, tally, found, right) => {
     expect(tally.found).toBeGreaterThanOrEqual(found);
     expect(tally.right).toBeGreaterThanOrEqual(right);

@@ -26,6 +26,7 @@ const SPEECH_VERBS = [
 const VERB_SET = new Set(SPEECH_VERBS);
 const AUXILIARIES = new Set(['have', 'has', 'had', 'is', 'are', 'was', 'were', 'will', 'would', 'can', 'could', 'may', 'might', 'must', 'should', 'did', 'does', 'do']);
 const INTRO = /^(?:earlier|later|in|on|at|after|before|while|when|as|however|but|meanwhile|separately|according|also|now|then|upon|during|although|though|since|if|yet|still|last|this|today|yesterday|barely|for|with|without|under|over|by|from|to|via|instead|thus|so|because|here|there|speaking|referring)\b/i;
+const PARTICIPLE = /ing$/;
 const ADVERB = /^(?:[a-z]+ly|recently|also|further|later|previously|earlier|then|still|again|however|too|meanwhile|today)$/;
 
 interface WordAt {
@@ -87,7 +88,12 @@ export function pickSubject(pre: string): string {
 }
 
 function cleanSegment(x: string): string {
-  return x.replace(/^[\s,;:“”"—–-]+/, '').replace(/[\s,;:“”"—–-]+$/, '').replace(/^(?:and|but|or|so)$/i, '').trim();
+  // A lone linking word ("before describing …", "and warns") names no one.
+  return x
+    .replace(/^[\s,;:“”"—–-]+/, '')
+    .replace(/[\s,;:“”"—–-]+$/, '')
+    .replace(/^(?:and|but|or|so|before|after|while|when|as|then|also|by|with|without|in|on|at|to|for|from|of)$/i, '')
+    .trim();
 }
 
 /**
@@ -139,10 +145,12 @@ function clauseAfter(text: string, quoted: string): Clause | null {
   const verb = ws[vi]!;
   // After a full stop the next words begin a new sentence; it is an attribution only when it
   // opens with the speaker and verb ("He added"), not when the speaker is just mentioned later.
-  if (endsSentence && !(vi <= 3 && ws.slice(0, vi).every((w) => !VERB_SET.has(w.word)))) return null;
+  if (endsSentence && !(vi <= 3 && ws.slice(0, vi).every((w) => /^(?:he|she|they|i|we|also|then|later|further|still)$/.test(w.word) || /^[\p{Lu}]/u.test(sentence.slice(w.start, w.end))))) return null;
   if (vi > 24) return null;
   const pre = sentence.slice(0, verb.start);
   const post = sentence.slice(verb.end);
+  // "…,” saying he trusted …: a participle continues the sentence's own subject; it is no inverted attribution.
+  if (!pre.trim() && PARTICIPLE.test(verb.word)) return null;
   const subject = pre.trim() ? pickSubject(pre) : invertedSubject(post);
   // "…” and warns that “…": the sentence goes on; the words before the quotation carry the speaker.
   if (!subject) return null;
@@ -150,8 +158,8 @@ function clauseAfter(text: string, quoted: string): Clause | null {
   return { raw: cap(sentence), subject, told };
 }
 
-/** The clause leading into a quotation within its own sentence ("Kim stated in the order that"). */
-function clauseBefore(text: string): Clause | null {
+/** The clause leading into a quotation within its own sentence ("Kim stated in the order that"), or a paragraph ending with a colon that introduces the next one. */
+export function clauseBefore(text: string): Clause | null {
   const ws = wordsAt(text);
   let vi = -1;
   for (let i = ws.length - 1; i >= 0; i--) if (isVerb(ws[i]!)) { vi = i; break; }
@@ -173,6 +181,7 @@ function clauseBefore(text: string): Clause | null {
   const verb = ws[vi]!;
   const pre = text.slice(0, verb.start);
   const post = text.slice(verb.end);
+  if (!pre.replace(/[\s,“”"]+/g, '') && PARTICIPLE.test(verb.word)) return { raw: cap(text), subject: '', told: null };
   const subject = pre.replace(/[\s,“”"]+/g, '') ? pickSubject(pre) : invertedSubject(post);
   const told = /^tell|^told/.test(verb.word) ? toldObject(post) : null;
   return { raw: cap(text.slice(0, verb.end) + post.split(/\bthat\b/)[0]!), subject, told };

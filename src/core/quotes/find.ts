@@ -23,16 +23,19 @@ function wordCount(s: string): number {
 
 /**
  * A straight quote opens when it follows the start of the paragraph, a space or an opening
- * bracket or dash, and closes otherwise — so mixed pairs ("A great day…!” and “…like that,")
+ * bracket or dash (and a word follows), and closes otherwise — so mixed pairs ("A great day…!” and “…like that,")
  * that copy-edited text often has still pair up.
  */
-function markKind(p: string, i: number): 'open' | 'close' | null {
+function markKind(p: string, i: number): 'open' | 'close' | 'either' | null {
   const c = p[i];
   if (c === '“' || c === '„') return 'open';
   if (c === '”') return 'close';
   if (c !== '"') return null;
   const prev = p[i - 1];
-  return prev === undefined || /[\s([{—–/-]/.test(prev) ? 'open' : 'close';
+  const next = p[i + 1];
+  if (prev !== undefined && !/[\s([{—–/-]/.test(prev)) return 'close';
+  // Spaces on both sides (`ourselves? " she wrote`, `wrote. " The course`): it closes an open quotation, or opens one.
+  return next === undefined || /\s/.test(next) ? 'either' : 'open';
 }
 
 /** Every double-quoted span of one paragraph, short ones included, in text order. */
@@ -45,7 +48,8 @@ export function quoteSpansIn(p: string, paragraphIndex: number): QuoteSpan[] {
     spans.push({ paragraphIndex, open: o, close: c, text, words: wordCount(text) });
   };
   for (let i = 0; i < p.length; i++) {
-    const kind = markKind(p, i);
+    const mark = markKind(p, i);
+    const kind = mark === 'either' ? (open === -1 ? 'open' : 'close') : mark;
     if (kind === 'open') open = i;
     else if (kind === 'close' && open !== -1) {
       push(open, i);

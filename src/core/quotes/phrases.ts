@@ -18,7 +18,7 @@ const DETERMINERS = new Set(['a', 'an', 'the', 'some', 'this', 'that', 'these', 
 const POSSESSIVE_PRONOUNS = new Set(['his', 'her', 'their', 'its']);
 /** Words that put a capitalised run inside a phrase rather than at its head ("the sister of … Kim Jong Un", "operation in Iraq and Syria"). */
 const CLAUSE_WORDS = new Set(['of', 'for', 'at', 'in', 'from', 'to', 'with', 'on', 'by', 'and', 'or', 'against', 'about', 'into', 'over', 'under', 'inside', 'near']);
-export const PRONOUNS = new Set(['he', 'she', 'they', 'i', 'we']);
+export const PRONOUNS = new Set(['he', 'she', 'they', 'i', 'we', 'it']);
 
 /** Nouns that describe an unnamed person a reporter quotes; "the source" points back to "a source in …". */
 export const SOURCE_NOUNS = new Set([

@@ -6,9 +6,9 @@
  * of who spoke and who the sentences were about.
  */
 import { splitSentences } from '../text/sentences.ts';
-import { attributionOf, pickSubject, type Clause } from './attribution.ts';
+import { attributionOf, clauseBefore, pickSubject, type Clause } from './attribution.ts';
 import { MIN_WORDS, type QuoteSpan } from './find.ts';
-import { capitalisedRuns, readPhrase, ROLE_NOUNS, SOURCE_NOUNS, stripTitles, words, type Phrase } from './phrases.ts';
+import { capitalisedRuns, DOCUMENT_NOUNS, readPhrase, ROLE_NOUNS, SOURCE_NOUNS, stripTitles, words, type Phrase } from './phrases.ts';
 
 export interface Speaker {
   /** The person or described source ("Kim Yo Jong", "a university student in Ryanggang province", "the Pentagon"). */
@@ -30,6 +30,8 @@ interface Entity {
   plural: boolean;
   head: string;
   told: string | null;
+  /** Learned when "he" or "she" is resolved to this entity, so the other pronoun skips it. */
+  gender?: 'he' | 'she';
 }
 
 interface Event {
@@ -44,6 +46,8 @@ const SOURCE_INTRO = new RegExp(
   'gu',
 );
 const SOURCE_WORD = new RegExp(String.raw`\b(?:${[...SOURCE_NOUNS].join('|')})\b`);
+const SENTENCE_INTRO = /^(?:earlier|later|in|on|at|after|before|while|when|as|however|but|meanwhile|separately|according|also|now|then|upon|during|although|though|since|if|yet|still|last|this|today|yesterday|barely|for|with|without|finally|unfortunately|concerned|instead|following|despite|amid|like|unlike|asked|speaking|dressed|[\p{Lu}][\p{Ll}]+(?:ing|ed))\b/iu;
+const DOCUMENT_PHRASE = new RegExp(String.raw`\b((?:the|a|an|another|its|their|his|her|this|that|new)\s+(?:[\p{L}-]+\s+){0,2}?)(${[...DOCUMENT_NOUNS].join('|')})\b`, 'giu');
 const SAME_PLACE = /\bthe same (province|city|county|region|district|town)\b/i;
 
 /** The offset in the whole article, so events in different paragraphs order correctly. */
@@ -56,6 +60,7 @@ class Discourse {
   private readonly sources: Array<{ pos: number; entity: Entity }> = [];
 
   private readonly joined: string[];
+  private readonly people = new Map<string, Entity>();
   private readonly personTokens: Set<string>;
 
   constructor(
@@ -106,15 +111,48 @@ class Discourse {
     return null;
   }
 
-  /** The latest person or source (or group, for "they") that spoke or was a sentence's subject. */
-  antecedent(pos: number, plural: boolean, exclude: Set<string>): Entity | null {
-    // A pronoun points to someone mentioned recently; a bounded look-back keeps hostile texts linear.
-    for (let i = this.events.length - 1; i >= Math.max(0, this.events.length - 400); i--) {
+  /**
+   * The latest person or source that spoke or was a sentence's subject, of the pronoun's gender
+   * when known. "they" prefers a group ("families with children…"); failing one nearby, an
+   * organisation or anyone not known as "he" or "she" ("Big Machine … they said").
+   */
+  antecedent(pos: number, pronoun: string, exclude: Set<string>): Entity | null {
+    const plural = pronoun === 'they' || pronoun === 'we' || pronoun === 'their';
+    const gender = pronoun === 'he' || pronoun === 'his' ? 'he' : pronoun === 'she' || pronoun === 'her' ? 'she' : null;
+    const from = Math.max(0, this.events.length - 400);
+    let genderless: Entity | null = null;
+    for (let i = this.events.length - 1; i >= from; i--) {
       const e = this.events[i]!;
       if (e.pos >= pos || exclude.has(e.entity.name)) continue;
-      if (plural ? e.entity.plural : !e.entity.plural && (e.entity.kind === 'person' || e.entity.kind === 'source')) return e.entity;
+      if (plural) {
+        if (e.entity.plural) return e.entity;
+        if (!genderless && !e.entity.gender && (e.entity.kind === 'person' || e.entity.kind === 'other') && pos - e.pos < 3_000_000) genderless = e.entity;
+        continue;
+      }
+      if (e.entity.plural || (e.entity.kind !== 'person' && e.entity.kind !== 'source')) continue;
+      if (gender && e.entity.gender && e.entity.gender !== gender) continue;
+      if (gender) e.entity.gender ??= gender;
+      return e.entity;
     }
-    return null;
+    return genderless;
+  }
+
+  /** "it says" after "they've put out another statement": the last document named shortly before. */
+  documentBefore(pos: number): Entity | null {
+    const text = this.text(pos).slice(-600);
+    let last: RegExpMatchArray | null = null;
+    for (const m of text.matchAll(DOCUMENT_PHRASE)) last = m;
+    return last ? { name: last[0].trim(), kind: 'document', plural: false, head: last[2]!.toLowerCase(), told: null } : null;
+  }
+
+  /** One entity per person name, so what is learned about them (gender, channel) sticks. */
+  person(name: string, head: string): Entity {
+    let e = this.people.get(name);
+    if (!e) {
+      e = { name, kind: 'person', plural: false, head, told: null };
+      this.people.set(name, e);
+    }
+    return e;
   }
 
   /** "the source" / "the Ryanggang resident" → the latest "a source in …" / "a resident of … Ryanggang" introduced before. */
@@ -143,15 +181,15 @@ class Discourse {
     switch (phrase.kind) {
       case 'name': {
         if (subjectOnly && !this.knownName(phrase.text)) return null;
-        const name = this.expandName(phrase.text);
-        return { name, kind: 'person', plural: false, head: phrase.head, told: null };
+        return this.person(this.expandName(phrase.text), phrase.head);
       }
       case 'pronoun':
-        return this.antecedent(pos, phrase.plural, exclude);
+        if (phrase.head === 'it') return this.documentBefore(pos);
+        return this.antecedent(pos, phrase.head, exclude);
       case 'role':
-        return this.antecedent(pos, phrase.plural, exclude) ?? { name: phrase.text, kind: 'other', plural: phrase.plural, head: phrase.head, told: null };
+        return this.antecedent(pos, phrase.plural ? 'they' : 'someone', exclude) ?? { name: phrase.text, kind: 'other', plural: phrase.plural, head: phrase.head, told: null };
       case 'possessive': {
-        const owner = this.antecedent(pos, phrase.head === 'their', exclude);
+        const owner = this.antecedent(pos, phrase.head, exclude);
         const rest = phrase.rest ?? '';
         return { name: owner ? `${owner.name}’s ${rest}` : phrase.text, kind: 'document', plural: false, head: rest, told: null };
       }
@@ -218,18 +256,24 @@ function collectNames(body: readonly string[]): string[][] {
   return out;
 }
 
-const SPEECH_IN_NARRATIVE = /\b(said|says|told|tells|added|stated|wrote|noted|explained|warned|announced|revealed|recalled|argued|reported|acknowledged|testified|insisted|claimed|suggested|stressed|confirmed|tweeted|instructed|ordered)\b/g;
+const SPEECH_IN_NARRATIVE = /\b(said|says|told|tells|added|stated|wrote|noted|explained|warned|announced|revealed|recalled|argued|reported|acknowledged|testified|insisted|claimed|suggested|stressed|confirmed|tweeted|instructed|ordered|denies|denied)\b/g;
 
 /** The subject a narrative sentence is about, when it is a person, a described source or a group. */
 function sentenceSubject(sentence: string): string | null {
   let s = sentence.replace(/^[\s“”"‘’']+/, '');
-  const comma = s.indexOf(',');
-  if (comma !== -1 && comma < 60 && /^(?:earlier|later|in|on|at|after|before|while|when|as|however|but|meanwhile|separately|according|also|now|then|upon|during|although|though|since|if|yet|still|last|this|today|yesterday|barely|for|with|finally|unfortunately|concerned|instead)\b/i.test(s)) {
-    s = s.slice(comma + 1).trim();
+  // "Then, last week, Taylor Swift posted …", "Following a performance of …, Simmons teed up …".
+  for (let n = 0; n < 3; n++) {
+    const comma = s.indexOf(',');
+    if (comma === -1 || comma >= 80 || !SENTENCE_INTRO.test(s)) break;
+    s = s.slice(comma + 1).replace(/^[\s”"’]+/, '').trim();
   }
+  const comma = s.indexOf(',');
   const head = /^(?:the|a|an)\s+([\p{L}-]+)(?:\s+([\p{L}-]+))?/iu.exec(s);
-  if (head && (ROLE_NOUNS.has(head[1]!.toLowerCase()) || SOURCE_NOUNS.has(head[1]!.toLowerCase()) || (head[2] && (ROLE_NOUNS.has(head[2].toLowerCase()) || SOURCE_NOUNS.has(head[2].toLowerCase()))))) {
-    return head[0];
+  if (head) {
+    const isNoun = (w: string | undefined) => w !== undefined && (ROLE_NOUNS.has(w.toLowerCase()) || SOURCE_NOUNS.has(w.toLowerCase()));
+    // "The patient went …" → "The patient"; "The Ryanggang resident said" → "The Ryanggang resident".
+    if (isNoun(head[1])) return s.slice(0, s.indexOf(head[1]!) + head[1]!.length);
+    if (isNoun(head[2])) return head[0];
   }
   // "families with children in the military spend …" → a group "they" can point back to.
   const ws = words(s.replace(/^(?:the|some|many|most)\s+/i, ''));
@@ -286,7 +330,14 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
     long.forEach(({ s, i }, k) => {
       const prevEnd = k > 0 ? long[k - 1]!.s.close + 1 : 0;
       const nextStart = k + 1 < long.length ? long[k + 1]!.s.open : masked.length;
-      clauses.set(i, attributionOf(masked, s, prevEnd, nextStart, sentences));
+      let clause = attributionOf(masked, s, prevEnd, nextStart, sentences);
+      // "… which contains the following statement:" / "Robertson said:" — the previous paragraph introduces this one.
+      if (!clause && k === 0 && s.open <= 1 && pi > 0 && /:\s*$/.test(body[pi - 1]!)) {
+        const prev = body[pi - 1]!;
+        const last = splitSentences(prev).pop();
+        clause = last ? clauseBefore(prev.slice(last.start).replace(/:\s*$/, ':')) : null;
+      }
+      clauses.set(i, clause);
       items.push({ pos: at(pi, s.open), type: 'quote', index: i });
     });
     for (const sentence of sentences) {
