@@ -77,6 +77,7 @@ console.log(line('all', report.all));
 console.log(line('dev (tuned on)', report.dev));
 console.log(line('held-out', report.heldOut));
 console.log(line('  round 1 (seen once)', report.heldOut1));
-console.log(line('  round 2 (fresh)', report.heldOut2));
+console.log(line('  round 2', report.heldOut2));
+console.log(line('  round 3 (fresh)', report.heldOut3));
 for (const [c, t] of Object.entries(report.byCategory).sort()) console.log(line(`  ${c}`, t));
 if (process.argv.includes('--misses')) for (const m of report.misses) console.log(`${m.label.article} [${m.label.category}] “${m.label.start}” want ${m.label.speaker} · got ${m.resolved}`);

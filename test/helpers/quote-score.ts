@@ -13,7 +13,7 @@ export interface SpeakerLabel {
   category: 'explicit' | 'pronoun' | 'earlier' | 'document';
   occurrence?: number;
   heldOut?: boolean;
-  /** 2: labelled after tuning was finished (a fresh held-out part). */
+  /** 2, 3: labelled after a round of tuning was finished (fresh held-out parts). */
   round?: number;
 }
 
@@ -97,6 +97,7 @@ export interface ScoreReport {
   /** The first held-out part (round 1) and the fresh one labelled after tuning (round 2). */
   heldOut1: Tally;
   heldOut2: Tally;
+  heldOut3: Tally;
   byCategory: Record<string, Tally>;
   misses: Array<{ label: SpeakerLabel; found: boolean; resolved: string | null }>;
 }
@@ -109,7 +110,7 @@ export function scoreSpeakers(find: (article: Pick<Article, 'body'>) => ScoredQu
   const { labels, articles } = loadSpeakerLabels();
   const cache = new Map<string, ScoredQuotation[]>();
   const empty = (): Tally => ({ labels: 0, found: 0, right: 0 });
-  const report: ScoreReport = { all: empty(), dev: empty(), heldOut: empty(), heldOut1: empty(), heldOut2: empty(), byCategory: {}, misses: [] };
+  const report: ScoreReport = { all: empty(), dev: empty(), heldOut: empty(), heldOut1: empty(), heldOut2: empty(), heldOut3: empty(), byCategory: {}, misses: [] };
   for (const label of labels) {
     if (!cache.has(label.article)) cache.set(label.article, find(articles.get(label.article)!));
     const start = normStart(label.start);
@@ -117,7 +118,7 @@ export function scoreSpeakers(find: (article: Pick<Article, 'body'>) => ScoredQu
     const q = candidates[label.occurrence ?? 0];
     const right = q ? speakerMatches(q.speaker, label, lenient) : false;
     const tallies = [report.all, label.heldOut ? report.heldOut : report.dev, (report.byCategory[label.category] ??= empty())];
-    if (label.heldOut) tallies.push(label.round === 2 ? report.heldOut2 : report.heldOut1);
+    if (label.heldOut) tallies.push(label.round === 3 ? report.heldOut3 : label.round === 2 ? report.heldOut2 : report.heldOut1);
     for (const t of tallies) {
       t.labels++;
       if (q) t.found++;
