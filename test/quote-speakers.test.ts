@@ -2,26 +2,27 @@ import { describe, expect, it } from 'vitest';
 import { findQuotations } from '../src/core/quotes.ts';
 import { loadSpeakerLabels, normalizeSpeaker, scoreSpeakers, speakerMatches } from './helpers/quote-score.ts';
 
-// The hand-labelled set: 282 quotations in the 5 seeds and 27 English news articles (13 held out, in two rounds).
+// The hand-labelled set: 330 quotations in the 5 seeds and 36 English news articles (22 held out, labelled in three rounds).
 // Floors are the values achieved when this test was written; a change that lowers them fails.
 const report = scoreSpeakers((article) => findQuotations(article).map((q) => ({ text: q.text, speaker: q.speaker })));
 
 describe('speaker attribution over the labelled quotations', () => {
   it('has the labelled set it claims', () => {
     const { labels, articles } = loadSpeakerLabels();
-    expect(labels.length).toBe(282);
-    expect(articles.size).toBe(32);
-    expect(labels.filter((l) => l.heldOut).length).toBe(78);
+    expect(labels.length).toBe(330);
+    expect(articles.size).toBe(41);
+    expect(labels.filter((l) => l.heldOut).length).toBe(126);
   });
 
   it.each([
-    ['all', report.all, 282, 280],
+    ['all', report.all, 330, 327],
     ['dev', report.dev, 204, 202],
-    ['held-out', report.heldOut, 78, 78],
-    ['explicit', report.byCategory.explicit!, 126, 126],
-    ['pronoun', report.byCategory.pronoun!, 47, 47],
-    ['earlier', report.byCategory.earlier!, 77, 77],
-    ['document', report.byCategory.document!, 32, 30],
+    ['held-out', report.heldOut, 126, 125],
+    ['held-out round 3', report.heldOut3, 48, 47],
+    ['explicit', report.byCategory.explicit!, 153, 153],
+    ['pronoun', report.byCategory.pronoun!, 50, 49],
+    ['earlier', report.byCategory.earlier!, 92, 92],
+    ['document', report.byCategory.document!, 35, 33],
   ])('%s: recall and accuracy at least as measured', (_name, tally, found, right) => {
     expect(tally.found).toBeGreaterThanOrEqual(found);
     expect(tally.right).toBeGreaterThanOrEqual(right);

@@ -21,7 +21,7 @@ const SPEECH_VERBS = [
   'replied', 'argued', 'emphasized', 'stressed', 'confirmed', 'reported', 'labels', 'labeled', 'called', 'calls', 'described', 'describes', 'describing',
   'instructed', 'directed', 'ordered', 'urged', 'tweeted', 'acknowledged', 'comments', 'commented', 'testified', 'reiterated', 'introduced', 'remembered',
   'joked', 'quipped', 'admitted', 'cautioned', 'boasted', 'telling', 'saying', 'adding', 'noting', 'warning', 'writing', 'pleaded', 'implored',
-  'encouraged', 'views', 'weighed', 'chimed', 'recounted', 'predicted', 'promised', 'vowed', 'conceded', 'complained', 'posted', 'texted', 'shouted', 'yelled', 'chanted',
+  'encouraged', 'views', 'weighed', 'chimed', 'stating', 'recounted', 'predicted', 'promised', 'vowed', 'conceded', 'complained', 'posted', 'texted', 'shouted', 'yelled', 'chanted',
 ];
 const VERB_SET = new Set(SPEECH_VERBS);
 const AUXILIARIES = new Set(['have', 'has', 'had', 'is', 'are', 'was', 'were', 'will', 'would', 'can', 'could', 'may', 'might', 'must', 'should', 'did', 'does', 'do']);
@@ -69,8 +69,10 @@ export function pickSubject(pre: string): string {
   while (segs.length > 1 && /^(?:via|in|on|at|according|during|speaking|from)\b/i.test(segs[segs.length - 1]!)) segs = segs.slice(0, -1);
   if (segs.length === 0) return '';
   // A stretch that held a verb is a clause of its own ("Families are worried, the resident said"), not a name an appositive follows.
-  const clauses = segs.map((x) => subjectOfSegment(x) !== x.trim());
-  segs = segs.map(subjectOfSegment);
+  const mapped = segs.map((x) => ({ x: subjectOfSegment(x), clause: subjectOfSegment(x) !== x.trim() })).filter((m) => m.x);
+  if (mapped.length === 0) return '';
+  const clauses = mapped.map((m) => m.clause);
+  segs = mapped.map((m) => m.x);
   const last = segs[segs.length - 1]!;
   const lastKind = readPhrase(last)?.kind;
   if (lastKind !== 'name' && lastKind !== 'pronoun') {
@@ -103,9 +105,12 @@ function cleanSegment(x: string): string {
  */
 function subjectOfSegment(seg: string): string {
   const ws = wordsAt(seg);
+  // "he asked …, called Omar a “terrorist” and said": a stretch opening with a verb shares the subject before it.
+  if (ws[0] && VERB_SET.has(ws[0].word)) return '';
   let from = 0;
   ws.forEach((w, i) => {
-    if (i > 0 && /^(?:what|which|who|whom|when|while|because|where|whereas)$/.test(w.word)) from = w.end;
+    const boundary = /^(?:what|which|who|whom|when|while|because|where|whereas)$/.test(w.word) || (w.word === 'that' && !VERB_SET.has(ws[i - 1]?.word ?? ''));
+    if (i > 0 && boundary) from = w.end;
   });
   let s = seg.slice(from).trim();
   const inner = wordsAt(s);
@@ -151,7 +156,16 @@ function clauseAfter(text: string, quoted: string): Clause | null {
   const post = sentence.slice(verb.end);
   // "…,” saying he trusted …: a participle continues the sentence's own subject; it is no inverted attribution.
   if (!pre.trim() && PARTICIPLE.test(verb.word)) return null;
-  const subject = pre.trim() ? pickSubject(pre) : invertedSubject(post);
+  // "…” at the hostages’ release, adding that …": words after the quotation that are no subject.
+  let pre2 = pre;
+  if (/^\s*(?:at|in|on|of|for|to|from|with|about|over|after|before|during)\s/i.test(pre)) {
+    // "…” of the patients, Dempsey said" keeps the subject after the comma; "…” at the release, adding" has none.
+    const comma = pre.indexOf(',');
+    if (comma === -1) return null;
+    pre2 = pre.slice(comma + 1);
+    if (!pre2.trim()) return null;
+  }
+  const subject = pre2.trim() ? pickSubject(pre2) : invertedSubject(post);
   // "…” and warns that “…": the sentence goes on; the words before the quotation carry the speaker.
   if (!subject) return null;
   const told = /^tell|^told/.test(verb.word) ? toldObject(post) : null;
@@ -178,6 +192,12 @@ export function clauseBefore(text: string): Clause | null {
     }
     return null;
   }
+  // "Liu said that …, warning: “…" / "The victim’s mother testified, describing …": a participle
+  // shares the subject of the first reporting verb of the sentence.
+  if (PARTICIPLE.test(ws[vi]!.word)) {
+    const first = ws.findIndex(isVerb);
+    if (first !== -1 && first < vi && text.slice(0, ws[first]!.start).trim()) vi = first;
+  }
   const verb = ws[vi]!;
   const pre = text.slice(0, verb.start);
   const post = text.slice(verb.end);
@@ -199,10 +219,17 @@ export function attributionOf(
   nextStart: number,
   sentences: ReadonlyArray<{ start: number; end: number }> = splitSentences(masked),
 ): Clause | null {
-  const after = clauseAfter(masked.slice(span.close + 1, nextStart), span.text);
-  if (after) return after;
   const own = sentences.find((s) => s.start <= span.open && span.open < s.end);
   const from = Math.max(prevEnd, own ? own.start : 0);
   const before = masked.slice(from, span.open);
+  // "he … said, “somebody ought to …,” the prosecutor’s office said": the words are the object of
+  // the verb right before them; the clause after only reports who relayed them.
+  if (/\b(?:said|says|asked|added|replied|shouted|wrote|told\s+\S+)[,:]?\s*$/i.test(before)) {
+    const lead = clauseBefore(before);
+    const kind = lead?.subject ? readPhrase(lead.subject)?.kind : undefined;
+    if (lead && (kind === 'name' || kind === 'pronoun' || kind === 'source' || kind === 'role')) return lead;
+  }
+  const after = clauseAfter(masked.slice(span.close + 1, nextStart), span.text);
+  if (after) return after;
   return before.trim() ? clauseBefore(before) : null;
 }

@@ -244,8 +244,10 @@ function collectNames(body: readonly string[]): string[][] {
   const out: string[][] = [];
   for (const p of body) {
     for (const run of capitalisedRuns(p)) {
-      const tokens = stripTitles(run.tokens).filter((t) => /^[\p{Lu}]/u.test(t));
-      if (tokens.length < 2 || tokens.length > 4) continue;
+      let tokens = stripTitles(run.tokens).filter((t) => /^[\p{Lu}]/u.test(t));
+      // "Prince Andrew", "Dr. Dempsey": a title and one name stay together.
+      if (tokens.length === 1 && run.tokens.length === 2) tokens = run.tokens;
+      if (tokens.length < 2 || tokens.length > 4 || SENTENCE_INTRO.test(tokens[0]!)) continue;
       const key = tokens.join(' ');
       if (!seen.has(key)) {
         seen.add(key);
@@ -285,7 +287,7 @@ function sentenceSubject(sentence: string): string | null {
   const upToComma = comma !== -1 ? s.slice(0, s.indexOf(',')) : s;
   if (words(upToComma).length <= 6 && readPhrase(upToComma)?.kind === 'name') return upToComma;
   const run = /^((?:[\p{Lu}][\p{L}’'.-]*\s+){0,3}[\p{Lu}][\p{L}’'.-]*)\s+[\p{Ll}]/u.exec(s);
-  if (run && readPhrase(run[1]!)?.kind === 'name') return run[1]!;
+  if (run && !SENTENCE_INTRO.test(run[1]!) && readPhrase(run[1]!)?.kind === 'name') return run[1]!;
   if (/^(he|she|they)\b/i.test(s)) return s.split(/\s/)[0]!;
   return null;
 }
@@ -413,7 +415,18 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
     if (entity) discourse.note(item.pos, entity, 'speaker');
     results[item.index] = { clause, speaker: entity ? { name: entity.name, told: told ?? entity.told } : null };
   }
+  // A pull quote repeats words a named speaker says elsewhere in the article.
+  results.forEach((r, i) => {
+    if (r.speaker || spans[i]!.words < MIN_WORDS) return;
+    const text = normaliseQuote(spans[i]!.text);
+    const twin = spans.findIndex((s, j) => j !== i && results[j]!.speaker && s.words >= MIN_WORDS && (normaliseQuote(s.text).includes(text) || text.includes(normaliseQuote(s.text))));
+    if (twin !== -1) results[i] = { clause: r.clause, speaker: results[twin]!.speaker };
+  });
   return results;
+}
+
+function normaliseQuote(s: string): string {
+  return s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
 
 /** Narrative before quotations at the same offset; introductions before the subjects that use them. */
