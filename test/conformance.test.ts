@@ -184,6 +184,8 @@ describe('every reply Discord receives is accepted', () => {
 
   it('/quote, /article (one and many pages), /stats and /help', async () => {
     for (const query of ['comment', 'foxtrot', 'quoted', 'nothingmatches', HOSTILE.slice(0, QUERY_MAX_LENGTH)]) await drive('quote', inv(undefined, { query }));
+    const speakers: Array<Record<string, string>> = [{ speaker: 'Kim Yo Jong' }, { speaker: 'a spokesman', query: 'comment' }, { speaker: 'Someone' }, { speaker: HOSTILE.slice(0, 100) }, { query: 'defectors', speaker: 'nobody at all' }];
+    for (const options of speakers) await drive('quote', inv(undefined, options));
     const ids = f.newsroom.search({ guildId: GUILD }, { query: 'foxtrot' }).items.map((x) => x.article.id);
     const golf = f.newsroom.search({ guildId: GUILD }, { query: 'golf' }).items.map((x) => x.article.id);
     for (const id of [...ids, ...golf, 'missing', HOSTILE.slice(0, 100)]) await drive('article', inv(undefined, { id }), 80);
