@@ -16,6 +16,11 @@ export interface ExtractedPage {
   readerable: boolean;
 }
 
+export interface ExtractOptions {
+  /** false: Readability's text as it is, without the boilerplate rules (for comparison). */
+  clean?: boolean;
+}
+
 const NOT_AN_ARTICLE = 'not a feed or article page';
 
 /** Readability's metadata is already text (it reads textContent and meta content): only tidy it. */
@@ -40,7 +45,7 @@ function trimDashSuffix(title: string, docTitle: string): string {
  * layout), with its default thresholds so results match Readability's own. Throws
  * FeedParseError('not a feed or article page') when the page holds no article text.
  */
-export function extractPage(html: string, url: string): ExtractedPage {
+export function extractPage(html: string, url: string, options: ExtractOptions = {}): ExtractedPage {
   if (!/<[a-z!]/i.test(html)) throw new FeedParseError(NOT_AN_ARTICLE);
   const { document } = parseHTML(html);
   if (!document.documentElement || !document.body) throw new FeedParseError(NOT_AN_ARTICLE);
