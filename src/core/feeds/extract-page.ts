@@ -2,6 +2,7 @@ import { isProbablyReaderable, Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { FeedParseError } from './parse-feed.ts';
 import { htmlToParagraphs } from './html-text.ts';
+import { pruneArticle, type DomElement } from './boilerplate.ts';
 
 export interface ExtractedPage {
   title: string;
@@ -19,6 +20,8 @@ export interface ExtractedPage {
 export interface ExtractOptions {
   /** false: Readability's text as it is, without the boilerplate rules (for comparison). */
   clean?: boolean;
+  /** Told of every block the boilerplate rules remove (rule name, text): for tuning and reports. */
+  onRemove?: (rule: string, text: string) => void;
 }
 
 const NOT_AN_ARTICLE = 'not a feed or article page';
@@ -58,17 +61,19 @@ export function extractPage(html: string, url: string, options: ExtractOptions =
   }
   const docTitle = tidy(document.querySelector('title')?.textContent) ?? '';
   let readerable: boolean;
-  let article: ReturnType<Readability<string>['parse']>;
+  let article: ReturnType<Readability<DomElement>['parse']>;
   try {
     // isProbablyReaderable must see the page before Readability rewrites it.
     readerable = isProbablyReaderable(document as never);
-    article = new Readability(document as never, { classesToPreserve: ['caption'] }).parse();
+    // The element itself, classes kept: the boilerplate rules read class and id names.
+    article = new Readability<DomElement>(document as never, { classesToPreserve: ['caption'], keepClasses: true, serializer: (node) => node as unknown as DomElement }).parse();
   } catch {
     // Readability throws on some malformed documents; for us that means "no article".
     throw new FeedParseError(NOT_AN_ARTICLE);
   }
   if (!article?.content) throw new FeedParseError(NOT_AN_ARTICLE);
-  const paragraphs = htmlToParagraphs(article.content);
+  if (options.clean !== false) pruneArticle(article.content, tidy(article.title) ?? docTitle, options.onRemove);
+  const paragraphs = htmlToParagraphs((article.content as unknown as { innerHTML: string }).innerHTML);
   if (paragraphs.length === 0) throw new FeedParseError(NOT_AN_ARTICLE);
   const published = article.publishedTime ? Date.parse(article.publishedTime) : NaN;
   const title = tidy(trimDashSuffix(tidy(article.title) ?? '', docTitle));
