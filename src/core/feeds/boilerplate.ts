@@ -57,14 +57,18 @@ function furnitureByName(el: DomElement): boolean {
 /** Short blocks that are page furniture in any language the corpus has shown us. */
 const FURNITURE_TEXT = new RegExp(
   [
-    '^(?:advert(?:isement)?|anzeige|publicité|publicidade|iklan|ad|sponsored( content)?|comments?|\\d+ comments?|post comment.*|leave a (?:reply|comment)|sign in|log ?in|register|skip to (?:main )?content|close|caption|share( (?:this|on|via)\\b.*)?|print|email|e-mail|tweet|pin|whatsapp( facebook)?( pint)?( baixar)?|read more|see more|show more|load more|loading( content)?( \\.+)?|latest|popular|trending|recent (?:articles|posts)|popular this week|highlights|subscribe|newsletter|view author archive|email the author|about the author|this slideshow requires javascript\\.?|image \\d+ of \\/? ?\\d+|\\d+ of \\d+|next|previous|back to top|menu|search|home|video|watch|listen|photos?|gallery|follow us|more|source: .*|(?:tell us|let us know) what you think.*|\\d+(?:[.,]\\d+)? (?:letture|views|reads|shares)|letture|views|shares)$',
+    '^(?:advert(?:isement)?|anzeige|publicité|publicidade|iklan|ad|sponsored( content)?|comments?|\\d+ comments?|post comment.*|leave a (?:reply|comment)|sign in|log ?in|register|skip to (?:main )?content|close|caption|share( (?:this|on|via)\\b.*)?|print|email|e-mail|tweet|pin|whatsapp( facebook)?( pint)?( baixar)?|read more|see more|show more|load more|loading( content)?( \\.+)?|latest|popular|trending|recent (?:articles|posts)|popular this week|highlights|subscribe|newsletter|view author archive|email the author|about the author|this slideshow requires javascript\\.?|image \\d+(?: of)? ?\\/? ?\\d+|\\d+ of \\d+|next|previous|back to top|menu|search|home|video|watch|listen|photos?|gallery|follow us|more|source: .*|(?:tell us|let us know) what you think.*|\\d+(?:[.,]\\d+)? (?:letture|views|reads|shares)|letture|views|shares)$',
   ].join(''),
   'iu',
 );
 
 /** Openings of prompts, credits and metadata lines. */
 const FURNITURE_START =
-  /^(?:related(?: coverage| stories| articles| content| links| reading)?(?: from [^:]*)?:|read more ?:|read also|see also|more from|more on this|you may also like|you might also like|recommended for you|don['’]t miss|also on |also read|follow (?:us|@|\w+ on)|sign up (?:for|to)|subscribe (?:to|for|now)|get (?:the latest|our|\w+['’]s? (?:\w+ )?newsletter)|click here to (?:subscribe|sign up|read)|want more\b|like this story|if you (?:enjoyed|liked) this|have a tip\??|reach (?:the )?(?:reporters?|writer|author)|contact (?:the )?(?:writer|reporter|author)|image copyright|image caption|picture (?:copyright|caption)|photo(?:graph)?s?(?: credit)?:|image(?: credit)?s?:|credit:|credits:|copyright ©|© \d{4}|\(image:|first published|published:|updated:|posted:|posted on |filed under|microsoft may earn|this website uses cookies|we use cookies|by clicking|all rights reserved)/iu;
+  /^(?:related(?: coverage| stories| articles| content| links| reading)?(?: from [^:]*)?:|read more ?:|read also|see also|more from|more on this|you may also like|you might also like|recommended for you|don['’]t miss|also on |also read|follow (?:us|@|\w+ on|[\p{L}]+['’]s (?:full )?coverage)|\(?(?:additional )?(?:reporting|writing|editing) by\b|more [\p{L} ]{1,30}: https?:\/\/|sign up (?:for|to)|subscribe (?:to|for|now)|get (?:the latest|our|\w+['’]s? (?:\w+ )?newsletter)|click here to (?:subscribe|sign up|read)|want more\b|like this story|if you (?:enjoyed|liked) this|have a tip\??|reach (?:the )?(?:reporters?|writer|author)|contact (?:the )?(?:writer|reporter|author)|image copyright|image caption|picture (?:copyright|caption)|photo(?:graph)?s?(?: credit)?:|image(?: credit)?s?:|credit:|credits:|copyright\b.{0,12}\d{4}|© \d{4}|\(image:|first published|published:|updated:|posted:|posted on |filed under|microsoft may earn|this website uses cookies|we use cookies|by clicking|all rights reserved)/iu;
+
+/** Calls to action: a short block with two or more of these is a prompt, not reporting. */
+const PROMPT_CUES =
+  /\b(?:sign up|signup|subscribe|subscription|newsletters?|inbox|click here|delivered (?:to|through) your|free (?:daily|weekly)|join (?:us|now|today)|follow us|download (?:the|our) app|members get|paywall|for more information|enjoyed this article|per month|a month|issues for)\b/giu;
 
 /** A caption's trailing credit: "(AP Photo/…)", "Getty Images", "Photo: X", "(Image: GETTY)". */
 const CREDIT_END =
@@ -78,7 +82,7 @@ function isDateLine(text: string): boolean {
   const w = words(text);
   if (w.length === 0 || w.length > 16) return false;
   if (!/\b(?:1[89]|20)\d{2}\b|\b\d{1,2}:\d{2}\b|\b\d+ (?:hours?|minutes?|mins?|days?) ago\b/i.test(text)) return false;
-  const other = w.filter((t) => !/^\d+$/.test(t) && !MONTH_OR_DAY.test(t));
+  const other = w.filter((t) => !/^\d+(?:st|nd|rd|th)?$/i.test(t) && !MONTH_OR_DAY.test(t));
   return other.length === 0;
 }
 
@@ -104,7 +108,7 @@ const HEADING = /^H[1-6]$/;
 
 /** Headings and short lines after which the article has ended: the rest is recirculation. */
 const TAIL_MARKER =
-  /^(?:related(?: (?:articles?|stories|posts|content|coverage|links|news|reading|topics))?|more (?:from|on|in|about|stories|articles|news|coverage|to explore|like this|headlines)\b.*|more [\p{L} ]{0,30} news|read (?:more|next|this next)|what to read next|you (?:may|might) also (?:like|enjoy)|recommended(?: (?:for you|stories|articles|reading))?|further reading|trending(?: now| stories)?|(?:most )?(?:popular|read|viewed|shared)(?: (?:now|today|stories|articles|this week))?|most (?:popular|read|viewed|shared)|latest(?: (?:news|stories|articles|headlines|videos))?|see also|also on \S+|top stories|editor['’]?s picks|more stories|recent (?:posts|articles|stories)|about the author|about us|comments?|\d+ comments?|leave a (?:reply|comment)|join the (?:conversation|discussion)|share (?:this|the) (?:article|story|post)|sponsored (?:content|stories|links)|from (?:the web|our partners)|around the web|promoted stories|you may be interested in|notícias relacionadas|leia (?:também|mais)|veja também|artigos relacionados|mais lidas|articoli correlati|leggi anche|artículos relacionados|lee también|weitere artikel|das könnte sie auch interessieren|à lire aussi|lire aussi|sur le même sujet|artikel terkait|baca juga|関連記事)\s*:?$/iu;
+  /^(?:related(?: (?:articles?|stories|posts|content|coverage|links|news|reading|topics))?|more (?:from|on|in|about|stories|articles|news|coverage|to explore|like this|headlines)\b.*|more [\p{L} ]{0,30} news|read (?:more|next|this next)|what to read next|you (?:may|might) also (?:like|enjoy)|recommended(?: (?:for you|stories|articles|reading))?|further reading|trending(?: now| stories)?|(?:most )?(?:popular|read|viewed|shared)(?: (?:now|today|stories|articles|this week))?|most (?:popular|read|viewed|shared)|latest(?: (?:news|stories|articles|headlines|videos))?|see also|also on \S+|top stories|editor['’]?s picks|more stories|recent (?:posts|articles|stories)|about the author|about us|comments?|\d+ comments?|leave a (?:reply|comment)|join the (?:conversation|discussion)|share (?:this|the) (?:article|story|post)|sponsored (?:content|stories|links)|from (?:the web|our partners)|around the web|promoted stories|you may be interested in|want more (?:stories|articles|news)(?: like this)?\??|notícias relacionadas|leia (?:também|mais)|veja também|artigos relacionados|mais lidas|articoli correlati|leggi anche|artículos relacionados|lee también|weitere artikel|das könnte sie auch interessieren|à lire aussi|lire aussi|sur le même sujet|artikel terkait|baca juga|関連記事)\s*:?$/iu;
 
 /**
  * Removes boilerplate from Readability's article element in place. `title` is the page's
@@ -165,12 +169,13 @@ export function pruneArticle(root: DomElement, title: string, onRemove?: (rule: 
     const key = words(text).join(' ').toLowerCase();
     let rule = '';
     if (n <= 30 && FURNITURE_TEXT.test(text.replace(/[»›>→▶…:.!?|\s]+$/u, ''))) rule = 'text';
-    else if (n <= 30 && FURNITURE_START.test(text)) rule = 'start';
+    else if (n <= 60 && FURNITURE_START.test(text.replace(/^[[(\s]+/u, ''))) rule = 'start';
+    else if (n <= 60 && (text.match(PROMPT_CUES)?.length ?? 0) >= 2) rule = 'prompt';
     else if (n <= 40 && CREDIT_END.test(text)) rule = 'credit';
     else if (isDateLine(text)) rule = 'date';
     else if (isBareReference(text)) rule = 'reference';
     else if (normTitle && key === normTitle && HEADING.test(el.tagName)) rule = 'title';
-    else if (n <= 12 && el.tagName !== 'A' && linkDensity(el, text.length) > 0.9 && /^(?:P|LI|DIV|SPAN)$/.test(el.tagName)) rule = 'link-line';
+    else if (n >= 3 && n <= 12 && el.tagName !== 'A' && linkDensity(el, text.length) > 0.9 && /^(?:P|LI|DIV|SPAN)$/.test(el.tagName)) rule = 'link-line';
     if (rule && !tooBig(text)) {
       drop(el, rule, text);
       continue;
