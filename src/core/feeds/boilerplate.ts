@@ -26,7 +26,7 @@ const squash = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
  * class or id token, so "article-share-bar" matches "share" but "shared-content" does not.
  */
 const FURNITURE_PART =
-  /^(?:share|sharing|sharebar|social|socials|newsletter|newsletters|subscribe|subscription|signup|related|relatedarticles|recommended|recommendations|recirc|promo|promotion|advert|advertisement|advertising|ad|ads|adslot|adunit|dfp|sponsor|sponsored|outbrain|taboola|byline|bylines|author|authors|bio|caption|captions|figcaption|credit|credits|comment|comments|disqus|breadcrumb|breadcrumbs|tags|tag|timestamp|dateline|footer|sidebar|widget|popular|trending|toolbar|nav|navigation|menu|cookie|consent|paywall|print|inline-related|readmore|more|also|newsletter|donate|meta|metadata|facebook|instagram|pinterest|whatsapp|email|rating|slideshow|gallery|carousel|thumbnail|thumbnails|video|player|photo|image|img|media)$/i;
+  /^(?:share|sharing|sharebar|social|socials|newsletter|newsletters|subscribe|subscription|signup|related|relatedarticles|recommended|recommendations|recirc|promo|promotion|advert|advertisement|advertising|ad|ads|adslot|adunit|dfp|sponsor|sponsored|outbrain|taboola|byline|bylines|author|authors|bio|caption|captions|figcaption|credit|credits|comment|comments|disqus|breadcrumb|breadcrumbs|tags|tag|timestamp|dateline|footer|sidebar|widget|popular|trending|toolbar|nav|navigation|menu|cookie|consent|paywall|print|inline-related|readmore|more|also|newsletter|donate|meta|metadata|facebook|instagram|pinterest|whatsapp|email|rating|slideshow|gallery|carousel|thumbnail|thumbnails|video|player|photo|image|img|media|dek|deck|standfirst|kicker|eyebrow|strapline)$/i;
 
 /**
  * Parts so generic that alone they prove nothing ("media" wraps article images but also the
@@ -72,7 +72,7 @@ const PROMPT_CUES =
 
 /** A caption's trailing credit: "(AP Photo/…)", "Getty Images", "Photo: X", "(Image: GETTY)". */
 const CREDIT_END =
-  /(?:\((?:ap|afp|reuters|getty|photo|image|picture|credit|foto|file)[^()]*\)|\[(?:file|photo|image|foto)[^\]]*\]|\b(?:getty(?: images)?|shutterstock|statista|istock(?:photo)?|ap photo[^.]*)|\b(?:photo|image|credit|foto|picture)s?: [^.]{0,80}|[|/] ?(?:ap|afp|getty images|reuters|bloomberg|associated press))\.?$/iu;
+  /(?:\((?:ap|afp|reuters|getty|photo|image|picture|credit|foto|file)[^()]*\)|\[(?:file|photo|image|foto)[^\]]*\]|\b(?:getty(?: images)?|shutterstock|statista|istock(?:photo)?|ap photo[^.]*)|\b(?:photo|image|credit|foto|picture)s?: [^.]{0,80}|[|/] ?(?:ap|afp|getty images|reuters|bloomberg|associated press)|©[^.]{0,60})\.?$/iu;
 
 const MONTH_OR_DAY =
   /^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december|mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday|am|pm|a|p|m|est|edt|cst|cdt|pst|pdt|gmt|utc|bst|cet|cest|et|pt|ct|published|updated|posted|last|on|at|de|às|em|le|à|el|am|um|the|of|st|nd|rd|th|h|min|mins|minutes|hours|ago|hrs|hr|janeiro|fevereiro|março|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro|segunda|terça|quarta|quinta|sexta|feira|sábado|domingo|gen|ago|set|ott|dic|mag|giu|lug|maret|mei|juni|juli|agustus|oktober|desember|januar|februar|märz|mai|dezember|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|first|modified|date|time|read|reading|min\.)$/iu;
@@ -131,6 +131,11 @@ export function pruneArticle(root: DomElement, title: string, onRemove?: (rule: 
     const text = squash(el.textContent);
     if (!tooBig(text)) drop(el, `tag ${el.tagName}`, text);
   }
+  for (const el of [...root.querySelectorAll('[itemprop]')]) {
+    if (!el.parentNode || !/^(?:author|creator|contributor|datePublished|dateModified|dateCreated|publisher|description|keywords|headline|alternativeHeadline|caption|copyrightHolder|copyrightYear)$/.test(el.getAttribute('itemprop') ?? '')) continue;
+    const text = squash(el.textContent);
+    if (!tooBig(text)) drop(el, `itemprop ${el.getAttribute('itemprop')}`, text);
+  }
   for (const el of [...root.querySelectorAll('[class], [id]')]) {
     if (!el.parentNode || el === root || !furnitureByName(el)) continue;
     const text = squash(el.textContent);
@@ -157,7 +162,16 @@ export function pruneArticle(root: DomElement, title: string, onRemove?: (rule: 
     seen += text.length;
   }
 
-  // 3. Leaf blocks that read as furniture: prompts, credits, datelines, bare references, repeats.
+  // A rule near the end followed by a short block is the press release's "About us" and contacts.
+  const rules = [...root.querySelectorAll('hr')];
+  const lastRule = rules[rules.length - 1];
+  if (lastRule?.parentNode) {
+    const rest = textAfter(lastRule, root);
+    const after = squash(root.textContent).length;
+    if (rest.text.length > 0 && rest.text.length < after * 0.25) onRemove?.('hr-tail', cutFrom(lastRule, root));
+  }
+
+  // 3. Leaf blocks that read as furniture: prompts, credits, datelines, bare references.
   for (const el of [...root.querySelectorAll(BLOCKS)]) {
     if (!el.parentNode || !LEAF_BLOCKS.has(el.tagName)) continue;
     if (hasBlockChild(el)) continue;
@@ -174,7 +188,8 @@ export function pruneArticle(root: DomElement, title: string, onRemove?: (rule: 
     else if (n <= 40 && CREDIT_END.test(text)) rule = 'credit';
     else if (isDateLine(text)) rule = 'date';
     else if (isBareReference(text)) rule = 'reference';
-    else if (normTitle && key === normTitle && HEADING.test(el.tagName)) rule = 'title';
+    else if (normTitle && key === normTitle) rule = 'title';
+    else if (/\[\/?[a-z_]+(?: [^\]]*)?\]/.test(text) && /\[\/[a-z_]+\]/.test(text) && n <= 40) rule = 'shortcode';
     else if (n >= 3 && n <= 12 && el.tagName !== 'A' && linkDensity(el, text.length) > 0.9 && /^(?:P|LI|DIV|SPAN)$/.test(el.tagName)) rule = 'link-line';
     if (rule && !tooBig(text)) {
       drop(el, rule, text);

@@ -3,6 +3,7 @@ import { parseHTML } from 'linkedom';
 import { FeedParseError } from './parse-feed.ts';
 import { htmlToParagraphs } from './html-text.ts';
 import { pruneArticle, type DomElement } from './boilerplate.ts';
+import { filterByArticleBody, readArticleBody } from './structured-body.ts';
 
 export interface ExtractedPage {
   title: string;
@@ -61,10 +62,13 @@ export function extractPage(html: string, url: string, options: ExtractOptions =
   }
   const docTitle = tidy(document.querySelector('title')?.textContent) ?? '';
   let readerable: boolean;
+  let articleBody: string | null;
   let article: ReturnType<Readability<DomElement>['parse']>;
   try {
     // isProbablyReaderable must see the page before Readability rewrites it.
     readerable = isProbablyReaderable(document as never);
+    // Read before Readability, which removes every script.
+    articleBody = options.clean === false ? null : readArticleBody(document as never);
     // The element itself, classes kept: the boilerplate rules read class and id names.
     article = new Readability<DomElement>(document as never, { classesToPreserve: ['caption'], keepClasses: true, serializer: (node) => node as unknown as DomElement }).parse();
   } catch {
@@ -73,7 +77,7 @@ export function extractPage(html: string, url: string, options: ExtractOptions =
   }
   if (!article?.content) throw new FeedParseError(NOT_AN_ARTICLE);
   if (options.clean !== false) pruneArticle(article.content, tidy(article.title) ?? docTitle, options.onRemove);
-  const paragraphs = htmlToParagraphs((article.content as unknown as { innerHTML: string }).innerHTML);
+  const paragraphs = filterByArticleBody(htmlToParagraphs((article.content as unknown as { innerHTML: string }).innerHTML), articleBody);
   if (paragraphs.length === 0) throw new FeedParseError(NOT_AN_ARTICLE);
   const published = article.publishedTime ? Date.parse(article.publishedTime) : NaN;
   const title = tidy(trimDashSuffix(tidy(article.title) ?? '', docTitle));
