@@ -125,6 +125,13 @@ export function pruneArticle(root: DomElement, title: string, onRemove?: (rule: 
     el.remove();
   };
 
+  // An image's alt text repeated as a block is that image's caption, wherever the site put it.
+  const alts = new Set<string>();
+  for (const img of [...root.querySelectorAll('img[alt]')]) {
+    const alt = words(img.getAttribute('alt') ?? '').join(' ').toLowerCase();
+    if (alt.split(' ').length >= 3) alts.add(alt);
+  }
+
   // 1. Furniture by tag and by class/id vocabulary.
   for (const el of [...root.querySelectorAll('figcaption, figure, aside, nav, footer, [role="complementary"], [role="navigation"]')]) {
     if (!el.parentNode) continue;
@@ -168,7 +175,10 @@ export function pruneArticle(root: DomElement, title: string, onRemove?: (rule: 
   if (lastRule?.parentNode) {
     const rest = textAfter(lastRule, root);
     const after = squash(root.textContent).length;
-    if (rest.text.length > 0 && rest.text.length < after * 0.25) onRemove?.('hr-tail', cutFrom(lastRule, root));
+    if (rest.text.length > 0 && rest.text.length < after * 0.25) {
+      const removed = cutFrom(lastRule, root);
+      onRemove?.('hr-tail', removed);
+    }
   }
 
   // 3. Leaf blocks that read as furniture: prompts, credits, datelines, bare references.
@@ -188,7 +198,8 @@ export function pruneArticle(root: DomElement, title: string, onRemove?: (rule: 
     else if (n <= 40 && CREDIT_END.test(text)) rule = 'credit';
     else if (isDateLine(text)) rule = 'date';
     else if (isBareReference(text)) rule = 'reference';
-    else if (normTitle && key === normTitle) rule = 'title';
+    else if (normTitle && (key === normTitle || (n >= 3 && normTitle.startsWith(`${key} `) && key.length >= normTitle.length * 0.5))) rule = 'title';
+    else if (alts.has(key) || (n >= 3 && [...alts].some((a) => key.startsWith(`${a} `) && a.length >= key.length * 0.6))) rule = 'alt-caption';
     else if (/\[\/?[a-z_]+(?: [^\]]*)?\]/.test(text) && /\[\/[a-z_]+\]/.test(text) && n <= 40) rule = 'shortcode';
     else if (n >= 3 && n <= 12 && el.tagName !== 'A' && linkDensity(el, text.length) > 0.9 && /^(?:P|LI|DIV|SPAN)$/.test(el.tagName)) rule = 'link-line';
     if (rule && !tooBig(text)) {
