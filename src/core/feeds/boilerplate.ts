@@ -14,6 +14,7 @@ export interface DomElement {
   children: Iterable<DomElement> & ArrayLike<DomElement>;
   nextElementSibling: DomElement | null;
   getAttribute(name: string): string | null;
+  closest?(selector: string): DomElement | null;
   querySelectorAll(selector: string): Iterable<DomElement> & ArrayLike<DomElement>;
   remove(): void;
 }
@@ -100,7 +101,7 @@ function linkDensity(el: DomElement, textLength: number): number {
 }
 
 const BLOCKS = 'p, li, h1, h2, h3, h4, h5, h6, blockquote, dd, dt, figcaption, td, pre, div, section, aside, header, footer, ul, ol, dl, table, figure, span, a, strong, em, b';
-const LEAF_BLOCKS = new Set(['P', 'LI', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'DD', 'DT', 'FIGCAPTION', 'TD', 'DIV', 'SECTION', 'HEADER', 'SPAN', 'A', 'STRONG', 'EM', 'B', 'BLOCKQUOTE']);
+const LEAF_BLOCKS = new Set(['P', 'LI', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'DD', 'DT', 'FIGCAPTION', 'DIV', 'SECTION', 'HEADER', 'SPAN', 'A', 'STRONG', 'EM', 'B', 'BLOCKQUOTE']);
 const INLINE = new Set(['SPAN', 'A', 'STRONG', 'EM', 'B']);
 const BLOCK_CHILD = /^(?:P|DIV|UL|OL|LI|H[1-6]|TABLE|SECTION|BLOCKQUOTE|FIGURE|DL|HEADER|ARTICLE)$/;
 const hasBlockChild = (el: DomElement) => [...el.children].some((c) => BLOCK_CHILD.test(c.tagName));
@@ -183,7 +184,7 @@ export function pruneArticle(root: DomElement, title: string, onRemove?: (rule: 
 
   // 3. Leaf blocks that read as furniture: prompts, credits, datelines, bare references.
   for (const el of [...root.querySelectorAll(BLOCKS)]) {
-    if (!el.parentNode || !LEAF_BLOCKS.has(el.tagName)) continue;
+    if (!el.parentNode || !LEAF_BLOCKS.has(el.tagName) || el.closest?.('table')) continue;
     if (hasBlockChild(el)) continue;
     // Inline elements are lines of their own only between blocks, not inside a paragraph.
     if (INLINE.has(el.tagName) && !(el.parentNode && hasBlockChild(el.parentNode))) continue;
@@ -209,7 +210,9 @@ export function pruneArticle(root: DomElement, title: string, onRemove?: (rule: 
   }
 
   // 4. Link lists: a list or box whose text is mostly links is navigation or recirculation.
-  for (const el of [...root.querySelectorAll('ul, ol, div, section, table, dl')]) {
+  // Tables are left alone: a table of links in a story (releases, results) is data, not navigation.
+  for (const el of [...root.querySelectorAll('ul, ol, div, section, dl')]) {
+    if (el.parentNode && el.closest?.('table')) continue;
     if (!el.parentNode || el === root) continue;
     const text = squash(el.textContent);
     if (!text || tooBig(text)) continue;
