@@ -111,6 +111,8 @@ const HEADING = /^H[1-6]$/;
 const TAIL_MARKER =
   /^(?:related(?: (?:articles?|stories|posts|content|coverage|links|news|reading|topics))?|more (?:from|on|in|about|stories|articles|news|coverage|to explore|like this|headlines)\b.*|more [\p{L} ]{0,30} news|read (?:more|next|this next)|what to read next|you (?:may|might) also (?:like|enjoy)|recommended(?: (?:for you|stories|articles|reading))?|further reading|trending(?: now| stories)?|(?:most )?(?:popular|read|viewed|shared)(?: (?:now|today|stories|articles|this week))?|most (?:popular|read|viewed|shared)|latest(?: (?:news|stories|articles|headlines|videos))?|see also|also on \S+|top stories|editor['’]?s picks|more stories|recent (?:posts|articles|stories)|about the author|about us|comments?|\d+ comments?|leave a (?:reply|comment)|join the (?:conversation|discussion)|share (?:this|the) (?:article|story|post)|sponsored (?:content|stories|links)|from (?:the web|our partners)|around the web|promoted stories|you may be interested in|want more (?:stories|articles|news)(?: like this)?\??|notícias relacionadas|leia (?:também|mais)|veja também|artigos relacionados|mais lidas|articoli correlati|leggi anche|artículos relacionados|lee también|weitere artikel|das könnte sie auch interessieren|à lire aussi|lire aussi|sur le même sujet|artikel terkait|baca juga|関連記事)\s*:?$/iu;
 
+const INLINE_TEASER = /^(?:read (?:also|more|next)|see also|also read|related|leggi anche|lee también|leia (?:também|mais)|veja também|lire aussi|à lire aussi|baca juga)\b/iu;
+
 /**
  * Removes boilerplate from Readability's article element in place. `title` is the page's
  * headline (a repeat of it in the body goes). Never removes a node holding more than a third of
@@ -161,7 +163,10 @@ export function pruneArticle(root: DomElement, title: string, onRemove?: (rule: 
     if (INLINE.has(el.tagName) && !(el.parentNode && hasBlockChild(el.parentNode))) continue;
     if (seen > liveTotal * 0.4 && text.length <= 60 && TAIL_MARKER.test(text.replace(/[»›>→▶…:.\s]+$/u, ''))) {
       const rest = textAfter(el, root);
-      if (rest.text.length < liveTotal * 0.25 || rest.linked > rest.text.length * 0.3) {
+      // "Read also"-style markers usually introduce one teaser inside the story: cut there only
+      // when what follows is mostly links.
+      const inline = INLINE_TEASER.test(text);
+      if (inline ? rest.linked > rest.text.length * 0.6 : rest.text.length < liveTotal * 0.25 || rest.linked > rest.text.length * 0.3) {
         const removed = cutFrom(el, root);
         onRemove?.('tail', removed);
         break;
