@@ -14,7 +14,6 @@ export interface DomElement {
   children: Iterable<DomElement> & ArrayLike<DomElement>;
   nextElementSibling: DomElement | null;
   getAttribute(name: string): string | null;
-  closest?(selector: string): DomElement | null;
   querySelectorAll(selector: string): Iterable<DomElement> & ArrayLike<DomElement>;
   remove(): void;
 }
@@ -158,9 +157,9 @@ export function pruneArticle(root: DomElement, title: string, onRemove?: (rule: 
   const liveTotal = squash(root.textContent).length;
   for (const el of [...root.querySelectorAll('p, li, h1, h2, h3, h4, h5, h6, div, span, strong, b, dt, header')]) {
     if (!el.parentNode) continue;
-    const text = squash(el.textContent);
     if (hasBlockChild(el)) continue;
     if (INLINE.has(el.tagName) && !(el.parentNode && hasBlockChild(el.parentNode))) continue;
+    const text = squash(el.textContent);
     if (seen > liveTotal * 0.4 && text.length <= 60 && TAIL_MARKER.test(text.replace(/[»›>→▶…:.\s]+$/u, ''))) {
       const rest = textAfter(el, root);
       // "Read also"-style markers usually introduce one teaser inside the story: cut there only
@@ -187,9 +186,11 @@ export function pruneArticle(root: DomElement, title: string, onRemove?: (rule: 
     }
   }
 
+  const inTable = new Set(root.querySelectorAll('table *'));
+
   // 3. Leaf blocks that read as furniture: prompts, credits, datelines, bare references.
   for (const el of [...root.querySelectorAll(BLOCKS)]) {
-    if (!el.parentNode || !LEAF_BLOCKS.has(el.tagName) || el.closest?.('table')) continue;
+    if (!el.parentNode || !LEAF_BLOCKS.has(el.tagName) || inTable.has(el)) continue;
     if (hasBlockChild(el)) continue;
     // Inline elements are lines of their own only between blocks, not inside a paragraph.
     if (INLINE.has(el.tagName) && !(el.parentNode && hasBlockChild(el.parentNode))) continue;
@@ -217,7 +218,7 @@ export function pruneArticle(root: DomElement, title: string, onRemove?: (rule: 
   // 4. Link lists: a list or box whose text is mostly links is navigation or recirculation.
   // Tables are left alone: a table of links in a story (releases, results) is data, not navigation.
   for (const el of [...root.querySelectorAll('ul, ol, div, section, dl')]) {
-    if (el.parentNode && el.closest?.('table')) continue;
+    if (inTable.has(el)) continue;
     if (!el.parentNode || el === root) continue;
     const text = squash(el.textContent);
     if (!text || tooBig(text)) continue;
