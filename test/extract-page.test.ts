@@ -116,9 +116,11 @@ describe('Readability extraction of the 42 saved pages (linkedom)', () => {
     // The table the lead reports: every page's score, then the summary.
     const sorted = [...scores].sort((a, b) => a.score - b.score || a.page.localeCompare(b.page));
     const median = sorted[Math.floor(sorted.length / 2)]?.score ?? 0;
+    const cleanedSorted = [...scores].sort((a, b) => a.cleaned - b.cleaned);
+    const cleanedMedian = cleanedSorted[Math.floor(cleanedSorted.length / 2)]?.cleaned ?? 0;
     const lines = [...scores].sort((a, b) => a.page.localeCompare(b.page)).map((s) => `  ${s.page.padEnd(42)} ${s.score.toFixed(3)}  cleaned ${s.cleaned.toFixed(3)}  (${s.words} words)`);
     console.log(
-      [`Readability similarity (word LCS ratio vs expected.html; "cleaned" = after the boilerplate rules), ${scores.length} pages:`, ...lines, `  median ${median.toFixed(3)}, min ${sorted[0]?.score.toFixed(3)} (${sorted[0]?.page}), mean ${(scores.reduce((t, s) => t + s.score, 0) / Math.max(1, scores.length)).toFixed(3)}`].join('\n'),
+      [`Readability similarity (word LCS ratio vs expected.html; "cleaned" = after the boilerplate rules), ${scores.length} pages:`, ...lines, `  median ${median.toFixed(3)}, min ${sorted[0]?.score.toFixed(3)} (${sorted[0]?.page}), mean ${(scores.reduce((t, s) => t + s.score, 0) / Math.max(1, scores.length)).toFixed(3)}`, `  cleaned: median ${cleanedMedian.toFixed(3)}, min ${cleanedSorted[0]?.cleaned.toFixed(3)} (${cleanedSorted[0]?.page})`].join('\n'),
     );
   });
 
