@@ -99,8 +99,8 @@ function linkDensity(el: DomElement, textLength: number): number {
   return Math.min(1, linked / textLength);
 }
 
-const BLOCKS = 'p, li, h1, h2, h3, h4, h5, h6, blockquote, dd, dt, figcaption, td, pre, div, section, aside, header, footer, ul, ol, dl, table, figure, span, a, strong, em, b';
-const LEAF_BLOCKS = new Set(['P', 'LI', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'DD', 'DT', 'FIGCAPTION', 'DIV', 'SECTION', 'HEADER', 'SPAN', 'A', 'STRONG', 'EM', 'B', 'BLOCKQUOTE']);
+/** Elements that can be a line of their own (when they hold no block inside). */
+const LINES = 'p, li, h1, h2, h3, h4, h5, h6, dd, dt, figcaption, div, section, header, span, a, strong, em, b, blockquote';
 const INLINE = new Set(['SPAN', 'A', 'STRONG', 'EM', 'B']);
 const BLOCK_CHILD = /^(?:P|DIV|UL|OL|LI|H[1-6]|TABLE|SECTION|BLOCKQUOTE|FIGURE|DL|HEADER|ARTICLE)$/;
 const hasBlockChild = (el: DomElement) => [...el.children].some((c) => BLOCK_CHILD.test(c.tagName));
@@ -114,8 +114,10 @@ const INLINE_TEASER = /^(?:read (?:also|more|next)|see also|also read|related|le
 
 /**
  * Removes boilerplate from Readability's article element in place. `title` is the page's
- * headline (a repeat of it in the body goes). Never removes a node holding more than a third of
- * the article's text: a false rule then costs a caption's worth of recall, not the article.
+ * headline (a repeat of it in the body goes); `onRemove` hears every removal (rule, text), for
+ * tuning and reports. No rule removes a single node holding more than a third of the article's
+ * text, and the tail cuts take at most the last quarter unless what follows is mostly links: a
+ * false rule then costs a caption's worth of recall, not the article.
  */
 export function pruneArticle(root: DomElement, title: string, onRemove?: (rule: string, text: string) => void): void {
   const total = squash(root.textContent).length;
@@ -189,8 +191,8 @@ export function pruneArticle(root: DomElement, title: string, onRemove?: (rule: 
   const inTable = new Set(root.querySelectorAll('table *'));
 
   // 3. Leaf blocks that read as furniture: prompts, credits, datelines, bare references.
-  for (const el of [...root.querySelectorAll(BLOCKS)]) {
-    if (!el.parentNode || !LEAF_BLOCKS.has(el.tagName) || inTable.has(el)) continue;
+  for (const el of [...root.querySelectorAll(LINES)]) {
+    if (!el.parentNode || inTable.has(el)) continue;
     if (hasBlockChild(el)) continue;
     // Inline elements are lines of their own only between blocks, not inside a paragraph.
     if (INLINE.has(el.tagName) && !(el.parentNode && hasBlockChild(el.parentNode))) continue;
