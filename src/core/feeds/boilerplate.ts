@@ -26,7 +26,7 @@ const squash = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
  * class or id token, so "article-share-bar" matches "share" but "shared-content" does not.
  */
 const FURNITURE_PART =
-  /^(?:share|sharing|sharebar|social|socials|newsletter|newsletters|subscribe|subscription|signup|related|relatedarticles|recommended|recommendations|recirc|promo|promotion|advert|advertisement|advertising|ad|ads|adslot|adunit|dfp|sponsor|sponsored|outbrain|taboola|byline|bylines|author|authors|bio|caption|captions|figcaption|credit|credits|comment|comments|disqus|breadcrumb|breadcrumbs|tags|tag|timestamp|dateline|footer|sidebar|widget|popular|trending|toolbar|nav|navigation|menu|cookie|consent|paywall|print|inline-related|readmore|more|also|newsletter|donate|meta|metadata|facebook|instagram|pinterest|whatsapp|email|rating|slideshow|gallery|carousel|thumbnail|thumbnails|video|player|photo|image|img|media|dek|deck|standfirst|kicker|eyebrow|strapline)$/i;
+  /^(?:share|sharing|sharebar|social|socials|newsletter|newsletters|subscribe|subscription|signup|related|relatedarticles|recommended|recommendations|recirc|promo|promotion|advert|advertisement|advertising|ad|ads|adslot|adunit|dfp|sponsor|sponsored|outbrain|taboola|byline|bylines|author|authors|bio|caption|captions|figcaption|credit|credits|comment|comments|disqus|breadcrumb|breadcrumbs|tags|tag|timestamp|dateline|footer|sidebar|widget|popular|trending|toolbar|nav|navigation|menu|cookie|consent|paywall|print|inline-related|readmore|more|also|newsletter|donate|meta|metadata|facebook|instagram|pinterest|whatsapp|email|rating|slideshow|gallery|carousel|thumbnail|thumbnails|video|player|photo|image|img|media|dek|deck|standfirst|kicker|eyebrow|strapline|tooltip|popup|popover|rollover|hovercard|modal)$/i;
 
 /**
  * Parts so generic that alone they prove nothing ("media" wraps article images but also the
@@ -149,6 +149,9 @@ export function pruneArticle(root: DomElement, title: string, onRemove?: (rule: 
   }
   for (const el of [...root.querySelectorAll('[class], [id]')]) {
     if (!el.parentNode || el === root || !furnitureByName(el)) continue;
+    // A link, or a wrapper that starts with one, is the visible word of a pop-up: keep it, the
+    // pop-up inside it is matched on its own.
+    if (el.tagName === 'A' || (el.tagName === 'SPAN' && el.children[0]?.tagName === 'A')) continue;
     const text = squash(el.textContent);
     if (!tooBig(text)) drop(el, `name ${el.getAttribute('class') ?? ''}#${el.getAttribute('id') ?? ''}`, text);
   }
