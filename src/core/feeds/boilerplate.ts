@@ -26,7 +26,7 @@ const squash = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
  * class or id token, so "article-share-bar" matches "share" but "shared-content" does not.
  */
 const FURNITURE_PART =
-  /^(?:share|sharing|sharebar|social|socials|newsletter|newsletters|subscribe|subscription|signup|related|relatedarticles|recommended|recommendations|recirc|promo|promotion|advert|advertisement|advertising|ad|ads|adslot|adunit|dfp|sponsor|sponsored|outbrain|taboola|byline|bylines|author|authors|bio|caption|captions|figcaption|credit|credits|comment|comments|disqus|breadcrumb|breadcrumbs|tags|tag|timestamp|dateline|footer|sidebar|widget|popular|trending|toolbar|nav|navigation|menu|cookie|consent|paywall|print|inline-related|readmore|more|also|newsletter|donate|meta|metadata|facebook|instagram|pinterest|whatsapp|email|rating|slideshow|gallery|carousel|thumbnail|thumbnails|video|player|photo|image|img|media|dek|deck|standfirst|kicker|eyebrow|strapline|tooltip|popup|popover|rollover|hovercard|modal)$/i;
+  /^(?:share|sharing|sharebar|social|socials|newsletter|newsletters|subscribe|subscription|signup|related|relatedarticles|recommended|recommendations|recirc|promo|promotion|advert|advertisement|advertising|ad|ads|adslot|adunit|dfp|sponsor|sponsored|outbrain|taboola|byline|bylines|author|authors|bio|caption|captions|figcaption|credit|credits|comment|comments|disqus|breadcrumb|breadcrumbs|tags|tag|timestamp|dateline|footer|sidebar|widget|popular|trending|toolbar|nav|navigation|menu|cookie|consent|paywall|print|inline-related|readmore|more|also|newsletter|donate|meta|metadata|facebook|instagram|pinterest|whatsapp|email|rating|slideshow|gallery|carousel|thumbnail|thumbnails|video|player|photo|image|img|media|dek|deck|standfirst|kicker|eyebrow|strapline|tooltip|popup|popover|rollover|hovercard|modal|logo|tagline|masthead)$/i;
 
 /**
  * Parts so generic that alone they prove nothing ("media" wraps article images but also the
@@ -142,6 +142,12 @@ export function pruneArticle(root: DomElement, title: string, onRemove?: (rule: 
     const text = squash(el.textContent);
     if (!tooBig(text)) drop(el, `tag ${el.tagName}`, text);
   }
+  // A link to the site's front page outside a paragraph is the masthead or logo.
+  for (const el of [...root.querySelectorAll('a[href]')]) {
+    if (!el.parentNode || !isFrontPage(el.getAttribute('href') ?? '') || insideParagraph(el, root)) continue;
+    const text = squash(el.textContent);
+    if (words(text).length <= 10) drop(el, 'home-link', text);
+  }
   for (const el of [...root.querySelectorAll('[itemprop]')]) {
     if (!el.parentNode || !/^(?:author|creator|contributor|datePublished|dateModified|dateCreated|publisher|description|keywords|headline|alternativeHeadline|caption|copyrightHolder|copyrightYear)$/.test(el.getAttribute('itemprop') ?? '')) continue;
     const text = squash(el.textContent);
@@ -229,6 +235,20 @@ export function pruneArticle(root: DomElement, title: string, onRemove?: (rule: 
     if (!text || tooBig(text)) continue;
     if (linkDensity(el, text.length) > 0.6 && words(text).length < 200) drop(el, `links ${el.tagName}`, text);
   }
+}
+
+function isFrontPage(href: string): boolean {
+  try {
+    const u = new URL(href, 'http://base.invalid/x/y');
+    return u.pathname === '/' && !u.search && !u.hash;
+  } catch {
+    return false;
+  }
+}
+
+function insideParagraph(el: DomElement, root: DomElement): boolean {
+  for (let node = el.parentNode; node && node !== root; node = node.parentNode) if (node.tagName === 'P' || node.tagName === 'LI') return true;
+  return false;
 }
 
 /** The text after `el` in document order inside `root`, and how much of it is link text. */
