@@ -136,6 +136,26 @@ export function pruneArticle(root: DomElement, title: string, onRemove?: (rule: 
     if (alt.split(' ').length >= 3) alts.add(alt);
   }
 
+  // 0. A bar of links repeated three or more times (share buttons under each entry) means Readability
+  // took a list of posts: the story is what comes before the second bar.
+  const bars = new Map<string, DomElement[]>();
+  for (const el of [...root.querySelectorAll('div, p, ul, center, span')]) {
+    if (el.querySelectorAll('a').length < 3) continue;
+    const text = squash(el.textContent);
+    if (!text || words(text).length > 8 || linkDensity(el, text.length) < 0.6) continue;
+    const list = bars.get(text) ?? [];
+    // Nested wrappers around the same bar count once: keep the outermost.
+    if (!list.some((outer) => contains(outer, el))) list.push(el);
+    bars.set(text, list);
+  }
+  for (const list of bars.values()) {
+    if (list.length >= 3 && list[1]!.parentNode) {
+      const removed = cutFrom(list[1]!, root);
+      onRemove?.('repeated-bar', removed);
+      break;
+    }
+  }
+
   // 1. Furniture by tag and by class/id vocabulary.
   for (const el of [...root.querySelectorAll('figcaption, figure, aside, nav, footer, [role="complementary"], [role="navigation"]')]) {
     if (!el.parentNode) continue;
@@ -235,6 +255,11 @@ export function pruneArticle(root: DomElement, title: string, onRemove?: (rule: 
     if (!text || tooBig(text)) continue;
     if (linkDensity(el, text.length) > 0.6 && words(text).length < 200) drop(el, `links ${el.tagName}`, text);
   }
+}
+
+function contains(outer: DomElement, inner: DomElement): boolean {
+  for (let node: DomElement | null = inner; node; node = node.parentNode) if (node === outer) return true;
+  return false;
 }
 
 function isFrontPage(href: string): boolean {
