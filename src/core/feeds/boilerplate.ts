@@ -16,6 +16,7 @@ export interface DomElement {
   getAttribute(name: string): string | null;
   querySelectorAll(selector: string): Iterable<DomElement> & ArrayLike<DomElement>;
   remove(): void;
+  replaceWith?(node: DomElement): void;
 }
 
 const words = (s: string) => s.match(/[\p{L}\p{N}_]+/gu) ?? [];
@@ -290,6 +291,20 @@ function textAfter(el: DomElement, root: DomElement): { text: string; linked: nu
     node = node.parentNode;
   }
   return { text: parts.join(' '), linked };
+}
+
+/**
+ * Before Readability: embedded posts (Twitter's standard `blockquote.twitter-tweet`) are quoted
+ * speech the story relies on, but sites wrap them in "social"/"embed" boxes that Readability
+ * drops unread. Lifts each such blockquote out of wrappers that hold nothing else.
+ */
+export function liftEmbeddedPosts(body: DomElement): void {
+  for (const quote of [...body.querySelectorAll('blockquote.twitter-tweet')]) {
+    const text = squash(quote.textContent);
+    let outer: DomElement = quote;
+    while (outer.parentNode && outer.parentNode !== body && squash(outer.parentNode.textContent) === text) outer = outer.parentNode;
+    if (outer !== quote) outer.replaceWith?.(quote);
+  }
 }
 
 /** Removes `el` and everything after it in document order inside `root`; returns the removed text. */

@@ -2,7 +2,7 @@ import { isProbablyReaderable, Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { FeedParseError } from './parse-feed.ts';
 import { htmlToParagraphs } from './html-text.ts';
-import { pruneArticle, type DomElement } from './boilerplate.ts';
+import { liftEmbeddedPosts, pruneArticle, type DomElement } from './boilerplate.ts';
 import { filterByArticleBody, readArticleBody } from './structured-body.ts';
 
 export interface ExtractedPage {
@@ -69,6 +69,7 @@ export function extractPage(html: string, url: string, options: ExtractOptions =
     readerable = isProbablyReaderable(document as never);
     // Read before Readability, which removes every script.
     articleBody = options.clean === false ? null : readArticleBody(document as never);
+    if (options.clean !== false) liftEmbeddedPosts(document.body as never);
     // The element itself, classes kept: the boilerplate rules read class and id names.
     article = new Readability<DomElement>(document as never, { classesToPreserve: ['caption'], keepClasses: true, serializer: (node) => node as unknown as DomElement }).parse();
   } catch {
