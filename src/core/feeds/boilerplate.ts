@@ -65,7 +65,7 @@ const FURNITURE_TEXT = new RegExp(
 
 /** Openings of prompts, credits and metadata lines. */
 const FURNITURE_START =
-  /^(?:related(?: coverage| stories| articles| content| links| reading)?(?: from [^:]*)?:|read more ?:|read also|see also|more from|more on this|you may also like|you might also like|recommended for you|don['’]t miss|also on |also read|follow (?:us|@|\w+ on|[\p{L}]+['’]s (?:full )?coverage)|\(?(?:additional )?(?:reporting|writing|editing) by\b|more [\p{L} ]{1,30}: https?:\/\/|sign up (?:for|to)|subscribe (?:to|for|now)|get (?:the latest|our|\w+['’]s? (?:\w+ )?newsletter)|click here to (?:subscribe|sign up|read)|want more\b|like this story|if you (?:enjoyed|liked) this|have a tip\??|reach (?:the )?(?:reporters?|writer|author)|contact (?:the )?(?:writer|reporter|author)|image copyright|image caption|picture (?:copyright|caption)|photo(?:graph)?s?(?: credit)?:|image(?: credit)?s?:|credit:|credits:|copyright\b.{0,12}\d{4}|© \d{4}|\(image:|first published|published:|updated:|posted:|posted on |filed under|microsoft may earn|this website uses cookies|we use cookies|by clicking|all rights reserved)/iu;
+  /^(?:related(?: coverage| stories| articles| content| links| reading)?(?: from [^:]*)?:|read more ?:|read also|see also|leggi anche|lee también|leia (?:também|mais)|veja também|lire aussi|à lire aussi|baca juga|more from|more on this|you may also like|you might also like|recommended for you|don['’]t miss|also on |also read|follow (?:us|@|\w+ on|[\p{L}]+['’]s (?:full )?coverage)|\(?(?:additional )?(?:reporting|writing|editing) by\b|more [\p{L} ]{1,30}: https?:\/\/|sign up (?:for|to)|subscribe (?:to|for|now)|get (?:the latest|our|\w+['’]s? (?:\w+ )?newsletter)|click here to (?:subscribe|sign up|read)|want more\b|like this story|if you (?:enjoyed|liked) this|have a tip\??|reach (?:the )?(?:reporters?|writer|author)|contact (?:the )?(?:writer|reporter|author)|image copyright|image caption|picture (?:copyright|caption)|photo(?:graph)?s?(?: credit)?:|image(?: credit)?s?:|credit:|credits:|copyright\b.{0,12}\d{4}|© \d{4}|\(image:|first published|published:|updated:|posted:|posted on |filed under|microsoft may earn|this website uses cookies|we use cookies|by clicking|all rights reserved)/iu;
 
 /** Calls to action: a short block with two or more of these is a prompt, not reporting. */
 const PROMPT_CUES =
@@ -237,6 +237,7 @@ export function pruneArticle(root: DomElement, title: string, onRemove?: (rule: 
     else if (n <= 40 && CREDIT_END.test(text)) rule = 'credit';
     else if (isDateLine(text)) rule = 'date';
     else if (isBareReference(text)) rule = 'reference';
+    else if (/^[\d.,:%\s]+$/u.test(text)) rule = 'number';
     else if (normTitle && (key === normTitle || (n >= 3 && normTitle.startsWith(`${key} `) && key.length >= normTitle.length * 0.5))) rule = 'title';
     else if (alts.has(key) || (n >= 3 && [...alts].some((a) => key.startsWith(`${a} `) && a.length >= key.length * 0.6))) rule = 'alt-caption';
     else if (/\[\/?[a-z_]+(?: [^\]]*)?\]/.test(text) && /\[\/[a-z_]+\]/.test(text) && n <= 40) rule = 'shortcode';
