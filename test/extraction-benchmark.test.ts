@@ -67,7 +67,8 @@ describe('article extraction on the 151 benchmark pages', () => {
 
   // Achieved when this test was written (npm run extraction-score); a drop beyond EPS fails.
   const EPS = 0.002;
-  const ACHIEVED = { f1: 0.9777, precision: 0.9711, recall: 0.9845 };
+  const ACHIEVED = { f1: 0.9823, precision: 0.9789, recall: 0.9858 };
+  const ACHIEVED_HELD_OUT_F1 = 0.9773;
 
   it(`keeps F1 ≥ ${ACHIEVED.f1 - EPS}, precision ≥ ${ACHIEVED.precision - EPS}, recall ≥ ${ACHIEVED.recall - EPS}, ahead of every anchor`, () => {
     const texts = new Map(
@@ -88,7 +89,7 @@ describe('article extraction on the 151 benchmark pages', () => {
     expect(ours.precision).toBeGreaterThanOrEqual(0.97);
     expect(ours.recall).toBeGreaterThanOrEqual(0.975);
     for (const a of anchors) expect(ours.f1, a.name).toBeGreaterThan(score((id) => a.output.get(id)!).f1);
-    // The held-out half (odd positions; the rules were developed on the even ones) stays above 0.97.
-    expect(score((id) => texts.get(id)!, (even) => !even).f1).toBeGreaterThanOrEqual(0.97);
+    // The held-out half (odd positions; the rules were developed on the even ones).
+    expect(score((id) => texts.get(id)!, (even) => !even).f1).toBeGreaterThanOrEqual(ACHIEVED_HELD_OUT_F1 - EPS);
   }, 120_000);
 });
