@@ -2,6 +2,8 @@ import { isProbablyReaderable, Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { FeedParseError } from './parse-feed.ts';
 import { htmlToParagraphs } from './html-text.ts';
+import { liftEmbeddedPosts, pruneArticle, type DomElement } from './boilerplate.ts';
+import { filterByArticleBody, readArticleBody } from './structured-body.ts';
 
 export interface ExtractedPage {
   title: string;
@@ -33,6 +35,13 @@ function pageImage(document: { querySelector(s: string): { getAttribute(n: strin
   return null;
 }
 
+export interface ExtractOptions {
+  /** false: Readability's text as it is, without the boilerplate rules (for comparison). */
+  clean?: boolean;
+  /** Told of every block the boilerplate rules remove (rule name, text): for tuning and reports. */
+  onRemove?: (rule: string, text: string) => void;
+}
+
 const NOT_AN_ARTICLE = 'not a feed or article page';
 
 /** Readability's metadata is already text (it reads textContent and meta content): only tidy it. */
@@ -57,7 +66,7 @@ function trimDashSuffix(title: string, docTitle: string): string {
  * layout), with its default thresholds so results match Readability's own. Throws
  * FeedParseError('not a feed or article page') when the page holds no article text.
  */
-export function extractPage(html: string, url: string): ExtractedPage {
+export function extractPage(html: string, url: string, options: ExtractOptions = {}): ExtractedPage {
   if (!/<[a-z!]/i.test(html)) throw new FeedParseError(NOT_AN_ARTICLE);
   const { document } = parseHTML(html);
   if (!document.documentElement || !document.body) throw new FeedParseError(NOT_AN_ARTICLE);
@@ -71,17 +80,23 @@ export function extractPage(html: string, url: string): ExtractedPage {
   const docTitle = tidy(document.querySelector('title')?.textContent) ?? '';
   const image = pageImage(document as never, url);
   let readerable: boolean;
-  let article: ReturnType<Readability<string>['parse']>;
+  let articleBody: string | null;
+  let article: ReturnType<Readability<DomElement>['parse']>;
   try {
     // isProbablyReaderable must see the page before Readability rewrites it.
     readerable = isProbablyReaderable(document as never);
-    article = new Readability(document as never, { classesToPreserve: ['caption'] }).parse();
+    // Read before Readability, which removes every script.
+    articleBody = options.clean === false ? null : readArticleBody(document as never);
+    if (options.clean !== false) liftEmbeddedPosts(document.body as never);
+    // The element itself, classes kept: the boilerplate rules read class and id names.
+    article = new Readability<DomElement>(document as never, { classesToPreserve: ['caption'], keepClasses: true, serializer: (node) => node as unknown as DomElement }).parse();
   } catch {
     // Readability throws on some malformed documents; for us that means "no article".
     throw new FeedParseError(NOT_AN_ARTICLE);
   }
   if (!article?.content) throw new FeedParseError(NOT_AN_ARTICLE);
-  const paragraphs = htmlToParagraphs(article.content);
+  if (options.clean !== false) pruneArticle(article.content, tidy(article.title) ?? docTitle, options.onRemove);
+  const paragraphs = filterByArticleBody(htmlToParagraphs((article.content as unknown as { innerHTML: string }).innerHTML), articleBody);
   if (paragraphs.length === 0) throw new FeedParseError(NOT_AN_ARTICLE);
   const published = article.publishedTime ? Date.parse(article.publishedTime) : NaN;
   const title = tidy(trimDashSuffix(tidy(article.title) ?? '', docTitle));
