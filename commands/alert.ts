@@ -1,27 +1,80 @@
-import type { Command } from '../src/command.ts';
+import type { Command, Invocation } from '../src/command.ts';
 import { isModerator } from '../src/command.ts';
+import { describeFilters, parseFilters } from '../src/core/alerts/filters.ts';
+import { PLACEHOLDERS } from '../src/core/alerts/templates.ts';
 import { UserError } from '../src/core/errors.ts';
 import { escapeInline } from '../src/core/text/escape.ts';
+import { alertListReply, previewReply } from '../src/replies/delivery-reply.ts';
 import { choicesFrom } from './choices.ts';
+import type { OptionDef } from '../src/command.ts';
 
-/** /alert — saved searches that post each new matching article. */
+/** The options that shape a delivery (shared by add and preview). */
+const deliveryOptions: OptionDef[] = [
+  { name: 'include', description: 'Only items with any of these words (comma-separated)', type: 'string', maxLength: 300 },
+  { name: 'exclude', description: 'Skip items with any of these words (comma-separated)', type: 'string', maxLength: 300 },
+  { name: 'match_text', description: 'Look for include/exclude words in the text too, not only the title', type: 'boolean' },
+  { name: 'min_words', description: 'Skip items shorter than this many words', type: 'integer', minValue: 1, maxValue: 10000 },
+  { name: 'byline_required', description: 'Only items with a byline', type: 'boolean' },
+  { name: 'template', description: `Message text with ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}`.slice(0, 100), type: 'string', maxLength: 1000 },
+];
+
+function str(inv: Invocation, name: string): string | undefined {
+  const v = inv.options[name];
+  return typeof v === 'string' && v.trim() ? v : undefined;
+}
+
+function filtersFrom(inv: Invocation) {
+  const o = inv.options;
+  const given = ['include', 'exclude', 'match_text', 'min_words', 'byline_required'].some((k) => o[k] !== undefined);
+  if (!given) return undefined;
+  return parseFilters({
+    ...(str(inv, 'include') ? { include: str(inv, 'include') } : {}),
+    ...(str(inv, 'exclude') ? { exclude: str(inv, 'exclude') } : {}),
+    ...(typeof o.match_text === 'boolean' ? { matchText: o.match_text } : {}),
+    ...(typeof o.min_words === 'number' ? { minWords: o.min_words } : {}),
+    ...(typeof o.byline_required === 'boolean' ? { bylineRequired: o.byline_required } : {}),
+  });
+}
+
+/** /alert — saved searches that post each new matching article, and deliveries that post a source's new items. */
 export const alert: Command = {
   definition: {
     name: 'alert',
-    description: 'Saved searches: post each new article that matches (role pings: moderators only).',
-    example: '/alert add query:"Kim Yo Jong" channel:#desk role:@northkorea',
+    description: 'Post new articles to a channel: every item of a source, or those matching a search.',
+    example: '/alert add source:AP channel:#wire exclude:"sport, weather" identity:outlet',
     subcommands: [
       {
         name: 'add',
-        description: 'Post new articles matching a search',
+        description: 'Post new items of a source, or new articles matching a search',
         options: [
-          { name: 'query', description: 'The search; an article must contain all its words', type: 'string', required: true, maxLength: 100 },
+          { name: 'query', description: 'A search; an article must contain all its words', type: 'string', maxLength: 100 },
+          { name: 'source', description: 'Follow this source: each new item is posted (with query: only matches)', type: 'string', autocomplete: true, maxLength: 20 },
           { name: 'channel', description: 'Where to post (default: this channel)', type: 'channel' },
-          { name: 'role', description: 'Role to mention with each alert (moderators only)', type: 'role' },
+          { name: 'role', description: 'Role to mention with each post (moderators only)', type: 'role' },
+          ...deliveryOptions,
+          {
+            name: 'identity',
+            description: "Post as the bot, or as the outlet (a webhook with the outlet's name and picture)",
+            type: 'string',
+            choices: [
+              { name: 'the bot (default)', value: 'bot' },
+              { name: 'the outlet (needs Manage Webhooks)', value: 'outlet' },
+            ],
+          },
         ],
       },
-      { name: 'list', description: "This server's alerts" },
-      { name: 'remove', description: 'Delete an alert', options: [{ name: 'id', description: 'The alert id (see /alert list)', type: 'string', required: true, autocomplete: true, maxLength: 20 }] },
+      {
+        name: 'preview',
+        description: "Which of a source's last 20 items a delivery would post, and why not",
+        options: [
+          { name: 'source', description: 'The source to preview', type: 'string', required: true, autocomplete: true, maxLength: 20 },
+          { name: 'query', description: 'A search the items must match', type: 'string', maxLength: 100 },
+          ...deliveryOptions,
+        ],
+      },
+      { name: 'list', description: "This server's alerts and deliveries, with their health" },
+      { name: 'remove', description: 'Delete an alert or delivery', options: [{ name: 'id', description: 'The alert id (see /alert list)', type: 'string', required: true, autocomplete: true, maxLength: 20 }] },
+      { name: 'resume', description: 'Resume a delivery that paused itself', options: [{ name: 'id', description: 'The alert id (see /alert list)', type: 'string', required: true, autocomplete: true, maxLength: 20 }] },
     ],
   },
   run(ctx, inv) {
@@ -31,29 +84,78 @@ export const alert: Command = {
         const roleId = typeof o.role === 'string' ? o.role : null;
         if (roleId && !isModerator(ctx, inv)) throw new UserError('Only moderators can make an alert mention a role. Add it without a role, or ask a moderator.');
         if (roleId === inv.guildId) throw new UserError('An alert cannot mention @everyone; pick a specific role.');
-        const a = ctx.alerts.add({ guildId: inv.guildId, channelId: typeof o.channel === 'string' ? o.channel : inv.channelId, userId: inv.user.id, query: String(o.query ?? ''), roleId });
-        return { content: `Alert \`${a.id}\` saved: new articles matching **${escapeInline(a.query)}** will be posted in <#${a.channelId}>${a.roleId ? ` mentioning <@&${a.roleId}>` : ''}.` };
+        const sourceId = str(inv, 'source');
+        if (sourceId && !isModerator(ctx, inv)) throw new UserError('Only moderators can make a channel follow a source. Use `query:` for a search alert, or ask a moderator.');
+        const filters = filtersFrom(inv);
+        const template = str(inv, 'template') ?? null;
+        const identity = o.identity === 'outlet' ? 'outlet' : o.identity === 'bot' ? 'bot' : undefined;
+        const a = ctx.alerts.add({
+          guildId: inv.guildId,
+          channelId: typeof o.channel === 'string' ? o.channel : inv.channelId,
+          userId: inv.user.id,
+          query: str(inv, 'query') ?? '',
+          roleId,
+          sourceId: sourceId ?? null,
+          ...(filters ? { filters } : {}),
+          template,
+          ...(identity ? { identity } : {}),
+          notifyChannelId: inv.channelId,
+        });
+        const mention = a.roleId ? ` mentioning <@&${a.roleId}>` : '';
+        if (!a.sourceId) return { content: `Alert \`${a.id}\` saved: new articles matching **${escapeInline(a.query)}** will be posted in <#${a.channelId}>${mention}.` };
+        const source = ctx.sources.get(inv.guildId, a.sourceId);
+        const what = a.query ? `new items matching **${escapeInline(a.query)}**` : 'every new item';
+        const extras = [
+          filters ? `filters: ${escapeInline(describeFilters(filters))}` : null,
+          a.template ? 'with your template' : null,
+          a.identity === 'outlet' ? `posted as **${escapeInline(source.name)}** through a channel webhook (the bot posts itself if it lacks Manage Webhooks)` : null,
+        ].filter(Boolean);
+        return { content: `Delivery \`${a.id}\` saved: ${what} of **${escapeInline(source.name)}** will be posted in <#${a.channelId}>${mention}.${extras.length ? ` ${extras.join('; ')}.` : ''} Check it with \`/alert preview source:${source.id}\`.` };
+      }
+      case 'preview': {
+        const filters = filtersFrom(inv);
+        const r = ctx.alerts.preview(inv.guildId, { sourceId: str(inv, 'source') ?? '', query: str(inv, 'query') ?? '', ...(filters ? { filters } : {}), template: str(inv, 'template') ?? null });
+        return previewReply(r.source, r.lines, { template: r.template, filters: filters ? describeFilters(filters) : 'no filters', query: str(inv, 'query') ?? '' });
       }
       case 'list': {
-        const rows = ctx.alerts.list(inv.guildId);
-        if (!rows.length) return { ephemeral: true, content: 'No alerts yet. Add one with `/alert add query:…`.' };
-        const lines = rows.map((a) => `\`${a.id}\` · **${escapeInline(a.query)}** → <#${a.channelId}>${a.roleId ? ` · mentions <@&${a.roleId}>` : ''}`);
-        return { ephemeral: true, cards: [{ title: `${rows.length} alert${rows.length === 1 ? '' : 's'}`, description: lines.join('\n') }] };
+        const sources = new Map(ctx.sources.list(inv.guildId).map((r) => [r.source.id, r.source]));
+        const rows = ctx.alerts.list(inv.guildId).map((alert) => ({ alert, source: alert.sourceId ? sources.get(alert.sourceId) : undefined }));
+        return alertListReply(rows);
       }
       case 'remove': {
         const id = String(o.id ?? '');
         const existing = ctx.alerts.list(inv.guildId).find((a) => a.id === id.trim());
         if (existing && existing.createdBy !== inv.user.id && !isModerator(ctx, inv)) throw new UserError('Only the person who made an alert, or a moderator, can remove it.');
         const a = ctx.alerts.remove(inv.guildId, id);
-        return { content: `Alert \`${a.id}\` (**${escapeInline(a.query)}**) removed.` };
+        return { content: `Alert \`${a.id}\` (${a.query ? `**${escapeInline(a.query)}**` : 'delivery'}) removed.` };
+      }
+      case 'resume': {
+        const id = String(o.id ?? '');
+        const existing = ctx.alerts.list(inv.guildId).find((a) => a.id === id.trim());
+        if (existing && existing.createdBy !== inv.user.id && !isModerator(ctx, inv)) throw new UserError('Only the person who made a delivery, or a moderator, can resume it.');
+        const a = ctx.alerts.resume(inv.guildId, id);
+        return { content: `Delivery \`${a.id}\` resumed: its held posts and the items since it paused go to <#${a.channelId}> now.` };
       }
       default:
-        throw new UserError('Use /alert add, list or remove.');
+        throw new UserError('Use /alert add, preview, list, remove or resume.');
     }
   },
   autocomplete(ctx, inv, focused) {
-    if (focused.name !== 'id') return [];
     const typed = focused.value.toLowerCase();
-    return choicesFrom(ctx.alerts.list(inv.guildId).filter((a) => !typed || a.id.includes(typed) || a.query.toLowerCase().includes(typed)).map((a) => ({ name: `${a.id} · ${a.query}`, value: a.id })));
+    if (focused.name === 'source') {
+      return choicesFrom(
+        ctx.sources
+          .list(inv.guildId)
+          .filter((r) => !typed || r.source.id.includes(typed) || r.source.name.toLowerCase().includes(typed))
+          .map((r) => ({ name: `${r.source.name} (${r.source.id})`, value: r.source.id })),
+      );
+    }
+    if (focused.name !== 'id') return [];
+    return choicesFrom(
+      ctx.alerts
+        .list(inv.guildId)
+        .filter((a) => !typed || a.id.includes(typed) || a.query.toLowerCase().includes(typed))
+        .map((a) => ({ name: `${a.id} · ${a.query || `delivery of ${a.sourceId}`}${a.status === 'paused' ? ' (paused)' : ''}`, value: a.id })),
+    );
   },
 };

@@ -4,6 +4,7 @@ import { UserError } from '../src/core/errors.ts';
 import type { Reply } from '../src/core/reply.ts';
 import type { FullTextCoverage, SourceRow } from '../src/core/store/index.ts';
 import { escapeInline } from '../src/core/text/escape.ts';
+import { describeAlert } from '../src/replies/delivery-reply.ts';
 import { choicesFrom } from './choices.ts';
 
 const idOption = { name: 'id', description: 'The source id (see /source list)', type: 'string' as const, required: true, autocomplete: true, maxLength: 20 };
@@ -179,6 +180,7 @@ export const source: Command = {
         const s = ctx.sources.get(inv.guildId, id);
         const limit = typeof o.limit === 'number' ? o.limit : 10;
         const health = ctx.sources.health(s.id, limit);
+        const deliveries = ctx.alerts.forSource(s.id);
         const lines = health.attempts.map((a) => {
           const ok = a.error === null;
           const status = a.httpStatus === null ? 'no response' : `HTTP ${a.httpStatus}`;
@@ -189,7 +191,7 @@ export const source: Command = {
           cards: [
             {
               title: `Health of ${escapeInline(s.name)} (${s.id})`,
-              description: `${describe(s, ctx.sources.articleCount(s.id))}\n${describeCoverage(s, health.fullText)}\n\n${lines.join('\n') || 'No fetch attempts yet.'}`,
+              description: `${describe(s, ctx.sources.articleCount(s.id))}\n${describeCoverage(s, health.fullText)}\n\n${lines.join('\n') || 'No fetch attempts yet.'}${deliveries.length ? `\n\n**Deliveries**\n${deliveries.map((d) => describeAlert(d, s)).join('\n')}` : ''}`,
             },
           ],
         };

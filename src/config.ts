@@ -21,6 +21,8 @@ export interface Config {
   sourceIntervalMinutes: number;
   fetchConcurrency: number;
   fetchTimeoutMs: number;
+  /** Delivery posts per channel per minute; the rest of a burst is grouped into link posts. */
+  deliveryPostsPerMinute: number;
   /** Test-only: named points where the process kills itself (crash tests). */
   crashPoints: string[];
   /** Test-only: a file holding a clock offset in ms, so tests can move the bot's time. */
@@ -78,6 +80,7 @@ const schema = z.object({
   SOURCE_INTERVAL_MINUTES: int(5, 1440).default(30),
   FETCH_CONCURRENCY: int(1, 16).default(4),
   FETCH_TIMEOUT_MS: int(1000, 120000).default(20000),
+  DELIVERY_POSTS_PER_MINUTE: int(1, 30).default(5),
   NEWSDESK_CRASH_POINTS: z.string().optional(),
   NEWSDESK_CLOCK_FILE: z.string().optional(),
   NEWSDESK_TICK_CRON: z.string().optional(),
@@ -112,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sourceIntervalMinutes: e.SOURCE_INTERVAL_MINUTES,
     fetchConcurrency: e.FETCH_CONCURRENCY,
     fetchTimeoutMs: e.FETCH_TIMEOUT_MS,
+    deliveryPostsPerMinute: e.DELIVERY_POSTS_PER_MINUTE,
     crashPoints: e.NEWSDESK_CRASH_POINTS ? e.NEWSDESK_CRASH_POINTS.split(',').map((s) => s.trim()).filter(Boolean) : [],
     clockFile: e.NEWSDESK_CLOCK_FILE ? path.resolve(cwd, e.NEWSDESK_CLOCK_FILE) : null,
     tickCron: e.NEWSDESK_TICK_CRON ?? '* * * * *',

@@ -14,7 +14,7 @@ import { Digests } from './core/digest/digests.ts';
 import { ParsePool } from './core/feeds/parse-pool.ts';
 import { safeFetch } from './core/feeds/safe-fetch.ts';
 import { Newsroom } from './core/newsroom.ts';
-import { outboxNonce, Outbox, type ChannelPoster, type CrashPoint } from './core/outbox.ts';
+import { outboxNonce, Outbox, WebhookUnavailableError, type ChannelPoster, type CrashPoint } from './core/outbox.ts';
 import type { Reply } from './core/reply.ts';
 import { importSeeds } from './core/seed-import.ts';
 import { Sources } from './core/sources/index.ts';
@@ -51,6 +51,10 @@ async function main(): Promise<number> {
   const parser = new ParsePool({ size: 1, timeoutMs: 15_000 });
   // The poster is chosen once we know whether Discord is there; posts wait in the outbox until then.
   let poster: ChannelPoster | null = null;
+  const alerts = new Alerts({ store, clock, log, newsroom, crashPoint, postsPerMinute: config.deliveryPostsPerMinute });
+  const notify = (refId: string) => (channelId: string, key: string, text: string) => {
+    store.enqueueOutbox({ kind: 'notice', refId, windowKey: key, channelId, payload: { content: text } satisfies Reply, nonce: outboxNonce('notice', refId, key) });
+  };
   const outbox = new Outbox({
     store,
     clock,
@@ -61,9 +65,18 @@ async function main(): Promise<number> {
         if (!poster) throw new Error('not connected yet');
         return poster.post(channelId, reply, nonce);
       },
+      postAs: (channelId, reply, as) => {
+        if (!poster) throw new Error('not connected yet');
+        if (!poster.postAs) throw new WebhookUnavailableError('this front end posts as the bot only');
+        return poster.postAs(channelId, reply, as);
+      },
+      findPost: async (channelId, marker) => {
+        if (!poster) throw new Error('not connected yet');
+        return poster.findPost ? poster.findPost(channelId, marker) : null;
+      },
     },
+    deliveries: alerts.hooks(notify('delivery')),
   });
-  const alerts = new Alerts({ store, clock, log, newsroom, crashPoint });
   const digests = new Digests({ store, clock, log, newsroom, defaultTimezone: config.defaultTimezone, crashPoint });
   const sources = new Sources({
     store,
@@ -79,9 +92,7 @@ async function main(): Promise<number> {
       void outbox.deliverPending();
     },
     onRemove: (ids) => newsroom.unindexArticles(ids),
-    notify: (channelId, key, text) => {
-      store.enqueueOutbox({ kind: 'notice', refId: 'source', windowKey: key, channelId, payload: { content: text } satisfies Reply, nonce: outboxNonce('notice', 'source', key) });
-    },
+    notify: notify('source'),
   });
   const ctx: CommandContext = { newsroom, sources, digests, alerts, outbox, moderatorRoleId: config.moderatorRoleId };
   const commands = commandList();
@@ -142,7 +153,7 @@ async function main(): Promise<number> {
     commands,
     log,
   });
-  poster = new DiscordChannelPoster(bot.client.rest);
+  poster = new DiscordChannelPoster(bot.client.rest, () => bot?.client.application?.id ?? null);
   await ready;
   jobs = startJobs({ sources, digests, alerts, outbox, log, fetchConcurrency: config.fetchConcurrency, cron: config.tickCron });
   await jobs.runOnce();

@@ -226,6 +226,29 @@ describe('Newsdesk on Discord (real discord.js client against the local emulator
     expect(stats.embeds[0]!.description).toMatch(/\*\*Articles:\*\* 17\b/);
   });
 
+  it('shows who said each quotation, resolved, and filters /quote by an autocompleted speaker', async () => {
+    const quote = (await command('quote', [{ type: 3, name: 'query', value: 'rumors' }]).final()) as { embeds: Array<{ description: string }> };
+    const speakers = quote.embeds.map((e) => e.description.split('\n')[1]);
+    expect(speakers).toContain('— a university student in Ryanggang province (told RFA Korean)');
+    expect(speakers).toContain('— a military source (told Daily NK)');
+    for (const line of speakers) expect(line).not.toMatch(/^— (he|she|they|the source) (said|says|added|revealed)/);
+    const ac = await emu.sendAutocomplete({ name: 'quote', options: [{ type: 3, name: 'speaker', value: 'kim', focused: true }] as never, guildId: GUILD, channelId: CHANNEL, user: ALICE }).final();
+    const choices = (ac as { choices: Array<{ name: string; value: string }> }).choices;
+    expect(choices.map((c) => c.value)).toEqual(['Kim Yo Jong', 'Kim Yo Jong’s order']);
+    expect(choices[0]!.name).toBe('Kim Yo Jong (2 quotations)');
+    const byKim = (await command('quote', [{ type: 3, name: 'query', value: 'defectors' }, { type: 3, name: 'speaker', value: 'Kim Yo Jong' }]).final()) as { content: string; embeds: Array<{ description: string }> };
+    expect(byKim.content).toBe('**2** quotations matching **defectors** said by **Kim Yo Jong**');
+    expect(byKim.embeds.map((e) => e.description.split('\n')[1])).toEqual(['— Kim Yo Jong', '— Kim Yo Jong’s order']);
+  });
+
+  it('keeps the raw attribution clause in /article', async () => {
+    const quote = (await command('quote', [{ type: 3, name: 'query', value: 'faculty department' }]).final()) as { embeds: Array<{ footer: { text: string } }> };
+    const id = /id (\w+)/.exec(quote.embeds[0]!.footer.text)![1]!;
+    const art = (await command('article', [{ type: 3, name: 'id', value: id }]).final()) as { embeds: Array<{ fields?: Array<{ name: string; value: string }> }> };
+    const field = art.embeds[0]!.fields!.find((f) => f.name.startsWith('Quotations'))!;
+    expect(field.value.split('\n')).toContain('“On Oct. 23, students at my…” — a university student in Ryanggang province (told RFA Korean) · “he said”');
+  });
+
   it('refuses /source to non-moderators, ephemerally', async () => {
     const ack = await command('source', [{ type: 1, name: 'list', options: [] }], BOB, NO_PERMISSIONS).ack();
     expect(ack.data.flags).toBe(64);

@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       sourceIntervalMinutes: 30,
       fetchConcurrency: 4,
       fetchTimeoutMs: 20000,
+      deliveryPostsPerMinute: 5,
       crashPoints: [],
       clockFile: null,
       tickCron: '* * * * *',
@@ -51,6 +52,19 @@ describe('loadConfig', () => {
     expect(c.defaultTimezone).toBe('Europe/Berlin');
     expect(c.allowPrivateSources).toBe(true);
     expect(c.sourceIntervalMinutes).toBe(15);
+  });
+
+  it.each([
+    ['12', null],
+    ['0', 'DELIVERY_POSTS_PER_MINUTE: must be at least 1 (got "0")'],
+    ['31', 'DELIVERY_POSTS_PER_MINUTE: must be at most 30 (got "31")'],
+    ['five', 'DELIVERY_POSTS_PER_MINUTE: must be a whole number (got "five")'],
+  ])('DELIVERY_POSTS_PER_MINUTE=%s', (value, problem) => {
+    if (problem === null) {
+      expect(loadConfig({ DELIVERY_POSTS_PER_MINUTE: value }, '/x').deliveryPostsPerMinute).toBe(12);
+      return;
+    }
+    expect(() => loadConfig({ DELIVERY_POSTS_PER_MINUTE: value }, '/x')).toThrow(problem);
   });
 
   it('reports every problem at once, naming each variable and value', () => {

@@ -184,6 +184,8 @@ describe('every reply Discord receives is accepted', () => {
 
   it('/quote, /article (one and many pages), /stats and /help', async () => {
     for (const query of ['comment', 'foxtrot', 'quoted', 'nothingmatches', HOSTILE.slice(0, QUERY_MAX_LENGTH)]) await drive('quote', inv(undefined, { query }));
+    const speakers: Array<Record<string, string>> = [{ speaker: 'Kim Yo Jong' }, { speaker: 'a spokesman', query: 'comment' }, { speaker: 'Someone' }, { speaker: HOSTILE.slice(0, 100) }, { query: 'defectors', speaker: 'nobody at all' }];
+    for (const options of speakers) await drive('quote', inv(undefined, options));
     const ids = f.newsroom.search({ guildId: GUILD }, { query: 'foxtrot' }).items.map((x) => x.article.id);
     const golf = f.newsroom.search({ guildId: GUILD }, { query: 'golf' }).items.map((x) => x.article.id);
     for (const id of [...ids, ...golf, 'missing', HOSTILE.slice(0, 100)]) await drive('article', inv(undefined, { id }), 80);
@@ -235,8 +237,17 @@ describe('every reply Discord receives is accepted', () => {
     const added = await drive('alert', inv('add', { query: 'echo delta', channel: CHANNEL, role: ROLE }));
     await drive('alert', inv('add', { query: HOSTILE.slice(0, 100) }));
     await drive('alert', inv('add', { query: 'x', role: ROLE }, { id: '2', name: 'reader' }, 0n));
+    // Source deliveries: filters, a template at its longest, outlet identity, preview and resume.
+    const delivery = await drive('alert', inv('add', { source: sourceId, include: 'echo, delta, foxtrot', exclude: 'rumour, 北朝鮮, @everyone, **bold**, <@&1>', match_text: true, min_words: 3, byline_required: true, template: `{title} {outlet} {byline} {date} {lead} {tags} {link} ${HOSTILE}`.slice(0, 1000), identity: 'outlet' }));
+    expect(delivery.ephemeral, delivery.content).not.toBe(true);
+    await drive('alert', inv('add', { source: sourceId, template: '{nope}' }));
+    await drive('alert', inv('add', { source: 'missing' }));
+    const previews: Array<Record<string, string>> = [{ source: sourceId }, { source: sourceId, query: 'echo' }, { source: sourceId, query: HOSTILE.slice(0, 100) }, { source: 'missing' }];
+    for (const options of previews) await drive('alert', inv('preview', options));
     await drive('alert', inv('list', {}));
     const id = /`([a-z0-9]+)`/.exec(added.content ?? '')?.[1] ?? 'none';
+    const deliveryId = /`([a-z0-9]+)`/.exec(delivery.content ?? '')?.[1] ?? 'none';
+    await drive('alert', inv('resume', { id: deliveryId }));
     await drive('alert', inv('remove', { id }));
   });
 

@@ -17,18 +17,24 @@ async function runConsole(input: string): Promise<{ stdout: string; stderr: stri
 
 describe('local console (piped stdin, real entry point)', () => {
   it('answers /search and /quote from the seeds and exits 0 at end of input', async () => {
-    const { stdout, code, stderr } = await runConsole('/search troops\n/quote rumor\n');
+    const { stdout, code, stderr } = await runConsole('/search troops\n/quote rumor\n/quote query:defectors speaker:Kim Yo Jong\n');
     expect(stderr).not.toMatch(/"level":(50|60)/);
     expect(code).toBe(0);
-    const [search, quote] = stdout.split(/\n(?=\*\*\d+\*\* quotation)/);
+    const [search, quote, bySpeaker] = stdout.split(/\n(?=\*\*\d+\*\* quotation)/);
     // Ranked results with bold-marked, quoted excerpts.
     expect(search).toMatch(/^\*\*\d+\*\* results? for \*\*troops\*\* — showing 1–\d, page 1\/\d/m);
     expect(search).toMatch(/^## 1\. /m);
     expect(search).toMatch(/^> .*\*\*troops?\*\*/im);
     expect(search).toContain('Buttons: [1] Read 1  [2] Read 2  [3] Read 3  [4] Read 4  — type /press <number>');
-    // Attributed quotes.
+    // Quotes with their resolved speakers and the outlet they talked to; never a bare "he said".
     expect(quote).toMatch(/^> “.*\*\*rumou?rs?\*\*/im);
-    expect(quote).toMatch(/^— (the source said|he said|a source)/m);
+    expect(quote).toMatch(/^— a university student in Ryanggang province \(told RFA Korean\)$/m);
+    expect(quote).toMatch(/^— a military source \(told Daily NK\)$/m);
+    expect(quote).not.toMatch(/^— (he|she|they|the source) (said|says|added|revealed)/m);
+    // Everything Kim Yo Jong said about defectors, in one command.
+    expect(bySpeaker).toMatch(/^\*\*\d+\*\* quotations? matching \*\*defectors\*\* said by \*\*Kim Yo Jong\*\*$/m);
+    expect(bySpeaker).toMatch(/^— Kim Yo Jong(’s order)?$/m);
+    expect(bySpeaker).not.toMatch(/^— (?!Kim Yo Jong|id )/m);
   }, 60_000);
 
   it('accepts the option syntax, explains bad input and unknown commands, and keeps going', async () => {

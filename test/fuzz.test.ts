@@ -133,7 +133,7 @@ describe('fuzzing: everything the bot posts stays within Discord limits and ping
         });
         const query = rawQuery.slice(0, 60) || 'x';
         const results = { query: { raw: query, terms: [], phrases: [], excluded: [] }, items, total: 99, approximate: false, page: 0, pageCount: 20, pageSize: 5, suggestions: [], filters: {} };
-        for (const reply of [renderSearchReply(results, '1', query), renderQuoteReply(query, items.map((i) => ({ article: i.article, quote: { text: 'x', attribution: i.article.byline, paragraphIndex: 0, covered: 1, marked: escapeDiscord(i.article.title) } })))]) {
+        for (const reply of [renderSearchReply(results, '1', query), renderQuoteReply(query, items.map((i) => ({ article: i.article, quote: { text: 'x', attribution: i.article.byline, speaker: i.article.byline, told: null, paragraphIndex: 0, covered: 1, marked: escapeDiscord(i.article.title) } })))]) {
           const messages = formatReply(reply);
           for (const m of messages) {
             expect(m.content?.length ?? 0).toBeLessThanOrEqual(2000);

@@ -1,29 +1,43 @@
 import { describe, expect, it } from 'vitest';
 import { findQuotations, matchQuotations } from '../src/core/quotes.ts';
+import { newsroomFixture } from './helpers/newsroom-fixture.ts';
 import { seedArticles } from './helpers/seed-articles.ts';
 
 const seeds = seedArticles();
 
-describe('findQuotations over the seeds', () => {
+describe('findQuotations over the seeds: resolved speaker, channel and raw clause', () => {
   it.each([
-    ['000', 'On March 23, the Kimchaek party committee', 'a source in North Hamgyong Province told Daily NK'],
-    ['000', 'The order included specific instructions', 'a source in North Hamgyong Province told Daily NK'],
-    ['000', 'I’ll only feel at ease if I actually hear', 'they say'],
-    ['001', 'Political and security departments across the military', 'the source said'],
-    ['001', 'The Ministry of State Security has designated', 'the source revealed'],
-    ['001', 'Provincial branches must now monitor', 'the source revealed'],
-    ['002', 'The bodies of the fallen soldiers started arriving', 'the source said'],
-    ['003', 'On Oct. 23, students at my university', 'he said'],
-    ['003', 'Currently, each faculty department', 'he said'],
-    ['003', 'They didn’t take it seriously', 'he said'],
-    ['004', 'Comrade Kim Yo Jong issued an order', 'the source told Daily NK'],
-    ['004', 'are a blemish and bring shame', 'According to the source, Kim stated in the order'],
-    ['004', 'Party officials at the municipal and county level', 'the source said'],
-    ['004', 'A range of small items to provide as gifts', 'he added'],
-  ])('seed %s: “%s…” — %s', (seed, start, attribution) => {
+    ['000', 'On March 23, the Kimchaek party committee', 'a source in North Hamgyong Province', 'Daily NK', 'a source in North Hamgyong Province told Daily NK recently'],
+    ['000', 'The order included specific instructions', 'a source in North Hamgyong Province', 'Daily NK', null],
+    ['000', 'I’m fine. I’m on outside duty', 'response letters', null, 'There are also claims that response letters are often written by superior officers, with messages like'],
+    ['000', 'I’ll only feel at ease if I actually hear', 'families with children in the military', null, 'they say'],
+    ['000', 'not to be swayed by needless rumors', 'some party organizations', null, 'Some party organizations have responded with threats, telling families'],
+    ['001', 'maximum inspections of mail', 'the directive', null, 'The directive, sent to political and security departments across military commands, headquarters, and training centers, called for'],
+    ['001', 'fabrications resulting from enemy schemes', 'the new directive', null, 'The new directive labels such rumors as'],
+    ['001', 'even the slightest spread or mention', 'the new directive', null, 'and warns'],
+    ['001', 'Political and security departments across the military', 'a military source', 'Daily NK', 'the source said'],
+    ['001', 'The Ministry of State Security has designated', 'a military source', 'Daily NK', 'the source revealed'],
+    ['001', 'Provincial branches must now monitor', 'a military source', 'Daily NK', null],
+    ['002', 'The bodies of the fallen soldiers started arriving', 'a source inside the North', 'Sand Times', 'the source said, adding that funerals were conducted secretly as soon as the bodies arrived'],
+    ['003', 'over the next several weeks', 'the Pentagon', null, 'Earlier this week, the Pentagon announced'],
+    ['003', 'Do not try to find out information', 'North Korea’s Ministry of State Security', null, null],
+    ['003', 'On Oct. 23, students at my university', 'a university student in Ryanggang province', 'RFA Korean', 'he said'],
+    ['003', 'Currently, each faculty department', 'a university student in Ryanggang province', 'RFA Korean', null],
+    ['003', 'The news of North Korean troops’ participation', 'a university student in Ryanggang province', 'RFA Korean', 'he said'],
+    ['003', 'The families are anxious', 'a resident of the northern province of Ryanggang', 'Radio Free Asia', expect.stringMatching(/^he said, adding that/)],
+    ['003', 'They didn’t take it seriously', 'a resident of the northern province of Ryanggang', 'Radio Free Asia', null],
+    ['003', 'Nowadays, the trend is to have one child', 'a resident of the northern province of Ryanggang', 'Radio Free Asia', null],
+    ['004', 'provide encouragement and education', 'Kim Yo Jong', null, 'Kim Yo Jong, the sister of North Korean leader Kim Jong Un, recently instructed officials throughout the country to'],
+    ['004', 'Comrade Kim Yo Jong issued an order', 'a Daily NK source in the country', 'Daily NK', 'the source told Daily NK on June 11'],
+    ['004', 'are a blemish and bring shame', 'Kim Yo Jong', null, 'According to the source, Kim stated in the order'],
+    ['004', 'to take the lead in embracing', 'the order', null, 'The order further directed party and judicial authorities'],
+    ['004', 'they are the families of defectors', 'Kim Yo Jong’s order', null, 'Her order further noted'],
+    ['004', 'material and political encouragement', 'Kim Yo Jong’s order', null, expect.stringMatching(/^Kim’s order encouraged officials/)],
+    ['004', 'A range of small items to provide as gifts', 'a Daily NK source in the country', 'Daily NK', 'he added'],
+  ])('seed %s: “%s…” — %s (told %s)', (seed, start, speaker, told, attribution) => {
     const q = findQuotations(seeds.get(seed)!).find((x) => x.text.startsWith(start));
     expect(q, `quotation starting "${start}"`).toBeDefined();
-    expect(q!.attribution).toBe(attribution);
+    expect({ speaker: q!.speaker, told: q!.told, attribution: q!.attribution }).toEqual({ speaker, told, attribution });
   });
 
   it('skips scare quotes of fewer than four words', () => {
@@ -36,13 +50,38 @@ describe('findQuotations over the seeds', () => {
     expect(q.text).toBe('The bodies of the fallen soldiers started arriving in the homeland via trains from Moscow to Pyongyang');
     expect(q.paragraphIndex).toBe(9);
   });
+});
 
-  it('handles straight quotes and a missing attribution', () => {
-    const quotes = findQuotations({ body: ['"We will not stop reporting on this story," the editor said.', '"This one has no speaker at all in the text."'] });
-    expect(quotes).toEqual([
-      { text: 'We will not stop reporting on this story', attribution: 'the editor said', paragraphIndex: 0 },
-      { text: 'This one has no speaker at all in the text.', attribution: null, paragraphIndex: 1 },
-    ]);
+describe('findQuotations: marks and speakers in small texts', () => {
+  it.each([
+    ['straight quotes; the next paragraph’s quotation continues the speaker', ['"We will not stop reporting on this story," the editor said.', '"This one has no clause of its own."'], [
+      ['We will not stop reporting on this story', 'the editor', 'the editor said'],
+      ['This one has no clause of its own.', 'the editor', null],
+    ]],
+    ['no speaker anywhere', ['"Nobody in this text says these words."'], [['Nobody in this text says these words.', null, null]]],
+    ['mixed marks pair up; a surname resolves to the full name', ['White House Press Secretary Stephanie Grisham spoke.', '"A great day for all of us!” Grisham said.'], [
+      ['A great day for all of us!', 'Stephanie Grisham', 'Grisham said'],
+    ]],
+    ['an unclosed paragraph runs on; "he" follows the last speaker', ['Coach Bruce Boudreau talked to the team.', '“You’ve beaten some really good teams,” he said. “So if you start believing', '“I said the same thing before, in Washington.”'], [
+      ['You’ve beaten some really good teams', 'Bruce Boudreau', 'he said'],
+      ['So if you start believing', 'Bruce Boudreau', null],
+      ['I said the same thing before, in Washington.', 'Bruce Boudreau', null],
+    ]],
+    ['verb first, appositive trimmed, channel kept', ['“Stadia has been built from the ground up,” says Jack Buser, director for games at Google, who told The Hollywood Reporter more.'], [
+      ['Stadia has been built from the ground up', 'Jack Buser', expect.stringMatching(/^says Jack Buser/)],
+    ]],
+    ['two speakers alternating with "he said"', [
+      'A resident of Ryanggang province told RFA that prices rose.',
+      'A student in the same province said classes stopped.',
+      '“We were told to report anyone,” he said.',
+      'Families are worried, the resident said.',
+      '“Nobody believes the official story now,” he said.',
+    ], [
+      ['We were told to report anyone', 'a student in Ryanggang province', 'he said'],
+      ['Nobody believes the official story now', 'a resident of Ryanggang province', 'he said'],
+    ]],
+  ])('%s', (_name, body, expected) => {
+    expect(findQuotations({ body: body as string[] }).map((q) => [q.text, q.speaker, q.attribution])).toEqual(expected);
   });
 });
 
@@ -56,5 +95,37 @@ describe('matchQuotations', () => {
       'They didn’t take it seriously and treated it as just another **rumor**.',
     ]);
     expect(found.every((q) => q.covered === 1)).toBe(true);
+  });
+});
+
+describe('Newsroom.quotes by speaker', () => {
+  it('returns every quotation of one speaker (and their orders) without a query, suggests speakers, and needs a query or a speaker', async () => {
+    const { newsroom } = await newsroomFixture();
+    const scope = { guildId: 'g1' };
+    const { quotes } = newsroom.quotes(scope, '', 8, 'kim yo jong');
+    expect(quotes.map((q) => [q.quote.speaker, q.quote.text.split(' ').slice(0, 4).join(' ')])).toEqual([
+      ['Kim Yo Jong', 'provide encouragement and education'],
+      ['Kim Yo Jong', 'are a blemish and'],
+      ['Kim Yo Jong’s order', 'they are the families'],
+      ['Kim Yo Jong’s order', 'material and political encouragement.'],
+    ]);
+    expect(newsroom.suggestSpeakers(scope, 'ryang')).toEqual([
+      { name: 'a resident of the northern province of Ryanggang', quotes: 4 },
+      { name: 'a university student in Ryanggang province', quotes: 4 },
+    ]);
+    expect(newsroom.suggestSpeakers(scope, 'pent')).toEqual([{ name: 'the Pentagon', quotes: 1 }]);
+    expect(() => newsroom.quotes(scope, '  ', 8, ' ')).toThrow('Give words the quotation should contain (query), a speaker, or both.');
+    expect(newsroom.quotes(scope, 'rumors', 8, 'Nobody Here').quotes).toEqual([]);
+  });
+
+  it('learns speakers at ingest, forgets them on removal, and shows each server only its own sources', async () => {
+    const { newsroom, source, ingest } = await newsroomFixture();
+    const src = source('g2');
+    const result = ingest(src.id, [{ title: 'Port reopens', body: ['Harbor master Jane Roe spoke on Monday.', '“The port will reopen next week for all ships,” Roe said.'] }]);
+    expect(newsroom.suggestSpeakers({ guildId: 'g2' }, 'roe')).toEqual([{ name: 'Jane Roe', quotes: 1 }]);
+    expect(newsroom.suggestSpeakers({ guildId: 'g1' }, 'roe')).toEqual([]);
+    expect(newsroom.quotes({ guildId: 'g2' }, 'port', 8, 'Jane Roe').quotes.map((q) => q.quote.speaker)).toEqual(['Jane Roe']);
+    newsroom.unindexArticles(result.inserted.map((a) => a.id));
+    expect(newsroom.suggestSpeakers({ guildId: 'g2' }, 'roe')).toEqual([]);
   });
 });

@@ -6,6 +6,8 @@ import { silentLog } from '../src/core/deps.ts';
 import { paginateArticle, renderArticleReply, ARTICLE_PAGE_CHARS } from '../src/replies/article-reply.ts';
 import { CUSTOM_ID_MAX, QUERY_MAX_LENGTH, decodeSearchState, encodeSearchState, isSameUser } from '../src/replies/custom-id.ts';
 import { formatReply } from '../src/discord/format.ts';
+import { findQuotations } from '../src/core/quotes.ts';
+import { renderQuoteReply, speakerLine } from '../src/replies/quote-reply.ts';
 import { newsroomFixture } from './helpers/newsroom-fixture.ts';
 
 function art(over: Partial<Article>): Article {
@@ -121,5 +123,27 @@ describe('digest composition', () => {
     f.clock.set('2026-03-02T08:00:00Z');
     expect(f.digests.tick()).toBe(0); // the window was taken by "now"; nothing new since
     expect(() => f.digests.preview('other-guild', subscription.id)).toThrow(`No digest subscription with id "${subscription.id}" in this server.`);
+  });
+});
+
+describe('quotation speakers in replies', () => {
+  it('renders the resolved speaker and channel, escaped and mention-safe', () => {
+    const article = art({ body: ['“We will never ping @everyone about <@&1> things,” said **Bold** [x](http://e.vil), a trader in Sinuiju who told Daily_NK.'] });
+    const reply = renderQuoteReply('ping', [{ article, quote: { ...findQuotations(article)[0]!, covered: 1, marked: 'We will never **ping**' } }]);
+    const line = reply.cards![0]!.description!.split('\n')[1];
+    expect(line).toBe('— \\*\\*Bold\\*\\* \\[x\\]');
+    expect(speakerLine({ speaker: '@everyone', told: 'Daily_NK' })).toBe('@\u200beveryone (told Daily\\_NK)');
+    expect(speakerLine({ speaker: null, told: null })).toBe('unattributed');
+  });
+
+  it('lists every quotation with its raw clause on the last /article page, within one field', () => {
+    const body = Array.from({ length: 40 }, (_, i) => `“Quotation number ${i} has enough words,” the source number ${i} said in a long clause.`);
+    const reply = renderArticleReply(art({ body: ['A source in Hyesan told RFA about it.', ...body] }), 99, false);
+    const field = reply.cards![0]!.fields!.find((f) => f.name.startsWith('Quotations'))!;
+    expect(field.value.length).toBeLessThanOrEqual(1024);
+    const lines = field.value.split('\n');
+    // "the source" points back to the source introduced first; the clause is kept as printed.
+    expect(lines[0]).toBe('“Quotation number 0 has enough words” — a source in Hyesan (told RFA) · “the source number 0 said in a long clause”');
+    expect(lines[lines.length - 1]).toMatch(/^…and \d+ more$/);
   });
 });

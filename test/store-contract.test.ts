@@ -69,6 +69,13 @@ const outbox = (over: Partial<NewOutbox> = {}): NewOutbox => ({
   ...over,
 });
 
+/** What an alert made without delivery fields holds in them. */
+const PLAIN_ALERT = {
+  sourceId: null, filters: '{}', template: null, identity: 'bot', identityNote: null, notifyChannelId: null,
+  status: 'active', pausedReason: null, delivered: 0, skipped: 0, failed: 0, lastError: null, lastDeliveredAt: null,
+} as const;
+const PARKED = '9999-12-31T00:00:00.000Z';
+
 interface Harness {
   store: AsyncStore;
   /** Another connection (pool, or SQLite handle) to the same database. */
@@ -356,11 +363,175 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
     expect(await store.deleteSubscription(sub.id)).toBe(true);
     expect(await store.deleteSubscription(sub.id)).toBe(false);
     const alert = await store.createAlert({ guildId: 'g1', channelId: 'c1', query: '"human trash"', roleId: null, createdBy: 'u1', lastSeq: 7 });
-    expect(alert).toEqual({ id: alert.id, guildId: 'g1', channelId: 'c1', query: '"human trash"', roleId: null, createdBy: 'u1', createdAt: '2026-03-01T10:00:00.001Z', lastSeq: 7 });
+    expect(alert).toEqual({
+      id: alert.id, guildId: 'g1', channelId: 'c1', query: '"human trash"', roleId: null, createdBy: 'u1', createdAt: '2026-03-01T10:00:00.001Z', lastSeq: 7,
+      ...PLAIN_ALERT,
+    });
     expect((await store.listAlerts('g1')).map((a) => a.id)).toEqual([alert.id]);
     expect(await store.listAlerts('g2')).toEqual([]);
     expect(await store.deleteAlert(alert.id)).toBe(true);
     expect(await store.getAlert(alert.id)).toBeUndefined();
+  });
+
+  it("keeps an article's picture and a source's icon: stored, kept when a change has none, filled by a page only when empty", async () => {
+    const s = await addSource('g1', 'https://img/feed', { fullText: true });
+    expect(s).not.toHaveProperty('imageUrl');
+    expect(await store.updateSource(s.id, { imageUrl: 'https://img/icon.png' })).toEqual({ ...s, imageUrl: 'https://img/icon.png' });
+    expect((await store.getSource(s.id))!.imageUrl).toBe('https://img/icon.png');
+    expect(await store.updateSource(s.id, { imageUrl: null })).toEqual(s);
+    const r = await store.ingest(s.id, [
+      item('i1', { id: 'i1', image: 'https://img/1.jpg' }),
+      item('i2', { id: 'i2', url: 'https://img/2' }, 'h-i2', 'summary'),
+    ], { announce: true });
+    expect(r.inserted.map((a) => a.image)).toEqual(['https://img/1.jpg', undefined]);
+    expect(await store.getArticle('i1')).toEqual(article({ id: 'i1', sourceId: s.id, image: 'https://img/1.jpg' }));
+    expect(await store.getArticle('i2')).toEqual(article({ id: 'i2', sourceId: s.id, url: 'https://img/2' }));
+    expect(await store.getArticle('i2')).not.toHaveProperty('image');
+    // A changed item without a picture keeps the stored one; with one, replaces it.
+    await store.ingest(s.id, [item('i1', { id: 'i1', title: 'Changed' }, 'h-i1b')], { announce: true });
+    expect((await store.getArticle('i1'))!.image).toBe('https://img/1.jpg');
+    await store.ingest(s.id, [item('i1', { id: 'i1', title: 'Changed again', image: 'https://img/1b.jpg' }, 'h-i1c')], { announce: true });
+    expect((await store.getArticle('i1'))!.image).toBe('https://img/1b.jpg');
+    // The page's og:image fills an empty picture, never replaces the feed's.
+    expect(await store.setFullText('i2', ['Page text.'], null, 'https://img/og2.jpg')).toEqual(article({ id: 'i2', sourceId: s.id, url: 'https://img/2', body: ['Page text.'], image: 'https://img/og2.jpg' }));
+    expect((await store.setFullText('i1', ['Page text.'], null, 'https://img/og1.jpg'))!.image).toBe('https://img/1b.jpg');
+    expect((await store.setFullText('i1', ['Page text again.'], null))!.image).toBe('https://img/1b.jpg');
+    expect((await store.scanArticles(0, 10)).map((x) => x.article.image)).toEqual(['https://img/1b.jpg', 'https://img/og2.jpg']);
+  });
+
+  it("lists a source's latest articles newest first (published, else first seen), ties by seq", async () => {
+    const s = await addSource('g1');
+    const other = await addSource('g2', 'https://other/feed');
+    await store.ingest(s.id, [
+      item('old', { id: 'old', publishedAt: '2026-02-20T08:00:00.000Z' }),
+      item('a', { id: 'a', publishedAt: '2026-02-28T08:00:00.000Z' }),
+      item('undated', { id: 'undated', publishedAt: null }),
+      item('a2', { id: 'a2', publishedAt: '2026-02-28T08:00:00.000Z' }),
+    ], { announce: true });
+    await store.ingest(other.id, [item('x', { id: 'x', publishedAt: '2026-03-01T09:00:00.000Z' })], { announce: true });
+    const latest = await store.latestArticles(s.id, 10);
+    // The undated item counts as first seen (10:00 on the test clock), after every published date.
+    expect(latest.map((e) => [e.article.id, e.seq, e.firstSeenAt])).toEqual([
+      ['undated', 3, '2026-03-01T10:00:00.000Z'], ['a2', 4, '2026-03-01T10:00:00.000Z'], ['a', 2, '2026-03-01T10:00:00.000Z'], ['old', 1, '2026-03-01T10:00:00.000Z'],
+    ]);
+    expect((await store.latestArticles(s.id, 2)).map((e) => e.article.id)).toEqual(['undated', 'a2']);
+    expect(await store.latestArticles('none', 5)).toEqual([]);
+  });
+
+  it('creates deliveries with filters, template and identity, lists them per source, and removes them with their source', async () => {
+    const s = await addSource('g1');
+    const t = await addSource('g1', 'https://other/feed');
+    const filters = JSON.stringify({ include: ['troops'], exclude: ['sport'], minWords: 50 });
+    const d1 = await store.createAlert({
+      guildId: 'g1', channelId: 'c-news', query: '', roleId: 'r1', createdBy: 'u1', lastSeq: 3,
+      sourceId: s.id, filters, template: '**{title}**\n{url}', identity: 'outlet', notifyChannelId: 'c-mods',
+    });
+    expect(d1).toEqual({
+      ...PLAIN_ALERT, id: d1.id, guildId: 'g1', channelId: 'c-news', query: '', roleId: 'r1', createdBy: 'u1', createdAt: '2026-03-01T10:00:00.000Z', lastSeq: 3,
+      sourceId: s.id, filters, template: '**{title}**\n{url}', identity: 'outlet', notifyChannelId: 'c-mods',
+    });
+    clock.advance(1000);
+    const d2 = await store.createAlert({ guildId: 'g1', channelId: 'c-other', query: 'troops', roleId: null, createdBy: 'u2', lastSeq: 0, sourceId: s.id });
+    expect(d2).toMatchObject({ ...PLAIN_ALERT, sourceId: s.id, query: 'troops', createdAt: '2026-03-01T10:00:01.000Z' });
+    clock.advance(1000);
+    const d3 = await store.createAlert({ guildId: 'g1', channelId: 'c-news', query: '', roleId: null, createdBy: 'u1', lastSeq: 0, sourceId: t.id });
+    clock.advance(1000);
+    const plain = await store.createAlert({ guildId: 'g1', channelId: 'c-news', query: 'troops', roleId: null, createdBy: 'u1', lastSeq: 0 });
+    expect(plain).toMatchObject(PLAIN_ALERT);
+    expect((await store.alertsForSource(s.id)).map((a) => a.id)).toEqual([d1.id, d2.id]);
+    expect((await store.alertsForSource(t.id)).map((a) => a.id)).toEqual([d3.id]);
+    expect(await store.alertsForSource('none')).toEqual([]);
+    expect((await store.listAlerts('g1')).map((a) => a.id)).toEqual([d1.id, d2.id, d3.id, plain.id]);
+    await store.setAlertIdentityNote(d1.id, 'no Manage Webhooks in <#c-news>: posting as the bot');
+    expect((await store.getAlert(d1.id))!.identityNote).toBe('no Manage Webhooks in <#c-news>: posting as the bot');
+    await store.setAlertIdentityNote(d1.id, null);
+    expect(await store.getAlert(d1.id)).toEqual(d1);
+    // Removing a source removes its deliveries, not other sources' nor plain alerts.
+    await store.deleteSource(s.id);
+    expect(await store.getAlert(d1.id)).toBeUndefined();
+    expect(await store.getAlert(d2.id)).toBeUndefined();
+    expect((await store.listAlerts()).map((a) => a.id)).toEqual([d3.id, plain.id]);
+  });
+
+  it("counts a delivery's posts, skips and failures, and keeps or clears its last error as asked", async () => {
+    const s = await addSource('g1');
+    const d = await store.createAlert({ guildId: 'g1', channelId: 'c1', query: '', roleId: null, createdBy: 'u1', lastSeq: 0, sourceId: s.id });
+    await store.countAlert(d.id, 'delivered', 1, { deliveredAt: '2026-03-01T10:01:00.000Z' });
+    await store.countAlert(d.id, 'delivered', 2, { deliveredAt: '2026-03-01T10:02:00.000Z' });
+    expect(await store.getAlert(d.id)).toMatchObject({ delivered: 3, skipped: 0, failed: 0, lastError: null, lastDeliveredAt: '2026-03-01T10:02:00.000Z' });
+    await store.countAlert(d.id, 'failed', 1, { lastError: 'Missing Permissions (50013)' });
+    await store.countAlert(d.id, 'skipped', 4);
+    expect(await store.getAlert(d.id)).toMatchObject({ delivered: 3, skipped: 4, failed: 1, lastError: 'Missing Permissions (50013)', lastDeliveredAt: '2026-03-01T10:02:00.000Z' });
+    await store.countAlert(d.id, 'delivered', 1, { lastError: null });
+    expect(await store.getAlert(d.id)).toMatchObject({ delivered: 4, skipped: 4, failed: 1, lastError: null, lastDeliveredAt: '2026-03-01T10:02:00.000Z' });
+    await store.countAlert('missing', 'delivered', 1);
+    expect(await store.getAlert('missing')).toBeUndefined();
+  });
+
+  it("pauses a delivery parking its pending posts, and resumes it with parked and failed posts due now", async () => {
+    const s = await addSource('g1');
+    const d = await store.createAlert({ guildId: 'g1', channelId: 'c9', query: '', roleId: null, createdBy: 'u1', lastSeq: 0, sourceId: s.id });
+    const e = await store.createAlert({ guildId: 'g1', channelId: 'c9', query: '', roleId: null, createdBy: 'u1', lastSeq: 0, sourceId: s.id });
+    const delivery = (alertId: string, windowKey: string) => outbox({ kind: 'delivery', refId: alertId, windowKey, channelId: 'c9' });
+    const [r1, r2] = await store.enqueueAlerts(d.id, 4, [delivery(d.id, 'a1'), delivery(d.id, 'a2')]);
+    const r3 = await store.enqueueOutbox(delivery(e.id, 'a1'));
+    const posted = await store.enqueueOutbox(delivery(d.id, 'a0'));
+    await store.markPosted(posted.id, 'm-0');
+    await store.markAttemptFailed(r2!.id, 'Unknown Channel (10003)', null);
+    expect(await store.pendingDeliveriesForChannel('c9')).toBe(2);
+    expect(await store.pendingDeliveriesForChannel('c-none')).toBe(0);
+
+    clock.advance(60_000);
+    expect(await store.pauseAlert(d.id, 'channel gone', 'Unknown Channel (10003)')).toBe(true);
+    expect(await store.getAlert(d.id)).toMatchObject({ status: 'paused', pausedReason: 'channel gone', lastError: 'Unknown Channel (10003)', lastSeq: 4 });
+    expect(await store.getOutbox(r1!.id)).toMatchObject({ status: 'pending', nextAttemptAt: PARKED, attempts: 0 });
+    expect(await store.getOutbox(r2!.id)).toMatchObject({ status: 'failed', nextAttemptAt: '2026-03-01T10:00:00.000Z' });
+    expect(await store.getOutbox(posted.id)).toMatchObject({ status: 'posted', nextAttemptAt: '2026-03-01T10:00:00.000Z' });
+    expect((await store.pendingOutbox(clock.now(), 10)).map((r) => r.id)).toEqual([r3.id]);
+    expect(await store.pendingDeliveriesForChannel('c9')).toBe(1);
+    // Already paused: nothing changes, and a null error keeps the recorded one.
+    expect(await store.pauseAlert(d.id, 'again', null)).toBe(false);
+    expect(await store.getAlert(d.id)).toMatchObject({ status: 'paused', pausedReason: 'channel gone', lastError: 'Unknown Channel (10003)' });
+    expect(await store.getAlert(e.id)).toMatchObject({ status: 'active' });
+
+    clock.advance(60_000);
+    await store.resumeAlert(d.id);
+    expect(await store.getAlert(d.id)).toMatchObject({ status: 'active', pausedReason: null, lastError: 'Unknown Channel (10003)' });
+    expect(await store.getOutbox(r1!.id)).toMatchObject({ status: 'pending', nextAttemptAt: '2026-03-01T10:02:00.000Z', attempts: 0 });
+    expect(await store.getOutbox(r2!.id)).toMatchObject({ status: 'pending', nextAttemptAt: '2026-03-01T10:02:00.000Z', attempts: 0, lastError: 'Unknown Channel (10003)' });
+    expect(await store.getOutbox(posted.id)).toMatchObject({ status: 'posted', attempts: 1, nextAttemptAt: '2026-03-01T10:00:00.000Z' });
+    expect((await store.pendingOutbox(clock.now(), 10)).map((r) => r.id)).toEqual([r1!.id, r2!.id, r3.id]);
+    expect(await store.pendingDeliveriesForChannel('c9')).toBe(3);
+    // A pause with no error recorded yet keeps lastError as it is (here: the old one).
+    expect(await store.pauseAlert(d.id, 'webhook deleted', null)).toBe(true);
+    expect(await store.getAlert(d.id)).toMatchObject({ status: 'paused', pausedReason: 'webhook deleted', lastError: 'Unknown Channel (10003)' });
+  });
+
+  it("marks a post in flight, defers it without counting an attempt, and lists a channel's posts in its rate window", async () => {
+    const row = await store.enqueueOutbox(outbox({ kind: 'delivery', refId: 'd1', windowKey: 'w1', channelId: 'c1' }));
+    expect(row.sentAt).toBeNull();
+    clock.advance(1500);
+    await store.markSending(row.id);
+    expect(await store.getOutbox(row.id)).toMatchObject({ status: 'pending', attempts: 0, sentAt: '2026-03-01T10:00:01.500Z' });
+    await store.deferOutbox(row.id, new Date('2026-03-01T10:00:30.000Z'));
+    expect(await store.getOutbox(row.id)).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: '2026-03-01T10:00:30.000Z', sentAt: '2026-03-01T10:00:01.500Z' });
+    expect(await store.pendingOutbox(clock.now(), 10)).toEqual([]);
+    expect((await store.pendingOutbox(new Date('2026-03-01T10:00:30.000Z'), 10)).map((r) => r.id)).toEqual([row.id]);
+    clock.advance(500);
+    await store.markPosted(row.id, 'm-1');
+    // sentAt stays: the row is no longer pending, so it is never reconciled again.
+    expect(await store.getOutbox(row.id)).toMatchObject({ status: 'posted', attempts: 1, postedAt: '2026-03-01T10:00:02.000Z', sentAt: '2026-03-01T10:00:01.500Z' });
+    clock.advance(60_000);
+    const digest = await store.enqueueOutbox(outbox({ kind: 'digest', windowKey: 'w2', channelId: 'c1' }));
+    await store.markPosted(digest.id, 'm-2');
+    const elsewhere = await store.enqueueOutbox(outbox({ kind: 'delivery', refId: 'd1', windowKey: 'w3', channelId: 'c2' }));
+    await store.markPosted(elsewhere.id, 'm-3');
+    const failed = await store.enqueueOutbox(outbox({ kind: 'delivery', refId: 'd1', windowKey: 'w4', channelId: 'c1' }));
+    await store.markAttemptFailed(failed.id, 'Discord 500', null);
+    expect(await store.postedToChannelSince('c1', new Date('2026-03-01T09:00:00.000Z'))).toEqual(['2026-03-01T10:00:02.000Z', '2026-03-01T10:01:02.000Z']);
+    // The window's start is exclusive.
+    expect(await store.postedToChannelSince('c1', new Date('2026-03-01T10:00:02.000Z'))).toEqual(['2026-03-01T10:01:02.000Z']);
+    expect(await store.postedToChannelSince('c3', new Date(0))).toEqual([]);
   });
 
   it('files a digest window and its post exactly once, advancing the window in the same transaction', async () => {
@@ -625,7 +796,7 @@ describe('PostgresStore only', () => {
 
   it('migrates once when several processes open a new database together, and reopens idempotently', async () => {
     const stores = await Promise.all([1, 2, 3].map(() => PostgresStore.open({ url: db.url, clock: new FakeClock(), log: silentLog })));
-    expect(await Promise.all(stores.map((s) => s.schemaVersion()))).toEqual([1, 1, 1]);
+    expect(await Promise.all(stores.map((s) => s.schemaVersion()))).toEqual([2, 2, 2]);
     expect((await stores[0]!.allSources()).map((s) => s.id)).toEqual(['seeds']);
     for (const s of stores) await s.close();
   });
@@ -649,7 +820,7 @@ describe('PostgresStore only', () => {
     await c.query('INSERT INTO schema_migrations (version) VALUES (99)');
     await c.end();
     await expect(PostgresStore.open({ url: db.url, clock: new FakeClock(), log: silentLog })).rejects.toThrow(
-      new StoreError('store: schema version 99 is newer than this Newsdesk (1); upgrade the bot'),
+      new StoreError('store: schema version 99 is newer than this Newsdesk (2); upgrade the bot'),
     );
     // Nothing listens on port 9 (discard) here: the connection is refused whatever server the tests use.
     const err = await PostgresStore.open({ url: 'postgres://newsdesk:secret-pw@127.0.0.1:9/newsdesk', clock: new FakeClock(), log: silentLog }).catch((e: unknown) => e);

@@ -12,10 +12,13 @@ export function renderReplyText(reply: Reply, opts: { ansi: boolean }): { text: 
   if (reply.content) out.push(md(reply.content, opts.ansi));
   for (const card of reply.cards ?? []) {
     out.push('');
+    if (card.author) out.push(md(card.author, false));
     if (card.title) out.push(opts.ansi ? `\x1b[1m${md(card.title, false)}\x1b[0m` : `## ${md(card.title, false)}`);
     if (card.url) out.push(card.url);
     if (card.description) out.push(md(card.description, opts.ansi));
     for (const f of card.fields ?? []) out.push(`${md(f.name, false)}: ${md(f.value, opts.ansi)}`);
+    if (card.thumbnail) out.push(`[thumbnail] ${card.thumbnail}`);
+    if (card.image) out.push(`[image] ${card.image}`);
     if (card.footer) out.push(`— ${md(card.footer, false)}`);
   }
   const rows = reply.buttons ?? [];

@@ -1,17 +1,22 @@
+import { fileDeliveries, previewDelivery, type PreviewLine } from './alerts/deliveries.ts';
+import { NO_FILTERS, type DeliveryFilters } from './alerts/filters.ts';
+import { validateTemplate } from './alerts/templates.ts';
 import type { Clock, Log } from './deps.ts';
 import { UserError } from './errors.ts';
 import { buildExcerpt } from './excerpt.ts';
 import type { Newsroom } from './newsroom.ts';
-import { outboxNonce, type CrashPoint } from './outbox.ts';
+import { outboxNonce, type CrashPoint, type DeliveryHooks } from './outbox.ts';
 import type { Reply } from './reply.ts';
 import { ArticleIndex } from './search/article-index.ts';
 import { parseQuery } from './search/query.ts';
-import type { AlertRow, SqliteStore, StoredArticle } from './store/index.ts';
+import type { AlertRow, OutboxRow, SourceRow, SqliteStore, StoredArticle } from './store/index.ts';
 import { escapeInline } from './text/escape.ts';
 import type { Article } from './article.ts';
 
 /** Alerts per article batch are capped so a flood of matches cannot flood a channel. */
 const MAX_ALERTS_PER_CHECK = 10;
+/** Delivery posts per channel per minute when the configuration does not say. */
+export const DEFAULT_POSTS_PER_MINUTE = 5;
 
 export interface AlertsDeps {
   store: SqliteStore;
@@ -19,6 +24,24 @@ export interface AlertsDeps {
   log: Log;
   newsroom: Newsroom;
   crashPoint?: CrashPoint;
+  /** Delivery posts per channel per minute (DELIVERY_POSTS_PER_MINUTE). */
+  postsPerMinute?: number;
+}
+
+/** What `/alert add` asks for: a query, a source, or both, and a delivery's settings. */
+export interface AddAlertRequest {
+  guildId: string;
+  channelId: string;
+  userId: string;
+  query?: string;
+  roleId?: string | null;
+  /** Follow this source: every new item (that matches the query and filters) is posted. */
+  sourceId?: string | null;
+  filters?: DeliveryFilters;
+  template?: string | null;
+  identity?: 'bot' | 'outlet';
+  /** Where a moderator is told if the delivery pauses itself. */
+  notifyChannelId?: string | null;
 }
 
 /**
@@ -28,18 +51,112 @@ export interface AlertsDeps {
 export class Alerts {
   constructor(private readonly deps: AlertsDeps) {}
 
-  add(req: { guildId: string; channelId: string; userId: string; query: string; roleId?: string | null }): AlertRow {
-    parseQuery(req.query); // a clear error now rather than a silent alert
+  /**
+   * Saves an alert (a query over every visible source) or a delivery (a source, optionally
+   * narrowed by a query and filters). Only items stored from now on are posted.
+   */
+  add(req: AddAlertRequest): AlertRow {
+    const query = (req.query ?? '').trim();
+    if (!query && !req.sourceId) throw new UserError('Give a `query`, a `source`, or both: with only a source, every new item of it is posted.');
+    if (query) parseQuery(query); // a clear error now rather than a silent alert
+    const source = req.sourceId ? this.source(req.guildId, req.sourceId) : null;
+    const template = req.template ? validateTemplate(req.template) : null;
+    if (!source && (template || req.identity === 'outlet' || req.filters)) {
+      throw new UserError('Filters, templates and the outlet identity belong to a delivery: add `source:` to follow a source.');
+    }
     const alert = this.deps.store.createAlert({
       guildId: req.guildId,
       channelId: req.channelId,
-      query: req.query.trim(),
+      query,
       roleId: req.roleId ?? null,
       createdBy: req.userId,
       // Only articles ingested from now on can trigger it.
       lastSeq: this.deps.store.maxSeq(),
+      sourceId: source?.id ?? null,
+      filters: JSON.stringify(req.filters ?? NO_FILTERS),
+      template,
+      identity: req.identity ?? 'bot',
+      notifyChannelId: req.notifyChannelId ?? null,
     });
-    this.deps.log.info({ alertId: alert.id, guildId: req.guildId, channelId: req.channelId, role: Boolean(req.roleId) }, 'alert added');
+    this.deps.log.info({ alertId: alert.id, guildId: req.guildId, channelId: req.channelId, role: Boolean(req.roleId), sourceId: alert.sourceId, identity: alert.identity }, source ? 'delivery added' : 'alert added');
+    return alert;
+  }
+
+  /** What a delivery with these settings would do with the source's latest items (newest first). */
+  preview(guildId: string, req: { sourceId: string; query?: string; filters?: DeliveryFilters; template?: string | null }, limit = 20): { source: SourceRow; lines: PreviewLine[]; template: string | null } {
+    const source = this.source(guildId, req.sourceId);
+    const query = (req.query ?? '').trim();
+    if (query) parseQuery(query);
+    const template = req.template ? validateTemplate(req.template) : null;
+    const lines = previewDelivery({ store: this.deps.store, matchQuery: (q, b) => matchAll(q, b).map((m) => m.entry) }, source, { query }, req.filters ?? NO_FILTERS, limit);
+    return { source, lines, template };
+  }
+
+  /** Resumes a delivery that paused itself (or was paused); its held posts go out. */
+  resume(guildId: string, id: string): AlertRow {
+    const alert = this.owned(guildId, id);
+    if (alert.status === 'active') throw new UserError(`Alert "${alert.id}" is not paused.`);
+    this.deps.store.resumeAlert(alert.id);
+    this.deps.log.info({ alertId: alert.id }, 'delivery resumed');
+    return this.deps.store.getAlert(alert.id)!;
+  }
+
+  /** The deliveries that follow a source (for /source health). */
+  forSource(sourceId: string): AlertRow[] {
+    return this.deps.store.alertsForSource(sourceId);
+  }
+
+  /**
+   * The outbox's view of delivery posts: rate limit, pause state, and the health counters and
+   * self-pause that follow a post's outcome.
+   */
+  hooks(notify: (channelId: string, key: string, text: string) => void): DeliveryHooks {
+    const store = this.deps.store;
+    return {
+      perMinute: this.deps.postsPerMinute ?? DEFAULT_POSTS_PER_MINUTE,
+      state: (row: OutboxRow) => {
+        const alert = store.getAlert(row.refId);
+        return !alert ? 'gone' : alert.status === 'paused' ? 'paused' : 'active';
+      },
+      posted: (row: OutboxRow, via) => {
+        const alert = store.getAlert(row.refId);
+        store.countAlert(row.refId, 'delivered', 1, { deliveredAt: this.deps.clock.now().toISOString(), ...(alert?.lastError ? { lastError: null } : {}) });
+        if (via === 'webhook' && alert?.identityNote) store.setAlertIdentityNote(row.refId, null);
+      },
+      failedPermanently: (row: OutboxRow, message: string) => {
+        const alert = store.getAlert(row.refId);
+        if (!alert) return;
+        store.countAlert(alert.id, 'failed', 1, { lastError: message });
+        const reason = `paused after a failed post: ${message}`;
+        if (!store.pauseAlert(alert.id, reason, message)) return;
+        this.deps.log.warn({ alertId: alert.id, channelId: alert.channelId, err: message }, 'delivery paused after a failed post');
+        // The moderator hears it where the delivery was made, else where its source was added.
+        const sourceChannel = alert.sourceId ? store.getSource(alert.sourceId)?.channelId : null;
+        const target = [alert.notifyChannelId, sourceChannel].find((c) => c && c !== alert.channelId);
+        if (!target) return;
+        notify(
+          target,
+          `delivery-paused:${alert.id}:${row.id}`,
+          `⚠️ Delivery \`${alert.id}\` to <#${alert.channelId}> paused itself: ${escapeInline(message)}\n` +
+            `Its posts are kept. Give the bot access to the channel (or remove the delivery with \`/alert remove id:${alert.id}\`), then run \`/alert resume id:${alert.id}\`.`,
+        );
+      },
+      fellBack: (row: OutboxRow, reason: string | null) => {
+        const alert = store.getAlert(row.refId);
+        if (alert && alert.identityNote !== reason) store.setAlertIdentityNote(alert.id, reason);
+      },
+    };
+  }
+
+  private source(guildId: string, sourceId: string): SourceRow {
+    const source = this.deps.store.getSource(sourceId.trim());
+    if (!source || source.guildId !== guildId) throw new UserError(`No source with id "${sourceId.trim()}" in this server. /source list shows them.`);
+    return source;
+  }
+
+  private owned(guildId: string, id: string): AlertRow {
+    const alert = this.deps.store.getAlert(id.trim());
+    if (!alert || alert.guildId !== guildId) throw new UserError(`No alert with id "${id.trim()}" in this server. /alert list shows them.`);
     return alert;
   }
 
@@ -48,8 +165,7 @@ export class Alerts {
   }
 
   remove(guildId: string, id: string): AlertRow {
-    const alert = this.deps.store.getAlert(id.trim());
-    if (!alert || alert.guildId !== guildId) throw new UserError(`No alert with id "${id.trim()}" in this server. /alert list shows them.`);
+    const alert = this.owned(guildId, id);
     this.deps.store.deleteAlert(alert.id);
     return alert;
   }
@@ -65,8 +181,12 @@ export class Alerts {
     let filed = 0;
     for (const alert of alerts) {
       if (alert.lastSeq >= upto) continue;
+      // A paused delivery keeps its watermark: on resume it catches up (grouped, nothing lost).
+      if (alert.status === 'paused') continue;
       try {
-        filed += this.checkOne(alert, upto);
+        filed += alert.sourceId
+          ? fileDeliveries({ ...this.deps, perMinute: this.deps.postsPerMinute ?? DEFAULT_POSTS_PER_MINUTE, matchQuery: (q, b) => matchAll(q, b).map((m) => m.entry) }, alert, upto)
+          : this.checkOne(alert, upto);
       } catch (err) {
         this.deps.log.error({ alertId: alert.id, err }, 'alert check failed');
       }

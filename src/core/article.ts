@@ -30,6 +30,8 @@ export interface Article {
   url: string | null;
   /** ISO-8601 publication time when known. */
   publishedAt: string | null;
+  /** The item's picture (https, from the feed or the page's og:image); absent when none. */
+  image?: string;
 }
 
 /**

@@ -3,8 +3,9 @@ import { makeArticleId, SEED_SOURCE_ID } from './article.ts';
 import { parseDateOption } from './dates.ts';
 import type { Clock, Log } from './deps.ts';
 import { UserError } from './errors.ts';
-import { buildExcerpt, type Excerpt, type TermSpec } from './excerpt.ts';
-import { matchQuotations, type Quotation } from './quotes.ts';
+import { buildExcerpt, markText, type Excerpt, type TermSpec } from './excerpt.ts';
+import { findQuotations, matchQuotations, type Quotation } from './quotes.ts';
+import { SpeakerDirectory, speakerIs } from './quotes/directory.ts';
 import { ArticleIndex, type SearchFilters } from './search/article-index.ts';
 import { parseQuery, type ParsedQuery } from './search/query.ts';
 
@@ -85,6 +86,8 @@ const LOAD_CHUNK = 50;
  */
 export class Newsroom {
   readonly index: ArticleIndex;
+  /** Who is quoted where, derived alongside the index. */
+  readonly speakers = new SpeakerDirectory();
   private loaded = 0;
   private loadTotal = 0;
   private ready = false;
@@ -122,6 +125,24 @@ export class Newsroom {
     }
     this.ready = true;
     this.deps.log.info({ articles: this.loaded, ms: Date.now() - started }, 'index built');
+    await this.buildSpeakers();
+  }
+
+  /**
+   * Reads who is quoted in every stored article (a few ms per article that has quotations), in
+   * chunks after search is already available; until it finishes, speaker suggestions are partial.
+   */
+  private async buildSpeakers(): Promise<void> {
+    const started = Date.now();
+    let after = 0;
+    for (;;) {
+      const rows = this.deps.store.scanArticles(after, LOAD_CHUNK);
+      if (rows.length === 0) break;
+      for (const r of rows) this.speakers.add(r.article);
+      after = rows[rows.length - 1]!.rowid;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    this.deps.log.info({ speakers: this.speakers.size, ms: Date.now() - started }, 'speakers indexed');
   }
 
   private indexQueue: Promise<void> = Promise.resolve();
@@ -135,11 +156,13 @@ export class Newsroom {
     const items = [...articles];
     if (items.length <= LOAD_CHUNK) {
       this.index.addMany(items);
+      for (const i of items) this.speakers.add(i.article);
       return this.indexQueue;
     }
     this.indexQueue = this.indexQueue.then(async () => {
       for (let i = 0; i < items.length; i += LOAD_CHUNK) {
         this.index.addMany(items.slice(i, i + LOAD_CHUNK));
+        for (const item of items.slice(i, i + LOAD_CHUNK)) this.speakers.add(item.article);
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     });
@@ -149,9 +172,15 @@ export class Newsroom {
   /** Removes articles from the index after the store deleted them (also after any chunked add in flight). */
   unindexArticles(ids: Iterable<string>): void {
     const list = [...ids];
-    for (const id of list) this.index.remove(id);
+    for (const id of list) {
+      this.index.remove(id);
+      this.speakers.remove(id);
+    }
     this.indexQueue = this.indexQueue.then(() => {
-      for (const id of list) this.index.remove(id);
+      for (const id of list) {
+        this.index.remove(id);
+        this.speakers.remove(id);
+      }
     });
   }
 
@@ -223,24 +252,53 @@ export class Newsroom {
     throw new UserError(`No source or outlet called "${wanted}" here. Start typing in the source option to pick one.`);
   }
 
-  /** Direct quotations matching a query, best-covering first, at most `limit`. */
-  quotes(scope: Scope, rawQuery: string, limit = 8): { query: ParsedQuery; quotes: QuoteResult[] } {
-    const query = parseQuery(rawQuery);
-    const filters: SearchFilters = { visibleSources: this.visibleSources(scope) };
-    // Quotes live in the top articles; look a little deeper than one page to find enough of them.
-    const result = this.index.search(query, filters, { offset: 0, limit: 25 });
+  /**
+   * Direct quotations matching a query and/or said by one speaker ("Kim Yo Jong" also matches
+   * "Kim Yo Jong’s order"), best-covering first, at most `limit`. With a speaker and no query,
+   * every quotation of that speaker, from the articles quoting them most.
+   */
+  quotes(scope: Scope, rawQuery: string, limit = 8, speaker?: string): { query: ParsedQuery | null; quotes: QuoteResult[] } {
+    const wanted = speaker?.trim() || null;
+    if (!rawQuery.trim() && !wanted) throw new UserError('Give words the quotation should contain (query), a speaker, or both.');
+    const visible = this.visibleSources(scope);
     const found: Array<QuoteResult & { score: number }> = [];
+    if (!rawQuery.trim()) {
+      const ids = this.speakers.articlesQuoting(wanted!, visible);
+      ids.slice(0, 25).forEach((id, rank) => {
+        const article = this.deps.store.getArticle(id);
+        if (!article) return;
+        for (const q of findQuotations(article)) {
+          if (!speakerIs(q.speaker, wanted!)) continue;
+          found.push({ article, quote: { ...q, covered: 0, marked: markText(q.text, []).text }, score: -rank * 1000 - q.paragraphIndex });
+        }
+      });
+      found.sort((a, b) => b.score - a.score);
+      return { query: null, quotes: found.slice(0, limit).map(({ article, quote }) => ({ article, quote })) };
+    }
+    const query = parseQuery(rawQuery);
+    const filters: SearchFilters = { visibleSources: visible };
+    // Quotes live in the top articles; look a little deeper than one page to find enough of them
+    // (deeper still for one speaker, whose articles need not rank first for the words).
+    const quoting = wanted ? new Set(this.speakers.articlesQuoting(wanted, visible)) : null;
+    const result = this.index.search(query, filters, { offset: 0, limit: quoting ? 200 : 25 });
     result.hits.forEach((hit, rank) => {
+      if (quoting && !quoting.has(hit.id)) return;
       const article = this.deps.store.getArticle(hit.id);
       if (!article) return;
       for (const quote of matchQuotations(article, hit.terms)) {
         if (quote.covered === 0) continue;
-        // Attributed quotations are what a reporter can cite: they rank above unattributed ones.
-        found.push({ article, quote, score: quote.covered * 1000 + (quote.attribution ? 100 : 0) - rank });
+        if (wanted && !speakerIs(quote.speaker, wanted)) continue;
+        // Quotations with a known speaker are what a reporter can cite: they rank above the others.
+        found.push({ article, quote, score: quote.covered * 1000 + (quote.speaker ? 100 : 0) - rank });
       }
     });
     found.sort((a, b) => b.score - a.score);
     return { query, quotes: found.slice(0, limit).map(({ article, quote }) => ({ article, quote })) };
+  }
+
+  /** Speakers quoted in the archive a guild sees, for /quote speaker autocomplete (most quoted first). */
+  suggestSpeakers(scope: Scope, typed: string, limit = 25): Array<{ name: string; quotes: number }> {
+    return this.speakers.suggest(typed, this.visibleSources(scope), limit);
   }
 
   /** One article a guild may see, or a UserError naming the id. */

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { nextSlot, RATE_WINDOW_MS } from './alerts/bursts.ts';
+import type { DeliveryPayload, PostIdentity } from './alerts/identity.ts';
 import type { Clock, Log } from './deps.ts';
 import type { Reply } from './reply.ts';
 import type { OutboxRow, SqliteStore } from './store/index.ts';
@@ -6,12 +8,52 @@ import type { OutboxRow, SqliteStore } from './store/index.ts';
 /** Sends one message to a channel. `nonce` makes a retried send return the first message instead of posting twice. */
 export interface ChannelPoster {
   post(channelId: string, reply: Reply, nonce: string): Promise<{ messageIds: string[] }>;
+  /**
+   * Posts through the channel's webhook under another name and picture (created or reused by the
+   * poster), waiting for the message (`wait=true`). Throws WebhookUnavailableError when the bot
+   * may not manage the channel's webhooks.
+   */
+  postAs?(channelId: string, reply: Reply, as: PostIdentity): Promise<{ messageIds: string[] }>;
+  /**
+   * A recent message of the bot or its webhook in the channel whose embed footer ends with
+   * `marker`, or null. Webhooks take no nonce, and Discord remembers a nonce only minutes: this is
+   * how a post whose outcome was lost in a crash is found instead of being sent twice.
+   */
+  findPost?(channelId: string, marker: string): Promise<string | null>;
 }
 
 /** A failure the poster classifies as permanent (unknown channel, missing access): no retry helps. */
 export class PermanentPostError extends Error {
   override readonly name = 'PermanentPostError';
+  constructor(
+    message: string,
+    /** Discord's error code, when there is one (10003 Unknown Channel, 50001, 50013). */
+    readonly code?: number,
+  ) {
+    super(message);
+  }
 }
+
+/** The bot lacks Manage Webhooks in a channel: an outlet-identity post falls back to the bot. */
+export class WebhookUnavailableError extends Error {
+  override readonly name = 'WebhookUnavailableError';
+}
+
+/** What the outbox asks the deliveries about their posts (src/core/alerts.ts answers). */
+export interface DeliveryHooks {
+  /** Posts per channel per minute. */
+  perMinute: number;
+  /** 'paused' parks the post until the delivery resumes; 'gone' drops it (the delivery was removed). */
+  state(row: OutboxRow): 'active' | 'paused' | 'gone';
+  posted(row: OutboxRow, via: 'webhook' | 'bot'): void;
+  /** A post failed for good: the delivery pauses itself and tells a moderator. */
+  failedPermanently(row: OutboxRow, message: string): void;
+  /** An outlet-identity post went out as the bot; `reason` is shown in /alert list. */
+  fellBack(row: OutboxRow, reason: string | null): void;
+}
+
+/** Parked rows wait here until their delivery resumes. */
+const PARKED = new Date('9999-12-31T00:00:00.000Z');
 
 const MAX_ATTEMPTS = 8;
 
@@ -32,7 +74,7 @@ export class Outbox {
   private delivering: Promise<number> | null = null;
 
   constructor(
-    private readonly deps: { store: SqliteStore; clock: Clock; log: Log; poster: ChannelPoster; crashPoint?: CrashPoint },
+    private readonly deps: { store: SqliteStore; clock: Clock; log: Log; poster: ChannelPoster; crashPoint?: CrashPoint; deliveries?: DeliveryHooks },
   ) {}
 
   /** Posts every due pending row; concurrent calls share one run. */
@@ -53,13 +95,66 @@ export class Outbox {
     }
   }
 
+  /**
+   * Delivery posts wait for their channel's per-minute budget and for a paused delivery to
+   * resume; returns false when the row must not be sent now (it was deferred, parked or dropped).
+   */
+  private admit(row: OutboxRow, hooks: DeliveryHooks): boolean {
+    const state = hooks.state(row);
+    if (state === 'gone') {
+      this.deps.store.markAttemptFailed(row.id, 'the delivery was removed', null);
+      return false;
+    }
+    if (state === 'paused') {
+      this.deps.store.deferOutbox(row.id, PARKED);
+      return false;
+    }
+    const now = this.deps.clock.now();
+    const slot = nextSlot(this.deps.store.postedToChannelSince(row.channelId, new Date(now.getTime() - RATE_WINDOW_MS)), now, hooks.perMinute);
+    if (slot) {
+      this.deps.store.deferOutbox(row.id, slot);
+      this.deps.log.debug({ outboxId: row.id, channelId: row.channelId, until: slot.toISOString() }, 'channel rate limit: post deferred');
+      return false;
+    }
+    return true;
+  }
+
+  private async send(row: OutboxRow): Promise<{ messageIds: string[]; via: 'webhook' | 'bot' }> {
+    const { poster } = this.deps;
+    if (row.kind !== 'delivery') return { ...(await poster.post(row.channelId, row.payload as Reply, row.nonce)), via: 'bot' };
+    const { marker, as, ...reply } = row.payload as DeliveryPayload;
+    // An earlier attempt was in flight when the process stopped: did it arrive?
+    if (row.sentAt !== null && poster.findPost) {
+      const found = await poster.findPost(row.channelId, marker);
+      if (found) {
+        this.deps.log.info({ outboxId: row.id, channelId: row.channelId, messageId: found }, 'post of unknown outcome found in the channel; not sent again');
+        return { messageIds: [found], via: as ? 'webhook' : 'bot' };
+      }
+    }
+    // In flight from here until markPosted.
+    this.deps.store.markSending(row.id);
+    if (as && poster.postAs) {
+      try {
+        return { ...(await poster.postAs(row.channelId, reply, as)), via: 'webhook' };
+      } catch (err) {
+        if (!(err instanceof WebhookUnavailableError)) throw err;
+        this.deps.deliveries?.fellBack(row, err.message);
+      }
+    }
+    return { ...(await poster.post(row.channelId, reply, row.nonce)), via: 'bot' };
+  }
+
   private async deliver(row: OutboxRow): Promise<boolean> {
+    const hooks = row.kind === 'delivery' ? this.deps.deliveries : undefined;
+    if (hooks && !this.admit(row, hooks)) return false;
     try {
       this.deps.crashPoint?.(`outbox:before-post:${row.kind}`);
-      const { messageIds } = await this.deps.poster.post(row.channelId, row.payload as Reply, row.nonce);
+      const { messageIds, via } = await this.send(row);
       this.deps.crashPoint?.(`outbox:after-post:${row.kind}`);
+      if (via === 'webhook') this.deps.crashPoint?.('outbox:after-post:delivery-webhook');
       this.deps.store.markPosted(row.id, messageIds.join(','));
-      this.deps.log.info({ outboxId: row.id, kind: row.kind, refId: row.refId, channelId: row.channelId, messages: messageIds.length }, 'posted');
+      hooks?.posted(row, via);
+      this.deps.log.info({ outboxId: row.id, kind: row.kind, refId: row.refId, channelId: row.channelId, messages: messageIds.length, ...(hooks ? { via } : {}) }, 'posted');
       return true;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -67,6 +162,7 @@ export class Outbox {
       const retryAt = permanent ? null : new Date(this.deps.clock.now().getTime() + Math.min(3_600_000, 30_000 * 2 ** row.attempts));
       this.deps.store.markAttemptFailed(row.id, message, retryAt);
       this.deps.log.warn({ outboxId: row.id, kind: row.kind, channelId: row.channelId, err: message, retryAt }, permanent ? 'post failed; giving up' : 'post failed; will retry');
+      if (permanent) hooks?.failedPermanently(row, message);
       return false;
     }
   }

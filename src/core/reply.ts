@@ -29,6 +29,11 @@ export interface Card {
   /** ISO time the card refers to. */
   timestamp?: string;
   color?: number;
+  /** A small line above the title, e.g. "AP · By Jane Doe". */
+  author?: string;
+  /** Picture URLs (https only; Discord's proxy shows them, the bot never fetches them). */
+  thumbnail?: string;
+  image?: string;
 }
 
 export interface CardField {

@@ -18,6 +18,9 @@ export interface DiscordEmbed {
   footer?: { text: string };
   timestamp?: string;
   color?: number;
+  author?: { name: string };
+  thumbnail?: { url: string };
+  image?: { url: string };
 }
 
 export interface DiscordActionRow {
@@ -57,8 +60,13 @@ export function clampText(text: string, max: number): string {
   return `${cut.trimEnd()}…`.slice(0, max);
 }
 
+/** Only https pictures within Discord's URL limit: Discord's proxy shows them, nothing else fetches them. */
+function pictureUrl(url: string | undefined): string | null {
+  return url && /^https:\/\/[^\s]+$/i.test(url) && url.length <= 2048 ? url : null;
+}
+
 function embedSize(e: DiscordEmbed): number {
-  let n = (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0);
+  let n = (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0) + (e.author?.name.length ?? 0);
   for (const f of e.fields ?? []) n += f.name.length + f.value.length;
   return n;
 }
@@ -77,6 +85,11 @@ function toEmbed(card: Card): DiscordEmbed {
   }
   if (card.footer) e.footer = { text: clampText(card.footer, LIMITS.footer) };
   if (card.timestamp && !Number.isNaN(Date.parse(card.timestamp))) e.timestamp = new Date(card.timestamp).toISOString();
+  if (card.author) e.author = { name: clampText(card.author, LIMITS.authorName) };
+  const thumbnail = pictureUrl(card.thumbnail);
+  if (thumbnail) e.thumbnail = { url: thumbnail };
+  const image = pictureUrl(card.image);
+  if (image) e.image = { url: image };
   // A single card larger than a whole message: shorten its description to fit.
   const over = embedSize(e) - LIMITS.embedTotal;
   if (over > 0 && e.description) e.description = clampText(e.description, Math.max(1, e.description.length - over));

@@ -1,9 +1,11 @@
 import type { Article } from '../core/article.ts';
+import { findQuotations } from '../core/quotes.ts';
 import type { Reply, ReplyButton } from '../core/reply.ts';
 import { escapeDiscord, escapeInline } from '../core/text/escape.ts';
 import { describeArticle } from './article-meta.ts';
 import { pagingRow } from './paging.ts';
 import { encodeArticleButton } from './custom-id.ts';
+import { speakerLine } from './quote-reply.ts';
 
 /** Room for body text in one card: Discord allows 4,096 in a description, 6,000 per message. */
 export const ARTICLE_PAGE_CHARS = 3800;
@@ -61,6 +63,8 @@ export function renderArticleReply(article: Article, page: number, ephemeral: bo
   if (p === pages.length - 1) {
     if (article.tags.length) fields.push({ name: 'Tags', value: escapeInline(article.tags.join(', ')), inline: true });
     if (article.editors.length) fields.push({ name: 'Edited by', value: escapeInline(article.editors.join(', ')), inline: true });
+    const quotations = quotationListing(article);
+    if (quotations) fields.push({ name: 'Quotations: who said it (the clause as printed)', value: quotations, inline: false });
   }
   const card = {
     title: escapeInline(article.title),
@@ -73,4 +77,34 @@ export function renderArticleReply(article: Article, page: number, ephemeral: bo
   const paging = pagingRow(p, pages.length, (target) => encodeArticleButton(article.id, target), { previous: '◀ Previous page', next: 'Next page ▶' });
   const buttons: ReplyButton[][] = paging.length ? [paging] : [];
   return { ephemeral, cards: [card], ...(buttons.length ? { buttons } : {}) };
+}
+
+/** Discord's limit for one field's value. */
+const FIELD_CHARS = 1024;
+
+/**
+ * Each quotation's opening words, resolved speaker and the attribution clause exactly as the
+ * article prints it (or that it has none), so a reporter can check the attribution; as many as
+ * fit in one field.
+ */
+export function quotationListing(article: Pick<Article, 'body'>): string | null {
+  const quotes = findQuotations(article);
+  if (quotes.length === 0) return null;
+  const lines: string[] = [];
+  let used = 0;
+  for (let i = 0; i < quotes.length; i++) {
+    const q = quotes[i]!;
+    const ws = q.text.split(/\s+/);
+    const opening = ws.slice(0, 6).join(' ') + (ws.length > 6 ? '…' : '');
+    const clause = q.attribution ? `“${escapeInline(q.attribution)}”` : 'no clause of its own';
+    const line = `“${escapeInline(opening)}” — ${speakerLine(q)} · ${clause}`;
+    const more = `…and ${quotes.length - i} more`;
+    if (used + line.length + 1 > FIELD_CHARS - more.length - 1) {
+      lines.push(more);
+      break;
+    }
+    lines.push(line);
+    used += line.length + 1;
+  }
+  return lines.join('\n');
 }

@@ -1,30 +1,39 @@
 import type { QuoteResult } from '../core/newsroom.ts';
+import type { Quotation } from '../core/quotes.ts';
 import type { Card, Reply } from '../core/reply.ts';
 import { escapeInline, maskedLink } from '../core/text/escape.ts';
 
-/** The /quote answer: each quotation as a block quote with its attribution, outlet and article title. */
-export function renderQuoteReply(rawQuery: string, quotes: QuoteResult[]): Reply {
-  const shown = escapeInline(rawQuery);
+/** "a university student in Ryanggang province (told RFA Korean)"; "unattributed" when the text names no one. Escaped. */
+export function speakerLine(quote: Pick<Quotation, 'speaker' | 'told'>): string {
+  if (!quote.speaker) return 'unattributed';
+  return `${escapeInline(quote.speaker)}${quote.told ? ` (told ${escapeInline(quote.told)})` : ''}`;
+}
+
+/** The /quote answer: each quotation as a block quote with its resolved speaker, outlet and article title. */
+export function renderQuoteReply(rawQuery: string, quotes: QuoteResult[], speaker?: string): Reply {
+  const q = rawQuery.trim() ? `**${escapeInline(rawQuery)}**` : null;
+  const by = speaker?.trim() ? `said by **${escapeInline(speaker.trim())}**` : null;
   if (quotes.length === 0) {
     return {
       ephemeral: true,
-      content: `No direct quotations match **${shown}**. Try /search for the articles, or fewer words.`,
+      content: by
+        ? `No direct quotations ${[q ? `matching ${q}` : null, by].filter(Boolean).join(' ')}. Try /search for the articles, fewer words, or pick a speaker from the suggestions.`
+        : `No direct quotations match ${q}. Try /search for the articles, or fewer words.`,
     };
   }
   // One card per quotation keeps each within Discord's per-embed limit; the formatter splits
   // the message if all of them together exceed the 6,000-character total.
   const cards = quotes.map(({ article, quote }): Card => {
-    const who = quote.attribution ? escapeInline(quote.attribution) : 'unattributed';
     const where = [article.outlet ? escapeInline(article.outlet) : null, `*${maskedLink(article.title, article.url)}*`]
       .filter(Boolean)
       .join(' · ');
     return {
-      description: `> “${quote.marked}”\n— ${who}\n${where}`,
+      description: `> “${quote.marked}”\n— ${speakerLine(quote)}\n${where}`,
       footer: `id ${article.id}`,
     };
   });
   return {
-    content: `**${quotes.length}** quotation${quotes.length === 1 ? '' : 's'} matching **${shown}**`,
+    content: `**${quotes.length}** quotation${quotes.length === 1 ? '' : 's'} ${[q ? `matching ${q}` : null, by].filter(Boolean).join(' ')}`,
     cards,
   };
 }

@@ -9,6 +9,26 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { type Refusal, validateAutocomplete, validateCommands, validateMessage } from './validate.ts';
+import { validateWebhookCreate, validateWebhookExecute } from './validate-webhook.ts';
+
+/** A channel webhook (the bot's identity for outlet deliveries). */
+export interface ApiWebhook {
+  id: string;
+  type: 1;
+  token: string;
+  channel_id: string;
+  guild_id: string | null;
+  name: string;
+  avatar: null;
+  application_id: string;
+}
+
+/** What the bot may do in a channel; everything by default. */
+export interface ChannelPermissions {
+  sendMessages?: boolean;
+  manageWebhooks?: boolean;
+  readHistory?: boolean;
+}
 
 export interface ApiUser {
   id: string;
@@ -126,6 +146,9 @@ export class DiscordEmulator {
   private readonly interactions = new Map<string, InteractionState>(); // by token
   private readonly messages = new Map<string, ApiMessage[]>(); // by channel
   private readonly nonces = new Map<string, { message: ApiMessage; at: number }>();
+  private readonly webhooks = new Map<string, ApiWebhook>();
+  private readonly permissions = new Map<string, ChannelPermissions>();
+  private readonly deletedChannels = new Set<string>();
   private readonly faults: Array<{ method?: string; path?: RegExp; fault: Fault; times: number }> = [];
   private session: Session | null = null;
   private ackDeadlineMs = 3000;
@@ -175,6 +198,27 @@ export class DiscordEmulator {
 
   channelMessages(channelId: string): ApiMessage[] {
     return this.messages.get(channelId) ?? [];
+  }
+
+  /** The channel's webhooks (made by the bot). */
+  channelWebhooks(channelId: string): ApiWebhook[] {
+    return [...this.webhooks.values()].filter((w) => w.channel_id === channelId);
+  }
+
+  /** Takes permissions away from (or gives them back to) the bot in one channel. */
+  setBotPermissions(channelId: string, perms: ChannelPermissions): void {
+    this.permissions.set(channelId, { ...this.permissions.get(channelId), ...perms });
+  }
+
+  /** Deletes a channel: its messages and webhooks go, and requests to it answer 10003 Unknown Channel. */
+  deleteChannel(channelId: string): void {
+    this.deletedChannels.add(channelId);
+    for (const [id, w] of this.webhooks) if (w.channel_id === channelId) this.webhooks.delete(id);
+    for (const g of this.guilds) g.channels = g.channels?.filter((c) => c.id !== channelId);
+  }
+
+  private may(channelId: string, perm: keyof ChannelPermissions): boolean {
+    return this.permissions.get(channelId)?.[perm] !== false;
   }
 
   setAckDeadline(ms: number): void {
@@ -607,6 +651,37 @@ export class DiscordEmulator {
       }
       return reply(204);
     }
+    if (method === 'POST' && (m = /^\/webhooks\/(\d+)\/([^/]+)$/.exec(path)) && m[1] !== this.applicationId) {
+      const hook = this.webhooks.get(m[1]!);
+      if (!hook) return reply(404, { message: 'Unknown Webhook', code: 10015 });
+      if (hook.token !== m[2]) return reply(401, { message: 'Invalid Webhook Token', code: 50027 });
+      const refused = validateMessage(body ?? {}, { mode: 'create', interaction: false, files }) ?? validateWebhookExecute(body ?? {});
+      if (refused) return refuse(refused);
+      const msg = this.message(hook.channel_id, body ?? {}, {
+        webhook_id: hook.id,
+        application_id: hook.application_id,
+        author: { id: hook.id, username: body?.username ?? hook.name, avatar: null, discriminator: '0000', bot: true, ...(body?.avatar_url ? { avatar_url: body.avatar_url } : {}) },
+      });
+      const list = this.messages.get(hook.channel_id) ?? [];
+      list.push(msg);
+      this.messages.set(hook.channel_id, list);
+      return url.searchParams.get('wait') === 'true' ? reply(200, msg) : reply(204);
+    }
+    if ((m = /^\/channels\/(\d+)\/webhooks$/.exec(path))) {
+      const channelId = m[1]!;
+      if (this.deletedChannels.has(channelId)) return reply(404, { message: 'Unknown Channel', code: 10003 });
+      if (!this.may(channelId, 'manageWebhooks')) return reply(403, { message: 'Missing Permissions', code: 50013 });
+      if (method === 'GET') return reply(200, this.channelWebhooks(channelId));
+      if (method === 'POST') {
+        const refused = validateWebhookCreate(body);
+        if (refused) return refuse(refused);
+        if (this.channelWebhooks(channelId).length >= 15) return reply(400, { message: 'Maximum number of webhooks reached (15)', code: 30007 });
+        const guild = this.guilds.find((g) => g.channels?.some((c) => c.id === channelId));
+        const hook: ApiWebhook = { id: snowflake(), type: 1, token: randomBytes(24).toString('base64url'), channel_id: channelId, guild_id: guild?.id ?? null, name: body.name, avatar: null, application_id: this.applicationId };
+        this.webhooks.set(hook.id, hook);
+        return reply(200, hook);
+      }
+    }
     if ((m = /^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/([^/]+))?$/.exec(path))) {
       const state = this.interactions.get(m[2]!);
       if (!state || m[1] !== this.applicationId) return reply(404, { message: 'Unknown Webhook', code: 10015 });
@@ -640,6 +715,9 @@ export class DiscordEmulator {
     }
     if ((m = /^\/channels\/(\d+)\/messages$/.exec(path))) {
       const channelId = m[1]!;
+      if (this.deletedChannels.has(channelId)) return reply(404, { message: 'Unknown Channel', code: 10003 });
+      if (method === 'POST' && !this.may(channelId, 'sendMessages')) return reply(403, { message: 'Missing Permissions', code: 50013 });
+      if (method === 'GET' && !this.may(channelId, 'readHistory')) return reply(403, { message: 'Missing Access', code: 50001 });
       if (method === 'POST') {
         const refused = validateMessage(body ?? {}, { mode: 'create', interaction: false, files });
         if (refused) return refuse(refused);
@@ -655,7 +733,10 @@ export class DiscordEmulator {
         if (nonce !== undefined) this.nonces.set(`${channelId}:${nonce}`, { message: msg, at: Date.now() });
         return reply(200, msg);
       }
-      if (method === 'GET') return reply(200, [...(this.messages.get(channelId) ?? [])].reverse());
+      if (method === 'GET') {
+        const limit = Math.min(100, Math.max(1, Number(url.searchParams.get('limit') ?? 50) || 50));
+        return reply(200, [...(this.messages.get(channelId) ?? [])].reverse().slice(0, limit));
+      }
     }
     if (method === 'GET' && (m = /^\/channels\/(\d+)$/.exec(path))) {
       const guild = this.guilds.find((g) => g.channels?.some((c) => c.id === m![1]));

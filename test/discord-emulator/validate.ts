@@ -94,7 +94,8 @@ function nest(problems: FieldProblem[]): Record<string, unknown> {
   return root;
 }
 
-function refusal(problems: FieldProblem[]): Refusal | null {
+/** Discord's 400 / 50035 answer for these problems, or null when there are none. */
+export function refusal(problems: FieldProblem[]): Refusal | null {
   if (problems.length === 0) return null;
   return {
     status: 400,

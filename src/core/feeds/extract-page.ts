@@ -2,6 +2,8 @@ import { isProbablyReaderable, Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { FeedParseError } from './parse-feed.ts';
 import { htmlToParagraphs } from './html-text.ts';
+import { liftEmbeddedPosts, pruneArticle, type DomElement } from './boilerplate.ts';
+import { filterByArticleBody, readArticleBody } from './structured-body.ts';
 
 export interface ExtractedPage {
   title: string;
@@ -14,6 +16,30 @@ export interface ExtractedPage {
   paragraphs: string[];
   /** Readability's isProbablyReaderable verdict: false for index pages, forms and stubs. */
   readerable: boolean;
+  /** The page's og:image (or twitter:image), https only; never fetched, Discord shows it. Absent when none. */
+  image?: string;
+}
+
+/** The page's declared share picture, https only and within Discord's URL limit. */
+function pageImage(document: { querySelector(s: string): { getAttribute(n: string): string | null } | null }, url: string): string | null {
+  for (const sel of ['meta[property="og:image:secure_url"]', 'meta[property="og:image"]', 'meta[name="og:image"]', 'meta[name="twitter:image"]', 'meta[property="twitter:image"]']) {
+    const raw = document.querySelector(sel)?.getAttribute('content')?.trim();
+    if (!raw) continue;
+    try {
+      const u = new URL(raw, url).toString();
+      if (u.startsWith('https://') && u.length <= 2048) return u;
+    } catch {
+      // An unreadable URL: try the next declaration.
+    }
+  }
+  return null;
+}
+
+export interface ExtractOptions {
+  /** false: Readability's text as it is, without the boilerplate rules (for comparison). */
+  clean?: boolean;
+  /** Told of every block the boilerplate rules remove (rule name, text): for tuning and reports. */
+  onRemove?: (rule: string, text: string) => void;
 }
 
 const NOT_AN_ARTICLE = 'not a feed or article page';
@@ -40,7 +66,7 @@ function trimDashSuffix(title: string, docTitle: string): string {
  * layout), with its default thresholds so results match Readability's own. Throws
  * FeedParseError('not a feed or article page') when the page holds no article text.
  */
-export function extractPage(html: string, url: string): ExtractedPage {
+export function extractPage(html: string, url: string, options: ExtractOptions = {}): ExtractedPage {
   if (!/<[a-z!]/i.test(html)) throw new FeedParseError(NOT_AN_ARTICLE);
   const { document } = parseHTML(html);
   if (!document.documentElement || !document.body) throw new FeedParseError(NOT_AN_ARTICLE);
@@ -52,18 +78,25 @@ export function extractPage(html: string, url: string): ExtractedPage {
     // A broken <base> or URL: links stay relative, which plain text does not need anyway.
   }
   const docTitle = tidy(document.querySelector('title')?.textContent) ?? '';
+  const image = pageImage(document as never, url);
   let readerable: boolean;
-  let article: ReturnType<Readability<string>['parse']>;
+  let articleBody: string | null;
+  let article: ReturnType<Readability<DomElement>['parse']>;
   try {
     // isProbablyReaderable must see the page before Readability rewrites it.
     readerable = isProbablyReaderable(document as never);
-    article = new Readability(document as never, { classesToPreserve: ['caption'] }).parse();
+    // Read before Readability, which removes every script.
+    articleBody = options.clean === false ? null : readArticleBody(document as never);
+    if (options.clean !== false) liftEmbeddedPosts(document.body as never);
+    // The element itself, classes kept: the boilerplate rules read class and id names.
+    article = new Readability<DomElement>(document as never, { classesToPreserve: ['caption'], keepClasses: true, serializer: (node) => node as unknown as DomElement }).parse();
   } catch {
     // Readability throws on some malformed documents; for us that means "no article".
     throw new FeedParseError(NOT_AN_ARTICLE);
   }
   if (!article?.content) throw new FeedParseError(NOT_AN_ARTICLE);
-  const paragraphs = htmlToParagraphs(article.content);
+  if (options.clean !== false) pruneArticle(article.content, tidy(article.title) ?? docTitle, options.onRemove);
+  const paragraphs = filterByArticleBody(htmlToParagraphs((article.content as unknown as { innerHTML: string }).innerHTML), articleBody);
   if (paragraphs.length === 0) throw new FeedParseError(NOT_AN_ARTICLE);
   const published = article.publishedTime ? Date.parse(article.publishedTime) : NaN;
   const title = tidy(trimDashSuffix(tidy(article.title) ?? '', docTitle));
@@ -77,5 +110,6 @@ export function extractPage(html: string, url: string): ExtractedPage {
     excerpt: tidy(article.excerpt),
     paragraphs,
     readerable,
+    ...(image ? { image } : {}),
   };
 }

@@ -22,6 +22,11 @@ export interface FeedItem {
   links: string[];
   /** False when the feed carried only a summary or excerpt. */
   hasFullText: boolean;
+  /**
+   * The item's picture (media:thumbnail, media:content, an image enclosure, JSON Feed image),
+   * https only: it is shown by Discord's image proxy, never fetched by the bot. Absent when none.
+   */
+  image?: string;
 }
 
 export interface ParsedFeed {
@@ -32,6 +37,8 @@ export interface ParsedFeed {
   link: string | null;
   description: string | null;
   items: FeedItem[];
+  /** The feed's own picture or icon (https), the outlet's avatar for webhook posts; absent when none. */
+  image?: string;
 }
 
 /** A document that is not a feed or cannot be read as one; the message is fit for a moderator. */
@@ -251,6 +258,7 @@ interface ItemFields {
   base: string;
   /** The same for the summary, when it has its own xml:base. */
   summaryBase?: string;
+  image?: string | null;
   now: Date;
 }
 
@@ -270,7 +278,38 @@ function makeItem(f: ItemFields): FeedItem {
     tags: [...new Set(f.tags.map((t) => htmlToText(t)).filter(Boolean))],
     links: [...new Set([...content.links, ...summary.links])],
     hasFullText: content.paragraphs.length > 0,
+    ...(f.image ? { image: f.image } : {}),
   };
+}
+
+const IMAGE_FILE = /\.(?:jpe?g|png|gif|webp|avif)(?:[?#]|$)/i;
+
+/** An https image URL (≤ 2048 chars, Discord's embed limit), or null: http images would be mixed content. */
+function httpsImage(href: string | null | undefined, base: string): string | null {
+  const u = resolve(href, base);
+  return u && u.startsWith('https://') && u.length <= 2048 ? u : null;
+}
+
+/**
+ * The first https picture of an RSS/Atom item: media:thumbnail, then media:content (also inside
+ * media:group) that is an image, then an image enclosure (RSS enclosure or Atom rel="enclosure").
+ */
+function itemImage(i: Obj, base: string): string | null {
+  const group = obj(i['media:group']);
+  const media = [...list(i['media:thumbnail']), ...list(group['media:thumbnail'])].map((n) => attr(n, 'url'));
+  const isImage = (n: Node) => {
+    const type = (attr(n, 'type') ?? '').toLowerCase();
+    const medium = (attr(n, 'medium') ?? '').toLowerCase();
+    return medium === 'image' || type.startsWith('image/') || (!type && !medium && IMAGE_FILE.test(attr(n, 'url') ?? attr(n, 'href') ?? ''));
+  };
+  const contents = [...list(i['media:content']), ...list(group['media:content'])].filter(isImage).map((n) => attr(n, 'url'));
+  const enclosures = list(i.enclosure).filter(isImage).map((n) => attr(n, 'url'));
+  const atomEnclosures = list(i.link).filter((l) => (attr(l, 'rel') ?? '').toLowerCase() === 'enclosure' && isImage(l)).map((l) => attr(l, 'href'));
+  for (const href of [...media, ...contents, ...enclosures, ...atomEnclosures]) {
+    const u = httpsImage(href, base);
+    if (u) return u;
+  }
+  return null;
 }
 
 function parseRss(root: Obj, kind: 'rss' | 'rdf', source: string, url: string, now: Date): ParsedFeed {
@@ -297,11 +336,13 @@ function parseRss(root: Obj, kind: 'rss' | 'rdf', source: string, url: string, n
       contentHtml: rawHtml(i.encoded) || rawHtml(i.body, 'xhtml') || rawHtml(i.fullitem),
       tags: [...list(i.category), ...list(i.subject), ...list(i['media:category'])].map((c) => text(c) || attr(c, 'term') || attr(c, 'label') || ''),
       base: itemUrl ?? url,
+      image: itemImage(i, itemUrl ?? url),
       now,
     });
   });
   const version = kind === 'rdf' ? (/my\.netscape\.com\/rdf\/simple\/0\.9/.test(source.slice(0, 4096)) ? '0.90' : '1.0') : (attr(rss, 'version') ?? '2.0');
-  return { kind, version, title: textOf(channel.title) || null, link: feedLink, description: textOf(channel.description) || null, items };
+  const image = httpsImage(text(obj(channel.image).url), url) ?? httpsImage(text(obj(rss.image).url), url) ?? httpsImage(attr(channel['itunes:image'], 'href'), url);
+  return { kind, version, title: textOf(channel.title) || null, link: feedLink, description: textOf(channel.description) || null, items, ...(image ? { image } : {}) };
 }
 
 function atomLink(links: Node[], base: string): string | null {
@@ -321,6 +362,7 @@ function parseAtom(root: Obj, url: string, now: Date): ParsedFeed {
   const base = resolve(attr(feed, 'base'), url) ?? url;
   const feedAuthor = atomAuthor(feed.author);
   const version = attr(feed, 'version') === '0.3' ? '0.3' : '1.0';
+  const feedImage = httpsImage(text(feed.icon), base) ?? httpsImage(text(feed.logo), base);
   const items = list(feed.entry)
     .slice(0, MAX_ITEMS)
     .map((n) => {
@@ -340,6 +382,7 @@ function parseAtom(root: Obj, url: string, now: Date): ParsedFeed {
         tags: list(e.category).map((c) => attr(c, 'term') || attr(c, 'label') || text(c)),
         base: contentBase,
         summaryBase: resolve(attr(e.summary, 'base'), entryBase) ?? entryBase,
+        image: itemImage(e, entryBase),
         now,
       });
     });
@@ -350,6 +393,7 @@ function parseAtom(root: Obj, url: string, now: Date): ParsedFeed {
     link: atomLink(list(feed.link), base),
     description: textOf(feed.subtitle) || textOf(feed.tagline) || null,
     items,
+    ...(feedImage ? { image: feedImage } : {}),
   };
 }
 
@@ -434,11 +478,13 @@ function parseJsonFeed(source: string, url: string, now: Date): ParsedFeed {
         contentHtml: html ?? (plain ? plainToHtml(plain) : ''),
         tags: Array.isArray(i.tags) ? (i.tags as unknown[]).filter((t) => typeof t === 'string' || typeof t === 'number').map(String) : [],
         base: itemUrl ?? base,
+        image: httpsImage(str(i.image), itemUrl ?? base) ?? httpsImage(str(i.banner_image), itemUrl ?? base),
         now,
       });
     });
   const declared = /jsonfeed\.org\/version\/(\d+(?:\.\d+)?)/.exec(version)?.[1] ?? (/^\d+(\.\d+)?$/.test(version) ? version : '1.0');
-  return { kind: 'json', version: /^\d+$/.test(declared) ? `${declared}.0` : declared, title: str(d.title) ? htmlToText(str(d.title)!) : null, link: resolve(home, url), description: str(d.description), items };
+  const image = httpsImage(str(d.icon), base) ?? httpsImage(str(d.favicon), base);
+  return { kind: 'json', version: /^\d+$/.test(declared) ? `${declared}.0` : declared, title: str(d.title) ? htmlToText(str(d.title)!) : null, link: resolve(home, url), description: str(d.description), items, ...(image ? { image } : {}) };
 }
 
 function firstLine(message: string): string {

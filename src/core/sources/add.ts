@@ -63,7 +63,7 @@ export async function addSource(deps: SourcesDeps, random: () => number, req: Ad
     result = deps.store.ingest(source.id, toIngestItems(source, resolved), { announce: req.backfill ?? false });
     const at = now.toISOString();
     deps.store.recordFetch(source.id, { at, durationMs: Date.now() - started, httpStatus: resolved.fetched.status, newItems: result.inserted.length, updatedItems: 0, error: null });
-    source = deps.store.updateSource(source.id, { etag: resolved.fetched.etag, lastModified: resolved.fetched.lastModified, lastAttemptAt: at, lastSuccessAt: at });
+    source = deps.store.updateSource(source.id, { etag: resolved.fetched.etag, lastModified: resolved.fetched.lastModified, lastAttemptAt: at, lastSuccessAt: at, imageUrl: resolved.image ?? null });
   });
   const newest = [...resolved.items]
     .sort((a, b) => (b.item.publishedAt ?? '').localeCompare(a.item.publishedAt ?? ''))

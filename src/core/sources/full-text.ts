@@ -102,7 +102,7 @@ export class FullTextBackfill {
         if (!now?.fullText) return;
         try {
           const page = await fetchPage(this.deps, sourceId, url);
-          const article = this.deps.store.setFullText(id, page.paragraphs, page.byline);
+          const article = this.deps.store.setFullText(id, page.paragraphs, page.byline, page.image ?? null);
           if (!article) continue;
           filled++;
           await this.deps.onIngest(sourceId, { inserted: [], updated: [article], unchanged: 0 });

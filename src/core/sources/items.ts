@@ -15,6 +15,8 @@ export interface Resolved {
   items: Array<{ item: FeedItem; page?: ExtractedPage }>;
   fetched: FetchResult;
   discoveredFrom: string | null;
+  /** The feed's picture (https), the outlet's avatar for webhook deliveries. */
+  image?: string;
 }
 
 /** A parsed feed as a resolved fetch. */
@@ -26,6 +28,7 @@ export function fromFeed(feed: ParsedFeed, fetched: FetchResult, discoveredFrom:
     items: feed.items.map((item) => ({ item })),
     fetched,
     discoveredFrom,
+    ...(feed.image ? { image: feed.image } : {}),
   };
 }
 
@@ -43,6 +46,7 @@ export function pageItem(page: ExtractedPage, url: string): FeedItem {
     tags: [],
     links: [],
     hasFullText: true,
+    ...(page.image ? { image: page.image } : {}),
   };
 }
 
@@ -68,6 +72,7 @@ export function toIngestItems(source: SourceRow, resolved: Resolved): IngestItem
       editors: [],
       url: item.url,
       publishedAt: item.publishedAt ?? page?.publishedAt ?? null,
+      ...(item.image || page?.image ? { image: (item.image ?? page?.image)! } : {}),
     };
     const textOrigin = resolved.kind === 'page' || item.hasFullText ? 'feed' : page?.paragraphs.length ? 'page' : 'summary';
     return { article, dedupeKey: key, contentHash: contentHash({ ...item, body: feedBody }), textOrigin };

@@ -51,6 +51,8 @@ export async function refreshSource(deps: SourcesDeps, random: () => number, sou
         after: (r) => {
           deps.store.recordFetch(source.id, attempt(r));
           markSuccess(deps, random, source, now, fetched);
+          // The outlet's picture (webhook avatar of deliveries) follows the feed.
+          if (resolved.image && resolved.image !== source.imageUrl) deps.store.updateSource(source.id, { imageUrl: resolved.image });
         },
       });
     } else {

@@ -6,6 +6,7 @@ import type {
   FullTextCoverage,
   IngestItem,
   IngestResult,
+  NewAlert,
   NewOutbox,
   NewSource,
   OutboxRow,
@@ -98,11 +99,14 @@ export interface AsyncStore {
   newArticles(sourceIds: Iterable<string>, range: { fromExclusive: string; toInclusive: string }, limit?: number): Promise<StoredArticle[]>;
   /** Announced articles of these sources with seq in (after, upto]: alert material. */
   articlesAfterSeq(sourceIds: Iterable<string>, afterSeq: number, uptoSeq: number, limit?: number): Promise<StoredArticle[]>;
+  /** A source's latest articles, newest first by published (else first seen) time as text, then seq. */
+  latestArticles(sourceId: string, limit: number): Promise<StoredArticle[]>;
 
   // full text backfill
   pendingFullText(sourceId: string, maxAttempts: number, limit: number): Promise<Array<{ id: string; url: string }>>;
   sourcesWithPendingFullText(maxAttempts: number): Promise<string[]>;
-  setFullText(id: string, body: string[], byline: string | null): Promise<Article | undefined>;
+  /** Stores a page's text; byline and picture only fill what the feed left empty. */
+  setFullText(id: string, body: string[], byline: string | null, image?: string | null): Promise<Article | undefined>;
   recordFullTextFailure(id: string, error: string): Promise<void>;
   resetFullTextFailures(sourceId: string): Promise<void>;
   fullTextCoverage(sourceId: string, maxAttempts: number): Promise<FullTextCoverage>;
@@ -116,10 +120,25 @@ export interface AsyncStore {
   getSubscription(id: string): Promise<SubscriptionRow | undefined>;
   listSubscriptions(guildId?: string): Promise<SubscriptionRow[]>;
   deleteSubscription(id: string): Promise<boolean>;
-  createAlert(a: Omit<AlertRow, 'id' | 'createdAt'>): Promise<AlertRow>;
+  createAlert(a: NewAlert): Promise<AlertRow>;
   getAlert(id: string): Promise<AlertRow | undefined>;
   listAlerts(guildId?: string): Promise<AlertRow[]>;
   deleteAlert(id: string): Promise<boolean>;
+
+  // feed deliveries (alerts that follow one source; removed with it)
+  /** The deliveries of one source, oldest first. */
+  alertsForSource(sourceId: string): Promise<AlertRow[]>;
+  /** Pauses a delivery and parks its pending posts; false when it was already paused. */
+  pauseAlert(id: string, reason: string, error: string | null): Promise<boolean>;
+  /** Resumes a delivery; its parked and failed posts become due now with their attempts reset. */
+  resumeAlert(id: string): Promise<void>;
+  /** Adds to a delivery's health counter; `lastError` (also null) replaces the last error when given. */
+  countAlert(id: string, field: 'delivered' | 'skipped' | 'failed', by: number, extra?: { lastError?: string | null; deliveredAt?: string }): Promise<void>;
+  setAlertIdentityNote(id: string, note: string | null): Promise<void>;
+  /** posted_at of every post to a channel after `since`, oldest first (the channel's rate window). */
+  postedToChannelSince(channelId: string, since: Date): Promise<string[]>;
+  /** Delivery posts pending for a channel, not counting those parked by a pause. */
+  pendingDeliveriesForChannel(channelId: string): Promise<number>;
 
   // outbox: exactly-once posting
   /** Files a digest window's post (if any) and advances the window end, in one transaction. */
@@ -131,8 +150,12 @@ export interface AsyncStore {
   pendingOutbox(now: Date, limit: number): Promise<OutboxRow[]>;
   getOutbox(id: number): Promise<OutboxRow | undefined>;
   listOutbox(filter?: { kind?: string; refId?: string }): Promise<OutboxRow[]>;
+  /** Marks a row in flight just before it is sent (sentAt). */
+  markSending(id: number): Promise<void>;
   markPosted(id: number, messageId: string): Promise<void>;
   markAttemptFailed(id: number, error: string, retryAt: Date | null): Promise<void>;
+  /** Moves a row's next attempt (rate limit) without counting an attempt. */
+  deferOutbox(id: number, until: Date): Promise<void>;
 
   // meta
   getMeta(key: string): Promise<string | undefined>;

@@ -125,4 +125,28 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE articles ADD COLUMN full_text_error TEXT;
   CREATE INDEX articles_full_text ON articles (source_id, text_origin) WHERE text_origin IN ('summary', 'stale');
   `,
+  // 3: feed deliveries. An alert may follow one source (every new item, or those matching its
+  // query), with filters, a template and the outlet's identity; it pauses itself when its channel
+  // is gone and keeps its own health counters. Articles keep their picture; sources their icon.
+  // outbox.sent_at marks a post in flight: a webhook post (no nonce) is reconciled after a crash.
+  `
+  ALTER TABLE articles ADD COLUMN image_url TEXT;
+  ALTER TABLE sources ADD COLUMN image_url TEXT;
+  ALTER TABLE alerts ADD COLUMN source_id TEXT REFERENCES sources (id) ON DELETE CASCADE;
+  ALTER TABLE alerts ADD COLUMN filters TEXT NOT NULL DEFAULT '{}';
+  ALTER TABLE alerts ADD COLUMN template TEXT;
+  ALTER TABLE alerts ADD COLUMN identity TEXT NOT NULL DEFAULT 'bot' CHECK (identity IN ('bot', 'outlet'));
+  ALTER TABLE alerts ADD COLUMN identity_note TEXT;
+  ALTER TABLE alerts ADD COLUMN notify_channel_id TEXT;
+  ALTER TABLE alerts ADD COLUMN status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused'));
+  ALTER TABLE alerts ADD COLUMN paused_reason TEXT;
+  ALTER TABLE alerts ADD COLUMN delivered INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE alerts ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE alerts ADD COLUMN failed INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE alerts ADD COLUMN last_error TEXT;
+  ALTER TABLE alerts ADD COLUMN last_delivered_at TEXT;
+  CREATE INDEX alerts_source ON alerts (source_id);
+  ALTER TABLE outbox ADD COLUMN sent_at TEXT;
+  CREATE INDEX outbox_channel_posted ON outbox (channel_id, posted_at);
+  `,
 ];

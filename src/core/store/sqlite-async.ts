@@ -3,7 +3,7 @@ import { ArticleIndex } from '../search/article-index.ts';
 import type { ParsedQuery } from '../search/query.ts';
 import type { AsyncStore, SourcePatch, TextSearchFilters, TextSearchPage } from './async-store.ts';
 import type { SqliteStore } from './sqlite-store.ts';
-import type { AlertRow, FetchAttempt, IngestItem, IngestResult, NewOutbox, NewSource, SubscriptionRow } from './types.ts';
+import type { FetchAttempt, IngestItem, IngestResult, NewAlert, NewOutbox, NewSource, SubscriptionRow } from './types.ts';
 
 /** Runs async jobs one at a time: a transaction's awaits must not let another caller's statements into it. */
 class Queue {
@@ -166,6 +166,9 @@ class SqliteAsyncStore implements AsyncStore {
   articlesAfterSeq(sourceIds: Iterable<string>, afterSeq: number, uptoSeq: number, limit?: number) {
     return this.call(() => this.store.articlesAfterSeq(sourceIds, afterSeq, uptoSeq, limit));
   }
+  latestArticles(sourceId: string, limit: number) {
+    return this.call(() => this.store.latestArticles(sourceId, limit));
+  }
 
   pendingFullText(sourceId: string, maxAttempts: number, limit: number) {
     return this.call(() => this.store.pendingFullText(sourceId, maxAttempts, limit));
@@ -173,9 +176,9 @@ class SqliteAsyncStore implements AsyncStore {
   sourcesWithPendingFullText(maxAttempts: number) {
     return this.call(() => this.store.sourcesWithPendingFullText(maxAttempts));
   }
-  setFullText(id: string, body: string[], byline: string | null) {
+  setFullText(id: string, body: string[], byline: string | null, image: string | null = null) {
     return this.call(() => {
-      const a = this.store.setFullText(id, body, byline);
+      const a = this.store.setFullText(id, body, byline, image);
       this.shared.stale.add(id);
       return a;
     });
@@ -209,7 +212,7 @@ class SqliteAsyncStore implements AsyncStore {
   deleteSubscription(id: string) {
     return this.call(() => this.store.deleteSubscription(id));
   }
-  createAlert(a: Omit<AlertRow, 'id' | 'createdAt'>) {
+  createAlert(a: NewAlert) {
     return this.call(() => this.store.createAlert(a));
   }
   getAlert(id: string) {
@@ -220,6 +223,27 @@ class SqliteAsyncStore implements AsyncStore {
   }
   deleteAlert(id: string) {
     return this.call(() => this.store.deleteAlert(id));
+  }
+  alertsForSource(sourceId: string) {
+    return this.call(() => this.store.alertsForSource(sourceId));
+  }
+  pauseAlert(id: string, reason: string, error: string | null) {
+    return this.call(() => this.store.pauseAlert(id, reason, error));
+  }
+  resumeAlert(id: string) {
+    return this.call(() => this.store.resumeAlert(id));
+  }
+  countAlert(id: string, field: 'delivered' | 'skipped' | 'failed', by: number, extra?: { lastError?: string | null; deliveredAt?: string }) {
+    return this.call(() => this.store.countAlert(id, field, by, extra));
+  }
+  setAlertIdentityNote(id: string, note: string | null) {
+    return this.call(() => this.store.setAlertIdentityNote(id, note));
+  }
+  postedToChannelSince(channelId: string, since: Date) {
+    return this.call(() => this.store.postedToChannelSince(channelId, since));
+  }
+  pendingDeliveriesForChannel(channelId: string) {
+    return this.call(() => this.store.pendingDeliveriesForChannel(channelId));
   }
 
   enqueueDigest(subscriptionId: string, windowEnd: string, row: NewOutbox | null) {
@@ -240,11 +264,17 @@ class SqliteAsyncStore implements AsyncStore {
   listOutbox(filter?: { kind?: string; refId?: string }) {
     return this.call(() => this.store.listOutbox(filter));
   }
+  markSending(id: number) {
+    return this.call(() => this.store.markSending(id));
+  }
   markPosted(id: number, messageId: string) {
     return this.call(() => this.store.markPosted(id, messageId));
   }
   markAttemptFailed(id: number, error: string, retryAt: Date | null) {
     return this.call(() => this.store.markAttemptFailed(id, error, retryAt));
+  }
+  deferOutbox(id: number, until: Date) {
+    return this.call(() => this.store.deferOutbox(id, until));
   }
 
   getMeta(key: string) {

@@ -9,6 +9,7 @@ import { MIGRATIONS } from './migrations.ts';
 import type {
   AlertRow,
   FetchAttempt,
+  NewAlert,
   FullTextCoverage,
   IngestItem,
   IngestResult,
@@ -58,6 +59,7 @@ function toSource(r: Row): SourceRow {
     nextFetchAt: (r.next_fetch_at as string | null) ?? null,
     consecutiveFailures: r.consecutive_failures as number,
     lastError: (r.last_error as string | null) ?? null,
+    ...(r.image_url ? { imageUrl: r.image_url as string } : {}),
   };
 }
 
@@ -75,6 +77,7 @@ function toArticle(r: Row): Article {
     editors: JSON.parse(r.editors as string) as string[],
     url: (r.url as string | null) ?? null,
     publishedAt: (r.published_at as string | null) ?? null,
+    ...(r.image_url ? { image: r.image_url as string } : {}),
   };
 }
 
@@ -105,6 +108,19 @@ function toAlert(r: Row): AlertRow {
     createdBy: r.created_by as string,
     createdAt: r.created_at as string,
     lastSeq: r.last_seq as number,
+    sourceId: (r.source_id as string | null) ?? null,
+    filters: (r.filters as string | undefined) ?? '{}',
+    template: (r.template as string | null) ?? null,
+    identity: (r.identity as AlertRow['identity'] | undefined) ?? 'bot',
+    identityNote: (r.identity_note as string | null) ?? null,
+    notifyChannelId: (r.notify_channel_id as string | null) ?? null,
+    status: (r.status as AlertRow['status'] | undefined) ?? 'active',
+    pausedReason: (r.paused_reason as string | null) ?? null,
+    delivered: (r.delivered as number | undefined) ?? 0,
+    skipped: (r.skipped as number | undefined) ?? 0,
+    failed: (r.failed as number | undefined) ?? 0,
+    lastError: (r.last_error as string | null) ?? null,
+    lastDeliveredAt: (r.last_delivered_at as string | null) ?? null,
   };
 }
 
@@ -124,6 +140,7 @@ function toOutbox(r: Row): OutboxRow {
     createdAt: r.created_at as string,
     nextAttemptAt: r.next_attempt_at as string,
     postedAt: (r.posted_at as string | null) ?? null,
+    sentAt: (r.sent_at as string | null) ?? null,
   };
 }
 
@@ -144,6 +161,7 @@ const SOURCE_COLUMNS: Record<string, string> = {
   nextFetchAt: 'next_fetch_at',
   consecutiveFailures: 'consecutive_failures',
   lastError: 'last_error',
+  imageUrl: 'image_url',
 };
 
 /**
@@ -302,12 +320,12 @@ export class SqliteStore {
     const find = this.stmt('SELECT id, content_hash, text_origin FROM articles WHERE source_id = ? AND dedupe_key = ?');
     const idTaken = this.stmt('SELECT 1 FROM articles WHERE id = ?');
     const insert = this.stmt(
-      `INSERT INTO articles (id, source_id, dedupe_key, content_hash, title, byline, outlet, dateline, tags, caption, body, editors, url, published_at, first_seen_at, updated_at, announce, text_origin)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO articles (id, source_id, dedupe_key, content_hash, title, byline, outlet, dateline, tags, caption, body, editors, url, published_at, first_seen_at, updated_at, announce, text_origin, image_url)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const update = this.stmt(
       `UPDATE articles SET content_hash = ?, title = ?, byline = ?, outlet = ?, dateline = ?, tags = ?, caption = ?, body = ?, editors = ?, url = ?, published_at = ?, updated_at = ?,
-         text_origin = ?, full_text_attempts = 0, full_text_error = NULL
+         text_origin = ?, full_text_attempts = 0, full_text_error = NULL, image_url = COALESCE(?, image_url)
        WHERE source_id = ? AND dedupe_key = ?`,
     );
     return this.db.transaction(() => {
@@ -329,13 +347,13 @@ export class SqliteStore {
           // is fetched again: replacing a whole article by its teaser would lose searchable text.
           const keepPage = origin === 'summary' && (existing.text_origin === 'page' || existing.text_origin === 'stale');
           const body = keepPage ? this.getArticle(existing.id as string)!.body : a.body;
-          update.run(item.contentHash, a.title, a.byline, a.outlet, a.dateline, JSON.stringify(a.tags), a.caption, JSON.stringify(body), JSON.stringify(a.editors), a.url, a.publishedAt, now, keepPage ? 'stale' : origin, sourceId, item.dedupeKey);
+          update.run(item.contentHash, a.title, a.byline, a.outlet, a.dateline, JSON.stringify(a.tags), a.caption, JSON.stringify(body), JSON.stringify(a.editors), a.url, a.publishedAt, now, keepPage ? 'stale' : origin, a.image ?? null, sourceId, item.dedupeKey);
           result.updated.push({ ...a, body, id: existing.id as string, sourceId });
           continue;
         }
         let id = a.id || makeArticleId(sourceId, item.dedupeKey);
         if (idTaken.get(id)) id = makeArticleId(sourceId, item.dedupeKey, id);
-        insert.run(id, sourceId, item.dedupeKey, item.contentHash, a.title, a.byline, a.outlet, a.dateline, JSON.stringify(a.tags), a.caption, JSON.stringify(a.body), JSON.stringify(a.editors), a.url, a.publishedAt, now, now, opts.announce ? 1 : 0, item.textOrigin ?? 'feed');
+        insert.run(id, sourceId, item.dedupeKey, item.contentHash, a.title, a.byline, a.outlet, a.dateline, JSON.stringify(a.tags), a.caption, JSON.stringify(a.body), JSON.stringify(a.editors), a.url, a.publishedAt, now, now, opts.announce ? 1 : 0, item.textOrigin ?? 'feed', a.image ?? null);
         result.inserted.push({ ...a, id, sourceId });
       }
       opts.after?.(result);
@@ -366,10 +384,10 @@ export class SqliteStore {
   }
 
   /** Stores the text extracted from an article's page; the article as now stored, or undefined if it is gone. */
-  setFullText(id: string, body: string[], byline: string | null): Article | undefined {
+  setFullText(id: string, body: string[], byline: string | null, image: string | null = null): Article | undefined {
     const info = this.stmt(
-      `UPDATE articles SET body = ?, byline = COALESCE(byline, ?), text_origin = 'page', full_text_error = NULL, updated_at = ? WHERE id = ?`,
-    ).run(JSON.stringify(body), byline, iso(this.clock.now()), id);
+      `UPDATE articles SET body = ?, byline = COALESCE(byline, ?), image_url = COALESCE(image_url, ?), text_origin = 'page', full_text_error = NULL, updated_at = ? WHERE id = ?`,
+    ).run(JSON.stringify(body), byline, image, iso(this.clock.now()), id);
     return info.changes ? this.getArticle(id) : undefined;
   }
 
@@ -473,6 +491,15 @@ export class SqliteStore {
     return rows.map((r) => ({ seq: r.seq as number, article: toArticle(r), firstSeenAt: r.first_seen_at as string }));
   }
 
+  /** A source's latest articles, newest first (what /alert preview judges). */
+  latestArticles(sourceId: string, limit: number): StoredArticle[] {
+    return (this.stmt('SELECT * FROM articles WHERE source_id = ? ORDER BY COALESCE(published_at, first_seen_at) DESC, seq DESC LIMIT ?').all(sourceId, limit) as Row[]).map((r) => ({
+      seq: r.seq as number,
+      article: toArticle(r),
+      firstSeenAt: r.first_seen_at as string,
+    }));
+  }
+
   // ── newsroom view ──────────────────────────────────────────────────────
 
   sourceIdsForGuild(guildId: string): string[] {
@@ -512,12 +539,74 @@ export class SqliteStore {
     return this.stmt('DELETE FROM subscriptions WHERE id = ?').run(id).changes > 0;
   }
 
-  createAlert(a: Omit<AlertRow, 'id' | 'createdAt'>): AlertRow {
+  createAlert(a: NewAlert): AlertRow {
     const id = this.uniqueId('alerts');
-    this.stmt('INSERT INTO alerts (id, guild_id, channel_id, query, role_id, created_by, created_at, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-      id, a.guildId, a.channelId, a.query, a.roleId, a.createdBy, iso(this.clock.now()), a.lastSeq,
-    );
+    this.stmt(
+      `INSERT INTO alerts (id, guild_id, channel_id, query, role_id, created_by, created_at, last_seq, source_id, filters, template, identity, notify_channel_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(id, a.guildId, a.channelId, a.query, a.roleId, a.createdBy, iso(this.clock.now()), a.lastSeq, a.sourceId ?? null, a.filters ?? '{}', a.template ?? null, a.identity ?? 'bot', a.notifyChannelId ?? null);
     return this.getAlert(id)!;
+  }
+
+  /** The deliveries (alerts with a source) of one source. */
+  alertsForSource(sourceId: string): AlertRow[] {
+    return (this.stmt('SELECT * FROM alerts WHERE source_id = ? ORDER BY created_at, id').all(sourceId) as Row[]).map(toAlert);
+  }
+
+  /**
+   * Pauses a delivery and parks its pending posts (kept, not dropped: resuming sends them).
+   * Returns false when it was already paused.
+   */
+  pauseAlert(id: string, reason: string, error: string | null): boolean {
+    return this.db.transaction(() => {
+      const changed = this.stmt("UPDATE alerts SET status = 'paused', paused_reason = ?, last_error = COALESCE(?, last_error) WHERE id = ? AND status = 'active'").run(reason, error, id).changes > 0;
+      this.stmt("UPDATE outbox SET next_attempt_at = '9999-12-31T00:00:00.000Z' WHERE kind = 'delivery' AND ref_id = ? AND status = 'pending'").run(id);
+      return changed;
+    })();
+  }
+
+  /** Resumes a delivery; its parked posts become due now. */
+  resumeAlert(id: string): void {
+    this.db.transaction(() => {
+      this.stmt("UPDATE alerts SET status = 'active', paused_reason = NULL WHERE id = ?").run(id);
+      this.stmt("UPDATE outbox SET next_attempt_at = ?, attempts = 0 WHERE kind = 'delivery' AND ref_id = ? AND status IN ('pending', 'failed')").run(iso(this.clock.now()), id);
+      this.stmt("UPDATE outbox SET status = 'pending' WHERE kind = 'delivery' AND ref_id = ? AND status = 'failed'").run(id);
+    })();
+  }
+
+  /** Health counters of a delivery: items posted, skipped by filters, posts that failed. */
+  countAlert(id: string, field: 'delivered' | 'skipped' | 'failed', by: number, extra: { lastError?: string | null; deliveredAt?: string } = {}): void {
+    const col = { delivered: 'delivered', skipped: 'skipped', failed: 'failed' }[field];
+    this.db
+      .prepare(`UPDATE alerts SET ${col} = ${col} + ?, last_error = CASE WHEN ? THEN ? ELSE last_error END, last_delivered_at = COALESCE(?, last_delivered_at) WHERE id = ?`)
+      .run(by, extra.lastError !== undefined ? 1 : 0, extra.lastError ?? null, extra.deliveredAt ?? null, id);
+  }
+
+  /** Records why an outlet-identity delivery posts as the bot (null: it posts as the outlet). */
+  setAlertIdentityNote(id: string, note: string | null): void {
+    this.stmt('UPDATE alerts SET identity_note = ? WHERE id = ?').run(note, id);
+  }
+
+  /** Posts to a channel since `since` (all kinds): the per-channel rate limit's window. */
+  postedToChannelSince(channelId: string, since: Date): string[] {
+    return (this.stmt("SELECT posted_at FROM outbox WHERE channel_id = ? AND status = 'posted' AND posted_at > ? ORDER BY posted_at").all(channelId, iso(since)) as Row[]).map(
+      (r) => r.posted_at as string,
+    );
+  }
+
+  /** Delivery posts still waiting for a channel (not parked by a pause). */
+  pendingDeliveriesForChannel(channelId: string): number {
+    return (this.stmt("SELECT COUNT(*) AS n FROM outbox WHERE channel_id = ? AND kind = 'delivery' AND status = 'pending' AND next_attempt_at < '9999'").get(channelId) as Row).n as number;
+  }
+
+  /** Marks a row in flight just before it is sent (its outcome is unknown until markPosted). */
+  markSending(id: number): void {
+    this.stmt('UPDATE outbox SET sent_at = ? WHERE id = ?').run(iso(this.clock.now()), id);
+  }
+
+  /** Moves a row's next attempt (rate limit) without counting an attempt. */
+  deferOutbox(id: number, until: Date): void {
+    this.stmt('UPDATE outbox SET next_attempt_at = ? WHERE id = ?').run(iso(until), id);
   }
 
   getAlert(id: string): AlertRow | undefined {

@@ -26,6 +26,8 @@ export interface SourceRow {
   nextFetchAt: string | null;
   consecutiveFailures: number;
   lastError: string | null;
+  /** The feed's own picture (https), used as the outlet's avatar for webhook deliveries. */
+  imageUrl?: string | null;
 }
 
 export interface NewSource {
@@ -116,9 +118,42 @@ export interface AlertRow {
   createdAt: string;
   /** Articles with seq ≤ lastSeq have been considered. */
   lastSeq: number;
+  /** A delivery: the source whose new items it posts ('' query = every item that passes the filters). */
+  sourceId: string | null;
+  /** JSON of DeliveryFilters (src/core/alerts/filters.ts). */
+  filters: string;
+  template: string | null;
+  /** 'outlet': post through a channel webhook named after the outlet; 'bot': as the bot. */
+  identity: 'bot' | 'outlet';
+  /** Why an 'outlet' delivery posts as the bot (no Manage Webhooks), shown in /alert list. */
+  identityNote: string | null;
+  /** Where moderators are told when the delivery pauses itself (the channel it was made in). */
+  notifyChannelId: string | null;
+  status: 'active' | 'paused';
+  pausedReason: string | null;
+  delivered: number;
+  skipped: number;
+  failed: number;
+  lastError: string | null;
+  lastDeliveredAt: string | null;
 }
 
-export type OutboxKind = 'digest' | 'alert' | 'notice';
+/** What a new alert or delivery is made of (the rest starts at its defaults). */
+export interface NewAlert {
+  guildId: string;
+  channelId: string;
+  query: string;
+  roleId: string | null;
+  createdBy: string;
+  lastSeq: number;
+  sourceId?: string | null;
+  filters?: string;
+  template?: string | null;
+  identity?: 'bot' | 'outlet';
+  notifyChannelId?: string | null;
+}
+
+export type OutboxKind = 'digest' | 'alert' | 'notice' | 'delivery';
 
 export interface OutboxRow {
   id: number;
@@ -135,6 +170,8 @@ export interface OutboxRow {
   createdAt: string;
   nextAttemptAt: string;
   postedAt: string | null;
+  /** Set just before a send; still set on a pending row means the last attempt's outcome is unknown. */
+  sentAt: string | null;
 }
 
 export interface NewOutbox {

@@ -148,4 +148,29 @@ export const PG_MIGRATIONS: string[] = [
 
   CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
   `,
+  // 2: feed deliveries, as SQLite migration 3. An alert may follow one source (removed with it),
+  // with filters, a template and the outlet's identity; it pauses itself when its channel is gone
+  // and keeps its own health counters. Articles keep their picture; sources their icon.
+  // outbox.sent_at marks a post in flight (a webhook post has no nonce: reconciled after a crash).
+  `
+  ALTER TABLE articles ADD COLUMN image_url text;
+  ALTER TABLE sources ADD COLUMN image_url text;
+  ALTER TABLE alerts
+    ADD COLUMN source_id text COLLATE "C" REFERENCES sources (id) ON DELETE CASCADE,
+    ADD COLUMN filters text NOT NULL DEFAULT '{}',
+    ADD COLUMN template text,
+    ADD COLUMN identity text NOT NULL DEFAULT 'bot' CHECK (identity IN ('bot', 'outlet')),
+    ADD COLUMN identity_note text,
+    ADD COLUMN notify_channel_id text,
+    ADD COLUMN status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused')),
+    ADD COLUMN paused_reason text,
+    ADD COLUMN delivered integer NOT NULL DEFAULT 0,
+    ADD COLUMN skipped integer NOT NULL DEFAULT 0,
+    ADD COLUMN failed integer NOT NULL DEFAULT 0,
+    ADD COLUMN last_error text,
+    ADD COLUMN last_delivered_at timestamptz;
+  CREATE INDEX alerts_source ON alerts (source_id);
+  ALTER TABLE outbox ADD COLUMN sent_at timestamptz;
+  CREATE INDEX outbox_channel_posted ON outbox (channel_id, posted_at);
+  `,
 ];

@@ -12,6 +12,7 @@ import type {
   FullTextCoverage,
   IngestItem,
   IngestResult,
+  NewAlert,
   NewOutbox,
   NewSource,
   OutboxRow,
@@ -33,6 +34,9 @@ const MIGRATION_LOCK = 4_815_162_342;
  * the later one would skip the earlier article forever.
  */
 const SEQ_LOCK = 4_815_162_343;
+
+/** next_attempt_at of a paused delivery's posts: never due until resumed (as in the SQLite store). */
+const PARKED = '9999-12-31T00:00:00.000Z';
 
 const isoOrNull = (v: unknown): string | null => (v == null ? null : (v as Date).toISOString());
 const iso = (v: unknown): string => (v as Date).toISOString();
@@ -59,6 +63,7 @@ function toSource(r: Row): SourceRow {
     nextFetchAt: isoOrNull(r.next_fetch_at),
     consecutiveFailures: r.consecutive_failures as number,
     lastError: (r.last_error as string | null) ?? null,
+    ...(r.image_url ? { imageUrl: r.image_url as string } : {}),
   };
 }
 
@@ -76,6 +81,7 @@ function toArticle(r: Row): Article {
     editors: r.editors as string[],
     url: (r.url as string | null) ?? null,
     publishedAt: (r.published_at as string | null) ?? null,
+    ...(r.image_url ? { image: r.image_url as string } : {}),
   };
 }
 
@@ -110,6 +116,19 @@ function toAlert(r: Row): AlertRow {
     createdBy: r.created_by as string,
     createdAt: iso(r.created_at),
     lastSeq: Number(r.last_seq),
+    sourceId: (r.source_id as string | null) ?? null,
+    filters: r.filters as string,
+    template: (r.template as string | null) ?? null,
+    identity: r.identity as AlertRow['identity'],
+    identityNote: (r.identity_note as string | null) ?? null,
+    notifyChannelId: (r.notify_channel_id as string | null) ?? null,
+    status: r.status as AlertRow['status'],
+    pausedReason: (r.paused_reason as string | null) ?? null,
+    delivered: r.delivered as number,
+    skipped: r.skipped as number,
+    failed: r.failed as number,
+    lastError: (r.last_error as string | null) ?? null,
+    lastDeliveredAt: isoOrNull(r.last_delivered_at),
   };
 }
 
@@ -129,6 +148,7 @@ function toOutbox(r: Row): OutboxRow {
     createdAt: iso(r.created_at),
     nextAttemptAt: iso(r.next_attempt_at),
     postedAt: isoOrNull(r.posted_at),
+    sentAt: isoOrNull(r.sent_at),
   };
 }
 
@@ -160,6 +180,7 @@ const SOURCE_COLUMNS: Record<string, string> = {
   nextFetchAt: 'next_fetch_at',
   consecutiveFailures: 'consecutive_failures',
   lastError: 'last_error',
+  imageUrl: 'image_url',
 };
 
 /** A feed's date as an instant for date filters; null when it does not parse. */
@@ -180,6 +201,7 @@ function withoutNul(a: Article): Article {
     ...a,
     title: t(a.title), byline: n(a.byline), outlet: n(a.outlet), dateline: n(a.dateline), tags: a.tags.map(t), caption: n(a.caption),
     body: a.body.map(t), editors: a.editors.map(t), url: n(a.url), publishedAt: n(a.publishedAt),
+    ...(a.image !== undefined ? { image: t(a.image) } : {}),
   };
 }
 
@@ -440,9 +462,10 @@ export class PostgresStore implements AsyncStore {
           const body = keepPage ? (found.body as string[]) : a.body;
           await self.q(
             `UPDATE articles SET content_hash = $1, title = $2, byline = $3, outlet = $4, dateline = $5, tags = $6, caption = $7, body = $8, editors = $9, url = $10,
-               published_at = $11, published_ts = $12, updated_at = $13, text_origin = $14, full_text_attempts = 0, full_text_error = NULL
+               published_at = $11, published_ts = $12, updated_at = $13, text_origin = $14, full_text_attempts = 0, full_text_error = NULL,
+               image_url = COALESCE($17, image_url)
              WHERE source_id = $15 AND dedupe_key = $16`,
-            [item.contentHash, a.title, a.byline, a.outlet, a.dateline, json(a.tags), a.caption, json(body), json(a.editors), a.url, a.publishedAt, publishedInstant(a.publishedAt), now, keepPage ? 'stale' : origin, sourceId, item.dedupeKey],
+            [item.contentHash, a.title, a.byline, a.outlet, a.dateline, json(a.tags), a.caption, json(body), json(a.editors), a.url, a.publishedAt, publishedInstant(a.publishedAt), now, keepPage ? 'stale' : origin, sourceId, item.dedupeKey, a.image ?? null],
           );
           result.updated.push({ ...a, body, id: found.id as string, sourceId });
           continue;
@@ -462,16 +485,16 @@ export class PostgresStore implements AsyncStore {
           return {
             n, id, dedupe_key: item.dedupeKey, content_hash: item.contentHash, title: a.title, byline: a.byline, outlet: a.outlet, dateline: a.dateline,
             tags: a.tags, caption: a.caption, body: a.body, editors: a.editors, url: a.url, published_at: a.publishedAt, published_ts: publishedInstant(a.publishedAt),
-            text_origin: item.textOrigin ?? 'feed',
+            text_origin: item.textOrigin ?? 'feed', image_url: a.image ?? null,
           };
         });
         const stored = new Set(
           (
             await self.q(
-              `INSERT INTO articles (id, source_id, dedupe_key, content_hash, title, byline, outlet, dateline, tags, caption, body, editors, url, published_at, published_ts, first_seen_at, updated_at, announce, text_origin)
-               SELECT x.id, $2, x.dedupe_key, x.content_hash, x.title, x.byline, x.outlet, x.dateline, x.tags, x.caption, x.body, x.editors, x.url, x.published_at, x.published_ts, $3, $3, $4, x.text_origin
+              `INSERT INTO articles (id, source_id, dedupe_key, content_hash, title, byline, outlet, dateline, tags, caption, body, editors, url, published_at, published_ts, first_seen_at, updated_at, announce, text_origin, image_url)
+               SELECT x.id, $2, x.dedupe_key, x.content_hash, x.title, x.byline, x.outlet, x.dateline, x.tags, x.caption, x.body, x.editors, x.url, x.published_at, x.published_ts, $3, $3, $4, x.text_origin, x.image_url
                FROM jsonb_to_recordset($1::jsonb) AS x(n int, id text, dedupe_key text, content_hash text, title text, byline text, outlet text, dateline text, tags jsonb,
-                 caption text, body jsonb, editors jsonb, url text, published_at text, published_ts timestamptz, text_origin text)
+                 caption text, body jsonb, editors jsonb, url text, published_at text, published_ts timestamptz, text_origin text, image_url text)
                ORDER BY x.n
                ON CONFLICT (source_id, dedupe_key) DO NOTHING RETURNING dedupe_key`,
               [json(rows), sourceId, now, opts.announce],
@@ -547,6 +570,18 @@ export class PostgresStore implements AsyncStore {
     ).map(toStored);
   }
 
+  async latestArticles(sourceId: string, limit: number): Promise<StoredArticle[]> {
+    // The SQLite store orders by the text COALESCE(published_at, first_seen_at): the same text here
+    // (first_seen_at in its ISO form, byte order), so both stores list the same articles.
+    return (
+      await this.q(
+        `SELECT * FROM articles WHERE source_id = $1
+         ORDER BY COALESCE(published_at, to_char(first_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) COLLATE "C" DESC, seq DESC LIMIT $2`,
+        [sourceId, limit],
+      )
+    ).map(toStored);
+  }
+
   // ── full text ──────────────────────────────────────────────────────────
 
   async pendingFullText(sourceId: string, maxAttempts: number, limit: number): Promise<Array<{ id: string; url: string }>> {
@@ -570,10 +605,11 @@ export class PostgresStore implements AsyncStore {
     ).map((r) => r.id as string);
   }
 
-  async setFullText(id: string, body: string[], byline: string | null): Promise<Article | undefined> {
+  async setFullText(id: string, body: string[], byline: string | null, image: string | null = null): Promise<Article | undefined> {
     const r = await this.one(
-      `UPDATE articles SET body = $1, byline = COALESCE(byline, $2), text_origin = 'page', full_text_error = NULL, updated_at = $3 WHERE id = $4 RETURNING *`,
-      [json(body.map((p) => p.replaceAll('\u0000', ''))), byline?.replaceAll('\u0000', '') ?? null, this.now(), id],
+      `UPDATE articles SET body = $1, byline = COALESCE(byline, $2), image_url = COALESCE(image_url, $5), text_origin = 'page', full_text_error = NULL, updated_at = $3
+       WHERE id = $4 RETURNING *`,
+      [json(body.map((p) => p.replaceAll('\u0000', ''))), byline?.replaceAll('\u0000', '') ?? null, this.now(), id, image?.replaceAll('\u0000', '') ?? null],
     );
     return r ? toArticle(r) : undefined;
   }
@@ -653,12 +689,12 @@ export class PostgresStore implements AsyncStore {
     return ((await this.db.query('DELETE FROM subscriptions WHERE id = $1', [id])).rowCount ?? 0) > 0;
   }
 
-  async createAlert(a: Omit<AlertRow, 'id' | 'createdAt'>): Promise<AlertRow> {
+  async createAlert(a: NewAlert): Promise<AlertRow> {
     const row = await this.insertWithShortId((id) =>
       this.one(
-        `INSERT INTO alerts (id, guild_id, channel_id, query, role_id, created_by, created_at, last_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (id) DO NOTHING RETURNING *`,
-        [id, a.guildId, a.channelId, a.query, a.roleId, a.createdBy, this.now(), a.lastSeq],
+        `INSERT INTO alerts (id, guild_id, channel_id, query, role_id, created_by, created_at, last_seq, source_id, filters, template, identity, notify_channel_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (id) DO NOTHING RETURNING *`,
+        [id, a.guildId, a.channelId, a.query, a.roleId, a.createdBy, this.now(), a.lastSeq, a.sourceId ?? null, a.filters ?? '{}', a.template ?? null, a.identity ?? 'bot', a.notifyChannelId ?? null],
       ),
     );
     return toAlert(row);
@@ -678,6 +714,61 @@ export class PostgresStore implements AsyncStore {
 
   async deleteAlert(id: string): Promise<boolean> {
     return ((await this.db.query('DELETE FROM alerts WHERE id = $1', [id])).rowCount ?? 0) > 0;
+  }
+
+  // ── feed deliveries ────────────────────────────────────────────────────
+
+  async alertsForSource(sourceId: string): Promise<AlertRow[]> {
+    return (await this.q('SELECT * FROM alerts WHERE source_id = $1 ORDER BY created_at, id', [sourceId])).map(toAlert);
+  }
+
+  async pauseAlert(id: string, reason: string, error: string | null): Promise<boolean> {
+    return this.transaction(async (tx) => {
+      const self = tx as PostgresStore;
+      const changed = await self.q(
+        "UPDATE alerts SET status = 'paused', paused_reason = $1, last_error = COALESCE($2, last_error) WHERE id = $3 AND status = 'active' RETURNING id",
+        [reason, error, id],
+      );
+      // Parked, not dropped: resuming sends them.
+      await self.q(`UPDATE outbox SET next_attempt_at = '${PARKED}' WHERE kind = 'delivery' AND ref_id = $1 AND status = 'pending'`, [id]);
+      return changed.length > 0;
+    });
+  }
+
+  async resumeAlert(id: string): Promise<void> {
+    await this.transaction(async (tx) => {
+      const self = tx as PostgresStore;
+      await self.q("UPDATE alerts SET status = 'active', paused_reason = NULL WHERE id = $1", [id]);
+      await self.q(
+        "UPDATE outbox SET next_attempt_at = $1, attempts = 0, status = 'pending' WHERE kind = 'delivery' AND ref_id = $2 AND status IN ('pending', 'failed')",
+        [self.now(), id],
+      );
+    });
+  }
+
+  async countAlert(id: string, field: 'delivered' | 'skipped' | 'failed', by: number, extra: { lastError?: string | null; deliveredAt?: string } = {}): Promise<void> {
+    // The column comes from this fixed map, never from the caller's text.
+    const col = { delivered: 'delivered', skipped: 'skipped', failed: 'failed' }[field];
+    await this.q(
+      `UPDATE alerts SET ${col} = ${col} + $1, last_error = CASE WHEN $2 THEN $3 ELSE last_error END, last_delivered_at = COALESCE($4, last_delivered_at) WHERE id = $5`,
+      [by, extra.lastError !== undefined, extra.lastError ?? null, extra.deliveredAt ?? null, id],
+    );
+  }
+
+  async setAlertIdentityNote(id: string, note: string | null): Promise<void> {
+    await this.q('UPDATE alerts SET identity_note = $1 WHERE id = $2', [note, id]);
+  }
+
+  async postedToChannelSince(channelId: string, since: Date): Promise<string[]> {
+    return (
+      await this.q("SELECT posted_at FROM outbox WHERE channel_id = $1 AND status = 'posted' AND posted_at > $2 ORDER BY posted_at", [channelId, since.toISOString()])
+    ).map((r) => iso(r.posted_at));
+  }
+
+  async pendingDeliveriesForChannel(channelId: string): Promise<number> {
+    return Number(
+      (await this.one(`SELECT COUNT(*) AS n FROM outbox WHERE channel_id = $1 AND kind = 'delivery' AND status = 'pending' AND next_attempt_at < '${PARKED}'`, [channelId]))!.n,
+    );
   }
 
   // ── outbox: exactly-once posting ────────────────────────────────────────
@@ -729,6 +820,10 @@ export class PostgresStore implements AsyncStore {
     ).map(toOutbox);
   }
 
+  async markSending(id: number): Promise<void> {
+    await this.q('UPDATE outbox SET sent_at = $1 WHERE id = $2', [this.now(), id]);
+  }
+
   async markPosted(id: number, messageId: string): Promise<void> {
     await this.q("UPDATE outbox SET status = 'posted', message_id = $1, posted_at = $2, attempts = attempts + 1 WHERE id = $3", [messageId, this.now(), id]);
   }
@@ -739,6 +834,10 @@ export class PostgresStore implements AsyncStore {
     } else {
       await this.q("UPDATE outbox SET attempts = attempts + 1, last_error = $1, status = 'failed' WHERE id = $2", [error, id]);
     }
+  }
+
+  async deferOutbox(id: number, until: Date): Promise<void> {
+    await this.q('UPDATE outbox SET next_attempt_at = $1 WHERE id = $2', [until.toISOString(), id]);
   }
 
   // ── meta ───────────────────────────────────────────────────────────────

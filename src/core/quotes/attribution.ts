@@ -1,0 +1,235 @@
+/**
+ * The attribution clause beside a quotation — "…,” the source told Daily NK." or "Kim stated in
+ * the order that “…" — and the phrase in it that names the speaker. Reads one paragraph; who a
+ * pronoun or "the source" means is speakers.ts's job.
+ */
+import { splitSentences } from '../text/sentences.ts';
+import { DOCUMENT_NOUNS, PRONOUNS, readPhrase, words } from './phrases.ts';
+
+export interface Clause {
+  /** The clause as printed, trimmed ("a source in North Hamgyong Province told Daily NK recently"). */
+  raw: string;
+  /** The phrase naming the speaker ("a source in North Hamgyong Province", "he", "Kim"); empty when the clause continues an earlier speaker's sentence. */
+  subject: string;
+  /** The outlet in "told X" when X is not a person in the story. */
+  told: string | null;
+}
+
+const SPEECH_VERBS = [
+  'said', 'says', 'say', 'told', 'tells', 'tell', 'added', 'adds', 'revealed', 'reveals', 'stated', 'states', 'noted', 'notes', 'explained', 'explains',
+  'asked', 'asks', 'warned', 'warns', 'wrote', 'writes', 'declared', 'declares', 'announced', 'announces', 'claimed', 'insisted', 'recalled',
+  'replied', 'argued', 'emphasized', 'stressed', 'confirmed', 'reported', 'labels', 'labeled', 'called', 'calls', 'described', 'describes', 'describing',
+  'instructed', 'directed', 'ordered', 'urged', 'tweeted', 'acknowledged', 'comments', 'commented', 'testified', 'reiterated', 'introduced', 'remembered',
+  'joked', 'quipped', 'admitted', 'cautioned', 'boasted', 'telling', 'saying', 'adding', 'noting', 'warning', 'writing', 'pleaded', 'implored',
+  'encouraged', 'views', 'weighed', 'chimed', 'stating', 'recounted', 'predicted', 'promised', 'vowed', 'conceded', 'complained', 'posted', 'texted', 'shouted', 'yelled', 'chanted',
+];
+const VERB_SET = new Set(SPEECH_VERBS);
+const AUXILIARIES = new Set(['have', 'has', 'had', 'is', 'are', 'was', 'were', 'will', 'would', 'can', 'could', 'may', 'might', 'must', 'should', 'did', 'does', 'do']);
+const INTRO = /^(?:earlier|later|in|on|at|after|before|while|when|as|however|but|meanwhile|separately|according|also|now|then|upon|during|although|though|since|if|yet|still|last|this|today|yesterday|barely|for|with|without|under|over|by|from|to|via|instead|thus|so|because|here|there|speaking|referring)\b/i;
+const PARTICIPLE = /ing$/;
+const ADVERB = /^(?:[a-z]+ly|recently|also|further|later|previously|earlier|then|still|again|however|too|meanwhile|today)$/;
+
+interface WordAt {
+  word: string;
+  start: number;
+  end: number;
+}
+
+function wordsAt(s: string): WordAt[] {
+  const out: WordAt[] = [];
+  for (const m of s.matchAll(/[\p{L}\p{N}’'.-]+/gu)) out.push({ word: m[0].toLowerCase().replace(/[.]+$/, ''), start: m.index, end: m.index + m[0].length });
+  return out;
+}
+
+function isVerb(w: WordAt): boolean {
+  return VERB_SET.has(w.word);
+}
+
+/** The outlet in "told Daily NK recently" / "tells The Hollywood Reporter" (a capitalised run after the verb). */
+function toldObject(after: string): string | null {
+  const m = /^\s+((?:the\s+)?[\p{Lu}][\p{L}\p{N}.’'-]*(?:\s+[\p{Lu}][\p{L}\p{N}.’'-]*)*)/u.exec(after);
+  return m ? m[1]!.replace(/^the\s+/i, '').replace(/\.$/, '') : null;
+}
+
+/**
+ * The subject in the words before a speech verb: drops leading time/place phrases ("Earlier
+ * this week, the Pentagon" → "the Pentagon") and an appositive after a name ("Mayer, Disney’s
+ * chairman of …" → "Mayer"; "Robertson, the U.S. commander" → "Robertson").
+ */
+export function pickSubject(pre: string): string {
+  const s = pre.replace(/\([^)]*\)/g, ' ').replace(/[“”"]/g, ' ');
+  const raw = s.split(/,\s*/).map(cleanSegment).filter((x) => x && !ADVERB.test(x) && !/^\d+$/.test(x));
+  // "headquarters, and training centers" continue a list; they are not phrases of their own.
+  let segs: string[] = [];
+  for (const x of raw) {
+    if (segs.length > 0 && (/^(?:and|or)\s/i.test(x) || (words(x).length === 1 && /^[\p{Ll}]/u.test(x) && !PRONOUNS.has(x)))) segs[segs.length - 1] += `, ${x}`;
+    else segs.push(x);
+  }
+  while (segs.length > 1 && INTRO.test(segs[0]!)) segs = segs.slice(1);
+  while (segs.length > 1 && /^(?:via|in|on|at|according|during|speaking|from)\b/i.test(segs[segs.length - 1]!)) segs = segs.slice(0, -1);
+  if (segs.length === 0) return '';
+  // A stretch that held a verb is a clause of its own ("Families are worried, the resident said"), not a name an appositive follows.
+  const mapped = segs.map((x) => ({ x: subjectOfSegment(x), clause: subjectOfSegment(x) !== x.trim() })).filter((m) => m.x);
+  if (mapped.length === 0) return '';
+  const clauses = mapped.map((m) => m.clause);
+  segs = mapped.map((m) => m.x);
+  const last = segs[segs.length - 1]!;
+  const lastKind = readPhrase(last)?.kind;
+  if (lastKind !== 'name' && lastKind !== 'pronoun') {
+    // An appositive after a name ("Mayer, Disney’s chairman …") or a participle phrase after the
+    // subject ("The directive, sent to …, called for") — the subject is further back.
+    const participle = /^[\p{Ll}]/u.test(last) && !/^(?:the|a|an|some|his|her|their|its|this|that|these|those|one|another)\s/.test(last);
+    for (let i = segs.length - 2; i >= Math.max(0, segs.length - 4); i--) {
+      if (clauses[i]) break;
+      const kind = readPhrase(segs[i]!)?.kind;
+      if (kind === 'name' || (participle && kind && kind !== 'other' && kind !== 'pronoun')) return segs[i]!;
+      if (participle && kind === 'other' && /^(?:the|a|an|some)\s/i.test(segs[i]!)) return segs[i]!;
+    }
+  }
+  return last;
+}
+
+function cleanSegment(x: string): string {
+  // A lone linking word ("before describing …", "and warns") names no one.
+  return x
+    .replace(/^[\s,;:“”"—–-]+/, '')
+    .replace(/[\s,;:“”"—–-]+$/, '')
+    .replace(/^(?:and|but|or|so|before|after|while|when|as|then|also|by|with|without|in|on|at|to|for|from|of)$/i, '')
+    .trim();
+}
+
+/**
+ * The subject within one comma-free stretch: after a relative word ("in what host Tom Bergeron
+ * described" → "host Tom Bergeron"), before an auxiliary or verb ("Some party organizations have
+ * responded" → "Some party organizations").
+ */
+function subjectOfSegment(seg: string): string {
+  const ws = wordsAt(seg);
+  // "he asked …, called Omar a “terrorist” and said": a stretch opening with a verb shares the subject before it.
+  if (ws[0] && VERB_SET.has(ws[0].word)) return '';
+  let from = 0;
+  ws.forEach((w, i) => {
+    const boundary = /^(?:what|which|who|whom|when|while|because|where|whereas)$/.test(w.word) || (w.word === 'that' && !VERB_SET.has(ws[i - 1]?.word ?? ''));
+    if (i > 0 && boundary) from = w.end;
+  });
+  let s = seg.slice(from).trim();
+  const inner = wordsAt(s);
+  const cut = inner.find((w, i) => i > 0 && (AUXILIARIES.has(w.word) || VERB_SET.has(w.word)));
+  if (cut) s = s.slice(0, cut.start).trim();
+  return s;
+}
+
+/** Words after an inverted verb ("says Jack Buser, director …", "comments Johnston in a statement"). */
+function invertedSubject(post: string): string {
+  return post
+    .replace(/^\s+/, '')
+    .split(/[,;]|\s+(?:in|on|at|during|via|before|after|while|when|referring|speaking|to|from|as)\s/)[0]!
+    .trim();
+}
+
+function cap(raw: string): string {
+  const ws = words(raw.replace(/\s+/g, ' ').trim());
+  return ws.slice(0, 24).join(' ').replace(/[\s,;:.]+$/, '');
+}
+
+/** The clause after a quotation's closing mark, when it is the quotation's attribution. */
+function clauseAfter(text: string, quoted: string): Clause | null {
+  const t = text.replace(/^[\s,;:—–-]+/, '');
+  if (!t) return null;
+  const first = splitSentences(t)[0];
+  const sentence = (first ? t.slice(first.start, first.end) : t).split(/;|\s[—–]\s/)[0]!;
+  const ws = wordsAt(sentence);
+  const vi = ws.findIndex(isVerb);
+  const according = /\baccording to ([^,.;“”"]+)/i.exec(sentence);
+  const endsSentence = /\.[\s’']*$/.test(quoted) || /^\s*[.]/.test(text);
+  if (vi === -1 && !according) return null;
+  if (vi === -1 || (according && according.index < ws[vi]!.start)) {
+    if (endsSentence) return null;
+    return { raw: cap(sentence), subject: according![1]!.trim(), told: null };
+  }
+  const verb = ws[vi]!;
+  // After a full stop the next words begin a new sentence; it is an attribution only when it
+  // opens with the speaker and verb ("He added"), not when the speaker is just mentioned later.
+  if (endsSentence && !(vi <= 3 && ws.slice(0, vi).every((w) => /^(?:he|she|they|i|we|also|then|later|further|still)$/.test(w.word) || /^[\p{Lu}]/u.test(sentence.slice(w.start, w.end))))) return null;
+  if (vi > 24) return null;
+  const pre = sentence.slice(0, verb.start);
+  const post = sentence.slice(verb.end);
+  // "…,” saying he trusted …: a participle continues the sentence's own subject; it is no inverted attribution.
+  if (!pre.trim() && PARTICIPLE.test(verb.word)) return null;
+  // "…” at the hostages’ release, adding that …": words after the quotation that are no subject.
+  let pre2 = pre;
+  if (/^\s*(?:at|in|on|of|for|to|from|with|about|over|after|before|during)\s/i.test(pre)) {
+    // "…” of the patients, Dempsey said" keeps the subject after the comma; "…” at the release, adding" has none.
+    const comma = pre.indexOf(',');
+    if (comma === -1) return null;
+    pre2 = pre.slice(comma + 1);
+    if (!pre2.trim()) return null;
+  }
+  const subject = pre2.trim() ? pickSubject(pre2) : invertedSubject(post);
+  // "…” and warns that “…": the sentence goes on; the words before the quotation carry the speaker.
+  if (!subject) return null;
+  const told = /^tell|^told/.test(verb.word) ? toldObject(post) : null;
+  return { raw: cap(sentence), subject, told };
+}
+
+/** The clause leading into a quotation within its own sentence ("Kim stated in the order that"), or a paragraph ending with a colon that introduces the next one. */
+export function clauseBefore(text: string): Clause | null {
+  const ws = wordsAt(text);
+  let vi = -1;
+  for (let i = ws.length - 1; i >= 0; i--) if (isVerb(ws[i]!)) { vi = i; break; }
+  const according = /\baccording to ([^,.;“”"]+)/i.exec(text);
+  if (vi === -1) {
+    if (according) return { raw: cap(text), subject: according[1]!.trim(), told: null };
+    // "…response letters are often written by superior officers, with messages like:" — quoted from a document.
+    if (/(?::|\blike|\breads?|\bread:)\s*$/.test(text)) {
+      const docs = ws.filter((w) => DOCUMENT_NOUNS.has(w.word));
+      const doc = docs[0];
+      if (doc) {
+        const before = text.slice(0, doc.end).split(/,|\bthat\b|\bwith\b|\bwhile\b|\bwhen\b/).pop()!.trim();
+        const np = words(before).slice(-3).join(' ');
+        return { raw: cap(text), subject: np, told: null };
+      }
+    }
+    return null;
+  }
+  // "Liu said that …, warning: “…" / "The victim’s mother testified, describing …": a participle
+  // shares the subject of the first reporting verb of the sentence.
+  if (PARTICIPLE.test(ws[vi]!.word)) {
+    const first = ws.findIndex(isVerb);
+    if (first !== -1 && first < vi && text.slice(0, ws[first]!.start).trim()) vi = first;
+  }
+  const verb = ws[vi]!;
+  const pre = text.slice(0, verb.start);
+  const post = text.slice(verb.end);
+  if (!pre.replace(/[\s,“”"]+/g, '') && PARTICIPLE.test(verb.word)) return { raw: cap(text), subject: '', told: null };
+  const subject = pre.replace(/[\s,“”"]+/g, '') ? pickSubject(pre) : invertedSubject(post);
+  const told = /^tell|^told/.test(verb.word) ? toldObject(post) : null;
+  return { raw: cap(text.slice(0, verb.end) + post.split(/\bthat\b/)[0]!), subject, told };
+}
+
+/**
+ * The attribution of one quotation in its paragraph. `masked` is the paragraph with the words of
+ * every quotation (of MIN_WORDS or more) blanked out, so sentence and clause rules never read
+ * inside a quotation; `prevEnd`/`nextStart` bound the text that belongs to this quotation.
+ */
+export function attributionOf(
+  masked: string,
+  span: { open: number; close: number; text: string },
+  prevEnd: number,
+  nextStart: number,
+  sentences: ReadonlyArray<{ start: number; end: number }> = splitSentences(masked),
+): Clause | null {
+  const own = sentences.find((s) => s.start <= span.open && span.open < s.end);
+  const from = Math.max(prevEnd, own ? own.start : 0);
+  const before = masked.slice(from, span.open);
+  // "he … said, “somebody ought to …,” the prosecutor’s office said": the words are the object of
+  // the verb right before them; the clause after only reports who relayed them.
+  if (/\b(?:said|says|asked|added|replied|shouted|wrote|told\s+\S+)[,:]?\s*$/i.test(before)) {
+    const lead = clauseBefore(before);
+    const kind = lead?.subject ? readPhrase(lead.subject)?.kind : undefined;
+    if (lead && (kind === 'name' || kind === 'pronoun' || kind === 'source' || kind === 'role')) return lead;
+  }
+  const after = clauseAfter(masked.slice(span.close + 1, nextStart), span.text);
+  if (after) return after;
+  return before.trim() ? clauseBefore(before) : null;
+}

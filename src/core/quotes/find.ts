@@ -1,0 +1,68 @@
+/**
+ * Quotation spans: where a paragraph's double quote marks open and close. Knows nothing about
+ * speakers; attribution.ts and speakers.ts read the text around these spans.
+ */
+
+/** Quotations shorter than this are scare quotes ("rumor", "human trash") or names, not speech. */
+export const MIN_WORDS = 4;
+
+export interface QuoteSpan {
+  paragraphIndex: number;
+  /** Offset of the opening mark in the paragraph. */
+  open: number;
+  /** Offset of the closing mark, or the paragraph's length when the quotation runs on into the next paragraph. */
+  close: number;
+  /** The quoted words without the marks (a trailing comma dropped). */
+  text: string;
+  words: number;
+}
+
+function wordCount(s: string): number {
+  return s.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+}
+
+/**
+ * A straight quote opens when it follows the start of the paragraph, a space or an opening
+ * bracket or dash (and a word follows), and closes otherwise — so mixed pairs ("A great day…!” and “…like that,")
+ * that copy-edited text often has still pair up.
+ */
+function markKind(p: string, i: number): 'open' | 'close' | 'either' | null {
+  const c = p[i];
+  if (c === '“' || c === '„') return 'open';
+  if (c === '”') return 'close';
+  if (c !== '"') return null;
+  const prev = p[i - 1];
+  const next = p[i + 1];
+  if (prev !== undefined && !/[\s([{—–/-]/.test(prev)) return 'close';
+  // Spaces on both sides (`ourselves? " she wrote`, `wrote. " The course`): it closes an open quotation, or opens one.
+  return next === undefined || /\s/.test(next) ? 'either' : 'open';
+}
+
+/** Every double-quoted span of one paragraph, short ones included, in text order. */
+export function quoteSpansIn(p: string, paragraphIndex: number): QuoteSpan[] {
+  const spans: QuoteSpan[] = [];
+  if (!/["“”„]/.test(p)) return spans;
+  let open = -1;
+  const push = (o: number, c: number) => {
+    const text = p.slice(o + 1, c).trim().replace(/,$/, '');
+    spans.push({ paragraphIndex, open: o, close: c, text, words: wordCount(text) });
+  };
+  for (let i = 0; i < p.length; i++) {
+    const mark = markKind(p, i);
+    const kind = mark === 'either' ? (open === -1 ? 'open' : 'close') : mark;
+    if (kind === 'open') open = i;
+    else if (kind === 'close' && open !== -1) {
+      push(open, i);
+      open = -1;
+    }
+  }
+  // An opening mark never closed: the speaker goes on into the next paragraph (news style
+  // leaves the closing mark off a paragraph that a quoted speech continues after).
+  if (open !== -1 && wordCount(p.slice(open + 1)) >= MIN_WORDS) push(open, p.length);
+  return spans;
+}
+
+/** All quotation spans of an article (short ones included; callers filter on `words`). */
+export function findQuoteSpans(body: readonly string[]): QuoteSpan[] {
+  return body.flatMap((p, i) => quoteSpansIn(p, i));
+}

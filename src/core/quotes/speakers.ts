@@ -1,0 +1,444 @@
+/**
+ * Who said each quotation: the attribution's subject resolved the way a careful reader would —
+ * pronouns and "the source"/"the student" back to the speaker they stand for, surnames to the
+ * full name, "Kim’s order" to "Kim Yo Jong’s order", unattributed follow-on quotations to the
+ * speaker of the moment. One pass over the article in reading order, keeping a short history
+ * of who spoke and who the sentences were about.
+ */
+import { splitSentences } from '../text/sentences.ts';
+import { attributionOf, clauseBefore, pickSubject, type Clause } from './attribution.ts';
+import { MIN_WORDS, type QuoteSpan } from './find.ts';
+import { capitalisedRuns, DOCUMENT_NOUNS, readPhrase, ROLE_NOUNS, SOURCE_NOUNS, stripTitles, words, type Phrase } from './phrases.ts';
+
+export interface Speaker {
+  /** The person or described source ("Kim Yo Jong", "a university student in Ryanggang province", "the Pentagon"). */
+  name: string;
+  /** The outlet the speaker talked to ("RFA Korean", "Daily NK"), when the text says so. */
+  told: string | null;
+}
+
+export interface Attribution {
+  clause: Clause | null;
+  speaker: Speaker | null;
+}
+
+type Kind = 'person' | 'source' | 'group' | 'document' | 'other';
+
+interface Entity {
+  name: string;
+  kind: Kind;
+  plural: boolean;
+  head: string;
+  told: string | null;
+  /** Learned when "he" or "she" is resolved to this entity, so the other pronoun skips it. */
+  gender?: 'he' | 'she';
+}
+
+interface Event {
+  pos: number;
+  entity: Entity;
+  role: 'speaker' | 'subject';
+}
+
+const GROUP_NOUNS = /^(?:families|officials|residents|doctors|physicians|teachers|officers|students|soldiers|parents|authorities|sources|troops|workers|people|critics|analysts|lawmakers|officers|organizations|members|observers|experts|protesters|voters)$/;
+const SOURCE_INTRO = new RegExp(
+  String.raw`(?:\b(?:an?|another|one)\s+|(?:[\p{Lu}][\p{L}.]*\s+)*[\p{L}.]+[’']s\s+)((?:[\p{L}\p{N}’'-]+\s+){0,4}?)(${[...SOURCE_NOUNS].filter((n) => !/s$/.test(n)).join('|')})\b((?:\s+(?:in|inside|from|at|of|with|for|near)\s+(?:the\s+)?[^,.;:“”"()]*?)?)(?=\s*[,.;:“”"()]|\s+(?:who|that|told|tells|said|says|recently|has|had|was|is|reported|revealed|declined|interpreted)\b|\s*$)`,
+  'gu',
+);
+const SOURCE_WORD = new RegExp(String.raw`\b(?:${[...SOURCE_NOUNS].join('|')})\b`);
+const SENTENCE_INTRO = /^(?:earlier|later|in|on|at|after|before|while|when|as|however|but|meanwhile|separately|according|also|now|then|upon|during|although|though|since|if|yet|still|last|this|today|yesterday|barely|for|with|without|finally|unfortunately|concerned|instead|following|despite|amid|like|unlike|asked|speaking|dressed|[\p{Lu}][\p{Ll}]+(?:ing|ed))\b/iu;
+const DOCUMENT_PHRASE = new RegExp(String.raw`\b((?:the|a|an|another|its|their|his|her|this|that|new)\s+(?:[\p{L}-]+\s+){0,2}?)(${[...DOCUMENT_NOUNS].join('|')})\b`, 'giu');
+const SAME_PLACE = /\bthe same (province|city|county|region|district|town)\b/i;
+
+/** The offset in the whole article, so events in different paragraphs order correctly. */
+function at(paragraphIndex: number, offset: number): number {
+  return paragraphIndex * 1_000_000 + offset;
+}
+
+class Discourse {
+  private readonly events: Event[] = [];
+  private readonly sources: Array<{ pos: number; entity: Entity }> = [];
+
+  private readonly joined: string[];
+  private readonly people = new Map<string, Entity>();
+  private readonly personTokens: Set<string>;
+
+  constructor(
+    private readonly fullNames: string[][],
+    private readonly text: (pos: number) => string,
+  ) {
+    this.joined = fullNames.map((f) => ` ${f.join(' ')}`);
+    this.personTokens = new Set(fullNames.filter((f) => f.length > 1).flat());
+  }
+
+  /** "Buser" → "Jack Buser", "Van Der Beek" → "James Van Der Beek": the first longer name in the article that ends with (or holds) it. */
+  expandName(name: string): string {
+    const tail = ` ${name}`;
+    const ends = this.joined.findIndex((j, i) => j.endsWith(tail) && this.fullNames[i]!.length > words(name).length);
+    if (ends !== -1) return this.fullNames[ends]!.join(' ');
+    if (!name.includes(' ') && this.personTokens.has(name)) {
+      const holds = this.fullNames.find((f) => f.length > 1 && f.includes(name));
+      if (holds) return holds.join(' ');
+    }
+    return name;
+  }
+
+  isPersonToken(token: string): boolean {
+    return this.personTokens.has(token);
+  }
+
+  note(pos: number, entity: Entity, role: Event['role']): void {
+    this.events.push({ pos, entity, role });
+  }
+
+  introduce(pos: number, entity: Entity): void {
+    this.sources.push({ pos, entity });
+  }
+
+  /** Names a sentence can open with: a known person's name, not a capitalised common word ("Military families"). */
+  knownName(name: string): boolean {
+    const tokens = words(name);
+    return tokens.length > 1 || this.isPersonToken(tokens[0]!);
+  }
+
+  lastSpeaker(pos: number, minPos: number): Entity | null {
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const e = this.events[i]!;
+      if (e.pos >= pos) continue;
+      if (e.pos < minPos) break;
+      if (e.role === 'speaker') return e.entity;
+    }
+    return null;
+  }
+
+  /**
+   * The latest person or source that spoke or was a sentence's subject, of the pronoun's gender
+   * when known. "they" prefers a group ("families with children…"); failing one nearby, an
+   * organisation or anyone not known as "he" or "she" ("Big Machine … they said").
+   */
+  antecedent(pos: number, pronoun: string, exclude: Set<string>): Entity | null {
+    const plural = pronoun === 'they' || pronoun === 'we' || pronoun === 'their';
+    const gender = pronoun === 'he' || pronoun === 'his' ? 'he' : pronoun === 'she' || pronoun === 'her' ? 'she' : null;
+    const from = Math.max(0, this.events.length - 400);
+    let genderless: Entity | null = null;
+    for (let i = this.events.length - 1; i >= from; i--) {
+      const e = this.events[i]!;
+      if (e.pos >= pos || exclude.has(e.entity.name)) continue;
+      if (plural) {
+        if (e.entity.plural) return e.entity;
+        if (!genderless && !e.entity.gender && (e.entity.kind === 'person' || e.entity.kind === 'other') && pos - e.pos < 3_000_000) genderless = e.entity;
+        continue;
+      }
+      if (e.entity.plural || (e.entity.kind !== 'person' && e.entity.kind !== 'source')) continue;
+      if (gender && e.entity.gender && e.entity.gender !== gender) continue;
+      if (gender) e.entity.gender ??= gender;
+      return e.entity;
+    }
+    return genderless;
+  }
+
+  /** "it says" after "they've put out another statement": the last document named shortly before. */
+  documentBefore(pos: number): Entity | null {
+    const text = this.text(pos).slice(-600);
+    let last: RegExpMatchArray | null = null;
+    for (const m of text.matchAll(DOCUMENT_PHRASE)) last = m;
+    return last ? { name: last[0].trim(), kind: 'document', plural: false, head: last[2]!.toLowerCase(), told: null } : null;
+  }
+
+  /** One entity per person name, so what is learned about them (gender, channel) sticks. */
+  person(name: string, head: string): Entity {
+    let e = this.people.get(name);
+    if (!e) {
+      e = { name, kind: 'person', plural: false, head, told: null };
+      this.people.set(name, e);
+    }
+    return e;
+  }
+
+  /** "the source" / "the Ryanggang resident" → the latest "a source in …" / "a resident of … Ryanggang" introduced before. */
+  describedEarlier(pos: number, phrase: Phrase): Entity | null {
+    const modifiers = words(phrase.text.toLowerCase()).filter((w) => !/^(the|this|that)$/.test(w) && w !== phrase.head);
+    // A possessive ("Daily NK’s source") usually re-mentions a source; an indefinite ("a source in …") introduces one.
+    let best: Entity | null = null;
+    let bestRank = -1;
+    for (let i = this.sources.length - 1; i >= Math.max(0, this.sources.length - 400); i--) {
+      const s = this.sources[i]!;
+      if (s.pos >= pos || s.entity.head !== phrase.head) continue;
+      const name = s.entity.name.toLowerCase();
+      const rank = (modifiers.every((m) => name.includes(m)) ? 2 : 0) + (/^(?:a|an|another|one)\s/.test(name) ? 1 : 0);
+      if (rank > bestRank) {
+        best = s.entity;
+        bestRank = rank;
+      }
+    }
+    return best;
+  }
+
+  /** Resolves a subject phrase at a position to the entity it stands for (null when it names no one). */
+  resolve(raw: string, pos: number, exclude: Set<string> = new Set(), subjectOnly = false): Entity | null {
+    const phrase = readPhrase(raw);
+    if (!phrase) return null;
+    switch (phrase.kind) {
+      case 'name': {
+        if (subjectOnly && !this.knownName(phrase.text)) return null;
+        return this.person(this.expandName(phrase.text), phrase.head);
+      }
+      case 'pronoun':
+        if (phrase.head === 'it') return this.documentBefore(pos);
+        return this.antecedent(pos, phrase.head, exclude);
+      case 'role':
+        return this.antecedent(pos, phrase.plural ? 'they' : 'someone', exclude) ?? { name: phrase.text, kind: 'other', plural: phrase.plural, head: phrase.head, told: null };
+      case 'possessive': {
+        const owner = this.antecedent(pos, phrase.head, exclude);
+        const rest = phrase.rest ?? '';
+        return { name: owner ? `${owner.name}’s ${rest}` : phrase.text, kind: 'document', plural: false, head: rest, told: null };
+      }
+      case 'source': {
+        const definite = /^(the|this|that)\b/i.test(phrase.text);
+        const earlier = definite ? this.describedEarlier(pos, phrase) : null;
+        if (earlier) return earlier;
+        const entity: Entity = { name: this.placeNamed(phrase.text, pos), kind: 'source', plural: phrase.plural, head: phrase.head, told: null };
+        this.introduce(pos, entity);
+        return entity;
+      }
+      case 'document': {
+        // "Kim’s order" → "Kim Yo Jong’s order".
+        const owned = /^([\p{Lu}][\p{L}’'-]*?)[’']s\s+(.+)$/u.exec(phrase.text);
+        const name = owned ? `${this.expandName(owned[1]!)}’s ${owned[2]}` : phrase.text;
+        return { name, kind: 'document', plural: false, head: phrase.head, told: null };
+      }
+      default:
+        return { name: phrase.text, kind: phrase.plural ? 'group' : 'other', plural: phrase.plural, head: phrase.head, told: null };
+    }
+  }
+
+  /** "a university student in the same province" → "… in Ryanggang province", naming the place mentioned before. */
+  private placeNamed(description: string, pos: number): string {
+    const same = SAME_PLACE.exec(description);
+    if (!same) return description;
+    const kind = same[1]!.toLowerCase();
+    const before = this.text(pos);
+    const re = new RegExp(String.raw`(?:${kind} of ([\p{Lu}][\p{L}-]+))|(?:([\p{Lu}][\p{L}-]+(?: [\p{Lu}][\p{L}-]+)?) [${kind[0]!.toUpperCase()}${kind[0]}]${kind.slice(1)})`, 'gu');
+    let last: string | null = null;
+    for (const m of before.matchAll(re)) last = m[1] ?? m[2] ?? last;
+    return last ? description.replace(SAME_PLACE, `${last} ${kind}`) : description;
+  }
+}
+
+/** Blanks out the words inside every long quotation (keeping offsets), so narrative rules never read quoted speech. */
+function maskQuotes(p: string, spans: QuoteSpan[]): string {
+  if (spans.length === 0) return p;
+  const parts: string[] = [];
+  let at = 0;
+  for (const s of spans) {
+    parts.push(p.slice(at, s.open + 1), p.slice(s.open + 1, s.close).replace(/[^\s]/g, 'q'));
+    at = s.close;
+  }
+  parts.push(p.slice(at));
+  return parts.join('');
+}
+
+/** Multi-word person names in the article, in order of first appearance, titles stripped. */
+function collectNames(body: readonly string[]): string[][] {
+  const seen = new Set<string>();
+  const out: string[][] = [];
+  for (const p of body) {
+    for (const run of capitalisedRuns(p)) {
+      let tokens = stripTitles(run.tokens).filter((t) => /^[\p{Lu}]/u.test(t));
+      // "Prince Andrew", "Dr. Dempsey": a title and one name stay together.
+      if (tokens.length === 1 && run.tokens.length === 2) tokens = run.tokens;
+      if (tokens.length < 2 || tokens.length > 4 || SENTENCE_INTRO.test(tokens[0]!)) continue;
+      const key = tokens.join(' ');
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push(tokens);
+      }
+    }
+  }
+  return out;
+}
+
+const SPEECH_IN_NARRATIVE = /\b(said|says|told|tells|added|stated|wrote|noted|explained|warned|announced|revealed|recalled|argued|reported|acknowledged|testified|insisted|claimed|suggested|stressed|confirmed|tweeted|instructed|ordered|denies|denied)\b/g;
+
+/** The subject a narrative sentence is about, when it is a person, a described source or a group. */
+function sentenceSubject(sentence: string): string | null {
+  let s = sentence.replace(/^[\s“”"‘’']+/, '');
+  // "Then, last week, Taylor Swift posted …", "Following a performance of …, Simmons teed up …".
+  for (let n = 0; n < 3; n++) {
+    const comma = s.indexOf(',');
+    if (comma === -1 || comma >= 80 || !SENTENCE_INTRO.test(s)) break;
+    s = s.slice(comma + 1).replace(/^[\s”"’]+/, '').trim();
+  }
+  const comma = s.indexOf(',');
+  const head = /^(?:the|a|an)\s+([\p{L}-]+)(?:\s+([\p{L}-]+))?/iu.exec(s);
+  if (head) {
+    const isNoun = (w: string | undefined) => w !== undefined && (ROLE_NOUNS.has(w.toLowerCase()) || SOURCE_NOUNS.has(w.toLowerCase()));
+    // "The patient went …" → "The patient"; "The Ryanggang resident said" → "The Ryanggang resident".
+    if (isNoun(head[1])) return s.slice(0, s.indexOf(head[1]!) + head[1]!.length);
+    if (isNoun(head[2])) return head[0];
+  }
+  // "families with children in the military spend …" → a group "they" can point back to.
+  const ws = words(s.replace(/^(?:the|some|many|most)\s+/i, ''));
+  const gi = ws.slice(0, 3).findIndex((w) => GROUP_NOUNS.test(w.toLowerCase().replace(/[,.;:]$/, '')));
+  if (gi !== -1 && !/[,.;:]$/.test(ws.slice(0, gi).join(' '))) {
+    const pp = /^((?:\s+(?:with|in|of|from)\s+[\p{Ll}-]+(?:\s+(?:in|of)\s+the\s+[\p{Ll}-]+)?)?)/u.exec(' ' + ws.slice(gi + 1).join(' '))![1]!;
+    return (ws.slice(0, gi + 1).join(' ') + pp).replace(/[,.;:]$/, '');
+  }
+  const upToComma = comma !== -1 ? s.slice(0, s.indexOf(',')) : s;
+  if (words(upToComma).length <= 6 && readPhrase(upToComma)?.kind === 'name') return upToComma;
+  const run = /^((?:[\p{Lu}][\p{L}’'.-]*\s+){0,3}[\p{Lu}][\p{L}’'.-]*)\s+[\p{Ll}]/u.exec(s);
+  if (run && !SENTENCE_INTRO.test(run[1]!) && readPhrase(run[1]!)?.kind === 'name') return run[1]!;
+  if (/^(he|she|they)\b/i.test(s)) return s.split(/\s/)[0]!;
+  return null;
+}
+
+type Item =
+  | { pos: number; type: 'quote'; index: number }
+  | { pos: number; type: 'speech' | 'subject'; phrase: string; told: string | null }
+  | { pos: number; type: 'intro'; phrase: string };
+
+/**
+ * The attribution and resolved speaker of each quotation in `spans` (as found by
+ * find.ts over the same body), in the same order. Quotations shorter than MIN_WORDS are read as
+ * text, not as quotations, and get no speaker.
+ */
+export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSpan[]): Attribution[] {
+  // Most articles quote no one: skip the reading pass.
+  if (!spans.some((s) => s.words >= MIN_WORDS)) return spans.map(() => ({ clause: null, speaker: null }));
+  const fullNames = collectNames(body);
+  // The place a "the same province" refers to was named within the last few paragraphs.
+  const prefixText = (pos: number) => {
+    const pi = Math.floor(pos / 1_000_000);
+    return [...body.slice(Math.max(0, pi - 4), pi), body[pi]?.slice(0, pos % 1_000_000) ?? ''].join('\n').slice(-4000);
+  };
+  const discourse = new Discourse(fullNames, prefixText);
+  const results: Attribution[] = spans.map(() => ({ clause: null, speaker: null }));
+  const items: Item[] = [];
+  const clauses = new Map<number, Clause | null>();
+  const masks: string[] = [];
+
+  const byParagraph = new Map<number, Array<{ s: QuoteSpan; i: number }>>();
+  spans.forEach((s, i) => {
+    if (s.words < MIN_WORDS) return;
+    const list = byParagraph.get(s.paragraphIndex) ?? [];
+    list.push({ s, i });
+    byParagraph.set(s.paragraphIndex, list);
+  });
+  body.forEach((p, pi) => {
+    const long = byParagraph.get(pi) ?? [];
+    const masked = maskQuotes(p, long.map(({ s }) => s));
+    masks.push(masked);
+    const sentences = splitSentences(masked);
+    long.forEach(({ s, i }, k) => {
+      const prevEnd = k > 0 ? long[k - 1]!.s.close + 1 : 0;
+      const nextStart = k + 1 < long.length ? long[k + 1]!.s.open : masked.length;
+      let clause = attributionOf(masked, s, prevEnd, nextStart, sentences);
+      // "… which contains the following statement:" / "Robertson said:" — the previous paragraph introduces this one.
+      if (!clause && k === 0 && s.open <= 1 && pi > 0 && /:\s*$/.test(body[pi - 1]!)) {
+        const prev = body[pi - 1]!;
+        const last = splitSentences(prev).pop();
+        clause = last ? clauseBefore(prev.slice(last.start).replace(/:\s*$/, ':')) : null;
+      }
+      clauses.set(i, clause);
+      items.push({ pos: at(pi, s.open), type: 'quote', index: i });
+    });
+    for (const sentence of sentences) {
+      const text = masked.slice(sentence.start, sentence.end);
+      if (SOURCE_WORD.test(text)) for (const m of text.matchAll(SOURCE_INTRO)) items.push({ pos: at(pi, sentence.start + m.index), type: 'intro', phrase: m[0].trim() });
+      const hasQuote = long.some(({ s }) => s.open >= sentence.start && s.open < sentence.end);
+      const subject = text.startsWith('“') || text.startsWith('"') ? null : sentenceSubject(text);
+      if (subject) items.push({ pos: at(pi, sentence.start), type: 'subject', phrase: subject, told: null });
+      if (!hasQuote) {
+        for (const m of text.matchAll(SPEECH_IN_NARRATIVE)) {
+          const pre = text.slice(0, m.index);
+          // A verb inside a parenthesis or after a non-person subject ("… have been announced") is not the reporting clause.
+          if ((pre.match(/\(/g)?.length ?? 0) > (pre.match(/\)/g)?.length ?? 0)) continue;
+          const who = pickSubject(pre);
+          if (!who || words(who).length > 12) continue;
+          const kind = readPhrase(who)?.kind;
+          if (kind !== 'name' && kind !== 'pronoun' && kind !== 'source' && kind !== 'role') continue;
+          const told = /^tell|^told/.test(m[1]!) ? (/^\s+((?:the\s+)?[\p{Lu}][\p{L}\p{N}.’'-]*(?:\s+[\p{Lu}][\p{L}\p{N}.’'-]*)*)/u.exec(text.slice(m.index + m[0].length))?.[1]?.replace(/\.$/, '') ?? null) : null;
+          items.push({ pos: at(pi, sentence.start + m.index), type: 'speech', phrase: who, told });
+          break;
+        }
+      }
+    }
+  });
+  items.sort((a, b) => a.pos - b.pos || order(a) - order(b));
+
+  // "told Daily NK" is a channel; "told Cook" / "told Marc Benioff" is a person in the story.
+  const channels = new Map<string, string | null>();
+  const channel = (told: string | null): string | null => {
+    if (!told) return null;
+    if (!channels.has(told)) channels.set(told, channelOf(told));
+    return channels.get(told)!;
+  };
+  const channelOf = (told: string): string | null => {
+    const tokens = words(told.replace(/^the\s+/i, ''));
+    const nameLike = (t: string) => /^[\p{Lu}][\p{Ll}’'-]+$/u.test(t);
+    const usedAlone = (t: string) => {
+      const re = new RegExp(String.raw`(?<![\p{Lu}][\p{L}’'-]*\s)${t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\b(?!\s[\p{Lu}])`, 'u');
+      return body.some((p) => p.includes(t) && re.test(p));
+    };
+    if (tokens.length === 1 && discourse.isPersonToken(tokens[0]!)) return null;
+    if (tokens.length === 2 && tokens.every(nameLike) && usedAlone(tokens[1]!)) return null;
+    return tokens.join(' ');
+  };
+
+  for (const item of items) {
+    if (item.type === 'intro') {
+      const e = discourse.resolve(item.phrase, item.pos);
+      if (e) discourse.note(item.pos, e, 'subject');
+      continue;
+    }
+    if (item.type === 'subject' || item.type === 'speech') {
+      const e = discourse.resolve(item.phrase, item.pos, new Set(), item.type === 'subject');
+      if (!e) continue;
+      const told = channel(item.told);
+      if (told && !e.told) e.told = told;
+      discourse.note(item.pos, e, item.type === 'speech' ? 'speaker' : 'subject');
+      continue;
+    }
+    if (item.type !== 'quote') continue;
+    const span = spans[item.index]!;
+    const clause = clauses.get(item.index) ?? null;
+    let entity: Entity | null = null;
+    let told: string | null = null;
+    if (clause?.subject) {
+      const exclude = new Set<string>();
+      if (clause.told) exclude.add(discourse.expandName(clause.told));
+      entity = discourse.resolve(clause.subject, item.pos, exclude);
+      told = channel(clause.told);
+      if (entity && told && !entity.told) entity.told = told;
+    }
+    if (!entity) entity = fromNextParagraph(body, span) ?? discourse.lastSpeaker(item.pos, at(Math.max(0, span.paragraphIndex - 3), 0));
+    if (entity) discourse.note(item.pos, entity, 'speaker');
+    results[item.index] = { clause, speaker: entity ? { name: entity.name, told: told ?? entity.told } : null };
+  }
+  // A pull quote repeats words a named speaker says elsewhere in the article.
+  results.forEach((r, i) => {
+    if (r.speaker || spans[i]!.words < MIN_WORDS) return;
+    const text = normaliseQuote(spans[i]!.text);
+    const twin = spans.findIndex((s, j) => j !== i && results[j]!.speaker && s.words >= MIN_WORDS && (normaliseQuote(s.text).includes(text) || text.includes(normaliseQuote(s.text))));
+    if (twin !== -1) results[i] = { clause: r.clause, speaker: results[twin]!.speaker };
+  });
+  return results;
+}
+
+function normaliseQuote(s: string): string {
+  return s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+/** Narrative before quotations at the same offset; introductions before the subjects that use them. */
+function order(item: Item): number {
+  return item.type === 'intro' ? 0 : item.type === 'subject' ? 1 : item.type === 'speech' ? 2 : 3;
+}
+
+/** A quotation standing alone, named by the next paragraph: "This was a warning from North Korea’s Ministry of State Security". */
+function fromNextParagraph(body: readonly string[], span: QuoteSpan): Entity | null {
+  const p = body[span.paragraphIndex]!;
+  if (span.open > 1 || span.close < p.trim().length - 2) return null;
+  const next = body[span.paragraphIndex + 1] ?? '';
+  const m = /^(?:This|That|It) was (?:a|an|the) (?:warning|message|statement|order|directive|notice|slogan|instruction|line|announcement) (?:from|by|of) ([^,.;]+?)(?: after| when| as| to|,|\.|;)/.exec(next);
+  return m ? { name: m[1]!.trim(), kind: 'other', plural: false, head: '', told: null } : null;
+}

@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Article } from '../../src/core/article.ts';
+import { parseSeed } from '../../src/core/seed-parser.ts';
+import { ROOT } from './bot-process.ts';
+
+/** One labelled quotation of test/fixtures/quote-speakers.json (the labelling rule is at its top). */
+export interface SpeakerLabel {
+  article: string;
+  start: string;
+  speaker: string;
+  match: string[];
+  category: 'explicit' | 'pronoun' | 'earlier' | 'document';
+  occurrence?: number;
+  heldOut?: boolean;
+  /** 2, 3: labelled after a round of tuning was finished (fresh held-out parts). */
+  round?: number;
+}
+
+interface LabelFile {
+  rule: string[];
+  articles: Record<string, { file: string; key?: string; url?: string; heldOut: boolean }>;
+  labels: SpeakerLabel[];
+}
+
+/** A quotation as the scorer sees it: its words and the speaker the system resolved (null when none). */
+export interface ScoredQuotation {
+  text: string;
+  speaker: string | null;
+}
+
+export const LABEL_FILE = path.join(ROOT, 'test', 'fixtures', 'quote-speakers.json');
+
+/** The labelled set with each labelled article loaded as an Article-shaped body. */
+export function loadSpeakerLabels(): { labels: SpeakerLabel[]; articles: Map<string, Pick<Article, 'body'>> } {
+  const file = JSON.parse(fs.readFileSync(LABEL_FILE, 'utf8')) as LabelFile;
+  const articles = new Map<string, Pick<Article, 'body'>>();
+  let groundTruth: Record<string, { articleBody: string }> | null = null;
+  for (const [id, a] of Object.entries(file.articles)) {
+    const full = path.resolve(ROOT, a.file);
+    if (a.key) {
+      groundTruth ??= JSON.parse(fs.readFileSync(full, 'utf8')) as Record<string, { articleBody: string }>;
+      const body = groundTruth[a.key]!.articleBody.split(/\n+/).map((p) => p.trim()).filter(Boolean);
+      articles.set(id, { body });
+    } else {
+      articles.set(id, parseSeed(fs.readFileSync(full, 'utf8'), { fileName: path.basename(full) }));
+    }
+  }
+  return { labels: file.labels, articles };
+}
+
+const SPEECH_WORDS = new Set([
+  'said', 'says', 'say', 'told', 'tells', 'tell', 'added', 'adds', 'announced', 'stated', 'wrote', 'writes', 'noted', 'revealed',
+  'explained', 'asked', 'warned', 'declared', 'claimed', 'reported', 'tweeted', 'according', 'labels', 'instructed', 'directed',
+]);
+
+/** Lower case, no punctuation except inner apostrophes, curly apostrophes straightened, no leading article. */
+export function normalizeSpeaker(s: string): string {
+  return s
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[’‘]/g, "'")
+    .replace(/'s\b/g, '')
+    .replace(/'(?=\s|$)/g, '')
+    .replace(/[^\p{L}\p{N}' ]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^(the|a|an) /, '');
+}
+
+/**
+ * The match rule: the resolved speaker names the labelled one when, normalised, it contains one
+ * of the label's match phrases as whole words and holds no speech verb (so a whole clause such as
+ * "Earlier this week, the Pentagon announced" is not credited as "the Pentagon").
+ */
+export function speakerMatches(resolved: string | null, label: Pick<SpeakerLabel, 'match'>, lenient = false): boolean {
+  if (!resolved) return false;
+  const n = ` ${normalizeSpeaker(resolved)} `;
+  if (!lenient && n.split(' ').some((w) => SPEECH_WORDS.has(w))) return false;
+  return label.match.some((m) => n.includes(` ${normalizeSpeaker(m)} `));
+}
+
+function normStart(s: string): string {
+  return s.normalize('NFKC').replace(/^[\s“”"‘’'…]+/, '').replace(/[’‘]/g, "'").replace(/\s+/g, ' ');
+}
+
+export interface Tally {
+  labels: number;
+  found: number;
+  right: number;
+}
+
+export interface ScoreReport {
+  all: Tally;
+  dev: Tally;
+  heldOut: Tally;
+  /** The first held-out part (round 1) and the fresh one labelled after tuning (round 2). */
+  heldOut1: Tally;
+  heldOut2: Tally;
+  heldOut3: Tally;
+  byCategory: Record<string, Tally>;
+  misses: Array<{ label: SpeakerLabel; found: boolean; resolved: string | null }>;
+}
+
+/**
+ * Scores a quotation finder over the labelled set: recall (the labelled quotation is among those
+ * found, by its first words) and accuracy (found and its resolved speaker matches the label).
+ */
+export function scoreSpeakers(find: (article: Pick<Article, 'body'>) => ScoredQuotation[], lenient = false): ScoreReport {
+  const { labels, articles } = loadSpeakerLabels();
+  const cache = new Map<string, ScoredQuotation[]>();
+  const empty = (): Tally => ({ labels: 0, found: 0, right: 0 });
+  const report: ScoreReport = { all: empty(), dev: empty(), heldOut: empty(), heldOut1: empty(), heldOut2: empty(), heldOut3: empty(), byCategory: {}, misses: [] };
+  for (const label of labels) {
+    if (!cache.has(label.article)) cache.set(label.article, find(articles.get(label.article)!));
+    const start = normStart(label.start);
+    const candidates = cache.get(label.article)!.filter((q) => normStart(q.text).startsWith(start));
+    const q = candidates[label.occurrence ?? 0];
+    const right = q ? speakerMatches(q.speaker, label, lenient) : false;
+    const tallies = [report.all, label.heldOut ? report.heldOut : report.dev, (report.byCategory[label.category] ??= empty())];
+    if (label.heldOut) tallies.push(label.round === 3 ? report.heldOut3 : label.round === 2 ? report.heldOut2 : report.heldOut1);
+    for (const t of tallies) {
+      t.labels++;
+      if (q) t.found++;
+      if (right) t.right++;
+    }
+    if (!right) report.misses.push({ label, found: Boolean(q), resolved: q?.speaker ?? null });
+  }
+  return report;
+}
+
+/** "0.952 (200/210)" */
+export function ratio(n: number, d: number): string {
+  return `${d === 0 ? '—' : (n / d).toFixed(3)} (${n}/${d})`;
+}
