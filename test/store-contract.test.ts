@@ -14,6 +14,7 @@ import { articleContentHash } from '../src/core/seed-import.ts';
 import { loadSeedDir } from '../src/core/seed-loader.ts';
 import type { AsyncStore } from '../src/core/store/async-store.ts';
 import { openStore, StoreError } from '../src/core/store/index.ts';
+import { PG_MIGRATIONS } from '../src/core/store/postgres/migrations.ts';
 import { PostgresStore } from '../src/core/store/postgres/postgres-store.ts';
 import { fromSqlite } from '../src/core/store/sqlite-async.ts';
 import { openAsyncStore } from '../src/core/store/open-async-store.ts';
@@ -799,6 +800,37 @@ describe('PostgresStore only', () => {
     expect(await Promise.all(stores.map((s) => s.schemaVersion()))).toEqual([2, 2, 2]);
     expect((await stores[0]!.allSources()).map((s) => s.id)).toEqual(['seeds']);
     for (const s of stores) await s.close();
+  });
+
+  it('upgrades a database at migration 1 (before deliveries) keeping its alerts and posts, with the new fields at their defaults', async () => {
+    const old = await startTestDatabase();
+    try {
+      const c = new pg.Client({ connectionString: old.url });
+      await c.connect();
+      try {
+        await c.query('CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+        await c.query(PG_MIGRATIONS[0]!);
+        await c.query('INSERT INTO schema_migrations (version) VALUES (1)');
+        await c.query("INSERT INTO alerts (id, guild_id, channel_id, query, role_id, created_by, created_at, last_seq) VALUES ('old1', 'g1', 'c1', 'troops', NULL, 'u1', '2026-02-01T00:00:00Z', 12)");
+        await c.query(
+          "INSERT INTO outbox (kind, ref_id, window_key, channel_id, payload, nonce, created_at, next_attempt_at) VALUES ('alert', 'old1', 'a1', 'c1', '{}', 'n', '2026-02-01T00:00:00Z', '2026-02-01T00:00:00Z')",
+        );
+      } finally {
+        await c.end();
+      }
+      const s = await PostgresStore.open({ url: old.url, clock: new FakeClock(), log: silentLog });
+      try {
+        expect(await s.schemaVersion()).toBe(PG_MIGRATIONS.length);
+        expect(await s.getAlert('old1')).toEqual({
+          id: 'old1', guildId: 'g1', channelId: 'c1', query: 'troops', roleId: null, createdBy: 'u1', createdAt: '2026-02-01T00:00:00.000Z', lastSeq: 12, ...PLAIN_ALERT,
+        });
+        expect((await s.listOutbox())[0]).toMatchObject({ refId: 'old1', status: 'pending', sentAt: null });
+      } finally {
+        await s.close();
+      }
+    } finally {
+      await old.close();
+    }
   });
 
   it('stores feed text containing NUL characters without them (PostgreSQL text cannot hold U+0000)', async () => {
