@@ -1,0 +1,171 @@
+import type { Article } from '../article.ts';
+import type { ParsedQuery } from '../search/query.ts';
+import type {
+  AlertRow,
+  FetchAttempt,
+  FullTextCoverage,
+  IngestItem,
+  IngestResult,
+  NewAlert,
+  NewOutbox,
+  NewSource,
+  OutboxRow,
+  SourceRow,
+  StoredArticle,
+  SubscriptionRow,
+} from './types.ts';
+
+/** Fields of a source that may be changed after it is created. */
+export type SourcePatch = Partial<Omit<SourceRow, 'id' | 'guildId' | 'createdAt' | 'addedBy'>>;
+
+/** Which articles a text search may return. */
+export interface TextSearchFilters {
+  /** Tenancy: only articles of these sources (undefined = all). */
+  visibleSources?: readonly string[];
+  /** Inclusive, on publishedAt (or first seen when the item had no date). */
+  since?: Date;
+  /** Inclusive, as `since`. */
+  until?: Date;
+}
+
+export interface TextSearchHit {
+  id: string;
+  /** Higher is better; comparable only within one result. */
+  score: number;
+  /** Every term and phrase is present (these rank first). */
+  allTerms: boolean;
+}
+
+export interface TextSearchPage {
+  hits: TextSearchHit[];
+  total: number;
+}
+
+/**
+ * The store of record as an asynchronous contract, so the same callers run on SQLite (one
+ * process, the default) and on PostgreSQL (scale-out, `DATABASE_URL`). Every method means what
+ * the same-named method of `SqliteStore` means; `test/store-contract.test.ts` holds both to it.
+ *
+ * Times are ISO-8601 UTC strings with milliseconds (`Date#toISOString()`), the form the bot
+ * writes; `Article.publishedAt` is kept verbatim as the feed gave it.
+ */
+export interface AsyncStore {
+  readonly kind: 'sqlite' | 'postgres';
+  /** How many schema migrations have been applied. */
+  schemaVersion(): Promise<number>;
+  close(): Promise<void>;
+  /**
+   * Runs `fn` in one transaction on one connection: every call made through `tx` commits together
+   * or, when `fn` throws, not at all. Inside a transaction, `transaction` just runs `fn`.
+   */
+  transaction<T>(fn: (tx: AsyncStore) => Promise<T>): Promise<T>;
+
+  // sources
+  createSource(s: NewSource): Promise<SourceRow>;
+  getSource(id: string): Promise<SourceRow | undefined>;
+  /** The guild's source whose url or feed url is `url`. */
+  findSourceByUrl(guildId: string, url: string): Promise<SourceRow | undefined>;
+  /** A guild's own sources (never the seeds), oldest first. */
+  listSources(guildId: string): Promise<SourceRow[]>;
+  allSources(): Promise<SourceRow[]>;
+  updateSource(id: string, patch: SourcePatch): Promise<SourceRow>;
+  /** Deletes a source with its articles and history; returns the removed article ids. */
+  deleteSource(id: string): Promise<{ articleIds: string[] }>;
+  /** Active guild sources whose next fetch is due, most overdue (or never fetched) first. */
+  dueSources(now: Date, limit: number): Promise<SourceRow[]>;
+  recordFetch(sourceId: string, attempt: FetchAttempt): Promise<void>;
+  /** Newest first. */
+  fetchHistory(sourceId: string, limit: number): Promise<FetchAttempt[]>;
+
+  // articles
+  /**
+   * Stores one fetch's items in one transaction (see `SqliteStore.ingest`); `after` runs inside it
+   * with the transaction's handle, e.g. to record the fetch attempt.
+   */
+  ingest(
+    sourceId: string,
+    items: IngestItem[],
+    opts: { announce: boolean; after?: (r: IngestResult, tx: AsyncStore) => Promise<void> | void },
+  ): Promise<IngestResult>;
+  hasArticleKey(sourceId: string, dedupeKey: string): Promise<boolean>;
+  getArticle(id: string): Promise<Article | undefined>;
+  articleMeta(id: string): Promise<{ seq: number; firstSeenAt: string; announce: boolean; sourceId: string } | undefined>;
+  /** Articles in seq order after `afterSeq`, for chunked index rebuilds. */
+  scanArticles(afterSeq: number, limit: number): Promise<Array<{ rowid: number; article: Article; firstSeenAt: string }>>;
+  countArticles(sourceIds?: Iterable<string>): Promise<number>;
+  countBySource(): Promise<Map<string, number>>;
+  maxSeq(): Promise<number>;
+  /** Announced articles of these sources first seen in (from, to], in seq order: one digest window. */
+  newArticles(sourceIds: Iterable<string>, range: { fromExclusive: string; toInclusive: string }, limit?: number): Promise<StoredArticle[]>;
+  /** Announced articles of these sources with seq in (after, upto]: alert material. */
+  articlesAfterSeq(sourceIds: Iterable<string>, afterSeq: number, uptoSeq: number, limit?: number): Promise<StoredArticle[]>;
+  /** A source's latest articles, newest first by published (else first seen) time as text, then seq. */
+  latestArticles(sourceId: string, limit: number): Promise<StoredArticle[]>;
+
+  // full text backfill
+  pendingFullText(sourceId: string, maxAttempts: number, limit: number): Promise<Array<{ id: string; url: string }>>;
+  sourcesWithPendingFullText(maxAttempts: number): Promise<string[]>;
+  /** Stores a page's text; byline and picture only fill what the feed left empty. */
+  setFullText(id: string, body: string[], byline: string | null, image?: string | null): Promise<Article | undefined>;
+  recordFullTextFailure(id: string, error: string): Promise<void>;
+  resetFullTextFailures(sourceId: string): Promise<void>;
+  fullTextCoverage(sourceId: string, maxAttempts: number): Promise<FullTextCoverage>;
+
+  // newsroom view
+  sourceIdsForGuild(guildId: string): Promise<string[]>;
+  sourcesForGuild(guildId: string): Promise<Array<{ id: string; name: string; url: string | null; articles: number }>>;
+
+  // digests and alerts
+  createSubscription(s: Omit<SubscriptionRow, 'id' | 'createdAt'>): Promise<SubscriptionRow>;
+  getSubscription(id: string): Promise<SubscriptionRow | undefined>;
+  listSubscriptions(guildId?: string): Promise<SubscriptionRow[]>;
+  deleteSubscription(id: string): Promise<boolean>;
+  createAlert(a: NewAlert): Promise<AlertRow>;
+  getAlert(id: string): Promise<AlertRow | undefined>;
+  listAlerts(guildId?: string): Promise<AlertRow[]>;
+  deleteAlert(id: string): Promise<boolean>;
+
+  // feed deliveries (alerts that follow one source; removed with it)
+  /** The deliveries of one source, oldest first. */
+  alertsForSource(sourceId: string): Promise<AlertRow[]>;
+  /** Pauses a delivery and parks its pending posts; false when it was already paused. */
+  pauseAlert(id: string, reason: string, error: string | null): Promise<boolean>;
+  /** Resumes a delivery; its parked and failed posts become due now with their attempts reset. */
+  resumeAlert(id: string): Promise<void>;
+  /** Adds to a delivery's health counter; `lastError` (also null) replaces the last error when given. */
+  countAlert(id: string, field: 'delivered' | 'skipped' | 'failed', by: number, extra?: { lastError?: string | null; deliveredAt?: string }): Promise<void>;
+  setAlertIdentityNote(id: string, note: string | null): Promise<void>;
+  /** posted_at of every post to a channel after `since`, oldest first (the channel's rate window). */
+  postedToChannelSince(channelId: string, since: Date): Promise<string[]>;
+  /** Delivery posts pending for a channel, not counting those parked by a pause. */
+  pendingDeliveriesForChannel(channelId: string): Promise<number>;
+
+  // outbox: exactly-once posting
+  /** Files a digest window's post (if any) and advances the window end, in one transaction. */
+  enqueueDigest(subscriptionId: string, windowEnd: string, row: NewOutbox | null): Promise<OutboxRow | null>;
+  /** Files alert posts and raises the alert's watermark, in one transaction. */
+  enqueueAlerts(alertId: string, lastSeq: number, rows: NewOutbox[]): Promise<OutboxRow[]>;
+  /** The same (kind, ref, window) twice — from any process — yields one row. */
+  enqueueOutbox(row: NewOutbox): Promise<OutboxRow>;
+  pendingOutbox(now: Date, limit: number): Promise<OutboxRow[]>;
+  getOutbox(id: number): Promise<OutboxRow | undefined>;
+  listOutbox(filter?: { kind?: string; refId?: string }): Promise<OutboxRow[]>;
+  /** Marks a row in flight just before it is sent (sentAt). */
+  markSending(id: number): Promise<void>;
+  markPosted(id: number, messageId: string): Promise<void>;
+  markAttemptFailed(id: number, error: string, retryAt: Date | null): Promise<void>;
+  /** Moves a row's next attempt (rate limit) without counting an attempt. */
+  deferOutbox(id: number, until: Date): Promise<void>;
+
+  // meta
+  getMeta(key: string): Promise<string | undefined>;
+  setMeta(key: string, value: string): Promise<void>;
+
+  // archive tier
+  /**
+   * Ranked full-text search of the stored articles: those holding every term and phrase first,
+   * then (without phrases) those holding some; `-word` excludes; the last term also matches as a
+   * prefix.
+   */
+  searchText(query: ParsedQuery, filters: TextSearchFilters, page?: { offset?: number; limit?: number }): Promise<TextSearchPage>;
+}

@@ -1,0 +1,176 @@
+/**
+ * PostgreSQL schema migrations, applied in order; `schema_migrations` records each one applied.
+ * Never edit a released migration: add a new one at the end.
+ *
+ * Choices, and why:
+ * - Store-set times are `timestamptz` (compared and indexed as instants, not as strings); they are
+ *   read back as `Date#toISOString()`, the form the SQLite store keeps. `articles.published_at`
+ *   stays text, verbatim from the feed; `published_ts` holds it as an instant for date filters.
+ * - Article lists (tags, body, editors) are `jsonb`: ordered, and `to_tsvector(regconfig, jsonb)`
+ *   is immutable, so the search vector can be a generated column. The outbox payload is `json`,
+ *   which keeps the exact text (and key order) the bot filed.
+ * - Ids that people type are `text COLLATE "C"`, so ordering by id matches SQLite's on any server.
+ * - `seq` is a BIGSERIAL: the global order in which articles were first stored (alert watermarks).
+ */
+export const PG_MIGRATIONS: string[] = [
+  // 1: the SQLite schema at migration 2 (sources, articles with full-text state, fetch history,
+  // digest subscriptions, alerts, outbox, meta) plus the archive tier's text search.
+  `
+  CREATE TABLE sources (
+    id text COLLATE "C" PRIMARY KEY,
+    guild_id text,
+    channel_id text,
+    added_by text,
+    url text NOT NULL,
+    feed_url text,
+    name text NOT NULL,
+    kind text NOT NULL,
+    status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused')),
+    paused_reason text,
+    interval_minutes integer NOT NULL DEFAULT 30,
+    full_text boolean NOT NULL DEFAULT false,
+    etag text,
+    last_modified text,
+    created_at timestamptz NOT NULL,
+    last_attempt_at timestamptz,
+    last_success_at timestamptz,
+    next_fetch_at timestamptz,
+    consecutive_failures integer NOT NULL DEFAULT 0,
+    last_error text
+  );
+  CREATE INDEX sources_guild ON sources (guild_id);
+  CREATE INDEX sources_due ON sources (next_fetch_at NULLS FIRST) WHERE status = 'active' AND guild_id IS NOT NULL;
+  INSERT INTO sources (id, guild_id, url, name, kind, status, created_at)
+    VALUES ('seeds', NULL, 'seeds/', 'Seed archive', 'seeds', 'paused', date_trunc('milliseconds', now()));
+
+  -- Text as our tokenizer sees it: "10,000" is the number 10000 (PostgreSQL's parser would make
+  -- it "10" and "000", and "Pentagon 10,000 troops" would not find its article).
+  CREATE FUNCTION newsdesk_search_text(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+    RETURN regexp_replace(t, '(?<=[0-9])[,.](?=[0-9]{3}([^0-9]|$))', '', 'g');
+  -- A JSON array of strings as one text, one element per line.
+  CREATE FUNCTION newsdesk_join(j jsonb) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+    RETURN (SELECT coalesce(string_agg(e, E'\n' ORDER BY n), '') FROM jsonb_array_elements_text(j) WITH ORDINALITY AS x(e, n));
+
+  CREATE TABLE articles (
+    seq bigserial PRIMARY KEY,
+    id text COLLATE "C" NOT NULL UNIQUE,
+    source_id text COLLATE "C" NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+    dedupe_key text NOT NULL,
+    content_hash text NOT NULL,
+    title text NOT NULL,
+    byline text,
+    outlet text,
+    dateline text,
+    tags jsonb NOT NULL,
+    caption text,
+    body jsonb NOT NULL,
+    editors jsonb NOT NULL,
+    url text,
+    published_at text,
+    published_ts timestamptz,
+    first_seen_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    announce boolean NOT NULL,
+    text_origin text NOT NULL DEFAULT 'feed' CHECK (text_origin IN ('feed', 'page', 'summary', 'stale')),
+    full_text_attempts integer NOT NULL DEFAULT 0,
+    full_text_error text,
+    -- Weighted for ts_rank_cd: title A, tags B, outlet and byline C, body D.
+    search tsvector GENERATED ALWAYS AS (
+      setweight(to_tsvector('english'::regconfig, newsdesk_search_text(title)), 'A') ||
+      setweight(to_tsvector('english'::regconfig, newsdesk_search_text(newsdesk_join(tags))), 'B') ||
+      setweight(to_tsvector('english'::regconfig, newsdesk_search_text(coalesce(outlet, '') || ' ' || coalesce(byline, ''))), 'C') ||
+      setweight(to_tsvector('english'::regconfig, newsdesk_search_text(newsdesk_join(body))), 'D')
+    ) STORED,
+    UNIQUE (source_id, dedupe_key)
+  );
+  CREATE INDEX articles_seen ON articles (first_seen_at);
+  CREATE INDEX articles_search ON articles USING gin (search);
+  CREATE INDEX articles_full_text ON articles (source_id, text_origin) WHERE text_origin IN ('summary', 'stale');
+
+  CREATE TABLE fetch_log (
+    id bigserial PRIMARY KEY,
+    source_id text COLLATE "C" NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+    at timestamptz NOT NULL,
+    duration_ms integer,
+    http_status integer,
+    new_items integer NOT NULL DEFAULT 0,
+    updated_items integer NOT NULL DEFAULT 0,
+    error text
+  );
+  CREATE INDEX fetch_log_source ON fetch_log (source_id, id);
+
+  CREATE TABLE subscriptions (
+    id text COLLATE "C" PRIMARY KEY,
+    guild_id text NOT NULL,
+    channel_id text NOT NULL,
+    schedule_label text NOT NULL,
+    cron text NOT NULL,
+    timezone text NOT NULL,
+    query text,
+    source_ids text[] NOT NULL,
+    max_items integer NOT NULL,
+    created_by text NOT NULL,
+    created_at timestamptz NOT NULL,
+    last_window_end timestamptz NOT NULL
+  );
+  CREATE INDEX subscriptions_guild ON subscriptions (guild_id);
+
+  CREATE TABLE alerts (
+    id text COLLATE "C" PRIMARY KEY,
+    guild_id text NOT NULL,
+    channel_id text NOT NULL,
+    query text NOT NULL,
+    role_id text,
+    created_by text NOT NULL,
+    created_at timestamptz NOT NULL,
+    last_seq bigint NOT NULL
+  );
+  CREATE INDEX alerts_guild ON alerts (guild_id);
+
+  CREATE TABLE outbox (
+    id bigserial PRIMARY KEY,
+    kind text NOT NULL,
+    ref_id text NOT NULL,
+    window_key text NOT NULL,
+    channel_id text NOT NULL,
+    payload json NOT NULL,
+    nonce text NOT NULL,
+    status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'posted', 'failed')),
+    attempts integer NOT NULL DEFAULT 0,
+    last_error text,
+    message_id text,
+    created_at timestamptz NOT NULL,
+    next_attempt_at timestamptz NOT NULL,
+    posted_at timestamptz,
+    UNIQUE (kind, ref_id, window_key)
+  );
+  CREATE INDEX outbox_pending ON outbox (next_attempt_at) WHERE status = 'pending';
+
+  CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
+  `,
+  // 2: feed deliveries, as SQLite migration 3. An alert may follow one source (removed with it),
+  // with filters, a template and the outlet's identity; it pauses itself when its channel is gone
+  // and keeps its own health counters. Articles keep their picture; sources their icon.
+  // outbox.sent_at marks a post in flight (a webhook post has no nonce: reconciled after a crash).
+  `
+  ALTER TABLE articles ADD COLUMN image_url text;
+  ALTER TABLE sources ADD COLUMN image_url text;
+  ALTER TABLE alerts
+    ADD COLUMN source_id text COLLATE "C" REFERENCES sources (id) ON DELETE CASCADE,
+    ADD COLUMN filters text NOT NULL DEFAULT '{}',
+    ADD COLUMN template text,
+    ADD COLUMN identity text NOT NULL DEFAULT 'bot' CHECK (identity IN ('bot', 'outlet')),
+    ADD COLUMN identity_note text,
+    ADD COLUMN notify_channel_id text,
+    ADD COLUMN status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused')),
+    ADD COLUMN paused_reason text,
+    ADD COLUMN delivered integer NOT NULL DEFAULT 0,
+    ADD COLUMN skipped integer NOT NULL DEFAULT 0,
+    ADD COLUMN failed integer NOT NULL DEFAULT 0,
+    ADD COLUMN last_error text,
+    ADD COLUMN last_delivered_at timestamptz;
+  CREATE INDEX alerts_source ON alerts (source_id);
+  ALTER TABLE outbox ADD COLUMN sent_at timestamptz;
+  CREATE INDEX outbox_channel_posted ON outbox (channel_id, posted_at);
+  `,
+];

@@ -1,0 +1,904 @@
+import pg from 'pg';
+import type { Article } from '../../article.ts';
+import { makeArticleId, SEED_SOURCE_ID } from '../../article.ts';
+import type { Clock, Log } from '../../deps.ts';
+import type { ParsedQuery } from '../../search/query.ts';
+import type { AsyncStore, SourcePatch, TextSearchFilters, TextSearchPage } from '../async-store.ts';
+// One error type for both stores, so callers and the contract suite see the same failures.
+import { StoreError, newShortId } from '../sqlite-store.ts';
+import type {
+  AlertRow,
+  FetchAttempt,
+  FullTextCoverage,
+  IngestItem,
+  IngestResult,
+  NewAlert,
+  NewOutbox,
+  NewSource,
+  OutboxRow,
+  SourceRow,
+  StoredArticle,
+  SubscriptionRow,
+} from '../types.ts';
+import { PG_MIGRATIONS } from './migrations.ts';
+import { buildTextQuery } from './text-query.ts';
+
+type Row = Record<string, unknown>;
+type Db = pg.Pool | pg.PoolClient;
+
+/** Serialises migrations of one database across processes starting together. */
+const MIGRATION_LOCK = 4_815_162_342;
+/**
+ * Held by every ingest that inserts, until it commits: a BIGSERIAL value is taken at insert time,
+ * so without it a later seq could commit before an earlier one and an alert watermark moved past
+ * the later one would skip the earlier article forever.
+ */
+const SEQ_LOCK = 4_815_162_343;
+
+/** next_attempt_at of a paused delivery's posts: never due until resumed (as in the SQLite store). */
+const PARKED = '9999-12-31T00:00:00.000Z';
+
+const isoOrNull = (v: unknown): string | null => (v == null ? null : (v as Date).toISOString());
+const iso = (v: unknown): string => (v as Date).toISOString();
+
+function toSource(r: Row): SourceRow {
+  return {
+    id: r.id as string,
+    guildId: (r.guild_id as string | null) ?? null,
+    channelId: (r.channel_id as string | null) ?? null,
+    addedBy: (r.added_by as string | null) ?? null,
+    url: r.url as string,
+    feedUrl: (r.feed_url as string | null) ?? null,
+    name: r.name as string,
+    kind: r.kind as SourceRow['kind'],
+    status: r.status as SourceRow['status'],
+    pausedReason: (r.paused_reason as string | null) ?? null,
+    intervalMinutes: r.interval_minutes as number,
+    fullText: r.full_text as boolean,
+    etag: (r.etag as string | null) ?? null,
+    lastModified: (r.last_modified as string | null) ?? null,
+    createdAt: iso(r.created_at),
+    lastAttemptAt: isoOrNull(r.last_attempt_at),
+    lastSuccessAt: isoOrNull(r.last_success_at),
+    nextFetchAt: isoOrNull(r.next_fetch_at),
+    consecutiveFailures: r.consecutive_failures as number,
+    lastError: (r.last_error as string | null) ?? null,
+    ...(r.image_url ? { imageUrl: r.image_url as string } : {}),
+  };
+}
+
+function toArticle(r: Row): Article {
+  return {
+    id: r.id as string,
+    sourceId: r.source_id as string,
+    title: r.title as string,
+    byline: (r.byline as string | null) ?? null,
+    outlet: (r.outlet as string | null) ?? null,
+    dateline: (r.dateline as string | null) ?? null,
+    tags: r.tags as string[],
+    caption: (r.caption as string | null) ?? null,
+    body: r.body as string[],
+    editors: r.editors as string[],
+    url: (r.url as string | null) ?? null,
+    publishedAt: (r.published_at as string | null) ?? null,
+    ...(r.image_url ? { image: r.image_url as string } : {}),
+  };
+}
+
+function toStored(r: Row): StoredArticle {
+  return { seq: Number(r.seq), article: toArticle(r), firstSeenAt: iso(r.first_seen_at) };
+}
+
+function toSubscription(r: Row): SubscriptionRow {
+  return {
+    id: r.id as string,
+    guildId: r.guild_id as string,
+    channelId: r.channel_id as string,
+    scheduleLabel: r.schedule_label as string,
+    cron: r.cron as string,
+    timezone: r.timezone as string,
+    query: (r.query as string | null) ?? null,
+    sourceIds: r.source_ids as string[],
+    maxItems: r.max_items as number,
+    createdBy: r.created_by as string,
+    createdAt: iso(r.created_at),
+    lastWindowEnd: iso(r.last_window_end),
+  };
+}
+
+function toAlert(r: Row): AlertRow {
+  return {
+    id: r.id as string,
+    guildId: r.guild_id as string,
+    channelId: r.channel_id as string,
+    query: r.query as string,
+    roleId: (r.role_id as string | null) ?? null,
+    createdBy: r.created_by as string,
+    createdAt: iso(r.created_at),
+    lastSeq: Number(r.last_seq),
+    sourceId: (r.source_id as string | null) ?? null,
+    filters: r.filters as string,
+    template: (r.template as string | null) ?? null,
+    identity: r.identity as AlertRow['identity'],
+    identityNote: (r.identity_note as string | null) ?? null,
+    notifyChannelId: (r.notify_channel_id as string | null) ?? null,
+    status: r.status as AlertRow['status'],
+    pausedReason: (r.paused_reason as string | null) ?? null,
+    delivered: r.delivered as number,
+    skipped: r.skipped as number,
+    failed: r.failed as number,
+    lastError: (r.last_error as string | null) ?? null,
+    lastDeliveredAt: isoOrNull(r.last_delivered_at),
+  };
+}
+
+function toOutbox(r: Row): OutboxRow {
+  return {
+    id: Number(r.id),
+    kind: r.kind as OutboxRow['kind'],
+    refId: r.ref_id as string,
+    windowKey: r.window_key as string,
+    channelId: r.channel_id as string,
+    payload: r.payload,
+    nonce: r.nonce as string,
+    status: r.status as OutboxRow['status'],
+    attempts: r.attempts as number,
+    lastError: (r.last_error as string | null) ?? null,
+    messageId: (r.message_id as string | null) ?? null,
+    createdAt: iso(r.created_at),
+    nextAttemptAt: iso(r.next_attempt_at),
+    postedAt: isoOrNull(r.posted_at),
+    sentAt: isoOrNull(r.sent_at),
+  };
+}
+
+function toAttempt(r: Row): FetchAttempt {
+  return {
+    at: iso(r.at),
+    durationMs: (r.duration_ms as number | null) ?? null,
+    httpStatus: (r.http_status as number | null) ?? null,
+    newItems: r.new_items as number,
+    updatedItems: r.updated_items as number,
+    error: (r.error as string | null) ?? null,
+  };
+}
+
+const SOURCE_COLUMNS: Record<string, string> = {
+  channelId: 'channel_id',
+  url: 'url',
+  feedUrl: 'feed_url',
+  name: 'name',
+  kind: 'kind',
+  status: 'status',
+  pausedReason: 'paused_reason',
+  intervalMinutes: 'interval_minutes',
+  fullText: 'full_text',
+  etag: 'etag',
+  lastModified: 'last_modified',
+  lastAttemptAt: 'last_attempt_at',
+  lastSuccessAt: 'last_success_at',
+  nextFetchAt: 'next_fetch_at',
+  consecutiveFailures: 'consecutive_failures',
+  lastError: 'last_error',
+  imageUrl: 'image_url',
+};
+
+/** A feed's date as an instant for date filters; null when it does not parse. */
+function publishedInstant(publishedAt: string | null): string | null {
+  if (!publishedAt) return null;
+  const t = Date.parse(publishedAt);
+  return Number.isFinite(t) ? new Date(t).toISOString() : null;
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000 (SQLite can): a NUL in feed text is never meaningful, so it
+ * is dropped rather than failing the whole fetch.
+ */
+function withoutNul(a: Article): Article {
+  const t = (v: string) => (v.includes('\u0000') ? v.replaceAll('\u0000', '') : v);
+  const n = (v: string | null) => (v === null ? null : t(v));
+  return {
+    ...a,
+    title: t(a.title), byline: n(a.byline), outlet: n(a.outlet), dateline: n(a.dateline), tags: a.tags.map(t), caption: n(a.caption),
+    body: a.body.map(t), editors: a.editors.map(t), url: n(a.url), publishedAt: n(a.publishedAt),
+    ...(a.image !== undefined ? { image: t(a.image) } : {}),
+  };
+}
+
+/** jsonb parameters go as JSON text: node-postgres would send a JS array as a PostgreSQL array. */
+const json = (v: unknown): string => JSON.stringify(v);
+
+export interface PostgresStoreOptions {
+  /** postgres://… */
+  url: string;
+  clock: Clock;
+  log: Log;
+  /** Pool size (default 10). */
+  maxConnections?: number;
+}
+
+/**
+ * The PostgreSQL store of record (scale-out mode, `DATABASE_URL`): the same contract as the
+ * SQLite store ({@link AsyncStore}), over a connection pool, so any number of processes can share
+ * one database. Multi-statement operations run in one transaction; the outbox's exactly-once
+ * enqueue rests on its unique (kind, ref, window) key with `ON CONFLICT DO NOTHING`, so two
+ * processes filing the same window get the same single row.
+ */
+export class PostgresStore implements AsyncStore {
+  readonly kind = 'postgres' as const;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly db: Db,
+    private readonly inTx: boolean,
+    private readonly clock: Clock,
+    private readonly log: Log,
+  ) {}
+
+  /** Connects, applies pending migrations (one process at a time) and returns the store. */
+  static async open(opts: PostgresStoreOptions): Promise<PostgresStore> {
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.maxConnections ?? 10 });
+    // An idle client losing its connection must not crash the process; the pool replaces it.
+    pool.on('error', (err) => opts.log.warn({ err: err.message }, 'postgres idle connection lost'));
+    const store = new PostgresStore(pool, pool, false, opts.clock, opts.log);
+    try {
+      await store.migrate();
+    } catch (err) {
+      await pool.end();
+      if (err instanceof StoreError) throw err;
+      throw new StoreError(`store "${redact(opts.url)}": cannot open (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+    }
+    return store;
+  }
+
+  private async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      try {
+        await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+        const { rows } = await client.query('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations');
+        const version = Number(rows[0].v);
+        if (version > PG_MIGRATIONS.length) {
+          throw new StoreError(`store: schema version ${version} is newer than this Newsdesk (${PG_MIGRATIONS.length}); upgrade the bot`);
+        }
+        for (let v = version; v < PG_MIGRATIONS.length; v++) {
+          await client.query('BEGIN');
+          try {
+            await client.query(PG_MIGRATIONS[v]!);
+            await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [v + 1]);
+            await client.query('COMMIT');
+          } catch (err) {
+            await client.query('ROLLBACK');
+            throw err;
+          }
+          this.log.info({ version: v + 1 }, 'store migrated');
+        }
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+      }
+      const { rows: ctype } = await client.query('SELECT datctype FROM pg_database WHERE datname = current_database()');
+      if (/^(C|POSIX)$/i.test(String(ctype[0]?.datctype))) {
+        // The text search parser classifies characters by LC_CTYPE: under C, "“word”" is one word.
+        this.log.warn({ ctype: ctype[0].datctype }, 'postgres database has LC_CTYPE C: text search will not split words at non-ASCII punctuation; create it with a UTF-8 LC_CTYPE (e.g. C.UTF-8)');
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  private async q(sql: string, params: unknown[] = []): Promise<Row[]> {
+    return (await this.db.query(sql, params)).rows as Row[];
+  }
+
+  private async one(sql: string, params: unknown[] = []): Promise<Row | undefined> {
+    return (await this.db.query(sql, params)).rows[0] as Row | undefined;
+  }
+
+  private now(): string {
+    return this.clock.now().toISOString();
+  }
+
+  async schemaVersion(): Promise<number> {
+    return Number((await this.one('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations'))!.v);
+  }
+
+  /** Ends the pool (once; a transaction's handle leaves it to its owner). */
+  async close(): Promise<void> {
+    if (this.inTx || this.pool.ending) return;
+    await this.pool.end();
+  }
+
+  async transaction<T>(fn: (tx: AsyncStore) => Promise<T>): Promise<T> {
+    if (this.inTx) return fn(this);
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      try {
+        const result = await fn(new PostgresStore(this.pool, client, true, this.clock, this.log));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        // A connection that cannot even roll back is dropped, not handed to the next caller.
+        await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+        throw err;
+      }
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** A short id not yet used in `table`, inserted by `insert` (which must return the row or nothing on conflict). */
+  private async insertWithShortId(insert: (id: string) => Promise<Row | undefined>): Promise<Row> {
+    for (;;) {
+      const row = await insert(newShortId());
+      if (row) return row;
+    }
+  }
+
+  // ── sources ────────────────────────────────────────────────────────────
+
+  async createSource(s: NewSource): Promise<SourceRow> {
+    const row = await this.insertWithShortId((id) =>
+      this.one(
+        `INSERT INTO sources (id, guild_id, channel_id, added_by, url, feed_url, name, kind, interval_minutes, full_text, created_at, next_fetch_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING RETURNING *`,
+        [id, s.guildId, s.channelId, s.addedBy, s.url, s.feedUrl, s.name, s.kind, s.intervalMinutes, s.fullText, this.now(), s.nextFetchAt],
+      ),
+    );
+    return toSource(row);
+  }
+
+  async getSource(id: string): Promise<SourceRow | undefined> {
+    const r = await this.one('SELECT * FROM sources WHERE id = $1', [id]);
+    return r ? toSource(r) : undefined;
+  }
+
+  async findSourceByUrl(guildId: string, url: string): Promise<SourceRow | undefined> {
+    const r = await this.one('SELECT * FROM sources WHERE guild_id = $1 AND (url = $2 OR feed_url = $2) ORDER BY created_at, id LIMIT 1', [guildId, url]);
+    return r ? toSource(r) : undefined;
+  }
+
+  async listSources(guildId: string): Promise<SourceRow[]> {
+    return (await this.q('SELECT * FROM sources WHERE guild_id = $1 ORDER BY created_at, id', [guildId])).map(toSource);
+  }
+
+  async allSources(): Promise<SourceRow[]> {
+    return (await this.q('SELECT * FROM sources ORDER BY created_at, id')).map(toSource);
+  }
+
+  async updateSource(id: string, patch: SourcePatch): Promise<SourceRow> {
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    for (const [k, v] of Object.entries(patch)) {
+      const col = SOURCE_COLUMNS[k];
+      if (!col) throw new StoreError(`updateSource: unknown field ${k}`);
+      values.push(v);
+      sets.push(`${col} = $${values.length}`);
+    }
+    values.push(id);
+    const r = sets.length
+      ? await this.one(`UPDATE sources SET ${sets.join(', ')} WHERE id = $${values.length} RETURNING *`, values)
+      : await this.one('SELECT * FROM sources WHERE id = $1', [id]);
+    if (!r) throw new StoreError(`source "${id}" does not exist`);
+    return toSource(r);
+  }
+
+  async deleteSource(id: string): Promise<{ articleIds: string[] }> {
+    if (id === SEED_SOURCE_ID) throw new StoreError('the seed archive cannot be removed');
+    return this.transaction(async (tx) => {
+      const self = tx as PostgresStore;
+      const ids = (await self.q('SELECT id FROM articles WHERE source_id = $1 ORDER BY seq', [id])).map((r) => r.id as string);
+      await self.q('DELETE FROM sources WHERE id = $1', [id]);
+      return { articleIds: ids };
+    });
+  }
+
+  async dueSources(now: Date, limit: number): Promise<SourceRow[]> {
+    return (
+      await this.q(
+        `SELECT * FROM sources WHERE status = 'active' AND guild_id IS NOT NULL AND (next_fetch_at IS NULL OR next_fetch_at <= $1)
+         ORDER BY next_fetch_at NULLS FIRST, created_at, id LIMIT $2`,
+        [now.toISOString(), limit],
+      )
+    ).map(toSource);
+  }
+
+  async recordFetch(sourceId: string, attempt: FetchAttempt): Promise<void> {
+    await this.q(
+      'INSERT INTO fetch_log (source_id, at, duration_ms, http_status, new_items, updated_items, error) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [sourceId, attempt.at, attempt.durationMs, attempt.httpStatus, attempt.newItems, attempt.updatedItems, attempt.error],
+    );
+    // Keep history bounded: the newest 200 attempts per source are plenty for /source health.
+    await this.q(
+      'DELETE FROM fetch_log WHERE source_id = $1 AND id <= (SELECT id FROM fetch_log WHERE source_id = $1 ORDER BY id DESC LIMIT 1 OFFSET 200)',
+      [sourceId],
+    );
+  }
+
+  async fetchHistory(sourceId: string, limit: number): Promise<FetchAttempt[]> {
+    return (await this.q('SELECT * FROM fetch_log WHERE source_id = $1 ORDER BY id DESC LIMIT $2', [sourceId, limit])).map(toAttempt);
+  }
+
+  // ── articles ───────────────────────────────────────────────────────────
+
+  async ingest(
+    sourceId: string,
+    items: IngestItem[],
+    opts: { announce: boolean; after?: (r: IngestResult, tx: AsyncStore) => Promise<void> | void },
+  ): Promise<IngestResult> {
+    const now = this.now();
+    return this.transaction(async (tx) => {
+      const self = tx as PostgresStore;
+      const result: IngestResult = { inserted: [], updated: [], unchanged: 0 };
+      // The same key twice in one fetch (duplicate GUIDs): the first wins.
+      const seen = new Set<string>();
+      const unique = items
+        .filter((i) => (seen.has(i.dedupeKey) ? false : (seen.add(i.dedupeKey), true)))
+        .map((i) => ({ ...i, article: withoutNul(i.article), dedupeKey: i.dedupeKey.replaceAll('\u0000', '') }));
+      // Lock the rows this fetch may rewrite, so two processes ingesting the same source serialise.
+      const existing = new Map<string, Row>();
+      for (const r of await self.q(
+        'SELECT id, dedupe_key, content_hash, text_origin, body FROM articles WHERE source_id = $1 AND dedupe_key = ANY($2::text[]) FOR UPDATE',
+        [sourceId, unique.map((i) => i.dedupeKey)],
+      )) {
+        existing.set(r.dedupe_key as string, r);
+      }
+      if (unique.some((i) => !existing.has(i.dedupeKey))) await self.q('SELECT pg_advisory_xact_lock($1)', [SEQ_LOCK]);
+      const fresh: IngestItem[] = [];
+      for (const item of unique) {
+        const a = item.article;
+        const found = existing.get(item.dedupeKey);
+        if (found) {
+          if (found.content_hash === item.contentHash) {
+            result.unchanged++;
+            continue;
+          }
+          const origin = item.textOrigin ?? 'feed';
+          // A changed summary-only item whose page was fetched keeps that page text until the page
+          // is fetched again: replacing a whole article by its teaser would lose searchable text.
+          const keepPage = origin === 'summary' && (found.text_origin === 'page' || found.text_origin === 'stale');
+          const body = keepPage ? (found.body as string[]) : a.body;
+          await self.q(
+            `UPDATE articles SET content_hash = $1, title = $2, byline = $3, outlet = $4, dateline = $5, tags = $6, caption = $7, body = $8, editors = $9, url = $10,
+               published_at = $11, published_ts = $12, updated_at = $13, text_origin = $14, full_text_attempts = 0, full_text_error = NULL,
+               image_url = COALESCE($17, image_url)
+             WHERE source_id = $15 AND dedupe_key = $16`,
+            [item.contentHash, a.title, a.byline, a.outlet, a.dateline, json(a.tags), a.caption, json(body), json(a.editors), a.url, a.publishedAt, publishedInstant(a.publishedAt), now, keepPage ? 'stale' : origin, sourceId, item.dedupeKey, a.image ?? null],
+          );
+          result.updated.push({ ...a, body, id: found.id as string, sourceId });
+          continue;
+        }
+        fresh.push(item);
+      }
+      if (fresh.length) {
+        // New items go in one statement: ids first (a taken id, also by an earlier item of this
+        // fetch, gets a derived one, as in SQLite), then one INSERT in item order, so seq follows it.
+        const wanted = fresh.map((i) => i.article.id || makeArticleId(sourceId, i.dedupeKey));
+        const used = new Set((await self.q('SELECT id FROM articles WHERE id = ANY($1::text[])', [wanted])).map((r) => r.id as string));
+        const rows = fresh.map((item, n) => {
+          const a = item.article;
+          let id = wanted[n]!;
+          if (used.has(id)) id = makeArticleId(sourceId, item.dedupeKey, id);
+          used.add(id);
+          return {
+            n, id, dedupe_key: item.dedupeKey, content_hash: item.contentHash, title: a.title, byline: a.byline, outlet: a.outlet, dateline: a.dateline,
+            tags: a.tags, caption: a.caption, body: a.body, editors: a.editors, url: a.url, published_at: a.publishedAt, published_ts: publishedInstant(a.publishedAt),
+            text_origin: item.textOrigin ?? 'feed', image_url: a.image ?? null,
+          };
+        });
+        const stored = new Set(
+          (
+            await self.q(
+              `INSERT INTO articles (id, source_id, dedupe_key, content_hash, title, byline, outlet, dateline, tags, caption, body, editors, url, published_at, published_ts, first_seen_at, updated_at, announce, text_origin, image_url)
+               SELECT x.id, $2, x.dedupe_key, x.content_hash, x.title, x.byline, x.outlet, x.dateline, x.tags, x.caption, x.body, x.editors, x.url, x.published_at, x.published_ts, $3, $3, $4, x.text_origin, x.image_url
+               FROM jsonb_to_recordset($1::jsonb) AS x(n int, id text, dedupe_key text, content_hash text, title text, byline text, outlet text, dateline text, tags jsonb,
+                 caption text, body jsonb, editors jsonb, url text, published_at text, published_ts timestamptz, text_origin text, image_url text)
+               ORDER BY x.n
+               ON CONFLICT (source_id, dedupe_key) DO NOTHING RETURNING dedupe_key`,
+              [json(rows), sourceId, now, opts.announce],
+            )
+          ).map((r) => r.dedupe_key as string),
+        );
+        fresh.forEach((item, n) => {
+          // Not stored: another process stored this key after our read; it is theirs to announce.
+          if (stored.has(item.dedupeKey)) result.inserted.push({ ...item.article, id: rows[n]!.id, sourceId });
+          else result.unchanged++;
+        });
+      }
+      await opts.after?.(result, self);
+      return result;
+    });
+  }
+
+  async hasArticleKey(sourceId: string, dedupeKey: string): Promise<boolean> {
+    return (await this.one('SELECT 1 FROM articles WHERE source_id = $1 AND dedupe_key = $2', [sourceId, dedupeKey])) !== undefined;
+  }
+
+  async getArticle(id: string): Promise<Article | undefined> {
+    const r = await this.one('SELECT * FROM articles WHERE id = $1', [id]);
+    return r ? toArticle(r) : undefined;
+  }
+
+  async articleMeta(id: string): Promise<{ seq: number; firstSeenAt: string; announce: boolean; sourceId: string } | undefined> {
+    const r = await this.one('SELECT seq, first_seen_at, announce, source_id FROM articles WHERE id = $1', [id]);
+    return r ? { seq: Number(r.seq), firstSeenAt: iso(r.first_seen_at), announce: r.announce as boolean, sourceId: r.source_id as string } : undefined;
+  }
+
+  async scanArticles(afterSeq: number, limit: number): Promise<Array<{ rowid: number; article: Article; firstSeenAt: string }>> {
+    return (await this.q('SELECT * FROM articles WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit])).map((r) => ({
+      rowid: Number(r.seq),
+      article: toArticle(r),
+      firstSeenAt: iso(r.first_seen_at),
+    }));
+  }
+
+  async countArticles(sourceIds?: Iterable<string>): Promise<number> {
+    if (!sourceIds) return Number((await this.one('SELECT COUNT(*) AS n FROM articles'))!.n);
+    const ids = [...sourceIds];
+    if (ids.length === 0) return 0;
+    return Number((await this.one('SELECT COUNT(*) AS n FROM articles WHERE source_id = ANY($1::text[])', [ids]))!.n);
+  }
+
+  async countBySource(): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const r of await this.q('SELECT source_id, COUNT(*) AS n FROM articles GROUP BY source_id')) out.set(r.source_id as string, Number(r.n));
+    return out;
+  }
+
+  async maxSeq(): Promise<number> {
+    return Number((await this.one('SELECT COALESCE(MAX(seq), 0) AS m FROM articles'))!.m);
+  }
+
+  async newArticles(sourceIds: Iterable<string>, range: { fromExclusive: string; toInclusive: string }, limit = 1000): Promise<StoredArticle[]> {
+    const ids = [...sourceIds];
+    if (ids.length === 0) return [];
+    return (
+      await this.q(
+        `SELECT * FROM articles WHERE announce AND first_seen_at > $1 AND first_seen_at <= $2 AND source_id = ANY($3::text[]) ORDER BY seq LIMIT $4`,
+        [range.fromExclusive, range.toInclusive, ids, limit],
+      )
+    ).map(toStored);
+  }
+
+  async articlesAfterSeq(sourceIds: Iterable<string>, afterSeq: number, uptoSeq: number, limit = 1000): Promise<StoredArticle[]> {
+    const ids = [...sourceIds];
+    if (ids.length === 0) return [];
+    return (
+      await this.q('SELECT * FROM articles WHERE announce AND seq > $1 AND seq <= $2 AND source_id = ANY($3::text[]) ORDER BY seq LIMIT $4', [afterSeq, uptoSeq, ids, limit])
+    ).map(toStored);
+  }
+
+  async latestArticles(sourceId: string, limit: number): Promise<StoredArticle[]> {
+    // The SQLite store orders by the text COALESCE(published_at, first_seen_at): the same text here
+    // (first_seen_at in its ISO form, byte order), so both stores list the same articles.
+    return (
+      await this.q(
+        `SELECT * FROM articles WHERE source_id = $1
+         ORDER BY COALESCE(published_at, to_char(first_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) COLLATE "C" DESC, seq DESC LIMIT $2`,
+        [sourceId, limit],
+      )
+    ).map(toStored);
+  }
+
+  // ── full text ──────────────────────────────────────────────────────────
+
+  async pendingFullText(sourceId: string, maxAttempts: number, limit: number): Promise<Array<{ id: string; url: string }>> {
+    return (
+      await this.q(
+        `SELECT id, url FROM articles WHERE source_id = $1 AND text_origin IN ('summary', 'stale') AND url IS NOT NULL AND full_text_attempts < $2
+         ORDER BY seq DESC LIMIT $3`,
+        [sourceId, maxAttempts, limit],
+      )
+    ).map((r) => ({ id: r.id as string, url: r.url as string }));
+  }
+
+  async sourcesWithPendingFullText(maxAttempts: number): Promise<string[]> {
+    return (
+      await this.q(
+        `SELECT id FROM sources s WHERE s.full_text AND s.status = 'active' AND s.kind <> 'page' AND EXISTS (
+           SELECT 1 FROM articles a WHERE a.source_id = s.id AND a.text_origin IN ('summary', 'stale') AND a.url IS NOT NULL AND a.full_text_attempts < $1)
+         ORDER BY s.created_at, s.id`,
+        [maxAttempts],
+      )
+    ).map((r) => r.id as string);
+  }
+
+  async setFullText(id: string, body: string[], byline: string | null, image: string | null = null): Promise<Article | undefined> {
+    const r = await this.one(
+      `UPDATE articles SET body = $1, byline = COALESCE(byline, $2), image_url = COALESCE(image_url, $5), text_origin = 'page', full_text_error = NULL, updated_at = $3
+       WHERE id = $4 RETURNING *`,
+      [json(body.map((p) => p.replaceAll('\u0000', ''))), byline?.replaceAll('\u0000', '') ?? null, this.now(), id, image?.replaceAll('\u0000', '') ?? null],
+    );
+    return r ? toArticle(r) : undefined;
+  }
+
+  async recordFullTextFailure(id: string, error: string): Promise<void> {
+    await this.q('UPDATE articles SET full_text_attempts = full_text_attempts + 1, full_text_error = $1 WHERE id = $2', [error.slice(0, 500), id]);
+  }
+
+  async resetFullTextFailures(sourceId: string): Promise<void> {
+    await this.q("UPDATE articles SET full_text_attempts = 0 WHERE source_id = $1 AND text_origin IN ('summary', 'stale')", [sourceId]);
+  }
+
+  async fullTextCoverage(sourceId: string, maxAttempts: number): Promise<FullTextCoverage> {
+    const r = (await this.one(
+      `SELECT COUNT(*) AS total,
+         COUNT(*) FILTER (WHERE text_origin IN ('feed', 'page', 'stale')) AS complete,
+         COUNT(*) FILTER (WHERE text_origin = 'summary' AND url IS NOT NULL AND full_text_attempts < $1) AS pending,
+         COUNT(*) FILTER (WHERE text_origin = 'summary' AND (url IS NULL OR full_text_attempts >= $1)) AS failed
+       FROM articles WHERE source_id = $2`,
+      [maxAttempts, sourceId],
+    ))!;
+    const last = await this.one(
+      `SELECT full_text_error FROM articles WHERE source_id = $1 AND full_text_error IS NOT NULL AND text_origin IN ('summary', 'stale') ORDER BY seq DESC LIMIT 1`,
+      [sourceId],
+    );
+    return {
+      total: Number(r.total),
+      complete: Number(r.complete),
+      pending: Number(r.pending),
+      failed: Number(r.failed),
+      lastError: (last?.full_text_error as string | undefined) ?? null,
+    };
+  }
+
+  // ── newsroom view ──────────────────────────────────────────────────────
+
+  async sourceIdsForGuild(guildId: string): Promise<string[]> {
+    return (await this.q('SELECT id FROM sources WHERE guild_id = $1 ORDER BY created_at, id', [guildId])).map((r) => r.id as string);
+  }
+
+  async sourcesForGuild(guildId: string): Promise<Array<{ id: string; name: string; url: string | null; articles: number }>> {
+    return (
+      await this.q(
+        `SELECT s.id, s.name, s.url, (SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id) AS n
+         FROM sources s WHERE s.guild_id = $1 OR s.id = 'seeds' ORDER BY s.guild_id IS NOT NULL, s.created_at, s.id`,
+        [guildId],
+      )
+    ).map((r) => ({ id: r.id as string, name: r.name as string, url: (r.url as string | null) ?? null, articles: Number(r.n) }));
+  }
+
+  // ── digests and alerts ─────────────────────────────────────────────────
+
+  async createSubscription(s: Omit<SubscriptionRow, 'id' | 'createdAt'>): Promise<SubscriptionRow> {
+    const row = await this.insertWithShortId((id) =>
+      this.one(
+        `INSERT INTO subscriptions (id, guild_id, channel_id, schedule_label, cron, timezone, query, source_ids, max_items, created_by, created_at, last_window_end)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING RETURNING *`,
+        [id, s.guildId, s.channelId, s.scheduleLabel, s.cron, s.timezone, s.query, s.sourceIds, s.maxItems, s.createdBy, this.now(), s.lastWindowEnd],
+      ),
+    );
+    return toSubscription(row);
+  }
+
+  async getSubscription(id: string): Promise<SubscriptionRow | undefined> {
+    const r = await this.one('SELECT * FROM subscriptions WHERE id = $1', [id]);
+    return r ? toSubscription(r) : undefined;
+  }
+
+  async listSubscriptions(guildId?: string): Promise<SubscriptionRow[]> {
+    const rows = guildId
+      ? await this.q('SELECT * FROM subscriptions WHERE guild_id = $1 ORDER BY created_at, id', [guildId])
+      : await this.q('SELECT * FROM subscriptions ORDER BY created_at, id');
+    return rows.map(toSubscription);
+  }
+
+  async deleteSubscription(id: string): Promise<boolean> {
+    return ((await this.db.query('DELETE FROM subscriptions WHERE id = $1', [id])).rowCount ?? 0) > 0;
+  }
+
+  async createAlert(a: NewAlert): Promise<AlertRow> {
+    const row = await this.insertWithShortId((id) =>
+      this.one(
+        `INSERT INTO alerts (id, guild_id, channel_id, query, role_id, created_by, created_at, last_seq, source_id, filters, template, identity, notify_channel_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (id) DO NOTHING RETURNING *`,
+        [id, a.guildId, a.channelId, a.query, a.roleId, a.createdBy, this.now(), a.lastSeq, a.sourceId ?? null, a.filters ?? '{}', a.template ?? null, a.identity ?? 'bot', a.notifyChannelId ?? null],
+      ),
+    );
+    return toAlert(row);
+  }
+
+  async getAlert(id: string): Promise<AlertRow | undefined> {
+    const r = await this.one('SELECT * FROM alerts WHERE id = $1', [id]);
+    return r ? toAlert(r) : undefined;
+  }
+
+  async listAlerts(guildId?: string): Promise<AlertRow[]> {
+    const rows = guildId
+      ? await this.q('SELECT * FROM alerts WHERE guild_id = $1 ORDER BY created_at, id', [guildId])
+      : await this.q('SELECT * FROM alerts ORDER BY created_at, id');
+    return rows.map(toAlert);
+  }
+
+  async deleteAlert(id: string): Promise<boolean> {
+    return ((await this.db.query('DELETE FROM alerts WHERE id = $1', [id])).rowCount ?? 0) > 0;
+  }
+
+  // ── feed deliveries ────────────────────────────────────────────────────
+
+  async alertsForSource(sourceId: string): Promise<AlertRow[]> {
+    return (await this.q('SELECT * FROM alerts WHERE source_id = $1 ORDER BY created_at, id', [sourceId])).map(toAlert);
+  }
+
+  async pauseAlert(id: string, reason: string, error: string | null): Promise<boolean> {
+    return this.transaction(async (tx) => {
+      const self = tx as PostgresStore;
+      const changed = await self.q(
+        "UPDATE alerts SET status = 'paused', paused_reason = $1, last_error = COALESCE($2, last_error) WHERE id = $3 AND status = 'active' RETURNING id",
+        [reason, error, id],
+      );
+      // Parked, not dropped: resuming sends them.
+      await self.q(`UPDATE outbox SET next_attempt_at = '${PARKED}' WHERE kind = 'delivery' AND ref_id = $1 AND status = 'pending'`, [id]);
+      return changed.length > 0;
+    });
+  }
+
+  async resumeAlert(id: string): Promise<void> {
+    await this.transaction(async (tx) => {
+      const self = tx as PostgresStore;
+      await self.q("UPDATE alerts SET status = 'active', paused_reason = NULL WHERE id = $1", [id]);
+      await self.q(
+        "UPDATE outbox SET next_attempt_at = $1, attempts = 0, status = 'pending' WHERE kind = 'delivery' AND ref_id = $2 AND status IN ('pending', 'failed')",
+        [self.now(), id],
+      );
+    });
+  }
+
+  async countAlert(id: string, field: 'delivered' | 'skipped' | 'failed', by: number, extra: { lastError?: string | null; deliveredAt?: string } = {}): Promise<void> {
+    // The column comes from this fixed map, never from the caller's text.
+    const col = { delivered: 'delivered', skipped: 'skipped', failed: 'failed' }[field];
+    await this.q(
+      `UPDATE alerts SET ${col} = ${col} + $1, last_error = CASE WHEN $2 THEN $3 ELSE last_error END, last_delivered_at = COALESCE($4, last_delivered_at) WHERE id = $5`,
+      [by, extra.lastError !== undefined, extra.lastError ?? null, extra.deliveredAt ?? null, id],
+    );
+  }
+
+  async setAlertIdentityNote(id: string, note: string | null): Promise<void> {
+    await this.q('UPDATE alerts SET identity_note = $1 WHERE id = $2', [note, id]);
+  }
+
+  async postedToChannelSince(channelId: string, since: Date): Promise<string[]> {
+    return (
+      await this.q("SELECT posted_at FROM outbox WHERE channel_id = $1 AND status = 'posted' AND posted_at > $2 ORDER BY posted_at", [channelId, since.toISOString()])
+    ).map((r) => iso(r.posted_at));
+  }
+
+  async pendingDeliveriesForChannel(channelId: string): Promise<number> {
+    return Number(
+      (await this.one(`SELECT COUNT(*) AS n FROM outbox WHERE channel_id = $1 AND kind = 'delivery' AND status = 'pending' AND next_attempt_at < '${PARKED}'`, [channelId]))!.n,
+    );
+  }
+
+  // ── outbox: exactly-once posting ────────────────────────────────────────
+
+  async enqueueDigest(subscriptionId: string, windowEnd: string, row: NewOutbox | null): Promise<OutboxRow | null> {
+    return this.transaction(async (tx) => {
+      const self = tx as PostgresStore;
+      const out = row ? await self.enqueueOutbox(row) : null;
+      await self.q('UPDATE subscriptions SET last_window_end = $1 WHERE id = $2', [windowEnd, subscriptionId]);
+      return out;
+    });
+  }
+
+  async enqueueAlerts(alertId: string, lastSeq: number, rows: NewOutbox[]): Promise<OutboxRow[]> {
+    return this.transaction(async (tx) => {
+      const self = tx as PostgresStore;
+      const out: OutboxRow[] = [];
+      for (const r of rows) out.push(await self.enqueueOutbox(r));
+      await self.q('UPDATE alerts SET last_seq = $1 WHERE id = $2 AND last_seq < $1', [lastSeq, alertId]);
+      return out;
+    });
+  }
+
+  async enqueueOutbox(row: NewOutbox): Promise<OutboxRow> {
+    const now = this.now();
+    // A concurrent insert of the same key makes this one wait for it, then do nothing; the SELECT
+    // (a new snapshot under READ COMMITTED) then reads the winner's row.
+    const inserted = await this.one(
+      `INSERT INTO outbox (kind, ref_id, window_key, channel_id, payload, nonce, created_at, next_attempt_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (kind, ref_id, window_key) DO NOTHING RETURNING *`,
+      [row.kind, row.refId, row.windowKey, row.channelId, json(row.payload), row.nonce, now],
+    );
+    if (inserted) return toOutbox(inserted);
+    return toOutbox((await this.one('SELECT * FROM outbox WHERE kind = $1 AND ref_id = $2 AND window_key = $3', [row.kind, row.refId, row.windowKey]))!);
+  }
+
+  async pendingOutbox(now: Date, limit: number): Promise<OutboxRow[]> {
+    return (await this.q("SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $2", [now.toISOString(), limit])).map(toOutbox);
+  }
+
+  async getOutbox(id: number): Promise<OutboxRow | undefined> {
+    const r = await this.one('SELECT * FROM outbox WHERE id = $1', [id]);
+    return r ? toOutbox(r) : undefined;
+  }
+
+  async listOutbox(filter: { kind?: string; refId?: string } = {}): Promise<OutboxRow[]> {
+    return (
+      await this.q('SELECT * FROM outbox WHERE ($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR ref_id = $2) ORDER BY id', [filter.kind ?? null, filter.refId ?? null])
+    ).map(toOutbox);
+  }
+
+  async markSending(id: number): Promise<void> {
+    await this.q('UPDATE outbox SET sent_at = $1 WHERE id = $2', [this.now(), id]);
+  }
+
+  async markPosted(id: number, messageId: string): Promise<void> {
+    await this.q("UPDATE outbox SET status = 'posted', message_id = $1, posted_at = $2, attempts = attempts + 1 WHERE id = $3", [messageId, this.now(), id]);
+  }
+
+  async markAttemptFailed(id: number, error: string, retryAt: Date | null): Promise<void> {
+    if (retryAt) {
+      await this.q('UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3', [error, retryAt.toISOString(), id]);
+    } else {
+      await this.q("UPDATE outbox SET attempts = attempts + 1, last_error = $1, status = 'failed' WHERE id = $2", [error, id]);
+    }
+  }
+
+  async deferOutbox(id: number, until: Date): Promise<void> {
+    await this.q('UPDATE outbox SET next_attempt_at = $1 WHERE id = $2', [until.toISOString(), id]);
+  }
+
+  // ── meta ───────────────────────────────────────────────────────────────
+
+  async getMeta(key: string): Promise<string | undefined> {
+    const r = await this.one('SELECT value FROM meta WHERE key = $1', [key]);
+    return r ? (r.value as string) : undefined;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.q('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [key, value]);
+  }
+
+  // ── archive tier ───────────────────────────────────────────────────────
+
+  async searchText(query: ParsedQuery, filters: TextSearchFilters, page: { offset?: number; limit?: number } = {}): Promise<TextSearchPage> {
+    const offset = Math.max(0, page.offset ?? 0);
+    const limit = Math.max(0, page.limit ?? 5);
+    const built = buildTextQuery(query);
+    if (!built) return { hits: [], total: 0 };
+    const params: unknown[] = [...built.params];
+    const where: string[] = [built.phrases ? `search @@ (${built.all})` : `search @@ (${built.any})`];
+    if (built.excluded) where.push(`NOT (search @@ (${built.excluded}))`);
+    if (filters.visibleSources) {
+      params.push([...filters.visibleSources]);
+      where.push(`source_id = ANY($${params.length}::text[])`);
+    }
+    const when = 'COALESCE(published_ts, first_seen_at)';
+    if (filters.since) {
+      params.push(filters.since.toISOString());
+      where.push(`${when} >= $${params.length}`);
+    }
+    if (filters.until) {
+      params.push(filters.until.toISOString());
+      where.push(`${when} <= $${params.length}`);
+    }
+    params.push(limit, offset);
+    // Weights {D, C, B, A}: body 0.1, outlet/byline 0.2, tags 0.4, title 1. Normalisation 1 divides
+    // by 1 + log(length) so a long article does not win by size alone.
+    const rows = await this.q(
+      `SELECT id, ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', search, (${built.any}), 1) AS score, search @@ (${built.all}) AS all_terms, COUNT(*) OVER () AS total
+       FROM articles WHERE ${where.join(' AND ')}
+       ORDER BY all_terms DESC, score DESC, seq
+       LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    );
+    let total = rows.length ? Number(rows[0]!.total) : 0;
+    if (rows.length === 0 && offset > 0) {
+      total = Number((await this.one(`SELECT COUNT(*) AS n FROM articles WHERE ${where.join(' AND ')}`, params.slice(0, -2)))!.n);
+    }
+    return { hits: rows.map((r) => ({ id: r.id as string, score: Number(r.score), allTerms: r.all_terms as boolean })), total };
+  }
+}
+
+/** A connection string without its password, for messages. */
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}

@@ -1,0 +1,862 @@
+/**
+ * One contract for the store of record, run against SQLite (through the async adapter) and a real
+ * PostgreSQL server (embedded, or TEST_DATABASE_URL): the same calls, the same expected values.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SEED_SOURCE_ID, type Article } from '../src/core/article.ts';
+import { silentLog } from '../src/core/deps.ts';
+import { parseQuery } from '../src/core/search/query.ts';
+import { articleContentHash } from '../src/core/seed-import.ts';
+import { loadSeedDir } from '../src/core/seed-loader.ts';
+import type { AsyncStore } from '../src/core/store/async-store.ts';
+import { openStore, StoreError } from '../src/core/store/index.ts';
+import { PG_MIGRATIONS } from '../src/core/store/postgres/migrations.ts';
+import { PostgresStore } from '../src/core/store/postgres/postgres-store.ts';
+import { fromSqlite } from '../src/core/store/sqlite-async.ts';
+import { openAsyncStore } from '../src/core/store/open-async-store.ts';
+import type { NewOutbox } from '../src/core/store/types.ts';
+import { ROOT } from './helpers/bot-process.ts';
+import { startTestDatabase, type TestDatabase } from './helpers/postgres.ts';
+
+class FakeClock {
+  constructor(public t = Date.parse('2026-03-01T10:00:00.000Z')) {}
+  now = () => new Date(this.t);
+  advance(ms: number) {
+    this.t += ms;
+  }
+}
+
+const { articles: seedFiles } = await loadSeedDir(path.join(ROOT, 'seeds'));
+/** "000" … "004" → the parsed seed. */
+const seeds = new Map(seedFiles.map(({ fileName, article }) => [fileName.slice(0, 3), { fileName, article }]));
+const seedItems = () =>
+  seedFiles.map(({ fileName, article }) => ({ article, dedupeKey: `file:${fileName}`, contentHash: articleContentHash(article) }));
+const fileOf = (id: string) => [...seeds.entries()].find(([, s]) => s.article.id === id)?.[0] ?? id;
+
+function article(over: Partial<Article> = {}): Article {
+  return {
+    id: over.id ?? '',
+    sourceId: 'x',
+    title: 'Troops sent to Russia',
+    byline: null,
+    outlet: 'Daily NK',
+    dateline: null,
+    tags: ['troops'],
+    caption: null,
+    body: ['First paragraph.', 'Second paragraph.'],
+    editors: [],
+    url: 'https://example.org/a',
+    publishedAt: '2026-02-28T08:00:00.000Z',
+    ...over,
+  };
+}
+const item = (key: string, over: Partial<Article> = {}, hash = `h-${key}`, textOrigin?: 'feed' | 'page' | 'summary' | 'stale') => ({
+  article: article(over),
+  dedupeKey: key,
+  contentHash: hash,
+  ...(textOrigin ? { textOrigin } : {}),
+});
+const outbox = (over: Partial<NewOutbox> = {}): NewOutbox => ({
+  kind: 'digest',
+  refId: 'sub1',
+  windowKey: '2026-03-01T10:00:00.000Z',
+  channelId: 'chan1',
+  payload: { title: 'Morning digest', items: [{ z: 1, a: 2 }] },
+  nonce: 'n-1',
+  ...over,
+});
+
+/** What an alert made without delivery fields holds in them. */
+const PLAIN_ALERT = {
+  sourceId: null, filters: '{}', template: null, identity: 'bot', identityNote: null, notifyChannelId: null,
+  status: 'active', pausedReason: null, delivered: 0, skipped: 0, failed: 0, lastError: null, lastDeliveredAt: null,
+} as const;
+const PARKED = '9999-12-31T00:00:00.000Z';
+
+interface Harness {
+  store: AsyncStore;
+  /** Another connection (pool, or SQLite handle) to the same database. */
+  second(): Promise<AsyncStore>;
+  /**
+   * Another concurrent caller as deployed: for SQLite the same process's store (one connection,
+   * whose synchronous busy wait would block the event loop the open transaction needs), for
+   * PostgreSQL another pool.
+   */
+  concurrent(): Promise<AsyncStore>;
+  dispose(): Promise<void>;
+}
+
+const timings: Record<string, number> = {};
+
+/** Every row but the migrations' own (the seed source), with sequences back at 1. */
+async function emptyDatabase(url: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ t: string }>("SELECT quote_ident(tablename) AS t FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('schema_migrations', 'sources')");
+    await c.query(`TRUNCATE ${rows.map((r) => r.t).join(', ')} RESTART IDENTITY CASCADE`);
+    await c.query(`DELETE FROM sources WHERE id <> '${SEED_SOURCE_ID}'`);
+  } finally {
+    await c.end();
+  }
+}
+
+describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
+  let pgServer: TestDatabase | undefined;
+  let h: Harness;
+  let store: AsyncStore;
+  let clock: FakeClock;
+  const suiteStart = performance.now();
+
+  beforeAll(async () => {
+    // Started once per suite so its cost shows separately from the tests'.
+    if (kind === 'postgres') {
+      // One migrated database per suite, emptied before each test (copying a database costs
+      // ~0.6 s here, emptying it well under 0.1 s).
+      pgServer = await startTestDatabase();
+      timings.pgStartMs = pgServer.server.startMs;
+      const t0 = performance.now();
+      await (await PostgresStore.open({ url: pgServer.url, clock: new FakeClock(), log: silentLog })).close();
+      timings.pgMigrateMs = Math.round(performance.now() - t0);
+    }
+  });
+  afterAll(async () => {
+    await pgServer?.close();
+    timings[`${kind}SuiteMs`] = Math.round(performance.now() - suiteStart);
+    if (kind === 'postgres') console.info(`store contract timings: ${JSON.stringify(timings)}`);
+  });
+
+  beforeEach(async () => {
+    clock = new FakeClock();
+    if (kind === 'sqlite') {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsdesk-contract-'));
+      const file = path.join(dir, 'nd.db');
+      const opened: AsyncStore[] = [];
+      const open = () => {
+        const s = fromSqlite(openStore({ path: file, clock, log: silentLog }));
+        opened.push(s);
+        return s;
+      };
+      // The first through the composition root's chooser: no DATABASE_URL → SQLite.
+      const first = await openAsyncStore({ databaseUrl: null, sqlitePath: file, clock, log: silentLog });
+      opened.push(first);
+      h = {
+        store: first,
+        second: async () => open(),
+        concurrent: async () => first,
+        async dispose() {
+          for (const s of opened) await s.close();
+          fs.rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    } else {
+      const url = pgServer!.url;
+      await emptyDatabase(url);
+      const opened: AsyncStore[] = [];
+      const open = async () => {
+        const s = await openAsyncStore({ databaseUrl: url, sqlitePath: '/nonexistent/never-used.db', clock, log: silentLog });
+        expect(s.kind).toBe('postgres');
+        opened.push(s);
+        return s;
+      };
+      h = {
+        store: await open(),
+        second: open,
+        concurrent: open,
+        async dispose() {
+          for (const s of opened) await s.close();
+        },
+      };
+    }
+    store = h.store;
+  });
+  afterEach(async () => {
+    await h.dispose();
+  });
+
+  const addSource = (guildId: string, url = 'https://example.org/feed', over: { nextFetchAt?: string | null; fullText?: boolean } = {}) =>
+    store.createSource({ guildId, channelId: 'c1', addedBy: 'u1', url, feedUrl: url, name: 'Example', kind: 'rss', intervalMinutes: 30, fullText: over.fullText ?? false, nextFetchAt: over.nextFetchAt ?? null });
+
+  it('starts migrated with the seed archive as its one source', async () => {
+    expect(store.kind).toBe(kind);
+    expect(await store.schemaVersion()).toBeGreaterThan(0);
+    const all = await store.allSources();
+    expect(all.map((s) => [s.id, s.guildId, s.kind, s.status, s.name])).toEqual([['seeds', null, 'seeds', 'paused', 'Seed archive']]);
+    await expect(store.deleteSource(SEED_SOURCE_ID)).rejects.toThrow(new StoreError('the seed archive cannot be removed'));
+    expect(await store.maxSeq()).toBe(0);
+    expect(await store.countArticles()).toBe(0);
+  });
+
+  it('imports the seeds once: inserted, then unchanged, then an edited seed updated in place', async () => {
+    const first = await store.ingest(SEED_SOURCE_ID, seedItems(), { announce: false });
+    expect(first.inserted.map((a) => fileOf(a.id))).toEqual(['000', '001', '002', '003', '004']);
+    expect([first.updated.length, first.unchanged]).toEqual([0, 0]);
+    const again = await store.ingest(SEED_SOURCE_ID, seedItems(), { announce: false });
+    expect([again.inserted.length, again.updated.length, again.unchanged]).toEqual([0, 0, 5]);
+    // Every field survives the round trip exactly.
+    for (const { article: a } of seeds.values()) expect(await store.getArticle(a.id)).toEqual({ ...a, sourceId: SEED_SOURCE_ID });
+    const s2 = seeds.get('002')!;
+    const edited = { ...s2.article, title: `${s2.article.title} (corrected)` };
+    const upd = await store.ingest(SEED_SOURCE_ID, [{ article: edited, dedupeKey: `file:${s2.fileName}`, contentHash: articleContentHash(edited) }], { announce: false });
+    expect(upd.updated.map((a) => [a.id, a.title])).toEqual([[s2.article.id, edited.title]]);
+    expect((await store.getArticle(s2.article.id))!.title).toBe(edited.title);
+    expect(await store.countArticles()).toBe(5);
+    expect(await store.countBySource()).toEqual(new Map([[SEED_SOURCE_ID, 5]]));
+    const meta = await store.articleMeta(s2.article.id);
+    expect(meta).toEqual({ seq: 3, firstSeenAt: '2026-03-01T10:00:00.000Z', announce: false, sourceId: SEED_SOURCE_ID });
+  });
+
+  it('keeps the first of duplicate keys in one fetch, and gives a colliding article id a derived one', async () => {
+    const a = await addSource('g1');
+    const b = await addSource('g2');
+    const r = await store.ingest(a.id, [item('k1', { id: 'same', title: 'First' }), item('k1', { id: 'other', title: 'Second' }), item('k2', { id: 'two' })], { announce: true });
+    expect(r.inserted.map((x) => [x.id, x.title])).toEqual([['same', 'First'], ['two', 'Troops sent to Russia']]);
+    const r2 = await store.ingest(b.id, [item('k1', { id: 'same' })], { announce: true });
+    expect(r2.inserted[0]!.id).not.toBe('same');
+    expect(r2.inserted[0]!.id).toMatch(/^[0-9a-f]{12}$/);
+    expect((await store.getArticle('same'))!.sourceId).toBe(a.id);
+    expect(await store.hasArticleKey(a.id, 'k1')).toBe(true);
+    expect(await store.hasArticleKey(a.id, 'k3')).toBe(false);
+    expect(await store.countArticles([a.id])).toBe(2);
+    expect(await store.countArticles([a.id, b.id])).toBe(3);
+    expect(await store.countArticles([])).toBe(0);
+  });
+
+  it('scopes sources per guild: the same URL in two guilds is two sources; removal cascades to articles and history', async () => {
+    const a = await addSource('g1', 'https://example.org/feed');
+    clock.advance(1000);
+    const b = await addSource('g2', 'https://example.org/feed');
+    expect(a.id).not.toBe(b.id);
+    expect(a.id).toMatch(/^[0-9a-z]{7}$/);
+    expect(a).toMatchObject({ guildId: 'g1', status: 'active', fullText: false, consecutiveFailures: 0, createdAt: '2026-03-01T10:00:00.000Z', nextFetchAt: null, etag: null });
+    expect((await store.findSourceByUrl('g1', 'https://example.org/feed'))!.id).toBe(a.id);
+    expect((await store.findSourceByUrl('g2', 'https://example.org/feed'))!.id).toBe(b.id);
+    expect(await store.findSourceByUrl('g3', 'https://example.org/feed')).toBeUndefined();
+    expect((await store.listSources('g1')).map((s) => s.id)).toEqual([a.id]);
+    // Oldest first: the seed row was made at migration time (the real clock), these at the test clock's.
+    expect((await store.allSources()).map((s) => s.id)).toEqual([a.id, b.id, 'seeds']);
+    await store.ingest(a.id, [item('k1', { id: 'a1' }), item('k2', { id: 'a2' })], { announce: true });
+    await store.ingest(b.id, [item('k1', { id: 'b1' })], { announce: true });
+    await store.recordFetch(a.id, { at: '2026-03-01T10:00:00.000Z', durationMs: 12, httpStatus: 200, newItems: 2, updatedItems: 0, error: null });
+    expect((await store.deleteSource(a.id)).articleIds.sort()).toEqual(['a1', 'a2']);
+    expect(await store.getSource(a.id)).toBeUndefined();
+    expect(await store.getArticle('a1')).toBeUndefined();
+    expect(await store.fetchHistory(a.id, 10)).toEqual([]);
+    expect(await store.getArticle('b1')).toBeDefined();
+    expect(await store.deleteSource('nope')).toEqual({ articleIds: [] });
+  });
+
+  it('updates sources field by field and refuses unknown fields and missing sources', async () => {
+    const s = await addSource('g1');
+    const u = await store.updateSource(s.id, {
+      status: 'paused', pausedReason: 'HTTP 410', fullText: true, etag: '"abc"', lastModified: 'Sat, 28 Feb 2026 08:00:00 GMT',
+      lastAttemptAt: '2026-03-01T10:05:00.000Z', nextFetchAt: '2026-03-01T10:35:00.000Z', consecutiveFailures: 3, lastError: 'HTTP 410', intervalMinutes: 60, name: 'Renamed',
+    });
+    expect(u).toEqual({
+      ...s, status: 'paused', pausedReason: 'HTTP 410', fullText: true, etag: '"abc"', lastModified: 'Sat, 28 Feb 2026 08:00:00 GMT',
+      lastAttemptAt: '2026-03-01T10:05:00.000Z', nextFetchAt: '2026-03-01T10:35:00.000Z', consecutiveFailures: 3, lastError: 'HTTP 410', intervalMinutes: 60, name: 'Renamed',
+    });
+    expect(await store.updateSource(s.id, { nextFetchAt: null, lastError: null })).toMatchObject({ nextFetchAt: null, lastError: null });
+    expect(await store.updateSource(s.id, {})).toEqual(await store.getSource(s.id));
+    await expect(store.updateSource(s.id, { guildId: 'x' } as never)).rejects.toThrow(new StoreError('updateSource: unknown field guildId'));
+    await expect(store.updateSource('missing', { name: 'x' })).rejects.toThrow(new StoreError('source "missing" does not exist'));
+  });
+
+  it('lists due sources: never fetched first, then most overdue; paused and future ones wait', async () => {
+    const late = await addSource('g1', 'https://a/1', { nextFetchAt: '2026-03-01T09:00:00.000Z' });
+    const later = await addSource('g1', 'https://a/2', { nextFetchAt: '2026-03-01T09:30:00.000Z' });
+    const never = await addSource('g2', 'https://a/3');
+    const future = await addSource('g2', 'https://a/4', { nextFetchAt: '2026-03-01T11:00:00.000Z' });
+    const paused = await addSource('g2', 'https://a/5', { nextFetchAt: '2026-03-01T08:00:00.000Z' });
+    await store.updateSource(paused.id, { status: 'paused' });
+    const now = new Date('2026-03-01T10:00:00.000Z');
+    expect((await store.dueSources(now, 10)).map((s) => s.id)).toEqual([never.id, late.id, later.id]);
+    expect((await store.dueSources(now, 2)).map((s) => s.id)).toEqual([never.id, late.id]);
+    expect((await store.dueSources(new Date('2026-03-01T11:00:00.000Z'), 10)).map((s) => s.id)).toContain(future.id);
+  });
+
+  it('keeps fetch history newest first, bounded to the newest 200 per source', async () => {
+    const s = await addSource('g1');
+    for (let i = 0; i < 205; i++) {
+      await store.recordFetch(s.id, { at: new Date(Date.parse('2026-03-01T00:00:00.000Z') + i * 60_000).toISOString(), durationMs: i, httpStatus: i % 2 ? 200 : null, newItems: i, updatedItems: 0, error: i % 2 ? null : `HTTP timeout ${i}` });
+    }
+    const hist = await store.fetchHistory(s.id, 500);
+    expect(hist).toHaveLength(200);
+    expect(hist[0]).toEqual({ at: '2026-03-01T03:24:00.000Z', durationMs: 204, httpStatus: null, newItems: 204, updatedItems: 0, error: 'HTTP timeout 204' });
+    expect(hist[199]!.durationMs).toBe(5);
+    expect((await store.fetchHistory(s.id, 2)).map((a) => a.durationMs)).toEqual([204, 203]);
+  });
+
+  it('serves digest windows (from, to] of announced articles, and alert material after a seq', async () => {
+    const s = await addSource('g1');
+    const other = await addSource('g2', 'https://other/feed');
+    await store.ingest(s.id, [item('old', { id: 'old' })], { announce: false });
+    clock.advance(60_000); // 10:01
+    await store.ingest(s.id, [item('a', { id: 'a' }), item('b', { id: 'b' })], { announce: true });
+    await store.ingest(other.id, [item('x', { id: 'x' })], { announce: true });
+    clock.advance(60_000); // 10:02
+    await store.ingest(s.id, [item('c', { id: 'c' })], { announce: true });
+    const ids = (rows: Array<{ article: Article }>) => rows.map((r) => r.article.id);
+    expect(ids(await store.newArticles([s.id], { fromExclusive: '2026-03-01T10:00:00.000Z', toInclusive: '2026-03-01T10:01:00.000Z' }))).toEqual(['a', 'b']);
+    expect(ids(await store.newArticles([s.id], { fromExclusive: '2026-03-01T10:01:00.000Z', toInclusive: '2026-03-01T10:02:00.000Z' }))).toEqual(['c']);
+    expect(ids(await store.newArticles([s.id, other.id], { fromExclusive: '2026-03-01T09:00:00.000Z', toInclusive: '2026-03-01T11:00:00.000Z' }, 3))).toEqual(['a', 'b', 'x']);
+    expect(await store.newArticles([], { fromExclusive: '2026-03-01T09:00:00.000Z', toInclusive: '2026-03-01T11:00:00.000Z' })).toEqual([]);
+    const w = await store.newArticles([s.id], { fromExclusive: '2026-03-01T10:00:00.000Z', toInclusive: '2026-03-01T10:01:00.000Z' });
+    expect(w.map((r) => [r.seq, r.firstSeenAt])).toEqual([[2, '2026-03-01T10:01:00.000Z'], [3, '2026-03-01T10:01:00.000Z']]);
+    expect(await store.maxSeq()).toBe(5);
+    expect(ids(await store.articlesAfterSeq([s.id], 2, 5))).toEqual(['b', 'c']);
+    expect(ids(await store.articlesAfterSeq([s.id, other.id], 0, 4))).toEqual(['a', 'b', 'x']);
+    expect(ids(await store.articlesAfterSeq([s.id], 0, 5, 1))).toEqual(['a']);
+    const scanned: string[] = [];
+    for (let after = 0; ; ) {
+      const chunk = await store.scanArticles(after, 2);
+      if (!chunk.length) break;
+      scanned.push(...chunk.map((c) => c.article.id));
+      after = chunk[chunk.length - 1]!.rowid;
+    }
+    expect(scanned).toEqual(['old', 'a', 'b', 'x', 'c']);
+    expect((await store.sourceIdsForGuild('g1')).sort()).toEqual([s.id]);
+    expect(await store.sourcesForGuild('g1')).toEqual([
+      { id: 'seeds', name: 'Seed archive', url: 'seeds/', articles: 0 },
+      { id: s.id, name: 'Example', url: 'https://example.org/feed', articles: 4 },
+    ]);
+  });
+
+  it('tracks full text: pending pages, failures, a fetched page kept over a changed teaser, coverage', async () => {
+    const s = await addSource('g1', 'https://ft/feed', { fullText: true });
+    await store.ingest(s.id, [
+      item('p1', { id: 'p1', url: 'https://ft/1', body: ['Teaser one.'] }, 'h1', 'summary'),
+      item('p2', { id: 'p2', url: 'https://ft/2', body: ['Teaser two.'] }, 'h2', 'summary'),
+      item('p3', { id: 'p3', url: null, body: ['No link.'] }, 'h3', 'summary'),
+      item('f1', { id: 'f1' }, 'h4'),
+    ], { announce: true });
+    expect(await store.pendingFullText(s.id, 3, 10)).toEqual([{ id: 'p2', url: 'https://ft/2' }, { id: 'p1', url: 'https://ft/1' }]);
+    expect(await store.sourcesWithPendingFullText(3)).toEqual([s.id]);
+    expect(await store.fullTextCoverage(s.id, 3)).toEqual({ total: 4, complete: 1, pending: 2, failed: 1, lastError: null });
+    const page = await store.setFullText('p1', ['Whole paragraph one.', 'Whole paragraph two.'], 'Jane Roe');
+    expect(page).toMatchObject({ id: 'p1', body: ['Whole paragraph one.', 'Whole paragraph two.'], byline: 'Jane Roe' });
+    expect(await store.setFullText('gone', ['x'], null)).toBeUndefined();
+    for (let i = 0; i < 3; i++) await store.recordFullTextFailure('p2', `page "https://ft/2": HTTP 503 (try ${i + 1})`);
+    expect(await store.fullTextCoverage(s.id, 3)).toEqual({ total: 4, complete: 2, pending: 0, failed: 2, lastError: 'page "https://ft/2": HTTP 503 (try 3)' });
+    expect(await store.sourcesWithPendingFullText(3)).toEqual([]);
+    await store.resetFullTextFailures(s.id);
+    expect(await store.pendingFullText(s.id, 3, 10)).toEqual([{ id: 'p2', url: 'https://ft/2' }]);
+    // The feed changes p1's teaser: the fetched page text stays, marked stale.
+    const r = await store.ingest(s.id, [item('p1', { id: 'p1', url: 'https://ft/1', title: 'New title', body: ['New teaser.'] }, 'h1b', 'summary')], { announce: true });
+    expect(r.updated.map((a) => [a.id, a.title, a.body])).toEqual([['p1', 'New title', ['Whole paragraph one.', 'Whole paragraph two.']]]);
+    expect((await store.getArticle('p1'))!.body).toEqual(['Whole paragraph one.', 'Whole paragraph two.']);
+    expect(await store.pendingFullText(s.id, 3, 10)).toEqual([{ id: 'p2', url: 'https://ft/2' }, { id: 'p1', url: 'https://ft/1' }]);
+  });
+
+  it('keeps digest subscriptions and alerts per guild', async () => {
+    const sub = await store.createSubscription({ guildId: 'g1', channelId: 'c1', scheduleLabel: 'daily 08:00', cron: '0 8 * * *', timezone: 'Europe/Paris', query: 'troops', sourceIds: ['seeds', 'abc1234'], maxItems: 10, createdBy: 'u1', lastWindowEnd: '2026-03-01T08:00:00.000Z' });
+    expect(sub).toEqual({ id: sub.id, guildId: 'g1', channelId: 'c1', scheduleLabel: 'daily 08:00', cron: '0 8 * * *', timezone: 'Europe/Paris', query: 'troops', sourceIds: ['seeds', 'abc1234'], maxItems: 10, createdBy: 'u1', createdAt: '2026-03-01T10:00:00.000Z', lastWindowEnd: '2026-03-01T08:00:00.000Z' });
+    clock.advance(1);
+    const sub2 = await store.createSubscription({ ...sub, guildId: 'g2', query: null, sourceIds: [] });
+    expect(await store.getSubscription(sub.id)).toEqual(sub);
+    expect((await store.listSubscriptions('g1')).map((s) => s.id)).toEqual([sub.id]);
+    expect((await store.listSubscriptions()).map((s) => s.id)).toEqual([sub.id, sub2.id]);
+    expect((await store.getSubscription(sub2.id))!.sourceIds).toEqual([]);
+    expect(await store.deleteSubscription(sub.id)).toBe(true);
+    expect(await store.deleteSubscription(sub.id)).toBe(false);
+    const alert = await store.createAlert({ guildId: 'g1', channelId: 'c1', query: '"human trash"', roleId: null, createdBy: 'u1', lastSeq: 7 });
+    expect(alert).toEqual({
+      id: alert.id, guildId: 'g1', channelId: 'c1', query: '"human trash"', roleId: null, createdBy: 'u1', createdAt: '2026-03-01T10:00:00.001Z', lastSeq: 7,
+      ...PLAIN_ALERT,
+    });
+    expect((await store.listAlerts('g1')).map((a) => a.id)).toEqual([alert.id]);
+    expect(await store.listAlerts('g2')).toEqual([]);
+    expect(await store.deleteAlert(alert.id)).toBe(true);
+    expect(await store.getAlert(alert.id)).toBeUndefined();
+  });
+
+  it("keeps an article's picture and a source's icon: stored, kept when a change has none, filled by a page only when empty", async () => {
+    const s = await addSource('g1', 'https://img/feed', { fullText: true });
+    expect(s).not.toHaveProperty('imageUrl');
+    expect(await store.updateSource(s.id, { imageUrl: 'https://img/icon.png' })).toEqual({ ...s, imageUrl: 'https://img/icon.png' });
+    expect((await store.getSource(s.id))!.imageUrl).toBe('https://img/icon.png');
+    expect(await store.updateSource(s.id, { imageUrl: null })).toEqual(s);
+    const r = await store.ingest(s.id, [
+      item('i1', { id: 'i1', image: 'https://img/1.jpg' }),
+      item('i2', { id: 'i2', url: 'https://img/2' }, 'h-i2', 'summary'),
+    ], { announce: true });
+    expect(r.inserted.map((a) => a.image)).toEqual(['https://img/1.jpg', undefined]);
+    expect(await store.getArticle('i1')).toEqual(article({ id: 'i1', sourceId: s.id, image: 'https://img/1.jpg' }));
+    expect(await store.getArticle('i2')).toEqual(article({ id: 'i2', sourceId: s.id, url: 'https://img/2' }));
+    expect(await store.getArticle('i2')).not.toHaveProperty('image');
+    // A changed item without a picture keeps the stored one; with one, replaces it.
+    await store.ingest(s.id, [item('i1', { id: 'i1', title: 'Changed' }, 'h-i1b')], { announce: true });
+    expect((await store.getArticle('i1'))!.image).toBe('https://img/1.jpg');
+    await store.ingest(s.id, [item('i1', { id: 'i1', title: 'Changed again', image: 'https://img/1b.jpg' }, 'h-i1c')], { announce: true });
+    expect((await store.getArticle('i1'))!.image).toBe('https://img/1b.jpg');
+    // The page's og:image fills an empty picture, never replaces the feed's.
+    expect(await store.setFullText('i2', ['Page text.'], null, 'https://img/og2.jpg')).toEqual(article({ id: 'i2', sourceId: s.id, url: 'https://img/2', body: ['Page text.'], image: 'https://img/og2.jpg' }));
+    expect((await store.setFullText('i1', ['Page text.'], null, 'https://img/og1.jpg'))!.image).toBe('https://img/1b.jpg');
+    expect((await store.setFullText('i1', ['Page text again.'], null))!.image).toBe('https://img/1b.jpg');
+    expect((await store.scanArticles(0, 10)).map((x) => x.article.image)).toEqual(['https://img/1b.jpg', 'https://img/og2.jpg']);
+  });
+
+  it("lists a source's latest articles newest first (published, else first seen), ties by seq", async () => {
+    const s = await addSource('g1');
+    const other = await addSource('g2', 'https://other/feed');
+    await store.ingest(s.id, [
+      item('old', { id: 'old', publishedAt: '2026-02-20T08:00:00.000Z' }),
+      item('a', { id: 'a', publishedAt: '2026-02-28T08:00:00.000Z' }),
+      item('undated', { id: 'undated', publishedAt: null }),
+      item('a2', { id: 'a2', publishedAt: '2026-02-28T08:00:00.000Z' }),
+    ], { announce: true });
+    await store.ingest(other.id, [item('x', { id: 'x', publishedAt: '2026-03-01T09:00:00.000Z' })], { announce: true });
+    const latest = await store.latestArticles(s.id, 10);
+    // The undated item counts as first seen (10:00 on the test clock), after every published date.
+    expect(latest.map((e) => [e.article.id, e.seq, e.firstSeenAt])).toEqual([
+      ['undated', 3, '2026-03-01T10:00:00.000Z'], ['a2', 4, '2026-03-01T10:00:00.000Z'], ['a', 2, '2026-03-01T10:00:00.000Z'], ['old', 1, '2026-03-01T10:00:00.000Z'],
+    ]);
+    expect((await store.latestArticles(s.id, 2)).map((e) => e.article.id)).toEqual(['undated', 'a2']);
+    expect(await store.latestArticles('none', 5)).toEqual([]);
+  });
+
+  it('creates deliveries with filters, template and identity, lists them per source, and removes them with their source', async () => {
+    const s = await addSource('g1');
+    const t = await addSource('g1', 'https://other/feed');
+    const filters = JSON.stringify({ include: ['troops'], exclude: ['sport'], minWords: 50 });
+    const d1 = await store.createAlert({
+      guildId: 'g1', channelId: 'c-news', query: '', roleId: 'r1', createdBy: 'u1', lastSeq: 3,
+      sourceId: s.id, filters, template: '**{title}**\n{url}', identity: 'outlet', notifyChannelId: 'c-mods',
+    });
+    expect(d1).toEqual({
+      ...PLAIN_ALERT, id: d1.id, guildId: 'g1', channelId: 'c-news', query: '', roleId: 'r1', createdBy: 'u1', createdAt: '2026-03-01T10:00:00.000Z', lastSeq: 3,
+      sourceId: s.id, filters, template: '**{title}**\n{url}', identity: 'outlet', notifyChannelId: 'c-mods',
+    });
+    clock.advance(1000);
+    const d2 = await store.createAlert({ guildId: 'g1', channelId: 'c-other', query: 'troops', roleId: null, createdBy: 'u2', lastSeq: 0, sourceId: s.id });
+    expect(d2).toMatchObject({ ...PLAIN_ALERT, sourceId: s.id, query: 'troops', createdAt: '2026-03-01T10:00:01.000Z' });
+    clock.advance(1000);
+    const d3 = await store.createAlert({ guildId: 'g1', channelId: 'c-news', query: '', roleId: null, createdBy: 'u1', lastSeq: 0, sourceId: t.id });
+    clock.advance(1000);
+    const plain = await store.createAlert({ guildId: 'g1', channelId: 'c-news', query: 'troops', roleId: null, createdBy: 'u1', lastSeq: 0 });
+    expect(plain).toMatchObject(PLAIN_ALERT);
+    expect((await store.alertsForSource(s.id)).map((a) => a.id)).toEqual([d1.id, d2.id]);
+    expect((await store.alertsForSource(t.id)).map((a) => a.id)).toEqual([d3.id]);
+    expect(await store.alertsForSource('none')).toEqual([]);
+    expect((await store.listAlerts('g1')).map((a) => a.id)).toEqual([d1.id, d2.id, d3.id, plain.id]);
+    await store.setAlertIdentityNote(d1.id, 'no Manage Webhooks in <#c-news>: posting as the bot');
+    expect((await store.getAlert(d1.id))!.identityNote).toBe('no Manage Webhooks in <#c-news>: posting as the bot');
+    await store.setAlertIdentityNote(d1.id, null);
+    expect(await store.getAlert(d1.id)).toEqual(d1);
+    // Removing a source removes its deliveries, not other sources' nor plain alerts.
+    await store.deleteSource(s.id);
+    expect(await store.getAlert(d1.id)).toBeUndefined();
+    expect(await store.getAlert(d2.id)).toBeUndefined();
+    expect((await store.listAlerts()).map((a) => a.id)).toEqual([d3.id, plain.id]);
+  });
+
+  it("counts a delivery's posts, skips and failures, and keeps or clears its last error as asked", async () => {
+    const s = await addSource('g1');
+    const d = await store.createAlert({ guildId: 'g1', channelId: 'c1', query: '', roleId: null, createdBy: 'u1', lastSeq: 0, sourceId: s.id });
+    await store.countAlert(d.id, 'delivered', 1, { deliveredAt: '2026-03-01T10:01:00.000Z' });
+    await store.countAlert(d.id, 'delivered', 2, { deliveredAt: '2026-03-01T10:02:00.000Z' });
+    expect(await store.getAlert(d.id)).toMatchObject({ delivered: 3, skipped: 0, failed: 0, lastError: null, lastDeliveredAt: '2026-03-01T10:02:00.000Z' });
+    await store.countAlert(d.id, 'failed', 1, { lastError: 'Missing Permissions (50013)' });
+    await store.countAlert(d.id, 'skipped', 4);
+    expect(await store.getAlert(d.id)).toMatchObject({ delivered: 3, skipped: 4, failed: 1, lastError: 'Missing Permissions (50013)', lastDeliveredAt: '2026-03-01T10:02:00.000Z' });
+    await store.countAlert(d.id, 'delivered', 1, { lastError: null });
+    expect(await store.getAlert(d.id)).toMatchObject({ delivered: 4, skipped: 4, failed: 1, lastError: null, lastDeliveredAt: '2026-03-01T10:02:00.000Z' });
+    await store.countAlert('missing', 'delivered', 1);
+    expect(await store.getAlert('missing')).toBeUndefined();
+  });
+
+  it("pauses a delivery parking its pending posts, and resumes it with parked and failed posts due now", async () => {
+    const s = await addSource('g1');
+    const d = await store.createAlert({ guildId: 'g1', channelId: 'c9', query: '', roleId: null, createdBy: 'u1', lastSeq: 0, sourceId: s.id });
+    const e = await store.createAlert({ guildId: 'g1', channelId: 'c9', query: '', roleId: null, createdBy: 'u1', lastSeq: 0, sourceId: s.id });
+    const delivery = (alertId: string, windowKey: string) => outbox({ kind: 'delivery', refId: alertId, windowKey, channelId: 'c9' });
+    const [r1, r2] = await store.enqueueAlerts(d.id, 4, [delivery(d.id, 'a1'), delivery(d.id, 'a2')]);
+    const r3 = await store.enqueueOutbox(delivery(e.id, 'a1'));
+    const posted = await store.enqueueOutbox(delivery(d.id, 'a0'));
+    await store.markPosted(posted.id, 'm-0');
+    await store.markAttemptFailed(r2!.id, 'Unknown Channel (10003)', null);
+    expect(await store.pendingDeliveriesForChannel('c9')).toBe(2);
+    expect(await store.pendingDeliveriesForChannel('c-none')).toBe(0);
+
+    clock.advance(60_000);
+    expect(await store.pauseAlert(d.id, 'channel gone', 'Unknown Channel (10003)')).toBe(true);
+    expect(await store.getAlert(d.id)).toMatchObject({ status: 'paused', pausedReason: 'channel gone', lastError: 'Unknown Channel (10003)', lastSeq: 4 });
+    expect(await store.getOutbox(r1!.id)).toMatchObject({ status: 'pending', nextAttemptAt: PARKED, attempts: 0 });
+    expect(await store.getOutbox(r2!.id)).toMatchObject({ status: 'failed', nextAttemptAt: '2026-03-01T10:00:00.000Z' });
+    expect(await store.getOutbox(posted.id)).toMatchObject({ status: 'posted', nextAttemptAt: '2026-03-01T10:00:00.000Z' });
+    expect((await store.pendingOutbox(clock.now(), 10)).map((r) => r.id)).toEqual([r3.id]);
+    expect(await store.pendingDeliveriesForChannel('c9')).toBe(1);
+    // Already paused: nothing changes, and a null error keeps the recorded one.
+    expect(await store.pauseAlert(d.id, 'again', null)).toBe(false);
+    expect(await store.getAlert(d.id)).toMatchObject({ status: 'paused', pausedReason: 'channel gone', lastError: 'Unknown Channel (10003)' });
+    expect(await store.getAlert(e.id)).toMatchObject({ status: 'active' });
+
+    clock.advance(60_000);
+    await store.resumeAlert(d.id);
+    expect(await store.getAlert(d.id)).toMatchObject({ status: 'active', pausedReason: null, lastError: 'Unknown Channel (10003)' });
+    expect(await store.getOutbox(r1!.id)).toMatchObject({ status: 'pending', nextAttemptAt: '2026-03-01T10:02:00.000Z', attempts: 0 });
+    expect(await store.getOutbox(r2!.id)).toMatchObject({ status: 'pending', nextAttemptAt: '2026-03-01T10:02:00.000Z', attempts: 0, lastError: 'Unknown Channel (10003)' });
+    expect(await store.getOutbox(posted.id)).toMatchObject({ status: 'posted', attempts: 1, nextAttemptAt: '2026-03-01T10:00:00.000Z' });
+    expect((await store.pendingOutbox(clock.now(), 10)).map((r) => r.id)).toEqual([r1!.id, r2!.id, r3.id]);
+    expect(await store.pendingDeliveriesForChannel('c9')).toBe(3);
+    // A pause with no error recorded yet keeps lastError as it is (here: the old one).
+    expect(await store.pauseAlert(d.id, 'webhook deleted', null)).toBe(true);
+    expect(await store.getAlert(d.id)).toMatchObject({ status: 'paused', pausedReason: 'webhook deleted', lastError: 'Unknown Channel (10003)' });
+  });
+
+  it("marks a post in flight, defers it without counting an attempt, and lists a channel's posts in its rate window", async () => {
+    const row = await store.enqueueOutbox(outbox({ kind: 'delivery', refId: 'd1', windowKey: 'w1', channelId: 'c1' }));
+    expect(row.sentAt).toBeNull();
+    clock.advance(1500);
+    await store.markSending(row.id);
+    expect(await store.getOutbox(row.id)).toMatchObject({ status: 'pending', attempts: 0, sentAt: '2026-03-01T10:00:01.500Z' });
+    await store.deferOutbox(row.id, new Date('2026-03-01T10:00:30.000Z'));
+    expect(await store.getOutbox(row.id)).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: '2026-03-01T10:00:30.000Z', sentAt: '2026-03-01T10:00:01.500Z' });
+    expect(await store.pendingOutbox(clock.now(), 10)).toEqual([]);
+    expect((await store.pendingOutbox(new Date('2026-03-01T10:00:30.000Z'), 10)).map((r) => r.id)).toEqual([row.id]);
+    clock.advance(500);
+    await store.markPosted(row.id, 'm-1');
+    // sentAt stays: the row is no longer pending, so it is never reconciled again.
+    expect(await store.getOutbox(row.id)).toMatchObject({ status: 'posted', attempts: 1, postedAt: '2026-03-01T10:00:02.000Z', sentAt: '2026-03-01T10:00:01.500Z' });
+    clock.advance(60_000);
+    const digest = await store.enqueueOutbox(outbox({ kind: 'digest', windowKey: 'w2', channelId: 'c1' }));
+    await store.markPosted(digest.id, 'm-2');
+    const elsewhere = await store.enqueueOutbox(outbox({ kind: 'delivery', refId: 'd1', windowKey: 'w3', channelId: 'c2' }));
+    await store.markPosted(elsewhere.id, 'm-3');
+    const failed = await store.enqueueOutbox(outbox({ kind: 'delivery', refId: 'd1', windowKey: 'w4', channelId: 'c1' }));
+    await store.markAttemptFailed(failed.id, 'Discord 500', null);
+    expect(await store.postedToChannelSince('c1', new Date('2026-03-01T09:00:00.000Z'))).toEqual(['2026-03-01T10:00:02.000Z', '2026-03-01T10:01:02.000Z']);
+    // The window's start is exclusive.
+    expect(await store.postedToChannelSince('c1', new Date('2026-03-01T10:00:02.000Z'))).toEqual(['2026-03-01T10:01:02.000Z']);
+    expect(await store.postedToChannelSince('c3', new Date(0))).toEqual([]);
+  });
+
+  it('files a digest window and its post exactly once, advancing the window in the same transaction', async () => {
+    const sub = await store.createSubscription({ guildId: 'g1', channelId: 'c1', scheduleLabel: 'hourly', cron: '0 * * * *', timezone: 'UTC', query: null, sourceIds: ['seeds'], maxItems: 5, createdBy: 'u1', lastWindowEnd: '2026-03-01T09:00:00.000Z' });
+    const row = await store.enqueueDigest(sub.id, '2026-03-01T10:00:00.000Z', outbox({ refId: sub.id }));
+    expect(row).toMatchObject({ kind: 'digest', refId: sub.id, status: 'pending', attempts: 0, messageId: null, postedAt: null, createdAt: '2026-03-01T10:00:00.000Z', nextAttemptAt: '2026-03-01T10:00:00.000Z' });
+    expect(JSON.stringify(row!.payload)).toBe('{"title":"Morning digest","items":[{"z":1,"a":2}]}');
+    expect((await store.getSubscription(sub.id))!.lastWindowEnd).toBe('2026-03-01T10:00:00.000Z');
+    // The same window filed again (a restart mid-way): the same row, no second post.
+    const again = await store.enqueueDigest(sub.id, '2026-03-01T10:00:00.000Z', outbox({ refId: sub.id, nonce: 'n-2', payload: { other: true } }));
+    expect(again).toEqual(row);
+    expect(await store.listOutbox({ refId: sub.id })).toHaveLength(1);
+    // An empty window only advances.
+    expect(await store.enqueueDigest(sub.id, '2026-03-01T11:00:00.000Z', null)).toBeNull();
+    expect((await store.getSubscription(sub.id))!.lastWindowEnd).toBe('2026-03-01T11:00:00.000Z');
+    expect(await store.listOutbox({ kind: 'digest' })).toHaveLength(1);
+  });
+
+  it('files alert posts and only ever raises the watermark', async () => {
+    const alert = await store.createAlert({ guildId: 'g1', channelId: 'c1', query: 'troops', roleId: 'r1', createdBy: 'u1', lastSeq: 5 });
+    const rows = await store.enqueueAlerts(alert.id, 9, [outbox({ kind: 'alert', refId: alert.id, windowKey: 'a1' }), outbox({ kind: 'alert', refId: alert.id, windowKey: 'a2' })]);
+    expect(rows.map((r) => [r.kind, r.windowKey])).toEqual([['alert', 'a1'], ['alert', 'a2']]);
+    expect((await store.getAlert(alert.id))!.lastSeq).toBe(9);
+    await store.enqueueAlerts(alert.id, 7, [outbox({ kind: 'alert', refId: alert.id, windowKey: 'a1' })]);
+    expect((await store.getAlert(alert.id))!.lastSeq).toBe(9);
+    expect(await store.listOutbox({ kind: 'alert', refId: alert.id })).toHaveLength(2);
+    expect(await store.listOutbox({ kind: 'digest' })).toEqual([]);
+  });
+
+  it('moves outbox rows pending → retry → posted, or → failed, and lists only what is due', async () => {
+    const a = await store.enqueueOutbox(outbox({ windowKey: 'w1' }));
+    const b = await store.enqueueOutbox(outbox({ windowKey: 'w2' }));
+    const c = await store.enqueueOutbox(outbox({ kind: 'notice', windowKey: 'w3' }));
+    expect(b.id).toBeGreaterThan(a.id);
+    const now = clock.now();
+    expect((await store.pendingOutbox(now, 10)).map((r) => r.id)).toEqual([a.id, b.id, c.id]);
+    await store.markAttemptFailed(a.id, 'Discord 503', new Date('2026-03-01T10:05:00.000Z'));
+    expect(await store.getOutbox(a.id)).toMatchObject({ status: 'pending', attempts: 1, lastError: 'Discord 503', nextAttemptAt: '2026-03-01T10:05:00.000Z' });
+    expect((await store.pendingOutbox(now, 10)).map((r) => r.id)).toEqual([b.id, c.id]);
+    expect((await store.pendingOutbox(new Date('2026-03-01T10:05:00.000Z'), 1)).map((r) => r.id)).toEqual([a.id]);
+    clock.advance(5 * 60_000);
+    await store.markPosted(a.id, 'm-123');
+    expect(await store.getOutbox(a.id)).toMatchObject({ status: 'posted', attempts: 2, messageId: 'm-123', postedAt: '2026-03-01T10:05:00.000Z' });
+    await store.markAttemptFailed(b.id, 'Missing Access (50001)', null);
+    expect(await store.getOutbox(b.id)).toMatchObject({ status: 'failed', attempts: 1, lastError: 'Missing Access (50001)' });
+    expect((await store.pendingOutbox(clock.now(), 10)).map((r) => r.id)).toEqual([c.id]);
+    expect(await store.getOutbox(999_999)).toBeUndefined();
+    expect((await store.listOutbox()).map((r) => r.status)).toEqual(['posted', 'failed', 'pending']);
+  });
+
+  it('enqueues the same window from two connections at once as one row', async () => {
+    const other = await h.second();
+    const attempts = Array.from({ length: 20 }, (_, i) => (i % 2 ? store : other).enqueueOutbox(outbox({ windowKey: 'race', nonce: `n-${i}` })));
+    const rows = await Promise.all(attempts);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(1);
+    expect(rows.every((r) => r.nonce === rows[0]!.nonce)).toBe(true);
+    expect(await other.listOutbox({ refId: 'sub1' })).toHaveLength(1);
+  });
+
+  it('enqueues a window held by an open transaction elsewhere as that same row once it commits', async () => {
+    const other = await h.concurrent();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let filed!: () => void;
+    const insideFiled = new Promise<void>((r) => (filed = r));
+    const tx = store.transaction(async (t) => {
+      const row = await t.enqueueOutbox(outbox({ windowKey: 'held', nonce: 'first' }));
+      filed();
+      await held;
+      return row;
+    });
+    await insideFiled;
+    // SQLite: the second handle waits on the write lock (busy_timeout); PostgreSQL: on the row's unique key.
+    const late = other.enqueueOutbox(outbox({ windowKey: 'held', nonce: 'second' }));
+    await new Promise((r) => setTimeout(r, 100));
+    release();
+    const [first, second] = await Promise.all([tx, late]);
+    expect(second.id).toBe(first.id);
+    expect(second.nonce).toBe('first');
+  });
+
+  it('stores each item once when two connections ingest the same fetch at once', async () => {
+    const s = await addSource('g1');
+    const other = await h.second();
+    const items = Array.from({ length: 8 }, (_, i) => item(`k${i}`, { id: `race-${i}` }));
+    const results = await Promise.all([store.ingest(s.id, items, { announce: true }), other.ingest(s.id, [...items].reverse(), { announce: true })]);
+    expect(results.flatMap((r) => r.inserted.map((a) => a.id)).sort()).toEqual(items.map((i) => i.article.id).sort());
+    expect(results.reduce((n, r) => n + r.unchanged, 0)).toBe(8);
+    expect(await store.countArticles([s.id])).toBe(8);
+  });
+
+  it('never lets a later seq become visible before an earlier one (alert watermarks cannot skip)', async () => {
+    const a = await addSource('g1', 'https://a/feed');
+    const b = await addSource('g2', 'https://b/feed');
+    const other = await h.concurrent();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let stored!: () => void;
+    const inside = new Promise<void>((r) => (stored = r));
+    const first = store.transaction(async (tx) => {
+      await tx.ingest(a.id, [item('early', { id: 'early' })], { announce: true });
+      stored();
+      await held;
+    });
+    await inside;
+    let laterDone = false;
+    const later = other.ingest(b.id, [item('late', { id: 'late' })], { announce: true }).then((r) => ((laterDone = true), r));
+    try {
+      await new Promise((r) => setTimeout(r, 150));
+      // While the earlier insert is uncommitted, the later one waits, and a reader sees neither.
+      expect(laterDone).toBe(false);
+      expect(await (await h.second()).maxSeq()).toBe(0);
+    } finally {
+      release();
+      await Promise.all([first, later]);
+    }
+    const early = (await store.articleMeta('early'))!.seq;
+    const late = (await store.articleMeta('late'))!.seq;
+    expect(late).toBeGreaterThan(early);
+  });
+
+  it('rolls a failed transaction back whole, including an ingest whose `after` throws', async () => {
+    const s = await addSource('g1');
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.createSource({ guildId: 'g9', channelId: null, addedBy: null, url: 'https://gone/feed', feedUrl: null, name: 'Gone', kind: 'rss', intervalMinutes: 30, fullText: false, nextFetchAt: null });
+        await tx.ingest(s.id, [item('k1', { id: 'k1' })], { announce: true });
+        await tx.enqueueOutbox(outbox({ windowKey: 'rolled-back' }));
+        await tx.setMeta('k', 'v');
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await store.listSources('g9')).toEqual([]);
+    expect(await store.getArticle('k1')).toBeUndefined();
+    expect(await store.listOutbox()).toEqual([]);
+    expect(await store.getMeta('k')).toBeUndefined();
+    await expect(
+      store.ingest(s.id, [item('k2', { id: 'k2' })], {
+        announce: true,
+        after: async (r, tx) => {
+          await tx.recordFetch(s.id, { at: '2026-03-01T10:00:00.000Z', durationMs: 5, httpStatus: 200, newItems: r.inserted.length, updatedItems: 0, error: null });
+          throw new Error('after failed');
+        },
+      }),
+    ).rejects.toThrow('after failed');
+    expect(await store.getArticle('k2')).toBeUndefined();
+    expect(await store.fetchHistory(s.id, 5)).toEqual([]);
+    // The same calls without a failure commit together.
+    const r = await store.ingest(s.id, [item('k2', { id: 'k2' })], {
+      announce: true,
+      after: (res, tx) => tx.recordFetch(s.id, { at: '2026-03-01T10:00:00.000Z', durationMs: 5, httpStatus: 200, newItems: res.inserted.length, updatedItems: 0, error: null }),
+    });
+    expect(r.inserted.map((a) => a.id)).toEqual(['k2']);
+    expect((await store.fetchHistory(s.id, 5)).map((f) => f.newItems)).toEqual([1]);
+  });
+
+  it('closes idempotently, and not from inside a transaction', async () => {
+    const other = await h.second();
+    await other.transaction(async (tx) => {
+      await tx.close();
+      await tx.setMeta('still', 'open');
+    });
+    expect(await other.getMeta('still')).toBe('open');
+    await other.close();
+    await other.close();
+  });
+
+  it('stores meta values and overwrites them', async () => {
+    expect(await store.getMeta('index.version')).toBeUndefined();
+    await store.setMeta('index.version', '1');
+    await store.setMeta('index.version', '2');
+    expect(await store.getMeta('index.version')).toBe('2');
+  });
+
+  describe('searchText over the seeds', () => {
+    beforeEach(async () => {
+      await store.ingest(SEED_SOURCE_ID, seedItems(), { announce: false });
+    });
+    const top = async (q: string, filters = {}, page = {}) => (await store.searchText(parseQuery(q), filters, page)).hits.map((h) => fileOf(h.id));
+
+    // The relevance table of test/search.test.ts: realistic reporter queries → expected top article.
+    const RELEVANCE: Array<[string, string]> = [
+      ['letters of encouragement', '000'], ['Kimchaek party committee', '000'], ['unfamiliar voices phone calls', '000'],
+      ['captured soldiers rumors', '001'], ['Military Security Command', '001'], ['General Political Bureau', '001'],
+      ['ideological inspection families', '001'], ['troop deployment rumours', '001'],
+      ['Storm Corps', '002'], ['death notices', '002'], ['guilt by association', '002'], ['French travel blogger', '002'], ['Zelenskyy', '002'],
+      ['Pentagon 10,000 troops', '003'], ['Kim Il Sung University', '003'], ['Pyongyang University of Music and Dance', '003'], ['Moon Sung Whui', '003'],
+      ['Kim Yo Jong defectors', '004'], ['"human trash"', '004'], ['pork candy alcohol', '004'], ['propaganda leaflets', '004'],
+    ];
+    it(`puts the expected article first for all ${RELEVANCE.length} reporter queries`, async () => {
+      const got: Array<[string, string | undefined]> = [];
+      for (const [query] of RELEVANCE) got.push([query, (await top(query))[0]]);
+      expect(got).toEqual(RELEVANCE);
+    });
+
+    it('matches phrases only as consecutive words', async () => {
+      expect(await top('"human trash"', {}, { limit: 10 })).toEqual(['004']);
+      expect(await top('"trash human"', {}, { limit: 10 })).toEqual([]);
+      expect(await top('"Kim Il Sung University"', {}, { limit: 10 })).toEqual(['003']);
+    });
+
+    it('excludes -words, filters by visible source and date, and pages with a total', async () => {
+      const all = await top('troops', {}, { limit: 10 });
+      expect(all).toContain('003');
+      expect(await top('troops -Pentagon', {}, { limit: 10 })).toEqual(all.filter((f) => f !== '003'));
+      expect(await top('troops', { visibleSources: ['nothing-here'] })).toEqual([]);
+      expect(await top('troops', { visibleSources: [SEED_SOURCE_ID] }, { limit: 10 })).toEqual(all);
+      const page1 = await store.searchText(parseQuery('troops'), {}, { limit: 2 });
+      const page2 = await store.searchText(parseQuery('troops'), {}, { offset: 2, limit: 2 });
+      expect(page1.total).toBe(all.length);
+      expect(page2.total).toBe(all.length);
+      expect([...page1.hits, ...page2.hits].map((h) => fileOf(h.id))).toEqual(all.slice(0, 4));
+      // The seeds carry no date: they are dated by when they were first stored (the test clock).
+      expect([...seeds.values()].every((s) => s.article.publishedAt === null)).toBe(true);
+      const stored = new Date('2026-03-01T10:00:00.000Z');
+      expect(await top('troops', { since: stored, until: stored }, { limit: 10 })).toEqual(all);
+      expect(await top('troops', { since: new Date(stored.getTime() + 1) })).toEqual([]);
+      expect(await top('troops', { until: new Date(stored.getTime() - 1) })).toEqual([]);
+      const s = await addSource('g1');
+      await store.ingest(s.id, [item('d', { id: 'dated', title: 'Troops in 2024', publishedAt: '2024-05-01T12:00:00+02:00' })], { announce: true });
+      expect(await top('troops', { since: new Date('2024-05-01T10:00:00.000Z'), until: new Date('2024-05-01T10:00:00.000Z') })).toEqual(['dated']);
+    });
+
+    it('ranks articles with every term first, and matches the last term as a prefix', async () => {
+      const both = await store.searchText(parseQuery('troops Pentagon'), {}, { limit: 10 });
+      const flags = both.hits.map((h) => h.allTerms);
+      expect(flags[0]).toBe(true);
+      expect(flags.indexOf(false) === -1 || flags.slice(flags.indexOf(false)).every((f) => !f)).toBe(true);
+      expect((await top('encourag', {}, { limit: 10 })).sort()).toEqual(['000', '004']);
+    });
+
+    it('finds articles stored, changed and removed after the first search', async () => {
+      expect(await top('Zanzibar')).toEqual([]);
+      const s = await addSource('g1');
+      await store.ingest(s.id, [item('z', { id: 'zanz', title: 'Zanzibar troops story', body: ['Troops landed in Zanzibar.'] })], { announce: true });
+      expect(await top('Zanzibar')).toEqual(['zanz']);
+      await store.ingest(s.id, [item('z', { id: 'zanz', title: 'Harbour story', body: ['Boats landed in the harbour.'] }, 'h-z2')], { announce: true });
+      expect(await top('Zanzibar')).toEqual([]);
+      expect(await top('harbour')).toEqual(['zanz']);
+      await store.deleteSource(s.id);
+      expect(await top('harbour')).toEqual([]);
+    });
+
+    it('treats query syntax and SQL in words as plain words', async () => {
+      const q = { raw: 'x', terms: ["trash'", "');drop", '!&|', 'human:*'], phrases: [], excluded: ['<->'] };
+      const res = await store.searchText(q, {}, { limit: 10 });
+      expect(res.hits.map((h) => fileOf(h.id))[0]).toBe('004');
+      expect(res.hits[0]!.allTerms).toBe(false);
+      expect(await store.countArticles()).toBe(5);
+    });
+  });
+});
+
+describe('PostgresStore only', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await startTestDatabase();
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it('migrates once when several processes open a new database together, and reopens idempotently', async () => {
+    const stores = await Promise.all([1, 2, 3].map(() => PostgresStore.open({ url: db.url, clock: new FakeClock(), log: silentLog })));
+    expect(await Promise.all(stores.map((s) => s.schemaVersion()))).toEqual([2, 2, 2]);
+    expect((await stores[0]!.allSources()).map((s) => s.id)).toEqual(['seeds']);
+    for (const s of stores) await s.close();
+  });
+
+  it('upgrades a database at migration 1 (before deliveries) keeping its alerts and posts, with the new fields at their defaults', async () => {
+    const old = await startTestDatabase();
+    try {
+      const c = new pg.Client({ connectionString: old.url });
+      await c.connect();
+      try {
+        await c.query('CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+        await c.query(PG_MIGRATIONS[0]!);
+        await c.query('INSERT INTO schema_migrations (version) VALUES (1)');
+        await c.query("INSERT INTO alerts (id, guild_id, channel_id, query, role_id, created_by, created_at, last_seq) VALUES ('old1', 'g1', 'c1', 'troops', NULL, 'u1', '2026-02-01T00:00:00Z', 12)");
+        await c.query(
+          "INSERT INTO outbox (kind, ref_id, window_key, channel_id, payload, nonce, created_at, next_attempt_at) VALUES ('alert', 'old1', 'a1', 'c1', '{}', 'n', '2026-02-01T00:00:00Z', '2026-02-01T00:00:00Z')",
+        );
+      } finally {
+        await c.end();
+      }
+      const s = await PostgresStore.open({ url: old.url, clock: new FakeClock(), log: silentLog });
+      try {
+        expect(await s.schemaVersion()).toBe(PG_MIGRATIONS.length);
+        expect(await s.getAlert('old1')).toEqual({
+          id: 'old1', guildId: 'g1', channelId: 'c1', query: 'troops', roleId: null, createdBy: 'u1', createdAt: '2026-02-01T00:00:00.000Z', lastSeq: 12, ...PLAIN_ALERT,
+        });
+        expect((await s.listOutbox())[0]).toMatchObject({ refId: 'old1', status: 'pending', sentAt: null });
+      } finally {
+        await s.close();
+      }
+    } finally {
+      await old.close();
+    }
+  });
+
+  it('stores feed text containing NUL characters without them (PostgreSQL text cannot hold U+0000)', async () => {
+    const s = await PostgresStore.open({ url: db.url, clock: new FakeClock(), log: silentLog });
+    try {
+      const src = await s.createSource({ guildId: 'g1', channelId: null, addedBy: null, url: 'https://nul/feed', feedUrl: null, name: 'Nul', kind: 'rss', intervalMinutes: 30, fullText: false, nextFetchAt: null });
+      const r = await s.ingest(src.id, [item('n1', { id: 'nul1', title: 'Bad\u0000 title', body: ['Body\u0000 text'], tags: ['t\u0000ag'] })], { announce: true });
+      expect(r.inserted.map((a) => [a.title, a.body, a.tags])).toEqual([['Bad title', ['Body text'], ['tag']]]);
+      expect(await s.getArticle('nul1')).toMatchObject({ title: 'Bad title', body: ['Body text'], tags: ['tag'] });
+      expect((await s.setFullText('nul1', ['Page\u0000 text'], 'A\u0000B'))!.body).toEqual(['Page text']);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('refuses a schema newer than the code, and names an unreachable server without its password', async () => {
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    await c.query('INSERT INTO schema_migrations (version) VALUES (99)');
+    await c.end();
+    await expect(PostgresStore.open({ url: db.url, clock: new FakeClock(), log: silentLog })).rejects.toThrow(
+      new StoreError('store: schema version 99 is newer than this Newsdesk (2); upgrade the bot'),
+    );
+    // Nothing listens on port 9 (discard) here: the connection is refused whatever server the tests use.
+    const err = await PostgresStore.open({ url: 'postgres://newsdesk:secret-pw@127.0.0.1:9/newsdesk', clock: new FakeClock(), log: silentLog }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as Error).message).toBe('store "postgres://newsdesk:***@127.0.0.1:9/newsdesk": cannot open (connect ECONNREFUSED 127.0.0.1:9)');
+  });
+});
