@@ -7,6 +7,7 @@ import { buildExcerpt, type Excerpt, type TermSpec } from './excerpt.ts';
 import { matchQuotations, type Quotation } from './quotes.ts';
 import { ArticleIndex, type SearchFilters } from './search/article-index.ts';
 import { parseQuery, type ParsedQuery } from './search/query.ts';
+import type { ArticleVersion } from './store/types.ts';
 
 /** Where a request comes from: each Discord server (the console is one local server) sees the seeds plus its own sources. */
 export interface Scope {
@@ -22,6 +23,8 @@ export interface ArticleStore {
   sourcesForGuild(guildId: string): Array<{ id: string; name: string; url: string | null; articles: number }>;
   countArticles(sourceIds?: Iterable<string>): number;
   scanArticles(afterRowid: number, limit: number): Array<{ rowid: number; article: Article; firstSeenAt: string }>;
+  listVersions(articleId: string): ArticleVersion[];
+  articleState(id: string): { firstSeenAt: string; versionSeenAt: string; deletedAt: string | null; storyId: string | null; edits: number } | undefined;
 }
 
 export interface NewsroomDeps {
@@ -251,6 +254,19 @@ export class Newsroom {
       throw new UserError(`No article with id "${wanted}". Use /search to find one, or type a title into /article for suggestions.`);
     }
     return article;
+  }
+
+  /** An article a guild may see with its earlier versions (oldest first) and when the current one was seen. */
+  changes(scope: Scope, id: string): { article: Article; versions: ArticleVersion[]; seenAt: string; deletedAt: string | null } {
+    const article = this.article(scope, id);
+    const state = this.deps.store.articleState(article.id);
+    return { article, versions: this.deps.store.listVersions(article.id), seenAt: state?.versionSeenAt ?? '', deletedAt: state?.deletedAt ?? null };
+  }
+
+  /** How often an article was edited and whether it was deleted at its source (for /article). */
+  editState(articleId: string): { edits: number; deletedAt: string | null } {
+    const s = this.deps.store.articleState(articleId);
+    return { edits: s?.edits ?? 0, deletedAt: s?.deletedAt ?? null };
   }
 
   /** Query completions for autocomplete. */

@@ -2,6 +2,7 @@ import type { Article } from '../core/article.ts';
 import type { Reply, ReplyButton } from '../core/reply.ts';
 import { escapeDiscord, escapeInline } from '../core/text/escape.ts';
 import { describeArticle } from './article-meta.ts';
+import { encodeChangesButton } from './changes-reply.ts';
 import { encodeArticleButton } from './custom-id.ts';
 
 /** Room for body text in one card: Discord allows 4,096 in a description, 6,000 per message. */
@@ -46,7 +47,7 @@ function cutPoint(text: string, max: number): number {
 }
 
 /** One page of a whole article as a reply: metadata on the first page, page buttons when needed. */
-export function renderArticleReply(article: Article, page: number, ephemeral: boolean): Reply {
+export function renderArticleReply(article: Article, page: number, ephemeral: boolean, history: { edits: number; deletedAt: string | null } = { edits: 0, deletedAt: null }): Reply {
   const pages = paginateArticle(article);
   const p = Math.min(Math.max(0, page), pages.length - 1);
   const meta = describeArticle(article);
@@ -54,6 +55,11 @@ export function renderArticleReply(article: Article, page: number, ephemeral: bo
   if (p === 0) {
     if (meta) details.push(`*${meta}*`);
     if (article.caption) details.push(`Photo: ${escapeInline(article.caption)}`);
+    const changed = [
+      history.edits ? `✏️ Edited ${history.edits} time${history.edits === 1 ? '' : 's'} since first seen` : null,
+      history.deletedAt ? `🗑️ Deleted at the source on ${history.deletedAt.slice(0, 16).replace('T', ' ')} UTC` : null,
+    ].filter(Boolean);
+    if (changed.length) details.push(changed.join(' · '));
     details.push('');
   }
   const fields = [];
@@ -75,6 +81,10 @@ export function renderArticleReply(article: Article, page: number, ephemeral: bo
       { id: encodeArticleButton(article.id, Math.max(0, p - 1)), label: '◀ Previous page', style: 'secondary', disabled: p === 0 },
       { id: encodeArticleButton(article.id, Math.min(pages.length - 1, p + 1)), label: 'Next page ▶', style: 'secondary', disabled: p === pages.length - 1 },
     ]);
+  }
+  if (history.edits || history.deletedAt) {
+    const label = history.edits ? `Changes (${history.edits} edit${history.edits === 1 ? '' : 's'})` : 'Changes';
+    buttons.push([{ id: encodeChangesButton(article.id, 0), label, style: 'secondary' }]);
   }
   return { ephemeral, cards: [card], ...(buttons.length ? { buttons } : {}) };
 }
