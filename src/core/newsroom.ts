@@ -5,9 +5,10 @@ import type { Clock, Log } from './deps.ts';
 import { UserError } from './errors.ts';
 import { buildExcerpt, type Excerpt, type TermSpec } from './excerpt.ts';
 import { matchQuotations, type Quotation } from './quotes.ts';
-import { ArticleIndex, type SearchFilters } from './search/article-index.ts';
+import { ArticleIndex, type SearchFilters, type SearchHit } from './search/article-index.ts';
 import { parseQuery, type ParsedQuery } from './search/query.ts';
-import type { ArticleVersion } from './store/types.ts';
+import { StoryIndex } from './stories/story-index.ts';
+import type { ArticleVersion, StoredArticle } from './store/types.ts';
 
 /** Where a request comes from: each Discord server (the console is one local server) sees the seeds plus its own sources. */
 export interface Scope {
@@ -24,6 +25,8 @@ export interface ArticleStore {
   countArticles(sourceIds?: Iterable<string>): number;
   scanArticles(afterRowid: number, limit: number): Array<{ rowid: number; article: Article; firstSeenAt: string }>;
   listVersions(articleId: string): ArticleVersion[];
+  setStoryIds(assignments: Iterable<[articleId: string, storyId: string]>): number;
+  storyMembers(storyId: string, limit?: number): StoredArticle[];
   articleState(id: string): { firstSeenAt: string; versionSeenAt: string; deletedAt: string | null; storyId: string | null; edits: number } | undefined;
 }
 
@@ -43,7 +46,17 @@ export interface SearchRequest {
   page?: number;
 }
 
+/** The other reports of a result's story (the same news from other outlets). */
+export interface StorySummary {
+  id: string;
+  /** Visible reports in the story, this one included. */
+  reports: number;
+  /** Outlets of the other reports, earliest first, without this report's outlet. */
+  otherOutlets: string[];
+}
+
 export interface SearchResultItem {
+  story?: StorySummary;
   rank: number;
   article: Article;
   excerpt: Excerpt;
@@ -79,6 +92,8 @@ export interface Stats {
 }
 
 export const PAGE_SIZE = 5;
+/** Hits grouped into stories per search; beyond them results are listed one by one. */
+const STORY_SCAN = 200;
 /** Articles indexed between yields at start-up: small enough that no stall reaches 100 ms. */
 const LOAD_CHUNK = 50;
 
@@ -88,6 +103,8 @@ const LOAD_CHUNK = 50;
  */
 export class Newsroom {
   readonly index: ArticleIndex;
+  /** Near-duplicate grouping across outlets; rebuilt from the store at start, like the index. */
+  readonly stories = new StoryIndex();
   private loaded = 0;
   private loadTotal = 0;
   private ready = false;
@@ -119,6 +136,7 @@ export class Newsroom {
       const rows = this.deps.store.scanArticles(after, LOAD_CHUNK);
       if (rows.length === 0) break;
       this.index.addMany(rows.map((r) => ({ article: r.article, firstSeenAt: r.firstSeenAt })));
+      this.groupStories(rows);
       after = rows[rows.length - 1]!.rowid;
       this.loaded += rows.length;
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -138,21 +156,39 @@ export class Newsroom {
     const items = [...articles];
     if (items.length <= LOAD_CHUNK) {
       this.index.addMany(items);
+      this.groupStories(items);
       return this.indexQueue;
     }
     this.indexQueue = this.indexQueue.then(async () => {
       for (let i = 0; i < items.length; i += LOAD_CHUNK) {
         this.index.addMany(items.slice(i, i + LOAD_CHUNK));
+        this.groupStories(items.slice(i, i + LOAD_CHUNK));
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     });
     return this.indexQueue;
   }
 
+  /**
+   * Puts new articles into their stories and records changed story ids in the store. Articles
+   * already grouped keep their story (an edit does not move a report to another story).
+   */
+  private groupStories(items: Array<{ article: Article; firstSeenAt?: string }>): void {
+    const changed: Array<[string, string]> = [];
+    for (const { article: a, firstSeenAt } of items) {
+      const time = Date.parse(a.publishedAt ?? firstSeenAt ?? '');
+      changed.push(...this.stories.add({ id: a.id, sourceId: a.sourceId, title: a.title, body: a.body, time: Number.isNaN(time) ? this.deps.clock.now().getTime() : time }));
+    }
+    if (changed.length) this.deps.store.setStoryIds(changed);
+  }
+
   /** Removes articles from the index after the store deleted them (also after any chunked add in flight). */
   unindexArticles(ids: Iterable<string>): void {
     const list = [...ids];
-    for (const id of list) this.index.remove(id);
+    for (const id of list) {
+      this.index.remove(id);
+      this.stories.remove(id);
+    }
     this.indexQueue = this.indexQueue.then(() => {
       for (const id of list) this.index.remove(id);
     });
@@ -178,18 +214,24 @@ export class Newsroom {
     if (since) filters.since = since;
     if (until) filters.until = until;
     const page = Math.max(0, Math.floor(req.page ?? 0));
-    const result = this.index.search(query, filters, { offset: page * PAGE_SIZE, limit: PAGE_SIZE });
+    const { groups, total: collapsedTotal } = this.storyPage(query, filters, page);
+    const result = { total: collapsedTotal.total, approximate: collapsedTotal.approximate };
     const items: SearchResultItem[] = [];
-    result.hits.forEach((hit, i) => {
+    groups.forEach((group, i) => {
+      // The earliest report of the story among the matches leads its card.
+      const hit = this.earliest(group);
       const article = this.deps.store.getArticle(hit.id);
       if (!article) return; // removed between search and lookup
-      items.push({
+      const item: SearchResultItem = {
         rank: page * PAGE_SIZE + i + 1,
         article,
         excerpt: buildExcerpt(article, hit.terms),
         allTerms: hit.allTerms,
         terms: hit.terms,
-      });
+      };
+      const story = this.storyOf(article.id, filters.visibleSources!);
+      if (story) item.story = story;
+      items.push(item);
     });
     const suggestions =
       result.total === 0 ? this.index.suggest(req.query, { visibleSources: filters.visibleSources }, 5) : [];
@@ -204,6 +246,72 @@ export class Newsroom {
       suggestions,
       filters: { ...(source ? { source: source.key, sourceLabel: source.label } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}) },
     };
+  }
+
+  /**
+   * One page of results with the reports of one story collapsed into one entry: the first
+   * STORY_SCAN hits are grouped by story id (in rank order of their best hit); hits past them,
+   * if any, follow ungrouped.
+   */
+  private storyPage(query: ParsedQuery, filters: SearchFilters, page: number): { groups: SearchHit[][]; total: { total: number; approximate: boolean } } {
+    const scan = this.index.search(query, filters, { offset: 0, limit: STORY_SCAN });
+    const byStory = new Map<string, SearchHit[]>();
+    for (const hit of scan.hits) {
+      const key = this.stories.storyOf(hit.id) ?? hit.id;
+      const list = byStory.get(key);
+      if (list) list.push(hit);
+      else byStory.set(key, [hit]);
+    }
+    const groups = [...byStory.values()];
+    const rest = Math.max(0, scan.total - scan.hits.length);
+    const start = page * PAGE_SIZE;
+    const shown = groups.slice(start, start + PAGE_SIZE);
+    if (shown.length < PAGE_SIZE && rest > 0) {
+      const more = this.index.search(query, filters, { offset: scan.hits.length + Math.max(0, start - groups.length), limit: PAGE_SIZE - shown.length });
+      for (const hit of more.hits) shown.push([hit]);
+    }
+    return { groups: shown, total: { total: groups.length + rest, approximate: (scan.approximate ?? false) || rest > 0 && groups.length < scan.hits.length } };
+  }
+
+  private earliest(group: SearchHit[]): SearchHit {
+    if (group.length === 1) return group[0]!;
+    let best = group[0]!;
+    let bestTime = Infinity;
+    for (const hit of group) {
+      const a = this.deps.store.getArticle(hit.id);
+      const t = a?.publishedAt ? Date.parse(a.publishedAt) : NaN;
+      if (!Number.isNaN(t) && t < bestTime) {
+        best = hit;
+        bestTime = t;
+      }
+    }
+    return best;
+  }
+
+  /** The other visible reports of an article's story: how many, and their outlets in time order. */
+  private storyOf(articleId: string, visible: ReadonlySet<string>): StorySummary | undefined {
+    const id = this.stories.storyOf(articleId);
+    if (!id) return undefined;
+    const members = this.deps.store.storyMembers(id).filter((m) => visible.has(m.article.sourceId));
+    if (members.length < 2) return undefined;
+    const lead = members.find((m) => m.article.id === articleId)?.article.outlet ?? null;
+    const outlets: string[] = [];
+    for (const m of members) {
+      const o = m.article.outlet ?? 'unknown outlet';
+      if (m.article.id === articleId || o === lead || outlets.includes(o)) continue;
+      outlets.push(o);
+    }
+    return { id, reports: members.length, otherOutlets: outlets };
+  }
+
+  /** A story a guild may see: every visible report, earliest first; a UserError naming the id otherwise. */
+  story(scope: Scope, id: string): { id: string; members: StoredArticle[] } {
+    const wanted = id.trim();
+    const visible = this.visibleSources(scope);
+    const storyId = this.stories.storyOf(wanted) ?? wanted;
+    const members = this.deps.store.storyMembers(storyId).filter((m) => visible.has(m.article.sourceId));
+    if (members.length === 0) throw new UserError(`No story or article with id "${wanted}". /search shows story buttons on results reported by several outlets.`);
+    return { id: storyId, members };
   }
 
   /**

@@ -1,8 +1,8 @@
-import type { SearchResults } from '../core/newsroom.ts';
+import type { SearchResults, StorySummary } from '../core/newsroom.ts';
 import type { Card, Reply, ReplyButton } from '../core/reply.ts';
 import { escapeInline } from '../core/text/escape.ts';
 import { describeArticle } from './article-meta.ts';
-import { encodeReadButton, encodeSearchState } from './custom-id.ts';
+import { encodeCiteButton, encodeReadButton, encodeSearchState, encodeStoryButton } from './custom-id.ts';
 
 /**
  * The /search answer: a header line, one card per result (linked title, outlet · date · byline,
@@ -33,7 +33,7 @@ export function renderSearchReply(results: SearchResults, userId: string, rawQue
   const cards: Card[] = results.items.map((item) => {
     const card: Card = {
       title: `${item.rank}. ${escapeInline(item.article.title)}`,
-      description: [describeArticle(item.article), `> ${item.excerpt.text}`].filter(Boolean).join('\n'),
+      description: [describeArticle(item.article), item.story ? describeAlso(item.story) : '', `> ${item.excerpt.text}`].filter(Boolean).join('\n'),
       footer: `id ${item.article.id}${item.allTerms ? '' : ' · matches some of your words'}`,
     };
     if (item.article.url) card.url = item.article.url;
@@ -66,7 +66,20 @@ export function renderSearchReply(results: SearchResults, userId: string, rawQue
     label: `Read ${item.rank}`,
     style: 'primary',
   }));
-  return { content: header, cards, buttons: [paging, reading] };
+  const citing: ReplyButton[] = results.items.map((item) => ({ id: encodeCiteButton(item.article.id), label: `Cite ${item.rank}`, style: 'secondary' }));
+  // Story ids are unique per card (one card per story), so these ids are too.
+  const stories: ReplyButton[] = results.items
+    .filter((item) => item.story)
+    .map((item) => ({ id: encodeStoryButton(item.story!.id), label: `Story ${item.rank} (${item.story!.reports} reports)`, style: 'secondary' }));
+  return { content: header, cards, buttons: [paging, reading, citing, ...(stories.length ? [stories] : [])] };
+}
+
+/** "also: Reuters, AP +3" — the other outlets that reported the story, earliest first. */
+export function describeAlso(story: StorySummary): string {
+  const named = story.otherOutlets.slice(0, 2).map(escapeInline);
+  const more = story.otherOutlets.length - named.length;
+  if (named.length === 0) return `also: ${story.reports - 1} more report${story.reports === 2 ? '' : 's'} from this outlet`;
+  return `also: ${named.join(', ')}${more > 0 ? ` +${more}` : ''}`;
 }
 
 function describeFilters(results: SearchResults): string {
