@@ -106,7 +106,7 @@ async function main(): Promise<number> {
       });
     }
     try {
-      await runConsole({ dispatcher, log, ready, historyFile: path.join(config.dataDir, 'console_history') });
+      await runConsole({ dispatcher, log, ready, historyFile: path.join(config.dataDir, 'console_history'), exportDir: path.join(config.dataDir, 'exports') });
     } finally {
       await jobs?.stop();
       await parser.close();

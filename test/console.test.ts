@@ -25,7 +25,7 @@ describe('local console (piped stdin, real entry point)', () => {
     expect(search).toMatch(/^\*\*\d+\*\* results? for \*\*troops\*\* — showing 1–\d, page 1\/\d/m);
     expect(search).toMatch(/^## 1\. /m);
     expect(search).toMatch(/^> .*\*\*troops?\*\*/im);
-    expect(search).toContain('Buttons: [1] Read 1  [2] Read 2  [3] Read 3  [4] Read 4  — type /press <number>');
+    expect(search).toContain('Buttons: [1] Read 1  [2] Read 2  [3] Read 3  [4] Read 4  [5] Cite 1  [6] Cite 2  [7] Cite 3  [8] Cite 4  — type /press <number>');
     // Attributed quotes.
     expect(quote).toMatch(/^> “.*\*\*rumou?rs?\*\*/im);
     expect(quote).toMatch(/^— (the source said|he said|a source)/m);

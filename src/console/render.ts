@@ -18,6 +18,7 @@ export function renderReplyText(reply: Reply, opts: { ansi: boolean }): { text: 
     for (const f of card.fields ?? []) out.push(`${md(f.name, false)}: ${md(f.value, opts.ansi)}`);
     if (card.footer) out.push(`— ${md(card.footer, false)}`);
   }
+  for (const a of reply.attachments ?? []) out.push('', `📎 ${a.name} (${Buffer.byteLength(a.data, 'utf8').toLocaleString('en-US')} bytes)`);
   const rows = reply.buttons ?? [];
   const labels: string[] = [];
   for (const row of rows) {

@@ -7,6 +7,7 @@ import { buildExcerpt, type Excerpt, type TermSpec } from './excerpt.ts';
 import { matchQuotations, type Quotation } from './quotes.ts';
 import { ArticleIndex, type SearchFilters, type SearchHit } from './search/article-index.ts';
 import { parseQuery, type ParsedQuery } from './search/query.ts';
+import type { ExportRow } from './citations/export.ts';
 import { StoryIndex } from './stories/story-index.ts';
 import type { ArticleVersion, StoredArticle } from './store/types.ts';
 
@@ -111,6 +112,11 @@ export class Newsroom {
 
   constructor(private readonly deps: NewsroomDeps) {
     this.index = new ArticleIndex((id) => deps.store.getArticle(id));
+  }
+
+  /** The injected clock's time (citations' accessed date). */
+  now(): Date {
+    return this.deps.clock.now();
   }
 
   /** True once the index holds every stored article. */
@@ -246,6 +252,32 @@ export class Newsroom {
       suggestions,
       filters: { ...(source ? { source: source.key, sourceLabel: source.label } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}) },
     };
+  }
+
+  /**
+   * Up to `limit` results of a search in rank order (one per story, like the cards), with plain
+   * excerpts, for `/search export:true`.
+   */
+  exportSearch(scope: Scope, req: SearchRequest, limit: number): ExportRow[] {
+    const query = parseQuery(req.query);
+    const now = this.deps.clock.now();
+    const filters: SearchFilters = { visibleSources: this.visibleSources(scope) };
+    if (req.source) filters.source = this.resolveSource(scope, req.source).filter;
+    if (req.since) filters.since = parseDateOption('since', req.since, 'start', now);
+    if (req.until) filters.until = parseDateOption('until', req.until, 'end', now);
+    const page = this.index.search(query, filters, { offset: 0, limit: Math.max(limit * 3, STORY_SCAN) });
+    const seen = new Set<string>();
+    const rows: ExportRow[] = [];
+    for (const hit of page.hits) {
+      const key = this.stories.storyOf(hit.id) ?? hit.id;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const article = this.deps.store.getArticle(hit.id);
+      if (!article) continue;
+      rows.push({ article, excerpt: plainExcerpt(buildExcerpt(article, hit.terms).text) });
+      if (rows.length === limit) break;
+    }
+    return rows;
   }
 
   /**
@@ -411,6 +443,11 @@ export class Newsroom {
       loading: this.ready ? null : this.loadProgress,
     };
   }
+}
+
+/** An excerpt without its Discord marks and escapes, for files. */
+function plainExcerpt(marked: string): string {
+  return marked.replace(/(?<!\\)\*\*/g, '').replace(/\\([\\*_~`|[\]()<>#\-.])/g, '$1').replace(/\u200b/g, '');
 }
 
 /** Short, stable key for an outlet name (fits autocomplete values and button custom_ids). */

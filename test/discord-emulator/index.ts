@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { choiceProblems, commandProblems, messageProblems } from './limits.ts';
+import { attachmentProblems, parseMultipart, type MultipartBody, type UploadedFile } from './validate-attachments.ts';
 
 export interface ApiUser {
   id: string;
@@ -470,7 +471,7 @@ export class DiscordEmulator {
       content: body.content ?? '',
       embeds: body.embeds ?? [],
       components: body.components ?? [],
-      attachments: [],
+      attachments: (extra.files as UploadedFile[] | undefined)?.map((f) => this.storeAttachment(f, body)) ?? [],
       mentions: [],
       mention_roles: [],
       mention_everyone: false,
@@ -482,21 +483,39 @@ export class DiscordEmulator {
       application_id: this.applicationId,
       webhook_id: this.applicationId,
       ...(body.allowed_mentions !== undefined ? { allowed_mentions: body.allowed_mentions } : {}),
-      ...extra,
+      ...Object.fromEntries(Object.entries(extra).filter(([k]) => k !== 'files')),
     };
+  }
+
+  private readonly uploads = new Map<string, Buffer>();
+
+  /** Keeps an uploaded file; the message carries Discord's attachment object with a URL naming it. */
+  private storeAttachment(f: UploadedFile, body: Record<string, any>): Record<string, unknown> {
+    const id = snowflake();
+    const url = `http://127.0.0.1:${this.port}/attachments/${id}/${encodeURIComponent(f.filename)}`;
+    this.uploads.set(url, f.data);
+    const declared = (body.attachments as Array<{ id?: unknown; description?: string }> | undefined)?.find((a) => Number(a.id) === f.index);
+    return { id, filename: f.filename, size: f.data.length, url, proxy_url: url, content_type: f.contentType, ...(declared?.description ? { description: declared.description } : {}) };
+  }
+
+  /** The bytes of an attachment a message carries (by its url). */
+  attachmentData(url: string): Buffer | undefined {
+    return this.uploads.get(url);
   }
 
   private async handleHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const rawBytes = Buffer.concat(chunks);
+    const raw = rawBytes.toString('utf8');
     let body: any = undefined;
+    let upload: MultipartBody | null = null;
     const type = req.headers['content-type'] ?? '';
     if (type.includes('application/json') && raw) body = JSON.parse(raw);
     else if (type.includes('multipart/form-data')) {
-      const m = /name="payload_json"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*?)\r\n--/.exec(raw);
-      body = m ? JSON.parse(m[1]!) : {};
+      upload = parseMultipart(rawBytes, type);
+      body = upload.payload;
     }
     const path = decodeURIComponent(url.pathname.replace(/^\/api(\/v\d+)?/, ''));
     const method = req.method ?? 'GET';
@@ -531,6 +550,12 @@ export class DiscordEmulator {
     const invalid = (problems: string[]) =>
       reply(400, { message: 'Invalid Form Body', code: 50035, errors: Object.fromEntries(problems.map((p, i) => [String(i), { _errors: [{ code: 'BASE_TYPE_INVALID', message: p }] }])) });
     let m: RegExpExecArray | null;
+    // Uploads are checked before anything is created; an upload-only message need not have text.
+    if (upload) {
+      const problems = attachmentProblems(upload, rawBytes.length);
+      if (problems.length) return reply(problems.some((p) => /bytes or fewer/.test(p)) ? 413 : 400, problems.some((p) => /bytes or fewer/.test(p)) ? { message: 'Request entity too large', code: 40005 } : { message: 'Invalid Form Body', code: 50035, errors: { files: { _errors: problems.map((p) => ({ code: 'BASE_TYPE_INVALID', message: p })) } } });
+    }
+    const files = upload?.files ?? [];
 
     if (method === 'GET' && (path === '/gateway/bot' || path === '/gateway')) {
       return reply(200, { url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } });
@@ -566,11 +591,12 @@ export class DiscordEmulator {
       state.callback = { type: cbType, data, at: Date.now() };
       if (cbType === 4 || cbType === 5) {
         state.original = this.message(state.channelId, cbType === 4 ? data : { content: '', flags: data?.flags ?? 0 }, {
+          files,
           type: 20,
           interaction_metadata: { id: state.id, type: state.type, user: { id: state.user.id, username: state.user.username ?? 'user' }, authorizing_integration_owners: {} },
         });
       } else if (cbType === 7) {
-        state.original = this.message(state.channelId, data ?? {});
+        state.original = this.message(state.channelId, data ?? {}, { files });
       }
       for (const w of state.waiters.splice(0)) w();
       if (url.searchParams.get('with_response') === 'true') {
@@ -587,7 +613,7 @@ export class DiscordEmulator {
         if (!state.callback) return reply(404, { message: 'Unknown Webhook', code: 10015 });
         const problems = messageProblems(body ?? {});
         if (problems.length) return invalid(problems);
-        const msg = this.message(state.channelId, body ?? {});
+        const msg = this.message(state.channelId, body ?? {}, { files });
         state.followUps.push(msg);
         for (const w of state.waiters.splice(0)) w();
         return reply(200, msg);
@@ -600,7 +626,7 @@ export class DiscordEmulator {
         return reply(204);
       }
       if (method === 'PATCH') {
-        const next = { ...msg, ...body, edited_timestamp: new Date().toISOString() } as ApiMessage;
+        const next = { ...msg, ...body, ...(files.length ? { attachments: files.map((f) => this.storeAttachment(f, body ?? {})) } : {}), edited_timestamp: new Date().toISOString() } as ApiMessage;
         const problems = messageProblems(next);
         if (problems.length) return invalid(problems);
         if (target === '@original') state.original = next;
@@ -619,7 +645,7 @@ export class DiscordEmulator {
           const seen = this.nonces.get(`${channelId}:${nonce}`);
           if (seen && Date.now() - seen.at < 5 * 60_000) return reply(200, seen.message);
         }
-        const msg = this.message(channelId, body ?? {}, { webhook_id: undefined, ...(nonce !== undefined ? { nonce } : {}) });
+        const msg = this.message(channelId, body ?? {}, { files, webhook_id: undefined, ...(nonce !== undefined ? { nonce } : {}) });
         const list = this.messages.get(channelId) ?? [];
         list.push(msg);
         this.messages.set(channelId, list);
