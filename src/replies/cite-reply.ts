@@ -1,11 +1,16 @@
 import type { Article } from '../core/article.ts';
 import { type Citation, citationText, type CitationStyle, formatCitation, STYLE_NAMES } from '../core/citations/cite.ts';
 import type { Reply } from '../core/reply.ts';
-import { escapeInline } from '../core/text/escape.ts';
+import { escapeDiscord, escapeInline } from '../core/text/escape.ts';
 
-/** A citation as Discord markdown: italics as *…*, every run escaped. */
+/** A citation as Discord markdown: italics as *…*, every run escaped (spaces between runs kept). */
 export function citationMarkdown(c: Citation): string {
-  return c.map((r) => (r.italic ? `*${escapeInline(r.text)}*` : escapeInline(r.text))).join('');
+  return c
+    .map((r) => {
+      const text = escapeDiscord(r.text.replace(/\s*\n\s*/g, ' '));
+      return r.italic ? `*${text.trim()}*` : text;
+    })
+    .join('');
 }
 
 /**

@@ -43,7 +43,9 @@ export function parseMultipart(raw: Buffer, contentType: string): MultipartBody 
     const data = raw.subarray(headerEnd + 4, next - 2); // minus the CRLF before the boundary
     const name = /name="([^"]*)"/i.exec(headers)?.[1] ?? '';
     const filename = /filename="([^"]*)"/i.exec(headers)?.[1];
-    const type = /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1]?.trim() ?? 'application/octet-stream';
+    const declaredType = /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1]?.trim();
+    // Discord derives a file's type from its name when the upload does not say (discord.js sends Buffers untyped).
+    const type = declaredType && declaredType !== 'application/octet-stream' ? declaredType : typeFromName(filename ?? '');
     if (name === 'payload_json') out.payload = JSON.parse(data.toString('utf8')) as Record<string, unknown>;
     else {
       const f = /^files\[(\d+)\]$/.exec(name);
@@ -53,6 +55,13 @@ export function parseMultipart(raw: Buffer, contentType: string): MultipartBody 
     pos = next;
   }
   return out;
+}
+
+const TEXT_TYPES: Record<string, string> = { csv: 'text/csv', md: 'text/markdown', txt: 'text/plain', json: 'application/json', html: 'text/html' };
+
+function typeFromName(name: string): string {
+  const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase() ?? '';
+  return TEXT_TYPES[ext] ? `${TEXT_TYPES[ext]}; charset=utf-8` : 'application/octet-stream';
 }
 
 /** What Discord rejects about a message's uploads (beyond the message body itself). */
