@@ -35,8 +35,9 @@ export function splitAuthors(byline: string | null): string[] {
   const clean = byline.replace(/^\s*by\s+/i, '').replace(/\s+/g, ' ').trim();
   if (!clean) return [];
   return clean
-    .split(/\s*(?:,|;|&|\band\b)\s*/i)
-    .map((s) => s.trim())
+    .split(/\s*(?:,|;|&|\band\b|\s및\s)\s*/i)
+    // Korean bylines end in a title ("기자" reporter, "특파원" correspondent), not part of the name.
+    .map((s) => s.replace(/\s*(?:기자|특파원|선임기자)$/u, '').trim())
     .filter(Boolean);
 }
 
@@ -45,17 +46,29 @@ function keepWhole(name: string): boolean {
   return !name.includes(' ') || /[\p{Script=Hangul}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(name) || /\b(?:staff|news|press|agency|reuters|associated|desk|editors?|bureau|wire)\b/i.test(name);
 }
 
-/** "Jane Q. Doe" → { last: "Doe", given: ["Jane", "Q."] }. */
+/**
+ * "Jane Q. Doe" → { last: "Doe", given: ["Jane", "Q."] }. A romanised Korean name with a
+ * hyphenated given name ("Lee Min-jun") is written family name first.
+ */
 function parts(name: string): { last: string; given: string[] } {
   const words = name.split(' ');
+  if (words.length === 2 && /^\p{Lu}\p{Ll}+-\p{Ll}+$/u.test(words[1]!)) return { last: words[0]!, given: [words[1]!] };
   return { last: words[words.length - 1]!, given: words.slice(0, -1) };
+}
+
+/** "Min-jun" → "M.-J.", "Jane" → "J.", "Q." → "Q.". */
+function initials(given: string): string {
+  return given
+    .split('-')
+    .map((g) => `${[...g][0]!.toUpperCase()}.`)
+    .join('-');
 }
 
 /** APA: "Doe, J. Q." */
 function apaName(name: string): string {
   if (keepWhole(name)) return name;
   const p = parts(name);
-  return `${p.last}, ${p.given.map((g) => `${[...g][0]!.toUpperCase()}.`).join(' ')}`;
+  return `${p.last}, ${p.given.map(initials).join(' ')}`;
 }
 
 /** Chicago and MLA invert only the first author: "Doe, Jane Q." */

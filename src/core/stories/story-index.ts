@@ -1,3 +1,5 @@
+import { tokenize } from '../text/tokenize.ts';
+
 /** What the story grouping reads of an article. */
 export interface StoryDoc {
   id: string;
@@ -35,20 +37,12 @@ const STOP = new Set(
   'the a an of to in on for and or is are was were as at by with from its it that this after over new be has have had he she they his her their said says not but will would can could more than also about into who which what when how why your you we our us there been being do does did than then them these those out up all one two just like get got may might'.split(' '),
 );
 
-const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu;
+/** Characters of an article read: enough for MAX_WORDS content words, and a bound on the cost per article. */
+const MAX_CHARS = 6000;
 
-/**
- * Words that carry meaning, lower-cased, stop words and one-letter tokens dropped. Cheaper than
- * the search tokenizer (no per-word Unicode decomposition): grouping only needs the same text to
- * give the same words.
- */
+/** Words that carry meaning (the search tokenizer's terms), stop words and one-letter tokens dropped. */
 export function contentWords(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.normalize('NFC').toLowerCase().matchAll(WORD)) {
-    const w = m[0].replace(/['’]s$/, '');
-    if (w.length > 1 && !STOP.has(w)) out.push(w);
-  }
-  return out;
+  return tokenize(text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text).filter((t) => t.length > 1 && !STOP.has(t));
 }
 
 function fnv(s: string): number {
