@@ -30,8 +30,12 @@ const ROWS = 2;
 const BANDS = HASHES / ROWS;
 /** Words of an article used: the lead carries the story, and wire copies are often cut at the end. */
 const MAX_WORDS = 400;
-/** Title words this common (postings longer) are skipped as link evidence: they say nothing about the event. */
-const MAX_POSTING = 5000;
+/**
+ * Candidates read per LSH bucket and per title word, newest first. Words common to most articles
+ * make some buckets and postings grow with the archive; reading only the newest entries keeps the
+ * cost per article flat, and reports of one story arrive close together anyway.
+ */
+const MAX_SCAN = 200;
 
 const STOP = new Set(
   'the a an of to in on for and or is are was were as at by with from its it that this after over new be has have had he she they his her their said says not but will would can could more than also about into who which what when how why your you we our us there been being do does did than then them these those out up all one two just like get got may might'.split(' '),
@@ -149,13 +153,14 @@ export class StoryIndex {
     const candidates = new Map<number, number>(); // doc → shared title words
     if (seen.size > 0) {
       for (let b = 0; b < BANDS; b++) {
-        for (let m = this.lookup(this.bandKey(sig, b)); m !== -1; m = this.next[m * BANDS + b]!) if (!candidates.has(m)) candidates.set(m, 0);
+        let scanned = 0;
+        for (let m = this.lookup(this.bandKey(sig, b)); m !== -1 && scanned < MAX_SCAN; m = this.next[m * BANDS + b]!, scanned++) if (!candidates.has(m)) candidates.set(m, 0);
       }
     }
     for (const t of titleWords) {
       const list = this.titlePostings.get(t);
-      if (!list || list.length > MAX_POSTING) continue;
-      for (const m of list) candidates.set(m, (candidates.get(m) ?? 0) + 1);
+      if (!list) continue;
+      for (let i = list.length - 1; i >= Math.max(0, list.length - MAX_SCAN); i--) candidates.set(list[i]!, (candidates.get(list[i]!) ?? 0) + 1);
     }
     const t = this.thresholds;
     const changed: Array<[string, string]> = [];
