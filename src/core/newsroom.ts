@@ -286,23 +286,35 @@ export class Newsroom {
    * if any, follow ungrouped.
    */
   private storyPage(query: ParsedQuery, filters: SearchFilters, page: number): { groups: SearchHit[][]; total: { total: number; approximate: boolean } } {
-    const scan = this.index.search(query, filters, { offset: 0, limit: STORY_SCAN });
-    const byStory = new Map<string, SearchHit[]>();
-    for (const hit of scan.hits) {
-      const key = this.stories.storyOf(hit.id) ?? hit.id;
-      const list = byStory.get(key);
-      if (list) list.push(hit);
-      else byStory.set(key, [hit]);
-    }
-    const groups = [...byStory.values()];
-    const rest = Math.max(0, scan.total - scan.hits.length);
     const start = page * PAGE_SIZE;
-    const shown = groups.slice(start, start + PAGE_SIZE);
-    if (shown.length < PAGE_SIZE && rest > 0) {
-      const more = this.index.search(query, filters, { offset: scan.hits.length + Math.max(0, start - groups.length), limit: PAGE_SIZE - shown.length });
-      for (const hit of more.hits) shown.push([hit]);
+    const end = start + PAGE_SIZE;
+    // Ask for just the hits the page needs, as an ungrouped search would (so "some of your words"
+    // results join only when the all-words ones run out); ask for more only while grouping
+    // folded some away.
+    let limit = end;
+    for (;;) {
+      const scan = this.index.search(query, filters, { offset: 0, limit });
+      const byStory = new Map<string, SearchHit[]>();
+      for (const hit of scan.hits) {
+        const key = this.stories.storyOf(hit.id) ?? hit.id;
+        const list = byStory.get(key);
+        if (list) list.push(hit);
+        else byStory.set(key, [hit]);
+      }
+      const groups = [...byStory.values()];
+      const more = scan.total > scan.hits.length;
+      if (groups.length >= end || !more || limit >= STORY_SCAN) {
+        const folded = scan.hits.length - groups.length;
+        let shown = groups.slice(start, end);
+        if (shown.length < PAGE_SIZE && more && limit >= STORY_SCAN) {
+          // Past the grouped window the results are listed one by one.
+          const extra = this.index.search(query, filters, { offset: scan.hits.length + Math.max(0, start - groups.length), limit: PAGE_SIZE - shown.length });
+          shown = [...shown, ...extra.hits.map((h) => [h])];
+        }
+        return { groups: shown, total: { total: scan.total - folded, approximate: (scan.approximate ?? false) || (folded > 0 && more) } };
+      }
+      limit = Math.min(STORY_SCAN, limit * 2);
     }
-    return { groups: shown, total: { total: groups.length + rest, approximate: (scan.approximate ?? false) || rest > 0 && groups.length < scan.hits.length } };
   }
 
   private earliest(group: SearchHit[]): SearchHit {
