@@ -24,7 +24,8 @@ export interface ArticleStore {
   /** Display info for the sources a guild sees (seeds first). */
   sourcesForGuild(guildId: string): Array<{ id: string; name: string; url: string | null; articles: number }>;
   countArticles(sourceIds?: Iterable<string>): number;
-  scanArticles(afterRowid: number, limit: number): Array<{ rowid: number; article: Article; firstSeenAt: string }>;
+  scanArticles(afterRowid: number, limit: number): Array<{ rowid: number; article: Article; firstSeenAt: string; storySig?: Uint8Array | null }>;
+  setStorySignatures(sigs: Iterable<[articleId: string, sig: Uint8Array]>): void;
   listVersions(articleId: string): ArticleVersion[];
   setStoryIds(assignments: Iterable<[articleId: string, storyId: string]>): number;
   storyMembers(storyId: string, limit?: number): StoredArticle[];
@@ -179,12 +180,17 @@ export class Newsroom {
    * Puts new articles into their stories and records changed story ids in the store. Articles
    * already grouped keep their story (an edit does not move a report to another story).
    */
-  private groupStories(items: Array<{ article: Article; firstSeenAt?: string }>): void {
+  private groupStories(items: Array<{ article: Article; firstSeenAt?: string | undefined; storySig?: Uint8Array | null }>): void {
     const changed: Array<[string, string]> = [];
-    for (const { article: a, firstSeenAt } of items) {
+    const fresh: Array<[string, Uint8Array]> = [];
+    for (const { article: a, firstSeenAt, storySig } of items) {
       const time = Date.parse(a.publishedAt ?? firstSeenAt ?? '');
-      changed.push(...this.stories.add({ id: a.id, sourceId: a.sourceId, title: a.title, body: a.body, time: Number.isNaN(time) ? this.deps.clock.now().getTime() : time }));
+      const known = this.stories.storyOf(a.id) !== undefined;
+      // A stored signature spares re-reading the text at start-up (the costly part of grouping).
+      changed.push(...this.stories.add({ id: a.id, sourceId: a.sourceId, title: a.title, body: a.body, time: Number.isNaN(time) ? this.deps.clock.now().getTime() : time }, storySig ?? undefined));
+      if (!known && !storySig) fresh.push([a.id, this.stories.signatureBytes(a.id)!]);
     }
+    if (fresh.length) this.deps.store.setStorySignatures(fresh);
     if (changed.length) this.deps.store.setStoryIds(changed);
   }
 

@@ -149,6 +149,7 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE articles ADD COLUMN deleted_at TEXT;
   ALTER TABLE articles ADD COLUMN gone_checked INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE articles ADD COLUMN story_id TEXT;
+  ALTER TABLE articles ADD COLUMN story_sig BLOB;
   CREATE INDEX articles_story ON articles (story_id);
 
   CREATE TABLE change_alerts (

@@ -457,11 +457,12 @@ export class SqliteStore {
   }
 
   /** Articles in seq order after `afterSeq`, for chunked index rebuilds. */
-  scanArticles(afterSeq: number, limit: number): Array<{ rowid: number; article: Article; firstSeenAt: string }> {
+  scanArticles(afterSeq: number, limit: number): Array<{ rowid: number; article: Article; firstSeenAt: string; storySig: Uint8Array | null }> {
     return (this.stmt('SELECT * FROM articles WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as Row[]).map((r) => ({
       rowid: r.seq as number,
       article: toArticle(r),
       firstSeenAt: r.first_seen_at as string,
+      storySig: (r.story_sig as Buffer | null) ?? null,
     }));
   }
 
@@ -630,6 +631,14 @@ export class SqliteStore {
   }
 
   // ── stories (src/core/stories/) ────────────────────────────────────────
+
+  /** Stores the story signatures of articles, so a restart regroups without re-reading their text. */
+  setStorySignatures(sigs: Iterable<[articleId: string, sig: Uint8Array]>): void {
+    const set = this.stmt('UPDATE articles SET story_sig = ? WHERE id = ?');
+    this.db.transaction(() => {
+      for (const [id, sig] of sigs) set.run(Buffer.from(sig.buffer, sig.byteOffset, sig.byteLength), id);
+    })();
+  }
 
   /** Writes story ids (only those that changed), in one transaction. */
   setStoryIds(assignments: Iterable<[articleId: string, storyId: string]>): number {

@@ -125,7 +125,7 @@ export class StoryIndex {
    * (the new one, and the members of a story merged into an older one), for the store to record.
    * An article already added keeps its story.
    */
-  add(doc: StoryDoc): Array<[articleId: string, storyId: string]> {
+  add(doc: StoryDoc, storedSignature?: Uint8Array): Array<[articleId: string, storyId: string]> {
     const known = this.byId.get(doc.id);
     if (known !== undefined) return [];
     const n = this.ids.length;
@@ -135,23 +135,29 @@ export class StoryIndex {
     this.byId.set(doc.id, n);
     this.times[n] = doc.time;
     this.parent[n] = n;
-    const words = contentWords(`${doc.title}\n${doc.body.join('\n')}`).slice(0, MAX_WORDS);
     const sig = this.sigs.subarray(n * HASHES, (n + 1) * HASHES);
-    sig.fill(0xffffffff);
-    const seen = new Set<number>();
-    for (const w of words) {
-      const h = fnv(w);
-      if (seen.has(h)) continue;
-      seen.add(h);
-      for (let i = 0; i < HASHES; i++) {
-        const v = fmix(h ^ SEEDS[i]!);
-        if (v < sig[i]!) sig[i] = v;
+    let words = 0;
+    if (storedSignature && storedSignature.byteLength === HASHES * 4) {
+      sig.set(new Uint32Array(storedSignature.buffer.slice(storedSignature.byteOffset, storedSignature.byteOffset + HASHES * 4)));
+      words = sig[0] === 0xffffffff ? 0 : 1;
+    } else {
+      sig.fill(0xffffffff);
+      const seen = new Set<number>();
+      for (const w of contentWords(`${doc.title}\n${doc.body.join('\n')}`).slice(0, MAX_WORDS)) {
+        const h = fnv(w);
+        if (seen.has(h)) continue;
+        seen.add(h);
+        for (let i = 0; i < HASHES; i++) {
+          const v = fmix(h ^ SEEDS[i]!);
+          if (v < sig[i]!) sig[i] = v;
+        }
       }
+      words = seen.size;
     }
     const titleWords = [...new Set(contentWords(doc.title).map(fnv))];
     this.titleCounts[n] = Math.min(65535, titleWords.length);
     const candidates = new Map<number, number>(); // doc → shared title words
-    if (seen.size > 0) {
+    if (words > 0) {
       for (let b = 0; b < BANDS; b++) {
         let scanned = 0;
         for (let m = this.lookup(this.bandKey(sig, b)); m !== -1 && scanned < MAX_SCAN; m = this.next[m * BANDS + b]!, scanned++) if (!candidates.has(m)) candidates.set(m, 0);
@@ -167,12 +173,12 @@ export class StoryIndex {
     for (const [m, sharedTitle] of candidates) {
       if (this.removed[m] || this.sources[m] === doc.sourceId) continue;
       if (Number.isFinite(doc.time) && Number.isFinite(this.times[m]!) && Math.abs(doc.time - this.times[m]!) > t.windowMs) continue;
-      const bodyJ = seen.size > 0 ? this.estimate(n, m) : 0;
+      const bodyJ = words > 0 ? this.estimate(n, m) : 0;
       const titleJ = titleWords.length && this.titleCounts[m] ? sharedTitle / (titleWords.length + this.titleCounts[m]! - sharedTitle) : 0;
       if (bodyJ >= t.body || (titleJ >= t.title && bodyJ >= t.support)) changed.push(...this.union(n, m));
     }
     // Index after matching, so the article never matches itself.
-    if (seen.size > 0) for (let b = 0; b < BANDS; b++) this.insert(this.bandKey(sig, b), n, b);
+    if (words > 0) for (let b = 0; b < BANDS; b++) this.insert(this.bandKey(sig, b), n, b);
     for (const tw of titleWords) {
       const list = this.titlePostings.get(tw);
       if (list) list.push(n);
@@ -184,6 +190,13 @@ export class StoryIndex {
     const final = new Map<string, string>();
     for (const [id] of changed) final.set(id, this.storyOf(id)!);
     return [...final];
+  }
+
+  /** An article's MinHash signature as bytes (for the store), if it was added. */
+  signatureBytes(articleId: string): Uint8Array | undefined {
+    const n = this.byId.get(articleId);
+    if (n === undefined) return undefined;
+    return new Uint8Array(this.sigs.buffer.slice(n * HASHES * 4, (n + 1) * HASHES * 4));
   }
 
   /** Estimated Jaccard similarity of two articles' content-word sets. */
