@@ -67,10 +67,14 @@ export function renderSearchReply(results: SearchResults, userId: string, rawQue
     style: 'primary',
   }));
   const citing: ReplyButton[] = results.items.map((item) => ({ id: encodeCiteButton(item.article.id), label: `Cite ${item.rank}`, style: 'secondary' }));
-  // Story ids are unique per card (one card per story), so these ids are too.
-  const stories: ReplyButton[] = results.items
-    .filter((item) => item.story)
-    .map((item) => ({ id: encodeStoryButton(item.story!.id), label: `Story ${item.rank} (${item.story!.reports} reports)`, style: 'secondary' }));
+  // One card per story, except past the grouped window: keep one button per story so ids stay unique.
+  const seenStories = new Set<string>();
+  const stories: ReplyButton[] = [];
+  for (const item of results.items) {
+    if (!item.story || seenStories.has(item.story.id)) continue;
+    seenStories.add(item.story.id);
+    stories.push({ id: encodeStoryButton(item.story.id), label: `Story ${item.rank} (${item.story.reports} reports)`, style: 'secondary' });
+  }
   return { content: header, cards, buttons: [paging, reading, citing, ...(stories.length ? [stories] : [])] };
 }
 
