@@ -31,6 +31,19 @@ describe('local console (piped stdin, real entry point)', () => {
     expect(quote).toMatch(/^— (the source said|he said|a source)/m);
   }, 60_000);
 
+  it('saves /search export:true attachments under DATA_DIR/exports and prints their paths', async () => {
+    const dataDir = tempDataDir();
+    dirs.push(dataDir);
+    const bot = startBot({}, { stdin: '/search query:troops export:true\n', dataDir });
+    expect((await bot.exited).code).toBe(0);
+    const saved = [...bot.stdout().matchAll(/^📎 (search-results\.(?:csv|md)) saved to (.+)$/gm)].map((m) => [m[1], m[2]!]);
+    expect(saved.map(([name]) => name)).toEqual(['search-results.csv', 'search-results.md']);
+    for (const [, file] of saved) expect(file!.startsWith(`${dataDir}/exports/`)).toBe(true);
+    const csv = fs.readFileSync(saved[0]![1]!, 'utf8').split('\r\n');
+    expect(csv[0]).toBe('\uFEFFtitle,outlet,date,url,excerpt');
+    expect(csv.filter(Boolean)).toHaveLength(5); // header + the four seed articles about troops
+  }, 60_000);
+
   it('accepts the option syntax, explains bad input and unknown commands, and keeps going', async () => {
     const { stdout, code } = await runConsole(
       [
