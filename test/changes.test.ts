@@ -116,4 +116,19 @@ describe('versions in the store', () => {
     expect(ids).toEqual([`ch:${first.id}:0:p`, `ch:${first.id}:1:n`]);
     store.close();
   });
+
+  it('versions the text of a full-text article when its page, fetched again after the item changed, reads differently', () => {
+    const clock = { now: () => new Date('2026-11-29T08:00:00Z') };
+    const store = openStore({ path: ':memory:', clock, log: silentLog });
+    const source = store.createSource({ guildId: 'g', channelId: null, addedBy: null, url: 'https://dailynk.example/feed', feedUrl: null, name: 'Daily NK', kind: 'rss', intervalMinutes: 30, fullText: true, nextFetchAt: null });
+    const teaser = edit({ body: [base.body[0]!.slice(0, 120)] });
+    const id = store.ingest(source.id, [{ article: teaser, dedupeKey: 'guid:1', contentHash: 'h1', textOrigin: 'summary' }], { announce: true }).inserted[0]!.id;
+    store.setFullText(id, base.body, null);
+    expect(store.listVersions(id)).toEqual([]); // the first page replaces a teaser: not an edit
+    store.ingest(source.id, [{ article: { ...teaser, body: [`${teaser.body[0]} (updated)`] }, dedupeKey: 'guid:1', contentHash: 'h2', textOrigin: 'summary' }], { announce: true });
+    expect(store.listVersions(id)).toEqual([]); // the page text is kept until fetched again
+    store.setFullText(id, [...base.body, 'Correction: An earlier version of this story misspelled the reporter’s name.'], null);
+    expect(store.listVersions(id).map((v) => [v.version, v.kinds, v.note])).toEqual([[1, ['correction', 'body'], 'Correction: An earlier version of this story misspelled the reporter’s name.']]);
+    store.close();
+  });
 });

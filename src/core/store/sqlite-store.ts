@@ -403,10 +403,30 @@ export class SqliteStore {
 
   /** Stores the text extracted from an article's page; the article as now stored, or undefined if it is gone. */
   setFullText(id: string, body: string[], byline: string | null): Article | undefined {
-    const info = this.stmt(
-      `UPDATE articles SET body = ?, byline = COALESCE(byline, ?), text_origin = 'page', full_text_error = NULL, updated_at = ? WHERE id = ?`,
-    ).run(JSON.stringify(body), byline, iso(this.clock.now()), id);
-    return info.changes ? this.getArticle(id) : undefined;
+    return this.db.transaction(() => {
+      const r = this.stmt('SELECT * FROM articles WHERE id = ?').get(id) as Row | undefined;
+      if (!r) return undefined;
+      const now = iso(this.clock.now());
+      // A page fetched again because its item changed ('stale') is a new version of the text when
+      // it reads differently; a first fetch only replaces the feed's teaser and is not an edit.
+      let changed = false;
+      if (r.text_origin === 'stale') {
+        const before = toArticle(r);
+        const change = classifyChange(before, { ...before, body, byline: before.byline ?? byline });
+        if (change) {
+          changed = true;
+          this.stmt(
+            `INSERT INTO article_versions (article_id, version, title, byline, published_at, body, url, seen_at, replaced_at, kinds, share, note)
+             VALUES (?, (SELECT COALESCE(MAX(version), 0) + 1 FROM article_versions WHERE article_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          ).run(id, id, before.title, before.byline, before.publishedAt, JSON.stringify(before.body), before.url,
+            (r.version_seen_at as string | null) ?? (r.first_seen_at as string), now, JSON.stringify(change.kinds), change.share, change.note);
+        }
+      }
+      this.stmt(
+        `UPDATE articles SET body = ?, byline = COALESCE(byline, ?), text_origin = 'page', full_text_error = NULL, updated_at = ?, version_seen_at = CASE WHEN ? THEN ? ELSE version_seen_at END WHERE id = ?`,
+      ).run(JSON.stringify(body), byline, now, changed ? 1 : 0, now, id);
+      return this.getArticle(id);
+    })();
   }
 
   /** Counts a failed page fetch against an article; it keeps its summary. */
