@@ -41,8 +41,7 @@ for (let i = 10; i < docs.length; i += 10) {
   docs[i] = { ...src, id: `${docs[i]!.id}c`, sourceId: `${src.sourceId}-copy`, title: `UPDATE 1-${src.title}` };
 }
 gc?.();
-const before = process.memoryUsage().heapUsed;
-const index = new StoryIndex();
+let index = new StoryIndex();
 const times = new Float64Array(docs.length);
 const started = performance.now();
 for (let i = 0; i < docs.length; i++) {
@@ -51,8 +50,6 @@ for (let i = 0; i < docs.length; i++) {
   times[i] = performance.now() - t0;
 }
 const total = performance.now() - started;
-gc?.();
-const after = process.memoryUsage().heapUsed;
 const last = Array.from(times.subarray(Math.floor(docs.length * 0.9))).sort((a, b) => a - b);
 const all = Array.from(times).sort((a, b) => a - b);
 const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
@@ -61,7 +58,12 @@ for (let i = 10; i < docs.length; i += 10) if (index.storyOf(docs[i]!.id) !== do
 console.log(`\n## Cost at ${SIZE.toLocaleString('en-US')} articles (synthetic corpus, 1 in 10 a wire copy)`);
 console.log(`build: ${(total / 1000).toFixed(1)} s total, ${(total / docs.length).toFixed(3)} ms per article on average`);
 console.log(`per new article: p50 ${pct(all, 0.5).toFixed(3)} ms, p99 ${pct(all, 0.99).toFixed(3)} ms; last 10 %: p50 ${pct(last, 0.5).toFixed(3)} ms, p99 ${pct(last, 0.99).toFixed(3)} ms`);
-console.log(`memory: ${((after - before) / 1048576).toFixed(1)} MiB heap for the index (${((after - before) / docs.length).toFixed(0)} bytes per article)${gc ? '' : ' (run with --expose-gc for exact figures)'}`);
+/** Heap held by the index: heap with it minus heap once it is dropped (both after a full GC). */
+function heapAfterGc(): number {
+  gc?.();
+  gc?.();
+  return process.memoryUsage().heapUsed;
+}
 console.log(`wire copies grouped with their original: ${grouped} of ${Math.floor((docs.length - 1) / 10)}`);
 
 // Start-up: regrouping from the signatures the store keeps (no text is read).
@@ -73,3 +75,8 @@ const rebuild = performance.now() - t1;
 let same = 0;
 for (const d of docs) if (again.storyOf(d.id) === index.storyOf(d.id)) same++;
 console.log(`start-up regroup from stored signatures: ${(rebuild / 1000).toFixed(1)} s (${((rebuild / docs.length) * 1000).toFixed(0)} µs per article), same story ids for ${same} of ${docs.length}`);
+const withIndex = heapAfterGc();
+index = new StoryIndex();
+const withoutIndex = heapAfterGc();
+console.log(`memory: ${((withIndex - withoutIndex) / 1048576).toFixed(1)} MiB heap for one index of ${docs.length.toLocaleString('en-US')} articles (${((withIndex - withoutIndex) / docs.length).toFixed(0)} bytes per article)${gc ? '' : ' (run with --expose-gc for exact figures)'}`);
+void again;

@@ -35,7 +35,7 @@ const MAX_WORDS = 400;
  * make some buckets and postings grow with the archive; reading only the newest entries keeps the
  * cost per article flat, and reports of one story arrive close together anyway.
  */
-const MAX_SCAN = 200;
+const MAX_SCAN = 100;
 
 const STOP = new Set(
   'the a an of to in on for and or is are was were as at by with from its it that this after over new be has have had he she they his her their said says not but will would can could more than also about into who which what when how why your you we our us there been being do does did than then them these those out up all one two just like get got may might'.split(' '),
@@ -84,6 +84,7 @@ export class StoryIndex {
   private sigs = new Uint32Array(1024 * HASHES);
   private titleCounts = new Uint16Array(1024);
   private removed = new Uint8Array(1024);
+  private stamp = new Int32Array(1024);
   /** Union-find over doc numbers; the root is the smallest number (the earliest-added article). */
   private parent = new Int32Array(1024);
   private readonly members = new Map<number, number[]>();
@@ -156,23 +157,35 @@ export class StoryIndex {
     }
     const titleWords = [...new Set(contentWords(doc.title).map(fnv))];
     this.titleCounts[n] = Math.min(65535, titleWords.length);
-    const candidates = new Map<number, number>(); // doc → shared title words
+    // Candidates are de-duplicated with a stamp per doc (no per-article Map or Set on the hot path).
+    const candidates: number[] = [];
+    const t = this.thresholds;
+    const consider = (m: number) => {
+      if (this.stamp[m] === n + 1) return;
+      this.stamp[m] = n + 1;
+      if (this.removed[m] || this.sources[m] === doc.sourceId) return;
+      if (Number.isFinite(doc.time) && Number.isFinite(this.times[m]!) && Math.abs(doc.time - this.times[m]!) > t.windowMs) return;
+      candidates.push(m);
+    };
     if (words > 0) {
       for (let b = 0; b < BANDS; b++) {
         let scanned = 0;
-        for (let m = this.lookup(this.bandKey(sig, b)); m !== -1 && scanned < MAX_SCAN; m = this.next[m * BANDS + b]!, scanned++) if (!candidates.has(m)) candidates.set(m, 0);
+        for (let m = this.lookup(this.bandKey(sig, b)); m !== -1 && scanned < MAX_SCAN; m = this.next[m * BANDS + b]!, scanned++) consider(m);
       }
     }
-    for (const t of titleWords) {
-      const list = this.titlePostings.get(t);
+    const sharedTitles = new Map<number, number>();
+    for (const tw of titleWords) {
+      const list = this.titlePostings.get(tw);
       if (!list) continue;
-      for (let i = list.length - 1; i >= Math.max(0, list.length - MAX_SCAN); i--) candidates.set(list[i]!, (candidates.get(list[i]!) ?? 0) + 1);
+      for (let i = list.length - 1; i >= Math.max(0, list.length - MAX_SCAN); i--) {
+        const m = list[i]!;
+        sharedTitles.set(m, (sharedTitles.get(m) ?? 0) + 1);
+        consider(m);
+      }
     }
-    const t = this.thresholds;
     const changed: Array<[string, string]> = [];
-    for (const [m, sharedTitle] of candidates) {
-      if (this.removed[m] || this.sources[m] === doc.sourceId) continue;
-      if (Number.isFinite(doc.time) && Number.isFinite(this.times[m]!) && Math.abs(doc.time - this.times[m]!) > t.windowMs) continue;
+    for (const m of candidates) {
+      const sharedTitle = sharedTitles.get(m) ?? 0;
       const bodyJ = words > 0 ? this.estimate(n, m) : 0;
       const titleJ = titleWords.length && this.titleCounts[m] ? sharedTitle / (titleWords.length + this.titleCounts[m]! - sharedTitle) : 0;
       if (bodyJ >= t.body || (titleJ >= t.title && bodyJ >= t.support)) changed.push(...this.union(n, m));
@@ -299,6 +312,9 @@ export class StoryIndex {
     const rm = new Uint8Array(cap);
     rm.set(this.removed);
     this.removed = rm;
+    const st = new Int32Array(cap);
+    st.set(this.stamp);
+    this.stamp = st;
     const parent = new Int32Array(cap);
     parent.set(this.parent);
     this.parent = parent;
