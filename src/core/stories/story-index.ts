@@ -107,7 +107,7 @@ export class StoryIndex {
     return n === undefined ? undefined : this.ids[this.find(n)];
   }
 
-  /** Article ids of a story (including removed ones are left out), in the order they were added. */
+  /** Article ids of a story in the order they were added (removed articles left out). */
   storyMembers(storyId: string): string[] {
     const n = this.byId.get(storyId);
     if (n === undefined) return [];
