@@ -70,6 +70,22 @@ describe('story grouping on the hand-labelled set (real pages, test/data/stories
   });
 });
 
+describe('restoring stories at start-up', () => {
+  it('uses the stored story ids, and re-founds a story whose first article is gone', () => {
+    const docs = byStory('feather-duvet-lung-case');
+    const live = new StoryIndex();
+    for (const d of docs) live.add(d);
+    const restored = new StoryIndex();
+    // The founder (docs[0]) was deleted: the next member founds the story and the rest move to it.
+    const moved = docs.slice(1).flatMap((d) => restored.add(d, live.signatureBytes(d.id), live.storyOf(d.id)));
+    expect(moved).toEqual(docs.slice(1).map((d) => [d.id, docs[1]!.id]));
+    expect(docs.slice(1).map((d) => restored.storyOf(d.id))).toEqual(docs.slice(1).map(() => docs[1]!.id));
+    // A new report still finds the restored story through the stored signatures.
+    const copy = { ...docs[2]!, id: 'new-copy', sourceId: 'wire.example' };
+    expect(restored.add(copy)).toEqual([['new-copy', docs[1]!.id]]);
+  });
+});
+
 describe('what each report adds', () => {
   it('is the first report\'s opening, then the sentence with the most new words, or nothing for a copy', () => {
     const [first, second] = byStory('omar-threat-guilty-plea');

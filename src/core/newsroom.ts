@@ -24,7 +24,7 @@ export interface ArticleStore {
   /** Display info for the sources a guild sees (seeds first). */
   sourcesForGuild(guildId: string): Array<{ id: string; name: string; url: string | null; articles: number }>;
   countArticles(sourceIds?: Iterable<string>): number;
-  scanArticles(afterRowid: number, limit: number): Array<{ rowid: number; article: Article; firstSeenAt: string; storySig?: Uint8Array | null }>;
+  scanArticles(afterRowid: number, limit: number): Array<{ rowid: number; article: Article; firstSeenAt: string; storySig?: Uint8Array | null; storyId?: string | null }>;
   setStorySignatures(sigs: Iterable<[articleId: string, sig: Uint8Array]>): void;
   listVersions(articleId: string): ArticleVersion[];
   setStoryIds(assignments: Iterable<[articleId: string, storyId: string]>): number;
@@ -180,14 +180,16 @@ export class Newsroom {
    * Puts new articles into their stories and records changed story ids in the store. Articles
    * already grouped keep their story (an edit does not move a report to another story).
    */
-  private groupStories(items: Array<{ article: Article; firstSeenAt?: string | undefined; storySig?: Uint8Array | null }>): void {
+  private groupStories(items: Array<{ article: Article; firstSeenAt?: string | undefined; storySig?: Uint8Array | null; storyId?: string | null }>): void {
     const changed: Array<[string, string]> = [];
     const fresh: Array<[string, Uint8Array]> = [];
-    for (const { article: a, firstSeenAt, storySig } of items) {
+    for (const { article: a, firstSeenAt, storySig, storyId } of items) {
       const time = Date.parse(a.publishedAt ?? firstSeenAt ?? '');
       const known = this.stories.storyOf(a.id) !== undefined;
-      // A stored signature spares re-reading the text at start-up (the costly part of grouping).
-      changed.push(...this.stories.add({ id: a.id, sourceId: a.sourceId, title: a.title, body: a.body, time: Number.isNaN(time) ? this.deps.clock.now().getTime() : time }, storySig ?? undefined));
+      // At start-up the stored signature and story id are used as they are: no text is re-read
+      // and no candidates are searched (both were done when the article arrived).
+      const doc = { id: a.id, sourceId: a.sourceId, title: a.title, body: a.body, time: Number.isNaN(time) ? this.deps.clock.now().getTime() : time };
+      changed.push(...this.stories.add(doc, storySig ?? undefined, storySig ? storyId : null));
       if (!known && !storySig) fresh.push([a.id, this.stories.signatureBytes(a.id)!]);
     }
     if (fresh.length) this.deps.store.setStorySignatures(fresh);

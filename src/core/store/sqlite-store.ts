@@ -477,12 +477,13 @@ export class SqliteStore {
   }
 
   /** Articles in seq order after `afterSeq`, for chunked index rebuilds. */
-  scanArticles(afterSeq: number, limit: number): Array<{ rowid: number; article: Article; firstSeenAt: string; storySig: Uint8Array | null }> {
+  scanArticles(afterSeq: number, limit: number): Array<{ rowid: number; article: Article; firstSeenAt: string; storySig: Uint8Array | null; storyId: string | null }> {
     return (this.stmt('SELECT * FROM articles WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as Row[]).map((r) => ({
       rowid: r.seq as number,
       article: toArticle(r),
       firstSeenAt: r.first_seen_at as string,
       storySig: (r.story_sig as Buffer | null) ?? null,
+      storyId: (r.story_id as string | null) ?? null,
     }));
   }
 

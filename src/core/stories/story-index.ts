@@ -94,6 +94,8 @@ export class StoryIndex {
   private used = 0;
   private next = new Int32Array(1024 * BANDS);
   private readonly titlePostings = new Map<number, number[]>();
+  /** Start-up: stored story id → the first article restored into it. */
+  private readonly restoredRoots = new Map<string, number>();
 
   constructor(readonly thresholds: StoryThresholds = DEFAULT_THRESHOLDS) {}
 
@@ -126,7 +128,7 @@ export class StoryIndex {
    * (the new one, and the members of a story merged into an older one), for the store to record.
    * An article already added keeps its story.
    */
-  add(doc: StoryDoc, storedSignature?: Uint8Array): Array<[articleId: string, storyId: string]> {
+  add(doc: StoryDoc, storedSignature?: Uint8Array, storedStory?: string | null): Array<[articleId: string, storyId: string]> {
     const known = this.byId.get(doc.id);
     if (known !== undefined) return [];
     const n = this.ids.length;
@@ -157,6 +159,7 @@ export class StoryIndex {
     }
     const titleWords = [...new Set(contentWords(doc.title).map(fnv))];
     this.titleCounts[n] = Math.min(65535, titleWords.length);
+    if (storedStory) return this.restore(doc, n, sig, words, titleWords, storedStory);
     // Candidates are de-duplicated with a stamp per doc (no per-article Map or Set on the hot path).
     const candidates: number[] = [];
     const t = this.thresholds;
@@ -191,12 +194,7 @@ export class StoryIndex {
       if (bodyJ >= t.body || (titleJ >= t.title && bodyJ >= t.support)) changed.push(...this.union(n, m));
     }
     // Index after matching, so the article never matches itself.
-    if (words > 0) for (let b = 0; b < BANDS; b++) this.insert(this.bandKey(sig, b), n, b);
-    for (const tw of titleWords) {
-      const list = this.titlePostings.get(tw);
-      if (list) list.push(n);
-      else this.titlePostings.set(tw, [n]);
-    }
+    this.index(n, sig, words, titleWords);
     const story = this.ids[this.find(n)]!;
     if (!changed.some(([id]) => id === doc.id)) changed.push([doc.id, story]);
     // Report each article once with its final story id.
@@ -210,6 +208,33 @@ export class StoryIndex {
     const n = this.byId.get(articleId);
     if (n === undefined) return undefined;
     return new Uint8Array(this.sigs.buffer.slice(n * HASHES * 4, (n + 1) * HASHES * 4));
+  }
+
+  /**
+   * Start-up: an article whose story the store already records joins it without looking for
+   * candidates (the store is the truth; grouping ran when the article arrived). When the story's
+   * first article is gone, its first remaining member becomes the story, and the moved ids are
+   * returned for the store.
+   */
+  private restore(doc: StoryDoc, n: number, sig: Uint32Array, words: number, titleWords: number[], storedStory: string): Array<[string, string]> {
+    this.index(n, sig, words, titleWords);
+    const first = this.restoredRoots.get(storedStory);
+    if (first === undefined) {
+      this.restoredRoots.set(storedStory, n);
+      return doc.id === storedStory ? [] : [[doc.id, doc.id]];
+    }
+    this.union(n, first);
+    const story = this.ids[this.find(n)]!;
+    return story === storedStory ? [] : [[doc.id, story]];
+  }
+
+  private index(n: number, sig: Uint32Array, words: number, titleWords: number[]): void {
+    if (words > 0) for (let b = 0; b < BANDS; b++) this.insert(this.bandKey(sig, b), n, b);
+    for (const tw of titleWords) {
+      const list = this.titlePostings.get(tw);
+      if (list) list.push(n);
+      else this.titlePostings.set(tw, [n]);
+    }
   }
 
   /** Estimated Jaccard similarity of two articles' content-word sets. */
