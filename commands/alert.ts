@@ -3,6 +3,7 @@ import { isModerator } from '../src/command.ts';
 import { describeFilters, parseFilters } from '../src/core/alerts/filters.ts';
 import { PLACEHOLDERS } from '../src/core/alerts/templates.ts';
 import { UserError } from '../src/core/errors.ts';
+import type { Card } from '../src/core/reply.ts';
 import { escapeInline } from '../src/core/text/escape.ts';
 import { alertListReply, previewReply } from '../src/replies/delivery-reply.ts';
 import { choicesFrom } from './choices.ts';
@@ -61,6 +62,15 @@ export const alert: Command = {
               { name: 'the outlet (needs Manage Webhooks)', value: 'outlet' },
             ],
           },
+          {
+            name: 'kind',
+            description: 'matches: new matching articles (default); changes: headline changes and corrections',
+            type: 'string',
+            choices: [
+              { name: 'matches', value: 'matches' },
+              { name: 'changes', value: 'changes' },
+            ],
+          },
         ],
       },
       {
@@ -81,6 +91,14 @@ export const alert: Command = {
     const o = inv.options;
     switch (inv.subcommand) {
       case 'add': {
+        if (o.kind === 'changes') {
+          if (!ctx.changeAlerts) throw new UserError('Change alerts are not available in this setup.');
+          if (typeof o.query === 'string' || typeof o.role === 'string' || typeof o.source === 'string') {
+            throw new UserError("A changes alert covers every headline change and correction of this server's sources: leave out query, source and role.");
+          }
+          const c = ctx.changeAlerts.add({ guildId: inv.guildId, channelId: typeof o.channel === 'string' ? o.channel : inv.channelId, userId: inv.user.id });
+          return { content: `Alert \`${c.id}\` saved: headline changes and corrections in this server's sources will be posted in <#${c.channelId}>.` };
+        }
         const roleId = typeof o.role === 'string' ? o.role : null;
         if (roleId && !isModerator(ctx, inv)) throw new UserError('Only moderators can make an alert mention a role. Add it without a role, or ask a moderator.');
         if (roleId === inv.guildId) throw new UserError('An alert cannot mention @everyone; pick a specific role.');
@@ -120,10 +138,23 @@ export const alert: Command = {
       case 'list': {
         const sources = new Map(ctx.sources.list(inv.guildId).map((r) => [r.source.id, r.source]));
         const rows = ctx.alerts.list(inv.guildId).map((alert) => ({ alert, source: alert.sourceId ? sources.get(alert.sourceId) : undefined }));
-        return alertListReply(rows);
+        const changeRows = ctx.changeAlerts?.list(inv.guildId) ?? [];
+        if (!changeRows.length) return alertListReply(rows);
+        const changes: Card = {
+          title: `${changeRows.length} change alert${changeRows.length === 1 ? '' : 's'}`,
+          description: changeRows.map((c) => `\`${c.id}\` · *headline changes and corrections* → <#${c.channelId}>`).join('\n'),
+        };
+        const reply = rows.length ? alertListReply(rows) : { ephemeral: true };
+        return { ...reply, cards: [...(reply.cards ?? []), changes] };
       }
       case 'remove': {
         const id = String(o.id ?? '');
+        const changeAlert = ctx.changeAlerts?.list(inv.guildId).find((c) => c.id === id.trim());
+        if (changeAlert) {
+          if (changeAlert.createdBy !== inv.user.id && !isModerator(ctx, inv)) throw new UserError('Only the person who made an alert, or a moderator, can remove it.');
+          ctx.changeAlerts!.removeOrFail(inv.guildId, id);
+          return { content: `Alert \`${changeAlert.id}\` (headline changes and corrections) removed.` };
+        }
         const existing = ctx.alerts.list(inv.guildId).find((a) => a.id === id.trim());
         if (existing && existing.createdBy !== inv.user.id && !isModerator(ctx, inv)) throw new UserError('Only the person who made an alert, or a moderator, can remove it.');
         const a = ctx.alerts.remove(inv.guildId, id);
@@ -151,11 +182,10 @@ export const alert: Command = {
       );
     }
     if (focused.name !== 'id') return [];
-    return choicesFrom(
-      ctx.alerts
-        .list(inv.guildId)
-        .filter((a) => !typed || a.id.includes(typed) || a.query.toLowerCase().includes(typed))
-        .map((a) => ({ name: `${a.id} · ${a.query || `delivery of ${a.sourceId}`}${a.status === 'paused' ? ' (paused)' : ''}`, value: a.id })),
-    );
+    const all = [
+      ...ctx.alerts.list(inv.guildId).map((a) => ({ id: a.id, label: `${a.query || `delivery of ${a.sourceId}`}${a.status === 'paused' ? ' (paused)' : ''}` })),
+      ...(ctx.changeAlerts?.list(inv.guildId) ?? []).map((c) => ({ id: c.id, label: 'headline changes and corrections' })),
+    ];
+    return choicesFrom(all.filter((a) => !typed || a.id.includes(typed) || a.label.toLowerCase().includes(typed)).map((a) => ({ name: `${a.id} · ${a.label}`, value: a.id })));
   },
 };

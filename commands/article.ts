@@ -14,7 +14,7 @@ export const article: Command = {
   },
   run(ctx, inv) {
     const found = ctx.newsroom.article({ guildId: inv.guildId }, String(inv.options.id ?? ''));
-    return renderArticleReply(found, 0, false);
+    return renderArticleReply(found, 0, false, ctx.newsroom.editState(found.id));
   },
   autocomplete(ctx, inv, focused) {
     const titles = ctx.newsroom.suggestTitles({ guildId: inv.guildId }, focused.value);
@@ -25,10 +25,10 @@ export const article: Command = {
     const scope = { guildId: press.guildId };
     // "Read" under a search result opens the article privately for the one who pressed it.
     const readId = decodeReadButton(press.customId);
-    if (readId) return { update: false, ...renderArticleReply(ctx.newsroom.article(scope, readId), 0, true) };
+    if (readId) return { update: false, ...renderArticleReply(ctx.newsroom.article(scope, readId), 0, true, ctx.newsroom.editState(readId)) };
     // Page buttons inside an article edit the message they are on.
     const target = decodeArticleButton(press.customId);
     if (!target) throw new UserError('This button is from an older version of the bot. Use /article instead.');
-    return { update: true, ...renderArticleReply(ctx.newsroom.article(scope, target.articleId), target.page, false) };
+    return { update: true, ...renderArticleReply(ctx.newsroom.article(scope, target.articleId), target.page, false, ctx.newsroom.editState(target.articleId)) };
   },
 };

@@ -1,6 +1,9 @@
 import type { Command } from '../src/command.ts';
 import { alert } from './alert.ts';
 import { article } from './article.ts';
+import { changes } from './changes.ts';
+import { cite } from './cite.ts';
+import { story } from './story.ts';
 import { digest } from './digest.ts';
 import { help } from './help.ts';
 import { quote } from './quote.ts';
@@ -10,5 +13,5 @@ import { stats } from './stats.ts';
 
 /** The explicit list of slash commands, in the order /help shows them. */
 export function commandList(): Command[] {
-  return [search, quote, article, source, digest, alert, stats, help];
+  return [search, quote, article, changes, story, cite, source, digest, alert, stats, help];
 }

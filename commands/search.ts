@@ -1,4 +1,5 @@
 import type { ButtonPress, ButtonResult, Command, CommandContext, Focused, Invocation } from '../src/command.ts';
+import { EXPORT_MAX_ROWS, exportResults } from '../src/core/citations/export.ts';
 import { UserError } from '../src/core/errors.ts';
 import type { Choice, Reply } from '../src/core/reply.ts';
 import { decodeSearchState, isSameUser, QUERY_MAX_LENGTH } from '../src/replies/custom-id.ts';
@@ -23,6 +24,7 @@ export const search: Command = {
       { name: 'source', description: 'Only this source or outlet', type: 'string', autocomplete: true, maxLength: 100 },
       { name: 'since', description: 'From this date: YYYY-MM-DD, YYYY-MM, YYYY or a span like 7d', type: 'string', maxLength: 32 },
       { name: 'until', description: 'Up to this date (inclusive): YYYY-MM-DD, YYYY-MM or YYYY', type: 'string', maxLength: 32 },
+      { name: 'export', description: `Attach the results (up to ${EXPORT_MAX_ROWS}) as CSV and Markdown files`, type: 'boolean' },
     ],
   },
   run(ctx: CommandContext, inv: Invocation): Reply {
@@ -30,16 +32,18 @@ export const search: Command = {
     if (query.length > QUERY_MAX_LENGTH) {
       throw new UserError(`Your query is ${query.length} characters; the limit is ${QUERY_MAX_LENGTH}. Use the most distinctive words.`);
     }
-    const results = ctx.newsroom.search(
-      { guildId: inv.guildId },
-      {
-        query,
-        ...(typeof inv.options.source === 'string' ? { source: inv.options.source } : {}),
-        ...(typeof inv.options.since === 'string' ? { since: inv.options.since } : {}),
-        ...(typeof inv.options.until === 'string' ? { until: inv.options.until } : {}),
-      },
-    );
-    return renderSearchReply(results, inv.user.id, query);
+    const request = {
+      query,
+      ...(typeof inv.options.source === 'string' ? { source: inv.options.source } : {}),
+      ...(typeof inv.options.since === 'string' ? { since: inv.options.since } : {}),
+      ...(typeof inv.options.until === 'string' ? { until: inv.options.until } : {}),
+    };
+    const results = ctx.newsroom.search({ guildId: inv.guildId }, request);
+    const reply = renderSearchReply(results, inv.user.id, query);
+    if (inv.options.export !== true || results.total === 0) return reply;
+    const rows = ctx.newsroom.exportSearch({ guildId: inv.guildId }, request, EXPORT_MAX_ROWS);
+    const attachments = exportResults(rows, 'search-results', `Search results for "${query}"`);
+    return { ...reply, content: `${reply.content ?? ''}\n📎 ${rows.length} result${rows.length === 1 ? '' : 's'} attached as CSV and Markdown.`, attachments };
   },
   autocomplete(ctx: CommandContext, inv: Invocation, focused: Focused): Choice[] {
     const scope = { guildId: inv.guildId };

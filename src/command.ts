@@ -1,4 +1,5 @@
 import type { Alerts } from './core/alerts.ts';
+import type { ChangeAlerts } from './core/changes/change-alerts.ts';
 import type { Digests } from './core/digest/digests.ts';
 import type { Newsroom } from './core/newsroom.ts';
 import type { Outbox } from './core/outbox.ts';
@@ -85,6 +86,8 @@ export interface CommandContext {
   sources: Sources;
   digests: Digests;
   alerts: Alerts;
+  /** Headline-change and correction alerts (`/alert add kind:changes`); optional so older wiring still builds. */
+  changeAlerts?: ChangeAlerts;
   outbox: Outbox;
   /** The role that counts as moderator besides Manage Guild (MODERATOR_ROLE_ID). */
   moderatorRoleId: string | null;

@@ -8,6 +8,7 @@ import type { CommandContext } from './command.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { runConsole } from './console/console.ts';
 import { Alerts } from './core/alerts.ts';
+import { ChangeAlerts } from './core/changes/change-alerts.ts';
 import fs from 'node:fs';
 import { systemClock, type Clock } from './core/deps.ts';
 import { Digests } from './core/digest/digests.ts';
@@ -77,6 +78,7 @@ async function main(): Promise<number> {
     },
     deliveries: alerts.hooks(notify('delivery')),
   });
+  const changeAlerts = new ChangeAlerts({ store, clock, log, newsroom });
   const digests = new Digests({ store, clock, log, newsroom, defaultTimezone: config.defaultTimezone, crashPoint });
   const sources = new Sources({
     store,
@@ -89,12 +91,13 @@ async function main(): Promise<number> {
     onIngest: async (_sourceId, result) => {
       await newsroom.indexArticles([...result.inserted, ...result.updated].map((article) => ({ article, firstSeenAt: store.articleMeta(article.id)?.firstSeenAt })));
       alerts.check();
+      changeAlerts.check();
       void outbox.deliverPending();
     },
     onRemove: (ids) => newsroom.unindexArticles(ids),
     notify: notify('source'),
   });
-  const ctx: CommandContext = { newsroom, sources, digests, alerts, outbox, moderatorRoleId: config.moderatorRoleId };
+  const ctx: CommandContext = { newsroom, sources, digests, alerts, changeAlerts, outbox, moderatorRoleId: config.moderatorRoleId };
   const commands = commandList();
   const dispatcher = new Dispatcher(ctx, log, commands);
   let jobs: Jobs | undefined;
@@ -114,7 +117,7 @@ async function main(): Promise<number> {
       });
     }
     try {
-      await runConsole({ dispatcher, log, ready, historyFile: path.join(config.dataDir, 'console_history') });
+      await runConsole({ dispatcher, log, ready, historyFile: path.join(config.dataDir, 'console_history'), exportDir: path.join(config.dataDir, 'exports') });
     } finally {
       await jobs?.stop();
       await parser.close();

@@ -19,6 +19,20 @@ let slow: http.Server;
 let slowUrl: string;
 let wireUrl: string;
 
+/** Two summary-only feeds about unrelated events, whose item pages carry a phrase found nowhere else. */
+const TEASER_STORIES: Record<string, { title: string; teaser: string; page: (phrase: string) => string }> = {
+  alpha: {
+    title: 'County inspectors audit grain stores',
+    teaser: 'Inspectors opened the books of county granaries.',
+    page: (phrase) => `Inspectors in the county opened the ${phrase} on Tuesday and found the stocks far below what officials had reported to the capital.`,
+  },
+  bravo: {
+    title: 'River farms report a thin harvest',
+    teaser: 'Farmers along the eastern river expect rations to shrink.',
+    page: (phrase) => `Farmers near the eastern river said the ${phrase} showed a harvest half the size of last year, and village rations were cut again in November.`,
+  },
+};
+
 /** A wire feed with enough troop stories to page through. */
 function wireFeed(): string {
   const items = Array.from({ length: 12 }, (_, i) => `<item><title>Troops report ${i + 1} from the border</title><link>http://wire.test/story/${i + 1}</link><guid>wire-${i + 1}</guid><pubDate>Mon, 0${(i % 9) + 1} Jun 2025 08:00:00 GMT</pubDate><description>Soldiers and troops were seen near the border in report ${i + 1}, a witness told the wire.</description></item>`);
@@ -32,7 +46,9 @@ beforeAll(async () => {
     const teasers = /^\/teasers-(\w+)\.xml$/.exec(req.url ?? '');
     if (teasers) {
       const base = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
-      const items = [1, 2, 3].map((n) => `<item><guid>${teasers[1]}-${n}</guid><title>Teaser ${teasers[1]} ${n}</title><link>${base}/page/${teasers[1]}-${n}</link><description>Only a teaser.</description></item>`);
+      // Each feed's items are about their own story (teasers of different feeds must not look alike).
+      const story = TEASER_STORIES[teasers[1]!]!;
+      const items = [1, 2, 3].map((n) => `<item><guid>${teasers[1]}-${n}</guid><title>${story.title} ${n}</title><link>${base}/page/${teasers[1]}-${n}</link><description>${story.teaser}</description></item>`);
       res.writeHead(200, { 'content-type': 'application/rss+xml' });
       res.end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Teasers ${teasers[1]}</title>${items.join('')}</channel></rss>`);
       return;
@@ -40,8 +56,9 @@ beforeAll(async () => {
     const page = /^\/page\/(\w+)-(\d)$/.exec(req.url ?? '');
     if (page) {
       const phrase = `${page[1]} granary ledger ${page[2]}`;
+      const story = TEASER_STORIES[page[1]!]!;
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(`<html><head><title>Story ${page[2]}</title></head><body><article><h1>Story ${page[2]}</h1>${`<p>Inspectors in the county opened the ${phrase} on Tuesday and found the stocks far below what officials had reported to the capital.</p>`.repeat(5)}</article></body></html>`);
+      res.end(`<html><head><title>Story ${page[2]}</title></head><body><article><h1>Story ${page[2]}</h1>${`<p>${story.page(phrase)}</p>`.repeat(5)}</article></body></html>`);
       return;
     }
     if (req.url?.startsWith('/wire.xml')) {
@@ -151,8 +168,8 @@ describe('Newsdesk on Discord (real discord.js client against the local emulator
     expect(ack.type).toBe(4);
     const msg = (await one.final()) as never as { content: string; components: Array<{ components: Array<{ custom_id: string; label: string }> }> };
     expect(msg.content).toMatch(/^\*\*[1-5]\*\* results? for \*\*troops\*\* \(in Daily NK\) — showing 1–[1-5], page 1\/1$/);
-    expect(msg.components).toHaveLength(1);
-    expect(msg.components[0]!.components.every((b) => b.label.startsWith('Read '))).toBe(true);
+    // No paging row: the Read and Cite rows only (each id distinct).
+    expect(msg.components.map((r) => r.components[0]!.label.replace(/ \d+$/, ''))).toEqual(['Read', 'Cite']);
     // Every page of a 4-page result: first, middle, last — accepted, ids distinct, disabled ends.
     let page = (await command('search', [{ type: 3, name: 'query', value: 'troops' }]).final()) as never as { id: string; content: string; components: Array<{ components: Array<{ custom_id: string; disabled?: boolean }> }> };
     const seen: string[] = [];
@@ -171,13 +188,13 @@ describe('Newsdesk on Discord (real discord.js client against the local emulator
     // After a 429 on the callback route, the retried one-page reply is still accepted.
     emu.injectRestFault({ method: 'POST', path: /\/interactions\/.*\/callback$/ }, { status: 429, retryAfter: 0.2 });
     const retried = (await command('search', [{ type: 3, name: 'query', value: 'Storm Corps' }]).final()) as never as { components: unknown[] };
-    expect(retried.components).toHaveLength(1);
+    expect(retried.components).toHaveLength(2);
   });
 
   it('opens the whole article privately from a search result', async () => {
     const msg = (await command('search', [{ type: 3, name: 'query', value: 'Storm Corps' }]).final()) as never as { components: Array<{ components: Array<{ custom_id: string }> }> };
     // One result: no paging row, only the Read button.
-    expect(msg.components.map((r) => r.components.map((b) => (b as { label?: string }).label))).toEqual([['Read 1']]);
+    expect(msg.components.map((r) => r.components.map((b) => (b as { label?: string }).label))).toEqual([['Read 1'], ['Cite 1']]);
     const read = msg.components[0]!.components[0]!.custom_id;
     const ack = await emu.clickButton({ customId: read, message: msg as never, user: BOB, guildId: GUILD, channelId: CHANNEL }).ack();
     expect(ack.type).toBe(4);

@@ -25,7 +25,7 @@ describe('local console (piped stdin, real entry point)', () => {
     expect(search).toMatch(/^\*\*\d+\*\* results? for \*\*troops\*\* — showing 1–\d, page 1\/\d/m);
     expect(search).toMatch(/^## 1\. /m);
     expect(search).toMatch(/^> .*\*\*troops?\*\*/im);
-    expect(search).toContain('Buttons: [1] Read 1  [2] Read 2  [3] Read 3  [4] Read 4  — type /press <number>');
+    expect(search).toContain('Buttons: [1] Read 1  [2] Read 2  [3] Read 3  [4] Read 4  [5] Cite 1  [6] Cite 2  [7] Cite 3  [8] Cite 4  — type /press <number>');
     // Quotes with their resolved speakers and the outlet they talked to; never a bare "he said".
     expect(quote).toMatch(/^> “.*\*\*rumou?rs?\*\*/im);
     expect(quote).toMatch(/^— a university student in Ryanggang province \(told RFA Korean\)$/m);
@@ -35,6 +35,19 @@ describe('local console (piped stdin, real entry point)', () => {
     expect(bySpeaker).toMatch(/^\*\*\d+\*\* quotations? matching \*\*defectors\*\* said by \*\*Kim Yo Jong\*\*$/m);
     expect(bySpeaker).toMatch(/^— Kim Yo Jong(’s order)?$/m);
     expect(bySpeaker).not.toMatch(/^— (?!Kim Yo Jong|id )/m);
+  }, 60_000);
+
+  it('saves /search export:true attachments under DATA_DIR/exports and prints their paths', async () => {
+    const dataDir = tempDataDir();
+    dirs.push(dataDir);
+    const bot = startBot({}, { stdin: '/search query:troops export:true\n', dataDir });
+    expect((await bot.exited).code).toBe(0);
+    const saved = [...bot.stdout().matchAll(/^📎 (search-results\.(?:csv|md)) saved to (.+)$/gm)].map((m) => [m[1], m[2]!]);
+    expect(saved.map(([name]) => name)).toEqual(['search-results.csv', 'search-results.md']);
+    for (const [, file] of saved) expect(file!.startsWith(`${dataDir}/exports/`)).toBe(true);
+    const csv = fs.readFileSync(saved[0]![1]!, 'utf8').split('\r\n');
+    expect(csv[0]).toBe('\uFEFFtitle,outlet,date,url,excerpt');
+    expect(csv.filter(Boolean)).toHaveLength(5); // header + the four seed articles about troops
   }, 60_000);
 
   it('accepts the option syntax, explains bad input and unknown commands, and keeps going', async () => {

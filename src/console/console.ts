@@ -21,6 +21,8 @@ export interface ConsoleOptions {
   output?: NodeJS.WritableStream;
   /** Where to keep command history between runs (interactive use only). */
   historyFile?: string;
+  /** Where files attached to replies (search exports) are saved; without it they are printed. */
+  exportDir?: string;
   /** Resolves when the archive is ready to answer; lines typed before wait for it. */
   ready: Promise<void>;
 }
@@ -49,6 +51,15 @@ export async function runConsole(opts: ConsoleOptions): Promise<void> {
     const { text, buttons } = renderReplyText(reply, { ansi: interactive });
     lastButtons = buttons;
     write(text);
+    // Files are saved where the user can open them, or shown inline when there is nowhere to save.
+    for (const a of reply.attachments ?? []) {
+      if (opts.exportDir) {
+        fs.mkdirSync(opts.exportDir, { recursive: true });
+        const file = path.join(opts.exportDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${path.basename(a.name)}`);
+        fs.writeFileSync(file, a.data);
+        write(`📎 ${a.name} saved to ${file}`);
+      } else write(`📎 ${a.name}:\n${a.data.replace(/^\uFEFF/, '')}`);
+    }
   };
 
   const handle = async (line: string) => {

@@ -21,6 +21,7 @@ export function renderReplyText(reply: Reply, opts: { ansi: boolean }): { text: 
     if (card.image) out.push(`[image] ${card.image}`);
     if (card.footer) out.push(`— ${md(card.footer, false)}`);
   }
+  for (const a of reply.attachments ?? []) out.push('', `📎 ${a.name} (${Buffer.byteLength(a.data, 'utf8').toLocaleString('en-US')} bytes)`);
   const rows = reply.buttons ?? [];
   const labels: string[] = [];
   for (const row of rows) {

@@ -6,8 +6,11 @@ import { UserError } from './errors.ts';
 import { buildExcerpt, markText, type Excerpt, type TermSpec } from './excerpt.ts';
 import { findQuotations, matchQuotations, type Quotation } from './quotes.ts';
 import { SpeakerDirectory, speakerIs } from './quotes/directory.ts';
-import { ArticleIndex, type SearchFilters } from './search/article-index.ts';
+import { ArticleIndex, type SearchFilters, type SearchHit } from './search/article-index.ts';
 import { parseQuery, type ParsedQuery } from './search/query.ts';
+import type { ExportRow } from './citations/export.ts';
+import { StoryIndex } from './stories/story-index.ts';
+import type { ArticleVersion, StoredArticle } from './store/types.ts';
 
 /** Where a request comes from: each Discord server (the console is one local server) sees the seeds plus its own sources. */
 export interface Scope {
@@ -22,7 +25,12 @@ export interface ArticleStore {
   /** Display info for the sources a guild sees (seeds first). */
   sourcesForGuild(guildId: string): Array<{ id: string; name: string; url: string | null; articles: number }>;
   countArticles(sourceIds?: Iterable<string>): number;
-  scanArticles(afterRowid: number, limit: number): Array<{ rowid: number; article: Article; firstSeenAt: string }>;
+  scanArticles(afterRowid: number, limit: number): Array<{ rowid: number; article: Article; firstSeenAt: string; storySig?: Uint8Array | null; storyId?: string | null }>;
+  setStorySignatures(sigs: Iterable<[articleId: string, sig: Uint8Array]>): void;
+  listVersions(articleId: string): ArticleVersion[];
+  setStoryIds(assignments: Iterable<[articleId: string, storyId: string]>): number;
+  storyMembers(storyId: string, limit?: number): StoredArticle[];
+  articleState(id: string): { firstSeenAt: string; versionSeenAt: string; deletedAt: string | null; storyId: string | null; edits: number } | undefined;
 }
 
 export interface NewsroomDeps {
@@ -41,7 +49,17 @@ export interface SearchRequest {
   page?: number;
 }
 
+/** The other reports of a result's story (the same news from other outlets). */
+export interface StorySummary {
+  id: string;
+  /** Visible reports in the story, this one included. */
+  reports: number;
+  /** Outlets of the other reports, earliest first, without this report's outlet. */
+  otherOutlets: string[];
+}
+
 export interface SearchResultItem {
+  story?: StorySummary;
   rank: number;
   article: Article;
   excerpt: Excerpt;
@@ -77,6 +95,8 @@ export interface Stats {
 }
 
 export const PAGE_SIZE = 5;
+/** Hits grouped into stories per search; beyond them results are listed one by one. */
+const STORY_SCAN = 200;
 /** Articles indexed between yields at start-up: small enough that no stall reaches 100 ms. */
 const LOAD_CHUNK = 50;
 
@@ -88,12 +108,19 @@ export class Newsroom {
   readonly index: ArticleIndex;
   /** Who is quoted where, derived alongside the index. */
   readonly speakers = new SpeakerDirectory();
+  /** Near-duplicate grouping across outlets; rebuilt from the store at start, like the index. */
+  readonly stories = new StoryIndex();
   private loaded = 0;
   private loadTotal = 0;
   private ready = false;
 
   constructor(private readonly deps: NewsroomDeps) {
     this.index = new ArticleIndex((id) => deps.store.getArticle(id));
+  }
+
+  /** The injected clock's time (citations' accessed date). */
+  now(): Date {
+    return this.deps.clock.now();
   }
 
   /** True once the index holds every stored article. */
@@ -119,6 +146,7 @@ export class Newsroom {
       const rows = this.deps.store.scanArticles(after, LOAD_CHUNK);
       if (rows.length === 0) break;
       this.index.addMany(rows.map((r) => ({ article: r.article, firstSeenAt: r.firstSeenAt })));
+      this.groupStories(rows);
       after = rows[rows.length - 1]!.rowid;
       this.loaded += rows.length;
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -157,16 +185,38 @@ export class Newsroom {
     if (items.length <= LOAD_CHUNK) {
       this.index.addMany(items);
       for (const i of items) this.speakers.add(i.article);
+      this.groupStories(items);
       return this.indexQueue;
     }
     this.indexQueue = this.indexQueue.then(async () => {
       for (let i = 0; i < items.length; i += LOAD_CHUNK) {
         this.index.addMany(items.slice(i, i + LOAD_CHUNK));
         for (const item of items.slice(i, i + LOAD_CHUNK)) this.speakers.add(item.article);
+        this.groupStories(items.slice(i, i + LOAD_CHUNK));
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     });
     return this.indexQueue;
+  }
+
+  /**
+   * Puts new articles into their stories and records changed story ids in the store. Articles
+   * already grouped keep their story (an edit does not move a report to another story).
+   */
+  private groupStories(items: Array<{ article: Article; firstSeenAt?: string | undefined; storySig?: Uint8Array | null; storyId?: string | null }>): void {
+    const changed: Array<[string, string]> = [];
+    const fresh: Array<[string, Uint8Array]> = [];
+    for (const { article: a, firstSeenAt, storySig, storyId } of items) {
+      const time = Date.parse(a.publishedAt ?? firstSeenAt ?? '');
+      const known = this.stories.storyOf(a.id) !== undefined;
+      // At start-up the stored signature and story id are used as they are: no text is re-read
+      // and no candidates are searched (both were done when the article arrived).
+      const doc = { id: a.id, sourceId: a.sourceId, title: a.title, body: a.body, time: Number.isNaN(time) ? this.deps.clock.now().getTime() : time };
+      changed.push(...this.stories.add(doc, storySig ?? undefined, storySig ? storyId : null));
+      if (!known && !storySig) fresh.push([a.id, this.stories.signatureBytes(a.id)!]);
+    }
+    if (fresh.length) this.deps.store.setStorySignatures(fresh);
+    if (changed.length) this.deps.store.setStoryIds(changed);
   }
 
   /** Removes articles from the index after the store deleted them (also after any chunked add in flight). */
@@ -175,6 +225,7 @@ export class Newsroom {
     for (const id of list) {
       this.index.remove(id);
       this.speakers.remove(id);
+      this.stories.remove(id);
     }
     this.indexQueue = this.indexQueue.then(() => {
       for (const id of list) {
@@ -204,18 +255,24 @@ export class Newsroom {
     if (since) filters.since = since;
     if (until) filters.until = until;
     const page = Math.max(0, Math.floor(req.page ?? 0));
-    const result = this.index.search(query, filters, { offset: page * PAGE_SIZE, limit: PAGE_SIZE });
+    const { groups, total: collapsedTotal } = this.storyPage(query, filters, page);
+    const result = { total: collapsedTotal.total, approximate: collapsedTotal.approximate };
     const items: SearchResultItem[] = [];
-    result.hits.forEach((hit, i) => {
+    groups.forEach((group, i) => {
+      // The earliest report of the story among the matches leads its card.
+      const hit = this.earliest(group);
       const article = this.deps.store.getArticle(hit.id);
       if (!article) return; // removed between search and lookup
-      items.push({
+      const item: SearchResultItem = {
         rank: page * PAGE_SIZE + i + 1,
         article,
         excerpt: buildExcerpt(article, hit.terms),
         allTerms: hit.allTerms,
         terms: hit.terms,
-      });
+      };
+      const story = this.storyOf(article.id, filters.visibleSources!);
+      if (story) item.story = story;
+      items.push(item);
     });
     const suggestions =
       result.total === 0 ? this.index.suggest(req.query, { visibleSources: filters.visibleSources }, 5) : [];
@@ -230,6 +287,110 @@ export class Newsroom {
       suggestions,
       filters: { ...(source ? { source: source.key, sourceLabel: source.label } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}) },
     };
+  }
+
+  /**
+   * Up to `limit` results of a search in rank order (one per story, like the cards), with plain
+   * excerpts, for `/search export:true`.
+   */
+  exportSearch(scope: Scope, req: SearchRequest, limit: number): ExportRow[] {
+    const query = parseQuery(req.query);
+    const now = this.deps.clock.now();
+    const filters: SearchFilters = { visibleSources: this.visibleSources(scope) };
+    if (req.source) filters.source = this.resolveSource(scope, req.source).filter;
+    if (req.since) filters.since = parseDateOption('since', req.since, 'start', now);
+    if (req.until) filters.until = parseDateOption('until', req.until, 'end', now);
+    const page = this.index.search(query, filters, { offset: 0, limit: Math.max(limit * 3, STORY_SCAN) });
+    const seen = new Set<string>();
+    const rows: ExportRow[] = [];
+    for (const hit of page.hits) {
+      const key = this.stories.storyOf(hit.id) ?? hit.id;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const article = this.deps.store.getArticle(hit.id);
+      if (!article) continue;
+      rows.push({ article, excerpt: plainExcerpt(buildExcerpt(article, hit.terms).text) });
+      if (rows.length === limit) break;
+    }
+    return rows;
+  }
+
+  /**
+   * One page of results with the reports of one story collapsed into one entry: the first
+   * STORY_SCAN hits are grouped by story id (in rank order of their best hit); hits past them,
+   * if any, follow ungrouped.
+   */
+  private storyPage(query: ParsedQuery, filters: SearchFilters, page: number): { groups: SearchHit[][]; total: { total: number; approximate: boolean } } {
+    const start = page * PAGE_SIZE;
+    const end = start + PAGE_SIZE;
+    // Ask for just the hits the page needs, as an ungrouped search would (so "some of your words"
+    // results join only when the all-words ones run out); ask for more only while grouping
+    // folded some away.
+    let limit = end;
+    for (;;) {
+      const scan = this.index.search(query, filters, { offset: 0, limit });
+      const byStory = new Map<string, SearchHit[]>();
+      for (const hit of scan.hits) {
+        const key = this.stories.storyOf(hit.id) ?? hit.id;
+        const list = byStory.get(key);
+        if (list) list.push(hit);
+        else byStory.set(key, [hit]);
+      }
+      const groups = [...byStory.values()];
+      const more = scan.total > scan.hits.length;
+      if (groups.length >= end || !more || limit >= STORY_SCAN) {
+        const folded = scan.hits.length - groups.length;
+        let shown = groups.slice(start, end);
+        if (shown.length < PAGE_SIZE && more && limit >= STORY_SCAN) {
+          // Past the grouped window the results are listed one by one.
+          const extra = this.index.search(query, filters, { offset: scan.hits.length + Math.max(0, start - groups.length), limit: PAGE_SIZE - shown.length });
+          shown = [...shown, ...extra.hits.map((h) => [h])];
+        }
+        return { groups: shown, total: { total: scan.total - folded, approximate: (scan.approximate ?? false) || (folded > 0 && more) } };
+      }
+      limit = Math.min(STORY_SCAN, limit * 2);
+    }
+  }
+
+  private earliest(group: SearchHit[]): SearchHit {
+    if (group.length === 1) return group[0]!;
+    let best = group[0]!;
+    let bestTime = Infinity;
+    for (const hit of group) {
+      const a = this.deps.store.getArticle(hit.id);
+      const t = a?.publishedAt ? Date.parse(a.publishedAt) : NaN;
+      if (!Number.isNaN(t) && t < bestTime) {
+        best = hit;
+        bestTime = t;
+      }
+    }
+    return best;
+  }
+
+  /** The other visible reports of an article's story: how many, and their outlets in time order. */
+  private storyOf(articleId: string, visible: ReadonlySet<string>): StorySummary | undefined {
+    const id = this.stories.storyOf(articleId);
+    if (!id) return undefined;
+    const members = this.deps.store.storyMembers(id).filter((m) => visible.has(m.article.sourceId));
+    if (members.length < 2) return undefined;
+    const lead = members.find((m) => m.article.id === articleId)?.article.outlet ?? null;
+    const outlets: string[] = [];
+    for (const m of members) {
+      const o = m.article.outlet ?? 'unknown outlet';
+      if (m.article.id === articleId || o === lead || outlets.includes(o)) continue;
+      outlets.push(o);
+    }
+    return { id, reports: members.length, otherOutlets: outlets };
+  }
+
+  /** A story a guild may see: every visible report, earliest first; a UserError naming the id otherwise. */
+  story(scope: Scope, id: string): { id: string; members: StoredArticle[] } {
+    const wanted = id.trim();
+    const visible = this.visibleSources(scope);
+    const storyId = this.stories.storyOf(wanted) ?? wanted;
+    const members = this.deps.store.storyMembers(storyId).filter((m) => visible.has(m.article.sourceId));
+    if (members.length === 0) throw new UserError(`No story or article with id "${wanted}". /search shows story buttons on results reported by several outlets.`);
+    return { id: storyId, members };
   }
 
   /**
@@ -311,6 +472,19 @@ export class Newsroom {
     return article;
   }
 
+  /** An article a guild may see with its earlier versions (oldest first) and when the current one was seen. */
+  changes(scope: Scope, id: string): { article: Article; versions: ArticleVersion[]; seenAt: string; deletedAt: string | null } {
+    const article = this.article(scope, id);
+    const state = this.deps.store.articleState(article.id);
+    return { article, versions: this.deps.store.listVersions(article.id), seenAt: state?.versionSeenAt ?? '', deletedAt: state?.deletedAt ?? null };
+  }
+
+  /** How often an article was edited and whether it was deleted at its source (for /article). */
+  editState(articleId: string): { edits: number; deletedAt: string | null } {
+    const s = this.deps.store.articleState(articleId);
+    return { edits: s?.edits ?? 0, deletedAt: s?.deletedAt ?? null };
+  }
+
   /** Query completions for autocomplete. */
   suggestQueries(scope: Scope, prefix: string, limit = 25): string[] {
     if (!prefix.trim()) return [];
@@ -345,6 +519,11 @@ export class Newsroom {
       loading: this.ready ? null : this.loadProgress,
     };
   }
+}
+
+/** An excerpt without its Discord marks and escapes, for files. */
+function plainExcerpt(marked: string): string {
+  return marked.replace(/(?<!\\)\*\*/g, '').replace(/\\([\\*_~`|[\]()<>#\-.])/g, '$1').replace(/\u200b/g, '');
 }
 
 /** Short, stable key for an outlet name (fits autocomplete values and button custom_ids). */

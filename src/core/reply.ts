@@ -16,6 +16,19 @@ export interface Reply {
    * mention is suppressed whatever the text says.
    */
   allowRoleMention?: string;
+  /** Files sent with the message (Discord: ≤ 10 per message, each within the upload limit). */
+  attachments?: Attachment[];
+}
+
+/** A text file attached to a reply (CSV, Markdown); the console saves it or shows it inline. */
+export interface Attachment {
+  /** File name with extension, e.g. "results.csv". */
+  name: string;
+  contentType: string;
+  /** The file's text (UTF-8). */
+  data: string;
+  /** Alt text shown by Discord. */
+  description?: string;
 }
 
 /** One card of a reply (a Discord embed; a block of text in the console). */

@@ -8,6 +8,14 @@ export interface DiscordMessage {
   components: DiscordActionRow[];
   flags?: number;
   allowed_mentions: { parse: string[]; roles?: string[] };
+  /** Files to upload (discord.js sends them as multipart/form-data with payload_json). */
+  files?: DiscordFile[];
+}
+
+export interface DiscordFile {
+  attachment: Buffer;
+  name: string;
+  description?: string;
 }
 
 export interface DiscordEmbed {
@@ -156,10 +164,30 @@ export function formatReply(reply: Reply): DiscordMessage[] {
     total += size;
   }
   messages.push(current);
+  const files = toFiles(reply);
+  if (files.length) messages[0]!.files = files;
   if (flags !== undefined) for (const m of messages) m.flags = flags;
   // Discord rejects an empty message.
   for (const m of messages) if (!m.content && m.embeds.length === 0) m.content = '\u200b';
   return messages;
+}
+
+/**
+ * A reply's attachments as upload files: at most LIMITS.attachments, and only while their total
+ * stays within LIMITS.attachmentBytes (the bot's upload limit); the rest are dropped, never sent to be rejected.
+ */
+function toFiles(reply: Reply): DiscordFile[] {
+  const out: DiscordFile[] = [];
+  let total = 0;
+  for (const a of reply.attachments ?? []) {
+    if (out.length === LIMITS.attachments) break;
+    const data = Buffer.from(a.data, 'utf8');
+    if (total + data.length > LIMITS.attachmentBytes) continue;
+    total += data.length;
+    const name = a.name.replace(/[^\w.-]+/g, '_').slice(0, 100) || 'file.txt';
+    out.push({ attachment: data, name, ...(a.description ? { description: clampText(a.description, 1024) } : {}) });
+  }
+  return out;
 }
 
 /** Autocomplete choices within Discord's limits. */

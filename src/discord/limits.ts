@@ -21,4 +21,7 @@ export const LIMITS = {
   commandDescription: 100,
   optionDescription: 100,
   options: 25,
+  attachments: 10,
+  /** Upload limit per message for a bot without boosts (Discord's default, 10 MiB). */
+  attachmentBytes: 10 * 1024 * 1024,
 } as const;

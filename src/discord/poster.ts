@@ -58,8 +58,10 @@ export class DiscordChannelPoster implements ChannelPoster {
     for (const [i, part] of parts.entries()) {
       const partNonce = parts.length === 1 ? nonce : `${nonce.slice(0, 22)}.${i}`;
       try {
+        const { files, ...body } = part;
         const message = (await this.rest.post(Routes.channelMessages(channelId), {
-          body: { ...part, nonce: partNonce, enforce_nonce: true },
+          body: { ...body, nonce: partNonce, enforce_nonce: true },
+          ...(files?.length ? { files: files.map((f) => ({ name: f.name, data: f.attachment })) } : {}),
         })) as { id: string };
         messageIds.push(message.id);
       } catch (err) {

@@ -4,6 +4,7 @@ import type { Reply, ReplyButton } from '../core/reply.ts';
 import { escapeDiscord, escapeInline } from '../core/text/escape.ts';
 import { describeArticle } from './article-meta.ts';
 import { pagingRow } from './paging.ts';
+import { encodeChangesButton } from './changes-reply.ts';
 import { encodeArticleButton } from './custom-id.ts';
 import { speakerLine } from './quote-reply.ts';
 
@@ -49,7 +50,7 @@ function cutPoint(text: string, max: number): number {
 }
 
 /** One page of a whole article as a reply: metadata on the first page, page buttons when needed. */
-export function renderArticleReply(article: Article, page: number, ephemeral: boolean): Reply {
+export function renderArticleReply(article: Article, page: number, ephemeral: boolean, history: { edits: number; deletedAt: string | null } = { edits: 0, deletedAt: null }): Reply {
   const pages = paginateArticle(article);
   const p = Math.min(Math.max(0, page), pages.length - 1);
   const meta = describeArticle(article);
@@ -57,6 +58,11 @@ export function renderArticleReply(article: Article, page: number, ephemeral: bo
   if (p === 0) {
     if (meta) details.push(`*${meta}*`);
     if (article.caption) details.push(`Photo: ${escapeInline(article.caption)}`);
+    const changed = [
+      history.edits ? `✏️ Edited ${history.edits} time${history.edits === 1 ? '' : 's'} since first seen` : null,
+      history.deletedAt ? `🗑️ Deleted at the source on ${history.deletedAt.slice(0, 16).replace('T', ' ')} UTC` : null,
+    ].filter(Boolean);
+    if (changed.length) details.push(changed.join(' · '));
     details.push('');
   }
   const fields = [];
@@ -76,6 +82,10 @@ export function renderArticleReply(article: Article, page: number, ephemeral: bo
   };
   const paging = pagingRow(p, pages.length, (target) => encodeArticleButton(article.id, target), { previous: '◀ Previous page', next: 'Next page ▶' });
   const buttons: ReplyButton[][] = paging.length ? [paging] : [];
+  if (history.edits || history.deletedAt) {
+    const label = history.edits ? `Changes (${history.edits} edit${history.edits === 1 ? '' : 's'})` : 'Changes';
+    buttons.push([{ id: encodeChangesButton(article.id, 0), label, style: 'secondary' }]);
+  }
   return { ephemeral, cards: [card], ...(buttons.length ? { buttons } : {}) };
 }
 

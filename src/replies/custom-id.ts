@@ -99,3 +99,23 @@ export function decodeReadButton(customId: string): string | null {
   const m = /^r:([A-Za-z0-9_-]{1,64})$/.exec(customId);
   return m ? m[1]! : null;
 }
+
+/** custom_id of a search result's "Cite" button: `ci:<article id>` (opens the citations privately). */
+export function encodeCiteButton(articleId: string): string {
+  return `ci:${articleId}`;
+}
+
+export function decodeCiteButton(customId: string): string | null {
+  const m = /^ci:([A-Za-z0-9_-]{1,64})$/.exec(customId);
+  return m ? m[1]! : null;
+}
+
+/** custom_id of a search result's "Story" button: `st:<story id>` (every outlet's report, privately). */
+export function encodeStoryButton(storyId: string): string {
+  return `st:${storyId}`;
+}
+
+export function decodeStoryButton(customId: string): string | null {
+  const m = /^st:([A-Za-z0-9_-]{1,64})$/.exec(customId);
+  return m ? m[1]! : null;
+}

@@ -1,8 +1,8 @@
-import type { SearchResults } from '../core/newsroom.ts';
+import type { SearchResults, StorySummary } from '../core/newsroom.ts';
 import type { Card, Reply, ReplyButton } from '../core/reply.ts';
 import { escapeInline } from '../core/text/escape.ts';
 import { describeArticle } from './article-meta.ts';
-import { encodeReadButton, encodeSearchState } from './custom-id.ts';
+import { encodeCiteButton, encodeReadButton, encodeSearchState, encodeStoryButton } from './custom-id.ts';
 import { pagingRow } from './paging.ts';
 
 /**
@@ -34,7 +34,7 @@ export function renderSearchReply(results: SearchResults, userId: string, rawQue
   const cards: Card[] = results.items.map((item) => {
     const card: Card = {
       title: `${item.rank}. ${escapeInline(item.article.title)}`,
-      description: [describeArticle(item.article), `> ${item.excerpt.text}`].filter(Boolean).join('\n'),
+      description: [describeArticle(item.article), item.story ? describeAlso(item.story) : '', `> ${item.excerpt.text}`].filter(Boolean).join('\n'),
       footer: `id ${item.article.id}${item.allTerms ? '' : ' · matches some of your words'}`,
     };
     if (item.article.url) card.url = item.article.url;
@@ -54,7 +54,24 @@ export function renderSearchReply(results: SearchResults, userId: string, rawQue
     label: `Read ${item.rank}`,
     style: 'primary',
   }));
-  return { content: header, cards, buttons: paging.length ? [paging, reading] : [reading] };
+  const citing: ReplyButton[] = results.items.map((item) => ({ id: encodeCiteButton(item.article.id), label: `Cite ${item.rank}`, style: 'secondary' }));
+  // One card per story, except past the grouped window: keep one button per story so ids stay unique.
+  const seenStories = new Set<string>();
+  const stories: ReplyButton[] = [];
+  for (const item of results.items) {
+    if (!item.story || seenStories.has(item.story.id)) continue;
+    seenStories.add(item.story.id);
+    stories.push({ id: encodeStoryButton(item.story.id), label: `Story ${item.rank} (${item.story.reports} reports)`, style: 'secondary' });
+  }
+  return { content: header, cards, buttons: [...(paging.length ? [paging] : []), reading, citing, ...(stories.length ? [stories] : [])] };
+}
+
+/** "also: Reuters, AP +3" — the other outlets that reported the story, earliest first. */
+export function describeAlso(story: StorySummary): string {
+  const named = story.otherOutlets.slice(0, 2).map(escapeInline);
+  const more = story.otherOutlets.length - named.length;
+  if (named.length === 0) return `also: ${story.reports - 1} more report${story.reports === 2 ? '' : 's'} from this outlet`;
+  return `also: ${named.join(', ')}${more > 0 ? ` +${more}` : ''}`;
 }
 
 function describeFilters(results: SearchResults): string {

@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { type Refusal, validateAutocomplete, validateCommands, validateMessage } from './validate.ts';
+import { attachmentProblems, parseMultipart, type MultipartBody, type UploadedFile } from './validate-attachments.ts';
 import { validateWebhookCreate, validateWebhookExecute } from './validate-webhook.ts';
 
 /** A channel webhook (the bot's identity for outlet deliveries). */
@@ -531,7 +532,7 @@ export class DiscordEmulator {
       content: body.content ?? '',
       embeds: body.embeds ?? [],
       components: body.components ?? [],
-      attachments: [],
+      attachments: (extra.files as UploadedFile[] | undefined)?.map((f) => this.storeAttachment(f, body)) ?? [],
       mentions: [],
       mention_roles: [],
       mention_everyone: false,
@@ -543,23 +544,40 @@ export class DiscordEmulator {
       application_id: this.applicationId,
       webhook_id: this.applicationId,
       ...(body.allowed_mentions !== undefined ? { allowed_mentions: body.allowed_mentions } : {}),
-      ...extra,
+      ...Object.fromEntries(Object.entries(extra).filter(([k]) => k !== 'files')),
     };
+  }
+
+  private readonly uploads = new Map<string, Buffer>();
+
+  /** Keeps an uploaded file; the message carries Discord's attachment object with a URL naming it. */
+  private storeAttachment(f: UploadedFile, body: Record<string, any>): Record<string, unknown> {
+    const id = snowflake();
+    const url = `http://127.0.0.1:${this.port}/attachments/${id}/${encodeURIComponent(f.filename)}`;
+    this.uploads.set(url, f.data);
+    const declared = (body.attachments as Array<{ id?: unknown; description?: string }> | undefined)?.find((a) => Number(a.id) === f.index);
+    return { id, filename: f.filename, size: f.data.length, url, proxy_url: url, content_type: f.contentType, ...(declared?.description ? { description: declared.description } : {}) };
+  }
+
+  /** The bytes of an attachment a message carries (by its url). */
+  attachmentData(url: string): Buffer | undefined {
+    return this.uploads.get(url);
   }
 
   private async handleHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const rawBytes = Buffer.concat(chunks);
+    const raw = rawBytes.toString('utf8');
     let body: any = undefined;
+    let upload: MultipartBody | null = null;
     const type = req.headers['content-type'] ?? '';
     if (type.includes('application/json') && raw) body = JSON.parse(raw);
     else if (type.includes('multipart/form-data')) {
-      const m = /name="payload_json"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*?)\r\n--/.exec(raw);
-      body = m ? JSON.parse(m[1]!) : {};
+      upload = parseMultipart(rawBytes, type);
+      body = upload.payload;
     }
-    const files = type.includes('multipart/form-data') ? (raw.match(/name="files\[\d+\]"/g) ?? []).length : 0;
     const path = decodeURIComponent(url.pathname.replace(/^\/api(\/v\d+)?/, ''));
     const method = req.method ?? 'GET';
     const record: RecordedRequest = { method, path, query: Object.fromEntries(url.searchParams), body, status: 0, at: Date.now() };
@@ -596,6 +614,19 @@ export class DiscordEmulator {
       return reply(r.status, r.body);
     };
     let m: RegExpExecArray | null;
+    // Uploads are checked before anything is created; an upload-only message need not have text.
+    if (upload) {
+      const problems = attachmentProblems(upload, rawBytes.length);
+      if (problems.length) {
+        const tooLarge = problems.some((p) => /bytes or fewer/.test(p));
+        return refuse(
+          tooLarge
+            ? { status: 413, body: { code: 40005, message: 'Request entity too large' }, lines: problems }
+            : { status: 400, body: { code: 50035, message: 'Invalid Form Body', errors: { files: { _errors: problems.map((p) => ({ code: 'BASE_TYPE_INVALID', message: p })) } } }, lines: problems },
+        );
+      }
+    }
+    const files = upload?.files ?? [];
 
     if (method === 'GET' && (path === '/gateway/bot' || path === '/gateway')) {
       return reply(200, { url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } });
@@ -625,11 +656,11 @@ export class DiscordEmulator {
       const fits = cbType === 8 ? state.type === 4 : cbType === 6 || cbType === 7 ? state.type === 3 : state.type !== 4;
       if (!fits) return refuse({ status: 400, body: { code: 40043, message: 'Interaction response type is not valid for this interaction' }, lines: [`type: callback ${cbType} is not valid for interaction type ${state.type}`] });
       if (cbType === 4) {
-        const refused = validateMessage(data, { mode: 'create', interaction: true, files });
+        const refused = validateMessage(data, { mode: 'create', interaction: true, files: files.length });
         if (refused) return refuse(prefixed(refused, 'data'));
       }
       if (cbType === 7) {
-        const refused = validateMessage(data ?? {}, { mode: 'edit', interaction: true, files }) ?? emptiness({ ...state.componentMessage, ...(data ?? {}) }, files);
+        const refused = validateMessage(data ?? {}, { mode: 'edit', interaction: true, files: files.length }) ?? emptiness({ ...state.componentMessage, ...(data ?? {}) }, files.length);
         if (refused) return refuse(prefixed(refused, 'data'));
       }
       if (cbType === 8) {
@@ -639,11 +670,12 @@ export class DiscordEmulator {
       state.callback = { type: cbType, data, at: Date.now() };
       if (cbType === 4 || cbType === 5) {
         state.original = this.message(state.channelId, cbType === 4 ? data : { content: '', flags: data?.flags ?? 0 }, {
+          files,
           type: 20,
           interaction_metadata: { id: state.id, type: state.type, user: { id: state.user.id, username: state.user.username ?? 'user' }, authorizing_integration_owners: {} },
         });
       } else if (cbType === 7) {
-        state.original = this.message(state.channelId, data ?? {});
+        state.original = this.message(state.channelId, data ?? {}, { files });
       }
       for (const w of state.waiters.splice(0)) w();
       if (url.searchParams.get('with_response') === 'true') {
@@ -655,7 +687,7 @@ export class DiscordEmulator {
       const hook = this.webhooks.get(m[1]!);
       if (!hook) return reply(404, { message: 'Unknown Webhook', code: 10015 });
       if (hook.token !== m[2]) return reply(401, { message: 'Invalid Webhook Token', code: 50027 });
-      const refused = validateMessage(body ?? {}, { mode: 'create', interaction: false, files }) ?? validateWebhookExecute(body ?? {});
+      const refused = validateMessage(body ?? {}, { mode: 'create', interaction: false, files: files.length }) ?? validateWebhookExecute(body ?? {});
       if (refused) return refuse(refused);
       const msg = this.message(hook.channel_id, body ?? {}, {
         webhook_id: hook.id,
@@ -689,9 +721,9 @@ export class DiscordEmulator {
       const target = m[3];
       if (!target && method === 'POST') {
         if (!state.callback) return reply(404, { message: 'Unknown Webhook', code: 10015 });
-        const refused = validateMessage(body ?? {}, { mode: 'create', interaction: true, files });
+        const refused = validateMessage(body ?? {}, { mode: 'create', interaction: true, files: files.length });
         if (refused) return refuse(refused);
-        const msg = this.message(state.channelId, body ?? {});
+        const msg = this.message(state.channelId, body ?? {}, { files });
         state.followUps.push(msg);
         for (const w of state.waiters.splice(0)) w();
         return reply(200, msg);
@@ -704,9 +736,9 @@ export class DiscordEmulator {
         return reply(204);
       }
       if (method === 'PATCH') {
-        const refused = validateMessage(body ?? {}, { mode: 'edit', interaction: true, files }) ?? emptiness({ ...msg, ...(body ?? {}) }, files);
+        const refused = validateMessage(body ?? {}, { mode: 'edit', interaction: true, files: files.length }) ?? emptiness({ ...msg, ...(body ?? {}) }, files.length);
         if (refused) return refuse(refused);
-        const next = { ...msg, ...body, edited_timestamp: new Date().toISOString() } as ApiMessage;
+        const next = { ...msg, ...body, ...(files.length ? { attachments: files.map((f) => this.storeAttachment(f, body ?? {})) } : {}), edited_timestamp: new Date().toISOString() } as ApiMessage;
         if (target === '@original') state.original = next;
         else state.followUps = state.followUps.map((f) => (f.id === target ? next : f));
         for (const w of state.waiters.splice(0)) w();
@@ -719,14 +751,14 @@ export class DiscordEmulator {
       if (method === 'POST' && !this.may(channelId, 'sendMessages')) return reply(403, { message: 'Missing Permissions', code: 50013 });
       if (method === 'GET' && !this.may(channelId, 'readHistory')) return reply(403, { message: 'Missing Access', code: 50001 });
       if (method === 'POST') {
-        const refused = validateMessage(body ?? {}, { mode: 'create', interaction: false, files });
+        const refused = validateMessage(body ?? {}, { mode: 'create', interaction: false, files: files.length });
         if (refused) return refuse(refused);
         const nonce = body?.nonce !== undefined ? String(body.nonce) : undefined;
         if (nonce !== undefined && body.enforce_nonce) {
           const seen = this.nonces.get(`${channelId}:${nonce}`);
           if (seen && Date.now() - seen.at < 5 * 60_000) return reply(200, seen.message);
         }
-        const msg = this.message(channelId, body ?? {}, { webhook_id: undefined, ...(nonce !== undefined ? { nonce } : {}) });
+        const msg = this.message(channelId, body ?? {}, { files, webhook_id: undefined, ...(nonce !== undefined ? { nonce } : {}) });
         const list = this.messages.get(channelId) ?? [];
         list.push(msg);
         this.messages.set(channelId, list);

@@ -21,7 +21,7 @@ export interface FieldProblem {
 }
 
 export interface Refusal {
-  status: 400;
+  status: 400 | 413;
   body: { code: number; message: string; errors?: Record<string, unknown> };
   /** Flattened for humans and tests: `components.0.components.1.custom_id: Component custom id cannot be duplicated`. */
   lines: string[];

@@ -11,6 +11,8 @@ export interface DigestEntry {
   terms?: TermSpec[];
   /** Position in the query's ranking (0 = best); absent without a query. */
   rank?: number;
+  /** The article's story id (src/core/stories/); when entries carry one, stories are grouped by it. */
+  storyId?: string | null;
 }
 
 export interface DigestInput {
@@ -48,7 +50,7 @@ function similarity(a: Set<string>, b: Set<string>): number {
   return shared / (a.size + b.size - shared);
 }
 
-/** Near-duplicate titles (Jaccard ≥ 0.5 over meaningful words) from different outlets form one story. */
+/** Without story ids: near-duplicate titles (Jaccard ≥ 0.5 over meaningful words) from different outlets form one story. */
 export const STORY_SIMILARITY = 0.5;
 
 /**
@@ -60,7 +62,23 @@ export function groupEntries(entries: DigestEntry[]): Group[] {
   const keys = entries.map((e) => titleKey(e.article.title));
   const storyOf = new Array<number>(entries.length).fill(-1);
   const stories: number[][] = [];
-  for (let i = 0; i < entries.length; i++) {
+  // The story ids search uses, when the entries carry them; title similarity otherwise.
+  const byId = entries.some((e) => e.storyId !== undefined);
+  if (byId) {
+    const members = new Map<string, number[]>();
+    entries.forEach((e, i) => {
+      if (!e.storyId) return;
+      const list = members.get(e.storyId) ?? [];
+      list.push(i);
+      members.set(e.storyId, list);
+    });
+    for (const list of members.values()) {
+      if (list.length < 2) continue;
+      for (const m of list) storyOf[m] = stories.length;
+      stories.push(list);
+    }
+  }
+  for (let i = 0; i < entries.length && !byId; i++) {
     if (storyOf[i] !== -1) continue;
     const members = [i];
     for (let j = i + 1; j < entries.length; j++) {

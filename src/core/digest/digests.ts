@@ -144,7 +144,7 @@ export class Digests {
     const rows = this.deps.store.newArticles(visible, { fromExclusive: start.toISOString(), toInclusive: end.toISOString() }, WINDOW_LIMIT);
     let entries: DigestEntry[] = rows
       .filter((r) => sub.sourceIds.length === 0 || ids.has(r.article.sourceId) || (r.article.outlet !== null && outlets.has(r.article.outlet.toLowerCase())))
-      .map((r) => ({ article: r.article, firstSeenAt: r.firstSeenAt }));
+      .map((r) => ({ article: r.article, firstSeenAt: r.firstSeenAt, storyId: r.storyId ?? this.deps.newsroom.stories.storyOf(r.article.id) ?? null }));
     if (sub.query && entries.length) entries = this.rankByQuery(sub.query, entries, visible);
     return composeDigest({
       entries,

@@ -1,7 +1,8 @@
 import { UserError } from '../errors.ts';
 import type { ParseResponse } from '../feeds/parse-pool.ts';
 import { FetchError, type FetchResult } from '../feeds/safe-fetch.ts';
-import type { FetchAttempt, IngestResult, SourceRow } from '../store/index.ts';
+import { checkVanishedItems } from '../changes/deleted.ts';
+import type { ArticleVersion, FetchAttempt, IngestResult, SourceRow } from '../store/index.ts';
 import { escapeInline } from '../text/escape.ts';
 import type { SourcesDeps } from './context.ts';
 import { fetchPagesForNewItems } from './full-text.ts';
@@ -34,6 +35,7 @@ export async function refreshSource(deps: SourcesDeps, random: () => number, sou
   if (source.lastModified) headers['if-modified-since'] = source.lastModified;
   let fetched: FetchResult;
   let result: IngestResult = { inserted: [], updated: [], unchanged: 0 };
+  let deleted: ArticleVersion[] = [];
   try {
     fetched = await deps.fetch(target, { ...deps.fetchOptions, headers });
     const attempt = (r: IngestResult | null): FetchAttempt => ({
@@ -46,7 +48,8 @@ export async function refreshSource(deps: SourcesDeps, random: () => number, sou
     });
     if (fetched.status !== 304) {
       const resolved = await fetchPagesForNewItems(deps, source, await parseAs(deps, source, fetched));
-      result = deps.store.ingest(source.id, toIngestItems(source, resolved), {
+      const items = toIngestItems(source, resolved);
+      result = deps.store.ingest(source.id, items, {
         announce: true,
         after: (r) => {
           deps.store.recordFetch(source.id, attempt(r));
@@ -55,6 +58,7 @@ export async function refreshSource(deps: SourcesDeps, random: () => number, sou
           if (resolved.image && resolved.image !== source.imageUrl) deps.store.updateSource(source.id, { imageUrl: resolved.image });
         },
       });
+      deleted = await checkVanishedItems(deps, source, new Set(items.map((i) => i.dedupeKey)));
     } else {
       deps.store.transaction(() => {
         deps.store.recordFetch(source.id, attempt(null));
@@ -77,8 +81,8 @@ export async function refreshSource(deps: SourcesDeps, random: () => number, sou
     if (opts.manual) throw new UserError(`Refresh of ${source.name} (${source.id}) failed: ${message}`);
     return { source: updated, attempt, inserted: 0, updated: 0 };
   }
-  if (result.inserted.length || result.updated.length) await deps.onIngest(source.id, result);
-  deps.log.info({ sourceId: source.id, status: fetched.status, items: result.inserted.length, updated: result.updated.length }, 'source refreshed');
+  if (result.inserted.length || result.updated.length || deleted.length) await deps.onIngest(source.id, result);
+  deps.log.info({ sourceId: source.id, status: fetched.status, items: result.inserted.length, updated: result.updated.length, changed: result.changes?.length ?? 0, deleted: deleted.length }, 'source refreshed');
   return { source: deps.store.getSource(source.id)!, attempt: deps.store.fetchHistory(source.id, 1)[0]!, inserted: result.inserted.length, updated: result.updated.length };
 }
 

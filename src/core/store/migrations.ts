@@ -149,4 +149,41 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE outbox ADD COLUMN sent_at TEXT;
   CREATE INDEX outbox_channel_posted ON outbox (channel_id, posted_at);
   `,
+  // 4: versions of articles (every earlier version a refresh replaced, with what changed), items
+  // deleted at the source, story ids (near-duplicates across outlets), and change alerts.
+  `
+  CREATE TABLE article_versions (
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    byline TEXT,
+    published_at TEXT,
+    body TEXT NOT NULL,
+    url TEXT,
+    seen_at TEXT NOT NULL,
+    replaced_at TEXT NOT NULL,
+    kinds TEXT NOT NULL,
+    share REAL NOT NULL DEFAULT 0,
+    note TEXT,
+    UNIQUE (article_id, version)
+  );
+  CREATE INDEX article_versions_article ON article_versions (article_id, version);
+  ALTER TABLE articles ADD COLUMN version_seen_at TEXT;
+  ALTER TABLE articles ADD COLUMN deleted_at TEXT;
+  ALTER TABLE articles ADD COLUMN gone_checked INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE articles ADD COLUMN story_id TEXT;
+  ALTER TABLE articles ADD COLUMN story_sig BLOB;
+  CREATE INDEX articles_story ON articles (story_id);
+
+  CREATE TABLE change_alerts (
+    id TEXT PRIMARY KEY,
+    guild_id TEXT NOT NULL,
+    channel_id TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_version_id INTEGER NOT NULL
+  );
+  CREATE INDEX change_alerts_guild ON change_alerts (guild_id);
+  `,
 ];

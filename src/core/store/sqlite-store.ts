@@ -5,9 +5,13 @@ import Database from 'better-sqlite3';
 import type { Article } from '../article.ts';
 import { makeArticleId, SEED_SOURCE_ID } from '../article.ts';
 import type { Clock, Log } from '../deps.ts';
+import { classifyChange, type ChangeKind } from '../changes/compare.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type {
   AlertRow,
+  ArticleVersion,
+  ChangeAlertRow,
+  VersionChange,
   FetchAttempt,
   NewAlert,
   FullTextCoverage,
@@ -78,6 +82,24 @@ function toArticle(r: Row): Article {
     url: (r.url as string | null) ?? null,
     publishedAt: (r.published_at as string | null) ?? null,
     ...(r.image_url ? { image: r.image_url as string } : {}),
+  };
+}
+
+function toVersion(r: Row): ArticleVersion {
+  return {
+    id: r.id as number,
+    articleId: r.article_id as string,
+    version: r.version as number,
+    title: r.title as string,
+    byline: (r.byline as string | null) ?? null,
+    publishedAt: (r.published_at as string | null) ?? null,
+    body: JSON.parse(r.body as string) as string[],
+    url: (r.url as string | null) ?? null,
+    seenAt: r.seen_at as string,
+    replacedAt: r.replaced_at as string,
+    kinds: JSON.parse(r.kinds as string) as ChangeKind[],
+    share: r.share as number,
+    note: (r.note as string | null) ?? null,
   };
 }
 
@@ -317,7 +339,7 @@ export class SqliteStore {
    */
   ingest(sourceId: string, items: IngestItem[], opts: { announce: boolean; after?: (r: IngestResult) => void }): IngestResult {
     const now = iso(this.clock.now());
-    const find = this.stmt('SELECT id, content_hash, text_origin FROM articles WHERE source_id = ? AND dedupe_key = ?');
+    const find = this.stmt('SELECT * FROM articles WHERE source_id = ? AND dedupe_key = ?');
     const idTaken = this.stmt('SELECT 1 FROM articles WHERE id = ?');
     const insert = this.stmt(
       `INSERT INTO articles (id, source_id, dedupe_key, content_hash, title, byline, outlet, dateline, tags, caption, body, editors, url, published_at, first_seen_at, updated_at, announce, text_origin, image_url)
@@ -325,8 +347,12 @@ export class SqliteStore {
     );
     const update = this.stmt(
       `UPDATE articles SET content_hash = ?, title = ?, byline = ?, outlet = ?, dateline = ?, tags = ?, caption = ?, body = ?, editors = ?, url = ?, published_at = ?, updated_at = ?,
-         text_origin = ?, full_text_attempts = 0, full_text_error = NULL, image_url = COALESCE(?, image_url)
+         text_origin = ?, full_text_attempts = 0, full_text_error = NULL, image_url = COALESCE(?, image_url), version_seen_at = COALESCE(?, version_seen_at)
        WHERE source_id = ? AND dedupe_key = ?`,
+    );
+    const saveVersion = this.stmt(
+      `INSERT INTO article_versions (article_id, version, title, byline, published_at, body, url, seen_at, replaced_at, kinds, share, note)
+       VALUES (?, (SELECT COALESCE(MAX(version), 0) + 1 FROM article_versions WHERE article_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     return this.db.transaction(() => {
       const result: IngestResult = { inserted: [], updated: [], unchanged: 0 };
@@ -346,8 +372,18 @@ export class SqliteStore {
           // A changed summary-only item whose page was fetched keeps that page text until the page
           // is fetched again: replacing a whole article by its teaser would lose searchable text.
           const keepPage = origin === 'summary' && (existing.text_origin === 'page' || existing.text_origin === 'stale');
-          const body = keepPage ? this.getArticle(existing.id as string)!.body : a.body;
-          update.run(item.contentHash, a.title, a.byline, a.outlet, a.dateline, JSON.stringify(a.tags), a.caption, JSON.stringify(body), JSON.stringify(a.editors), a.url, a.publishedAt, now, keepPage ? 'stale' : origin, a.image ?? null, sourceId, item.dedupeKey);
+          const before = toArticle(existing);
+          const body = keepPage ? before.body : a.body;
+          // Every earlier version a reader could tell apart is kept; cosmetic changes are not versions.
+          const change = classifyChange(before, { ...a, body });
+          if (change) {
+            const info = saveVersion.run(
+              before.id, before.id, before.title, before.byline, before.publishedAt, JSON.stringify(before.body), before.url,
+              (existing.version_seen_at as string | null) ?? (existing.first_seen_at as string), now, JSON.stringify(change.kinds), change.share, change.note,
+            );
+            (result.changes ??= []).push({ articleId: before.id, versionId: Number(info.lastInsertRowid), kinds: change.kinds });
+          }
+          update.run(item.contentHash, a.title, a.byline, a.outlet, a.dateline, JSON.stringify(a.tags), a.caption, JSON.stringify(body), JSON.stringify(a.editors), a.url, a.publishedAt, now, keepPage ? 'stale' : origin, a.image ?? null, change ? now : null, sourceId, item.dedupeKey);
           result.updated.push({ ...a, body, id: existing.id as string, sourceId });
           continue;
         }
@@ -385,10 +421,30 @@ export class SqliteStore {
 
   /** Stores the text extracted from an article's page; the article as now stored, or undefined if it is gone. */
   setFullText(id: string, body: string[], byline: string | null, image: string | null = null): Article | undefined {
-    const info = this.stmt(
-      `UPDATE articles SET body = ?, byline = COALESCE(byline, ?), image_url = COALESCE(image_url, ?), text_origin = 'page', full_text_error = NULL, updated_at = ? WHERE id = ?`,
-    ).run(JSON.stringify(body), byline, image, iso(this.clock.now()), id);
-    return info.changes ? this.getArticle(id) : undefined;
+    return this.db.transaction(() => {
+      const r = this.stmt('SELECT * FROM articles WHERE id = ?').get(id) as Row | undefined;
+      if (!r) return undefined;
+      const now = iso(this.clock.now());
+      // A page fetched again because its item changed ('stale') is a new version of the text when
+      // it reads differently; a first fetch only replaces the feed's teaser and is not an edit.
+      let changed = false;
+      if (r.text_origin === 'stale') {
+        const before = toArticle(r);
+        const change = classifyChange(before, { ...before, body, byline: before.byline ?? byline });
+        if (change) {
+          changed = true;
+          this.stmt(
+            `INSERT INTO article_versions (article_id, version, title, byline, published_at, body, url, seen_at, replaced_at, kinds, share, note)
+             VALUES (?, (SELECT COALESCE(MAX(version), 0) + 1 FROM article_versions WHERE article_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          ).run(id, id, before.title, before.byline, before.publishedAt, JSON.stringify(before.body), before.url,
+            (r.version_seen_at as string | null) ?? (r.first_seen_at as string), now, JSON.stringify(change.kinds), change.share, change.note);
+        }
+      }
+      this.stmt(
+        `UPDATE articles SET body = ?, byline = COALESCE(byline, ?), image_url = COALESCE(image_url, ?), text_origin = 'page', full_text_error = NULL, updated_at = ?, version_seen_at = CASE WHEN ? THEN ? ELSE version_seen_at END WHERE id = ?`,
+      ).run(JSON.stringify(body), byline, image, now, changed ? 1 : 0, now, id);
+      return this.getArticle(id);
+    })();
   }
 
   /** Counts a failed page fetch against an article; it keeps its summary. */
@@ -439,11 +495,13 @@ export class SqliteStore {
   }
 
   /** Articles in seq order after `afterSeq`, for chunked index rebuilds. */
-  scanArticles(afterSeq: number, limit: number): Array<{ rowid: number; article: Article; firstSeenAt: string }> {
+  scanArticles(afterSeq: number, limit: number): Array<{ rowid: number; article: Article; firstSeenAt: string; storySig: Uint8Array | null; storyId: string | null }> {
     return (this.stmt('SELECT * FROM articles WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as Row[]).map((r) => ({
       rowid: r.seq as number,
       article: toArticle(r),
       firstSeenAt: r.first_seen_at as string,
+      storySig: (r.story_sig as Buffer | null) ?? null,
+      storyId: (r.story_id as string | null) ?? null,
     }));
   }
 
@@ -478,7 +536,7 @@ export class SqliteStore {
          ORDER BY seq LIMIT ?`,
       )
       .all(range.fromExclusive, range.toInclusive, ...ids, limit) as Row[];
-    return rows.map((r) => ({ seq: r.seq as number, article: toArticle(r), firstSeenAt: r.first_seen_at as string }));
+    return rows.map((r) => ({ seq: r.seq as number, article: toArticle(r), firstSeenAt: r.first_seen_at as string, storyId: (r.story_id as string | null) ?? null }));
   }
 
   /** Announced articles with seq in (afterSeq, uptoSeq] from the given sources: alert material. */
@@ -488,7 +546,155 @@ export class SqliteStore {
     const rows = this.db
       .prepare(`SELECT * FROM articles WHERE announce = 1 AND seq > ? AND seq <= ? AND source_id IN (${ids.map(() => '?').join(',')}) ORDER BY seq LIMIT ?`)
       .all(afterSeq, uptoSeq, ...ids, limit) as Row[];
-    return rows.map((r) => ({ seq: r.seq as number, article: toArticle(r), firstSeenAt: r.first_seen_at as string }));
+    return rows.map((r) => ({ seq: r.seq as number, article: toArticle(r), firstSeenAt: r.first_seen_at as string, storyId: (r.story_id as string | null) ?? null }));
+  }
+
+
+  // ── versions and deletions (src/core/changes/) ─────────────────────────
+
+  /** The earlier versions of an article, oldest first (the article itself is the newest). */
+  listVersions(articleId: string): ArticleVersion[] {
+    return (this.stmt('SELECT * FROM article_versions WHERE article_id = ? ORDER BY version').all(articleId) as Row[]).map(toVersion);
+  }
+
+  /** When the current version was first seen, and when the item was deleted at its source. */
+  articleState(id: string): { firstSeenAt: string; versionSeenAt: string; deletedAt: string | null; storyId: string | null; edits: number } | undefined {
+    const r = this.stmt(
+      `SELECT first_seen_at, version_seen_at, deleted_at, story_id,
+         (SELECT COUNT(*) FROM article_versions v WHERE v.article_id = a.id AND v.kinds <> '["deleted"]') AS edits
+       FROM articles a WHERE id = ?`,
+    ).get(id) as Row | undefined;
+    if (!r) return undefined;
+    return {
+      firstSeenAt: r.first_seen_at as string,
+      versionSeenAt: (r.version_seen_at as string | null) ?? (r.first_seen_at as string),
+      deletedAt: (r.deleted_at as string | null) ?? null,
+      storyId: (r.story_id as string | null) ?? null,
+      edits: r.edits as number,
+    };
+  }
+
+  /**
+   * Recent items of a source that are missing from its latest fetch and were never checked: the
+   * candidates for "deleted at the source". Newest first, at most `limit`.
+   */
+  vanishedItems(sourceId: string, presentKeys: ReadonlySet<string>, seenSince: string, limit: number): Array<{ id: string; url: string }> {
+    const rows = this.stmt(
+      `SELECT id, url, dedupe_key FROM articles WHERE source_id = ? AND gone_checked = 0 AND deleted_at IS NULL AND url IS NOT NULL AND first_seen_at >= ?
+       ORDER BY seq DESC LIMIT 500`,
+    ).all(sourceId, seenSince) as Row[];
+    const out: Array<{ id: string; url: string }> = [];
+    for (const r of rows) {
+      if (presentKeys.has(r.dedupe_key as string)) continue;
+      out.push({ id: r.id as string, url: r.url as string });
+      if (out.length === limit) break;
+    }
+    return out;
+  }
+
+  /** Records that a vanished item's page was checked (it will not be checked again). */
+  markGoneChecked(id: string): void {
+    this.stmt('UPDATE articles SET gone_checked = 1 WHERE id = ?').run(id);
+  }
+
+  /** Marks an article deleted at its source: its last version is kept with the change "deleted". */
+  markDeleted(id: string): ArticleVersion | undefined {
+    return this.db.transaction(() => {
+      const r = this.stmt('SELECT * FROM articles WHERE id = ? AND deleted_at IS NULL').get(id) as Row | undefined;
+      if (!r) return undefined;
+      const now = iso(this.clock.now());
+      const a = toArticle(r);
+      const info = this.stmt(
+        `INSERT INTO article_versions (article_id, version, title, byline, published_at, body, url, seen_at, replaced_at, kinds, share, note)
+         VALUES (?, (SELECT COALESCE(MAX(version), 0) + 1 FROM article_versions WHERE article_id = ?), ?, ?, ?, ?, ?, ?, ?, '["deleted"]', 0, NULL)`,
+      ).run(id, id, a.title, a.byline, a.publishedAt, JSON.stringify(a.body), a.url, (r.version_seen_at as string | null) ?? (r.first_seen_at as string), now);
+      this.stmt('UPDATE articles SET deleted_at = ?, gone_checked = 1 WHERE id = ?').run(now, id);
+      return toVersion(this.stmt('SELECT * FROM article_versions WHERE id = ?').get(Number(info.lastInsertRowid)) as Row);
+    })();
+  }
+
+  maxVersionId(): number {
+    return ((this.stmt('SELECT MAX(id) AS m FROM article_versions').get() as Row).m as number | null) ?? 0;
+  }
+
+  /** Stored changes with id in (afterId, uptoId] of the given sources, oldest first, with the article as now. */
+  changesAfter(sourceIds: Iterable<string>, afterId: number, uptoId: number, limit = 500): VersionChange[] {
+    const ids = [...sourceIds];
+    if (ids.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT v.*, a.id AS a_id, a.source_id, a.title AS a_title, a.byline AS a_byline, a.outlet, a.dateline, a.tags, a.caption, a.body AS a_body, a.editors, a.url AS a_url, a.published_at AS a_published_at
+         FROM article_versions v JOIN articles a ON a.id = v.article_id
+         WHERE v.id > ? AND v.id <= ? AND a.source_id IN (${ids.map(() => '?').join(',')}) ORDER BY v.id LIMIT ?`,
+      )
+      .all(afterId, uptoId, ...ids, limit) as Row[];
+    return rows.map((r) => ({
+      version: toVersion(r),
+      article: toArticle({ ...r, id: r.a_id, title: r.a_title, byline: r.a_byline, body: r.a_body, url: r.a_url, published_at: r.a_published_at }),
+    }));
+  }
+
+  createChangeAlert(a: Omit<ChangeAlertRow, 'id' | 'createdAt'>): ChangeAlertRow {
+    const id = this.uniqueId('change_alerts');
+    this.stmt('INSERT INTO change_alerts (id, guild_id, channel_id, created_by, created_at, last_version_id) VALUES (?, ?, ?, ?, ?, ?)').run(
+      id, a.guildId, a.channelId, a.createdBy, iso(this.clock.now()), a.lastVersionId,
+    );
+    return this.listChangeAlerts().find((c) => c.id === id)!;
+  }
+
+  listChangeAlerts(guildId?: string): ChangeAlertRow[] {
+    const rows = guildId
+      ? (this.stmt('SELECT * FROM change_alerts WHERE guild_id = ? ORDER BY created_at, id').all(guildId) as Row[])
+      : (this.stmt('SELECT * FROM change_alerts ORDER BY created_at, id').all() as Row[]);
+    return rows.map((r) => ({
+      id: r.id as string,
+      guildId: r.guild_id as string,
+      channelId: r.channel_id as string,
+      createdBy: r.created_by as string,
+      createdAt: r.created_at as string,
+      lastVersionId: r.last_version_id as number,
+    }));
+  }
+
+  deleteChangeAlert(id: string): boolean {
+    return this.stmt('DELETE FROM change_alerts WHERE id = ?').run(id).changes > 0;
+  }
+
+  /** Files change-alert posts and advances the alert's watermark in one transaction. */
+  enqueueChangeAlerts(alertId: string, lastVersionId: number, rows: NewOutbox[]): OutboxRow[] {
+    return this.db.transaction(() => {
+      const out = rows.map((r) => this.enqueueOutboxRow(r));
+      this.stmt('UPDATE change_alerts SET last_version_id = ? WHERE id = ? AND last_version_id < ?').run(lastVersionId, alertId, lastVersionId);
+      return out;
+    })();
+  }
+
+  // ── stories (src/core/stories/) ────────────────────────────────────────
+
+  /** Stores the story signatures of articles, so a restart regroups without re-reading their text. */
+  setStorySignatures(sigs: Iterable<[articleId: string, sig: Uint8Array]>): void {
+    const set = this.stmt('UPDATE articles SET story_sig = ? WHERE id = ?');
+    this.db.transaction(() => {
+      for (const [id, sig] of sigs) set.run(Buffer.from(sig.buffer, sig.byteOffset, sig.byteLength), id);
+    })();
+  }
+
+  /** Writes story ids (only those that changed), in one transaction. */
+  setStoryIds(assignments: Iterable<[articleId: string, storyId: string]>): number {
+    const set = this.stmt('UPDATE articles SET story_id = ? WHERE id = ? AND story_id IS NOT ?');
+    return this.db.transaction(() => {
+      let n = 0;
+      for (const [id, story] of assignments) n += set.run(story, id, story).changes;
+      return n;
+    })();
+  }
+
+  /** Every article of a story, earliest report first (published time, else first seen). */
+  storyMembers(storyId: string, limit = 200): StoredArticle[] {
+    const rows = this.stmt(
+      'SELECT * FROM articles WHERE story_id = ? ORDER BY COALESCE(published_at, first_seen_at), seq LIMIT ?',
+    ).all(storyId, limit) as Row[];
+    return rows.map((r) => ({ seq: r.seq as number, article: toArticle(r), firstSeenAt: r.first_seen_at as string, storyId: r.story_id as string }));
   }
 
   /** A source's latest articles, newest first (what /alert preview judges). */
@@ -704,7 +910,7 @@ export class SqliteStore {
     return this.db.transaction(fn)();
   }
 
-  private uniqueId(table: 'sources' | 'subscriptions' | 'alerts'): string {
+  private uniqueId(table: 'sources' | 'subscriptions' | 'alerts' | 'change_alerts'): string {
     for (;;) {
       const id = newShortId();
       if (!this.db.prepare(`SELECT 1 FROM ${table} WHERE id = ?`).get(id)) return id;

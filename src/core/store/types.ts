@@ -1,4 +1,5 @@
 import type { Article } from '../article.ts';
+import type { ChangeKind } from '../changes/compare.ts';
 
 export type SourceKind = 'seeds' | 'rss' | 'rdf' | 'atom' | 'json' | 'page';
 export type SourceStatus = 'active' | 'paused';
@@ -85,12 +86,55 @@ export interface IngestResult {
   inserted: Article[];
   updated: Article[];
   unchanged: number;
+  /** Updated items whose change a reader could see: an earlier version was kept. */
+  changes?: Array<{ articleId: string; versionId: number; kinds: ChangeKind[] }>;
+}
+
+/** An earlier version of an article, kept when a refresh replaced it (see src/core/changes/). */
+export interface ArticleVersion {
+  /** Row id: increases with every version stored anywhere (change alerts use it as a watermark). */
+  id: number;
+  articleId: string;
+  /** 1 = the first version seen. */
+  version: number;
+  title: string;
+  byline: string | null;
+  publishedAt: string | null;
+  body: string[];
+  url: string | null;
+  /** When this version was first seen. */
+  seenAt: string;
+  /** When the next version (or the deletion) was seen. */
+  replacedAt: string;
+  /** What changed from this version to the next. */
+  kinds: ChangeKind[];
+  share: number;
+  note: string | null;
+}
+
+/** A stored change with the article as it is now, for change alerts. */
+export interface VersionChange {
+  version: ArticleVersion;
+  article: Article;
+}
+
+/** A channel that gets headline changes and corrections of the guild's sources. */
+export interface ChangeAlertRow {
+  id: string;
+  guildId: string;
+  channelId: string;
+  createdBy: string;
+  createdAt: string;
+  /** Versions with id ≤ this have been considered. */
+  lastVersionId: number;
 }
 
 export interface StoredArticle {
   seq: number;
   article: Article;
   firstSeenAt: string;
+  /** The story (near-duplicates across outlets) the article belongs to, once assigned. */
+  storyId?: string | null;
 }
 
 export interface SubscriptionRow {

@@ -1,0 +1,115 @@
+import type { Clock, Log } from '../deps.ts';
+import { UserError } from '../errors.ts';
+import type { Newsroom } from '../newsroom.ts';
+import { outboxNonce } from '../outbox.ts';
+import type { Reply } from '../reply.ts';
+import type { ChangeAlertRow, SqliteStore, VersionChange } from '../store/index.ts';
+import { escapeInline } from '../text/escape.ts';
+import { describeKinds } from './compare.ts';
+import { diffWords, renderDiff, splitWords } from './word-diff.ts';
+
+/** Posts per alert per check: a newsroom rewriting fifty headlines at once cannot flood a channel. */
+const MAX_POSTS_PER_CHECK = 10;
+
+export interface ChangeAlertsDeps {
+  store: SqliteStore;
+  clock: Clock;
+  log: Log;
+  newsroom: Newsroom;
+}
+
+/**
+ * Change alerts (`/alert add kind:changes`): every headline change and correction note in the
+ * sources a guild follows is posted to a channel — through the outbox, exactly once per change
+ * (the outbox key is the alert and the version row; the watermark moves in the same transaction).
+ */
+export class ChangeAlerts {
+  constructor(private readonly deps: ChangeAlertsDeps) {}
+
+  add(req: { guildId: string; channelId: string; userId: string }): ChangeAlertRow {
+    const alert = this.deps.store.createChangeAlert({
+      guildId: req.guildId,
+      channelId: req.channelId,
+      createdBy: req.userId,
+      // Only changes seen from now on are posted.
+      lastVersionId: this.deps.store.maxVersionId(),
+    });
+    this.deps.log.info({ alertId: alert.id, guildId: req.guildId, channelId: req.channelId }, 'change alert added');
+    return alert;
+  }
+
+  list(guildId: string): ChangeAlertRow[] {
+    return this.deps.store.listChangeAlerts(guildId);
+  }
+
+  /** Removes a change alert of this guild; undefined when the id is not one. */
+  remove(guildId: string, id: string): ChangeAlertRow | undefined {
+    const alert = this.list(guildId).find((a) => a.id === id.trim());
+    if (!alert) return undefined;
+    this.deps.store.deleteChangeAlert(alert.id);
+    return alert;
+  }
+
+  /** Like {@link remove} but a UserError when there is no such alert. */
+  removeOrFail(guildId: string, id: string): ChangeAlertRow {
+    const a = this.remove(guildId, id);
+    if (!a) throw new UserError(`No alert with id "${id.trim()}" in this server. /alert list shows them.`);
+    return a;
+  }
+
+  /** Files posts for headline changes and corrections stored since each alert last looked. Returns posts filed. */
+  check(): number {
+    const alerts = this.deps.store.listChangeAlerts();
+    if (alerts.length === 0) return 0;
+    const upto = this.deps.store.maxVersionId();
+    let filed = 0;
+    for (const alert of alerts) {
+      if (alert.lastVersionId >= upto) continue;
+      try {
+        const visible = this.deps.newsroom.visibleSources({ guildId: alert.guildId });
+        const changes = this.deps.store
+          .changesAfter(visible, alert.lastVersionId, upto, 2000)
+          .filter((c) => c.version.kinds.includes('headline') || c.version.kinds.includes('correction'));
+        const rows = changes.slice(0, MAX_POSTS_PER_CHECK).map((c) => ({
+          kind: 'alert' as const,
+          refId: `changes:${alert.id}`,
+          windowKey: `v${c.version.id}`,
+          channelId: alert.channelId,
+          payload: renderChangeAlert(alert, c, this.deps.store.listVersions(c.article.id)),
+          nonce: outboxNonce('alert', `changes:${alert.id}`, `v${c.version.id}`),
+        }));
+        this.deps.store.enqueueChangeAlerts(alert.id, upto, rows);
+        if (changes.length > MAX_POSTS_PER_CHECK) this.deps.log.warn({ alertId: alert.id, changes: changes.length, posted: MAX_POSTS_PER_CHECK }, 'more changes than a change alert posts at once');
+        filed += rows.length;
+      } catch (err) {
+        this.deps.log.error({ alertId: alert.id, err }, 'change alert check failed');
+      }
+    }
+    return filed;
+  }
+}
+
+/**
+ * One change as a post: what changed, the headline diff (or the new headline), the correction
+ * note, and how to see every version. The version shown is the one that followed the stored one.
+ */
+export function renderChangeAlert(alert: ChangeAlertRow, c: VersionChange, versions: Array<{ version: number; title: string }>): Reply {
+  const { version: v, article: a } = c;
+  // The next version's headline: the following stored version, or the article itself.
+  const next = versions.find((x) => x.version === v.version + 1)?.title ?? a.title;
+  const lines: string[] = [];
+  if (v.kinds.includes('headline')) lines.push(`**Headline:** ${renderDiff(diffWords(splitWords(v.title), splitWords(next)), 900)}`);
+  const card = {
+    title: escapeInline(next),
+    ...(a.url && /^https?:\/\//i.test(a.url) ? { url: a.url } : {}),
+    description: [a.outlet ? `*${escapeInline(a.outlet)}*` : null, ...lines].filter(Boolean).join('\n'),
+    fields: [] as Array<{ name: string; value: string }>,
+    footer: `change alert ${alert.id} · article ${a.id} · version ${v.version + 1} · /changes id:${a.id}`,
+    timestamp: v.replacedAt,
+  };
+  if (v.note) {
+    // The note sits on the version AFTER this one; v.note is what the classifier found there.
+    card.fields.push({ name: 'Note', value: `> ${escapeInline(v.note)}` });
+  }
+  return { content: `✏️ ${describeKinds(v)[0]!.toUpperCase()}${describeKinds(v).slice(1)}`, cards: [card] };
+}

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { loadLabelled, scorePairs, wireCopies } from '../bench/stories-eval.ts';
+import { composeDigest, type DigestEntry } from '../src/core/digest/compose.ts';
+import { whatEachAdds } from '../src/core/stories/adds.ts';
+import { StoryIndex } from '../src/core/stories/story-index.ts';
+
+const labelled = loadLabelled();
+const byStory = (name: string) => labelled.filter((d) => d.story === name).map((d) => d.doc);
+
+describe('story grouping on the hand-labelled set (real pages, test/data/stories-labelled.json)', () => {
+  it('scores pairwise precision 1.000 and recall 0.621 on independent reports of the same event', () => {
+    const s = scorePairs(labelled);
+    expect({ ...s, precision: s.precision.toFixed(3), recall: s.recall.toFixed(3) }).toEqual({
+      docs: 151,
+      positives: 29,
+      predicted: 18,
+      truePositives: 18,
+      precision: '1.000',
+      recall: '0.621',
+    });
+  });
+
+  it('scores precision 1.000 and recall 0.900 with syndicated copies added', () => {
+    const s = scorePairs([...labelled, ...wireCopies(labelled.filter((d) => d.story === null))]);
+    expect([s.docs, s.positives, s.truePositives, s.precision.toFixed(3), s.recall.toFixed(3)]).toEqual([212, 110, 99, '1.000', '0.900']);
+  });
+
+  it('groups the four reports of the South Dakota meth campaign and keeps the story id of the first added', () => {
+    const index = new StoryIndex();
+    const meth = byStory('south-dakota-meth-campaign');
+    expect(meth.map((d) => d.sourceId)).toEqual(['thehill.com', 'nj.com', 'usatoday.com', 'spokesman.com']);
+    const changes = meth.map((d) => index.add(d));
+    expect(changes[0]).toEqual([[meth[0]!.id, meth[0]!.id]]);
+    expect(new Set(meth.map((d) => index.storyOf(d.id)))).toEqual(new Set([meth[0]!.id]));
+    expect(index.storyMembers(meth[0]!.id)).toEqual(meth.map((d) => d.id));
+  });
+
+  it('never links two articles of one source directly, and reports are only linked within the time window', () => {
+    const [a, b] = byStory('omar-threat-guilty-plea');
+    const index = new StoryIndex();
+    index.add({ ...a!, sourceId: 'one' });
+    index.add({ ...b!, sourceId: 'one' });
+    expect(index.storyOf(b!.id)).toBe(b!.id);
+    const later = new StoryIndex();
+    later.add({ ...a!, time: 0 });
+    later.add({ ...b!, time: 4 * 24 * 3_600_000 });
+    expect(later.storyOf(b!.id)).toBe(b!.id);
+    const within = new StoryIndex();
+    within.add({ ...a!, time: 0 });
+    within.add({ ...b!, time: 2 * 24 * 3_600_000 });
+    expect(within.storyOf(b!.id)).toBe(a!.id);
+  });
+
+  it('merges two stories when an article links them, reporting every moved article', () => {
+    const [a, b] = byStory('doobie-brothers-50th-anniversary-tour');
+    const index = new StoryIndex();
+    const unrelated = labelled.find((d) => d.story === null)!.doc;
+    index.add(unrelated);
+    index.add(a!);
+    const copy = { ...a!, id: 'copy-of-a', sourceId: 'wire.example' };
+    // b alone may or may not match a; a verbatim copy of a that also carries b's text links both.
+    index.add(b!);
+    const merged = index.add({ ...copy, body: [...a!.body, ...b!.body] });
+    const story = index.storyOf(a!.id)!;
+    expect(story).toBe(a!.id);
+    expect(index.storyOf(b!.id)).toBe(story);
+    expect(index.storyOf(copy.id)).toBe(story);
+    expect(merged.find(([id]) => id === copy.id)).toEqual([copy.id, story]);
+    expect(index.storyOf(unrelated.id)).toBe(unrelated.id);
+  });
+});
+
+describe('restoring stories at start-up', () => {
+  it('uses the stored story ids, and re-founds a story whose first article is gone', () => {
+    const docs = byStory('feather-duvet-lung-case');
+    const live = new StoryIndex();
+    for (const d of docs) live.add(d);
+    const restored = new StoryIndex();
+    // The founder (docs[0]) was deleted: the next member founds the story and the rest move to it.
+    const moved = docs.slice(1).flatMap((d) => restored.add(d, live.signatureBytes(d.id), live.storyOf(d.id)));
+    expect(moved).toEqual(docs.slice(1).map((d) => [d.id, docs[1]!.id]));
+    expect(docs.slice(1).map((d) => restored.storyOf(d.id))).toEqual(docs.slice(1).map(() => docs[1]!.id));
+    // A new report still finds the restored story through the stored signatures.
+    const copy = { ...docs[2]!, id: 'new-copy', sourceId: 'wire.example' };
+    expect(restored.add(copy)).toEqual([['new-copy', docs[1]!.id]]);
+  });
+});
+
+describe('what each report adds', () => {
+  it('is the first report\'s opening, then the sentence with the most new words, or nothing for a copy', () => {
+    const [first, second] = byStory('omar-threat-guilty-plea');
+    const adds = whatEachAdds([first!, second!, first!]);
+    expect(adds).toEqual([
+      'A New York man pleaded guilty to charges he threatened to kill Rep. Ilhan Omar (D-Minn.), the U.S. Attorney’s Office for the Western District of New York announced Monday.',
+      'Carlineo is a convicted felon and possessed a loaded .45-caliber handgun, three rifles, two shotguns and hundreds of rounds of ammunition at his home, prosecutors said.',
+      null,
+    ]);
+  });
+});
+
+describe('digests use the story ids', () => {
+  const entry = (title: string, outlet: string, storyId: string | null): DigestEntry => ({
+    article: { id: title.slice(0, 8), sourceId: outlet, title, byline: null, outlet, dateline: null, tags: [], caption: null, body: [`${title}.`], editors: [], url: null, publishedAt: null },
+    firstSeenAt: '2026-11-28T08:00:00.000Z',
+    storyId,
+  });
+  const input = (entries: DigestEntry[]) => ({ entries, timezone: 'UTC', windowStart: new Date('2026-11-28T00:00:00Z'), windowEnd: new Date('2026-11-29T00:00:00Z'), missedRuns: 1, query: null, maxItems: 10, scheduleLabel: 'daily 08:00' });
+
+  it('groups reports with one story id from different outlets, whatever their titles', () => {
+    const reply = composeDigest(input([entry('Floods force thousands from homes', 'Alpha Times', 's1'), entry('Kaesong evacuations after river breach', 'Beta Post', 's1'), entry('Rice prices climb', 'Desk Wire', 's2')]))!;
+    expect(reply.cards!.map((c) => c.title)).toEqual(['Story: Floods force thousands from homes', 'Desk Wire']);
+  });
+
+  it('does not group similar titles that the story index kept apart', () => {
+    const reply = composeDigest(input([entry('Troops gather at Wonsan port', 'Alpha Times', 's1'), entry('Troops gather at Wonsan port again', 'Beta Post', 's2')]))!;
+    expect(reply.cards!.map((c) => c.title)).toEqual(['Alpha Times', 'Beta Post']);
+  });
+});
+
+describe('story ids in the store', () => {
+  it('are stored as articles arrive and rebuilt the same at start-up from stored signatures', async () => {
+    const { openStore } = await import('../src/core/store/index.ts');
+    const { Newsroom } = await import('../src/core/newsroom.ts');
+    const { silentLog } = await import('../src/core/deps.ts');
+    const clock = { now: () => new Date('2026-11-29T08:00:00Z') };
+    const store = openStore({ path: ':memory:', clock, log: silentLog });
+    const docs = byStory('feather-duvet-lung-case');
+    const first = new Newsroom({ store, clock, log: silentLog });
+    await first.buildIndex();
+    for (const d of docs) {
+      const source = store.createSource({ guildId: 'g', channelId: null, addedBy: null, url: `https://${d.sourceId}/feed`, feedUrl: null, name: d.sourceId, kind: 'rss', intervalMinutes: 30, fullText: false, nextFetchAt: null });
+      const { inserted } = store.ingest(source.id, [{ article: { id: d.id, sourceId: source.id, title: d.title, byline: null, outlet: d.sourceId, dateline: null, tags: [], caption: null, body: d.body, editors: [], url: null, publishedAt: null }, dedupeKey: `guid:${d.id}`, contentHash: d.id }], { announce: true });
+      await first.indexArticles(inserted.map((article) => ({ article, firstSeenAt: '2026-11-29T08:00:00.000Z' })));
+    }
+    const stored = store.db.prepare('SELECT id, story_id, length(story_sig) AS sig FROM articles WHERE source_id <> ? ORDER BY seq').all('seeds') as Array<{ id: string; story_id: string; sig: number }>;
+    expect(stored.map((r) => [r.id, r.story_id, r.sig])).toEqual(docs.map((d) => [d.id, docs[0]!.id, 240]));
+    const restarted = new Newsroom({ store, clock, log: silentLog });
+    await restarted.buildIndex();
+    expect(docs.map((d) => restarted.stories.storyOf(d.id))).toEqual(docs.map(() => docs[0]!.id));
+    expect(restarted.story({ guildId: 'g' }, docs[2]!.id).members.map((m) => m.article.id)).toEqual(docs.map((d) => d.id));
+    store.close();
+  });
+});
