@@ -52,7 +52,7 @@ function expectAccepted(reply: Reply | ButtonResult, where: string): void {
   const sentButtons = messages.flatMap((m) => m.components.flatMap((r) => r.components));
   expect(sentButtons.length, `${where}: the formatter dropped a button`).toBe((reply.buttons ?? []).flat().filter((b) => b.style !== 'link' || (b.url && b.url.length <= 512)).length);
   messages.forEach((m, i) => {
-    const refused = validateMessage(m, { mode: 'create', interaction: true });
+    const refused = validateMessage(m, { mode: 'create', interaction: true, files: m.files?.length ?? 0 });
     expect(refused?.lines ?? [], `${where}, message ${i + 1}`).toEqual([]);
     checked.messages++;
   });
@@ -165,6 +165,13 @@ describe('every reply Discord receives is accepted', () => {
     await drive('search', inv(undefined, { query }));
   });
 
+  it('/search export:true attaches results that Discord accepts', async () => {
+    for (const query of ['echo', 'foxtrot', 'golf', 'zzyzxqq']) {
+      const reply = await drive('search', inv(undefined, { query, export: true }), 10);
+      if (query !== 'zzyzxqq') expect(reply.attachments?.length ?? 0, query).toBe(2);
+    }
+  });
+
   it('/search with the longest query and every filter, by the longest user id', async () => {
     const query = `echo ${'delta '.repeat(20)}`.slice(0, QUERY_MAX_LENGTH);
     expect(query.length).toBe(QUERY_MAX_LENGTH);
@@ -189,6 +196,22 @@ describe('every reply Discord receives is accepted', () => {
     const ids = f.newsroom.search({ guildId: GUILD }, { query: 'foxtrot' }).items.map((x) => x.article.id);
     const golf = f.newsroom.search({ guildId: GUILD }, { query: 'golf' }).items.map((x) => x.article.id);
     for (const id of [...ids, ...golf, 'missing', HOSTILE.slice(0, 100)]) await drive('article', inv(undefined, { id }), 80);
+    // Citations in every style, the changes of an edited article, and stories.
+    for (const id of [...ids.slice(0, 3), 'missing']) {
+      for (const style of [undefined, 'ap', 'apa', 'chicago', 'mla']) await drive('cite', inv(undefined, style ? { id, style } : { id }));
+      await drive('changes', inv(undefined, { id }));
+      await drive('story', inv(undefined, { id }));
+    }
+    const key = 'guid:edited-story';
+    const edit = (title: string, body: string[]) =>
+      f.store.ingest(sourceId, [{ article: { id: '', sourceId, title, byline: null, outlet: 'Matrix Wire', dateline: null, tags: [], caption: null, editors: [], url: 'https://wire.example/edited', publishedAt: null, body }, dedupeKey: key, contentHash: title + body.join(' ') }], { announce: true });
+    const first = edit(`Hostile headline ${HOSTILE}`, [`First version of the kilo story. ${HOSTILE}`, 'Officials said nothing.']);
+    edit('A calmer kilo headline', ['Correction: An earlier version of this article misstated the date.', `Second version of the kilo story. ${HOSTILE}`]);
+    edit('A calmer kilo headline, updated', ['Correction: An earlier version of this article misstated the date.', 'Third version, entirely rewritten, of the kilo story with many new words in it.'.repeat(30)]);
+    const editedId = first.inserted[0]!.id;
+    const changes = await drive('changes', inv(undefined, { id: editedId }), 20);
+    expect(changes.content).toBe('**A calmer kilo headline, updated** — edited 2 times');
+    await drive('article', inv(undefined, { id: editedId }), 20);
     await drive('stats', inv(undefined, {}));
     await drive('help', inv(undefined, {}));
   });
