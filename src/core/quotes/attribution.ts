@@ -22,6 +22,7 @@ const SPEECH_VERBS = [
   'instructed', 'directed', 'ordered', 'urged', 'tweeted', 'acknowledged', 'comments', 'commented', 'testified', 'reiterated', 'introduced', 'remembered',
   'joked', 'quipped', 'admitted', 'cautioned', 'boasted', 'telling', 'saying', 'adding', 'noting', 'warning', 'writing', 'pleaded', 'implored',
   'encouraged', 'views', 'weighed', 'chimed', 'stating', 'recounted', 'predicted', 'promised', 'vowed', 'conceded', 'complained', 'posted', 'texted', 'shouted', 'yelled', 'chanted',
+  'claim', 'concluded', 'concludes', 'shouts', 'yells', 'screamed', 'screams', 'written', 'pointed', 'responded', 'responds', 'answered',
 ];
 const VERB_SET = new Set(SPEECH_VERBS);
 const AUXILIARIES = new Set(['have', 'has', 'had', 'is', 'are', 'was', 'were', 'will', 'would', 'can', 'could', 'may', 'might', 'must', 'should', 'did', 'does', 'do']);
@@ -41,7 +42,11 @@ function wordsAt(s: string): WordAt[] {
   return out;
 }
 
-function isVerb(w: WordAt): boolean {
+/** A reporting verb; "written" only as a perfect ("has written"), not a passive ("are written by"). */
+function isVerb(w: WordAt, i: number, ws: readonly WordAt[]): boolean {
+  if (w.word === 'written') return /^(?:has|have|had)$/.test(ws[i - 1]?.word ?? '');
+  // "allowed Mosseri to claim that …", not "the claim that …".
+  if (w.word === 'claim') return ws[i - 1]?.word === 'to';
   return VERB_SET.has(w.word);
 }
 
@@ -82,6 +87,8 @@ export function pickSubject(pre: string): string {
     for (let i = segs.length - 2; i >= Math.max(0, segs.length - 4); i--) {
       if (clauses[i]) break;
       const kind = readPhrase(segs[i]!)?.kind;
+      // "a March 2019 study by …, a London-based think tank, concluded": an indefinite appositive describes the phrase before it.
+      if (i === segs.length - 2 && /^(?:a|an)\s/i.test(last) && (kind === 'document' || kind === 'source' || kind === 'role' || (kind === 'other' && /^(?:the|a|an)\s/i.test(segs[i]!)))) return segs[i]!;
       if (kind === 'name' || (participle && kind && kind !== 'other' && kind !== 'pronoun')) return segs[i]!;
       if (participle && kind === 'other' && /^(?:the|a|an|some)\s/i.test(segs[i]!)) return segs[i]!;
     }
@@ -119,11 +126,21 @@ function subjectOfSegment(seg: string): string {
   return s;
 }
 
+/**
+ * The words before a speech verb, made ready for pickSubject: "…, has written" drops the
+ * auxiliary; "allowed Mosseri to claim" keeps the name the infinitive belongs to.
+ */
+function subjectBefore(pre: string): string {
+  const inf = /([\p{Lu}][\p{L}’'.-]*(?:\s+[\p{Lu}][\p{L}’'.-]*)*)\s+to\s*$/u.exec(pre);
+  if (inf) return inf[1]!;
+  return pickSubject(pre.replace(/(?:\s+(?:has|have|had|is|was|has been|had been|have been))+\s*$/i, ' '));
+}
+
 /** Words after an inverted verb ("says Jack Buser, director …", "comments Johnston in a statement"). */
-function invertedSubject(post: string): string {
+export function invertedSubject(post: string): string {
   return post
     .replace(/^\s+/, '')
-    .split(/[,;]|\s+(?:in|on|at|during|via|before|after|while|when|referring|speaking|to|from|as)\s/)[0]!
+    .split(/[,;]|(?<=[\p{Ll}]{2})(?<!\b(?:Mrs|Gov|Sen|Rep|Gen|Col|Sgt|Capt|Prof|Rev|Jr|Sr|St|Inc|Corp|Bros))\.\s|\s+(?:in|on|at|during|via|before|after|while|when|referring|speaking|to|from|as)\s/u)[0]!
     .trim();
 }
 
@@ -165,7 +182,7 @@ function clauseAfter(text: string, quoted: string): Clause | null {
     pre2 = pre.slice(comma + 1);
     if (!pre2.trim()) return null;
   }
-  const subject = pre2.trim() ? pickSubject(pre2) : invertedSubject(post);
+  const subject = pre2.trim() ? subjectBefore(pre2) : invertedSubject(post);
   // "…” and warns that “…": the sentence goes on; the words before the quotation carry the speaker.
   if (!subject) return null;
   const told = /^tell|^told/.test(verb.word) ? toldObject(post) : null;
@@ -176,7 +193,7 @@ function clauseAfter(text: string, quoted: string): Clause | null {
 export function clauseBefore(text: string): Clause | null {
   const ws = wordsAt(text);
   let vi = -1;
-  for (let i = ws.length - 1; i >= 0; i--) if (isVerb(ws[i]!)) { vi = i; break; }
+  for (let i = ws.length - 1; i >= 0; i--) if (isVerb(ws[i]!, i, ws)) { vi = i; break; }
   const according = /\baccording to ([^,.;“”"]+)/i.exec(text);
   if (vi === -1) {
     if (according) return { raw: cap(text), subject: according[1]!.trim(), told: null };
@@ -202,7 +219,7 @@ export function clauseBefore(text: string): Clause | null {
   const pre = text.slice(0, verb.start);
   const post = text.slice(verb.end);
   if (!pre.replace(/[\s,“”"]+/g, '') && PARTICIPLE.test(verb.word)) return { raw: cap(text), subject: '', told: null };
-  const subject = pre.replace(/[\s,“”"]+/g, '') ? pickSubject(pre) : invertedSubject(post);
+  const subject = pre.replace(/[\s,“”"]+/g, '') ? subjectBefore(pre) : invertedSubject(post);
   const told = /^tell|^told/.test(verb.word) ? toldObject(post) : null;
   return { raw: cap(text.slice(0, verb.end) + post.split(/\bthat\b/)[0]!), subject, told };
 }

@@ -24,6 +24,8 @@ export const PRONOUNS = new Set(['he', 'she', 'they', 'i', 'we', 'it']);
 export const SOURCE_NOUNS = new Set([
   'source', 'sources', 'student', 'resident', 'residents', 'official', 'officials', 'spokesperson', 'spokesman', 'spokeswoman', 'refugee',
   'defector', 'soldier', 'woman', 'man', 'worker', 'trader', 'insider', 'witness', 'informant', 'person', 'patient', 'diplomat', 'analyst', 'officer',
+  'mother', 'father', 'parent', 'daughter', 'son', 'wife', 'husband', 'friend', 'neighbor', 'neighbour', 'relative', 'employee', 'customer', 'passenger',
+  'bystander', 'victim', 'survivor', 'nurse', 'teacher', 'fan', 'shopper', 'visitor', 'driver', 'owner', 'user',
 ]);
 /** Roles that stand for the person the story is currently about ("said the actor", "the singer and guitarist told"). */
 export const ROLE_NOUNS = new Set([
@@ -35,6 +37,7 @@ export const ROLE_NOUNS = new Set([
 export const DOCUMENT_NOUNS = new Set([
   'order', 'orders', 'directive', 'directives', 'letter', 'letters', 'statement', 'statements', 'message', 'messages', 'report', 'notice',
   'decree', 'memo', 'tweet', 'post', 'instruction', 'instructions', 'warning', 'announcement', 'editorial', 'commentary', 'note', 'poll', 'survey',
+  'study', 'studies', 'analysis', 'paper', 'ruling', 'filing', 'complaint', 'lawsuit', 'indictment', 'affidavit', 'email', 'e-mail', 'release', 'petition', 'verdict',
 ]);
 
 export function words(s: string): string[] {
@@ -149,7 +152,8 @@ export function readPhrase(raw: string): Phrase | null {
   const head = (headWords[headWords.length - 1] ?? '').replace(/[’']s$/, '');
   const plural = /s$/.test(head) && !/ss$/.test(head);
   if (headWords.some((w) => SOURCE_NOUNS.has(w.replace(/[’']s$/, '')))) {
-    const h = headWords.find((w) => SOURCE_NOUNS.has(w.replace(/[’']s$/, '')))!.replace(/[’']s$/, '');
+    // The last such noun heads the phrase ("the victim’s mother" is a mother).
+    const h = headWords.findLast((w) => SOURCE_NOUNS.has(w.replace(/[’']s$/, '')))!.replace(/[’']s$/, '');
     return { kind: 'source', text, head: h, plural };
   }
   if (DOCUMENT_NOUNS.has(head)) return { kind: 'document', text, head, plural };

@@ -6,7 +6,7 @@
  * of who spoke and who the sentences were about.
  */
 import { splitSentences } from '../text/sentences.ts';
-import { attributionOf, clauseBefore, pickSubject, type Clause } from './attribution.ts';
+import { attributionOf, clauseBefore, invertedSubject, pickSubject, type Clause } from './attribution.ts';
 import { MIN_WORDS, type QuoteSpan } from './find.ts';
 import { capitalisedRuns, DOCUMENT_NOUNS, readPhrase, ROLE_NOUNS, SOURCE_NOUNS, stripTitles, words, type Phrase } from './phrases.ts';
 
@@ -46,7 +46,7 @@ const SOURCE_INTRO = new RegExp(
   'gu',
 );
 const SOURCE_WORD = new RegExp(String.raw`\b(?:${[...SOURCE_NOUNS].join('|')})\b`);
-const SENTENCE_INTRO = /^(?:earlier|later|in|on|at|after|before|while|when|as|however|but|meanwhile|separately|according|also|now|then|upon|during|although|though|since|if|yet|still|last|this|today|yesterday|barely|for|with|without|finally|unfortunately|concerned|instead|following|despite|amid|like|unlike|asked|speaking|dressed|[\p{Lu}][\p{Ll}]+(?:ing|ed))\b/iu;
+const SENTENCE_INTRO = /^(?:maybe|perhaps|indeed|thanks|why|how|what|where|there|here|yes|even|only|just|both|earlier|later|in|on|at|after|before|while|when|as|however|but|meanwhile|separately|according|also|now|then|upon|during|although|though|since|if|yet|still|last|this|today|yesterday|barely|for|with|without|finally|unfortunately|concerned|instead|following|despite|amid|like|unlike|asked|speaking|dressed|[\p{Lu}][\p{Ll}]+(?:ing|ed))\b/iu;
 const DOCUMENT_PHRASE = new RegExp(String.raw`\b((?:the|a|an|another|its|their|his|her|this|that|new)\s+(?:[\p{L}-]+\s+){0,2}?)(${[...DOCUMENT_NOUNS].join('|')})\b`, 'giu');
 const SAME_PLACE = /\bthe same (province|city|county|region|district|town)\b/i;
 
@@ -184,7 +184,12 @@ class Discourse {
         return this.person(this.expandName(phrase.text), phrase.head);
       }
       case 'pronoun':
-        if (phrase.head === 'it') return this.documentBefore(pos);
+        if (phrase.head === 'it') {
+          // "the Electoral Commission … issued a statement …. Critically, it pointed out": an organisation that just spoke.
+          const org = this.lastSpeaker(pos, Math.floor(pos / 1_000_000) * 1_000_000);
+          if (org && org.kind === 'other' && !org.plural) return org;
+          return this.documentBefore(pos);
+        }
         return this.antecedent(pos, phrase.head, exclude);
       case 'role':
         return this.antecedent(pos, phrase.plural ? 'they' : 'someone', exclude) ?? { name: phrase.text, kind: 'other', plural: phrase.plural, head: phrase.head, told: null };
@@ -353,9 +358,15 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
           const pre = text.slice(0, m.index);
           // A verb inside a parenthesis or after a non-person subject ("… have been announced") is not the reporting clause.
           if ((pre.match(/\(/g)?.length ?? 0) > (pre.match(/\)/g)?.length ?? 0)) continue;
-          const who = pickSubject(pre);
+          // "Computers … have seen impacts, too, said Mary E. Lovely, a … economist": the speaker follows the verb.
+          const post = text.slice(m.index + m[0].length);
+          let who = pickSubject(pre);
+          let kind = who ? readPhrase(who)?.kind : undefined;
+          if (kind !== 'name' && kind !== 'pronoun' && kind !== 'source' && kind !== 'role' && /,\s*$/.test(pre) && /^\s+[\p{Lu}]/u.test(post)) {
+            who = invertedSubject(post);
+            kind = readPhrase(who)?.kind === 'name' ? 'name' : undefined;
+          }
           if (!who || words(who).length > 12) continue;
-          const kind = readPhrase(who)?.kind;
           if (kind !== 'name' && kind !== 'pronoun' && kind !== 'source' && kind !== 'role') continue;
           const told = /^tell|^told/.test(m[1]!) ? (/^\s+((?:the\s+)?[\p{Lu}][\p{L}\p{N}.’'-]*(?:\s+[\p{Lu}][\p{L}\p{N}.’'-]*)*)/u.exec(text.slice(m.index + m[0].length))?.[1]?.replace(/\.$/, '') ?? null) : null;
           items.push({ pos: at(pi, sentence.start + m.index), type: 'speech', phrase: who, told });
