@@ -78,6 +78,12 @@ export function pickSubject(pre: string): string {
   if (mapped.length === 0) return '';
   const clauses = mapped.map((m) => m.clause);
   segs = mapped.map((m) => m.x);
+  // "study lead author Lucas Paganini, a planetary scientist at …, Maryland, and … in Washington, D.C.":
+  // a full name followed by a description opens an appositive; the places after it are not the speaker.
+  for (let i = 0; i < segs.length - 2; i++) {
+    const p = readPhrase(segs[i]!);
+    if (!clauses[i] && p?.kind === 'name' && words(p.text).length >= 2 && /^(?:a|an|the)\s+[\p{Ll}]/u.test(segs[i + 1]!)) return segs[i]!;
+  }
   const last = segs[segs.length - 1]!;
   const lastKind = readPhrase(last)?.kind;
   if (lastKind !== 'name' && lastKind !== 'pronoun') {
@@ -156,7 +162,14 @@ function clauseAfter(text: string, quoted: string): Clause | null {
   const first = splitSentences(t)[0];
   const sentence = (first ? t.slice(first.start, first.end) : t).split(/;|\s[—–]\s/)[0]!;
   const ws = wordsAt(sentence);
-  const vi = ws.findIndex(isVerb);
+  let vi = ws.findIndex(isVerb);
+  // "“… the little deal” announced in October, said Derek Scissors": the first verb finishes the
+  // quoted phrase; the attribution is the next reporting verb.
+  let continued = false;
+  if (vi === 0 && /^\s+(?:in|on|at|by|for|last|earlier|this|during)\s[^,]*,\s*$/i.test(sentence.slice(ws[0]!.end, ws.find((w, i) => i > 0 && isVerb(w, i, ws))?.start ?? 0))) {
+    vi = ws.findIndex((w, i) => i > 0 && isVerb(w, i, ws));
+    continued = true;
+  }
   const according = /\baccording to ([^,.;“”"]+)/i.exec(sentence);
   const endsSentence = /\.[\s’']*$/.test(quoted) || /^\s*[.]/.test(text);
   if (vi === -1 && !according) return null;
@@ -169,7 +182,7 @@ function clauseAfter(text: string, quoted: string): Clause | null {
   // opens with the speaker and verb ("He added"), not when the speaker is just mentioned later.
   if (endsSentence && !(vi <= 3 && ws.slice(0, vi).every((w) => /^(?:he|she|they|i|we|also|then|later|further|still)$/.test(w.word) || /^[\p{Lu}]/u.test(sentence.slice(w.start, w.end))))) return null;
   if (vi > 24) return null;
-  const pre = sentence.slice(0, verb.start);
+  const pre = continued ? '' : sentence.slice(0, verb.start);
   const post = sentence.slice(verb.end);
   // "…,” saying he trusted …: a participle continues the sentence's own subject; it is no inverted attribution.
   if (!pre.trim() && PARTICIPLE.test(verb.word)) return null;
@@ -191,6 +204,9 @@ function clauseAfter(text: string, quoted: string): Clause | null {
 
 /** The clause leading into a quotation within its own sentence ("Kim stated in the order that"), or a paragraph ending with a colon that introduces the next one. */
 export function clauseBefore(text: string): Clause | null {
+  // "Here is how bad things got in the words of the patient:"
+  const wordsOf = /\bin (?:the|his|her|their) (?:own )?words of ([^,:;“”"]+?)[\s,:]*$/i.exec(text);
+  if (wordsOf) return { raw: cap(text), subject: wordsOf[1]!, told: null };
   const ws = wordsAt(text);
   let vi = -1;
   for (let i = ws.length - 1; i >= 0; i--) if (isVerb(ws[i]!, i, ws)) { vi = i; break; }

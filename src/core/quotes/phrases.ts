@@ -13,6 +13,8 @@ const TITLE_WORDS = new Set(
     'founder', 'insider', 'editor', 'professor', 'rev.', 'pope', 'king', 'queen', 'prince', 'princess', 'u.s.', 'us', 'lord', 'sir', 'dame',
   ],
 );
+/** Abbreviations with a full stop that do not end a name ("Mrs. Smith", "Gov. Noem", "Sen. Johnson"). */
+const ABBREVIATIONS = new Set(['mrs.', 'gov.', 'sen.', 'rep.', 'gen.', 'col.', 'sgt.', 'capt.', 'prof.', 'rev.', 'cmdr.', 'lt.', 'jr.', 'sr.', 'st.', 'mt.', 'ft.', 'bros.', 'inc.', 'corp.', 'co.', 'ltd.', 'messrs.', 'supt.', 'atty.', 'adm.', 'maj.', 'pres.', 'gov’t.']);
 const NAME_PARTICLES = new Set(['van', 'von', 'de', 'der', 'den', 'da', 'del', 'la', 'le', 'al', 'bin', 'ibn', 'el', 'di', 'du']);
 const DETERMINERS = new Set(['a', 'an', 'the', 'some', 'this', 'that', 'these', 'those', 'one', 'another', 'many', 'several', 'most', 'two', 'three']);
 const POSSESSIVE_PRONOUNS = new Set(['his', 'her', 'their', 'its']);
@@ -25,7 +27,8 @@ export const SOURCE_NOUNS = new Set([
   'source', 'sources', 'student', 'resident', 'residents', 'official', 'officials', 'spokesperson', 'spokesman', 'spokeswoman', 'refugee',
   'defector', 'soldier', 'woman', 'man', 'worker', 'trader', 'insider', 'witness', 'informant', 'person', 'patient', 'diplomat', 'analyst', 'officer',
   'mother', 'father', 'parent', 'daughter', 'son', 'wife', 'husband', 'friend', 'neighbor', 'neighbour', 'relative', 'employee', 'customer', 'passenger',
-  'bystander', 'victim', 'survivor', 'nurse', 'teacher', 'fan', 'shopper', 'visitor', 'driver', 'owner', 'user',
+  'bystander', 'victim', 'survivor', 'nurse', 'teacher', 'fan', 'shopper', 'visitor', 'driver', 'owner', 'user', 'expert', 'commenter', 'observer',
+  'lawyer',
 ]);
 /** Roles that stand for the person the story is currently about ("said the actor", "the singer and guitarist told"). */
 export const ROLE_NOUNS = new Set([
@@ -63,8 +66,9 @@ export function capitalisedRuns(phrase: string): Array<{ start: number; tokens: 
     if ((isCapitalised(w) && b.length > 0) || particle) {
       cur ??= { start: i, tokens: [] };
       cur.tokens.push(b.replace(/[’']s$/, ''));
-      // A possessive or a trailing comma ends the run ("Kim’s order", "Mayer, Disney’s chairman").
-      if (/[’']s$|[,;:]$/.test(w)) {
+      // A possessive, a trailing comma or a full stop after a word (not an abbreviation) ends the run
+      // ("Kim’s order", "Mayer, Disney’s chairman", "around Central Park. Was this …").
+      if (/[’']s$|[,;:]$/.test(w) || (/[\p{Ll}]{2,}\.$/u.test(w) && !ABBREVIATIONS.has(b.toLowerCase()))) {
         runs.push(cur);
         cur = null;
       }
@@ -100,7 +104,7 @@ export interface Phrase {
   plural: boolean;
 }
 
-const TRAILING_ADVERBS = /\s+(?:also|further|later|previously|recently|earlier|then|still|again|tearfully|jokingly|simply|once|now|however|too|first|finally|separately|meanwhile|today|tuesday|monday|wednesday|thursday|friday|saturday|sunday)$/i;
+const TRAILING_ADVERBS = /\s+(?:instead|also|further|later|previously|recently|earlier|then|still|again|tearfully|jokingly|simply|once|now|however|too|first|finally|separately|meanwhile|today|tuesday|monday|wednesday|thursday|friday|saturday|sunday)$/i;
 
 /** Cuts a relative clause or trailing adjunct off a description ("a spokesperson who did not wish…" → "a spokesperson"). */
 function trimDescription(s: string): string {
