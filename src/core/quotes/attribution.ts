@@ -22,7 +22,7 @@ const SPEECH_VERBS = [
   'instructed', 'directed', 'ordered', 'urged', 'tweeted', 'acknowledged', 'comments', 'commented', 'testified', 'reiterated', 'introduced', 'remembered',
   'joked', 'quipped', 'admitted', 'cautioned', 'boasted', 'telling', 'saying', 'adding', 'noting', 'warning', 'writing', 'pleaded', 'implored',
   'encouraged', 'views', 'weighed', 'chimed', 'stating', 'recounted', 'predicted', 'promised', 'vowed', 'conceded', 'complained', 'posted', 'texted', 'shouted', 'yelled', 'chanted',
-  'claim', 'concluded', 'concludes', 'shouts', 'yells', 'screamed', 'screams', 'written', 'pointed', 'responded', 'responds', 'answered',
+  'laughed', 'laughs', 'agreed', 'agrees', 'continued', 'sings', 'sang', 'sing', 'claim', 'concluded', 'concludes', 'shouts', 'yells', 'screamed', 'screams', 'written', 'pointed', 'responded', 'responds', 'answered',
 ];
 const VERB_SET = new Set(SPEECH_VERBS);
 const AUXILIARIES = new Set(['have', 'has', 'had', 'is', 'are', 'was', 'were', 'will', 'would', 'can', 'could', 'may', 'might', 'must', 'should', 'did', 'does', 'do']);
@@ -159,6 +159,8 @@ function cap(raw: string): string {
 function clauseAfter(text: string, quoted: string): Clause | null {
   const t = text.replace(/^[\s,;:—–-]+/, '');
   if (!t) return null;
+  // "“…” Smith agreed: “…" — a new sentence ending in a colon introduces the next quotation.
+  if ((/[.?!][\s’']*$/.test(quoted) || /^[\s’']*[.?!]/.test(text)) && /:\s*$/.test(t)) return null;
   const first = splitSentences(t)[0];
   const sentence = (first ? t.slice(first.start, first.end) : t).split(/;|\s[—–]\s/)[0]!;
   const ws = wordsAt(sentence);
@@ -223,6 +225,9 @@ export function clauseBefore(text: string): Clause | null {
         return { raw: cap(text), subject: np, told: null };
       }
     }
+    // "Buckley, who phoned in from …, had a similar experience:" — the sentence's subject introduces the words.
+    const lead = /^\s*((?:[Hh]e|[Ss]he|[Tt]hey)(?=\s)|[\p{Lu}][\p{L}’'-]+(?:\s+[\p{Lu}][\p{L}’'-]+)+(?=[\s,])|[\p{Lu}][\p{L}’'-]+(?=,))/u.exec(text);
+    if (lead && /:\s*$/.test(text) && ['name', 'pronoun'].includes(readPhrase(lead[1]!)?.kind ?? '')) return { raw: cap(text), subject: lead[1]!, told: null };
     return null;
   }
   // "Liu said that …, warning: “…" / "The victim’s mother testified, describing …": a participle
@@ -262,7 +267,15 @@ export function attributionOf(
     const kind = lead?.subject ? readPhrase(lead.subject)?.kind : undefined;
     if (lead && (kind === 'name' || kind === 'pronoun' || kind === 'source' || kind === 'role')) return lead;
   }
-  const after = clauseAfter(masked.slice(span.close + 1, nextStart), span.text);
+  const rest = masked.slice(span.close + 1, nextStart);
+  // “… says the idea “is actually not so crazy.” She noted …": a quotation that ends its sentence
+  // belongs to the clause leading into it; the next sentence is about something else.
+  if (before.trim() && (/[.?!][\s’']*$/.test(span.text) || /^[\s’']*[.?!]/.test(rest))) {
+    const lead = clauseBefore(before);
+    const kind = lead?.subject ? readPhrase(lead.subject)?.kind : undefined;
+    if (lead && /\b(?:says|said|say|tells|told|writes|wrote|adds|added|calls|called|insists|insisted)\b[^,;:]*$/i.test(before) && (kind === 'name' || kind === 'pronoun' || kind === 'source' || kind === 'role')) return lead;
+  }
+  const after = clauseAfter(rest, span.text);
   if (after) return after;
   return before.trim() ? clauseBefore(before) : null;
 }

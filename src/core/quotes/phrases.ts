@@ -63,6 +63,11 @@ export function capitalisedRuns(phrase: string): Array<{ start: number; tokens: 
   ws.forEach((w, i) => {
     const b = bare(w);
     const particle = cur && NAME_PARTICLES.has(b) && i + 1 < ws.length && isCapitalised(ws[i + 1]!);
+    // An opening bracket or quote mark starts a new run ("Charlie McDowell (“The Discovery,”").
+    if (cur && /^[(“"‘]/.test(w)) {
+      runs.push(cur);
+      cur = null;
+    }
     if ((isCapitalised(w) && b.length > 0) || particle) {
       cur ??= { start: i, tokens: [] };
       cur.tokens.push(b.replace(/[’']s$/, ''));

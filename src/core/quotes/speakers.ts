@@ -48,6 +48,7 @@ const SOURCE_INTRO = new RegExp(
 const SOURCE_WORD = new RegExp(String.raw`\b(?:${[...SOURCE_NOUNS].join('|')})\b`);
 const SENTENCE_INTRO = /^(?:maybe|perhaps|indeed|thanks|why|how|what|where|there|here|yes|even|only|just|both|earlier|later|in|on|at|after|before|while|when|as|however|but|meanwhile|separately|according|also|now|then|upon|during|although|though|since|if|yet|still|last|this|today|yesterday|barely|for|with|without|finally|unfortunately|concerned|instead|following|despite|amid|like|unlike|asked|speaking|dressed|[\p{Lu}][\p{Ll}]+(?:ing|ed))\b/iu;
 const DOCUMENT_PHRASE = new RegExp(String.raw`\b((?:the|a|an|another|its|their|his|her|this|that|new)\s+(?:[\p{L}-]+\s+){0,2}?)(${[...DOCUMENT_NOUNS].join('|')})\b`, 'giu');
+const SUBORDINATE_SUBJECT = /(?<=[\s,])(?:as|when|while|after|because|until|before|since|whereas)\s+([\p{Lu}][\p{L}’'-]+(?:\s+[\p{Lu}][\p{L}’'-]+)*)(?=\s+[\p{Ll}])/gu;
 const SAME_PLACE = /\bthe same (province|city|county|region|district|town)\b/i;
 
 /** The offset in the whole article, so events in different paragraphs order correctly. */
@@ -349,10 +350,19 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
     });
     for (const sentence of sentences) {
       const text = masked.slice(sentence.start, sentence.end);
-      if (SOURCE_WORD.test(text)) for (const m of text.matchAll(SOURCE_INTRO)) items.push({ pos: at(pi, sentence.start + m.index), type: 'intro', phrase: m[0].trim() });
+      if (SOURCE_WORD.test(text)) {
+        for (const m of text.matchAll(SOURCE_INTRO)) {
+          // "Steenburgen’s son, filmmaker Charlie McDowell (…), also remembers": the appositive names the person.
+          const named = /^\s*,\s*(?:[\p{Ll}-]+\s+){0,3}([\p{Lu}][\p{L}’'-]+(?:\s+[\p{Lu}][\p{L}’'-]+)+)(?=\s*[,(]|\s+[\p{Ll}])/u.exec(text.slice(m.index + m[0].length));
+          if (named && readPhrase(named[1]!)?.kind === 'name') items.push({ pos: at(pi, sentence.start + m.index), type: 'subject', phrase: named[1]!, told: null });
+          else items.push({ pos: at(pi, sentence.start + m.index), type: 'intro', phrase: m[0].trim() });
+        }
+      }
       const hasQuote = long.some(({ s }) => s.open >= sentence.start && s.open < sentence.end);
       const subject = text.startsWith('“') || text.startsWith('"') ? null : sentenceSubject(text);
       if (subject) items.push({ pos: at(pi, sentence.start), type: 'subject', phrase: subject, told: null });
+      // "…, as Rose-Lynn summons the strength …": the subject of a subordinate clause is someone a later "she" can mean.
+      for (const m of text.matchAll(SUBORDINATE_SUBJECT)) items.push({ pos: at(pi, sentence.start + m.index), type: 'subject', phrase: m[1]!, told: null });
       if (!hasQuote) {
         for (const m of text.matchAll(SPEECH_IN_NARRATIVE)) {
           const pre = text.slice(0, m.index);
