@@ -80,9 +80,9 @@ export function pickSubject(pre: string): string {
   segs = mapped.map((m) => m.x);
   // "study lead author Lucas Paganini, a planetary scientist at …, Maryland, and … in Washington, D.C.":
   // a full name followed by a description opens an appositive; the places after it are not the speaker.
-  for (let i = 0; i < segs.length - 2; i++) {
+  for (let i = 0; i < segs.length - 1; i++) {
     const p = readPhrase(segs[i]!);
-    if (!clauses[i] && p?.kind === 'name' && words(p.text).length >= 2 && /^(?:a|an|the)\s+[\p{Ll}]/u.test(segs[i + 1]!)) return segs[i]!;
+    if (!clauses[i] && p?.kind === 'name' && words(p.text).length >= 2 && APPOSITIVE.test(segs[i + 1]!)) return segs[i]!;
   }
   const last = segs[segs.length - 1]!;
   const lastKind = readPhrase(last)?.kind;
@@ -101,6 +101,9 @@ export function pickSubject(pre: string): string {
   }
   return last;
 }
+
+/** What opens a description of the person just named ("a planetary scientist at …", "Senior Vice President of Sales for Dräger"). */
+const APPOSITIVE = /^(?:(?:a|an|the)\s+[\p{Ll}]|(?:Senior|Vice|President|Chief|Head|Director|General|Managing|Executive|CEO|CFO|CTO|COO|Founder|Co-founder|Chairman|Chair|Professor|Manager|Partner|Principal|Deputy|Associate|Assistant|Secretary|Minister|Spokesperson|Spokesman|Spokeswoman)\b)/u;
 
 function cleanSegment(x: string): string {
   // A lone linking word ("before describing …", "and warns") names no one.
@@ -146,7 +149,7 @@ function subjectBefore(pre: string): string {
 export function invertedSubject(post: string): string {
   return post
     .replace(/^\s+/, '')
-    .split(/[,;]|(?<=[\p{Ll}]{2})(?<!\b(?:Mrs|Gov|Sen|Rep|Gen|Col|Sgt|Capt|Prof|Rev|Jr|Sr|St|Inc|Corp|Bros))\.\s|\s+(?:in|on|at|during|via|before|after|while|when|referring|speaking|to|from|as)\s/u)[0]!
+    .split(/[,;(]|(?<=[\p{Ll}]{2})(?<!\b(?:Mrs|Gov|Sen|Rep|Gen|Col|Sgt|Capt|Prof|Rev|Jr|Sr|St|Inc|Corp|Bros))\.\s|\s+(?:in|on|at|during|via|before|after|while|when|referring|speaking|to|from|as)\s/u)[0]!
     .trim();
 }
 
