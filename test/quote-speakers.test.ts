@@ -40,19 +40,20 @@ const fresh = scoreSpeakers((article) => findQuotations(article).map((q) => ({ t
 describe('speaker attribution over the fresh held-out rounds', () => {
   it('has the rounds it claims, each with its first score recorded', () => {
     const { labels, articles } = loadSpeakerLabels(HELD_OUT_FILE);
-    expect(labels.length).toBe(231);
-    expect(articles.size).toBe(38);
+    expect(labels.length).toBe(272);
+    expect(articles.size).toBe(40);
     const first = loadFirstScores();
     expect(Object.keys(first).sort()).toEqual(Object.keys(fresh.byRound).sort());
     for (const [round, t] of Object.entries(fresh.byRound)) expect(first[round]!.labels).toBe(t.labels);
   });
 
   it.each([
-    ['all rounds', fresh.all, 231, 227],
+    ['all rounds', fresh.all, 272, 260],
     ['round 1', fresh.byRound[1]!, 66, 66],
     ['round 2', fresh.byRound[2]!, 41, 40],
     ['round 3', fresh.byRound[3]!, 60, 58],
     ['round 4', fresh.byRound[4]!, 64, 63],
+    ['round 5', fresh.byRound[5]!, 41, 33],
   ])('%s: recall and accuracy at least as measured', (_name, tally, found, right) => {
     expect(tally.found).toBeGreaterThanOrEqual(found);
     expect(tally.right).toBeGreaterThanOrEqual(right);

@@ -22,7 +22,7 @@ const SPEECH_VERBS = [
   'instructed', 'directed', 'ordered', 'urged', 'tweeted', 'acknowledged', 'comments', 'commented', 'testified', 'reiterated', 'introduced', 'remembered',
   'joked', 'quipped', 'admitted', 'cautioned', 'boasted', 'telling', 'saying', 'adding', 'noting', 'warning', 'writing', 'pleaded', 'implored',
   'encouraged', 'views', 'weighed', 'chimed', 'stating', 'recounted', 'predicted', 'promised', 'vowed', 'conceded', 'complained', 'posted', 'texted', 'shouted', 'yelled', 'chanted',
-  'laughed', 'laughs', 'agreed', 'agrees', 'continued', 'sings', 'sang', 'sing', 'claim', 'concluded', 'concludes', 'shouts', 'yells', 'screamed', 'screams', 'written', 'pointed', 'responded', 'responds', 'answered',
+  'respond', 'reply', 'put', 'laughed', 'laughs', 'agreed', 'agrees', 'continued', 'sings', 'sang', 'sing', 'claim', 'concluded', 'concludes', 'shouts', 'yells', 'screamed', 'screams', 'written', 'pointed', 'responded', 'responds', 'answered',
 ];
 const VERB_SET = new Set(SPEECH_VERBS);
 const AUXILIARIES = new Set(['have', 'has', 'had', 'is', 'are', 'was', 'were', 'will', 'would', 'can', 'could', 'may', 'might', 'must', 'should', 'did', 'does', 'do']);
@@ -47,6 +47,8 @@ function isVerb(w: WordAt, i: number, ws: readonly WordAt[]): boolean {
   if (w.word === 'written') return /^(?:has|have|had)$/.test(ws[i - 1]?.word ?? '');
   // "allowed Mosseri to claim that …", not "the claim that …".
   if (w.word === 'claim') return ws[i - 1]?.word === 'to';
+  // "As Gaiman put it," — not "put the tickets on sale".
+  if (w.word === 'put') return ws[i + 1]?.word === 'it';
   return VERB_SET.has(w.word);
 }
 
@@ -67,7 +69,7 @@ export function pickSubject(pre: string): string {
   // "headquarters, and training centers" continue a list; they are not phrases of their own.
   let segs: string[] = [];
   for (const x of raw) {
-    if (segs.length > 0 && (/^(?:and|or)\s/i.test(x) || (words(x).length === 1 && /^[\p{Ll}]/u.test(x) && !PRONOUNS.has(x)))) segs[segs.length - 1] += `, ${x}`;
+    if (segs.length > 0 && (/^(?:and|or)\s/i.test(x) || (words(x).length === 1 && /^[\p{Ll}]/u.test(x) && !PRONOUNS.has(x.replace(/[’'](?:d|ll)$/, ''))))) segs[segs.length - 1] += `, ${x}`;
     else segs.push(x);
   }
   while (segs.length > 1 && INTRO.test(segs[0]!)) segs = segs.slice(1);
@@ -100,6 +102,12 @@ export function pickSubject(pre: string): string {
     }
   }
   return last;
+}
+
+/** "his aunt, Jane Starner" → "Jane Starner": a description followed by the name it describes. */
+function appositiveName(phrase: string): string {
+  const m = /^(?:his|her|their|its|the|an?)\s[^,]{1,40},\s*([\p{Lu}][\p{L}’'.-]+(?:\s+[\p{Lu}][\p{L}’'.-]+)+)\s*,?$/u.exec(phrase);
+  return m ? m[1]! : phrase;
 }
 
 /** What opens a description of the person just named ("a planetary scientist at …", "Senior Vice President of Sales for Dräger"). */
@@ -189,6 +197,8 @@ function clauseAfter(text: string, quoted: string): Clause | null {
   if (vi > 24) return null;
   const pre = continued ? '' : sentence.slice(0, verb.start);
   const post = sentence.slice(verb.end);
+  // "“….” Martha added that shortly before …": a new sentence reporting in its own words is no attribution.
+  if (endsSentence && /^\s+that\b/.test(post)) return null;
   // "…,” saying he trusted …: a participle continues the sentence's own subject; it is no inverted attribution.
   if (!pre.trim() && PARTICIPLE.test(verb.word)) return null;
   // "…” at the hostages’ release, adding that …": words after the quotation that are no subject.
@@ -217,7 +227,7 @@ export function clauseBefore(text: string): Clause | null {
   for (let i = ws.length - 1; i >= 0; i--) if (isVerb(ws[i]!, i, ws)) { vi = i; break; }
   const according = /\baccording to ([^,.;“”"]+)/i.exec(text);
   if (vi === -1) {
-    if (according) return { raw: cap(text), subject: according[1]!.trim(), told: null };
+    if (according) return { raw: cap(text), subject: appositiveName(according[1]!.trim()), told: null };
     // "…response letters are often written by superior officers, with messages like:" — quoted from a document.
     if (/(?::|\blike|\breads?|\bread:)\s*$/.test(text)) {
       const docs = ws.filter((w) => DOCUMENT_NOUNS.has(w.word));
@@ -271,6 +281,9 @@ export function attributionOf(
     if (lead && (kind === 'name' || kind === 'pronoun' || kind === 'source' || kind === 'role')) return lead;
   }
   const rest = masked.slice(span.close + 1, nextStart);
+  // "“Had he taken …” — Neil Gaiman": a pull quote signed after a dash.
+  const signed = /^\s*[—–]\s*([\p{Lu}][\p{L}’'.-]+(?:\s+[\p{Lu}][\p{L}’'.-]+)*)\s*$/u.exec(rest);
+  if (signed) return { raw: cap(rest), subject: signed[1]!, told: null };
   // “… says the idea “is actually not so crazy.” She noted …": a quotation that ends its sentence
   // belongs to the clause leading into it; the next sentence is about something else.
   if (before.trim() && (/[.?!][\s’']*$/.test(span.text) || /^[\s’']*[.?!]/.test(rest))) {

@@ -73,7 +73,7 @@ export function capitalisedRuns(phrase: string): Array<{ start: number; tokens: 
       cur.tokens.push(b.replace(/[’']s$/, ''));
       // A possessive, a trailing comma or a full stop after a word (not an abbreviation) ends the run
       // ("Kim’s order", "Mayer, Disney’s chairman", "around Central Park. Was this …").
-      if (/[’']s$|[,;:]$/.test(w) || (/[\p{Ll}]{2,}\.$/u.test(w) && !ABBREVIATIONS.has(b.toLowerCase()))) {
+      if (/[’']s$|[,;:]$/.test(w.replace(/[”"’]+$/, '')) || (/[\p{Ll}]{2,}\.$/u.test(w) && !ABBREVIATIONS.has(b.toLowerCase()))) {
         runs.push(cur);
         cur = null;
       }
@@ -132,6 +132,8 @@ export function readPhrase(raw: string): Phrase | null {
   if (!s) return null;
   const ws = words(s);
   const first = bare(ws[0]!).toLowerCase();
+  // "he’d respond", "she’ll say": a contracted auxiliary leaves the pronoun.
+  if (ws.length === 1 && /^(?:he|she|they|i|we)[’'](?:d|ll)$/.test(first)) return { kind: 'pronoun', text: s, head: first.replace(/[’'].*$/, ''), plural: /^(?:they|we)/.test(first) };
   if (ws.length === 1 && PRONOUNS.has(first)) return { kind: 'pronoun', text: s, head: first, plural: first === 'they' || first === 'we' };
   if (POSSESSIVE_PRONOUNS.has(first) && ws.length >= 2) {
     const rest = trimDescription(ws.slice(1).join(' '));

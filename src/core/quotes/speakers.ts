@@ -287,6 +287,9 @@ function sentenceSubject(sentence: string): string | null {
     if (comma === -1 || comma >= 100 || !SENTENCE_INTRO.test(s)) break;
     s = s.slice(comma + 1).replace(/^[\s”"’]+/, '').trim();
   }
+  // "An agreeable, funny woman in her 80s, Jane Starner lives …": the name after a leading description.
+  const described = /^(?:an?|the)\s[^.;:]{0,80}?,\s*([\p{Lu}][\p{L}’'-]+(?:\s+[\p{Lu}][\p{L}’'-]+)+)\s+[\p{Ll}]/iu.exec(s);
+  if (described && readPhrase(described[1]!)?.kind === 'name') return described[1]!;
   const comma = s.indexOf(',');
   const head = /^(?:the|a|an)\s+([\p{L}-]+)(?:\s+([\p{L}-]+))?/iu.exec(s);
   if (head) {
