@@ -1,13 +1,25 @@
 /**
  * `npm run quote-score [-- --misses]`: quotation recall and speaker-attribution accuracy over the
  * hand-labelled quotations in test/fixtures/quote-speakers.json, overall, per category and for
- * the held-out articles.
+ * the held-out articles; then the fresh held-out rounds of test/fixtures/quote-speakers-heldout.json,
+ * each with its recorded first score (measured before any change made for it) and its score now.
+ * `--misses` lists the misses on the tuned set, `--all-misses` adds its held-out ones,
+ * `--fresh-misses` lists the misses on the fresh rounds.
  */
 import { findQuotations } from '../src/core/quotes.ts';
-import { ratio, scoreSpeakers, type Tally } from '../test/helpers/quote-score.ts';
+import { HELD_OUT_FILE, loadFirstScores, ratio, scoreSpeakers, type ScoreReport, type Tally } from '../test/helpers/quote-score.ts';
 
-const report = scoreSpeakers((article) => findQuotations(article).map((q) => ({ text: q.text, speaker: process.argv.includes('--raw') ? q.attribution : q.speaker })), process.argv.includes('--lenient'));
+const find = (article: Parameters<typeof findQuotations>[0]) =>
+  findQuotations(article).map((q) => ({ text: q.text, speaker: process.argv.includes('--raw') ? q.attribution : q.speaker }));
+const lenient = process.argv.includes('--lenient');
+const report = scoreSpeakers(find, lenient);
 const line = (name: string, t: Tally) => `${name.padEnd(22)} ${String(t.labels).padStart(4)}  recall ${ratio(t.found, t.labels).padEnd(18)} accuracy ${ratio(t.right, t.labels)}`;
+const printMisses = (r: ScoreReport, heldOutToo: boolean) => {
+  for (const m of r.misses.filter((x) => heldOutToo || !x.label.heldOut)) {
+    console.log(`${m.label.heldOut ? `H${m.label.round ?? 1} ` : '   '}${m.label.article} [${m.label.category}] “${m.label.start}” want ${m.label.speaker} · got ${m.found ? (m.resolved ?? 'null') : 'NOT FOUND'}`);
+  }
+};
+console.log('tuned set (test/fixtures/quote-speakers.json; every label has been tuned on)');
 console.log(line('all', report.all));
 console.log(line('dev (tuned on)', report.dev));
 console.log(line('held-out', report.heldOut));
@@ -15,8 +27,22 @@ console.log(line('  round 1 (seen once)', report.heldOut1));
 console.log(line('  round 2', report.heldOut2));
 console.log(line('  round 3 (fresh)', report.heldOut3));
 for (const [c, t] of Object.entries(report.byCategory).sort()) console.log(line(`  ${c}`, t));
-if (process.argv.includes('--misses') || process.argv.includes('--all-misses')) {
-  for (const m of report.misses.filter((x) => process.argv.includes('--all-misses') || !x.label.heldOut)) {
-    console.log(`${m.label.heldOut ? 'H ' : '  '}${m.label.article} [${m.label.category}] “${m.label.start}” want ${m.label.speaker} · got ${m.found ? (m.resolved ?? 'null') : 'NOT FOUND'}`);
+if (process.argv.includes('--misses') || process.argv.includes('--all-misses')) printMisses(report, process.argv.includes('--all-misses'));
+
+const fresh = scoreSpeakers(find, lenient, HELD_OUT_FILE);
+const first = loadFirstScores();
+console.log('\nfresh held-out rounds (test/fixtures/quote-speakers-heldout.json)');
+console.log(`${'round'.padEnd(8)} ${'labels'.padStart(6)}  ${'first score (before any change for it)'.padEnd(40)} now`);
+const pooled = { labels: 0, right: 0 };
+for (const [round, t] of Object.entries(fresh.byRound).sort(([a], [b]) => Number(a) - Number(b))) {
+  const f = first[round];
+  if (f) {
+    pooled.labels += f.labels;
+    pooled.right += f.right;
   }
+  const firstText = f ? `${ratio(f.right, f.labels)}, recall ${ratio(f.found, f.labels)}` : 'not recorded yet';
+  console.log(`${round.padEnd(8)} ${String(t.labels).padStart(6)}  ${firstText.padEnd(40)} ${ratio(t.right, t.labels)}, recall ${ratio(t.found, t.labels)}`);
 }
+console.log(`${'pooled'.padEnd(8)} ${String(fresh.all.labels).padStart(6)}  ${ratio(pooled.right, pooled.labels).padEnd(40)} ${ratio(fresh.all.right, fresh.all.labels)}`);
+for (const [c, t] of Object.entries(fresh.byCategory).sort()) console.log(line(`  ${c} (now)`, t));
+if (process.argv.includes('--fresh-misses')) printMisses(fresh, true);

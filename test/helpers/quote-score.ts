@@ -19,8 +19,10 @@ export interface SpeakerLabel {
 
 interface LabelFile {
   rule: string[];
-  articles: Record<string, { file: string; key?: string; url?: string; heldOut: boolean }>;
+  articles: Record<string, { file: string; key?: string; url?: string; heldOut: boolean; round?: number }>;
   labels: SpeakerLabel[];
+  /** Held-out file only: each round's score when it was first measured, before any change made for it. */
+  firstScores?: Record<string, { labels: number; found: number; right: number; commit?: string }>;
 }
 
 /** A quotation as the scorer sees it: its words and the speaker the system resolved (null when none). */
@@ -30,10 +32,20 @@ export interface ScoredQuotation {
 }
 
 export const LABEL_FILE = path.join(ROOT, 'test', 'fixtures', 'quote-speakers.json');
+/** Fresh held-out rounds labelled after the rules were tuned on LABEL_FILE (each article carries its round). */
+export const HELD_OUT_FILE = path.join(ROOT, 'test', 'fixtures', 'quote-speakers-heldout.json');
 
-/** The labelled set with each labelled article loaded as an Article-shaped body. */
-export function loadSpeakerLabels(): { labels: SpeakerLabel[]; articles: Map<string, Pick<Article, 'body'>> } {
-  const file = JSON.parse(fs.readFileSync(LABEL_FILE, 'utf8')) as LabelFile;
+/** The recorded first score of each round of the held-out file. */
+export function loadFirstScores(labelFile = HELD_OUT_FILE): Record<string, { labels: number; found: number; right: number; commit?: string }> {
+  return (JSON.parse(fs.readFileSync(labelFile, 'utf8')) as LabelFile).firstScores ?? {};
+}
+
+/**
+ * The labelled set with each labelled article loaded as an Article-shaped body. In a file whose
+ * articles carry a round, each label takes its article's round and counts as held out.
+ */
+export function loadSpeakerLabels(labelFile = LABEL_FILE): { labels: SpeakerLabel[]; articles: Map<string, Pick<Article, 'body'>> } {
+  const file = JSON.parse(fs.readFileSync(labelFile, 'utf8')) as LabelFile;
   const articles = new Map<string, Pick<Article, 'body'>>();
   let groundTruth: Record<string, { articleBody: string }> | null = null;
   for (const [id, a] of Object.entries(file.articles)) {
@@ -46,7 +58,11 @@ export function loadSpeakerLabels(): { labels: SpeakerLabel[]; articles: Map<str
       articles.set(id, parseSeed(fs.readFileSync(full, 'utf8'), { fileName: path.basename(full) }));
     }
   }
-  return { labels: file.labels, articles };
+  const labels = file.labels.map((l) => {
+    const round = file.articles[l.article]?.round;
+    return round === undefined ? l : { ...l, heldOut: true, round };
+  });
+  return { labels, articles };
 }
 
 const SPEECH_WORDS = new Set([
@@ -99,6 +115,8 @@ export interface ScoreReport {
   heldOut2: Tally;
   heldOut3: Tally;
   byCategory: Record<string, Tally>;
+  /** Per labelled round (0 = not held out). */
+  byRound: Record<number, Tally>;
   misses: Array<{ label: SpeakerLabel; found: boolean; resolved: string | null }>;
 }
 
@@ -106,18 +124,18 @@ export interface ScoreReport {
  * Scores a quotation finder over the labelled set: recall (the labelled quotation is among those
  * found, by its first words) and accuracy (found and its resolved speaker matches the label).
  */
-export function scoreSpeakers(find: (article: Pick<Article, 'body'>) => ScoredQuotation[], lenient = false): ScoreReport {
-  const { labels, articles } = loadSpeakerLabels();
+export function scoreSpeakers(find: (article: Pick<Article, 'body'>) => ScoredQuotation[], lenient = false, labelFile = LABEL_FILE): ScoreReport {
+  const { labels, articles } = loadSpeakerLabels(labelFile);
   const cache = new Map<string, ScoredQuotation[]>();
   const empty = (): Tally => ({ labels: 0, found: 0, right: 0 });
-  const report: ScoreReport = { all: empty(), dev: empty(), heldOut: empty(), heldOut1: empty(), heldOut2: empty(), heldOut3: empty(), byCategory: {}, misses: [] };
+  const report: ScoreReport = { all: empty(), dev: empty(), heldOut: empty(), heldOut1: empty(), heldOut2: empty(), heldOut3: empty(), byCategory: {}, byRound: {}, misses: [] };
   for (const label of labels) {
     if (!cache.has(label.article)) cache.set(label.article, find(articles.get(label.article)!));
     const start = normStart(label.start);
     const candidates = cache.get(label.article)!.filter((q) => normStart(q.text).startsWith(start));
     const q = candidates[label.occurrence ?? 0];
     const right = q ? speakerMatches(q.speaker, label, lenient) : false;
-    const tallies = [report.all, label.heldOut ? report.heldOut : report.dev, (report.byCategory[label.category] ??= empty())];
+    const tallies = [report.all, label.heldOut ? report.heldOut : report.dev, (report.byCategory[label.category] ??= empty()), (report.byRound[label.round ?? (label.heldOut ? 1 : 0)] ??= empty())];
     if (label.heldOut) tallies.push(label.round === 3 ? report.heldOut3 : label.round === 2 ? report.heldOut2 : report.heldOut1);
     for (const t of tallies) {
       t.labels++;

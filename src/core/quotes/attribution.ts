@@ -22,6 +22,7 @@ const SPEECH_VERBS = [
   'instructed', 'directed', 'ordered', 'urged', 'tweeted', 'acknowledged', 'comments', 'commented', 'testified', 'reiterated', 'introduced', 'remembered',
   'joked', 'quipped', 'admitted', 'cautioned', 'boasted', 'telling', 'saying', 'adding', 'noting', 'warning', 'writing', 'pleaded', 'implored',
   'encouraged', 'views', 'weighed', 'chimed', 'stating', 'recounted', 'predicted', 'promised', 'vowed', 'conceded', 'complained', 'posted', 'texted', 'shouted', 'yelled', 'chanted',
+  'respond', 'reply', 'put', 'laughed', 'laughs', 'agreed', 'agrees', 'continued', 'sings', 'sang', 'sing', 'claim', 'concluded', 'concludes', 'shouts', 'yells', 'screamed', 'screams', 'written', 'pointed', 'responded', 'responds', 'answered',
 ];
 const VERB_SET = new Set(SPEECH_VERBS);
 const AUXILIARIES = new Set(['have', 'has', 'had', 'is', 'are', 'was', 'were', 'will', 'would', 'can', 'could', 'may', 'might', 'must', 'should', 'did', 'does', 'do']);
@@ -41,7 +42,13 @@ function wordsAt(s: string): WordAt[] {
   return out;
 }
 
-function isVerb(w: WordAt): boolean {
+/** A reporting verb; "written" only as a perfect ("has written"), not a passive ("are written by"). */
+function isVerb(w: WordAt, i: number, ws: readonly WordAt[]): boolean {
+  if (w.word === 'written') return /^(?:has|have|had)$/.test(ws[i - 1]?.word ?? '');
+  // "allowed Mosseri to claim that …", not "the claim that …".
+  if (w.word === 'claim') return ws[i - 1]?.word === 'to';
+  // "As Gaiman put it," — not "put the tickets on sale".
+  if (w.word === 'put') return ws[i + 1]?.word === 'it';
   return VERB_SET.has(w.word);
 }
 
@@ -62,7 +69,7 @@ export function pickSubject(pre: string): string {
   // "headquarters, and training centers" continue a list; they are not phrases of their own.
   let segs: string[] = [];
   for (const x of raw) {
-    if (segs.length > 0 && (/^(?:and|or)\s/i.test(x) || (words(x).length === 1 && /^[\p{Ll}]/u.test(x) && !PRONOUNS.has(x)))) segs[segs.length - 1] += `, ${x}`;
+    if (segs.length > 0 && (/^(?:and|or)\s/i.test(x) || (words(x).length === 1 && /^[\p{Ll}]/u.test(x) && !PRONOUNS.has(x.replace(/[’'](?:d|ll)$/, ''))))) segs[segs.length - 1] += `, ${x}`;
     else segs.push(x);
   }
   while (segs.length > 1 && INTRO.test(segs[0]!)) segs = segs.slice(1);
@@ -73,6 +80,12 @@ export function pickSubject(pre: string): string {
   if (mapped.length === 0) return '';
   const clauses = mapped.map((m) => m.clause);
   segs = mapped.map((m) => m.x);
+  // "study lead author Lucas Paganini, a planetary scientist at …, Maryland, and … in Washington, D.C.":
+  // a full name followed by a description opens an appositive; the places after it are not the speaker.
+  for (let i = 0; i < segs.length - 1; i++) {
+    const p = readPhrase(segs[i]!);
+    if (!clauses[i] && p?.kind === 'name' && words(p.text).length >= 2 && APPOSITIVE.test(segs[i + 1]!)) return segs[i]!;
+  }
   const last = segs[segs.length - 1]!;
   const lastKind = readPhrase(last)?.kind;
   if (lastKind !== 'name' && lastKind !== 'pronoun') {
@@ -82,12 +95,23 @@ export function pickSubject(pre: string): string {
     for (let i = segs.length - 2; i >= Math.max(0, segs.length - 4); i--) {
       if (clauses[i]) break;
       const kind = readPhrase(segs[i]!)?.kind;
+      // "a March 2019 study by …, a London-based think tank, concluded": an indefinite appositive describes the phrase before it.
+      if (i === segs.length - 2 && /^(?:a|an)\s/i.test(last) && (kind === 'document' || kind === 'source' || kind === 'role' || (kind === 'other' && /^(?:the|a|an)\s/i.test(segs[i]!)))) return segs[i]!;
       if (kind === 'name' || (participle && kind && kind !== 'other' && kind !== 'pronoun')) return segs[i]!;
       if (participle && kind === 'other' && /^(?:the|a|an|some)\s/i.test(segs[i]!)) return segs[i]!;
     }
   }
   return last;
 }
+
+/** "his aunt, Jane Starner" → "Jane Starner": a description followed by the name it describes. */
+function appositiveName(phrase: string): string {
+  const m = /^(?:his|her|their|its|the|an?)\s[^,]{1,40},\s*([\p{Lu}][\p{L}’'.-]+(?:\s+[\p{Lu}][\p{L}’'.-]+)+)\s*,?$/u.exec(phrase);
+  return m ? m[1]! : phrase;
+}
+
+/** What opens a description of the person just named ("a planetary scientist at …", "Senior Vice President of Sales for Dräger"). */
+const APPOSITIVE = /^(?:(?:a|an|the)\s+[\p{Ll}]|(?:Senior|Vice|President|Chief|Head|Director|General|Managing|Executive|CEO|CFO|CTO|COO|Founder|Co-founder|Chairman|Chair|Professor|Manager|Partner|Principal|Deputy|Associate|Assistant|Secretary|Minister|Spokesperson|Spokesman|Spokeswoman)\b)/u;
 
 function cleanSegment(x: string): string {
   // A lone linking word ("before describing …", "and warns") names no one.
@@ -119,11 +143,21 @@ function subjectOfSegment(seg: string): string {
   return s;
 }
 
+/**
+ * The words before a speech verb, made ready for pickSubject: "…, has written" drops the
+ * auxiliary; "allowed Mosseri to claim" keeps the name the infinitive belongs to.
+ */
+function subjectBefore(pre: string): string {
+  const inf = /([\p{Lu}][\p{L}’'.-]*(?:\s+[\p{Lu}][\p{L}’'.-]*)*)\s+to\s*$/u.exec(pre);
+  if (inf) return inf[1]!;
+  return pickSubject(pre.replace(/(?:\s+(?:has|have|had|is|was|has been|had been|have been))+\s*$/i, ' '));
+}
+
 /** Words after an inverted verb ("says Jack Buser, director …", "comments Johnston in a statement"). */
-function invertedSubject(post: string): string {
+export function invertedSubject(post: string): string {
   return post
     .replace(/^\s+/, '')
-    .split(/[,;]|\s+(?:in|on|at|during|via|before|after|while|when|referring|speaking|to|from|as)\s/)[0]!
+    .split(/[,;(]|(?<=[\p{Ll}]{2})(?<!\b(?:Mrs|Gov|Sen|Rep|Gen|Col|Sgt|Capt|Prof|Rev|Jr|Sr|St|Inc|Corp|Bros))\.\s|\s+(?:in|on|at|during|via|before|after|while|when|referring|speaking|to|from|as)\s/u)[0]!
     .trim();
 }
 
@@ -136,10 +170,19 @@ function cap(raw: string): string {
 function clauseAfter(text: string, quoted: string): Clause | null {
   const t = text.replace(/^[\s,;:—–-]+/, '');
   if (!t) return null;
+  // "“…” Smith agreed: “…" — a new sentence ending in a colon introduces the next quotation.
+  if ((/[.?!][\s’']*$/.test(quoted) || /^[\s’']*[.?!]/.test(text)) && /:\s*$/.test(t)) return null;
   const first = splitSentences(t)[0];
   const sentence = (first ? t.slice(first.start, first.end) : t).split(/;|\s[—–]\s/)[0]!;
   const ws = wordsAt(sentence);
-  const vi = ws.findIndex(isVerb);
+  let vi = ws.findIndex(isVerb);
+  // "“… the little deal” announced in October, said Derek Scissors": the first verb finishes the
+  // quoted phrase; the attribution is the next reporting verb.
+  let continued = false;
+  if (vi === 0 && /^\s+(?:in|on|at|by|for|last|earlier|this|during)\s[^,]*,\s*$/i.test(sentence.slice(ws[0]!.end, ws.find((w, i) => i > 0 && isVerb(w, i, ws))?.start ?? 0))) {
+    vi = ws.findIndex((w, i) => i > 0 && isVerb(w, i, ws));
+    continued = true;
+  }
   const according = /\baccording to ([^,.;“”"]+)/i.exec(sentence);
   const endsSentence = /\.[\s’']*$/.test(quoted) || /^\s*[.]/.test(text);
   if (vi === -1 && !according) return null;
@@ -152,8 +195,10 @@ function clauseAfter(text: string, quoted: string): Clause | null {
   // opens with the speaker and verb ("He added"), not when the speaker is just mentioned later.
   if (endsSentence && !(vi <= 3 && ws.slice(0, vi).every((w) => /^(?:he|she|they|i|we|also|then|later|further|still)$/.test(w.word) || /^[\p{Lu}]/u.test(sentence.slice(w.start, w.end))))) return null;
   if (vi > 24) return null;
-  const pre = sentence.slice(0, verb.start);
+  const pre = continued ? '' : sentence.slice(0, verb.start);
   const post = sentence.slice(verb.end);
+  // "“….” Martha added that shortly before …": a new sentence reporting in its own words is no attribution.
+  if (endsSentence && /^\s+that\b/.test(post)) return null;
   // "…,” saying he trusted …: a participle continues the sentence's own subject; it is no inverted attribution.
   if (!pre.trim() && PARTICIPLE.test(verb.word)) return null;
   // "…” at the hostages’ release, adding that …": words after the quotation that are no subject.
@@ -165,7 +210,7 @@ function clauseAfter(text: string, quoted: string): Clause | null {
     pre2 = pre.slice(comma + 1);
     if (!pre2.trim()) return null;
   }
-  const subject = pre2.trim() ? pickSubject(pre2) : invertedSubject(post);
+  const subject = pre2.trim() ? subjectBefore(pre2) : invertedSubject(post);
   // "…” and warns that “…": the sentence goes on; the words before the quotation carry the speaker.
   if (!subject) return null;
   const told = /^tell|^told/.test(verb.word) ? toldObject(post) : null;
@@ -174,12 +219,15 @@ function clauseAfter(text: string, quoted: string): Clause | null {
 
 /** The clause leading into a quotation within its own sentence ("Kim stated in the order that"), or a paragraph ending with a colon that introduces the next one. */
 export function clauseBefore(text: string): Clause | null {
+  // "Here is how bad things got in the words of the patient:"
+  const wordsOf = /\bin (?:the|his|her|their) (?:own )?words of ([^,:;“”"]+?)[\s,:]*$/i.exec(text);
+  if (wordsOf) return { raw: cap(text), subject: wordsOf[1]!, told: null };
   const ws = wordsAt(text);
   let vi = -1;
-  for (let i = ws.length - 1; i >= 0; i--) if (isVerb(ws[i]!)) { vi = i; break; }
+  for (let i = ws.length - 1; i >= 0; i--) if (isVerb(ws[i]!, i, ws)) { vi = i; break; }
   const according = /\baccording to ([^,.;“”"]+)/i.exec(text);
   if (vi === -1) {
-    if (according) return { raw: cap(text), subject: according[1]!.trim(), told: null };
+    if (according) return { raw: cap(text), subject: appositiveName(according[1]!.trim()), told: null };
     // "…response letters are often written by superior officers, with messages like:" — quoted from a document.
     if (/(?::|\blike|\breads?|\bread:)\s*$/.test(text)) {
       const docs = ws.filter((w) => DOCUMENT_NOUNS.has(w.word));
@@ -190,6 +238,9 @@ export function clauseBefore(text: string): Clause | null {
         return { raw: cap(text), subject: np, told: null };
       }
     }
+    // "Buckley, who phoned in from …, had a similar experience:" — the sentence's subject introduces the words.
+    const lead = /^\s*((?:[Hh]e|[Ss]he|[Tt]hey)(?=\s)|[\p{Lu}][\p{L}’'-]+(?:\s+[\p{Lu}][\p{L}’'-]+)+(?=[\s,])|[\p{Lu}][\p{L}’'-]+(?=,))/u.exec(text);
+    if (lead && /:\s*$/.test(text) && ['name', 'pronoun'].includes(readPhrase(lead[1]!)?.kind ?? '')) return { raw: cap(text), subject: lead[1]!, told: null };
     return null;
   }
   // "Liu said that …, warning: “…" / "The victim’s mother testified, describing …": a participle
@@ -202,7 +253,7 @@ export function clauseBefore(text: string): Clause | null {
   const pre = text.slice(0, verb.start);
   const post = text.slice(verb.end);
   if (!pre.replace(/[\s,“”"]+/g, '') && PARTICIPLE.test(verb.word)) return { raw: cap(text), subject: '', told: null };
-  const subject = pre.replace(/[\s,“”"]+/g, '') ? pickSubject(pre) : invertedSubject(post);
+  const subject = pre.replace(/[\s,“”"]+/g, '') ? subjectBefore(pre) : invertedSubject(post);
   const told = /^tell|^told/.test(verb.word) ? toldObject(post) : null;
   return { raw: cap(text.slice(0, verb.end) + post.split(/\bthat\b/)[0]!), subject, told };
 }
@@ -229,7 +280,18 @@ export function attributionOf(
     const kind = lead?.subject ? readPhrase(lead.subject)?.kind : undefined;
     if (lead && (kind === 'name' || kind === 'pronoun' || kind === 'source' || kind === 'role')) return lead;
   }
-  const after = clauseAfter(masked.slice(span.close + 1, nextStart), span.text);
+  const rest = masked.slice(span.close + 1, nextStart);
+  // "“Had he taken …” — Neil Gaiman": a pull quote signed after a dash.
+  const signed = /^\s*[—–]\s*([\p{Lu}][\p{L}’'.-]+(?:\s+[\p{Lu}][\p{L}’'.-]+)*)\s*$/u.exec(rest);
+  if (signed) return { raw: cap(rest), subject: signed[1]!, told: null };
+  // “… says the idea “is actually not so crazy.” She noted …": a quotation that ends its sentence
+  // belongs to the clause leading into it; the next sentence is about something else.
+  if (before.trim() && (/[.?!][\s’']*$/.test(span.text) || /^[\s’']*[.?!]/.test(rest))) {
+    const lead = clauseBefore(before);
+    const kind = lead?.subject ? readPhrase(lead.subject)?.kind : undefined;
+    if (lead && /\b(?:says|said|say|tells|told|writes|wrote|adds|added|calls|called|insists|insisted)\b[^,;:]*$/i.test(before) && (kind === 'name' || kind === 'pronoun' || kind === 'source' || kind === 'role')) return lead;
+  }
+  const after = clauseAfter(rest, span.text);
   if (after) return after;
   return before.trim() ? clauseBefore(before) : null;
 }

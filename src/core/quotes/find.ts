@@ -30,6 +30,8 @@ function markKind(p: string, i: number): 'open' | 'close' | 'either' | null {
   const c = p[i];
   if (c === '“' || c === '„') return 'open';
   if (c === '”') return 'close';
+  // Two right single quotes stand for a closing double quote in some wire copy (“It was …,’’ Moy told).
+  if (c === '’' && p[i + 1] === '’' && i > 0 && !/\s/.test(p[i - 1]!)) return 'close';
   if (c !== '"') return null;
   const prev = p[i - 1];
   const next = p[i + 1];
@@ -54,7 +56,9 @@ export function quoteSpansIn(p: string, paragraphIndex: number): QuoteSpan[] {
     else if (kind === 'close' && open !== -1) {
       push(open, i);
       open = -1;
-    }
+      // The closing ’’ is one mark: the span ends at its second half.
+      if (p[i] === '’') spans[spans.length - 1]!.close = ++i;
+    } else if (kind === 'close' && p[i] === '’') i++;
   }
   // An opening mark never closed: the speaker goes on into the next paragraph (news style
   // leaves the closing mark off a paragraph that a quoted speech continues after).

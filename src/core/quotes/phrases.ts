@@ -13,6 +13,8 @@ const TITLE_WORDS = new Set(
     'founder', 'insider', 'editor', 'professor', 'rev.', 'pope', 'king', 'queen', 'prince', 'princess', 'u.s.', 'us', 'lord', 'sir', 'dame',
   ],
 );
+/** Abbreviations with a full stop that do not end a name ("Mrs. Smith", "Gov. Noem", "Sen. Johnson"). */
+const ABBREVIATIONS = new Set(['mrs.', 'gov.', 'sen.', 'rep.', 'gen.', 'col.', 'sgt.', 'capt.', 'prof.', 'rev.', 'cmdr.', 'lt.', 'jr.', 'sr.', 'st.', 'mt.', 'ft.', 'bros.', 'inc.', 'corp.', 'co.', 'ltd.', 'messrs.', 'supt.', 'atty.', 'adm.', 'maj.', 'pres.', 'gov’t.']);
 const NAME_PARTICLES = new Set(['van', 'von', 'de', 'der', 'den', 'da', 'del', 'la', 'le', 'al', 'bin', 'ibn', 'el', 'di', 'du']);
 const DETERMINERS = new Set(['a', 'an', 'the', 'some', 'this', 'that', 'these', 'those', 'one', 'another', 'many', 'several', 'most', 'two', 'three']);
 const POSSESSIVE_PRONOUNS = new Set(['his', 'her', 'their', 'its']);
@@ -24,6 +26,9 @@ export const PRONOUNS = new Set(['he', 'she', 'they', 'i', 'we', 'it']);
 export const SOURCE_NOUNS = new Set([
   'source', 'sources', 'student', 'resident', 'residents', 'official', 'officials', 'spokesperson', 'spokesman', 'spokeswoman', 'refugee',
   'defector', 'soldier', 'woman', 'man', 'worker', 'trader', 'insider', 'witness', 'informant', 'person', 'patient', 'diplomat', 'analyst', 'officer',
+  'mother', 'father', 'parent', 'daughter', 'son', 'wife', 'husband', 'friend', 'neighbor', 'neighbour', 'relative', 'employee', 'customer', 'passenger',
+  'bystander', 'victim', 'survivor', 'nurse', 'teacher', 'fan', 'shopper', 'visitor', 'driver', 'owner', 'user', 'expert', 'commenter', 'observer',
+  'lawyer',
 ]);
 /** Roles that stand for the person the story is currently about ("said the actor", "the singer and guitarist told"). */
 export const ROLE_NOUNS = new Set([
@@ -35,6 +40,7 @@ export const ROLE_NOUNS = new Set([
 export const DOCUMENT_NOUNS = new Set([
   'order', 'orders', 'directive', 'directives', 'letter', 'letters', 'statement', 'statements', 'message', 'messages', 'report', 'notice',
   'decree', 'memo', 'tweet', 'post', 'instruction', 'instructions', 'warning', 'announcement', 'editorial', 'commentary', 'note', 'poll', 'survey',
+  'study', 'studies', 'analysis', 'paper', 'ruling', 'filing', 'complaint', 'lawsuit', 'indictment', 'affidavit', 'email', 'e-mail', 'release', 'petition', 'verdict',
 ]);
 
 export function words(s: string): string[] {
@@ -57,11 +63,17 @@ export function capitalisedRuns(phrase: string): Array<{ start: number; tokens: 
   ws.forEach((w, i) => {
     const b = bare(w);
     const particle = cur && NAME_PARTICLES.has(b) && i + 1 < ws.length && isCapitalised(ws[i + 1]!);
+    // An opening bracket or quote mark starts a new run ("Charlie McDowell (“The Discovery,”").
+    if (cur && /^[(“"‘]/.test(w)) {
+      runs.push(cur);
+      cur = null;
+    }
     if ((isCapitalised(w) && b.length > 0) || particle) {
       cur ??= { start: i, tokens: [] };
       cur.tokens.push(b.replace(/[’']s$/, ''));
-      // A possessive or a trailing comma ends the run ("Kim’s order", "Mayer, Disney’s chairman").
-      if (/[’']s$|[,;:]$/.test(w)) {
+      // A possessive, a trailing comma or a full stop after a word (not an abbreviation) ends the run
+      // ("Kim’s order", "Mayer, Disney’s chairman", "around Central Park. Was this …").
+      if (/[’']s$|[,;:]$/.test(w.replace(/[”"’]+$/, '')) || (/[\p{Ll}]{2,}\.$/u.test(w) && !ABBREVIATIONS.has(b.toLowerCase()))) {
         runs.push(cur);
         cur = null;
       }
@@ -97,7 +109,7 @@ export interface Phrase {
   plural: boolean;
 }
 
-const TRAILING_ADVERBS = /\s+(?:also|further|later|previously|recently|earlier|then|still|again|tearfully|jokingly|simply|once|now|however|too|first|finally|separately|meanwhile|today|tuesday|monday|wednesday|thursday|friday|saturday|sunday)$/i;
+const TRAILING_ADVERBS = /\s+(?:instead|also|further|later|previously|recently|earlier|then|still|again|tearfully|jokingly|simply|once|now|however|too|first|finally|separately|meanwhile|today|tuesday|monday|wednesday|thursday|friday|saturday|sunday)$/i;
 
 /** Cuts a relative clause or trailing adjunct off a description ("a spokesperson who did not wish…" → "a spokesperson"). */
 function trimDescription(s: string): string {
@@ -120,6 +132,8 @@ export function readPhrase(raw: string): Phrase | null {
   if (!s) return null;
   const ws = words(s);
   const first = bare(ws[0]!).toLowerCase();
+  // "he’d respond", "she’ll say": a contracted auxiliary leaves the pronoun.
+  if (ws.length === 1 && /^(?:he|she|they|i|we)[’'](?:d|ll)$/.test(first)) return { kind: 'pronoun', text: s, head: first.replace(/[’'].*$/, ''), plural: /^(?:they|we)/.test(first) };
   if (ws.length === 1 && PRONOUNS.has(first)) return { kind: 'pronoun', text: s, head: first, plural: first === 'they' || first === 'we' };
   if (POSSESSIVE_PRONOUNS.has(first) && ws.length >= 2) {
     const rest = trimDescription(ws.slice(1).join(' '));
@@ -149,7 +163,8 @@ export function readPhrase(raw: string): Phrase | null {
   const head = (headWords[headWords.length - 1] ?? '').replace(/[’']s$/, '');
   const plural = /s$/.test(head) && !/ss$/.test(head);
   if (headWords.some((w) => SOURCE_NOUNS.has(w.replace(/[’']s$/, '')))) {
-    const h = headWords.find((w) => SOURCE_NOUNS.has(w.replace(/[’']s$/, '')))!.replace(/[’']s$/, '');
+    // The last such noun heads the phrase ("the victim’s mother" is a mother).
+    const h = headWords.findLast((w) => SOURCE_NOUNS.has(w.replace(/[’']s$/, '')))!.replace(/[’']s$/, '');
     return { kind: 'source', text, head: h, plural };
   }
   if (DOCUMENT_NOUNS.has(head)) return { kind: 'document', text, head, plural };

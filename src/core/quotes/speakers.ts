@@ -6,7 +6,7 @@
  * of who spoke and who the sentences were about.
  */
 import { splitSentences } from '../text/sentences.ts';
-import { attributionOf, clauseBefore, pickSubject, type Clause } from './attribution.ts';
+import { attributionOf, clauseBefore, invertedSubject, pickSubject, type Clause } from './attribution.ts';
 import { MIN_WORDS, type QuoteSpan } from './find.ts';
 import { capitalisedRuns, DOCUMENT_NOUNS, readPhrase, ROLE_NOUNS, SOURCE_NOUNS, stripTitles, words, type Phrase } from './phrases.ts';
 
@@ -46,8 +46,9 @@ const SOURCE_INTRO = new RegExp(
   'gu',
 );
 const SOURCE_WORD = new RegExp(String.raw`\b(?:${[...SOURCE_NOUNS].join('|')})\b`);
-const SENTENCE_INTRO = /^(?:earlier|later|in|on|at|after|before|while|when|as|however|but|meanwhile|separately|according|also|now|then|upon|during|although|though|since|if|yet|still|last|this|today|yesterday|barely|for|with|without|finally|unfortunately|concerned|instead|following|despite|amid|like|unlike|asked|speaking|dressed|[\p{Lu}][\p{Ll}]+(?:ing|ed))\b/iu;
+const SENTENCE_INTRO = /^(?:under|over|among|across|through|against|toward|towards|into|onto|about|around|within|behind|beyond|near|outside|inside|between|maybe|perhaps|indeed|thanks|why|how|what|where|there|here|yes|even|only|just|both|earlier|later|in|on|at|after|before|while|when|as|however|but|meanwhile|separately|according|also|now|then|upon|during|although|though|since|if|yet|still|last|this|today|yesterday|barely|for|with|without|finally|unfortunately|concerned|instead|following|despite|amid|like|unlike|asked|speaking|dressed|[\p{Lu}][\p{Ll}]+(?:ing|ed))\b/iu;
 const DOCUMENT_PHRASE = new RegExp(String.raw`\b((?:the|a|an|another|its|their|his|her|this|that|new)\s+(?:[\p{L}-]+\s+){0,2}?)(${[...DOCUMENT_NOUNS].join('|')})\b`, 'giu');
+const SUBORDINATE_SUBJECT = /(?<=[\s,])(?:as|when|while|after|because|until|before|since|whereas)\s+([\p{Lu}][\p{L}’'-]+(?:\s+[\p{Lu}][\p{L}’'-]+)*)(?=\s+[\p{Ll}])/gu;
 const SAME_PLACE = /\bthe same (province|city|county|region|district|town)\b/i;
 
 /** The offset in the whole article, so events in different paragraphs order correctly. */
@@ -99,6 +100,17 @@ class Discourse {
   knownName(name: string): boolean {
     const tokens = words(name);
     return tokens.length > 1 || this.isPersonToken(tokens[0]!);
+  }
+
+  /** The latest person who spoke or was a sentence's subject since `minPos` (the paragraph's start). */
+  lastPerson(pos: number, minPos: number): Entity | null {
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const e = this.events[i]!;
+      if (e.pos >= pos) continue;
+      if (e.pos < minPos) break;
+      if (e.entity.kind === 'person') return e.entity;
+    }
+    return null;
   }
 
   lastSpeaker(pos: number, minPos: number): Entity | null {
@@ -184,7 +196,12 @@ class Discourse {
         return this.person(this.expandName(phrase.text), phrase.head);
       }
       case 'pronoun':
-        if (phrase.head === 'it') return this.documentBefore(pos);
+        if (phrase.head === 'it') {
+          // "the Electoral Commission … issued a statement …. Critically, it pointed out": an organisation that just spoke.
+          const org = this.lastSpeaker(pos, Math.floor(pos / 1_000_000) * 1_000_000);
+          if (org && org.kind === 'other' && !org.plural) return org;
+          return this.documentBefore(pos);
+        }
         return this.antecedent(pos, phrase.head, exclude);
       case 'role':
         return this.antecedent(pos, phrase.plural ? 'they' : 'someone', exclude) ?? { name: phrase.text, kind: 'other', plural: phrase.plural, head: phrase.head, told: null };
@@ -262,13 +279,17 @@ const SPEECH_IN_NARRATIVE = /\b(said|says|told|tells|added|stated|wrote|noted|ex
 
 /** The subject a narrative sentence is about, when it is a person, a described source or a group. */
 function sentenceSubject(sentence: string): string | null {
-  let s = sentence.replace(/^[\s“”"‘’']+/, '');
+  // "Rep. Robert Aderholt (R-AL), ranking member …": a party tag or aside is no part of the subject.
+  let s = sentence.replace(/^[\s“”"‘’']+/, '').replace(/\s*\([^()]*\)/g, '');
   // "Then, last week, Taylor Swift posted …", "Following a performance of …, Simmons teed up …".
   for (let n = 0; n < 3; n++) {
     const comma = s.indexOf(',');
-    if (comma === -1 || comma >= 80 || !SENTENCE_INTRO.test(s)) break;
+    if (comma === -1 || comma >= 100 || !SENTENCE_INTRO.test(s)) break;
     s = s.slice(comma + 1).replace(/^[\s”"’]+/, '').trim();
   }
+  // "An agreeable, funny woman in her 80s, Jane Starner lives …": the name after a leading description.
+  const described = /^(?:an?|the)\s[^.;:]{0,80}?,\s*([\p{Lu}][\p{L}’'-]+(?:\s+[\p{Lu}][\p{L}’'-]+)+)\s+[\p{Ll}]/iu.exec(s);
+  if (described && readPhrase(described[1]!)?.kind === 'name') return described[1]!;
   const comma = s.indexOf(',');
   const head = /^(?:the|a|an)\s+([\p{L}-]+)(?:\s+([\p{L}-]+))?/iu.exec(s);
   if (head) {
@@ -294,7 +315,7 @@ function sentenceSubject(sentence: string): string | null {
 
 type Item =
   | { pos: number; type: 'quote'; index: number }
-  | { pos: number; type: 'speech' | 'subject'; phrase: string; told: string | null }
+  | { pos: number; type: 'speech' | 'subject'; phrase: string; told: string | null; sure?: boolean }
   | { pos: number; type: 'intro'; phrase: string };
 
 /**
@@ -344,18 +365,36 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
     });
     for (const sentence of sentences) {
       const text = masked.slice(sentence.start, sentence.end);
-      if (SOURCE_WORD.test(text)) for (const m of text.matchAll(SOURCE_INTRO)) items.push({ pos: at(pi, sentence.start + m.index), type: 'intro', phrase: m[0].trim() });
+      if (SOURCE_WORD.test(text)) {
+        for (const m of text.matchAll(SOURCE_INTRO)) {
+          // "Steenburgen’s son, filmmaker Charlie McDowell (…), also remembers": the appositive names the person.
+          const named = /^\s*,\s*(?:[\p{Ll}-]+\s+){0,3}([\p{Lu}][\p{L}’'-]+(?:\s+[\p{Lu}][\p{L}’'-]+)+)(?=\s*[,(]|\s+[\p{Ll}])/u.exec(text.slice(m.index + m[0].length));
+          if (named && readPhrase(named[1]!)?.kind === 'name') items.push({ pos: at(pi, sentence.start + m.index), type: 'subject', phrase: named[1]!, told: null });
+          else items.push({ pos: at(pi, sentence.start + m.index), type: 'intro', phrase: m[0].trim() });
+        }
+      }
       const hasQuote = long.some(({ s }) => s.open >= sentence.start && s.open < sentence.end);
       const subject = text.startsWith('“') || text.startsWith('"') ? null : sentenceSubject(text);
       if (subject) items.push({ pos: at(pi, sentence.start), type: 'subject', phrase: subject, told: null });
+      // "Tommy — who only goes by his first name online — retired …": a single name a relative clause describes is a person.
+      const described = /^[\s“”"]*([\p{Lu}][\p{Ll}’'-]+)\s*(?:,|—|–)\s*who\b/u.exec(text);
+      if (described && !SENTENCE_INTRO.test(described[1]!)) items.push({ pos: at(pi, sentence.start), type: 'subject', phrase: described[1]!, told: null, sure: true });
+      // "…, as Rose-Lynn summons the strength …": the subject of a subordinate clause is someone a later "she" can mean.
+      for (const m of text.matchAll(SUBORDINATE_SUBJECT)) items.push({ pos: at(pi, sentence.start + m.index), type: 'subject', phrase: m[1]!, told: null });
       if (!hasQuote) {
         for (const m of text.matchAll(SPEECH_IN_NARRATIVE)) {
           const pre = text.slice(0, m.index);
           // A verb inside a parenthesis or after a non-person subject ("… have been announced") is not the reporting clause.
           if ((pre.match(/\(/g)?.length ?? 0) > (pre.match(/\)/g)?.length ?? 0)) continue;
-          const who = pickSubject(pre);
+          // "Computers … have seen impacts, too, said Mary E. Lovely, a … economist": the speaker follows the verb.
+          const post = text.slice(m.index + m[0].length);
+          let who = pickSubject(pre);
+          let kind = who ? readPhrase(who)?.kind : undefined;
+          if (kind !== 'name' && kind !== 'pronoun' && kind !== 'source' && kind !== 'role' && /,\s*$/.test(pre) && /^\s+[\p{Lu}]/u.test(post)) {
+            who = invertedSubject(post);
+            kind = readPhrase(who)?.kind === 'name' ? 'name' : undefined;
+          }
           if (!who || words(who).length > 12) continue;
-          const kind = readPhrase(who)?.kind;
           if (kind !== 'name' && kind !== 'pronoun' && kind !== 'source' && kind !== 'role') continue;
           const told = /^tell|^told/.test(m[1]!) ? (/^\s+((?:the\s+)?[\p{Lu}][\p{L}\p{N}.’'-]*(?:\s+[\p{Lu}][\p{L}\p{N}.’'-]*)*)/u.exec(text.slice(m.index + m[0].length))?.[1]?.replace(/\.$/, '') ?? null) : null;
           items.push({ pos: at(pi, sentence.start + m.index), type: 'speech', phrase: who, told });
@@ -385,6 +424,12 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
     return tokens.join(' ');
   };
 
+  const pullQuotes = new Set<number>();
+  spans.forEach((a, i) => {
+    if (a.words < MIN_WORDS) return;
+    const text = normaliseQuote(a.text);
+    if (spans.some((b, j) => j > i && b.paragraphIndex > a.paragraphIndex && b.words >= MIN_WORDS && normaliseQuote(b.text).includes(text))) pullQuotes.add(i);
+  });
   for (const item of items) {
     if (item.type === 'intro') {
       const e = discourse.resolve(item.phrase, item.pos);
@@ -392,7 +437,7 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
       continue;
     }
     if (item.type === 'subject' || item.type === 'speech') {
-      const e = discourse.resolve(item.phrase, item.pos, new Set(), item.type === 'subject');
+      const e = discourse.resolve(item.phrase, item.pos, new Set(), item.type === 'subject' && !item.sure);
       if (!e) continue;
       const told = channel(item.told);
       if (told && !e.told) e.told = told;
@@ -411,8 +456,12 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
       told = channel(clause.told);
       if (entity && told && !entity.told) entity.told = told;
     }
-    if (!entity) entity = fromNextParagraph(body, span) ?? discourse.lastSpeaker(item.pos, at(Math.max(0, span.paragraphIndex - 3), 0));
-    if (entity) discourse.note(item.pos, entity, 'speaker');
+    // "Aderholt returned to the issue later in the hearing. “What …”": a quotation without a clause
+    // belongs to the person the paragraph has just been about, before anyone who spoke earlier.
+    if (!entity) entity = fromNextParagraph(body, span) ?? discourse.lastPerson(item.pos, at(span.paragraphIndex, 0)) ?? discourse.lastSpeaker(item.pos, at(Math.max(0, span.paragraphIndex - 3), 0));
+    // A pull quote (its words recur later in the article) sits out of the story's order: it names
+    // no one the next "he said" could mean.
+    if (entity && !pullQuotes.has(item.index)) discourse.note(item.pos, entity, 'speaker');
     results[item.index] = { clause, speaker: entity ? { name: entity.name, told: told ?? entity.told } : null };
   }
   // A pull quote repeats words a named speaker says elsewhere in the article.
@@ -439,6 +488,9 @@ function fromNextParagraph(body: readonly string[], span: QuoteSpan): Entity | n
   const p = body[span.paragraphIndex]!;
   if (span.open > 1 || span.close < p.trim().length - 2) return null;
   const next = body[span.paragraphIndex + 1] ?? '';
+  // A testimonial signed on the line below: "– Man**", "— Arvind Kejriwal (@ArvindKejriwal) November 1, 2019".
+  const signed = /^[–—-]\s*([^\s,(–—-][^,(]{0,60}?)\s*(?:[,(]|$)/u.exec(next.trim());
+  if (signed) return { name: signed[1]!.trim(), kind: 'person', plural: false, head: '', told: null };
   const m = /^(?:This|That|It) was (?:a|an|the) (?:warning|message|statement|order|directive|notice|slogan|instruction|line|announcement) (?:from|by|of) ([^,.;]+?)(?: after| when| as| to|,|\.|;)/.exec(next);
   return m ? { name: m[1]!.trim(), kind: 'other', plural: false, head: '', told: null } : null;
 }
