@@ -7,26 +7,20 @@
  * `--fresh-misses` lists the misses on the fresh rounds.
  */
 import { findQuotations } from '../src/core/quotes.ts';
-import { HELD_OUT_FILE, loadFirstScores, ratio, scoreSpeakers, type ScoreReport, type Tally } from '../test/helpers/quote-score.ts';
+import { HELD_OUT_FILE, loadFirstScores, ratio, scoreSpeakers, tallyLine, tunedSetLines, type ScoreReport } from '../test/helpers/quote-score.ts';
 
 const find = (article: Parameters<typeof findQuotations>[0]) =>
   findQuotations(article).map((q) => ({ text: q.text, speaker: process.argv.includes('--raw') ? q.attribution : q.speaker }));
 const lenient = process.argv.includes('--lenient');
 const report = scoreSpeakers(find, lenient);
-const line = (name: string, t: Tally) => `${name.padEnd(22)} ${String(t.labels).padStart(4)}  recall ${ratio(t.found, t.labels).padEnd(18)} accuracy ${ratio(t.right, t.labels)}`;
+const line = tallyLine;
 const printMisses = (r: ScoreReport, heldOutToo: boolean) => {
   for (const m of r.misses.filter((x) => heldOutToo || !x.label.heldOut)) {
     console.log(`${m.label.heldOut ? `H${m.label.round ?? 1} ` : '   '}${m.label.article} [${m.label.category}] “${m.label.start}” want ${m.label.speaker} · got ${m.found ? (m.resolved ?? 'null') : 'NOT FOUND'}`);
   }
 };
 console.log('tuned set (test/fixtures/quote-speakers.json; every label has been tuned on)');
-console.log(line('all', report.all));
-console.log(line('dev (tuned on)', report.dev));
-console.log(line('held-out', report.heldOut));
-console.log(line('  round 1 (seen once)', report.heldOut1));
-console.log(line('  round 2', report.heldOut2));
-console.log(line('  round 3 (fresh)', report.heldOut3));
-for (const [c, t] of Object.entries(report.byCategory).sort()) console.log(line(`  ${c}`, t));
+for (const l of tunedSetLines(report)) console.log(l);
 if (process.argv.includes('--misses') || process.argv.includes('--all-misses')) printMisses(report, process.argv.includes('--all-misses'));
 
 const fresh = scoreSpeakers(find, lenient, HELD_OUT_FILE);

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Article } from '../../src/core/article.ts';
+import { attributionOf } from '../../src/core/quotes/attribution.ts';
+import { findQuoteSpans, MIN_WORDS } from '../../src/core/quotes/find.ts';
 import { parseSeed } from '../../src/core/seed-parser.ts';
 import { ROOT } from './bot-process.ts';
 
@@ -150,4 +152,50 @@ export function scoreSpeakers(find: (article: Pick<Article, 'body'>) => ScoredQu
 /** "0.952 (200/210)" */
 export function ratio(n: number, d: number): string {
   return `${d === 0 ? '—' : (n / d).toFixed(3)} (${n}/${d})`;
+}
+
+/** One line of a score table: `name  labels  recall … accuracy …`. */
+export function tallyLine(name: string, t: Tally): string {
+  return `${name.padEnd(22)} ${String(t.labels).padStart(4)}  recall ${ratio(t.found, t.labels).padEnd(18)} accuracy ${ratio(t.right, t.labels)}`;
+}
+
+/** The tuned set's table: overall, dev, held-out parts and categories (what every quote-score script prints). */
+export function tunedSetLines(report: ScoreReport): string[] {
+  return [
+    tallyLine('all', report.all),
+    tallyLine('dev (tuned on)', report.dev),
+    tallyLine('held-out', report.heldOut),
+    tallyLine('  round 1 (seen once)', report.heldOut1),
+    tallyLine('  round 2', report.heldOut2),
+    tallyLine('  round 3 (fresh)', report.heldOut3),
+    ...Object.entries(report.byCategory)
+      .sort()
+      .map(([c, t]) => tallyLine(`  ${c}`, t)),
+  ];
+}
+
+/**
+ * Resolves a speaker for every quotation of an article with a library's `pick` (for the library
+ * comparisons): the project's own quotation spans and attribution clauses, quotation bodies
+ * masked so the clause search never reads inside them, and an unattributed quotation keeping the
+ * previous speaker.
+ */
+export function speakersWith(article: Pick<Article, 'body'>, pick: (subject: string, before: (paragraphsBack: number) => string) => string | null): ScoredQuotation[] {
+  const spans = findQuoteSpans(article.body);
+  const out: ScoredQuotation[] = [];
+  let previous: string | null = null;
+  article.body.forEach((p, pi) => {
+    const long = spans.filter((s) => s.paragraphIndex === pi && s.words >= MIN_WORDS);
+    let masked = p;
+    for (const s of long) masked = masked.slice(0, s.open + 1) + masked.slice(s.open + 1, s.close).replace(/[^\s]/g, 'q') + masked.slice(s.close);
+    long.forEach((s, k) => {
+      const clause = attributionOf(masked, s, k > 0 ? long[k - 1]!.close + 1 : 0, k + 1 < long.length ? long[k + 1]!.open : masked.length);
+      const before = (back: number) => [...article.body.slice(Math.max(0, pi - back), pi), masked.slice(0, s.open)].join('\n');
+      let speaker = clause?.subject ? pick(clause.subject, before) : null;
+      speaker ??= previous;
+      if (speaker) previous = speaker;
+      out.push({ text: s.text, speaker });
+    });
+  });
+  return out;
 }
