@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Article } from '../src/core/article.ts';
 import { silentLog } from '../src/core/deps.ts';
 import { openStore, SqliteStore, StoreError } from '../src/core/store/index.ts';
+import { MIGRATIONS } from '../src/core/store/migrations.ts';
 
 class FakeClock {
   constructor(public t = Date.parse('2026-03-01T10:00:00Z')) {}
@@ -52,11 +53,11 @@ function addSource(guildId: string, url = 'https://example.org/feed') {
 
 describe('SqliteStore', () => {
   it('migrates an empty file, records the schema version and reopens idempotently', () => {
-    expect(store.schemaVersion).toBe(1);
+    expect(store.schemaVersion).toBe(MIGRATIONS.length);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     store.close();
     const again = openStore({ path: path.join(dir, 'nd.db'), clock, log: silentLog });
-    expect(again.schemaVersion).toBe(1);
+    expect(again.schemaVersion).toBe(MIGRATIONS.length);
     expect(again.getSource('seeds')?.name).toBe('Seed archive');
     again.close();
     store = openStore({ path: ':memory:', clock, log: silentLog });
@@ -65,7 +66,7 @@ describe('SqliteStore', () => {
   it('refuses a schema newer than the code and a file that is not a database, with clear messages', () => {
     store.db.pragma('user_version = 99');
     store.close();
-    expect(() => openStore({ path: path.join(dir, 'nd.db'), clock, log: silentLog })).toThrow(/schema version 99 is newer than this Newsdesk \(1\)/);
+    expect(() => openStore({ path: path.join(dir, 'nd.db'), clock, log: silentLog })).toThrow(`schema version 99 is newer than this Newsdesk (${MIGRATIONS.length})`);
     const junk = path.join(dir, 'junk.db');
     fs.writeFileSync(junk, 'this is not sqlite at all'.repeat(100));
     expect(() => openStore({ path: junk, clock, log: silentLog })).toThrow(StoreError);

@@ -5,8 +5,11 @@ import type { Clock, Log } from './deps.ts';
 import { UserError } from './errors.ts';
 import { buildExcerpt, type Excerpt, type TermSpec } from './excerpt.ts';
 import { matchQuotations, type Quotation } from './quotes.ts';
-import { ArticleIndex, type SearchFilters } from './search/article-index.ts';
+import { ArticleIndex, type SearchFilters, type SearchPage } from './search/article-index.ts';
+import { loadSnapshot, writeSnapshot } from './search/hot-snapshot.ts';
 import { parseQuery, type ParsedQuery } from './search/query.ts';
+import { TieredSearch } from './search/tiered-search.ts';
+import type { TextFilters, TextPage, TextQuery, TextSearchOptions } from './store/types.ts';
 
 /** Where a request comes from: each Discord server (the console is one local server) sees the seeds plus its own sources. */
 export interface Scope {
@@ -22,12 +25,38 @@ export interface ArticleStore {
   sourcesForGuild(guildId: string): Array<{ id: string; name: string; url: string | null; articles: number }>;
   countArticles(sourceIds?: Iterable<string>): number;
   scanArticles(afterRowid: number, limit: number): Array<{ rowid: number; article: Article; firstSeenAt: string }>;
+  articleMeta(id: string): { seq: number; firstSeenAt: string } | undefined;
+  maxSeq(): number;
+  searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): TextPage;
+  articlesGeneration(): number;
+  hotFloorSeq(since: Date, maxArticles: number): number;
+  /** Articles with seq ≥ fromSeq (to validate a hot-tier snapshot). */
+  countFromSeq(fromSeq: number): number;
 }
+
+/** How search is organised; see README "Performance". */
+export interface SearchOptions {
+  /**
+   * 'tiered' (default): MiniSearch over the hot window plus the store's full-text index over the
+   * whole archive. 'minisearch': every article in MiniSearch (the earlier design, kept as a
+   * benchmark baseline).
+   */
+  design?: 'tiered' | 'minisearch';
+  /** Hot window: articles first seen in the last `hotDays` days, at most the newest `hotMaxArticles`. */
+  hotDays?: number;
+  hotMaxArticles?: number;
+  /** Where the hot tier's snapshot is kept (none when null/undefined). */
+  snapshotPath?: string | null;
+}
+
+export const DEFAULT_HOT_DAYS = 90;
+export const DEFAULT_HOT_MAX_ARTICLES = 20_000;
 
 export interface NewsroomDeps {
   store: ArticleStore;
   clock: Clock;
   log: Log;
+  search?: SearchOptions;
 }
 
 export interface SearchRequest {
@@ -85,17 +114,60 @@ const LOAD_CHUNK = 50;
  */
 export class Newsroom {
   readonly index: ArticleIndex;
+  private readonly tiered: TieredSearch | null;
+  private readonly hotDays: number;
+  private readonly hotMax: number;
   private loaded = 0;
   private loadTotal = 0;
   private ready = false;
+  private snapshotting = false;
 
   constructor(private readonly deps: NewsroomDeps) {
     this.index = new ArticleIndex((id) => deps.store.getArticle(id));
+    const opts = deps.search ?? {};
+    this.hotDays = opts.hotDays ?? DEFAULT_HOT_DAYS;
+    this.hotMax = opts.hotMaxArticles ?? DEFAULT_HOT_MAX_ARTICLES;
+    this.tiered = (opts.design ?? 'tiered') === 'tiered' ? new TieredSearch(this.index, deps.store, () => this.ready) : null;
   }
 
-  /** True once the index holds every stored article. */
+  /**
+   * True once searches get full answers. With tiers that is at once: the archive tier answers
+   * for every article while the hot tier loads.
+   */
   get isReady(): boolean {
+    return this.tiered ? true : this.ready;
+  }
+
+  /** True once the in-memory index is loaded (typo tolerance, autocomplete over the hot window). */
+  get hotReady(): boolean {
     return this.ready;
+  }
+
+  /** 'tiered' or 'minisearch'. */
+  get design(): 'tiered' | 'minisearch' {
+    return this.tiered ? 'tiered' : 'minisearch';
+  }
+
+  /** One search over whichever design is configured. */
+  private find(query: ParsedQuery, filters: SearchFilters, page: { offset: number; limit: number }): SearchPage {
+    return this.tiered ? this.tiered.search(query, filters, page) : this.index.search(query, filters, page);
+  }
+
+  /** Ranked ids for digests: the in-memory tier (digest windows are recent articles). */
+  rankRecent(query: ParsedQuery, filters: SearchFilters, limit: number): SearchPage {
+    return this.index.search(query, filters, { offset: 0, limit });
+  }
+
+  /** The first seq of the hot window now. */
+  private hotFloor(): number {
+    const since = new Date(this.deps.clock.now().getTime() - this.hotDays * 86_400_000);
+    return this.deps.store.hotFloorSeq(since, this.hotMax);
+  }
+
+  /** Drops articles that left the hot window from the in-memory tier (they stay in the archive tier). */
+  private evict(): void {
+    if (!this.tiered) return;
+    this.index.evictBelow(this.hotFloor());
   }
 
   /** Loading progress for "index is loading, N% done" replies. */
@@ -104,24 +176,69 @@ export class Newsroom {
   }
 
   /**
-   * Rebuilds the index from the store in chunks, yielding to the event loop between chunks so
-   * interactions keep being acknowledged while a large archive loads.
+   * Loads the in-memory index: with tiers, the hot window from its snapshot when that matches the
+   * store, else rebuilt from the store in chunks (yielding to the event loop between chunks so
+   * interactions keep being answered — by the archive tier meanwhile). Without tiers, every article.
    */
   async buildIndex(): Promise<void> {
     const started = Date.now();
-    this.loadTotal = this.deps.store.countArticles();
-    this.loaded = 0;
     let after = 0;
+    if (this.tiered) {
+      const floor = this.hotFloor();
+      this.index.floor = floor;
+      after = floor - 1;
+      const file = this.deps.search?.snapshotPath;
+      if (file) {
+        const generation = this.deps.store.articlesGeneration();
+        const loaded = await loadSnapshot(file, this.index, {
+          generation,
+          check: (h) => (h.maxSeq !== this.deps.store.maxSeq() ? `stale (max seq ${h.maxSeq}, store ${this.deps.store.maxSeq()})` : h.documents !== this.deps.store.countFromSeq(h.floor) ? 'stale (article count)' : null),
+        });
+        if (loaded.ok) {
+          this.evict();
+          this.ready = true;
+          this.loaded = this.loadTotal = this.index.size;
+          this.deps.log.info({ articles: this.index.size, ms: Date.now() - started }, 'hot index loaded from snapshot');
+          return;
+        }
+        this.deps.log.info({ file, reason: loaded.reason }, 'hot index snapshot not used; rebuilding');
+      }
+      this.loadTotal = this.deps.store.countFromSeq(floor);
+    } else {
+      this.loadTotal = this.deps.store.countArticles();
+    }
+    this.loaded = 0;
     for (;;) {
       const rows = this.deps.store.scanArticles(after, LOAD_CHUNK);
       if (rows.length === 0) break;
-      this.index.addMany(rows.map((r) => ({ article: r.article, firstSeenAt: r.firstSeenAt })));
+      this.index.addMany(rows.map((r) => ({ article: r.article, firstSeenAt: r.firstSeenAt, seq: r.rowid })));
       after = rows[rows.length - 1]!.rowid;
       this.loaded += rows.length;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     this.ready = true;
     this.deps.log.info({ articles: this.loaded, ms: Date.now() - started }, 'index built');
+    if (this.tiered && this.deps.search?.snapshotPath) await this.saveSnapshot();
+  }
+
+  /**
+   * Writes the hot tier's snapshot (tiers with a snapshot path only). Index updates wait in the
+   * queue meanwhile, so the snapshot is exactly the index at the generation it records.
+   */
+  saveSnapshot(): Promise<void> {
+    const file = this.deps.search?.snapshotPath;
+    if (!this.tiered || !file || !this.ready) return Promise.resolve();
+    this.indexQueue = this.indexQueue.then(async () => {
+      this.snapshotting = true;
+      try {
+        await writeSnapshot(file, this.index, { generation: this.deps.store.articlesGeneration(), floor: this.index.floor, maxSeq: this.deps.store.maxSeq() });
+      } catch (err) {
+        this.deps.log.warn({ file, err }, 'hot index snapshot not written');
+      } finally {
+        this.snapshotting = false;
+      }
+    });
+    return this.indexQueue;
   }
 
   private indexQueue: Promise<void> = Promise.resolve();
@@ -131,15 +248,25 @@ export class Newsroom {
    * indexed at once; a large fetch is indexed in chunks between which the event loop runs, so
    * interactions are never held up for long. Resolves when all are searchable.
    */
-  indexArticles(articles: Iterable<{ article: Article; firstSeenAt?: string }>): Promise<void> {
+  indexArticles(articles: Iterable<{ article: Article; firstSeenAt?: string | undefined; seq?: number }>): Promise<void> {
     const items = [...articles];
-    if (items.length <= LOAD_CHUNK) {
+    if (this.tiered) {
+      for (const item of items) {
+        if (item.seq === undefined) {
+          const m = this.deps.store.articleMeta(item.article.id);
+          if (m) Object.assign(item, { seq: m.seq, firstSeenAt: item.firstSeenAt ?? m.firstSeenAt });
+        }
+      }
+    }
+    if (items.length <= LOAD_CHUNK && !this.snapshotting) {
       this.index.addMany(items);
+      this.evict();
       return this.indexQueue;
     }
     this.indexQueue = this.indexQueue.then(async () => {
       for (let i = 0; i < items.length; i += LOAD_CHUNK) {
         this.index.addMany(items.slice(i, i + LOAD_CHUNK));
+        this.evict();
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     });
@@ -149,7 +276,7 @@ export class Newsroom {
   /** Removes articles from the index after the store deleted them (also after any chunked add in flight). */
   unindexArticles(ids: Iterable<string>): void {
     const list = [...ids];
-    for (const id of list) this.index.remove(id);
+    if (!this.snapshotting) for (const id of list) this.index.remove(id);
     this.indexQueue = this.indexQueue.then(() => {
       for (const id of list) this.index.remove(id);
     });
@@ -175,7 +302,7 @@ export class Newsroom {
     if (since) filters.since = since;
     if (until) filters.until = until;
     const page = Math.max(0, Math.floor(req.page ?? 0));
-    const result = this.index.search(query, filters, { offset: page * PAGE_SIZE, limit: PAGE_SIZE });
+    const result = this.find(query, filters, { offset: page * PAGE_SIZE, limit: PAGE_SIZE });
     const items: SearchResultItem[] = [];
     result.hits.forEach((hit, i) => {
       const article = this.deps.store.getArticle(hit.id);
@@ -228,7 +355,7 @@ export class Newsroom {
     const query = parseQuery(rawQuery);
     const filters: SearchFilters = { visibleSources: this.visibleSources(scope) };
     // Quotes live in the top articles; look a little deeper than one page to find enough of them.
-    const result = this.index.search(query, filters, { offset: 0, limit: 25 });
+    const result = this.find(query, filters, { offset: 0, limit: 25 });
     const found: Array<QuoteResult & { score: number }> = [];
     result.hits.forEach((hit, rank) => {
       const article = this.deps.store.getArticle(hit.id);

@@ -1,0 +1,132 @@
+import type { Article } from '../article.ts';
+import type { TermSpec } from '../excerpt.ts';
+import type { TextFilters, TextPage, TextQuery, TextSearchOptions } from '../store/types.ts';
+import { tokenize } from '../text/tokenize.ts';
+import type { ArticleIndex, SearchFilters, SearchHit, SearchPage, TierHit } from './article-index.ts';
+import type { ParsedQuery } from './query.ts';
+
+/** What the tiered search needs from the store of record. */
+export interface TextSearchStore {
+  searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): TextPage;
+  getArticle(id: string): Article | undefined;
+}
+
+/**
+ * Postings MiniSearch may score for one query before the hot range is searched through the
+ * archive index instead: MiniSearch ranks every match, FTS5 with recency-capped segments does not.
+ */
+const HOT_MAX_POSTINGS = 12_000;
+/** Prefix completions and typo corrections from the hot vocabulary added to an archive query term. */
+const MAX_COMPLETIONS = 3;
+const MAX_CORRECTIONS = 2;
+
+interface TierResult {
+  hits: TierHit[];
+  total: number;
+  approximate: boolean;
+}
+
+/**
+ * One search over two tiers: the hot tier (MiniSearch over the newest articles, seq ≥ the hot
+ * floor) and the archive tier (the store's full-text search over older ones). Both rank with BM25
+ * and the same field weights, so their scores merge into one ranking; the hot vocabulary supplies
+ * typo corrections and prefix completions for the archive query. While the hot tier is loading,
+ * the archive tier answers for every article.
+ */
+export class TieredSearch {
+  constructor(
+    private readonly index: ArticleIndex,
+    private readonly store: TextSearchStore,
+    /** False while the hot tier loads: then the store searches everything. */
+    private readonly hotReady: () => boolean,
+  ) {}
+
+  search(query: ParsedQuery, filters: SearchFilters, page: { offset?: number; limit?: number } = {}): SearchPage {
+    const offset = Math.max(0, page.offset ?? 0);
+    const limit = Math.max(0, page.limit ?? 5);
+    const need = offset + limit;
+    const ready = this.hotReady();
+    const floor = ready ? this.index.floor : Infinity;
+    const { alternatives, postings } = ready ? this.expansions(query) : { alternatives: new Map<string, string[]>(), postings: 0 };
+    const textQuery: TextQuery = { ...query, alternatives };
+    const textFilters: TextFilters = {
+      ...(filters.visibleSources ? { sourceIds: [...filters.visibleSources] } : {}),
+      ...(filters.source ? { source: filters.source } : {}),
+      ...(filters.since ? { since: filters.since } : {}),
+      ...(filters.until ? { until: filters.until } : {}),
+    };
+    const useHot = ready && query.phrases.length === 0 && postings <= HOT_MAX_POSTINGS;
+    const specs = this.archiveSpecs(query, alternatives);
+    const run = (mode: 'all' | 'any'): TierResult => {
+      // Without the hot tier (loading, or a query MiniSearch would have to score too many postings
+      // for) one newest-first store search covers both ranges.
+      if (!useHot) return this.fromStore(textQuery, textFilters, need, mode, specs);
+      return merge([{ ...this.index.rank(query, filters, need, mode), approximate: false }, this.fromStore(textQuery, { ...textFilters, toSeq: floor }, need, mode, specs)]);
+    };
+    const all = run('all');
+    let hits: SearchHit[] = all.hits.map((h) => ({ ...h, allTerms: true }));
+    let total = all.total;
+    let approximate = all.approximate;
+    const parts = query.terms.length + (query.prefixes?.length ?? 0);
+    if (parts > 1 && query.phrases.length === 0 && hits.length < need) {
+      const some = run('any');
+      hits = hits.concat(some.hits.map((h) => ({ ...h, allTerms: false })));
+      total += some.total;
+      approximate ||= some.approximate;
+    }
+    const pageHits = hits.slice(offset, offset + limit).map((h) => (h.terms.length ? h : { ...h, terms: this.prefixSpecs(query, h) }));
+    return approximate ? { hits: pageHits, total, approximate } : { hits: pageHits, total };
+  }
+
+  private fromStore(query: TextQuery, filters: TextFilters, limit: number, mode: 'all' | 'any', specs: TermSpec[]): TierResult {
+    const page = this.store.searchText(query, filters, { limit, mode });
+    // Prefix forms are only known once the article is read (on the page: see prefixSpecs).
+    const terms = query.prefixes?.length ? [] : specs;
+    return { hits: page.hits.map((h) => ({ id: h.id, score: h.score, terms })), total: page.total, approximate: page.approximate };
+  }
+
+  /** Archive forms of each term from the hot vocabulary, and the postings MiniSearch would score. */
+  private expansions(query: ParsedQuery): { alternatives: Map<string, string[]>; postings: number } {
+    const alternatives = new Map<string, string[]>();
+    let postings = 0;
+    for (const t of query.terms) {
+      const e = this.index.expand(t);
+      postings += e.postings;
+      const forms = e.completions.slice(0, MAX_COMPLETIONS).map(([f]) => f);
+      // A word the hot tier does not know is most likely misspelt: search its closest known forms.
+      if (e.df === 0) forms.push(...e.corrections.slice(0, MAX_CORRECTIONS).map(([f]) => f));
+      if (forms.length) alternatives.set(t, forms);
+    }
+    for (const p of query.prefixes ?? []) postings += this.index.expand(p).postings;
+    return { alternatives, postings };
+  }
+
+  private archiveSpecs(query: ParsedQuery, alternatives: Map<string, string[]>): TermSpec[] {
+    const specs: TermSpec[] = query.terms.map((t) => ({ query: t, forms: [t, ...(alternatives.get(t) ?? [])] }));
+    for (const p of query.phrases) specs.push({ query: p.join(' '), forms: [p.join(' ')], phrase: true });
+    return specs;
+  }
+
+  /** Term specs for an archive hit of a prefix query: the article's words that start with each prefix. */
+  private prefixSpecs(query: ParsedQuery, hit: SearchHit): TermSpec[] {
+    const specs = this.archiveSpecs(query, new Map());
+    const article = this.store.getArticle(hit.id);
+    if (!article) return specs;
+    const words = new Set(tokenize(`${article.title}\n${article.body.join('\n')}`));
+    for (const p of query.prefixes ?? []) specs.push({ query: p, forms: [p, ...[...words].filter((w) => w.startsWith(p))] });
+    return specs;
+  }
+}
+
+/** Merges tiers: one ranking by score (ties: the newer tier first), one article once. */
+function merge(parts: TierResult[]): TierResult {
+  const best = new Map<string, TierHit>();
+  for (const part of parts) {
+    for (const h of part.hits) {
+      const seen = best.get(h.id);
+      if (!seen || h.score > seen.score) best.set(h.id, h);
+    }
+  }
+  const hits = [...best.values()].sort((a, b) => b.score - a.score);
+  return { hits, total: parts.reduce((n, p) => n + p.total, 0), approximate: parts.some((p) => p.approximate) };
+}
