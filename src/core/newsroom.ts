@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Article } from './article.ts';
 import { makeArticleId, SEED_SOURCE_ID } from './article.ts';
 import { parseDateOption } from './dates.ts';
@@ -105,8 +106,25 @@ export interface Stats {
 }
 
 export const PAGE_SIZE = 5;
-/** Articles indexed between yields at start-up: small enough that no stall reaches 100 ms. */
+/** Articles indexed at once when a fetch is small; larger work is split by TURN_BUDGET_MS. */
 const LOAD_CHUNK = 50;
+/** Indexing work per event-loop turn: interactions wait at most about this long. */
+const TURN_BUDGET_MS = 15;
+/** Articles read from the store per query during a rebuild. */
+const SCAN_CHUNK = 200;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Adds items to the index a turn budget at a time, yielding to the event loop in between. */
+async function addInTurns(index: ArticleIndex, items: Array<{ article: Article; firstSeenAt?: string | undefined; seq?: number | undefined }>, after?: () => void): Promise<void> {
+  let i = 0;
+  while (i < items.length) {
+    const until = performance.now() + TURN_BUDGET_MS;
+    do index.add(items[i]!.article, items[i]!); while (++i < items.length && performance.now() < until);
+    after?.();
+    await nextTurn();
+  }
+}
 
 /**
  * The facade every command calls: search with excerpts, quotes, articles and counts over the
@@ -167,7 +185,12 @@ export class Newsroom {
   /** Drops articles that left the hot window from the in-memory tier (they stay in the archive tier). */
   private evict(): void {
     if (!this.tiered) return;
-    this.index.evictBelow(this.hotFloor());
+    // The count bound from memory (the index holds the newest articles in seq order), the age
+    // bound from the store's first-seen index.
+    const since = new Date(this.deps.clock.now().getTime() - this.hotDays * 86_400_000);
+    this.index.evictBelow(this.deps.store.hotFloorSeq(since, 0));
+    const over = this.index.size - this.hotMax;
+    if (over > 0) this.index.evictOldest(over);
   }
 
   /** Loading progress for "index is loading, N% done" replies. */
@@ -209,12 +232,11 @@ export class Newsroom {
     }
     this.loaded = 0;
     for (;;) {
-      const rows = this.deps.store.scanArticles(after, LOAD_CHUNK);
+      const rows = this.deps.store.scanArticles(after, SCAN_CHUNK);
       if (rows.length === 0) break;
-      this.index.addMany(rows.map((r) => ({ article: r.article, firstSeenAt: r.firstSeenAt, seq: r.rowid })));
+      await addInTurns(this.index, rows.map((r) => ({ article: r.article, firstSeenAt: r.firstSeenAt, seq: r.rowid })));
       after = rows[rows.length - 1]!.rowid;
       this.loaded += rows.length;
-      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     this.ready = true;
     this.deps.log.info({ articles: this.loaded, ms: Date.now() - started }, 'index built');
@@ -249,7 +271,7 @@ export class Newsroom {
    * interactions are never held up for long. Resolves when all are searchable.
    */
   indexArticles(articles: Iterable<{ article: Article; firstSeenAt?: string | undefined; seq?: number }>): Promise<void> {
-    const items = [...articles];
+    let items = [...articles];
     if (this.tiered) {
       for (const item of items) {
         if (item.seq === undefined) {
@@ -258,18 +280,17 @@ export class Newsroom {
         }
       }
     }
+    if (this.tiered) {
+      // An update to an article that already left the hot window stays in the archive tier only.
+      const floor = this.index.floor;
+      items = items.filter((i) => i.seq === undefined || i.seq >= floor);
+    }
     if (items.length <= LOAD_CHUNK && !this.snapshotting) {
       this.index.addMany(items);
       this.evict();
       return this.indexQueue;
     }
-    this.indexQueue = this.indexQueue.then(async () => {
-      for (let i = 0; i < items.length; i += LOAD_CHUNK) {
-        this.index.addMany(items.slice(i, i + LOAD_CHUNK));
-        this.evict();
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-    });
+    this.indexQueue = this.indexQueue.then(() => addInTurns(this.index, items, () => this.evict()));
     return this.indexQueue;
   }
 

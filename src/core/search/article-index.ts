@@ -152,6 +152,9 @@ export class ArticleIndex {
         return (doc as unknown as Record<string, string | null>)[field] ?? '';
       },
       searchOptions: { boost: BOOST, prefix: prefixFor, fuzzy: fuzzyFor, weights: WEIGHTS, maxFuzzy: 3 },
+      // Evicted and replaced documents are cleaned out in small batches: a common term's postings
+      // list is as long as the index, and a batch holds the event loop while it is walked.
+      autoVacuum: { batchSize: 20, batchWait: 5, minDirtCount: 100, minDirtFactor: 0.1 },
       autoSuggestOptions: { boost: BOOST, prefix: (_t, i, terms) => i === terms.length - 1, fuzzy: fuzzyFor, weights: WEIGHTS, combineWith: 'AND' },
     };
   }
@@ -198,6 +201,20 @@ export class ArticleIndex {
     }
     for (const id of doomed) this.remove(id);
     return n;
+  }
+
+  /** Removes the `count` oldest documents and raises the floor above them. */
+  evictOldest(count: number): void {
+    let n = 0;
+    let next = this.floor;
+    for (const m of this.meta.values()) {
+      if (n++ === count) {
+        next = m.seq;
+        break;
+      }
+    }
+    if (n <= count) next = Infinity;
+    this.evictBelow(next);
   }
 
   /** Oldest seq still held (Infinity when empty). */

@@ -41,13 +41,16 @@ export class TieredSearch {
     private readonly hotReady: () => boolean,
   ) {}
 
-  search(query: ParsedQuery, filters: SearchFilters, page: { offset?: number; limit?: number } = {}): SearchPage {
+  search(typed: ParsedQuery, filters: SearchFilters, page: { offset?: number; limit?: number } = {}): SearchPage {
     const offset = Math.max(0, page.offset ?? 0);
     const limit = Math.max(0, page.limit ?? 5);
     const need = offset + limit;
     const ready = this.hotReady();
     const floor = ready ? this.index.floor : Infinity;
+    const { query, misspelt } = ready ? this.corrected(typed) : { query: typed, misspelt: new Map<string, string>() };
     const { alternatives, postings } = ready ? this.expansions(query) : { alternatives: new Map<string, string[]>(), postings: 0 };
+    // The word as typed stays searchable in the archive: it may be a real word the hot window lacks.
+    for (const [fixed, original] of misspelt) alternatives.set(fixed, [original, ...(alternatives.get(fixed) ?? [])]);
     const textQuery: TextQuery = { ...query, alternatives };
     const textFilters: TextFilters = {
       ...(filters.visibleSources ? { sourceIds: [...filters.visibleSources] } : {}),
@@ -83,6 +86,23 @@ export class TieredSearch {
     // Prefix forms are only known once the article is read (on the page: see prefixSpecs).
     const terms = query.prefixes?.length ? [] : specs;
     return { hits: page.hits.map((h) => ({ id: h.id, score: h.score, terms })), total: page.total, approximate: page.approximate };
+  }
+
+  /**
+   * The query with each word the hot vocabulary does not know replaced by its most frequent close
+   * form there, so both tiers rank the correction alike (MiniSearch alone would weight a typo
+   * match down while the archive could not). Returns the corrected query and correction → typed.
+   */
+  private corrected(query: ParsedQuery): { query: ParsedQuery; misspelt: Map<string, string> } {
+    const misspelt = new Map<string, string>();
+    const terms = query.terms.map((t) => {
+      const e = this.index.expand(t);
+      if (e.df > 0 || e.completions.length > 0 || e.corrections.length === 0) return t;
+      const fix = e.corrections[0]![0];
+      misspelt.set(fix, t);
+      return fix;
+    });
+    return misspelt.size ? { query: { ...query, terms: [...new Set(terms)] }, misspelt } : { query, misspelt };
   }
 
   /** Archive forms of each term from the hot vocabulary, and the postings MiniSearch would score. */

@@ -565,7 +565,7 @@ export class SqliteStore implements Store {
   }
 
   hotFloorSeq(since: Date, maxArticles: number): number {
-    const byCount = maxArticles <= 0 ? this.maxSeq() + 1 : ((this.stmt('SELECT seq FROM articles ORDER BY seq DESC LIMIT 1 OFFSET ?').get(maxArticles - 1) as Row | undefined)?.seq as number | undefined) ?? 0;
+    const byCount = maxArticles <= 0 ? 0 : ((this.stmt('SELECT seq FROM articles ORDER BY seq DESC LIMIT 1 OFFSET ?').get(maxArticles - 1) as Row | undefined)?.seq as number | undefined) ?? 0;
     const byAge = ((this.stmt('SELECT min(seq) AS s FROM articles WHERE first_seen_at >= ?').get(iso(since)) as Row).s as number | null) ?? this.maxSeq() + 1;
     return Math.max(byCount, byAge);
   }

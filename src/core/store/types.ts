@@ -230,6 +230,6 @@ export interface Store {
   countFromSeq(fromSeq: number): number;
   /** Counts every change to articles (insert, update, delete); the hot-index snapshot records it. */
   articlesGeneration(): number;
-  /** The first seq of the hot window: the newest `maxArticles` articles first seen at or after `since`. */
+  /** The first seq of the hot window: the newest `maxArticles` (0: any number) articles first seen at or after `since`. */
   hotFloorSeq(since: Date, maxArticles: number): number;
 }

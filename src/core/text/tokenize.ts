@@ -23,7 +23,11 @@ const DIACRITICS_RE = /\p{M}+/gu;
 const NUMBER_RE = /^\p{N}+(?:[.,]\p{N}+)*$/u;
 
 /** Normalises one word the way the index stores it. Returns '' for nothing searchable. */
+const ASCII_WORD_RE = /^[A-Za-z]+$/;
+
 export function normalizeTerm(word: string): string {
+  // Most words are plain ASCII letters: nothing to decompose, strip or regroup.
+  if (ASCII_WORD_RE.test(word)) return word.toLowerCase();
   // Decompose to drop accents, then recompose so Hangul and other composed scripts stay whole.
   let t = word.normalize('NFKD').replace(DIACRITICS_RE, '').normalize('NFC').toLowerCase();
   if (NUMBER_RE.test(t)) {
