@@ -99,7 +99,7 @@ function editDistanceWithin(a: string, b: string, max: number): boolean {
 }
 
 /** Which document terms of a result came from which query term (exact, prefix or fuzzy). */
-function termSpecs(query: ParsedQuery, matched: string[]): TermSpec[] {
+export function termSpecs(query: ParsedQuery, matched: string[]): TermSpec[] {
   const specs: TermSpec[] = query.terms.map((q) => {
     const forms = new Set([q]);
     const fuzz = fuzzyFor(q);
@@ -109,6 +109,7 @@ function termSpecs(query: ParsedQuery, matched: string[]): TermSpec[] {
     }
     return { query: q, forms: [...forms] };
   });
+  for (const p of query.prefixes ?? []) specs.push({ query: p, forms: [p, ...matched.filter((t) => t !== p && t.startsWith(p))] });
   for (const p of query.phrases) specs.push({ query: p.join(' '), forms: [p.join(' ')], phrase: true });
   return specs;
 }

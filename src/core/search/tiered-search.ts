@@ -2,7 +2,7 @@ import type { Article } from '../article.ts';
 import type { TermSpec } from '../excerpt.ts';
 import type { TextFilters, TextPage, TextQuery, TextSearchOptions } from '../store/types.ts';
 import { tokenize } from '../text/tokenize.ts';
-import type { ArticleIndex, SearchFilters, SearchHit, SearchPage, TierHit } from './article-index.ts';
+import { termSpecs, type ArticleIndex, type SearchFilters, type SearchHit, type SearchPage, type TierHit } from './article-index.ts';
 import type { ParsedQuery } from './query.ts';
 
 /** What the tiered search needs from the store of record. */
@@ -59,12 +59,11 @@ export class TieredSearch {
       ...(filters.until ? { until: filters.until } : {}),
     };
     const useHot = ready && query.phrases.length === 0 && postings <= HOT_MAX_POSTINGS;
-    const specs = this.archiveSpecs(query, alternatives);
     const run = (mode: 'all' | 'any'): TierResult => {
       // Without the hot tier (loading, or a query MiniSearch would have to score too many postings
       // for) one newest-first store search covers both ranges.
-      if (!useHot) return this.fromStore(textQuery, textFilters, need, mode, specs);
-      return merge([{ ...this.index.rank(query, filters, need, mode), approximate: false }, this.fromStore(textQuery, { ...textFilters, toSeq: floor }, need, mode, specs)]);
+      if (!useHot) return this.fromStore(textQuery, textFilters, need, mode);
+      return merge([{ ...this.index.rank(query, filters, need, mode), approximate: false }, this.fromStore(textQuery, { ...textFilters, toSeq: floor }, need, mode)]);
     };
     const all = run('all');
     let hits: SearchHit[] = all.hits.map((h) => ({ ...h, allTerms: true }));
@@ -77,15 +76,14 @@ export class TieredSearch {
       total += some.total;
       approximate ||= some.approximate;
     }
-    const pageHits = hits.slice(offset, offset + limit).map((h) => (h.terms.length ? h : { ...h, terms: this.prefixSpecs(query, h) }));
+    const pageHits = hits.slice(offset, offset + limit).map((h) => (h.terms.length ? h : { ...h, terms: this.archiveTerms(query, h) }));
     return approximate ? { hits: pageHits, total, approximate } : { hits: pageHits, total };
   }
 
-  private fromStore(query: TextQuery, filters: TextFilters, limit: number, mode: 'all' | 'any', specs: TermSpec[]): TierResult {
+  private fromStore(query: TextQuery, filters: TextFilters, limit: number, mode: 'all' | 'any'): TierResult {
     const page = this.store.searchText(query, filters, { limit, mode });
-    // Prefix forms are only known once the article is read (on the page: see prefixSpecs).
-    const terms = query.prefixes?.length ? [] : specs;
-    return { hits: page.hits.map((h) => ({ id: h.id, score: h.score, terms })), total: page.total, approximate: page.approximate };
+    // Which words to mark is decided from the article text, for the page only (archiveTerms).
+    return { hits: page.hits.map((h) => ({ id: h.id, score: h.score, terms: [] })), total: page.total, approximate: page.approximate };
   }
 
   /**
@@ -121,20 +119,14 @@ export class TieredSearch {
     return { alternatives, postings };
   }
 
-  private archiveSpecs(query: ParsedQuery, alternatives: Map<string, string[]>): TermSpec[] {
-    const specs: TermSpec[] = query.terms.map((t) => ({ query: t, forms: [t, ...(alternatives.get(t) ?? [])] }));
-    for (const p of query.phrases) specs.push({ query: p.join(' '), forms: [p.join(' ')], phrase: true });
-    return specs;
-  }
-
-  /** Term specs for an archive hit of a prefix query: the article's words that start with each prefix. */
-  private prefixSpecs(query: ParsedQuery, hit: SearchHit): TermSpec[] {
-    const specs = this.archiveSpecs(query, new Map());
+  /**
+   * Term specs for an archive hit on the page: the article's own words matched the way the hot
+   * tier matches (exact, prefix, typo), so its excerpt is marked as if it were in the hot tier.
+   */
+  private archiveTerms(query: ParsedQuery, hit: SearchHit): TermSpec[] {
     const article = this.store.getArticle(hit.id);
-    if (!article) return specs;
-    const words = new Set(tokenize(`${article.title}\n${article.body.join('\n')}`));
-    for (const p of query.prefixes ?? []) specs.push({ query: p, forms: [p, ...[...words].filter((w) => w.startsWith(p))] });
-    return specs;
+    const words = article ? [...new Set(tokenize(`${article.title}\n${article.body.join('\n')}\n${article.tags.join(' ')}\n${article.byline ?? ''}\n${article.outlet ?? ''}`))] : [];
+    return termSpecs(query, words);
   }
 }
 
