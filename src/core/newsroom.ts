@@ -139,6 +139,8 @@ export class Newsroom {
   private loadTotal = 0;
   private ready = false;
   private snapshotting = false;
+  /** The article generation of the last snapshot written or loaded (none: -1). */
+  private snapshotGeneration = -1;
 
   constructor(private readonly deps: NewsroomDeps) {
     this.index = new ArticleIndex((id) => deps.store.getArticle(id));
@@ -218,6 +220,7 @@ export class Newsroom {
           check: (h) => (h.maxSeq !== this.deps.store.maxSeq() ? `stale (max seq ${h.maxSeq}, store ${this.deps.store.maxSeq()})` : h.documents !== this.deps.store.countFromSeq(h.floor) ? 'stale (article count)' : null),
         });
         if (loaded.ok) {
+          this.snapshotGeneration = generation;
           this.evict();
           this.ready = true;
           this.loaded = this.loadTotal = this.index.size;
@@ -251,9 +254,12 @@ export class Newsroom {
     const file = this.deps.search?.snapshotPath;
     if (!this.tiered || !file || !this.ready) return Promise.resolve();
     this.indexQueue = this.indexQueue.then(async () => {
+      const generation = this.deps.store.articlesGeneration();
+      if (generation === this.snapshotGeneration) return;
       this.snapshotting = true;
       try {
-        await writeSnapshot(file, this.index, { generation: this.deps.store.articlesGeneration(), floor: this.index.floor, maxSeq: this.deps.store.maxSeq() });
+        await writeSnapshot(file, this.index, { generation, floor: this.index.floor, maxSeq: this.deps.store.maxSeq() });
+        this.snapshotGeneration = generation;
       } catch (err) {
         this.deps.log.warn({ file, err }, 'hot index snapshot not written');
       } finally {
