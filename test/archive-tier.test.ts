@@ -190,6 +190,16 @@ describe('archive tier: FTS5 stays in step with the articles table', () => {
     store.close();
   });
 
+  it('parses a trailing * as a prefix and searches it in both tiers', async () => {
+    expect(parseQuery('Secur* troops')).toEqual({ raw: 'Secur* troops', terms: ['troops'], phrases: [], excluded: [], prefixes: ['secur'] });
+    const { store, clock } = await storeWith([{ title: 'Border security tightened', body: ['Security units were moved to the border.'] }]);
+    const archive = await newsroomOver(store, clock, { hotMaxArticles: 1 });
+    const hot = await newsroomOver(store, clock);
+    expect(titleOf(archive, 'propagand*').length).toBeGreaterThan(0);
+    expect(titleOf(archive, 'propagand*')).toEqual(titleOf(hot, 'propagand*'));
+    store.close();
+  });
+
   it('hostile query text never reaches FTS5 as syntax', async () => {
     const { store, clock } = await storeWith([{ title: 'Near the border', body: ['Title: NEAR the border OR AND NOT column.'] }]);
     const newsroom = await newsroomOver(store, clock, { hotMaxArticles: 1 });

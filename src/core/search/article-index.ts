@@ -155,7 +155,7 @@ export class ArticleIndex {
       searchOptions: { boost: BOOST, prefix: prefixFor, fuzzy: fuzzyFor, weights: WEIGHTS, maxFuzzy: 3 },
       // Evicted and replaced documents are cleaned out in small batches: a common term's postings
       // list is as long as the index, and a batch holds the event loop while it is walked.
-      autoVacuum: { batchSize: 20, batchWait: 5, minDirtCount: 100, minDirtFactor: 0.1 },
+      autoVacuum: { batchSize: 100, batchWait: 2, minDirtCount: 100, minDirtFactor: 0.1 },
       autoSuggestOptions: { boost: BOOST, prefix: (_t, i, terms) => i === terms.length - 1, fuzzy: fuzzyFor, weights: WEIGHTS, combineWith: 'AND' },
     };
   }

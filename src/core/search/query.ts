@@ -58,5 +58,5 @@ export function parseQuery(raw: string): ParsedQuery {
         : 'Your search has no words to look for — try e.g. `troops` or `"human trash"`.',
     );
   }
-  return { raw: text, terms, phrases, excluded: [...new Set(excluded)], prefixes: [...new Set(prefixes)] };
+  return { raw: text, terms, phrases, excluded: [...new Set(excluded)], ...(prefixes.length ? { prefixes: [...new Set(prefixes)] } : {}) };
 }

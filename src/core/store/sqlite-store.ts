@@ -566,7 +566,9 @@ export class SqliteStore implements Store {
 
   hotFloorSeq(since: Date, maxArticles: number): number {
     const byCount = maxArticles <= 0 ? 0 : ((this.stmt('SELECT seq FROM articles ORDER BY seq DESC LIMIT 1 OFFSET ?').get(maxArticles - 1) as Row | undefined)?.seq as number | undefined) ?? 0;
-    const byAge = ((this.stmt('SELECT min(seq) AS s FROM articles WHERE first_seen_at >= ?').get(iso(since)) as Row).s as number | null) ?? this.maxSeq() + 1;
+    // first_seen_at grows with seq: the first row of the index range is the oldest hot article
+    // (min(seq) over the range would scan all of it).
+    const byAge = ((this.stmt('SELECT seq FROM articles WHERE first_seen_at >= ? ORDER BY first_seen_at, seq LIMIT 1').get(iso(since)) as Row | undefined)?.seq as number | undefined) ?? this.maxSeq() + 1;
     return Math.max(byCount, byAge);
   }
 
