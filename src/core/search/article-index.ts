@@ -373,9 +373,10 @@ export class ArticleIndex {
 
   /**
    * How a query term expands in the hot vocabulary: its document frequency, prefix completions and
-   * typo corrections (as MiniSearch would match them), and the postings scoring them would touch.
+   * typo corrections (as MiniSearch would match them), and the postings scoring them would touch
+   * (typo forms only counted when corrections are computed).
    */
-  expand(term: string): TermExpansion {
+  expand(term: string, opts: { corrections?: 'always' | 'if-unknown' } = {}): TermExpansion {
     const vocab = (this.mini as unknown as { _index: Vocabulary })._index;
     const dfOf = (p: FieldPostings | undefined) => {
       let df = 0;
@@ -399,7 +400,9 @@ export class ArticleIndex {
       }
     }
     const fuzz = fuzzyFor(term);
-    if (fuzz) {
+    // A fuzzy walk of the vocabulary with up to 3 edits costs up to ~100 ms for long words:
+    // only done when the caller needs corrections for a word the index does not know.
+    if (fuzz && (opts.corrections !== 'if-unknown' || (exact.df === 0 && completions.length === 0))) {
       const maxEdits = Math.min(3, Math.round(term.length * fuzz));
       if (maxEdits > 0) {
         for (const [form, [p, distance]] of vocab.fuzzyGet(term, maxEdits)) {

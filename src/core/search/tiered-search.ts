@@ -2,7 +2,7 @@ import type { Article } from '../article.ts';
 import type { TermSpec } from '../excerpt.ts';
 import type { TextFilters, TextPage, TextQuery, TextSearchOptions } from '../store/types.ts';
 import { tokenize } from '../text/tokenize.ts';
-import { termSpecs, type ArticleIndex, type SearchFilters, type SearchHit, type SearchPage, type TierHit } from './article-index.ts';
+import { termSpecs, type ArticleIndex, type SearchFilters, type SearchHit, type SearchPage, type TermExpansion, type TierHit } from './article-index.ts';
 import type { ParsedQuery } from './query.ts';
 
 /** What the tiered search needs from the store of record. */
@@ -47,8 +47,14 @@ export class TieredSearch {
     const need = offset + limit;
     const ready = this.hotReady();
     const floor = ready ? this.index.floor : Infinity;
-    const { query, misspelt } = ready ? this.corrected(typed) : { query: typed, misspelt: new Map<string, string>() };
-    const { alternatives, postings } = ready ? this.expansions(query) : { alternatives: new Map<string, string[]>(), postings: 0 };
+    const expanded = new Map<string, TermExpansion>();
+    const expand = (t: string) => {
+      let e = expanded.get(t);
+      if (!e) expanded.set(t, (e = this.index.expand(t)));
+      return e;
+    };
+    const { query, misspelt } = ready ? this.corrected(typed, expand) : { query: typed, misspelt: new Map<string, string>() };
+    const { alternatives, postings } = ready ? this.expansions(query, expand) : { alternatives: new Map<string, string[]>(), postings: 0 };
     // The word as typed stays searchable in the archive: it may be a real word the hot window lacks.
     for (const [fixed, original] of misspelt) alternatives.set(fixed, [original, ...(alternatives.get(fixed) ?? [])]);
     const textQuery: TextQuery = { ...query, alternatives };
@@ -91,10 +97,10 @@ export class TieredSearch {
    * form there, so both tiers rank the correction alike (MiniSearch alone would weight a typo
    * match down while the archive could not). Returns the corrected query and correction → typed.
    */
-  private corrected(query: ParsedQuery): { query: ParsedQuery; misspelt: Map<string, string> } {
+  private corrected(query: ParsedQuery, expand: (t: string) => TermExpansion): { query: ParsedQuery; misspelt: Map<string, string> } {
     const misspelt = new Map<string, string>();
     const terms = query.terms.map((t) => {
-      const e = this.index.expand(t);
+      const e = expand(t);
       if (e.df > 0 || e.completions.length > 0 || e.corrections.length === 0) return t;
       const fix = e.corrections[0]![0];
       misspelt.set(fix, t);
@@ -104,18 +110,18 @@ export class TieredSearch {
   }
 
   /** Archive forms of each term from the hot vocabulary, and the postings MiniSearch would score. */
-  private expansions(query: ParsedQuery): { alternatives: Map<string, string[]>; postings: number } {
+  private expansions(query: ParsedQuery, expand: (t: string) => TermExpansion): { alternatives: Map<string, string[]>; postings: number } {
     const alternatives = new Map<string, string[]>();
     let postings = 0;
     for (const t of query.terms) {
-      const e = this.index.expand(t);
+      const e = expand(t);
       postings += e.postings;
       const forms = e.completions.slice(0, MAX_COMPLETIONS).map(([f]) => f);
       // A word the hot tier does not know is most likely misspelt: search its closest known forms.
       if (e.df === 0) forms.push(...e.corrections.slice(0, MAX_CORRECTIONS).map(([f]) => f));
       if (forms.length) alternatives.set(t, forms);
     }
-    for (const p of query.prefixes ?? []) postings += this.index.expand(p).postings;
+    for (const p of query.prefixes ?? []) postings += expand(p).postings;
     return { alternatives, postings };
   }
 
