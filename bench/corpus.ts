@@ -26,6 +26,17 @@ export interface Corpus {
   docFreq: Uint32Array;
 }
 
+/** A corpus generated one article at a time: `docFreq` fills in as articles are drawn. */
+export interface CorpusStream {
+  vocabulary: string[];
+  entities: string[];
+  docFreq: Uint32Array;
+  /** First and last publication time (ms): publication dates grow with the article number. */
+  start: number;
+  span: number;
+  articles: Generator<Article>;
+}
+
 function word(r: () => number): string {
   const syl = 1 + Math.floor(r() * 3);
   let w = '';
@@ -59,17 +70,18 @@ function cap(s: string): string {
 }
 
 /**
- * A deterministic news-like corpus: 300–1,200-word articles over five years, words drawn from a
- * Zipf-distributed vocabulary (function words most common), and named entities that recur
- * across articles so queries have realistic hit counts.
+ * A deterministic news-like corpus: 300–1,200-word articles over five years (published in
+ * order, as feeds deliver them), words drawn from a Zipf-distributed vocabulary (function words
+ * most common), and named entities that recur across articles so queries have realistic hit
+ * counts. Streamed: a million articles never need to be in memory at once.
  */
-export function generateCorpus(size: number, seed = 42): Corpus {
+export function streamCorpus(size: number, seed = 42): CorpusStream {
   const r = rng(seed);
   const vocabSet = new Set<string>(FUNCTION_WORDS);
   while (vocabSet.size < 30_000) vocabSet.add(word(r));
   const vocabulary = [...vocabSet];
   const entities: string[] = [];
-  for (let i = 0; i < 800; i++) entities.push(`${cap(word(r))} ${cap(word(r))}`);
+  for (let i = 0; i < 2500; i++) entities.push(`${cap(word(r))} ${cap(word(r))}`);
   const bylines: string[] = [];
   for (let i = 0; i < 300; i++) bylines.push(`${cap(word(r))} ${cap(word(r))}`);
   const pickWord = zipf(vocabulary.length, 1.07, r);
@@ -77,49 +89,57 @@ export function generateCorpus(size: number, seed = 42): Corpus {
   const docFreq = new Uint32Array(vocabulary.length);
   const start = Date.UTC(2021, 0, 1);
   const span = 5 * 365 * 86_400_000;
-  const articles: Article[] = [];
-  for (let n = 0; n < size; n++) {
-    const seen = new Set<number>();
-    const ents = Array.from({ length: 2 + Math.floor(r() * 4) }, () => entities[pickEntity()]!);
-    const target = 300 + Math.floor(r() * 900);
-    const body: string[] = [];
-    let words = 0;
-    while (words < target) {
-      const sentences: string[] = [];
-      const count = 2 + Math.floor(r() * 4);
-      for (let s = 0; s < count && words < target; s++) {
-        const len = 8 + Math.floor(r() * 18);
-        const ws: string[] = [];
-        for (let i = 0; i < len; i++) {
-          if (r() < 0.04) ws.push(ents[Math.floor(r() * ents.length)]!);
-          else {
-            const k = pickWord();
-            seen.add(k);
-            ws.push(vocabulary[k]!);
+  function* articles(): Generator<Article> {
+    for (let n = 0; n < size; n++) {
+      const seen = new Set<number>();
+      const ents = Array.from({ length: 2 + Math.floor(r() * 4) }, () => entities[pickEntity()]!);
+      const target = 300 + Math.floor(r() * 900);
+      const body: string[] = [];
+      let words = 0;
+      while (words < target) {
+        const sentences: string[] = [];
+        const count = 2 + Math.floor(r() * 4);
+        for (let s = 0; s < count && words < target; s++) {
+          const len = 8 + Math.floor(r() * 18);
+          const ws: string[] = [];
+          for (let i = 0; i < len; i++) {
+            if (r() < 0.04) ws.push(ents[Math.floor(r() * ents.length)]!);
+            else {
+              const k = pickWord();
+              seen.add(k);
+              ws.push(vocabulary[k]!);
+            }
           }
+          words += len;
+          sentences.push(`${cap(ws.join(' '))}.`);
         }
-        words += len;
-        sentences.push(`${cap(ws.join(' '))}.`);
+        body.push(sentences.join(' '));
       }
-      body.push(sentences.join(' '));
+      for (const k of seen) docFreq[k]!++;
+      const titleWords = Array.from({ length: 5 + Math.floor(r() * 6) }, () => vocabulary[pickWord()]!);
+      titleWords.splice(Math.floor(r() * titleWords.length), 0, ents[0]!);
+      yield {
+        id: `b${n.toString(36)}`,
+        sourceId: 'seeds',
+        title: cap(titleWords.join(' ')),
+        byline: bylines[Math.floor(r() * bylines.length)]!,
+        outlet: OUTLETS[Math.floor(r() * OUTLETS.length)]!,
+        dateline: null,
+        tags: [ents[0]!.toLowerCase()],
+        caption: null,
+        body,
+        editors: [],
+        url: `https://bench.example/${n}`,
+        publishedAt: new Date(start + Math.floor(((n + r()) / size) * span)).toISOString(),
+      };
     }
-    for (const k of seen) docFreq[k]!++;
-    const titleWords = Array.from({ length: 5 + Math.floor(r() * 6) }, () => vocabulary[pickWord()]!);
-    titleWords.splice(Math.floor(r() * titleWords.length), 0, ents[0]!);
-    articles.push({
-      id: `b${n.toString(36)}`,
-      sourceId: 'seeds',
-      title: cap(titleWords.join(' ')),
-      byline: bylines[Math.floor(r() * bylines.length)]!,
-      outlet: OUTLETS[Math.floor(r() * OUTLETS.length)]!,
-      dateline: null,
-      tags: [ents[0]!.toLowerCase()],
-      caption: null,
-      body,
-      editors: [],
-      url: `https://bench.example/${n}`,
-      publishedAt: new Date(start + Math.floor(r() * span)).toISOString(),
-    });
   }
-  return { articles, vocabulary, entities, docFreq };
+  return { vocabulary, entities, docFreq, start, span, articles: articles() };
+}
+
+/** The whole corpus in memory (small sizes only). */
+export function generateCorpus(size: number, seed = 42): Corpus {
+  const s = streamCorpus(size, seed);
+  const articles = [...s.articles];
+  return { articles, vocabulary: s.vocabulary, entities: s.entities, docFreq: s.docFreq };
 }

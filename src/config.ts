@@ -23,6 +23,11 @@ export interface Config {
   fetchTimeoutMs: number;
   /** Delivery posts per channel per minute; the rest of a burst is grouped into link posts. */
   deliveryPostsPerMinute: number;
+  /** Search: the hot tier (in memory) holds articles first seen in the last `hotDays` days, at most `hotMaxArticles`. */
+  hotDays: number;
+  hotMaxArticles: number;
+  /** Search design: 'tiered' (hot MiniSearch + archive FTS5) or 'minisearch' (everything in memory; small archives). */
+  searchIndex: 'tiered' | 'minisearch';
   /** Test-only: named points where the process kills itself (crash tests). */
   crashPoints: string[];
   /** Test-only: a file holding a clock offset in ms, so tests can move the bot's time. */
@@ -81,6 +86,9 @@ const schema = z.object({
   FETCH_CONCURRENCY: int(1, 16).default(4),
   FETCH_TIMEOUT_MS: int(1000, 120000).default(20000),
   DELIVERY_POSTS_PER_MINUTE: int(1, 30).default(5),
+  HOT_DAYS: int(1, 3650).default(90),
+  HOT_MAX_ARTICLES: int(100, 1_000_000).default(20000),
+  SEARCH_INDEX: z.enum(['tiered', 'minisearch']).default('tiered'),
   NEWSDESK_CRASH_POINTS: z.string().optional(),
   NEWSDESK_CLOCK_FILE: z.string().optional(),
   NEWSDESK_TICK_CRON: z.string().optional(),
@@ -116,6 +124,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     fetchConcurrency: e.FETCH_CONCURRENCY,
     fetchTimeoutMs: e.FETCH_TIMEOUT_MS,
     deliveryPostsPerMinute: e.DELIVERY_POSTS_PER_MINUTE,
+    hotDays: e.HOT_DAYS,
+    hotMaxArticles: e.HOT_MAX_ARTICLES,
+    searchIndex: e.SEARCH_INDEX,
     crashPoints: e.NEWSDESK_CRASH_POINTS ? e.NEWSDESK_CRASH_POINTS.split(',').map((s) => s.trim()).filter(Boolean) : [],
     clockFile: e.NEWSDESK_CLOCK_FILE ? path.resolve(cwd, e.NEWSDESK_CLOCK_FILE) : null,
     tickCron: e.NEWSDESK_TICK_CRON ?? '* * * * *',

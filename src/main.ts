@@ -28,6 +28,8 @@ import { startJobs, type Jobs } from './jobs.ts';
 import { createLogger } from './logger.ts';
 
 const SHUTDOWN_GRACE_MS = 8000;
+/** How often the hot tier's snapshot is refreshed (when articles changed). */
+const SNAPSHOT_INTERVAL_MS = 10 * 60_000;
 
 async function main(): Promise<number> {
   let config: Config;
@@ -48,7 +50,16 @@ async function main(): Promise<number> {
   const clock = config.clockFile ? offsetClock(config.clockFile) : systemClock;
   const store = openStore({ path: path.join(config.dataDir, 'newsdesk.db'), clock, log });
   const crashPoint = crashPointFrom(config.crashPoints);
-  const newsroom = new Newsroom({ store, clock, log });
+  const newsroom = new Newsroom({
+    store,
+    clock,
+    log,
+    search: { design: config.searchIndex, hotDays: config.hotDays, hotMaxArticles: config.hotMaxArticles, snapshotPath: path.join(config.dataDir, 'hot-index.snapshot') },
+  });
+  // The hot tier's snapshot is refreshed now and then, so a crash costs at most a rebuild of the
+  // changes since (and at shutdown, so a planned restart loads it at once).
+  const snapshotTimer = setInterval(() => void newsroom.saveSnapshot(), SNAPSHOT_INTERVAL_MS);
+  snapshotTimer.unref();
   const parser = new ParsePool({ size: 1, timeoutMs: 15_000 });
   // The poster is chosen once we know whether Discord is there; posts wait in the outbox until then.
   let poster: ChannelPoster | null = null;
@@ -121,6 +132,8 @@ async function main(): Promise<number> {
     } finally {
       await jobs?.stop();
       await parser.close();
+      clearInterval(snapshotTimer);
+      await newsroom.saveSnapshot();
       store.close();
     }
     return 0;
@@ -140,6 +153,8 @@ async function main(): Promise<number> {
     await jobs?.stop();
     await bot?.stop(SHUTDOWN_GRACE_MS);
     await parser.close();
+    clearInterval(snapshotTimer);
+    await newsroom.saveSnapshot();
     store.close();
     log.info({}, 'stopped');
     process.exit(0);

@@ -20,6 +20,9 @@ describe('loadConfig', () => {
       fetchConcurrency: 4,
       fetchTimeoutMs: 20000,
       deliveryPostsPerMinute: 5,
+      hotDays: 90,
+      hotMaxArticles: 20000,
+      searchIndex: 'tiered',
       crashPoints: [],
       clockFile: null,
       tickCron: '* * * * *',
@@ -91,6 +94,22 @@ describe('loadConfig', () => {
     expect(problems.find((p) => p.startsWith('LOG_LEVEL:'))).toMatch(/got "loud"/);
     expect(problems.find((p) => p.startsWith('ALLOW_PRIVATE_SOURCES:'))).toMatch(/got "maybe"/);
     expect((error as Error).message).toMatch(/^invalid configuration:\n  - /);
+  });
+
+  it('validates the search tiers', () => {
+    const c = loadConfig({ HOT_DAYS: '30', HOT_MAX_ARTICLES: '50000', SEARCH_INDEX: 'minisearch' }, '/x');
+    expect([c.hotDays, c.hotMaxArticles, c.searchIndex]).toEqual([30, 50000, 'minisearch']);
+    let error: unknown;
+    try {
+      loadConfig({ HOT_DAYS: '0', HOT_MAX_ARTICLES: 'lots', SEARCH_INDEX: 'elastic' });
+    } catch (err) {
+      error = err;
+    }
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(3);
+    expect(problems).toContain('HOT_DAYS: must be at least 1 (got "0")');
+    expect(problems).toContain('HOT_MAX_ARTICLES: must be a whole number (got "lots")');
+    expect(problems.find((p) => p.startsWith('SEARCH_INDEX:'))).toMatch(/got "elastic"/);
   });
 
   it('never echoes the token', () => {

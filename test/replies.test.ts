@@ -61,10 +61,24 @@ describe('no results', () => {
 });
 
 describe('index loading', () => {
-  it('answers "loading, N% done" while the index builds, and help works meanwhile', async () => {
+  it('with tiers, answers searches from the archive tier while the hot tier loads, the same as after', async () => {
     const f = await newsroomFixture();
     const { Newsroom } = await import('../src/core/newsroom.ts');
     const fresh = new Newsroom({ store: f.store, clock: f.clock, log: silentLog });
+    const d = new Dispatcher({ newsroom: fresh, sources: null as never, digests: f.digests, alerts: f.alerts, outbox: f.outbox, moderatorRoleId: null }, silentLog);
+    const inv = { user: { id: 'u', name: 'u' }, guildId: 'g', channelId: 'c', permissions: 0n, roles: [], options: { query: 'troops' } };
+    expect(fresh.hotReady).toBe(false);
+    const during = await d.run('search', inv);
+    expect(during.content).toMatch(/results? for \*\*troops\*\*/);
+    await fresh.buildIndex();
+    expect(fresh.hotReady).toBe(true);
+    expect(await d.run('search', inv)).toEqual(during);
+  });
+
+  it('answers "loading, N% done" while the index builds (MiniSearch-only design), and help works meanwhile', async () => {
+    const f = await newsroomFixture();
+    const { Newsroom } = await import('../src/core/newsroom.ts');
+    const fresh = new Newsroom({ store: f.store, clock: f.clock, log: silentLog, search: { design: 'minisearch' } });
     const d = new Dispatcher({ newsroom: fresh, sources: null as never, digests: f.digests, alerts: f.alerts, outbox: f.outbox, moderatorRoleId: null }, silentLog);
     const inv = { user: { id: 'u', name: 'u' }, guildId: 'g', channelId: 'c', permissions: 0n, roles: [], options: { query: 'troops' } };
     expect(await d.run('search', inv)).toEqual({ ephemeral: true, content: 'The archive index is loading, 0% done. Try again in a moment.' });

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Article } from './article.ts';
 import { makeArticleId, SEED_SOURCE_ID } from './article.ts';
 import { parseDateOption } from './dates.ts';
@@ -6,11 +7,13 @@ import { UserError } from './errors.ts';
 import { buildExcerpt, markText, type Excerpt, type TermSpec } from './excerpt.ts';
 import { findQuotations, matchQuotations, type Quotation } from './quotes.ts';
 import { SpeakerDirectory, speakerIs } from './quotes/directory.ts';
-import { ArticleIndex, type SearchFilters, type SearchHit } from './search/article-index.ts';
+import { ArticleIndex, type SearchFilters, type SearchHit, type SearchPage } from './search/article-index.ts';
+import { loadSnapshot, writeSnapshot } from './search/hot-snapshot.ts';
 import { parseQuery, type ParsedQuery } from './search/query.ts';
+import { TieredSearch } from './search/tiered-search.ts';
 import type { ExportRow } from './citations/export.ts';
 import { StoryIndex } from './stories/story-index.ts';
-import type { ArticleVersion, StoredArticle } from './store/types.ts';
+import type { ArticleVersion, StoredArticle, TextFilters, TextPage, TextQuery, TextSearchOptions } from './store/types.ts';
 
 /** Where a request comes from: each Discord server (the console is one local server) sees the seeds plus its own sources. */
 export interface Scope {
@@ -31,12 +34,38 @@ export interface ArticleStore {
   setStoryIds(assignments: Iterable<[articleId: string, storyId: string]>): number;
   storyMembers(storyId: string, limit?: number): StoredArticle[];
   articleState(id: string): { firstSeenAt: string; versionSeenAt: string; deletedAt: string | null; storyId: string | null; edits: number } | undefined;
+  articleMeta(id: string): { seq: number; firstSeenAt: string } | undefined;
+  maxSeq(): number;
+  searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): TextPage;
+  articlesGeneration(): number;
+  hotFloorSeq(since: Date, maxArticles: number): number;
+  /** Articles with seq ≥ fromSeq (to validate a hot-tier snapshot). */
+  countFromSeq(fromSeq: number): number;
 }
+
+/** How search is organised; see README "Performance". */
+export interface SearchOptions {
+  /**
+   * 'tiered' (default): MiniSearch over the hot window plus the store's full-text index over the
+   * whole archive. 'minisearch': every article in MiniSearch (the earlier design, kept as a
+   * benchmark baseline).
+   */
+  design?: 'tiered' | 'minisearch';
+  /** Hot window: articles first seen in the last `hotDays` days, at most the newest `hotMaxArticles`. */
+  hotDays?: number;
+  hotMaxArticles?: number;
+  /** Where the hot tier's snapshot is kept (none when null/undefined). */
+  snapshotPath?: string | null;
+}
+
+export const DEFAULT_HOT_DAYS = 90;
+export const DEFAULT_HOT_MAX_ARTICLES = 20_000;
 
 export interface NewsroomDeps {
   store: ArticleStore;
   clock: Clock;
   log: Log;
+  search?: SearchOptions;
 }
 
 export interface SearchRequest {
@@ -97,8 +126,25 @@ export interface Stats {
 export const PAGE_SIZE = 5;
 /** Hits grouped into stories per search; beyond them results are listed one by one. */
 const STORY_SCAN = 200;
-/** Articles indexed between yields at start-up: small enough that no stall reaches 100 ms. */
+/** Articles indexed at once when a fetch is small; larger work is split by TURN_BUDGET_MS. */
 const LOAD_CHUNK = 50;
+/** Indexing work per event-loop turn: interactions wait at most about this long. */
+const TURN_BUDGET_MS = 15;
+/** Articles read from the store per query during a rebuild. */
+const SCAN_CHUNK = 200;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Adds items to the index a turn budget at a time, yielding to the event loop in between. */
+async function addInTurns(index: ArticleIndex, items: Array<{ article: Article; firstSeenAt?: string | undefined; seq?: number | undefined }>, after?: () => void): Promise<void> {
+  let i = 0;
+  while (i < items.length) {
+    const until = performance.now() + TURN_BUDGET_MS;
+    do index.add(items[i]!.article, items[i]!); while (++i < items.length && performance.now() < until);
+    after?.();
+    await nextTurn();
+  }
+}
 
 /**
  * The facade every command calls: search with excerpts, quotes, articles and counts over the
@@ -110,12 +156,22 @@ export class Newsroom {
   readonly speakers = new SpeakerDirectory();
   /** Near-duplicate grouping across outlets; rebuilt from the store at start, like the index. */
   readonly stories = new StoryIndex();
+  private readonly tiered: TieredSearch | null;
+  private readonly hotDays: number;
+  private readonly hotMax: number;
   private loaded = 0;
   private loadTotal = 0;
   private ready = false;
+  private snapshotting = false;
+  /** The article generation of the last snapshot written or loaded (none: -1). */
+  private snapshotGeneration = -1;
 
   constructor(private readonly deps: NewsroomDeps) {
     this.index = new ArticleIndex((id) => deps.store.getArticle(id));
+    const opts = deps.search ?? {};
+    this.hotDays = opts.hotDays ?? DEFAULT_HOT_DAYS;
+    this.hotMax = opts.hotMaxArticles ?? DEFAULT_HOT_MAX_ARTICLES;
+    this.tiered = (opts.design ?? 'tiered') === 'tiered' ? new TieredSearch(this.index, deps.store, () => this.ready) : null;
   }
 
   /** The injected clock's time (citations' accessed date). */
@@ -123,9 +179,49 @@ export class Newsroom {
     return this.deps.clock.now();
   }
 
-  /** True once the index holds every stored article. */
+  /**
+   * True once searches get full answers. With tiers that is at once: the archive tier answers
+   * for every article while the hot tier loads.
+   */
   get isReady(): boolean {
+    return this.tiered ? true : this.ready;
+  }
+
+  /** True once the in-memory index is loaded (typo tolerance, autocomplete over the hot window). */
+  get hotReady(): boolean {
     return this.ready;
+  }
+
+  /** 'tiered' or 'minisearch'. */
+  get design(): 'tiered' | 'minisearch' {
+    return this.tiered ? 'tiered' : 'minisearch';
+  }
+
+  /** One search over whichever design is configured. */
+  private find(query: ParsedQuery, filters: SearchFilters, page: { offset: number; limit: number }): SearchPage {
+    return this.tiered ? this.tiered.search(query, filters, page) : this.index.search(query, filters, page);
+  }
+
+  /** Ranked ids for digests: the in-memory tier (digest windows are recent articles). */
+  rankRecent(query: ParsedQuery, filters: SearchFilters, limit: number): SearchPage {
+    return this.index.search(query, filters, { offset: 0, limit });
+  }
+
+  /** The first seq of the hot window now. */
+  private hotFloor(): number {
+    const since = new Date(this.deps.clock.now().getTime() - this.hotDays * 86_400_000);
+    return this.deps.store.hotFloorSeq(since, this.hotMax);
+  }
+
+  /** Drops articles that left the hot window from the in-memory tier (they stay in the archive tier). */
+  private evict(): void {
+    if (!this.tiered) return;
+    // The count bound from memory (the index holds the newest articles in seq order), the age
+    // bound from the store's first-seen index.
+    const since = new Date(this.deps.clock.now().getTime() - this.hotDays * 86_400_000);
+    this.index.evictBelow(this.deps.store.hotFloorSeq(since, 0));
+    const over = this.index.size - this.hotMax;
+    if (over > 0) this.index.evictOldest(over);
   }
 
   /** Loading progress for "index is loading, N% done" replies. */
@@ -134,43 +230,93 @@ export class Newsroom {
   }
 
   /**
-   * Rebuilds the index from the store in chunks, yielding to the event loop between chunks so
-   * interactions keep being acknowledged while a large archive loads.
+   * Loads the in-memory index: with tiers, the hot window from its snapshot when that matches the
+   * store, else rebuilt from the store in chunks (yielding to the event loop between chunks so
+   * interactions keep being answered — by the archive tier meanwhile). Without tiers, every article.
    */
   async buildIndex(): Promise<void> {
     const started = Date.now();
-    this.loadTotal = this.deps.store.countArticles();
-    this.loaded = 0;
     let after = 0;
+    if (this.tiered) {
+      const floor = this.hotFloor();
+      this.index.floor = floor;
+      after = floor - 1;
+      const file = this.deps.search?.snapshotPath;
+      if (file) {
+        const generation = this.deps.store.articlesGeneration();
+        const loaded = await loadSnapshot(file, this.index, {
+          generation,
+          check: (h) => (h.maxSeq !== this.deps.store.maxSeq() ? `stale (max seq ${h.maxSeq}, store ${this.deps.store.maxSeq()})` : h.documents !== this.deps.store.countFromSeq(h.floor) ? 'stale (article count)' : null),
+        });
+        if (loaded.ok) {
+          this.snapshotGeneration = generation;
+          this.evict();
+          this.ready = true;
+          this.loaded = this.loadTotal = this.index.size;
+          this.deps.log.info({ articles: this.index.size, ms: Date.now() - started }, 'hot index loaded from snapshot');
+          return;
+        }
+        this.deps.log.info({ file, reason: loaded.reason }, 'hot index snapshot not used; rebuilding');
+      }
+      this.loadTotal = this.deps.store.countFromSeq(floor);
+    } else {
+      this.loadTotal = this.deps.store.countArticles();
+    }
+    this.loaded = 0;
     for (;;) {
-      const rows = this.deps.store.scanArticles(after, LOAD_CHUNK);
+      const rows = this.deps.store.scanArticles(after, SCAN_CHUNK);
       if (rows.length === 0) break;
-      this.index.addMany(rows.map((r) => ({ article: r.article, firstSeenAt: r.firstSeenAt })));
-      this.groupStories(rows);
+      await addInTurns(this.index, rows.map((r) => ({ article: r.article, firstSeenAt: r.firstSeenAt, seq: r.rowid })));
       after = rows[rows.length - 1]!.rowid;
       this.loaded += rows.length;
-      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     this.ready = true;
     this.deps.log.info({ articles: this.loaded, ms: Date.now() - started }, 'index built');
-    await this.buildSpeakers();
+    await this.buildDerived();
+    if (this.tiered && this.deps.search?.snapshotPath) await this.saveSnapshot();
   }
 
   /**
-   * Reads who is quoted in every stored article (a few ms per article that has quotations), in
-   * chunks after search is already available; until it finishes, speaker suggestions are partial.
+   * Derived data that covers the whole archive, not only the hot window: each article back into its
+   * stored story (no text re-read), then who is quoted where (a few ms per article with
+   * quotations). It runs in chunks after search is available; until it finishes, story grouping
+   * and speaker suggestions are partial.
    */
-  private async buildSpeakers(): Promise<void> {
+  private async buildDerived(): Promise<void> {
     const started = Date.now();
     let after = 0;
     for (;;) {
       const rows = this.deps.store.scanArticles(after, LOAD_CHUNK);
       if (rows.length === 0) break;
+      this.groupStories(rows);
       for (const r of rows) this.speakers.add(r.article);
       after = rows[rows.length - 1]!.rowid;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    this.deps.log.info({ speakers: this.speakers.size, ms: Date.now() - started }, 'speakers indexed');
+    this.deps.log.info({ speakers: this.speakers.size, ms: Date.now() - started }, 'stories and speakers indexed');
+  }
+
+  /**
+   * Writes the hot tier's snapshot (tiers with a snapshot path only). Index updates wait in the
+   * queue meanwhile, so the snapshot is exactly the index at the generation it records.
+   */
+  saveSnapshot(): Promise<void> {
+    const file = this.deps.search?.snapshotPath;
+    if (!this.tiered || !file || !this.ready) return Promise.resolve();
+    this.indexQueue = this.indexQueue.then(async () => {
+      const generation = this.deps.store.articlesGeneration();
+      if (generation === this.snapshotGeneration) return;
+      this.snapshotting = true;
+      try {
+        await writeSnapshot(file, this.index, { generation, floor: this.index.floor, maxSeq: this.deps.store.maxSeq() });
+        this.snapshotGeneration = generation;
+      } catch (err) {
+        this.deps.log.warn({ file, err }, 'hot index snapshot not written');
+      } finally {
+        this.snapshotting = false;
+      }
+    });
+    return this.indexQueue;
   }
 
   private indexQueue: Promise<void> = Promise.resolve();
@@ -180,22 +326,43 @@ export class Newsroom {
    * indexed at once; a large fetch is indexed in chunks between which the event loop runs, so
    * interactions are never held up for long. Resolves when all are searchable.
    */
-  indexArticles(articles: Iterable<{ article: Article; firstSeenAt?: string }>): Promise<void> {
-    const items = [...articles];
-    if (items.length <= LOAD_CHUNK) {
+  indexArticles(articles: Iterable<{ article: Article; firstSeenAt?: string | undefined; seq?: number }>): Promise<void> {
+    let items = [...articles];
+    // Speakers and stories cover every article, in the hot window or not; a big fetch is read in
+    // chunks between other work.
+    const derive = (chunk: typeof items) => {
+      for (const i of chunk) this.speakers.add(i.article);
+      this.groupStories(chunk);
+    };
+    if (items.length <= LOAD_CHUNK) derive(items);
+    else {
+      const all = items;
+      this.indexQueue = this.indexQueue.then(async () => {
+        for (let i = 0; i < all.length; i += LOAD_CHUNK) {
+          derive(all.slice(i, i + LOAD_CHUNK));
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+      });
+    }
+    if (this.tiered) {
+      for (const item of items) {
+        if (item.seq === undefined) {
+          const m = this.deps.store.articleMeta(item.article.id);
+          if (m) Object.assign(item, { seq: m.seq, firstSeenAt: item.firstSeenAt ?? m.firstSeenAt });
+        }
+      }
+    }
+    if (this.tiered) {
+      // An update to an article that already left the hot window stays in the archive tier only.
+      const floor = this.index.floor;
+      items = items.filter((i) => i.seq === undefined || i.seq >= floor);
+    }
+    if (items.length <= LOAD_CHUNK && !this.snapshotting) {
       this.index.addMany(items);
-      for (const i of items) this.speakers.add(i.article);
-      this.groupStories(items);
+      this.evict();
       return this.indexQueue;
     }
-    this.indexQueue = this.indexQueue.then(async () => {
-      for (let i = 0; i < items.length; i += LOAD_CHUNK) {
-        this.index.addMany(items.slice(i, i + LOAD_CHUNK));
-        for (const item of items.slice(i, i + LOAD_CHUNK)) this.speakers.add(item.article);
-        this.groupStories(items.slice(i, i + LOAD_CHUNK));
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-    });
+    this.indexQueue = this.indexQueue.then(() => addInTurns(this.index, items, () => this.evict()));
     return this.indexQueue;
   }
 
@@ -223,10 +390,10 @@ export class Newsroom {
   unindexArticles(ids: Iterable<string>): void {
     const list = [...ids];
     for (const id of list) {
-      this.index.remove(id);
       this.speakers.remove(id);
       this.stories.remove(id);
     }
+    if (!this.snapshotting) for (const id of list) this.index.remove(id);
     this.indexQueue = this.indexQueue.then(() => {
       for (const id of list) {
         this.index.remove(id);
@@ -300,7 +467,7 @@ export class Newsroom {
     if (req.source) filters.source = this.resolveSource(scope, req.source).filter;
     if (req.since) filters.since = parseDateOption('since', req.since, 'start', now);
     if (req.until) filters.until = parseDateOption('until', req.until, 'end', now);
-    const page = this.index.search(query, filters, { offset: 0, limit: Math.max(limit * 3, STORY_SCAN) });
+    const page = this.find(query, filters, { offset: 0, limit: Math.max(limit * 3, STORY_SCAN) });
     const seen = new Set<string>();
     const rows: ExportRow[] = [];
     for (const hit of page.hits) {
@@ -328,7 +495,7 @@ export class Newsroom {
     // folded some away.
     let limit = end;
     for (;;) {
-      const scan = this.index.search(query, filters, { offset: 0, limit });
+      const scan = this.find(query, filters, { offset: 0, limit });
       const byStory = new Map<string, SearchHit[]>();
       for (const hit of scan.hits) {
         const key = this.stories.storyOf(hit.id) ?? hit.id;
@@ -343,7 +510,7 @@ export class Newsroom {
         let shown = groups.slice(start, end);
         if (shown.length < PAGE_SIZE && more && limit >= STORY_SCAN) {
           // Past the grouped window the results are listed one by one.
-          const extra = this.index.search(query, filters, { offset: scan.hits.length + Math.max(0, start - groups.length), limit: PAGE_SIZE - shown.length });
+          const extra = this.find(query, filters, { offset: scan.hits.length + Math.max(0, start - groups.length), limit: PAGE_SIZE - shown.length });
           shown = [...shown, ...extra.hits.map((h) => [h])];
         }
         return { groups: shown, total: { total: scan.total - folded, approximate: (scan.approximate ?? false) || (folded > 0 && more) } };
@@ -441,7 +608,7 @@ export class Newsroom {
     // Quotes live in the top articles; look a little deeper than one page to find enough of them
     // (deeper still for one speaker, whose articles need not rank first for the words).
     const quoting = wanted ? new Set(this.speakers.articlesQuoting(wanted, visible)) : null;
-    const result = this.index.search(query, filters, { offset: 0, limit: quoting ? 200 : 25 });
+    const result = this.find(query, filters, { offset: 0, limit: quoting ? 200 : 25 });
     result.hits.forEach((hit, rank) => {
       if (quoting && !quoting.has(hit.id)) return;
       const article = this.deps.store.getArticle(hit.id);

@@ -162,7 +162,7 @@ export class Digests {
   private rankByQuery(query: string, entries: DigestEntry[], visible: Set<string>): DigestEntry[] {
     const byId = new Map(entries.map((e) => [e.article.id, e]));
     const parsed = parseQuery(query);
-    const page = this.deps.newsroom.index.search(parsed, { visibleSources: visible }, { offset: 0, limit: 5000 });
+    const page = this.deps.newsroom.rankRecent(parsed, { visibleSources: visible }, 5000);
     const ranked: DigestEntry[] = [];
     for (const hit of page.hits) {
       const e = byId.get(hit.id);

@@ -41,6 +41,33 @@ interface Meta {
   outlet: string;
   /** publishedAt ?? firstSeenAt, epoch ms; NaN when unknown. */
   date: number;
+  /** Store order (0 when unknown); the hot tier holds seq ≥ its floor. */
+  seq: number;
+}
+
+/** A ranked match of one tier, before paging: scores comparable across tiers (see `rank`). */
+export interface TierHit {
+  id: string;
+  score: number;
+  terms: TermSpec[];
+}
+
+/** Forms of a query term in the index vocabulary and what matching them would cost. */
+export interface TermExpansion {
+  /** Document frequency of the exact term (0 when absent). */
+  df: number;
+  /** Prefix completions and typo corrections, most useful first: [form, df]. */
+  completions: Array<[string, number]>;
+  corrections: Array<[string, number]>;
+  /** Posting entries MiniSearch would score for this term with its prefix and fuzzy forms. */
+  postings: number;
+}
+
+type FieldPostings = Map<number, Map<number, number>>;
+interface Vocabulary {
+  get(term: string): FieldPostings | undefined;
+  atPrefix(prefix: string): Iterable<[string, FieldPostings]>;
+  fuzzyGet(term: string, maxDistance: number): Map<string, [FieldPostings, number]>;
 }
 
 const FIELDS = ['title', 'body', 'byline', 'tags', 'outlet'] as const;
@@ -72,7 +99,7 @@ function editDistanceWithin(a: string, b: string, max: number): boolean {
 }
 
 /** Which document terms of a result came from which query term (exact, prefix or fuzzy). */
-function termSpecs(query: ParsedQuery, matched: string[]): TermSpec[] {
+export function termSpecs(query: ParsedQuery, matched: string[]): TermSpec[] {
   const specs: TermSpec[] = query.terms.map((q) => {
     const forms = new Set([q]);
     const fuzz = fuzzyFor(q);
@@ -82,6 +109,7 @@ function termSpecs(query: ParsedQuery, matched: string[]): TermSpec[] {
     }
     return { query: q, forms: [...forms] };
   });
+  for (const p of query.prefixes ?? []) specs.push({ query: p, forms: [p, ...matched.filter((t) => t !== p && t.startsWith(p))] });
   for (const p of query.phrases) specs.push({ query: p.join(' '), forms: [p.join(' ')], phrase: true });
   return specs;
 }
@@ -100,12 +128,19 @@ function containsRun(tokens: string[], run: string[]): boolean {
  * in a compact side table.
  */
 export class ArticleIndex {
-  private readonly mini: MiniSearch<Article>;
+  private mini: MiniSearch<Article>;
   private readonly meta = new Map<string, Meta>();
   private readonly outletNames = new Map<string, string>();
+  /** The hot tier's lower bound: documents with a smaller seq are being evicted and never match. */
+  floor = 0;
 
   constructor(private readonly lookup: (id: string) => Article | undefined) {
-    this.mini = new MiniSearch<Article>({
+    this.mini = new MiniSearch<Article>(ArticleIndex.options());
+  }
+
+  /** The MiniSearch options, also needed to load a snapshot. */
+  static options(): ConstructorParameters<typeof MiniSearch<Article>>[0] {
+    return {
       fields: [...FIELDS],
       storeFields: [],
       idField: 'id',
@@ -118,8 +153,75 @@ export class ArticleIndex {
         return (doc as unknown as Record<string, string | null>)[field] ?? '';
       },
       searchOptions: { boost: BOOST, prefix: prefixFor, fuzzy: fuzzyFor, weights: WEIGHTS, maxFuzzy: 3 },
+      // Evicted and replaced documents are cleaned out in small batches: a common term's postings
+      // list is as long as the index, and a batch holds the event loop while it is walked.
+      autoVacuum: { batchSize: 100, batchWait: 2, minDirtCount: 100, minDirtFactor: 0.1 },
       autoSuggestOptions: { boost: BOOST, prefix: (_t, i, terms) => i === terms.length - 1, fuzzy: fuzzyFor, weights: WEIGHTS, combineWith: 'AND' },
-    });
+    };
+  }
+
+  /** The MiniSearch instance (for snapshots). */
+  get engine(): MiniSearch<Article> {
+    return this.mini;
+  }
+
+  /** Replaces the contents with a loaded snapshot: the engine plus per-document metadata in seq order. */
+  restore(engine: MiniSearch<Article>, meta: Iterable<[string, { sourceId: string; outlet: string | null; date: number; seq: number }]>): void {
+    this.mini = engine;
+    this.meta.clear();
+    this.outletNames.clear();
+    for (const [id, m] of meta) {
+      const outlet = normOutlet(m.outlet);
+      if (outlet && !this.outletNames.has(outlet)) this.outletNames.set(outlet, m.outlet!.replace(/\s+/g, ' ').trim());
+      this.meta.set(id, { sourceId: m.sourceId, outlet, date: m.date, seq: m.seq });
+    }
+  }
+
+  /** Per-document metadata in insertion (seq) order, for snapshots. */
+  metaEntries(): IterableIterator<[string, { sourceId: string; outlet: string; date: number; seq: number }]> {
+    return this.meta.entries();
+  }
+
+  /** Display form of a normalised outlet name. */
+  outletName(norm: string): string {
+    return this.outletNames.get(norm) ?? norm;
+  }
+
+  /**
+   * Removes documents below `floor` (oldest first, at most `max` per call so eviction never holds
+   * the event loop long). Returns how many were removed.
+   */
+  evictBelow(floor: number, max = Infinity): number {
+    this.floor = Math.max(this.floor, floor);
+    let n = 0;
+    const doomed: string[] = [];
+    for (const [id, m] of this.meta) {
+      if (m.seq >= this.floor || n >= max) break;
+      doomed.push(id);
+      n++;
+    }
+    for (const id of doomed) this.remove(id);
+    return n;
+  }
+
+  /** Removes the `count` oldest documents and raises the floor above them. */
+  evictOldest(count: number): void {
+    let n = 0;
+    let next = this.floor;
+    for (const m of this.meta.values()) {
+      if (n++ === count) {
+        next = m.seq;
+        break;
+      }
+    }
+    if (n <= count) next = Infinity;
+    this.evictBelow(next);
+  }
+
+  /** Oldest seq still held (Infinity when empty). */
+  get oldestSeq(): number {
+    for (const m of this.meta.values()) return m.seq;
+    return Infinity;
   }
 
   get size(): number {
@@ -135,16 +237,17 @@ export class ArticleIndex {
   }
 
   /** Adds an article, replacing any earlier version with the same id. */
-  add(article: Article, meta: { firstSeenAt?: string } = {}): void {
+  add(article: Article, meta: { firstSeenAt?: string | undefined; seq?: number | undefined } = {}): void {
     if (this.mini.has(article.id)) this.mini.discard(article.id);
     this.mini.add(article);
     const outlet = normOutlet(article.outlet);
     if (outlet && !this.outletNames.has(outlet)) this.outletNames.set(outlet, article.outlet!.replace(/\s+/g, ' ').trim());
-    this.meta.set(article.id, { sourceId: article.sourceId, outlet, date: Date.parse(article.publishedAt ?? meta.firstSeenAt ?? '') });
+    const seq = meta.seq ?? this.meta.get(article.id)?.seq ?? 0;
+    this.meta.set(article.id, { sourceId: article.sourceId, outlet, date: Date.parse(article.publishedAt ?? meta.firstSeenAt ?? ''), seq });
   }
 
-  addMany(items: Iterable<{ article: Article; firstSeenAt?: string }>): void {
-    for (const { article, firstSeenAt } of items) this.add(article, firstSeenAt === undefined ? {} : { firstSeenAt });
+  addMany(items: Iterable<{ article: Article; firstSeenAt?: string | undefined; seq?: number | undefined }>): void {
+    for (const { article, firstSeenAt, seq } of items) this.add(article, { firstSeenAt, seq });
   }
 
   remove(id: string): void {
@@ -154,16 +257,17 @@ export class ArticleIndex {
   }
 
   private filterFn(filters: SearchFilters | undefined): ((id: string) => boolean) | undefined {
-    if (!filters) return undefined;
-    const { visibleSources, source, since, until } = filters;
-    if (!visibleSources && !source && !since && !until) return undefined;
+    const { visibleSources, source, since, until } = filters ?? {};
+    if (!visibleSources && !source && !since && !until && this.floor <= 0) return undefined;
     const wanted = source ? normOutlet(source) : null;
     const from = since?.getTime() ?? -Infinity;
     const to = until?.getTime() ?? Infinity;
     const dated = Boolean(since || until);
+    const floor = this.floor;
     return (id) => {
       const m = this.meta.get(id);
       if (!m) return false;
+      if (m.seq < floor) return false;
       if (visibleSources && !visibleSources.has(m.sourceId)) return false;
       if (wanted !== null && m.sourceId !== source && m.outlet !== wanted) return false;
       if (dated && !(m.date >= from && m.date <= to)) return false;
@@ -231,6 +335,87 @@ export class ArticleIndex {
       terms: termSpecs(query, r.terms),
     }));
     return approximate ? { hits, total, approximate } : { hits, total };
+  }
+
+  /**
+   * The hot tier's side of a merged search: the best `limit` documents containing every term
+   * (`mode: 'all'`) or some but not all (`'any'`), with the total. Scores are MiniSearch's BM25
+   * divided by its "matched query terms" multiplier, which leaves the same sum of per-term BM25
+   * with field boosts that FTS5's bm25() computes for the archive tier. Phrases are not handled
+   * here (the tiered search sends phrase queries to the store).
+   */
+  rank(query: ParsedQuery, filters: SearchFilters | undefined, limit: number, mode: 'all' | 'any'): { hits: TierHit[]; total: number } {
+    const accept = this.filterFn(filters);
+    const excluded = this.excludedIds(query);
+    const keep = (r: SearchResult) => (!accept || accept(r.id as string)) && !excluded.has(r.id as string);
+    const prefixes = query.prefixes ?? [];
+    const tree = (combineWith: 'AND' | 'OR') => ({
+      combineWith,
+      queries: [
+        ...query.terms.map((t) => ({ queries: [t], combineWith: 'OR' as const })),
+        ...prefixes.map((t) => ({ queries: [t], prefix: true, fuzzy: false, combineWith: 'OR' as const })),
+      ],
+    });
+    const parts = query.terms.length + prefixes.length;
+    let results = this.mini.search(tree('AND') as never, { combineWith: 'AND', filter: keep });
+    if (mode === 'any') {
+      if (parts < 2) return { hits: [], total: 0 };
+      const inAnd = new Set(results.map((r) => r.id as string));
+      results = this.mini.search(tree('OR') as never, { combineWith: 'OR', filter: (r) => keep(r) && !inAnd.has(r.id as string) });
+    }
+    const hits = results.slice(0, limit).map((r) => ({
+      id: r.id as string,
+      score: r.score / Math.max(1, r.queryTerms.length),
+      terms: termSpecs(query, r.terms),
+    }));
+    return { hits, total: results.length };
+  }
+
+  /**
+   * How a query term expands in the hot vocabulary: its document frequency, prefix completions and
+   * typo corrections (as MiniSearch would match them), and the postings scoring them would touch
+   * (typo forms only counted when corrections are computed).
+   */
+  expand(term: string, opts: { corrections?: 'always' | 'if-unknown' } = {}): TermExpansion {
+    const vocab = (this.mini as unknown as { _index: Vocabulary })._index;
+    const dfOf = (p: FieldPostings | undefined) => {
+      let df = 0;
+      let postings = 0;
+      if (p) for (const docs of p.values()) {
+        postings += docs.size;
+        if (docs.size > df) df = docs.size;
+      }
+      return { df, postings };
+    };
+    const exact = dfOf(vocab.get(term));
+    let postings = exact.postings;
+    const completions: Array<[string, number]> = [];
+    const corrections: Array<[string, number]> = [];
+    if (prefixFor(term)) {
+      for (const [form, p] of vocab.atPrefix(term)) {
+        if (form === term) continue;
+        const c = dfOf(p);
+        postings += c.postings;
+        completions.push([form, c.df]);
+      }
+    }
+    const fuzz = fuzzyFor(term);
+    // A fuzzy walk of the vocabulary with up to 3 edits costs up to ~100 ms for long words:
+    // only done when the caller needs corrections for a word the index does not know.
+    if (fuzz && (opts.corrections !== 'if-unknown' || (exact.df === 0 && completions.length === 0))) {
+      const maxEdits = Math.min(3, Math.round(term.length * fuzz));
+      if (maxEdits > 0) {
+        for (const [form, [p, distance]] of vocab.fuzzyGet(term, maxEdits)) {
+          if (distance === 0 || form.startsWith(term)) continue;
+          const c = dfOf(p);
+          postings += c.postings;
+          corrections.push([form, c.df / (1 + distance * 10)]);
+        }
+      }
+    }
+    completions.sort((a, b) => b[1] - a[1]);
+    corrections.sort((a, b) => b[1] - a[1]);
+    return { df: exact.df, completions, corrections, postings };
   }
 
   private excludedIds(query: ParsedQuery): Set<string> {

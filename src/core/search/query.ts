@@ -11,6 +11,8 @@ export interface ParsedQuery {
   phrases: string[][];
   /** -word exclusions. */
   excluded: string[];
+  /** Words typed with a trailing `*`, matched as prefixes everywhere (also in the archive). */
+  prefixes?: string[];
 }
 
 export const QUERY_MAX_CHARS = 200;
@@ -30,6 +32,7 @@ export function parseQuery(raw: string): ParsedQuery {
   const phrases: string[][] = [];
   const excluded: string[] = [];
   const plain: string[] = [];
+  const prefixes: string[] = [];
   const re = /[“"]([^”"]*)(?:[”"]|$)|(?:^|\s)-([^\s“"]+)|([^\s“"]+)/g;
   for (const m of text.matchAll(re)) {
     if (m[1] !== undefined) {
@@ -39,18 +42,21 @@ export function parseQuery(raw: string): ParsedQuery {
     } else if (m[2] !== undefined) {
       excluded.push(...tokenize(m[2]));
     } else if (m[3] !== undefined) {
-      plain.push(...tokenize(m[3]));
+      const words = tokenize(m[3]);
+      // "secur*": the last word is a prefix; a bare "*" adds nothing.
+      if (m[3].endsWith('*') && words.length > 0) prefixes.push(words.pop()!);
+      plain.push(...words);
     }
   }
   let terms = [...new Set(plain)];
   const meaningful = terms.filter((t) => !STOP_WORDS.has(t));
-  if (meaningful.length > 0 || phrases.length > 0) terms = meaningful;
-  if (terms.length === 0 && phrases.length === 0) {
+  if (meaningful.length > 0 || phrases.length > 0 || prefixes.length > 0) terms = meaningful;
+  if (terms.length === 0 && phrases.length === 0 && prefixes.length === 0) {
     throw new UserError(
       excluded.length
         ? 'Your search only excludes words; add at least one word to look for, e.g. `troops -russia`.'
         : 'Your search has no words to look for — try e.g. `troops` or `"human trash"`.',
     );
   }
-  return { raw: text, terms, phrases, excluded: [...new Set(excluded)] };
+  return { raw: text, terms, phrases, excluded: [...new Set(excluded)], ...(prefixes.length ? { prefixes: [...new Set(prefixes)] } : {}) };
 }

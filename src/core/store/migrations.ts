@@ -186,4 +186,40 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX change_alerts_guild ON change_alerts (guild_id);
   `,
+  // 5: archive tier: full-text search over every article (FTS5, external content). The indexed text is
+  // our own tokenizer's output (SQL functions registered by the store), so the archive matches
+  // exactly the terms the in-memory index and the excerpts use. Triggers keep it in step with
+  // articles inside the same transactions, and count changes for the hot-index snapshot check.
+  `
+  CREATE VIEW articles_fts_source AS
+    SELECT seq, newsdesk_fts_text(title) AS title, newsdesk_fts_list(tags) AS tags, newsdesk_fts_text(byline) AS byline,
+           newsdesk_fts_text(outlet) AS outlet, newsdesk_fts_list(body) AS body
+    FROM articles;
+  CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, tags, byline, outlet, body,
+    content = 'articles_fts_source', content_rowid = 'seq',
+    tokenize = 'unicode61 remove_diacritics 0'
+  );
+  INSERT INTO articles_fts (articles_fts, rank) VALUES ('rank', 'bm25(3.0, 2.0, 1.5, 1.5, 1.0)');
+  CREATE VIRTUAL TABLE articles_fts_vocab USING fts5vocab(articles_fts, 'row');
+  INSERT INTO meta (key, value) VALUES ('articles_generation', '0') ON CONFLICT (key) DO NOTHING;
+  CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts (rowid, title, tags, byline, outlet, body)
+      VALUES (new.seq, newsdesk_fts_text(new.title), newsdesk_fts_list(new.tags), newsdesk_fts_text(new.byline), newsdesk_fts_text(new.outlet), newsdesk_fts_list(new.body));
+    UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'articles_generation';
+  END;
+  CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, tags, byline, outlet, body)
+      VALUES ('delete', old.seq, newsdesk_fts_text(old.title), newsdesk_fts_list(old.tags), newsdesk_fts_text(old.byline), newsdesk_fts_text(old.outlet), newsdesk_fts_list(old.body));
+    UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'articles_generation';
+  END;
+  CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, tags, byline, outlet, body ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, tags, byline, outlet, body)
+      VALUES ('delete', old.seq, newsdesk_fts_text(old.title), newsdesk_fts_list(old.tags), newsdesk_fts_text(old.byline), newsdesk_fts_text(old.outlet), newsdesk_fts_list(old.body));
+    INSERT INTO articles_fts (rowid, title, tags, byline, outlet, body)
+      VALUES (new.seq, newsdesk_fts_text(new.title), newsdesk_fts_list(new.tags), newsdesk_fts_text(new.byline), newsdesk_fts_text(new.outlet), newsdesk_fts_list(new.body));
+    UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'articles_generation';
+  END;
+  INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+  `,
 ];

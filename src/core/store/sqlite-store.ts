@@ -6,12 +6,19 @@ import type { Article } from '../article.ts';
 import { makeArticleId, SEED_SOURCE_ID } from '../article.ts';
 import type { Clock, Log } from '../deps.ts';
 import { classifyChange, type ChangeKind } from '../changes/compare.ts';
+import { ftsForm, ftsList, ftsMatch, ftsText } from '../search/fts-text.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type {
   AlertRow,
   ArticleVersion,
   ChangeAlertRow,
   VersionChange,
+  Store,
+  TextFilters,
+  TextHit,
+  TextPage,
+  TextQuery,
+  TextSearchOptions,
   FetchAttempt,
   NewAlert,
   FullTextCoverage,
@@ -26,6 +33,18 @@ import type {
 } from './types.ts';
 
 type Row = Record<string, unknown>;
+
+/** Candidates (estimated) per searched segment: ranking them all takes a few milliseconds. */
+const TEXT_SEGMENT_CANDIDATES = 800;
+/** Newest rows of a range counted to estimate how many articles a query matches. */
+const TEXT_PROBE_ROWS = 1000;
+/** Candidates examined at most per query before the search stops and extrapolates. */
+const TEXT_MAX_CANDIDATES = 40_000;
+/** Phrases whose rarest word is in more than this share of articles are verified on the text. */
+const COMMON_PHRASE_DENSITY = 0.1;
+/** Phrase candidates verified beyond the page before the rest is estimated, and the hard cap. */
+const PHRASE_SAMPLE = 40;
+const PHRASE_MAX_CHECKS = 250;
 
 export class StoreError extends Error {
   override readonly name = 'StoreError';
@@ -191,7 +210,7 @@ const SOURCE_COLUMNS: Record<string, string> = {
  * search index is rebuilt from it. All methods are synchronous (better-sqlite3); each ingest is
  * one transaction, so a crash leaves either the whole fetch or none of it.
  */
-export class SqliteStore {
+export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly stmts = new Map<string, Database.Statement>();
 
@@ -207,6 +226,10 @@ export class SqliteStore {
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('foreign_keys = ON');
       this.db.pragma('busy_timeout = 5000');
+      // The archive tier's index text comes from our tokenizer (see fts-text.ts); the FTS triggers
+      // and the content view call these, so they exist on every connection before anything else.
+      this.db.function('newsdesk_fts_text', { deterministic: true }, (t: unknown) => ftsText(t as string | null));
+      this.db.function('newsdesk_fts_list', { deterministic: true }, (t: unknown) => ftsList(t as string | null));
       this.migrate();
     } catch (err) {
       if (err instanceof StoreError) throw err;
@@ -892,6 +915,124 @@ export class SqliteStore {
     } else {
       this.stmt("UPDATE outbox SET attempts = attempts + 1, last_error = ?, status = 'failed' WHERE id = ?").run(error, id);
     }
+  }
+
+  // ── archive tier: full-text search ─────────────────────────────────────
+
+  countFromSeq(fromSeq: number): number {
+    return (this.stmt('SELECT COUNT(*) AS n FROM articles WHERE seq >= ?').get(fromSeq) as Row).n as number;
+  }
+
+  articlesGeneration(): number {
+    return Number(this.getMeta('articles_generation') ?? 0);
+  }
+
+  hotFloorSeq(since: Date, maxArticles: number): number {
+    const byCount = maxArticles <= 0 ? 0 : ((this.stmt('SELECT seq FROM articles ORDER BY seq DESC LIMIT 1 OFFSET ?').get(maxArticles - 1) as Row | undefined)?.seq as number | undefined) ?? 0;
+    // first_seen_at grows with seq: the first row of the index range is the oldest hot article
+    // (min(seq) over the range would scan all of it).
+    const byAge = ((this.stmt('SELECT seq FROM articles WHERE first_seen_at >= ? ORDER BY first_seen_at, seq LIMIT 1').get(iso(since)) as Row | undefined)?.seq as number | undefined) ?? this.maxSeq() + 1;
+    return Math.max(byCount, byAge);
+  }
+
+  /**
+   * Ranked FTS5 search with early termination. FTS5 computes bm25() for every match before
+   * ORDER BY can pick the top k, so a word in 90 % of a million articles costs seconds. Instead the
+   * seq range is searched newest-first in segments sized from the match density among the newest
+   * rows so
+   * that each holds about TEXT_SEGMENT_CANDIDATES candidates; segments grow until enough hits are
+   * found or TEXT_MAX_CANDIDATES were examined. Hits are ranked by bm25 among the segments read;
+   * the total is extrapolated from them when the search stopped early.
+   */
+  searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): TextPage {
+    const mode = opts.mode ?? 'all';
+    const empty: TextPage = { hits: [], total: 0, approximate: false };
+    const lo = Math.max(0, filters.fromSeq ?? 0);
+    const hi = Math.min(filters.toSeq ?? Infinity, this.maxSeq() + 1);
+    if (hi <= lo) return empty;
+    const groups = query.terms.map((t) => [t, ...(query.alternatives?.get(t) ?? [])]);
+    const prefixes = query.prefixes ?? [];
+    const parts = { groups, phrases: query.phrases, prefixes, excluded: query.excluded };
+    // The same query with phrases loosened to their words: cheap to count, and an upper bound.
+    const loose = ftsMatch({ ...parts, groups: [...groups, ...query.phrases.flat().map((w) => [w])], phrases: [] }, mode);
+    if (!loose) return empty;
+    // Density of matches among the newest articles of the range (FTS5 has no cheap document
+    // frequency: fts5vocab reads whole doclists).
+    const probeLo = Math.max(lo, hi - TEXT_PROBE_ROWS);
+    const probed = (this.stmt('SELECT count(*) AS n FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ? AND rowid < ?').get(loose, probeLo, hi) as Row).n as number;
+    const density = probed / Math.max(1, hi - probeLo);
+    // A phrase of words that are all in most articles has huge position lists, which FTS5 decodes
+    // whole even for a narrow rowid range: match such phrases as their words and verify the text
+    // of the best candidates only.
+    const verify = mode === 'all' && query.phrases.length > 0 && density > COMMON_PHRASE_DENSITY;
+    const match = verify ? loose : ftsMatch(parts, mode);
+    if (!match) return empty;
+    const whole = probeLo === lo && probed <= TEXT_SEGMENT_CANDIDATES;
+    let span = whole || density * (hi - lo) <= TEXT_SEGMENT_CANDIDATES ? hi - lo : Math.max(64, Math.ceil(TEXT_SEGMENT_CANDIDATES / Math.max(density, 1e-6)));
+    const sql = this.textSql(filters);
+    const params = this.textParams(filters);
+    const wanted = verify ? opts.limit * 4 : opts.limit;
+    let found: Array<{ seq: number; id: string; rank: number }> = [];
+    let segHi = hi;
+    let examined = 0;
+    while (segHi > lo) {
+      const segLo = Math.max(lo, segHi - span);
+      const rows = this.stmt(sql).all(match, segLo, segHi, ...params) as Array<{ seq: number; id: string; rank: number }>;
+      for (const r of rows) found.push(r);
+      examined += Math.max(rows.length, density * (segHi - segLo));
+      segHi = segLo;
+      if (found.length >= wanted || examined >= TEXT_MAX_CANDIDATES) break;
+      span *= 2;
+    }
+    found.sort((a, b) => a.rank - b.rank || b.seq - a.seq);
+    const searched = hi - segHi;
+    if (verify) {
+      // Best candidates first; the share that holds the phrases estimates the rest.
+      const ok: typeof found = [];
+      let checked = 0;
+      for (const r of found) {
+        if (checked >= PHRASE_MAX_CHECKS || (ok.length >= opts.limit && checked >= PHRASE_SAMPLE)) break;
+        checked++;
+        if (this.phrasesIn(r.seq, query.phrases)) ok.push(r);
+      }
+      const unchecked = found.length - checked;
+      const seen = ok.length + (checked ? (unchecked * ok.length) / checked : 0);
+      const hits = ok.slice(0, opts.limit).map((r) => ({ id: r.id, seq: r.seq, score: -r.rank }));
+      const approximate = unchecked > 0 || segHi > lo;
+      return { hits, total: approximate ? Math.round((seen * (hi - lo)) / searched) : ok.length, approximate };
+    }
+    const hits: TextHit[] = found.slice(0, opts.limit).map((r) => ({ id: r.id, seq: r.seq, score: -r.rank }));
+    const approximate = segHi > lo;
+    const total = approximate ? Math.round((found.length * (hi - lo)) / searched) : found.length;
+    return { hits, total, approximate };
+  }
+
+  /** True when the article's title or body holds every phrase as consecutive words. */
+  private phrasesIn(seq: number, phrases: string[][]): boolean {
+    const r = this.stmt('SELECT title, body FROM articles WHERE seq = ?').get(seq) as Row | undefined;
+    if (!r) return false;
+    const text = ` ${ftsText(r.title as string)} ${ftsList(r.body as string).replace(/\n/g, ' ')} `;
+    return phrases.every((p) => text.includes(` ${p.map(ftsForm).join(' ')} `));
+  }
+
+  private textSql(f: TextFilters): string {
+    const where: string[] = [];
+    if (f.sourceIds) where.push('a.source_id IN (SELECT value FROM json_each(?))');
+    if (f.source) where.push("(a.source_id = ? OR lower(trim(coalesce(a.outlet, ''))) = ?)");
+    if (f.since) where.push('coalesce(a.published_at, a.first_seen_at) >= ?');
+    if (f.until) where.push('coalesce(a.published_at, a.first_seen_at) <= ?');
+    // CROSS JOIN keeps FTS5 as the outer loop, so the rowid range reaches it as a constraint.
+    return `SELECT a.seq AS seq, a.id AS id, f.rank AS rank FROM articles_fts f CROSS JOIN articles a ON a.seq = f.rowid
+      WHERE articles_fts MATCH ? AND f.rowid >= ? AND f.rowid < ?${where.map((w) => ` AND ${w}`).join('')}`;
+  }
+
+  private textParams(f: TextFilters): unknown[] {
+    const p: unknown[] = [];
+    if (f.sourceIds) p.push(JSON.stringify(f.sourceIds));
+    if (f.source) p.push(f.source, f.source.replace(/\s+/g, ' ').trim().toLowerCase());
+    if (f.since) p.push(iso(f.since));
+    if (f.until) p.push(iso(f.until));
+    return p;
   }
 
   // ── meta ───────────────────────────────────────────────────────────────

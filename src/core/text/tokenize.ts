@@ -23,7 +23,11 @@ const DIACRITICS_RE = /\p{M}+/gu;
 const NUMBER_RE = /^\p{N}+(?:[.,]\p{N}+)*$/u;
 
 /** Normalises one word the way the index stores it. Returns '' for nothing searchable. */
+const ASCII_WORD_RE = /^[A-Za-z]+$/;
+
 export function normalizeTerm(word: string): string {
+  // Most words are plain ASCII letters: nothing to decompose, strip or regroup.
+  if (ASCII_WORD_RE.test(word)) return word.toLowerCase();
   // Decompose to drop accents, then recompose so Hangul and other composed scripts stay whole.
   let t = word.normalize('NFKD').replace(DIACRITICS_RE, '').normalize('NFC').toLowerCase();
   if (NUMBER_RE.test(t)) {
@@ -44,8 +48,27 @@ export function tokenizeWithOffsets(text: string): Token[] {
   return out;
 }
 
+/**
+ * The last texts tokenised, newest last: an article is tokenised for the archive index (inside
+ * the store's transaction) and right after for the in-memory index; the second pass is a lookup.
+ */
+const recent = new Map<string, string[]>();
+const RECENT_MAX = 128;
+/** Texts shorter than this are cheaper to tokenise again than to remember. */
+const CACHE_MIN_CHARS = 256;
+
 /** Splits text into normalised terms (the MiniSearch `tokenize` + `processTerm` in one). */
 export function tokenize(text: string): string[] {
+  if (text.length < CACHE_MIN_CHARS) return tokenizeUncached(text);
+  const hit = recent.get(text);
+  if (hit) return hit.slice();
+  const terms = tokenizeUncached(text);
+  recent.set(text, terms.slice());
+  if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value!);
+  return terms;
+}
+
+function tokenizeUncached(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(TOKEN_RE)) {
     const term = normalizeTerm(m[0]);

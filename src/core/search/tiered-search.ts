@@ -1,0 +1,150 @@
+import type { Article } from '../article.ts';
+import type { TermSpec } from '../excerpt.ts';
+import type { TextFilters, TextPage, TextQuery, TextSearchOptions } from '../store/types.ts';
+import { tokenize } from '../text/tokenize.ts';
+import { termSpecs, type ArticleIndex, type SearchFilters, type SearchHit, type SearchPage, type TermExpansion, type TierHit } from './article-index.ts';
+import type { ParsedQuery } from './query.ts';
+
+/** What the tiered search needs from the store of record. */
+export interface TextSearchStore {
+  searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): TextPage;
+  getArticle(id: string): Article | undefined;
+}
+
+/**
+ * Postings MiniSearch may score for one query before the hot range is searched through the
+ * archive index instead: MiniSearch ranks every match, FTS5 with recency-capped segments does not.
+ */
+const HOT_MAX_POSTINGS = 12_000;
+/** Prefix completions and typo corrections from the hot vocabulary added to an archive query term. */
+const MAX_COMPLETIONS = 3;
+const MAX_CORRECTIONS = 2;
+
+interface TierResult {
+  hits: TierHit[];
+  total: number;
+  approximate: boolean;
+}
+
+/**
+ * One search over two tiers: the hot tier (MiniSearch over the newest articles, seq ≥ the hot
+ * floor) and the archive tier (the store's full-text search over older ones). Both rank with BM25
+ * and the same field weights, so their scores merge into one ranking; the hot vocabulary supplies
+ * typo corrections and prefix completions for the archive query. While the hot tier is loading,
+ * the archive tier answers for every article.
+ */
+export class TieredSearch {
+  constructor(
+    private readonly index: ArticleIndex,
+    private readonly store: TextSearchStore,
+    /** False while the hot tier loads: then the store searches everything. */
+    private readonly hotReady: () => boolean,
+  ) {}
+
+  search(typed: ParsedQuery, filters: SearchFilters, page: { offset?: number; limit?: number } = {}): SearchPage {
+    const offset = Math.max(0, page.offset ?? 0);
+    const limit = Math.max(0, page.limit ?? 5);
+    const need = offset + limit;
+    const ready = this.hotReady();
+    const floor = ready ? this.index.floor : Infinity;
+    const expanded = new Map<string, TermExpansion>();
+    const expand = (t: string) => {
+      let e = expanded.get(t);
+      if (!e) expanded.set(t, (e = this.index.expand(t)));
+      return e;
+    };
+    const { query, misspelt } = ready ? this.corrected(typed, expand) : { query: typed, misspelt: new Map<string, string>() };
+    const { alternatives, postings } = ready ? this.expansions(query, expand) : { alternatives: new Map<string, string[]>(), postings: 0 };
+    // The word as typed stays searchable in the archive: it may be a real word the hot window lacks.
+    for (const [fixed, original] of misspelt) alternatives.set(fixed, [original, ...(alternatives.get(fixed) ?? [])]);
+    const textQuery: TextQuery = { ...query, alternatives };
+    const textFilters: TextFilters = {
+      ...(filters.visibleSources ? { sourceIds: [...filters.visibleSources] } : {}),
+      ...(filters.source ? { source: filters.source } : {}),
+      ...(filters.since ? { since: filters.since } : {}),
+      ...(filters.until ? { until: filters.until } : {}),
+    };
+    const useHot = ready && query.phrases.length === 0 && postings <= HOT_MAX_POSTINGS;
+    const run = (mode: 'all' | 'any'): TierResult => {
+      // Without the hot tier (loading, or a query MiniSearch would have to score too many postings
+      // for) one newest-first store search covers both ranges.
+      if (!useHot) return this.fromStore(textQuery, textFilters, need, mode);
+      return merge([{ ...this.index.rank(query, filters, need, mode), approximate: false }, this.fromStore(textQuery, { ...textFilters, toSeq: floor }, need, mode)]);
+    };
+    const all = run('all');
+    let hits: SearchHit[] = all.hits.map((h) => ({ ...h, allTerms: true }));
+    let total = all.total;
+    let approximate = all.approximate;
+    const parts = query.terms.length + (query.prefixes?.length ?? 0);
+    if (parts > 1 && query.phrases.length === 0 && hits.length < need) {
+      const some = run('any');
+      hits = hits.concat(some.hits.map((h) => ({ ...h, allTerms: false })));
+      total += some.total;
+      approximate ||= some.approximate;
+    }
+    const pageHits = hits.slice(offset, offset + limit).map((h) => (h.terms.length ? h : { ...h, terms: this.archiveTerms(query, h) }));
+    return approximate ? { hits: pageHits, total, approximate } : { hits: pageHits, total };
+  }
+
+  private fromStore(query: TextQuery, filters: TextFilters, limit: number, mode: 'all' | 'any'): TierResult {
+    const page = this.store.searchText(query, filters, { limit, mode });
+    // Which words to mark is decided from the article text, for the page only (archiveTerms).
+    return { hits: page.hits.map((h) => ({ id: h.id, score: h.score, terms: [] })), total: page.total, approximate: page.approximate };
+  }
+
+  /**
+   * The query with each word the hot vocabulary does not know replaced by its most frequent close
+   * form there, so both tiers rank the correction alike (MiniSearch alone would weight a typo
+   * match down while the archive could not). Returns the corrected query and correction → typed.
+   */
+  private corrected(query: ParsedQuery, expand: (t: string) => TermExpansion): { query: ParsedQuery; misspelt: Map<string, string> } {
+    const misspelt = new Map<string, string>();
+    const terms = query.terms.map((t) => {
+      const e = expand(t);
+      if (e.df > 0 || e.completions.length > 0 || e.corrections.length === 0) return t;
+      const fix = e.corrections[0]![0];
+      misspelt.set(fix, t);
+      return fix;
+    });
+    return misspelt.size ? { query: { ...query, terms: [...new Set(terms)] }, misspelt } : { query, misspelt };
+  }
+
+  /** Archive forms of each term from the hot vocabulary, and the postings MiniSearch would score. */
+  private expansions(query: ParsedQuery, expand: (t: string) => TermExpansion): { alternatives: Map<string, string[]>; postings: number } {
+    const alternatives = new Map<string, string[]>();
+    let postings = 0;
+    for (const t of query.terms) {
+      const e = expand(t);
+      postings += e.postings;
+      const forms = e.completions.slice(0, MAX_COMPLETIONS).map(([f]) => f);
+      // A word the hot tier does not know is most likely misspelt: search its closest known forms.
+      if (e.df === 0) forms.push(...e.corrections.slice(0, MAX_CORRECTIONS).map(([f]) => f));
+      if (forms.length) alternatives.set(t, forms);
+    }
+    for (const p of query.prefixes ?? []) postings += expand(p).postings;
+    return { alternatives, postings };
+  }
+
+  /**
+   * Term specs for an archive hit on the page: the article's own words matched the way the hot
+   * tier matches (exact, prefix, typo), so its excerpt is marked as if it were in the hot tier.
+   */
+  private archiveTerms(query: ParsedQuery, hit: SearchHit): TermSpec[] {
+    const article = this.store.getArticle(hit.id);
+    const words = article ? [...new Set(tokenize(`${article.title}\n${article.body.join('\n')}\n${article.tags.join(' ')}\n${article.byline ?? ''}\n${article.outlet ?? ''}`))] : [];
+    return termSpecs(query, words);
+  }
+}
+
+/** Merges tiers: one ranking by score (ties: the newer tier first), one article once. */
+function merge(parts: TierResult[]): TierResult {
+  const best = new Map<string, TierHit>();
+  for (const part of parts) {
+    for (const h of part.hits) {
+      const seen = best.get(h.id);
+      if (!seen || h.score > seen.score) best.set(h.id, h);
+    }
+  }
+  const hits = [...best.values()].sort((a, b) => b.score - a.score);
+  return { hits, total: parts.reduce((n, p) => n + p.total, 0), approximate: parts.some((p) => p.approximate) };
+}

@@ -1,0 +1,284 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Article } from '../src/core/article.ts';
+import { silentLog, type Log } from '../src/core/deps.ts';
+import { UserError } from '../src/core/errors.ts';
+import { Newsroom, type SearchOptions } from '../src/core/newsroom.ts';
+import { importSeeds } from '../src/core/seed-import.ts';
+import { parseQuery } from '../src/core/search/query.ts';
+import { openStore, type SqliteStore } from '../src/core/store/index.ts';
+import { ROOT } from './helpers/bot-process.ts';
+import { FakeClock } from './helpers/newsroom-fixture.ts';
+
+const scope = { guildId: 'g' };
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+function tempDir(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'newsdesk-archive-'));
+  dirs.push(d);
+  return d;
+}
+
+/** A log that keeps its messages, to see which way the hot tier was loaded. */
+function recordingLog(): Log & { messages: Array<{ msg: string; obj: Record<string, unknown> }> } {
+  const messages: Array<{ msg: string; obj: Record<string, unknown> }> = [];
+  const rec = (obj: object, msg?: string) => void messages.push({ msg: msg ?? '', obj: obj as Record<string, unknown> });
+  const log = { trace: rec, debug: rec, info: rec, warn: rec, error: rec, fatal: rec, child: () => log, messages };
+  return log;
+}
+
+/** The seeds, then the given articles from a guild's source (announced as a fetch would be). */
+async function storeWith(extra: Array<Partial<Article> & { title: string; body: string[] }>, file = ':memory:', seeds = true) {
+  const clock = new FakeClock(Date.parse('2026-03-02T06:00:00Z'));
+  const store = openStore({ path: file, clock, log: silentLog });
+  if (seeds) await importSeeds({ store, log: silentLog }, path.join(ROOT, 'seeds'));
+  const source = store.createSource({ guildId: 'g', channelId: 'c', addedBy: 'u', url: 'https://wire.example/feed', feedUrl: 'https://wire.example/feed', name: 'Wire', kind: 'rss', intervalMinutes: 30, fullText: false, nextFetchAt: null });
+  if (extra.length) {
+    store.ingest(
+      source.id,
+      extra.map((a, i) => ({
+        article: { id: '', sourceId: source.id, byline: null, outlet: 'Wire', dateline: null, tags: [], caption: null, editors: [], url: `https://wire.example/${i}`, publishedAt: null, ...a },
+        dedupeKey: `guid:${i}`,
+        contentHash: `${a.title}:${a.body.join(' ')}`,
+      })),
+      { announce: true },
+    );
+  }
+  return { store, clock, source };
+}
+
+async function newsroomOver(store: SqliteStore, clock: FakeClock, search: SearchOptions = {}, log: Log = silentLog) {
+  const n = new Newsroom({ store, clock, log, search });
+  await n.buildIndex();
+  return n;
+}
+
+const titleOf = (n: Newsroom, q: string, extra: object = {}) => n.search(scope, { query: q, ...extra }).items.map((i) => i.article.title.slice(0, 40));
+
+describe('two tiers: an article outside the hot window is found, ranked and excerpted like one inside', () => {
+  const relevance: Array<[string, string]> = [
+    ['letters of encouragement', '000'],
+    ['Kimchaek party committee', '000'],
+    ['captured soldiers rumors', '001'],
+    ['Military Security Command', '001'],
+    ['Storm Corps', '002'],
+    ['guilt by association', '002'],
+    ['Zelenskyy', '002'],
+    ['Pentagon 10,000 troops', '003'],
+    ['Kim Il Sung University', '003'],
+    ['Kim Yo Jong defectors', '004'],
+    ['"human trash"', '004'],
+    ['propaganda leaflets', '004'],
+    ['troop deployment rumours', '001'],
+  ];
+
+  it.each(relevance)('%s → seed %s, with the same excerpt from either tier', async (query, seed) => {
+    const { store, clock } = await storeWith([]);
+    const seedFile = fs.readdirSync(path.join(ROOT, 'seeds')).find((f) => f.startsWith(seed))!;
+    const hot = await newsroomOver(store, clock);
+    // A hot window of one article: every seed but the newest is in the archive tier only.
+    const archive = await newsroomOver(store, clock, { hotMaxArticles: 1 });
+    expect(hot.index.size).toBe(5);
+    expect(archive.index.size).toBe(1);
+    const inHot = hot.search(scope, { query });
+    const inArchive = archive.search(scope, { query });
+    expect(inArchive.items[0]!.article.url ?? inArchive.items[0]!.article.id).toBe(inHot.items[0]!.article.url ?? inHot.items[0]!.article.id);
+    expect(store.getArticle(inArchive.items[0]!.article.id)!.title).toBe(store.getArticle(inHot.items[0]!.article.id)!.title);
+    expect(inArchive.items[0]!.excerpt).toEqual(inHot.items[0]!.excerpt);
+    expect(inHot.items[0]!.article.title).toBe(store.getArticle(inHot.items[0]!.article.id)!.title);
+    expect(seedFile).toBeTruthy();
+    store.close();
+  });
+
+  it('a misspelt word is corrected for the archive tier from the hot vocabulary', async () => {
+    const { store, clock } = await storeWith([{ title: 'Propaganda balloons again', body: ['More propaganda balloons crossed the border on Tuesday.'] }]);
+    const archive = await newsroomOver(store, clock, { hotMaxArticles: 1 });
+    const exact = archive.search(scope, { query: 'propaganda leaflets' }).items.map((i) => i.article.id);
+    expect(archive.search(scope, { query: 'propagnda leaflets' }).items.map((i) => i.article.id)).toEqual(exact);
+    store.close();
+  }, 180_000);
+});
+
+describe('two tiers: filters and paging across the boundary', () => {
+  const wire = Array.from({ length: 12 }, (_, i) => ({
+    title: `Border market report ${i + 1}`,
+    body: [`Traders at the border market said rice prices moved again (report ${i + 1}).`, i % 2 ? 'Officials declined to comment.' : 'Soldiers watched the crossing.'],
+    publishedAt: `2026-02-${String(10 + i).padStart(2, '0')}T08:00:00.000Z`,
+    outlet: i % 3 === 0 ? 'Daily NK' : 'Wire',
+  }));
+
+  // The wire articles only (no seeds): the archive tier matches exact words plus the hot
+  // vocabulary's completions and corrections, MiniSearch every prefix and typo form ("rice" →
+  // "price"); over one shared vocabulary both match the same articles.
+  it('pages through every match exactly once, with the same totals and pages as a single tier', async () => {
+    const { store, clock } = await storeWith(wire, ':memory:', false);
+    const single = await newsroomOver(store, clock);
+    const split = await newsroomOver(store, clock, { hotMaxArticles: 6 });
+    expect(split.index.size).toBe(6);
+    for (const query of ['traders', 'rice', 'officials', 'soldiers crossing', 'declined comment', 'report market']) {
+      const pages = (n: Newsroom) => {
+        const first = n.search(scope, { query });
+        const out = [{ total: first.total, ids: first.items.map((i) => i.article.id) }];
+        for (let page = 1; page < first.pageCount; page++) {
+          const r = n.search(scope, { query, page });
+          out.push({ total: r.total, ids: r.items.map((i) => i.article.id) });
+        }
+        return out;
+      };
+      const got = pages(split);
+      const want = pages(single);
+      expect(got.map((p) => p.total)).toEqual(want.map((p) => p.total));
+      const seen = got.flatMap((p) => p.ids);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect([...seen].sort()).toEqual(want.flatMap((p) => p.ids).sort());
+    }
+    store.close();
+  });
+
+  it('applies source, outlet and date filters to both tiers alike', async () => {
+    const { store, clock, source } = await storeWith(wire, ':memory:', false);
+    const single = await newsroomOver(store, clock);
+    const split = await newsroomOver(store, clock, { hotMaxArticles: 6 });
+    const cases: Array<Record<string, string>> = [
+      { source: source.id },
+      { source: 'Daily NK' },
+      { since: '2026-02-14', until: '2026-02-18' },
+      { source: 'Wire', since: '2026-02-16' },
+    ];
+    const everyPage = (n: Newsroom, filter: object) => {
+      const first = n.search(scope, { query: 'traders rice', ...filter });
+      const items = [...first.items];
+      for (let page = 1; page < first.pageCount; page++) items.push(...n.search(scope, { query: 'traders rice', page, ...filter }).items);
+      return { total: first.total, items };
+    };
+    for (const filter of cases) {
+      const got = everyPage(split, filter);
+      const want = everyPage(single, filter);
+      expect([got.total, got.items.map((i) => i.article.id).sort()]).toEqual([want.total, want.items.map((i) => i.article.id).sort()]);
+      expect(got.total).toBeGreaterThan(0);
+      for (const item of got.items) {
+        if (filter.source === 'Daily NK') expect(item.article.outlet).toBe('Daily NK');
+        if (filter.since) expect(item.article.publishedAt! >= `${filter.since}T00:00:00.000Z`).toBe(true);
+        if (filter.until) expect(item.article.publishedAt! <= `${filter.until}T23:59:59.999Z`).toBe(true);
+      }
+    }
+    // Another guild never sees this guild's source, from either tier.
+    expect(split.search({ guildId: 'other' }, { query: 'traders rice' }).items.every((i) => i.article.sourceId === 'seeds')).toBe(true);
+    store.close();
+  }, 180_000);
+});
+
+describe('archive tier: FTS5 stays in step with the articles table', () => {
+  it('follows insert, update and source removal, and passes the FTS5 integrity check', async () => {
+    const { store, source } = await storeWith([{ title: 'Quokka sighting', body: ['A quokka was seen near the zebrafish tank.'] }]);
+    const q = (text: string) => store.searchText({ ...parseQuery(text) }, {}, { limit: 10 }).hits.length;
+    const integrity = () => store.db.prepare("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)").run();
+    expect([q('quokka'), q('zebrafish'), q('axolotl')]).toEqual([1, 1, 0]);
+    store.ingest(source.id, [{ article: { id: '', sourceId: source.id, title: 'Quokka sighting', byline: null, outlet: 'Wire', dateline: null, tags: [], caption: null, body: ['An axolotl, not a quokka.'], editors: [], url: 'https://wire.example/0', publishedAt: null }, dedupeKey: 'guid:0', contentHash: 'changed' }], { announce: true });
+    expect([q('quokka'), q('zebrafish'), q('axolotl')]).toEqual([1, 0, 1]);
+    integrity();
+    const before = store.articlesGeneration();
+    store.deleteSource(source.id);
+    expect([q('quokka'), q('axolotl')]).toEqual([0, 0]);
+    expect(store.articlesGeneration()).toBe(before + 1);
+    integrity();
+    store.close();
+  });
+
+  it('parses a trailing * as a prefix and searches it in both tiers', async () => {
+    expect(parseQuery('Secur* troops')).toEqual({ raw: 'Secur* troops', terms: ['troops'], phrases: [], excluded: [], prefixes: ['secur'] });
+    const { store, clock } = await storeWith([{ title: 'Border security tightened', body: ['Security units were moved to the border.'] }]);
+    const archive = await newsroomOver(store, clock, { hotMaxArticles: 1 });
+    const hot = await newsroomOver(store, clock);
+    expect(titleOf(archive, 'propagand*').length).toBeGreaterThan(0);
+    expect(titleOf(archive, 'propagand*')).toEqual(titleOf(hot, 'propagand*'));
+    store.close();
+  });
+
+  it('hostile query text never reaches FTS5 as syntax', async () => {
+    const { store, clock } = await storeWith([{ title: 'Near the border', body: ['Title: NEAR the border OR AND NOT column.'] }]);
+    const newsroom = await newsroomOver(store, clock, { hotMaxArticles: 1 });
+    const hostile = ['NEAR(border crossing, 2)', '"unclosed', 'title:border', 'border OR troops', '*', 'border*', '^border', ')))(((', 'AND', 'NOT border', '"" ""', 'rank:1', "'; DROP TABLE articles; --", 'border \u0000 troops', '{title body}: border', 'x" OR "y', '-border troops', 'bord* "human trash"'];
+    for (const query of hostile) {
+      try {
+        const r = newsroom.search(scope, { query });
+        expect(r.total).toBeGreaterThanOrEqual(0);
+      } catch (err) {
+        expect(err).toBeInstanceOf(UserError);
+      }
+    }
+    // Tokens that are FTS5 syntax themselves, handed straight to the store.
+    const r = store.searchText({ terms: ['border', 'or"', 'near('], phrases: [['the', 'border"']], excluded: ['not*'], prefixes: ['bo"'], alternatives: new Map([['border', ['a" OR "b', ')']]]) }, { sourceIds: ['x") OR 1=1 --'] }, { limit: 5 });
+    expect(r.hits).toEqual([]);
+    expect(newsroom.search(scope, { query: 'NEAR the border' }).items[0]!.article.title).toBe('Near the border');
+    store.close();
+  }, 180_000);
+});
+
+describe('hot tier snapshot', () => {
+  it('is loaded when it matches the store, and rebuilt when stale, missing or corrupt', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'nd.db');
+    const snap = `${db}.hot`;
+    const { store, clock, source } = await storeWith([{ title: 'Border market report', body: ['Rice prices moved again at the border market.'] }], db);
+    const load = async () => {
+      const log = recordingLog();
+      const n = await newsroomOver(store, clock, { snapshotPath: snap }, log);
+      const how = log.messages.find((m) => m.msg === 'hot index loaded from snapshot') ? 'snapshot' : String(log.messages.find((m) => m.msg.includes('rebuilding'))?.obj.reason);
+      return { n, how };
+    };
+    const built = await load();
+    expect(built.how).toBe('missing');
+    expect(fs.existsSync(snap)).toBe(true);
+    const loaded = await load();
+    expect(loaded.how).toBe('snapshot');
+    expect(titleOf(loaded.n, 'rice prices')).toEqual(titleOf(built.n, 'rice prices'));
+    expect(titleOf(loaded.n, 'rice prices')).toContain('Border market report');
+    store.ingest(source.id, [{ article: { id: '', sourceId: source.id, title: 'Rice prices fall', byline: null, outlet: 'Wire', dateline: null, tags: [], caption: null, body: ['Rice prices fell at the market.'], editors: [], url: 'https://wire.example/9', publishedAt: null }, dedupeKey: 'guid:9', contentHash: 'x' }], { announce: true });
+    const stale = await load();
+    expect(stale.how).toMatch(/^stale \(generation \d+, store \d+\)$/);
+    expect(titleOf(stale.n, 'rice prices')).toContain('Rice prices fall');
+    expect(stale.n.index.size).toBe(store.countArticles());
+    expect((await load()).how).toBe('snapshot');
+    fs.writeFileSync(snap, fs.readFileSync(snap).subarray(0, Math.floor(fs.statSync(snap).size / 2)));
+    expect((await load()).how).toMatch(/^cut short$|^unreadable/);
+    fs.writeFileSync(snap, 'not a snapshot\n');
+    expect((await load()).how).toMatch(/^unreadable/);
+    const again = await load();
+    expect(again.how).toBe('snapshot');
+    expect(again.n.index.size).toBe(store.countArticles());
+    store.close();
+  });
+
+  it('a kill -9 while the snapshot is being written leaves a usable store and a correct hot tier', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'nd.db');
+    const snap = `${db}.hot`;
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/helpers/snapshot-writer.ts'), db, snap], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        // Killed right after the third write started: mid-write, with the previous snapshot stale.
+        if (/writing 202\n/.test(out) && !child.killed) setImmediate(() => child.kill('SIGKILL'));
+      });
+      child.on('exit', () => resolve());
+    });
+    const clock = new FakeClock(Date.now());
+    const store = openStore({ path: db, clock, log: silentLog });
+    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    store.db.prepare("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)").run();
+    const log = recordingLog();
+    const newsroom = await newsroomOver(store, clock, { snapshotPath: snap }, log);
+    expect(fs.existsSync(`${snap}.tmp`)).toBe(false);
+    expect(newsroom.index.size).toBe(store.countArticles());
+    const last = store.scanArticles(store.maxSeq() - 1, 1)[0]!.article;
+    expect(newsroom.search({ guildId: 'x' }, { query: `"${last.body[0]!.split(' ').slice(0, 3).join(' ')}"` }).items.map((i) => i.article.id)).toContain(last.id);
+    store.close();
+  }, 180_000);
+});

@@ -1,0 +1,24 @@
+/**
+ * Child process for the snapshot crash test: fills a store, then keeps adding an article and
+ * writing the hot-tier snapshot, announcing each write on stdout, until it is killed.
+ * `tsx snapshot-writer.ts <db> <snapshot>`
+ */
+import { generateCorpus } from '../../bench/corpus.ts';
+import { silentLog, systemClock } from '../../src/core/deps.ts';
+import { Newsroom } from '../../src/core/newsroom.ts';
+import { openStore } from '../../src/core/store/index.ts';
+
+const [dbPath, snapshotPath] = process.argv.slice(2) as [string, string];
+const store = openStore({ path: dbPath, clock: systemClock, log: silentLog });
+const corpus = generateCorpus(300);
+const item = (a: (typeof corpus.articles)[number]) => ({ article: a, dedupeKey: a.id, contentHash: a.id });
+store.ingest('seeds', corpus.articles.slice(0, 200).map(item), { announce: false });
+const newsroom = new Newsroom({ store, clock: systemClock, log: silentLog, search: { snapshotPath } });
+await newsroom.buildIndex();
+for (let i = 200; i < corpus.articles.length; i++) {
+  const result = store.ingest('seeds', [item(corpus.articles[i]!)], { announce: false });
+  await newsroom.indexArticles(result.inserted.map((article) => ({ article })));
+  process.stdout.write(`writing ${i}\n`);
+  await newsroom.saveSnapshot();
+  process.stdout.write(`wrote ${i}\n`);
+}
