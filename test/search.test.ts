@@ -21,6 +21,7 @@ const top = (q: string, i = index) => i.search(parseQuery(q)).hits.map((h) => fi
 describe('relevance: realistic reporter queries → expected top article', () => {
   it.each([
     ['letters of encouragement', '000'],
+    ['Kimchaek', '000'],
     ['Kimchaek party committee', '000'],
     ['unfamiliar voices phone calls', '000'],
     ['captured soldiers rumors', '001'],
@@ -41,6 +42,7 @@ describe('relevance: realistic reporter queries → expected top article', () =>
     ['pork candy alcohol', '004'],
     ['propaganda leaflets', '004'],
     ['troop deployment rumours', '001'],
+    ['encourag', '000'],
   ])('%s → %s', (query, expected) => {
     expect(top(query)[0]).toBe(expected);
   });
@@ -60,6 +62,34 @@ describe('ArticleIndex', () => {
     expect(top('"human trash"')).toEqual(['004']);
     expect(top('"trash human"')).toEqual([]);
     expect(top('"Kim Il Sung University"')).toEqual(['003']);
+  });
+
+  it('keeps phrases mandatory when the plain terms are relaxed', () => {
+    const both = index.search(parseQuery('"human trash" pork'), {}, { limit: 10 });
+    expect(both.hits.map((h) => [fileOf(h.id), h.allTerms])).toEqual([['004', true]]);
+    // Zelenskyy is only in 002, which lacks the phrase: 004 comes back in the fallback group.
+    const relaxed = index.search(parseQuery('"human trash" Zelenskyy'), {}, { limit: 10 });
+    expect(relaxed.hits.map((h) => [fileOf(h.id), h.allTerms])).toEqual([['004', false]]);
+    expect(relaxed.total).toBe(1);
+    expect(relaxed.hits[0]!.terms).toEqual([
+      { query: 'zelenskyy', forms: ['zelenskyy'] },
+      { query: 'human trash', forms: ['human trash'], phrase: true },
+    ]);
+  });
+
+  it('does not match a phrase across the title and body or across paragraphs', () => {
+    const split: Article = {
+      ...seeds.get('000')!,
+      id: 'split1',
+      title: 'Talks resume in Panmunjom',
+      body: ['Delegates met on Tuesday in Kaesong', 'Harbor workers were not told.'],
+    };
+    const i = indexWith([split]);
+    const ids = (q: string) => i.search(parseQuery(q)).hits.map((h) => h.id);
+    expect(ids('"panmunjom delegates"')).toEqual([]);
+    expect(ids('"kaesong harbor"')).toEqual([]);
+    expect(ids('"in kaesong"')).toEqual(['split1']);
+    expect(ids('"talks resume"')).toEqual(['split1']);
   });
 
   it('excludes -words', () => {
@@ -91,6 +121,8 @@ describe('ArticleIndex', () => {
     const i = indexWith([wire]);
     expect(i.search(parseQuery('troops'), { source: 'radio free asia' }).hits.map((h) => fileOf(h.id)).sort()).toEqual(['002', '003']);
     expect(i.search(parseQuery('troops'), { source: 'g1-src' }).hits.map((h) => h.id)).toEqual(['wire1']);
+    expect(i.search(parseQuery('troops'), { source: '  Radio   FREE asia ' }).total).toBe(2);
+    expect(i.search(parseQuery('troops'), { source: 'Radio Free' }).total).toBe(0);
     expect(i.search(parseQuery('troops'), { since: new Date('2025-01-01'), until: new Date('2025-12-31') }).hits.map((h) => h.id)).toEqual(['wire1']);
     // Seeds have no publication date: their first-seen time stands in.
     expect(i.search(parseQuery('troops'), { since: new Date('2026-01-01') }).total).toBe(4);
@@ -129,10 +161,13 @@ describe('ArticleIndex', () => {
     expect(index.suggest('')).toEqual([]);
     for (const s of index.suggest('a')) expect(s.length).toBeLessThanOrEqual(100);
     expect(index.suggest('a').length).toBeLessThanOrEqual(25);
+    expect(index.suggest('a', undefined, 100)).toHaveLength(25);
   });
 
   it('finds titles for /article autocomplete', () => {
     expect(index.titles('hunting source').map((t) => t.title)).toEqual(['North Korea Hunting For Source Of Reports On Soldier Deployment To Ukraine Conflict']);
     expect(index.titles('', undefined, 3)).toHaveLength(3);
+    expect(index.titles('', undefined, 0)).toEqual([]);
+    expect(index.titles('', undefined, 100)).toHaveLength(5);
   });
 });

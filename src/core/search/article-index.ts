@@ -34,6 +34,9 @@ export interface SearchPage {
 const PHRASE_SAMPLE = 40;
 /** Hard cap on phrase verifications per query (each reads an article): bounds the worst case. */
 const PHRASE_MAX_CHECKS = 250;
+/** Discord autocomplete: at most 25 choices of at most 100 characters. */
+const SUGGEST_MAX = 25;
+const SUGGEST_MAX_CHARS = 100;
 
 /** Per-document metadata for filters, kept outside MiniSearch (which stores only ids). */
 interface Meta {
@@ -157,7 +160,8 @@ export class ArticleIndex {
     if (!filters) return undefined;
     const { visibleSources, source, since, until } = filters;
     if (!visibleSources && !source && !since && !until) return undefined;
-    const wanted = source ? normOutlet(source) : null;
+    const sourceId = source?.trim();
+    const wanted = sourceId ? normOutlet(sourceId) : null;
     const from = since?.getTime() ?? -Infinity;
     const to = until?.getTime() ?? Infinity;
     const dated = Boolean(since || until);
@@ -165,7 +169,7 @@ export class ArticleIndex {
       const m = this.meta.get(id);
       if (!m) return false;
       if (visibleSources && !visibleSources.has(m.sourceId)) return false;
-      if (wanted !== null && m.sourceId !== source && m.outlet !== wanted) return false;
+      if (wanted !== null && m.sourceId !== sourceId && m.outlet !== wanted) return false;
       if (dated && !(m.date >= from && m.date <= to)) return false;
       return true;
     };
@@ -173,58 +177,53 @@ export class ArticleIndex {
 
   /**
    * Ranked search: articles containing every term and phrase first (AND), then — only when a page
-   * needs more — those containing some (OR). Phrases are verified as consecutive words.
+   * needs more — those containing some of the plain terms (OR). Phrases stay mandatory in both
+   * groups and are verified as consecutive words.
    */
   search(query: ParsedQuery, filters?: SearchFilters, page: { offset?: number; limit?: number } = {}): SearchPage {
-    const offset = Math.max(0, page.offset ?? 0);
-    const limit = Math.max(0, page.limit ?? 5);
+    const offset = Math.max(0, Math.floor(page.offset ?? 0));
+    const limit = Math.max(0, Math.floor(page.limit ?? 5));
+    const wanted = offset + limit;
     const accept = this.filterFn(filters);
     const excluded = this.excludedIds(query);
-    const keep = (r: SearchResult) => (!accept || accept(r.id as string)) && !excluded.has(r.id as string);
-    const phraseTerms = query.phrases.flat();
-    const allTerms = [...query.terms, ...phraseTerms];
     const opts = (combineWith: 'AND' | 'OR'): SearchOptions => ({
       combineWith,
-      filter: (r) => keep(r),
+      filter: (r) => (!accept || accept(r.id as string)) && !excluded.has(r.id as string),
     });
     // Phrase words must match exactly (no prefix/fuzzy) to be verified as a phrase.
-    const tree = (combineWith: 'AND' | 'OR') => ({
-      combineWith,
-      queries: [
-        ...query.terms.map((t) => ({ queries: [t], combineWith: 'OR' as const })),
-        ...phraseTerms.map((t) => ({ queries: [t], prefix: false, fuzzy: false, combineWith: 'OR' as const })),
-      ],
-    });
-    const candidates = this.mini.search(tree('AND') as never, opts('AND'));
-    let andResults = candidates;
-    let approximate = false;
-    let total: number;
-    if (query.phrases.length === 0) {
-      total = candidates.length;
-    } else {
-      // Verifying a phrase reads the article text: check candidates in rank order until the page
-      // is full and a sample is taken, then estimate the rest from the sample's hit rate.
-      const needed = Math.max(offset + limit + 1, PHRASE_SAMPLE);
-      const verified: SearchResult[] = [];
-      let checked = 0;
-      for (const r of candidates) {
-        if ((checked >= needed && verified.length > offset + limit) || checked >= Math.max(PHRASE_MAX_CHECKS, offset + limit)) break;
-        checked++;
-        if (this.phrasesPresent(query, r.id as string)) verified.push(r);
+    const phraseQueries = query.phrases.flat().map((t) => ({ queries: [t], prefix: false, fuzzy: false, combineWith: 'OR' as const }));
+    const termQueries = query.terms.map((t) => ({ queries: [t], combineWith: 'OR' as const }));
+    const andTree = { combineWith: 'AND' as const, queries: [...termQueries, ...phraseQueries] };
+
+    const candidates = this.mini.search(andTree as never, opts('AND'));
+    const first = this.verifyPhrases(query, candidates, wanted);
+    let total = first.total;
+    let approximate = first.approximate;
+    let results: Array<{ r: SearchResult; all: boolean }> = first.verified.map((r) => ({ r, all: true }));
+
+    const relaxable = query.phrases.length > 0 ? query.terms.length >= 1 : query.terms.length > 1;
+    if (relaxable && first.verified.length < wanted && !first.approximate) {
+      const inAnd = new Set(candidates.map((r) => r.id as string));
+      let orCandidates: SearchResult[];
+      if (phraseQueries.length === 0) {
+        orCandidates = this.mini.search({ combineWith: 'OR', queries: termQueries } as never, opts('OR'));
+      } else {
+        // Phrases stay mandatory; only the plain terms are relaxed (any of them, or none). The
+        // phrase words still take part in scoring, so the ranking weighs every word matched.
+        const phraseTree = { combineWith: 'AND' as const, queries: phraseQueries };
+        const withPhrase = new Set(this.mini.search(phraseTree as never, opts('AND')).map((r) => r.id as string));
+        orCandidates = this.mini.search({ combineWith: 'OR', queries: [phraseTree, ...termQueries] } as never, {
+          combineWith: 'OR',
+          filter: (r) => withPhrase.has(r.id as string),
+        });
       }
-      andResults = verified;
-      const rest = candidates.length - checked;
-      approximate = rest > 0;
-      total = verified.length + (rest > 0 ? Math.round((rest * verified.length) / checked) : 0);
+      orCandidates = orCandidates.filter((r) => !inAnd.has(r.id as string));
+      const rest = this.verifyPhrases(query, orCandidates, wanted - first.verified.length);
+      results = results.concat(rest.verified.map((r) => ({ r, all: false })));
+      total += rest.total;
+      approximate ||= rest.approximate;
     }
-    let results: Array<{ r: SearchResult; all: boolean }> = andResults.map((r) => ({ r, all: true }));
-    if (allTerms.length > 1 && andResults.length < offset + limit && query.phrases.length === 0) {
-      const inAnd = new Set(andResults.map((r) => r.id as string));
-      const orResults = this.mini.search(tree('OR') as never, opts('OR')).filter((r) => !inAnd.has(r.id as string));
-      results = results.concat(orResults.map((r) => ({ r, all: false })));
-      total += orResults.length;
-    }
-    const hits = results.slice(offset, offset + limit).map(({ r, all }) => ({
+    const hits = results.slice(offset, wanted).map(({ r, all }) => ({
       id: r.id as string,
       score: r.score,
       allTerms: all,
@@ -233,25 +232,49 @@ export class ArticleIndex {
     return approximate ? { hits, total, approximate } : { hits, total };
   }
 
+  /**
+   * Keeps the candidates that contain every phrase, in rank order. Verifying reads the article
+   * text, so candidates are checked until `wanted` are found and a sample is taken (capped at
+   * PHRASE_MAX_CHECKS); the count of the unchecked rest is estimated from the sample's hit rate.
+   */
+  private verifyPhrases(query: ParsedQuery, candidates: SearchResult[], wanted: number): { verified: SearchResult[]; total: number; approximate: boolean } {
+    if (query.phrases.length === 0) return { verified: candidates, total: candidates.length, approximate: false };
+    const needed = Math.max(wanted + 1, PHRASE_SAMPLE);
+    const maxChecks = Math.max(PHRASE_MAX_CHECKS, wanted);
+    const verified: SearchResult[] = [];
+    let checked = 0;
+    for (const r of candidates) {
+      if ((checked >= needed && verified.length > wanted) || checked >= maxChecks) break;
+      checked++;
+      if (this.phrasesPresent(query, r.id as string)) verified.push(r);
+    }
+    const rest = candidates.length - checked;
+    const estimate = rest > 0 && checked > 0 ? Math.round((rest * verified.length) / checked) : 0;
+    return { verified, total: verified.length + estimate, approximate: rest > 0 };
+  }
+
   private excludedIds(query: ParsedQuery): Set<string> {
     if (query.excluded.length === 0) return new Set();
     const res = this.mini.search({ combineWith: 'OR', queries: query.excluded } as never, { prefix: false, fuzzy: false });
     return new Set(res.map((r) => r.id as string));
   }
 
+  /** Whether every phrase occurs as consecutive words within the title or within one paragraph. */
   private phrasesPresent(query: ParsedQuery, id: string): boolean {
     if (query.phrases.length === 0) return true;
     const article = this.lookup(id);
     if (!article) return false;
-    const tokens = tokenize(`${article.title}\n${article.body.join('\n')}`);
-    return query.phrases.every((p) => containsRun(tokens, p));
+    // A run must not straddle the title and the first paragraph, or two paragraphs: the excerpt
+    // builder could not show it, and it is not what the reporter quoted.
+    const parts = [article.title, ...article.body].map((text) => tokenize(text));
+    return query.phrases.every((p) => parts.some((tokens) => containsRun(tokens, p)));
   }
 
   /**
    * Query completions for autocomplete and "did you mean" (≤ 25, each ≤ 100 chars): the words
    * typed so far with the last one completed (or corrected) from the index's vocabulary.
    */
-  suggest(prefix: string, filters?: SearchFilters, limit = 25): string[] {
+  suggest(prefix: string, filters?: SearchFilters, limit = SUGGEST_MAX): string[] {
     const words = tokenize(prefix);
     if (words.length === 0) return [];
     const accept = this.filterFn(filters);
@@ -284,25 +307,26 @@ export class ArticleIndex {
     return [...scores.entries()]
       .sort((a, b) => b[1] - a[1])
       .map(([term]) => [...lead, term].join(' '))
-      .filter((s) => s.length <= 100)
-      .slice(0, limit);
+      .filter((s) => s.length <= SUGGEST_MAX_CHARS)
+      .slice(0, Math.min(limit, SUGGEST_MAX));
   }
 
   /** Articles whose title matches what was typed, for /article autocomplete. */
-  titles(prefix: string, filters?: SearchFilters, limit = 25): Array<{ id: string; title: string }> {
+  titles(prefix: string, filters?: SearchFilters, limit = SUGGEST_MAX): Array<{ id: string; title: string }> {
     const accept = this.filterFn(filters);
     const text = prefix.trim();
+    const max = Math.max(0, Math.min(limit, SUGGEST_MAX));
     let ids: string[];
     if (!text) {
       ids = [];
       for (const id of this.meta.keys()) {
+        if (ids.length >= max) break;
         if (!accept || accept(id)) ids.push(id);
-        if (ids.length === limit) break;
       }
     } else {
       ids = this.mini
         .search(text, { fields: ['title'], prefix: true, fuzzy: 0.2, combineWith: 'AND', ...(accept ? { filter: (r: SearchResult) => accept(r.id as string) } : {}) })
-        .slice(0, limit)
+        .slice(0, max)
         .map((r) => r.id as string);
     }
     const out: Array<{ id: string; title: string }> = [];

@@ -30,16 +30,26 @@ export function parseQuery(raw: string): ParsedQuery {
   const phrases: string[][] = [];
   const excluded: string[] = [];
   const plain: string[] = [];
-  const re = /[“"]([^”"]*)(?:[”"]|$)|(?:^|\s)-([^\s“"]+)|([^\s“"]+)/g;
+  // Alternatives in order: an excluded phrase (-"…"), a phrase, an excluded word, a word.
+  const re = /(?:^|\s)-[“"](?<notPhrase>[^”"]*)(?:[”"]|$)|[“"](?<phrase>[^”"]*)(?:[”"]|$)|(?:^|\s)-(?<not>[^\s“"]+)|(?<word>[^\s“"]+)/g;
   for (const m of text.matchAll(re)) {
-    if (m[1] !== undefined) {
-      const terms = tokenize(m[1]);
-      if (terms.length > 1) phrases.push(terms);
-      else if (terms.length === 1) plain.push(terms[0]!);
-    } else if (m[2] !== undefined) {
-      excluded.push(...tokenize(m[2]));
-    } else if (m[3] !== undefined) {
-      plain.push(...tokenize(m[3]));
+    const g = m.groups ?? {};
+    if (g.notPhrase !== undefined) {
+      const words = tokenize(g.notPhrase);
+      if (words.length > 1) {
+        // Excluding a phrase would need every document's text; dropping the quotes would silently
+        // search for it instead, so say what works.
+        throw new UserError(`Excluding a phrase (-"${words.join(' ')}") is not supported; exclude single words instead, e.g. \`-${words[words.length - 1]}\`.`);
+      }
+      excluded.push(...words);
+    } else if (g.phrase !== undefined) {
+      const words = tokenize(g.phrase);
+      if (words.length > 1) phrases.push(words);
+      else plain.push(...words);
+    } else if (g.not !== undefined) {
+      excluded.push(...tokenize(g.not));
+    } else if (g.word !== undefined) {
+      plain.push(...tokenize(g.word));
     }
   }
   let terms = [...new Set(plain)];
