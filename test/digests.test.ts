@@ -73,6 +73,26 @@ describe('digests with a fake clock', () => {
     expect(reply.cards!.at(-1)!.footer).toBe('…and 1 more. Use /search to see everything.');
   });
 
+  it('ranks every article of the window, also one the in-memory index no longer holds (the archive tier)', async () => {
+    const f = await newsroomFixture('2026-03-02T06:00:00Z');
+    const src = f.source('g1');
+    f.digests.subscribe({ guildId: 'g1', channelId: 'c1', userId: 'u', schedule: 'daily 08:00', timezone: 'UTC', query: 'granary', maxItems: 5 });
+    f.clock.advance(HOUR);
+    const { inserted } = f.ingest(src.id, [
+      { title: 'Granary audit', body: ['Inspectors audited the county granary.'] },
+      { title: 'Granary fire', body: ['A granary burned near the river.'] },
+    ]);
+    // As when a large archive pushes the article out of the hot window: stored, not in memory.
+    f.newsroom.unindexArticles([inserted[0]!.id]);
+    await f.newsroom.indexArticles([]);
+    f.clock.set('2026-03-02T08:00:00Z');
+    f.digests.tick();
+    await f.outbox.deliverPending();
+    const text = f.poster.posts[0]!.reply.cards!.map((c) => c.description).join('\n');
+    expect(text).toContain('Granary audit');
+    expect(text).toContain('Granary fire');
+  });
+
   it('never shows one server another server\'s articles', async () => {
     const f = await newsroomFixture('2026-03-02T06:00:00Z');
     const a = f.source('guild-a', 'A Wire');

@@ -202,11 +202,6 @@ export class Newsroom {
     return this.tiered ? this.tiered.search(query, filters, page) : this.index.search(query, filters, page);
   }
 
-  /** Ranked ids for digests: the in-memory tier (digest windows are recent articles). */
-  rankRecent(query: ParsedQuery, filters: SearchFilters, limit: number): SearchPage {
-    return this.index.search(query, filters, { offset: 0, limit });
-  }
-
   /** The first seq of the hot window now. */
   private hotFloor(): number {
     const since = new Date(this.deps.clock.now().getTime() - this.hotDays * 86_400_000);

@@ -3,6 +3,7 @@ import { UserError } from '../errors.ts';
 import type { Newsroom } from '../newsroom.ts';
 import { outboxNonce, type CrashPoint } from '../outbox.ts';
 import type { Reply } from '../reply.ts';
+import { ArticleIndex } from '../search/article-index.ts';
 import { parseQuery } from '../search/query.ts';
 import type { OutboxRow, SqliteStore, SubscriptionRow } from '../store/index.ts';
 import { composeDigest, type DigestEntry } from './compose.ts';
@@ -158,11 +159,15 @@ export class Digests {
     });
   }
 
-  /** Keeps the window's articles that match the query, in the index's ranking order. */
+  /**
+   * Keeps the window's articles that match the query, best first. A small index over just the
+   * window (as alerts do) ranks every one of them, also those already outside the hot tier.
+   */
   private rankByQuery(query: string, entries: DigestEntry[], visible: Set<string>): DigestEntry[] {
-    const byId = new Map(entries.map((e) => [e.article.id, e]));
-    const parsed = parseQuery(query);
-    const page = this.deps.newsroom.rankRecent(parsed, { visibleSources: visible }, 5000);
+    const byId = new Map(entries.filter((e) => visible.has(e.article.sourceId)).map((e) => [e.article.id, e]));
+    const index = new ArticleIndex((id) => byId.get(id)?.article);
+    index.addMany([...byId.values()].map((e) => ({ article: e.article, firstSeenAt: e.firstSeenAt })));
+    const page = index.search(parseQuery(query), {}, { offset: 0, limit: byId.size });
     const ranked: DigestEntry[] = [];
     for (const hit of page.hits) {
       const e = byId.get(hit.id);
