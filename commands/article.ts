@@ -2,7 +2,7 @@ import type { Command } from '../src/command.ts';
 import { UserError } from '../src/core/errors.ts';
 import { renderArticleReply } from '../src/replies/article-reply.ts';
 import { decodeArticleButton, decodeReadButton } from '../src/replies/custom-id.ts';
-import { choicesFrom } from './choices.ts';
+import { articleChoices, articleIdOption } from './choices.ts';
 
 /** /article — one whole cleaned article, paged when long. */
 export const article: Command = {
@@ -10,15 +10,14 @@ export const article: Command = {
     name: 'article',
     description: 'Show one whole article by id (start typing a title for suggestions).',
     example: '/article id:3f2a9c1d0b7e',
-    options: [{ name: 'id', description: 'Article id, or type part of a title', type: 'string', required: true, autocomplete: true, maxLength: 100 }],
+    options: [articleIdOption],
   },
   run(ctx, inv) {
     const found = ctx.newsroom.article({ guildId: inv.guildId }, String(inv.options.id ?? ''));
     return renderArticleReply(found, 0, false, ctx.newsroom.editState(found.id));
   },
   autocomplete(ctx, inv, focused) {
-    const titles = ctx.newsroom.suggestTitles({ guildId: inv.guildId }, focused.value);
-    return choicesFrom(titles.map((t) => ({ name: t.title, value: t.id })));
+    return articleChoices(ctx, inv.guildId, focused.value);
   },
   buttonPrefixes: ['a', 'r'],
   button(ctx, press) {

@@ -1,7 +1,7 @@
 import type { Command } from '../src/command.ts';
 import { UserError } from '../src/core/errors.ts';
 import { decodeChangesButton, renderChangesReply } from '../src/replies/changes-reply.ts';
-import { choicesFrom } from './choices.ts';
+import { articleChoices, articleIdOption } from './choices.ts';
 
 /** /changes — every version of an article, with word diffs of what changed. */
 export const changes: Command = {
@@ -9,15 +9,14 @@ export const changes: Command = {
     name: 'changes',
     description: 'Show how an article changed: its versions, headline edits, corrections and text diffs.',
     example: '/changes id:3f2a9c1d0b7e',
-    options: [{ name: 'id', description: 'Article id, or type part of a title', type: 'string', required: true, autocomplete: true, maxLength: 100 }],
+    options: [articleIdOption],
   },
   run(ctx, inv) {
     const c = ctx.newsroom.changes({ guildId: inv.guildId }, String(inv.options.id ?? ''));
     return renderChangesReply({ article: c.article, seenAt: c.seenAt, deletedAt: c.deletedAt }, c.versions, 0);
   },
   autocomplete(ctx, inv, focused) {
-    const titles = ctx.newsroom.suggestTitles({ guildId: inv.guildId }, focused.value);
-    return choicesFrom(titles.map((t) => ({ name: t.title, value: t.id })));
+    return articleChoices(ctx, inv.guildId, focused.value);
   },
   buttonPrefixes: ['ch'],
   button(ctx, press) {

@@ -1,4 +1,5 @@
 import type { Choice } from '../src/core/reply.ts';
+import type { CommandContext } from '../src/command.ts';
 import { stripInvisible } from '../src/core/text/escape.ts';
 
 /** Autocomplete answers within Discord's limits: ≤ 25 choices, name and value 1–100 chars, no duplicates. */
@@ -21,4 +22,12 @@ function clip(s: string): string {
   const cut = s.slice(0, 99);
   const space = cut.lastIndexOf(' ');
   return `${space > 60 ? cut.slice(0, space) : cut}…`;
+}
+
+/** The `id` option of commands that act on one article: an id, or part of a title to pick from. */
+export const articleIdOption = { name: 'id', description: 'Article id, or type part of a title', type: 'string' as const, required: true, autocomplete: true, maxLength: 100 };
+
+/** Autocomplete for an article `id` option: titles of this server's articles matching what was typed. */
+export function articleChoices(ctx: CommandContext, guildId: string, typed: string): Choice[] {
+  return choicesFrom(ctx.newsroom.suggestTitles({ guildId }, typed).map((t) => ({ name: t.title, value: t.id })));
 }

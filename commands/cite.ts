@@ -3,7 +3,7 @@ import { CITATION_STYLES, type CitationStyle, STYLE_NAMES } from '../src/core/ci
 import { UserError } from '../src/core/errors.ts';
 import { renderCiteReply } from '../src/replies/cite-reply.ts';
 import { decodeCiteButton } from '../src/replies/custom-id.ts';
-import { choicesFrom } from './choices.ts';
+import { articleChoices, articleIdOption } from './choices.ts';
 
 /** /cite — an article cited in AP, APA 7, Chicago and MLA styles, ready to paste. */
 export const cite: Command = {
@@ -12,7 +12,7 @@ export const cite: Command = {
     description: 'Cite an article in AP, APA 7, Chicago or MLA style, ready to paste.',
     example: '/cite id:3f2a9c1d0b7e style:apa',
     options: [
-      { name: 'id', description: 'Article id, or type part of a title', type: 'string', required: true, autocomplete: true, maxLength: 100 },
+      articleIdOption,
       { name: 'style', description: 'One style (default: all four)', type: 'string', choices: CITATION_STYLES.map((s) => ({ name: STYLE_NAMES[s], value: s })) },
     ],
   },
@@ -24,8 +24,7 @@ export const cite: Command = {
   },
   autocomplete(ctx, inv, focused) {
     if (focused.name !== 'id') return [];
-    const titles = ctx.newsroom.suggestTitles({ guildId: inv.guildId }, focused.value);
-    return choicesFrom(titles.map((t) => ({ name: t.title, value: t.id })));
+    return articleChoices(ctx, inv.guildId, focused.value);
   },
   buttonPrefixes: ['ci'],
   button(ctx, press) {

@@ -5,6 +5,7 @@ import type { Reply } from '../src/core/reply.ts';
 import type { FullTextCoverage, SourceRow } from '../src/core/store/index.ts';
 import { escapeInline } from '../src/core/text/escape.ts';
 import { describeAlert } from '../src/replies/delivery-reply.ts';
+import { packBlocks } from '../src/replies/card-pack.ts';
 import { choicesFrom } from './choices.ts';
 
 const idOption = { name: 'id', description: 'The source id (see /source list)', type: 'string' as const, required: true, autocomplete: true, maxLength: 20 };
@@ -122,17 +123,7 @@ export const source: Command = {
       case 'list': {
         const rows = ctx.sources.list(inv.guildId);
         if (rows.length === 0) return { ephemeral: true, content: 'This server follows no sources yet. Add one with `/source add url:https://…`. The seed archive is always searchable.' };
-        const cards = [];
-        let text = '';
-        for (const r of rows) {
-          const block = describe(r.source, r.articles);
-          if (text.length + block.length + 2 > 3800) {
-            cards.push({ description: text });
-            text = '';
-          }
-          text = text ? `${text}\n\n${block}` : block;
-        }
-        if (text) cards.push({ description: text });
+        const cards = packBlocks(rows.map((r) => describe(r.source, r.articles)), '\n\n');
         return { content: `**${rows.length}** source${rows.length === 1 ? '' : 's'}`, cards };
       }
       case 'remove': {

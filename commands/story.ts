@@ -2,7 +2,7 @@ import type { Command } from '../src/command.ts';
 import { UserError } from '../src/core/errors.ts';
 import { decodeStoryButton } from '../src/replies/custom-id.ts';
 import { renderStoryReply } from '../src/replies/story-reply.ts';
-import { choicesFrom } from './choices.ts';
+import { articleChoices } from './choices.ts';
 
 /** /story — every outlet's report of the same news, earliest first, with what each adds. */
 export const story: Command = {
@@ -17,8 +17,7 @@ export const story: Command = {
     return renderStoryReply(s.id, s.members, false);
   },
   autocomplete(ctx, inv, focused) {
-    const titles = ctx.newsroom.suggestTitles({ guildId: inv.guildId }, focused.value);
-    return choicesFrom(titles.map((t) => ({ name: t.title, value: t.id })));
+    return articleChoices(ctx, inv.guildId, focused.value);
   },
   buttonPrefixes: ['st'],
   button(ctx, press) {

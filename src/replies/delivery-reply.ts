@@ -3,6 +3,7 @@ import type { PreviewLine } from '../core/alerts/deliveries.ts';
 import { renderItemPost } from '../core/alerts/render.ts';
 import type { Card, Reply } from '../core/reply.ts';
 import type { AlertRow, SourceRow } from '../core/store/index.ts';
+import { packBlocks } from './card-pack.ts';
 import { escapeInline, truncate } from '../core/text/escape.ts';
 
 function when(iso: string | null): string {
@@ -34,17 +35,7 @@ function describeFiltersInline(f: ReturnType<typeof readFilters>): string {
 /** /alert list: every alert and delivery of the server, cut into cards that fit. */
 export function alertListReply(rows: Array<{ alert: AlertRow; source: SourceRow | undefined }>): Reply {
   if (!rows.length) return { ephemeral: true, content: 'No alerts yet. Add one with `/alert add query:…` or follow a source with `/alert add source:…`.' };
-  const cards: Card[] = [];
-  let text = '';
-  for (const r of rows) {
-    const block = describeAlert(r.alert, r.source);
-    if (text.length + block.length + 1 > 3800) {
-      cards.push({ description: text });
-      text = '';
-    }
-    text = text ? `${text}\n${block}` : block;
-  }
-  cards.push({ description: text });
+  const cards = packBlocks(rows.map((r) => describeAlert(r.alert, r.source)), '\n');
   cards[0] = { title: `${rows.length} alert${rows.length === 1 ? '' : 's'}`, ...cards[0] };
   return { ephemeral: true, cards };
 }
