@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLog } from '../src/core/deps.ts';
 import { ParsePool } from '../src/core/feeds/parse-pool.ts';
-import { safeFetch } from '../src/core/feeds/safe-fetch.ts';
-import { Sources } from '../src/core/sources/index.ts';
 import { startFeedServer, type FeedServer } from './feed-server.ts';
-import { newsroomFixture } from './helpers/newsroom-fixture.ts';
+import { newsroomFixture, sourcesFor } from './helpers/newsroom-fixture.ts';
 
 let server: FeedServer;
 let pool: ParsePool;
@@ -38,10 +35,7 @@ afterAll(async () => {
 describe('items deleted at the source', () => {
   it('checks at most 3 vanished items per refresh, each once, and marks only 404/410 as deleted', async () => {
     const f = await newsroomFixture('2026-11-29T06:00:00Z');
-    const sources = new Sources({
-      store: f.store, clock: f.clock, log: silentLog, fetch: safeFetch, parser: pool, fetchOptions: { allowPrivate: true, timeoutMs: 5000 }, defaultIntervalMinutes: 30, random: () => 0.5,
-      onIngest: () => {}, onRemove: () => {}, notify: () => {},
-    });
+    const sources = sourcesFor(f, pool);
     present = [1, 2, 3, 4, 5, 6];
     const { source } = await sources.add({ guildId: 'g', channelId: 'c', userId: 'u', url: `${server.url}/desk.xml` });
     const pageHits = () => [1, 2, 3, 4, 5, 6].map((n) => server.hits(`/p/${n}`));

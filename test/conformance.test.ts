@@ -5,16 +5,14 @@ import type { ButtonResult, CommandContext, Invocation, OptionDef } from '../src
 import type { Article } from '../src/core/article.ts';
 import { silentLog } from '../src/core/deps.ts';
 import { ParsePool } from '../src/core/feeds/parse-pool.ts';
-import { safeFetch } from '../src/core/feeds/safe-fetch.ts';
 import type { Reply } from '../src/core/reply.ts';
-import { Sources } from '../src/core/sources/index.ts';
 import { formatChoices, formatReply } from '../src/discord/format.ts';
 import { toApiCommands } from '../src/discord/register.ts';
 import { Dispatcher } from '../src/dispatch.ts';
 import { QUERY_MAX_LENGTH } from '../src/replies/custom-id.ts';
 import { validateAutocomplete, validateCommands, validateMessage } from './discord-emulator/validate.ts';
 import { startFeedServer, type FeedServer } from './feed-server.ts';
-import { newsroomFixture } from './helpers/newsroom-fixture.ts';
+import { newsroomFixture, sourcesFor } from './helpers/newsroom-fixture.ts';
 
 /**
  * Every payload the bot can build is one Discord accepts: every command, subcommand, button and
@@ -104,19 +102,7 @@ beforeAll(async () => {
   });
   pool = new ParsePool({ size: 1, timeoutMs: 10_000 });
   f = await newsroomFixture('2026-03-02T06:00:00Z');
-  const sources = new Sources({
-    store: f.store,
-    clock: f.clock,
-    log: silentLog,
-    fetch: safeFetch,
-    parser: pool,
-    fetchOptions: { allowPrivate: true, timeoutMs: 5000 },
-    defaultIntervalMinutes: 30,
-    random: () => 0.5,
-    onIngest: (_id, r) => f.newsroom.indexArticles([...r.inserted, ...r.updated].map((a) => ({ article: a, firstSeenAt: f.store.articleMeta(a.id)?.firstSeenAt }))),
-    onRemove: (ids) => f.newsroom.unindexArticles(ids),
-    notify: () => {},
-  });
+  const sources = sourcesFor(f, pool);
   ctx = { newsroom: f.newsroom, sources, digests: f.digests, alerts: f.alerts, outbox: f.outbox, moderatorRoleId: null } as CommandContext;
   dispatcher = new Dispatcher(ctx, silentLog, commandList());
   sourceId = f.source(GUILD, 'Matrix Wire', 'https://matrix.example/feed').id;

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLog } from '../src/core/deps.ts';
 import { ParsePool } from '../src/core/feeds/parse-pool.ts';
-import { safeFetch } from '../src/core/feeds/safe-fetch.ts';
-import { MAX_CONSECUTIVE_FAILURES, Sources } from '../src/core/sources/index.ts';
+import { MAX_CONSECUTIVE_FAILURES } from '../src/core/sources/index.ts';
 import { startFeedServer, type FeedServer } from './feed-server.ts';
-import { newsroomFixture } from './helpers/newsroom-fixture.ts';
+import { newsroomFixture, sourcesFor } from './helpers/newsroom-fixture.ts';
 
 let server: FeedServer;
 let pool: ParsePool;
@@ -49,19 +47,7 @@ afterAll(async () => {
 async function fixture(opts: { allowPrivate?: boolean } = {}) {
   const f = await newsroomFixture('2026-03-02T06:00:00Z');
   const notices: Array<{ channelId: string; key: string; text: string }> = [];
-  const sources = new Sources({
-    store: f.store,
-    clock: f.clock,
-    log: silentLog,
-    fetch: safeFetch,
-    parser: pool,
-    fetchOptions: { allowPrivate: opts.allowPrivate ?? true, timeoutMs: 5000 },
-    defaultIntervalMinutes: 30,
-    random: () => 0.5,
-    onIngest: (_id, r) => f.newsroom.indexArticles([...r.inserted, ...r.updated].map((article) => ({ article, firstSeenAt: f.store.articleMeta(article.id)?.firstSeenAt }))),
-    onRemove: (ids) => f.newsroom.unindexArticles(ids),
-    notify: (channelId, key, text) => notices.push({ channelId, key, text }),
-  });
+  const sources = sourcesFor(f, pool, { allowPrivate: opts.allowPrivate ?? true, notify: (channelId, key, text) => notices.push({ channelId, key, text }) });
   return { ...f, sources, notices };
 }
 

@@ -8,6 +8,9 @@ import { Outbox, type ChannelPoster } from '../../src/core/outbox.ts';
 import type { Reply } from '../../src/core/reply.ts';
 import { importSeeds } from '../../src/core/seed-import.ts';
 import { openStore, type SqliteStore } from '../../src/core/store/index.ts';
+import type { ParsePool } from '../../src/core/feeds/parse-pool.ts';
+import { safeFetch } from '../../src/core/feeds/safe-fetch.ts';
+import { Sources, type SourcesDeps } from '../../src/core/sources/index.ts';
 import { ROOT } from './bot-process.ts';
 
 export class FakeClock {
@@ -59,4 +62,28 @@ export async function newsroomFixture(startIso = '2026-03-02T06:00:00Z') {
     return result;
   };
   return { clock, store, newsroom, poster, outbox, digests, alerts, source, ingest };
+}
+
+/**
+ * The sources service over a fixture, wired as main.ts wires it (ingests and removals reach the
+ * index), fetching through the real safe fetch with private addresses allowed for local servers.
+ */
+export function sourcesFor(
+  f: Pick<Awaited<ReturnType<typeof newsroomFixture>>, 'store' | 'clock' | 'newsroom'>,
+  parser: Pick<ParsePool, 'parse'>,
+  opts: { allowPrivate?: boolean; notify?: SourcesDeps['notify'] } = {},
+): Sources {
+  return new Sources({
+    store: f.store,
+    clock: f.clock,
+    log: silentLog,
+    fetch: safeFetch,
+    parser,
+    fetchOptions: { allowPrivate: opts.allowPrivate ?? true, timeoutMs: 5000 },
+    defaultIntervalMinutes: 30,
+    random: () => 0.5,
+    onIngest: (_id, r) => f.newsroom.indexArticles([...r.inserted, ...r.updated].map((article) => ({ article, firstSeenAt: f.store.articleMeta(article.id)?.firstSeenAt }))),
+    onRemove: (ids) => f.newsroom.unindexArticles(ids),
+    notify: opts.notify ?? (() => {}),
+  });
 }
