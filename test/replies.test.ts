@@ -161,3 +161,18 @@ describe('quotation speakers in replies', () => {
     expect(lines[lines.length - 1]).toMatch(/^…and \d+ more$/);
   });
 });
+
+describe('list cards', () => {
+  it('packs whole blocks into as few cards as fit, and never leaves an empty card', async () => {
+    const { packBlocks } = await import('../src/replies/card-pack.ts');
+    const a = 'a'.repeat(2000);
+    const b = 'b'.repeat(1798);
+    const c = 'c'.repeat(3900);
+    // 2000 + 2 + 1798 = 3800 fits one card; one more character does not.
+    expect(packBlocks([a, b], '\n\n').map((x) => x.description!.length)).toEqual([3800]);
+    expect(packBlocks([a, `${b}b`], '\n\n').map((x) => x.description!.length)).toEqual([2000, 1799]);
+    // A block longer than a card gets a card of its own (the formatter clamps it), not an empty one before it.
+    expect(packBlocks([c, a], '\n').map((x) => x.description!.length)).toEqual([3900, 2000]);
+    expect(packBlocks([], '\n')).toEqual([]);
+  });
+});
