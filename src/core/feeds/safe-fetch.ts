@@ -3,58 +3,84 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import type { Socket } from 'node:net';
+import { Transform } from 'node:stream';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import { isBlockedAddress, parseSourceUrl } from './address-policy.ts';
+import { classifyAddress, isBlockedAddress, parseSourceUrl, redactCredentials } from './address-policy.ts';
 
 export interface FetchOptions {
-  /** Allow private/loopback/link-local peers (tests, trusted intranets). Default false. */
+  /** Allow private, loopback, link-local … peers (ALLOW_PRIVATE_SOURCES, tests). Default false. Metadata endpoints stay blocked. */
   allowPrivate?: boolean;
-  /** Total deadline including the body. Default 20 s. */
+  /** One deadline for DNS, connect, headers and the whole body, across all redirects. Default 20 s. */
   timeoutMs?: number;
-  /** Cap on DECOMPRESSED bytes. Default 15 MiB. */
+  /** Cap on DECOMPRESSED body bytes. Default 15 MiB. */
   maxBytes?: number;
   /** Default 5. */
   maxRedirects?: number;
+  /** Extra request headers, e.g. If-None-Match / If-Modified-Since. */
   headers?: Record<string, string>;
+  /** Default {@link DEFAULT_USER_AGENT}. */
   userAgent?: string;
-  /** Injectable DNS (tests). */
+  /** Injectable DNS (tests). Default: dns.promises.lookup with all: true. */
   lookup?: (hostname: string) => Promise<Array<{ address: string; family: 4 | 6 }>>;
-  /** Injectable address policy (tests); default: everything but public unicast is blocked. */
+  /**
+   * Injectable address policy, for tests that must allow exactly their own 127.0.0.1 server and
+   * nothing else. Default {@link isBlockedAddress}. Ignored when allowPrivate is set.
+   */
   isBlocked?: (ip: string) => boolean;
+  /** Cancels the fetch (FetchError kind 'timeout', "cancelled"). */
   signal?: AbortSignal;
 }
 
 export interface FetchResult {
+  /** Final URL after redirects. */
   url: string;
+  /** 2xx, or 304 for a conditional hit (body empty). */
   status: number;
+  /** Lower-case names; repeated headers joined with ", ". */
   headers: Record<string, string>;
+  /** Decompressed. */
   body: Uint8Array;
   contentType: string | null;
   etag: string | null;
   lastModified: string | null;
+  /** Every URL redirected to, in order (the final URL is the last one). */
   redirects: string[];
+  /** The address the final response actually came from. */
   peerAddress: string;
   durationMs: number;
 }
 
 export type FetchErrorKind = 'blocked' | 'invalid-url' | 'http' | 'timeout' | 'too-large' | 'too-many-redirects' | 'network' | 'dns';
 
-/** A failed fetch; the message always starts with the quoted URL. */
+/**
+ * A failed fetch. The message always starts with the quoted URL (credentials redacted) and says
+ * what went wrong in words a moderator can act on: `"https://x/feed": HTTP 404`.
+ */
 export class FetchError extends Error {
   override readonly name = 'FetchError';
-  constructor(
-    readonly url: string,
-    readonly kind: FetchErrorKind,
-    detail: string,
-    readonly status?: number,
-  ) {
-    super(`"${url}": ${detail}`);
+  readonly url: string;
+  readonly kind: FetchErrorKind;
+  readonly status?: number;
+
+  constructor(url: string, kind: FetchErrorKind, detail: string, status?: number) {
+    const shown = redactCredentials(url);
+    super(`"${shown}": ${detail}`);
+    this.url = shown;
+    this.kind = kind;
+    if (status !== undefined) this.status = status;
   }
 }
 
+export const DEFAULT_TIMEOUT_MS = 20_000;
 export const DEFAULT_MAX_BYTES = 15 * 1024 * 1024;
-const DEFAULT_UA = 'NewsdeskBot/1.0 (+https://github.com/newsdesk/newsdesk)';
+export const DEFAULT_MAX_REDIRECTS = 5;
+export const DEFAULT_USER_AGENT = 'NewsdeskBot/1.0 (+https://github.com/newsdesk)';
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const ACCEPT = 'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, text/html;q=0.8, */*;q=0.5';
+
+type Policy = (ip: string) => boolean;
 
 interface Hop {
   status: number;
@@ -63,205 +89,404 @@ interface Hop {
   peer: string;
 }
 
-function mib(n: number): string {
-  return `${Math.round((n / 1048576) * 10) / 10} MiB`;
+/** `15 MiB`, `512 KiB`, `300 bytes`: the cap as a moderator would read it. */
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB`;
+  if (n >= 1024) return `${Math.round((n / 1024) * 10) / 10} KiB`;
+  return `${n} bytes`;
+}
+
+function formatSeconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+/** The message of a parseSourceUrl error without its leading quoted URL. */
+function detailOf(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/^"(?:[^"\\]|\\.)*": /, '');
+}
+
+function policyFor(opts: FetchOptions): Policy {
+  // Even a trusted intranet setup has no reason to read instance credentials.
+  if (opts.allowPrivate) return (ip) => classifyAddress(ip) === 'metadata';
+  return opts.isBlocked ?? isBlockedAddress;
+}
+
+function literalRefusal(ip: string): string {
+  return classifyAddress(ip) === 'metadata' ? `blocked: ${ip} is a cloud metadata address` : `blocked: ${ip} is a private or reserved address`;
 }
 
 /**
- * The one HTTP client for everything Newsdesk fetches. http/https only, no credentials, redirects
- * followed by hand and re-checked on every hop, the peer address of every connection checked
- * against private/loopback/link-local/metadata ranges (the address actually connected to, not
- * just what DNS said), one deadline for headers and body, and a cap on decompressed bytes.
+ * The one HTTP client for everything Newsdesk fetches. http/https only and no credentials;
+ * redirects followed by hand (≤ maxRedirects) with every hop re-validated; every connection's
+ * peer checked against the address policy twice — when DNS answers (a name with any blocked
+ * answer is refused before connecting) and on the connected socket itself (IP literals, DNS
+ * rebinding) before a byte of the request is sent; one deadline for everything including the
+ * body; a cap on decompressed bytes. Never retries (see {@link fetchWithRetry}).
  */
 export async function safeFetch(input: string, opts: FetchOptions = {}): Promise<FetchResult> {
-  const started = Date.now();
-  const timeoutMs = opts.timeoutMs ?? 20_000;
+  const started = performance.now();
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-  const maxRedirects = opts.maxRedirects ?? 5;
-  const blocked = opts.allowPrivate ? () => false : (opts.isBlocked ?? isBlockedAddress);
+  const maxRedirects = opts.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+  const policy = policyFor(opts);
   let url: URL;
   try {
     url = parseSourceUrl(input);
   } catch (err) {
-    throw new FetchError(input.trim(), 'invalid-url', (err as Error).message.replace(/^"[^"]*": /, ''));
+    throw new FetchError(input.trim(), 'invalid-url', detailOf(err));
   }
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new FetchError(url.toString(), 'timeout', `no complete response within ${Math.round(timeoutMs / 100) / 10} s`)), timeoutMs);
-  const onOuterAbort = () => controller.abort(new FetchError(url.toString(), 'timeout', 'cancelled'));
-  opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const requested = url.toString();
+  if (opts.signal?.aborted) throw new FetchError(requested, 'timeout', 'cancelled');
+
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new FetchError(requested, 'timeout', `no complete response within ${formatSeconds(timeoutMs)}`)), timeoutMs);
+  const onCancel = () => deadline.abort(new FetchError(requested, 'timeout', 'cancelled'));
+  opts.signal?.addEventListener('abort', onCancel, { once: true });
   const redirects: string[] = [];
-  const seen = new Set<string>();
+  const visited = new Set<string>([requested]);
   try {
-    for (let hop = 0; ; hop++) {
-      seen.add(url.toString());
-      const res = await requestOnce(url, opts, blocked, controller.signal);
-      const location = res.headers.location;
-      if ([301, 302, 303, 307, 308].includes(res.status) && location) {
-        res.stream.destroy();
-        let next: URL;
-        try {
-          next = parseSourceUrl(new URL(location, url).toString());
-        } catch (err) {
-          throw new FetchError(url.toString(), 'blocked', `redirects to a refused URL (${(err as Error).message.replace(/^"[^"]*": /, '')})`);
-        }
-        if (hop >= maxRedirects) throw new FetchError(input.trim(), 'too-many-redirects', `more than ${maxRedirects} redirects`);
-        if (seen.has(next.toString())) throw new FetchError(input.trim(), 'too-many-redirects', `redirect loop at ${next.toString()}`);
+    for (;;) {
+      const hop = await requestOnce(url, opts, policy, deadline.signal);
+      if (REDIRECT_STATUSES.has(hop.status)) {
+        hop.stream.destroy();
+        const location = hop.headers.location;
+        if (!location) throw new FetchError(url.toString(), 'http', `HTTP ${hop.status} without a Location header`, hop.status);
+        const next = redirectTarget(url, location);
+        if (redirects.length >= maxRedirects) throw new FetchError(requested, 'too-many-redirects', `more than ${maxRedirects} redirects`);
+        if (visited.has(next.toString())) throw new FetchError(requested, 'too-many-redirects', `redirect loop back to ${next.toString()}`);
+        visited.add(next.toString());
         redirects.push(next.toString());
         url = next;
         continue;
       }
-      if (res.status === 304) {
-        res.stream.resume();
-        return result(url, res, new Uint8Array(), redirects, started);
+      if (hop.status === 304) {
+        hop.stream.destroy();
+        return toResult(url, hop, new Uint8Array(0), redirects, started);
       }
-      if (res.status < 200 || res.status >= 300) {
-        res.stream.resume();
-        throw new FetchError(url.toString(), 'http', `HTTP ${res.status}`, res.status);
+      if (hop.status < 200 || hop.status > 299) {
+        // Error bodies are not read: nobody needs them and they can be as hostile as any other.
+        hop.stream.destroy();
+        throw new FetchError(url.toString(), 'http', `HTTP ${hop.status}`, hop.status);
       }
-      const body = await readBody(url.toString(), res, maxBytes, controller.signal);
-      return result(url, res, body, redirects, started);
+      const body = await readBody(url.toString(), hop, maxBytes, deadline.signal);
+      return toResult(url, hop, body, redirects, started);
     }
   } catch (err) {
-    if (controller.signal.aborted && controller.signal.reason instanceof FetchError) throw controller.signal.reason;
-    throw err;
+    // Whatever broke once the deadline fired (a destroyed socket, a half-read body) is the deadline.
+    if (deadline.signal.aborted && deadline.signal.reason instanceof FetchError) throw deadline.signal.reason;
+    if (err instanceof FetchError) throw err;
+    throw new FetchError(url.toString(), 'network', err instanceof Error ? err.message : String(err));
   } finally {
     clearTimeout(timer);
-    opts.signal?.removeEventListener('abort', onOuterAbort);
+    opts.signal?.removeEventListener('abort', onCancel);
   }
 }
 
-function result(url: URL, res: Hop, body: Uint8Array, redirects: string[], started: number): FetchResult {
+/** Resolves and validates a Location header against the URL that sent it. */
+function redirectTarget(from: URL, location: string): URL {
+  let resolved: URL;
+  try {
+    resolved = new URL(location, from);
+  } catch {
+    throw new FetchError(from.toString(), 'invalid-url', `redirects to an invalid URL "${redactCredentials(location.slice(0, 200))}"`);
+  }
+  try {
+    return parseSourceUrl(resolved.toString());
+  } catch (err) {
+    throw new FetchError(from.toString(), 'blocked', `redirect to "${redactCredentials(resolved.toString().slice(0, 200))}" refused: ${detailOf(err)}`);
+  }
+}
+
+function toResult(url: URL, hop: Hop, body: Uint8Array, redirects: string[], started: number): FetchResult {
   return {
     url: url.toString(),
-    status: res.status,
-    headers: res.headers,
+    status: hop.status,
+    headers: hop.headers,
     body,
-    contentType: res.headers['content-type'] ?? null,
-    etag: res.headers.etag ?? null,
-    lastModified: res.headers['last-modified'] ?? null,
+    contentType: hop.headers['content-type'] ?? null,
+    etag: hop.headers.etag ?? null,
+    lastModified: hop.headers['last-modified'] ?? null,
     redirects,
-    peerAddress: res.peer,
-    durationMs: Date.now() - started,
+    peerAddress: hop.peer,
+    durationMs: Math.round(performance.now() - started),
   };
 }
 
-function requestOnce(url: URL, opts: FetchOptions, blocked: (ip: string) => boolean, signal: AbortSignal): Promise<Hop> {
+type LookupCallback = (err: Error | null, address: string | Array<{ address: string; family: number }>, family?: number) => void;
+
+async function resolveHost(hostname: string, opts: FetchOptions): Promise<Array<{ address: string; family: 4 | 6 }>> {
+  if (opts.lookup) return opts.lookup(hostname);
+  const answers = await dns.promises.lookup(hostname, { all: true, verbatim: true });
+  return answers.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+}
+
+/** One request, no redirects. Resolves when the response headers are in. */
+function requestOnce(url: URL, opts: FetchOptions, blocked: Policy, signal: AbortSignal): Promise<Hop> {
   const target = url.toString();
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  // IP literals never reach the lookup hook: check them here.
-  if (net.isIP(host) && blocked(host)) return Promise.reject(new FetchError(target, 'blocked', `blocked: ${host} is a private or reserved address`));
-  const lookup = (hostname: string, _options: unknown, cb: (err: Error | null, address: string | Array<{ address: string; family: number }>, family?: number) => void) => {
-    const resolve = opts.lookup ? opts.lookup(hostname) : dns.promises.lookup(hostname, { all: true, verbatim: true }).then((r) => r.map((a) => ({ address: a.address, family: a.family as 4 | 6 })));
-    resolve.then(
-      (addresses) => {
-        const allowed = addresses.filter((a) => !blocked(a.address));
-        if (addresses.length === 0) return cb(new FetchError(target, 'dns', `${hostname} does not resolve`), '', 4);
-        if (allowed.length === 0) return cb(new FetchError(target, 'blocked', `blocked: ${hostname} resolves to a private address`), '', 4);
-        const first = allowed[0]!;
-        // Node ≥ 20 may ask for all addresses (autoSelectFamily); give only allowed ones.
-        if ((_options as { all?: boolean })?.all) return cb(null, allowed.map((a) => ({ address: a.address, family: a.family })));
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  // IP literals never reach the lookup hook, so they are judged here, before any socket exists.
+  if (net.isIP(host) && blocked(host)) return Promise.reject(new FetchError(target, 'blocked', literalRefusal(host)));
+
+  const lookup = (hostname: string, options: { all?: boolean; family?: number | string }, cb: LookupCallback): void => {
+    resolveHost(hostname, opts).then(
+      (answers) => {
+        const wanted = options.family === 4 || options.family === 6 ? answers.filter((a) => a.family === options.family) : answers;
+        if (wanted.length === 0) return cb(new FetchError(target, 'dns', `${hostname} does not resolve`), '', 4);
+        // One bad answer refuses the name: mixing public and private answers is how rebinding
+        // attacks get a client to fall back to an internal address.
+        if (wanted.some((a) => blocked(a.address))) return cb(new FetchError(target, 'blocked', `blocked: ${hostname} resolves to a private address`), '', 4);
+        if (options.all) return cb(null, wanted.map((a) => ({ address: a.address, family: a.family })));
+        const first = wanted[0]!;
         cb(null, first.address, first.family);
       },
-      (err: NodeJS.ErrnoException) => cb(new FetchError(target, 'dns', `${hostname} does not resolve (${err.code ?? err.message})`), '', 4),
+      (err: NodeJS.ErrnoException) => cb(new FetchError(target, 'dns', `${hostname} does not resolve${err.code ? ` (${err.code})` : ''}`), '', 4),
     );
   };
+
   const mod = url.protocol === 'https:' ? https : http;
   return new Promise<Hop>((resolve, reject) => {
-    const req = mod.request(
-      {
+    let peer = '';
+    let req: http.ClientRequest;
+    try {
+      req = mod.request({
         protocol: url.protocol,
         hostname: host,
         port: url.port || undefined,
         path: `${url.pathname}${url.search}`,
         method: 'GET',
+        // A fresh agent per request: no pooled socket to a peer checked for another URL.
         agent: false,
-        lookup: lookup as never,
+        lookup: lookup as unknown as typeof dns.lookup,
         signal,
         headers: {
-          'user-agent': opts.userAgent ?? DEFAULT_UA,
-          accept: 'application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5',
+          'user-agent': opts.userAgent ?? DEFAULT_USER_AGENT,
+          accept: ACCEPT,
           'accept-encoding': 'gzip, deflate, br',
-          ...(opts.headers ?? {}),
+          ...lowerCaseKeys(opts.headers ?? {}),
         },
-      },
-      (res) => {
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-        resolve({ status: res.statusCode ?? 0, headers, stream: res, peer: res.socket?.remoteAddress ?? '' });
-      },
-    );
-    // The decisive check: the address this socket actually connected to.
+      });
+    } catch (err) {
+      // e.g. a header value with a newline: Node refuses to build the request.
+      reject(new FetchError(target, 'invalid-url', `request refused: ${err instanceof Error ? err.message : String(err)}`));
+      return;
+    }
     req.on('socket', (socket: Socket) => {
-      const check = () => {
-        const peer = socket.remoteAddress;
-        if (peer && blocked(peer)) req.destroy(new FetchError(target, 'blocked', `blocked: connected to private address ${peer}`));
+      // The decisive check, on the address this socket is actually connected to. It runs before
+      // the request is flushed (Node writes the request on 'connect' after this listener).
+      const verify = () => {
+        const address = socket.remoteAddress;
+        if (!address) return req.destroy(new FetchError(target, 'network', 'connection closed before its peer address was known'));
+        if (blocked(address)) return req.destroy(new FetchError(target, 'blocked', `blocked: connected to private address ${address}`));
+        peer = address;
       };
-      if (socket.remoteAddress) check();
-      else socket.once('connect', check);
+      if (socket.connecting || !socket.remoteAddress) socket.once('connect', verify);
+      else verify();
+    });
+    req.on('response', (res) => {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+      resolve({ status: res.statusCode ?? 0, headers, stream: res, peer: peer || res.socket?.remoteAddress || '' });
     });
     req.on('error', (err: NodeJS.ErrnoException) => {
       if (err instanceof FetchError) return reject(err);
       if (signal.aborted) return reject(signal.reason);
-      if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return reject(new FetchError(target, 'dns', `${url.hostname} does not resolve`));
-      reject(new FetchError(target, 'network', err.code ? `${err.code} ${err.message.replace(/^.*?: /, '')}`.trim() : err.message));
+      if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return reject(new FetchError(target, 'dns', `${url.hostname} does not resolve (${err.code})`));
+      reject(new FetchError(target, 'network', describeNetworkError(err)));
     });
     req.end();
   });
 }
 
-function readBody(target: string, res: Hop, maxBytes: number, signal: AbortSignal): Promise<Uint8Array> {
-  const encoding = (res.headers['content-encoding'] ?? '').trim().toLowerCase();
-  let stream: Readable = res.stream;
-  if (encoding === 'gzip' || encoding === 'x-gzip') stream = res.stream.pipe(zlib.createGunzip());
-  else if (encoding === 'deflate') stream = res.stream.pipe(zlib.createInflate());
-  else if (encoding === 'br') stream = res.stream.pipe(zlib.createBrotliDecompress());
-  const declared = Number(res.headers['content-length']);
-  if (!encoding && Number.isFinite(declared) && declared > maxBytes) {
-    res.stream.destroy();
-    return Promise.reject(new FetchError(target, 'too-large', `response larger than ${mib(maxBytes)}`));
-  }
-  return new Promise<Uint8Array>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const fail = (err: Error) => {
-      res.stream.destroy();
-      stream.destroy();
-      reject(err);
-    };
-    const onAbort = () => fail(signal.reason instanceof Error ? signal.reason : new FetchError(target, 'timeout', 'cancelled'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    stream.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) return fail(new FetchError(target, 'too-large', `response larger than ${mib(maxBytes)}`));
-      chunks.push(chunk);
-    });
-    stream.on('error', (err) => fail(err instanceof FetchError ? err : new FetchError(target, 'network', `body unreadable (${err.message})`)));
-    res.stream.on('error', (err) => fail(err instanceof FetchError ? err : new FetchError(target, 'network', `connection lost (${err.message})`)));
-    stream.on('end', () => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(new Uint8Array(Buffer.concat(chunks)));
-    });
+function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
+  return out;
+}
+
+function describeNetworkError(err: NodeJS.ErrnoException): string {
+  const known: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ECONNRESET: 'connection reset by the server',
+    EHOSTUNREACH: 'host unreachable',
+    ENETUNREACH: 'network unreachable',
+    ETIMEDOUT: 'connection timed out',
+    EPIPE: 'connection closed by the server',
+    HPE_INVALID_CONSTANT: 'the server did not answer with HTTP',
+    CERT_HAS_EXPIRED: 'TLS certificate expired',
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'TLS certificate is self-signed',
+    ERR_TLS_CERT_ALTNAME_INVALID: 'TLS certificate is for another host',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate cannot be verified',
+  };
+  if (err.code && known[err.code]) return `${known[err.code]} (${err.code})`;
+  return err.code ? `${err.message} (${err.code})` : err.message;
+}
+
+/** RFC 9110 says "deflate" is zlib-wrapped; some servers send raw DEFLATE. Accept both. */
+function createDeflateDecoder(): Transform {
+  let inner: zlib.Inflate | zlib.InflateRaw | null = null;
+  let head = Buffer.alloc(0);
+  const start = (bytes: Buffer, out: Transform): zlib.Inflate | zlib.InflateRaw => {
+    const b0 = bytes[0] ?? 0;
+    const b1 = bytes[1] ?? 0;
+    const zlibWrapped = (b0 & 0x0f) === 8 && ((b0 << 8) | b1) % 31 === 0;
+    const flush = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
+    const z = zlibWrapped ? zlib.createInflate(flush) : zlib.createInflateRaw(flush);
+    z.on('data', (d: Buffer) => out.push(d));
+    z.on('error', (e) => out.destroy(e));
+    return z;
+  };
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      if (!inner) {
+        head = Buffer.concat([head, chunk]);
+        if (head.length < 2) return cb();
+        inner = start(head, this);
+        chunk = head;
+      }
+      inner.write(chunk, () => cb());
+    },
+    flush(cb) {
+      if (!inner) {
+        if (head.length === 0) return cb();
+        inner = start(head, this);
+        inner.write(head);
+      }
+      inner.once('end', () => cb());
+      inner.end();
+    },
+    destroy(err, cb) {
+      inner?.destroy();
+      cb(err);
+    },
   });
 }
 
+/** Decoders for a Content-Encoding list, or the coding nobody here can undo. */
+function decodersFor(contentEncoding: string): { decoders: Transform[]; unsupported: string | null } {
+  const codings = contentEncoding
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c && c !== 'identity');
+  const decoders: Transform[] = [];
+  // Codings are listed in the order they were applied; undo them last first.
+  for (const coding of codings.reverse()) {
+    if (coding === 'gzip' || coding === 'x-gzip') decoders.push(zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH }));
+    else if (coding === 'deflate') decoders.push(createDeflateDecoder());
+    else if (coding === 'br') decoders.push(zlib.createBrotliDecompress({ finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH }));
+    else {
+      for (const d of decoders) d.destroy();
+      return { decoders: [], unsupported: coding };
+    }
+  }
+  return { decoders, unsupported: null };
+}
+
 /**
- * safeFetch with retries for what may pass (network errors, timeouts, 5xx, 429) — never for
- * refusals or 4xx. The final error says how many tries were made.
+ * Reads the body through its decoders, counting DECOMPRESSED bytes and stopping the moment the
+ * cap is passed, so a gzip bomb or an endless stream costs at most maxBytes of memory.
  */
-export async function fetchWithRetry(url: string, opts: FetchOptions & { tries?: number; backoffMs?: number; sleep?: (ms: number) => Promise<void> } = {}): Promise<FetchResult> {
-  const tries = opts.tries ?? 3;
+function readBody(target: string, hop: Hop, maxBytes: number, signal: AbortSignal): Promise<Uint8Array> {
+  const tooLarge = () => new FetchError(target, 'too-large', `response larger than ${formatBytes(maxBytes)}`);
+  const { decoders, unsupported } = decodersFor(hop.headers['content-encoding'] ?? '');
+  if (unsupported) {
+    hop.stream.destroy();
+    return Promise.reject(new FetchError(target, 'network', `unsupported content-encoding "${unsupported}"`));
+  }
+  const declared = Number(hop.headers['content-length']);
+  if (decoders.length === 0 && Number.isFinite(declared) && declared > maxBytes) {
+    hop.stream.destroy();
+    return Promise.reject(tooLarge());
+  }
+  const streams: Readable[] = [hop.stream, ...decoders];
+  let output: Readable = hop.stream;
+  for (const d of decoders) output = output.pipe(d);
+
+  return new Promise<Uint8Array>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let rawBytes = 0;
+    let settled = false;
+    const finish = (err: FetchError | null) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      if (err) {
+        for (const s of streams) s.destroy();
+        return reject(err);
+      }
+      const body = new Uint8Array(size);
+      let at = 0;
+      for (const c of chunks) {
+        body.set(c, at);
+        at += c.length;
+      }
+      resolve(body);
+    };
+    const onAbort = () => finish(signal.reason instanceof FetchError ? signal.reason : new FetchError(target, 'timeout', 'cancelled'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    hop.stream.on('data', (chunk: Buffer) => {
+      rawBytes += chunk.length;
+    });
+    output.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) return finish(tooLarge());
+      chunks.push(chunk);
+    });
+    output.on('end', () => finish(null));
+    hop.stream.on('error', (err) => finish(new FetchError(target, 'network', `connection lost while reading the body (${err.message})`)));
+    for (const d of decoders) {
+      d.on('error', (err) => {
+        // An empty body with a Content-Encoding (204, or a lazy server) is empty, not corrupt.
+        if (rawBytes === 0 && size === 0) return finish(null);
+        finish(new FetchError(target, 'network', `body cannot be decompressed (${err.message})`));
+      });
+    }
+  });
+}
+
+export interface RetryOptions extends FetchOptions {
+  /** Attempts in all, including the first. Default 3. */
+  tries?: number;
+  /** Wait before the second attempt; doubles each time. Default 1000 ms. */
+  backoffMs?: number;
+  /** Injectable for tests. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Whether trying again could help: the network, the deadline, 5xx and 429 — never a refusal or 4xx. */
+export function isRetryable(err: unknown): boolean {
+  if (!(err instanceof FetchError)) return false;
+  if (err.kind === 'network' || err.kind === 'timeout') return true;
+  if (err.kind === 'dns') return /EAI_AGAIN/.test(err.message);
+  return err.kind === 'http' && err.status !== undefined && (err.status >= 500 || err.status === 429);
+}
+
+/**
+ * safeFetch with retries for failures that may pass, with exponential backoff. The final error
+ * keeps the last failure's kind and status and says how many tries were made
+ * (`"https://x/feed": HTTP 503 after 3 tries`). A cancelled signal stops at once.
+ */
+export async function fetchWithRetry(url: string, opts: RetryOptions = {}): Promise<FetchResult> {
+  const tries = Math.max(1, Math.floor(opts.tries ?? 3));
+  const backoffMs = opts.backoffMs ?? 1000;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  let last: unknown;
-  for (let i = 1; i <= tries; i++) {
+  let last: FetchError | null = null;
+  for (let attempt = 1; attempt <= tries; attempt++) {
     try {
       return await safeFetch(url, opts);
     } catch (err) {
-      last = err;
-      const retryable = err instanceof FetchError && (err.kind === 'network' || err.kind === 'timeout' || (err.kind === 'http' && (err.status! >= 500 || err.status === 429)));
-      if (!retryable) throw err;
-      if (i < tries) await sleep((opts.backoffMs ?? 1000) * 2 ** (i - 1));
+      if (!isRetryable(err) || opts.signal?.aborted) throw err;
+      last = err as FetchError;
+      if (attempt < tries) await sleep(backoffMs * 2 ** (attempt - 1));
     }
   }
-  const e = last as FetchError;
-  throw new FetchError(e.url, e.kind, `${e.message.replace(/^"[^"]*": /, '')} after ${tries} tries`, e.status);
+  const e = last!;
+  if (tries === 1) throw e;
+  const detail = e.message.slice(e.url.length + 4);
+  throw new FetchError(e.url, e.kind, `${detail} after ${tries} tries`, e.status);
 }
+
+/** What core receives through its deps object. */
+export type Fetcher = typeof safeFetch;
