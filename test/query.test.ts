@@ -17,6 +17,12 @@ describe('parseQuery', () => {
     ['"unclosed phrase here', { terms: [], phrases: [['unclosed', 'phrase', 'here']], excluded: [] }],
     ['"single"', { terms: ['single'], phrases: [], excluded: [] }],
     ['김정은 troops', { terms: ['김정은', 'troops'], phrases: [], excluded: [] }],
+    ['“human trash', { terms: [], phrases: [['human', 'trash']], excluded: [] }],
+    ['"human trash” -pork Kim', { terms: ['kim'], phrases: [['human', 'trash']], excluded: ['pork'] }],
+    ['troops -"Kim"', { terms: ['troops'], phrases: [], excluded: ['kim'] }],
+    ['troops-russia', { terms: ['troops', 'russia'], phrases: [], excluded: [] }],
+    ['"Kim  Jong-un" said', { terms: ['said'], phrases: [['kim', 'jong', 'un']], excluded: [] }],
+    ['Kim "" troops', { terms: ['kim', 'troops'], phrases: [], excluded: [] }],
   ])('%j', (raw, expected) => {
     expect(parseQuery(raw)).toEqual({ raw: raw.normalize('NFC').trim(), ...expected });
   });
@@ -26,6 +32,8 @@ describe('parseQuery', () => {
     ['   ', 'Your search has no words to look for — try e.g. `troops` or `"human trash"`.'],
     ['!!! ??? ...', 'Your search has no words to look for — try e.g. `troops` or `"human trash"`.'],
     ['-russia', 'Your search only excludes words; add at least one word to look for, e.g. `troops -russia`.'],
+    ['troops -"human trash"', 'Excluding a phrase (-"human trash") is not supported; exclude single words instead, e.g. `-trash`.'],
+    ['"', 'Your search has no words to look for — try e.g. `troops` or `"human trash"`.'],
     ['x'.repeat(201), 'Your search is 201 characters long; the limit is 200. Use the most distinctive words.'],
   ])('refuses %j', (raw, message) => {
     expect(() => parseQuery(raw)).toThrow(UserError);

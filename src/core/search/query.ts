@@ -22,7 +22,7 @@ const STOP_WORDS = new Set(['a', 'an', 'the', 'of', 'to', 'in', 'on', 'and', 'or
 
 /**
  * Parses what a reporter typed: `"quoted phrases"` (straight or curly quotes) match as phrases,
- * `-word` excludes, everything else is a term. An unclosed quote makes the rest a phrase.
+ * `-word` excludes (`-"a phrase"` is refused: excluding phrases is not supported), everything else is a term. An unclosed quote makes the rest a phrase.
  */
 export function parseQuery(raw: string): ParsedQuery {
   const text = raw.normalize('NFC').trim();
@@ -33,18 +33,28 @@ export function parseQuery(raw: string): ParsedQuery {
   const excluded: string[] = [];
   const plain: string[] = [];
   const prefixes: string[] = [];
-  const re = /[“"]([^”"]*)(?:[”"]|$)|(?:^|\s)-([^\s“"]+)|([^\s“"]+)/g;
+  // Alternatives in order: an excluded phrase (-"…"), a phrase, an excluded word, a word.
+  const re = /(?:^|\s)-[“"](?<notPhrase>[^”"]*)(?:[”"]|$)|[“"](?<phrase>[^”"]*)(?:[”"]|$)|(?:^|\s)-(?<not>[^\s“"]+)|(?<word>[^\s“"]+)/g;
   for (const m of text.matchAll(re)) {
-    if (m[1] !== undefined) {
-      const terms = tokenize(m[1]);
-      if (terms.length > 1) phrases.push(terms);
-      else if (terms.length === 1) plain.push(terms[0]!);
-    } else if (m[2] !== undefined) {
-      excluded.push(...tokenize(m[2]));
-    } else if (m[3] !== undefined) {
-      const words = tokenize(m[3]);
+    const g = m.groups ?? {};
+    if (g.notPhrase !== undefined) {
+      const words = tokenize(g.notPhrase);
+      if (words.length > 1) {
+        // Excluding a phrase would need every document's text; dropping the quotes would silently
+        // search for it instead, so say what works.
+        throw new UserError(`Excluding a phrase (-"${words.join(' ')}") is not supported; exclude single words instead, e.g. \`-${words[words.length - 1]}\`.`);
+      }
+      excluded.push(...words);
+    } else if (g.phrase !== undefined) {
+      const words = tokenize(g.phrase);
+      if (words.length > 1) phrases.push(words);
+      else plain.push(...words);
+    } else if (g.not !== undefined) {
+      excluded.push(...tokenize(g.not));
+    } else if (g.word !== undefined) {
+      const words = tokenize(g.word);
       // "secur*": the last word is a prefix; a bare "*" adds nothing.
-      if (m[3].endsWith('*') && words.length > 0) prefixes.push(words.pop()!);
+      if (g.word.endsWith('*') && words.length > 0) prefixes.push(words.pop()!);
       plain.push(...words);
     }
   }
