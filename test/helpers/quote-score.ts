@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Article } from '../../src/core/article.ts';
 import { attributionOf } from '../../src/core/quotes/attribution.ts';
 import { findQuoteSpans, MIN_WORDS } from '../../src/core/quotes/find.ts';
+import { htmlToParagraphs } from '../../src/core/feeds/html-text.ts';
 import { parseSeed } from '../../src/core/seed-parser.ts';
 import { ROOT } from './bot-process.ts';
 
@@ -24,7 +25,7 @@ interface LabelFile {
   articles: Record<string, { file: string; key?: string; url?: string; heldOut: boolean; round?: number }>;
   labels: SpeakerLabel[];
   /** Held-out file only: each round's score when it was first measured, before any change made for it. */
-  firstScores?: Record<string, { labels: number; found: number; right: number; commit?: string }>;
+  firstScores?: Record<string, { labels: number; found: number; right: number; commit?: string; resolver?: string }>;
 }
 
 /** A quotation as the scorer sees it: its words and the speaker the system resolved (null when none). */
@@ -36,6 +37,8 @@ export interface ScoredQuotation {
 export const LABEL_FILE = path.join(ROOT, 'test', 'fixtures', 'quote-speakers.json');
 /** Fresh held-out rounds labelled after the rules were tuned on LABEL_FILE (each article carries its round). */
 export const HELD_OUT_FILE = path.join(ROOT, 'test', 'fixtures', 'quote-speakers-heldout.json');
+/** Round 6: English news pages of the Readability corpus, labelled before the coreference resolver ran on them. */
+export const HELD_OUT_2_FILE = path.join(ROOT, 'test', 'fixtures', 'quote-speakers-heldout2.json');
 
 /** The recorded first score of each round of the held-out file. */
 export function loadFirstScores(labelFile = HELD_OUT_FILE): Record<string, { labels: number; found: number; right: number; commit?: string }> {
@@ -56,6 +59,9 @@ export function loadSpeakerLabels(labelFile = LABEL_FILE): { labels: SpeakerLabe
       groundTruth ??= JSON.parse(fs.readFileSync(full, 'utf8')) as Record<string, { articleBody: string }>;
       const body = groundTruth[a.key]!.articleBody.split(/\n+/).map((p) => p.trim()).filter(Boolean);
       articles.set(id, { body });
+    } else if (full.endsWith('.html')) {
+      // A page's expected article text (Readability corpus), in the paragraphs the feed code makes of HTML.
+      articles.set(id, { body: htmlToParagraphs(fs.readFileSync(full, 'utf8')) });
     } else {
       articles.set(id, parseSeed(fs.readFileSync(full, 'utf8'), { fileName: path.basename(full) }));
     }
