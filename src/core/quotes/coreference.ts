@@ -84,6 +84,11 @@ export function givenNameGender(name: string): Gender | null {
   return null;
 }
 
+/** How much each reading counts toward a person's gender (see genderOf). */
+const HONORIFIC_WEIGHT = 3;
+const GIVEN_NAME_WEIGHT = 1.5;
+const SAME_SENTENCE_WEIGHT = 1;
+const NEXT_SENTENCE_WEIGHT = 0.5;
 const HONORIFIC = /\b(Mr|Mrs|Ms|Miss|Mister|Madam|Sir|Dame|Lord|Lady|Prince|Princess|King|Queen|Duke|Duchess)\.?\s+((?:[\p{Lu}][\p{L}’'-]+\s+){0,2}[\p{Lu}][\p{L}’'-]+)/gu;
 const SUBJECT_PRONOUN = /^[\s“”"‘’']*(He|She)\b/;
 /**
@@ -146,12 +151,15 @@ export class PeopleIndex {
   /** The gender of a person as named in the article (a full name or a single name). */
   genderOf(name: string): Gender | null {
     const full = this.canonical(words(name)) ?? name;
-    const v = this.votes.get(full);
-    if (v && v.he !== v.she) return v.he > v.she ? 'he' : 'she';
-    // "Prince Andrew", "Mrs. Smith", "Queen Elizabeth": a gendered title.
+    const v = { ...(this.votes.get(full) ?? { he: 0, she: 0 }) };
+    // "Prince Andrew", "Queen Elizabeth": a gendered title is as sure as an honorific.
     const title = words(name)[0]!.toLowerCase().replace(/[^a-z]/g, '');
-    if (words(name).length >= 2 && (FEMININE_NOUNS.has(title) || MASCULINE_NOUNS.has(title))) return FEMININE_NOUNS.has(title) ? 'she' : 'he';
-    return givenNameGender(full);
+    if (words(name).length >= 2 && (FEMININE_NOUNS.has(title) || MASCULINE_NOUNS.has(title))) v[FEMININE_NOUNS.has(title) ? 'she' : 'he'] += HONORIFIC_WEIGHT;
+    // The given name is a prior worth more than one reading of the article's pronouns (which
+    // can misread "He" after a sentence that only quoted someone) and less than two.
+    const given = givenNameGender(full);
+    if (given) v[given] += GIVEN_NAME_WEIGHT;
+    return v.he === v.she ? null : v.he > v.she ? 'he' : 'she';
   }
 
   /** Whether the article gives this person the role ("president", "ceo", "company"). */
@@ -196,6 +204,8 @@ export class PeopleIndex {
 
   /** A name whose first token is a given name, or whose surname the article uses alone: not "Fox News" or "Twitter Tuesday". */
   isPersonName(name: string): boolean {
+    // "Tommy — who only goes by his first name": a lone given name is a person too.
+    if (words(name).length === 1 && givenNameGender(`${name} X`)) return true;
     return this.isPerson(this.canonical(words(name)) ?? name);
   }
 
@@ -215,7 +225,7 @@ export class PeopleIndex {
     for (const m of masked.matchAll(HONORIFIC)) {
       const name = this.canonical(words(m[2]!));
       const g = nounGender(m[1]!);
-      if (name && g) this.vote(name, g, 3);
+      if (name && g) this.vote(name, g, HONORIFIC_WEIGHT);
     }
     let previous: Array<{ name: string }> = [];
     for (const s of splitSentences(masked)) {
@@ -225,7 +235,7 @@ export class PeopleIndex {
       const opening = SUBJECT_PRONOUN.exec(text);
       if (opening && (people.length === 0 || people[0]!.at > opening[0].length)) {
         const before = new Set(previous.map((m) => m.name));
-        if (before.size === 1) this.vote([...before][0]!, opening[1]!.toLowerCase() as Gender, 1);
+        if (before.size === 1) this.vote([...before][0]!, opening[1]!.toLowerCase() as Gender, NEXT_SENTENCE_WEIGHT);
       } else if (distinct.size >= 1) {
         const first = people[0]!;
         const pronoun = GENDERED.exec(text.slice(first.end));
@@ -233,7 +243,7 @@ export class PeopleIndex {
         if (pronoun && isSubjectAt(text, first.at, first.end)) {
           const at = first.end + pronoun.index;
           const named = new Set(people.filter((m) => m.at < at).map((m) => m.name));
-          if (named.size === 1) this.vote(first.name, /^(?:he|him|his|himself)$/i.test(pronoun[1]!) ? 'he' : 'she', 1);
+          if (named.size === 1) this.vote(first.name, /^(?:he|his|himself)$/i.test(pronoun[1]!) ? 'he' : 'she', SAME_SENTENCE_WEIGHT);
         }
       }
       if (people.length) previous = people;
@@ -266,6 +276,12 @@ export interface Candidate<E> {
   genderFixed: boolean;
   /** A name that reads as an organisation ("Whole Foods", "The Palestinian Authority"): never "he" or "she" unless the article says so. */
   organisation: boolean;
+  /**
+   * A capitalised name nothing marks as a person — no gender known, no given name, its surname
+   * never used alone, never the subject of "said" — such as a book title a sentence opens with
+   * ("Growing Up Weightless won …"): taken only when no person qualifies.
+   */
+  unverified: boolean;
   /** Persons and described sources can be "he"/"she"; groups and organisations "they"/"it". */
   personal: boolean;
   plural: boolean;
@@ -280,8 +296,8 @@ const PARAGRAPH = 1_000_000;
  * The antecedent of a singular "he"/"she" (or a genderless "someone" for a bare role) among
  * candidates ordered oldest → newest: the newest person or described source whose gender (from
  * the article's own pronouns, an honorific, a title, the given name or a gendered noun) does not
- * contradict the pronoun. A name that reads as an organisation ("The Palestinian Authority") is
- * taken only when no person qualifies.
+ * contradict the pronoun. A name that reads as an organisation ("The Palestinian Authority") or
+ * that nothing marks as a person is taken only when no person qualifies.
  */
 export function pickAntecedent<E>(candidates: ReadonlyArray<Candidate<E>>, pos: number, gender: Gender | null): Candidate<E> | null {
   let fallback: Candidate<E> | null = null;
@@ -289,7 +305,7 @@ export function pickAntecedent<E>(candidates: ReadonlyArray<Candidate<E>>, pos: 
     const c = candidates[i]!;
     if (c.pos >= pos || !c.personal || c.plural) continue;
     if (gender && c.gender && c.gender !== gender) continue;
-    if (c.organisation && !c.genderFixed) {
+    if ((c.organisation || c.unverified) && !c.genderFixed) {
       fallback ??= c;
       continue;
     }

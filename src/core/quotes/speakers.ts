@@ -155,7 +155,7 @@ class Discourse {
     for (let i = from; i < this.events.length; i++) {
       const e = this.events[i]!;
       if (exclude.has(e.entity.name)) continue;
-      candidates.push({ entity: e.entity, pos: e.pos, role: e.role, gender: e.entity.gender ?? null, genderFixed: e.entity.genderFixed ?? false, organisation: e.entity.kind === 'person' && looksLikeOrganisation(e.entity.name), mention: e.role === 'mention', personal: e.entity.kind === 'person' || e.entity.kind === 'source', plural: e.entity.plural });
+      candidates.push({ entity: e.entity, pos: e.pos, role: e.role, gender: e.entity.gender ?? null, genderFixed: e.entity.genderFixed ?? false, organisation: e.entity.kind === 'person' && looksLikeOrganisation(e.entity.name), unverified: this.unverified(e.entity), mention: e.role === 'mention', personal: e.entity.kind === 'person' || e.entity.kind === 'source', plural: e.entity.plural });
     }
     const picked = pickAntecedent(candidates, pos, gender);
     if (picked && gender) picked.entity.gender ??= gender;
@@ -206,6 +206,12 @@ class Discourse {
     let last: RegExpMatchArray | null = null;
     for (const m of text.matchAll(DOCUMENT_PHRASE)) last = m;
     return last ? { name: last[0].trim(), kind: 'document', plural: false, head: last[2]!.toLowerCase(), told: null } : null;
+  }
+
+  /** A "person" entity nothing marks as one: no gender, no given name, surname never alone, never a speaker. */
+  private unverified(x: Entity): boolean {
+    if (x.kind !== 'person' || x.gender || this.index.isPersonName(x.name)) return false;
+    return !this.events.some((e) => e.entity === x && e.role === 'speaker');
   }
 
   /** The person a capitalised run names, when the article makes it one (a given name, a surname used alone); null for places, organisations, titles. */
@@ -451,12 +457,18 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
       // A person a narrative sentence names outside its subject ("When Ford visited his editor Teresa
       // Nielsen Hayden …, he …"): a later "she" can mean them. Only full names opening with a
       // given name — places and titles ("North Manchester", "Wild Rose") would be noise.
-      const quoted = long.some(({ s }) => s.open < sentence.end && s.close > sentence.start);
-      for (const run of quoted ? [] : capitalisedRuns(text)) {
+      for (const run of capitalisedRuns(text)) {
         const name = stripTitles(run.tokens).join(' ');
         if (run.tokens.length > 4 || words(name).length < 2 || !givenNameGender(name)) continue;
         const offset = text.indexOf(run.tokens[0]!);
-        if (offset !== -1) items.push({ pos: at(pi, sentence.start + offset), type: 'mention', phrase: name });
+        if (offset === -1) continue;
+        // Beside a quotation the names belong to its attribution — unless a new sentence began
+        // after a quotation that ended one ("…for a play.” When Ford visited his editor Teresa …").
+        const here = sentence.start + offset;
+        const inSentence = long.filter(({ s }) => s.open < sentence.end && s.close > sentence.start);
+        const lastBefore = inSentence.filter(({ s }) => s.close < here).pop();
+        const narrative = inSentence.length === 0 || (lastBefore && inSentence.every(({ s }) => s.close < here) && /[.?!]$/.test(lastBefore.s.text) && /^[”"’\s]*[\p{Lu}]/u.test(masked.slice(lastBefore.s.close + 1, here)));
+        if (narrative) items.push({ pos: at(pi, here), type: 'mention', phrase: name });
       }
       const hasQuote = long.some(({ s }) => s.open >= sentence.start && s.open < sentence.end);
       const subject = text.startsWith('“') || text.startsWith('"') ? null : sentenceSubject(text);
