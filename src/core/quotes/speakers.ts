@@ -64,6 +64,8 @@ function at(paragraphIndex: number, offset: number): number {
 
 class Discourse {
   private readonly events: Event[] = [];
+  /** Entities that have spoken: a name that said something is somebody. */
+  private readonly speakers = new Set<Entity>();
   private readonly sources: Array<{ pos: number; entity: Entity }> = [];
 
   private readonly joined: string[];
@@ -97,6 +99,7 @@ class Discourse {
 
   note(pos: number, entity: Entity, role: Event['role']): void {
     this.events.push({ pos, entity, role });
+    if (role === 'speaker') this.speakers.add(entity);
   }
 
   introduce(pos: number, entity: Entity): void {
@@ -211,7 +214,7 @@ class Discourse {
   /** A "person" entity nothing marks as one: no gender, no given name, surname never alone, never a speaker. */
   private unverified(x: Entity): boolean {
     if (x.kind !== 'person' || x.gender || this.index.isPersonName(x.name)) return false;
-    return !this.events.some((e) => e.entity === x && e.role === 'speaker');
+    return !this.speakers.has(x);
   }
 
   /** The person a capitalised run names, when the article makes it one (a given name, a surname used alone); null for places, organisations, titles. */
