@@ -105,7 +105,8 @@ export function speakerMatches(resolved: string | null, label: Pick<SpeakerLabel
 }
 
 function normStart(s: string): string {
-  return s.normalize('NFKC').replace(/^[\s“”"‘’'…]+/, '').replace(/[’‘]/g, "'").replace(/\s+/g, ' ');
+  // NFKC turns a leading "…" into "...", so the dots go too.
+  return s.normalize('NFKC').replace(/^[\s“”"‘’'….]+/, '').replace(/[’‘]/g, "'").replace(/\s+/g, ' ');
 }
 
 export interface Tally {

@@ -84,6 +84,15 @@ export function givenNameGender(name: string): Gender | null {
   return null;
 }
 
+/** Role nouns that, in apposition after a name, say the name is a person's. */
+const APPOSITIVE_ROLES = new Set([
+  'head', 'chief', 'director', 'president', 'founder', 'co-founder', 'ceo', 'professor', 'spokesperson', 'spokesman', 'spokeswoman', 'analyst',
+  'economist', 'manager', 'partner', 'chairman', 'chairwoman', 'chair', 'secretary', 'minister', 'senator', 'member', 'executive', 'editor',
+  'author', 'researcher', 'scientist', 'lawyer', 'attorney', 'officer', 'leader', 'owner', 'fellow', 'strategist', 'adviser', 'advisor',
+  'engineer', 'teacher', 'student', 'doctor', 'physician', 'nurse', 'resident', 'actor', 'actress', 'singer', 'writer', 'journalist', 'reporter',
+  'coach', 'player', 'candidate', 'governor', 'mayor', 'judge', 'commissioner', 'ambassador', 'diplomat', 'official', 'expert', 'investor', 'vice',
+]);
+
 /** How much each reading counts toward a person's gender (see genderOf). */
 const HONORIFIC_WEIGHT = 3;
 const GIVEN_NAME_WEIGHT = 1.5;
@@ -108,8 +117,8 @@ export class PeopleIndex {
   private readonly votes = new Map<string, { he: number; she: number }>();
   private readonly roles = new Map<string, Set<string>>();
   private readonly bySurname = new Map<string, string[]>();
-  /** Full names whose surname the article also uses alone ("Omar asked …"): people, unlike "Fox News". */
-  private readonly surnameAlone = new Set<string>();
+  /** Full names the article treats as a person's: surname or first name used alone ("Omar asked …"), a role in apposition — unlike "Fox News". */
+  private readonly personLike = new Set<string>();
 
   constructor(
     body: readonly string[],
@@ -125,13 +134,27 @@ export class PeopleIndex {
       this.bySurname.set(last, list);
     }
     const text = body.join('\n');
-    // The surname on its own ("… when Omar asked").
+    // A person's surname on its own ("… when Omar asked").
     const alone = (token: string) => {
       const escaped = token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      // Mid-sentence, after a lower-case word or a comma ("when Omar asked"), so a sentence-opening "At" or a "Rose-Lynn" does not count.
-      return new RegExp(String.raw`(?<=[\p{Ll},;]\s)${escaped}(?![\p{L}’'-])(?!\s[\p{Lu}])`, 'u').test(text);
+      // Not right after another capitalised word ("Whole Foods"), and never a lower-case word in
+      // the article, so a sentence-opening "At" or "New" does not count.
+      if (new RegExp(String.raw`(?<![\p{L}])${escaped.toLowerCase()}(?![\p{L}])`, 'u').test(text)) return false;
+      return new RegExp(String.raw`(?<![\p{Lu}][\p{L}’'.-]*\s)(?<![\p{L}’'-])${escaped}(?![\p{L}’'-])(?!\s[\p{Lu}])`, 'u').test(text);
     };
-    for (const [last, owners] of this.bySurname) if (alone(last)) for (const o of owners) this.surnameAlone.add(o);
+    for (const [last, owners] of this.bySurname) if (alone(last)) for (const o of owners) this.personLike.add(o);
+    // … or a role in apposition ("Pankaj Pandey, Head of Research at …", "Eric Reeves, a senior fellow").
+    for (const f of fullNames) {
+      const full = f.join(' ');
+      const escaped = full.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const m = new RegExp(String.raw`${escaped},\s+(?:(?:a|an|the)\s+)?(?:[\p{L}-]+\s+){0,2}?([\p{L}-]+)(?=[\s,])`, 'u').exec(text);
+      if (m && APPOSITIVE_ROLES.has(m[1]!.toLowerCase())) this.personLike.add(stripTitles([...f]).join(' '));
+    }
+    // … or the first name on its own ("as Rose-Lynn summons"), as articles do with people they call by first name.
+    for (const f of fullNames) {
+      const bare = stripTitles([...f]);
+      if (bare.length >= 2 && /^[\p{Lu}][\p{Ll}]/u.test(bare[0]!) && alone(bare[0]!)) this.personLike.add(bare.join(' '));
+    }
 
     body.forEach((p) => this.read(p));
   }
@@ -210,7 +233,7 @@ export class PeopleIndex {
   }
 
   private isPerson(name: string): boolean {
-    return givenNameGender(name) !== null || this.surnameAlone.has(name);
+    return givenNameGender(name) !== null || this.personLike.has(name);
   }
 
   /**
@@ -271,6 +294,8 @@ export interface Candidate<E> {
   role: 'speaker' | 'subject' | 'mention';
   /** Named outside the subject of its sentence: it yields to a compatible subject just before it. */
   mention: boolean;
+  /** A lone surname outside the subject: taken only when no other compatible person is as recent as its paragraph. */
+  weak: boolean;
   gender: Gender | null;
   /** The gender comes from the article, an honorific, a given name or a gendered noun — not from an earlier pronoun resolved to it. */
   genderFixed: boolean;
@@ -301,10 +326,16 @@ const PARAGRAPH = 1_000_000;
  */
 export function pickAntecedent<E>(candidates: ReadonlyArray<Candidate<E>>, pos: number, gender: Gender | null): Candidate<E> | null {
   let fallback: Candidate<E> | null = null;
+  let weak: Candidate<E> | null = null;
   for (let i = candidates.length - 1; i >= 0; i--) {
     const c = candidates[i]!;
     if (c.pos >= pos || !c.personal || c.plural) continue;
     if (gender && c.gender && c.gender !== gender) continue;
+    if (c.weak) {
+      weak ??= c;
+      continue;
+    }
+    if (weak && Math.floor(c.pos / PARAGRAPH) < Math.floor(weak.pos / PARAGRAPH)) return weak;
     if ((c.organisation || c.unverified) && !c.genderFixed) {
       fallback ??= c;
       continue;
@@ -320,5 +351,5 @@ export function pickAntecedent<E>(candidates: ReadonlyArray<Candidate<E>>, pos: 
     }
     return c;
   }
-  return fallback;
+  return weak ?? fallback;
 }

@@ -42,6 +42,8 @@ interface Event {
   entity: Entity;
   /** 'mention': named elsewhere in a sentence (an object, a possessor) — a pronoun can mean them, a clause-less quotation cannot. */
   role: 'speaker' | 'subject' | 'mention';
+  /** A lone surname outside the subject: what a paragraph is about, too weak to be a pronoun's antecedent. */
+  weak?: boolean;
 }
 
 const GROUP_NOUNS = /^(?:families|officials|residents|doctors|physicians|teachers|officers|students|soldiers|parents|authorities|sources|troops|workers|people|critics|analysts|lawmakers|officers|organizations|members|observers|experts|protesters|voters)$/;
@@ -76,6 +78,7 @@ class Discourse {
     private readonly fullNames: string[][],
     private readonly text: (pos: number) => string,
     private readonly index: PeopleIndex,
+    private readonly paragraphs: readonly string[],
   ) {
     this.joined = fullNames.map((f) => ` ${f.join(' ')}`);
     this.personTokens = new Set(fullNames.filter((f) => f.length > 1).flat());
@@ -97,8 +100,8 @@ class Discourse {
     return this.personTokens.has(token);
   }
 
-  note(pos: number, entity: Entity, role: Event['role']): void {
-    this.events.push({ pos, entity, role });
+  note(pos: number, entity: Entity, role: Event['role'], weak = false): void {
+    this.events.push({ pos, entity, role, weak });
     if (role === 'speaker') this.speakers.add(entity);
   }
 
@@ -112,13 +115,15 @@ class Discourse {
     return tokens.length > 1 || this.isPersonToken(tokens[0]!);
   }
 
-  /** The latest person who spoke or was a sentence's subject since `minPos` (the paragraph's start). */
-  lastPerson(pos: number, minPos: number): Entity | null {
+  /** The latest person who spoke or was a sentence's subject (or, with `mentionsToo`, was named at all) since `minPos`. */
+  lastPerson(pos: number, minPos: number, mentionsToo = false, surelyPerson = false): Entity | null {
     for (let i = this.events.length - 1; i >= 0; i--) {
       const e = this.events[i]!;
       if (e.pos >= pos) continue;
       if (e.pos < minPos) break;
-      if (e.entity.kind === 'person' && e.role !== 'mention') return e.entity;
+      // `surelyPerson`: a gender or a person's name, not a caption's "Whangārei Harbour".
+      if (surelyPerson && !(e.entity.gender || givenNameGender(e.entity.name))) continue;
+      if (e.entity.kind === 'person' && (mentionsToo || e.role !== 'mention')) return e.entity;
     }
     return null;
   }
@@ -158,7 +163,7 @@ class Discourse {
     for (let i = from; i < this.events.length; i++) {
       const e = this.events[i]!;
       if (exclude.has(e.entity.name)) continue;
-      candidates.push({ entity: e.entity, pos: e.pos, role: e.role, gender: e.entity.gender ?? null, genderFixed: e.entity.genderFixed ?? false, organisation: e.entity.kind === 'person' && looksLikeOrganisation(e.entity.name), unverified: this.unverified(e.entity), mention: e.role === 'mention', personal: e.entity.kind === 'person' || e.entity.kind === 'source', plural: e.entity.plural });
+      candidates.push({ entity: e.entity, pos: e.pos, role: e.role, weak: e.weak ?? false, gender: e.entity.gender ?? null, genderFixed: e.entity.genderFixed ?? false, organisation: e.entity.kind === 'person' && looksLikeOrganisation(e.entity.name), unverified: this.unverified(e.entity), mention: e.role === 'mention', personal: e.entity.kind === 'person' || e.entity.kind === 'source', plural: e.entity.plural });
     }
     const picked = pickAntecedent(candidates, pos, gender);
     if (picked && gender) picked.entity.gender ??= gender;
@@ -182,13 +187,19 @@ class Discourse {
     return this.antecedent(pos, phrase.plural ? 'they' : gender ?? 'someone', exclude);
   }
 
+  private capitalisedMidSentence(name: string): boolean {
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const re = new RegExp(String.raw`(?<=(?:^|[\s(])[\p{Ll}][\p{L}’'-]*[,;]?\s)${escaped}(?![\p{L}])`, 'u');
+    return this.paragraphs.some((p) => re.test(p));
+  }
+
   /**
    * "the company said", "the group claims": the latest named organisation — a capitalised name
    * that spoke or was a sentence's subject and that the article never calls "he" or "she" and
-   * no given name opens — within the last three paragraphs.
+   * no given name opens — within the last six paragraphs.
    */
   organisation(pos: number): Entity | null {
-    const minPos = (Math.floor(pos / 1_000_000) - 3) * 1_000_000;
+    const minPos = (Math.floor(pos / 1_000_000) - 6) * 1_000_000;
     for (let i = this.events.length - 1; i >= 0; i--) {
       const e = this.events[i]!;
       if (e.pos >= pos) continue;
@@ -198,6 +209,8 @@ class Discourse {
       if (x.gender || this.index.genderOf(x.name) || (words(x.name).length > 1 && !looksLikeOrganisation(x.name) && this.index.isPersonName(x.name))) continue;
       // A lone surname ("Forte") is a person the article named in full elsewhere.
       if (words(x.name).length === 1 && this.isPersonToken(x.name)) continue;
+      // A name is capitalised in the middle of some sentence; "New signs …" opens one with an adjective.
+      if (!this.capitalisedMidSentence(x.name)) continue;
       return x;
     }
     return null;
@@ -400,7 +413,7 @@ type Item =
   | { pos: number; type: 'quote'; index: number }
   | { pos: number; type: 'speech' | 'subject'; phrase: string; told: string | null; sure?: boolean }
   | { pos: number; type: 'intro'; phrase: string }
-  | { pos: number; type: 'mention'; phrase: string };
+  | { pos: number; type: 'mention'; phrase: string; weak: boolean };
 
 /**
  * The attribution and resolved speaker of each quotation in `spans` (as found by
@@ -416,7 +429,7 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
     const pi = Math.floor(pos / 1_000_000);
     return [...body.slice(Math.max(0, pi - 4), pi), body[pi]?.slice(0, pos % 1_000_000) ?? ''].join('\n').slice(-4000);
   };
-  const discourse = new Discourse(fullNames, prefixText, new PeopleIndex(body, fullNames));
+  const discourse = new Discourse(fullNames, prefixText, new PeopleIndex(body, fullNames), body);
   const results: Attribution[] = spans.map(() => ({ clause: null, speaker: null }));
   const items: Item[] = [];
   const clauses = new Map<number, Clause | null>();
@@ -462,7 +475,9 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
       // given name — places and titles ("North Manchester", "Wild Rose") would be noise.
       for (const run of capitalisedRuns(text)) {
         const name = stripTitles(run.tokens).join(' ');
-        if (run.tokens.length > 4 || words(name).length < 2 || !givenNameGender(name)) continue;
+        // A lone surname of someone named in full ("for Parata and his family") counts as well.
+        const surname = run.tokens.length === 1 && discourse.isPersonToken(name) && discourse.expandName(name) !== name;
+        if (run.tokens.length > 4 || (!surname && (words(name).length < 2 || !givenNameGender(name)))) continue;
         const offset = text.indexOf(run.tokens[0]!);
         if (offset === -1) continue;
         // Beside a quotation the names belong to its attribution — unless a new sentence began
@@ -471,7 +486,7 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
         const inSentence = long.filter(({ s }) => s.open < sentence.end && s.close > sentence.start);
         const lastBefore = inSentence.filter(({ s }) => s.close < here).pop();
         const narrative = inSentence.length === 0 || (lastBefore && inSentence.every(({ s }) => s.close < here) && /[.?!]$/.test(lastBefore.s.text) && /^[”"’\s]*[\p{Lu}]/u.test(masked.slice(lastBefore.s.close + 1, here)));
-        if (narrative) items.push({ pos: at(pi, here), type: 'mention', phrase: name });
+        if (narrative) items.push({ pos: at(pi, here), type: 'mention', phrase: name, weak: surname });
       }
       const hasQuote = long.some(({ s }) => s.open >= sentence.start && s.open < sentence.end);
       const subject = text.startsWith('“') || text.startsWith('"') ? null : sentenceSubject(text);
@@ -533,7 +548,7 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
   for (const item of items) {
     if (item.type === 'mention') {
       const e = discourse.mentioned(item.phrase);
-      if (e) discourse.note(item.pos, e, 'mention');
+      if (e) discourse.note(item.pos, e, 'mention', item.weak);
       continue;
     }
     if (item.type === 'intro') {
@@ -575,7 +590,18 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
     // about the sentence's subject from whoever was just quoted, not words of that subject.
     const midSentence = !clause && /[\p{L}]/u.test(masks[span.paragraphIndex]!.slice(sentenceStart(masks[span.paragraphIndex]!, span.open), span.open));
     if (!entity && midSentence) entity = discourse.lastSpeaker(item.pos, at(Math.max(0, span.paragraphIndex - 3), 0));
-    if (!entity) entity = fromNextParagraph(body, span) ?? discourse.lastPerson(item.pos, at(span.paragraphIndex, 0)) ?? discourse.lastSpeaker(item.pos, at(Math.max(0, span.paragraphIndex - 3), 0));
+    // Otherwise the person this paragraph is about; then whoever spoke in the paragraph before;
+    // then the person the paragraph before was about ("But for Parata and his family …" → “It’s
+    // very emotional …”); then anyone who spoke in the last three paragraphs.
+    if (!entity) {
+      const previous = at(Math.max(0, span.paragraphIndex - 1), 0);
+      entity =
+        fromNextParagraph(body, span) ??
+        discourse.lastPerson(item.pos, at(span.paragraphIndex, 0)) ??
+        discourse.lastSpeaker(item.pos, previous) ??
+        discourse.lastPerson(item.pos, previous, true, true) ??
+        discourse.lastSpeaker(item.pos, at(Math.max(0, span.paragraphIndex - 3), 0));
+    }
     // A pull quote (its words recur later in the article) sits out of the story's order: it names
     // no one the next "he said" could mean.
     if (entity && !pullQuotes.has(item.index)) discourse.note(item.pos, entity, 'speaker');
