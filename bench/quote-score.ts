@@ -2,7 +2,9 @@
  * `npm run quote-score [-- --misses]`: quotation recall and speaker-attribution accuracy over the
  * hand-labelled quotations in test/fixtures/quote-speakers.json, overall, per category and for
  * the held-out articles; then the fresh held-out rounds of test/fixtures/quote-speakers-heldout.json,
- * each with its recorded first score (measured before any change made for it) and its score now.
+ * each with its recorded first score (measured before any change made for it) and its score now;
+ * then round 6 (test/fixtures/quote-speakers-heldout2.json, English Readability pages), whose first
+ * score was taken twice before any change for it: the resolver as on main and the coreference one.
  * `--misses` lists the misses on the tuned set, `--all-misses` adds its held-out ones,
  * `--fresh-misses` lists the misses on the fresh rounds.
  */
@@ -27,6 +29,7 @@ if (process.argv.includes('--misses') || process.argv.includes('--all-misses')) 
 function printRounds(file: string, title: string): { labels: number; right: number; found: number; firstRight: number; firstFound: number } {
   const fresh = scoreSpeakers(find, lenient, file);
   const first = loadFirstScores(file);
+  const firstCoref = loadFirstScores(file, 'firstScoresCoreference');
   console.log(`\n${title}`);
   console.log(`${'round'.padEnd(8)} ${'labels'.padStart(6)}  ${'first score (before any change for it)'.padEnd(40)} now`);
   const pooled = { labels: 0, right: 0, found: 0 };
@@ -39,6 +42,8 @@ function printRounds(file: string, title: string): { labels: number; right: numb
     }
     const firstText = f ? `${ratio(f.right, f.labels)}, recall ${ratio(f.found, f.labels)}` : 'not recorded yet';
     console.log(`${round.padEnd(8)} ${String(t.labels).padStart(6)}  ${firstText.padEnd(40)} ${ratio(t.right, t.labels)}, recall ${ratio(t.found, t.labels)}`);
+    const c = firstCoref[round];
+    if (c) console.log(`${''.padEnd(8)} ${''.padStart(6)}  ${`coreference resolver: ${ratio(c.right, c.labels)}, recall ${ratio(c.found, c.labels)}`}`);
   }
   console.log(`${'pooled'.padEnd(8)} ${String(fresh.all.labels).padStart(6)}  ${ratio(pooled.right, pooled.labels).padEnd(40)} ${ratio(fresh.all.right, fresh.all.labels)}`);
   for (const [c, t] of Object.entries(fresh.byCategory).sort()) console.log(line(`  ${c} (now)`, t));

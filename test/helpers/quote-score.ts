@@ -26,6 +26,8 @@ interface LabelFile {
   labels: SpeakerLabel[];
   /** Held-out file only: each round's score when it was first measured, before any change made for it. */
   firstScores?: Record<string, { labels: number; found: number; right: number; commit?: string; resolver?: string }>;
+  /** Round 6 on: the coreference resolver's first score, also taken before any change for the round. */
+  firstScoresCoreference?: Record<string, { labels: number; found: number; right: number; commit?: string; resolver?: string }>;
 }
 
 /** A quotation as the scorer sees it: its words and the speaker the system resolved (null when none). */
@@ -41,8 +43,8 @@ export const HELD_OUT_FILE = path.join(ROOT, 'test', 'fixtures', 'quote-speakers
 export const HELD_OUT_2_FILE = path.join(ROOT, 'test', 'fixtures', 'quote-speakers-heldout2.json');
 
 /** The recorded first score of each round of the held-out file. */
-export function loadFirstScores(labelFile = HELD_OUT_FILE): Record<string, { labels: number; found: number; right: number; commit?: string }> {
-  return (JSON.parse(fs.readFileSync(labelFile, 'utf8')) as LabelFile).firstScores ?? {};
+export function loadFirstScores(labelFile = HELD_OUT_FILE, which: 'firstScores' | 'firstScoresCoreference' = 'firstScores'): Record<string, { labels: number; found: number; right: number; commit?: string }> {
+  return (JSON.parse(fs.readFileSync(labelFile, 'utf8')) as LabelFile)[which] ?? {};
 }
 
 /**

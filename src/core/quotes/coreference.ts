@@ -98,6 +98,9 @@ const HONORIFIC_WEIGHT = 3;
 const GIVEN_NAME_WEIGHT = 1.5;
 const SAME_SENTENCE_WEIGHT = 1;
 const NEXT_SENTENCE_WEIGHT = 0.5;
+const APPOSITION_WEIGHT = 2;
+const KIN_BEFORE = /\b(?:his|her|their|its|the|an?|[\p{Lu}][\p{L}’'-]*[’']s)\s+(?:[\p{Ll}-]+\s+){0,3}?([\p{Ll}]+),\s+((?:[\p{Lu}][\p{L}’'.-]+\s+){0,2}[\p{Lu}][\p{L}’'-]+)(?=[\s,.;:])/gu;
+const KIN_AFTER = /((?:[\p{Lu}][\p{L}’'.-]+\s+){0,2}[\p{Lu}][\p{L}’'-]+),\s+(?:his|her|their|[\p{Lu}][\p{L}’'-]*[’']s)\s+(?:[\p{Ll}-]+\s+){0,2}?([\p{Ll}]+)\b/gu;
 const HONORIFIC = /\b(Mr|Mrs|Ms|Miss|Mister|Madam|Sir|Dame|Lord|Lady|Prince|Princess|King|Queen|Duke|Duchess)\.?\s+((?:[\p{Lu}][\p{L}’'-]+\s+){0,2}[\p{Lu}][\p{L}’'-]+)/gu;
 const SUBJECT_PRONOUN = /^[\s“”"‘’']*(He|She)\b/;
 /**
@@ -249,6 +252,17 @@ export class PeopleIndex {
       const name = this.canonical(words(m[2]!));
       const g = nounGender(m[1]!);
       if (name && g) this.vote(name, g, HONORIFIC_WEIGHT);
+    }
+    // "his aunt, Jane Starner", "Patrick Nielsen Hayden, Teresa’s husband": a kinship or gendered noun in apposition.
+    for (const m of masked.matchAll(KIN_BEFORE)) {
+      const name = this.canonical(words(m[2]!));
+      const g = nounGender(m[1]!);
+      if (name && g) this.vote(name, g, APPOSITION_WEIGHT);
+    }
+    for (const m of masked.matchAll(KIN_AFTER)) {
+      const name = this.canonical(words(m[1]!));
+      const g = nounGender(m[2]!);
+      if (name && g) this.vote(name, g, APPOSITION_WEIGHT);
     }
     let previous: Array<{ name: string }> = [];
     for (const s of splitSentences(masked)) {
