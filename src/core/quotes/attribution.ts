@@ -22,7 +22,7 @@ const SPEECH_VERBS = [
   'instructed', 'directed', 'ordered', 'urged', 'tweeted', 'acknowledged', 'comments', 'commented', 'testified', 'reiterated', 'introduced', 'remembered',
   'joked', 'quipped', 'admitted', 'cautioned', 'boasted', 'telling', 'saying', 'adding', 'noting', 'warning', 'writing', 'pleaded', 'implored',
   'encouraged', 'views', 'weighed', 'chimed', 'stating', 'recounted', 'predicted', 'promised', 'vowed', 'conceded', 'complained', 'posted', 'texted', 'shouted', 'yelled', 'chanted',
-  'respond', 'reply', 'put', 'laughed', 'laughs', 'agreed', 'agrees', 'continued', 'sings', 'sang', 'sing', 'claim', 'concluded', 'concludes', 'shouts', 'yells', 'screamed', 'screams', 'written', 'pointed', 'responded', 'responds', 'answered', 'claims',
+  'respond', 'reply', 'put', 'laughed', 'laughs', 'agreed', 'agrees', 'continued', 'sings', 'sang', 'sing', 'claim', 'concluded', 'concludes', 'shouts', 'yells', 'screamed', 'screams', 'written', 'pointed', 'responded', 'responds', 'answered', 'claims', 'reads', 'lecturing', 'lectured', 'lectures',
 ];
 const VERB_SET = new Set(SPEECH_VERBS);
 const AUXILIARIES = new Set(['have', 'has', 'had', 'is', 'are', 'was', 'were', 'will', 'would', 'can', 'could', 'may', 'might', 'must', 'should', 'did', 'does', 'do']);
