@@ -122,11 +122,15 @@ export class PeopleIndex {
   private readonly bySurname = new Map<string, string[]>();
   /** Full names the article treats as a person's: surname or first name used alone ("Omar asked …"), a role in apposition — unlike "Fox News". */
   private readonly personLike = new Set<string>();
+  private readonly joinedNames: Set<string>;
+  /** Pronoun resolution asks the same few names hundreds of times per article. */
+  private readonly personNameCache = new Map<string, boolean>();
 
   constructor(
     body: readonly string[],
     private readonly fullNames: readonly string[][],
   ) {
+    this.joinedNames = new Set(fullNames.map((f) => f.join(' ')));
     for (const f of fullNames) {
       // "Mr Obama", "President Obama": a title and a surname are a mention, not another person.
       if (f.length < 2 || stripTitles([...f]).length < 2) continue;
@@ -137,21 +141,35 @@ export class PeopleIndex {
       this.bySurname.set(last, list);
     }
     const text = body.join('\n');
+    // One pass over the words: capitalised tokens that stand alone (no capitalised word right
+    // before or after: not "Whole Foods") and every lower-case word (so a sentence-opening "At"
+    // or "New", which the article also writes in lower case, never counts as a name used alone).
+    const standalone = new Set<string>();
+    const lower = new Set<string>();
+    const tokens = [...text.matchAll(/[\p{L}][\p{L}’'.-]*/gu)];
+    tokens.forEach((m, k) => {
+      const w = m[0];
+      if (!/^[\p{Lu}]/u.test(w)) {
+        lower.add(w.replace(/[.]+$/, ''));
+        return;
+      }
+      const prev = tokens[k - 1];
+      const next = tokens[k + 1];
+      const joinedBefore = prev && /^[\p{Lu}]/u.test(prev[0]) && /^\s$/.test(text.slice(prev.index + prev[0].length, m.index));
+      const joinedAfter = next && /^[\p{Lu}]/u.test(next[0]) && /^\s$/.test(text.slice(m.index + w.length, next.index));
+      if (!joinedBefore && !joinedAfter) standalone.add(w.replace(/[.]+$/, ''));
+    });
+    const alone = (token: string) => standalone.has(token) && !lower.has(token.toLowerCase());
     // A person's surname on its own ("… when Omar asked").
-    const alone = (token: string) => {
-      const escaped = token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      // Not right after another capitalised word ("Whole Foods"), and never a lower-case word in
-      // the article, so a sentence-opening "At" or "New" does not count.
-      if (new RegExp(String.raw`(?<![\p{L}])${escaped.toLowerCase()}(?![\p{L}])`, 'u').test(text)) return false;
-      return new RegExp(String.raw`(?<![\p{Lu}][\p{L}’'.-]*\s)(?<![\p{L}’'-])${escaped}(?![\p{L}’'-])(?!\s[\p{Lu}])`, 'u').test(text);
-    };
     for (const [last, owners] of this.bySurname) if (alone(last)) for (const o of owners) this.personLike.add(o);
     // … or a role in apposition ("Pankaj Pandey, Head of Research at …", "Eric Reeves, a senior fellow").
-    for (const f of fullNames) {
-      const full = f.join(' ');
-      const escaped = full.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      const m = new RegExp(String.raw`${escaped},\s+(?:(?:a|an|the)\s+)?(?:[\p{L}-]+\s+){0,2}?([\p{L}-]+)(?=[\s,])`, 'u').exec(text);
-      if (m && APPOSITIVE_ROLES.has(m[1]!.toLowerCase())) this.personLike.add(stripTitles([...f]).join(' '));
+    for (const m of text.matchAll(/((?:[\p{Lu}][\p{L}’'.-]*\s+){1,4}[\p{Lu}][\p{L}’'-]*),\s+(?:(?:a|an|the)\s+)?(?:[\p{L}-]+\s+){0,2}?([\p{L}-]+)(?=[\s,])/gu)) {
+      if (!APPOSITIVE_ROLES.has(m[2]!.toLowerCase())) continue;
+      const run = words(m[1]!);
+      for (let k = 0; k < run.length - 1; k++) {
+        const full = run.slice(k).join(' ');
+        if (this.joinedNames.has(full)) this.personLike.add(stripTitles(run.slice(k)).join(' '));
+      }
     }
     // … or the first name on its own ("as Rose-Lynn summons"), as articles do with people they call by first name.
     for (const f of fullNames) {
@@ -166,7 +184,7 @@ export class PeopleIndex {
   canonical(tokens: readonly string[]): string | null {
     const bare = stripTitles([...tokens]);
     const joined = bare.join(' ');
-    if (bare.length > 1 && this.fullNames.some((f) => f.join(' ') === joined)) return joined;
+    if (bare.length > 1 && this.joinedNames.has(joined)) return joined;
     const last = bare[bare.length - 1];
     const owners = last ? this.bySurname.get(last) : undefined;
     // A surname two people share ("Parata" for father and son) names neither for certain.
@@ -217,7 +235,8 @@ export class PeopleIndex {
       const last = run.start + run.tokens.length - 1;
       out.push({ name, at: starts[run.start]!, end: starts[last]! + ws[last]!.length });
       // Titles and descriptions right before the name are roles the article gives the person.
-      const before = ROLE_BEFORE.exec(text.slice(0, starts[run.start]!))?.[1] ?? '';
+      // (The 60 characters before are enough for three words, and keep the end-anchored match cheap.)
+      const before = ROLE_BEFORE.exec(text.slice(Math.max(0, starts[run.start]! - 60), starts[run.start]!))?.[1] ?? '';
       const titles = [...run.tokens.slice(0, run.tokens.length - stripTitles([...run.tokens]).length), ...words(before)].map((t) => t.toLowerCase().replace(/[^a-z-]/g, ''));
       if (titles.length) {
         const set = this.roles.get(name) ?? new Set<string>();
@@ -230,9 +249,13 @@ export class PeopleIndex {
 
   /** A name whose first token is a given name, or whose surname the article uses alone: not "Fox News" or "Twitter Tuesday". */
   isPersonName(name: string): boolean {
-    // "Tommy — who only goes by his first name": a lone given name is a person too.
-    if (words(name).length === 1 && givenNameGender(`${name} X`)) return true;
-    return this.isPerson(this.canonical(words(name)) ?? name);
+    let known = this.personNameCache.get(name);
+    if (known === undefined) {
+      // "Tommy — who only goes by his first name": a lone given name is a person too.
+      known = (words(name).length === 1 && givenNameGender(`${name} X`) !== null) || this.isPerson(this.canonical(words(name)) ?? name);
+      this.personNameCache.set(name, known);
+    }
+    return known;
   }
 
   private isPerson(name: string): boolean {

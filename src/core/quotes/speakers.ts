@@ -188,6 +188,16 @@ class Discourse {
   }
 
   private capitalisedMidSentence(name: string): boolean {
+    const known = this.midSentence.get(name);
+    if (known !== undefined) return known;
+    const found = this.scanMidSentence(name);
+    this.midSentence.set(name, found);
+    return found;
+  }
+
+  private readonly midSentence = new Map<string, boolean>();
+
+  private scanMidSentence(name: string): boolean {
     const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const re = new RegExp(String.raw`(?<=(?:^|[\s(])[\p{Ll}][\p{L}’'-]*[,;]?\s)${escaped}(?![\p{L}])`, 'u');
     return this.paragraphs.some((p) => re.test(p));
