@@ -4,6 +4,7 @@ import type { Article } from '../../src/core/article.ts';
 import { attributionOf } from '../../src/core/quotes/attribution.ts';
 import { findQuoteSpans, MIN_WORDS } from '../../src/core/quotes/find.ts';
 import { htmlToParagraphs } from '../../src/core/feeds/html-text.ts';
+import { parseFeed } from '../../src/core/feeds/parse-feed.ts';
 import { parseSeed } from '../../src/core/seed-parser.ts';
 import { ROOT } from './bot-process.ts';
 
@@ -22,7 +23,7 @@ export interface SpeakerLabel {
 
 interface LabelFile {
   rule: string[];
-  articles: Record<string, { file: string; key?: string; url?: string; heldOut: boolean; round?: number }>;
+  articles: Record<string, { file: string; key?: string; url?: string; item?: number; heldOut: boolean; round?: number }>;
   labels: SpeakerLabel[];
   /** Held-out file only: each round's score when it was first measured, before any change made for it. */
   firstScores?: Record<string, { labels: number; found: number; right: number; commit?: string; resolver?: string }>;
@@ -61,6 +62,10 @@ export function loadSpeakerLabels(labelFile = LABEL_FILE): { labels: SpeakerLabe
       groundTruth ??= JSON.parse(fs.readFileSync(full, 'utf8')) as Record<string, { articleBody: string }>;
       const body = groundTruth[a.key]!.articleBody.split(/\n+/).map((p) => p.trim()).filter(Boolean);
       articles.set(id, { body });
+    } else if (a.item !== undefined) {
+      // A feed item (round 8): the body the feed parser gives it, as ingest stores it.
+      const feed = parseFeed(fs.readFileSync(full, 'utf8'), { url: 'http://127.0.0.1/feed', now: new Date('2026-01-01T00:00:00Z') });
+      articles.set(id, { body: feed.items[a.item]!.body });
     } else if (full.endsWith('.html')) {
       // A page's expected article text (Readability corpus), in the paragraphs the feed code makes of HTML.
       articles.set(id, { body: htmlToParagraphs(fs.readFileSync(full, 'utf8')) });
