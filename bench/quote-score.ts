@@ -58,6 +58,6 @@ function printRounds(file: string, title: string): { labels: number; right: numb
 }
 
 const r1 = printRounds(HELD_OUT_FILE, 'fresh held-out rounds 1–5 (test/fixtures/quote-speakers-heldout.json)');
-const r2 = printRounds(HELD_OUT_2_FILE, 'fresh held-out rounds 6–7 (test/fixtures/quote-speakers-heldout2.json: English Readability pages; the unused benchmark articles)');
+const r2 = printRounds(HELD_OUT_2_FILE, 'fresh held-out rounds 6–8 (test/fixtures/quote-speakers-heldout2.json: English Readability pages; the unused benchmark articles; feed items)');
 const n = r1.labels + r2.labels;
 console.log(`\nall fresh rounds pooled (${n} labels): first score ${ratio(r1.firstRight + r2.firstRight, n)}, now ${ratio(r1.right + r2.right, n)}, recall now ${ratio(r1.found + r2.found, n)}`);

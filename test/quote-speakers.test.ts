@@ -85,25 +85,28 @@ describe('the match rule', () => {
 // labelled before any resolver ran on them; first scored with the resolver then on main (0.891) and
 // with the coreference resolver before any change for the round (0.881); then tuned on with general
 // rules. Round 7 (8 quotations, the rest of the English benchmark articles): first scores 0.375 (main)
-// and 0.625 (coreference), then tuned on. Floors are the values after that tuning.
+// and 0.625 (coreference), then tuned on. Round 8 (26 quotations in 13 feed items of the rss-parser
+// corpus): first scores 0.654 (main) and 0.692 (coreference), then tuned on. Floors are the values
+// after that tuning.
 const round6 = scoreSpeakers((article) => findQuotations(article).map((q) => ({ text: q.text, speaker: q.speaker })), false, HELD_OUT_2_FILE);
 
-describe('speaker attribution over rounds 6 (Readability pages) and 7 (unused benchmark articles)', () => {
+describe('speaker attribution over rounds 6 (Readability pages), 7 (unused benchmark articles) and 8 (feed items)', () => {
   it('has the labels it claims, with both first scores recorded', () => {
     const { labels, articles } = loadSpeakerLabels(HELD_OUT_2_FILE);
-    expect(labels.length).toBe(109);
-    expect(articles.size).toBe(21);
-    expect(loadFirstScores(HELD_OUT_2_FILE)).toMatchObject({ 6: { labels: 101, found: 100, right: 90 }, 7: { labels: 8, found: 8, right: 3 } });
-    expect(loadFirstScores(HELD_OUT_2_FILE, 'firstScoresCoreference')).toMatchObject({ 6: { labels: 101, found: 100, right: 89 }, 7: { labels: 8, found: 8, right: 5 } });
+    expect(labels.length).toBe(135);
+    expect(articles.size).toBe(34);
+    expect(loadFirstScores(HELD_OUT_2_FILE)).toMatchObject({ 6: { labels: 101, found: 100, right: 90 }, 7: { labels: 8, found: 8, right: 3 }, 8: { labels: 26, found: 24, right: 17 } });
+    expect(loadFirstScores(HELD_OUT_2_FILE, 'firstScoresCoreference')).toMatchObject({ 6: { labels: 101, found: 100, right: 89 }, 7: { labels: 8, found: 8, right: 5 }, 8: { labels: 26, found: 24, right: 18 } });
   });
 
   it.each([
     ['round 6', round6.byRound[6]!, 101, 98],
     ['round 7', round6.byRound[7]!, 8, 8],
-    ['explicit', round6.byCategory.explicit!, 53, 52],
-    ['pronoun', round6.byCategory.pronoun!, 13, 12],
-    ['earlier', round6.byCategory.earlier!, 32, 32],
-    ['document', round6.byCategory.document!, 11, 10],
+    ['round 8', round6.byRound[8]!, 25, 25],
+    ['explicit', round6.byCategory.explicit!, 66, 65],
+    ['pronoun', round6.byCategory.pronoun!, 18, 17],
+    ['earlier', round6.byCategory.earlier!, 38, 38],
+    ['document', round6.byCategory.document!, 12, 11],
   ])('%s: recall and accuracy at least as measured', (_name, tally, found, right) => {
     expect(tally.found).toBeGreaterThanOrEqual(found);
     expect(tally.right).toBeGreaterThanOrEqual(right);

@@ -22,7 +22,7 @@ const SPEECH_VERBS = [
   'instructed', 'directed', 'ordered', 'urged', 'tweeted', 'acknowledged', 'comments', 'commented', 'testified', 'reiterated', 'introduced', 'remembered',
   'joked', 'quipped', 'admitted', 'cautioned', 'boasted', 'telling', 'saying', 'adding', 'noting', 'warning', 'writing', 'pleaded', 'implored',
   'encouraged', 'views', 'weighed', 'chimed', 'stating', 'recounted', 'predicted', 'promised', 'vowed', 'conceded', 'complained', 'posted', 'texted', 'shouted', 'yelled', 'chanted',
-  'respond', 'reply', 'put', 'laughed', 'laughs', 'agreed', 'agrees', 'continued', 'sings', 'sang', 'sing', 'claim', 'concluded', 'concludes', 'shouts', 'yells', 'screamed', 'screams', 'written', 'pointed', 'responded', 'responds', 'answered', 'claims', 'reads', 'lecturing', 'lectured', 'lectures',
+  'respond', 'reply', 'put', 'laughed', 'laughs', 'agreed', 'agrees', 'continued', 'sings', 'sang', 'sing', 'claim', 'concluded', 'concludes', 'shouts', 'yells', 'screamed', 'screams', 'written', 'pointed', 'responded', 'responds', 'answered', 'claims', 'reads', 'lecturing', 'lectured', 'lectures', 'mumbles', 'mumbled', 'whispers', 'whispered', 'sighs', 'sighed', 'cries', 'cried',
 ];
 const VERB_SET = new Set(SPEECH_VERBS);
 const AUXILIARIES = new Set(['have', 'has', 'had', 'is', 'are', 'was', 'were', 'will', 'would', 'can', 'could', 'may', 'might', 'must', 'should', 'did', 'does', 'do']);
@@ -299,7 +299,8 @@ export function attributionOf(
   }
   const rest = masked.slice(span.close + 1, nextStart);
   // "“Had he taken …” — Neil Gaiman": a pull quote signed after a dash.
-  const signed = /^\s*[—–]\s*([\p{Lu}][\p{L}’'.-]+(?:\s+[\p{Lu}][\p{L}’'.-]+)*)\s*$/u.exec(rest);
+  // "“…” — Dan D’Lyon, Plant Expert": the description after the name is no part of it.
+  const signed = /^\s*[—–]\s*([\p{Lu}][\p{L}’'.-]+(?:\s+[\p{Lu}][\p{L}’'.-]+)*)\s*(?:,[^“”"]*)?$/u.exec(rest);
   if (signed) return { raw: cap(rest), subject: signed[1]!, told: null };
   // “… says the idea “is actually not so crazy.” She noted …": a quotation that ends its sentence
   // belongs to the clause leading into it; the next sentence is about something else.

@@ -600,6 +600,13 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
     // about the sentence's subject from whoever was just quoted, not words of that subject.
     const midSentence = !clause && /[\p{L}]/u.test(masks[span.paragraphIndex]!.slice(sentenceStart(masks[span.paragraphIndex]!, span.open), span.open));
     if (!entity && midSentence) entity = discourse.lastSpeaker(item.pos, at(Math.max(0, span.paragraphIndex - 3), 0));
+    // No one has spoken yet: the words are the sentence's subject's ("Facebook has banned … because
+    // they are “frequently associated with …”").
+    if (!entity && midSentence) {
+      const mask = masks[span.paragraphIndex]!;
+      const subject = sentenceSubject(mask.slice(sentenceStart(mask, span.open), span.open));
+      if (subject) entity = discourse.resolve(subject, item.pos);
+    }
     // Otherwise the person this paragraph is about; then whoever spoke in the paragraph before;
     // then the person the paragraph before was about ("But for Parata and his family …" → “It’s
     // very emotional …”); then anyone who spoke in the last three paragraphs.
