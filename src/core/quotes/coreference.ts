@@ -45,8 +45,7 @@ const ORGANISATION_WORDS = new Set([
   'court', 'commission', 'network', 'bureau', 'service', 'services', 'union', 'organization', 'organisation', 'foundation', 'center', 'centre',
   'club', 'league', 'federation', 'airlines', 'airways', 'motors', 'technologies', 'systems', 'media', 'studios', 'records', 'entertainment',
   'labs', 'hospital', 'church', 'army', 'navy', 'force', 'forces', 'government', 'parliament', 'congress', 'senate', 'house', 'assembly',
-  'board', 'trust', 'partners', 'capital', 'holdings', 'industries', 'depot', 'market', 'stores', 'press', 'reuters', 'pentagon', 'kremlin',
-  'google', 'apple', 'amazon', 'microsoft', 'facebook', 'twitter', 'uber', 'netflix', 'tesla',
+  'board', 'trust', 'partners', 'capital', 'holdings', 'industries', 'depot', 'market', 'stores', 'press',
 ]);
 
 /** A capitalised name that is an organisation rather than a person: opens with "The" or ends with an organisation word. */
