@@ -109,6 +109,14 @@ class Discourse {
     this.sources.push({ pos, entity });
   }
 
+  /** A single capitalised word of three letters or more that the article never writes in lower case ("Facebook", not "Consider"). */
+  properNoun(token: string): boolean {
+    if (!/^[\p{Lu}][\p{L}’'-]{2,}$/u.test(token)) return false;
+    const lower = token.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const re = new RegExp(String.raw`(?<![\p{L}])${lower}(?![\p{L}])`, 'u');
+    return !this.paragraphs.some((p) => re.test(p));
+  }
+
   /** Names a sentence can open with: a known person's name, not a capitalised common word ("Military families"). */
   knownName(name: string): boolean {
     const tokens = words(name);
@@ -605,7 +613,13 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
     if (!entity && midSentence) {
       const mask = masks[span.paragraphIndex]!;
       const subject = sentenceSubject(mask.slice(sentenceStart(mask, span.open), span.open));
-      if (subject) entity = discourse.resolve(subject, item.pos);
+      // Only a name: a known person's, or a single proper noun the article never writes in lower
+      // case ("Facebook") — not a sentence-opening "Consider", "Want" or "First".
+      const phrase = subject ? readPhrase(subject) : null;
+      // An imperative ("Consider this 2014 entry — “…”") is followed by a determiner, a subject by its verb.
+      const own = mask.slice(sentenceStart(mask, span.open), span.open);
+      const imperative = subject ? new RegExp(String.raw`^\W*${subject.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\s+(?:this|that|these|those|the|a|an|your|our|my|his|her|its|their)\b`, 'u').test(own) : false;
+      if (subject && !imperative && phrase?.kind === 'name' && !SENTENCE_INTRO.test(phrase.text) && (discourse.knownName(phrase.text) || discourse.properNoun(phrase.text))) entity = discourse.resolve(subject, item.pos);
     }
     // Otherwise the person this paragraph is about; then whoever spoke in the paragraph before;
     // then the person the paragraph before was about ("But for Parata and his family …" → “It’s
