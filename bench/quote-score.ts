@@ -2,12 +2,14 @@
  * `npm run quote-score [-- --misses]`: quotation recall and speaker-attribution accuracy over the
  * hand-labelled quotations in test/fixtures/quote-speakers.json, overall, per category and for
  * the held-out articles; then the fresh held-out rounds of test/fixtures/quote-speakers-heldout.json,
- * each with its recorded first score (measured before any change made for it) and its score now.
+ * each with its recorded first score (measured before any change made for it) and its score now;
+ * then round 6 (test/fixtures/quote-speakers-heldout2.json, English Readability pages), whose first
+ * score was taken twice before any change for it: the resolver as on main and the coreference one.
  * `--misses` lists the misses on the tuned set, `--all-misses` adds its held-out ones,
  * `--fresh-misses` lists the misses on the fresh rounds.
  */
 import { findQuotations } from '../src/core/quotes.ts';
-import { HELD_OUT_FILE, loadFirstScores, ratio, scoreSpeakers, tallyLine, tunedSetLines, type ScoreReport } from '../test/helpers/quote-score.ts';
+import { HELD_OUT_2_FILE, HELD_OUT_FILE, loadFirstScores, ratio, scoreSpeakers, tallyLine, tunedSetLines, type ScoreReport } from '../test/helpers/quote-score.ts';
 
 const find = (article: Parameters<typeof findQuotations>[0]) =>
   findQuotations(article).map((q) => ({ text: q.text, speaker: process.argv.includes('--raw') ? q.attribution : q.speaker }));
@@ -23,20 +25,39 @@ console.log('tuned set (test/fixtures/quote-speakers.json; every label has been 
 for (const l of tunedSetLines(report)) console.log(l);
 if (process.argv.includes('--misses') || process.argv.includes('--all-misses')) printMisses(report, process.argv.includes('--all-misses'));
 
-const fresh = scoreSpeakers(find, lenient, HELD_OUT_FILE);
-const first = loadFirstScores();
-console.log('\nfresh held-out rounds (test/fixtures/quote-speakers-heldout.json)');
-console.log(`${'round'.padEnd(8)} ${'labels'.padStart(6)}  ${'first score (before any change for it)'.padEnd(40)} now`);
-const pooled = { labels: 0, right: 0 };
-for (const [round, t] of Object.entries(fresh.byRound).sort(([a], [b]) => Number(a) - Number(b))) {
-  const f = first[round];
-  if (f) {
-    pooled.labels += f.labels;
-    pooled.right += f.right;
+/** One file of fresh held-out rounds: each round's recorded first score beside its score now. */
+function printRounds(file: string, title: string): { labels: number; right: number; found: number; firstRight: number; firstFound: number } {
+  const fresh = scoreSpeakers(find, lenient, file);
+  const first = loadFirstScores(file);
+  const firstCoref = loadFirstScores(file, 'firstScoresCoreference');
+  console.log(`\n${title}`);
+  console.log(`${'round'.padEnd(8)} ${'labels'.padStart(6)}  ${'first score (before any change for it)'.padEnd(40)} now`);
+  const pooled = { labels: 0, right: 0, found: 0 };
+  const corefPooled = { labels: 0, right: 0 };
+  for (const [round, t] of Object.entries(fresh.byRound).sort(([a], [b]) => Number(a) - Number(b))) {
+    const f = first[round];
+    if (f) {
+      pooled.labels += f.labels;
+      pooled.right += f.right;
+      pooled.found += f.found;
+    }
+    const firstText = f ? `${ratio(f.right, f.labels)}, recall ${ratio(f.found, f.labels)}` : 'not recorded yet';
+    console.log(`${round.padEnd(8)} ${String(t.labels).padStart(6)}  ${firstText.padEnd(40)} ${ratio(t.right, t.labels)}, recall ${ratio(t.found, t.labels)}`);
+    const c = firstCoref[round];
+    if (c) {
+      corefPooled.labels += c.labels;
+      corefPooled.right += c.right;
+    }
+    if (c) console.log(`${''.padEnd(8)} ${''.padStart(6)}  ${`coreference resolver: ${ratio(c.right, c.labels)}, recall ${ratio(c.found, c.labels)}`}`);
   }
-  const firstText = f ? `${ratio(f.right, f.labels)}, recall ${ratio(f.found, f.labels)}` : 'not recorded yet';
-  console.log(`${round.padEnd(8)} ${String(t.labels).padStart(6)}  ${firstText.padEnd(40)} ${ratio(t.right, t.labels)}, recall ${ratio(t.found, t.labels)}`);
+  console.log(`${'pooled'.padEnd(8)} ${String(fresh.all.labels).padStart(6)}  ${ratio(pooled.right, pooled.labels).padEnd(40)} ${ratio(fresh.all.right, fresh.all.labels)}`);
+  if (corefPooled.labels) console.log(`${''.padEnd(8)} ${''.padStart(6)}  coreference resolver: ${ratio(corefPooled.right, corefPooled.labels)}`);
+  for (const [c, t] of Object.entries(fresh.byCategory).sort()) console.log(line(`  ${c} (now)`, t));
+  if (process.argv.includes('--fresh-misses')) printMisses(fresh, true);
+  return { labels: fresh.all.labels, right: fresh.all.right, found: fresh.all.found, firstRight: pooled.right, firstFound: pooled.found };
 }
-console.log(`${'pooled'.padEnd(8)} ${String(fresh.all.labels).padStart(6)}  ${ratio(pooled.right, pooled.labels).padEnd(40)} ${ratio(fresh.all.right, fresh.all.labels)}`);
-for (const [c, t] of Object.entries(fresh.byCategory).sort()) console.log(line(`  ${c} (now)`, t));
-if (process.argv.includes('--fresh-misses')) printMisses(fresh, true);
+
+const r1 = printRounds(HELD_OUT_FILE, 'fresh held-out rounds 1–5 (test/fixtures/quote-speakers-heldout.json)');
+const r2 = printRounds(HELD_OUT_2_FILE, 'fresh held-out rounds 6–8 (test/fixtures/quote-speakers-heldout2.json: English Readability pages; the unused benchmark articles; feed items)');
+const n = r1.labels + r2.labels;
+console.log(`\nall fresh rounds pooled (${n} labels): first score ${ratio(r1.firstRight + r2.firstRight, n)}, now ${ratio(r1.right + r2.right, n)}, recall now ${ratio(r1.found + r2.found, n)}`);

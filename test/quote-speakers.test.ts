@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findQuotations } from '../src/core/quotes.ts';
-import { HELD_OUT_FILE, loadFirstScores, loadSpeakerLabels, normalizeSpeaker, scoreSpeakers, speakerMatches } from './helpers/quote-score.ts';
+import { HELD_OUT_2_FILE, HELD_OUT_FILE, loadFirstScores, loadSpeakerLabels, normalizeSpeaker, scoreSpeakers, speakerMatches } from './helpers/quote-score.ts';
 
 // The hand-labelled set: 330 quotations in the 5 seeds and 36 English news articles (22 held out, labelled in three rounds).
 // Floors are the values achieved when this test was written; a change that lowers them fails.
@@ -48,12 +48,12 @@ describe('speaker attribution over the fresh held-out rounds', () => {
   });
 
   it.each([
-    ['all rounds', fresh.all, 272, 260],
+    ['all rounds', fresh.all, 272, 268],
     ['round 1', fresh.byRound[1]!, 66, 66],
     ['round 2', fresh.byRound[2]!, 41, 40],
-    ['round 3', fresh.byRound[3]!, 60, 58],
+    ['round 3', fresh.byRound[3]!, 60, 60],
     ['round 4', fresh.byRound[4]!, 64, 63],
-    ['round 5', fresh.byRound[5]!, 41, 33],
+    ['round 5', fresh.byRound[5]!, 41, 39],
   ])('%s: recall and accuracy at least as measured', (_name, tally, found, right) => {
     expect(tally.found).toBeGreaterThanOrEqual(found);
     expect(tally.right).toBeGreaterThanOrEqual(right);
@@ -78,5 +78,37 @@ describe('the match rule', () => {
   it('normalises case, punctuation, possessives and a leading article', () => {
     expect(normalizeSpeaker('The doctors’ letter')).toBe('doctors letter');
     expect(normalizeSpeaker('Dr. Owen John Dempsey')).toBe('dr owen john dempsey');
+  });
+});
+
+// Round 6 (test/fixtures/quote-speakers-heldout2.json): English news pages of the Readability corpus,
+// labelled before any resolver ran on them; first scored with the resolver then on main (0.891) and
+// with the coreference resolver before any change for the round (0.881); then tuned on with general
+// rules. Round 7 (8 quotations, the rest of the English benchmark articles): first scores 0.375 (main)
+// and 0.625 (coreference), then tuned on. Round 8 (26 quotations in 13 feed items of the rss-parser
+// corpus): first scores 0.654 (main) and 0.692 (coreference), then tuned on. Floors are the values
+// after that tuning.
+const round6 = scoreSpeakers((article) => findQuotations(article).map((q) => ({ text: q.text, speaker: q.speaker })), false, HELD_OUT_2_FILE);
+
+describe('speaker attribution over rounds 6 (Readability pages), 7 (unused benchmark articles) and 8 (feed items)', () => {
+  it('has the labels it claims, with both first scores recorded', () => {
+    const { labels, articles } = loadSpeakerLabels(HELD_OUT_2_FILE);
+    expect(labels.length).toBe(135);
+    expect(articles.size).toBe(34);
+    expect(loadFirstScores(HELD_OUT_2_FILE)).toMatchObject({ 6: { labels: 101, found: 100, right: 90 }, 7: { labels: 8, found: 8, right: 3 }, 8: { labels: 26, found: 24, right: 17 } });
+    expect(loadFirstScores(HELD_OUT_2_FILE, 'firstScoresCoreference')).toMatchObject({ 6: { labels: 101, found: 100, right: 89 }, 7: { labels: 8, found: 8, right: 5 }, 8: { labels: 26, found: 24, right: 18 } });
+  });
+
+  it.each([
+    ['round 6', round6.byRound[6]!, 101, 98],
+    ['round 7', round6.byRound[7]!, 8, 8],
+    ['round 8', round6.byRound[8]!, 25, 25],
+    ['explicit', round6.byCategory.explicit!, 66, 65],
+    ['pronoun', round6.byCategory.pronoun!, 18, 17],
+    ['earlier', round6.byCategory.earlier!, 38, 38],
+    ['document', round6.byCategory.document!, 12, 11],
+  ])('%s: recall and accuracy at least as measured', (_name, tally, found, right) => {
+    expect(tally.found).toBeGreaterThanOrEqual(found);
+    expect(tally.right).toBeGreaterThanOrEqual(right);
   });
 });

@@ -129,3 +129,19 @@ describe('Newsroom.quotes by speaker', () => {
     expect(newsroom.suggestSpeakers({ guildId: 'g2' }, 'roe')).toEqual([]);
   });
 });
+
+// A quotation left open at the end of one paragraph and closed in the next without a new opening
+// mark (press-release style; the Isuzu item of the rss-parser customfields feed).
+describe('a quotation that runs into the next paragraph without an opening mark', () => {
+  it('is found in both paragraphs and keeps its speaker', async () => {
+    const fs = await import('node:fs');
+    const { parseFeed } = await import('../src/core/feeds/parse-feed.ts');
+    const feed = parseFeed(fs.readFileSync('../shared/corpora/feeds/rss-parser/input/customfields.rss', 'utf8'), { url: 'http://127.0.0.1/feed', now: new Date('2026-01-01T00:00:00Z') });
+    const found = findQuotations({ body: feed.items[0]!.body }).map((q) => [q.paragraphIndex, q.text.slice(0, 40), q.speaker]);
+    expect(found).toEqual([
+      [4, 'The ISUZU mu-X is the perfect SUV for th', 'Hitoshi Kono'],
+      [5, 'The Indian market for SUVs is now coming', 'Hitoshi Kono'],
+      [6, 'The Trident Group has been a proud repre', 'Samir Choudhry'],
+    ]);
+  });
+});

@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { Article } from '../../src/core/article.ts';
 import { attributionOf } from '../../src/core/quotes/attribution.ts';
 import { findQuoteSpans, MIN_WORDS } from '../../src/core/quotes/find.ts';
+import { htmlToParagraphs } from '../../src/core/feeds/html-text.ts';
+import { parseFeed } from '../../src/core/feeds/parse-feed.ts';
 import { parseSeed } from '../../src/core/seed-parser.ts';
 import { ROOT } from './bot-process.ts';
 
@@ -21,10 +23,12 @@ export interface SpeakerLabel {
 
 interface LabelFile {
   rule: string[];
-  articles: Record<string, { file: string; key?: string; url?: string; heldOut: boolean; round?: number }>;
+  articles: Record<string, { file: string; key?: string; url?: string; item?: number; heldOut: boolean; round?: number }>;
   labels: SpeakerLabel[];
   /** Held-out file only: each round's score when it was first measured, before any change made for it. */
-  firstScores?: Record<string, { labels: number; found: number; right: number; commit?: string }>;
+  firstScores?: Record<string, { labels: number; found: number; right: number; commit?: string; resolver?: string }>;
+  /** Round 6 on: the coreference resolver's first score, also taken before any change for the round. */
+  firstScoresCoreference?: Record<string, { labels: number; found: number; right: number; commit?: string; resolver?: string }>;
 }
 
 /** A quotation as the scorer sees it: its words and the speaker the system resolved (null when none). */
@@ -36,10 +40,12 @@ export interface ScoredQuotation {
 export const LABEL_FILE = path.join(ROOT, 'test', 'fixtures', 'quote-speakers.json');
 /** Fresh held-out rounds labelled after the rules were tuned on LABEL_FILE (each article carries its round). */
 export const HELD_OUT_FILE = path.join(ROOT, 'test', 'fixtures', 'quote-speakers-heldout.json');
+/** Round 6: English news pages of the Readability corpus, labelled before the coreference resolver ran on them. */
+export const HELD_OUT_2_FILE = path.join(ROOT, 'test', 'fixtures', 'quote-speakers-heldout2.json');
 
 /** The recorded first score of each round of the held-out file. */
-export function loadFirstScores(labelFile = HELD_OUT_FILE): Record<string, { labels: number; found: number; right: number; commit?: string }> {
-  return (JSON.parse(fs.readFileSync(labelFile, 'utf8')) as LabelFile).firstScores ?? {};
+export function loadFirstScores(labelFile = HELD_OUT_FILE, which: 'firstScores' | 'firstScoresCoreference' = 'firstScores'): Record<string, { labels: number; found: number; right: number; commit?: string }> {
+  return (JSON.parse(fs.readFileSync(labelFile, 'utf8')) as LabelFile)[which] ?? {};
 }
 
 /**
@@ -56,6 +62,13 @@ export function loadSpeakerLabels(labelFile = LABEL_FILE): { labels: SpeakerLabe
       groundTruth ??= JSON.parse(fs.readFileSync(full, 'utf8')) as Record<string, { articleBody: string }>;
       const body = groundTruth[a.key]!.articleBody.split(/\n+/).map((p) => p.trim()).filter(Boolean);
       articles.set(id, { body });
+    } else if (a.item !== undefined) {
+      // A feed item (round 8): the body the feed parser gives it, as ingest stores it.
+      const feed = parseFeed(fs.readFileSync(full, 'utf8'), { url: 'http://127.0.0.1/feed', now: new Date('2026-01-01T00:00:00Z') });
+      articles.set(id, { body: feed.items[a.item]!.body });
+    } else if (full.endsWith('.html')) {
+      // A page's expected article text (Readability corpus), in the paragraphs the feed code makes of HTML.
+      articles.set(id, { body: htmlToParagraphs(fs.readFileSync(full, 'utf8')) });
     } else {
       articles.set(id, parseSeed(fs.readFileSync(full, 'utf8'), { fileName: path.basename(full) }));
     }
@@ -99,7 +112,8 @@ export function speakerMatches(resolved: string | null, label: Pick<SpeakerLabel
 }
 
 function normStart(s: string): string {
-  return s.normalize('NFKC').replace(/^[\s“”"‘’'…]+/, '').replace(/[’‘]/g, "'").replace(/\s+/g, ' ');
+  // NFKC turns a leading "…" into "...", so the dots go too.
+  return s.normalize('NFKC').replace(/^[\s“”"‘’'….]+/, '').replace(/[’‘]/g, "'").replace(/\s+/g, ' ');
 }
 
 export interface Tally {

@@ -22,7 +22,7 @@ const SPEECH_VERBS = [
   'instructed', 'directed', 'ordered', 'urged', 'tweeted', 'acknowledged', 'comments', 'commented', 'testified', 'reiterated', 'introduced', 'remembered',
   'joked', 'quipped', 'admitted', 'cautioned', 'boasted', 'telling', 'saying', 'adding', 'noting', 'warning', 'writing', 'pleaded', 'implored',
   'encouraged', 'views', 'weighed', 'chimed', 'stating', 'recounted', 'predicted', 'promised', 'vowed', 'conceded', 'complained', 'posted', 'texted', 'shouted', 'yelled', 'chanted',
-  'respond', 'reply', 'put', 'laughed', 'laughs', 'agreed', 'agrees', 'continued', 'sings', 'sang', 'sing', 'claim', 'concluded', 'concludes', 'shouts', 'yells', 'screamed', 'screams', 'written', 'pointed', 'responded', 'responds', 'answered',
+  'respond', 'reply', 'put', 'laughed', 'laughs', 'agreed', 'agrees', 'continued', 'sings', 'sang', 'sing', 'claim', 'concluded', 'concludes', 'shouts', 'yells', 'screamed', 'screams', 'written', 'pointed', 'responded', 'responds', 'answered', 'claims', 'reads', 'lecturing', 'lectured', 'lectures', 'mumbles', 'mumbled', 'whispers', 'whispered', 'sighs', 'sighed', 'cries', 'cried',
 ];
 const VERB_SET = new Set(SPEECH_VERBS);
 const AUXILIARIES = new Set(['have', 'has', 'had', 'is', 'are', 'was', 'were', 'will', 'would', 'can', 'could', 'may', 'might', 'must', 'should', 'did', 'does', 'do']);
@@ -47,6 +47,8 @@ function isVerb(w: WordAt, i: number, ws: readonly WordAt[]): boolean {
   if (w.word === 'written') return /^(?:has|have|had)$/.test(ws[i - 1]?.word ?? '');
   // "allowed Mosseri to claim that …", not "the claim that …".
   if (w.word === 'claim') return ws[i - 1]?.word === 'to';
+  // "the company claims its …", not "There are also claims that …".
+  if (w.word === 'claims') return !/^(?:are|were|is|was|also|the|these|those|such|of|and|many|similar|new|false|his|her|their|its|our|your|my|any|no|some|what|whose)$/.test(ws[i - 1]?.word ?? '');
   // "As Gaiman put it," — not "put the tickets on sale".
   if (w.word === 'put') return ws[i + 1]?.word === 'it';
   return VERB_SET.has(w.word);
@@ -140,6 +142,10 @@ function subjectOfSegment(seg: string): string {
   const inner = wordsAt(s);
   const cut = inner.find((w, i) => i > 0 && (AUXILIARIES.has(w.word) || VERB_SET.has(w.word)));
   if (cut) s = s.slice(0, cut.start).trim();
+  // "Uber stepped in and [tweeted]": a first predicate joined to the speech verb by "and" — the
+  // subject is the name that opens the stretch.
+  const joined = /^((?:[\p{Lu}][\p{L}’'.-]*\s+){0,3}[\p{Lu}][\p{L}.-]*[\p{L}])(?:\s+[\p{Ll}][\p{L}-]*){1,4}\s+(?:and|then)$/u.exec(s);
+  if (joined) s = joined[1]!;
   return s;
 }
 
@@ -222,10 +228,15 @@ export function clauseBefore(text: string): Clause | null {
   // "Here is how bad things got in the words of the patient:"
   const wordsOf = /\bin (?:the|his|her|their) (?:own )?words of ([^,:;“”"]+?)[\s,:]*$/i.exec(text);
   if (wordsOf) return { raw: cap(text), subject: wordsOf[1]!, told: null };
+  // "In Dr. Shadlen's words, “…”"
+  const possessiveWords = /\bin ([\p{Lu}][^,:;“”"]*?)[’']s? (?:own )?words[\s,:]*$/iu.exec(text);
+  if (possessiveWords) return { raw: cap(text), subject: possessiveWords[1]!, told: null };
   const ws = wordsAt(text);
   let vi = -1;
   for (let i = ws.length - 1; i >= 0; i--) if (isVerb(ws[i]!, i, ws)) { vi = i; break; }
   const according = /\baccording to ([^,.;“”"]+)/i.exec(text);
+  // "according to the explanatory notes of …": a "verb" inside the according-phrase is its noun.
+  if (according && vi !== -1 && ws[vi]!.start > according.index && ws[vi]!.start < according.index + according[0].length) vi = -1;
   if (vi === -1) {
     if (according) return { raw: cap(text), subject: appositiveName(according[1]!.trim()), told: null };
     // "…response letters are often written by superior officers, with messages like:" — quoted from a document.
@@ -239,7 +250,8 @@ export function clauseBefore(text: string): Clause | null {
       }
     }
     // "Buckley, who phoned in from …, had a similar experience:" — the sentence's subject introduces the words.
-    const lead = /^\s*((?:[Hh]e|[Ss]he|[Tt]hey)(?=\s)|[\p{Lu}][\p{L}’'-]+(?:\s+[\p{Lu}][\p{L}’'-]+)+(?=[\s,])|[\p{Lu}][\p{L}’'-]+(?=,))/u.exec(text);
+    // "Alverson summed up the journey …:" — one name followed by its verb counts too.
+    const lead = /^\s*((?:[Hh]e|[Ss]he|[Tt]hey)(?=\s)|[\p{Lu}][\p{L}’'-]+(?:\s+[\p{Lu}][\p{L}’'-]+)+(?=[\s,])|(?!(?:There|Here|It|This|That|These|Those|What|Which|Who|Some|Many|Most|All|Each|Such)\b)[\p{Lu}][\p{L}’'-]+(?=,|\s+[\p{Ll}]+(?:ed|s)\b))/u.exec(text);
     if (lead && /:\s*$/.test(text) && ['name', 'pronoun'].includes(readPhrase(lead[1]!)?.kind ?? '')) return { raw: cap(text), subject: lead[1]!, told: null };
     return null;
   }
@@ -275,14 +287,20 @@ export function attributionOf(
   const before = masked.slice(from, span.open);
   // "he … said, “somebody ought to …,” the prosecutor’s office said": the words are the object of
   // the verb right before them; the clause after only reports who relayed them.
-  if (/\b(?:said|says|asked|added|replied|shouted|wrote|told\s+\S+)[,:]?\s*$/i.test(before)) {
+  // "Mackey said in an internal memo that the “…” …, Yahoo Finance reported": a reporting verb
+  // and its "that" before the quotation name the speaker; the clause after names who relayed it.
+  if (/\b(?:said|says|asked|added|replied|shouted|wrote|told\s+\S+)[,:]?\s*$/i.test(before) || /\b(?:said|says|wrote|writes|told\s+\S+|stated|argued|warned)\b[^“”"]{0,60}\bthat(?:\s+(?:the|a|an|his|her|their|its))?\s*$/i.test(before)) {
     const lead = clauseBefore(before);
     const kind = lead?.subject ? readPhrase(lead.subject)?.kind : undefined;
     if (lead && (kind === 'name' || kind === 'pronoun' || kind === 'source' || kind === 'role')) return lead;
+    // "Whole Foods co-founder and CEO John Mackey said …": the full name that ends the subject.
+    const trailing = lead?.subject ? /((?:[\p{Lu}][\p{L}’'.-]+\s+){1,3}[\p{Lu}][\p{L}’'-]+)\s*$/u.exec(lead.subject) : null;
+    if (lead && trailing && readPhrase(trailing[1]!)?.kind === 'name') return { ...lead, subject: trailing[1]! };
   }
   const rest = masked.slice(span.close + 1, nextStart);
   // "“Had he taken …” — Neil Gaiman": a pull quote signed after a dash.
-  const signed = /^\s*[—–]\s*([\p{Lu}][\p{L}’'.-]+(?:\s+[\p{Lu}][\p{L}’'.-]+)*)\s*$/u.exec(rest);
+  // "“…” — Dan D’Lyon, Plant Expert": the description after the name is no part of it.
+  const signed = /^\s*[—–]\s*([\p{Lu}][\p{L}’'.-]+(?:\s+[\p{Lu}][\p{L}’'.-]+)*)\s*(?:,[^“”"]*)?$/u.exec(rest);
   if (signed) return { raw: cap(rest), subject: signed[1]!, told: null };
   // “… says the idea “is actually not so crazy.” She noted …": a quotation that ends its sentence
   // belongs to the clause leading into it; the next sentence is about something else.

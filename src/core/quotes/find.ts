@@ -8,7 +8,7 @@ export const MIN_WORDS = 4;
 
 export interface QuoteSpan {
   paragraphIndex: number;
-  /** Offset of the opening mark in the paragraph. */
+  /** Offset of the opening mark in the paragraph (0 for a paragraph that continues a quotation without one). */
   open: number;
   /** Offset of the closing mark, or the paragraph's length when the quotation runs on into the next paragraph. */
   close: number;
@@ -68,5 +68,21 @@ export function quoteSpansIn(p: string, paragraphIndex: number): QuoteSpan[] {
 
 /** All quotation spans of an article (short ones included; callers filter on `words`). */
 export function findQuoteSpans(body: readonly string[]): QuoteSpan[] {
-  return body.flatMap((p, i) => quoteSpansIn(p, i));
+  const out: QuoteSpan[] = [];
+  body.forEach((p, i) => {
+    const spans = quoteSpansIn(p, i);
+    const last = out[out.length - 1];
+    // "…added, “The ISUZU mu-X is …" left open, and the next paragraph goes on without an opening
+    // mark up to its closing one ("… All Heart ISUZU mu-X.”"): the speech continues across them.
+    if (last && last.paragraphIndex === i - 1 && last.close === body[i - 1]!.length && last.words >= MIN_WORDS) {
+      const close = p.search(/[”"]/);
+      const firstOpen = p.search(/[“„]|(?:^|[\s([{—–/-])"(?=\S)/);
+      if (close > 0 && (firstOpen === -1 || firstOpen > close) && !/\s/.test(p[close - 1]!) && spans.every((s) => s.open > close)) {
+        const text = p.slice(0, close).trim().replace(/,$/, '');
+        out.push({ paragraphIndex: i, open: 0, close, text, words: wordCount(text) });
+      }
+    }
+    out.push(...spans);
+  });
+  return out;
 }

@@ -16,7 +16,7 @@ const TITLE_WORDS = new Set(
 /** Abbreviations with a full stop that do not end a name ("Mrs. Smith", "Gov. Noem", "Sen. Johnson"). */
 const ABBREVIATIONS = new Set(['mrs.', 'gov.', 'sen.', 'rep.', 'gen.', 'col.', 'sgt.', 'capt.', 'prof.', 'rev.', 'cmdr.', 'lt.', 'jr.', 'sr.', 'st.', 'mt.', 'ft.', 'bros.', 'inc.', 'corp.', 'co.', 'ltd.', 'messrs.', 'supt.', 'atty.', 'adm.', 'maj.', 'pres.', 'gov’t.']);
 const NAME_PARTICLES = new Set(['van', 'von', 'de', 'der', 'den', 'da', 'del', 'la', 'le', 'al', 'bin', 'ibn', 'el', 'di', 'du']);
-const DETERMINERS = new Set(['a', 'an', 'the', 'some', 'this', 'that', 'these', 'those', 'one', 'another', 'many', 'several', 'most', 'two', 'three']);
+const DETERMINERS = new Set(['a', 'an', 'the', 'some', 'this', 'that', 'these', 'those', 'one', 'another', 'many', 'several', 'most', 'two', 'three', 'our', 'my', 'your']);
 const POSSESSIVE_PRONOUNS = new Set(['his', 'her', 'their', 'its']);
 /** Words that put a capitalised run inside a phrase rather than at its head ("the sister of … Kim Jong Un", "operation in Iraq and Syria"). */
 const CLAUSE_WORDS = new Set(['of', 'for', 'at', 'in', 'from', 'to', 'with', 'on', 'by', 'and', 'or', 'against', 'about', 'into', 'over', 'under', 'inside', 'near']);

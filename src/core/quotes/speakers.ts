@@ -8,6 +8,7 @@
 import { splitSentences } from '../text/sentences.ts';
 import { attributionOf, clauseBefore, invertedSubject, pickSubject, type Clause } from './attribution.ts';
 import { MIN_WORDS, type QuoteSpan } from './find.ts';
+import { givenNameGender, looksLikeOrganisation, nounGender, PeopleIndex, pickAntecedent, type Candidate, type Gender } from './coreference.ts';
 import { capitalisedRuns, DOCUMENT_NOUNS, readPhrase, ROLE_NOUNS, SOURCE_NOUNS, stripTitles, words, type Phrase } from './phrases.ts';
 
 export interface Speaker {
@@ -30,14 +31,19 @@ interface Entity {
   plural: boolean;
   head: string;
   told: string | null;
-  /** Learned when "he" or "she" is resolved to this entity, so the other pronoun skips it. */
-  gender?: 'he' | 'she';
+  /** What the article, an honorific or the given name says (coreference.ts), or learned when "he" or "she" is resolved to this entity, so the other pronoun skips it. */
+  gender?: Gender;
+  /** The gender was given (article, honorific, given name, gendered noun), not learned from a resolution. */
+  genderFixed?: boolean;
 }
 
 interface Event {
   pos: number;
   entity: Entity;
-  role: 'speaker' | 'subject';
+  /** 'mention': named elsewhere in a sentence (an object, a possessor) — a pronoun can mean them, a clause-less quotation cannot. */
+  role: 'speaker' | 'subject' | 'mention';
+  /** A lone surname outside the subject: what a paragraph is about, too weak to be a pronoun's antecedent. */
+  weak?: boolean;
 }
 
 const GROUP_NOUNS = /^(?:families|officials|residents|doctors|physicians|teachers|officers|students|soldiers|parents|authorities|sources|troops|workers|people|critics|analysts|lawmakers|officers|organizations|members|observers|experts|protesters|voters)$/;
@@ -49,6 +55,8 @@ const SOURCE_WORD = new RegExp(String.raw`\b(?:${[...SOURCE_NOUNS].join('|')})\b
 const SENTENCE_INTRO = /^(?:under|over|among|across|through|against|toward|towards|into|onto|about|around|within|behind|beyond|near|outside|inside|between|maybe|perhaps|indeed|thanks|why|how|what|where|there|here|yes|even|only|just|both|earlier|later|in|on|at|after|before|while|when|as|however|but|meanwhile|separately|according|also|now|then|upon|during|although|though|since|if|yet|still|last|this|today|yesterday|barely|for|with|without|finally|unfortunately|concerned|instead|following|despite|amid|like|unlike|asked|speaking|dressed|[\p{Lu}][\p{Ll}]+(?:ing|ed))\b/iu;
 const DOCUMENT_PHRASE = new RegExp(String.raw`\b((?:the|a|an|another|its|their|his|her|this|that|new)\s+(?:[\p{L}-]+\s+){0,2}?)(${[...DOCUMENT_NOUNS].join('|')})\b`, 'giu');
 const SUBORDINATE_SUBJECT = /(?<=[\s,])(?:as|when|while|after|because|until|before|since|whereas)\s+([\p{Lu}][\p{L}’'-]+(?:\s+[\p{Lu}][\p{L}’'-]+)*)(?=\s+[\p{Ll}])/gu;
+/** "the company", "the retailer": a definite description standing for an organisation the article named. */
+const ORGANISATION_NOUN = /^the\s+(?:[\p{Ll}-]+\s+)?(?:company|firm|chain|retailer|group|agency|organization|organisation|network|startup|carrier|airline|bank|brand|automaker|manufacturer|publisher|outlet|broadcaster|studio|label|charity|business)$/iu;
 const SAME_PLACE = /\bthe same (province|city|county|region|district|town)\b/i;
 
 /** The offset in the whole article, so events in different paragraphs order correctly. */
@@ -58,6 +66,8 @@ function at(paragraphIndex: number, offset: number): number {
 
 class Discourse {
   private readonly events: Event[] = [];
+  /** Entities that have spoken: a name that said something is somebody. */
+  private readonly speakers = new Set<Entity>();
   private readonly sources: Array<{ pos: number; entity: Entity }> = [];
 
   private readonly joined: string[];
@@ -67,6 +77,8 @@ class Discourse {
   constructor(
     private readonly fullNames: string[][],
     private readonly text: (pos: number) => string,
+    private readonly index: PeopleIndex,
+    private readonly paragraphs: readonly string[],
   ) {
     this.joined = fullNames.map((f) => ` ${f.join(' ')}`);
     this.personTokens = new Set(fullNames.filter((f) => f.length > 1).flat());
@@ -88,12 +100,21 @@ class Discourse {
     return this.personTokens.has(token);
   }
 
-  note(pos: number, entity: Entity, role: Event['role']): void {
-    this.events.push({ pos, entity, role });
+  note(pos: number, entity: Entity, role: Event['role'], weak = false): void {
+    this.events.push({ pos, entity, role, weak });
+    if (role === 'speaker') this.speakers.add(entity);
   }
 
   introduce(pos: number, entity: Entity): void {
     this.sources.push({ pos, entity });
+  }
+
+  /** A single capitalised word of three letters or more that the article never writes in lower case ("Facebook", not "Consider"). */
+  properNoun(token: string): boolean {
+    if (!/^[\p{Lu}][\p{L}’'-]{2,}$/u.test(token)) return false;
+    const lower = token.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const re = new RegExp(String.raw`(?<![\p{L}])${lower}(?![\p{L}])`, 'u');
+    return !this.paragraphs.some((p) => re.test(p));
   }
 
   /** Names a sentence can open with: a known person's name, not a capitalised common word ("Military families"). */
@@ -102,13 +123,15 @@ class Discourse {
     return tokens.length > 1 || this.isPersonToken(tokens[0]!);
   }
 
-  /** The latest person who spoke or was a sentence's subject since `minPos` (the paragraph's start). */
-  lastPerson(pos: number, minPos: number): Entity | null {
+  /** The latest person who spoke or was a sentence's subject (or, with `mentionsToo`, was named at all) since `minPos`. */
+  lastPerson(pos: number, minPos: number, mentionsToo = false, surelyPerson = false): Entity | null {
     for (let i = this.events.length - 1; i >= 0; i--) {
       const e = this.events[i]!;
       if (e.pos >= pos) continue;
       if (e.pos < minPos) break;
-      if (e.entity.kind === 'person') return e.entity;
+      // `surelyPerson`: a gender or a person's name, not a caption's "Whangārei Harbour".
+      if (surelyPerson && !(e.entity.gender || givenNameGender(e.entity.name))) continue;
+      if (e.entity.kind === 'person' && (mentionsToo || e.role !== 'mention')) return e.entity;
     }
     return null;
   }
@@ -137,16 +160,78 @@ class Discourse {
       const e = this.events[i]!;
       if (e.pos >= pos || exclude.has(e.entity.name)) continue;
       if (plural) {
+        if (e.role === 'mention') continue;
         if (e.entity.plural) return e.entity;
         if (!genderless && !e.entity.gender && (e.entity.kind === 'person' || e.entity.kind === 'other') && pos - e.pos < 3_000_000) genderless = e.entity;
         continue;
       }
-      if (e.entity.plural || (e.entity.kind !== 'person' && e.entity.kind !== 'source')) continue;
-      if (gender && e.entity.gender && e.entity.gender !== gender) continue;
-      if (gender) e.entity.gender ??= gender;
-      return e.entity;
     }
-    return genderless;
+    if (plural) return genderless;
+    const candidates: Array<Candidate<Entity>> = [];
+    for (let i = from; i < this.events.length; i++) {
+      const e = this.events[i]!;
+      if (exclude.has(e.entity.name)) continue;
+      candidates.push({ entity: e.entity, pos: e.pos, role: e.role, weak: e.weak ?? false, gender: e.entity.gender ?? null, genderFixed: e.entity.genderFixed ?? false, organisation: e.entity.kind === 'person' && looksLikeOrganisation(e.entity.name), unverified: this.unverified(e.entity), mention: e.role === 'mention', personal: e.entity.kind === 'person' || e.entity.kind === 'source', plural: e.entity.plural });
+    }
+    const picked = pickAntecedent(candidates, pos, gender);
+    if (picked && gender) picked.entity.gender ??= gender;
+    return picked?.entity ?? null;
+  }
+
+  /**
+   * "the president said", "said the actress": the latest person the article gave that role
+   * ("President Barack Obama", "president David Weisbrot") within the last few paragraphs;
+   * failing that, the latest person of the role's gender.
+   */
+  roleHolder(pos: number, phrase: Phrase, exclude: Set<string>): Entity | null {
+    const minPos = (Math.floor(pos / 1_000_000) - 6) * 1_000_000;
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const e = this.events[i]!;
+      if (e.pos >= pos || exclude.has(e.entity.name)) continue;
+      if (e.pos < minPos) break;
+      if (e.entity.kind === 'person' && this.index.hasRole(e.entity.name, phrase.head)) return e.entity;
+    }
+    const gender = nounGender(phrase.text);
+    return this.antecedent(pos, phrase.plural ? 'they' : gender ?? 'someone', exclude);
+  }
+
+  private capitalisedMidSentence(name: string): boolean {
+    const known = this.midSentence.get(name);
+    if (known !== undefined) return known;
+    const found = this.scanMidSentence(name);
+    this.midSentence.set(name, found);
+    return found;
+  }
+
+  private readonly midSentence = new Map<string, boolean>();
+
+  private scanMidSentence(name: string): boolean {
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const re = new RegExp(String.raw`(?<=(?:^|[\s(])[\p{Ll}][\p{L}’'-]*[,;]?\s)${escaped}(?![\p{L}])`, 'u');
+    return this.paragraphs.some((p) => re.test(p));
+  }
+
+  /**
+   * "the company said", "the group claims": the latest named organisation — a capitalised name
+   * that spoke or was a sentence's subject and that the article never calls "he" or "she" and
+   * no given name opens — within the last six paragraphs.
+   */
+  organisation(pos: number): Entity | null {
+    const minPos = (Math.floor(pos / 1_000_000) - 6) * 1_000_000;
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const e = this.events[i]!;
+      if (e.pos >= pos) continue;
+      if (e.pos < minPos) break;
+      const x = e.entity;
+      if (e.role === 'mention' || x.plural || x.kind === 'source' || x.kind === 'document' || !/^[\p{Lu}]/u.test(x.name)) continue;
+      if (x.gender || this.index.genderOf(x.name) || (words(x.name).length > 1 && !looksLikeOrganisation(x.name) && this.index.isPersonName(x.name))) continue;
+      // A lone surname ("Forte") is a person the article named in full elsewhere.
+      if (words(x.name).length === 1 && this.isPersonToken(x.name)) continue;
+      // A name is capitalised in the middle of some sentence; "New signs …" opens one with an adjective.
+      if (!this.capitalisedMidSentence(x.name)) continue;
+      return x;
+    }
+    return null;
   }
 
   /** "it says" after "they've put out another statement": the last document named shortly before. */
@@ -157,11 +242,31 @@ class Discourse {
     return last ? { name: last[0].trim(), kind: 'document', plural: false, head: last[2]!.toLowerCase(), told: null } : null;
   }
 
+  /** A "person" entity nothing marks as one: no gender, no given name, surname never alone, never a speaker. */
+  private unverified(x: Entity): boolean {
+    if (x.kind !== 'person' || x.gender || this.index.isPersonName(x.name)) return false;
+    return !this.speakers.has(x);
+  }
+
+  /** The person a capitalised run names, when the article makes it one (a given name, a surname used alone); null for places, organisations, titles. */
+  mentioned(run: string): Entity | null {
+    const phrase = readPhrase(run);
+    if (phrase?.kind !== 'name' || SENTENCE_INTRO.test(phrase.text)) return null;
+    const name = this.expandName(phrase.text);
+    if (looksLikeOrganisation(name) || !this.index.isPersonName(name)) return null;
+    return this.person(name, phrase.head);
+  }
+
   /** One entity per person name, so what is learned about them (gender, channel) sticks. */
   person(name: string, head: string): Entity {
     let e = this.people.get(name);
     if (!e) {
       e = { name, kind: 'person', plural: false, head, told: null };
+      const gender = this.index.genderOf(name);
+      if (gender) {
+        e.gender = gender;
+        e.genderFixed = true;
+      }
       this.people.set(name, e);
     }
     return e;
@@ -204,7 +309,7 @@ class Discourse {
         }
         return this.antecedent(pos, phrase.head, exclude);
       case 'role':
-        return this.antecedent(pos, phrase.plural ? 'they' : 'someone', exclude) ?? { name: phrase.text, kind: 'other', plural: phrase.plural, head: phrase.head, told: null };
+        return this.roleHolder(pos, phrase, exclude) ?? { name: phrase.text, kind: 'other', plural: phrase.plural, head: phrase.head, told: null };
       case 'possessive': {
         const owner = this.antecedent(pos, phrase.head, exclude);
         const rest = phrase.rest ?? '';
@@ -215,6 +320,11 @@ class Discourse {
         const earlier = definite ? this.describedEarlier(pos, phrase) : null;
         if (earlier) return earlier;
         const entity: Entity = { name: this.placeNamed(phrase.text, pos), kind: 'source', plural: phrase.plural, head: phrase.head, told: null };
+        const gender = nounGender(phrase.text);
+        if (gender) {
+          entity.gender = gender;
+          entity.genderFixed = true;
+        }
         this.introduce(pos, entity);
         return entity;
       }
@@ -225,6 +335,10 @@ class Discourse {
         return { name, kind: 'document', plural: false, head: phrase.head, told: null };
       }
       default:
+        if (ORGANISATION_NOUN.test(phrase.text)) {
+          const org = this.organisation(pos);
+          if (org) return org;
+        }
         return { name: phrase.text, kind: phrase.plural ? 'group' : 'other', plural: phrase.plural, head: phrase.head, told: null };
     }
   }
@@ -256,7 +370,7 @@ function maskQuotes(p: string, spans: QuoteSpan[]): string {
 }
 
 /** Multi-word person names in the article, in order of first appearance, titles stripped. */
-function collectNames(body: readonly string[]): string[][] {
+export function collectNames(body: readonly string[]): string[][] {
   const seen = new Set<string>();
   const out: string[][] = [];
   for (const p of body) {
@@ -316,7 +430,8 @@ function sentenceSubject(sentence: string): string | null {
 type Item =
   | { pos: number; type: 'quote'; index: number }
   | { pos: number; type: 'speech' | 'subject'; phrase: string; told: string | null; sure?: boolean }
-  | { pos: number; type: 'intro'; phrase: string };
+  | { pos: number; type: 'intro'; phrase: string }
+  | { pos: number; type: 'mention'; phrase: string; weak: boolean };
 
 /**
  * The attribution and resolved speaker of each quotation in `spans` (as found by
@@ -332,7 +447,7 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
     const pi = Math.floor(pos / 1_000_000);
     return [...body.slice(Math.max(0, pi - 4), pi), body[pi]?.slice(0, pos % 1_000_000) ?? ''].join('\n').slice(-4000);
   };
-  const discourse = new Discourse(fullNames, prefixText);
+  const discourse = new Discourse(fullNames, prefixText, new PeopleIndex(body, fullNames), body);
   const results: Attribution[] = spans.map(() => ({ clause: null, speaker: null }));
   const items: Item[] = [];
   const clauses = new Map<number, Clause | null>();
@@ -372,6 +487,24 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
           if (named && readPhrase(named[1]!)?.kind === 'name') items.push({ pos: at(pi, sentence.start + m.index), type: 'subject', phrase: named[1]!, told: null });
           else items.push({ pos: at(pi, sentence.start + m.index), type: 'intro', phrase: m[0].trim() });
         }
+      }
+      // A person a narrative sentence names outside its subject ("When Ford visited his editor Teresa
+      // Nielsen Hayden …, he …"): a later "she" can mean them. Only full names opening with a
+      // given name — places and titles ("North Manchester", "Wild Rose") would be noise.
+      for (const run of capitalisedRuns(text)) {
+        const name = stripTitles(run.tokens).join(' ');
+        // A lone surname of someone named in full ("for Parata and his family") counts as well.
+        const surname = run.tokens.length === 1 && discourse.isPersonToken(name) && discourse.expandName(name) !== name;
+        if (run.tokens.length > 4 || (!surname && (words(name).length < 2 || !givenNameGender(name)))) continue;
+        const offset = text.indexOf(run.tokens[0]!);
+        if (offset === -1) continue;
+        // Beside a quotation the names belong to its attribution — unless a new sentence began
+        // after a quotation that ended one ("…for a play.” When Ford visited his editor Teresa …").
+        const here = sentence.start + offset;
+        const inSentence = long.filter(({ s }) => s.open < sentence.end && s.close > sentence.start);
+        const lastBefore = inSentence.filter(({ s }) => s.close < here).pop();
+        const narrative = inSentence.length === 0 || (lastBefore && inSentence.every(({ s }) => s.close < here) && /[.?!]$/.test(lastBefore.s.text) && /^[”"’\s]*[\p{Lu}]/u.test(masked.slice(lastBefore.s.close + 1, here)));
+        if (narrative) items.push({ pos: at(pi, here), type: 'mention', phrase: name, weak: surname });
       }
       const hasQuote = long.some(({ s }) => s.open >= sentence.start && s.open < sentence.end);
       const subject = text.startsWith('“') || text.startsWith('"') ? null : sentenceSubject(text);
@@ -431,6 +564,11 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
     if (spans.some((b, j) => j > i && b.paragraphIndex > a.paragraphIndex && b.words >= MIN_WORDS && normaliseQuote(b.text).includes(text))) pullQuotes.add(i);
   });
   for (const item of items) {
+    if (item.type === 'mention') {
+      const e = discourse.mentioned(item.phrase);
+      if (e) discourse.note(item.pos, e, 'mention', item.weak);
+      continue;
+    }
     if (item.type === 'intro') {
       const e = discourse.resolve(item.phrase, item.pos);
       if (e) discourse.note(item.pos, e, 'subject');
@@ -453,12 +591,48 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
       const exclude = new Set<string>();
       if (clause.told) exclude.add(discourse.expandName(clause.told));
       entity = discourse.resolve(clause.subject, item.pos, exclude);
+      // "“It could have been really easy for Mary Steenburgen …,” she said" after a paragraph about
+      // her son: people do not name themselves in the third person, so the pronoun's nearest match
+      // is the article's slip; the person this paragraph is about said it.
+      if (entity?.kind === 'person' && /^(?:he|she)$/i.test(clause.subject.trim()) && namedIn(span.text, entity.name)) {
+        const own = discourse.lastPerson(item.pos, at(span.paragraphIndex, 0));
+        exclude.add(entity.name);
+        entity = own && own !== entity ? own : discourse.resolve(clause.subject, item.pos, exclude);
+      }
       told = channel(clause.told);
       if (entity && told && !entity.told) entity.told = told;
     }
     // "Aderholt returned to the issue later in the hearing. “What …”": a quotation without a clause
     // belongs to the person the paragraph has just been about, before anyone who spoke earlier.
-    if (!entity) entity = fromNextParagraph(body, span) ?? discourse.lastPerson(item.pos, at(span.paragraphIndex, 0)) ?? discourse.lastSpeaker(item.pos, at(Math.max(0, span.paragraphIndex - 3), 0));
+    // A fragment inside a narrative sentence ("She “became more and more intermittent”") is words
+    // about the sentence's subject from whoever was just quoted, not words of that subject.
+    const midSentence = !clause && /[\p{L}]/u.test(masks[span.paragraphIndex]!.slice(sentenceStart(masks[span.paragraphIndex]!, span.open), span.open));
+    if (!entity && midSentence) entity = discourse.lastSpeaker(item.pos, at(Math.max(0, span.paragraphIndex - 3), 0));
+    // No one has spoken yet: the words are the sentence's subject's ("Facebook has banned … because
+    // they are “frequently associated with …”").
+    if (!entity && midSentence) {
+      const mask = masks[span.paragraphIndex]!;
+      const subject = sentenceSubject(mask.slice(sentenceStart(mask, span.open), span.open));
+      // Only a name: a known person's, or a single proper noun the article never writes in lower
+      // case ("Facebook") — not a sentence-opening "Consider", "Want" or "First".
+      const phrase = subject ? readPhrase(subject) : null;
+      // An imperative ("Consider this 2014 entry — “…”") is followed by a determiner, a subject by its verb.
+      const own = mask.slice(sentenceStart(mask, span.open), span.open);
+      const imperative = subject ? new RegExp(String.raw`^\W*${subject.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\s+(?:this|that|these|those|the|a|an|your|our|my|his|her|its|their)\b`, 'u').test(own) : false;
+      if (subject && !imperative && phrase?.kind === 'name' && !SENTENCE_INTRO.test(phrase.text) && (discourse.knownName(phrase.text) || discourse.properNoun(phrase.text))) entity = discourse.resolve(subject, item.pos);
+    }
+    // Otherwise the person this paragraph is about; then whoever spoke in the paragraph before;
+    // then the person the paragraph before was about ("But for Parata and his family …" → “It’s
+    // very emotional …”); then anyone who spoke in the last three paragraphs.
+    if (!entity) {
+      const previous = at(Math.max(0, span.paragraphIndex - 1), 0);
+      entity =
+        fromNextParagraph(body, span) ??
+        discourse.lastPerson(item.pos, at(span.paragraphIndex, 0)) ??
+        discourse.lastSpeaker(item.pos, previous) ??
+        discourse.lastPerson(item.pos, previous, true, true) ??
+        discourse.lastSpeaker(item.pos, at(Math.max(0, span.paragraphIndex - 3), 0));
+    }
     // A pull quote (its words recur later in the article) sits out of the story's order: it names
     // no one the next "he said" could mean.
     if (entity && !pullQuotes.has(item.index)) discourse.note(item.pos, entity, 'speaker');
@@ -474,13 +648,25 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
   return results;
 }
 
+/** Where the sentence holding an offset starts (quotations already masked). */
+function sentenceStart(masked: string, offset: number): number {
+  const own = splitSentences(masked).find((x) => x.start <= offset && offset < x.end);
+  return own ? own.start : 0;
+}
+
+/** Whether a quotation names this person (full name or surname as a capitalised word). */
+function namedIn(quote: string, name: string): boolean {
+  const last = words(name).pop()!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(String.raw`(?<![\p{L}])${last}(?![\p{L}])`, 'u').test(quote);
+}
+
 function normaliseQuote(s: string): string {
   return s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
 
 /** Narrative before quotations at the same offset; introductions before the subjects that use them. */
 function order(item: Item): number {
-  return item.type === 'intro' ? 0 : item.type === 'subject' ? 1 : item.type === 'speech' ? 2 : 3;
+  return item.type === 'mention' ? -1 : item.type === 'intro' ? 0 : item.type === 'subject' ? 1 : item.type === 'speech' ? 2 : 3;
 }
 
 /** A quotation standing alone, named by the next paragraph: "This was a warning from North Korea’s Ministry of State Security". */
