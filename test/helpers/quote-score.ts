@@ -23,12 +23,14 @@ export interface SpeakerLabel {
 
 interface LabelFile {
   rule: string[];
-  articles: Record<string, { file: string; key?: string; url?: string; item?: number; heldOut: boolean; round?: number }>;
+  articles: Record<string, { file?: string; body?: string[]; source?: string; key?: string; url?: string; item?: number; heldOut: boolean; round?: number }>;
   labels: SpeakerLabel[];
   /** Held-out file only: each round's score when it was first measured, before any change made for it. */
   firstScores?: Record<string, { labels: number; found: number; right: number; commit?: string; resolver?: string }>;
   /** Round 6 on: the coreference resolver's first score, also taken before any change for the round. */
   firstScoresCoreference?: Record<string, { labels: number; found: number; right: number; commit?: string; resolver?: string }>;
+  /** Round 9 on: the learned ranker's first score, also taken before any change for the round. */
+  firstScoresRanker?: Record<string, { labels: number; found: number; right: number; commit?: string; resolver?: string }>;
 }
 
 /** A quotation as the scorer sees it: its words and the speaker the system resolved (null when none). */
@@ -42,9 +44,11 @@ export const LABEL_FILE = path.join(ROOT, 'test', 'fixtures', 'quote-speakers.js
 export const HELD_OUT_FILE = path.join(ROOT, 'test', 'fixtures', 'quote-speakers-heldout.json');
 /** Round 6: English news pages of the Readability corpus, labelled before the coreference resolver ran on them. */
 export const HELD_OUT_2_FILE = path.join(ROOT, 'test', 'fixtures', 'quote-speakers-heldout2.json');
+/** Round 9: pages from another project's test cache, labelled blind before either resolver ran on them. */
+export const HELD_OUT_3_FILE = path.join(ROOT, 'test', 'fixtures', 'quote-speakers-heldout3.json');
 
 /** The recorded first score of each round of the held-out file. */
-export function loadFirstScores(labelFile = HELD_OUT_FILE, which: 'firstScores' | 'firstScoresCoreference' = 'firstScores'): Record<string, { labels: number; found: number; right: number; commit?: string }> {
+export function loadFirstScores(labelFile = HELD_OUT_FILE, which: 'firstScores' | 'firstScoresCoreference' | 'firstScoresRanker' = 'firstScores'): Record<string, { labels: number; found: number; right: number; commit?: string }> {
   return (JSON.parse(fs.readFileSync(labelFile, 'utf8')) as LabelFile)[which] ?? {};
 }
 
@@ -57,7 +61,12 @@ export function loadSpeakerLabels(labelFile = LABEL_FILE): { labels: SpeakerLabe
   const articles = new Map<string, Pick<Article, 'body'>>();
   let groundTruth: Record<string, { articleBody: string }> | null = null;
   for (const [id, a] of Object.entries(file.articles)) {
-    const full = path.resolve(ROOT, a.file);
+    if (a.body) {
+      // Round 9 on: the article's paragraphs stored in the label file itself (text from outside the corpora).
+      articles.set(id, { body: a.body });
+      continue;
+    }
+    const full = path.resolve(ROOT, a.file!);
     if (a.key) {
       groundTruth ??= JSON.parse(fs.readFileSync(full, 'utf8')) as Record<string, { articleBody: string }>;
       const body = groundTruth[a.key]!.articleBody.split(/\n+/).map((p) => p.trim()).filter(Boolean);
@@ -111,7 +120,8 @@ export function speakerMatches(resolved: string | null, label: Pick<SpeakerLabel
   return label.match.some((m) => n.includes(` ${normalizeSpeaker(m)} `));
 }
 
-function normStart(s: string): string {
+/** A quotation's first words as compared with a label's start. */
+export function normStart(s: string): string {
   // NFKC turns a leading "…" into "...", so the dots go too.
   return s.normalize('NFKC').replace(/^[\s“”"‘’'….]+/, '').replace(/[’‘]/g, "'").replace(/\s+/g, ' ');
 }
