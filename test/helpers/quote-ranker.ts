@@ -61,7 +61,10 @@ export interface TrainOptions {
   without: string[];
 }
 
-export const TRAIN_DEFAULTS: TrainOptions = { iterations: 300, rate: 0.2, l2: 0.01, without: [] };
+export const TRAIN_DEFAULTS: TrainOptions = { iterations: 300, rate: 0.5, l2: 0.001, without: [] };
+
+/** The features that read the rule resolver's picks: left out for the learned-only model. */
+export const RULE_FEATURES = ['rule', 'prevRule'];
 
 /**
  * Trains the conditional-logit ranker: full-batch AdaGrad on the log-likelihood of the gold

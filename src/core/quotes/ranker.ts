@@ -34,6 +34,8 @@ interface Mention {
   end: number;
   tokens: number;
   sentenceStart: boolean;
+  /** Within a few words of a quotation's marks: the mention is probably that quotation's speaker. */
+  besideQuote: boolean;
 }
 
 interface Cand {
@@ -89,7 +91,8 @@ function gapShape(s: string): { words: string[]; punct: string } {
  */
 export function quoteCandidates(body: readonly string[], spans: readonly QuoteSpan[], attributions: readonly Attribution[]): QuoteCandidates {
   const long = (s: QuoteSpan) => s.words >= MIN_WORDS;
-  const masked = body.map((p, pi) => maskQuotes(p, spans.filter((s) => s.paragraphIndex === pi && long(s))));
+  const paragraphSpans = body.map((_, pi) => spans.filter((s) => s.paragraphIndex === pi && long(s)));
+  const masked = body.map((p, pi) => maskQuotes(p, paragraphSpans[pi]!));
   const sentences = masked.map((m) => splitSentences(m));
   // Words the article also writes in lower case are not names ("Still", "Officials").
   const lowerSeen = new Set<string>();
@@ -101,7 +104,10 @@ export function quoteCandidates(body: readonly string[], spans: readonly QuoteSp
     for (const x of m.matchAll(/\S+/g)) offsets.push(x.index);
     const ws = m.split(/\s+/).filter(Boolean);
     for (const run of capitalisedRuns(m)) {
-      const tokens = stripTitles(run.tokens).filter((t) => t && !/^q+$/.test(t));
+      let tokens = stripTitles(run.tokens).filter((t) => t && !/^q+$/.test(t));
+      // "While Stadia", "As Mashable", "However Obama": a sentence's first word the article also writes in lower case is no part of a name.
+      while (tokens.length > 1 && lowerSeen.has(tokens[0]!.toLowerCase())) tokens = tokens.slice(1);
+      tokens = tokens.map((t, i) => (i === tokens.length - 1 && /[\p{L}]{2,}\.$/u.test(t) ? t.slice(0, -1) : t));
       if (tokens.length === 0) continue;
       if (tokens.length === 1 && lowerSeen.has(tokens[0]!.toLowerCase())) continue;
       const name = tokens.join(' ');
@@ -112,7 +118,9 @@ export function quoteCandidates(body: readonly string[], spans: readonly QuoteSp
       const sentenceStart = !sentence || m.slice(sentence.start, start).trim().replace(/^[“”"‘’']+/, '') === '';
       const key = keyOf(name);
       if (!key) continue;
-      mentions.push({ paragraph: pi, start, end, tokens: tokens.length, sentenceStart, name, key, org: looksLikeOrganisation(name) });
+      const near = (a: number, b: number) => m.slice(Math.min(a, b), Math.max(a, b)).split(/\s+/).filter(Boolean).length <= 3;
+      const besideQuote = paragraphSpans[pi]!.some((q) => near(q.close, start) || near(end, q.open));
+      mentions.push({ paragraph: pi, start, end, tokens: tokens.length, sentenceStart, besideQuote, name, key, org: looksLikeOrganisation(name) });
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
   });
@@ -147,6 +155,8 @@ export function quoteCandidates(body: readonly string[], spans: readonly QuoteSp
     }
     if (rulePick) {
       const c = add(keyOf(rulePick), rulePick);
+      // The rules' name is their fullest reading (a description, a full name); a longer mention of the same key is not better.
+      c.name = rulePick;
       c.rule = true;
       if (!c.mentions.length) c.description = readPhrase(rulePick)?.kind !== 'name';
     }
@@ -161,7 +171,7 @@ export function quoteCandidates(body: readonly string[], spans: readonly QuoteSp
     const pronoun = subjectPhrase?.kind === 'pronoun' ? subjectPhrase.head.toLowerCase() : subjectPhrase ? `kind-${subjectPhrase.kind}` : a.clause ? 'empty' : 'none';
     const m0 = masked[pi]!;
     const ownSentence = sentences[pi]!.find((s) => s.start <= span.open && span.open < s.end);
-    const list: Array<{ c: Cand; f: Map<string, number>; dist: number; recency: number }> = [];
+    const list: Array<{ c: Cand; f: Map<string, number>; dist: number; recency: number; spoke: number; agrees: boolean }> = [];
     for (const c of cands.values()) {
       const f = new Map<string, number>();
       const set = (k: string, v = 1) => f.set(k, (f.get(k) ?? 0) + v);
@@ -183,7 +193,10 @@ export function quoteCandidates(body: readonly string[], spans: readonly QuoteSp
       // Nearest mention: before the quotation (this or an earlier paragraph) or after it in this paragraph.
       let best: { m: Mention; dist: number; side: string } | null = null;
       let lastBefore = -1;
+      let spoke = -1;
+      const agrees = pronoun === 'he' || pronoun === 'she' ? cls === pronoun || cls === 'unk' : pronoun === 'they' ? cls !== 'he' && cls !== 'she' : pronoun === 'it' ? cls === 'org' || cls === 'desc' : true;
       for (const m of c.mentions) {
+        if (m.besideQuote && (m.paragraph < pi || m.end <= span.open)) spoke = Math.max(spoke, m.paragraph * 100000 + m.end);
         let dist: number;
         let side: string;
         if (m.paragraph < pi) {
@@ -202,11 +215,13 @@ export function quoteCandidates(body: readonly string[], spans: readonly QuoteSp
       }
       if (!best) {
         set('noMention');
-        list.push({ c, f, dist: 99999, recency: -1 });
+        list.push({ c, f, dist: 99999, recency: -1, spoke, agrees });
         continue;
       }
       const { m, side } = best;
       set(`side:${side}`);
+      set(`side:${side}&${pronoun}`);
+      if (c.rule) set(`rule&side:${side}`);
       if (m.sentenceStart) set(`subjectStart:${side}`);
       if (side === 'before' || side === 'after') {
         set(`dist:${side}:${bucket(Math.floor(best.dist))}`);
@@ -227,13 +242,20 @@ export function quoteCandidates(body: readonly string[], spans: readonly QuoteSp
         const next = lowerWords(masked[m.paragraph]!.slice(m.end, m.end + 40))[0];
         if (next) set(`next:earlier:${next}`);
       }
-      list.push({ c, f, dist: best.dist, recency: lastBefore });
+      list.push({ c, f, dist: best.dist, recency: lastBefore, spoke, agrees });
     }
     // Ranks among the candidates: nearest, most recent before the quotation.
     const byDist = [...list].sort((x, y) => x.dist - y.dist);
     byDist.forEach((x, i) => x.f.set(`distRank:${Math.min(i, 3)}`, 1));
     const byRecency = [...list].filter((x) => x.recency >= 0).sort((x, y) => y.recency - x.recency);
     byRecency.forEach((x, i) => x.f.set(`recencyRank:${Math.min(i, 3)}&${pronoun === 'none' || pronoun === 'empty' ? 'noClause' : 'clause'}`, 1));
+    const clauseKind = pronoun === 'none' || pronoun === 'empty' ? 'noClause' : 'clause';
+    // Who spoke last before this quotation (a mention beside an earlier quotation's marks).
+    const bySpoke = list.filter((x) => x.spoke >= 0).sort((x, y) => y.spoke - x.spoke);
+    bySpoke.forEach((x, i) => x.f.set(`spokeRank:${Math.min(i, 2)}&${clauseKind}`, 1));
+    // The most recent candidate that agrees with the clause's pronoun.
+    const byAgree = list.filter((x) => x.agrees && x.recency >= 0).sort((x, y) => y.recency - x.recency);
+    byAgree.forEach((x, i) => x.f.set(`agreeRecency:${Math.min(i, 2)}&${pronoun}`, 1));
     out.push(list.map((x) => ({ name: x.c.name, features: x.f })));
   });
   return out;
