@@ -31,6 +31,7 @@ interface LabelFile {
   firstScoresCoreference?: Record<string, { labels: number; found: number; right: number; commit?: string; resolver?: string }>;
   /** Round 9 on: the learned ranker's first score, also taken before any change for the round. */
   firstScoresRanker?: Record<string, { labels: number; found: number; right: number; commit?: string; resolver?: string }>;
+  firstScoresLearnedOnly?: Record<string, { labels: number; found: number; right: number; commit?: string; resolver?: string }>;
 }
 
 /** A quotation as the scorer sees it: its words and the speaker the system resolved (null when none). */
@@ -48,7 +49,7 @@ export const HELD_OUT_2_FILE = path.join(ROOT, 'test', 'fixtures', 'quote-speake
 export const HELD_OUT_3_FILE = path.join(ROOT, 'test', 'fixtures', 'quote-speakers-heldout3.json');
 
 /** The recorded first score of each round of the held-out file. */
-export function loadFirstScores(labelFile = HELD_OUT_FILE, which: 'firstScores' | 'firstScoresCoreference' | 'firstScoresRanker' = 'firstScores'): Record<string, { labels: number; found: number; right: number; commit?: string }> {
+export function loadFirstScores(labelFile = HELD_OUT_FILE, which: 'firstScores' | 'firstScoresCoreference' | 'firstScoresRanker' | 'firstScoresLearnedOnly' = 'firstScores'): Record<string, { labels: number; found: number; right: number; commit?: string }> {
   return (JSON.parse(fs.readFileSync(labelFile, 'utf8')) as LabelFile)[which] ?? {};
 }
 
