@@ -9,7 +9,11 @@
  * `--fresh-misses` lists the misses on the fresh rounds.
  */
 import { findQuotations } from '../src/core/quotes.ts';
-import { HELD_OUT_2_FILE, HELD_OUT_FILE, loadFirstScores, ratio, scoreSpeakers, tallyLine, tunedSetLines, type ScoreReport } from '../test/helpers/quote-score.ts';
+import { findQuoteSpans, MIN_WORDS } from '../src/core/quotes/find.ts';
+import { rankSpeakers } from '../src/core/quotes/ranker.ts';
+import { resolveSpeakers } from '../src/core/quotes/speakers.ts';
+import { crossValidate, loadRankExamples, RULE_FEATURES } from '../test/helpers/quote-ranker.ts';
+import { HELD_OUT_2_FILE, HELD_OUT_3_FILE, HELD_OUT_FILE, LABEL_FILE, loadFirstScores, ratio, scoreSpeakers, tallyLine, tunedSetLines, type ScoreReport } from '../test/helpers/quote-score.ts';
 
 const find = (article: Parameters<typeof findQuotations>[0]) =>
   findQuotations(article).map((q) => ({ text: q.text, speaker: process.argv.includes('--raw') ? q.attribution : q.speaker }));
@@ -30,6 +34,8 @@ function printRounds(file: string, title: string): { labels: number; right: numb
   const fresh = scoreSpeakers(find, lenient, file);
   const first = loadFirstScores(file);
   const firstCoref = loadFirstScores(file, 'firstScoresCoreference');
+  const firstRanker = loadFirstScores(file, 'firstScoresRanker');
+  const firstLearned = loadFirstScores(file, 'firstScoresLearnedOnly');
   console.log(`\n${title}`);
   console.log(`${'round'.padEnd(8)} ${'labels'.padStart(6)}  ${'first score (before any change for it)'.padEnd(40)} now`);
   const pooled = { labels: 0, right: 0, found: 0 };
@@ -49,6 +55,10 @@ function printRounds(file: string, title: string): { labels: number; right: numb
       corefPooled.right += c.right;
     }
     if (c) console.log(`${''.padEnd(8)} ${''.padStart(6)}  ${`coreference resolver: ${ratio(c.right, c.labels)}, recall ${ratio(c.found, c.labels)}`}`);
+    const h = firstRanker[round];
+    if (h) console.log(`${''.padEnd(8)} ${''.padStart(6)}  learned ranker, hybrid: ${ratio(h.right, h.labels)}`);
+    const l = firstLearned[round];
+    if (l) console.log(`${''.padEnd(8)} ${''.padStart(6)}  learned ranker, learned only: ${ratio(l.right, l.labels)}`);
   }
   console.log(`${'pooled'.padEnd(8)} ${String(fresh.all.labels).padStart(6)}  ${ratio(pooled.right, pooled.labels).padEnd(40)} ${ratio(fresh.all.right, fresh.all.labels)}`);
   if (corefPooled.labels) console.log(`${''.padEnd(8)} ${''.padStart(6)}  coreference resolver: ${ratio(corefPooled.right, corefPooled.labels)}`);
@@ -59,5 +69,31 @@ function printRounds(file: string, title: string): { labels: number; right: numb
 
 const r1 = printRounds(HELD_OUT_FILE, 'fresh held-out rounds 1–5 (test/fixtures/quote-speakers-heldout.json)');
 const r2 = printRounds(HELD_OUT_2_FILE, 'fresh held-out rounds 6–8 (test/fixtures/quote-speakers-heldout2.json: English Readability pages; the unused benchmark articles; feed items)');
-const n = r1.labels + r2.labels;
-console.log(`\nall fresh rounds pooled (${n} labels): first score ${ratio(r1.firstRight + r2.firstRight, n)}, now ${ratio(r1.right + r2.right, n)}, recall now ${ratio(r1.found + r2.found, n)}`);
+const r3 = printRounds(HELD_OUT_3_FILE, 'fresh held-out round 9 (test/fixtures/quote-speakers-heldout3.json: pages from another project\'s test cache, labelled blind)');
+const n = r1.labels + r2.labels + r3.labels;
+console.log(`\nall fresh rounds pooled (${n} labels): first score ${ratio(r1.firstRight + r2.firstRight + r3.firstRight, n)}, now ${ratio(r1.right + r2.right + r3.right, n)}, recall now ${ratio(r1.found + r2.found + r3.found, n)}`);
+
+// The learned ranker (src/core/quotes/ranker.ts, weights from `npm run quote-train`): trained on
+// every set above but round 9, so only round 9 and the cross-validation say how it does unseen.
+const ranked = (article: Parameters<typeof findQuotations>[0]) => {
+  const spans = findQuoteSpans(article.body);
+  const speakers = rankSpeakers(article.body, spans, resolveSpeakers(article.body, spans));
+  return spans.flatMap((s, i) => (s.words >= MIN_WORDS ? [{ text: s.text, speaker: speakers[i] ?? null }] : []));
+};
+console.log('\nlearned ranker (shipped weights, learned only) beside the rule resolver, now:');
+for (const [name, file] of [['tuned set (trained on)', LABEL_FILE], ['rounds 1–5 (trained on)', HELD_OUT_FILE], ['rounds 6–8 (trained on)', HELD_OUT_2_FILE], ['round 9 (never trained on)', HELD_OUT_3_FILE]] as const) {
+  const r = scoreSpeakers(ranked, lenient, file);
+  const rules = scoreSpeakers(find, lenient, file);
+  console.log(`  ${name.padEnd(28)} ranker ${ratio(r.all.right, r.all.labels).padEnd(18)} rules ${ratio(rules.all.right, rules.all.labels)}`);
+}
+if (!process.argv.includes('--no-cv')) {
+  // Cross-validation: the field's measure of accuracy on data not trained on (rounds 0–8, folds by article).
+  const examples = loadRankExamples();
+  for (const [name, without] of [['learned only', RULE_FEATURES], ['hybrid (rule picks as features; the rules were tuned on every fold)', []]] as const) {
+    const cv = crossValidate(examples, 10, { without: [...without] });
+    const accs = cv.folds.map((f) => f.right / f.labels);
+    const mean = accs.reduce((a, b) => a + b, 0) / accs.length;
+    const sd = Math.sqrt(accs.reduce((a, b) => a + (b - mean) ** 2, 0) / (accs.length - 1));
+    console.log(`  10-fold CV by article, ${name}: ${ratio(cv.right, cv.labels)}, per fold ${mean.toFixed(3)} ± ${sd.toFixed(3)} (${Math.min(...accs).toFixed(3)}–${Math.max(...accs).toFixed(3)}); rules on the same labels ${ratio(cv.ruleRight, cv.labels)}`);
+  }
+}

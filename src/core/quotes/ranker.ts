@@ -11,6 +11,7 @@ import { splitSentences } from '../text/sentences.ts';
 import { givenNameGender, looksLikeOrganisation, nounGender } from './coreference.ts';
 import { MIN_WORDS, type QuoteSpan } from './find.ts';
 import { capitalisedRuns, readPhrase, stripTitles } from './phrases.ts';
+import SHIPPED_WEIGHTS from './ranker-weights.json' with { type: 'json' };
 import type { Attribution } from './speakers.ts';
 
 /** Weights by feature name (bench/quote-train.ts writes them to ranker-weights.json). */
@@ -281,4 +282,12 @@ export function pickCandidate(cands: readonly RankCandidate[] | null, weights: R
     }
   }
   return best.name;
+}
+
+/**
+ * The learned ranker's speaker for every span (null for short spans and when no candidate is
+ * found), given the rule resolver's attributions it reads its clause features from.
+ */
+export function rankSpeakers(body: readonly string[], spans: readonly QuoteSpan[], attributions: readonly Attribution[], weights: RankerWeights = SHIPPED_WEIGHTS): Array<string | null> {
+  return quoteCandidates(body, spans, attributions).map((c) => pickCandidate(c, weights));
 }
