@@ -6,7 +6,9 @@
  * then round 6 (test/fixtures/quote-speakers-heldout2.json, English Readability pages), whose first
  * score was taken twice before any change for it: the resolver as on main and the coreference one.
  * `--misses` lists the misses on the tuned set, `--all-misses` adds its held-out ones,
- * `--fresh-misses` lists the misses on the fresh rounds.
+ * `--fresh-misses` lists the misses on the fresh rounds. Then round 9 (labelled blind, with the first
+ * scores of the rules and of the learned ranker), the learned ranker beside the rules on every set,
+ * and its article-grouped 10-fold cross-validation (`--no-cv` skips it).
  */
 import { findQuotations } from '../src/core/quotes.ts';
 import { findQuoteSpans, MIN_WORDS } from '../src/core/quotes/find.ts';
