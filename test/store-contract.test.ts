@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEED_SOURCE_ID, type Article } from '../src/core/article.ts';
 import { silentLog } from '../src/core/deps.ts';
-import { parseQuery } from '../src/core/search/query.ts';
+import { parseQuery, type ParsedQuery } from '../src/core/search/query.ts';
 import { articleContentHash } from '../src/core/seed-import.ts';
 import { loadSeedDir } from '../src/core/seed-loader.ts';
 import type { AsyncStore } from '../src/core/store/async-store.ts';
@@ -18,7 +18,7 @@ import { PG_MIGRATIONS } from '../src/core/store/postgres/migrations.ts';
 import { PostgresStore } from '../src/core/store/postgres/postgres-store.ts';
 import { fromSqlite } from '../src/core/store/sqlite-async.ts';
 import { openAsyncStore } from '../src/core/store/open-async-store.ts';
-import type { NewOutbox } from '../src/core/store/types.ts';
+import type { NewOutbox, TextFilters } from '../src/core/store/types.ts';
 import { ROOT } from './helpers/bot-process.ts';
 import { startTestDatabase, type TestDatabase } from './helpers/postgres.ts';
 
@@ -707,11 +707,127 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
     expect(await store.getMeta('index.version')).toBe('2');
   });
 
+  it('keeps every earlier version a reader could tell apart, deletions, and lists changes after a watermark', async () => {
+    const s = await addSource('g1');
+    const other = await addSource('g2');
+    await store.ingest(s.id, [item('a', { id: 'art', title: 'Troops sent to Russia' })], { announce: true });
+    await store.ingest(other.id, [item('b', { id: 'other', title: 'Elsewhere' })], { announce: true });
+    expect(await store.maxVersionId()).toBe(0);
+    // Only whitespace differs: a new hash, not a new version.
+    clock.advance(60_000);
+    const cosmetic = await store.ingest(s.id, [item('a', { id: 'art', title: 'Troops  sent to Russia ' }, 'h-a2')], { announce: true });
+    expect(cosmetic.changes).toBeUndefined();
+    clock.advance(60_000);
+    const edited = await store.ingest(s.id, [item('a', { id: 'art', title: 'Troops recalled from Russia' }, 'h-a3')], { announce: true });
+    expect(edited.changes).toEqual([{ articleId: 'art', versionId: 1, kinds: ['headline'] }]);
+    await store.ingest(other.id, [item('b', { id: 'other', title: 'Elsewhere, again' }, 'h-b2')], { announce: true });
+    const versions = await store.listVersions('art');
+    expect(versions).toEqual([
+      {
+        id: 1, articleId: 'art', version: 1, title: 'Troops  sent to Russia ', byline: null, publishedAt: '2026-02-28T08:00:00.000Z',
+        body: ['First paragraph.', 'Second paragraph.'], url: 'https://example.org/a', seenAt: '2026-03-01T10:00:00.000Z', replacedAt: '2026-03-01T10:02:00.000Z',
+        kinds: ['headline'], share: 0, note: null,
+      },
+    ]);
+    expect(await store.articleState('art')).toEqual({ firstSeenAt: '2026-03-01T10:00:00.000Z', versionSeenAt: '2026-03-01T10:02:00.000Z', deletedAt: null, storyId: null, edits: 1 });
+    expect(await store.maxVersionId()).toBe(2);
+    const changes = await store.changesAfter([s.id], 0, 2);
+    expect(changes.map((c) => [c.version.id, c.article.id, c.article.title])).toEqual([[1, 'art', 'Troops recalled from Russia']]);
+    expect(await store.changesAfter([s.id], 1, 2)).toEqual([]);
+    expect(await store.changesAfter([], 0, 2)).toEqual([]);
+    // Deleted at the source: its last version kept as "deleted", once.
+    expect(await store.vanishedItems(s.id, new Set(['zzz']), '2026-03-01T00:00:00.000Z', 5)).toEqual([{ id: 'art', url: 'https://example.org/a' }]);
+    expect(await store.vanishedItems(s.id, new Set(['a']), '2026-03-01T00:00:00.000Z', 5)).toEqual([]);
+    clock.advance(60_000);
+    const gone = await store.markDeleted('art');
+    expect(gone).toMatchObject({ id: 3, version: 2, title: 'Troops recalled from Russia', kinds: ['deleted'], seenAt: '2026-03-01T10:02:00.000Z', replacedAt: '2026-03-01T10:03:00.000Z' });
+    expect(await store.markDeleted('art')).toBeUndefined();
+    expect(await store.articleState('art')).toMatchObject({ deletedAt: '2026-03-01T10:03:00.000Z', edits: 1 });
+    expect(await store.vanishedItems(s.id, new Set(), '2026-03-01T00:00:00.000Z', 5)).toEqual([]);
+    await store.markGoneChecked('other');
+    expect(await store.vanishedItems(other.id, new Set(), '2026-03-01T00:00:00.000Z', 5)).toEqual([]);
+    expect(await store.articleState('nothing')).toBeUndefined();
+  });
+
+  it('keeps a re-fetched page that reads differently as a new version', async () => {
+    const s = await addSource('g1', undefined, { fullText: true });
+    await store.ingest(s.id, [item('a', { id: 'p', body: ['Teaser.'] }, 'h1', 'summary')], { announce: true });
+    await store.setFullText('p', ['The whole page text about troops.'], null);
+    // The teaser changed: the page text is kept, marked stale, until the page is fetched again.
+    await store.ingest(s.id, [item('a', { id: 'p', body: ['Another teaser.'] }, 'h2', 'summary')], { announce: true });
+    expect(await store.listVersions('p')).toEqual([]);
+    clock.advance(1000);
+    await store.setFullText('p', ['The whole page text about troops, corrected and rewritten entirely.'], null);
+    const v = await store.listVersions('p');
+    expect(v.map((x) => [x.version, x.body, x.kinds])).toEqual([[1, ['The whole page text about troops.'], ['body']]]);
+    expect((await store.articleState('p'))!.versionSeenAt).toBe('2026-03-01T10:00:01.000Z');
+  });
+
+  it('keeps change alerts per guild, files their posts once and only raises their watermark', async () => {
+    const c1 = await store.createChangeAlert({ guildId: 'g1', channelId: 'ch1', createdBy: 'u1', lastVersionId: 0 });
+    clock.advance(1000);
+    const c2 = await store.createChangeAlert({ guildId: 'g2', channelId: 'ch2', createdBy: 'u2', lastVersionId: 4 });
+    expect(c1).toEqual({ id: c1.id, guildId: 'g1', channelId: 'ch1', createdBy: 'u1', createdAt: '2026-03-01T10:00:00.000Z', lastVersionId: 0 });
+    expect((await store.listChangeAlerts('g2')).map((c) => c.id)).toEqual([c2.id]);
+    expect((await store.listChangeAlerts()).map((c) => c.id)).toEqual([c1.id, c2.id]);
+    const rows = [outbox({ kind: 'alert', refId: c1.id, windowKey: 'v1' }), outbox({ kind: 'alert', refId: c1.id, windowKey: 'v2' })];
+    const first = await store.enqueueChangeAlerts(c1.id, 7, rows);
+    const again = await store.enqueueChangeAlerts(c1.id, 3, rows);
+    expect(again.map((r) => r.id)).toEqual(first.map((r) => r.id));
+    expect((await store.listChangeAlerts('g1'))[0]!.lastVersionId).toBe(7);
+    expect(await store.deleteChangeAlert(c1.id)).toBe(true);
+    expect(await store.deleteChangeAlert(c1.id)).toBe(false);
+  });
+
+  it('stores story signatures and ids, lists a story earliest first, and scans them back', async () => {
+    const s = await addSource('g1');
+    await store.ingest(s.id, [
+      item('a', { id: 'a1', publishedAt: '2026-02-28T09:00:00.000Z' }),
+      item('b', { id: 'b1', publishedAt: '2026-02-28T07:00:00.000Z' }),
+      item('c', { id: 'c1', publishedAt: null }),
+    ], { announce: true });
+    await store.setStorySignatures([['a1', new Uint8Array([1, 2, 3])], ['b1', new Uint8Array([255, 0])]]);
+    expect(await store.setStoryIds([['a1', 'st1'], ['b1', 'st1'], ['c1', 'st2']])).toBe(3);
+    expect(await store.setStoryIds([['a1', 'st1'], ['b1', 'st2']])).toBe(1);
+    expect(await store.setStoryIds([])).toBe(0);
+    await store.setStoryIds([['b1', 'st1'], ['c1', 'st1']]);
+    expect((await store.storyMembers('st1')).map((m) => [m.article.id, m.storyId])).toEqual([['b1', 'st1'], ['a1', 'st1'], ['c1', 'st1']]);
+    const scanned = await store.scanArticles(0, 10);
+    expect(scanned.map((r) => [r.article.id, r.storySig ? [...r.storySig] : null, r.storyId])).toEqual([['a1', [1, 2, 3], 'st1'], ['b1', [255, 0], 'st1'], ['c1', null, 'st1']]);
+    expect((await store.articlesAfterSeq([s.id], 0, 10)).map((a) => a.storyId)).toEqual(['st1', 'st1', 'st1']);
+  });
+
+  it('counts from a seq, counts article changes, and finds the hot floor by age and by count', async () => {
+    const g0 = await store.articlesGeneration();
+    const s = await addSource('g1');
+    await store.ingest(s.id, [item('a', { id: 'a' }), item('b', { id: 'b' })], { announce: true });
+    const g1 = await store.articlesGeneration();
+    expect(g1).toBeGreaterThan(g0);
+    clock.advance(3_600_000);
+    await store.ingest(s.id, [item('c', { id: 'c' }), item('d', { id: 'd' })], { announce: true });
+    const seqs = (await store.scanArticles(0, 10)).map((r) => r.rowid);
+    expect(await store.countFromSeq(seqs[1]!)).toBe(3);
+    expect(await store.hotFloorSeq(new Date('2026-03-01T10:30:00.000Z'), 0)).toBe(seqs[2]);
+    expect(await store.hotFloorSeq(new Date('2026-03-01T09:00:00.000Z'), 3)).toBe(seqs[1]);
+    expect(await store.hotFloorSeq(new Date('2026-03-02T00:00:00.000Z'), 0)).toBe(seqs[3]! + 1);
+    await store.ingest(s.id, [item('a', { id: 'a', title: 'Changed' }, 'h-a2')], { announce: true });
+    expect(await store.articlesGeneration()).toBeGreaterThan(g1);
+  });
+
   describe('searchText over the seeds', () => {
     beforeEach(async () => {
       await store.ingest(SEED_SOURCE_ID, seedItems(), { announce: false });
     });
-    const top = async (q: string, filters = {}, page = {}) => (await store.searchText(parseQuery(q), filters, page)).hits.map((h) => fileOf(h.id));
+    /** As the tiered search asks: articles with every part first, then (without phrases) those with some. */
+    const top = async (q: string | ParsedQuery, filters: TextFilters = {}, limit = 5) => {
+      const parsed = typeof q === 'string' ? parseQuery(q) : q;
+      const all = await store.searchText(parsed, filters, { limit });
+      let hits = all.hits;
+      if (parsed.terms.length + (parsed.prefixes?.length ?? 0) > 1 && parsed.phrases.length === 0 && hits.length < limit) {
+        hits = hits.concat((await store.searchText(parsed, filters, { limit, mode: 'any' })).hits);
+      }
+      return hits.slice(0, limit).map((h) => fileOf(h.id));
+    };
 
     // The relevance table of test/search.test.ts: realistic reporter queries → expected top article.
     const RELEVANCE: Array<[string, string]> = [
@@ -729,42 +845,50 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
     });
 
     it('matches phrases only as consecutive words', async () => {
-      expect(await top('"human trash"', {}, { limit: 10 })).toEqual(['004']);
-      expect(await top('"trash human"', {}, { limit: 10 })).toEqual([]);
-      expect(await top('"Kim Il Sung University"', {}, { limit: 10 })).toEqual(['003']);
+      expect(await top('"human trash"', {}, 10)).toEqual(['004']);
+      expect(await top('"trash human"', {}, 10)).toEqual([]);
+      expect(await top('"Kim Il Sung University"', {}, 10)).toEqual(['003']);
     });
 
-    it('excludes -words, filters by visible source and date, and pages with a total', async () => {
-      const all = await top('troops', {}, { limit: 10 });
+    it('excludes -words, filters by visible source, outlet, seq range and date, and counts the total', async () => {
+      const all = await top('troops', {}, 10);
       expect(all).toContain('003');
-      expect(await top('troops -Pentagon', {}, { limit: 10 })).toEqual(all.filter((f) => f !== '003'));
-      expect(await top('troops', { visibleSources: ['nothing-here'] })).toEqual([]);
-      expect(await top('troops', { visibleSources: [SEED_SOURCE_ID] }, { limit: 10 })).toEqual(all);
-      const page1 = await store.searchText(parseQuery('troops'), {}, { limit: 2 });
-      const page2 = await store.searchText(parseQuery('troops'), {}, { offset: 2, limit: 2 });
-      expect(page1.total).toBe(all.length);
-      expect(page2.total).toBe(all.length);
-      expect([...page1.hits, ...page2.hits].map((h) => fileOf(h.id))).toEqual(all.slice(0, 4));
+      expect(await top('troops -Pentagon', {}, 10)).toEqual(all.filter((f) => f !== '003'));
+      expect(await top('troops', { sourceIds: ['nothing-here'] })).toEqual([]);
+      expect(await top('troops', { sourceIds: [SEED_SOURCE_ID] }, 10)).toEqual(all);
+      const page = await store.searchText(parseQuery('troops'), {}, { limit: 2 });
+      expect(page).toMatchObject({ total: all.length, approximate: false });
+      expect(page.hits.map((h) => fileOf(h.id))).toEqual(all.slice(0, 2));
+      const seqs = (await store.scanArticles(0, 10)).map((r) => r.rowid);
+      const upTo3 = await store.searchText(parseQuery('troops'), { fromSeq: seqs[0], toSeq: seqs[3] }, { limit: 10 });
+      expect(upTo3.hits.map((h) => fileOf(h.id)).sort()).toEqual(all.filter((f) => f < '003').sort());
+      expect(upTo3.hits.every((h) => h.seq < seqs[3]!)).toBe(true);
+      const outlet = (await store.getArticle(seeds.get('003')!.article.id))!.outlet!;
+      expect((await top('troops', { source: `  ${outlet.toUpperCase()} ` }, 10)).sort()).toEqual(all.filter((f) => seeds.get(f)!.article.outlet === outlet).sort());
       // The seeds carry no date: they are dated by when they were first stored (the test clock).
       expect([...seeds.values()].every((s) => s.article.publishedAt === null)).toBe(true);
       const stored = new Date('2026-03-01T10:00:00.000Z');
-      expect(await top('troops', { since: stored, until: stored }, { limit: 10 })).toEqual(all);
+      expect(await top('troops', { since: stored, until: stored }, 10)).toEqual(all);
       expect(await top('troops', { since: new Date(stored.getTime() + 1) })).toEqual([]);
       expect(await top('troops', { until: new Date(stored.getTime() - 1) })).toEqual([]);
       const s = await addSource('g1');
-      await store.ingest(s.id, [item('d', { id: 'dated', title: 'Troops in 2024', publishedAt: '2024-05-01T12:00:00+02:00' })], { announce: true });
+      await store.ingest(s.id, [item('d', { id: 'dated', title: 'Troops in 2024', publishedAt: '2024-05-01T10:00:00.000Z' })], { announce: true });
       expect(await top('troops', { since: new Date('2024-05-01T10:00:00.000Z'), until: new Date('2024-05-01T10:00:00.000Z') })).toEqual(['dated']);
     });
 
-    it('ranks articles with every term first, and matches the last term as a prefix', async () => {
+    it('ranks articles with every term first, matches some-but-not-all in "any" mode, prefixes and alternatives', async () => {
       const both = await store.searchText(parseQuery('troops Pentagon'), {}, { limit: 10 });
-      const flags = both.hits.map((h) => h.allTerms);
-      expect(flags[0]).toBe(true);
-      expect(flags.indexOf(false) === -1 || flags.slice(flags.indexOf(false)).every((f) => !f)).toBe(true);
-      expect((await top('encourag', {}, { limit: 10 })).sort()).toEqual(['000', '004']);
+      const some = await store.searchText(parseQuery('troops Pentagon'), {}, { limit: 10, mode: 'any' });
+      expect(both.hits.map((h) => fileOf(h.id))).toEqual(['003']);
+      expect(some.hits.map((h) => h.id)).not.toContain(both.hits[0]!.id);
+      expect(some.total).toBeGreaterThan(0);
+      expect((await store.searchText(parseQuery('troops'), {}, { limit: 10, mode: 'any' })).hits).toEqual([]);
+      expect((await top('encourag*', {}, 10)).sort()).toEqual(['000', '004']);
+      // A misspelt word with its correction as an alternative form (the hot tier supplies them).
+      expect(await top({ ...parseQuery('Zelensky'), alternatives: new Map([['zelensky', ['zelenskyy']]]) } as ParsedQuery)).toEqual(['002']);
     });
 
-    it('finds articles stored, changed and removed after the first search', async () => {
+    it('finds articles stored, changed and removed', async () => {
       expect(await top('Zanzibar')).toEqual([]);
       const s = await addSource('g1');
       await store.ingest(s.id, [item('z', { id: 'zanz', title: 'Zanzibar troops story', body: ['Troops landed in Zanzibar.'] })], { announce: true });
@@ -778,10 +902,22 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
 
     it('treats query syntax and SQL in words as plain words', async () => {
       const q = { raw: 'x', terms: ["trash'", "');drop", '!&|', 'human:*'], phrases: [], excluded: ['<->'] };
-      const res = await store.searchText(q, {}, { limit: 10 });
-      expect(res.hits.map((h) => fileOf(h.id))[0]).toBe('004');
-      expect(res.hits[0]!.allTerms).toBe(false);
+      expect((await top(q, {}, 10))[0]).toBe('004');
       expect(await store.countArticles()).toBe(5);
+    });
+
+    it('searches a dense word newest-first and stops early: top hits from the newest articles, an estimated total', async () => {
+      const s = await addSource('g1');
+      const many = Array.from({ length: 3000 }, (_, i) => item(`m${i}`, { id: `m${i}`, title: `Harbour report ${i}`, body: [i === 5 ? 'Old walrus sighting.' : 'Ships.'] }));
+      await store.ingest(s.id, many, { announce: false });
+      const hi = (await store.maxSeq()) + 1;
+      const dense = await store.searchText(parseQuery('harbour'), {}, { limit: 5 });
+      expect(dense.approximate).toBe(true);
+      expect(dense.hits).toHaveLength(5);
+      expect(dense.hits.every((h) => h.seq >= hi - 1000)).toBe(true);
+      expect(Math.abs(dense.total - 3000)).toBeLessThan(300);
+      // A rare word in an old article is still found, counted exactly.
+      expect(await store.searchText(parseQuery('walrus'), {}, { limit: 5 })).toMatchObject({ total: 1, approximate: false, hits: [{ id: 'm5' }] });
     });
   });
 });
@@ -797,7 +933,7 @@ describe('PostgresStore only', () => {
 
   it('migrates once when several processes open a new database together, and reopens idempotently', async () => {
     const stores = await Promise.all([1, 2, 3].map(() => PostgresStore.open({ url: db.url, clock: new FakeClock(), log: silentLog })));
-    expect(await Promise.all(stores.map((s) => s.schemaVersion()))).toEqual([2, 2, 2]);
+    expect(await Promise.all(stores.map((s) => s.schemaVersion()))).toEqual([PG_MIGRATIONS.length, PG_MIGRATIONS.length, PG_MIGRATIONS.length]);
     expect((await stores[0]!.allSources()).map((s) => s.id)).toEqual(['seeds']);
     for (const s of stores) await s.close();
   });
@@ -852,7 +988,7 @@ describe('PostgresStore only', () => {
     await c.query('INSERT INTO schema_migrations (version) VALUES (99)');
     await c.end();
     await expect(PostgresStore.open({ url: db.url, clock: new FakeClock(), log: silentLog })).rejects.toThrow(
-      new StoreError('store: schema version 99 is newer than this Newsdesk (2); upgrade the bot'),
+      new StoreError(`store: schema version 99 is newer than this Newsdesk (${PG_MIGRATIONS.length}); upgrade the bot`),
     );
     // Nothing listens on port 9 (discard) here: the connection is refused whatever server the tests use.
     const err = await PostgresStore.open({ url: 'postgres://newsdesk:secret-pw@127.0.0.1:9/newsdesk', clock: new FakeClock(), log: silentLog }).catch((e: unknown) => e);

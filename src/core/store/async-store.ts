@@ -1,7 +1,8 @@
 import type { Article } from '../article.ts';
-import type { ParsedQuery } from '../search/query.ts';
 import type {
   AlertRow,
+  ArticleVersion,
+  ChangeAlertRow,
   FetchAttempt,
   FullTextCoverage,
   IngestItem,
@@ -13,33 +14,15 @@ import type {
   SourceRow,
   StoredArticle,
   SubscriptionRow,
+  TextFilters,
+  TextPage,
+  TextQuery,
+  TextSearchOptions,
+  VersionChange,
 } from './types.ts';
 
 /** Fields of a source that may be changed after it is created. */
 export type SourcePatch = Partial<Omit<SourceRow, 'id' | 'guildId' | 'createdAt' | 'addedBy'>>;
-
-/** Which articles a text search may return. */
-export interface TextSearchFilters {
-  /** Tenancy: only articles of these sources (undefined = all). */
-  visibleSources?: readonly string[];
-  /** Inclusive, on publishedAt (or first seen when the item had no date). */
-  since?: Date;
-  /** Inclusive, as `since`. */
-  until?: Date;
-}
-
-export interface TextSearchHit {
-  id: string;
-  /** Higher is better; comparable only within one result. */
-  score: number;
-  /** Every term and phrase is present (these rank first). */
-  allTerms: boolean;
-}
-
-export interface TextSearchPage {
-  hits: TextSearchHit[];
-  total: number;
-}
 
 /**
  * The store of record as an asynchronous contract, so the same callers run on SQLite (one
@@ -91,7 +74,7 @@ export interface AsyncStore {
   getArticle(id: string): Promise<Article | undefined>;
   articleMeta(id: string): Promise<{ seq: number; firstSeenAt: string; announce: boolean; sourceId: string } | undefined>;
   /** Articles in seq order after `afterSeq`, for chunked index rebuilds. */
-  scanArticles(afterSeq: number, limit: number): Promise<Array<{ rowid: number; article: Article; firstSeenAt: string }>>;
+  scanArticles(afterSeq: number, limit: number): Promise<Array<{ rowid: number; article: Article; firstSeenAt: string; storySig: Uint8Array | null; storyId: string | null }>>;
   countArticles(sourceIds?: Iterable<string>): Promise<number>;
   countBySource(): Promise<Map<string, number>>;
   maxSeq(): Promise<number>;
@@ -101,6 +84,32 @@ export interface AsyncStore {
   articlesAfterSeq(sourceIds: Iterable<string>, afterSeq: number, uptoSeq: number, limit?: number): Promise<StoredArticle[]>;
   /** A source's latest articles, newest first by published (else first seen) time as text, then seq. */
   latestArticles(sourceId: string, limit: number): Promise<StoredArticle[]>;
+
+  // versions and deletions (src/core/changes/)
+  /** The earlier versions of an article, oldest first (the article itself is the newest). */
+  listVersions(articleId: string): Promise<ArticleVersion[]>;
+  /** When the current version was first seen, when the item was deleted at its source, its story, and how many edits it has. */
+  articleState(id: string): Promise<{ firstSeenAt: string; versionSeenAt: string; deletedAt: string | null; storyId: string | null; edits: number } | undefined>;
+  /** Recent never-checked items of a source missing from its latest fetch, newest first. */
+  vanishedItems(sourceId: string, presentKeys: ReadonlySet<string>, seenSince: string, limit: number): Promise<Array<{ id: string; url: string }>>;
+  markGoneChecked(id: string): Promise<void>;
+  /** Marks an article deleted at its source, keeping its last version with the change "deleted". */
+  markDeleted(id: string): Promise<ArticleVersion | undefined>;
+  maxVersionId(): Promise<number>;
+  /** Stored changes with id in (afterId, uptoId] of these sources, oldest first, with the article as now. */
+  changesAfter(sourceIds: Iterable<string>, afterId: number, uptoId: number, limit?: number): Promise<VersionChange[]>;
+  createChangeAlert(a: Omit<ChangeAlertRow, 'id' | 'createdAt'>): Promise<ChangeAlertRow>;
+  listChangeAlerts(guildId?: string): Promise<ChangeAlertRow[]>;
+  deleteChangeAlert(id: string): Promise<boolean>;
+  /** Files change-alert posts and raises the change alert's watermark, in one transaction. */
+  enqueueChangeAlerts(alertId: string, lastVersionId: number, rows: NewOutbox[]): Promise<OutboxRow[]>;
+
+  // stories (src/core/stories/)
+  setStorySignatures(sigs: Iterable<[articleId: string, sig: Uint8Array]>): Promise<void>;
+  /** Writes the story ids that changed; returns how many did. */
+  setStoryIds(assignments: Iterable<[articleId: string, storyId: string]>): Promise<number>;
+  /** Every article of a story, earliest report first (published time, else first seen). */
+  storyMembers(storyId: string, limit?: number): Promise<StoredArticle[]>;
 
   // full text backfill
   pendingFullText(sourceId: string, maxAttempts: number, limit: number): Promise<Array<{ id: string; url: string }>>;
@@ -163,9 +172,15 @@ export interface AsyncStore {
 
   // archive tier
   /**
-   * Ranked full-text search of the stored articles: those holding every term and phrase first,
-   * then (without phrases) those holding some; `-word` excludes; the last term also matches as a
-   * prefix.
+   * Ranked full-text search over stored articles (see `Store.searchText`): newest matches ranked
+   * first-class, the search stops early when a query matches a large share of the archive (then
+   * `total` is an estimate), so a very common word costs about as much as a rare one.
    */
-  searchText(query: ParsedQuery, filters: TextSearchFilters, page?: { offset?: number; limit?: number }): Promise<TextSearchPage>;
+  searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): Promise<TextPage>;
+  /** Articles with seq ≥ fromSeq. */
+  countFromSeq(fromSeq: number): Promise<number>;
+  /** Counts every change to articles (insert, update, delete); the hot-index snapshot records it. */
+  articlesGeneration(): Promise<number>;
+  /** The first seq of the hot window: the newest `maxArticles` (0: any number) articles first seen at or after `since`. */
+  hotFloorSeq(since: Date, maxArticles: number): Promise<number>;
 }

@@ -5,9 +5,10 @@ import Database from 'better-sqlite3';
 import type { Article } from '../article.ts';
 import { makeArticleId, SEED_SOURCE_ID } from '../article.ts';
 import type { Clock, Log } from '../deps.ts';
-import { classifyChange, type ChangeKind } from '../changes/compare.ts';
+import { classifyChange } from '../changes/compare.ts';
 import { ftsForm, ftsList, ftsMatch, ftsText } from '../search/fts-text.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { rowMappers, SOURCE_COLUMNS, SQLITE_CODEC, type Row } from './rows.ts';
 import type {
   AlertRow,
   ArticleVersion,
@@ -32,7 +33,6 @@ import type {
   SubscriptionRow,
 } from './types.ts';
 
-type Row = Record<string, unknown>;
 
 /** Candidates (estimated) per searched segment: ranking them all takes a few milliseconds. */
 const TEXT_SEGMENT_CANDIDATES = 800;
@@ -60,150 +60,7 @@ function iso(d: Date): string {
   return d.toISOString();
 }
 
-function toSource(r: Row): SourceRow {
-  return {
-    id: r.id as string,
-    guildId: (r.guild_id as string | null) ?? null,
-    channelId: (r.channel_id as string | null) ?? null,
-    addedBy: (r.added_by as string | null) ?? null,
-    url: r.url as string,
-    feedUrl: (r.feed_url as string | null) ?? null,
-    name: r.name as string,
-    kind: r.kind as SourceRow['kind'],
-    status: r.status as SourceRow['status'],
-    pausedReason: (r.paused_reason as string | null) ?? null,
-    intervalMinutes: r.interval_minutes as number,
-    fullText: r.full_text === 1,
-    etag: (r.etag as string | null) ?? null,
-    lastModified: (r.last_modified as string | null) ?? null,
-    createdAt: r.created_at as string,
-    lastAttemptAt: (r.last_attempt_at as string | null) ?? null,
-    lastSuccessAt: (r.last_success_at as string | null) ?? null,
-    nextFetchAt: (r.next_fetch_at as string | null) ?? null,
-    consecutiveFailures: r.consecutive_failures as number,
-    lastError: (r.last_error as string | null) ?? null,
-    ...(r.image_url ? { imageUrl: r.image_url as string } : {}),
-  };
-}
-
-function toArticle(r: Row): Article {
-  return {
-    id: r.id as string,
-    sourceId: r.source_id as string,
-    title: r.title as string,
-    byline: (r.byline as string | null) ?? null,
-    outlet: (r.outlet as string | null) ?? null,
-    dateline: (r.dateline as string | null) ?? null,
-    tags: JSON.parse(r.tags as string) as string[],
-    caption: (r.caption as string | null) ?? null,
-    body: JSON.parse(r.body as string) as string[],
-    editors: JSON.parse(r.editors as string) as string[],
-    url: (r.url as string | null) ?? null,
-    publishedAt: (r.published_at as string | null) ?? null,
-    ...(r.image_url ? { image: r.image_url as string } : {}),
-  };
-}
-
-function toVersion(r: Row): ArticleVersion {
-  return {
-    id: r.id as number,
-    articleId: r.article_id as string,
-    version: r.version as number,
-    title: r.title as string,
-    byline: (r.byline as string | null) ?? null,
-    publishedAt: (r.published_at as string | null) ?? null,
-    body: JSON.parse(r.body as string) as string[],
-    url: (r.url as string | null) ?? null,
-    seenAt: r.seen_at as string,
-    replacedAt: r.replaced_at as string,
-    kinds: JSON.parse(r.kinds as string) as ChangeKind[],
-    share: r.share as number,
-    note: (r.note as string | null) ?? null,
-  };
-}
-
-function toSubscription(r: Row): SubscriptionRow {
-  return {
-    id: r.id as string,
-    guildId: r.guild_id as string,
-    channelId: r.channel_id as string,
-    scheduleLabel: r.schedule_label as string,
-    cron: r.cron as string,
-    timezone: r.timezone as string,
-    query: (r.query as string | null) ?? null,
-    sourceIds: JSON.parse(r.source_ids as string) as string[],
-    maxItems: r.max_items as number,
-    createdBy: r.created_by as string,
-    createdAt: r.created_at as string,
-    lastWindowEnd: r.last_window_end as string,
-  };
-}
-
-function toAlert(r: Row): AlertRow {
-  return {
-    id: r.id as string,
-    guildId: r.guild_id as string,
-    channelId: r.channel_id as string,
-    query: r.query as string,
-    roleId: (r.role_id as string | null) ?? null,
-    createdBy: r.created_by as string,
-    createdAt: r.created_at as string,
-    lastSeq: r.last_seq as number,
-    sourceId: (r.source_id as string | null) ?? null,
-    filters: (r.filters as string | undefined) ?? '{}',
-    template: (r.template as string | null) ?? null,
-    identity: (r.identity as AlertRow['identity'] | undefined) ?? 'bot',
-    identityNote: (r.identity_note as string | null) ?? null,
-    notifyChannelId: (r.notify_channel_id as string | null) ?? null,
-    status: (r.status as AlertRow['status'] | undefined) ?? 'active',
-    pausedReason: (r.paused_reason as string | null) ?? null,
-    delivered: (r.delivered as number | undefined) ?? 0,
-    skipped: (r.skipped as number | undefined) ?? 0,
-    failed: (r.failed as number | undefined) ?? 0,
-    lastError: (r.last_error as string | null) ?? null,
-    lastDeliveredAt: (r.last_delivered_at as string | null) ?? null,
-  };
-}
-
-function toOutbox(r: Row): OutboxRow {
-  return {
-    id: r.id as number,
-    kind: r.kind as OutboxRow['kind'],
-    refId: r.ref_id as string,
-    windowKey: r.window_key as string,
-    channelId: r.channel_id as string,
-    payload: JSON.parse(r.payload as string) as unknown,
-    nonce: r.nonce as string,
-    status: r.status as OutboxRow['status'],
-    attempts: r.attempts as number,
-    lastError: (r.last_error as string | null) ?? null,
-    messageId: (r.message_id as string | null) ?? null,
-    createdAt: r.created_at as string,
-    nextAttemptAt: r.next_attempt_at as string,
-    postedAt: (r.posted_at as string | null) ?? null,
-    sentAt: (r.sent_at as string | null) ?? null,
-  };
-}
-
-const SOURCE_COLUMNS: Record<string, string> = {
-  channelId: 'channel_id',
-  url: 'url',
-  feedUrl: 'feed_url',
-  name: 'name',
-  kind: 'kind',
-  status: 'status',
-  pausedReason: 'paused_reason',
-  intervalMinutes: 'interval_minutes',
-  fullText: 'full_text',
-  etag: 'etag',
-  lastModified: 'last_modified',
-  lastAttemptAt: 'last_attempt_at',
-  lastSuccessAt: 'last_success_at',
-  nextFetchAt: 'next_fetch_at',
-  consecutiveFailures: 'consecutive_failures',
-  lastError: 'last_error',
-  imageUrl: 'image_url',
-};
+const { toSource, toArticle, toVersion, toSubscription, toAlert, toOutbox, toAttempt, toChangeAlert } = rowMappers(SQLITE_CODEC);
 
 /**
  * The SQLite store of record (WAL). Everything that must survive a restart lives here; the
@@ -342,14 +199,7 @@ export class SqliteStore implements Store {
   }
 
   fetchHistory(sourceId: string, limit: number): FetchAttempt[] {
-    return (this.stmt('SELECT * FROM fetch_log WHERE source_id = ? ORDER BY id DESC LIMIT ?').all(sourceId, limit) as Row[]).map((r) => ({
-      at: r.at as string,
-      durationMs: (r.duration_ms as number | null) ?? null,
-      httpStatus: (r.http_status as number | null) ?? null,
-      newItems: r.new_items as number,
-      updatedItems: r.updated_items as number,
-      error: (r.error as string | null) ?? null,
-    }));
+    return (this.stmt('SELECT * FROM fetch_log WHERE source_id = ? ORDER BY id DESC LIMIT ?').all(sourceId, limit) as Row[]).map(toAttempt);
   }
 
   // ── articles ───────────────────────────────────────────────────────────
@@ -669,14 +519,7 @@ export class SqliteStore implements Store {
     const rows = guildId
       ? (this.stmt('SELECT * FROM change_alerts WHERE guild_id = ? ORDER BY created_at, id').all(guildId) as Row[])
       : (this.stmt('SELECT * FROM change_alerts ORDER BY created_at, id').all() as Row[]);
-    return rows.map((r) => ({
-      id: r.id as string,
-      guildId: r.guild_id as string,
-      channelId: r.channel_id as string,
-      createdBy: r.created_by as string,
-      createdAt: r.created_at as string,
-      lastVersionId: r.last_version_id as number,
-    }));
+    return rows.map(toChangeAlert);
   }
 
   deleteChangeAlert(id: string): boolean {

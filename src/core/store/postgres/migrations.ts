@@ -173,4 +173,56 @@ export const PG_MIGRATIONS: string[] = [
   ALTER TABLE outbox ADD COLUMN sent_at timestamptz;
   CREATE INDEX outbox_channel_posted ON outbox (channel_id, posted_at);
   `,
+  // 3: SQLite migrations 4 and 5. Versions of articles (every earlier version a refresh replaced,
+  // with what changed), items deleted at the source, story ids and signatures, change alerts; and
+  // the archive tier's change counter (the hot-index snapshot check). The archive's text search
+  // itself is the tsvector of migration 1: PostgreSQL keeps its GIN index in step with articles.
+  // One counter row bumped per statement (not per row): only its changing matters, and a
+  // statement-level trigger keeps the row lock short for ingests that already serialise on seq.
+  `
+  CREATE TABLE article_versions (
+    id bigserial PRIMARY KEY,
+    article_id text COLLATE "C" NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    version integer NOT NULL,
+    title text NOT NULL,
+    byline text,
+    published_at text,
+    body jsonb NOT NULL,
+    url text,
+    seen_at timestamptz NOT NULL,
+    replaced_at timestamptz NOT NULL,
+    kinds jsonb NOT NULL,
+    share double precision NOT NULL DEFAULT 0,
+    note text,
+    UNIQUE (article_id, version)
+  );
+  ALTER TABLE articles
+    ADD COLUMN version_seen_at timestamptz,
+    ADD COLUMN deleted_at timestamptz,
+    ADD COLUMN gone_checked boolean NOT NULL DEFAULT false,
+    ADD COLUMN story_id text COLLATE "C",
+    ADD COLUMN story_sig bytea;
+  CREATE INDEX articles_story ON articles (story_id);
+  CREATE INDEX articles_source_seq ON articles (source_id, seq);
+
+  CREATE TABLE change_alerts (
+    id text COLLATE "C" PRIMARY KEY,
+    guild_id text NOT NULL,
+    channel_id text NOT NULL,
+    created_by text NOT NULL,
+    created_at timestamptz NOT NULL,
+    last_version_id bigint NOT NULL
+  );
+  CREATE INDEX change_alerts_guild ON change_alerts (guild_id);
+
+  INSERT INTO meta (key, value) VALUES ('articles_generation', '0') ON CONFLICT (key) DO NOTHING;
+  CREATE FUNCTION newsdesk_articles_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    INSERT INTO meta (key, value) VALUES ('articles_generation', '1')
+      ON CONFLICT (key) DO UPDATE SET value = (meta.value::bigint + 1)::text;
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER articles_generation AFTER INSERT OR DELETE OR UPDATE OF title, tags, byline, outlet, body ON articles
+    FOR EACH STATEMENT EXECUTE FUNCTION newsdesk_articles_changed();
+  `,
 ];

@@ -2,12 +2,14 @@ import pg from 'pg';
 import type { Article } from '../../article.ts';
 import { makeArticleId, SEED_SOURCE_ID } from '../../article.ts';
 import type { Clock, Log } from '../../deps.ts';
-import type { ParsedQuery } from '../../search/query.ts';
-import type { AsyncStore, SourcePatch, TextSearchFilters, TextSearchPage } from '../async-store.ts';
+import { classifyChange } from '../../changes/compare.ts';
+import type { AsyncStore, SourcePatch } from '../async-store.ts';
 // One error type for both stores, so callers and the contract suite see the same failures.
 import { StoreError, newShortId } from '../sqlite-store.ts';
 import type {
   AlertRow,
+  ArticleVersion,
+  ChangeAlertRow,
   FetchAttempt,
   FullTextCoverage,
   IngestItem,
@@ -19,11 +21,17 @@ import type {
   SourceRow,
   StoredArticle,
   SubscriptionRow,
+  TextFilters,
+  TextHit,
+  TextPage,
+  TextQuery,
+  TextSearchOptions,
+  VersionChange,
 } from '../types.ts';
+import { rowMappers, PG_CODEC, SOURCE_COLUMNS, type Row } from '../rows.ts';
 import { PG_MIGRATIONS } from './migrations.ts';
 import { buildTextQuery } from './text-query.ts';
 
-type Row = Record<string, unknown>;
 type Db = pg.Pool | pg.PoolClient;
 
 /** Serialises migrations of one database across processes starting together. */
@@ -35,153 +43,26 @@ const MIGRATION_LOCK = 4_815_162_342;
  */
 const SEQ_LOCK = 4_815_162_343;
 
+/** Candidates (estimated) per searched segment of the archive search. */
+const TEXT_SEGMENT_CANDIDATES = 800;
+/** Newest rows of a range counted to estimate how many articles a query matches. */
+const TEXT_PROBE_ROWS = 1000;
+/** Candidates examined at most per query before the search stops and extrapolates. */
+const TEXT_MAX_CANDIDATES = 40_000;
+
 /** next_attempt_at of a paused delivery's posts: never due until resumed (as in the SQLite store). */
 const PARKED = '9999-12-31T00:00:00.000Z';
 
-const isoOrNull = (v: unknown): string | null => (v == null ? null : (v as Date).toISOString());
 const iso = (v: unknown): string => (v as Date).toISOString();
-
-function toSource(r: Row): SourceRow {
-  return {
-    id: r.id as string,
-    guildId: (r.guild_id as string | null) ?? null,
-    channelId: (r.channel_id as string | null) ?? null,
-    addedBy: (r.added_by as string | null) ?? null,
-    url: r.url as string,
-    feedUrl: (r.feed_url as string | null) ?? null,
-    name: r.name as string,
-    kind: r.kind as SourceRow['kind'],
-    status: r.status as SourceRow['status'],
-    pausedReason: (r.paused_reason as string | null) ?? null,
-    intervalMinutes: r.interval_minutes as number,
-    fullText: r.full_text as boolean,
-    etag: (r.etag as string | null) ?? null,
-    lastModified: (r.last_modified as string | null) ?? null,
-    createdAt: iso(r.created_at),
-    lastAttemptAt: isoOrNull(r.last_attempt_at),
-    lastSuccessAt: isoOrNull(r.last_success_at),
-    nextFetchAt: isoOrNull(r.next_fetch_at),
-    consecutiveFailures: r.consecutive_failures as number,
-    lastError: (r.last_error as string | null) ?? null,
-    ...(r.image_url ? { imageUrl: r.image_url as string } : {}),
-  };
-}
-
-function toArticle(r: Row): Article {
-  return {
-    id: r.id as string,
-    sourceId: r.source_id as string,
-    title: r.title as string,
-    byline: (r.byline as string | null) ?? null,
-    outlet: (r.outlet as string | null) ?? null,
-    dateline: (r.dateline as string | null) ?? null,
-    tags: r.tags as string[],
-    caption: (r.caption as string | null) ?? null,
-    body: r.body as string[],
-    editors: r.editors as string[],
-    url: (r.url as string | null) ?? null,
-    publishedAt: (r.published_at as string | null) ?? null,
-    ...(r.image_url ? { image: r.image_url as string } : {}),
-  };
-}
+const { toSource, toArticle, toVersion, toSubscription, toAlert, toOutbox, toAttempt, toChangeAlert } = rowMappers(PG_CODEC);
 
 function toStored(r: Row): StoredArticle {
-  return { seq: Number(r.seq), article: toArticle(r), firstSeenAt: iso(r.first_seen_at) };
+  return { seq: Number(r.seq), article: toArticle(r), firstSeenAt: iso(r.first_seen_at), };
 }
 
-function toSubscription(r: Row): SubscriptionRow {
-  return {
-    id: r.id as string,
-    guildId: r.guild_id as string,
-    channelId: r.channel_id as string,
-    scheduleLabel: r.schedule_label as string,
-    cron: r.cron as string,
-    timezone: r.timezone as string,
-    query: (r.query as string | null) ?? null,
-    sourceIds: r.source_ids as string[],
-    maxItems: r.max_items as number,
-    createdBy: r.created_by as string,
-    createdAt: iso(r.created_at),
-    lastWindowEnd: iso(r.last_window_end),
-  };
+function toStoredWithStory(r: Row): StoredArticle {
+  return { ...toStored(r), storyId: (r.story_id as string | null) ?? null };
 }
-
-function toAlert(r: Row): AlertRow {
-  return {
-    id: r.id as string,
-    guildId: r.guild_id as string,
-    channelId: r.channel_id as string,
-    query: r.query as string,
-    roleId: (r.role_id as string | null) ?? null,
-    createdBy: r.created_by as string,
-    createdAt: iso(r.created_at),
-    lastSeq: Number(r.last_seq),
-    sourceId: (r.source_id as string | null) ?? null,
-    filters: r.filters as string,
-    template: (r.template as string | null) ?? null,
-    identity: r.identity as AlertRow['identity'],
-    identityNote: (r.identity_note as string | null) ?? null,
-    notifyChannelId: (r.notify_channel_id as string | null) ?? null,
-    status: r.status as AlertRow['status'],
-    pausedReason: (r.paused_reason as string | null) ?? null,
-    delivered: r.delivered as number,
-    skipped: r.skipped as number,
-    failed: r.failed as number,
-    lastError: (r.last_error as string | null) ?? null,
-    lastDeliveredAt: isoOrNull(r.last_delivered_at),
-  };
-}
-
-function toOutbox(r: Row): OutboxRow {
-  return {
-    id: Number(r.id),
-    kind: r.kind as OutboxRow['kind'],
-    refId: r.ref_id as string,
-    windowKey: r.window_key as string,
-    channelId: r.channel_id as string,
-    payload: r.payload,
-    nonce: r.nonce as string,
-    status: r.status as OutboxRow['status'],
-    attempts: r.attempts as number,
-    lastError: (r.last_error as string | null) ?? null,
-    messageId: (r.message_id as string | null) ?? null,
-    createdAt: iso(r.created_at),
-    nextAttemptAt: iso(r.next_attempt_at),
-    postedAt: isoOrNull(r.posted_at),
-    sentAt: isoOrNull(r.sent_at),
-  };
-}
-
-function toAttempt(r: Row): FetchAttempt {
-  return {
-    at: iso(r.at),
-    durationMs: (r.duration_ms as number | null) ?? null,
-    httpStatus: (r.http_status as number | null) ?? null,
-    newItems: r.new_items as number,
-    updatedItems: r.updated_items as number,
-    error: (r.error as string | null) ?? null,
-  };
-}
-
-const SOURCE_COLUMNS: Record<string, string> = {
-  channelId: 'channel_id',
-  url: 'url',
-  feedUrl: 'feed_url',
-  name: 'name',
-  kind: 'kind',
-  status: 'status',
-  pausedReason: 'paused_reason',
-  intervalMinutes: 'interval_minutes',
-  fullText: 'full_text',
-  etag: 'etag',
-  lastModified: 'last_modified',
-  lastAttemptAt: 'last_attempt_at',
-  lastSuccessAt: 'last_success_at',
-  nextFetchAt: 'next_fetch_at',
-  consecutiveFailures: 'consecutive_failures',
-  lastError: 'last_error',
-  imageUrl: 'image_url',
-};
 
 /** A feed's date as an instant for date filters; null when it does not parse. */
 function publishedInstant(publishedAt: string | null): string | null {
@@ -388,7 +269,7 @@ export class PostgresStore implements AsyncStore {
   async deleteSource(id: string): Promise<{ articleIds: string[] }> {
     if (id === SEED_SOURCE_ID) throw new StoreError('the seed archive cannot be removed');
     return this.transaction(async (tx) => {
-      const self = tx as PostgresStore;
+      const self = tx as unknown as PostgresStore;
       const ids = (await self.q('SELECT id FROM articles WHERE source_id = $1 ORDER BY seq', [id])).map((r) => r.id as string);
       await self.q('DELETE FROM sources WHERE id = $1', [id]);
       return { articleIds: ids };
@@ -430,7 +311,7 @@ export class PostgresStore implements AsyncStore {
   ): Promise<IngestResult> {
     const now = this.now();
     return this.transaction(async (tx) => {
-      const self = tx as PostgresStore;
+      const self = tx as unknown as PostgresStore;
       const result: IngestResult = { inserted: [], updated: [], unchanged: 0 };
       // The same key twice in one fetch (duplicate GUIDs): the first wins.
       const seen = new Set<string>();
@@ -440,7 +321,7 @@ export class PostgresStore implements AsyncStore {
       // Lock the rows this fetch may rewrite, so two processes ingesting the same source serialise.
       const existing = new Map<string, Row>();
       for (const r of await self.q(
-        'SELECT id, dedupe_key, content_hash, text_origin, body FROM articles WHERE source_id = $1 AND dedupe_key = ANY($2::text[]) FOR UPDATE',
+        'SELECT * FROM articles WHERE source_id = $1 AND dedupe_key = ANY($2::text[]) FOR UPDATE',
         [sourceId, unique.map((i) => i.dedupeKey)],
       )) {
         existing.set(r.dedupe_key as string, r);
@@ -459,13 +340,20 @@ export class PostgresStore implements AsyncStore {
           // A changed summary-only item whose page was fetched keeps that page text until the page
           // is fetched again: replacing a whole article by its teaser would lose searchable text.
           const keepPage = origin === 'summary' && (found.text_origin === 'page' || found.text_origin === 'stale');
-          const body = keepPage ? (found.body as string[]) : a.body;
+          const before = toArticle(found);
+          const body = keepPage ? before.body : a.body;
+          // Every earlier version a reader could tell apart is kept; cosmetic changes are not versions.
+          const change = classifyChange(before, { ...a, body });
+          if (change) {
+            const versionId = await self.saveVersion(before, found, now, change);
+            (result.changes ??= []).push({ articleId: before.id, versionId, kinds: change.kinds });
+          }
           await self.q(
             `UPDATE articles SET content_hash = $1, title = $2, byline = $3, outlet = $4, dateline = $5, tags = $6, caption = $7, body = $8, editors = $9, url = $10,
                published_at = $11, published_ts = $12, updated_at = $13, text_origin = $14, full_text_attempts = 0, full_text_error = NULL,
-               image_url = COALESCE($17, image_url)
+               image_url = COALESCE($17, image_url), version_seen_at = COALESCE($18, version_seen_at)
              WHERE source_id = $15 AND dedupe_key = $16`,
-            [item.contentHash, a.title, a.byline, a.outlet, a.dateline, json(a.tags), a.caption, json(body), json(a.editors), a.url, a.publishedAt, publishedInstant(a.publishedAt), now, keepPage ? 'stale' : origin, sourceId, item.dedupeKey, a.image ?? null],
+            [item.contentHash, a.title, a.byline, a.outlet, a.dateline, json(a.tags), a.caption, json(body), json(a.editors), a.url, a.publishedAt, publishedInstant(a.publishedAt), now, keepPage ? 'stale' : origin, sourceId, item.dedupeKey, a.image ?? null, change ? now : null],
           );
           result.updated.push({ ...a, body, id: found.id as string, sourceId });
           continue;
@@ -526,11 +414,13 @@ export class PostgresStore implements AsyncStore {
     return r ? { seq: Number(r.seq), firstSeenAt: iso(r.first_seen_at), announce: r.announce as boolean, sourceId: r.source_id as string } : undefined;
   }
 
-  async scanArticles(afterSeq: number, limit: number): Promise<Array<{ rowid: number; article: Article; firstSeenAt: string }>> {
+  async scanArticles(afterSeq: number, limit: number): Promise<Array<{ rowid: number; article: Article; firstSeenAt: string; storySig: Uint8Array | null; storyId: string | null }>> {
     return (await this.q('SELECT * FROM articles WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit])).map((r) => ({
       rowid: Number(r.seq),
       article: toArticle(r),
       firstSeenAt: iso(r.first_seen_at),
+      storySig: (r.story_sig as Buffer | null) ?? null,
+      storyId: (r.story_id as string | null) ?? null,
     }));
   }
 
@@ -559,7 +449,7 @@ export class PostgresStore implements AsyncStore {
         `SELECT * FROM articles WHERE announce AND first_seen_at > $1 AND first_seen_at <= $2 AND source_id = ANY($3::text[]) ORDER BY seq LIMIT $4`,
         [range.fromExclusive, range.toInclusive, ids, limit],
       )
-    ).map(toStored);
+    ).map(toStoredWithStory);
   }
 
   async articlesAfterSeq(sourceIds: Iterable<string>, afterSeq: number, uptoSeq: number, limit = 1000): Promise<StoredArticle[]> {
@@ -567,7 +457,7 @@ export class PostgresStore implements AsyncStore {
     if (ids.length === 0) return [];
     return (
       await this.q('SELECT * FROM articles WHERE announce AND seq > $1 AND seq <= $2 AND source_id = ANY($3::text[]) ORDER BY seq LIMIT $4', [afterSeq, uptoSeq, ids, limit])
-    ).map(toStored);
+    ).map(toStoredWithStory);
   }
 
   async latestArticles(sourceId: string, limit: number): Promise<StoredArticle[]> {
@@ -606,12 +496,43 @@ export class PostgresStore implements AsyncStore {
   }
 
   async setFullText(id: string, body: string[], byline: string | null, image: string | null = null): Promise<Article | undefined> {
+    return this.transaction(async (tx) => {
+      const self = tx as unknown as PostgresStore;
+      const r = await self.one('SELECT * FROM articles WHERE id = $1 FOR UPDATE', [id]);
+      if (!r) return undefined;
+      const now = self.now();
+      const text = body.map((p) => p.replaceAll('\u0000', ''));
+      const by = byline?.replaceAll('\u0000', '') ?? null;
+      // A page fetched again because its item changed ('stale') is a new version of the text when
+      // it reads differently; a first fetch only replaces the feed's teaser and is not an edit.
+      let changed = false;
+      if (r.text_origin === 'stale') {
+        const before = toArticle(r);
+        const change = classifyChange(before, { ...before, body: text, byline: before.byline ?? by });
+        if (change) {
+          changed = true;
+          await self.saveVersion(before, r, now, change);
+        }
+      }
+      const out = await self.one(
+        `UPDATE articles SET body = $1, byline = COALESCE(byline, $2), image_url = COALESCE(image_url, $5), text_origin = 'page', full_text_error = NULL, updated_at = $3,
+           version_seen_at = CASE WHEN $6 THEN $3::timestamptz ELSE version_seen_at END
+         WHERE id = $4 RETURNING *`,
+        [json(text), by, now, id, image?.replaceAll('\u0000', '') ?? null, changed],
+      );
+      return out ? toArticle(out) : undefined;
+    });
+  }
+
+  /** Keeps the version a change replaced; returns its row id. */
+  private async saveVersion(before: Article, row: Row, now: string, change: { kinds: string[]; share: number; note: string | null }): Promise<number> {
+    const seenAt = row.version_seen_at ?? row.first_seen_at;
     const r = await this.one(
-      `UPDATE articles SET body = $1, byline = COALESCE(byline, $2), image_url = COALESCE(image_url, $5), text_origin = 'page', full_text_error = NULL, updated_at = $3
-       WHERE id = $4 RETURNING *`,
-      [json(body.map((p) => p.replaceAll('\u0000', ''))), byline?.replaceAll('\u0000', '') ?? null, this.now(), id, image?.replaceAll('\u0000', '') ?? null],
+      `INSERT INTO article_versions (article_id, version, title, byline, published_at, body, url, seen_at, replaced_at, kinds, share, note)
+       VALUES ($1, (SELECT COALESCE(MAX(version), 0) + 1 FROM article_versions WHERE article_id = $1), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+      [before.id, before.title, before.byline, before.publishedAt, json(before.body), before.url, iso(seenAt), now, json(change.kinds), change.share, change.note],
     );
-    return r ? toArticle(r) : undefined;
+    return Number(r!.id);
   }
 
   async recordFullTextFailure(id: string, error: string): Promise<void> {
@@ -724,7 +645,7 @@ export class PostgresStore implements AsyncStore {
 
   async pauseAlert(id: string, reason: string, error: string | null): Promise<boolean> {
     return this.transaction(async (tx) => {
-      const self = tx as PostgresStore;
+      const self = tx as unknown as PostgresStore;
       const changed = await self.q(
         "UPDATE alerts SET status = 'paused', paused_reason = $1, last_error = COALESCE($2, last_error) WHERE id = $3 AND status = 'active' RETURNING id",
         [reason, error, id],
@@ -737,7 +658,7 @@ export class PostgresStore implements AsyncStore {
 
   async resumeAlert(id: string): Promise<void> {
     await this.transaction(async (tx) => {
-      const self = tx as PostgresStore;
+      const self = tx as unknown as PostgresStore;
       await self.q("UPDATE alerts SET status = 'active', paused_reason = NULL WHERE id = $1", [id]);
       await self.q(
         "UPDATE outbox SET next_attempt_at = $1, attempts = 0, status = 'pending' WHERE kind = 'delivery' AND ref_id = $2 AND status IN ('pending', 'failed')",
@@ -775,7 +696,7 @@ export class PostgresStore implements AsyncStore {
 
   async enqueueDigest(subscriptionId: string, windowEnd: string, row: NewOutbox | null): Promise<OutboxRow | null> {
     return this.transaction(async (tx) => {
-      const self = tx as PostgresStore;
+      const self = tx as unknown as PostgresStore;
       const out = row ? await self.enqueueOutbox(row) : null;
       await self.q('UPDATE subscriptions SET last_window_end = $1 WHERE id = $2', [windowEnd, subscriptionId]);
       return out;
@@ -784,7 +705,7 @@ export class PostgresStore implements AsyncStore {
 
   async enqueueAlerts(alertId: string, lastSeq: number, rows: NewOutbox[]): Promise<OutboxRow[]> {
     return this.transaction(async (tx) => {
-      const self = tx as PostgresStore;
+      const self = tx as unknown as PostgresStore;
       const out: OutboxRow[] = [];
       for (const r of rows) out.push(await self.enqueueOutbox(r));
       await self.q('UPDATE alerts SET last_seq = $1 WHERE id = $2 AND last_seq < $1', [lastSeq, alertId]);
@@ -851,19 +772,185 @@ export class PostgresStore implements AsyncStore {
     await this.q('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [key, value]);
   }
 
+  // ── versions and deletions ─────────────────────────────────────────────
+
+  async listVersions(articleId: string): Promise<ArticleVersion[]> {
+    return (await this.q('SELECT * FROM article_versions WHERE article_id = $1 ORDER BY version', [articleId])).map(toVersion);
+  }
+
+  async articleState(id: string): Promise<{ firstSeenAt: string; versionSeenAt: string; deletedAt: string | null; storyId: string | null; edits: number } | undefined> {
+    const r = await this.one(
+      `SELECT first_seen_at, version_seen_at, deleted_at, story_id,
+         (SELECT COUNT(*) FROM article_versions v WHERE v.article_id = a.id AND v.kinds <> '["deleted"]'::jsonb) AS edits
+       FROM articles a WHERE id = $1`,
+      [id],
+    );
+    if (!r) return undefined;
+    return {
+      firstSeenAt: iso(r.first_seen_at),
+      versionSeenAt: iso(r.version_seen_at ?? r.first_seen_at),
+      deletedAt: r.deleted_at == null ? null : iso(r.deleted_at),
+      storyId: (r.story_id as string | null) ?? null,
+      edits: Number(r.edits),
+    };
+  }
+
+  async vanishedItems(sourceId: string, presentKeys: ReadonlySet<string>, seenSince: string, limit: number): Promise<Array<{ id: string; url: string }>> {
+    const rows = await this.q(
+      `SELECT id, url, dedupe_key FROM articles WHERE source_id = $1 AND NOT gone_checked AND deleted_at IS NULL AND url IS NOT NULL AND first_seen_at >= $2
+       ORDER BY seq DESC LIMIT 500`,
+      [sourceId, seenSince],
+    );
+    const out: Array<{ id: string; url: string }> = [];
+    for (const r of rows) {
+      if (presentKeys.has(r.dedupe_key as string)) continue;
+      out.push({ id: r.id as string, url: r.url as string });
+      if (out.length === limit) break;
+    }
+    return out;
+  }
+
+  async markGoneChecked(id: string): Promise<void> {
+    await this.q('UPDATE articles SET gone_checked = true WHERE id = $1', [id]);
+  }
+
+  async markDeleted(id: string): Promise<ArticleVersion | undefined> {
+    return this.transaction(async (tx) => {
+      const self = tx as unknown as PostgresStore;
+      const r = await self.one('SELECT * FROM articles WHERE id = $1 AND deleted_at IS NULL FOR UPDATE', [id]);
+      if (!r) return undefined;
+      const now = self.now();
+      const versionId = await self.saveVersion(toArticle(r), r, now, { kinds: ['deleted'], share: 0, note: null });
+      await self.q('UPDATE articles SET deleted_at = $1, gone_checked = true WHERE id = $2', [now, id]);
+      return toVersion((await self.one('SELECT * FROM article_versions WHERE id = $1', [versionId]))!);
+    });
+  }
+
+  async maxVersionId(): Promise<number> {
+    return Number((await this.one('SELECT COALESCE(MAX(id), 0) AS m FROM article_versions'))!.m);
+  }
+
+  async changesAfter(sourceIds: Iterable<string>, afterId: number, uptoId: number, limit = 500): Promise<VersionChange[]> {
+    const ids = [...sourceIds];
+    if (ids.length === 0) return [];
+    const rows = await this.q(
+      `SELECT v.*, a.id AS a_id, a.source_id, a.title AS a_title, a.byline AS a_byline, a.outlet, a.dateline, a.tags, a.caption, a.body AS a_body, a.editors, a.url AS a_url,
+         a.published_at AS a_published_at, a.image_url AS a_image_url
+       FROM article_versions v JOIN articles a ON a.id = v.article_id
+       WHERE v.id > $1 AND v.id <= $2 AND a.source_id = ANY($3::text[]) ORDER BY v.id LIMIT $4`,
+      [afterId, uptoId, ids, limit],
+    );
+    return rows.map((r) => ({
+      version: toVersion(r),
+      article: toArticle({ ...r, id: r.a_id, title: r.a_title, byline: r.a_byline, body: r.a_body, url: r.a_url, published_at: r.a_published_at, image_url: null }),
+    }));
+  }
+
+  async createChangeAlert(a: Omit<ChangeAlertRow, 'id' | 'createdAt'>): Promise<ChangeAlertRow> {
+    const row = await this.insertWithShortId((id) =>
+      this.one(
+        `INSERT INTO change_alerts (id, guild_id, channel_id, created_by, created_at, last_version_id) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING *`,
+        [id, a.guildId, a.channelId, a.createdBy, this.now(), a.lastVersionId],
+      ),
+    );
+    return toChangeAlert(row);
+  }
+
+  async listChangeAlerts(guildId?: string): Promise<ChangeAlertRow[]> {
+    const rows = guildId
+      ? await this.q('SELECT * FROM change_alerts WHERE guild_id = $1 ORDER BY created_at, id', [guildId])
+      : await this.q('SELECT * FROM change_alerts ORDER BY created_at, id');
+    return rows.map(toChangeAlert);
+  }
+
+  async deleteChangeAlert(id: string): Promise<boolean> {
+    return ((await this.db.query('DELETE FROM change_alerts WHERE id = $1', [id])).rowCount ?? 0) > 0;
+  }
+
+  async enqueueChangeAlerts(alertId: string, lastVersionId: number, rows: NewOutbox[]): Promise<OutboxRow[]> {
+    return this.transaction(async (tx) => {
+      const self = tx as unknown as PostgresStore;
+      const out: OutboxRow[] = [];
+      for (const r of rows) out.push(await self.enqueueOutbox(r));
+      await self.q('UPDATE change_alerts SET last_version_id = $1 WHERE id = $2 AND last_version_id < $1', [lastVersionId, alertId]);
+      return out;
+    });
+  }
+
+  // ── stories ────────────────────────────────────────────────────────────
+
+  async setStorySignatures(sigs: Iterable<[articleId: string, sig: Uint8Array]>): Promise<void> {
+    const list = [...sigs];
+    if (list.length === 0) return;
+    await this.q(
+      `UPDATE articles a SET story_sig = decode(x.sig, 'base64') FROM jsonb_to_recordset($1::jsonb) AS x(id text, sig text) WHERE a.id = x.id`,
+      [json(list.map(([id, sig]) => ({ id, sig: Buffer.from(sig.buffer, sig.byteOffset, sig.byteLength).toString('base64') })))],
+    );
+  }
+
+  async setStoryIds(assignments: Iterable<[articleId: string, storyId: string]>): Promise<number> {
+    const list = [...assignments];
+    if (list.length === 0) return 0;
+    const r = await this.db.query(
+      `UPDATE articles a SET story_id = x.story FROM jsonb_to_recordset($1::jsonb) AS x(id text, story text) WHERE a.id = x.id AND a.story_id IS DISTINCT FROM x.story`,
+      [json(list.map(([id, story]) => ({ id, story })))],
+    );
+    return r.rowCount ?? 0;
+  }
+
+  async storyMembers(storyId: string, limit = 200): Promise<StoredArticle[]> {
+    // Ordered by the same text as SQLite (published as given, else first seen in ISO form).
+    return (
+      await this.q(
+        `SELECT * FROM articles WHERE story_id = $1
+         ORDER BY COALESCE(published_at, to_char(first_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) COLLATE "C", seq LIMIT $2`,
+        [storyId, limit],
+      )
+    ).map(toStoredWithStory);
+  }
+
   // ── archive tier ───────────────────────────────────────────────────────
 
-  async searchText(query: ParsedQuery, filters: TextSearchFilters, page: { offset?: number; limit?: number } = {}): Promise<TextSearchPage> {
-    const offset = Math.max(0, page.offset ?? 0);
-    const limit = Math.max(0, page.limit ?? 5);
-    const built = buildTextQuery(query);
-    if (!built) return { hits: [], total: 0 };
+  async countFromSeq(fromSeq: number): Promise<number> {
+    return Number((await this.one('SELECT COUNT(*) AS n FROM articles WHERE seq >= $1', [fromSeq]))!.n);
+  }
+
+  async articlesGeneration(): Promise<number> {
+    return Number((await this.getMeta('articles_generation')) ?? 0);
+  }
+
+  async hotFloorSeq(since: Date, maxArticles: number): Promise<number> {
+    const byCount = maxArticles <= 0 ? 0 : Number((await this.one('SELECT seq FROM articles ORDER BY seq DESC LIMIT 1 OFFSET $1', [maxArticles - 1]))?.seq ?? 0);
+    const first = await this.one('SELECT seq FROM articles WHERE first_seen_at >= $1 ORDER BY first_seen_at, seq LIMIT 1', [since.toISOString()]);
+    const byAge = first ? Number(first.seq) : (await this.maxSeq()) + 1;
+    return Math.max(byCount, byAge);
+  }
+
+  /**
+   * Ranked text search with early termination, the SQLite store's idea on PostgreSQL: ts_rank_cd
+   * is computed for every row that matches, so a word in most of a million articles would rank
+   * them all before LIMIT. Instead the seq range is searched newest-first in segments sized from
+   * the match density among the newest rows so that each holds about TEXT_SEGMENT_CANDIDATES
+   * candidates; segments grow until enough hits are found or TEXT_MAX_CANDIDATES were examined.
+   * Hits are ranked among the segments read; the total is extrapolated when the search stopped early.
+   */
+  async searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): Promise<TextPage> {
+    const empty: TextPage = { hits: [], total: 0, approximate: false };
+    const built = buildTextQuery(query, opts.mode ?? 'all');
+    if (!built) return empty;
+    const lo = Math.max(0, filters.fromSeq ?? 0);
+    const hi = Math.min(filters.toSeq ?? Infinity, (await this.maxSeq()) + 1);
+    if (hi <= lo) return empty;
     const params: unknown[] = [...built.params];
-    const where: string[] = [built.phrases ? `search @@ (${built.all})` : `search @@ (${built.any})`];
-    if (built.excluded) where.push(`NOT (search @@ (${built.excluded}))`);
-    if (filters.visibleSources) {
-      params.push([...filters.visibleSources]);
+    const where: string[] = [`search @@ (${built.match})`];
+    if (built.not) where.push(`NOT (search @@ (${built.not}))`);
+    if (filters.sourceIds) {
+      params.push([...filters.sourceIds]);
       where.push(`source_id = ANY($${params.length}::text[])`);
+    }
+    if (filters.source) {
+      params.push(filters.source, filters.source.replace(/\s+/g, ' ').trim().toLowerCase());
+      where.push(`(source_id = $${params.length - 1} OR lower(trim(coalesce(outlet, ''))) = $${params.length})`);
     }
     const when = 'COALESCE(published_ts, first_seen_at)';
     if (filters.since) {
@@ -874,21 +961,34 @@ export class PostgresStore implements AsyncStore {
       params.push(filters.until.toISOString());
       where.push(`${when} <= $${params.length}`);
     }
-    params.push(limit, offset);
+    const range = (a: number, b: number) => [...params, a, b];
+    const inRange = `seq >= $${params.length + 1} AND seq < $${params.length + 2}`;
+    const cond = `${where.join(' AND ')} AND ${inRange}`;
+    const probeLo = Math.max(lo, hi - TEXT_PROBE_ROWS);
+    const probed = Number((await this.one(`SELECT COUNT(*) AS n FROM articles WHERE ${cond}`, range(probeLo, hi)))!.n);
+    const density = probed / Math.max(1, hi - probeLo);
+    const whole = probeLo === lo && probed <= TEXT_SEGMENT_CANDIDATES;
+    let span = whole || density * (hi - lo) <= TEXT_SEGMENT_CANDIDATES ? hi - lo : Math.max(64, Math.ceil(TEXT_SEGMENT_CANDIDATES / Math.max(density, 1e-6)));
     // Weights {D, C, B, A}: body 0.1, outlet/byline 0.2, tags 0.4, title 1. Normalisation 1 divides
     // by 1 + log(length) so a long article does not win by size alone.
-    const rows = await this.q(
-      `SELECT id, ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', search, (${built.any}), 1) AS score, search @@ (${built.all}) AS all_terms, COUNT(*) OVER () AS total
-       FROM articles WHERE ${where.join(' AND ')}
-       ORDER BY all_terms DESC, score DESC, seq
-       LIMIT $${params.length - 1} OFFSET $${params.length}`,
-      params,
-    );
-    let total = rows.length ? Number(rows[0]!.total) : 0;
-    if (rows.length === 0 && offset > 0) {
-      total = Number((await this.one(`SELECT COUNT(*) AS n FROM articles WHERE ${where.join(' AND ')}`, params.slice(0, -2)))!.n);
+    const sql = `SELECT seq, id, ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', search, (${built.rank}), 1) AS score FROM articles WHERE ${cond}`;
+    const found: Array<{ seq: number; id: string; score: number }> = [];
+    let segHi = hi;
+    let examined = 0;
+    while (segHi > lo) {
+      const segLo = Math.max(lo, segHi - span);
+      const rows = await this.q(sql, range(segLo, segHi));
+      for (const r of rows) found.push({ seq: Number(r.seq), id: r.id as string, score: Number(r.score) });
+      examined += Math.max(rows.length, density * (segHi - segLo));
+      segHi = segLo;
+      if (found.length >= opts.limit || examined >= TEXT_MAX_CANDIDATES) break;
+      span *= 2;
     }
-    return { hits: rows.map((r) => ({ id: r.id as string, score: Number(r.score), allTerms: r.all_terms as boolean })), total };
+    found.sort((a, b) => b.score - a.score || b.seq - a.seq);
+    const hits: TextHit[] = found.slice(0, opts.limit).map((r) => ({ id: r.id, seq: r.seq, score: r.score }));
+    const approximate = segHi > lo;
+    const total = approximate ? Math.round((found.length * (hi - lo)) / (hi - segHi)) : found.length;
+    return { hits, total, approximate };
   }
 }
 
