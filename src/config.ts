@@ -8,6 +8,8 @@ import { z } from 'zod';
  */
 export interface Config {
   discordToken: string | null;
+  /** postgres://… — the PostgreSQL store of record (scale-out); null: SQLite in dataDir. */
+  databaseUrl: string | null;
   discordApiUrl: string | null;
   discordGuildId: string | null;
   discordApplicationId: string | null;
@@ -69,6 +71,17 @@ function isTimeZone(tz: string): boolean {
 
 const schema = z.object({
   DISCORD_TOKEN: z.string().min(1).optional(),
+  DATABASE_URL: z
+    .string()
+    .refine((u) => {
+      try {
+        const url = new URL(u);
+        return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+      } catch {
+        return false;
+      }
+    }, 'must be a PostgreSQL URL such as postgres://user:password@host:5432/newsdesk (unset: SQLite in DATA_DIR)')
+    .optional(),
   DISCORD_API_URL: z
     .string()
     .url('must be a URL such as https://discord.com/api')
@@ -103,7 +116,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '?');
-      const shown = name === 'DISCORD_TOKEN' ? '' : cleaned[name] !== undefined ? ` (got "${cleaned[name]}")` : '';
+      // Secrets are never echoed back.
+      const shown = name === 'DISCORD_TOKEN' ? '' : name === 'DATABASE_URL' && cleaned[name] ? ` (got "${redactUrl(cleaned[name])}")` : cleaned[name] !== undefined ? ` (got "${cleaned[name]}")` : '';
       return `${name}: ${issue.message}${shown}`;
     });
     throw new ConfigError(problems);
@@ -111,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const e = parsed.data;
   return {
     discordToken: e.DISCORD_TOKEN ?? null,
+    databaseUrl: e.DATABASE_URL ?? null,
     discordApiUrl: e.DISCORD_API_URL?.replace(/\/+$/, '') ?? null,
     discordGuildId: e.DISCORD_GUILD_ID ?? null,
     discordApplicationId: e.DISCORD_APPLICATION_ID ?? null,
@@ -131,4 +146,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     clockFile: e.NEWSDESK_CLOCK_FILE ? path.resolve(cwd, e.NEWSDESK_CLOCK_FILE) : null,
     tickCron: e.NEWSDESK_TICK_CRON ?? '* * * * *',
   };
+}
+
+/** A connection string without its password, for messages. */
+function redactUrl(u: string): string {
+  try {
+    const url = new URL(u);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return u.replace(/\/\/[^@/]*@/, '//***@');
+  }
 }

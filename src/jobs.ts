@@ -21,12 +21,12 @@ export function startJobs(deps: { sources: Sources; digests: Digests; alerts: Al
   const poll = async () => {
     const n = await deps.sources.pollDue(deps.fetchConcurrency);
     if (n) log.debug({ sources: n }, 'polled sources');
-    deps.alerts.check();
+    await deps.alerts.check();
     await deps.outbox.deliverPending();
   };
   const publish = async () => {
-    deps.digests.tick();
-    deps.alerts.check();
+    await deps.digests.tick();
+    await deps.alerts.check();
     await deps.outbox.deliverPending();
   };
   const guarded = (name: string, fn: () => Promise<void>) => async () => {

@@ -19,7 +19,7 @@ import { outboxNonce, Outbox, WebhookUnavailableError, type ChannelPoster, type 
 import type { Reply } from './core/reply.ts';
 import { importSeeds } from './core/seed-import.ts';
 import { Sources } from './core/sources/index.ts';
-import { openStore } from './core/store/index.ts';
+import { openAsyncStore } from './core/store/open-async-store.ts';
 import { ConsolePoster } from './console/poster.ts';
 import { startDiscordBot, type DiscordBot } from './discord/client.ts';
 import { DiscordChannelPoster } from './discord/poster.ts';
@@ -48,7 +48,8 @@ async function main(): Promise<number> {
   process.on('uncaughtException', (err) => log.fatal({ err }, 'uncaught exception'));
 
   const clock = config.clockFile ? offsetClock(config.clockFile) : systemClock;
-  const store = openStore({ path: path.join(config.dataDir, 'newsdesk.db'), clock, log });
+  // PostgreSQL with DATABASE_URL (scale-out), else the SQLite file in DATA_DIR (the default).
+  const store = await openAsyncStore({ databaseUrl: config.databaseUrl, sqlitePath: path.join(config.dataDir, 'newsdesk.db'), clock, log });
   const crashPoint = crashPointFrom(config.crashPoints);
   const newsroom = new Newsroom({
     store,
@@ -65,7 +66,7 @@ async function main(): Promise<number> {
   let poster: ChannelPoster | null = null;
   const alerts = new Alerts({ store, clock, log, newsroom, crashPoint, postsPerMinute: config.deliveryPostsPerMinute });
   const notify = (refId: string) => (channelId: string, key: string, text: string) => {
-    store.enqueueOutbox({ kind: 'notice', refId, windowKey: key, channelId, payload: { content: text } satisfies Reply, nonce: outboxNonce('notice', refId, key) });
+    return store.enqueueOutbox({ kind: 'notice', refId, windowKey: key, channelId, payload: { content: text } satisfies Reply, nonce: outboxNonce('notice', refId, key) });
   };
   const outbox = new Outbox({
     store,
@@ -100,9 +101,11 @@ async function main(): Promise<number> {
     fetchOptions: { allowPrivate: config.allowPrivateSources, timeoutMs: config.fetchTimeoutMs },
     defaultIntervalMinutes: config.sourceIntervalMinutes,
     onIngest: async (_sourceId, result) => {
-      await newsroom.indexArticles([...result.inserted, ...result.updated].map((article) => ({ article, firstSeenAt: store.articleMeta(article.id)?.firstSeenAt })));
-      alerts.check();
-      changeAlerts.check();
+      const items = [];
+      for (const article of [...result.inserted, ...result.updated]) items.push({ article, firstSeenAt: (await store.articleMeta(article.id))?.firstSeenAt });
+      await newsroom.indexArticles(items);
+      await alerts.check();
+      await changeAlerts.check();
       void outbox.deliverPending();
     },
     onRemove: (ids) => newsroom.unindexArticles(ids),
@@ -134,7 +137,7 @@ async function main(): Promise<number> {
       await parser.close();
       clearInterval(snapshotTimer);
       await newsroom.saveSnapshot();
-      store.close();
+      await store.close();
     }
     return 0;
   }
@@ -155,7 +158,7 @@ async function main(): Promise<number> {
     await parser.close();
     clearInterval(snapshotTimer);
     await newsroom.saveSnapshot();
-    store.close();
+    await store.close();
     log.info({}, 'stopped');
     process.exit(0);
   };

@@ -72,6 +72,12 @@ export interface AsyncStore {
   ): Promise<IngestResult>;
   hasArticleKey(sourceId: string, dedupeKey: string): Promise<boolean>;
   getArticle(id: string): Promise<Article | undefined>;
+  /**
+   * An article when it can be had without waiting, for the in-memory index's synchronous lookups
+   * (title autocomplete, phrase checks, excerpts): SQLite reads it at once; PostgreSQL answers from
+   * the articles this process read or wrote recently (undefined otherwise).
+   */
+  cachedArticle(id: string): Article | undefined;
   articleMeta(id: string): Promise<{ seq: number; firstSeenAt: string; announce: boolean; sourceId: string } | undefined>;
   /** Articles in seq order after `afterSeq`, for chunked index rebuilds. */
   scanArticles(afterSeq: number, limit: number): Promise<Array<{ rowid: number; article: Article; firstSeenAt: string; storySig: Uint8Array | null; storyId: string | null }>>;

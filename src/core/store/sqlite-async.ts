@@ -137,6 +137,9 @@ class SqliteAsyncStore implements AsyncStore {
   getArticle(id: string) {
     return this.call(() => this.store.getArticle(id));
   }
+  cachedArticle(id: string) {
+    return this.store.getArticle(id);
+  }
   articleMeta(id: string) {
     return this.call(() => this.store.articleMeta(id));
   }

@@ -96,6 +96,8 @@ export interface PostgresStoreOptions {
   log: Log;
   /** Pool size (default 10). */
   maxConnections?: number;
+  /** Articles kept for {@link AsyncStore.cachedArticle} (default 50,000). */
+  cacheSize?: number;
 }
 
 /**
@@ -110,6 +112,8 @@ export class PostgresStore implements AsyncStore {
 
   private constructor(
     private readonly pool: pg.Pool,
+    /** Articles read or written recently (shared by a store and its transactions' handles). */
+    private readonly cache: ArticleCache,
     private readonly db: Db,
     private readonly inTx: boolean,
     private readonly clock: Clock,
@@ -121,7 +125,7 @@ export class PostgresStore implements AsyncStore {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.maxConnections ?? 10 });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', (err) => opts.log.warn({ err: err.message }, 'postgres idle connection lost'));
-    const store = new PostgresStore(pool, pool, false, opts.clock, opts.log);
+    const store = new PostgresStore(pool, new ArticleCache(opts.cacheSize ?? 50_000), pool, false, opts.clock, opts.log);
     try {
       await store.migrate();
     } catch (err) {
@@ -197,7 +201,7 @@ export class PostgresStore implements AsyncStore {
     try {
       await client.query('BEGIN');
       try {
-        const result = await fn(new PostgresStore(this.pool, client, true, this.clock, this.log));
+        const result = await fn(new PostgresStore(this.pool, this.cache, client, true, this.clock, this.log));
         await client.query('COMMIT');
         return result;
       } catch (err) {
@@ -273,6 +277,9 @@ export class PostgresStore implements AsyncStore {
       const ids = (await self.q('SELECT id FROM articles WHERE source_id = $1 ORDER BY seq', [id])).map((r) => r.id as string);
       await self.q('DELETE FROM sources WHERE id = $1', [id]);
       return { articleIds: ids };
+    }).then((out) => {
+      for (const a of out.articleIds) this.cache.drop(a);
+      return out;
     });
   }
 
@@ -396,6 +403,10 @@ export class PostgresStore implements AsyncStore {
         });
       }
       await opts.after?.(result, self);
+      // Cached only as committed: a rolled-back fetch leaves nothing behind.
+      return result;
+    }).then((result) => {
+      for (const a of [...result.inserted, ...result.updated]) this.cache.put(a);
       return result;
     });
   }
@@ -406,7 +417,11 @@ export class PostgresStore implements AsyncStore {
 
   async getArticle(id: string): Promise<Article | undefined> {
     const r = await this.one('SELECT * FROM articles WHERE id = $1', [id]);
-    return r ? toArticle(r) : undefined;
+    return r ? this.cache.put(toArticle(r)) : undefined;
+  }
+
+  cachedArticle(id: string): Article | undefined {
+    return this.cache.get(id);
   }
 
   async articleMeta(id: string): Promise<{ seq: number; firstSeenAt: string; announce: boolean; sourceId: string } | undefined> {
@@ -417,7 +432,7 @@ export class PostgresStore implements AsyncStore {
   async scanArticles(afterSeq: number, limit: number): Promise<Array<{ rowid: number; article: Article; firstSeenAt: string; storySig: Uint8Array | null; storyId: string | null }>> {
     return (await this.q('SELECT * FROM articles WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit])).map((r) => ({
       rowid: Number(r.seq),
-      article: toArticle(r),
+      article: this.cache.put(toArticle(r)),
       firstSeenAt: iso(r.first_seen_at),
       storySig: (r.story_sig as Buffer | null) ?? null,
       storyId: (r.story_id as string | null) ?? null,
@@ -521,7 +536,7 @@ export class PostgresStore implements AsyncStore {
         [json(text), by, now, id, image?.replaceAll('\u0000', '') ?? null, changed],
       );
       return out ? toArticle(out) : undefined;
-    });
+    }).then((a) => (a ? this.cache.put(a) : (this.cache.drop(id), undefined)));
   }
 
   /** Keeps the version a change replaced; returns its row id. */
@@ -989,6 +1004,29 @@ export class PostgresStore implements AsyncStore {
     const approximate = segHi > lo;
     const total = approximate ? Math.round((found.length * (hi - lo)) / (hi - segHi)) : found.length;
     return { hits, total, approximate };
+  }
+}
+
+/** The most recently used articles, oldest dropped first. */
+class ArticleCache {
+  private readonly map = new Map<string, Article>();
+  constructor(private readonly max: number) {}
+  get(id: string): Article | undefined {
+    const a = this.map.get(id);
+    if (a) {
+      this.map.delete(id);
+      this.map.set(id, a);
+    }
+    return a;
+  }
+  put(a: Article): Article {
+    this.map.delete(a.id);
+    this.map.set(a.id, a);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+    return a;
+  }
+  drop(id: string): void {
+    this.map.delete(id);
   }
 }
 
