@@ -21,7 +21,7 @@ import { importSeeds } from './core/seed-import.ts';
 import { Sources } from './core/sources/index.ts';
 import { openAsyncStore } from './core/store/open-async-store.ts';
 import { ConsolePoster } from './console/poster.ts';
-import { startDiscordBot, type DiscordBot } from './discord/client.ts';
+import { restShare, startDiscordBot, type DiscordBot } from './discord/client.ts';
 import { DiscordChannelPoster } from './discord/poster.ts';
 import { Dispatcher } from './dispatch.ts';
 import { startJobs, type Jobs } from './jobs.ts';
@@ -169,6 +169,8 @@ async function main(): Promise<number> {
   bot = await startDiscordBot({
     token: config.discordToken!,
     apiUrl: config.discordApiUrl,
+    shards: { ids: config.shardIds, count: config.shardCount },
+    globalRequestsPerSecond: restShare(config.clusterProcesses, config.restProxy),
     guildId: config.discordGuildId,
     dispatcher,
     commands,
