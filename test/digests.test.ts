@@ -139,7 +139,7 @@ describe('alerts', () => {
   it('ignores articles ingested before the alert existed and articles of other servers', async () => {
     const f = await newsroomFixture();
     const mine = (await f.source('g1'));
-    const theirs = (await f.source('g2'));
+    const theirs = (await f.source('g2', 'Other'));
     (await f.ingest(mine.id, [{ title: 'Troops before', body: ['Troops before the alert.'] }]));
     (await f.alerts.add({ guildId: 'g1', channelId: 'c', userId: 'u', query: 'troops' }));
     (await f.ingest(theirs.id, [{ title: 'Troops elsewhere', body: ['Troops in the other server.'] }]));

@@ -264,7 +264,7 @@ describe('hostile feeds through a local server, added as sources', () => {
     const f = await fixture();
     const started = Date.now();
     await f.sources.add({ guildId: 'g1', channelId: 'c', userId: 'u', url: `${server.url}/laughs.xml` }).then(
-      async (p) => expect((await f.store.getArticle((await f.store.scanArticles(0, 10_000)).find((r) => r.article.sourceId === p.source.id)!.article.id))!.title.length).toBeLessThan(200_000),
+      async (p) => expect((await f.store.getArticle((await f.store.scanArticles(0, 10_000)).find((r) => r.article.sourceId === p.source.feedId)!.article.id))!.title.length).toBeLessThan(200_000),
       (err: Error) => expect(err.message).toMatch(/laughs\.xml|malformed|not a feed/),
     );
     expect(Date.now() - started).toBeLessThan(10_000);

@@ -212,13 +212,13 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
 
   it('keeps the first of duplicate keys in one fetch, and gives a colliding article id a derived one', async () => {
     const a = await addSource('g1');
-    const b = await addSource('g2');
+    const b = await addSource('g2', 'https://example.org/other-feed');
     const r = await store.ingest(a.id, [item('k1', { id: 'same', title: 'First' }), item('k1', { id: 'other', title: 'Second' }), item('k2', { id: 'two' })], { announce: true });
     expect(r.inserted.map((x) => [x.id, x.title])).toEqual([['same', 'First'], ['two', 'Troops sent to Russia']]);
     const r2 = await store.ingest(b.id, [item('k1', { id: 'same' })], { announce: true });
     expect(r2.inserted[0]!.id).not.toBe('same');
     expect(r2.inserted[0]!.id).toMatch(/^[0-9a-f]{12}$/);
-    expect((await store.getArticle('same'))!.sourceId).toBe(a.id);
+    expect((await store.getArticle('same'))!.sourceId).toBe(a.feedId);
     expect(await store.hasArticleKey(a.id, 'k1')).toBe(true);
     expect(await store.hasArticleKey(a.id, 'k3')).toBe(false);
     expect(await store.countArticles([a.id])).toBe(2);
@@ -226,27 +226,43 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
     expect(await store.countArticles([])).toBe(0);
   });
 
-  it('scopes sources per guild: the same URL in two guilds is two sources; removal cascades to articles and history', async () => {
+  it('shares a feed: the same URL in two guilds is two sources following one feed, fetched and stored once; the last removal takes its articles and history', async () => {
     const a = await addSource('g1', 'https://example.org/feed');
     clock.advance(1000);
-    const b = await addSource('g2', 'https://example.org/feed');
+    const b = await addSource('g2', 'https://example.org/feed', { nextFetchAt: '2026-03-01T12:00:00.000Z' });
+    clock.advance(1000);
+    const c = await addSource('g3', 'https://example.org/another');
     expect(a.id).not.toBe(b.id);
     expect(a.id).toMatch(/^[0-9a-z]{7}$/);
-    expect(a).toMatchObject({ guildId: 'g1', status: 'active', fullText: false, consecutiveFailures: 0, createdAt: '2026-03-01T10:00:00.000Z', nextFetchAt: null, etag: null });
+    expect(b.feedId).toBe(a.feedId);
+    expect(c.feedId).not.toBe(a.feedId);
+    // The second follower joins the feed's schedule (its own next fetch is not the feed's).
+    expect(b).toMatchObject({ guildId: 'g2', status: 'active', fullText: false, consecutiveFailures: 0, createdAt: '2026-03-01T10:00:01.000Z', nextFetchAt: null, etag: null });
     expect((await store.findSourceByUrl('g1', 'https://example.org/feed'))!.id).toBe(a.id);
     expect((await store.findSourceByUrl('g2', 'https://example.org/feed'))!.id).toBe(b.id);
-    expect(await store.findSourceByUrl('g3', 'https://example.org/feed')).toBeUndefined();
+    expect(await store.findSourceByUrl('g4', 'https://example.org/feed')).toBeUndefined();
     expect((await store.listSources('g1')).map((s) => s.id)).toEqual([a.id]);
+    expect((await store.followersOf(b.id)).map((s) => s.id)).toEqual([a.id, b.id]);
     // Oldest first: the seed row was made at migration time (the real clock), these at the test clock's.
-    expect((await store.allSources()).map((s) => s.id)).toEqual([a.id, b.id, 'seeds']);
+    expect((await store.allSources()).map((s) => s.id)).toEqual([a.id, b.id, c.id, 'seeds']);
+    // Fetch state is the feed's: one server's fetch is every follower's.
+    await store.updateSource(a.id, { etag: '"v1"', nextFetchAt: '2026-03-01T10:30:00.000Z', name: 'Mine' });
+    expect(await store.getSource(b.id)).toMatchObject({ etag: '"v1"', nextFetchAt: '2026-03-01T10:30:00.000Z', name: 'Example' });
+    expect((await store.dueSources(new Date('2026-03-01T11:00:00.000Z'), 10)).map((s) => s.id)).toEqual([c.id, a.id]);
     await store.ingest(a.id, [item('k1', { id: 'a1' }), item('k2', { id: 'a2' })], { announce: true });
-    await store.ingest(b.id, [item('k1', { id: 'b1' })], { announce: true });
+    const again = await store.ingest(b.id, [item('k1', { id: 'b1' })], { announce: true });
+    expect(again).toEqual({ inserted: [], updated: [], unchanged: 1 });
+    expect((await store.sourceIdsForGuild('g2'))).toEqual([a.feedId]);
+    expect(await store.countArticles([b.id])).toBe(2);
     await store.recordFetch(a.id, { at: '2026-03-01T10:00:00.000Z', durationMs: 12, httpStatus: 200, newItems: 2, updatedItems: 0, error: null });
-    expect((await store.deleteSource(a.id)).articleIds.sort()).toEqual(['a1', 'a2']);
+    expect((await store.fetchHistory(b.id, 10)).map((f) => f.newItems)).toEqual([2]);
+    expect(await store.deleteSource(a.id)).toEqual({ articleIds: [] });
     expect(await store.getSource(a.id)).toBeUndefined();
+    expect((await store.getArticle('a1'))!.sourceId).toBe(b.feedId);
+    expect((await store.deleteSource(b.id)).articleIds.sort()).toEqual(['a1', 'a2']);
     expect(await store.getArticle('a1')).toBeUndefined();
-    expect(await store.fetchHistory(a.id, 10)).toEqual([]);
-    expect(await store.getArticle('b1')).toBeDefined();
+    expect(await store.fetchHistory(b.id, 10)).toEqual([]);
+    expect((await store.allSources()).map((s) => s.id)).toEqual([c.id, 'seeds']);
     expect(await store.deleteSource('nope')).toEqual({ articleIds: [] });
   });
 
@@ -319,10 +335,10 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
       after = chunk[chunk.length - 1]!.rowid;
     }
     expect(scanned).toEqual(['old', 'a', 'b', 'x', 'c']);
-    expect((await store.sourceIdsForGuild('g1')).sort()).toEqual([s.id]);
+    expect((await store.sourceIdsForGuild('g1')).sort()).toEqual([s.feedId]);
     expect(await store.sourcesForGuild('g1')).toEqual([
-      { id: 'seeds', name: 'Seed archive', url: 'seeds/', articles: 0 },
-      { id: s.id, name: 'Example', url: 'https://example.org/feed', articles: 4 },
+      { id: 'seeds', feedId: 'seeds', name: 'Seed archive', url: 'seeds/', articles: 0 },
+      { id: s.id, feedId: s.feedId, name: 'Example', url: 'https://example.org/feed', articles: 4 },
     ]);
   });
 
@@ -385,8 +401,8 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
       item('i2', { id: 'i2', url: 'https://img/2' }, 'h-i2', 'summary'),
     ], { announce: true });
     expect(r.inserted.map((a) => a.image)).toEqual(['https://img/1.jpg', undefined]);
-    expect(await store.getArticle('i1')).toEqual(article({ id: 'i1', sourceId: s.id, image: 'https://img/1.jpg' }));
-    expect(await store.getArticle('i2')).toEqual(article({ id: 'i2', sourceId: s.id, url: 'https://img/2' }));
+    expect(await store.getArticle('i1')).toEqual(article({ id: 'i1', sourceId: s.feedId, image: 'https://img/1.jpg' }));
+    expect(await store.getArticle('i2')).toEqual(article({ id: 'i2', sourceId: s.feedId, url: 'https://img/2' }));
     expect(await store.getArticle('i2')).not.toHaveProperty('image');
     // A changed item without a picture keeps the stored one; with one, replaces it.
     await store.ingest(s.id, [item('i1', { id: 'i1', title: 'Changed' }, 'h-i1b')], { announce: true });
@@ -394,7 +410,7 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
     await store.ingest(s.id, [item('i1', { id: 'i1', title: 'Changed again', image: 'https://img/1b.jpg' }, 'h-i1c')], { announce: true });
     expect((await store.getArticle('i1'))!.image).toBe('https://img/1b.jpg');
     // The page's og:image fills an empty picture, never replaces the feed's.
-    expect(await store.setFullText('i2', ['Page text.'], null, 'https://img/og2.jpg')).toEqual(article({ id: 'i2', sourceId: s.id, url: 'https://img/2', body: ['Page text.'], image: 'https://img/og2.jpg' }));
+    expect(await store.setFullText('i2', ['Page text.'], null, 'https://img/og2.jpg')).toEqual(article({ id: 'i2', sourceId: s.feedId, url: 'https://img/2', body: ['Page text.'], image: 'https://img/og2.jpg' }));
     expect((await store.setFullText('i1', ['Page text.'], null, 'https://img/og1.jpg'))!.image).toBe('https://img/1b.jpg');
     expect((await store.setFullText('i1', ['Page text again.'], null))!.image).toBe('https://img/1b.jpg');
     expect((await store.scanArticles(0, 10)).map((x) => x.article.image)).toEqual(['https://img/1b.jpg', 'https://img/og2.jpg']);
@@ -709,7 +725,7 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
 
   it('keeps every earlier version a reader could tell apart, deletions, and lists changes after a watermark', async () => {
     const s = await addSource('g1');
-    const other = await addSource('g2');
+    const other = await addSource('g2', 'https://example.org/elsewhere');
     await store.ingest(s.id, [item('a', { id: 'art', title: 'Troops sent to Russia' })], { announce: true });
     await store.ingest(other.id, [item('b', { id: 'other', title: 'Elsewhere' })], { announce: true });
     expect(await store.maxVersionId()).toBe(0);

@@ -568,14 +568,15 @@ export class Newsroom {
     const wanted = value.trim();
     const sources = await this.deps.store.sourcesForGuild(scope.guildId);
     const byId = sources.find((s) => s.id === wanted && s.id !== SEED_SOURCE_ID);
-    if (byId) return { key: byId.id, label: byId.name, filter: byId.id };
+    // Articles carry the feed's id: a source filters by the feed it follows.
+    if (byId) return { key: byId.id, label: byId.name, filter: byId.feedId };
     const norm = wanted.replace(/\s+/g, ' ').toLowerCase();
     for (const outlet of this.index.outlets({ visibleSources: await this.visibleSources(scope) })) {
       const key = outletKey(outlet);
       if (key === wanted || outlet.replace(/\s+/g, ' ').toLowerCase() === norm) return { key, label: outlet, filter: outlet };
     }
     const byName = sources.find((s) => s.id !== SEED_SOURCE_ID && s.name.toLowerCase() === norm);
-    if (byName) return { key: byName.id, label: byName.name, filter: byName.id };
+    if (byName) return { key: byName.id, label: byName.name, filter: byName.feedId };
     throw new UserError(`No source or outlet called "${wanted}" here. Start typing in the source option to pick one.`);
   }
 

@@ -124,7 +124,7 @@ export class Sources {
   /** A guild's sources with their article counts, oldest first. */
   async list(guildId: string): Promise<Array<{ source: SourceRow; articles: number }>> {
     const counts = await this.deps.store.countBySource();
-    return (await this.deps.store.listSources(guildId)).map((source) => ({ source, articles: counts.get(source.id) ?? 0 }));
+    return (await this.deps.store.listSources(guildId)).map((source) => ({ source, articles: counts.get(source.feedId ?? source.id) ?? 0 }));
   }
 
   get(guildId: string, sourceId: string): Promise<SourceRow> {

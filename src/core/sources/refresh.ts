@@ -114,26 +114,35 @@ async function markSuccess(store: AsyncStore, random: () => number, source: Sour
 async function markFailure(deps: SourcesDeps, random: () => number, source: SourceRow, now: Date, attempt: FetchAttempt): Promise<SourceRow> {
   const failures = source.consecutiveFailures + 1;
   const pause = failures >= MAX_CONSECUTIVE_FAILURES;
+  // The feed failed for every server that follows it: each active follower pauses and is told.
+  const paused: SourceRow[] = [];
   const updated = await deps.store.transaction(async (tx) => {
     await tx.recordFetch(source.id, attempt);
-    return tx.updateSource(source.id, {
+    const row = await tx.updateSource(source.id, {
       lastAttemptAt: now.toISOString(),
       consecutiveFailures: failures,
       lastError: attempt.error,
       nextFetchAt: nextFetchTime(now, source.intervalMinutes, failures, random).toISOString(),
-      ...(pause ? { status: 'paused' as const, pausedReason: `paused after ${failures} failed fetches in a row` } : {}),
     });
+    if (!pause) return row;
+    for (const f of await tx.followersOf(source.id)) {
+      if (f.status !== 'active') continue;
+      paused.push(f);
+      await tx.updateSource(f.id, { status: 'paused', pausedReason: `paused after ${failures} failed fetches in a row` });
+    }
+    return (await tx.getSource(source.id))!;
   });
-  if (pause && source.status === 'active' && source.channelId) {
+  for (const f of paused) {
+    if (!f.channelId) continue;
     await deps.notify(
-      source.channelId,
-      `paused:${source.id}:${now.toISOString()}`,
+      f.channelId,
+      `paused:${f.id}:${now.toISOString()}`,
       // Feed titles and error text are untrusted: escaped like every other reply.
-      `⚠️ Source **${escapeInline(source.name)}** (\`${source.id}\`, ${escapeInline(source.feedUrl ?? source.url)}) was paused after ${failures} failed fetches in a row.\n` +
-        `Last error: ${escapeInline(attempt.error ?? '')}\nFix the feed, then run \`/source resume id:${source.id}\`.`,
+      `⚠️ Source **${escapeInline(f.name)}** (\`${f.id}\`, ${escapeInline(f.feedUrl ?? f.url)}) was paused after ${failures} failed fetches in a row.\n` +
+        `Last error: ${escapeInline(attempt.error ?? '')}\nFix the feed, then run \`/source resume id:${f.id}\`.`,
     );
-    deps.log.warn({ sourceId: source.id, failures, error: attempt.error }, 'source paused after repeated failures');
   }
+  if (paused.length) deps.log.warn({ sourceId: source.id, feedId: source.feedId, followers: paused.length, failures, error: attempt.error }, 'source paused after repeated failures');
   return updated;
 }
 

@@ -51,10 +51,13 @@ export interface AsyncStore {
   /** A guild's own sources (never the seeds), oldest first. */
   listSources(guildId: string): Promise<SourceRow[]>;
   allSources(): Promise<SourceRow[]>;
+  /** Changes a source; fetch-state fields (validators, next poll, failures, picture) are its feed's. */
   updateSource(id: string, patch: SourcePatch): Promise<SourceRow>;
+  /** Every source following the same feed as this one (itself included), oldest first. */
+  followersOf(id: string): Promise<SourceRow[]>;
   /** Deletes a source with its articles and history; returns the removed article ids. */
   deleteSource(id: string): Promise<{ articleIds: string[] }>;
-  /** Active guild sources whose next fetch is due, most overdue (or never fetched) first. */
+  /** Feeds due for a fetch, most overdue first, each as its oldest active follower (shortest interval, full text if any wants it). */
   dueSources(now: Date, limit: number): Promise<SourceRow[]>;
   recordFetch(sourceId: string, attempt: FetchAttempt): Promise<void>;
   /** Newest first. */
@@ -128,7 +131,8 @@ export interface AsyncStore {
 
   // newsroom view
   sourceIdsForGuild(guildId: string): Promise<string[]>;
-  sourcesForGuild(guildId: string): Promise<Array<{ id: string; name: string; url: string | null; articles: number }>>;
+  /** A guild's sources (the seeds first) with the feed each follows and its article count. */
+  sourcesForGuild(guildId: string): Promise<Array<{ id: string; feedId: string; name: string; url: string | null; articles: number }>>;
 
   // digests and alerts
   createSubscription(s: Omit<SubscriptionRow, 'id' | 'createdAt'>): Promise<SubscriptionRow>;

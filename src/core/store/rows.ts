@@ -77,6 +77,7 @@ export function rowMappers(c: RowCodec) {
       consecutiveFailures: r.consecutive_failures as number,
       lastError: str(r.last_error),
       ...(r.image_url ? { imageUrl: r.image_url as string } : {}),
+      feedId: (r.feed_id as string | null | undefined) ?? (r.id as string),
     }),
     toVersion: (r: Row): ArticleVersion => ({
       id: c.int(r.id),

@@ -102,6 +102,9 @@ class SqliteAsyncStore implements AsyncStore {
   allSources() {
     return this.call(() => this.store.allSources());
   }
+  followersOf(id: string) {
+    return this.call(() => this.store.followersOf(id));
+  }
   updateSource(id: string, patch: SourcePatch) {
     return this.call(() => this.store.updateSource(id, patch));
   }

@@ -225,4 +225,55 @@ export const PG_MIGRATIONS: string[] = [
   CREATE TRIGGER articles_generation AFTER INSERT OR DELETE OR UPDATE OF title, tags, byline, outlet, body ON articles
     FOR EACH STATEMENT EXECUTE FUNCTION newsdesk_articles_changed();
   `,
+  // 4: shared feeds, as SQLite migration 6: one fetch and one copy of each item per polled URL for
+  // every server that follows it; guild sources become subscriptions (feed_id); articles and fetch
+  // history move to the feed's archive row; copies of the same item merge into the earliest, the
+  // others' ids kept as aliases.
+  `
+  CREATE TABLE feeds (
+    id text COLLATE "C" PRIMARY KEY REFERENCES sources (id) ON DELETE CASCADE,
+    url text NOT NULL UNIQUE,
+    kind text NOT NULL,
+    etag text,
+    last_modified text,
+    image_url text,
+    created_at timestamptz NOT NULL,
+    last_attempt_at timestamptz,
+    last_success_at timestamptz,
+    next_fetch_at timestamptz,
+    consecutive_failures integer NOT NULL DEFAULT 0,
+    last_error text
+  );
+  CREATE INDEX feeds_due ON feeds (next_fetch_at NULLS FIRST);
+  ALTER TABLE sources ADD COLUMN feed_id text COLLATE "C" REFERENCES sources (id);
+  CREATE INDEX sources_feed ON sources (feed_id);
+  CREATE TABLE article_aliases (
+    id text COLLATE "C" PRIMARY KEY,
+    article_id text COLLATE "C" NOT NULL REFERENCES articles (id) ON DELETE CASCADE
+  );
+
+  CREATE TEMP TABLE first_followers ON COMMIT DROP AS
+    SELECT * FROM (
+      SELECT s.*, COALESCE(s.feed_url, s.url) AS feed_key,
+        ROW_NUMBER() OVER (PARTITION BY COALESCE(s.feed_url, s.url) ORDER BY s.created_at, s.id) AS n,
+        MIN(s.next_fetch_at) OVER (PARTITION BY COALESCE(s.feed_url, s.url)) AS first_due
+      FROM sources s WHERE s.guild_id IS NOT NULL
+    ) x WHERE n = 1;
+  INSERT INTO sources (id, guild_id, url, feed_url, name, kind, status, paused_reason, interval_minutes, full_text, created_at)
+    SELECT 'f' || id, NULL, feed_key, feed_key, name, kind, 'paused', 'feed archive', interval_minutes, full_text, created_at FROM first_followers;
+  INSERT INTO feeds (id, url, kind, etag, last_modified, image_url, created_at, last_attempt_at, last_success_at, next_fetch_at, consecutive_failures, last_error)
+    SELECT 'f' || id, feed_key, kind, etag, last_modified, image_url, created_at, last_attempt_at, last_success_at, first_due, consecutive_failures, last_error FROM first_followers;
+  UPDATE sources SET feed_id = f.id FROM feeds f WHERE f.url = COALESCE(sources.feed_url, sources.url) AND sources.guild_id IS NOT NULL;
+
+  CREATE TEMP TABLE article_copies ON COMMIT DROP AS
+    SELECT a.id, a.seq, FIRST_VALUE(a.id) OVER (PARTITION BY s.feed_id, a.dedupe_key ORDER BY a.seq) AS kept
+    FROM articles a JOIN sources s ON s.id = a.source_id WHERE s.feed_id IS NOT NULL;
+  INSERT INTO article_aliases (id, article_id) SELECT id, kept FROM article_copies WHERE id <> kept;
+  DELETE FROM articles WHERE seq IN (SELECT seq FROM article_copies WHERE id <> kept);
+  UPDATE articles SET source_id = s.feed_id FROM sources s WHERE s.id = articles.source_id AND s.feed_id IS NOT NULL;
+  UPDATE fetch_log SET source_id = s.feed_id FROM sources s WHERE s.id = fetch_log.source_id AND s.feed_id IS NOT NULL;
+  UPDATE subscriptions SET source_ids = ARRAY(
+    SELECT COALESCE((SELECT s.feed_id FROM sources s WHERE s.id = u.x), u.x) FROM unnest(subscriptions.source_ids) WITH ORDINALITY AS u(x, n) ORDER BY u.n
+  ) WHERE cardinality(source_ids) > 0;
+  `,
 ];

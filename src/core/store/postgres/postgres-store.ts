@@ -28,6 +28,7 @@ import type {
   TextSearchOptions,
   VersionChange,
 } from '../types.ts';
+import { FEED_FIELDS, NOT_ARCHIVE, SOURCE_SELECT } from '../feeds.ts';
 import { rowMappers, PG_CODEC, SOURCE_COLUMNS, type Row } from '../rows.ts';
 import { PG_MIGRATIONS } from './migrations.ts';
 import { buildTextQuery } from './text-query.ts';
@@ -224,58 +225,102 @@ export class PostgresStore implements AsyncStore {
 
   // ── sources ────────────────────────────────────────────────────────────
 
+  /** Adds a guild's source: a subscription to the feed at its polled URL (created when nobody follows it yet). */
   async createSource(s: NewSource): Promise<SourceRow> {
-    const row = await this.insertWithShortId((id) =>
-      this.one(
-        `INSERT INTO sources (id, guild_id, channel_id, added_by, url, feed_url, name, kind, interval_minutes, full_text, created_at, next_fetch_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING RETURNING *`,
-        [id, s.guildId, s.channelId, s.addedBy, s.url, s.feedUrl, s.name, s.kind, s.intervalMinutes, s.fullText, this.now(), s.nextFetchAt],
-      ),
-    );
-    return toSource(row);
+    return this.transaction(async (tx) => {
+      const self = tx as unknown as PostgresStore;
+      const key = s.feedUrl ?? s.url;
+      const now = self.now();
+      // Two servers adding the same new feed at once: the unique url lets one create it, the other waits and reads it.
+      let feedId = (await self.one('SELECT id FROM feeds WHERE url = $1', [key]))?.id as string | undefined;
+      if (!feedId) {
+        const archive = await self.insertWithShortId((id) =>
+          self.one(
+            `INSERT INTO sources (id, guild_id, url, feed_url, name, kind, status, paused_reason, interval_minutes, full_text, created_at)
+             VALUES ($1, NULL, $2, $2, $3, $4, 'paused', 'feed archive', $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING id`,
+            [id, key, s.name, s.kind, s.intervalMinutes, s.fullText, now],
+          ),
+        );
+        const made = await self.one('INSERT INTO feeds (id, url, kind, created_at, next_fetch_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (url) DO NOTHING RETURNING id', [archive.id, key, s.kind, now, s.nextFetchAt]);
+        if (made) feedId = made.id as string;
+        else {
+          await self.q('DELETE FROM sources WHERE id = $1', [archive.id]);
+          feedId = (await self.one('SELECT id FROM feeds WHERE url = $1', [key]))!.id as string;
+        }
+      }
+      const row = await self.insertWithShortId((id) =>
+        self.one(
+          `INSERT INTO sources (id, guild_id, channel_id, added_by, url, feed_url, name, kind, interval_minutes, full_text, created_at, next_fetch_at, feed_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (id) DO NOTHING RETURNING id`,
+          [id, s.guildId, s.channelId, s.addedBy, s.url, s.feedUrl, s.name, s.kind, s.intervalMinutes, s.fullText, now, s.nextFetchAt, feedId],
+        ),
+      );
+      return (await self.getSource(row.id as string))!;
+    });
   }
 
   async getSource(id: string): Promise<SourceRow | undefined> {
-    const r = await this.one('SELECT * FROM sources WHERE id = $1', [id]);
+    const r = await this.one(`${SOURCE_SELECT} WHERE s.id = $1`, [id]);
     return r ? toSource(r) : undefined;
   }
 
   async findSourceByUrl(guildId: string, url: string): Promise<SourceRow | undefined> {
-    const r = await this.one('SELECT * FROM sources WHERE guild_id = $1 AND (url = $2 OR feed_url = $2) ORDER BY created_at, id LIMIT 1', [guildId, url]);
+    const r = await this.one(`${SOURCE_SELECT} WHERE s.guild_id = $1 AND (s.url = $2 OR s.feed_url = $2) ORDER BY s.created_at, s.id LIMIT 1`, [guildId, url]);
     return r ? toSource(r) : undefined;
   }
 
   async listSources(guildId: string): Promise<SourceRow[]> {
-    return (await this.q('SELECT * FROM sources WHERE guild_id = $1 ORDER BY created_at, id', [guildId])).map(toSource);
+    return (await this.q(`${SOURCE_SELECT} WHERE s.guild_id = $1 ORDER BY s.created_at, s.id`, [guildId])).map(toSource);
   }
 
   async allSources(): Promise<SourceRow[]> {
-    return (await this.q('SELECT * FROM sources ORDER BY created_at, id')).map(toSource);
+    return (await this.q(`${SOURCE_SELECT} WHERE ${NOT_ARCHIVE} ORDER BY s.created_at, s.id`)).map(toSource);
+  }
+
+  async followersOf(id: string): Promise<SourceRow[]> {
+    return (await this.q(`${SOURCE_SELECT} WHERE s.feed_id = (SELECT COALESCE(feed_id, id) FROM sources WHERE id = $1) ORDER BY s.created_at, s.id`, [id])).map(toSource);
   }
 
   async updateSource(id: string, patch: SourcePatch): Promise<SourceRow> {
-    const sets: string[] = [];
-    const values: unknown[] = [];
+    const own: string[] = [];
+    const ownValues: unknown[] = [];
+    const feed: string[] = [];
+    const feedValues: unknown[] = [];
     for (const [k, v] of Object.entries(patch)) {
       const col = SOURCE_COLUMNS[k];
       if (!col) throw new StoreError(`updateSource: unknown field ${k}`);
-      values.push(v);
-      sets.push(`${col} = $${values.length}`);
+      if (FEED_FIELDS[k]) {
+        feedValues.push(v);
+        feed.push(`${col} = $${feedValues.length}`);
+      } else {
+        ownValues.push(v);
+        own.push(`${col} = $${ownValues.length}`);
+      }
     }
-    values.push(id);
-    const r = sets.length
-      ? await this.one(`UPDATE sources SET ${sets.join(', ')} WHERE id = $${values.length} RETURNING *`, values)
-      : await this.one('SELECT * FROM sources WHERE id = $1', [id]);
+    if (own.length) await this.q(`UPDATE sources SET ${own.join(', ')} WHERE id = $${ownValues.length + 1}`, [...ownValues, id]);
+    if (feed.length) {
+      const feedId = (await this.one('SELECT feed_id FROM sources WHERE id = $1', [id]))?.feed_id as string | null | undefined;
+      await this.q(`UPDATE ${feedId ? 'feeds' : 'sources'} SET ${feed.join(', ')} WHERE id = $${feedValues.length + 1}`, [...feedValues, feedId ?? id]);
+    }
+    const r = await this.getSource(id);
     if (!r) throw new StoreError(`source "${id}" does not exist`);
-    return toSource(r);
+    return r;
   }
 
   async deleteSource(id: string): Promise<{ articleIds: string[] }> {
     if (id === SEED_SOURCE_ID) throw new StoreError('the seed archive cannot be removed');
     return this.transaction(async (tx) => {
       const self = tx as unknown as PostgresStore;
-      const ids = (await self.q('SELECT id FROM articles WHERE source_id = $1 ORDER BY seq', [id])).map((r) => r.id as string);
+      const feedId = ((await self.one('SELECT feed_id FROM sources WHERE id = $1', [id]))?.feed_id as string | null | undefined) ?? null;
       await self.q('DELETE FROM sources WHERE id = $1', [id]);
+      if (feedId) {
+        // Serialises with a server adding the same feed: the last follower takes the feed along only if nobody joined.
+        await self.q('SELECT id FROM feeds WHERE id = $1 FOR UPDATE', [feedId]);
+        if (await self.one('SELECT 1 FROM sources WHERE feed_id = $1', [feedId])) return { articleIds: [] };
+      }
+      const owner = feedId ?? id;
+      const ids = (await self.q('SELECT id FROM articles WHERE source_id = $1 ORDER BY seq', [owner])).map((r) => r.id as string);
+      if (feedId) await self.q('DELETE FROM sources WHERE id = $1', [feedId]);
       return { articleIds: ids };
     }).then((out) => {
       for (const a of out.articleIds) this.cache.drop(a);
@@ -284,16 +329,36 @@ export class PostgresStore implements AsyncStore {
   }
 
   async dueSources(now: Date, limit: number): Promise<SourceRow[]> {
-    return (
-      await this.q(
-        `SELECT * FROM sources WHERE status = 'active' AND guild_id IS NOT NULL AND (next_fetch_at IS NULL OR next_fetch_at <= $1)
-         ORDER BY next_fetch_at NULLS FIRST, created_at, id LIMIT $2`,
-        [now.toISOString(), limit],
-      )
-    ).map(toSource);
+    const rows = await this.q(
+      `${SOURCE_SELECT} WHERE s.id IN (
+         SELECT (SELECT x.id FROM sources x WHERE x.feed_id = fd.id AND x.status = 'active' ORDER BY x.created_at, x.id LIMIT 1)
+         FROM feeds fd WHERE fd.next_fetch_at IS NULL OR fd.next_fetch_at <= $1)
+       ORDER BY f.next_fetch_at NULLS FIRST, s.created_at, s.id LIMIT $2`,
+      [now.toISOString(), limit],
+    );
+    const out: SourceRow[] = [];
+    for (const r of rows) out.push(await this.withFollowers(toSource(r)));
+    return out;
+  }
+
+  /** A feed's representative: the shortest interval any active follower asked for, and full text if any wants it. */
+  private async withFollowers(source: SourceRow): Promise<SourceRow> {
+    const r = (await this.one(`SELECT MIN(interval_minutes) AS i, bool_or(full_text) AS ft FROM sources WHERE feed_id = $1 AND status = 'active'`, [source.feedId ?? source.id]))!;
+    return r.i == null ? source : { ...source, intervalMinutes: Number(r.i), fullText: r.ft as boolean };
+  }
+
+  /** The owner of a source's articles: its feed (the seeds and archive rows: themselves). */
+  private async ownerOf(sourceId: string): Promise<string> {
+    return ((await this.one('SELECT feed_id FROM sources WHERE id = $1', [sourceId]))?.feed_id as string | null | undefined) ?? sourceId;
+  }
+
+  private async ownersOf(ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    return (await this.q('SELECT DISTINCT COALESCE(feed_id, id) AS id FROM sources WHERE id = ANY($1::text[])', [ids])).map((r) => r.id as string);
   }
 
   async recordFetch(sourceId: string, attempt: FetchAttempt): Promise<void> {
+    sourceId = await this.ownerOf(sourceId);
     await this.q(
       'INSERT INTO fetch_log (source_id, at, duration_ms, http_status, new_items, updated_items, error) VALUES ($1, $2, $3, $4, $5, $6, $7)',
       [sourceId, attempt.at, attempt.durationMs, attempt.httpStatus, attempt.newItems, attempt.updatedItems, attempt.error],
@@ -306,6 +371,7 @@ export class PostgresStore implements AsyncStore {
   }
 
   async fetchHistory(sourceId: string, limit: number): Promise<FetchAttempt[]> {
+    sourceId = await this.ownerOf(sourceId);
     return (await this.q('SELECT * FROM fetch_log WHERE source_id = $1 ORDER BY id DESC LIMIT $2', [sourceId, limit])).map(toAttempt);
   }
 
@@ -319,6 +385,8 @@ export class PostgresStore implements AsyncStore {
     const now = this.now();
     return this.transaction(async (tx) => {
       const self = tx as unknown as PostgresStore;
+      // Stored once, on the feed, for every server that follows it.
+      sourceId = await self.ownerOf(sourceId);
       const result: IngestResult = { inserted: [], updated: [], unchanged: 0 };
       // The same key twice in one fetch (duplicate GUIDs): the first wins.
       const seen = new Set<string>();
@@ -412,11 +480,13 @@ export class PostgresStore implements AsyncStore {
   }
 
   async hasArticleKey(sourceId: string, dedupeKey: string): Promise<boolean> {
+    sourceId = await this.ownerOf(sourceId);
     return (await this.one('SELECT 1 FROM articles WHERE source_id = $1 AND dedupe_key = $2', [sourceId, dedupeKey])) !== undefined;
   }
 
+  /** An article by id, also by the id of a copy merged into it when feeds became shared. */
   async getArticle(id: string): Promise<Article | undefined> {
-    const r = await this.one('SELECT * FROM articles WHERE id = $1', [id]);
+    const r = (await this.one('SELECT * FROM articles WHERE id = $1', [id])) ?? (await this.one('SELECT a.* FROM article_aliases x JOIN articles a ON a.id = x.article_id WHERE x.id = $1', [id]));
     return r ? this.cache.put(toArticle(r)) : undefined;
   }
 
@@ -441,7 +511,7 @@ export class PostgresStore implements AsyncStore {
 
   async countArticles(sourceIds?: Iterable<string>): Promise<number> {
     if (!sourceIds) return Number((await this.one('SELECT COUNT(*) AS n FROM articles'))!.n);
-    const ids = [...sourceIds];
+    const ids = await this.ownersOf([...sourceIds]);
     if (ids.length === 0) return 0;
     return Number((await this.one('SELECT COUNT(*) AS n FROM articles WHERE source_id = ANY($1::text[])', [ids]))!.n);
   }
@@ -457,7 +527,7 @@ export class PostgresStore implements AsyncStore {
   }
 
   async newArticles(sourceIds: Iterable<string>, range: { fromExclusive: string; toInclusive: string }, limit = 1000): Promise<StoredArticle[]> {
-    const ids = [...sourceIds];
+    const ids = await this.ownersOf([...sourceIds]);
     if (ids.length === 0) return [];
     return (
       await this.q(
@@ -468,7 +538,7 @@ export class PostgresStore implements AsyncStore {
   }
 
   async articlesAfterSeq(sourceIds: Iterable<string>, afterSeq: number, uptoSeq: number, limit = 1000): Promise<StoredArticle[]> {
-    const ids = [...sourceIds];
+    const ids = await this.ownersOf([...sourceIds]);
     if (ids.length === 0) return [];
     return (
       await this.q('SELECT * FROM articles WHERE announce AND seq > $1 AND seq <= $2 AND source_id = ANY($3::text[]) ORDER BY seq LIMIT $4', [afterSeq, uptoSeq, ids, limit])
@@ -476,6 +546,7 @@ export class PostgresStore implements AsyncStore {
   }
 
   async latestArticles(sourceId: string, limit: number): Promise<StoredArticle[]> {
+    sourceId = await this.ownerOf(sourceId);
     // The SQLite store orders by the text COALESCE(published_at, first_seen_at): the same text here
     // (first_seen_at in its ISO form, byte order), so both stores list the same articles.
     return (
@@ -490,6 +561,7 @@ export class PostgresStore implements AsyncStore {
   // ── full text ──────────────────────────────────────────────────────────
 
   async pendingFullText(sourceId: string, maxAttempts: number, limit: number): Promise<Array<{ id: string; url: string }>> {
+    sourceId = await this.ownerOf(sourceId);
     return (
       await this.q(
         `SELECT id, url FROM articles WHERE source_id = $1 AND text_origin IN ('summary', 'stale') AND url IS NOT NULL AND full_text_attempts < $2
@@ -502,9 +574,9 @@ export class PostgresStore implements AsyncStore {
   async sourcesWithPendingFullText(maxAttempts: number): Promise<string[]> {
     return (
       await this.q(
-        `SELECT id FROM sources s WHERE s.full_text AND s.status = 'active' AND s.kind <> 'page' AND EXISTS (
-           SELECT 1 FROM articles a WHERE a.source_id = s.id AND a.text_origin IN ('summary', 'stale') AND a.url IS NOT NULL AND a.full_text_attempts < $1)
-         ORDER BY s.created_at, s.id`,
+        `SELECT MIN(s.id) AS id FROM sources s WHERE s.full_text AND s.status = 'active' AND s.kind <> 'page' AND EXISTS (
+           SELECT 1 FROM articles a WHERE a.source_id = COALESCE(s.feed_id, s.id) AND a.text_origin IN ('summary', 'stale') AND a.url IS NOT NULL AND a.full_text_attempts < $1)
+         GROUP BY COALESCE(s.feed_id, s.id) ORDER BY MIN(s.created_at), MIN(s.id)`,
         [maxAttempts],
       )
     ).map((r) => r.id as string);
@@ -555,10 +627,12 @@ export class PostgresStore implements AsyncStore {
   }
 
   async resetFullTextFailures(sourceId: string): Promise<void> {
+    sourceId = await this.ownerOf(sourceId);
     await this.q("UPDATE articles SET full_text_attempts = 0 WHERE source_id = $1 AND text_origin IN ('summary', 'stale')", [sourceId]);
   }
 
   async fullTextCoverage(sourceId: string, maxAttempts: number): Promise<FullTextCoverage> {
+    sourceId = await this.ownerOf(sourceId);
     const r = (await this.one(
       `SELECT COUNT(*) AS total,
          COUNT(*) FILTER (WHERE text_origin IN ('feed', 'page', 'stale')) AS complete,
@@ -583,17 +657,17 @@ export class PostgresStore implements AsyncStore {
   // ── newsroom view ──────────────────────────────────────────────────────
 
   async sourceIdsForGuild(guildId: string): Promise<string[]> {
-    return (await this.q('SELECT id FROM sources WHERE guild_id = $1 ORDER BY created_at, id', [guildId])).map((r) => r.id as string);
+    return (await this.q('SELECT COALESCE(feed_id, id) AS id FROM sources WHERE guild_id = $1 GROUP BY 1 ORDER BY MIN(created_at), 1', [guildId])).map((r) => r.id as string);
   }
 
-  async sourcesForGuild(guildId: string): Promise<Array<{ id: string; name: string; url: string | null; articles: number }>> {
+  async sourcesForGuild(guildId: string): Promise<Array<{ id: string; feedId: string; name: string; url: string | null; articles: number }>> {
     return (
       await this.q(
-        `SELECT s.id, s.name, s.url, (SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id) AS n
+        `SELECT s.id, COALESCE(s.feed_id, s.id) AS feed_id, s.name, s.url, (SELECT COUNT(*) FROM articles a WHERE a.source_id = COALESCE(s.feed_id, s.id)) AS n
          FROM sources s WHERE s.guild_id = $1 OR s.id = 'seeds' ORDER BY s.guild_id IS NOT NULL, s.created_at, s.id`,
         [guildId],
       )
-    ).map((r) => ({ id: r.id as string, name: r.name as string, url: (r.url as string | null) ?? null, articles: Number(r.n) }));
+    ).map((r) => ({ id: r.id as string, feedId: r.feed_id as string, name: r.name as string, url: (r.url as string | null) ?? null, articles: Number(r.n) }));
   }
 
   // ── digests and alerts ─────────────────────────────────────────────────
@@ -811,6 +885,7 @@ export class PostgresStore implements AsyncStore {
   }
 
   async vanishedItems(sourceId: string, presentKeys: ReadonlySet<string>, seenSince: string, limit: number): Promise<Array<{ id: string; url: string }>> {
+    sourceId = await this.ownerOf(sourceId);
     const rows = await this.q(
       `SELECT id, url, dedupe_key FROM articles WHERE source_id = $1 AND NOT gone_checked AND deleted_at IS NULL AND url IS NOT NULL AND first_seen_at >= $2
        ORDER BY seq DESC LIMIT 500`,
@@ -846,7 +921,7 @@ export class PostgresStore implements AsyncStore {
   }
 
   async changesAfter(sourceIds: Iterable<string>, afterId: number, uptoId: number, limit = 500): Promise<VersionChange[]> {
-    const ids = [...sourceIds];
+    const ids = await this.ownersOf([...sourceIds]);
     if (ids.length === 0) return [];
     const rows = await this.q(
       `SELECT v.*, a.id AS a_id, a.source_id, a.title AS a_title, a.byline AS a_byline, a.outlet, a.dateline, a.tags, a.caption, a.body AS a_body, a.editors, a.url AS a_url,
@@ -965,7 +1040,7 @@ export class PostgresStore implements AsyncStore {
     }
     if (filters.source) {
       params.push(filters.source, filters.source.replace(/\s+/g, ' ').trim().toLowerCase());
-      where.push(`(source_id = $${params.length - 1} OR lower(trim(coalesce(outlet, ''))) = $${params.length})`);
+      where.push(`(source_id = (SELECT COALESCE(feed_id, id) FROM sources WHERE id = $${params.length - 1}) OR lower(trim(coalesce(outlet, ''))) = $${params.length})`);
     }
     const when = 'COALESCE(published_ts, first_seen_at)';
     if (filters.since) {
