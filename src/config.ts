@@ -43,6 +43,8 @@ export interface Config {
   clusterProcesses: number;
   /** DISCORD_API_URL is a REST proxy that keeps the global limit for every process. */
   restProxy: boolean;
+  /** How long a process's claim on a feed fetch or a batch of posts holds (a dead process's work waits this long). */
+  leaseSeconds: number;
   /** Test-only: named points where the process kills itself (crash tests). */
   crashPoints: string[];
   /** Test-only: a file holding a clock offset in ms, so tests can move the bot's time. */
@@ -124,6 +126,7 @@ const schema = z.object({
     .optional(),
   CLUSTER_PROCESSES: int(1, 1000).default(1),
   DISCORD_REST_PROXY: bool.default(false),
+  LEASE_SECONDS: int(5, 3600).default(300),
   NEWSDESK_CRASH_POINTS: z.string().optional(),
   NEWSDESK_CLOCK_FILE: z.string().optional(),
   NEWSDESK_TICK_CRON: z.string().optional(),
@@ -151,7 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     clusterProblems.push(`SHARD_IDS: every shard must be below SHARD_COUNT ${e.SHARD_COUNT} (got "${cleaned.SHARD_IDS}")`);
   }
   if (e.ROLE !== 'all' && !e.DATABASE_URL) clusterProblems.push(`ROLE: "${e.ROLE}" shares the work with other processes and needs DATABASE_URL (PostgreSQL)`);
-  if (e.ROLE === 'shard' && !e.DISCORD_TOKEN) clusterProblems.push('ROLE: "shard" answers Discord and needs DISCORD_TOKEN');
+  if (e.ROLE !== 'all' && !e.DISCORD_TOKEN) clusterProblems.push(`ROLE: "${e.ROLE}" ${e.ROLE === 'shard' ? 'answers Discord' : 'posts digests and alerts'} and needs DISCORD_TOKEN`);
   if (clusterProblems.length) throw new ConfigError(clusterProblems);
   return {
     discordToken: e.DISCORD_TOKEN ?? null,
@@ -177,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     shardIds: e.SHARD_IDS ?? null,
     clusterProcesses: e.CLUSTER_PROCESSES,
     restProxy: e.DISCORD_REST_PROXY,
+    leaseSeconds: e.LEASE_SECONDS,
     crashPoints: e.NEWSDESK_CRASH_POINTS ? e.NEWSDESK_CRASH_POINTS.split(',').map((s) => s.trim()).filter(Boolean) : [],
     clockFile: e.NEWSDESK_CLOCK_FILE ? path.resolve(cwd, e.NEWSDESK_CLOCK_FILE) : null,
     tickCron: e.NEWSDESK_TICK_CRON ?? '* * * * *',

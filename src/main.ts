@@ -2,7 +2,9 @@
  * Composition root: config → logger → store → newsroom → Discord (with DISCORD_TOKEN) or the
  * local console (without). Everything else receives its dependencies from here.
  */
+import os from 'node:os';
 import path from 'node:path';
+import { REST } from 'discord.js';
 import { commandList } from '../commands/index.ts';
 import type { CommandContext } from './command.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -24,6 +26,7 @@ import { ConsolePoster } from './console/poster.ts';
 import { restShare, startDiscordBot, type DiscordBot } from './discord/client.ts';
 import { DiscordChannelPoster } from './discord/poster.ts';
 import { Dispatcher } from './dispatch.ts';
+import { followArticles } from './core/cluster/follow-articles.ts';
 import { startJobs, type Jobs } from './jobs.ts';
 import { createLogger } from './logger.ts';
 
@@ -51,6 +54,12 @@ async function main(): Promise<number> {
   // PostgreSQL with DATABASE_URL (scale-out), else the SQLite file in DATA_DIR (the default).
   const store = await openAsyncStore({ databaseUrl: config.databaseUrl, sqlitePath: path.join(config.dataDir, 'newsdesk.db'), clock, log });
   const crashPoint = crashPointFrom(config.crashPoints);
+  // Scale-out: who this process is when it claims work (feed fetches, posts) from the shared database.
+  const role = config.role;
+  const worker = { id: `${role}:${os.hostname()}:${process.pid}`, leaseMs: config.leaseSeconds * 1000 };
+  const clustered = store.kind === 'postgres';
+  /** Filing digests and alerts: one process of the cluster at a time (SQLite: one process anyway). */
+  const lock = clustered ? (name: string) => store.tryLock(name) : undefined;
   const newsroom = new Newsroom({
     store,
     clock,
@@ -89,6 +98,7 @@ async function main(): Promise<number> {
       },
     },
     deliveries: alerts.hooks(notify('delivery')),
+    worker,
   });
   const changeAlerts = new ChangeAlerts({ store, clock, log, newsroom });
   const digests = new Digests({ store, clock, log, newsroom, defaultTimezone: config.defaultTimezone, crashPoint });
@@ -100,12 +110,23 @@ async function main(): Promise<number> {
     parser,
     fetchOptions: { allowPrivate: config.allowPrivateSources, timeoutMs: config.fetchTimeoutMs },
     defaultIntervalMinutes: config.sourceIntervalMinutes,
+    worker,
     onIngest: async (_sourceId, result) => {
-      const items = [];
-      for (const article of [...result.inserted, ...result.updated]) items.push({ article, firstSeenAt: (await store.articleMeta(article.id))?.firstSeenAt });
-      await newsroom.indexArticles(items);
-      await alerts.check();
-      await changeAlerts.check();
+      // A worker keeps no search index: the shards hear of new articles and index them.
+      if (role !== 'worker') {
+        const items = [];
+        for (const article of [...result.inserted, ...result.updated]) items.push({ article, firstSeenAt: (await store.articleMeta(article.id))?.firstSeenAt });
+        await newsroom.indexArticles(items);
+      }
+      const release = lock ? await lock('publish') : async () => {};
+      if (release) {
+        try {
+          await alerts.check();
+          await changeAlerts.check();
+        } finally {
+          await release();
+        }
+      }
       void outbox.deliverPending();
     },
     onRemove: (ids) => newsroom.unindexArticles(ids),
@@ -116,10 +137,15 @@ async function main(): Promise<number> {
   const dispatcher = new Dispatcher(ctx, log, commands);
   let jobs: Jobs | undefined;
 
+  /** The newest article the index was built from: a shard catches up from here. */
+  let indexedUpTo = 0;
   const ready = (async () => {
     await importSeeds({ store, log }, config.seedsDir);
+    if (role === 'worker') return;
+    indexedUpTo = await store.maxSeq();
     await newsroom.buildIndex();
   })();
+  const startWork = () => startJobs({ sources, digests, alerts, outbox, log, fetchConcurrency: config.fetchConcurrency, cron: config.tickCron, ...(lock ? { lock } : {}) });
 
   if (consoleMode) {
     poster = new ConsolePoster(process.stdout, Boolean(process.stdout.isTTY));
@@ -127,7 +153,7 @@ async function main(): Promise<number> {
     if (interactive) {
       // Sources, digests and alerts keep running while a person uses the console.
       void ready.then(() => {
-        jobs = startJobs({ sources, digests, alerts, outbox, log, fetchConcurrency: config.fetchConcurrency, cron: config.tickCron });
+        jobs = startWork();
       });
     }
     try {
@@ -143,6 +169,7 @@ async function main(): Promise<number> {
   }
 
   let bot: DiscordBot | undefined;
+  let following: { stop(): Promise<void> } | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -154,6 +181,7 @@ async function main(): Promise<number> {
     }, SHUTDOWN_GRACE_MS + 1500);
     hardStop.unref();
     await jobs?.stop();
+    await following?.stop();
     await bot?.stop(SHUTDOWN_GRACE_MS);
     await parser.close();
     clearInterval(snapshotTimer);
@@ -165,12 +193,24 @@ async function main(): Promise<number> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
 
+  const share = restShare(config.clusterProcesses, config.restProxy);
+  if (role === 'worker') {
+    // No gateway: posts go out over REST alone, within this process's share of the rate limit.
+    const rest = new REST({ ...(config.discordApiUrl ? { api: config.discordApiUrl } : {}), globalRequestsPerSecond: share }).setToken(config.discordToken!);
+    poster = new DiscordChannelPoster(rest, () => config.discordApplicationId);
+    await ready;
+    jobs = startWork();
+    await jobs.runOnce();
+    log.info({ role, worker: worker.id }, 'ready');
+    return -1;
+  }
+
   // Connect while the index loads: interactions are answered ("loading, N% done") meanwhile.
   bot = await startDiscordBot({
     token: config.discordToken!,
     apiUrl: config.discordApiUrl,
     shards: { ids: config.shardIds, count: config.shardCount },
-    globalRequestsPerSecond: restShare(config.clusterProcesses, config.restProxy),
+    globalRequestsPerSecond: share,
     guildId: config.discordGuildId,
     dispatcher,
     commands,
@@ -178,9 +218,13 @@ async function main(): Promise<number> {
   });
   poster = new DiscordChannelPoster(bot.client.rest, () => bot?.client.application?.id ?? null);
   await ready;
-  jobs = startJobs({ sources, digests, alerts, outbox, log, fetchConcurrency: config.fetchConcurrency, cron: config.tickCron });
-  await jobs.runOnce();
-  log.info({ articles: newsroom.index.size }, 'ready');
+  if (clustered) following = await followArticles({ store, newsroom, log, clock }, indexedUpTo);
+  // A shard only answers its servers: polling, filing and posting are the workers'.
+  if (role === 'all') {
+    jobs = startWork();
+    await jobs.runOnce();
+  }
+  log.info({ role, articles: newsroom.index.size, shards: config.shardIds ?? null }, 'ready');
   return -1; // keep running until a signal
 }
 

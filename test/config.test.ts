@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       shardIds: null,
       clusterProcesses: 1,
       restProxy: false,
+      leaseSeconds: 300,
       crashPoints: [],
       clockFile: null,
       tickCron: '* * * * *',

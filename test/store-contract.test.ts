@@ -18,7 +18,7 @@ import { PG_MIGRATIONS } from '../src/core/store/postgres/migrations.ts';
 import { PostgresStore } from '../src/core/store/postgres/postgres-store.ts';
 import { fromSqlite } from '../src/core/store/sqlite-async.ts';
 import { openAsyncStore } from '../src/core/store/open-async-store.ts';
-import type { NewOutbox, TextFilters } from '../src/core/store/types.ts';
+import type { NewOutbox, SourceRow, TextFilters } from '../src/core/store/types.ts';
 import { ROOT } from './helpers/bot-process.ts';
 import { startTestDatabase, type TestDatabase } from './helpers/postgres.ts';
 
@@ -952,6 +952,76 @@ describe('PostgresStore only', () => {
     expect(await Promise.all(stores.map((s) => s.schemaVersion()))).toEqual([PG_MIGRATIONS.length, PG_MIGRATIONS.length, PG_MIGRATIONS.length]);
     expect((await stores[0]!.allSources()).map((s) => s.id)).toEqual(['seeds']);
     for (const s of stores) await s.close();
+  });
+
+  it('leases due feeds and posts to one process at a time (SKIP LOCKED); an expired lease is claimed again; job locks are exclusive', async () => {
+    const clock = new FakeClock();
+    const p1 = await PostgresStore.open({ url: db.url, clock, log: silentLog });
+    const p2 = await PostgresStore.open({ url: db.url, clock, log: silentLog });
+    try {
+      const feeds: SourceRow[] = [];
+      for (let i = 0; i < 6; i++) feeds.push(await p1.createSource({ guildId: `lease-${i}`, channelId: 'c', addedBy: 'u', url: `https://lease.example/${i}`, feedUrl: `https://lease.example/${i}`, name: `F${i}`, kind: 'rss', intervalMinutes: 30, fullText: false, nextFetchAt: null }));
+      // A second server on feed 0: still one claim for the feed.
+      clock.advance(1000);
+      await p2.createSource({ guildId: 'lease-x', channelId: 'c', addedBy: 'u', url: 'https://lease.example/0', feedUrl: 'https://lease.example/0', name: 'F0 again', kind: 'rss', intervalMinutes: 10, fullText: true, nextFetchAt: null });
+      const now = clock.now();
+      const until = new Date(now.getTime() + 60_000);
+      const [a, b] = await Promise.all([p1.claimDueSources(now, 4, { owner: 'w1', until }), p2.claimDueSources(now, 4, { owner: 'w2', until })]);
+      const ids = [...a, ...b].map((s) => s.feedId).sort();
+      expect(ids).toEqual(feeds.map((f) => f.feedId).sort());
+      expect(new Set(ids).size).toBe(6);
+      expect([...a, ...b].find((s) => s.feedId === feeds[0]!.feedId)).toMatchObject({ id: feeds[0]!.id, intervalMinutes: 10, fullText: true });
+      expect(await p1.claimDueSources(now, 10, { owner: 'w3', until })).toEqual([]);
+      await p2.releaseSource(feeds[1]!.id, 'w-other');
+      await p1.releaseSource(feeds[2]!.id, a.some((s) => s.feedId === feeds[2]!.feedId) ? 'w1' : 'w2');
+      expect((await p1.claimDueSources(now, 10, { owner: 'w3', until })).map((s) => s.id)).toEqual([feeds[2]!.id]);
+      // w1 and w2 "died": their leases run out and the feeds are due to the next claimant.
+      const later = new Date(until.getTime() + 1);
+      expect((await p2.claimDueSources(later, 10, { owner: 'w4', until: new Date(later.getTime() + 60_000) })).length).toBe(6);
+      // Posts: each claimed once across processes.
+      for (let i = 0; i < 5; i++) await p1.enqueueOutbox(outbox({ refId: `lease-sub`, windowKey: `w${i}`, nonce: `n${i}` }));
+      const [o1, o2] = await Promise.all([p1.claimOutbox(now, 3, { owner: 'w1', until }), p2.claimOutbox(now, 3, { owner: 'w2', until })]);
+      expect([...o1, ...o2].map((r) => r.windowKey).sort()).toEqual(['w0', 'w1', 'w2', 'w3', 'w4']);
+      expect(await p1.claimOutbox(now, 10, { owner: 'w3', until })).toEqual([]);
+      await p1.markAttemptFailed(o1[0]!.id, 'HTTP 500', now);
+      expect((await p2.claimOutbox(now, 10, { owner: 'w3', until })).map((r) => r.id)).toEqual([o1[0]!.id]);
+      // Job locks: one holder across processes, free again once released.
+      const release = await p1.tryLock('publish');
+      expect(release).not.toBeNull();
+      expect(await p2.tryLock('publish')).toBeNull();
+      await release!();
+      const again = await p2.tryLock('publish');
+      expect(again).not.toBeNull();
+      await again!();
+    } finally {
+      await p1.close();
+      await p2.close();
+    }
+  });
+
+  it('tells other processes about stored and changed articles (LISTEN/NOTIFY) when the writer commits', async () => {
+    const clock = new FakeClock();
+    const writer = await PostgresStore.open({ url: db.url, clock, log: silentLog });
+    const reader = await PostgresStore.open({ url: db.url, clock, log: silentLog });
+    const heard: Array<{ maxSeq: number; updated: string[] }> = [];
+    const stop = await reader.onArticles((c) => heard.push(c));
+    try {
+      const s = await writer.createSource({ guildId: 'notify', channelId: 'c', addedBy: 'u', url: 'https://notify.example/feed', feedUrl: null, name: 'N', kind: 'rss', intervalMinutes: 30, fullText: false, nextFetchAt: null });
+      await writer.transaction(async (tx) => {
+        await tx.ingest(s.id, [item('n1', { id: 'n1' })], { announce: true });
+        await new Promise((r) => setTimeout(r, 100));
+        expect(heard).toEqual([]); // not before the commit
+      });
+      await writer.ingest(s.id, [item('n1', { id: 'n1', title: 'Changed' }, 'h-n1b')], { announce: true });
+      await writer.ingest(s.id, [item('n1', { id: 'n1', title: 'Changed' }, 'h-n1b')], { announce: true }); // unchanged: nothing to tell
+      for (let i = 0; i < 100 && heard.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      const seq = await writer.maxSeq();
+      expect(heard).toEqual([{ maxSeq: seq, updated: [] }, { maxSeq: seq, updated: ['n1'] }]);
+    } finally {
+      await stop();
+      await writer.close();
+      await reader.close();
+    }
   });
 
   it('upgrades a database at migration 1 (before deliveries) keeping its alerts and posts, with the new fields at their defaults', async () => {

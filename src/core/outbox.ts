@@ -57,6 +57,8 @@ export interface DeliveryHooks {
 const PARKED = new Date('9999-12-31T00:00:00.000Z');
 
 const MAX_ATTEMPTS = 8;
+/** How long a claim on a batch of posts holds: far longer than 20 posts take, even rate limited. */
+export const POST_LEASE_MS = 2 * 60_000;
 
 /** Discord accepts nonces of at most 25 characters: derive one from the outbox row's identity. */
 export function outboxNonce(kind: string, refId: string, windowKey: string): string {
@@ -75,7 +77,16 @@ export class Outbox {
   private delivering: Promise<number> | null = null;
 
   constructor(
-    private readonly deps: { store: AsyncStore; clock: Clock; log: Log; poster: ChannelPoster; crashPoint?: CrashPoint; deliveries?: DeliveryHooks },
+    private readonly deps: {
+      store: AsyncStore;
+      clock: Clock;
+      log: Log;
+      poster: ChannelPoster;
+      crashPoint?: CrashPoint;
+      deliveries?: DeliveryHooks;
+      /** Who claims posts in a cluster, and how long a claim holds (a dead process's posts are taken over after it). */
+      worker?: { id: string; leaseMs: number };
+    },
   ) {}
 
   /** Posts every due pending row; concurrent calls share one run. */
@@ -89,7 +100,11 @@ export class Outbox {
   private async run(): Promise<number> {
     let posted = 0;
     for (;;) {
-      const rows = await this.deps.store.pendingOutbox(this.deps.clock.now(), 20);
+      const now = this.deps.clock.now();
+      const { id: owner, leaseMs } = this.deps.worker ?? { id: 'local', leaseMs: POST_LEASE_MS };
+      // Claimed: no other process sends these rows while the lease holds; after a crash the
+      // in-flight marker (sentAt) and the nonce make the next claimant's attempt safe.
+      const rows = await this.deps.store.claimOutbox(now, 20, { owner, until: new Date(now.getTime() + leaseMs) });
       if (rows.length === 0) return posted;
       for (const row of rows) if (await this.deliver(row)) posted++;
       if (rows.length < 20) return posted;

@@ -21,4 +21,6 @@ export interface SourcesDeps {
   /** 0..1 random source for jitter; injected so tests are deterministic. */
   random?: () => number;
   defaultIntervalMinutes: number;
+  /** Who claims feed fetches (a process id in a cluster) and for how long a claim holds. */
+  worker?: { id: string; leaseMs: number };
 }

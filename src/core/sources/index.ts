@@ -12,6 +12,9 @@ export type { SourceHealth } from './health.ts';
 export { describeFailure } from './items.ts';
 export { MAX_CONSECUTIVE_FAILURES, type RefreshOutcome } from './refresh.ts';
 
+/** How long a worker's claim on a feed fetch holds: longer than a fetch with retries can take. */
+export const DEFAULT_LEASE_MS = 5 * 60_000;
+
 /** An added source and how many of its pages are being fetched for full text in the background. */
 export interface AddedSource extends SourcePreview {
   fullTextPending: number;
@@ -60,7 +63,11 @@ export class Sources {
 
   /** Refreshes every due source, at most `concurrency` at a time, then continues full-text backfills. Never throws. */
   async pollDue(concurrency: number): Promise<number> {
-    const due = (await this.deps.store.dueSources(this.deps.clock.now(), 200)).filter((s) => !this.running.has(s.id));
+    // Claimed with a lease: in a cluster each due feed goes to one worker, and a dead worker's
+    // claim runs out (LEASE) so another fetches it; never two at once.
+    const { id: owner, leaseMs } = this.deps.worker ?? { id: 'local', leaseMs: DEFAULT_LEASE_MS };
+    const now = this.deps.clock.now();
+    const due = (await this.deps.store.claimDueSources(now, 200, { owner, until: new Date(now.getTime() + leaseMs) })).filter((s) => !this.running.has(s.id));
     let next = 0;
     const worker = async () => {
       while (next < due.length) {
@@ -69,6 +76,8 @@ export class Sources {
           await this.refresh(source.id);
         } catch (err) {
           this.deps.log.error({ sourceId: source.id, err }, 'poll failed');
+        } finally {
+          await this.deps.store.releaseSource(source.id, owner).catch((err: unknown) => this.deps.log.warn({ sourceId: source.id, err }, 'feed lease not released'));
         }
       }
     };

@@ -24,6 +24,20 @@ import type {
 /** Fields of a source that may be changed after it is created. */
 export type SourcePatch = Partial<Omit<SourceRow, 'id' | 'guildId' | 'createdAt' | 'addedBy'>>;
 
+/** A claim on work: who holds it and until when. */
+export interface Lease {
+  owner: string;
+  until: Date;
+}
+
+/** What a NOTIFY says: the newest seq stored, and articles changed in place (ids, may be cut short). */
+export interface ArticleChange {
+  maxSeq: number;
+  updated: string[];
+  /** True after a reconnect: changes may have been missed, catch up from the watermark. */
+  reconnected?: boolean;
+}
+
 /**
  * The store of record as an asynchronous contract, so the same callers run on SQLite (one
  * process, the default) and on PostgreSQL (scale-out, `DATABASE_URL`). Every method means what
@@ -60,6 +74,14 @@ export interface AsyncStore {
   /** Feeds due for a fetch, most overdue first, each as its oldest active follower (shortest interval, full text if any wants it). */
   dueSources(now: Date, limit: number): Promise<SourceRow[]>;
   recordFetch(sourceId: string, attempt: FetchAttempt): Promise<void>;
+  /**
+   * Claims due feeds for one process (as {@link dueSources}): each is leased to `lease.owner` until
+   * `lease.until`, and no other process claims it before that (PostgreSQL: FOR UPDATE SKIP LOCKED),
+   * so a feed is never fetched twice at once and a dead process's fetch is retried after expiry.
+   */
+  claimDueSources(now: Date, limit: number, lease: Lease): Promise<SourceRow[]>;
+  /** Ends a feed's lease held by `owner` (after its fetch, whatever the outcome). */
+  releaseSource(sourceId: string, owner: string): Promise<void>;
   /** Newest first. */
   fetchHistory(sourceId: string, limit: number): Promise<FetchAttempt[]>;
 
@@ -167,6 +189,19 @@ export interface AsyncStore {
   /** The same (kind, ref, window) twice — from any process — yields one row. */
   enqueueOutbox(row: NewOutbox): Promise<OutboxRow>;
   pendingOutbox(now: Date, limit: number): Promise<OutboxRow[]>;
+  /** Claims due pending posts for one process until the lease expires (see {@link claimDueSources}). */
+  claimOutbox(now: Date, limit: number, lease: Lease): Promise<OutboxRow[]>;
+  /**
+   * A cluster-wide lock for a job only one process may run at a time (digest and alert filing):
+   * the release function, or null when another process holds it. A dead holder's lock is freed
+   * with its connection.
+   */
+  tryLock(name: string): Promise<(() => Promise<void>) | null>;
+  /**
+   * Calls `fn` with the newest seq whenever another process stored or changed articles (PostgreSQL
+   * LISTEN/NOTIFY; also after a reconnect, so nothing is missed). SQLite: one process, never.
+   */
+  onArticles(fn: (change: ArticleChange) => void): Promise<() => Promise<void>>;
   getOutbox(id: number): Promise<OutboxRow | undefined>;
   listOutbox(filter?: { kind?: string; refId?: string }): Promise<OutboxRow[]>;
   /** Marks a row in flight just before it is sent (sentAt). */

@@ -222,7 +222,7 @@ export const MIGRATIONS: string[] = [
   END;
   INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
   `,
-  // 6: shared feeds. A feed (one polled URL) is fetched and stored once for every server that
+  // 6: shared feeds (and work leases). A feed (one polled URL) is fetched and stored once for every server that
   // follows it: `feeds` holds its fetch state; each guild source becomes a subscription to it
   // (`feed_id`), keeping its name, channel, pause state, full-text choice and interval. Articles and
   // fetch history move to the feed's archive row in `sources` (id 'f' + the first follower's id, no
@@ -241,9 +241,15 @@ export const MIGRATIONS: string[] = [
     last_success_at TEXT,
     next_fetch_at TEXT,
     consecutive_failures INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT
+    last_error TEXT,
+    lease_until TEXT,
+    lease_owner TEXT
   );
   CREATE INDEX feeds_due ON feeds (next_fetch_at);
+  -- Work claimed by one process at a time (scale-out): a lease with an expiry, so a dead
+  -- process's feed fetch or post is taken over once its lease runs out, never while it holds it.
+  ALTER TABLE outbox ADD COLUMN lease_until TEXT;
+  ALTER TABLE outbox ADD COLUMN lease_owner TEXT;
   ALTER TABLE sources ADD COLUMN feed_id TEXT REFERENCES sources (id);
   CREATE INDEX sources_feed ON sources (feed_id);
   CREATE TABLE article_aliases (

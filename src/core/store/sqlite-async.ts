@@ -1,4 +1,4 @@
-import type { AsyncStore, SourcePatch } from './async-store.ts';
+import type { AsyncStore, Lease, SourcePatch } from './async-store.ts';
 import type { SqliteStore } from './sqlite-store.ts';
 import type {
   ChangeAlertRow,
@@ -31,6 +31,7 @@ class Queue {
 interface Shared {
   store: SqliteStore;
   queue: Queue;
+  locks: Set<string>;
 }
 
 /**
@@ -41,7 +42,7 @@ interface Shared {
  * search (FTS5).
  */
 export function fromSqlite(store: SqliteStore): AsyncStore {
-  return new SqliteAsyncStore({ store, queue: new Queue() }, false);
+  return new SqliteAsyncStore({ store, queue: new Queue(), locks: new Set() }, false);
 }
 
 class SqliteAsyncStore implements AsyncStore {
@@ -113,6 +114,25 @@ class SqliteAsyncStore implements AsyncStore {
   }
   dueSources(now: Date, limit: number) {
     return this.call(() => this.store.dueSources(now, limit));
+  }
+  claimDueSources(now: Date, limit: number, lease: Lease) {
+    return this.call(() => this.store.claimDueSources(now, limit, lease));
+  }
+  releaseSource(sourceId: string, owner: string) {
+    return this.call(() => this.store.releaseSource(sourceId, owner));
+  }
+  claimOutbox(now: Date, limit: number, lease: Lease) {
+    return this.call(() => this.store.claimOutbox(now, limit, lease));
+  }
+  /** One process: a job lock only keeps overlapping runs of the same job apart. */
+  async tryLock(name: string): Promise<(() => Promise<void>) | null> {
+    if (this.shared.locks.has(name)) return null;
+    this.shared.locks.add(name);
+    return async () => void this.shared.locks.delete(name);
+  }
+  /** One process: every article change is made here, so there is nothing to hear about. */
+  async onArticles(): Promise<() => Promise<void>> {
+    return async () => {};
   }
   recordFetch(sourceId: string, attempt: FetchAttempt) {
     return this.call(() => this.store.recordFetch(sourceId, attempt));

@@ -243,6 +243,16 @@ export class SqliteStore implements Store {
     ).map((r) => this.withFollowers(toSource(r)));
   }
 
+  /**
+   * Due feeds, as dueSources. SQLite serves one process, which keeps its own fetches apart: a
+   * lease would only make a restarted bot wait for the claims of the process that died.
+   */
+  claimDueSources(now: Date, limit: number, _lease: { owner: string; until: Date }): SourceRow[] {
+    return this.dueSources(now, limit);
+  }
+
+  releaseSource(_sourceId: string, _owner: string): void {}
+
   /** A feed's representative: the shortest interval any active follower asked for, and full text if any wants it. */
   private withFollowers(source: SourceRow): SourceRow {
     const r = this.stmt(`SELECT MIN(interval_minutes) AS i, MAX(full_text) AS ft FROM sources WHERE feed_id = ? AND status = 'active'`).get(source.feedId ?? source.id) as Row;
@@ -801,6 +811,11 @@ export class SqliteStore implements Store {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, ref_id, window_key) DO NOTHING`,
     ).run(row.kind, row.refId, row.windowKey, row.channelId, JSON.stringify(row.payload), row.nonce, now, now);
     return toOutbox(this.stmt('SELECT * FROM outbox WHERE kind = ? AND ref_id = ? AND window_key = ?').get(row.kind, row.refId, row.windowKey) as Row);
+  }
+
+  /** Due posts, as pendingOutbox (one process: see claimDueSources). */
+  claimOutbox(now: Date, limit: number, _lease: { owner: string; until: Date }): OutboxRow[] {
+    return this.pendingOutbox(now, limit);
   }
 
   pendingOutbox(now: Date, limit: number): OutboxRow[] {

@@ -225,7 +225,7 @@ export const PG_MIGRATIONS: string[] = [
   CREATE TRIGGER articles_generation AFTER INSERT OR DELETE OR UPDATE OF title, tags, byline, outlet, body ON articles
     FOR EACH STATEMENT EXECUTE FUNCTION newsdesk_articles_changed();
   `,
-  // 4: shared feeds, as SQLite migration 6: one fetch and one copy of each item per polled URL for
+  // 4: shared feeds and work leases, as SQLite migration 6: one fetch and one copy of each item per polled URL for
   // every server that follows it; guild sources become subscriptions (feed_id); articles and fetch
   // history move to the feed's archive row; copies of the same item merge into the earliest, the
   // others' ids kept as aliases.
@@ -242,9 +242,14 @@ export const PG_MIGRATIONS: string[] = [
     last_success_at timestamptz,
     next_fetch_at timestamptz,
     consecutive_failures integer NOT NULL DEFAULT 0,
-    last_error text
+    last_error text,
+    lease_until timestamptz,
+    lease_owner text
   );
   CREATE INDEX feeds_due ON feeds (next_fetch_at NULLS FIRST);
+  -- Leases: a feed fetch or a post is claimed (FOR UPDATE SKIP LOCKED) by one process until its
+  -- lease expires; a dead process's work is taken over after that, never while it holds it.
+  ALTER TABLE outbox ADD COLUMN lease_until timestamptz, ADD COLUMN lease_owner text;
   ALTER TABLE sources ADD COLUMN feed_id text COLLATE "C" REFERENCES sources (id);
   CREATE INDEX sources_feed ON sources (feed_id);
   CREATE TABLE article_aliases (

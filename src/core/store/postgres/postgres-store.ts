@@ -3,7 +3,7 @@ import type { Article } from '../../article.ts';
 import { makeArticleId, SEED_SOURCE_ID } from '../../article.ts';
 import type { Clock, Log } from '../../deps.ts';
 import { classifyChange } from '../../changes/compare.ts';
-import type { AsyncStore, SourcePatch } from '../async-store.ts';
+import type { ArticleChange, AsyncStore, Lease, SourcePatch } from '../async-store.ts';
 // One error type for both stores, so callers and the contract suite see the same failures.
 import { StoreError, newShortId } from '../sqlite-store.ts';
 import type {
@@ -43,6 +43,9 @@ const MIGRATION_LOCK = 4_815_162_342;
  * the later one would skip the earlier article forever.
  */
 const SEQ_LOCK = 4_815_162_343;
+
+/** NOTIFY channel of article changes. */
+const ARTICLES_CHANNEL = 'newsdesk_articles';
 
 /** Candidates (estimated) per searched segment of the archive search. */
 const TEXT_SEGMENT_CANDIDATES = 800;
@@ -341,6 +344,34 @@ export class PostgresStore implements AsyncStore {
     return out;
   }
 
+  async claimDueSources(now: Date, limit: number, lease: Lease): Promise<SourceRow[]> {
+    // Locked rows are skipped, not waited for: another process is claiming them right now.
+    const claimed = await this.q(
+      `UPDATE feeds SET lease_until = $3, lease_owner = $4 WHERE id IN (
+         SELECT fd.id FROM feeds fd
+         WHERE (fd.next_fetch_at IS NULL OR fd.next_fetch_at <= $1) AND (fd.lease_until IS NULL OR fd.lease_until < $1)
+           AND EXISTS (SELECT 1 FROM sources x WHERE x.feed_id = fd.id AND x.status = 'active')
+         ORDER BY fd.next_fetch_at NULLS FIRST, fd.id LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING id, next_fetch_at`,
+      [now.toISOString(), limit, lease.until.toISOString(), lease.owner],
+    );
+    if (claimed.length === 0) return [];
+    const rows = await this.q(
+      `${SOURCE_SELECT} WHERE s.id IN (
+         SELECT (SELECT x.id FROM sources x WHERE x.feed_id = fd.id AND x.status = 'active' ORDER BY x.created_at, x.id LIMIT 1)
+         FROM feeds fd WHERE fd.id = ANY($1::text[]))
+       ORDER BY f.next_fetch_at NULLS FIRST, s.created_at, s.id`,
+      [claimed.map((r) => r.id as string)],
+    );
+    const out: SourceRow[] = [];
+    for (const r of rows) out.push(await this.withFollowers(toSource(r)));
+    return out;
+  }
+
+  async releaseSource(sourceId: string, owner: string): Promise<void> {
+    await this.q('UPDATE feeds SET lease_until = NULL, lease_owner = NULL WHERE id = (SELECT COALESCE(feed_id, id) FROM sources WHERE id = $1) AND lease_owner = $2', [sourceId, owner]);
+  }
+
   /** A feed's representative: the shortest interval any active follower asked for, and full text if any wants it. */
   private async withFollowers(source: SourceRow): Promise<SourceRow> {
     const r = (await this.one(`SELECT MIN(interval_minutes) AS i, bool_or(full_text) AS ft FROM sources WHERE feed_id = $1 AND status = 'active'`, [source.feedId ?? source.id]))!;
@@ -471,6 +502,13 @@ export class PostgresStore implements AsyncStore {
         });
       }
       await opts.after?.(result, self);
+      if (result.inserted.length || result.updated.length) {
+        // Heard by every other process when this transaction commits (their indexes catch up).
+        const updated: string[] = [];
+        let room = 7000;
+        for (const a of result.updated) if ((room -= a.id.length + 3) > 0) updated.push(a.id);
+        await self.q('SELECT pg_notify($1, $2)', [ARTICLES_CHANNEL, JSON.stringify({ maxSeq: Number((await self.one('SELECT COALESCE(MAX(seq), 0) AS m FROM articles'))!.m), updated })]);
+      }
       // Cached only as committed: a rolled-back fetch leaves nothing behind.
       return result;
     }).then((result) => {
@@ -607,6 +645,7 @@ export class PostgresStore implements AsyncStore {
          WHERE id = $4 RETURNING *`,
         [json(text), by, now, id, image?.replaceAll('\u0000', '') ?? null, changed],
       );
+      if (out) await self.q('SELECT pg_notify($1, $2)', [ARTICLES_CHANNEL, JSON.stringify({ maxSeq: 0, updated: [id] })]);
       return out ? toArticle(out) : undefined;
     }).then((a) => (a ? this.cache.put(a) : (this.cache.drop(id), undefined)));
   }
@@ -815,6 +854,88 @@ export class PostgresStore implements AsyncStore {
     return toOutbox((await this.one('SELECT * FROM outbox WHERE kind = $1 AND ref_id = $2 AND window_key = $3', [row.kind, row.refId, row.windowKey]))!);
   }
 
+  async claimOutbox(now: Date, limit: number, lease: Lease): Promise<OutboxRow[]> {
+    return (
+      await this.q(
+        `UPDATE outbox SET lease_until = $3, lease_owner = $4 WHERE id IN (
+           SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
+           ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING *`,
+        [now.toISOString(), limit, lease.until.toISOString(), lease.owner],
+      )
+    )
+      .map(toOutbox)
+      .sort((a, b) => a.id - b.id);
+  }
+
+  async tryLock(name: string): Promise<(() => Promise<void>) | null> {
+    // A session lock on a connection of its own: released with it, also when the process dies.
+    const client = await this.pool.connect();
+    try {
+      const got = (await client.query('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`newsdesk:${name}`])).rows[0].ok as boolean;
+      if (!got) {
+        client.release();
+        return null;
+      }
+    } catch (err) {
+      client.release(err as Error);
+      throw err;
+    }
+    return async () => {
+      try {
+        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`newsdesk:${name}`]);
+        client.release();
+      } catch (err) {
+        client.release(err as Error);
+      }
+    };
+  }
+
+  async onArticles(fn: (change: ArticleChange) => void): Promise<() => Promise<void>> {
+    let stopped = false;
+    let client: pg.PoolClient | null = null;
+    const connect = async (reconnected: boolean): Promise<void> => {
+      while (!stopped) {
+        try {
+          const c = await this.pool.connect();
+          c.on('notification', (n) => {
+            if (n.channel !== ARTICLES_CHANNEL || !n.payload) return;
+            try {
+              fn(JSON.parse(n.payload) as ArticleChange);
+            } catch (err) {
+              this.log.warn({ err }, 'article notification not understood');
+            }
+          });
+          c.on('error', (err) => {
+            this.log.warn({ err: err.message }, 'article notifications lost; reconnecting');
+            c.release(err);
+            if (client === c) client = null;
+            void connect(true);
+          });
+          await c.query(`LISTEN ${ARTICLES_CHANNEL}`);
+          client = c;
+          // Whatever was stored while not listening is caught up from the caller's watermark.
+          if (reconnected) fn({ maxSeq: await this.maxSeq(), updated: [], reconnected: true });
+          return;
+        } catch (err) {
+          this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'cannot listen for article notifications; retrying');
+          await new Promise((r) => setTimeout(r, 1000));
+          reconnected = true;
+        }
+      }
+    };
+    await connect(false);
+    return async () => {
+      stopped = true;
+      const c = client;
+      client = null;
+      if (c) {
+        await c.query(`UNLISTEN ${ARTICLES_CHANNEL}`).catch(() => undefined);
+        c.release();
+      }
+    };
+  }
+
   async pendingOutbox(now: Date, limit: number): Promise<OutboxRow[]> {
     return (await this.q("SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $2", [now.toISOString(), limit])).map(toOutbox);
   }
@@ -840,14 +961,14 @@ export class PostgresStore implements AsyncStore {
 
   async markAttemptFailed(id: number, error: string, retryAt: Date | null): Promise<void> {
     if (retryAt) {
-      await this.q('UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3', [error, retryAt.toISOString(), id]);
+      await this.q('UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, lease_until = NULL WHERE id = $3', [error, retryAt.toISOString(), id]);
     } else {
       await this.q("UPDATE outbox SET attempts = attempts + 1, last_error = $1, status = 'failed' WHERE id = $2", [error, id]);
     }
   }
 
   async deferOutbox(id: number, until: Date): Promise<void> {
-    await this.q('UPDATE outbox SET next_attempt_at = $1 WHERE id = $2', [until.toISOString(), id]);
+    await this.q('UPDATE outbox SET next_attempt_at = $1, lease_until = NULL WHERE id = $2', [until.toISOString(), id]);
   }
 
   // ── meta ───────────────────────────────────────────────────────────────
