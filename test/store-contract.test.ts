@@ -1055,6 +1055,58 @@ describe('PostgresStore only', () => {
     }
   });
 
+  it('upgrades per-server sources to shared feeds (migration 4) keeping every article id, history, delivery and digest beat', async () => {
+    const feedsMigration = PG_MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE feeds'));
+    const old = await startTestDatabase();
+    try {
+      const c = new pg.Client({ connectionString: old.url });
+      await c.connect();
+      try {
+        await c.query('CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+        for (let v = 0; v < feedsMigration; v++) {
+          await c.query(PG_MIGRATIONS[v]!);
+          await c.query('INSERT INTO schema_migrations (version) VALUES ($1)', [v + 1]);
+        }
+        const src = "INSERT INTO sources (id, guild_id, channel_id, url, feed_url, name, kind, interval_minutes, full_text, etag, created_at, next_fetch_at) VALUES ($1, $2, 'c', $3, $3, $4, 'rss', $5, false, $6, $7, $8)";
+        await c.query(src, ['aaaaaa1', 'g1', 'https://nk.example/feed', 'NK desk', 30, '"e1"', '2026-03-01T08:00:00Z', '2026-03-05T12:10:00Z']);
+        await c.query(src, ['bbbbbb2', 'g2', 'https://nk.example/feed', 'Korea wire', 15, '"e2"', '2026-03-02T08:00:00Z', '2026-03-05T12:05:00Z']);
+        await c.query(src, ['cccccc3', 'g3', 'https://other.example/rss', 'Other', 60, null, '2026-03-03T08:00:00Z', null]);
+        const art = `INSERT INTO articles (id, source_id, dedupe_key, content_hash, title, tags, body, editors, first_seen_at, updated_at, announce)
+          VALUES ($1, $2, $3, 'h', $4, '[]', '["Body."]', '[]', $5, $5, true)`;
+        await c.query(art, ['g1-a', 'aaaaaa1', 'k1', 'Troops at the border', '2026-03-01T09:00:00Z']);
+        await c.query(art, ['g1-b', 'aaaaaa1', 'k2', 'Rations cut', '2026-03-01T09:00:00Z']);
+        await c.query(art, ['g2-a', 'bbbbbb2', 'k1', 'Troops at the border', '2026-03-02T09:00:00Z']);
+        await c.query(art, ['g3-a', 'cccccc3', 'k1', 'Glacier rescue', '2026-03-03T09:00:00Z']);
+        await c.query("INSERT INTO fetch_log (source_id, at, http_status, new_items) VALUES ('aaaaaa1', '2026-03-05T11:40:00Z', 200, 2), ('bbbbbb2', '2026-03-05T11:50:00Z', 304, 0)");
+        await c.query("INSERT INTO alerts (id, guild_id, channel_id, query, created_by, created_at, last_seq, source_id) VALUES ('dlv0001', 'g2', 'c', '', 'u', '2026-03-02T08:00:00Z', 0, 'bbbbbb2')");
+        await c.query("INSERT INTO subscriptions (id, guild_id, channel_id, schedule_label, cron, timezone, source_ids, max_items, created_by, created_at, last_window_end) VALUES ('sub0001', 'g2', 'c', 'daily', '0 8 * * *', 'UTC', ARRAY['bbbbbb2', 'Daily NK'], 10, 'u', '2026-03-02T08:00:00Z', '2026-03-05T08:00:00Z')");
+      } finally {
+        await c.end();
+      }
+      const s = await PostgresStore.open({ url: old.url, clock: new FakeClock(), log: silentLog });
+      try {
+        expect(await s.schemaVersion()).toBe(PG_MIGRATIONS.length);
+        const [g1, g2, g3] = await Promise.all(['aaaaaa1', 'bbbbbb2', 'cccccc3'].map(async (id) => (await s.getSource(id))!));
+        expect([g1!.feedId, g2!.feedId, g3!.feedId]).toEqual(['faaaaaa1', 'faaaaaa1', 'fcccccc3']);
+        expect([g1!.name, g2!.name, g2!.intervalMinutes]).toEqual(['NK desk', 'Korea wire', 15]);
+        expect(g2).toMatchObject({ etag: '"e1"', nextFetchAt: '2026-03-05T12:05:00.000Z' });
+        expect(await s.countArticles()).toBe(3);
+        expect((await s.getArticle('g2-a'))).toEqual(await s.getArticle('g1-a'));
+        expect((await s.getArticle('g1-a'))!.sourceId).toBe('faaaaaa1');
+        expect(await s.sourceIdsForGuild('g2')).toEqual(['faaaaaa1']);
+        expect((await s.fetchHistory('bbbbbb2', 5)).map((f) => f.httpStatus)).toEqual([304, 200]);
+        expect((await s.articlesAfterSeq(['bbbbbb2'], 0, 100)).map((a) => a.article.id).sort()).toEqual(['g1-a', 'g1-b']);
+        expect((await s.getAlert('dlv0001'))!.sourceId).toBe('bbbbbb2');
+        expect((await s.getSubscription('sub0001'))!.sourceIds).toEqual(['faaaaaa1', 'Daily NK']);
+        expect((await s.allSources()).map((x) => x.id)).toEqual(['aaaaaa1', 'bbbbbb2', 'cccccc3', 'seeds']);
+      } finally {
+        await s.close();
+      }
+    } finally {
+      await old.close();
+    }
+  });
+
   it('stores feed text containing NUL characters without them (PostgreSQL text cannot hold U+0000)', async () => {
     const s = await PostgresStore.open({ url: db.url, clock: new FakeClock(), log: silentLog });
     try {
