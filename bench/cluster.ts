@@ -118,20 +118,27 @@ for (const n of WORKERS) {
   // Every feed due now, nothing stored yet: one full round of fetches.
   await sql.query("DELETE FROM articles WHERE source_id <> 'seeds'");
   await sql.query('DELETE FROM fetch_log');
-  await sql.query('UPDATE feeds SET next_fetch_at = NULL, lease_until = NULL, lease_owner = NULL, etag = NULL, last_modified = NULL, consecutive_failures = 0');
+  await sql.query('VACUUM FULL');
+  // Every feed due at the same moment, once every worker has started (start-up is not polling).
+  await sql.query("UPDATE feeds SET next_fetch_at = now() + interval '45 seconds', lease_until = NULL, lease_owner = NULL, etag = NULL, last_modified = NULL, consecutive_failures = 0");
   hits.clear();
   log(`${n} worker${n === 1 ? '' : 's'}: polling ${FEEDS} feeds…`);
   const procs = Array.from({ length: n }, () =>
     startProcess({ ROLE: 'worker', DISCORD_TOKEN: 'bench', DISCORD_API_URL: 'http://127.0.0.1:9/api', NEWSDESK_TICK_CRON: '* * * * * *', ALLOW_PRIVATE_SOURCES: 'true', CLUSTER_PROCESSES: String(n), FETCH_CONCURRENCY: '8' }),
   );
-  await waitFor(() => procs.every((p) => p.at((l) => l.msg === 'ready')) || hits.size >= FEEDS, 120_000, 'workers ready');
+  await waitFor(() => procs.every((p) => p.at((l) => l.msg === 'ready')) || hits.size > 0, 120_000, 'workers ready');
   await waitFor(() => hits.size >= FEEDS, 900_000, 'a full round');
   // From the first fetch to the last feed's first fetch (workers start polling before they log ready).
   const roundMs = Math.max(1, Date.now() - firstHitAt);
-  const stored = Number((await sql.query("SELECT COUNT(*) AS n FROM articles WHERE source_id <> 'seeds'")).rows[0].n);
+  let stored = 0;
+  for (let i = 0; i < 200 && stored < FEEDS * 5; i++) {
+    stored = Number((await sql.query("SELECT COUNT(*) AS n FROM articles WHERE source_id <> 'seeds'")).rows[0].n);
+    if (stored < FEEDS * 5) await new Promise((r) => setTimeout(r, 100));
+  }
   const fetches = [...hits.values()].reduce((a, b) => a + b, 0);
   await stop(procs);
   const dbMB = Number((await sql.query('SELECT pg_database_size(current_database()) AS b')).rows[0].b) / 1048576;
+  if (!procs.every((p) => p.at((l) => l.msg === 'ready'))) log('  (a worker was still starting when the round began)');
   rows.push({ workers: n, roundS: roundMs / 1000, perMinute: Math.round((FEEDS * 60_000) / roundMs), perFeed: fetches / FEEDS, dbMB });
   log(`  round ${(roundMs / 1000).toFixed(1)} s, ${fetches} fetches, ${stored} articles stored, ${dbMB.toFixed(1)} MB`);
 }
