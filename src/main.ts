@@ -23,7 +23,8 @@ import { importSeeds } from './core/seed-import.ts';
 import { Sources } from './core/sources/index.ts';
 import { openAsyncStore } from './core/store/open-async-store.ts';
 import { ConsolePoster } from './console/poster.ts';
-import { restShare, startDiscordBot, type DiscordBot } from './discord/client.ts';
+import { restShare, shardOf, startDiscordBot, type DiscordBot } from './discord/client.ts';
+import { SEED_SOURCE_ID } from './core/article.ts';
 import { DiscordChannelPoster } from './discord/poster.ts';
 import { Dispatcher } from './dispatch.ts';
 import { followArticles } from './core/cluster/follow-articles.ts';
@@ -60,10 +61,26 @@ async function main(): Promise<number> {
   const clustered = store.kind === 'postgres';
   /** Filing digests and alerts: one process of the cluster at a time (SQLite: one process anyway). */
   const lock = clustered ? (name: string) => store.tryLock(name) : undefined;
+  // A shard's in-memory index keeps only what its servers can see: the seeds and the feeds its
+  // servers follow (a guild's sources are only ever added through the shard that serves it).
+  const shardFeeds = new Set<string>();
+  const sharded = role === 'shard' && config.shardCount !== null;
+  const refreshShardFeeds = async () => {
+    if (!sharded) return;
+    const mine = new Set(config.shardIds ?? [...Array(config.shardCount!).keys()]);
+    const feeds = new Set<string>();
+    for (const s of await store.allSources()) {
+      const shard = s.guildId ? shardOf(s.guildId, config.shardCount!) : null;
+      if (shard !== null && mine.has(shard)) feeds.add(s.feedId ?? s.id);
+    }
+    shardFeeds.clear();
+    for (const f of feeds) shardFeeds.add(f);
+  };
   const newsroom = new Newsroom({
     store,
     clock,
     log,
+    ...(sharded ? { keep: (a: { sourceId: string }) => a.sourceId === SEED_SOURCE_ID || shardFeeds.has(a.sourceId) } : {}),
     search: { design: config.searchIndex, hotDays: config.hotDays, hotMaxArticles: config.hotMaxArticles, snapshotPath: path.join(config.dataDir, 'hot-index.snapshot') },
   });
   // The hot tier's snapshot is refreshed now and then, so a crash costs at most a rebuild of the
@@ -114,6 +131,7 @@ async function main(): Promise<number> {
     onIngest: async (_sourceId, result) => {
       // A worker keeps no search index: the shards hear of new articles and index them.
       if (role !== 'worker') {
+        await refreshShardFeeds();
         const items = [];
         for (const article of [...result.inserted, ...result.updated]) items.push({ article, firstSeenAt: (await store.articleMeta(article.id))?.firstSeenAt });
         await newsroom.indexArticles(items);
@@ -142,6 +160,7 @@ async function main(): Promise<number> {
   const ready = (async () => {
     await importSeeds({ store, log }, config.seedsDir);
     if (role === 'worker') return;
+    await refreshShardFeeds();
     indexedUpTo = await store.maxSeq();
     await newsroom.buildIndex();
   })();

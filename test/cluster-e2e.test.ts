@@ -3,7 +3,8 @@
  * over two shard processes (guild routing (id >> 22) % 2), two worker processes, and the local feed
  * server — every process through the real entry point (src/main.ts) with its ROLE.
  *
- * - each server's /search sees only what its own sources follow;
+ * - each server's /search sees only what its own sources follow, and each shard's in-memory index
+ *   holds only what its servers can see;
  * - a feed followed by three servers is fetched once per interval, by whichever worker claims it;
  * - kill -9 of the worker in the middle of a fetch: its lease runs out and the other worker fetches
  *   the feed, storing each item once;
@@ -155,6 +156,13 @@ describe('a cluster: 2 shard processes, 2 worker processes, one PostgreSQL', () 
     expect(await search(A, 'glacier walkers')).not.toContain('Glacier walkers');
     // The shards heard of the workers' articles and indexed them (LISTEN/NOTIFY).
     for (const s of procs.slice(0, 2)) await s.waitForLog((l) => l.msg === 'index caught up with other processes', 10_000);
+    // Each shard's in-memory index holds what its servers can see: the seeds and their feeds.
+    const indexed = async (g: (typeof GUILDS)[number]) => {
+      const msg = await emu.sendCommand({ name: 'stats', guildId: g.id, channelId: g.channel }).final(15_000);
+      return Number(/\*\*Index:\*\* ([\d,]+) documents/.exec(msg.embeds[0].description)![1]!.replace(/,/g, ''));
+    };
+    expect(await indexed(A)).toBe(5 + 2); // shard 0 (A, C): seeds + the shared feed
+    expect(await indexed(B)).toBe(5 + 2 + 1); // shard 1 (B, D): seeds + shared + D's own feed
   }, 40_000);
 
   it('takes over the fetch of a worker killed in the middle of it once its lease runs out, storing each item once', async () => {

@@ -51,6 +51,11 @@ export interface NewsroomDeps {
   clock: Clock;
   log: Log;
   search?: SearchOptions;
+  /**
+   * Which articles the in-memory index holds (a shard: what its servers can see); the archive tier
+   * answers for the rest as always. Default: every article.
+   */
+  keep?: (article: Article) => boolean;
 }
 
 export interface SearchRequest {
@@ -250,7 +255,8 @@ export class Newsroom {
     for (;;) {
       const rows = await this.deps.store.scanArticles(after, SCAN_CHUNK);
       if (rows.length === 0) break;
-      await addInTurns(this.index, rows.map((r) => ({ article: r.article, firstSeenAt: r.firstSeenAt, seq: r.rowid })));
+      const keep = this.deps.keep;
+      await addInTurns(this.index, (keep ? rows.filter((r) => keep(r.article)) : rows).map((r) => ({ article: r.article, firstSeenAt: r.firstSeenAt, seq: r.rowid })));
       after = rows[rows.length - 1]!.rowid;
       this.loaded += rows.length;
     }
@@ -313,6 +319,8 @@ export class Newsroom {
    */
   async indexArticles(articles: Iterable<{ article: Article; firstSeenAt?: string | undefined; seq?: number }>): Promise<void> {
     let items = [...articles];
+    const keep = this.deps.keep;
+    if (keep) items = items.filter((i) => keep(i.article));
     if (this.tiered) {
       for (const item of items) {
         if (item.seq === undefined) {

@@ -30,6 +30,12 @@ export interface ClientOptions {
   globalRequestsPerSecond?: number;
 }
 
+/** Discord's routing of a guild to a shard: (guild_id >> 22) % shard_count; null for a non-snowflake id. */
+export function shardOf(guildId: string, count: number): number | null {
+  if (!/^\d{1,20}$/.test(guildId)) return null;
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
+}
+
 /** Discord's global REST limit per bot token, shared by every process using it. */
 export const DISCORD_GLOBAL_PER_SECOND = 50;
 
