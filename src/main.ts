@@ -65,16 +65,19 @@ async function main(): Promise<number> {
   // servers follow (a guild's sources are only ever added through the shard that serves it).
   const shardFeeds = new Set<string>();
   const sharded = role === 'shard' && config.shardCount !== null;
-  const refreshShardFeeds = async () => {
-    if (!sharded) return;
+  /** Re-reads the shard's feeds; returns those new to it (a server here began to follow them). */
+  const refreshShardFeeds = async (): Promise<string[]> => {
+    if (!sharded) return [];
     const mine = new Set(config.shardIds ?? [...Array(config.shardCount!).keys()]);
     const feeds = new Set<string>();
     for (const s of await store.allSources()) {
       const shard = s.guildId ? shardOf(s.guildId, config.shardCount!) : null;
       if (shard !== null && mine.has(shard)) feeds.add(s.feedId ?? s.id);
     }
+    const added = [...feeds].filter((f) => !shardFeeds.has(f));
     shardFeeds.clear();
     for (const f of feeds) shardFeeds.add(f);
+    return added;
   };
   const newsroom = new Newsroom({
     store,
@@ -131,7 +134,10 @@ async function main(): Promise<number> {
     onIngest: async (_sourceId, result) => {
       // A worker keeps no search index: the shards hear of new articles and index them.
       if (role !== 'worker') {
-        await refreshShardFeeds();
+        // A feed other shards' servers already followed: its stored articles join this shard's index.
+        for (const feedId of await refreshShardFeeds()) {
+          await newsroom.indexArticles((await store.latestArticles(feedId, config.hotMaxArticles)).map((e) => ({ article: e.article, firstSeenAt: e.firstSeenAt, seq: e.seq })));
+        }
         const items = [];
         for (const article of [...result.inserted, ...result.updated]) items.push({ article, firstSeenAt: (await store.articleMeta(article.id))?.firstSeenAt });
         await newsroom.indexArticles(items);

@@ -163,6 +163,12 @@ describe('a cluster: 2 shard processes, 2 worker processes, one PostgreSQL', () 
     };
     expect(await indexed(A)).toBe(5 + 2); // shard 0 (A, C): seeds + the shared feed
     expect(await indexed(B)).toBe(5 + 2 + 1); // shard 1 (B, D): seeds + shared + D's own feed
+    // A server on shard 0 follows D's feed: the feed is shared, its stored items join shard 0's index.
+    const added = await emu.sendCommand({ name: 'source', guildId: A.id, channelId: A.channel, options: [{ type: 1, name: 'add', options: [{ type: 3, name: 'url', value: `${feeds.url}/solo.xml` }] }] }).final(15_000);
+    expect(added.content).toMatch(/^Added source `[a-z0-9]+`/);
+    expect(await count('SELECT COUNT(*) AS n FROM feeds')).toBe(2);
+    expect(await indexed(A)).toBe(5 + 2 + 1);
+    expect(await search(A, 'glacier walkers')).toContain('Glacier walkers rescued');
   }, 40_000);
 
   it('takes over the fetch of a worker killed in the middle of it once its lease runs out, storing each item once', async () => {
