@@ -17,13 +17,14 @@ const { probes, expected } = JSON.parse(fs.readFileSync(probeFile, 'utf8')) as {
 const stall = monitorEventLoopDelay({ resolution: 10 });
 stall.enable();
 const store = openStore({ path: dbPath, clock: systemClock, log: silentLog });
-const newsroom = new Newsroom({ store, clock: systemClock, log: silentLog, search: { design, hotMaxArticles: Number(hotMax), snapshotPath } });
+const { fromSqlite } = await import('../src/core/store/sqlite-async.ts');
+const newsroom = new Newsroom({ store: fromSqlite(store), clock: systemClock, log: silentLog, search: { design, hotMaxArticles: Number(hotMax), snapshotPath } });
 const scope = { guildId: 'bench' };
 /** The probe searches, one interaction per event-loop turn. */
 const answers = async () => {
   const out: string[][] = [];
   for (const q of probes) {
-    out.push(newsroom.search(scope, { query: q }).items.map((i) => i.article.id));
+    out.push((await newsroom.search(scope, { query: q })).items.map((i) => i.article.id));
     await new Promise((r) => setImmediate(r));
   }
   return out;
@@ -32,7 +33,7 @@ const same = (a: string[][]) => JSON.stringify(a) === JSON.stringify(expected);
 const building = newsroom.buildIndex();
 let firstAnswerMs = NaN;
 if (newsroom.isReady) {
-  newsroom.search(scope, { query: probes[0]! });
+  await newsroom.search(scope, { query: probes[0]! });
   firstAnswerMs = performance.now();
 }
 // Keep answering while the hot tier loads, as interactions would.

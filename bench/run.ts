@@ -7,6 +7,7 @@
  * MiniSearch-only design, raw MiniSearch and raw FTS5 (where they fit in memory and time).
  * Writes bench/results-<size>.json and prints the tables for README "Performance".
  */
+import { fromSqlite } from '../src/core/store/sqlite-async.ts';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -60,7 +61,7 @@ const uptimeStart = fs.readFileSync('/proc/loadavg', 'utf8').trim();
 log(`ingesting ${size.toLocaleString('en-US')} articles (design ${design}, hot window ${hotMax.toLocaleString('en-US')}, batches of ${BATCH})…`);
 const corpus = streamCorpus(size);
 const store: SqliteStore = openStore({ path: dbPath, clock, log: silentLog });
-const newsroom = new Newsroom({ store, clock, log: silentLog, search: { design, hotMaxArticles: hotMax, snapshotPath } });
+const newsroom = new Newsroom({ store: fromSqlite(store), clock, log: silentLog, search: { design, hotMaxArticles: hotMax, snapshotPath } });
 await newsroom.buildIndex();
 /** Sentences of a uniform sample of articles (with their number), for multi-word queries. */
 const SAMPLE = 4000;
@@ -191,7 +192,7 @@ const savePartial = (key: string, value: unknown) => {
 savePartial('ingest', { measuredArticlesPerSec: measuredCount / (measuredMs / 1000), measuredArticles: measuredCount, bulk, bulkPerSec: bulk ? bulk / (bulkMs / 1000) : null, maxStallMs: ingestStall.max / 1e6, snapshotMs, snapshotStallMs: snapStall.max / 1e6, dbBytes, ftsBytes, snapshotBytes });
 
 interface KindResult { p50: number; p95: number; p99: number; max: number; n: number; meanHits: number }
-async function measure(label: string, run: (q: string) => { total: number }, queries: Record<string, string[]>, limit = Infinity): Promise<Record<string, KindResult>> {
+async function measure(label: string, run: (q: string) => { total: number } | Promise<{ total: number }>, queries: Record<string, string[]>, limit = Infinity): Promise<Record<string, KindResult>> {
   log(`querying: ${label}…`);
   const out: Record<string, KindResult> = {};
   for (const [kind, qs] of Object.entries(queries)) {
@@ -199,7 +200,7 @@ async function measure(label: string, run: (q: string) => { total: number }, que
     let hits = 0;
     for (const q of qs.slice(0, limit)) {
       const s = performance.now();
-      hits += run(q).total;
+      hits += (await run(q)).total;
       times.push(performance.now() - s);
       // Interactions are separate events: let the loop turn between them.
       if (times.length % 50 === 0) await new Promise((res) => setImmediate(res));
@@ -212,7 +213,7 @@ async function measure(label: string, run: (q: string) => { total: number }, que
 }
 
 const search = (q: string, extra: { until?: string } = {}) => newsroom.search(scope, { query: q, ...extra });
-for (const q of kinds['1-term']!.slice(0, 20)) search(q); // warm-up
+for (const q of kinds['1-term']!.slice(0, 20)) await search(q); // warm-up
 const main = await measure(`${design}, default hot window`, (q) => search(q), kinds);
 // Archive only: the same queries restricted to articles published before the hot window.
 const hotFloor = newsroom.index.floor;
@@ -223,10 +224,10 @@ const archiveOnly = design === 'tiered' && hotFloor > 1 ? await measure(`archive
 let sameTop = 0;
 let fuzzyCounted = 0;
 for (const t of kinds.fuzzy!) {
-  const exact = search(fuzzyPairs.get(t)!).items[0]?.article.id;
+  const exact = (await search(fuzzyPairs.get(t)!)).items[0]?.article.id;
   if (!exact) continue;
   fuzzyCounted++;
-  if (search(t).items[0]?.article.id === exact) sameTop++;
+  if ((await search(t)).items[0]?.article.id === exact) sameTop++;
 }
 const fuzzySameTop = fuzzyCounted ? sameTop / fuzzyCounted : NaN;
 log(`  fuzzy same top result: ${(fuzzySameTop * 100).toFixed(1)} % of ${fuzzyCounted}`);
@@ -246,7 +247,8 @@ const rawFtsResults = await measure('raw FTS5', (q) => {
 
 // ── restart in a fresh process: snapshot present, then missing ─────────────
 const probes = kinds['1-term']!.slice(0, 20);
-const expected = probes.map((q) => search(q).items.map((i) => i.article.id));
+const expected: string[][] = [];
+for (const q of probes) expected.push((await search(q)).items.map((i) => i.article.id));
 store.close();
 const probeFile = path.join(dir, 'probes.json');
 fs.writeFileSync(probeFile, JSON.stringify({ probes, expected }));
@@ -270,7 +272,7 @@ if (size <= IN_MEMORY_MAX && design === 'tiered') {
   log('baseline: MiniSearch-only design (every article in memory)…');
   gc();
   const heap0 = process.memoryUsage().heapUsed;
-  const old = new Newsroom({ store: reopened, clock, log: silentLog, search: { design: 'minisearch' } });
+  const old = new Newsroom({ store: fromSqlite(reopened), clock, log: silentLog, search: { design: 'minisearch' } });
   const stall = monitorEventLoopDelay({ resolution: 10 });
   stall.enable();
   const b0 = performance.now();

@@ -87,7 +87,7 @@ export const alert: Command = {
       { name: 'resume', description: 'Resume a delivery that paused itself', options: [{ name: 'id', description: 'The alert id (see /alert list)', type: 'string', required: true, autocomplete: true, maxLength: 20 }] },
     ],
   },
-  run(ctx, inv) {
+  async run(ctx, inv) {
     const o = inv.options;
     switch (inv.subcommand) {
       case 'add': {
@@ -96,7 +96,7 @@ export const alert: Command = {
           if (typeof o.query === 'string' || typeof o.role === 'string' || typeof o.source === 'string') {
             throw new UserError("A changes alert covers every headline change and correction of this server's sources: leave out query, source and role.");
           }
-          const c = ctx.changeAlerts.add({ guildId: inv.guildId, channelId: typeof o.channel === 'string' ? o.channel : inv.channelId, userId: inv.user.id });
+          const c = (await ctx.changeAlerts.add({ guildId: inv.guildId, channelId: typeof o.channel === 'string' ? o.channel : inv.channelId, userId: inv.user.id }));
           return { content: `Alert \`${c.id}\` saved: headline changes and corrections in this server's sources will be posted in <#${c.channelId}>.` };
         }
         const roleId = typeof o.role === 'string' ? o.role : null;
@@ -107,7 +107,7 @@ export const alert: Command = {
         const filters = filtersFrom(inv);
         const template = str(inv, 'template') ?? null;
         const identity = o.identity === 'outlet' ? 'outlet' : o.identity === 'bot' ? 'bot' : undefined;
-        const a = ctx.alerts.add({
+        const a = (await ctx.alerts.add({
           guildId: inv.guildId,
           channelId: typeof o.channel === 'string' ? o.channel : inv.channelId,
           userId: inv.user.id,
@@ -118,10 +118,10 @@ export const alert: Command = {
           template,
           ...(identity ? { identity } : {}),
           notifyChannelId: inv.channelId,
-        });
+        }));
         const mention = a.roleId ? ` mentioning <@&${a.roleId}>` : '';
         if (!a.sourceId) return { content: `Alert \`${a.id}\` saved: new articles matching **${escapeInline(a.query)}** will be posted in <#${a.channelId}>${mention}.` };
-        const source = ctx.sources.get(inv.guildId, a.sourceId);
+        const source = (await ctx.sources.get(inv.guildId, a.sourceId));
         const what = a.query ? `new items matching **${escapeInline(a.query)}**` : 'every new item';
         const extras = [
           filters ? `filters: ${escapeInline(describeFilters(filters))}` : null,
@@ -132,13 +132,13 @@ export const alert: Command = {
       }
       case 'preview': {
         const filters = filtersFrom(inv);
-        const r = ctx.alerts.preview(inv.guildId, { sourceId: str(inv, 'source') ?? '', query: str(inv, 'query') ?? '', ...(filters ? { filters } : {}), template: str(inv, 'template') ?? null });
+        const r = (await ctx.alerts.preview(inv.guildId, { sourceId: str(inv, 'source') ?? '', query: str(inv, 'query') ?? '', ...(filters ? { filters } : {}), template: str(inv, 'template') ?? null }));
         return previewReply(r.source, r.lines, { template: r.template, filters: filters ? describeFilters(filters) : 'no filters', query: str(inv, 'query') ?? '' });
       }
       case 'list': {
-        const sources = new Map(ctx.sources.list(inv.guildId).map((r) => [r.source.id, r.source]));
-        const rows = ctx.alerts.list(inv.guildId).map((alert) => ({ alert, source: alert.sourceId ? sources.get(alert.sourceId) : undefined }));
-        const changeRows = ctx.changeAlerts?.list(inv.guildId) ?? [];
+        const sources = new Map((await ctx.sources.list(inv.guildId)).map((r) => [r.source.id, r.source]));
+        const rows = (await ctx.alerts.list(inv.guildId)).map((alert) => ({ alert, source: alert.sourceId ? sources.get(alert.sourceId) : undefined }));
+        const changeRows = (await ctx.changeAlerts?.list(inv.guildId)) ?? [];
         if (!changeRows.length) return alertListReply(rows);
         const changes: Card = {
           title: `${changeRows.length} change alert${changeRows.length === 1 ? '' : 's'}`,
@@ -149,42 +149,41 @@ export const alert: Command = {
       }
       case 'remove': {
         const id = String(o.id ?? '');
-        const changeAlert = ctx.changeAlerts?.list(inv.guildId).find((c) => c.id === id.trim());
+        const changeAlert = ((await ctx.changeAlerts?.list(inv.guildId)) ?? []).find((c) => c.id === id.trim());
         if (changeAlert) {
           if (changeAlert.createdBy !== inv.user.id && !isModerator(ctx, inv)) throw new UserError('Only the person who made an alert, or a moderator, can remove it.');
-          ctx.changeAlerts!.removeOrFail(inv.guildId, id);
+          await ctx.changeAlerts!.removeOrFail(inv.guildId, id);
           return { content: `Alert \`${changeAlert.id}\` (headline changes and corrections) removed.` };
         }
-        const existing = ctx.alerts.list(inv.guildId).find((a) => a.id === id.trim());
+        const existing = (await ctx.alerts.list(inv.guildId)).find((a) => a.id === id.trim());
         if (existing && existing.createdBy !== inv.user.id && !isModerator(ctx, inv)) throw new UserError('Only the person who made an alert, or a moderator, can remove it.');
-        const a = ctx.alerts.remove(inv.guildId, id);
+        const a = (await ctx.alerts.remove(inv.guildId, id));
         return { content: `Alert \`${a.id}\` (${a.query ? `**${escapeInline(a.query)}**` : 'delivery'}) removed.` };
       }
       case 'resume': {
         const id = String(o.id ?? '');
-        const existing = ctx.alerts.list(inv.guildId).find((a) => a.id === id.trim());
+        const existing = (await ctx.alerts.list(inv.guildId)).find((a) => a.id === id.trim());
         if (existing && existing.createdBy !== inv.user.id && !isModerator(ctx, inv)) throw new UserError('Only the person who made a delivery, or a moderator, can resume it.');
-        const a = ctx.alerts.resume(inv.guildId, id);
+        const a = (await ctx.alerts.resume(inv.guildId, id));
         return { content: `Delivery \`${a.id}\` resumed: its held posts and the items since it paused go to <#${a.channelId}> now.` };
       }
       default:
         throw new UserError('Use /alert add, preview, list, remove or resume.');
     }
   },
-  autocomplete(ctx, inv, focused) {
+  async autocomplete(ctx, inv, focused) {
     const typed = focused.value.toLowerCase();
     if (focused.name === 'source') {
       return choicesFrom(
-        ctx.sources
-          .list(inv.guildId)
+        (await ctx.sources.list(inv.guildId))
           .filter((r) => !typed || r.source.id.includes(typed) || r.source.name.toLowerCase().includes(typed))
           .map((r) => ({ name: `${r.source.name} (${r.source.id})`, value: r.source.id })),
       );
     }
     if (focused.name !== 'id') return [];
     const all = [
-      ...ctx.alerts.list(inv.guildId).map((a) => ({ id: a.id, label: `${a.query || `delivery of ${a.sourceId}`}${a.status === 'paused' ? ' (paused)' : ''}` })),
-      ...(ctx.changeAlerts?.list(inv.guildId) ?? []).map((c) => ({ id: c.id, label: 'headline changes and corrections' })),
+      ...(await ctx.alerts.list(inv.guildId)).map((a) => ({ id: a.id, label: `${a.query || `delivery of ${a.sourceId}`}${a.status === 'paused' ? ' (paused)' : ''}` })),
+      ...((await ctx.changeAlerts?.list(inv.guildId)) ?? []).map((c) => ({ id: c.id, label: 'headline changes and corrections' })),
     ];
     return choicesFrom(all.filter((a) => !typed || a.id.includes(typed) || a.label.toLowerCase().includes(typed)).map((a) => ({ name: `${a.id} · ${a.label}`, value: a.id })));
   },

@@ -12,22 +12,22 @@ export const article: Command = {
     example: '/article id:3f2a9c1d0b7e',
     options: [articleIdOption],
   },
-  run(ctx, inv) {
-    const found = ctx.newsroom.article({ guildId: inv.guildId }, String(inv.options.id ?? ''));
-    return renderArticleReply(found, 0, false, ctx.newsroom.editState(found.id));
+  async run(ctx, inv) {
+    const found = (await ctx.newsroom.article({ guildId: inv.guildId }, String(inv.options.id ?? '')));
+    return renderArticleReply(found, 0, false, (await ctx.newsroom.editState(found.id)));
   },
-  autocomplete(ctx, inv, focused) {
+  async autocomplete(ctx, inv, focused) {
     return articleChoices(ctx, inv.guildId, focused.value);
   },
   buttonPrefixes: ['a', 'r'],
-  button(ctx, press) {
+  async button(ctx, press) {
     const scope = { guildId: press.guildId };
     // "Read" under a search result opens the article privately for the one who pressed it.
     const readId = decodeReadButton(press.customId);
-    if (readId) return { update: false, ...renderArticleReply(ctx.newsroom.article(scope, readId), 0, true, ctx.newsroom.editState(readId)) };
+    if (readId) return { update: false, ...renderArticleReply((await ctx.newsroom.article(scope, readId)), 0, true, (await ctx.newsroom.editState(readId))) };
     // Page buttons inside an article edit the message they are on.
     const target = decodeArticleButton(press.customId);
     if (!target) throw new UserError('This button is from an older version of the bot. Use /article instead.');
-    return { update: true, ...renderArticleReply(ctx.newsroom.article(scope, target.articleId), target.page, false, ctx.newsroom.editState(target.articleId)) };
+    return { update: true, ...renderArticleReply((await ctx.newsroom.article(scope, target.articleId)), target.page, false, (await ctx.newsroom.editState(target.articleId))) };
   },
 };

@@ -11,18 +11,18 @@ export const changes: Command = {
     example: '/changes id:3f2a9c1d0b7e',
     options: [articleIdOption],
   },
-  run(ctx, inv) {
-    const c = ctx.newsroom.changes({ guildId: inv.guildId }, String(inv.options.id ?? ''));
+  async run(ctx, inv) {
+    const c = (await ctx.newsroom.changes({ guildId: inv.guildId }, String(inv.options.id ?? '')));
     return renderChangesReply({ article: c.article, seenAt: c.seenAt, deletedAt: c.deletedAt }, c.versions, 0);
   },
-  autocomplete(ctx, inv, focused) {
+  async autocomplete(ctx, inv, focused) {
     return articleChoices(ctx, inv.guildId, focused.value);
   },
   buttonPrefixes: ['ch'],
-  button(ctx, press) {
+  async button(ctx, press) {
     const target = decodeChangesButton(press.customId);
     if (!target) throw new UserError('This button is from an older version of the bot. Use /changes instead.');
-    const c = ctx.newsroom.changes({ guildId: press.guildId }, target.articleId);
+    const c = (await ctx.newsroom.changes({ guildId: press.guildId }, target.articleId));
     const reply = renderChangesReply({ article: c.article, seenAt: c.seenAt, deletedAt: c.deletedAt }, c.versions, target.page);
     // From an article, the changes open privately; inside /changes the buttons page in place.
     return /:[pn]$/.test(press.customId) ? { update: true, ...reply } : { update: false, ...reply, ephemeral: true };

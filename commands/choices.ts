@@ -28,6 +28,6 @@ function clip(s: string): string {
 export const articleIdOption = { name: 'id', description: 'Article id, or type part of a title', type: 'string' as const, required: true, autocomplete: true, maxLength: 100 };
 
 /** Autocomplete for an article `id` option: titles of this server's articles matching what was typed. */
-export function articleChoices(ctx: CommandContext, guildId: string, typed: string): Choice[] {
-  return choicesFrom(ctx.newsroom.suggestTitles({ guildId }, typed).map((t) => ({ name: t.title, value: t.id })));
+export async function articleChoices(ctx: CommandContext, guildId: string, typed: string): Promise<Choice[]> {
+  return choicesFrom((await ctx.newsroom.suggestTitles({ guildId }, typed)).map((t) => ({ name: t.title, value: t.id })));
 }

@@ -16,20 +16,20 @@ export const cite: Command = {
       { name: 'style', description: 'One style (default: all four)', type: 'string', choices: CITATION_STYLES.map((s) => ({ name: STYLE_NAMES[s], value: s })) },
     ],
   },
-  run(ctx, inv) {
-    const found = ctx.newsroom.article({ guildId: inv.guildId }, String(inv.options.id ?? ''));
+  async run(ctx, inv) {
+    const found = (await ctx.newsroom.article({ guildId: inv.guildId }, String(inv.options.id ?? '')));
     const style = inv.options.style;
     if (style !== undefined && !CITATION_STYLES.includes(style as CitationStyle)) throw new UserError(`Unknown style "${String(style)}": use ap, apa, chicago or mla.`);
     return renderCiteReply(found, style ? [style as CitationStyle] : CITATION_STYLES, ctx.newsroom.now(), false);
   },
-  autocomplete(ctx, inv, focused) {
+  async autocomplete(ctx, inv, focused) {
     if (focused.name !== 'id') return [];
     return articleChoices(ctx, inv.guildId, focused.value);
   },
   buttonPrefixes: ['ci'],
-  button(ctx, press) {
+  async button(ctx, press) {
     const id = decodeCiteButton(press.customId);
     if (!id) throw new UserError('This button is from an older version of the bot. Use /cite instead.');
-    return { update: false, ...renderCiteReply(ctx.newsroom.article({ guildId: press.guildId }, id), CITATION_STYLES, ctx.newsroom.now(), true) };
+    return { update: false, ...renderCiteReply((await ctx.newsroom.article({ guildId: press.guildId }, id)), CITATION_STYLES, ctx.newsroom.now(), true) };
   },
 };

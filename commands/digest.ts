@@ -44,7 +44,7 @@ export const digest: Command = {
     switch (inv.subcommand) {
       case 'subscribe': {
         requireModerator(ctx, inv);
-        const { subscription: s, nextRun } = ctx.digests.subscribe({
+        const { subscription: s, nextRun } = (await ctx.digests.subscribe({
           guildId: inv.guildId,
           channelId: String(o.channel),
           userId: inv.user.id,
@@ -53,7 +53,7 @@ export const digest: Command = {
           ...(typeof o.query === 'string' ? { query: o.query } : {}),
           ...(typeof o.sources === 'string' ? { sources: o.sources } : {}),
           ...(typeof o.max_items === 'number' ? { maxItems: o.max_items } : {}),
-        });
+        }));
         return {
           content:
             `Digest \`${s.id}\` subscribed: **${escapeInline(s.scheduleLabel)}** (${s.timezone}) in <#${s.channelId}>` +
@@ -62,7 +62,7 @@ export const digest: Command = {
         };
       }
       case 'list': {
-        const rows = ctx.digests.list(inv.guildId);
+        const rows = (await ctx.digests.list(inv.guildId));
         if (!rows.length) return { ephemeral: true, content: 'No digests yet. A moderator can add one with `/digest subscribe`.' };
         const lines = rows.map(
           ({ subscription: s, nextRun }) =>
@@ -72,14 +72,14 @@ export const digest: Command = {
       }
       case 'unsubscribe': {
         requireModerator(ctx, inv);
-        const s = ctx.digests.unsubscribe(inv.guildId, id);
+        const s = (await ctx.digests.unsubscribe(inv.guildId, id));
         return { content: `Digest \`${s.id}\` (${escapeInline(s.scheduleLabel)} in <#${s.channelId}>) stopped.` };
       }
       case 'preview':
-        return ctx.digests.preview(inv.guildId, id);
+        return (await ctx.digests.preview(inv.guildId, id));
       case 'now': {
         requireModerator(ctx, inv);
-        const { row, subscription } = ctx.digests.postNow(inv.guildId, id);
+        const { row, subscription } = (await ctx.digests.postNow(inv.guildId, id));
         if (!row) return { ephemeral: true, content: `Nothing new for digest \`${subscription.id}\`; nothing was posted (its window still moved on).` };
         await ctx.outbox.deliverPending();
         return { ephemeral: true, content: `Digest \`${subscription.id}\` posted in <#${subscription.channelId}>.` };
@@ -88,7 +88,7 @@ export const digest: Command = {
         throw new UserError('Use /digest subscribe, list, unsubscribe, preview or now.');
     }
   },
-  autocomplete(ctx, inv, focused) {
+  async autocomplete(ctx, inv, focused) {
     const typed = focused.value.trim().toLowerCase();
     if (focused.name === 'schedule') {
       const list = PRESETS.filter((p) => !typed || p.startsWith(typed) || p.includes(typed));
@@ -98,8 +98,7 @@ export const digest: Command = {
     if (focused.name === 'timezone') return choicesFrom(suggestTimeZones(focused.value).map((z) => ({ name: z, value: z })));
     if (focused.name === 'id') {
       return choicesFrom(
-        ctx.digests
-          .list(inv.guildId)
+        (await ctx.digests.list(inv.guildId))
           .filter(({ subscription: s }) => !typed || s.id.includes(typed) || s.scheduleLabel.includes(typed))
           .map(({ subscription: s }) => ({ name: `${s.id} · ${s.scheduleLabel} (${s.timezone})${s.query ? ` · ${s.query}` : ''}`, value: s.id })),
       );

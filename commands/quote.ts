@@ -14,14 +14,14 @@ export const quote: Command = {
       { name: 'speaker', description: 'Only quotations by this person or source (start typing for suggestions)', type: 'string', autocomplete: true, maxLength: 100 },
     ],
   },
-  run(ctx, inv) {
+  async run(ctx, inv) {
     const query = String(inv.options.query ?? '');
     const speaker = inv.options.speaker === undefined ? undefined : String(inv.options.speaker);
-    const { quotes } = ctx.newsroom.quotes({ guildId: inv.guildId }, query, 8, speaker);
+    const { quotes } = (await ctx.newsroom.quotes({ guildId: inv.guildId }, query, 8, speaker));
     return renderQuoteReply(query, quotes, speaker);
   },
-  autocomplete(ctx, inv, focused) {
-    const speakers = ctx.newsroom.suggestSpeakers({ guildId: inv.guildId }, focused.value);
+  async autocomplete(ctx, inv, focused) {
+    const speakers = (await ctx.newsroom.suggestSpeakers({ guildId: inv.guildId }, focused.value));
     return choicesFrom(speakers.map((s) => ({ name: `${s.name} (${s.quotes} quotation${s.quotes === 1 ? '' : 's'})`, value: s.name })));
   },
 };

@@ -27,7 +27,7 @@ export const search: Command = {
       { name: 'export', description: `Attach the results (up to ${EXPORT_MAX_ROWS}) as CSV and Markdown files`, type: 'boolean' },
     ],
   },
-  run(ctx: CommandContext, inv: Invocation): Reply {
+  async run(ctx: CommandContext, inv: Invocation): Promise<Reply> {
     const query = String(inv.options.query ?? '');
     if (query.length > QUERY_MAX_LENGTH) {
       throw new UserError(`Your query is ${query.length} characters; the limit is ${QUERY_MAX_LENGTH}. Use the most distinctive words.`);
@@ -38,34 +38,34 @@ export const search: Command = {
       ...(typeof inv.options.since === 'string' ? { since: inv.options.since } : {}),
       ...(typeof inv.options.until === 'string' ? { until: inv.options.until } : {}),
     };
-    const results = ctx.newsroom.search({ guildId: inv.guildId }, request);
+    const results = (await ctx.newsroom.search({ guildId: inv.guildId }, request));
     const reply = renderSearchReply(results, inv.user.id, query);
     if (inv.options.export !== true || results.total === 0) return reply;
-    const rows = ctx.newsroom.exportSearch({ guildId: inv.guildId }, request, EXPORT_MAX_ROWS);
+    const rows = (await ctx.newsroom.exportSearch({ guildId: inv.guildId }, request, EXPORT_MAX_ROWS));
     const attachments = exportResults(rows, 'search-results', `Search results for "${query}"`);
     return { ...reply, content: `${reply.content ?? ''}\n📎 ${rows.length} result${rows.length === 1 ? '' : 's'} attached as CSV and Markdown.`, attachments };
   },
-  autocomplete(ctx: CommandContext, inv: Invocation, focused: Focused): Choice[] {
+  async autocomplete(ctx: CommandContext, inv: Invocation, focused: Focused): Promise<Choice[]> {
     const scope = { guildId: inv.guildId };
     if (focused.name === 'source') {
       const typed = focused.value.trim().toLowerCase();
-      return choicesFrom(ctx.newsroom.sourceChoices(scope).filter((c) => !typed || c.name.toLowerCase().includes(typed)));
+      return choicesFrom((await ctx.newsroom.sourceChoices(scope)).filter((c) => !typed || c.name.toLowerCase().includes(typed)));
     }
     if (focused.name === 'query') {
-      const suggestions = ctx.newsroom.suggestQueries(scope, focused.value);
+      const suggestions = (await ctx.newsroom.suggestQueries(scope, focused.value));
       return choicesFrom(suggestions.map((s) => ({ name: s, value: s.slice(0, QUERY_MAX_LENGTH) })));
     }
     return [];
   },
   buttonPrefixes: ['s'],
-  button(ctx: CommandContext, press: ButtonPress): ButtonResult {
+  async button(ctx: CommandContext, press: ButtonPress): Promise<ButtonResult> {
     const state = decodeSearchState(press.customId);
     if (!state) throw new UserError('This button is from an older version of the bot. Run /search again.');
     const owner = press.originalUserId ? press.originalUserId === press.user.id : isSameUser(state.user, press.user.id);
     if (!owner) {
       return { update: false, ephemeral: true, content: 'Only the person who ran this search can page through it. Run /search yourself to get your own results.' };
     }
-    const results = ctx.newsroom.search(
+    const results = (await ctx.newsroom.search(
       { guildId: press.guildId },
       {
         query: state.query,
@@ -74,7 +74,7 @@ export const search: Command = {
         ...(state.since ? { since: state.since.toISOString() } : {}),
         ...(state.until ? { until: state.until.toISOString() } : {}),
       },
-    );
+    ));
     return { update: true, ...renderSearchReply(results, press.user.id, state.query) };
   },
 };

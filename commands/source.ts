@@ -121,16 +121,16 @@ export const source: Command = {
         };
       }
       case 'list': {
-        const rows = ctx.sources.list(inv.guildId);
+        const rows = (await ctx.sources.list(inv.guildId));
         if (rows.length === 0) return { ephemeral: true, content: 'This server follows no sources yet. Add one with `/source add url:https://…`. The seed archive is always searchable.' };
         const cards = packBlocks(rows.map((r) => describe(r.source, r.articles)), '\n\n');
         return { content: `**${rows.length}** source${rows.length === 1 ? '' : 's'}`, cards };
       }
       case 'remove': {
-        const s = ctx.sources.get(inv.guildId, id);
+        const s = (await ctx.sources.get(inv.guildId, id));
         return {
           ephemeral: true,
-          content: `Remove **${escapeInline(s.name)}** (\`${s.id}\`) and its ${ctx.sources.articleCount(s.id)} articles from this server? This cannot be undone.`,
+          content: `Remove **${escapeInline(s.name)}** (\`${s.id}\`) and its ${(await ctx.sources.articleCount(s.id))} articles from this server? This cannot be undone.`,
           buttons: [[
             { id: `src:rm:${s.id}`, label: 'Remove', style: 'danger' },
             { id: `src:keep:${s.id}`, label: 'Keep', style: 'secondary' },
@@ -138,15 +138,15 @@ export const source: Command = {
         };
       }
       case 'pause': {
-        const s = ctx.sources.pause(inv.guildId, id);
+        const s = (await ctx.sources.pause(inv.guildId, id));
         return { content: `Paused **${escapeInline(s.name)}** (\`${s.id}\`). Resume with \`/source resume id:${s.id}\`.` };
       }
       case 'resume': {
-        const s = ctx.sources.resume(inv.guildId, id);
+        const s = (await ctx.sources.resume(inv.guildId, id));
         return { content: `Resumed **${escapeInline(s.name)}** (\`${s.id}\`); it will be fetched within a minute.` };
       }
       case 'refresh': {
-        ctx.sources.get(inv.guildId, id);
+        (await ctx.sources.get(inv.guildId, id));
         const r = await ctx.sources.refresh(id, { manual: true });
         const status = r.attempt.httpStatus === 304 ? 'not modified since the last fetch' : `HTTP ${r.attempt.httpStatus}`;
         return { content: `Fetched **${escapeInline(r.source.name)}** (\`${r.source.id}\`): ${status}, ${r.inserted} new, ${r.updated} updated. ${fullTextNote(r.source, r.fullTextPending)}`.trim() };
@@ -155,11 +155,11 @@ export const source: Command = {
         if (o.full_text === undefined && o.interval === undefined && o.name === undefined) {
           throw new UserError('Give at least one setting to change: `full_text`, `interval` or `name`.');
         }
-        const r = ctx.sources.configure(inv.guildId, id, {
+        const r = (await ctx.sources.configure(inv.guildId, id, {
           ...(typeof o.full_text === 'boolean' ? { fullText: o.full_text } : {}),
           ...(typeof o.interval === 'number' ? { intervalMinutes: o.interval } : {}),
           ...(typeof o.name === 'string' ? { name: o.name } : {}),
-        });
+        }));
         const s = r.source;
         return {
           content:
@@ -168,10 +168,10 @@ export const source: Command = {
         };
       }
       case 'health': {
-        const s = ctx.sources.get(inv.guildId, id);
+        const s = (await ctx.sources.get(inv.guildId, id));
         const limit = typeof o.limit === 'number' ? o.limit : 10;
-        const health = ctx.sources.health(s.id, limit);
-        const deliveries = ctx.alerts.forSource(s.id);
+        const health = (await ctx.sources.health(s.id, limit));
+        const deliveries = (await ctx.alerts.forSource(s.id));
         const lines = health.attempts.map((a) => {
           const ok = a.error === null;
           const status = a.httpStatus === null ? 'no response' : `HTTP ${a.httpStatus}`;
@@ -182,7 +182,7 @@ export const source: Command = {
           cards: [
             {
               title: `Health of ${escapeInline(s.name)} (${s.id})`,
-              description: `${describe(s, ctx.sources.articleCount(s.id))}\n${describeCoverage(s, health.fullText)}\n\n${lines.join('\n') || 'No fetch attempts yet.'}${deliveries.length ? `\n\n**Deliveries**\n${deliveries.map((d) => describeAlert(d, s)).join('\n')}` : ''}`,
+              description: `${describe(s, (await ctx.sources.articleCount(s.id)))}\n${describeCoverage(s, health.fullText)}\n\n${lines.join('\n') || 'No fetch attempts yet.'}${deliveries.length ? `\n\n**Deliveries**\n${deliveries.map((d) => describeAlert(d, s)).join('\n')}` : ''}`,
             },
           ],
         };
@@ -191,25 +191,24 @@ export const source: Command = {
         throw new UserError('Use /source add, list, remove, pause, resume, refresh, edit or health.');
     }
   },
-  autocomplete(ctx, inv, focused) {
+  async autocomplete(ctx, inv, focused) {
     if (focused.name !== 'id') return [];
     const typed = focused.value.toLowerCase();
     return choicesFrom(
-      ctx.sources
-        .list(inv.guildId)
+      (await ctx.sources.list(inv.guildId))
         .filter((r) => !typed || r.source.id.includes(typed) || r.source.name.toLowerCase().includes(typed))
         .map((r) => ({ name: `${r.source.name} (${r.source.id}, ${r.source.status})`, value: r.source.id })),
     );
   },
   buttonPrefixes: ['src'],
-  button(ctx: CommandContext, press: ButtonPress) {
+  async button(ctx: CommandContext, press: ButtonPress) {
     if (!isModerator(ctx, press)) {
       return { update: false, ephemeral: true, content: 'Only moderators can remove sources.' };
     }
     const m = /^src:(rm|keep):([a-z0-9]{1,20})$/.exec(press.customId);
     if (!m) throw new UserError('This button is from an older version of the bot. Run /source again.');
     if (m[1] === 'keep') return { update: true, content: 'Kept the source; nothing was removed.', buttons: [] };
-    const s = ctx.sources.remove(press.guildId, m[2]!);
+    const s = (await ctx.sources.remove(press.guildId, m[2]!));
     return { update: true, content: `Removed **${escapeInline(s.name)}** (\`${s.id}\`) and its articles.`, buttons: [] };
   },
 };

@@ -7,8 +7,8 @@ export const stats: Command = {
     description: 'Show how many articles and sources this server can search, and the index size.',
     example: '/stats',
   },
-  run(ctx, inv) {
-    const s = ctx.newsroom.stats({ guildId: inv.guildId });
+  async run(ctx, inv) {
+    const s = (await ctx.newsroom.stats({ guildId: inv.guildId }));
     const mem = process.memoryUsage();
     const lines = [
       `**Articles:** ${s.articles.toLocaleString('en-US')}`,

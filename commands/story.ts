@@ -12,18 +12,18 @@ export const story: Command = {
     example: '/story id:3f2a9c1d0b7e',
     options: [{ name: 'id', description: 'A story id or the id of any article in it (type a title for suggestions)', type: 'string', required: true, autocomplete: true, maxLength: 100 }],
   },
-  run(ctx, inv) {
-    const s = ctx.newsroom.story({ guildId: inv.guildId }, String(inv.options.id ?? ''));
+  async run(ctx, inv) {
+    const s = (await ctx.newsroom.story({ guildId: inv.guildId }, String(inv.options.id ?? '')));
     return renderStoryReply(s.id, s.members, false);
   },
-  autocomplete(ctx, inv, focused) {
+  async autocomplete(ctx, inv, focused) {
     return articleChoices(ctx, inv.guildId, focused.value);
   },
   buttonPrefixes: ['st'],
-  button(ctx, press) {
+  async button(ctx, press) {
     const id = decodeStoryButton(press.customId);
     if (!id) throw new UserError('This button is from an older version of the bot. Use /story instead.');
-    const s = ctx.newsroom.story({ guildId: press.guildId }, id);
+    const s = (await ctx.newsroom.story({ guildId: press.guildId }, id));
     return { update: false, ...renderStoryReply(s.id, s.members, true) };
   },
 };

@@ -8,6 +8,8 @@ import { z } from 'zod';
  */
 export interface Config {
   discordToken: string | null;
+  /** postgres://… — the PostgreSQL store of record (scale-out); null: SQLite in dataDir. */
+  databaseUrl: string | null;
   discordApiUrl: string | null;
   discordGuildId: string | null;
   discordApplicationId: string | null;
@@ -28,6 +30,21 @@ export interface Config {
   hotMaxArticles: number;
   /** Search design: 'tiered' (hot MiniSearch + archive FTS5) or 'minisearch' (everything in memory; small archives). */
   searchIndex: 'tiered' | 'minisearch';
+  /**
+   * What this process does (scale-out): 'all' (default) the bot and every background job;
+   * 'shard' answers its shards' servers (no polling); 'worker' polls feeds, backfills full text,
+   * files and posts digests and alerts (no gateway).
+   */
+  role: 'all' | 'shard' | 'worker';
+  /** discord.js shards of the whole bot, and the ones this process runs (null: discord.js decides). */
+  shardCount: number | null;
+  shardIds: number[] | null;
+  /** Processes sharing the bot token: each keeps to floor(50 / n) REST requests per second. */
+  clusterProcesses: number;
+  /** DISCORD_API_URL is a REST proxy that keeps the global limit for every process. */
+  restProxy: boolean;
+  /** How long a process's claim on a feed fetch or a batch of posts holds (a dead process's work waits this long). */
+  leaseSeconds: number;
   /** Test-only: named points where the process kills itself (crash tests). */
   crashPoints: string[];
   /** Test-only: a file holding a clock offset in ms, so tests can move the bot's time. */
@@ -69,6 +86,17 @@ function isTimeZone(tz: string): boolean {
 
 const schema = z.object({
   DISCORD_TOKEN: z.string().min(1).optional(),
+  DATABASE_URL: z
+    .string()
+    .refine((u) => {
+      try {
+        const url = new URL(u);
+        return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+      } catch {
+        return false;
+      }
+    }, 'must be a PostgreSQL URL such as postgres://user:password@host:5432/newsdesk (unset: SQLite in DATA_DIR)')
+    .optional(),
   DISCORD_API_URL: z
     .string()
     .url('must be a URL such as https://discord.com/api')
@@ -89,6 +117,16 @@ const schema = z.object({
   HOT_DAYS: int(1, 3650).default(90),
   HOT_MAX_ARTICLES: int(100, 1_000_000).default(20000),
   SEARCH_INDEX: z.enum(['tiered', 'minisearch']).default('tiered'),
+  ROLE: z.enum(['all', 'shard', 'worker']).default('all'),
+  SHARD_COUNT: int(1, 100_000).optional(),
+  SHARD_IDS: z
+    .string()
+    .regex(/^\d+(\s*,\s*\d+)*$/, 'must be shard numbers separated by commas, such as 0,1')
+    .transform((s) => s.split(',').map((x) => Number(x.trim())))
+    .optional(),
+  CLUSTER_PROCESSES: int(1, 1000).default(1),
+  DISCORD_REST_PROXY: bool.default(false),
+  LEASE_SECONDS: int(5, 3600).default(300),
   NEWSDESK_CRASH_POINTS: z.string().optional(),
   NEWSDESK_CLOCK_FILE: z.string().optional(),
   NEWSDESK_TICK_CRON: z.string().optional(),
@@ -103,14 +141,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '?');
-      const shown = name === 'DISCORD_TOKEN' ? '' : cleaned[name] !== undefined ? ` (got "${cleaned[name]}")` : '';
+      // Secrets are never echoed back.
+      const shown = name === 'DISCORD_TOKEN' ? '' : name === 'DATABASE_URL' && cleaned[name] ? ` (got "${redactUrl(cleaned[name])}")` : cleaned[name] !== undefined ? ` (got "${cleaned[name]}")` : '';
       return `${name}: ${issue.message}${shown}`;
     });
     throw new ConfigError(problems);
   }
   const e = parsed.data;
+  const clusterProblems: string[] = [];
+  if (e.SHARD_IDS && !e.SHARD_COUNT) clusterProblems.push(`SHARD_IDS: needs SHARD_COUNT, the number of shards of the whole bot (got "${cleaned.SHARD_IDS}")`);
+  if (e.SHARD_IDS && e.SHARD_COUNT && e.SHARD_IDS.some((id) => id >= e.SHARD_COUNT!)) {
+    clusterProblems.push(`SHARD_IDS: every shard must be below SHARD_COUNT ${e.SHARD_COUNT} (got "${cleaned.SHARD_IDS}")`);
+  }
+  if (e.ROLE !== 'all' && !e.DATABASE_URL) clusterProblems.push(`ROLE: "${e.ROLE}" shares the work with other processes and needs DATABASE_URL (PostgreSQL)`);
+  if (e.ROLE !== 'all' && !e.DISCORD_TOKEN) clusterProblems.push(`ROLE: "${e.ROLE}" ${e.ROLE === 'shard' ? 'answers Discord' : 'posts digests and alerts'} and needs DISCORD_TOKEN`);
+  if (clusterProblems.length) throw new ConfigError(clusterProblems);
   return {
     discordToken: e.DISCORD_TOKEN ?? null,
+    databaseUrl: e.DATABASE_URL ?? null,
     discordApiUrl: e.DISCORD_API_URL?.replace(/\/+$/, '') ?? null,
     discordGuildId: e.DISCORD_GUILD_ID ?? null,
     discordApplicationId: e.DISCORD_APPLICATION_ID ?? null,
@@ -127,8 +175,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     hotDays: e.HOT_DAYS,
     hotMaxArticles: e.HOT_MAX_ARTICLES,
     searchIndex: e.SEARCH_INDEX,
+    role: e.ROLE,
+    shardCount: e.SHARD_COUNT ?? null,
+    shardIds: e.SHARD_IDS ?? null,
+    clusterProcesses: e.CLUSTER_PROCESSES,
+    restProxy: e.DISCORD_REST_PROXY,
+    leaseSeconds: e.LEASE_SECONDS,
     crashPoints: e.NEWSDESK_CRASH_POINTS ? e.NEWSDESK_CRASH_POINTS.split(',').map((s) => s.trim()).filter(Boolean) : [],
     clockFile: e.NEWSDESK_CLOCK_FILE ? path.resolve(cwd, e.NEWSDESK_CLOCK_FILE) : null,
     tickCron: e.NEWSDESK_TICK_CRON ?? '* * * * *',
   };
+}
+
+/** A connection string without its password, for messages. */
+function redactUrl(u: string): string {
+  try {
+    const url = new URL(u);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return u.replace(/\/\/[^@/]*@/, '//***@');
+  }
 }

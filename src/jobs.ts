@@ -16,17 +16,36 @@ export interface Jobs {
  * polling due sources, and filing/posting digests and alerts. Each minute's work decides for
  * itself what is due from the store and the clock, so missed minutes are caught up, not lost.
  */
-export function startJobs(deps: { sources: Sources; digests: Digests; alerts: Alerts; outbox: Outbox; log: Log; fetchConcurrency: number; cron?: string }): Jobs {
+export function startJobs(deps: {
+  sources: Sources;
+  digests: Digests;
+  alerts: Alerts;
+  outbox: Outbox;
+  log: Log;
+  fetchConcurrency: number;
+  cron?: string;
+  /** A cluster-wide lock: filing digests and alerts runs in one process at a time (null: held elsewhere). */
+  lock?: (name: string) => Promise<(() => Promise<void>) | null>;
+}): Jobs {
   const { log } = deps;
+  const file = async () => {
+    const release = deps.lock ? await deps.lock('publish') : async () => {};
+    if (!release) return; // another process is filing right now; the next tick looks again
+    try {
+      await deps.digests.tick();
+      await deps.alerts.check();
+    } finally {
+      await release();
+    }
+  };
   const poll = async () => {
     const n = await deps.sources.pollDue(deps.fetchConcurrency);
     if (n) log.debug({ sources: n }, 'polled sources');
-    deps.alerts.check();
+    await file();
     await deps.outbox.deliverPending();
   };
   const publish = async () => {
-    deps.digests.tick();
-    deps.alerts.check();
+    await file();
     await deps.outbox.deliverPending();
   };
   const guarded = (name: string, fn: () => Promise<void>) => async () => {

@@ -2,7 +2,9 @@
  * Composition root: config → logger → store → newsroom → Discord (with DISCORD_TOKEN) or the
  * local console (without). Everything else receives its dependencies from here.
  */
+import os from 'node:os';
 import path from 'node:path';
+import { REST } from 'discord.js';
 import { commandList } from '../commands/index.ts';
 import type { CommandContext } from './command.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -19,11 +21,13 @@ import { outboxNonce, Outbox, WebhookUnavailableError, type ChannelPoster, type 
 import type { Reply } from './core/reply.ts';
 import { importSeeds } from './core/seed-import.ts';
 import { Sources } from './core/sources/index.ts';
-import { openStore } from './core/store/index.ts';
+import { openAsyncStore } from './core/store/open-async-store.ts';
 import { ConsolePoster } from './console/poster.ts';
-import { startDiscordBot, type DiscordBot } from './discord/client.ts';
+import { restShare, shardOf, startDiscordBot, type DiscordBot } from './discord/client.ts';
+import { SEED_SOURCE_ID } from './core/article.ts';
 import { DiscordChannelPoster } from './discord/poster.ts';
 import { Dispatcher } from './dispatch.ts';
+import { followArticles } from './core/cluster/follow-articles.ts';
 import { startJobs, type Jobs } from './jobs.ts';
 import { createLogger } from './logger.ts';
 
@@ -48,12 +52,38 @@ async function main(): Promise<number> {
   process.on('uncaughtException', (err) => log.fatal({ err }, 'uncaught exception'));
 
   const clock = config.clockFile ? offsetClock(config.clockFile) : systemClock;
-  const store = openStore({ path: path.join(config.dataDir, 'newsdesk.db'), clock, log });
+  // PostgreSQL with DATABASE_URL (scale-out), else the SQLite file in DATA_DIR (the default).
+  const store = await openAsyncStore({ databaseUrl: config.databaseUrl, sqlitePath: path.join(config.dataDir, 'newsdesk.db'), clock, log });
   const crashPoint = crashPointFrom(config.crashPoints);
+  // Scale-out: who this process is when it claims work (feed fetches, posts) from the shared database.
+  const role = config.role;
+  const worker = { id: `${role}:${os.hostname()}:${process.pid}`, leaseMs: config.leaseSeconds * 1000 };
+  const clustered = store.kind === 'postgres';
+  /** Filing digests and alerts: one process of the cluster at a time (SQLite: one process anyway). */
+  const lock = clustered ? (name: string) => store.tryLock(name) : undefined;
+  // A shard's in-memory index keeps only what its servers can see: the seeds and the feeds its
+  // servers follow (a guild's sources are only ever added through the shard that serves it).
+  const shardFeeds = new Set<string>();
+  const sharded = role === 'shard' && config.shardCount !== null;
+  /** Re-reads the shard's feeds; returns those new to it (a server here began to follow them). */
+  const refreshShardFeeds = async (): Promise<string[]> => {
+    if (!sharded) return [];
+    const mine = new Set(config.shardIds ?? [...Array(config.shardCount!).keys()]);
+    const feeds = new Set<string>();
+    for (const s of await store.allSources()) {
+      const shard = s.guildId ? shardOf(s.guildId, config.shardCount!) : null;
+      if (shard !== null && mine.has(shard)) feeds.add(s.feedId ?? s.id);
+    }
+    const added = [...feeds].filter((f) => !shardFeeds.has(f));
+    shardFeeds.clear();
+    for (const f of feeds) shardFeeds.add(f);
+    return added;
+  };
   const newsroom = new Newsroom({
     store,
     clock,
     log,
+    ...(sharded ? { keep: (a: { sourceId: string }) => a.sourceId === SEED_SOURCE_ID || shardFeeds.has(a.sourceId) } : {}),
     search: { design: config.searchIndex, hotDays: config.hotDays, hotMaxArticles: config.hotMaxArticles, snapshotPath: path.join(config.dataDir, 'hot-index.snapshot') },
   });
   // The hot tier's snapshot is refreshed now and then, so a crash costs at most a rebuild of the
@@ -65,7 +95,7 @@ async function main(): Promise<number> {
   let poster: ChannelPoster | null = null;
   const alerts = new Alerts({ store, clock, log, newsroom, crashPoint, postsPerMinute: config.deliveryPostsPerMinute });
   const notify = (refId: string) => (channelId: string, key: string, text: string) => {
-    store.enqueueOutbox({ kind: 'notice', refId, windowKey: key, channelId, payload: { content: text } satisfies Reply, nonce: outboxNonce('notice', refId, key) });
+    return store.enqueueOutbox({ kind: 'notice', refId, windowKey: key, channelId, payload: { content: text } satisfies Reply, nonce: outboxNonce('notice', refId, key) });
   };
   const outbox = new Outbox({
     store,
@@ -88,6 +118,7 @@ async function main(): Promise<number> {
       },
     },
     deliveries: alerts.hooks(notify('delivery')),
+    worker,
   });
   const changeAlerts = new ChangeAlerts({ store, clock, log, newsroom });
   const digests = new Digests({ store, clock, log, newsroom, defaultTimezone: config.defaultTimezone, crashPoint });
@@ -99,10 +130,27 @@ async function main(): Promise<number> {
     parser,
     fetchOptions: { allowPrivate: config.allowPrivateSources, timeoutMs: config.fetchTimeoutMs },
     defaultIntervalMinutes: config.sourceIntervalMinutes,
+    worker,
     onIngest: async (_sourceId, result) => {
-      await newsroom.indexArticles([...result.inserted, ...result.updated].map((article) => ({ article, firstSeenAt: store.articleMeta(article.id)?.firstSeenAt })));
-      alerts.check();
-      changeAlerts.check();
+      // A worker keeps no search index: the shards hear of new articles and index them.
+      if (role !== 'worker') {
+        // A feed other shards' servers already followed: its stored articles join this shard's index.
+        for (const feedId of await refreshShardFeeds()) {
+          await newsroom.indexArticles((await store.latestArticles(feedId, config.hotMaxArticles)).map((e) => ({ article: e.article, firstSeenAt: e.firstSeenAt, seq: e.seq })));
+        }
+        const items = [];
+        for (const article of [...result.inserted, ...result.updated]) items.push({ article, firstSeenAt: (await store.articleMeta(article.id))?.firstSeenAt });
+        await newsroom.indexArticles(items);
+      }
+      const release = lock ? await lock('publish') : async () => {};
+      if (release) {
+        try {
+          await alerts.check();
+          await changeAlerts.check();
+        } finally {
+          await release();
+        }
+      }
       void outbox.deliverPending();
     },
     onRemove: (ids) => newsroom.unindexArticles(ids),
@@ -113,10 +161,16 @@ async function main(): Promise<number> {
   const dispatcher = new Dispatcher(ctx, log, commands);
   let jobs: Jobs | undefined;
 
+  /** The newest article the index was built from: a shard catches up from here. */
+  let indexedUpTo = 0;
   const ready = (async () => {
     await importSeeds({ store, log }, config.seedsDir);
+    if (role === 'worker') return;
+    await refreshShardFeeds();
+    indexedUpTo = await store.maxSeq();
     await newsroom.buildIndex();
   })();
+  const startWork = () => startJobs({ sources, digests, alerts, outbox, log, fetchConcurrency: config.fetchConcurrency, cron: config.tickCron, ...(lock ? { lock } : {}) });
 
   if (consoleMode) {
     poster = new ConsolePoster(process.stdout, Boolean(process.stdout.isTTY));
@@ -124,7 +178,7 @@ async function main(): Promise<number> {
     if (interactive) {
       // Sources, digests and alerts keep running while a person uses the console.
       void ready.then(() => {
-        jobs = startJobs({ sources, digests, alerts, outbox, log, fetchConcurrency: config.fetchConcurrency, cron: config.tickCron });
+        jobs = startWork();
       });
     }
     try {
@@ -134,12 +188,13 @@ async function main(): Promise<number> {
       await parser.close();
       clearInterval(snapshotTimer);
       await newsroom.saveSnapshot();
-      store.close();
+      await store.close();
     }
     return 0;
   }
 
   let bot: DiscordBot | undefined;
+  let following: { stop(): Promise<void> } | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -151,21 +206,36 @@ async function main(): Promise<number> {
     }, SHUTDOWN_GRACE_MS + 1500);
     hardStop.unref();
     await jobs?.stop();
+    await following?.stop();
     await bot?.stop(SHUTDOWN_GRACE_MS);
     await parser.close();
     clearInterval(snapshotTimer);
     await newsroom.saveSnapshot();
-    store.close();
+    await store.close();
     log.info({}, 'stopped');
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
 
+  const share = restShare(config.clusterProcesses, config.restProxy);
+  if (role === 'worker') {
+    // No gateway: posts go out over REST alone, within this process's share of the rate limit.
+    const rest = new REST({ ...(config.discordApiUrl ? { api: config.discordApiUrl } : {}), globalRequestsPerSecond: share }).setToken(config.discordToken!);
+    poster = new DiscordChannelPoster(rest, () => config.discordApplicationId);
+    await ready;
+    jobs = startWork();
+    await jobs.runOnce();
+    log.info({ role, worker: worker.id }, 'ready');
+    return -1;
+  }
+
   // Connect while the index loads: interactions are answered ("loading, N% done") meanwhile.
   bot = await startDiscordBot({
     token: config.discordToken!,
     apiUrl: config.discordApiUrl,
+    shards: { ids: config.shardIds, count: config.shardCount },
+    globalRequestsPerSecond: share,
     guildId: config.discordGuildId,
     dispatcher,
     commands,
@@ -173,9 +243,13 @@ async function main(): Promise<number> {
   });
   poster = new DiscordChannelPoster(bot.client.rest, () => bot?.client.application?.id ?? null);
   await ready;
-  jobs = startJobs({ sources, digests, alerts, outbox, log, fetchConcurrency: config.fetchConcurrency, cron: config.tickCron });
-  await jobs.runOnce();
-  log.info({ articles: newsroom.index.size }, 'ready');
+  if (clustered) following = await followArticles({ store, newsroom, log, clock }, indexedUpTo);
+  // A shard only answers its servers: polling, filing and posting are the workers'.
+  if (role === 'all') {
+    jobs = startWork();
+    await jobs.runOnce();
+  }
+  log.info({ role, articles: newsroom.index.size, shards: config.shardIds ?? null }, 'ready');
   return -1; // keep running until a signal
 }
 

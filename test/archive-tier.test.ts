@@ -10,6 +10,7 @@ import { Newsroom, type SearchOptions } from '../src/core/newsroom.ts';
 import { importSeeds } from '../src/core/seed-import.ts';
 import { parseQuery } from '../src/core/search/query.ts';
 import { openStore, type SqliteStore } from '../src/core/store/index.ts';
+import { fromSqlite } from '../src/core/store/sqlite-async.ts';
 import { ROOT } from './helpers/bot-process.ts';
 import { FakeClock } from './helpers/newsroom-fixture.ts';
 
@@ -53,12 +54,12 @@ async function storeWith(extra: Array<Partial<Article> & { title: string; body: 
 }
 
 async function newsroomOver(store: SqliteStore, clock: FakeClock, search: SearchOptions = {}, log: Log = silentLog) {
-  const n = new Newsroom({ store, clock, log, search });
+  const n = new Newsroom({ store: fromSqlite(store), clock, log, search });
   await n.buildIndex();
   return n;
 }
 
-const titleOf = (n: Newsroom, q: string, extra: object = {}) => n.search(scope, { query: q, ...extra }).items.map((i) => i.article.title.slice(0, 40));
+const titleOf = async (n: Newsroom, q: string, extra: object = {}) => (await n.search(scope, { query: q, ...extra })).items.map((i) => i.article.title.slice(0, 40));
 
 describe('two tiers: an article outside the hot window is found, ranked and excerpted like one inside', () => {
   const relevance: Array<[string, string]> = [
@@ -85,8 +86,8 @@ describe('two tiers: an article outside the hot window is found, ranked and exce
     const archive = await newsroomOver(store, clock, { hotMaxArticles: 1 });
     expect(hot.index.size).toBe(5);
     expect(archive.index.size).toBe(1);
-    const inHot = hot.search(scope, { query });
-    const inArchive = archive.search(scope, { query });
+    const inHot = (await hot.search(scope, { query }));
+    const inArchive = (await archive.search(scope, { query }));
     expect(inArchive.items[0]!.article.url ?? inArchive.items[0]!.article.id).toBe(inHot.items[0]!.article.url ?? inHot.items[0]!.article.id);
     expect(store.getArticle(inArchive.items[0]!.article.id)!.title).toBe(store.getArticle(inHot.items[0]!.article.id)!.title);
     expect(inArchive.items[0]!.excerpt).toEqual(inHot.items[0]!.excerpt);
@@ -98,8 +99,8 @@ describe('two tiers: an article outside the hot window is found, ranked and exce
   it('a misspelt word is corrected for the archive tier from the hot vocabulary', async () => {
     const { store, clock } = await storeWith([{ title: 'Propaganda balloons again', body: ['More propaganda balloons crossed the border on Tuesday.'] }]);
     const archive = await newsroomOver(store, clock, { hotMaxArticles: 1 });
-    const exact = archive.search(scope, { query: 'propaganda leaflets' }).items.map((i) => i.article.id);
-    expect(archive.search(scope, { query: 'propagnda leaflets' }).items.map((i) => i.article.id)).toEqual(exact);
+    const exact = (await archive.search(scope, { query: 'propaganda leaflets' })).items.map((i) => i.article.id);
+    expect((await archive.search(scope, { query: 'propagnda leaflets' })).items.map((i) => i.article.id)).toEqual(exact);
     store.close();
   }, 180_000);
 });
@@ -121,17 +122,17 @@ describe('two tiers: filters and paging across the boundary', () => {
     const split = await newsroomOver(store, clock, { hotMaxArticles: 6 });
     expect(split.index.size).toBe(6);
     for (const query of ['traders', 'rice', 'officials', 'soldiers crossing', 'declined comment', 'report market']) {
-      const pages = (n: Newsroom) => {
-        const first = n.search(scope, { query });
+      const pages = async (n: Newsroom) => {
+        const first = (await n.search(scope, { query }));
         const out = [{ total: first.total, ids: first.items.map((i) => i.article.id) }];
         for (let page = 1; page < first.pageCount; page++) {
-          const r = n.search(scope, { query, page });
+          const r = (await n.search(scope, { query, page }));
           out.push({ total: r.total, ids: r.items.map((i) => i.article.id) });
         }
         return out;
       };
-      const got = pages(split);
-      const want = pages(single);
+      const got = await pages(split);
+      const want = await pages(single);
       expect(got.map((p) => p.total)).toEqual(want.map((p) => p.total));
       const seen = got.flatMap((p) => p.ids);
       expect(new Set(seen).size).toBe(seen.length);
@@ -150,15 +151,15 @@ describe('two tiers: filters and paging across the boundary', () => {
       { since: '2026-02-14', until: '2026-02-18' },
       { source: 'Wire', since: '2026-02-16' },
     ];
-    const everyPage = (n: Newsroom, filter: object) => {
-      const first = n.search(scope, { query: 'traders rice', ...filter });
+    const everyPage = async (n: Newsroom, filter: object) => {
+      const first = (await n.search(scope, { query: 'traders rice', ...filter }));
       const items = [...first.items];
-      for (let page = 1; page < first.pageCount; page++) items.push(...n.search(scope, { query: 'traders rice', page, ...filter }).items);
+      for (let page = 1; page < first.pageCount; page++) items.push(...(await n.search(scope, { query: 'traders rice', page, ...filter })).items);
       return { total: first.total, items };
     };
     for (const filter of cases) {
-      const got = everyPage(split, filter);
-      const want = everyPage(single, filter);
+      const got = await everyPage(split, filter);
+      const want = await everyPage(single, filter);
       expect([got.total, got.items.map((i) => i.article.id).sort()]).toEqual([want.total, want.items.map((i) => i.article.id).sort()]);
       expect(got.total).toBeGreaterThan(0);
       for (const item of got.items) {
@@ -168,7 +169,7 @@ describe('two tiers: filters and paging across the boundary', () => {
       }
     }
     // Another guild never sees this guild's source, from either tier.
-    expect(split.search({ guildId: 'other' }, { query: 'traders rice' }).items.every((i) => i.article.sourceId === 'seeds')).toBe(true);
+    expect((await split.search({ guildId: 'other' }, { query: 'traders rice' })).items.every((i) => i.article.sourceId === 'seeds')).toBe(true);
     store.close();
   }, 180_000);
 });
@@ -195,8 +196,8 @@ describe('archive tier: FTS5 stays in step with the articles table', () => {
     const { store, clock } = await storeWith([{ title: 'Border security tightened', body: ['Security units were moved to the border.'] }]);
     const archive = await newsroomOver(store, clock, { hotMaxArticles: 1 });
     const hot = await newsroomOver(store, clock);
-    expect(titleOf(archive, 'propagand*').length).toBeGreaterThan(0);
-    expect(titleOf(archive, 'propagand*')).toEqual(titleOf(hot, 'propagand*'));
+    expect((await titleOf(archive, 'propagand*')).length).toBeGreaterThan(0);
+    expect(await titleOf(archive, 'propagand*')).toEqual(await titleOf(hot, 'propagand*'));
     store.close();
   });
 
@@ -206,7 +207,7 @@ describe('archive tier: FTS5 stays in step with the articles table', () => {
     const hostile = ['NEAR(border crossing, 2)', '"unclosed', 'title:border', 'border OR troops', '*', 'border*', '^border', ')))(((', 'AND', 'NOT border', '"" ""', 'rank:1', "'; DROP TABLE articles; --", 'border \u0000 troops', '{title body}: border', 'x" OR "y', '-border troops', 'bord* "human trash"'];
     for (const query of hostile) {
       try {
-        const r = newsroom.search(scope, { query });
+        const r = (await newsroom.search(scope, { query }));
         expect(r.total).toBeGreaterThanOrEqual(0);
       } catch (err) {
         expect(err).toBeInstanceOf(UserError);
@@ -215,7 +216,7 @@ describe('archive tier: FTS5 stays in step with the articles table', () => {
     // Tokens that are FTS5 syntax themselves, handed straight to the store.
     const r = store.searchText({ terms: ['border', 'or"', 'near('], phrases: [['the', 'border"']], excluded: ['not*'], prefixes: ['bo"'], alternatives: new Map([['border', ['a" OR "b', ')']]]) }, { sourceIds: ['x") OR 1=1 --'] }, { limit: 5 });
     expect(r.hits).toEqual([]);
-    expect(newsroom.search(scope, { query: 'NEAR the border' }).items[0]!.article.title).toBe('Near the border');
+    expect((await newsroom.search(scope, { query: 'NEAR the border' })).items[0]!.article.title).toBe('Near the border');
     store.close();
   }, 180_000);
 });
@@ -237,12 +238,12 @@ describe('hot tier snapshot', () => {
     expect(fs.existsSync(snap)).toBe(true);
     const loaded = await load();
     expect(loaded.how).toBe('snapshot');
-    expect(titleOf(loaded.n, 'rice prices')).toEqual(titleOf(built.n, 'rice prices'));
-    expect(titleOf(loaded.n, 'rice prices')).toContain('Border market report');
+    expect(await titleOf(loaded.n, 'rice prices')).toEqual(await titleOf(built.n, 'rice prices'));
+    expect(await titleOf(loaded.n, 'rice prices')).toContain('Border market report');
     store.ingest(source.id, [{ article: { id: '', sourceId: source.id, title: 'Rice prices fall', byline: null, outlet: 'Wire', dateline: null, tags: [], caption: null, body: ['Rice prices fell at the market.'], editors: [], url: 'https://wire.example/9', publishedAt: null }, dedupeKey: 'guid:9', contentHash: 'x' }], { announce: true });
     const stale = await load();
     expect(stale.how).toMatch(/^stale \(generation \d+, store \d+\)$/);
-    expect(titleOf(stale.n, 'rice prices')).toContain('Rice prices fall');
+    expect(await titleOf(stale.n, 'rice prices')).toContain('Rice prices fall');
     expect(stale.n.index.size).toBe(store.countArticles());
     expect((await load()).how).toBe('snapshot');
     fs.writeFileSync(snap, fs.readFileSync(snap).subarray(0, Math.floor(fs.statSync(snap).size / 2)));
@@ -278,7 +279,7 @@ describe('hot tier snapshot', () => {
     expect(fs.existsSync(`${snap}.tmp`)).toBe(false);
     expect(newsroom.index.size).toBe(store.countArticles());
     const last = store.scanArticles(store.maxSeq() - 1, 1)[0]!.article;
-    expect(newsroom.search({ guildId: 'x' }, { query: `"${last.body[0]!.split(' ').slice(0, 3).join(' ')}"` }).items.map((i) => i.article.id)).toContain(last.id);
+    expect((await newsroom.search({ guildId: 'x' }, { query: `"${last.body[0]!.split(' ').slice(0, 3).join(' ')}"` })).items.map((i) => i.article.id)).toContain(last.id);
     store.close();
   }, 180_000);
 });

@@ -5,6 +5,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commandList } from '../commands/index.ts';
 import { DiscordEmulator } from './discord-emulator/index.ts';
 import { startBot, type BotProcess } from './helpers/bot-process.ts';
+import { startTestDatabase, type TestDatabase } from './helpers/postgres.ts';
+
+/**
+ * The store the bot runs on: SQLite (this file), or PostgreSQL when bot-discord-postgres.test.ts
+ * runs the same suite with DATABASE_URL pointing at a real (embedded) server.
+ */
+const STORE = (globalThis as { newsdeskE2EStore?: 'sqlite' | 'postgres' }).newsdeskE2EStore ?? 'sqlite';
+let db: TestDatabase | undefined;
 
 const GUILD = '100000000000000001';
 const CHANNEL = '100000000000000002';
@@ -77,7 +85,9 @@ beforeAll(async () => {
   slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/feed.xml`;
   wireUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/wire.xml`;
   emu = await DiscordEmulator.start({ guilds: [{ id: GUILD, name: 'Newsroom', channels: [{ id: CHANNEL, name: 'desk' }] }] });
+  if (STORE === 'postgres') db = await startTestDatabase();
   bot = startBot({
+    ...(db ? { DATABASE_URL: db.url } : {}),
     DISCORD_TOKEN: emu.token,
     DISCORD_API_URL: emu.url,
     DISCORD_GUILD_ID: GUILD,
@@ -92,6 +102,9 @@ afterAll(async () => {
   await emu?.stop();
   await new Promise((r) => slow?.close(r));
   if (bot) fs.rmSync(bot.dataDir, { recursive: true, force: true });
+  // The killed bot's connections are gone once its process is; the database can be dropped.
+  await bot?.exited;
+  await db?.close();
 });
 
 function command(name: string, options: Array<Record<string, unknown>> = [], user = ALICE, permissions = MANAGE_GUILD) {
@@ -103,7 +116,12 @@ afterEach(() => {
   expect(emu.refusals.map((r) => `${r.method} ${r.path}: ${r.lines.join('; ')}`)).toEqual([]);
 });
 
-describe('Newsdesk on Discord (real discord.js client against the local emulator)', () => {
+describe(`Newsdesk on Discord (real discord.js client against the local emulator, ${STORE} store)`, () => {
+
+  it(`keeps its records in the ${STORE} store`, () => {
+    // With DATABASE_URL no SQLite file is made; without it, the file in DATA_DIR is the store.
+    expect(fs.existsSync(`${bot.dataDir}/newsdesk.db`)).toBe(STORE === 'sqlite');
+  });
 
   it('registers every command to the guild with valid names, options and short descriptions', () => {
     const registered = emu.commands(GUILD);

@@ -39,7 +39,7 @@ describe('items deleted at the source', () => {
     present = [1, 2, 3, 4, 5, 6];
     const { source } = await sources.add({ guildId: 'g', channelId: 'c', userId: 'u', url: `${server.url}/desk.xml` });
     const pageHits = () => [1, 2, 3, 4, 5, 6].map((n) => server.hits(`/p/${n}`));
-    const deleted = () => f.store.db.prepare('SELECT title FROM articles WHERE deleted_at IS NOT NULL ORDER BY seq').all().map((r) => (r as { title: string }).title);
+    const deleted = () => f.sqlite.db.prepare('SELECT title FROM articles WHERE deleted_at IS NOT NULL ORDER BY seq').all().map((r) => (r as { title: string }).title);
     await sources.refresh(source.id);
     expect(pageHits()).toEqual([0, 0, 0, 0, 0, 0]); // nothing vanished
     present = [6];
@@ -51,8 +51,8 @@ describe('items deleted at the source', () => {
     expect(deleted()).toEqual(['Item 1', 'Item 2', 'Item 4', 'Item 5']);
     await sources.refresh(source.id);
     expect(pageHits()).toEqual([1, 1, 1, 1, 1, 0]); // each page checked once
-    const item5 = f.store.db.prepare("SELECT id FROM articles WHERE title = 'Item 5'").get() as { id: string };
-    expect(f.store.listVersions(item5.id).map((v) => [v.version, v.title, v.kinds])).toEqual([[1, 'Item 5', ['deleted']]]);
-    expect(f.store.articleState(item5.id)).toMatchObject({ edits: 0, deletedAt: '2026-11-29T06:00:00.000Z' });
+    const item5 = f.sqlite.db.prepare("SELECT id FROM articles WHERE title = 'Item 5'").get() as { id: string };
+    expect((await f.store.listVersions(item5.id)).map((v) => [v.version, v.title, v.kinds])).toEqual([[1, 'Item 5', ['deleted']]]);
+    expect((await f.store.articleState(item5.id))).toMatchObject({ edits: 0, deletedAt: '2026-11-29T06:00:00.000Z' });
   });
 });

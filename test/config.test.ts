@@ -7,6 +7,7 @@ describe('loadConfig', () => {
     const c = loadConfig({}, '/srv/nd');
     expect(c).toEqual({
       discordToken: null,
+      databaseUrl: null,
       discordApiUrl: null,
       discordGuildId: null,
       discordApplicationId: null,
@@ -23,6 +24,12 @@ describe('loadConfig', () => {
       hotDays: 90,
       hotMaxArticles: 20000,
       searchIndex: 'tiered',
+      role: 'all',
+      shardCount: null,
+      shardIds: null,
+      clusterProcesses: 1,
+      restProxy: false,
+      leaseSeconds: 300,
       crashPoints: [],
       clockFile: null,
       tickCron: '* * * * *',
@@ -110,6 +117,20 @@ describe('loadConfig', () => {
     expect(problems).toContain('HOT_DAYS: must be at least 1 (got "0")');
     expect(problems).toContain('HOT_MAX_ARTICLES: must be a whole number (got "lots")');
     expect(problems.find((p) => p.startsWith('SEARCH_INDEX:'))).toMatch(/got "elastic"/);
+  });
+
+  it.each([
+    ['postgres://nd:pw@db:5432/newsdesk', null],
+    ['postgresql://db/newsdesk', null],
+    ['mysql://nd:pw@db/newsdesk', 'DATABASE_URL: must be a PostgreSQL URL such as postgres://user:password@host:5432/newsdesk (unset: SQLite in DATA_DIR) (got "mysql://nd:***@db/newsdesk")'],
+    ['postgres:///newsdesk', 'DATABASE_URL: must be a PostgreSQL URL such as postgres://user:password@host:5432/newsdesk (unset: SQLite in DATA_DIR) (got "postgres:///newsdesk")'],
+    ['newsdesk.db', 'DATABASE_URL: must be a PostgreSQL URL such as postgres://user:password@host:5432/newsdesk (unset: SQLite in DATA_DIR) (got "newsdesk.db")'],
+  ])('DATABASE_URL=%s', (value, problem) => {
+    if (problem === null) {
+      expect(loadConfig({ DATABASE_URL: value }, '/x').databaseUrl).toBe(value);
+      return;
+    }
+    expect(() => loadConfig({ DATABASE_URL: value }, '/x')).toThrow(problem);
   });
 
   it('never echoes the token', () => {

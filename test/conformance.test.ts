@@ -105,7 +105,7 @@ beforeAll(async () => {
   const sources = sourcesFor(f, pool);
   ctx = { newsroom: f.newsroom, sources, digests: f.digests, alerts: f.alerts, outbox: f.outbox, moderatorRoleId: null } as CommandContext;
   dispatcher = new Dispatcher(ctx, silentLog, commandList());
-  sourceId = f.source(GUILD, 'Matrix Wire', 'https://matrix.example/feed').id;
+  sourceId = (await f.source(GUILD, 'Matrix Wire', 'https://matrix.example/feed')).id;
   // Result counts by word: alpha 1, bravo 5, charlie 6, delta 11, echo 26.
   const counts: Array<[string, number]> = [['alpha', 1], ['bravo', 5], ['charlie', 6], ['delta', 11], ['echo', 26]];
   const arts = [];
@@ -118,7 +118,7 @@ beforeAll(async () => {
     article(i++, ['foxtrot'], { title: 'foxtrot', outlet: null, byline: null, publishedAt: null, url: null, body: [`“${'Quoted foxtrot words '.repeat(120)},” said ${'Someone '.repeat(60)}.`] }),
     article(i++, ['golf'], { title: `golf ${'長'.repeat(400)}`, body: ['golf '.repeat(3000)], tags: Array.from({ length: 80 }, (_, k) => `tag${k}`), caption: HOSTILE.repeat(10), editors: [HOSTILE] }),
   );
-  f.ingest(sourceId, arts);
+  (await f.ingest(sourceId, arts));
   await f.newsroom.indexArticles([]);
 });
 
@@ -179,8 +179,8 @@ describe('every reply Discord receives is accepted', () => {
     for (const query of ['comment', 'foxtrot', 'quoted', 'nothingmatches', HOSTILE.slice(0, QUERY_MAX_LENGTH)]) await drive('quote', inv(undefined, { query }));
     const speakers: Array<Record<string, string>> = [{ speaker: 'Kim Yo Jong' }, { speaker: 'a spokesman', query: 'comment' }, { speaker: 'Someone' }, { speaker: HOSTILE.slice(0, 100) }, { query: 'defectors', speaker: 'nobody at all' }];
     for (const options of speakers) await drive('quote', inv(undefined, options));
-    const ids = f.newsroom.search({ guildId: GUILD }, { query: 'foxtrot' }).items.map((x) => x.article.id);
-    const golf = f.newsroom.search({ guildId: GUILD }, { query: 'golf' }).items.map((x) => x.article.id);
+    const ids = (await f.newsroom.search({ guildId: GUILD }, { query: 'foxtrot' })).items.map((x) => x.article.id);
+    const golf = (await f.newsroom.search({ guildId: GUILD }, { query: 'golf' })).items.map((x) => x.article.id);
     for (const id of [...ids, ...golf, 'missing', HOSTILE.slice(0, 100)]) await drive('article', inv(undefined, { id }), 80);
     // Citations in every style, the changes of an edited article, and stories.
     for (const id of [...ids.slice(0, 3), 'missing']) {
@@ -189,11 +189,11 @@ describe('every reply Discord receives is accepted', () => {
       await drive('story', inv(undefined, { id }));
     }
     const key = 'guid:edited-story';
-    const edit = (title: string, body: string[]) =>
-      f.store.ingest(sourceId, [{ article: { id: '', sourceId, title, byline: null, outlet: 'Matrix Wire', dateline: null, tags: [], caption: null, editors: [], url: 'https://wire.example/edited', publishedAt: null, body }, dedupeKey: key, contentHash: title + body.join(' ') }], { announce: true });
-    const first = edit(`Hostile headline ${HOSTILE}`, [`First version of the kilo story. ${HOSTILE}`, 'Officials said nothing.']);
-    edit('A calmer kilo headline', ['Correction: An earlier version of this article misstated the date.', `Second version of the kilo story. ${HOSTILE}`]);
-    edit('A calmer kilo headline, updated', ['Correction: An earlier version of this article misstated the date.', 'Third version, entirely rewritten, of the kilo story with many new words in it.'.repeat(30)]);
+    const edit = async (title: string, body: string[]) =>
+      (await f.store.ingest(sourceId, [{ article: { id: '', sourceId, title, byline: null, outlet: 'Matrix Wire', dateline: null, tags: [], caption: null, editors: [], url: 'https://wire.example/edited', publishedAt: null, body }, dedupeKey: key, contentHash: title + body.join(' ') }], { announce: true }));
+    const first = await edit(`Hostile headline ${HOSTILE}`, [`First version of the kilo story. ${HOSTILE}`, 'Officials said nothing.']);
+    await edit('A calmer kilo headline', ['Correction: An earlier version of this article misstated the date.', `Second version of the kilo story. ${HOSTILE}`]);
+    await edit('A calmer kilo headline, updated', ['Correction: An earlier version of this article misstated the date.', 'Third version, entirely rewritten, of the kilo story with many new words in it.'.repeat(30)]);
     const editedId = first.inserted[0]!.id;
     const changes = await drive('changes', inv(undefined, { id: editedId }), 20);
     expect(changes.content).toBe('**A calmer kilo headline, updated** — edited 2 times');
@@ -222,7 +222,7 @@ describe('every reply Discord receives is accepted', () => {
       await drive('source', inv(sub, options));
     }
     // Enough sources with long names that the list needs several embeds and more than 6,000 characters.
-    for (let k = 0; k < 45; k++) f.source(GUILD, `${HOSTILE.slice(0, 60)} ${k}`, `https://many.example/${k}/${'q'.repeat(150)}`);
+    for (let k = 0; k < 45; k++) (await f.source(GUILD, `${HOSTILE.slice(0, 60)} ${k}`, `https://many.example/${k}/${'q'.repeat(150)}`));
     const list = await drive('source', inv('list', {}));
     expect(formatReply(list).length).toBeGreaterThan(1);
     // Non-moderators are refused, privately and acceptably.
@@ -282,9 +282,9 @@ describe('every reply Discord receives is accepted', () => {
   it('scheduled posts (digests and alerts) are accepted as channel posts', async () => {
     const posted = f.poster.posts;
     f.clock.advance(2 * 86_400_000);
-    f.ingest(sourceId, [article(900, ['echo', 'delta'], { title: `echo delta ${HOSTILE}` })]);
-    f.digests.tick();
-    f.alerts.check();
+    (await f.ingest(sourceId, [article(900, ['echo', 'delta'], { title: `echo delta ${HOSTILE}` })]));
+    (await f.digests.tick());
+    (await f.alerts.check());
     await f.outbox.deliverPending();
     expect(posted.length).toBeGreaterThan(0);
     for (const p of posted) {
@@ -303,9 +303,9 @@ describe('property: random articles and queries always give accepted replies', (
         fc.array(fc.record({ title: text, outlet: fc.option(text, { nil: null }), byline: fc.option(text, { nil: null }), body: fc.array(text, { minLength: 1, maxLength: 8 }), extra: word }), { minLength: 1, maxLength: 12 }),
         fc.array(word, { minLength: 1, maxLength: 3 }),
         async (arts, words) => {
-          const src = f.source(GUILD, `Random ${run}`, `https://random.example/${run++}`).id;
+          const src = (await f.source(GUILD, `Random ${run}`, `https://random.example/${run++}`)).id;
           const marker = words[0]!;
-          f.ingest(src, arts.map((a, i) => ({ title: a.title || '(untitled)', outlet: a.outlet, byline: a.byline, body: [...a.body, `${marker} ${a.extra} ${i}`] })));
+          (await f.ingest(src, arts.map((a, i) => ({ title: a.title || '(untitled)', outlet: a.outlet, byline: a.byline, body: [...a.body, `${marker} ${a.extra} ${i}`] }))));
           await drive('search', inv(undefined, { query: words.join(' ').slice(0, QUERY_MAX_LENGTH), source: src }), 12);
         },
       ),

@@ -258,9 +258,9 @@ describe('deliveries over the real store and outbox (in-memory SQLite, fake cloc
       clock: f.clock,
       log: silentLog,
       poster: f.poster,
-      deliveries: alerts.hooks((channelId, key, text) => {
+      deliveries: alerts.hooks(async (channelId, key, text) => {
         notices.push({ channelId, text });
-        f.store.enqueueOutbox({ kind: 'notice', refId: 'delivery', windowKey: key, channelId, payload: { content: text }, nonce: key.slice(0, 22) });
+        (await f.store.enqueueOutbox({ kind: 'notice', refId: 'delivery', windowKey: key, channelId, payload: { content: text }, nonce: key.slice(0, 22) }));
       }),
     });
     return { ...f, alerts, outbox, notices };
@@ -272,32 +272,32 @@ describe('deliveries over the real store and outbox (in-memory SQLite, fake cloc
 
   it('bursts: 3 a minute per channel, the rest grouped and held, every item once, oldest first', async () => {
     const f = await setup();
-    const src = f.source('g1');
-    const d = f.alerts.add({ guildId: 'g1', channelId: 'c-wire', userId: 'u', sourceId: src.id });
-    f.ingest(src.id, items(1, 7).reverse());
-    expect(f.alerts.check()).toBe(3);
+    const src = (await f.source('g1'));
+    const d = (await f.alerts.add({ guildId: 'g1', channelId: 'c-wire', userId: 'u', sourceId: src.id }));
+    (await f.ingest(src.id, items(1, 7).reverse()));
+    expect((await f.alerts.check())).toBe(3);
     expect(await f.outbox.deliverPending()).toBe(3);
-    f.ingest(src.id, items(8, 9));
-    expect(f.alerts.check()).toBe(1);
+    (await f.ingest(src.id, items(8, 9)));
+    expect((await f.alerts.check())).toBe(1);
     expect(await f.outbox.deliverPending()).toBe(0);
     f.clock.advance(61_000);
     expect(await f.outbox.deliverPending()).toBe(1);
     const posts = f.poster.posts.filter((p) => p.channelId === 'c-wire');
     expect(posts.map((p) => p.reply.content ?? null)).toEqual([null, null, '**+5 more from Wire** (oldest first)', '**+2 more from Wire** (oldest first)']);
     expect(posts.flatMap((p) => linksIn(p.reply))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    expect(f.store.getAlert(d.id)).toMatchObject({ delivered: 4, skipped: 0, failed: 0, status: 'active' });
+    expect((await f.store.getAlert(d.id))).toMatchObject({ delivered: 4, skipped: 0, failed: 0, status: 'active' });
   });
 
   it('a deleted channel pauses the delivery, holds its posts and tells the source channel; resume sends them', async () => {
     const { PermanentPostError } = await import('../src/core/outbox.ts');
     const f = await setup();
-    const src = f.source('g1');
-    const d = f.alerts.add({ guildId: 'g1', channelId: 'c-gone', userId: 'u', sourceId: src.id, filters: parseFilters({ exclude: 'story 2' }) });
-    f.ingest(src.id, items(1, 3));
-    f.alerts.check();
+    const src = (await f.source('g1'));
+    const d = (await f.alerts.add({ guildId: 'g1', channelId: 'c-gone', userId: 'u', sourceId: src.id, filters: parseFilters({ exclude: 'story 2' }) }));
+    (await f.ingest(src.id, items(1, 3)));
+    (await f.alerts.check());
     f.poster.fail = new PermanentPostError('channel c-gone: Unknown Channel (code 10003)', 10003);
     expect(await f.outbox.deliverPending()).toBe(0);
-    expect(f.store.getAlert(d.id)).toMatchObject({ status: 'paused', pausedReason: 'paused after a failed post: channel c-gone: Unknown Channel (code 10003)', failed: 1, skipped: 1 });
+    expect((await f.store.getAlert(d.id))).toMatchObject({ status: 'paused', pausedReason: 'paused after a failed post: channel c-gone: Unknown Channel (code 10003)', failed: 1, skipped: 1 });
     expect(f.notices).toEqual([
       {
         channelId: 'c-notices',
@@ -305,27 +305,27 @@ describe('deliveries over the real store and outbox (in-memory SQLite, fake cloc
       },
     ]);
     // While paused: new items wait behind the watermark, held posts are not tried.
-    f.ingest(src.id, items(4, 4));
-    expect(f.alerts.check()).toBe(0);
+    (await f.ingest(src.id, items(4, 4)));
+    expect((await f.alerts.check())).toBe(0);
     f.poster.fail = null;
     await f.outbox.deliverPending();
     expect(f.poster.posts.filter((p) => p.channelId === 'c-gone')).toEqual([]);
-    f.alerts.resume('g1', d.id);
-    f.alerts.check();
+    (await f.alerts.resume('g1', d.id));
+    (await f.alerts.check());
     await f.outbox.deliverPending();
     expect(f.poster.posts.filter((p) => p.channelId === 'c-gone').flatMap((p) => linksIn(p.reply))).toEqual([1, 3, 4]);
   });
 
   it('removing the source removes its deliveries; their held posts are dropped, not sent', async () => {
     const f = await setup();
-    const src = f.source('g1');
-    f.alerts.add({ guildId: 'g1', channelId: 'c-wire', userId: 'u', sourceId: src.id });
-    f.ingest(src.id, items(1, 2));
-    f.alerts.check();
-    f.store.deleteSource(src.id);
-    expect(f.alerts.list('g1')).toEqual([]);
+    const src = (await f.source('g1'));
+    (await f.alerts.add({ guildId: 'g1', channelId: 'c-wire', userId: 'u', sourceId: src.id }));
+    (await f.ingest(src.id, items(1, 2)));
+    (await f.alerts.check());
+    (await f.store.deleteSource(src.id));
+    expect((await f.alerts.list('g1'))).toEqual([]);
     expect(await f.outbox.deliverPending()).toBe(0);
-    expect(f.store.listOutbox({ kind: 'delivery' }).map((r) => [r.status, r.lastError])).toEqual([
+    expect((await f.store.listOutbox({ kind: 'delivery' })).map((r) => [r.status, r.lastError])).toEqual([
       ['failed', 'the delivery was removed'],
       ['failed', 'the delivery was removed'],
     ]);
@@ -337,6 +337,6 @@ describe('deliveries over the real store and outbox (in-memory SQLite, fake cloc
     [{ guildId: 'g1', channelId: 'c', userId: 'u', query: 'troops', template: '{title}' }, 'Filters, templates and the outlet identity belong to a delivery: add `source:` to follow a source.'],
   ])('refuses %j', async (req, message) => {
     const f = await setup();
-    expect(() => f.alerts.add(req)).toThrow(message);
+    await expect(f.alerts.add(req)).rejects.toThrow(message);
   });
 });

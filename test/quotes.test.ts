@@ -102,31 +102,31 @@ describe('Newsroom.quotes by speaker', () => {
   it('returns every quotation of one speaker (and their orders) without a query, suggests speakers, and needs a query or a speaker', async () => {
     const { newsroom } = await newsroomFixture();
     const scope = { guildId: 'g1' };
-    const { quotes } = newsroom.quotes(scope, '', 8, 'kim yo jong');
+    const { quotes } = (await newsroom.quotes(scope, '', 8, 'kim yo jong'));
     expect(quotes.map((q) => [q.quote.speaker, q.quote.text.split(' ').slice(0, 4).join(' ')])).toEqual([
       ['Kim Yo Jong', 'provide encouragement and education'],
       ['Kim Yo Jong', 'are a blemish and'],
       ['Kim Yo Jong’s order', 'they are the families'],
       ['Kim Yo Jong’s order', 'material and political encouragement.'],
     ]);
-    expect(newsroom.suggestSpeakers(scope, 'ryang')).toEqual([
+    expect((await newsroom.suggestSpeakers(scope, 'ryang'))).toEqual([
       { name: 'a resident of the northern province of Ryanggang', quotes: 4 },
       { name: 'a university student in Ryanggang province', quotes: 4 },
     ]);
-    expect(newsroom.suggestSpeakers(scope, 'pent')).toEqual([{ name: 'the Pentagon', quotes: 1 }]);
-    expect(() => newsroom.quotes(scope, '  ', 8, ' ')).toThrow('Give words the quotation should contain (query), a speaker, or both.');
-    expect(newsroom.quotes(scope, 'rumors', 8, 'Nobody Here').quotes).toEqual([]);
+    expect((await newsroom.suggestSpeakers(scope, 'pent'))).toEqual([{ name: 'the Pentagon', quotes: 1 }]);
+    await expect(newsroom.quotes(scope, '  ', 8, ' ')).rejects.toThrow('Give words the quotation should contain (query), a speaker, or both.');
+    expect((await newsroom.quotes(scope, 'rumors', 8, 'Nobody Here')).quotes).toEqual([]);
   });
 
   it('learns speakers at ingest, forgets them on removal, and shows each server only its own sources', async () => {
     const { newsroom, source, ingest } = await newsroomFixture();
-    const src = source('g2');
-    const result = ingest(src.id, [{ title: 'Port reopens', body: ['Harbor master Jane Roe spoke on Monday.', '“The port will reopen next week for all ships,” Roe said.'] }]);
-    expect(newsroom.suggestSpeakers({ guildId: 'g2' }, 'roe')).toEqual([{ name: 'Jane Roe', quotes: 1 }]);
-    expect(newsroom.suggestSpeakers({ guildId: 'g1' }, 'roe')).toEqual([]);
-    expect(newsroom.quotes({ guildId: 'g2' }, 'port', 8, 'Jane Roe').quotes.map((q) => q.quote.speaker)).toEqual(['Jane Roe']);
+    const src = (await source('g2'));
+    const result = (await ingest(src.id, [{ title: 'Port reopens', body: ['Harbor master Jane Roe spoke on Monday.', '“The port will reopen next week for all ships,” Roe said.'] }]));
+    expect((await newsroom.suggestSpeakers({ guildId: 'g2' }, 'roe'))).toEqual([{ name: 'Jane Roe', quotes: 1 }]);
+    expect((await newsroom.suggestSpeakers({ guildId: 'g1' }, 'roe'))).toEqual([]);
+    expect((await newsroom.quotes({ guildId: 'g2' }, 'port', 8, 'Jane Roe')).quotes.map((q) => q.quote.speaker)).toEqual(['Jane Roe']);
     newsroom.unindexArticles(result.inserted.map((a) => a.id));
-    expect(newsroom.suggestSpeakers({ guildId: 'g2' }, 'roe')).toEqual([]);
+    expect((await newsroom.suggestSpeakers({ guildId: 'g2' }, 'roe'))).toEqual([]);
   });
 });
 

@@ -47,9 +47,9 @@ describe('article pages', () => {
 describe('no results', () => {
   it('is a helpful private message with suggestions, not an error', async () => {
     const f = await newsroomFixture();
-    const r = f.newsroom.search({ guildId: 'g' }, { query: 'kimchak' });
+    const r = (await f.newsroom.search({ guildId: 'g' }, { query: 'kimchak' }));
     expect(r.total).toBeGreaterThan(0); // fuzzy finds Kimchaek
-    const none = f.newsroom.search({ guildId: 'g' }, { query: 'zzyzx qwerty' });
+    const none = (await f.newsroom.search({ guildId: 'g' }, { query: 'zzyzx qwerty' }));
     expect(none.total).toBe(0);
     const { renderSearchReply } = await import('../src/replies/search-reply.ts');
     const reply = renderSearchReply({ ...none, suggestions: ['troops'] }, 'u', 'zzyzx qwerty');
@@ -121,22 +121,22 @@ describe('digest composition', () => {
 
   it('previews privately and posts now, counting as the window', async () => {
     const f = await newsroomFixture('2026-03-02T05:00:00Z');
-    const src = f.source('g1');
-    const { subscription } = f.digests.subscribe({ guildId: 'g1', channelId: 'c1', userId: 'u', schedule: 'daily 08:00', timezone: 'UTC' });
-    expect(f.digests.preview('g1', subscription.id).content).toMatch(/^Nothing new for digest/);
+    const src = (await f.source('g1'));
+    const { subscription } = (await f.digests.subscribe({ guildId: 'g1', channelId: 'c1', userId: 'u', schedule: 'daily 08:00', timezone: 'UTC' }));
+    expect((await f.digests.preview('g1', subscription.id)).content).toMatch(/^Nothing new for digest/);
     f.clock.advance(60_000);
-    f.ingest(src.id, [{ title: 'Fresh story', body: ['Something fresh.'] }]);
-    const preview = f.digests.preview('g1', subscription.id);
+    (await f.ingest(src.id, [{ title: 'Fresh story', body: ['Something fresh.'] }]));
+    const preview = (await f.digests.preview('g1', subscription.id));
     expect(preview.ephemeral).toBe(true);
     expect(preview.content).toMatch(/^\*Preview — not posted\.\*\n🗞️ \*\*Digest\*\* — 1 new article since/);
     expect(f.poster.posts).toHaveLength(0);
-    const { row } = f.digests.postNow('g1', subscription.id);
+    const { row } = (await f.digests.postNow('g1', subscription.id));
     await f.outbox.deliverPending();
     expect(row?.status).toBe('pending');
     expect(f.poster.posts).toHaveLength(1);
     f.clock.set('2026-03-02T08:00:00Z');
-    expect(f.digests.tick()).toBe(0); // the window was taken by "now"; nothing new since
-    expect(() => f.digests.preview('other-guild', subscription.id)).toThrow(`No digest subscription with id "${subscription.id}" in this server.`);
+    expect((await f.digests.tick())).toBe(0); // the window was taken by "now"; nothing new since
+    await expect(f.digests.preview('other-guild', subscription.id)).rejects.toThrow(`No digest subscription with id "${subscription.id}" in this server.`);
   });
 });
 

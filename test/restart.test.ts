@@ -33,7 +33,8 @@ function counts(dataDir: string): { integrity: string; bySource: Record<string, 
   const db = new Database(path.join(dataDir, 'newsdesk.db'), { readonly: true });
   try {
     const integrity = (db.pragma('integrity_check', { simple: true }) as string) ?? '';
-    const rows = db.prepare('SELECT s.name AS name, COUNT(a.seq) AS n FROM sources s LEFT JOIN articles a ON a.source_id = s.id GROUP BY s.id').all() as Array<{ name: string; n: number }>;
+    // Articles are stored on a feed's archive row (no guild; named after its first follower) or the seeds.
+    const rows = db.prepare('SELECT s.name AS name, COUNT(a.seq) AS n FROM sources s LEFT JOIN articles a ON a.source_id = s.id WHERE s.guild_id IS NULL GROUP BY s.id').all() as Array<{ name: string; n: number }>;
     const duplicates = (db.prepare('SELECT COUNT(*) AS n FROM (SELECT source_id, dedupe_key FROM articles GROUP BY 1, 2 HAVING COUNT(*) > 1)').get() as { n: number }).n;
     return { integrity, bySource: Object.fromEntries(rows.map((r) => [r.name, r.n])), duplicates };
   } finally {

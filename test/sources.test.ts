@@ -47,7 +47,7 @@ afterAll(async () => {
 async function fixture(opts: { allowPrivate?: boolean } = {}) {
   const f = await newsroomFixture('2026-03-02T06:00:00Z');
   const notices: Array<{ channelId: string; key: string; text: string }> = [];
-  const sources = sourcesFor(f, pool, { allowPrivate: opts.allowPrivate ?? true, notify: (channelId, key, text) => notices.push({ channelId, key, text }) });
+  const sources = sourcesFor(f, pool, { allowPrivate: opts.allowPrivate ?? true, notify: (channelId, key, text) => void notices.push({ channelId, key, text }) });
   return { ...f, sources, notices };
 }
 
@@ -58,8 +58,8 @@ describe('Sources', () => {
     const p = await f.sources.add({ guildId: 'g1', channelId: 'c1', userId: 'u', url: `${server.url}/wire.xml` });
     expect([p.kind, p.title, p.items, p.newest]).toEqual(['rss', 'Desk Wire', 2, ['Troops move north', 'Harvest falls']]);
     expect(p.source).toMatchObject({ guildId: 'g1', channelId: 'c1', name: 'Desk Wire', status: 'active', intervalMinutes: 30, etag: '"v1"' });
-    expect(f.newsroom.search({ guildId: 'g1' }, { query: 'harvest' }).total).toBe(1);
-    expect(f.store.newArticles([p.source.id], { fromExclusive: '2000-01-01', toInclusive: '2100-01-01' })).toEqual([]);
+    expect((await f.newsroom.search({ guildId: 'g1' }, { query: 'harvest' })).total).toBe(1);
+    expect((await f.store.newArticles([p.source.id], { fromExclusive: '2000-01-01', toInclusive: '2100-01-01' }))).toEqual([]);
     // Adding the same URL twice in one server is refused, naming the existing source.
     await expect(f.sources.add({ guildId: 'g1', channelId: 'c1', userId: 'u', url: `${server.url}/wire.xml` })).rejects.toThrow(`"${server.url}/wire.xml" is already a source here (id ${p.source.id}, Desk Wire).`);
   });
@@ -68,7 +68,7 @@ describe('Sources', () => {
     feedVersion = 1;
     const f = await fixture();
     const p = await f.sources.add({ guildId: 'g1', channelId: 'c1', userId: 'u', url: `${server.url}/wire.xml`, backfill: true });
-    expect(f.store.newArticles([p.source.id], { fromExclusive: '2000-01-01', toInclusive: '2100-01-01' })).toHaveLength(2);
+    expect((await f.store.newArticles([p.source.id], { fromExclusive: '2000-01-01', toInclusive: '2100-01-01' }))).toHaveLength(2);
   });
 
   it('finds the feed a page links to, and takes a page with no feed as one article', async () => {
@@ -77,7 +77,7 @@ describe('Sources', () => {
     expect([viaPage.kind, viaPage.source.feedUrl, viaPage.discoveredFrom]).toEqual(['rss', `${server.url}/wire.xml`, `${server.url}/home`]);
     const single = await f.sources.add({ guildId: 'g1', channelId: 'c1', userId: 'u', url: `${server.url}/story` });
     expect([single.kind, single.items, single.newest]).toEqual(['page', 1, ['A single story']]);
-    expect(f.newsroom.search({ guildId: 'g1' }, { query: 'rice fuel queues' }).items[0]!.article.outlet).toBe('Lone Gazette');
+    expect((await f.newsroom.search({ guildId: 'g1' }, { query: 'rice fuel queues' })).items[0]!.article.outlet).toBe('Lone Gazette');
   });
 
   describe('full text', () => {
@@ -88,8 +88,8 @@ describe('Sources', () => {
       type: 'text/html',
       body: `<html><head><title>Story</title></head><body><article><h1>Story</h1>${`<p>Reporters in the border town described ${words} at the market this week, and officials said prices would keep rising. </p>`.repeat(6)}</article></body></html>`,
     });
-    const phrase = (f: Awaited<ReturnType<typeof fixture>>, q: string) =>
-      f.newsroom.search({ guildId: 'g1' }, { query: q }).items.filter((i) => i.allTerms).map((i) => i.article.title);
+    const phrase = async (f: Awaited<ReturnType<typeof fixture>>, q: string) =>
+      (await f.newsroom.search({ guildId: 'g1' }, { query: q })).items.filter((i) => i.allTerms).map((i) => i.article.title);
 
     it('fetches the pages of the items present when the source is added, in the background, and indexes each as it arrives', async () => {
       server.route('/ft-add.xml', feed(teaser('a1', 'First story', '/ft-page-a') + teaser('a2', 'Second story', '/ft-page-b') + teaser('a3', 'Dead story', '/missing')));
@@ -99,27 +99,27 @@ describe('Sources', () => {
       const p = await f.sources.add({ guildId: 'g1', channelId: 'c1', userId: 'u', url: `${server.url}/ft-add.xml`, fullText: true });
       // The reply comes before any page is fetched: three pages to go.
       expect(p.fullTextPending).toBe(3);
-      expect(phrase(f, '"long rice queues"')).toEqual([]);
+      expect(await phrase(f, '"long rice queues"')).toEqual([]);
       await f.sources.idle();
-      expect(phrase(f, '"long rice queues"')).toEqual(['First story']);
-      expect(phrase(f, '"empty fuel depots"')).toEqual(['Second story']);
+      expect(await phrase(f, '"long rice queues"')).toEqual(['First story']);
+      expect(await phrase(f, '"empty fuel depots"')).toEqual(['Second story']);
       // The dead page keeps its teaser, counted as waiting until its attempts run out.
-      expect(phrase(f, '"only a teaser"')).toEqual(['Dead story']);
-      expect(f.sources.health(p.source.id, 1).fullText).toEqual({ total: 3, complete: 2, pending: 1, failed: 0, lastError: `"${server.url}/missing": HTTP 404` });
+      expect(await phrase(f, '"only a teaser"')).toEqual(['Dead story']);
+      expect((await f.sources.health(p.source.id, 1)).fullText).toEqual({ total: 3, complete: 2, pending: 1, failed: 0, lastError: `"${server.url}/missing": HTTP 404` });
       await f.sources.fullText.drainDue();
       await f.sources.fullText.drainDue();
-      expect(f.sources.health(p.source.id, 1).fullText).toMatchObject({ complete: 2, pending: 0, failed: 1 });
+      expect((await f.sources.health(p.source.id, 1)).fullText).toMatchObject({ complete: 2, pending: 0, failed: 1 });
       // A later refresh of the unchanged feed neither re-fetches pages nor replaces page text with teasers.
       const hitsBefore = server.hits('/ft-page-a');
       await f.sources.refresh(p.source.id);
       expect(server.hits('/ft-page-a')).toBe(hitsBefore);
-      expect(phrase(f, '"long rice queues"')).toEqual(['First story']);
+      expect(await phrase(f, '"long rice queues"')).toEqual(['First story']);
       // A manual refresh gives failed pages another chance.
       server.route('/missing', page('a recovered page'));
       const again = await f.sources.refresh(p.source.id, { manual: true });
       expect(again.fullTextPending).toBe(1);
       await f.sources.idle();
-      expect(phrase(f, '"recovered page"')).toEqual(['Dead story']);
+      expect(await phrase(f, '"recovered page"')).toEqual(['Dead story']);
       server.route('/missing', { status: 404, body: 'gone' });
     });
 
@@ -129,37 +129,37 @@ describe('Sources', () => {
       const f = await fixture();
       const p = await f.sources.add({ guildId: 'g1', channelId: 'c1', userId: 'u', url: `${server.url}/ft-later.xml` });
       expect([p.fullTextPending, server.hits('/ft-page-c')]).toEqual([0, 0]);
-      expect(f.sources.health(p.source.id, 1).fullText).toMatchObject({ total: 1, complete: 0, pending: 1 });
-      const on = f.sources.configure('g1', p.source.id, { fullText: true });
+      expect((await f.sources.health(p.source.id, 1)).fullText).toMatchObject({ total: 1, complete: 0, pending: 1 });
+      const on = (await f.sources.configure('g1', p.source.id, { fullText: true }));
       expect([on.source.fullText, on.fullTextPending]).toEqual([true, 1]);
       await f.sources.idle();
-      expect(phrase(f, '"frozen water pipes"')).toEqual(['Older story']);
+      expect(await phrase(f, '"frozen water pipes"')).toEqual(['Older story']);
       // A new item in a later fetch gets its page at once, before alerts and digests see it.
       server.route('/ft-later.xml', feed(teaser('l2', 'Newer story', '/ft-page-d') + teaser('l1', 'Older story', '/ft-page-c')));
       server.route('/ft-page-d', page('closed border crossings'));
       f.clock.advance(60_000);
       const r = await f.sources.refresh(p.source.id);
       expect([r.inserted, r.updated, r.fullTextPending]).toEqual([1, 0, 0]);
-      expect(phrase(f, '"closed border crossings"')).toEqual(['Newer story']);
+      expect(await phrase(f, '"closed border crossings"')).toEqual(['Newer story']);
       // Switched off: nothing more is fetched, whatever is pending.
-      const off = f.sources.configure('g1', p.source.id, { fullText: false });
+      const off = (await f.sources.configure('g1', p.source.id, { fullText: false }));
       expect(off.fullTextPending).toBe(0);
       // A changed teaser keeps the fetched page text (marked stale) instead of shrinking to the teaser.
       server.route('/ft-later.xml', feed(teaser('l1', 'Older story, updated', '/ft-page-c')));
       f.clock.advance(60_000);
       const upd = await f.sources.refresh(p.source.id);
       expect(upd.updated).toBe(1);
-      expect(phrase(f, '"frozen water pipes"')).toEqual(['Older story, updated']);
+      expect(await phrase(f, '"frozen water pipes"')).toEqual(['Older story, updated']);
     });
 
     it('refuses an edit of another server\'s source or to an empty name, and has nothing to fetch for a page source', async () => {
       const f = await fixture();
       const p = await f.sources.add({ guildId: 'g1', channelId: 'c1', userId: 'u', url: `${server.url}/story` });
-      expect(() => f.sources.configure('g2', p.source.id, { fullText: true })).toThrow(`No source with id "${p.source.id}" in this server. /source list shows them.`);
-      expect(() => f.sources.configure('g1', p.source.id, { name: '   ' })).toThrow('A source name cannot be empty.');
+      await expect(f.sources.configure('g2', p.source.id, { fullText: true })).rejects.toThrow(`No source with id "${p.source.id}" in this server. /source list shows them.`);
+      await expect(f.sources.configure('g1', p.source.id, { name: '   ' })).rejects.toThrow('A source name cannot be empty.');
       // A page source is its own full text.
-      const on = f.sources.configure('g1', p.source.id, { fullText: true, name: 'Gazette' });
-      expect([on.source.name, on.fullTextPending, f.sources.health(p.source.id, 1).fullText.complete]).toEqual(['Gazette', 0, 1]);
+      const on = (await f.sources.configure('g1', p.source.id, { fullText: true, name: 'Gazette' }));
+      expect([on.source.name, on.fullTextPending, (await f.sources.health(p.source.id, 1)).fullText.complete]).toEqual(['Gazette', 0, 1]);
     });
   });
 
@@ -173,7 +173,7 @@ describe('Sources', () => {
     for (const [url, message] of cases) await expect(f.sources.add({ guildId: 'g1', channelId: 'c1', userId: 'u', url })).rejects.toThrow(message);
     const strict = await fixture({ allowPrivate: false });
     await expect(strict.sources.add({ guildId: 'g1', channelId: 'c1', userId: 'u', url: `${server.url}/wire.xml` })).rejects.toThrow(/blocked: 127\.0\.0\.1 is a private or reserved address/);
-    expect(f.store.listSources('g1')).toEqual([]);
+    expect((await f.store.listSources('g1'))).toEqual([]);
   });
 
   it('refreshes with conditional GET, stores new items, updates changed ones, and keeps what it had', async () => {
@@ -186,11 +186,11 @@ describe('Sources', () => {
     f.clock.advance(60_000);
     const next = await f.sources.refresh(source.id);
     expect([next.attempt.httpStatus, next.inserted, next.updated]).toEqual([200, 1, 1]);
-    expect(f.newsroom.search({ guildId: 'g1' }, { query: 'sharply' }).total).toBe(1);
-    expect(f.newsroom.search({ guildId: 'g1' }, { query: 'Wonsan quarry' }).total).toBe(1);
+    expect((await f.newsroom.search({ guildId: 'g1' }, { query: 'sharply' })).total).toBe(1);
+    expect((await f.newsroom.search({ guildId: 'g1' }, { query: 'Wonsan quarry' })).total).toBe(1);
     // New items are announced; the updated one is not news again.
-    expect(f.store.newArticles([source.id], { fromExclusive: '2000-01-01', toInclusive: '2100-01-01' }).map((r) => r.article.title)).toEqual(['Kim Yo Jong speaks']);
-    expect(f.sources.health(source.id, 10).attempts.map((a) => [a.httpStatus, a.newItems, a.updatedItems, a.error])).toEqual([
+    expect((await f.store.newArticles([source.id], { fromExclusive: '2000-01-01', toInclusive: '2100-01-01' })).map((r) => r.article.title)).toEqual(['Kim Yo Jong speaks']);
+    expect((await f.sources.health(source.id, 10)).attempts.map((a) => [a.httpStatus, a.newItems, a.updatedItems, a.error])).toEqual([
       [200, 1, 1, null],
       [304, 0, 0, null],
       [200, 2, 0, null],
@@ -201,7 +201,7 @@ describe('Sources', () => {
     feedVersion = 1;
     const f = await fixture();
     const { source } = await f.sources.add({ guildId: 'g1', channelId: 'c-desk', userId: 'u', url: `${server.url}/wire.xml` });
-    f.store.updateSource(source.id, { feedUrl: `${server.url}/broken` });
+    (await f.store.updateSource(source.id, { feedUrl: `${server.url}/broken` }));
     const waits: number[] = [];
     for (let i = 1; i <= MAX_CONSECUTIVE_FAILURES; i++) {
       const r = await f.sources.refresh(source.id);
@@ -210,16 +210,16 @@ describe('Sources', () => {
     }
     // 30 min doubling per failure, capped at a day (jitter fixed at 0 by the injected random).
     expect(waits).toEqual([30, 60, 120, 240, 480, 960, 1440, 1440, 1440, 1440]);
-    const paused = f.store.getSource(source.id)!;
+    const paused = (await f.store.getSource(source.id))!;
     expect([paused.status, paused.pausedReason, paused.consecutiveFailures]).toEqual(['paused', 'paused after 10 failed fetches in a row', 10]);
     expect(f.notices).toHaveLength(1);
     expect(f.notices[0]!.channelId).toBe('c-desk');
     expect(f.notices[0]!.text).toContain(`Last error: "${server.url}/broken": HTTP 500`);
     expect(f.notices[0]!.text).toContain(`/source resume id:${source.id}`);
     // Articles already stored are untouched by the failures.
-    expect(f.newsroom.search({ guildId: 'g1' }, { query: 'harvest' }).total).toBe(1);
-    expect(f.store.dueSources(new Date('2030-01-01'), 10)).toEqual([]);
-    const resumed = f.sources.resume('g1', source.id);
+    expect((await f.newsroom.search({ guildId: 'g1' }, { query: 'harvest' })).total).toBe(1);
+    expect((await f.store.dueSources(new Date('2030-01-01'), 10))).toEqual([]);
+    const resumed = (await f.sources.resume('g1', source.id));
     expect([resumed.status, resumed.consecutiveFailures]).toEqual(['active', 0]);
     await expect(f.sources.refresh(source.id, { manual: true })).rejects.toThrow(`Refresh of Desk Wire (${source.id}) failed: "${server.url}/broken": HTTP 500`);
   });
@@ -228,16 +228,16 @@ describe('Sources', () => {
     feedVersion = 2;
     const f = await fixture();
     const a = await f.sources.add({ guildId: 'guild-a', channelId: 'ca', userId: 'u', url: `${server.url}/wire.xml` });
-    expect(f.newsroom.search({ guildId: 'guild-b' }, { query: 'Wonsan quarry' }).total).toBe(0);
-    expect(f.newsroom.suggestQueries({ guildId: 'guild-b' }, 'harv')).not.toContain('harvest');
-    expect(f.newsroom.suggestQueries({ guildId: 'guild-a' }, 'harv')).toContain('harvest');
-    expect(f.newsroom.sourceChoices({ guildId: 'guild-b' }).map((c) => c.name)).toEqual(['Daily NK (outlet)', 'Radio Free Asia (outlet)']);
+    expect((await f.newsroom.search({ guildId: 'guild-b' }, { query: 'Wonsan quarry' })).total).toBe(0);
+    expect((await f.newsroom.suggestQueries({ guildId: 'guild-b' }, 'harv'))).not.toContain('harvest');
+    expect((await f.newsroom.suggestQueries({ guildId: 'guild-a' }, 'harv'))).toContain('harvest');
+    expect((await f.newsroom.sourceChoices({ guildId: 'guild-b' })).map((c) => c.name)).toEqual(['Daily NK (outlet)', 'Radio Free Asia (outlet)']);
     const b = await f.sources.add({ guildId: 'guild-b', channelId: 'cb', userId: 'u', url: `${server.url}/wire.xml` });
-    expect(() => f.sources.remove('guild-b', a.source.id)).toThrow(`No source with id "${a.source.id}" in this server.`);
-    f.sources.remove('guild-a', a.source.id);
-    expect(f.newsroom.search({ guildId: 'guild-a' }, { query: 'Wonsan quarry' }).total).toBe(0);
-    expect(f.newsroom.search({ guildId: 'guild-b' }, { query: 'Wonsan quarry' }).total).toBe(1);
-    expect(f.store.getSource(b.source.id)?.status).toBe('active');
+    await expect(f.sources.remove('guild-b', a.source.id)).rejects.toThrow(`No source with id "${a.source.id}" in this server.`);
+    (await f.sources.remove('guild-a', a.source.id));
+    expect((await f.newsroom.search({ guildId: 'guild-a' }, { query: 'Wonsan quarry' })).total).toBe(0);
+    expect((await f.newsroom.search({ guildId: 'guild-b' }, { query: 'Wonsan quarry' })).total).toBe(1);
+    expect((await f.store.getSource(b.source.id))?.status).toBe('active');
   });
 
   it('polls due sources with a concurrency limit and leaves paused ones alone', async () => {
@@ -245,11 +245,11 @@ describe('Sources', () => {
     const f = await fixture();
     const one = await f.sources.add({ guildId: 'g1', channelId: 'c', userId: 'u', url: `${server.url}/wire.xml` });
     const two = await f.sources.add({ guildId: 'g1', channelId: 'c', userId: 'u', url: `${server.url}/story`, name: 'Story' });
-    f.sources.pause('g1', two.source.id);
+    (await f.sources.pause('g1', two.source.id));
     expect(await f.sources.pollDue(2)).toBe(0);
     f.clock.advance(31 * 60_000);
     expect(await f.sources.pollDue(2)).toBe(1);
-    expect(f.sources.health(one.source.id, 1).attempts[0]!.httpStatus).toBe(304);
+    expect((await f.sources.health(one.source.id, 1)).attempts[0]!.httpStatus).toBe(304);
   });
 });
 
@@ -264,7 +264,7 @@ describe('hostile feeds through a local server, added as sources', () => {
     const f = await fixture();
     const started = Date.now();
     await f.sources.add({ guildId: 'g1', channelId: 'c', userId: 'u', url: `${server.url}/laughs.xml` }).then(
-      (p) => expect(f.store.getArticle(f.store.scanArticles(0, 10_000).find((r) => r.article.sourceId === p.source.id)!.article.id)!.title.length).toBeLessThan(200_000),
+      async (p) => expect((await f.store.getArticle((await f.store.scanArticles(0, 10_000)).find((r) => r.article.sourceId === p.source.feedId)!.article.id))!.title.length).toBeLessThan(200_000),
       (err: Error) => expect(err.message).toMatch(/laughs\.xml|malformed|not a feed/),
     );
     expect(Date.now() - started).toBeLessThan(10_000);
@@ -273,8 +273,8 @@ describe('hostile feeds through a local server, added as sources', () => {
     const bigSource = await f.sources.add({ guildId: 'g1', channelId: 'c', userId: 'u', url: `${server.url}/big.xml` });
     expect(bigSource.items).toBe(10_000);
     // 1,000 repeated GUIDs collapse: 9,000 distinct articles.
-    expect(f.sources.articleCount(bigSource.source.id)).toBe(9_000);
-    const future = f.store.scanArticles(0, 20_000).find((r) => r.article.title === 'Item 1')!.article;
+    expect((await f.sources.articleCount(bigSource.source.id))).toBe(9_000);
+    const future = (await f.store.scanArticles(0, 20_000)).find((r) => r.article.title === 'Item 1')!.article;
     expect(future.publishedAt).toBe(f.clock.now().toISOString());
   }, 60_000);
 });

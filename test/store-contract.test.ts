@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEED_SOURCE_ID, type Article } from '../src/core/article.ts';
 import { silentLog } from '../src/core/deps.ts';
-import { parseQuery } from '../src/core/search/query.ts';
+import { parseQuery, type ParsedQuery } from '../src/core/search/query.ts';
 import { articleContentHash } from '../src/core/seed-import.ts';
 import { loadSeedDir } from '../src/core/seed-loader.ts';
 import type { AsyncStore } from '../src/core/store/async-store.ts';
@@ -18,7 +18,7 @@ import { PG_MIGRATIONS } from '../src/core/store/postgres/migrations.ts';
 import { PostgresStore } from '../src/core/store/postgres/postgres-store.ts';
 import { fromSqlite } from '../src/core/store/sqlite-async.ts';
 import { openAsyncStore } from '../src/core/store/open-async-store.ts';
-import type { NewOutbox } from '../src/core/store/types.ts';
+import type { NewOutbox, SourceRow, TextFilters } from '../src/core/store/types.ts';
 import { ROOT } from './helpers/bot-process.ts';
 import { startTestDatabase, type TestDatabase } from './helpers/postgres.ts';
 
@@ -212,13 +212,13 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
 
   it('keeps the first of duplicate keys in one fetch, and gives a colliding article id a derived one', async () => {
     const a = await addSource('g1');
-    const b = await addSource('g2');
+    const b = await addSource('g2', 'https://example.org/other-feed');
     const r = await store.ingest(a.id, [item('k1', { id: 'same', title: 'First' }), item('k1', { id: 'other', title: 'Second' }), item('k2', { id: 'two' })], { announce: true });
     expect(r.inserted.map((x) => [x.id, x.title])).toEqual([['same', 'First'], ['two', 'Troops sent to Russia']]);
     const r2 = await store.ingest(b.id, [item('k1', { id: 'same' })], { announce: true });
     expect(r2.inserted[0]!.id).not.toBe('same');
     expect(r2.inserted[0]!.id).toMatch(/^[0-9a-f]{12}$/);
-    expect((await store.getArticle('same'))!.sourceId).toBe(a.id);
+    expect((await store.getArticle('same'))!.sourceId).toBe(a.feedId);
     expect(await store.hasArticleKey(a.id, 'k1')).toBe(true);
     expect(await store.hasArticleKey(a.id, 'k3')).toBe(false);
     expect(await store.countArticles([a.id])).toBe(2);
@@ -226,27 +226,43 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
     expect(await store.countArticles([])).toBe(0);
   });
 
-  it('scopes sources per guild: the same URL in two guilds is two sources; removal cascades to articles and history', async () => {
+  it('shares a feed: the same URL in two guilds is two sources following one feed, fetched and stored once; the last removal takes its articles and history', async () => {
     const a = await addSource('g1', 'https://example.org/feed');
     clock.advance(1000);
-    const b = await addSource('g2', 'https://example.org/feed');
+    const b = await addSource('g2', 'https://example.org/feed', { nextFetchAt: '2026-03-01T12:00:00.000Z' });
+    clock.advance(1000);
+    const c = await addSource('g3', 'https://example.org/another');
     expect(a.id).not.toBe(b.id);
     expect(a.id).toMatch(/^[0-9a-z]{7}$/);
-    expect(a).toMatchObject({ guildId: 'g1', status: 'active', fullText: false, consecutiveFailures: 0, createdAt: '2026-03-01T10:00:00.000Z', nextFetchAt: null, etag: null });
+    expect(b.feedId).toBe(a.feedId);
+    expect(c.feedId).not.toBe(a.feedId);
+    // The second follower joins the feed's schedule (its own next fetch is not the feed's).
+    expect(b).toMatchObject({ guildId: 'g2', status: 'active', fullText: false, consecutiveFailures: 0, createdAt: '2026-03-01T10:00:01.000Z', nextFetchAt: null, etag: null });
     expect((await store.findSourceByUrl('g1', 'https://example.org/feed'))!.id).toBe(a.id);
     expect((await store.findSourceByUrl('g2', 'https://example.org/feed'))!.id).toBe(b.id);
-    expect(await store.findSourceByUrl('g3', 'https://example.org/feed')).toBeUndefined();
+    expect(await store.findSourceByUrl('g4', 'https://example.org/feed')).toBeUndefined();
     expect((await store.listSources('g1')).map((s) => s.id)).toEqual([a.id]);
+    expect((await store.followersOf(b.id)).map((s) => s.id)).toEqual([a.id, b.id]);
     // Oldest first: the seed row was made at migration time (the real clock), these at the test clock's.
-    expect((await store.allSources()).map((s) => s.id)).toEqual([a.id, b.id, 'seeds']);
+    expect((await store.allSources()).map((s) => s.id)).toEqual([a.id, b.id, c.id, 'seeds']);
+    // Fetch state is the feed's: one server's fetch is every follower's.
+    await store.updateSource(a.id, { etag: '"v1"', nextFetchAt: '2026-03-01T10:30:00.000Z', name: 'Mine' });
+    expect(await store.getSource(b.id)).toMatchObject({ etag: '"v1"', nextFetchAt: '2026-03-01T10:30:00.000Z', name: 'Example' });
+    expect((await store.dueSources(new Date('2026-03-01T11:00:00.000Z'), 10)).map((s) => s.id)).toEqual([c.id, a.id]);
     await store.ingest(a.id, [item('k1', { id: 'a1' }), item('k2', { id: 'a2' })], { announce: true });
-    await store.ingest(b.id, [item('k1', { id: 'b1' })], { announce: true });
+    const again = await store.ingest(b.id, [item('k1', { id: 'b1' })], { announce: true });
+    expect(again).toEqual({ inserted: [], updated: [], unchanged: 1 });
+    expect((await store.sourceIdsForGuild('g2'))).toEqual([a.feedId]);
+    expect(await store.countArticles([b.id])).toBe(2);
     await store.recordFetch(a.id, { at: '2026-03-01T10:00:00.000Z', durationMs: 12, httpStatus: 200, newItems: 2, updatedItems: 0, error: null });
-    expect((await store.deleteSource(a.id)).articleIds.sort()).toEqual(['a1', 'a2']);
+    expect((await store.fetchHistory(b.id, 10)).map((f) => f.newItems)).toEqual([2]);
+    expect(await store.deleteSource(a.id)).toEqual({ articleIds: [] });
     expect(await store.getSource(a.id)).toBeUndefined();
+    expect((await store.getArticle('a1'))!.sourceId).toBe(b.feedId);
+    expect((await store.deleteSource(b.id)).articleIds.sort()).toEqual(['a1', 'a2']);
     expect(await store.getArticle('a1')).toBeUndefined();
-    expect(await store.fetchHistory(a.id, 10)).toEqual([]);
-    expect(await store.getArticle('b1')).toBeDefined();
+    expect(await store.fetchHistory(b.id, 10)).toEqual([]);
+    expect((await store.allSources()).map((s) => s.id)).toEqual([c.id, 'seeds']);
     expect(await store.deleteSource('nope')).toEqual({ articleIds: [] });
   });
 
@@ -319,10 +335,10 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
       after = chunk[chunk.length - 1]!.rowid;
     }
     expect(scanned).toEqual(['old', 'a', 'b', 'x', 'c']);
-    expect((await store.sourceIdsForGuild('g1')).sort()).toEqual([s.id]);
+    expect((await store.sourceIdsForGuild('g1')).sort()).toEqual([s.feedId]);
     expect(await store.sourcesForGuild('g1')).toEqual([
-      { id: 'seeds', name: 'Seed archive', url: 'seeds/', articles: 0 },
-      { id: s.id, name: 'Example', url: 'https://example.org/feed', articles: 4 },
+      { id: 'seeds', feedId: 'seeds', name: 'Seed archive', url: 'seeds/', articles: 0 },
+      { id: s.id, feedId: s.feedId, name: 'Example', url: 'https://example.org/feed', articles: 4 },
     ]);
   });
 
@@ -385,8 +401,8 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
       item('i2', { id: 'i2', url: 'https://img/2' }, 'h-i2', 'summary'),
     ], { announce: true });
     expect(r.inserted.map((a) => a.image)).toEqual(['https://img/1.jpg', undefined]);
-    expect(await store.getArticle('i1')).toEqual(article({ id: 'i1', sourceId: s.id, image: 'https://img/1.jpg' }));
-    expect(await store.getArticle('i2')).toEqual(article({ id: 'i2', sourceId: s.id, url: 'https://img/2' }));
+    expect(await store.getArticle('i1')).toEqual(article({ id: 'i1', sourceId: s.feedId, image: 'https://img/1.jpg' }));
+    expect(await store.getArticle('i2')).toEqual(article({ id: 'i2', sourceId: s.feedId, url: 'https://img/2' }));
     expect(await store.getArticle('i2')).not.toHaveProperty('image');
     // A changed item without a picture keeps the stored one; with one, replaces it.
     await store.ingest(s.id, [item('i1', { id: 'i1', title: 'Changed' }, 'h-i1b')], { announce: true });
@@ -394,7 +410,7 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
     await store.ingest(s.id, [item('i1', { id: 'i1', title: 'Changed again', image: 'https://img/1b.jpg' }, 'h-i1c')], { announce: true });
     expect((await store.getArticle('i1'))!.image).toBe('https://img/1b.jpg');
     // The page's og:image fills an empty picture, never replaces the feed's.
-    expect(await store.setFullText('i2', ['Page text.'], null, 'https://img/og2.jpg')).toEqual(article({ id: 'i2', sourceId: s.id, url: 'https://img/2', body: ['Page text.'], image: 'https://img/og2.jpg' }));
+    expect(await store.setFullText('i2', ['Page text.'], null, 'https://img/og2.jpg')).toEqual(article({ id: 'i2', sourceId: s.feedId, url: 'https://img/2', body: ['Page text.'], image: 'https://img/og2.jpg' }));
     expect((await store.setFullText('i1', ['Page text.'], null, 'https://img/og1.jpg'))!.image).toBe('https://img/1b.jpg');
     expect((await store.setFullText('i1', ['Page text again.'], null))!.image).toBe('https://img/1b.jpg');
     expect((await store.scanArticles(0, 10)).map((x) => x.article.image)).toEqual(['https://img/1b.jpg', 'https://img/og2.jpg']);
@@ -707,11 +723,127 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
     expect(await store.getMeta('index.version')).toBe('2');
   });
 
+  it('keeps every earlier version a reader could tell apart, deletions, and lists changes after a watermark', async () => {
+    const s = await addSource('g1');
+    const other = await addSource('g2', 'https://example.org/elsewhere');
+    await store.ingest(s.id, [item('a', { id: 'art', title: 'Troops sent to Russia' })], { announce: true });
+    await store.ingest(other.id, [item('b', { id: 'other', title: 'Elsewhere' })], { announce: true });
+    expect(await store.maxVersionId()).toBe(0);
+    // Only whitespace differs: a new hash, not a new version.
+    clock.advance(60_000);
+    const cosmetic = await store.ingest(s.id, [item('a', { id: 'art', title: 'Troops  sent to Russia ' }, 'h-a2')], { announce: true });
+    expect(cosmetic.changes).toBeUndefined();
+    clock.advance(60_000);
+    const edited = await store.ingest(s.id, [item('a', { id: 'art', title: 'Troops recalled from Russia' }, 'h-a3')], { announce: true });
+    expect(edited.changes).toEqual([{ articleId: 'art', versionId: 1, kinds: ['headline'] }]);
+    await store.ingest(other.id, [item('b', { id: 'other', title: 'Elsewhere, again' }, 'h-b2')], { announce: true });
+    const versions = await store.listVersions('art');
+    expect(versions).toEqual([
+      {
+        id: 1, articleId: 'art', version: 1, title: 'Troops  sent to Russia ', byline: null, publishedAt: '2026-02-28T08:00:00.000Z',
+        body: ['First paragraph.', 'Second paragraph.'], url: 'https://example.org/a', seenAt: '2026-03-01T10:00:00.000Z', replacedAt: '2026-03-01T10:02:00.000Z',
+        kinds: ['headline'], share: 0, note: null,
+      },
+    ]);
+    expect(await store.articleState('art')).toEqual({ firstSeenAt: '2026-03-01T10:00:00.000Z', versionSeenAt: '2026-03-01T10:02:00.000Z', deletedAt: null, storyId: null, edits: 1 });
+    expect(await store.maxVersionId()).toBe(2);
+    const changes = await store.changesAfter([s.id], 0, 2);
+    expect(changes.map((c) => [c.version.id, c.article.id, c.article.title])).toEqual([[1, 'art', 'Troops recalled from Russia']]);
+    expect(await store.changesAfter([s.id], 1, 2)).toEqual([]);
+    expect(await store.changesAfter([], 0, 2)).toEqual([]);
+    // Deleted at the source: its last version kept as "deleted", once.
+    expect(await store.vanishedItems(s.id, new Set(['zzz']), '2026-03-01T00:00:00.000Z', 5)).toEqual([{ id: 'art', url: 'https://example.org/a' }]);
+    expect(await store.vanishedItems(s.id, new Set(['a']), '2026-03-01T00:00:00.000Z', 5)).toEqual([]);
+    clock.advance(60_000);
+    const gone = await store.markDeleted('art');
+    expect(gone).toMatchObject({ id: 3, version: 2, title: 'Troops recalled from Russia', kinds: ['deleted'], seenAt: '2026-03-01T10:02:00.000Z', replacedAt: '2026-03-01T10:03:00.000Z' });
+    expect(await store.markDeleted('art')).toBeUndefined();
+    expect(await store.articleState('art')).toMatchObject({ deletedAt: '2026-03-01T10:03:00.000Z', edits: 1 });
+    expect(await store.vanishedItems(s.id, new Set(), '2026-03-01T00:00:00.000Z', 5)).toEqual([]);
+    await store.markGoneChecked('other');
+    expect(await store.vanishedItems(other.id, new Set(), '2026-03-01T00:00:00.000Z', 5)).toEqual([]);
+    expect(await store.articleState('nothing')).toBeUndefined();
+  });
+
+  it('keeps a re-fetched page that reads differently as a new version', async () => {
+    const s = await addSource('g1', undefined, { fullText: true });
+    await store.ingest(s.id, [item('a', { id: 'p', body: ['Teaser.'] }, 'h1', 'summary')], { announce: true });
+    await store.setFullText('p', ['The whole page text about troops.'], null);
+    // The teaser changed: the page text is kept, marked stale, until the page is fetched again.
+    await store.ingest(s.id, [item('a', { id: 'p', body: ['Another teaser.'] }, 'h2', 'summary')], { announce: true });
+    expect(await store.listVersions('p')).toEqual([]);
+    clock.advance(1000);
+    await store.setFullText('p', ['The whole page text about troops, corrected and rewritten entirely.'], null);
+    const v = await store.listVersions('p');
+    expect(v.map((x) => [x.version, x.body, x.kinds])).toEqual([[1, ['The whole page text about troops.'], ['body']]]);
+    expect((await store.articleState('p'))!.versionSeenAt).toBe('2026-03-01T10:00:01.000Z');
+  });
+
+  it('keeps change alerts per guild, files their posts once and only raises their watermark', async () => {
+    const c1 = await store.createChangeAlert({ guildId: 'g1', channelId: 'ch1', createdBy: 'u1', lastVersionId: 0 });
+    clock.advance(1000);
+    const c2 = await store.createChangeAlert({ guildId: 'g2', channelId: 'ch2', createdBy: 'u2', lastVersionId: 4 });
+    expect(c1).toEqual({ id: c1.id, guildId: 'g1', channelId: 'ch1', createdBy: 'u1', createdAt: '2026-03-01T10:00:00.000Z', lastVersionId: 0 });
+    expect((await store.listChangeAlerts('g2')).map((c) => c.id)).toEqual([c2.id]);
+    expect((await store.listChangeAlerts()).map((c) => c.id)).toEqual([c1.id, c2.id]);
+    const rows = [outbox({ kind: 'alert', refId: c1.id, windowKey: 'v1' }), outbox({ kind: 'alert', refId: c1.id, windowKey: 'v2' })];
+    const first = await store.enqueueChangeAlerts(c1.id, 7, rows);
+    const again = await store.enqueueChangeAlerts(c1.id, 3, rows);
+    expect(again.map((r) => r.id)).toEqual(first.map((r) => r.id));
+    expect((await store.listChangeAlerts('g1'))[0]!.lastVersionId).toBe(7);
+    expect(await store.deleteChangeAlert(c1.id)).toBe(true);
+    expect(await store.deleteChangeAlert(c1.id)).toBe(false);
+  });
+
+  it('stores story signatures and ids, lists a story earliest first, and scans them back', async () => {
+    const s = await addSource('g1');
+    await store.ingest(s.id, [
+      item('a', { id: 'a1', publishedAt: '2026-02-28T09:00:00.000Z' }),
+      item('b', { id: 'b1', publishedAt: '2026-02-28T07:00:00.000Z' }),
+      item('c', { id: 'c1', publishedAt: null }),
+    ], { announce: true });
+    await store.setStorySignatures([['a1', new Uint8Array([1, 2, 3])], ['b1', new Uint8Array([255, 0])]]);
+    expect(await store.setStoryIds([['a1', 'st1'], ['b1', 'st1'], ['c1', 'st2']])).toBe(3);
+    expect(await store.setStoryIds([['a1', 'st1'], ['b1', 'st2']])).toBe(1);
+    expect(await store.setStoryIds([])).toBe(0);
+    await store.setStoryIds([['b1', 'st1'], ['c1', 'st1']]);
+    expect((await store.storyMembers('st1')).map((m) => [m.article.id, m.storyId])).toEqual([['b1', 'st1'], ['a1', 'st1'], ['c1', 'st1']]);
+    const scanned = await store.scanArticles(0, 10);
+    expect(scanned.map((r) => [r.article.id, r.storySig ? [...r.storySig] : null, r.storyId])).toEqual([['a1', [1, 2, 3], 'st1'], ['b1', [255, 0], 'st1'], ['c1', null, 'st1']]);
+    expect((await store.articlesAfterSeq([s.id], 0, 10)).map((a) => a.storyId)).toEqual(['st1', 'st1', 'st1']);
+  });
+
+  it('counts from a seq, counts article changes, and finds the hot floor by age and by count', async () => {
+    const g0 = await store.articlesGeneration();
+    const s = await addSource('g1');
+    await store.ingest(s.id, [item('a', { id: 'a' }), item('b', { id: 'b' })], { announce: true });
+    const g1 = await store.articlesGeneration();
+    expect(g1).toBeGreaterThan(g0);
+    clock.advance(3_600_000);
+    await store.ingest(s.id, [item('c', { id: 'c' }), item('d', { id: 'd' })], { announce: true });
+    const seqs = (await store.scanArticles(0, 10)).map((r) => r.rowid);
+    expect(await store.countFromSeq(seqs[1]!)).toBe(3);
+    expect(await store.hotFloorSeq(new Date('2026-03-01T10:30:00.000Z'), 0)).toBe(seqs[2]);
+    expect(await store.hotFloorSeq(new Date('2026-03-01T09:00:00.000Z'), 3)).toBe(seqs[1]);
+    expect(await store.hotFloorSeq(new Date('2026-03-02T00:00:00.000Z'), 0)).toBe(seqs[3]! + 1);
+    await store.ingest(s.id, [item('a', { id: 'a', title: 'Changed' }, 'h-a2')], { announce: true });
+    expect(await store.articlesGeneration()).toBeGreaterThan(g1);
+  });
+
   describe('searchText over the seeds', () => {
     beforeEach(async () => {
       await store.ingest(SEED_SOURCE_ID, seedItems(), { announce: false });
     });
-    const top = async (q: string, filters = {}, page = {}) => (await store.searchText(parseQuery(q), filters, page)).hits.map((h) => fileOf(h.id));
+    /** As the tiered search asks: articles with every part first, then (without phrases) those with some. */
+    const top = async (q: string | ParsedQuery, filters: TextFilters = {}, limit = 5) => {
+      const parsed = typeof q === 'string' ? parseQuery(q) : q;
+      const all = await store.searchText(parsed, filters, { limit });
+      let hits = all.hits;
+      if (parsed.terms.length + (parsed.prefixes?.length ?? 0) > 1 && parsed.phrases.length === 0 && hits.length < limit) {
+        hits = hits.concat((await store.searchText(parsed, filters, { limit, mode: 'any' })).hits);
+      }
+      return hits.slice(0, limit).map((h) => fileOf(h.id));
+    };
 
     // The relevance table of test/search.test.ts: realistic reporter queries → expected top article.
     const RELEVANCE: Array<[string, string]> = [
@@ -729,42 +861,50 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
     });
 
     it('matches phrases only as consecutive words', async () => {
-      expect(await top('"human trash"', {}, { limit: 10 })).toEqual(['004']);
-      expect(await top('"trash human"', {}, { limit: 10 })).toEqual([]);
-      expect(await top('"Kim Il Sung University"', {}, { limit: 10 })).toEqual(['003']);
+      expect(await top('"human trash"', {}, 10)).toEqual(['004']);
+      expect(await top('"trash human"', {}, 10)).toEqual([]);
+      expect(await top('"Kim Il Sung University"', {}, 10)).toEqual(['003']);
     });
 
-    it('excludes -words, filters by visible source and date, and pages with a total', async () => {
-      const all = await top('troops', {}, { limit: 10 });
+    it('excludes -words, filters by visible source, outlet, seq range and date, and counts the total', async () => {
+      const all = await top('troops', {}, 10);
       expect(all).toContain('003');
-      expect(await top('troops -Pentagon', {}, { limit: 10 })).toEqual(all.filter((f) => f !== '003'));
-      expect(await top('troops', { visibleSources: ['nothing-here'] })).toEqual([]);
-      expect(await top('troops', { visibleSources: [SEED_SOURCE_ID] }, { limit: 10 })).toEqual(all);
-      const page1 = await store.searchText(parseQuery('troops'), {}, { limit: 2 });
-      const page2 = await store.searchText(parseQuery('troops'), {}, { offset: 2, limit: 2 });
-      expect(page1.total).toBe(all.length);
-      expect(page2.total).toBe(all.length);
-      expect([...page1.hits, ...page2.hits].map((h) => fileOf(h.id))).toEqual(all.slice(0, 4));
+      expect(await top('troops -Pentagon', {}, 10)).toEqual(all.filter((f) => f !== '003'));
+      expect(await top('troops', { sourceIds: ['nothing-here'] })).toEqual([]);
+      expect(await top('troops', { sourceIds: [SEED_SOURCE_ID] }, 10)).toEqual(all);
+      const page = await store.searchText(parseQuery('troops'), {}, { limit: 2 });
+      expect(page).toMatchObject({ total: all.length, approximate: false });
+      expect(page.hits.map((h) => fileOf(h.id))).toEqual(all.slice(0, 2));
+      const seqs = (await store.scanArticles(0, 10)).map((r) => r.rowid);
+      const upTo3 = await store.searchText(parseQuery('troops'), { fromSeq: seqs[0], toSeq: seqs[3] }, { limit: 10 });
+      expect(upTo3.hits.map((h) => fileOf(h.id)).sort()).toEqual(all.filter((f) => f < '003').sort());
+      expect(upTo3.hits.every((h) => h.seq < seqs[3]!)).toBe(true);
+      const outlet = (await store.getArticle(seeds.get('003')!.article.id))!.outlet!;
+      expect((await top('troops', { source: `  ${outlet.toUpperCase()} ` }, 10)).sort()).toEqual(all.filter((f) => seeds.get(f)!.article.outlet === outlet).sort());
       // The seeds carry no date: they are dated by when they were first stored (the test clock).
       expect([...seeds.values()].every((s) => s.article.publishedAt === null)).toBe(true);
       const stored = new Date('2026-03-01T10:00:00.000Z');
-      expect(await top('troops', { since: stored, until: stored }, { limit: 10 })).toEqual(all);
+      expect(await top('troops', { since: stored, until: stored }, 10)).toEqual(all);
       expect(await top('troops', { since: new Date(stored.getTime() + 1) })).toEqual([]);
       expect(await top('troops', { until: new Date(stored.getTime() - 1) })).toEqual([]);
       const s = await addSource('g1');
-      await store.ingest(s.id, [item('d', { id: 'dated', title: 'Troops in 2024', publishedAt: '2024-05-01T12:00:00+02:00' })], { announce: true });
+      await store.ingest(s.id, [item('d', { id: 'dated', title: 'Troops in 2024', publishedAt: '2024-05-01T10:00:00.000Z' })], { announce: true });
       expect(await top('troops', { since: new Date('2024-05-01T10:00:00.000Z'), until: new Date('2024-05-01T10:00:00.000Z') })).toEqual(['dated']);
     });
 
-    it('ranks articles with every term first, and matches the last term as a prefix', async () => {
+    it('ranks articles with every term first, matches some-but-not-all in "any" mode, prefixes and alternatives', async () => {
       const both = await store.searchText(parseQuery('troops Pentagon'), {}, { limit: 10 });
-      const flags = both.hits.map((h) => h.allTerms);
-      expect(flags[0]).toBe(true);
-      expect(flags.indexOf(false) === -1 || flags.slice(flags.indexOf(false)).every((f) => !f)).toBe(true);
-      expect((await top('encourag', {}, { limit: 10 })).sort()).toEqual(['000', '004']);
+      const some = await store.searchText(parseQuery('troops Pentagon'), {}, { limit: 10, mode: 'any' });
+      expect(both.hits.map((h) => fileOf(h.id))).toEqual(['003']);
+      expect(some.hits.map((h) => h.id)).not.toContain(both.hits[0]!.id);
+      expect(some.total).toBeGreaterThan(0);
+      expect((await store.searchText(parseQuery('troops'), {}, { limit: 10, mode: 'any' })).hits).toEqual([]);
+      expect((await top('encourag*', {}, 10)).sort()).toEqual(['000', '004']);
+      // A misspelt word with its correction as an alternative form (the hot tier supplies them).
+      expect(await top({ ...parseQuery('Zelensky'), alternatives: new Map([['zelensky', ['zelenskyy']]]) } as ParsedQuery)).toEqual(['002']);
     });
 
-    it('finds articles stored, changed and removed after the first search', async () => {
+    it('finds articles stored, changed and removed', async () => {
       expect(await top('Zanzibar')).toEqual([]);
       const s = await addSource('g1');
       await store.ingest(s.id, [item('z', { id: 'zanz', title: 'Zanzibar troops story', body: ['Troops landed in Zanzibar.'] })], { announce: true });
@@ -778,10 +918,22 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
 
     it('treats query syntax and SQL in words as plain words', async () => {
       const q = { raw: 'x', terms: ["trash'", "');drop", '!&|', 'human:*'], phrases: [], excluded: ['<->'] };
-      const res = await store.searchText(q, {}, { limit: 10 });
-      expect(res.hits.map((h) => fileOf(h.id))[0]).toBe('004');
-      expect(res.hits[0]!.allTerms).toBe(false);
+      expect((await top(q, {}, 10))[0]).toBe('004');
       expect(await store.countArticles()).toBe(5);
+    });
+
+    it('searches a dense word newest-first and stops early: top hits from the newest articles, an estimated total', async () => {
+      const s = await addSource('g1');
+      const many = Array.from({ length: 3000 }, (_, i) => item(`m${i}`, { id: `m${i}`, title: `Harbour report ${i}`, body: [i === 5 ? 'Old walrus sighting.' : 'Ships.'] }));
+      await store.ingest(s.id, many, { announce: false });
+      const hi = (await store.maxSeq()) + 1;
+      const dense = await store.searchText(parseQuery('harbour'), {}, { limit: 5 });
+      expect(dense.approximate).toBe(true);
+      expect(dense.hits).toHaveLength(5);
+      expect(dense.hits.every((h) => h.seq >= hi - 1000)).toBe(true);
+      expect(Math.abs(dense.total - 3000)).toBeLessThan(300);
+      // A rare word in an old article is still found, counted exactly.
+      expect(await store.searchText(parseQuery('walrus'), {}, { limit: 5 })).toMatchObject({ total: 1, approximate: false, hits: [{ id: 'm5' }] });
     });
   });
 });
@@ -797,9 +949,79 @@ describe('PostgresStore only', () => {
 
   it('migrates once when several processes open a new database together, and reopens idempotently', async () => {
     const stores = await Promise.all([1, 2, 3].map(() => PostgresStore.open({ url: db.url, clock: new FakeClock(), log: silentLog })));
-    expect(await Promise.all(stores.map((s) => s.schemaVersion()))).toEqual([2, 2, 2]);
+    expect(await Promise.all(stores.map((s) => s.schemaVersion()))).toEqual([PG_MIGRATIONS.length, PG_MIGRATIONS.length, PG_MIGRATIONS.length]);
     expect((await stores[0]!.allSources()).map((s) => s.id)).toEqual(['seeds']);
     for (const s of stores) await s.close();
+  });
+
+  it('leases due feeds and posts to one process at a time (SKIP LOCKED); an expired lease is claimed again; job locks are exclusive', async () => {
+    const clock = new FakeClock();
+    const p1 = await PostgresStore.open({ url: db.url, clock, log: silentLog });
+    const p2 = await PostgresStore.open({ url: db.url, clock, log: silentLog });
+    try {
+      const feeds: SourceRow[] = [];
+      for (let i = 0; i < 6; i++) feeds.push(await p1.createSource({ guildId: `lease-${i}`, channelId: 'c', addedBy: 'u', url: `https://lease.example/${i}`, feedUrl: `https://lease.example/${i}`, name: `F${i}`, kind: 'rss', intervalMinutes: 30, fullText: false, nextFetchAt: null }));
+      // A second server on feed 0: still one claim for the feed.
+      clock.advance(1000);
+      await p2.createSource({ guildId: 'lease-x', channelId: 'c', addedBy: 'u', url: 'https://lease.example/0', feedUrl: 'https://lease.example/0', name: 'F0 again', kind: 'rss', intervalMinutes: 10, fullText: true, nextFetchAt: null });
+      const now = clock.now();
+      const until = new Date(now.getTime() + 60_000);
+      const [a, b] = await Promise.all([p1.claimDueSources(now, 4, { owner: 'w1', until }), p2.claimDueSources(now, 4, { owner: 'w2', until })]);
+      const ids = [...a, ...b].map((s) => s.feedId).sort();
+      expect(ids).toEqual(feeds.map((f) => f.feedId).sort());
+      expect(new Set(ids).size).toBe(6);
+      expect([...a, ...b].find((s) => s.feedId === feeds[0]!.feedId)).toMatchObject({ id: feeds[0]!.id, intervalMinutes: 10, fullText: true });
+      expect(await p1.claimDueSources(now, 10, { owner: 'w3', until })).toEqual([]);
+      await p2.releaseSource(feeds[1]!.id, 'w-other');
+      await p1.releaseSource(feeds[2]!.id, a.some((s) => s.feedId === feeds[2]!.feedId) ? 'w1' : 'w2');
+      expect((await p1.claimDueSources(now, 10, { owner: 'w3', until })).map((s) => s.id)).toEqual([feeds[2]!.id]);
+      // w1 and w2 "died": their leases run out and the feeds are due to the next claimant.
+      const later = new Date(until.getTime() + 1);
+      expect((await p2.claimDueSources(later, 10, { owner: 'w4', until: new Date(later.getTime() + 60_000) })).length).toBe(6);
+      // Posts: each claimed once across processes.
+      for (let i = 0; i < 5; i++) await p1.enqueueOutbox(outbox({ refId: `lease-sub`, windowKey: `w${i}`, nonce: `n${i}` }));
+      const [o1, o2] = await Promise.all([p1.claimOutbox(now, 3, { owner: 'w1', until }), p2.claimOutbox(now, 3, { owner: 'w2', until })]);
+      expect([...o1, ...o2].map((r) => r.windowKey).sort()).toEqual(['w0', 'w1', 'w2', 'w3', 'w4']);
+      expect(await p1.claimOutbox(now, 10, { owner: 'w3', until })).toEqual([]);
+      await p1.markAttemptFailed(o1[0]!.id, 'HTTP 500', now);
+      expect((await p2.claimOutbox(now, 10, { owner: 'w3', until })).map((r) => r.id)).toEqual([o1[0]!.id]);
+      // Job locks: one holder across processes, free again once released.
+      const release = await p1.tryLock('publish');
+      expect(release).not.toBeNull();
+      expect(await p2.tryLock('publish')).toBeNull();
+      await release!();
+      const again = await p2.tryLock('publish');
+      expect(again).not.toBeNull();
+      await again!();
+    } finally {
+      await p1.close();
+      await p2.close();
+    }
+  });
+
+  it('tells other processes about stored and changed articles (LISTEN/NOTIFY) when the writer commits', async () => {
+    const clock = new FakeClock();
+    const writer = await PostgresStore.open({ url: db.url, clock, log: silentLog });
+    const reader = await PostgresStore.open({ url: db.url, clock, log: silentLog });
+    const heard: Array<{ maxSeq: number; updated: string[] }> = [];
+    const stop = await reader.onArticles((c) => heard.push(c));
+    try {
+      const s = await writer.createSource({ guildId: 'notify', channelId: 'c', addedBy: 'u', url: 'https://notify.example/feed', feedUrl: null, name: 'N', kind: 'rss', intervalMinutes: 30, fullText: false, nextFetchAt: null });
+      await writer.transaction(async (tx) => {
+        await tx.ingest(s.id, [item('n1', { id: 'n1' })], { announce: true });
+        await new Promise((r) => setTimeout(r, 100));
+        expect(heard).toEqual([]); // not before the commit
+      });
+      await writer.ingest(s.id, [item('n1', { id: 'n1', title: 'Changed' }, 'h-n1b')], { announce: true });
+      await writer.ingest(s.id, [item('n1', { id: 'n1', title: 'Changed' }, 'h-n1b')], { announce: true }); // unchanged: nothing to tell
+      for (let i = 0; i < 100 && heard.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      const seq = await writer.maxSeq();
+      expect(heard).toEqual([{ maxSeq: seq, updated: [] }, { maxSeq: seq, updated: ['n1'] }]);
+    } finally {
+      await stop();
+      await writer.close();
+      await reader.close();
+    }
   });
 
   it('upgrades a database at migration 1 (before deliveries) keeping its alerts and posts, with the new fields at their defaults', async () => {
@@ -833,6 +1055,58 @@ describe('PostgresStore only', () => {
     }
   });
 
+  it('upgrades per-server sources to shared feeds (migration 4) keeping every article id, history, delivery and digest beat', async () => {
+    const feedsMigration = PG_MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE feeds'));
+    const old = await startTestDatabase();
+    try {
+      const c = new pg.Client({ connectionString: old.url });
+      await c.connect();
+      try {
+        await c.query('CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+        for (let v = 0; v < feedsMigration; v++) {
+          await c.query(PG_MIGRATIONS[v]!);
+          await c.query('INSERT INTO schema_migrations (version) VALUES ($1)', [v + 1]);
+        }
+        const src = "INSERT INTO sources (id, guild_id, channel_id, url, feed_url, name, kind, interval_minutes, full_text, etag, created_at, next_fetch_at) VALUES ($1, $2, 'c', $3, $3, $4, 'rss', $5, false, $6, $7, $8)";
+        await c.query(src, ['aaaaaa1', 'g1', 'https://nk.example/feed', 'NK desk', 30, '"e1"', '2026-03-01T08:00:00Z', '2026-03-05T12:10:00Z']);
+        await c.query(src, ['bbbbbb2', 'g2', 'https://nk.example/feed', 'Korea wire', 15, '"e2"', '2026-03-02T08:00:00Z', '2026-03-05T12:05:00Z']);
+        await c.query(src, ['cccccc3', 'g3', 'https://other.example/rss', 'Other', 60, null, '2026-03-03T08:00:00Z', null]);
+        const art = `INSERT INTO articles (id, source_id, dedupe_key, content_hash, title, tags, body, editors, first_seen_at, updated_at, announce)
+          VALUES ($1, $2, $3, 'h', $4, '[]', '["Body."]', '[]', $5, $5, true)`;
+        await c.query(art, ['g1-a', 'aaaaaa1', 'k1', 'Troops at the border', '2026-03-01T09:00:00Z']);
+        await c.query(art, ['g1-b', 'aaaaaa1', 'k2', 'Rations cut', '2026-03-01T09:00:00Z']);
+        await c.query(art, ['g2-a', 'bbbbbb2', 'k1', 'Troops at the border', '2026-03-02T09:00:00Z']);
+        await c.query(art, ['g3-a', 'cccccc3', 'k1', 'Glacier rescue', '2026-03-03T09:00:00Z']);
+        await c.query("INSERT INTO fetch_log (source_id, at, http_status, new_items) VALUES ('aaaaaa1', '2026-03-05T11:40:00Z', 200, 2), ('bbbbbb2', '2026-03-05T11:50:00Z', 304, 0)");
+        await c.query("INSERT INTO alerts (id, guild_id, channel_id, query, created_by, created_at, last_seq, source_id) VALUES ('dlv0001', 'g2', 'c', '', 'u', '2026-03-02T08:00:00Z', 0, 'bbbbbb2')");
+        await c.query("INSERT INTO subscriptions (id, guild_id, channel_id, schedule_label, cron, timezone, source_ids, max_items, created_by, created_at, last_window_end) VALUES ('sub0001', 'g2', 'c', 'daily', '0 8 * * *', 'UTC', ARRAY['bbbbbb2', 'Daily NK'], 10, 'u', '2026-03-02T08:00:00Z', '2026-03-05T08:00:00Z')");
+      } finally {
+        await c.end();
+      }
+      const s = await PostgresStore.open({ url: old.url, clock: new FakeClock(), log: silentLog });
+      try {
+        expect(await s.schemaVersion()).toBe(PG_MIGRATIONS.length);
+        const [g1, g2, g3] = await Promise.all(['aaaaaa1', 'bbbbbb2', 'cccccc3'].map(async (id) => (await s.getSource(id))!));
+        expect([g1!.feedId, g2!.feedId, g3!.feedId]).toEqual(['faaaaaa1', 'faaaaaa1', 'fcccccc3']);
+        expect([g1!.name, g2!.name, g2!.intervalMinutes]).toEqual(['NK desk', 'Korea wire', 15]);
+        expect(g2).toMatchObject({ etag: '"e1"', nextFetchAt: '2026-03-05T12:05:00.000Z' });
+        expect(await s.countArticles()).toBe(3);
+        expect((await s.getArticle('g2-a'))).toEqual(await s.getArticle('g1-a'));
+        expect((await s.getArticle('g1-a'))!.sourceId).toBe('faaaaaa1');
+        expect(await s.sourceIdsForGuild('g2')).toEqual(['faaaaaa1']);
+        expect((await s.fetchHistory('bbbbbb2', 5)).map((f) => f.httpStatus)).toEqual([304, 200]);
+        expect((await s.articlesAfterSeq(['bbbbbb2'], 0, 100)).map((a) => a.article.id).sort()).toEqual(['g1-a', 'g1-b']);
+        expect((await s.getAlert('dlv0001'))!.sourceId).toBe('bbbbbb2');
+        expect((await s.getSubscription('sub0001'))!.sourceIds).toEqual(['faaaaaa1', 'Daily NK']);
+        expect((await s.allSources()).map((x) => x.id)).toEqual(['aaaaaa1', 'bbbbbb2', 'cccccc3', 'seeds']);
+      } finally {
+        await s.close();
+      }
+    } finally {
+      await old.close();
+    }
+  });
+
   it('stores feed text containing NUL characters without them (PostgreSQL text cannot hold U+0000)', async () => {
     const s = await PostgresStore.open({ url: db.url, clock: new FakeClock(), log: silentLog });
     try {
@@ -852,7 +1126,7 @@ describe('PostgresStore only', () => {
     await c.query('INSERT INTO schema_migrations (version) VALUES (99)');
     await c.end();
     await expect(PostgresStore.open({ url: db.url, clock: new FakeClock(), log: silentLog })).rejects.toThrow(
-      new StoreError('store: schema version 99 is newer than this Newsdesk (2); upgrade the bot'),
+      new StoreError(`store: schema version 99 is newer than this Newsdesk (${PG_MIGRATIONS.length}); upgrade the bot`),
     );
     // Nothing listens on port 9 (discard) here: the connection is refused whatever server the tests use.
     const err = await PostgresStore.open({ url: 'postgres://newsdesk:secret-pw@127.0.0.1:9/newsdesk', clock: new FakeClock(), log: silentLog }).catch((e: unknown) => e);

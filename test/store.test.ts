@@ -79,7 +79,7 @@ describe('SqliteStore', () => {
     const a = article({ id: 'aaa111' });
     const first = store.ingest(src.id, [{ article: a, dedupeKey: 'guid:1', contentHash: 'h1' }], { announce: true });
     expect(first.inserted.map((x) => x.id)).toEqual(['aaa111']);
-    expect(first.inserted[0]!.sourceId).toBe(src.id);
+    expect(first.inserted[0]!.sourceId).toBe(src.feedId);
     const same = store.ingest(src.id, [{ article: a, dedupeKey: 'guid:1', contentHash: 'h1' }], { announce: true });
     expect(same).toEqual({ inserted: [], updated: [], unchanged: 1 });
     clock.advance(60_000);
@@ -100,20 +100,21 @@ describe('SqliteStore', () => {
     expect(r.inserted.map((x) => x.id)).toEqual(['d1']);
   });
 
-  it('is unique per source: the same URL in two guilds is two sources, and removing one leaves the other', () => {
+  it('shares a feed: the same URL in two guilds is two sources storing each item once, and removing one leaves the other its articles', () => {
     const a = addSource('guild-a');
     const b = addSource('guild-b');
+    expect(b.feedId).toBe(a.feedId);
     store.ingest(a.id, [{ article: article({ id: 'x1' }), dedupeKey: 'guid:1', contentHash: 'h' }], { announce: true });
     store.ingest(b.id, [{ article: article({ id: 'x1' }), dedupeKey: 'guid:1', contentHash: 'h' }], { announce: true });
-    expect(store.countArticles()).toBe(2);
-    const bArticle = store.scanArticles(0, 10).find((r) => r.article.sourceId === b.id)!.article;
-    expect(bArticle.id).not.toBe('x1'); // the colliding id was re-derived for B's copy
+    expect(store.countArticles()).toBe(1);
     const removed = store.deleteSource(a.id);
-    expect(removed.articleIds).toEqual(['x1']);
+    expect(removed.articleIds).toEqual([]);
     expect(store.getSource(a.id)).toBeUndefined();
-    expect(store.getArticle(bArticle.id)?.sourceId).toBe(b.id);
-    expect(store.sourceIdsForGuild('guild-b')).toEqual([b.id]);
+    expect(store.getArticle('x1')?.sourceId).toBe(b.feedId);
+    expect(store.sourceIdsForGuild('guild-b')).toEqual([b.feedId]);
     expect(store.sourceIdsForGuild('guild-a')).toEqual([]);
+    expect(store.deleteSource(b.id).articleIds).toEqual(['x1']);
+    expect(store.countArticles()).toBe(0);
   });
 
   it('re-imports a seed with a changed body in place', () => {

@@ -125,19 +125,21 @@ describe('story ids in the store', () => {
     const clock = { now: () => new Date('2026-11-29T08:00:00Z') };
     const store = openStore({ path: ':memory:', clock, log: silentLog });
     const docs = byStory('feather-duvet-lung-case');
-    const first = new Newsroom({ store, clock, log: silentLog });
+    const { fromSqlite } = await import('../src/core/store/sqlite-async.ts');
+    const first = new Newsroom({ store: fromSqlite(store), clock, log: silentLog });
     await first.buildIndex();
     for (const d of docs) {
       const source = store.createSource({ guildId: 'g', channelId: null, addedBy: null, url: `https://${d.sourceId}/feed`, feedUrl: null, name: d.sourceId, kind: 'rss', intervalMinutes: 30, fullText: false, nextFetchAt: null });
       const { inserted } = store.ingest(source.id, [{ article: { id: d.id, sourceId: source.id, title: d.title, byline: null, outlet: d.sourceId, dateline: null, tags: [], caption: null, body: d.body, editors: [], url: null, publishedAt: null }, dedupeKey: `guid:${d.id}`, contentHash: d.id }], { announce: true });
       await first.indexArticles(inserted.map((article) => ({ article, firstSeenAt: '2026-11-29T08:00:00.000Z' })));
     }
+    await first.storiesStored();
     const stored = store.db.prepare('SELECT id, story_id, length(story_sig) AS sig FROM articles WHERE source_id <> ? ORDER BY seq').all('seeds') as Array<{ id: string; story_id: string; sig: number }>;
     expect(stored.map((r) => [r.id, r.story_id, r.sig])).toEqual(docs.map((d) => [d.id, docs[0]!.id, 240]));
-    const restarted = new Newsroom({ store, clock, log: silentLog });
+    const restarted = new Newsroom({ store: fromSqlite(store), clock, log: silentLog });
     await restarted.buildIndex();
     expect(docs.map((d) => restarted.stories.storyOf(d.id))).toEqual(docs.map(() => docs[0]!.id));
-    expect(restarted.story({ guildId: 'g' }, docs[2]!.id).members.map((m) => m.article.id)).toEqual(docs.map((d) => d.id));
+    expect((await restarted.story({ guildId: 'g' }, docs[2]!.id)).members.map((m) => m.article.id)).toEqual(docs.map((d) => d.id));
     store.close();
   });
 });

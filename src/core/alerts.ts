@@ -9,7 +9,8 @@ import { outboxNonce, type CrashPoint, type DeliveryHooks } from './outbox.ts';
 import type { Reply } from './reply.ts';
 import { ArticleIndex } from './search/article-index.ts';
 import { parseQuery } from './search/query.ts';
-import type { AlertRow, OutboxRow, SourceRow, SqliteStore, StoredArticle } from './store/index.ts';
+import type { AsyncStore } from './store/async-store.ts';
+import type { AlertRow, OutboxRow, SourceRow, StoredArticle } from './store/index.ts';
 import { escapeInline } from './text/escape.ts';
 import type { Article } from './article.ts';
 
@@ -19,7 +20,7 @@ const MAX_ALERTS_PER_CHECK = 10;
 export const DEFAULT_POSTS_PER_MINUTE = 5;
 
 export interface AlertsDeps {
-  store: SqliteStore;
+  store: AsyncStore;
   clock: Clock;
   log: Log;
   newsroom: Newsroom;
@@ -55,23 +56,23 @@ export class Alerts {
    * Saves an alert (a query over every visible source) or a delivery (a source, optionally
    * narrowed by a query and filters). Only items stored from now on are posted.
    */
-  add(req: AddAlertRequest): AlertRow {
+  async add(req: AddAlertRequest): Promise<AlertRow> {
     const query = (req.query ?? '').trim();
     if (!query && !req.sourceId) throw new UserError('Give a `query`, a `source`, or both: with only a source, every new item of it is posted.');
     if (query) parseQuery(query); // a clear error now rather than a silent alert
-    const source = req.sourceId ? this.source(req.guildId, req.sourceId) : null;
+    const source = req.sourceId ? await this.source(req.guildId, req.sourceId) : null;
     const template = req.template ? validateTemplate(req.template) : null;
     if (!source && (template || req.identity === 'outlet' || req.filters)) {
       throw new UserError('Filters, templates and the outlet identity belong to a delivery: add `source:` to follow a source.');
     }
-    const alert = this.deps.store.createAlert({
+    const alert = await this.deps.store.createAlert({
       guildId: req.guildId,
       channelId: req.channelId,
       query,
       roleId: req.roleId ?? null,
       createdBy: req.userId,
       // Only articles ingested from now on can trigger it.
-      lastSeq: this.deps.store.maxSeq(),
+      lastSeq: await this.deps.store.maxSeq(),
       sourceId: source?.id ?? null,
       filters: JSON.stringify(req.filters ?? NO_FILTERS),
       template,
@@ -83,26 +84,26 @@ export class Alerts {
   }
 
   /** What a delivery with these settings would do with the source's latest items (newest first). */
-  preview(guildId: string, req: { sourceId: string; query?: string; filters?: DeliveryFilters; template?: string | null }, limit = 20): { source: SourceRow; lines: PreviewLine[]; template: string | null } {
-    const source = this.source(guildId, req.sourceId);
+  async preview(guildId: string, req: { sourceId: string; query?: string; filters?: DeliveryFilters; template?: string | null }, limit = 20): Promise<{ source: SourceRow; lines: PreviewLine[]; template: string | null }> {
+    const source = await this.source(guildId, req.sourceId);
     const query = (req.query ?? '').trim();
     if (query) parseQuery(query);
     const template = req.template ? validateTemplate(req.template) : null;
-    const lines = previewDelivery({ store: this.deps.store, matchQuery: (q, b) => matchAll(q, b).map((m) => m.entry) }, source, { query }, req.filters ?? NO_FILTERS, limit);
+    const lines = await previewDelivery({ store: this.deps.store, matchQuery: (q, b) => matchAll(q, b).map((m) => m.entry) }, source, { query }, req.filters ?? NO_FILTERS, limit);
     return { source, lines, template };
   }
 
   /** Resumes a delivery that paused itself (or was paused); its held posts go out. */
-  resume(guildId: string, id: string): AlertRow {
-    const alert = this.owned(guildId, id);
+  async resume(guildId: string, id: string): Promise<AlertRow> {
+    const alert = await this.owned(guildId, id);
     if (alert.status === 'active') throw new UserError(`Alert "${alert.id}" is not paused.`);
-    this.deps.store.resumeAlert(alert.id);
+    await this.deps.store.resumeAlert(alert.id);
     this.deps.log.info({ alertId: alert.id }, 'delivery resumed');
-    return this.deps.store.getAlert(alert.id)!;
+    return (await this.deps.store.getAlert(alert.id))!;
   }
 
   /** The deliveries that follow a source (for /source health). */
-  forSource(sourceId: string): AlertRow[] {
+  forSource(sourceId: string): Promise<AlertRow[]> {
     return this.deps.store.alertsForSource(sourceId);
   }
 
@@ -110,63 +111,63 @@ export class Alerts {
    * The outbox's view of delivery posts: rate limit, pause state, and the health counters and
    * self-pause that follow a post's outcome.
    */
-  hooks(notify: (channelId: string, key: string, text: string) => void): DeliveryHooks {
+  hooks(notify: (channelId: string, key: string, text: string) => Promise<unknown> | void): DeliveryHooks {
     const store = this.deps.store;
     return {
       perMinute: this.deps.postsPerMinute ?? DEFAULT_POSTS_PER_MINUTE,
-      state: (row: OutboxRow) => {
-        const alert = store.getAlert(row.refId);
+      state: async (row: OutboxRow) => {
+        const alert = await store.getAlert(row.refId);
         return !alert ? 'gone' : alert.status === 'paused' ? 'paused' : 'active';
       },
-      posted: (row: OutboxRow, via) => {
-        const alert = store.getAlert(row.refId);
-        store.countAlert(row.refId, 'delivered', 1, { deliveredAt: this.deps.clock.now().toISOString(), ...(alert?.lastError ? { lastError: null } : {}) });
-        if (via === 'webhook' && alert?.identityNote) store.setAlertIdentityNote(row.refId, null);
+      posted: async (row: OutboxRow, via) => {
+        const alert = await store.getAlert(row.refId);
+        await store.countAlert(row.refId, 'delivered', 1, { deliveredAt: this.deps.clock.now().toISOString(), ...(alert?.lastError ? { lastError: null } : {}) });
+        if (via === 'webhook' && alert?.identityNote) await store.setAlertIdentityNote(row.refId, null);
       },
-      failedPermanently: (row: OutboxRow, message: string) => {
-        const alert = store.getAlert(row.refId);
+      failedPermanently: async (row: OutboxRow, message: string) => {
+        const alert = await store.getAlert(row.refId);
         if (!alert) return;
-        store.countAlert(alert.id, 'failed', 1, { lastError: message });
+        await store.countAlert(alert.id, 'failed', 1, { lastError: message });
         const reason = `paused after a failed post: ${message}`;
-        if (!store.pauseAlert(alert.id, reason, message)) return;
+        if (!(await store.pauseAlert(alert.id, reason, message))) return;
         this.deps.log.warn({ alertId: alert.id, channelId: alert.channelId, err: message }, 'delivery paused after a failed post');
         // The moderator hears it where the delivery was made, else where its source was added.
-        const sourceChannel = alert.sourceId ? store.getSource(alert.sourceId)?.channelId : null;
+        const sourceChannel = alert.sourceId ? (await store.getSource(alert.sourceId))?.channelId : null;
         const target = [alert.notifyChannelId, sourceChannel].find((c) => c && c !== alert.channelId);
         if (!target) return;
-        notify(
+        await notify(
           target,
           `delivery-paused:${alert.id}:${row.id}`,
           `⚠️ Delivery \`${alert.id}\` to <#${alert.channelId}> paused itself: ${escapeInline(message)}\n` +
             `Its posts are kept. Give the bot access to the channel (or remove the delivery with \`/alert remove id:${alert.id}\`), then run \`/alert resume id:${alert.id}\`.`,
         );
       },
-      fellBack: (row: OutboxRow, reason: string | null) => {
-        const alert = store.getAlert(row.refId);
-        if (alert && alert.identityNote !== reason) store.setAlertIdentityNote(alert.id, reason);
+      fellBack: async (row: OutboxRow, reason: string | null) => {
+        const alert = await store.getAlert(row.refId);
+        if (alert && alert.identityNote !== reason) await store.setAlertIdentityNote(alert.id, reason);
       },
     };
   }
 
-  private source(guildId: string, sourceId: string): SourceRow {
-    const source = this.deps.store.getSource(sourceId.trim());
+  private async source(guildId: string, sourceId: string): Promise<SourceRow> {
+    const source = await this.deps.store.getSource(sourceId.trim());
     if (!source || source.guildId !== guildId) throw new UserError(`No source with id "${sourceId.trim()}" in this server. /source list shows them.`);
     return source;
   }
 
-  private owned(guildId: string, id: string): AlertRow {
-    const alert = this.deps.store.getAlert(id.trim());
+  private async owned(guildId: string, id: string): Promise<AlertRow> {
+    const alert = await this.deps.store.getAlert(id.trim());
     if (!alert || alert.guildId !== guildId) throw new UserError(`No alert with id "${id.trim()}" in this server. /alert list shows them.`);
     return alert;
   }
 
-  list(guildId: string): AlertRow[] {
+  list(guildId: string): Promise<AlertRow[]> {
     return this.deps.store.listAlerts(guildId);
   }
 
-  remove(guildId: string, id: string): AlertRow {
-    const alert = this.owned(guildId, id);
-    this.deps.store.deleteAlert(alert.id);
+  async remove(guildId: string, id: string): Promise<AlertRow> {
+    const alert = await this.owned(guildId, id);
+    await this.deps.store.deleteAlert(alert.id);
     return alert;
   }
 
@@ -174,10 +175,10 @@ export class Alerts {
    * Checks every alert against the articles ingested since it last looked and files posts for
    * matches; the watermark advance and the posts are one transaction. Returns posts filed.
    */
-  check(): number {
-    const alerts = this.deps.store.listAlerts();
+  async check(): Promise<number> {
+    const alerts = await this.deps.store.listAlerts();
     if (alerts.length === 0) return 0;
-    const upto = this.deps.store.maxSeq();
+    const upto = await this.deps.store.maxSeq();
     let filed = 0;
     for (const alert of alerts) {
       if (alert.lastSeq >= upto) continue;
@@ -185,8 +186,8 @@ export class Alerts {
       if (alert.status === 'paused') continue;
       try {
         filed += alert.sourceId
-          ? fileDeliveries({ ...this.deps, perMinute: this.deps.postsPerMinute ?? DEFAULT_POSTS_PER_MINUTE, matchQuery: (q, b) => matchAll(q, b).map((m) => m.entry) }, alert, upto)
-          : this.checkOne(alert, upto);
+          ? await fileDeliveries({ ...this.deps, perMinute: this.deps.postsPerMinute ?? DEFAULT_POSTS_PER_MINUTE, matchQuery: (q, b) => matchAll(q, b).map((m) => m.entry) }, alert, upto)
+          : await this.checkOne(alert, upto);
       } catch (err) {
         this.deps.log.error({ alertId: alert.id, err }, 'alert check failed');
       }
@@ -194,9 +195,9 @@ export class Alerts {
     return filed;
   }
 
-  private checkOne(alert: AlertRow, upto: number): number {
-    const visible = this.deps.newsroom.visibleSources({ guildId: alert.guildId });
-    const fresh = this.deps.store.articlesAfterSeq(visible, alert.lastSeq, upto, 5000);
+  private async checkOne(alert: AlertRow, upto: number): Promise<number> {
+    const visible = await this.deps.newsroom.visibleSources({ guildId: alert.guildId });
+    const fresh = await this.deps.store.articlesAfterSeq(visible, alert.lastSeq, upto, 5000);
     const matches = fresh.length ? matchAll(alert.query, fresh) : [];
     const rows = matches.slice(0, MAX_ALERTS_PER_CHECK).map(({ entry, terms }) => ({
       kind: 'alert' as const,
@@ -207,7 +208,7 @@ export class Alerts {
       nonce: outboxNonce('alert', alert.id, entry.article.id),
     }));
     this.deps.crashPoint?.('alert:before-enqueue');
-    this.deps.store.enqueueAlerts(alert.id, upto, rows);
+    await this.deps.store.enqueueAlerts(alert.id, upto, rows);
     if (matches.length > MAX_ALERTS_PER_CHECK) {
       this.deps.log.warn({ alertId: alert.id, matches: matches.length, posted: MAX_ALERTS_PER_CHECK }, 'alert matched more articles than it posts at once');
     }

@@ -13,35 +13,20 @@ import { parseQuery, type ParsedQuery } from './search/query.ts';
 import { TieredSearch } from './search/tiered-search.ts';
 import type { ExportRow } from './citations/export.ts';
 import { StoryIndex } from './stories/story-index.ts';
-import type { ArticleVersion, StoredArticle, TextFilters, TextPage, TextQuery, TextSearchOptions } from './store/types.ts';
+import type { AsyncStore } from './store/async-store.ts';
+import type { ArticleVersion, StoredArticle } from './store/types.ts';
 
 /** Where a request comes from: each Discord server (the console is one local server) sees the seeds plus its own sources. */
 export interface Scope {
   guildId: string;
 }
 
-/** What the newsroom needs from the store of record (implemented by the SQLite store). */
-export interface ArticleStore {
-  getArticle(id: string): Article | undefined;
-  /** Source ids owned by a guild (not including the seeds). */
-  sourceIdsForGuild(guildId: string): string[];
-  /** Display info for the sources a guild sees (seeds first). */
-  sourcesForGuild(guildId: string): Array<{ id: string; name: string; url: string | null; articles: number }>;
-  countArticles(sourceIds?: Iterable<string>): number;
-  scanArticles(afterRowid: number, limit: number): Array<{ rowid: number; article: Article; firstSeenAt: string; storySig?: Uint8Array | null; storyId?: string | null }>;
-  setStorySignatures(sigs: Iterable<[articleId: string, sig: Uint8Array]>): void;
-  listVersions(articleId: string): ArticleVersion[];
-  setStoryIds(assignments: Iterable<[articleId: string, storyId: string]>): number;
-  storyMembers(storyId: string, limit?: number): StoredArticle[];
-  articleState(id: string): { firstSeenAt: string; versionSeenAt: string; deletedAt: string | null; storyId: string | null; edits: number } | undefined;
-  articleMeta(id: string): { seq: number; firstSeenAt: string } | undefined;
-  maxSeq(): number;
-  searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): TextPage;
-  articlesGeneration(): number;
-  hotFloorSeq(since: Date, maxArticles: number): number;
-  /** Articles with seq ≥ fromSeq (to validate a hot-tier snapshot). */
-  countFromSeq(fromSeq: number): number;
-}
+/** What the newsroom needs from the store of record (either store, through {@link AsyncStore}). */
+export type ArticleStore = Pick<
+  AsyncStore,
+  | 'getArticle' | 'cachedArticle' | 'sourceIdsForGuild' | 'sourcesForGuild' | 'countArticles' | 'scanArticles' | 'setStorySignatures' | 'listVersions'
+  | 'setStoryIds' | 'storyMembers' | 'articleState' | 'articleMeta' | 'maxSeq' | 'searchText' | 'articlesGeneration' | 'hotFloorSeq' | 'countFromSeq'
+>;
 
 /** How search is organised; see README "Performance". */
 export interface SearchOptions {
@@ -66,6 +51,11 @@ export interface NewsroomDeps {
   clock: Clock;
   log: Log;
   search?: SearchOptions;
+  /**
+   * Which articles the in-memory index holds (a shard: what its servers can see); the archive tier
+   * answers for the rest as always. Default: every article.
+   */
+  keep?: (article: Article) => boolean;
 }
 
 export interface SearchRequest {
@@ -167,7 +157,7 @@ export class Newsroom {
   private snapshotGeneration = -1;
 
   constructor(private readonly deps: NewsroomDeps) {
-    this.index = new ArticleIndex((id) => deps.store.getArticle(id));
+    this.index = new ArticleIndex((id) => deps.store.cachedArticle(id));
     const opts = deps.search ?? {};
     this.hotDays = opts.hotDays ?? DEFAULT_HOT_DAYS;
     this.hotMax = opts.hotMaxArticles ?? DEFAULT_HOT_MAX_ARTICLES;
@@ -198,12 +188,12 @@ export class Newsroom {
   }
 
   /** One search over whichever design is configured. */
-  private find(query: ParsedQuery, filters: SearchFilters, page: { offset: number; limit: number }): SearchPage {
+  private async find(query: ParsedQuery, filters: SearchFilters, page: { offset: number; limit: number }): Promise<SearchPage> {
     return this.tiered ? this.tiered.search(query, filters, page) : this.index.search(query, filters, page);
   }
 
   /** The first seq of the hot window now. */
-  private hotFloor(): number {
+  private hotFloor(): Promise<number> {
     const since = new Date(this.deps.clock.now().getTime() - this.hotDays * 86_400_000);
     return this.deps.store.hotFloorSeq(since, this.hotMax);
   }
@@ -211,12 +201,15 @@ export class Newsroom {
   /** Drops articles that left the hot window from the in-memory tier (they stay in the archive tier). */
   private evict(): void {
     if (!this.tiered) return;
-    // The count bound from memory (the index holds the newest articles in seq order), the age
-    // bound from the store's first-seen index.
-    const since = new Date(this.deps.clock.now().getTime() - this.hotDays * 86_400_000);
-    this.index.evictBelow(this.deps.store.hotFloorSeq(since, 0));
+    // The count bound from memory (the index holds the newest articles in seq order), at once.
     const over = this.index.size - this.hotMax;
     if (over > 0) this.index.evictOldest(over);
+    // The age bound from the store's first-seen index, when the store answers.
+    const since = new Date(this.deps.clock.now().getTime() - this.hotDays * 86_400_000);
+    this.deps.store.hotFloorSeq(since, 0).then(
+      (floor) => this.index.evictBelow(floor),
+      (err: unknown) => this.deps.log.warn({ err }, 'hot window floor not read'),
+    );
   }
 
   /** Loading progress for "index is loading, N% done" replies. */
@@ -233,15 +226,16 @@ export class Newsroom {
     const started = Date.now();
     let after = 0;
     if (this.tiered) {
-      const floor = this.hotFloor();
+      const floor = await this.hotFloor();
       this.index.floor = floor;
       after = floor - 1;
       const file = this.deps.search?.snapshotPath;
       if (file) {
-        const generation = this.deps.store.articlesGeneration();
+        const generation = await this.deps.store.articlesGeneration();
+        const maxSeq = await this.deps.store.maxSeq();
         const loaded = await loadSnapshot(file, this.index, {
           generation,
-          check: (h) => (h.maxSeq !== this.deps.store.maxSeq() ? `stale (max seq ${h.maxSeq}, store ${this.deps.store.maxSeq()})` : h.documents !== this.deps.store.countFromSeq(h.floor) ? 'stale (article count)' : null),
+          check: async (h) => (h.maxSeq !== maxSeq ? `stale (max seq ${h.maxSeq}, store ${maxSeq})` : h.documents !== (await this.deps.store.countFromSeq(h.floor)) ? 'stale (article count)' : null),
         });
         if (loaded.ok) {
           this.snapshotGeneration = generation;
@@ -253,15 +247,16 @@ export class Newsroom {
         }
         this.deps.log.info({ file, reason: loaded.reason }, 'hot index snapshot not used; rebuilding');
       }
-      this.loadTotal = this.deps.store.countFromSeq(floor);
+      this.loadTotal = await this.deps.store.countFromSeq(floor);
     } else {
-      this.loadTotal = this.deps.store.countArticles();
+      this.loadTotal = await this.deps.store.countArticles();
     }
     this.loaded = 0;
     for (;;) {
-      const rows = this.deps.store.scanArticles(after, SCAN_CHUNK);
+      const rows = await this.deps.store.scanArticles(after, SCAN_CHUNK);
       if (rows.length === 0) break;
-      await addInTurns(this.index, rows.map((r) => ({ article: r.article, firstSeenAt: r.firstSeenAt, seq: r.rowid })));
+      const keep = this.deps.keep;
+      await addInTurns(this.index, (keep ? rows.filter((r) => keep(r.article)) : rows).map((r) => ({ article: r.article, firstSeenAt: r.firstSeenAt, seq: r.rowid })));
       after = rows[rows.length - 1]!.rowid;
       this.loaded += rows.length;
     }
@@ -281,7 +276,7 @@ export class Newsroom {
     const started = Date.now();
     let after = 0;
     for (;;) {
-      const rows = this.deps.store.scanArticles(after, LOAD_CHUNK);
+      const rows = await this.deps.store.scanArticles(after, LOAD_CHUNK);
       if (rows.length === 0) break;
       this.groupStories(rows);
       for (const r of rows) this.speakers.add(r.article);
@@ -299,11 +294,12 @@ export class Newsroom {
     const file = this.deps.search?.snapshotPath;
     if (!this.tiered || !file || !this.ready) return Promise.resolve();
     this.indexQueue = this.indexQueue.then(async () => {
-      const generation = this.deps.store.articlesGeneration();
+      const generation = await this.deps.store.articlesGeneration();
       if (generation === this.snapshotGeneration) return;
+      const maxSeq = await this.deps.store.maxSeq();
       this.snapshotting = true;
       try {
-        await writeSnapshot(file, this.index, { generation, floor: this.index.floor, maxSeq: this.deps.store.maxSeq() });
+        await writeSnapshot(file, this.index, { generation, floor: this.index.floor, maxSeq });
         this.snapshotGeneration = generation;
       } catch (err) {
         this.deps.log.warn({ file, err }, 'hot index snapshot not written');
@@ -321,8 +317,18 @@ export class Newsroom {
    * indexed at once; a large fetch is indexed in chunks between which the event loop runs, so
    * interactions are never held up for long. Resolves when all are searchable.
    */
-  indexArticles(articles: Iterable<{ article: Article; firstSeenAt?: string | undefined; seq?: number }>): Promise<void> {
+  async indexArticles(articles: Iterable<{ article: Article; firstSeenAt?: string | undefined; seq?: number }>): Promise<void> {
     let items = [...articles];
+    const keep = this.deps.keep;
+    if (keep) items = items.filter((i) => keep(i.article));
+    if (this.tiered) {
+      for (const item of items) {
+        if (item.seq === undefined) {
+          const m = await this.deps.store.articleMeta(item.article.id);
+          if (m) Object.assign(item, { seq: m.seq, firstSeenAt: item.firstSeenAt ?? m.firstSeenAt });
+        }
+      }
+    }
     // Speakers and stories cover every article, in the hot window or not; a big fetch is read in
     // chunks between other work.
     const derive = (chunk: typeof items) => {
@@ -338,14 +344,6 @@ export class Newsroom {
           await new Promise<void>((resolve) => setImmediate(resolve));
         }
       });
-    }
-    if (this.tiered) {
-      for (const item of items) {
-        if (item.seq === undefined) {
-          const m = this.deps.store.articleMeta(item.article.id);
-          if (m) Object.assign(item, { seq: m.seq, firstSeenAt: item.firstSeenAt ?? m.firstSeenAt });
-        }
-      }
     }
     if (this.tiered) {
       // An update to an article that already left the hot window stays in the archive tier only.
@@ -377,8 +375,22 @@ export class Newsroom {
       changed.push(...this.stories.add(doc, storySig ?? undefined, storySig ? storyId : null));
       if (!known && !storySig) fresh.push([a.id, this.stories.signatureBytes(a.id)!]);
     }
-    if (fresh.length) this.deps.store.setStorySignatures(fresh);
-    if (changed.length) this.deps.store.setStoryIds(changed);
+    // Written in the background, in order: the in-memory grouping answers meanwhile.
+    if (fresh.length || changed.length) {
+      this.storyWrites = this.storyWrites
+        .then(async () => {
+          if (fresh.length) await this.deps.store.setStorySignatures(fresh);
+          if (changed.length) await this.deps.store.setStoryIds(changed);
+        })
+        .catch((err: unknown) => this.deps.log.warn({ err }, 'story ids not stored'));
+    }
+  }
+
+  private storyWrites: Promise<void> = Promise.resolve();
+
+  /** Resolves once every story id grouped so far is in the store. */
+  storiesStored(): Promise<void> {
+    return this.storyWrites;
   }
 
   /** Removes articles from the index after the store deleted them (also after any chunked add in flight). */
@@ -398,12 +410,12 @@ export class Newsroom {
   }
 
   /** The source ids a guild may see: the seeds plus its own sources. */
-  visibleSources(scope: Scope): Set<string> {
-    return new Set([SEED_SOURCE_ID, ...this.deps.store.sourceIdsForGuild(scope.guildId)]);
+  async visibleSources(scope: Scope): Promise<Set<string>> {
+    return new Set([SEED_SOURCE_ID, ...(await this.deps.store.sourceIdsForGuild(scope.guildId))]);
   }
 
   /** Runs a search and builds the quoted excerpt of every result on the requested page. */
-  search(scope: Scope, req: SearchRequest): SearchResults {
+  async search(scope: Scope, req: SearchRequest): Promise<SearchResults> {
     const query = parseQuery(req.query);
     const now = this.deps.clock.now();
     const since = req.since ? parseDateOption('since', req.since, 'start', now) : undefined;
@@ -411,20 +423,20 @@ export class Newsroom {
     if (since && until && since > until) {
       throw new UserError(`since (${req.since}) is after until (${req.until}): nothing can match.`);
     }
-    const filters: SearchFilters = { visibleSources: this.visibleSources(scope) };
-    const source = req.source ? this.resolveSource(scope, req.source) : undefined;
+    const filters: SearchFilters = { visibleSources: await this.visibleSources(scope) };
+    const source = req.source ? await this.resolveSource(scope, req.source) : undefined;
     if (source) filters.source = source.filter;
     if (since) filters.since = since;
     if (until) filters.until = until;
     const page = Math.max(0, Math.floor(req.page ?? 0));
-    const { groups, total: collapsedTotal } = this.storyPage(query, filters, page);
+    const { groups, total: collapsedTotal } = await this.storyPage(query, filters, page);
     const result = { total: collapsedTotal.total, approximate: collapsedTotal.approximate };
     const items: SearchResultItem[] = [];
-    groups.forEach((group, i) => {
+    for (const [i, group] of groups.entries()) {
       // The earliest report of the story among the matches leads its card.
-      const hit = this.earliest(group);
-      const article = this.deps.store.getArticle(hit.id);
-      if (!article) return; // removed between search and lookup
+      const hit = await this.earliest(group);
+      const article = await this.deps.store.getArticle(hit.id);
+      if (!article) continue; // removed between search and lookup
       const item: SearchResultItem = {
         rank: page * PAGE_SIZE + i + 1,
         article,
@@ -432,10 +444,10 @@ export class Newsroom {
         allTerms: hit.allTerms,
         terms: hit.terms,
       };
-      const story = this.storyOf(article.id, filters.visibleSources!);
+      const story = await this.storyOf(article.id, filters.visibleSources!);
       if (story) item.story = story;
       items.push(item);
-    });
+    }
     const suggestions =
       result.total === 0 ? this.index.suggest(req.query, { visibleSources: filters.visibleSources }, 5) : [];
     return {
@@ -455,21 +467,21 @@ export class Newsroom {
    * Up to `limit` results of a search in rank order (one per story, like the cards), with plain
    * excerpts, for `/search export:true`.
    */
-  exportSearch(scope: Scope, req: SearchRequest, limit: number): ExportRow[] {
+  async exportSearch(scope: Scope, req: SearchRequest, limit: number): Promise<ExportRow[]> {
     const query = parseQuery(req.query);
     const now = this.deps.clock.now();
-    const filters: SearchFilters = { visibleSources: this.visibleSources(scope) };
-    if (req.source) filters.source = this.resolveSource(scope, req.source).filter;
+    const filters: SearchFilters = { visibleSources: await this.visibleSources(scope) };
+    if (req.source) filters.source = (await this.resolveSource(scope, req.source)).filter;
     if (req.since) filters.since = parseDateOption('since', req.since, 'start', now);
     if (req.until) filters.until = parseDateOption('until', req.until, 'end', now);
-    const page = this.find(query, filters, { offset: 0, limit: Math.max(limit * 3, STORY_SCAN) });
+    const page = await this.find(query, filters, { offset: 0, limit: Math.max(limit * 3, STORY_SCAN) });
     const seen = new Set<string>();
     const rows: ExportRow[] = [];
     for (const hit of page.hits) {
       const key = this.stories.storyOf(hit.id) ?? hit.id;
       if (seen.has(key)) continue;
       seen.add(key);
-      const article = this.deps.store.getArticle(hit.id);
+      const article = await this.deps.store.getArticle(hit.id);
       if (!article) continue;
       rows.push({ article, excerpt: plainExcerpt(buildExcerpt(article, hit.terms).text) });
       if (rows.length === limit) break;
@@ -482,7 +494,7 @@ export class Newsroom {
    * STORY_SCAN hits are grouped by story id (in rank order of their best hit); hits past them,
    * if any, follow ungrouped.
    */
-  private storyPage(query: ParsedQuery, filters: SearchFilters, page: number): { groups: SearchHit[][]; total: { total: number; approximate: boolean } } {
+  private async storyPage(query: ParsedQuery, filters: SearchFilters, page: number): Promise<{ groups: SearchHit[][]; total: { total: number; approximate: boolean } }> {
     const start = page * PAGE_SIZE;
     const end = start + PAGE_SIZE;
     // Ask for just the hits the page needs, as an ungrouped search would (so "some of your words"
@@ -490,7 +502,7 @@ export class Newsroom {
     // folded some away.
     let limit = end;
     for (;;) {
-      const scan = this.find(query, filters, { offset: 0, limit });
+      const scan = await this.find(query, filters, { offset: 0, limit });
       const byStory = new Map<string, SearchHit[]>();
       for (const hit of scan.hits) {
         const key = this.stories.storyOf(hit.id) ?? hit.id;
@@ -505,7 +517,7 @@ export class Newsroom {
         let shown = groups.slice(start, end);
         if (shown.length < PAGE_SIZE && more && limit >= STORY_SCAN) {
           // Past the grouped window the results are listed one by one.
-          const extra = this.find(query, filters, { offset: scan.hits.length + Math.max(0, start - groups.length), limit: PAGE_SIZE - shown.length });
+          const extra = await this.find(query, filters, { offset: scan.hits.length + Math.max(0, start - groups.length), limit: PAGE_SIZE - shown.length });
           shown = [...shown, ...extra.hits.map((h) => [h])];
         }
         return { groups: shown, total: { total: scan.total - folded, approximate: (scan.approximate ?? false) || (folded > 0 && more) } };
@@ -514,12 +526,12 @@ export class Newsroom {
     }
   }
 
-  private earliest(group: SearchHit[]): SearchHit {
+  private async earliest(group: SearchHit[]): Promise<SearchHit> {
     if (group.length === 1) return group[0]!;
     let best = group[0]!;
     let bestTime = Infinity;
     for (const hit of group) {
-      const a = this.deps.store.getArticle(hit.id);
+      const a = await this.deps.store.getArticle(hit.id);
       const t = a?.publishedAt ? Date.parse(a.publishedAt) : NaN;
       if (!Number.isNaN(t) && t < bestTime) {
         best = hit;
@@ -530,10 +542,10 @@ export class Newsroom {
   }
 
   /** The other visible reports of an article's story: how many, and their outlets in time order. */
-  private storyOf(articleId: string, visible: ReadonlySet<string>): StorySummary | undefined {
+  private async storyOf(articleId: string, visible: ReadonlySet<string>): Promise<StorySummary | undefined> {
     const id = this.stories.storyOf(articleId);
     if (!id) return undefined;
-    const members = this.deps.store.storyMembers(id).filter((m) => visible.has(m.article.sourceId));
+    const members = (await this.deps.store.storyMembers(id)).filter((m) => visible.has(m.article.sourceId));
     if (members.length < 2) return undefined;
     const lead = members.find((m) => m.article.id === articleId)?.article.outlet ?? null;
     const outlets: string[] = [];
@@ -546,11 +558,11 @@ export class Newsroom {
   }
 
   /** A story a guild may see: every visible report, earliest first; a UserError naming the id otherwise. */
-  story(scope: Scope, id: string): { id: string; members: StoredArticle[] } {
+  async story(scope: Scope, id: string): Promise<{ id: string; members: StoredArticle[] }> {
     const wanted = id.trim();
-    const visible = this.visibleSources(scope);
+    const visible = await this.visibleSources(scope);
     const storyId = this.stories.storyOf(wanted) ?? wanted;
-    const members = this.deps.store.storyMembers(storyId).filter((m) => visible.has(m.article.sourceId));
+    const members = (await this.deps.store.storyMembers(storyId)).filter((m) => visible.has(m.article.sourceId));
     if (members.length === 0) throw new UserError(`No story or article with id "${wanted}". /search shows story buttons on results reported by several outlets.`);
     return { id: storyId, members };
   }
@@ -560,18 +572,19 @@ export class Newsroom {
    * outlet key (`o` + hash) that autocomplete and paging buttons carry. The short `key` always fits
    * a button's custom_id.
    */
-  resolveSource(scope: Scope, value: string): { key: string; label: string; filter: string } {
+  async resolveSource(scope: Scope, value: string): Promise<{ key: string; label: string; filter: string }> {
     const wanted = value.trim();
-    const sources = this.deps.store.sourcesForGuild(scope.guildId);
+    const sources = await this.deps.store.sourcesForGuild(scope.guildId);
     const byId = sources.find((s) => s.id === wanted && s.id !== SEED_SOURCE_ID);
-    if (byId) return { key: byId.id, label: byId.name, filter: byId.id };
+    // Articles carry the feed's id: a source filters by the feed it follows.
+    if (byId) return { key: byId.id, label: byId.name, filter: byId.feedId };
     const norm = wanted.replace(/\s+/g, ' ').toLowerCase();
-    for (const outlet of this.index.outlets({ visibleSources: this.visibleSources(scope) })) {
+    for (const outlet of this.index.outlets({ visibleSources: await this.visibleSources(scope) })) {
       const key = outletKey(outlet);
       if (key === wanted || outlet.replace(/\s+/g, ' ').toLowerCase() === norm) return { key, label: outlet, filter: outlet };
     }
     const byName = sources.find((s) => s.id !== SEED_SOURCE_ID && s.name.toLowerCase() === norm);
-    if (byName) return { key: byName.id, label: byName.name, filter: byName.id };
+    if (byName) return { key: byName.id, label: byName.name, filter: byName.feedId };
     throw new UserError(`No source or outlet called "${wanted}" here. Start typing in the source option to pick one.`);
   }
 
@@ -580,21 +593,21 @@ export class Newsroom {
    * "Kim Yo Jong’s order"), best-covering first, at most `limit`. With a speaker and no query,
    * every quotation of that speaker, from the articles quoting them most.
    */
-  quotes(scope: Scope, rawQuery: string, limit = 8, speaker?: string): { query: ParsedQuery | null; quotes: QuoteResult[] } {
+  async quotes(scope: Scope, rawQuery: string, limit = 8, speaker?: string): Promise<{ query: ParsedQuery | null; quotes: QuoteResult[] }> {
     const wanted = speaker?.trim() || null;
     if (!rawQuery.trim() && !wanted) throw new UserError('Give words the quotation should contain (query), a speaker, or both.');
-    const visible = this.visibleSources(scope);
+    const visible = await this.visibleSources(scope);
     const found: Array<QuoteResult & { score: number }> = [];
     if (!rawQuery.trim()) {
       const ids = this.speakers.articlesQuoting(wanted!, visible);
-      ids.slice(0, 25).forEach((id, rank) => {
-        const article = this.deps.store.getArticle(id);
-        if (!article) return;
+      for (const [rank, id] of ids.slice(0, 25).entries()) {
+        const article = await this.deps.store.getArticle(id);
+        if (!article) continue;
         for (const q of findQuotations(article)) {
           if (!speakerIs(q.speaker, wanted!)) continue;
           found.push({ article, quote: { ...q, covered: 0, marked: markText(q.text, []).text }, score: -rank * 1000 - q.paragraphIndex });
         }
-      });
+      }
       found.sort((a, b) => b.score - a.score);
       return { query: null, quotes: found.slice(0, limit).map(({ article, quote }) => ({ article, quote })) };
     }
@@ -603,66 +616,66 @@ export class Newsroom {
     // Quotes live in the top articles; look a little deeper than one page to find enough of them
     // (deeper still for one speaker, whose articles need not rank first for the words).
     const quoting = wanted ? new Set(this.speakers.articlesQuoting(wanted, visible)) : null;
-    const result = this.find(query, filters, { offset: 0, limit: quoting ? 200 : 25 });
-    result.hits.forEach((hit, rank) => {
-      if (quoting && !quoting.has(hit.id)) return;
-      const article = this.deps.store.getArticle(hit.id);
-      if (!article) return;
+    const result = await this.find(query, filters, { offset: 0, limit: quoting ? 200 : 25 });
+    for (const [rank, hit] of result.hits.entries()) {
+      if (quoting && !quoting.has(hit.id)) continue;
+      const article = await this.deps.store.getArticle(hit.id);
+      if (!article) continue;
       for (const quote of matchQuotations(article, hit.terms)) {
         if (quote.covered === 0) continue;
         if (wanted && !speakerIs(quote.speaker, wanted)) continue;
         // Quotations with a known speaker are what a reporter can cite: they rank above the others.
         found.push({ article, quote, score: quote.covered * 1000 + (quote.speaker ? 100 : 0) - rank });
       }
-    });
+    }
     found.sort((a, b) => b.score - a.score);
     return { query, quotes: found.slice(0, limit).map(({ article, quote }) => ({ article, quote })) };
   }
 
   /** Speakers quoted in the archive a guild sees, for /quote speaker autocomplete (most quoted first). */
-  suggestSpeakers(scope: Scope, typed: string, limit = 25): Array<{ name: string; quotes: number }> {
-    return this.speakers.suggest(typed, this.visibleSources(scope), limit);
+  async suggestSpeakers(scope: Scope, typed: string, limit = 25): Promise<Array<{ name: string; quotes: number }>> {
+    return this.speakers.suggest(typed, await this.visibleSources(scope), limit);
   }
 
   /** One article a guild may see, or a UserError naming the id. */
-  article(scope: Scope, id: string): Article {
+  async article(scope: Scope, id: string): Promise<Article> {
     const wanted = id.trim();
-    const article = wanted ? this.deps.store.getArticle(wanted) : undefined;
-    if (!article || !this.visibleSources(scope).has(article.sourceId)) {
+    const article = wanted ? await this.deps.store.getArticle(wanted) : undefined;
+    if (!article || !(await this.visibleSources(scope)).has(article.sourceId)) {
       throw new UserError(`No article with id "${wanted}". Use /search to find one, or type a title into /article for suggestions.`);
     }
     return article;
   }
 
   /** An article a guild may see with its earlier versions (oldest first) and when the current one was seen. */
-  changes(scope: Scope, id: string): { article: Article; versions: ArticleVersion[]; seenAt: string; deletedAt: string | null } {
-    const article = this.article(scope, id);
-    const state = this.deps.store.articleState(article.id);
-    return { article, versions: this.deps.store.listVersions(article.id), seenAt: state?.versionSeenAt ?? '', deletedAt: state?.deletedAt ?? null };
+  async changes(scope: Scope, id: string): Promise<{ article: Article; versions: ArticleVersion[]; seenAt: string; deletedAt: string | null }> {
+    const article = await this.article(scope, id);
+    const state = await this.deps.store.articleState(article.id);
+    return { article, versions: await this.deps.store.listVersions(article.id), seenAt: state?.versionSeenAt ?? '', deletedAt: state?.deletedAt ?? null };
   }
 
   /** How often an article was edited and whether it was deleted at its source (for /article). */
-  editState(articleId: string): { edits: number; deletedAt: string | null } {
-    const s = this.deps.store.articleState(articleId);
+  async editState(articleId: string): Promise<{ edits: number; deletedAt: string | null }> {
+    const s = await this.deps.store.articleState(articleId);
     return { edits: s?.edits ?? 0, deletedAt: s?.deletedAt ?? null };
   }
 
   /** Query completions for autocomplete. */
-  suggestQueries(scope: Scope, prefix: string, limit = 25): string[] {
+  async suggestQueries(scope: Scope, prefix: string, limit = 25): Promise<string[]> {
     if (!prefix.trim()) return [];
-    return this.index.suggest(prefix, { visibleSources: this.visibleSources(scope) }, limit);
+    return this.index.suggest(prefix, { visibleSources: await this.visibleSources(scope) }, limit);
   }
 
   /** Articles whose title matches what the user typed, for /article autocomplete. */
-  suggestTitles(scope: Scope, prefix: string, limit = 25): Array<{ id: string; title: string }> {
-    return this.index.titles(prefix, { visibleSources: this.visibleSources(scope) }, limit);
+  async suggestTitles(scope: Scope, prefix: string, limit = 25): Promise<Array<{ id: string; title: string }>> {
+    return this.index.titles(prefix, { visibleSources: await this.visibleSources(scope) }, limit);
   }
 
   /** Sources and outlets a guild can filter by, for /search source autocomplete. */
-  sourceChoices(scope: Scope): Array<{ name: string; value: string }> {
-    const visible = this.visibleSources(scope);
+  async sourceChoices(scope: Scope): Promise<Array<{ name: string; value: string }>> {
+    const visible = await this.visibleSources(scope);
     const choices: Array<{ name: string; value: string }> = [];
-    for (const s of this.deps.store.sourcesForGuild(scope.guildId)) {
+    for (const s of await this.deps.store.sourcesForGuild(scope.guildId)) {
       if (s.id === SEED_SOURCE_ID) continue;
       choices.push({ name: `${s.name} (source ${s.id})`, value: s.id });
     }
@@ -671,10 +684,10 @@ export class Newsroom {
   }
 
   /** Article, source and index counts for /stats. */
-  stats(scope: Scope): Stats {
-    const visible = this.visibleSources(scope);
+  async stats(scope: Scope): Promise<Stats> {
+    const visible = await this.visibleSources(scope);
     return {
-      articles: this.deps.store.countArticles(visible),
+      articles: await this.deps.store.countArticles(visible),
       sources: visible.size,
       indexed: this.index.size,
       indexTerms: this.index.termCount,

@@ -3,7 +3,8 @@ import { nextSlot, RATE_WINDOW_MS } from './alerts/bursts.ts';
 import type { DeliveryPayload, PostIdentity } from './alerts/identity.ts';
 import type { Clock, Log } from './deps.ts';
 import type { Reply } from './reply.ts';
-import type { OutboxRow, SqliteStore } from './store/index.ts';
+import type { OutboxRow,  } from './store/index.ts';
+import type { AsyncStore } from './store/async-store.ts';
 
 /** Sends one message to a channel. `nonce` makes a retried send return the first message instead of posting twice. */
 export interface ChannelPoster {
@@ -44,18 +45,20 @@ export interface DeliveryHooks {
   /** Posts per channel per minute. */
   perMinute: number;
   /** 'paused' parks the post until the delivery resumes; 'gone' drops it (the delivery was removed). */
-  state(row: OutboxRow): 'active' | 'paused' | 'gone';
-  posted(row: OutboxRow, via: 'webhook' | 'bot'): void;
+  state(row: OutboxRow): Promise<'active' | 'paused' | 'gone'>;
+  posted(row: OutboxRow, via: 'webhook' | 'bot'): Promise<void>;
   /** A post failed for good: the delivery pauses itself and tells a moderator. */
-  failedPermanently(row: OutboxRow, message: string): void;
+  failedPermanently(row: OutboxRow, message: string): Promise<void>;
   /** An outlet-identity post went out as the bot; `reason` is shown in /alert list. */
-  fellBack(row: OutboxRow, reason: string | null): void;
+  fellBack(row: OutboxRow, reason: string | null): Promise<void>;
 }
 
 /** Parked rows wait here until their delivery resumes. */
 const PARKED = new Date('9999-12-31T00:00:00.000Z');
 
 const MAX_ATTEMPTS = 8;
+/** How long a claim on a batch of posts holds: far longer than 20 posts take, even rate limited. */
+export const POST_LEASE_MS = 2 * 60_000;
 
 /** Discord accepts nonces of at most 25 characters: derive one from the outbox row's identity. */
 export function outboxNonce(kind: string, refId: string, windowKey: string): string {
@@ -74,7 +77,16 @@ export class Outbox {
   private delivering: Promise<number> | null = null;
 
   constructor(
-    private readonly deps: { store: SqliteStore; clock: Clock; log: Log; poster: ChannelPoster; crashPoint?: CrashPoint; deliveries?: DeliveryHooks },
+    private readonly deps: {
+      store: AsyncStore;
+      clock: Clock;
+      log: Log;
+      poster: ChannelPoster;
+      crashPoint?: CrashPoint;
+      deliveries?: DeliveryHooks;
+      /** Who claims posts in a cluster, and how long a claim holds (a dead process's posts are taken over after it). */
+      worker?: { id: string; leaseMs: number };
+    },
   ) {}
 
   /** Posts every due pending row; concurrent calls share one run. */
@@ -88,7 +100,11 @@ export class Outbox {
   private async run(): Promise<number> {
     let posted = 0;
     for (;;) {
-      const rows = this.deps.store.pendingOutbox(this.deps.clock.now(), 20);
+      const now = this.deps.clock.now();
+      const { id: owner, leaseMs } = this.deps.worker ?? { id: 'local', leaseMs: POST_LEASE_MS };
+      // Claimed: no other process sends these rows while the lease holds; after a crash the
+      // in-flight marker (sentAt) and the nonce make the next claimant's attempt safe.
+      const rows = await this.deps.store.claimOutbox(now, 20, { owner, until: new Date(now.getTime() + leaseMs) });
       if (rows.length === 0) return posted;
       for (const row of rows) if (await this.deliver(row)) posted++;
       if (rows.length < 20) return posted;
@@ -99,20 +115,20 @@ export class Outbox {
    * Delivery posts wait for their channel's per-minute budget and for a paused delivery to
    * resume; returns false when the row must not be sent now (it was deferred, parked or dropped).
    */
-  private admit(row: OutboxRow, hooks: DeliveryHooks): boolean {
-    const state = hooks.state(row);
+  private async admit(row: OutboxRow, hooks: DeliveryHooks): Promise<boolean> {
+    const state = await hooks.state(row);
     if (state === 'gone') {
-      this.deps.store.markAttemptFailed(row.id, 'the delivery was removed', null);
+      await this.deps.store.markAttemptFailed(row.id, 'the delivery was removed', null);
       return false;
     }
     if (state === 'paused') {
-      this.deps.store.deferOutbox(row.id, PARKED);
+      await this.deps.store.deferOutbox(row.id, PARKED);
       return false;
     }
     const now = this.deps.clock.now();
-    const slot = nextSlot(this.deps.store.postedToChannelSince(row.channelId, new Date(now.getTime() - RATE_WINDOW_MS)), now, hooks.perMinute);
+    const slot = nextSlot(await this.deps.store.postedToChannelSince(row.channelId, new Date(now.getTime() - RATE_WINDOW_MS)), now, hooks.perMinute);
     if (slot) {
-      this.deps.store.deferOutbox(row.id, slot);
+      await this.deps.store.deferOutbox(row.id, slot);
       this.deps.log.debug({ outboxId: row.id, channelId: row.channelId, until: slot.toISOString() }, 'channel rate limit: post deferred');
       return false;
     }
@@ -132,13 +148,13 @@ export class Outbox {
       }
     }
     // In flight from here until markPosted.
-    this.deps.store.markSending(row.id);
+    await this.deps.store.markSending(row.id);
     if (as && poster.postAs) {
       try {
         return { ...(await poster.postAs(row.channelId, reply, as)), via: 'webhook' };
       } catch (err) {
         if (!(err instanceof WebhookUnavailableError)) throw err;
-        this.deps.deliveries?.fellBack(row, err.message);
+        await this.deps.deliveries?.fellBack(row, err.message);
       }
     }
     return { ...(await poster.post(row.channelId, reply, row.nonce)), via: 'bot' };
@@ -146,23 +162,23 @@ export class Outbox {
 
   private async deliver(row: OutboxRow): Promise<boolean> {
     const hooks = row.kind === 'delivery' ? this.deps.deliveries : undefined;
-    if (hooks && !this.admit(row, hooks)) return false;
+    if (hooks && !(await this.admit(row, hooks))) return false;
     try {
       this.deps.crashPoint?.(`outbox:before-post:${row.kind}`);
       const { messageIds, via } = await this.send(row);
       this.deps.crashPoint?.(`outbox:after-post:${row.kind}`);
       if (via === 'webhook') this.deps.crashPoint?.('outbox:after-post:delivery-webhook');
-      this.deps.store.markPosted(row.id, messageIds.join(','));
-      hooks?.posted(row, via);
+      await this.deps.store.markPosted(row.id, messageIds.join(','));
+      await hooks?.posted(row, via);
       this.deps.log.info({ outboxId: row.id, kind: row.kind, refId: row.refId, channelId: row.channelId, messages: messageIds.length, ...(hooks ? { via } : {}) }, 'posted');
       return true;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const permanent = err instanceof PermanentPostError || row.attempts + 1 >= MAX_ATTEMPTS;
       const retryAt = permanent ? null : new Date(this.deps.clock.now().getTime() + Math.min(3_600_000, 30_000 * 2 ** row.attempts));
-      this.deps.store.markAttemptFailed(row.id, message, retryAt);
+      await this.deps.store.markAttemptFailed(row.id, message, retryAt);
       this.deps.log.warn({ outboxId: row.id, kind: row.kind, channelId: row.channelId, err: message, retryAt }, permanent ? 'post failed; giving up' : 'post failed; will retry');
-      if (permanent) hooks?.failedPermanently(row, message);
+      if (permanent) await hooks?.failedPermanently(row, message);
       return false;
     }
   }

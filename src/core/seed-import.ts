@@ -9,7 +9,7 @@ export interface SeedStore {
     sourceId: string,
     items: Array<{ article: Article; dedupeKey: string; contentHash: string }>,
     opts: { announce: boolean },
-  ): { inserted: Article[]; updated: Article[]; unchanged: number };
+  ): Promise<{ inserted: Article[]; updated: Article[]; unchanged: number }> | { inserted: Article[]; updated: Article[]; unchanged: number };
 }
 
 /** Hash of everything a reader sees, so an edited seed is detected and updated in place. */
@@ -28,7 +28,7 @@ export function articleContentHash(a: Pick<Article, 'title' | 'body' | 'byline' 
 export async function importSeeds(deps: { store: SeedStore; log: Log }, dir: string): Promise<{ inserted: Article[]; updated: Article[]; unchanged: number; problems: number }> {
   const { articles, problems } = await loadSeedDir(dir);
   for (const p of problems) deps.log.warn({ file: p.fileName, problem: p.message }, 'seed skipped');
-  const result = deps.store.ingest(
+  const result = await deps.store.ingest(
     SEED_SOURCE_ID,
     articles.map(({ fileName, article }) => ({ article, dedupeKey: `file:${fileName}`, contentHash: articleContentHash(article) })),
     { announce: false },

@@ -5,10 +5,8 @@ import type { Dispatcher } from '../dispatch.ts';
 import { toApiCommands } from './register.ts';
 import { InteractionRouter } from './router.ts';
 
-export interface DiscordBotOptions {
+export interface DiscordBotOptions extends ClientOptions {
   token: string;
-  /** REST base without version, e.g. https://discord.com/api (discord.js appends /v10). */
-  apiUrl: string | null;
   /** Register commands to this guild at start-up (instant; for development). */
   guildId: string | null;
   dispatcher: Dispatcher;
@@ -23,21 +21,49 @@ export interface DiscordBot {
   stop(timeoutMs: number): Promise<void>;
 }
 
+export interface ClientOptions {
+  /** REST base without version, e.g. https://discord.com/api (discord.js appends /v10). */
+  apiUrl: string | null;
+  /** The shards this process runs, of `shardCount` (both null: discord.js's default, one shard). */
+  shards?: { ids: number[] | null; count: number | null };
+  /** REST requests per second this process may make (its share of the bot's global 50). */
+  globalRequestsPerSecond?: number;
+}
+
+/** Discord's routing of a guild to a shard: (guild_id >> 22) % shard_count; null for a non-snowflake id. */
+export function shardOf(guildId: string, count: number): number | null {
+  if (!/^\d{1,20}$/.test(guildId)) return null;
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
+}
+
+/** Discord's global REST limit per bot token, shared by every process using it. */
+export const DISCORD_GLOBAL_PER_SECOND = 50;
+
+/**
+ * The REST requests per second one process may make: all of them behind a REST proxy that keeps
+ * the global limit for everyone, else an equal share of the token's 50 per second.
+ */
+export function restShare(processes: number, proxied: boolean): number {
+  return proxied ? DISCORD_GLOBAL_PER_SECOND : Math.max(1, Math.floor(DISCORD_GLOBAL_PER_SECOND / Math.max(1, processes)));
+}
+
 /**
  * Creates the discord.js client: only the Guilds intent (slash commands need nothing more) and no
  * mentions parsed by default, so nothing the bot posts can ping anyone unless a reply allows a role.
  */
-export function createClient(apiUrl: string | null): Client {
+export function createClient(opts: ClientOptions): Client {
+  const rest = { ...(opts.apiUrl ? { api: opts.apiUrl } : {}), ...(opts.globalRequestsPerSecond ? { globalRequestsPerSecond: opts.globalRequestsPerSecond } : {}) };
   return new Client({
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [] },
-    ...(apiUrl ? { rest: { api: apiUrl } } : {}),
+    ...(Object.keys(rest).length ? { rest } : {}),
+    ...(opts.shards?.count ? { shardCount: opts.shards.count, shards: opts.shards.ids ?? [...Array(opts.shards.count).keys()] } : {}),
   });
 }
 
 /** Logs in, registers guild commands when a guild is configured, and routes interactions. */
 export async function startDiscordBot(opts: DiscordBotOptions): Promise<DiscordBot> {
-  const client = createClient(opts.apiUrl);
+  const client = createClient(opts);
   const router = new InteractionRouter(opts.dispatcher, opts.log);
   client.on(Events.InteractionCreate, (i) => void router.handle(i));
   client.on(Events.Error, (err) => opts.log.error({ err }, 'discord client error'));

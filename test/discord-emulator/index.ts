@@ -116,6 +116,8 @@ type Fault = { status: 429; retryAfter: number; global?: boolean } | { status: 5
 
 interface Session {
   id: string;
+  /** [shard id, shard count] from IDENTIFY (Discord's default [0, 1]). */
+  shard: [number, number];
   seq: number;
   log: Array<{ s: number; payload: string }>;
   socket: WebSocket | null;
@@ -151,7 +153,23 @@ export class DiscordEmulator {
   private readonly permissions = new Map<string, ChannelPermissions>();
   private readonly deletedChannels = new Set<string>();
   private readonly faults: Array<{ method?: string; path?: RegExp; fault: Fault; times: number }> = [];
-  private session: Session | null = null;
+  /** One gateway session per shard id: a sharded bot identifies once per shard. */
+  private readonly sessions = new Map<number, Session>();
+
+  /** The session of shard 0 (an unsharded bot's only one). */
+  private get session(): Session | null {
+    return this.sessions.get(0) ?? this.sessions.values().next().value ?? null;
+  }
+
+  /** Discord's routing: a guild's events go to shard (guild_id >> 22) % shard_count. */
+  static shardOf(guildId: string, count: number): number {
+    return Number((BigInt(guildId) >> 22n) % BigInt(count));
+  }
+
+  /** The shards identified so far, as [id, count], by shard id. */
+  get shards(): Array<[number, number]> {
+    return [...this.sessions.values()].map((s) => s.shard).sort((a, b) => a[0] - b[0]);
+  }
   private ackDeadlineMs = 3000;
   private readyWaiters: Array<() => void> = [];
   private ready = false;
@@ -257,9 +275,16 @@ export class DiscordEmulator {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(payload));
   }
 
-  private dispatch(t: string, d: unknown): void {
-    const s = this.session;
-    if (!s) throw new Error('no gateway session: is the bot connected?');
+  /** The session of the shard a guild's events go to (an unsharded bot: its one session). */
+  private sessionFor(guildId: string): Session | null {
+    const any = this.session;
+    if (!any) return null;
+    return this.sessions.get(DiscordEmulator.shardOf(guildId, any.shard[1])) ?? null;
+  }
+
+  private dispatch(t: string, d: unknown, via?: Session | string): void {
+    const s = typeof via === 'object' ? via : via ? this.sessionFor(via) : this.session;
+    if (!s) throw new Error(`no gateway session${typeof via === 'string' ? ` for the shard of guild ${via}` : ''}: is the bot connected?`);
     s.seq++;
     const payload = JSON.stringify({ op: 0, t, s: s.seq, d });
     s.log.push({ s: s.seq, payload });
@@ -289,36 +314,47 @@ export class DiscordEmulator {
             ws.close(4004, 'Authentication failed');
             return;
           }
-          this.session = { id: randomBytes(8).toString('hex'), seq: 0, log: [], socket: ws, identified: true };
+          const shard = (msg.d?.shard as [number, number] | undefined) ?? [0, 1];
+          if (!Array.isArray(shard) || shard.length !== 2 || !Number.isInteger(shard[0]) || !Number.isInteger(shard[1]) || shard[1] < 1 || shard[0] < 0 || shard[0] >= shard[1]) {
+            ws.close(4010, 'Invalid shard');
+            return;
+          }
+          if ([...this.sessions.values()].some((x) => x.shard[1] !== shard[1])) {
+            ws.close(4011, 'Sharding required');
+            return;
+          }
+          const session: Session = { id: randomBytes(8).toString('hex'), shard, seq: 0, log: [], socket: ws, identified: true };
+          this.sessions.set(shard[0], session);
+          const mine = this.guilds.filter((g) => DiscordEmulator.shardOf(g.id, shard[1]) === shard[0]);
           this.dispatch('READY', {
             v: 10,
             user: this.botUser,
-            guilds: this.guilds.map((g) => ({ id: g.id, unavailable: true })),
-            session_id: this.session.id,
+            guilds: mine.map((g) => ({ id: g.id, unavailable: true })),
+            session_id: session.id,
             resume_gateway_url: this.gatewayUrl,
-            shard: [0, 1],
+            shard,
             application: { id: this.applicationId, flags: 0 },
             private_channels: [],
             relationships: [],
             presences: [],
             guild_join_requests: [],
             user_settings: {},
-          });
-          for (const g of this.guilds) this.dispatch('GUILD_CREATE', this.guildPayload(g));
+          }, session);
+          for (const g of mine) this.dispatch('GUILD_CREATE', this.guildPayload(g), session);
           this.ready = true;
           for (const w of this.readyWaiters.splice(0)) w();
           break;
         }
         case 6: {
-          const s = this.session;
-          if (!s || msg.d?.session_id !== s.id) {
+          const s = [...this.sessions.values()].find((x) => x.id === msg.d?.session_id);
+          if (!s) {
             this.send(ws, { op: 9, d: false });
             return;
           }
           s.socket = ws;
           s.identified = true;
           for (const entry of s.log) if (entry.s > (msg.d.seq ?? 0)) ws.send(entry.payload);
-          this.dispatch('RESUMED', {});
+          this.dispatch('RESUMED', {}, s);
           break;
         }
         default:
@@ -326,9 +362,10 @@ export class DiscordEmulator {
       }
     });
     ws.on('close', () => {
-      if (this.session?.socket === ws) {
-        this.session.socket = null;
-        this.session.identified = false;
+      for (const s of this.sessions.values()) {
+        if (s.socket !== ws) continue;
+        s.socket = null;
+        s.identified = false;
       }
     });
   }
@@ -449,7 +486,7 @@ export class DiscordEmulator {
       context: 0,
       attachment_size_limit: 10485760,
       ...extra,
-    });
+    }, guildId);
     return this.handle(state);
   }
 

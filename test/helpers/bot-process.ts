@@ -30,7 +30,7 @@ export function startBot(env: Record<string, string>, opts: { stdin?: string; da
   const dataDir = opts.dataDir ?? tempDataDir();
   const base: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !/^(DISCORD_|LOG_LEVEL|DATA_DIR|SEEDS_DIR|MODERATOR_|ALLOW_PRIVATE|NEWSDESK_|DEFAULT_TIMEZONE|SOURCE_INTERVAL|FETCH_)/.test(k)) base[k] = v;
+    if (v !== undefined && !/^(DISCORD_|DATABASE_URL|ROLE$|SHARD_|LOG_LEVEL|DATA_DIR|SEEDS_DIR|MODERATOR_|ALLOW_PRIVATE|NEWSDESK_|DEFAULT_TIMEZONE|SOURCE_INTERVAL|FETCH_)/.test(k)) base[k] = v;
   }
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], {
     cwd: ROOT,

@@ -7,7 +7,8 @@ import { Newsroom } from '../../src/core/newsroom.ts';
 import { Outbox, type ChannelPoster } from '../../src/core/outbox.ts';
 import type { Reply } from '../../src/core/reply.ts';
 import { importSeeds } from '../../src/core/seed-import.ts';
-import { openStore, type SqliteStore } from '../../src/core/store/index.ts';
+import { openStore } from '../../src/core/store/index.ts';
+import { fromSqlite } from '../../src/core/store/sqlite-async.ts';
 import type { ParsePool } from '../../src/core/feeds/parse-pool.ts';
 import { safeFetch } from '../../src/core/feeds/safe-fetch.ts';
 import { Sources, type SourcesDeps } from '../../src/core/sources/index.ts';
@@ -37,7 +38,9 @@ export class RecordingPoster implements ChannelPoster {
 /** A newsroom over an in-memory store with the seeds imported and indexed, and a fake clock. */
 export async function newsroomFixture(startIso = '2026-03-02T06:00:00Z') {
   const clock = new FakeClock(Date.parse(startIso));
-  const store: SqliteStore = openStore({ path: ':memory:', clock, log: silentLog });
+  // The SQLite store behind the async contract, as main.ts opens it without DATABASE_URL.
+  const sqlite = openStore({ path: ':memory:', clock, log: silentLog });
+  const store = fromSqlite(sqlite);
   await importSeeds({ store, log: silentLog }, path.join(ROOT, 'seeds'));
   const newsroom = new Newsroom({ store, clock, log: silentLog });
   await newsroom.buildIndex();
@@ -48,8 +51,8 @@ export async function newsroomFixture(startIso = '2026-03-02T06:00:00Z') {
   const source = (guildId: string, name = 'Wire', url = `https://${name.toLowerCase()}.example/feed`) =>
     store.createSource({ guildId, channelId: 'c-notices', addedBy: 'u', url, feedUrl: url, name, kind: 'rss', intervalMinutes: 30, fullText: false, nextFetchAt: null });
   /** Stores and indexes articles as a fetch would. */
-  const ingest = (sourceId: string, articles: Array<Partial<Article> & { title: string; body: string[] }>, announce = true) => {
-    const result = store.ingest(
+  const ingest = async (sourceId: string, articles: Array<Partial<Article> & { title: string; body: string[] }>, announce = true) => {
+    const result = await store.ingest(
       sourceId,
       articles.map((a, i) => ({
         article: { id: '', sourceId, byline: null, outlet: 'Wire', dateline: null, tags: [], caption: null, editors: [], url: `https://wire.example/${encodeURIComponent(a.title)}`, publishedAt: null, ...a },
@@ -58,10 +61,12 @@ export async function newsroomFixture(startIso = '2026-03-02T06:00:00Z') {
       })),
       { announce },
     );
-    newsroom.indexArticles(result.inserted.map((article) => ({ article, firstSeenAt: store.articleMeta(article.id)!.firstSeenAt })));
+    const items = [];
+    for (const article of result.inserted) items.push({ article, firstSeenAt: (await store.articleMeta(article.id))!.firstSeenAt });
+    await newsroom.indexArticles(items);
     return result;
   };
-  return { clock, store, newsroom, poster, outbox, digests, alerts, source, ingest };
+  return { clock, store, sqlite, newsroom, poster, outbox, digests, alerts, source, ingest };
 }
 
 /**
@@ -82,7 +87,11 @@ export function sourcesFor(
     fetchOptions: { allowPrivate: opts.allowPrivate ?? true, timeoutMs: 5000 },
     defaultIntervalMinutes: 30,
     random: () => 0.5,
-    onIngest: (_id, r) => f.newsroom.indexArticles([...r.inserted, ...r.updated].map((article) => ({ article, firstSeenAt: f.store.articleMeta(article.id)?.firstSeenAt }))),
+    onIngest: async (_id, r) => {
+      const items = [];
+      for (const article of [...r.inserted, ...r.updated]) items.push({ article, firstSeenAt: (await f.store.articleMeta(article.id))?.firstSeenAt });
+      await f.newsroom.indexArticles(items);
+    },
     onRemove: (ids) => f.newsroom.unindexArticles(ids),
     notify: opts.notify ?? (() => {}),
   });

@@ -3,6 +3,7 @@
  * writing the hot-tier snapshot, announcing each write on stdout, until it is killed.
  * `tsx snapshot-writer.ts <db> <snapshot>`
  */
+import { fromSqlite } from '../../src/core/store/sqlite-async.ts';
 import { generateCorpus } from '../../bench/corpus.ts';
 import { silentLog, systemClock } from '../../src/core/deps.ts';
 import { Newsroom } from '../../src/core/newsroom.ts';
@@ -13,7 +14,7 @@ const store = openStore({ path: dbPath, clock: systemClock, log: silentLog });
 const corpus = generateCorpus(300);
 const item = (a: (typeof corpus.articles)[number]) => ({ article: a, dedupeKey: a.id, contentHash: a.id });
 store.ingest('seeds', corpus.articles.slice(0, 200).map(item), { announce: false });
-const newsroom = new Newsroom({ store, clock: systemClock, log: silentLog, search: { snapshotPath } });
+const newsroom = new Newsroom({ store: fromSqlite(store), clock: systemClock, log: silentLog, search: { snapshotPath } });
 await newsroom.buildIndex();
 for (let i = 200; i < corpus.articles.length; i++) {
   const result = store.ingest('seeds', [item(corpus.articles[i]!)], { announce: false });

@@ -2,14 +2,15 @@ import type { Article } from '../article.ts';
 import type { Clock, Log } from '../deps.ts';
 import { outboxNonce } from '../outbox.ts';
 import type { Reply } from '../reply.ts';
-import type { AlertRow, NewOutbox, SourceRow, SqliteStore, StoredArticle } from '../store/index.ts';
+import type { AsyncStore } from '../store/async-store.ts';
+import type { AlertRow, NewOutbox, SourceRow, StoredArticle } from '../store/index.ts';
 import { channelBudget, planBurst } from './bursts.ts';
 import { filterVerdict, readFilters, type DeliveryFilters } from './filters.ts';
 import { avatarUrl, webhookName, type DeliveryPayload } from './identity.ts';
 import { renderItemPost, renderRoundups } from './render.ts';
 
 export interface DeliveryDeps {
-  store: SqliteStore;
+  store: AsyncStore;
   clock: Clock;
   log: Log;
   /** Posts per channel per minute; the rest of a burst is grouped. */
@@ -50,17 +51,17 @@ export function deliveryVerdict(deps: Pick<DeliveryDeps, 'matchQuery'>, alert: P
  * lasts and grouped link posts beyond it. The posts, the skipped count and the watermark are
  * one transaction, so a crash files all of them or none, and nothing is filed twice.
  */
-export function fileDeliveries(deps: DeliveryDeps, alert: AlertRow, upto: number): number {
-  const source = alert.sourceId ? deps.store.getSource(alert.sourceId) : undefined;
+export async function fileDeliveries(deps: DeliveryDeps, alert: AlertRow, upto: number): Promise<number> {
+  const source = alert.sourceId ? await deps.store.getSource(alert.sourceId) : undefined;
   if (!source) return 0;
-  const fresh = deps.store.articlesAfterSeq([source.id], alert.lastSeq, upto, MAX_ITEMS_PER_CHECK);
+  const fresh = await deps.store.articlesAfterSeq([source.id], alert.lastSeq, upto, MAX_ITEMS_PER_CHECK);
   // A batch cut at the limit moves the watermark only as far as it read: the rest comes next tick.
   if (fresh.length === MAX_ITEMS_PER_CHECK) upto = fresh[fresh.length - 1]!.seq;
   const filters = readFilters(alert.filters);
   const matching = alert.query ? new Set(deps.matchQuery(alert.query, fresh).map((e) => e.article.id)) : null;
   const passing = fresh.filter((e) => (!matching || matching.has(e.article.id)) && filterVerdict(e.article, filters).pass).sort(byAge);
   const skipped = fresh.length - passing.length;
-  const budget = channelBudget(deps.store, alert.channelId, deps.clock.now(), deps.perMinute);
+  const budget = await channelBudget(deps.store, alert.channelId, deps.clock.now(), deps.perMinute);
   const { singles, grouped } = planBurst(passing, budget);
   const outlet = passing[0] ? outletOf(passing[0].article, source) : source.name;
   const as = alert.identity === 'outlet' ? { as: { name: webhookName(outlet), ...(avatarUrl(source.imageUrl) ? { avatarUrl: avatarUrl(source.imageUrl)! } : {}) } } : {};
@@ -78,9 +79,9 @@ export function fileDeliveries(deps: DeliveryDeps, alert: AlertRow, upto: number
     // Keyed by its first item: the same overflow can never be filed twice.
     rows.push(row(`more:${g.articles[0]!.id}`, (marker) => g.post(marker, i + 1, groups.length)));
   });
-  deps.store.transaction(() => {
-    deps.store.enqueueAlerts(alert.id, upto, rows);
-    if (skipped) deps.store.countAlert(alert.id, 'skipped', skipped);
+  await deps.store.transaction(async (tx) => {
+    await tx.enqueueAlerts(alert.id, upto, rows);
+    if (skipped) await tx.countAlert(alert.id, 'skipped', skipped);
   });
   if (fresh.length) deps.log.info({ alertId: alert.id, sourceId: source.id, items: fresh.length, singles: singles.length, grouped: grouped.length, skipped, budget }, 'delivery filed');
   return rows.length;
@@ -94,6 +95,6 @@ export interface PreviewLine {
 }
 
 /** The source's latest items (newest first) with what a delivery with these settings would do. */
-export function previewDelivery(deps: Pick<DeliveryDeps, 'store' | 'matchQuery'>, source: SourceRow, alert: Pick<AlertRow, 'query'>, filters: DeliveryFilters, limit = 20): PreviewLine[] {
-  return deps.store.latestArticles(source.id, limit).map((e) => ({ article: e.article, firstSeenAt: e.firstSeenAt, verdict: deliveryVerdict(deps, alert, filters, e) }));
+export async function previewDelivery(deps: Pick<DeliveryDeps, 'store' | 'matchQuery'>, source: SourceRow, alert: Pick<AlertRow, 'query'>, filters: DeliveryFilters, limit = 20): Promise<PreviewLine[]> {
+  return (await deps.store.latestArticles(source.id, limit)).map((e) => ({ article: e.article, firstSeenAt: e.firstSeenAt, verdict: deliveryVerdict(deps, alert, filters, e) }));
 }

@@ -3,7 +3,8 @@ import { UserError } from '../errors.ts';
 import type { Newsroom } from '../newsroom.ts';
 import { outboxNonce } from '../outbox.ts';
 import type { Reply } from '../reply.ts';
-import type { ChangeAlertRow, SqliteStore, VersionChange } from '../store/index.ts';
+import type { AsyncStore } from '../store/async-store.ts';
+import type { ChangeAlertRow, VersionChange } from '../store/index.ts';
 import { escapeInline } from '../text/escape.ts';
 import { describeKinds } from './compare.ts';
 import { diffWords, renderDiff, splitWords } from './word-diff.ts';
@@ -12,7 +13,7 @@ import { diffWords, renderDiff, splitWords } from './word-diff.ts';
 const MAX_POSTS_PER_CHECK = 10;
 
 export interface ChangeAlertsDeps {
-  store: SqliteStore;
+  store: AsyncStore;
   clock: Clock;
   log: Log;
   newsroom: Newsroom;
@@ -26,59 +27,62 @@ export interface ChangeAlertsDeps {
 export class ChangeAlerts {
   constructor(private readonly deps: ChangeAlertsDeps) {}
 
-  add(req: { guildId: string; channelId: string; userId: string }): ChangeAlertRow {
-    const alert = this.deps.store.createChangeAlert({
+  async add(req: { guildId: string; channelId: string; userId: string }): Promise<ChangeAlertRow> {
+    const alert = await this.deps.store.createChangeAlert({
       guildId: req.guildId,
       channelId: req.channelId,
       createdBy: req.userId,
       // Only changes seen from now on are posted.
-      lastVersionId: this.deps.store.maxVersionId(),
+      lastVersionId: await this.deps.store.maxVersionId(),
     });
     this.deps.log.info({ alertId: alert.id, guildId: req.guildId, channelId: req.channelId }, 'change alert added');
     return alert;
   }
 
-  list(guildId: string): ChangeAlertRow[] {
+  list(guildId: string): Promise<ChangeAlertRow[]> {
     return this.deps.store.listChangeAlerts(guildId);
   }
 
   /** Removes a change alert of this guild; undefined when the id is not one. */
-  remove(guildId: string, id: string): ChangeAlertRow | undefined {
-    const alert = this.list(guildId).find((a) => a.id === id.trim());
+  async remove(guildId: string, id: string): Promise<ChangeAlertRow | undefined> {
+    const alert = (await this.list(guildId)).find((a) => a.id === id.trim());
     if (!alert) return undefined;
-    this.deps.store.deleteChangeAlert(alert.id);
+    await this.deps.store.deleteChangeAlert(alert.id);
     return alert;
   }
 
   /** Like {@link remove} but a UserError when there is no such alert. */
-  removeOrFail(guildId: string, id: string): ChangeAlertRow {
-    const a = this.remove(guildId, id);
+  async removeOrFail(guildId: string, id: string): Promise<ChangeAlertRow> {
+    const a = await this.remove(guildId, id);
     if (!a) throw new UserError(`No alert with id "${id.trim()}" in this server. /alert list shows them.`);
     return a;
   }
 
   /** Files posts for headline changes and corrections stored since each alert last looked. Returns posts filed. */
-  check(): number {
-    const alerts = this.deps.store.listChangeAlerts();
+  async check(): Promise<number> {
+    const alerts = await this.deps.store.listChangeAlerts();
     if (alerts.length === 0) return 0;
-    const upto = this.deps.store.maxVersionId();
+    const upto = await this.deps.store.maxVersionId();
     let filed = 0;
     for (const alert of alerts) {
       if (alert.lastVersionId >= upto) continue;
       try {
-        const visible = this.deps.newsroom.visibleSources({ guildId: alert.guildId });
-        const changes = this.deps.store
-          .changesAfter(visible, alert.lastVersionId, upto, 2000)
-          .filter((c) => c.version.kinds.includes('headline') || c.version.kinds.includes('correction'));
-        const rows = changes.slice(0, MAX_POSTS_PER_CHECK).map((c) => ({
-          kind: 'alert' as const,
-          refId: `changes:${alert.id}`,
-          windowKey: `v${c.version.id}`,
-          channelId: alert.channelId,
-          payload: renderChangeAlert(alert, c, this.deps.store.listVersions(c.article.id)),
-          nonce: outboxNonce('alert', `changes:${alert.id}`, `v${c.version.id}`),
-        }));
-        this.deps.store.enqueueChangeAlerts(alert.id, upto, rows);
+        const visible = await this.deps.newsroom.visibleSources({ guildId: alert.guildId });
+        const changes = (await this.deps.store.changesAfter(visible, alert.lastVersionId, upto, 2000)).filter(
+          (c) => c.version.kinds.includes('headline') || c.version.kinds.includes('correction'),
+        );
+        const rows = [];
+        for (const c of changes.slice(0, MAX_POSTS_PER_CHECK)) {
+          rows.push({
+            kind: 'alert' as const,
+            refId: `changes:${alert.id}`,
+            windowKey: `v${c.version.id}`,
+            channelId: alert.channelId,
+            payload: renderChangeAlert(alert, c, await this.deps.store.listVersions(c.article.id)),
+            nonce: outboxNonce('alert', `changes:${alert.id}`, `v${c.version.id}`),
+          });
+        }
+        await this.deps.store.enqueueChangeAlerts(alert.id, upto, rows);
         if (changes.length > MAX_POSTS_PER_CHECK) this.deps.log.warn({ alertId: alert.id, changes: changes.length, posted: MAX_POSTS_PER_CHECK }, 'more changes than a change alert posts at once');
         filed += rows.length;
       } catch (err) {

@@ -17,19 +17,19 @@ export async function checkVanishedItems(deps: SourcesDeps, source: SourceRow, p
   if (source.kind === 'page' || presentKeys.size === 0) return [];
   const since = new Date(deps.clock.now().getTime() - VANISHED_WINDOW_MS).toISOString();
   const deleted: ArticleVersion[] = [];
-  for (const item of deps.store.vanishedItems(source.id, presentKeys, since, VANISHED_CHECKS_PER_REFRESH)) {
+  for (const item of await deps.store.vanishedItems(source.id, presentKeys, since, VANISHED_CHECKS_PER_REFRESH)) {
     try {
       await deps.fetch(item.url, { ...deps.fetchOptions, maxBytes: 256 * 1024 });
-      deps.store.markGoneChecked(item.id);
+      await deps.store.markGoneChecked(item.id);
     } catch (err) {
       if (err instanceof FetchError && (err.status === 404 || err.status === 410)) {
-        const v = deps.store.markDeleted(item.id);
+        const v = await deps.store.markDeleted(item.id);
         if (v) deleted.push(v);
         deps.log.info({ sourceId: source.id, articleId: item.id, url: item.url, status: err.status }, 'item deleted at the source');
       } else {
         // A network error proves nothing: leave it unchecked so a later refresh can try again.
         deps.log.info({ sourceId: source.id, articleId: item.id, url: item.url, err: err instanceof Error ? err.message : String(err) }, 'vanished item not checked');
-        if (!(err instanceof FetchError) || (err.kind !== 'network' && err.kind !== 'timeout')) deps.store.markGoneChecked(item.id);
+        if (!(err instanceof FetchError) || (err.kind !== 'network' && err.kind !== 'timeout')) await deps.store.markGoneChecked(item.id);
       }
     }
   }

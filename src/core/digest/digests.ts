@@ -5,7 +5,8 @@ import { outboxNonce, type CrashPoint } from '../outbox.ts';
 import type { Reply } from '../reply.ts';
 import { ArticleIndex } from '../search/article-index.ts';
 import { parseQuery } from '../search/query.ts';
-import type { OutboxRow, SqliteStore, SubscriptionRow } from '../store/index.ts';
+import type { AsyncStore } from '../store/async-store.ts';
+import type { OutboxRow, SubscriptionRow } from '../store/index.ts';
 import { composeDigest, type DigestEntry } from './compose.ts';
 import { describeNextRun, dueWindow, parseSchedule, type Schedule } from './schedule.ts';
 import { normalizeTimeZone } from './timezones.ts';
@@ -28,7 +29,7 @@ export interface SubscribeRequest {
 }
 
 export interface DigestsDeps {
-  store: SqliteStore;
+  store: AsyncStore;
   clock: Clock;
   log: Log;
   newsroom: Newsroom;
@@ -43,7 +44,7 @@ export interface DigestsDeps {
 export class Digests {
   constructor(private readonly deps: DigestsDeps) {}
 
-  subscribe(req: SubscribeRequest): { subscription: SubscriptionRow; nextRun: string } {
+  async subscribe(req: SubscribeRequest): Promise<{ subscription: SubscriptionRow; nextRun: string }> {
     const timezone = normalizeTimeZone(req.timezone?.trim() || this.deps.defaultTimezone);
     const schedule = parseSchedule(req.schedule, timezone);
     const query = req.query?.trim() || null;
@@ -52,9 +53,9 @@ export class Digests {
     if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > MAX_ITEMS_LIMIT) {
       throw new UserError(`max_items must be a whole number from 1 to ${MAX_ITEMS_LIMIT} (got ${maxItems}).`);
     }
-    const sourceIds = this.resolveSources(req.guildId, req.sources);
+    const sourceIds = await this.resolveSources(req.guildId, req.sources);
     const now = this.deps.clock.now();
-    const subscription = this.deps.store.createSubscription({
+    const subscription = await this.deps.store.createSubscription({
       guildId: req.guildId,
       channelId: req.channelId,
       scheduleLabel: schedule.label,
@@ -70,51 +71,51 @@ export class Digests {
     return { subscription, nextRun: describeNextRun(schedule, now) };
   }
 
-  list(guildId: string): Array<{ subscription: SubscriptionRow; nextRun: string }> {
+  async list(guildId: string): Promise<Array<{ subscription: SubscriptionRow; nextRun: string }>> {
     const now = this.deps.clock.now();
-    return this.deps.store.listSubscriptions(guildId).map((s) => ({ subscription: s, nextRun: describeNextRun(scheduleOf(s), now) }));
+    return (await this.deps.store.listSubscriptions(guildId)).map((s) => ({ subscription: s, nextRun: describeNextRun(scheduleOf(s), now) }));
   }
 
-  unsubscribe(guildId: string, id: string): SubscriptionRow {
-    const sub = this.owned(guildId, id);
-    this.deps.store.deleteSubscription(sub.id);
+  async unsubscribe(guildId: string, id: string): Promise<SubscriptionRow> {
+    const sub = await this.owned(guildId, id);
+    await this.deps.store.deleteSubscription(sub.id);
     return sub;
   }
 
-  owned(guildId: string, id: string): SubscriptionRow {
-    const sub = this.deps.store.getSubscription(id.trim());
+  async owned(guildId: string, id: string): Promise<SubscriptionRow> {
+    const sub = await this.deps.store.getSubscription(id.trim());
     if (!sub || sub.guildId !== guildId) throw new UserError(`No digest subscription with id "${id.trim()}" in this server. /digest list shows them.`);
     return sub;
   }
 
   /** What the next digest would contain if it were posted now (nothing is recorded). */
-  preview(guildId: string, id: string): Reply {
-    const sub = this.owned(guildId, id);
+  async preview(guildId: string, id: string): Promise<Reply> {
+    const sub = await this.owned(guildId, id);
     const now = this.deps.clock.now();
-    const reply = this.build(sub, new Date(sub.lastWindowEnd), now, 1);
+    const reply = await this.build(sub, new Date(sub.lastWindowEnd), now, 1);
     if (!reply) return { ephemeral: true, content: `Nothing new for digest ${sub.id} since ${sub.lastWindowEnd.slice(0, 16).replace('T', ' ')} UTC; the next one would be empty (and is skipped).` };
     return { ...reply, ephemeral: true, content: `*Preview — not posted.*\n${reply.content ?? ''}` };
   }
 
   /** Files the digest for the window up to now immediately; it counts as that window. */
-  postNow(guildId: string, id: string): { row: OutboxRow | null; subscription: SubscriptionRow } {
-    const sub = this.owned(guildId, id);
-    const row = this.fileWindow(sub, new Date(sub.lastWindowEnd), this.deps.clock.now(), 1);
-    return { row, subscription: this.deps.store.getSubscription(sub.id)! };
+  async postNow(guildId: string, id: string): Promise<{ row: OutboxRow | null; subscription: SubscriptionRow }> {
+    const sub = await this.owned(guildId, id);
+    const row = await this.fileWindow(sub, new Date(sub.lastWindowEnd), this.deps.clock.now(), 1);
+    return { row, subscription: (await this.deps.store.getSubscription(sub.id))! };
   }
 
   /**
    * Files every due window (one combined catch-up window after downtime). Pure bookkeeping in the
    * store; the outbox posts. Returns how many digests were filed (empty windows advance silently).
    */
-  tick(): number {
+  async tick(): Promise<number> {
     const now = this.deps.clock.now();
     let filed = 0;
-    for (const sub of this.deps.store.listSubscriptions()) {
+    for (const sub of await this.deps.store.listSubscriptions()) {
       try {
         const due = dueWindow(scheduleOf(sub), new Date(sub.lastWindowEnd), now);
         if (!due) continue;
-        if (this.fileWindow(sub, due.start, due.end, due.missed)) filed++;
+        if (await this.fileWindow(sub, due.start, due.end, due.missed)) filed++;
       } catch (err) {
         this.deps.log.error({ subscriptionId: sub.id, err }, 'digest tick failed');
       }
@@ -122,11 +123,11 @@ export class Digests {
     return filed;
   }
 
-  private fileWindow(sub: SubscriptionRow, start: Date, end: Date, missed: number): OutboxRow | null {
-    const reply = this.build(sub, start, end, missed);
+  private async fileWindow(sub: SubscriptionRow, start: Date, end: Date, missed: number): Promise<OutboxRow | null> {
+    const reply = await this.build(sub, start, end, missed);
     const windowKey = end.toISOString();
     this.deps.crashPoint?.('digest:before-enqueue');
-    const row = this.deps.store.enqueueDigest(
+    const row = await this.deps.store.enqueueDigest(
       sub.id,
       windowKey,
       reply ? { kind: 'digest', refId: sub.id, windowKey, channelId: sub.channelId, payload: reply, nonce: outboxNonce('digest', sub.id, windowKey) } : null,
@@ -137,12 +138,12 @@ export class Digests {
   }
 
   /** Composes the digest of articles first seen in (start, end]; null when there are none. */
-  build(sub: SubscriptionRow, start: Date, end: Date, missed: number): Reply | null {
-    const visible = this.deps.newsroom.visibleSources({ guildId: sub.guildId });
+  async build(sub: SubscriptionRow, start: Date, end: Date, missed: number): Promise<Reply | null> {
+    const visible = await this.deps.newsroom.visibleSources({ guildId: sub.guildId });
     // A beat filter holds source ids and outlet names (resolved when subscribing).
     const ids = new Set(sub.sourceIds.filter((s) => visible.has(s)));
     const outlets = new Set(sub.sourceIds.filter((s) => !visible.has(s)).map((s) => s.toLowerCase()));
-    const rows = this.deps.store.newArticles(visible, { fromExclusive: start.toISOString(), toInclusive: end.toISOString() }, WINDOW_LIMIT);
+    const rows = await this.deps.store.newArticles(visible, { fromExclusive: start.toISOString(), toInclusive: end.toISOString() }, WINDOW_LIMIT);
     let entries: DigestEntry[] = rows
       .filter((r) => sub.sourceIds.length === 0 || ids.has(r.article.sourceId) || (r.article.outlet !== null && outlets.has(r.article.outlet.toLowerCase())))
       .map((r) => ({ article: r.article, firstSeenAt: r.firstSeenAt, storyId: r.storyId ?? this.deps.newsroom.stories.storyOf(r.article.id) ?? null }));
@@ -177,14 +178,12 @@ export class Digests {
   }
 
   /** Source ids and outlet names from a comma-separated list, each checked against this guild. */
-  private resolveSources(guildId: string, list: string | undefined): string[] {
+  private async resolveSources(guildId: string, list: string | undefined): Promise<string[]> {
     if (!list?.trim()) return [];
     const scope = { guildId };
-    return list
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .map((s) => this.deps.newsroom.resolveSource(scope, s).filter);
+    const out: string[] = [];
+    for (const s of list.split(',').map((x) => x.trim()).filter(Boolean)) out.push((await this.deps.newsroom.resolveSource(scope, s)).filter);
+    return out;
   }
 }
 

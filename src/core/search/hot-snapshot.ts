@@ -117,7 +117,7 @@ export type SnapshotLoad =
  * Loads a snapshot into `index` when it matches what the store holds now (`expect`); otherwise
  * leaves the index untouched and says why (missing, unreadable, cut short, stale).
  */
-export async function loadSnapshot(file: string, index: ArticleIndex, expect: { generation: number; check: (h: SnapshotHeader) => string | null }): Promise<SnapshotLoad> {
+export async function loadSnapshot(file: string, index: ArticleIndex, expect: { generation: number; check: (h: SnapshotHeader) => string | null | Promise<string | null> }): Promise<SnapshotLoad> {
   fs.rmSync(`${file}.tmp`, { force: true });
   let buf: Buffer;
   try {
@@ -138,7 +138,7 @@ export async function loadSnapshot(file: string, index: ArticleIndex, expect: { 
     const head = JSON.parse(nextLine() ?? 'null') as (SnapshotHeader & { mini: Record<string, unknown> }) | null;
     if (!head || head.format !== FORMAT) return { ok: false, reason: 'unknown format' };
     if (head.generation !== expect.generation) return { ok: false, reason: `stale (generation ${head.generation}, store ${expect.generation})` };
-    const problem = expect.check(head);
+    const problem = await expect.check(head);
     if (problem) return { ok: false, reason: problem };
     const meta = JSON.parse(nextLine() ?? '[]') as Array<[string, string, string, number | null, number]>;
     await turn();

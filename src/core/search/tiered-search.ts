@@ -7,8 +7,8 @@ import type { ParsedQuery } from './query.ts';
 
 /** What the tiered search needs from the store of record. */
 export interface TextSearchStore {
-  searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): TextPage;
-  getArticle(id: string): Article | undefined;
+  searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): Promise<TextPage> | TextPage;
+  getArticle(id: string): Promise<Article | undefined> | Article | undefined;
 }
 
 /**
@@ -41,7 +41,7 @@ export class TieredSearch {
     private readonly hotReady: () => boolean,
   ) {}
 
-  search(typed: ParsedQuery, filters: SearchFilters, page: { offset?: number; limit?: number } = {}): SearchPage {
+  async search(typed: ParsedQuery, filters: SearchFilters, page: { offset?: number; limit?: number } = {}): Promise<SearchPage> {
     const offset = Math.max(0, page.offset ?? 0);
     const limit = Math.max(0, page.limit ?? 5);
     const need = offset + limit;
@@ -65,29 +65,31 @@ export class TieredSearch {
       ...(filters.until ? { until: filters.until } : {}),
     };
     const useHot = ready && query.phrases.length === 0 && postings <= HOT_MAX_POSTINGS;
-    const run = (mode: 'all' | 'any'): TierResult => {
+    const run = async (mode: 'all' | 'any'): Promise<TierResult> => {
       // Without the hot tier (loading, or a query MiniSearch would have to score too many postings
       // for) one newest-first store search covers both ranges.
       if (!useHot) return this.fromStore(textQuery, textFilters, need, mode);
-      return merge([{ ...this.index.rank(query, filters, need, mode), approximate: false }, this.fromStore(textQuery, { ...textFilters, toSeq: floor }, need, mode)]);
+      const hot = { ...this.index.rank(query, filters, need, mode), approximate: false };
+      return merge([hot, await this.fromStore(textQuery, { ...textFilters, toSeq: floor }, need, mode)]);
     };
-    const all = run('all');
+    const all = await run('all');
     let hits: SearchHit[] = all.hits.map((h) => ({ ...h, allTerms: true }));
     let total = all.total;
     let approximate = all.approximate;
     const parts = query.terms.length + (query.prefixes?.length ?? 0);
     if (parts > 1 && query.phrases.length === 0 && hits.length < need) {
-      const some = run('any');
+      const some = await run('any');
       hits = hits.concat(some.hits.map((h) => ({ ...h, allTerms: false })));
       total += some.total;
       approximate ||= some.approximate;
     }
-    const pageHits = hits.slice(offset, offset + limit).map((h) => (h.terms.length ? h : { ...h, terms: this.archiveTerms(query, h) }));
+    const pageHits: SearchHit[] = [];
+    for (const h of hits.slice(offset, offset + limit)) pageHits.push(h.terms.length ? h : { ...h, terms: await this.archiveTerms(query, h) });
     return approximate ? { hits: pageHits, total, approximate } : { hits: pageHits, total };
   }
 
-  private fromStore(query: TextQuery, filters: TextFilters, limit: number, mode: 'all' | 'any'): TierResult {
-    const page = this.store.searchText(query, filters, { limit, mode });
+  private async fromStore(query: TextQuery, filters: TextFilters, limit: number, mode: 'all' | 'any'): Promise<TierResult> {
+    const page = await this.store.searchText(query, filters, { limit, mode });
     // Which words to mark is decided from the article text, for the page only (archiveTerms).
     return { hits: page.hits.map((h) => ({ id: h.id, score: h.score, terms: [] })), total: page.total, approximate: page.approximate };
   }
@@ -129,8 +131,8 @@ export class TieredSearch {
    * Term specs for an archive hit on the page: the article's own words matched the way the hot
    * tier matches (exact, prefix, typo), so its excerpt is marked as if it were in the hot tier.
    */
-  private archiveTerms(query: ParsedQuery, hit: SearchHit): TermSpec[] {
-    const article = this.store.getArticle(hit.id);
+  private async archiveTerms(query: ParsedQuery, hit: SearchHit): Promise<TermSpec[]> {
+    const article = await this.store.getArticle(hit.id);
     const words = article ? [...new Set(tokenize(`${article.title}\n${article.body.join('\n')}\n${article.tags.join(' ')}\n${article.byline ?? ''}\n${article.outlet ?? ''}`))] : [];
     return termSpecs(query, words);
   }

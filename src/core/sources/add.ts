@@ -36,19 +36,19 @@ export interface SourcePreview {
  */
 export async function addSource(deps: SourcesDeps, random: () => number, req: AddSourceRequest): Promise<{ preview: SourcePreview; result: IngestResult }> {
   const url = validateUrl(req.url);
-  const existing = deps.store.findSourceByUrl(req.guildId, url);
+  const existing = await deps.store.findSourceByUrl(req.guildId, url);
   if (existing) throw new UserError(`"${url}" is already a source here (id ${existing.id}, ${existing.name}).`);
   const interval = req.intervalMinutes ?? deps.defaultIntervalMinutes;
   const resolved = await resolveUrl(deps, url);
-  const again = deps.store.findSourceByUrl(req.guildId, resolved.feedUrl);
+  const again = await deps.store.findSourceByUrl(req.guildId, resolved.feedUrl);
   if (again) throw new UserError(`"${url}" leads to ${resolved.feedUrl}, which is already a source here (id ${again.id}, ${again.name}).`);
   const name = (req.name?.trim() || resolved.title || new URL(url).hostname).slice(0, 100);
   const now = deps.clock.now();
   const started = Date.now();
   let source!: SourceRow;
   let result!: IngestResult;
-  deps.store.transaction(() => {
-    source = deps.store.createSource({
+  await deps.store.transaction(async (tx) => {
+    source = await tx.createSource({
       guildId: req.guildId,
       channelId: req.channelId,
       addedBy: req.userId,
@@ -60,10 +60,10 @@ export async function addSource(deps: SourcesDeps, random: () => number, req: Ad
       fullText: req.fullText ?? false,
       nextFetchAt: nextFetchTime(now, interval, 0, random).toISOString(),
     });
-    result = deps.store.ingest(source.id, toIngestItems(source, resolved), { announce: req.backfill ?? false });
+    result = await tx.ingest(source.id, toIngestItems(source, resolved), { announce: req.backfill ?? false });
     const at = now.toISOString();
-    deps.store.recordFetch(source.id, { at, durationMs: Date.now() - started, httpStatus: resolved.fetched.status, newItems: result.inserted.length, updatedItems: 0, error: null });
-    source = deps.store.updateSource(source.id, { etag: resolved.fetched.etag, lastModified: resolved.fetched.lastModified, lastAttemptAt: at, lastSuccessAt: at, imageUrl: resolved.image ?? null });
+    await tx.recordFetch(source.id, { at, durationMs: Date.now() - started, httpStatus: resolved.fetched.status, newItems: result.inserted.length, updatedItems: 0, error: null });
+    source = await tx.updateSource(source.id, { etag: resolved.fetched.etag, lastModified: resolved.fetched.lastModified, lastAttemptAt: at, lastSuccessAt: at, imageUrl: resolved.image ?? null });
   });
   const newest = [...resolved.items]
     .sort((a, b) => (b.item.publishedAt ?? '').localeCompare(a.item.publishedAt ?? ''))

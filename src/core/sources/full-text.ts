@@ -24,7 +24,7 @@ export async function fetchPagesForNewItems(deps: SourcesDeps, source: SourceRow
   const items = [];
   for (const entry of resolved.items) {
     const { item } = entry;
-    if (budget > 0 && !item.hasFullText && item.url && !deps.store.hasArticleKey(source.id, dedupeKey(item))) {
+    if (budget > 0 && !item.hasFullText && item.url && !(await deps.store.hasArticleKey(source.id, dedupeKey(item)))) {
       budget--;
       const page = await fetchPage(deps, source.id, item.url).catch(() => null);
       if (page) {
@@ -74,7 +74,7 @@ export class FullTextBackfill {
   /** One pass over every active full-text source with pending items. Never throws. */
   async drainDue(): Promise<number> {
     let filled = 0;
-    for (const sourceId of this.deps.store.sourcesWithPendingFullText(FULL_TEXT_MAX_ATTEMPTS)) {
+    for (const sourceId of await this.deps.store.sourcesWithPendingFullText(FULL_TEXT_MAX_ATTEMPTS)) {
       filled += await this.drain(sourceId).catch((err: unknown) => {
         this.deps.log.error({ sourceId, err }, 'full-text backfill failed');
         return 0;
@@ -89,25 +89,25 @@ export class FullTextBackfill {
   }
 
   private async runPass(sourceId: string): Promise<number> {
-    const source = this.deps.store.getSource(sourceId);
+    const source = await this.deps.store.getSource(sourceId);
     if (!source || !source.fullText || source.kind === 'page' || source.status !== 'active') return 0;
-    const pending = this.deps.store.pendingFullText(sourceId, FULL_TEXT_MAX_ATTEMPTS, BACKFILL_PER_PASS);
+    const pending = await this.deps.store.pendingFullText(sourceId, FULL_TEXT_MAX_ATTEMPTS, BACKFILL_PER_PASS);
     let next = 0;
     let filled = 0;
     const worker = async () => {
       while (next < pending.length) {
         const { id, url } = pending[next++]!;
         // A source removed or switched off mid-pass stops fetching at once.
-        const now = this.deps.store.getSource(sourceId);
+        const now = await this.deps.store.getSource(sourceId);
         if (!now?.fullText) return;
         try {
           const page = await fetchPage(this.deps, sourceId, url);
-          const article = this.deps.store.setFullText(id, page.paragraphs, page.byline, page.image ?? null);
+          const article = await this.deps.store.setFullText(id, page.paragraphs, page.byline, page.image ?? null);
           if (!article) continue;
           filled++;
           await this.deps.onIngest(sourceId, { inserted: [], updated: [article], unchanged: 0 });
         } catch (err) {
-          this.deps.store.recordFullTextFailure(id, err instanceof Error ? err.message : String(err));
+          await this.deps.store.recordFullTextFailure(id, err instanceof Error ? err.message : String(err));
         }
       }
     };

@@ -10,6 +10,6 @@ export interface SourceHealth {
 }
 
 /** What `/source health` shows: recent fetches and full-text coverage. */
-export function sourceHealth(deps: SourcesDeps, sourceId: string, limit: number): SourceHealth {
-  return { attempts: deps.store.fetchHistory(sourceId, limit), fullText: deps.store.fullTextCoverage(sourceId, FULL_TEXT_MAX_ATTEMPTS) };
+export async function sourceHealth(deps: SourcesDeps, sourceId: string, limit: number): Promise<SourceHealth> {
+  return { attempts: await deps.store.fetchHistory(sourceId, limit), fullText: await deps.store.fullTextCoverage(sourceId, FULL_TEXT_MAX_ATTEMPTS) };
 }

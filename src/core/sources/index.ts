@@ -12,6 +12,9 @@ export type { SourceHealth } from './health.ts';
 export { describeFailure } from './items.ts';
 export { MAX_CONSECUTIVE_FAILURES, type RefreshOutcome } from './refresh.ts';
 
+/** How long a worker's claim on a feed fetch holds: longer than a fetch with retries can take. */
+export const DEFAULT_LEASE_MS = 5 * 60_000;
+
 /** An added source and how many of its pages are being fetched for full text in the background. */
 export interface AddedSource extends SourcePreview {
   fullTextPending: number;
@@ -40,19 +43,19 @@ export class Sources {
     const { preview, result } = await addSource(this.deps, this.random, req);
     await this.deps.onIngest(preview.source.id, result);
     this.deps.log.info({ sourceId: preview.source.id, guildId: req.guildId, url: preview.source.url, kind: preview.kind, items: result.inserted.length }, 'source added');
-    return { ...preview, fullTextPending: this.startFullText(preview.source) };
+    return { ...preview, fullTextPending: await this.startFullText(preview.source) };
   }
 
   /** Fetches a source now; a manual refresh also retries full text for items still on their summary. */
   async refresh(sourceId: string, opts: { manual?: boolean } = {}): Promise<RefreshOutcome & { fullTextPending: number }> {
-    const source = this.deps.store.getSource(sourceId);
+    const source = await this.deps.store.getSource(sourceId);
     if (!source) throw new UserError(`No source with id "${sourceId}".`);
     if (this.running.has(sourceId)) throw new UserError(`Source ${sourceId} is being fetched right now; try again in a moment.`);
     this.running.add(sourceId);
     try {
       const outcome = await refreshSource(this.deps, this.random, source, opts);
-      if (opts.manual && source.fullText) this.deps.store.resetFullTextFailures(sourceId);
-      return { ...outcome, fullTextPending: this.startFullText(outcome.source) };
+      if (opts.manual && source.fullText) await this.deps.store.resetFullTextFailures(sourceId);
+      return { ...outcome, fullTextPending: await this.startFullText(outcome.source) };
     } finally {
       this.running.delete(sourceId);
     }
@@ -60,7 +63,11 @@ export class Sources {
 
   /** Refreshes every due source, at most `concurrency` at a time, then continues full-text backfills. Never throws. */
   async pollDue(concurrency: number): Promise<number> {
-    const due = this.deps.store.dueSources(this.deps.clock.now(), 200).filter((s) => !this.running.has(s.id));
+    // Claimed with a lease: in a cluster each due feed goes to one worker, and a dead worker's
+    // claim runs out (LEASE) so another fetches it; never two at once.
+    const { id: owner, leaseMs } = this.deps.worker ?? { id: 'local', leaseMs: DEFAULT_LEASE_MS };
+    const now = this.deps.clock.now();
+    const due = (await this.deps.store.claimDueSources(now, 200, { owner, until: new Date(now.getTime() + leaseMs) })).filter((s) => !this.running.has(s.id));
     let next = 0;
     const worker = async () => {
       while (next < due.length) {
@@ -69,6 +76,8 @@ export class Sources {
           await this.refresh(source.id);
         } catch (err) {
           this.deps.log.error({ sourceId: source.id, err }, 'poll failed');
+        } finally {
+          await this.deps.store.releaseSource(source.id, owner).catch((err: unknown) => this.deps.log.warn({ sourceId: source.id, err }, 'feed lease not released'));
         }
       }
     };
@@ -81,62 +90,62 @@ export class Sources {
    * Changes a source's settings. Switching full text on starts fetching the pages of the items
    * already stored with only their summary; returns how many are queued.
    */
-  configure(guildId: string, sourceId: string, patch: { fullText?: boolean; intervalMinutes?: number; name?: string }): { source: SourceRow; fullTextPending: number } {
-    const before = this.owned(guildId, sourceId);
+  async configure(guildId: string, sourceId: string, patch: { fullText?: boolean; intervalMinutes?: number; name?: string }): Promise<{ source: SourceRow; fullTextPending: number }> {
+    const before = await this.owned(guildId, sourceId);
     const name = patch.name?.trim();
     if (patch.name !== undefined && !name) throw new UserError('A source name cannot be empty.');
-    const source = this.deps.store.updateSource(before.id, {
+    const source = await this.deps.store.updateSource(before.id, {
       ...(patch.fullText !== undefined ? { fullText: patch.fullText } : {}),
       ...(patch.intervalMinutes !== undefined ? { intervalMinutes: patch.intervalMinutes } : {}),
       ...(name ? { name: name.slice(0, 100) } : {}),
     });
-    if (patch.fullText && !before.fullText) this.deps.store.resetFullTextFailures(source.id);
+    if (patch.fullText && !before.fullText) await this.deps.store.resetFullTextFailures(source.id);
     this.deps.log.info({ sourceId: source.id, guildId, ...patch }, 'source configured');
-    return { source, fullTextPending: this.startFullText(source) };
+    return { source, fullTextPending: await this.startFullText(source) };
   }
 
   /** Removes a source, its articles (from store and index) and history. */
-  remove(guildId: string, sourceId: string): SourceRow {
-    const source = this.owned(guildId, sourceId);
-    const { articleIds } = this.deps.store.deleteSource(source.id);
+  async remove(guildId: string, sourceId: string): Promise<SourceRow> {
+    const source = await this.owned(guildId, sourceId);
+    const { articleIds } = await this.deps.store.deleteSource(source.id);
     this.deps.onRemove(articleIds);
     this.deps.log.info({ sourceId, guildId, articles: articleIds.length }, 'source removed');
     return source;
   }
 
-  pause(guildId: string, sourceId: string): SourceRow {
-    const source = this.owned(guildId, sourceId);
+  async pause(guildId: string, sourceId: string): Promise<SourceRow> {
+    const source = await this.owned(guildId, sourceId);
     return this.deps.store.updateSource(source.id, { status: 'paused', pausedReason: 'paused by a moderator' });
   }
 
-  resume(guildId: string, sourceId: string): SourceRow {
-    const source = this.owned(guildId, sourceId);
-    const resumed = this.deps.store.updateSource(source.id, {
+  async resume(guildId: string, sourceId: string): Promise<SourceRow> {
+    const source = await this.owned(guildId, sourceId);
+    const resumed = await this.deps.store.updateSource(source.id, {
       status: 'active',
       pausedReason: null,
       consecutiveFailures: 0,
       nextFetchAt: this.deps.clock.now().toISOString(),
     });
-    this.startFullText(resumed);
+    await this.startFullText(resumed);
     return resumed;
   }
 
   /** A guild's sources with their article counts, oldest first. */
-  list(guildId: string): Array<{ source: SourceRow; articles: number }> {
-    const counts = this.deps.store.countBySource();
-    return this.deps.store.listSources(guildId).map((source) => ({ source, articles: counts.get(source.id) ?? 0 }));
+  async list(guildId: string): Promise<Array<{ source: SourceRow; articles: number }>> {
+    const counts = await this.deps.store.countBySource();
+    return (await this.deps.store.listSources(guildId)).map((source) => ({ source, articles: counts.get(source.feedId ?? source.id) ?? 0 }));
   }
 
-  get(guildId: string, sourceId: string): SourceRow {
+  get(guildId: string, sourceId: string): Promise<SourceRow> {
     return this.owned(guildId, sourceId);
   }
 
-  articleCount(sourceId: string): number {
+  articleCount(sourceId: string): Promise<number> {
     return this.deps.store.countArticles([sourceId]);
   }
 
   /** Recent fetch attempts and full-text coverage. */
-  health(sourceId: string, limit: number): SourceHealth {
+  health(sourceId: string, limit: number): Promise<SourceHealth> {
     return sourceHealth(this.deps, sourceId, limit);
   }
 
@@ -146,16 +155,16 @@ export class Sources {
   }
 
   /** A source of this guild, or a UserError (another guild's source is "not found" here). */
-  owned(guildId: string, sourceId: string): SourceRow {
-    const source = this.deps.store.getSource(sourceId.trim());
+  async owned(guildId: string, sourceId: string): Promise<SourceRow> {
+    const source = await this.deps.store.getSource(sourceId.trim());
     if (!source || source.guildId !== guildId) throw new UserError(`No source with id "${sourceId.trim()}" in this server. /source list shows them.`);
     return source;
   }
 
   /** Kicks off a background backfill pass when there is something to fetch; returns the pending count. */
-  private startFullText(source: SourceRow): number {
+  private async startFullText(source: SourceRow): Promise<number> {
     if (!source.fullText || source.kind === 'page' || source.status !== 'active') return 0;
-    const pending = this.deps.store.fullTextCoverage(source.id, FULL_TEXT_MAX_ATTEMPTS).pending;
+    const pending = (await this.deps.store.fullTextCoverage(source.id, FULL_TEXT_MAX_ATTEMPTS)).pending;
     if (pending > 0) {
       void this.fullText.drain(source.id).catch((err: unknown) => this.deps.log.error({ sourceId: source.id, err }, 'full-text backfill failed'));
     }

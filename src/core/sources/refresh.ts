@@ -1,3 +1,4 @@
+import type { AsyncStore } from '../store/async-store.ts';
 import { UserError } from '../errors.ts';
 import type { ParseResponse } from '../feeds/parse-pool.ts';
 import { FetchError, type FetchResult } from '../feeds/safe-fetch.ts';
@@ -49,20 +50,20 @@ export async function refreshSource(deps: SourcesDeps, random: () => number, sou
     if (fetched.status !== 304) {
       const resolved = await fetchPagesForNewItems(deps, source, await parseAs(deps, source, fetched));
       const items = toIngestItems(source, resolved);
-      result = deps.store.ingest(source.id, items, {
+      result = await deps.store.ingest(source.id, items, {
         announce: true,
-        after: (r) => {
-          deps.store.recordFetch(source.id, attempt(r));
-          markSuccess(deps, random, source, now, fetched);
+        after: async (r, tx) => {
+          await tx.recordFetch(source.id, attempt(r));
+          await markSuccess(tx, random, source, now, fetched);
           // The outlet's picture (webhook avatar of deliveries) follows the feed.
-          if (resolved.image && resolved.image !== source.imageUrl) deps.store.updateSource(source.id, { imageUrl: resolved.image });
+          if (resolved.image && resolved.image !== source.imageUrl) await tx.updateSource(source.id, { imageUrl: resolved.image });
         },
       });
       deleted = await checkVanishedItems(deps, source, new Set(items.map((i) => i.dedupeKey)));
     } else {
-      deps.store.transaction(() => {
-        deps.store.recordFetch(source.id, attempt(null));
-        markSuccess(deps, random, source, now, fetched);
+      await deps.store.transaction(async (tx) => {
+        await tx.recordFetch(source.id, attempt(null));
+        await markSuccess(tx, random, source, now, fetched);
       });
     }
   } catch (err) {
@@ -75,7 +76,7 @@ export async function refreshSource(deps: SourcesDeps, random: () => number, sou
       updatedItems: 0,
       error: message,
     };
-    const updated = markFailure(deps, random, source, now, attempt);
+    const updated = await markFailure(deps, random, source, now, attempt);
     if (!(err instanceof FetchError) && !(err instanceof UserError)) deps.log.warn({ sourceId: source.id, err }, 'source refresh failed unexpectedly');
     else deps.log.info({ sourceId: source.id, error: message, failures: updated.consecutiveFailures }, 'source refresh failed');
     if (opts.manual) throw new UserError(`Refresh of ${source.name} (${source.id}) failed: ${message}`);
@@ -83,7 +84,7 @@ export async function refreshSource(deps: SourcesDeps, random: () => number, sou
   }
   if (result.inserted.length || result.updated.length || deleted.length) await deps.onIngest(source.id, result);
   deps.log.info({ sourceId: source.id, status: fetched.status, items: result.inserted.length, updated: result.updated.length, changed: result.changes?.length ?? 0, deleted: deleted.length }, 'source refreshed');
-  return { source: deps.store.getSource(source.id)!, attempt: deps.store.fetchHistory(source.id, 1)[0]!, inserted: result.inserted.length, updated: result.updated.length };
+  return { source: (await deps.store.getSource(source.id))!, attempt: (await deps.store.fetchHistory(source.id, 1))[0]!, inserted: result.inserted.length, updated: result.updated.length };
 }
 
 /** Parses a refresh response as the kind the source was added as. */
@@ -98,8 +99,8 @@ async function parseAs(deps: SourcesDeps, source: SourceRow, fetched: FetchResul
   return fromFeed(parsed.feed, fetched, null);
 }
 
-function markSuccess(deps: SourcesDeps, random: () => number, source: SourceRow, now: Date, fetched: FetchResult): void {
-  deps.store.updateSource(source.id, {
+async function markSuccess(store: AsyncStore, random: () => number, source: SourceRow, now: Date, fetched: FetchResult): Promise<void> {
+  await store.updateSource(source.id, {
     etag: fetched.etag ?? source.etag,
     lastModified: fetched.lastModified ?? source.lastModified,
     lastAttemptAt: now.toISOString(),
@@ -110,29 +111,38 @@ function markSuccess(deps: SourcesDeps, random: () => number, source: SourceRow,
   });
 }
 
-function markFailure(deps: SourcesDeps, random: () => number, source: SourceRow, now: Date, attempt: FetchAttempt): SourceRow {
+async function markFailure(deps: SourcesDeps, random: () => number, source: SourceRow, now: Date, attempt: FetchAttempt): Promise<SourceRow> {
   const failures = source.consecutiveFailures + 1;
   const pause = failures >= MAX_CONSECUTIVE_FAILURES;
-  const updated = deps.store.transaction(() => {
-    deps.store.recordFetch(source.id, attempt);
-    return deps.store.updateSource(source.id, {
+  // The feed failed for every server that follows it: each active follower pauses and is told.
+  const paused: SourceRow[] = [];
+  const updated = await deps.store.transaction(async (tx) => {
+    await tx.recordFetch(source.id, attempt);
+    const row = await tx.updateSource(source.id, {
       lastAttemptAt: now.toISOString(),
       consecutiveFailures: failures,
       lastError: attempt.error,
       nextFetchAt: nextFetchTime(now, source.intervalMinutes, failures, random).toISOString(),
-      ...(pause ? { status: 'paused' as const, pausedReason: `paused after ${failures} failed fetches in a row` } : {}),
     });
+    if (!pause) return row;
+    for (const f of await tx.followersOf(source.id)) {
+      if (f.status !== 'active') continue;
+      paused.push(f);
+      await tx.updateSource(f.id, { status: 'paused', pausedReason: `paused after ${failures} failed fetches in a row` });
+    }
+    return (await tx.getSource(source.id))!;
   });
-  if (pause && source.status === 'active' && source.channelId) {
-    deps.notify(
-      source.channelId,
-      `paused:${source.id}:${now.toISOString()}`,
+  for (const f of paused) {
+    if (!f.channelId) continue;
+    await deps.notify(
+      f.channelId,
+      `paused:${f.id}:${now.toISOString()}`,
       // Feed titles and error text are untrusted: escaped like every other reply.
-      `⚠️ Source **${escapeInline(source.name)}** (\`${source.id}\`, ${escapeInline(source.feedUrl ?? source.url)}) was paused after ${failures} failed fetches in a row.\n` +
-        `Last error: ${escapeInline(attempt.error ?? '')}\nFix the feed, then run \`/source resume id:${source.id}\`.`,
+      `⚠️ Source **${escapeInline(f.name)}** (\`${f.id}\`, ${escapeInline(f.feedUrl ?? f.url)}) was paused after ${failures} failed fetches in a row.\n` +
+        `Last error: ${escapeInline(attempt.error ?? '')}\nFix the feed, then run \`/source resume id:${f.id}\`.`,
     );
-    deps.log.warn({ sourceId: source.id, failures, error: attempt.error }, 'source paused after repeated failures');
   }
+  if (paused.length) deps.log.warn({ sourceId: source.id, feedId: source.feedId, followers: paused.length, failures, error: attempt.error }, 'source paused after repeated failures');
   return updated;
 }
 

@@ -1,7 +1,8 @@
 import type { Article } from '../article.ts';
-import type { ParsedQuery } from '../search/query.ts';
 import type {
   AlertRow,
+  ArticleVersion,
+  ChangeAlertRow,
   FetchAttempt,
   FullTextCoverage,
   IngestItem,
@@ -13,32 +14,28 @@ import type {
   SourceRow,
   StoredArticle,
   SubscriptionRow,
+  TextFilters,
+  TextPage,
+  TextQuery,
+  TextSearchOptions,
+  VersionChange,
 } from './types.ts';
 
 /** Fields of a source that may be changed after it is created. */
 export type SourcePatch = Partial<Omit<SourceRow, 'id' | 'guildId' | 'createdAt' | 'addedBy'>>;
 
-/** Which articles a text search may return. */
-export interface TextSearchFilters {
-  /** Tenancy: only articles of these sources (undefined = all). */
-  visibleSources?: readonly string[];
-  /** Inclusive, on publishedAt (or first seen when the item had no date). */
-  since?: Date;
-  /** Inclusive, as `since`. */
-  until?: Date;
+/** A claim on work: who holds it and until when. */
+export interface Lease {
+  owner: string;
+  until: Date;
 }
 
-export interface TextSearchHit {
-  id: string;
-  /** Higher is better; comparable only within one result. */
-  score: number;
-  /** Every term and phrase is present (these rank first). */
-  allTerms: boolean;
-}
-
-export interface TextSearchPage {
-  hits: TextSearchHit[];
-  total: number;
+/** What a NOTIFY says: the newest seq stored, and articles changed in place (ids, may be cut short). */
+export interface ArticleChange {
+  maxSeq: number;
+  updated: string[];
+  /** True after a reconnect: changes may have been missed, catch up from the watermark. */
+  reconnected?: boolean;
 }
 
 /**
@@ -68,12 +65,23 @@ export interface AsyncStore {
   /** A guild's own sources (never the seeds), oldest first. */
   listSources(guildId: string): Promise<SourceRow[]>;
   allSources(): Promise<SourceRow[]>;
+  /** Changes a source; fetch-state fields (validators, next poll, failures, picture) are its feed's. */
   updateSource(id: string, patch: SourcePatch): Promise<SourceRow>;
+  /** Every source following the same feed as this one (itself included), oldest first. */
+  followersOf(id: string): Promise<SourceRow[]>;
   /** Deletes a source with its articles and history; returns the removed article ids. */
   deleteSource(id: string): Promise<{ articleIds: string[] }>;
-  /** Active guild sources whose next fetch is due, most overdue (or never fetched) first. */
+  /** Feeds due for a fetch, most overdue first, each as its oldest active follower (shortest interval, full text if any wants it). */
   dueSources(now: Date, limit: number): Promise<SourceRow[]>;
   recordFetch(sourceId: string, attempt: FetchAttempt): Promise<void>;
+  /**
+   * Claims due feeds for one process (as {@link dueSources}): each is leased to `lease.owner` until
+   * `lease.until`, and no other process claims it before that (PostgreSQL: FOR UPDATE SKIP LOCKED),
+   * so a feed is never fetched twice at once and a dead process's fetch is retried after expiry.
+   */
+  claimDueSources(now: Date, limit: number, lease: Lease): Promise<SourceRow[]>;
+  /** Ends a feed's lease held by `owner` (after its fetch, whatever the outcome). */
+  releaseSource(sourceId: string, owner: string): Promise<void>;
   /** Newest first. */
   fetchHistory(sourceId: string, limit: number): Promise<FetchAttempt[]>;
 
@@ -89,9 +97,15 @@ export interface AsyncStore {
   ): Promise<IngestResult>;
   hasArticleKey(sourceId: string, dedupeKey: string): Promise<boolean>;
   getArticle(id: string): Promise<Article | undefined>;
+  /**
+   * An article when it can be had without waiting, for the in-memory index's synchronous lookups
+   * (title autocomplete, phrase checks, excerpts): SQLite reads it at once; PostgreSQL answers from
+   * the articles this process read or wrote recently (undefined otherwise).
+   */
+  cachedArticle(id: string): Article | undefined;
   articleMeta(id: string): Promise<{ seq: number; firstSeenAt: string; announce: boolean; sourceId: string } | undefined>;
   /** Articles in seq order after `afterSeq`, for chunked index rebuilds. */
-  scanArticles(afterSeq: number, limit: number): Promise<Array<{ rowid: number; article: Article; firstSeenAt: string }>>;
+  scanArticles(afterSeq: number, limit: number): Promise<Array<{ rowid: number; article: Article; firstSeenAt: string; storySig: Uint8Array | null; storyId: string | null }>>;
   countArticles(sourceIds?: Iterable<string>): Promise<number>;
   countBySource(): Promise<Map<string, number>>;
   maxSeq(): Promise<number>;
@@ -101,6 +115,32 @@ export interface AsyncStore {
   articlesAfterSeq(sourceIds: Iterable<string>, afterSeq: number, uptoSeq: number, limit?: number): Promise<StoredArticle[]>;
   /** A source's latest articles, newest first by published (else first seen) time as text, then seq. */
   latestArticles(sourceId: string, limit: number): Promise<StoredArticle[]>;
+
+  // versions and deletions (src/core/changes/)
+  /** The earlier versions of an article, oldest first (the article itself is the newest). */
+  listVersions(articleId: string): Promise<ArticleVersion[]>;
+  /** When the current version was first seen, when the item was deleted at its source, its story, and how many edits it has. */
+  articleState(id: string): Promise<{ firstSeenAt: string; versionSeenAt: string; deletedAt: string | null; storyId: string | null; edits: number } | undefined>;
+  /** Recent never-checked items of a source missing from its latest fetch, newest first. */
+  vanishedItems(sourceId: string, presentKeys: ReadonlySet<string>, seenSince: string, limit: number): Promise<Array<{ id: string; url: string }>>;
+  markGoneChecked(id: string): Promise<void>;
+  /** Marks an article deleted at its source, keeping its last version with the change "deleted". */
+  markDeleted(id: string): Promise<ArticleVersion | undefined>;
+  maxVersionId(): Promise<number>;
+  /** Stored changes with id in (afterId, uptoId] of these sources, oldest first, with the article as now. */
+  changesAfter(sourceIds: Iterable<string>, afterId: number, uptoId: number, limit?: number): Promise<VersionChange[]>;
+  createChangeAlert(a: Omit<ChangeAlertRow, 'id' | 'createdAt'>): Promise<ChangeAlertRow>;
+  listChangeAlerts(guildId?: string): Promise<ChangeAlertRow[]>;
+  deleteChangeAlert(id: string): Promise<boolean>;
+  /** Files change-alert posts and raises the change alert's watermark, in one transaction. */
+  enqueueChangeAlerts(alertId: string, lastVersionId: number, rows: NewOutbox[]): Promise<OutboxRow[]>;
+
+  // stories (src/core/stories/)
+  setStorySignatures(sigs: Iterable<[articleId: string, sig: Uint8Array]>): Promise<void>;
+  /** Writes the story ids that changed; returns how many did. */
+  setStoryIds(assignments: Iterable<[articleId: string, storyId: string]>): Promise<number>;
+  /** Every article of a story, earliest report first (published time, else first seen). */
+  storyMembers(storyId: string, limit?: number): Promise<StoredArticle[]>;
 
   // full text backfill
   pendingFullText(sourceId: string, maxAttempts: number, limit: number): Promise<Array<{ id: string; url: string }>>;
@@ -113,7 +153,8 @@ export interface AsyncStore {
 
   // newsroom view
   sourceIdsForGuild(guildId: string): Promise<string[]>;
-  sourcesForGuild(guildId: string): Promise<Array<{ id: string; name: string; url: string | null; articles: number }>>;
+  /** A guild's sources (the seeds first) with the feed each follows and its article count. */
+  sourcesForGuild(guildId: string): Promise<Array<{ id: string; feedId: string; name: string; url: string | null; articles: number }>>;
 
   // digests and alerts
   createSubscription(s: Omit<SubscriptionRow, 'id' | 'createdAt'>): Promise<SubscriptionRow>;
@@ -148,6 +189,19 @@ export interface AsyncStore {
   /** The same (kind, ref, window) twice — from any process — yields one row. */
   enqueueOutbox(row: NewOutbox): Promise<OutboxRow>;
   pendingOutbox(now: Date, limit: number): Promise<OutboxRow[]>;
+  /** Claims due pending posts for one process until the lease expires (see {@link claimDueSources}). */
+  claimOutbox(now: Date, limit: number, lease: Lease): Promise<OutboxRow[]>;
+  /**
+   * A cluster-wide lock for a job only one process may run at a time (digest and alert filing):
+   * the release function, or null when another process holds it. A dead holder's lock is freed
+   * with its connection.
+   */
+  tryLock(name: string): Promise<(() => Promise<void>) | null>;
+  /**
+   * Calls `fn` with the newest seq whenever another process stored or changed articles (PostgreSQL
+   * LISTEN/NOTIFY; also after a reconnect, so nothing is missed). SQLite: one process, never.
+   */
+  onArticles(fn: (change: ArticleChange) => void): Promise<() => Promise<void>>;
   getOutbox(id: number): Promise<OutboxRow | undefined>;
   listOutbox(filter?: { kind?: string; refId?: string }): Promise<OutboxRow[]>;
   /** Marks a row in flight just before it is sent (sentAt). */
@@ -163,9 +217,15 @@ export interface AsyncStore {
 
   // archive tier
   /**
-   * Ranked full-text search of the stored articles: those holding every term and phrase first,
-   * then (without phrases) those holding some; `-word` excludes; the last term also matches as a
-   * prefix.
+   * Ranked full-text search over stored articles (see `Store.searchText`): newest matches ranked
+   * first-class, the search stops early when a query matches a large share of the archive (then
+   * `total` is an estimate), so a very common word costs about as much as a rare one.
    */
-  searchText(query: ParsedQuery, filters: TextSearchFilters, page?: { offset?: number; limit?: number }): Promise<TextSearchPage>;
+  searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): Promise<TextPage>;
+  /** Articles with seq ≥ fromSeq. */
+  countFromSeq(fromSeq: number): Promise<number>;
+  /** Counts every change to articles (insert, update, delete); the hot-index snapshot records it. */
+  articlesGeneration(): Promise<number>;
+  /** The first seq of the hot window: the newest `maxArticles` (0: any number) articles first seen at or after `since`. */
+  hotFloorSeq(since: Date, maxArticles: number): Promise<number>;
 }

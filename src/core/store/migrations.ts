@@ -222,4 +222,68 @@ export const MIGRATIONS: string[] = [
   END;
   INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
   `,
+  // 6: shared feeds (and work leases). A feed (one polled URL) is fetched and stored once for every server that
+  // follows it: `feeds` holds its fetch state; each guild source becomes a subscription to it
+  // (`feed_id`), keeping its name, channel, pause state, full-text choice and interval. Articles and
+  // fetch history move to the feed's archive row in `sources` (id 'f' + the first follower's id, no
+  // guild). An item several servers had each stored is kept once (its earliest copy); the other
+  // copies' ids stay valid as aliases of it.
+  `
+  CREATE TABLE feeds (
+    id TEXT PRIMARY KEY REFERENCES sources (id) ON DELETE CASCADE,
+    url TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    image_url TEXT,
+    created_at TEXT NOT NULL,
+    last_attempt_at TEXT,
+    last_success_at TEXT,
+    next_fetch_at TEXT,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    lease_until TEXT,
+    lease_owner TEXT
+  );
+  CREATE INDEX feeds_due ON feeds (next_fetch_at);
+  -- Work claimed by one process at a time (scale-out): a lease with an expiry, so a dead
+  -- process's feed fetch or post is taken over once its lease runs out, never while it holds it.
+  ALTER TABLE outbox ADD COLUMN lease_until TEXT;
+  ALTER TABLE outbox ADD COLUMN lease_owner TEXT;
+  ALTER TABLE sources ADD COLUMN feed_id TEXT REFERENCES sources (id);
+  CREATE INDEX sources_feed ON sources (feed_id);
+  CREATE TABLE article_aliases (
+    id TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE
+  );
+
+  CREATE TEMP TABLE first_followers AS
+    SELECT * FROM (
+      SELECT s.*, COALESCE(s.feed_url, s.url) AS feed_key,
+        ROW_NUMBER() OVER (PARTITION BY COALESCE(s.feed_url, s.url) ORDER BY s.created_at, s.id) AS n,
+        MIN(s.next_fetch_at) OVER (PARTITION BY COALESCE(s.feed_url, s.url)) AS first_due
+      FROM sources s WHERE s.guild_id IS NOT NULL
+    ) WHERE n = 1;
+  INSERT INTO sources (id, guild_id, url, feed_url, name, kind, status, paused_reason, interval_minutes, full_text, created_at)
+    SELECT 'f' || id, NULL, feed_key, feed_key, name, kind, 'paused', 'feed archive', interval_minutes, full_text, created_at FROM first_followers;
+  INSERT INTO feeds (id, url, kind, etag, last_modified, image_url, created_at, last_attempt_at, last_success_at, next_fetch_at, consecutive_failures, last_error)
+    SELECT 'f' || id, feed_key, kind, etag, last_modified, image_url, created_at, last_attempt_at, last_success_at, first_due, consecutive_failures, last_error FROM first_followers;
+  DROP TABLE first_followers;
+  UPDATE sources SET feed_id = (SELECT f.id FROM feeds f WHERE f.url = COALESCE(sources.feed_url, sources.url)) WHERE guild_id IS NOT NULL;
+
+  CREATE TEMP TABLE article_copies AS
+    SELECT a.id, a.seq, FIRST_VALUE(a.id) OVER (PARTITION BY s.feed_id, a.dedupe_key ORDER BY a.seq) AS kept
+    FROM articles a JOIN sources s ON s.id = a.source_id WHERE s.feed_id IS NOT NULL;
+  INSERT INTO article_aliases (id, article_id) SELECT id, kept FROM article_copies WHERE id <> kept;
+  DELETE FROM articles WHERE seq IN (SELECT seq FROM article_copies WHERE id <> kept);
+  DROP TABLE article_copies;
+  UPDATE articles SET source_id = (SELECT feed_id FROM sources WHERE id = articles.source_id)
+    WHERE source_id IN (SELECT id FROM sources WHERE feed_id IS NOT NULL);
+  UPDATE fetch_log SET source_id = (SELECT feed_id FROM sources WHERE id = fetch_log.source_id)
+    WHERE source_id IN (SELECT id FROM sources WHERE feed_id IS NOT NULL);
+  -- Digest beats name what articles carry: the feed.
+  UPDATE subscriptions SET source_ids = (
+    SELECT json_group_array(COALESCE((SELECT s.feed_id FROM sources s WHERE s.id = j.value), j.value)) FROM json_each(subscriptions.source_ids) j
+  ) WHERE source_ids <> '[]';
+  `,
 ];

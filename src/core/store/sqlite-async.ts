@@ -1,9 +1,19 @@
-import type { Article } from '../article.ts';
-import { ArticleIndex } from '../search/article-index.ts';
-import type { ParsedQuery } from '../search/query.ts';
-import type { AsyncStore, SourcePatch, TextSearchFilters, TextSearchPage } from './async-store.ts';
+import type { AsyncStore, Lease, SourcePatch } from './async-store.ts';
 import type { SqliteStore } from './sqlite-store.ts';
-import type { FetchAttempt, IngestItem, IngestResult, NewAlert, NewOutbox, NewSource, SubscriptionRow } from './types.ts';
+import type {
+  ChangeAlertRow,
+  FetchAttempt,
+  IngestItem,
+  IngestResult,
+  NewAlert,
+  NewOutbox,
+  NewSource,
+  SubscriptionRow,
+  TextFilters,
+  TextPage,
+  TextQuery,
+  TextSearchOptions,
+} from './types.ts';
 
 /** Runs async jobs one at a time: a transaction's awaits must not let another caller's statements into it. */
 class Queue {
@@ -21,23 +31,18 @@ class Queue {
 interface Shared {
   store: SqliteStore;
   queue: Queue;
-  /** Built on the first searchText; articles written since are re-read from the store before the next search. */
-  index: ArticleIndex | null;
-  stale: Set<string>;
+  locks: Set<string>;
 }
 
 /**
  * The SQLite store behind the asynchronous contract, so callers written for {@link AsyncStore}
  * run unchanged on the single-process default. Calls are serialised through one queue, and a
  * transaction holds the queue until it commits, because one SQLite connection cannot keep another
- * caller's statements out of an open transaction.
- *
- * `searchText` uses the in-memory MiniSearch index (built from the store on first use, refreshed
- * from the store for every article written through this adapter) until the SQLite archive tier
- * gives the store a text search of its own.
+ * caller's statements out of an open transaction. `searchText` is the store's own archive-tier
+ * search (FTS5).
  */
 export function fromSqlite(store: SqliteStore): AsyncStore {
-  return new SqliteAsyncStore({ store, queue: new Queue(), index: null, stale: new Set() }, false);
+  return new SqliteAsyncStore({ store, queue: new Queue(), locks: new Set() }, false);
 }
 
 class SqliteAsyncStore implements AsyncStore {
@@ -55,10 +60,6 @@ class SqliteAsyncStore implements AsyncStore {
   private call<T>(fn: () => T): Promise<T> {
     if (this.inTx) return Promise.resolve().then(fn);
     return this.shared.queue.run(async () => fn());
-  }
-
-  private touched(articles: Iterable<{ id: string }>): void {
-    for (const a of articles) this.shared.stale.add(a.id);
   }
 
   schemaVersion(): Promise<number> {
@@ -102,18 +103,36 @@ class SqliteAsyncStore implements AsyncStore {
   allSources() {
     return this.call(() => this.store.allSources());
   }
+  followersOf(id: string) {
+    return this.call(() => this.store.followersOf(id));
+  }
   updateSource(id: string, patch: SourcePatch) {
     return this.call(() => this.store.updateSource(id, patch));
   }
   deleteSource(id: string) {
-    return this.call(() => {
-      const out = this.store.deleteSource(id);
-      this.touched(out.articleIds.map((a) => ({ id: a })));
-      return out;
-    });
+    return this.call(() => this.store.deleteSource(id));
   }
   dueSources(now: Date, limit: number) {
     return this.call(() => this.store.dueSources(now, limit));
+  }
+  claimDueSources(now: Date, limit: number, lease: Lease) {
+    return this.call(() => this.store.claimDueSources(now, limit, lease));
+  }
+  releaseSource(sourceId: string, owner: string) {
+    return this.call(() => this.store.releaseSource(sourceId, owner));
+  }
+  claimOutbox(now: Date, limit: number, lease: Lease) {
+    return this.call(() => this.store.claimOutbox(now, limit, lease));
+  }
+  /** One process: a job lock only keeps overlapping runs of the same job apart. */
+  async tryLock(name: string): Promise<(() => Promise<void>) | null> {
+    if (this.shared.locks.has(name)) return null;
+    this.shared.locks.add(name);
+    return async () => void this.shared.locks.delete(name);
+  }
+  /** One process: every article change is made here, so there is nothing to hear about. */
+  async onArticles(): Promise<() => Promise<void>> {
+    return async () => {};
   }
   recordFetch(sourceId: string, attempt: FetchAttempt) {
     return this.call(() => this.store.recordFetch(sourceId, attempt));
@@ -128,22 +147,21 @@ class SqliteAsyncStore implements AsyncStore {
     opts: { announce: boolean; after?: (r: IngestResult, tx: AsyncStore) => Promise<void> | void },
   ): Promise<IngestResult> {
     const after = opts.after;
-    const result = after
-      ? await this.transaction(async (tx) => {
-          const r = this.store.ingest(sourceId, items, { announce: opts.announce });
-          await after(r, tx);
-          return r;
-        })
-      : await this.call(() => this.store.ingest(sourceId, items, { announce: opts.announce }));
-    this.touched(result.inserted);
-    this.touched(result.updated);
-    return result;
+    if (!after) return this.call(() => this.store.ingest(sourceId, items, { announce: opts.announce }));
+    return this.transaction(async (tx) => {
+      const r = this.store.ingest(sourceId, items, { announce: opts.announce });
+      await after(r, tx);
+      return r;
+    });
   }
   hasArticleKey(sourceId: string, dedupeKey: string) {
     return this.call(() => this.store.hasArticleKey(sourceId, dedupeKey));
   }
   getArticle(id: string) {
     return this.call(() => this.store.getArticle(id));
+  }
+  cachedArticle(id: string) {
+    return this.store.getArticle(id);
   }
   articleMeta(id: string) {
     return this.call(() => this.store.articleMeta(id));
@@ -177,11 +195,7 @@ class SqliteAsyncStore implements AsyncStore {
     return this.call(() => this.store.sourcesWithPendingFullText(maxAttempts));
   }
   setFullText(id: string, body: string[], byline: string | null, image: string | null = null) {
-    return this.call(() => {
-      const a = this.store.setFullText(id, body, byline, image);
-      this.shared.stale.add(id);
-      return a;
-    });
+    return this.call(() => this.store.setFullText(id, body, byline, image));
   }
   recordFullTextFailure(id: string, error: string) {
     return this.call(() => this.store.recordFullTextFailure(id, error));
@@ -284,41 +298,59 @@ class SqliteAsyncStore implements AsyncStore {
     return this.call(() => this.store.setMeta(key, value));
   }
 
-  searchText(query: ParsedQuery, filters: TextSearchFilters, page: { offset?: number; limit?: number } = {}): Promise<TextSearchPage> {
-    return this.call(() => {
-      const index = this.freshIndex();
-      const res = index.search(query, {
-        ...(filters.visibleSources ? { visibleSources: new Set(filters.visibleSources) } : {}),
-        ...(filters.since ? { since: filters.since } : {}),
-        ...(filters.until ? { until: filters.until } : {}),
-      }, page);
-      return { hits: res.hits.map((h) => ({ id: h.id, score: h.score, allTerms: h.allTerms })), total: res.total };
-    });
+  listVersions(articleId: string) {
+    return this.call(() => this.store.listVersions(articleId));
+  }
+  articleState(id: string) {
+    return this.call(() => this.store.articleState(id));
+  }
+  vanishedItems(sourceId: string, presentKeys: ReadonlySet<string>, seenSince: string, limit: number) {
+    return this.call(() => this.store.vanishedItems(sourceId, presentKeys, seenSince, limit));
+  }
+  markGoneChecked(id: string) {
+    return this.call(() => this.store.markGoneChecked(id));
+  }
+  markDeleted(id: string) {
+    return this.call(() => this.store.markDeleted(id));
+  }
+  maxVersionId() {
+    return this.call(() => this.store.maxVersionId());
+  }
+  changesAfter(sourceIds: Iterable<string>, afterId: number, uptoId: number, limit?: number) {
+    return this.call(() => this.store.changesAfter(sourceIds, afterId, uptoId, limit));
+  }
+  createChangeAlert(a: Omit<ChangeAlertRow, 'id' | 'createdAt'>) {
+    return this.call(() => this.store.createChangeAlert(a));
+  }
+  listChangeAlerts(guildId?: string) {
+    return this.call(() => this.store.listChangeAlerts(guildId));
+  }
+  deleteChangeAlert(id: string) {
+    return this.call(() => this.store.deleteChangeAlert(id));
+  }
+  enqueueChangeAlerts(alertId: string, lastVersionId: number, rows: NewOutbox[]) {
+    return this.call(() => this.store.enqueueChangeAlerts(alertId, lastVersionId, rows));
+  }
+  setStorySignatures(sigs: Iterable<[articleId: string, sig: Uint8Array]>) {
+    return this.call(() => this.store.setStorySignatures(sigs));
+  }
+  setStoryIds(assignments: Iterable<[articleId: string, storyId: string]>) {
+    return this.call(() => this.store.setStoryIds(assignments));
+  }
+  storyMembers(storyId: string, limit?: number) {
+    return this.call(() => this.store.storyMembers(storyId, limit));
   }
 
-  /** The index, built on first use and brought up to date with the articles written since. */
-  private freshIndex(): ArticleIndex {
-    const lookup = (id: string): Article | undefined => this.store.getArticle(id);
-    let index = this.shared.index;
-    if (!index) {
-      index = new ArticleIndex(lookup);
-      for (let after = 0; ; ) {
-        const chunk = this.store.scanArticles(after, 1000);
-        if (chunk.length === 0) break;
-        index.addMany(chunk);
-        after = chunk[chunk.length - 1]!.rowid;
-      }
-      this.shared.index = index;
-      this.shared.stale.clear();
-      return index;
-    }
-    for (const id of this.shared.stale) {
-      const article = this.store.getArticle(id);
-      const meta = article ? this.store.articleMeta(id) : undefined;
-      if (article && meta) index.add(article, { firstSeenAt: meta.firstSeenAt });
-      else index.remove(id);
-    }
-    this.shared.stale.clear();
-    return index;
+  searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): Promise<TextPage> {
+    return this.call(() => this.store.searchText(query, filters, opts));
+  }
+  countFromSeq(fromSeq: number) {
+    return this.call(() => this.store.countFromSeq(fromSeq));
+  }
+  articlesGeneration() {
+    return this.call(() => this.store.articlesGeneration());
+  }
+  hotFloorSeq(since: Date, maxArticles: number) {
+    return this.call(() => this.store.hotFloorSeq(since, maxArticles));
   }
 }

@@ -5,9 +5,11 @@ import Database from 'better-sqlite3';
 import type { Article } from '../article.ts';
 import { makeArticleId, SEED_SOURCE_ID } from '../article.ts';
 import type { Clock, Log } from '../deps.ts';
-import { classifyChange, type ChangeKind } from '../changes/compare.ts';
+import { classifyChange } from '../changes/compare.ts';
 import { ftsForm, ftsList, ftsMatch, ftsText } from '../search/fts-text.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { FEED_FIELDS, NOT_ARCHIVE, OWNER_OF, OWNERS_OF_JSON, SOURCE_SELECT } from './feeds.ts';
+import { rowMappers, SOURCE_COLUMNS, SQLITE_CODEC, type Row } from './rows.ts';
 import type {
   AlertRow,
   ArticleVersion,
@@ -32,7 +34,6 @@ import type {
   SubscriptionRow,
 } from './types.ts';
 
-type Row = Record<string, unknown>;
 
 /** Candidates (estimated) per searched segment: ranking them all takes a few milliseconds. */
 const TEXT_SEGMENT_CANDIDATES = 800;
@@ -60,150 +61,7 @@ function iso(d: Date): string {
   return d.toISOString();
 }
 
-function toSource(r: Row): SourceRow {
-  return {
-    id: r.id as string,
-    guildId: (r.guild_id as string | null) ?? null,
-    channelId: (r.channel_id as string | null) ?? null,
-    addedBy: (r.added_by as string | null) ?? null,
-    url: r.url as string,
-    feedUrl: (r.feed_url as string | null) ?? null,
-    name: r.name as string,
-    kind: r.kind as SourceRow['kind'],
-    status: r.status as SourceRow['status'],
-    pausedReason: (r.paused_reason as string | null) ?? null,
-    intervalMinutes: r.interval_minutes as number,
-    fullText: r.full_text === 1,
-    etag: (r.etag as string | null) ?? null,
-    lastModified: (r.last_modified as string | null) ?? null,
-    createdAt: r.created_at as string,
-    lastAttemptAt: (r.last_attempt_at as string | null) ?? null,
-    lastSuccessAt: (r.last_success_at as string | null) ?? null,
-    nextFetchAt: (r.next_fetch_at as string | null) ?? null,
-    consecutiveFailures: r.consecutive_failures as number,
-    lastError: (r.last_error as string | null) ?? null,
-    ...(r.image_url ? { imageUrl: r.image_url as string } : {}),
-  };
-}
-
-function toArticle(r: Row): Article {
-  return {
-    id: r.id as string,
-    sourceId: r.source_id as string,
-    title: r.title as string,
-    byline: (r.byline as string | null) ?? null,
-    outlet: (r.outlet as string | null) ?? null,
-    dateline: (r.dateline as string | null) ?? null,
-    tags: JSON.parse(r.tags as string) as string[],
-    caption: (r.caption as string | null) ?? null,
-    body: JSON.parse(r.body as string) as string[],
-    editors: JSON.parse(r.editors as string) as string[],
-    url: (r.url as string | null) ?? null,
-    publishedAt: (r.published_at as string | null) ?? null,
-    ...(r.image_url ? { image: r.image_url as string } : {}),
-  };
-}
-
-function toVersion(r: Row): ArticleVersion {
-  return {
-    id: r.id as number,
-    articleId: r.article_id as string,
-    version: r.version as number,
-    title: r.title as string,
-    byline: (r.byline as string | null) ?? null,
-    publishedAt: (r.published_at as string | null) ?? null,
-    body: JSON.parse(r.body as string) as string[],
-    url: (r.url as string | null) ?? null,
-    seenAt: r.seen_at as string,
-    replacedAt: r.replaced_at as string,
-    kinds: JSON.parse(r.kinds as string) as ChangeKind[],
-    share: r.share as number,
-    note: (r.note as string | null) ?? null,
-  };
-}
-
-function toSubscription(r: Row): SubscriptionRow {
-  return {
-    id: r.id as string,
-    guildId: r.guild_id as string,
-    channelId: r.channel_id as string,
-    scheduleLabel: r.schedule_label as string,
-    cron: r.cron as string,
-    timezone: r.timezone as string,
-    query: (r.query as string | null) ?? null,
-    sourceIds: JSON.parse(r.source_ids as string) as string[],
-    maxItems: r.max_items as number,
-    createdBy: r.created_by as string,
-    createdAt: r.created_at as string,
-    lastWindowEnd: r.last_window_end as string,
-  };
-}
-
-function toAlert(r: Row): AlertRow {
-  return {
-    id: r.id as string,
-    guildId: r.guild_id as string,
-    channelId: r.channel_id as string,
-    query: r.query as string,
-    roleId: (r.role_id as string | null) ?? null,
-    createdBy: r.created_by as string,
-    createdAt: r.created_at as string,
-    lastSeq: r.last_seq as number,
-    sourceId: (r.source_id as string | null) ?? null,
-    filters: (r.filters as string | undefined) ?? '{}',
-    template: (r.template as string | null) ?? null,
-    identity: (r.identity as AlertRow['identity'] | undefined) ?? 'bot',
-    identityNote: (r.identity_note as string | null) ?? null,
-    notifyChannelId: (r.notify_channel_id as string | null) ?? null,
-    status: (r.status as AlertRow['status'] | undefined) ?? 'active',
-    pausedReason: (r.paused_reason as string | null) ?? null,
-    delivered: (r.delivered as number | undefined) ?? 0,
-    skipped: (r.skipped as number | undefined) ?? 0,
-    failed: (r.failed as number | undefined) ?? 0,
-    lastError: (r.last_error as string | null) ?? null,
-    lastDeliveredAt: (r.last_delivered_at as string | null) ?? null,
-  };
-}
-
-function toOutbox(r: Row): OutboxRow {
-  return {
-    id: r.id as number,
-    kind: r.kind as OutboxRow['kind'],
-    refId: r.ref_id as string,
-    windowKey: r.window_key as string,
-    channelId: r.channel_id as string,
-    payload: JSON.parse(r.payload as string) as unknown,
-    nonce: r.nonce as string,
-    status: r.status as OutboxRow['status'],
-    attempts: r.attempts as number,
-    lastError: (r.last_error as string | null) ?? null,
-    messageId: (r.message_id as string | null) ?? null,
-    createdAt: r.created_at as string,
-    nextAttemptAt: r.next_attempt_at as string,
-    postedAt: (r.posted_at as string | null) ?? null,
-    sentAt: (r.sent_at as string | null) ?? null,
-  };
-}
-
-const SOURCE_COLUMNS: Record<string, string> = {
-  channelId: 'channel_id',
-  url: 'url',
-  feedUrl: 'feed_url',
-  name: 'name',
-  kind: 'kind',
-  status: 'status',
-  pausedReason: 'paused_reason',
-  intervalMinutes: 'interval_minutes',
-  fullText: 'full_text',
-  etag: 'etag',
-  lastModified: 'last_modified',
-  lastAttemptAt: 'last_attempt_at',
-  lastSuccessAt: 'last_success_at',
-  nextFetchAt: 'next_fetch_at',
-  consecutiveFailures: 'consecutive_failures',
-  lastError: 'last_error',
-  imageUrl: 'image_url',
-};
+const { toSource, toArticle, toVersion, toSubscription, toAlert, toOutbox, toAttempt, toChangeAlert } = rowMappers(SQLITE_CODEC);
 
 /**
  * The SQLite store of record (WAL). Everything that must survive a restart lives here; the
@@ -270,86 +128,152 @@ export class SqliteStore implements Store {
 
   // ── sources ────────────────────────────────────────────────────────────
 
+  /**
+   * Adds a guild's source: a subscription to the feed at its polled URL, the feed (and its archive
+   * row) created when no server follows it yet. Feed-level state (validators, next poll) starts
+   * from this source's values only for a new feed.
+   */
   createSource(s: NewSource): SourceRow {
-    const id = this.uniqueId('sources');
-    this.stmt(
-      `INSERT INTO sources (id, guild_id, channel_id, added_by, url, feed_url, name, kind, interval_minutes, full_text, created_at, next_fetch_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(id, s.guildId, s.channelId, s.addedBy, s.url, s.feedUrl, s.name, s.kind, s.intervalMinutes, s.fullText ? 1 : 0, iso(this.clock.now()), s.nextFetchAt);
-    return this.getSource(id)!;
+    return this.db.transaction(() => {
+      const key = s.feedUrl ?? s.url;
+      const now = iso(this.clock.now());
+      let feedId = (this.stmt('SELECT id FROM feeds WHERE url = ?').get(key) as Row | undefined)?.id as string | undefined;
+      if (!feedId) {
+        feedId = this.uniqueId('sources');
+        this.stmt(
+          `INSERT INTO sources (id, guild_id, url, feed_url, name, kind, status, paused_reason, interval_minutes, full_text, created_at)
+           VALUES (?, NULL, ?, ?, ?, ?, 'paused', 'feed archive', ?, ?, ?)`,
+        ).run(feedId, key, key, s.name, s.kind, s.intervalMinutes, s.fullText ? 1 : 0, now);
+        this.stmt('INSERT INTO feeds (id, url, kind, created_at, next_fetch_at) VALUES (?, ?, ?, ?, ?)').run(feedId, key, s.kind, now, s.nextFetchAt);
+      }
+      const id = this.uniqueId('sources');
+      this.stmt(
+        `INSERT INTO sources (id, guild_id, channel_id, added_by, url, feed_url, name, kind, interval_minutes, full_text, created_at, next_fetch_at, feed_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(id, s.guildId, s.channelId, s.addedBy, s.url, s.feedUrl, s.name, s.kind, s.intervalMinutes, s.fullText ? 1 : 0, now, s.nextFetchAt, feedId);
+      return this.getSource(id)!;
+    })();
   }
 
   getSource(id: string): SourceRow | undefined {
-    const r = this.stmt('SELECT * FROM sources WHERE id = ?').get(id) as Row | undefined;
+    const r = this.stmt(`${SOURCE_SELECT} WHERE s.id = ?`).get(id) as Row | undefined;
     return r ? toSource(r) : undefined;
   }
 
   findSourceByUrl(guildId: string, url: string): SourceRow | undefined {
-    const r = this.stmt('SELECT * FROM sources WHERE guild_id = ? AND (url = ? OR feed_url = ?)').get(guildId, url, url) as Row | undefined;
+    const r = this.stmt(`${SOURCE_SELECT} WHERE s.guild_id = ? AND (s.url = ? OR s.feed_url = ?)`).get(guildId, url, url) as Row | undefined;
     return r ? toSource(r) : undefined;
   }
 
   /** A guild's own sources (never the seeds), oldest first. */
   listSources(guildId: string): SourceRow[] {
-    return (this.stmt('SELECT * FROM sources WHERE guild_id = ? ORDER BY created_at, id').all(guildId) as Row[]).map(toSource);
+    return (this.stmt(`${SOURCE_SELECT} WHERE s.guild_id = ? ORDER BY s.created_at, s.id`).all(guildId) as Row[]).map(toSource);
   }
 
+  /** Every source (the seeds and the guilds'), not the feeds' archive rows. */
   allSources(): SourceRow[] {
-    return (this.stmt('SELECT * FROM sources ORDER BY created_at, id').all() as Row[]).map(toSource);
+    return (this.stmt(`${SOURCE_SELECT} WHERE ${NOT_ARCHIVE} ORDER BY s.created_at, s.id`).all() as Row[]).map(toSource);
   }
 
+  /** Every source that follows the same feed as this one (itself included), oldest first. */
+  followersOf(id: string): SourceRow[] {
+    return (this.stmt(`${SOURCE_SELECT} WHERE s.feed_id = ${OWNER_OF} ORDER BY s.created_at, s.id`).all(id) as Row[]).map(toSource);
+  }
+
+  /** Changes a source; fetch state (validators, next poll, failures, picture) is its feed's, for every follower. */
   updateSource(id: string, patch: Partial<Omit<SourceRow, 'id' | 'guildId' | 'createdAt' | 'addedBy'>>): SourceRow {
-    const sets: string[] = [];
-    const values: unknown[] = [];
+    const own: string[] = [];
+    const ownValues: unknown[] = [];
+    const feed: string[] = [];
+    const feedValues: unknown[] = [];
     for (const [k, v] of Object.entries(patch)) {
       const col = SOURCE_COLUMNS[k];
       if (!col) throw new StoreError(`updateSource: unknown field ${k}`);
-      sets.push(`${col} = ?`);
-      values.push(typeof v === 'boolean' ? (v ? 1 : 0) : v);
+      const value = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+      if (FEED_FIELDS[k]) {
+        feed.push(`${col} = ?`);
+        feedValues.push(value);
+      } else {
+        own.push(`${col} = ?`);
+        ownValues.push(value);
+      }
     }
-    if (sets.length) this.db.prepare(`UPDATE sources SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+    this.db.transaction(() => {
+      if (own.length) this.db.prepare(`UPDATE sources SET ${own.join(', ')} WHERE id = ?`).run(...ownValues, id);
+      if (feed.length) {
+        const feedId = (this.stmt('SELECT feed_id FROM sources WHERE id = ?').get(id) as Row | undefined)?.feed_id as string | null | undefined;
+        if (feedId) this.db.prepare(`UPDATE feeds SET ${feed.join(', ')} WHERE id = ?`).run(...feedValues, feedId);
+        else this.db.prepare(`UPDATE sources SET ${feed.join(', ')} WHERE id = ?`).run(...feedValues, id);
+      }
+    })();
     const row = this.getSource(id);
     if (!row) throw new StoreError(`source "${id}" does not exist`);
     return row;
   }
 
-  /** Deletes a source with its articles and history; returns the removed article ids (for the index). */
+  /**
+   * Deletes a guild's source. The last follower of a feed takes the feed with it: its articles and
+   * history; returns the removed article ids (for the index) — none while other servers follow it.
+   */
   deleteSource(id: string): { articleIds: string[] } {
     if (id === SEED_SOURCE_ID) throw new StoreError('the seed archive cannot be removed');
     return this.db.transaction(() => {
-      const ids = (this.stmt('SELECT id FROM articles WHERE source_id = ?').all(id) as Row[]).map((r) => r.id as string);
+      const feedId = ((this.stmt('SELECT feed_id FROM sources WHERE id = ?').get(id) as Row | undefined)?.feed_id as string | null | undefined) ?? null;
       this.stmt('DELETE FROM sources WHERE id = ?').run(id);
+      const owner = feedId ?? id;
+      if (feedId && this.stmt('SELECT 1 FROM sources WHERE feed_id = ?').get(feedId)) return { articleIds: [] };
+      const ids = (this.stmt('SELECT id FROM articles WHERE source_id = ?').all(owner) as Row[]).map((r) => r.id as string);
+      if (feedId) this.stmt('DELETE FROM sources WHERE id = ?').run(feedId);
       return { articleIds: ids };
     })();
   }
 
-  /** Active sources whose next fetch is due, most overdue first. */
+  /**
+   * Feeds due for a fetch, most overdue (or never fetched) first, each as its oldest active
+   * follower with the followers' shortest interval and full text when any follower wants it.
+   */
   dueSources(now: Date, limit: number): SourceRow[] {
     return (
       this.stmt(
-        `SELECT * FROM sources WHERE status = 'active' AND guild_id IS NOT NULL AND (next_fetch_at IS NULL OR next_fetch_at <= ?)
-         ORDER BY next_fetch_at LIMIT ?`,
+        `${SOURCE_SELECT} WHERE s.id IN (
+           SELECT (SELECT x.id FROM sources x WHERE x.feed_id = fd.id AND x.status = 'active' ORDER BY x.created_at, x.id LIMIT 1)
+           FROM feeds fd WHERE fd.next_fetch_at IS NULL OR fd.next_fetch_at <= ?)
+         ORDER BY f.next_fetch_at LIMIT ?`,
       ).all(iso(now), limit) as Row[]
-    ).map(toSource);
+    ).map((r) => this.withFollowers(toSource(r)));
+  }
+
+  /**
+   * Due feeds, as dueSources. SQLite serves one process, which keeps its own fetches apart: a
+   * lease would only make a restarted bot wait for the claims of the process that died.
+   */
+  claimDueSources(now: Date, limit: number, _lease: { owner: string; until: Date }): SourceRow[] {
+    return this.dueSources(now, limit);
+  }
+
+  releaseSource(_sourceId: string, _owner: string): void {}
+
+  /** A feed's representative: the shortest interval any active follower asked for, and full text if any wants it. */
+  private withFollowers(source: SourceRow): SourceRow {
+    const r = this.stmt(`SELECT MIN(interval_minutes) AS i, MAX(full_text) AS ft FROM sources WHERE feed_id = ? AND status = 'active'`).get(source.feedId ?? source.id) as Row;
+    return r.i == null ? source : { ...source, intervalMinutes: r.i as number, fullText: r.ft === 1 };
   }
 
   recordFetch(sourceId: string, attempt: FetchAttempt): void {
     this.stmt(
-      'INSERT INTO fetch_log (source_id, at, duration_ms, http_status, new_items, updated_items, error) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO fetch_log (source_id, at, duration_ms, http_status, new_items, updated_items, error) VALUES (${OWNER_OF}, ?, ?, ?, ?, ?, ?)`,
     ).run(sourceId, attempt.at, attempt.durationMs, attempt.httpStatus, attempt.newItems, attempt.updatedItems, attempt.error);
-    // Keep history bounded: the newest 200 attempts per source are plenty for /source health.
-    this.stmt('DELETE FROM fetch_log WHERE source_id = ? AND id <= (SELECT id FROM fetch_log WHERE source_id = ? ORDER BY id DESC LIMIT 1 OFFSET 200)').run(sourceId, sourceId);
+    // Keep history bounded: the newest 200 attempts per feed are plenty for /source health.
+    this.stmt(`DELETE FROM fetch_log WHERE source_id = ${OWNER_OF} AND id <= (SELECT id FROM fetch_log WHERE source_id = ${OWNER_OF} ORDER BY id DESC LIMIT 1 OFFSET 200)`).run(sourceId, sourceId);
   }
 
   fetchHistory(sourceId: string, limit: number): FetchAttempt[] {
-    return (this.stmt('SELECT * FROM fetch_log WHERE source_id = ? ORDER BY id DESC LIMIT ?').all(sourceId, limit) as Row[]).map((r) => ({
-      at: r.at as string,
-      durationMs: (r.duration_ms as number | null) ?? null,
-      httpStatus: (r.http_status as number | null) ?? null,
-      newItems: r.new_items as number,
-      updatedItems: r.updated_items as number,
-      error: (r.error as string | null) ?? null,
-    }));
+    return (this.stmt(`SELECT * FROM fetch_log WHERE source_id = ${OWNER_OF} ORDER BY id DESC LIMIT ?`).all(sourceId, limit) as Row[]).map(toAttempt);
+  }
+
+  /** The owner of a source's articles: its feed (the seeds and archive rows: themselves). */
+  private ownerOf(sourceId: string): string {
+    return ((this.stmt('SELECT feed_id FROM sources WHERE id = ?').get(sourceId) as Row | undefined)?.feed_id as string | null | undefined) ?? sourceId;
   }
 
   // ── articles ───────────────────────────────────────────────────────────
@@ -362,6 +286,8 @@ export class SqliteStore implements Store {
    */
   ingest(sourceId: string, items: IngestItem[], opts: { announce: boolean; after?: (r: IngestResult) => void }): IngestResult {
     const now = iso(this.clock.now());
+    // Stored once, on the feed, for every server that follows it.
+    sourceId = this.ownerOf(sourceId);
     const find = this.stmt('SELECT * FROM articles WHERE source_id = ? AND dedupe_key = ?');
     const idTaken = this.stmt('SELECT 1 FROM articles WHERE id = ?');
     const insert = this.stmt(
@@ -426,7 +352,7 @@ export class SqliteStore implements Store {
   pendingFullText(sourceId: string, maxAttempts: number, limit: number): Array<{ id: string; url: string }> {
     return (
       this.stmt(
-        `SELECT id, url FROM articles WHERE source_id = ? AND text_origin IN ('summary', 'stale') AND url IS NOT NULL AND full_text_attempts < ?
+        `SELECT id, url FROM articles WHERE source_id = ${OWNER_OF} AND text_origin IN ('summary', 'stale') AND url IS NOT NULL AND full_text_attempts < ?
          ORDER BY seq DESC LIMIT ?`,
       ).all(sourceId, maxAttempts, limit) as Row[]
     ).map((r) => ({ id: r.id as string, url: r.url as string }));
@@ -436,8 +362,9 @@ export class SqliteStore implements Store {
   sourcesWithPendingFullText(maxAttempts: number): string[] {
     return (
       this.stmt(
-        `SELECT id FROM sources s WHERE s.full_text = 1 AND s.status = 'active' AND s.kind <> 'page' AND EXISTS (
-           SELECT 1 FROM articles a WHERE a.source_id = s.id AND a.text_origin IN ('summary', 'stale') AND a.url IS NOT NULL AND a.full_text_attempts < ?)`,
+        `SELECT MIN(s.id) AS id FROM sources s WHERE s.full_text = 1 AND s.status = 'active' AND s.kind <> 'page' AND EXISTS (
+           SELECT 1 FROM articles a WHERE a.source_id = COALESCE(s.feed_id, s.id) AND a.text_origin IN ('summary', 'stale') AND a.url IS NOT NULL AND a.full_text_attempts < ?)
+         GROUP BY COALESCE(s.feed_id, s.id) ORDER BY MIN(s.created_at)`,
       ).all(maxAttempts) as Row[]
     ).map((r) => r.id as string);
   }
@@ -477,7 +404,7 @@ export class SqliteStore implements Store {
 
   /** Gives every summary-only article of a source its attempts back (a moderator asked again). */
   resetFullTextFailures(sourceId: string): void {
-    this.stmt("UPDATE articles SET full_text_attempts = 0 WHERE source_id = ? AND text_origin IN ('summary', 'stale')").run(sourceId);
+    this.stmt(`UPDATE articles SET full_text_attempts = 0 WHERE source_id = ${OWNER_OF} AND text_origin IN ('summary', 'stale')`).run(sourceId);
   }
 
   /** How much of a source's text is whole, waiting, or failed. */
@@ -487,10 +414,10 @@ export class SqliteStore implements Store {
          SUM(text_origin IN ('feed', 'page', 'stale')) AS complete,
          SUM(text_origin = 'summary' AND url IS NOT NULL AND full_text_attempts < ?) AS pending,
          SUM(text_origin = 'summary' AND (url IS NULL OR full_text_attempts >= ?)) AS failed
-       FROM articles WHERE source_id = ?`,
+       FROM articles WHERE source_id = ${OWNER_OF}`,
     ).get(maxAttempts, maxAttempts, sourceId) as Row;
     const last = this.stmt(
-      `SELECT full_text_error FROM articles WHERE source_id = ? AND full_text_error IS NOT NULL AND text_origin IN ('summary', 'stale') ORDER BY seq DESC LIMIT 1`,
+      `SELECT full_text_error FROM articles WHERE source_id = ${OWNER_OF} AND full_text_error IS NOT NULL AND text_origin IN ('summary', 'stale') ORDER BY seq DESC LIMIT 1`,
     ).get(sourceId) as Row | undefined;
     return {
       total: r.total as number,
@@ -503,11 +430,12 @@ export class SqliteStore implements Store {
 
   /** True when the source already holds an item with this dedupe key. */
   hasArticleKey(sourceId: string, dedupeKey: string): boolean {
-    return this.stmt('SELECT 1 FROM articles WHERE source_id = ? AND dedupe_key = ?').get(sourceId, dedupeKey) !== undefined;
+    return this.stmt(`SELECT 1 FROM articles WHERE source_id = ${OWNER_OF} AND dedupe_key = ?`).get(sourceId, dedupeKey) !== undefined;
   }
 
+  /** An article by id, also by the id of a copy merged into it when feeds became shared. */
   getArticle(id: string): Article | undefined {
-    const r = this.stmt('SELECT * FROM articles WHERE id = ?').get(id) as Row | undefined;
+    const r = (this.stmt('SELECT * FROM articles WHERE id = ?').get(id) ?? this.stmt('SELECT a.* FROM article_aliases x JOIN articles a ON a.id = x.article_id WHERE x.id = ?').get(id)) as Row | undefined;
     return r ? toArticle(r) : undefined;
   }
 
@@ -532,7 +460,7 @@ export class SqliteStore implements Store {
     if (!sourceIds) return (this.stmt('SELECT COUNT(*) AS n FROM articles').get() as Row).n as number;
     const ids = [...sourceIds];
     if (ids.length === 0) return 0;
-    const r = this.db.prepare(`SELECT COUNT(*) AS n FROM articles WHERE source_id IN (${ids.map(() => '?').join(',')})`).get(...ids) as Row;
+    const r = this.stmt(`SELECT COUNT(*) AS n FROM articles WHERE source_id IN ${OWNERS_OF_JSON}`).get(JSON.stringify(ids)) as Row;
     return r.n as number;
   }
 
@@ -555,10 +483,10 @@ export class SqliteStore implements Store {
     if (ids.length === 0) return [];
     const rows = this.db
       .prepare(
-        `SELECT * FROM articles WHERE announce = 1 AND first_seen_at > ? AND first_seen_at <= ? AND source_id IN (${ids.map(() => '?').join(',')})
+        `SELECT * FROM articles WHERE announce = 1 AND first_seen_at > ? AND first_seen_at <= ? AND source_id IN ${OWNERS_OF_JSON}
          ORDER BY seq LIMIT ?`,
       )
-      .all(range.fromExclusive, range.toInclusive, ...ids, limit) as Row[];
+      .all(range.fromExclusive, range.toInclusive, JSON.stringify(ids), limit) as Row[];
     return rows.map((r) => ({ seq: r.seq as number, article: toArticle(r), firstSeenAt: r.first_seen_at as string, storyId: (r.story_id as string | null) ?? null }));
   }
 
@@ -567,8 +495,8 @@ export class SqliteStore implements Store {
     const ids = [...sourceIds];
     if (ids.length === 0) return [];
     const rows = this.db
-      .prepare(`SELECT * FROM articles WHERE announce = 1 AND seq > ? AND seq <= ? AND source_id IN (${ids.map(() => '?').join(',')}) ORDER BY seq LIMIT ?`)
-      .all(afterSeq, uptoSeq, ...ids, limit) as Row[];
+      .prepare(`SELECT * FROM articles WHERE announce = 1 AND seq > ? AND seq <= ? AND source_id IN ${OWNERS_OF_JSON} ORDER BY seq LIMIT ?`)
+      .all(afterSeq, uptoSeq, JSON.stringify(ids), limit) as Row[];
     return rows.map((r) => ({ seq: r.seq as number, article: toArticle(r), firstSeenAt: r.first_seen_at as string, storyId: (r.story_id as string | null) ?? null }));
   }
 
@@ -603,7 +531,7 @@ export class SqliteStore implements Store {
    */
   vanishedItems(sourceId: string, presentKeys: ReadonlySet<string>, seenSince: string, limit: number): Array<{ id: string; url: string }> {
     const rows = this.stmt(
-      `SELECT id, url, dedupe_key FROM articles WHERE source_id = ? AND gone_checked = 0 AND deleted_at IS NULL AND url IS NOT NULL AND first_seen_at >= ?
+      `SELECT id, url, dedupe_key FROM articles WHERE source_id = ${OWNER_OF} AND gone_checked = 0 AND deleted_at IS NULL AND url IS NOT NULL AND first_seen_at >= ?
        ORDER BY seq DESC LIMIT 500`,
     ).all(sourceId, seenSince) as Row[];
     const out: Array<{ id: string; url: string }> = [];
@@ -648,9 +576,9 @@ export class SqliteStore implements Store {
       .prepare(
         `SELECT v.*, a.id AS a_id, a.source_id, a.title AS a_title, a.byline AS a_byline, a.outlet, a.dateline, a.tags, a.caption, a.body AS a_body, a.editors, a.url AS a_url, a.published_at AS a_published_at
          FROM article_versions v JOIN articles a ON a.id = v.article_id
-         WHERE v.id > ? AND v.id <= ? AND a.source_id IN (${ids.map(() => '?').join(',')}) ORDER BY v.id LIMIT ?`,
+         WHERE v.id > ? AND v.id <= ? AND a.source_id IN ${OWNERS_OF_JSON} ORDER BY v.id LIMIT ?`,
       )
-      .all(afterId, uptoId, ...ids, limit) as Row[];
+      .all(afterId, uptoId, JSON.stringify(ids), limit) as Row[];
     return rows.map((r) => ({
       version: toVersion(r),
       article: toArticle({ ...r, id: r.a_id, title: r.a_title, byline: r.a_byline, body: r.a_body, url: r.a_url, published_at: r.a_published_at }),
@@ -669,14 +597,7 @@ export class SqliteStore implements Store {
     const rows = guildId
       ? (this.stmt('SELECT * FROM change_alerts WHERE guild_id = ? ORDER BY created_at, id').all(guildId) as Row[])
       : (this.stmt('SELECT * FROM change_alerts ORDER BY created_at, id').all() as Row[]);
-    return rows.map((r) => ({
-      id: r.id as string,
-      guildId: r.guild_id as string,
-      channelId: r.channel_id as string,
-      createdBy: r.created_by as string,
-      createdAt: r.created_at as string,
-      lastVersionId: r.last_version_id as number,
-    }));
+    return rows.map(toChangeAlert);
   }
 
   deleteChangeAlert(id: string): boolean {
@@ -722,7 +643,7 @@ export class SqliteStore implements Store {
 
   /** A source's latest articles, newest first (what /alert preview judges). */
   latestArticles(sourceId: string, limit: number): StoredArticle[] {
-    return (this.stmt('SELECT * FROM articles WHERE source_id = ? ORDER BY COALESCE(published_at, first_seen_at) DESC, seq DESC LIMIT ?').all(sourceId, limit) as Row[]).map((r) => ({
+    return (this.stmt(`SELECT * FROM articles WHERE source_id = ${OWNER_OF} ORDER BY COALESCE(published_at, first_seen_at) DESC, seq DESC LIMIT ?`).all(sourceId, limit) as Row[]).map((r) => ({
       seq: r.seq as number,
       article: toArticle(r),
       firstSeenAt: r.first_seen_at as string,
@@ -731,14 +652,15 @@ export class SqliteStore implements Store {
 
   // ── newsroom view ──────────────────────────────────────────────────────
 
+  /** The owners of the articles a guild sees besides the seeds: the feeds its sources follow. */
   sourceIdsForGuild(guildId: string): string[] {
-    return (this.stmt('SELECT id FROM sources WHERE guild_id = ?').all(guildId) as Row[]).map((r) => r.id as string);
+    return (this.stmt('SELECT DISTINCT COALESCE(feed_id, id) AS id FROM sources WHERE guild_id = ?').all(guildId) as Row[]).map((r) => r.id as string);
   }
 
-  sourcesForGuild(guildId: string): Array<{ id: string; name: string; url: string | null; articles: number }> {
+  sourcesForGuild(guildId: string): Array<{ id: string; feedId: string; name: string; url: string | null; articles: number }> {
     const counts = this.countBySource();
-    const rows = (this.stmt("SELECT id, name, url FROM sources WHERE guild_id = ? OR id = 'seeds' ORDER BY guild_id IS NOT NULL, created_at").all(guildId) as Row[]);
-    return rows.map((r) => ({ id: r.id as string, name: r.name as string, url: (r.url as string | null) ?? null, articles: counts.get(r.id as string) ?? 0 }));
+    const rows = (this.stmt("SELECT id, COALESCE(feed_id, id) AS feed_id, name, url FROM sources WHERE guild_id = ? OR id = 'seeds' ORDER BY guild_id IS NOT NULL, created_at").all(guildId) as Row[]);
+    return rows.map((r) => ({ id: r.id as string, feedId: r.feed_id as string, name: r.name as string, url: (r.url as string | null) ?? null, articles: counts.get(r.feed_id as string) ?? 0 }));
   }
 
   // ── digests and alerts ─────────────────────────────────────────────────
@@ -891,6 +813,11 @@ export class SqliteStore implements Store {
     return toOutbox(this.stmt('SELECT * FROM outbox WHERE kind = ? AND ref_id = ? AND window_key = ?').get(row.kind, row.refId, row.windowKey) as Row);
   }
 
+  /** Due posts, as pendingOutbox (one process: see claimDueSources). */
+  claimOutbox(now: Date, limit: number, _lease: { owner: string; until: Date }): OutboxRow[] {
+    return this.pendingOutbox(now, limit);
+  }
+
   pendingOutbox(now: Date, limit: number): OutboxRow[] {
     return (this.stmt("SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?").all(iso(now), limit) as Row[]).map(toOutbox);
   }
@@ -1018,7 +945,7 @@ export class SqliteStore implements Store {
   private textSql(f: TextFilters): string {
     const where: string[] = [];
     if (f.sourceIds) where.push('a.source_id IN (SELECT value FROM json_each(?))');
-    if (f.source) where.push("(a.source_id = ? OR lower(trim(coalesce(a.outlet, ''))) = ?)");
+    if (f.source) where.push(`(a.source_id = ${OWNER_OF} OR lower(trim(coalesce(a.outlet, ''))) = ?)`);
     if (f.since) where.push('coalesce(a.published_at, a.first_seen_at) >= ?');
     if (f.until) where.push('coalesce(a.published_at, a.first_seen_at) <= ?');
     // CROSS JOIN keeps FTS5 as the outer loop, so the rowid range reaches it as a constraint.

@@ -30,6 +30,8 @@ export interface SourceRow {
   lastError: string | null;
   /** The feed's own picture (https), used as the outlet's avatar for webhook deliveries. */
   imageUrl?: string | null;
+  /** The feed this source follows: its articles carry this id as `sourceId` (the seeds: 'seeds'). */
+  feedId?: string;
 }
 
 export interface NewSource {
@@ -302,7 +304,7 @@ export interface Store {
   newArticles(sourceIds: Iterable<string>, range: { fromExclusive: string; toInclusive: string }, limit?: number): StoredArticle[];
   articlesAfterSeq(sourceIds: Iterable<string>, afterSeq: number, uptoSeq: number, limit?: number): StoredArticle[];
   sourceIdsForGuild(guildId: string): string[];
-  sourcesForGuild(guildId: string): Array<{ id: string; name: string; url: string | null; articles: number }>;
+  sourcesForGuild(guildId: string): Array<{ id: string; feedId: string; name: string; url: string | null; articles: number }>;
   createSubscription(s: Omit<SubscriptionRow, 'id' | 'createdAt'>): SubscriptionRow;
   getSubscription(id: string): SubscriptionRow | undefined;
   listSubscriptions(guildId?: string): SubscriptionRow[];

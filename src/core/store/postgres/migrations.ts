@@ -173,4 +173,112 @@ export const PG_MIGRATIONS: string[] = [
   ALTER TABLE outbox ADD COLUMN sent_at timestamptz;
   CREATE INDEX outbox_channel_posted ON outbox (channel_id, posted_at);
   `,
+  // 3: SQLite migrations 4 and 5. Versions of articles (every earlier version a refresh replaced,
+  // with what changed), items deleted at the source, story ids and signatures, change alerts; and
+  // the archive tier's change counter (the hot-index snapshot check). The archive's text search
+  // itself is the tsvector of migration 1: PostgreSQL keeps its GIN index in step with articles.
+  // One counter row bumped per statement (not per row): only its changing matters, and a
+  // statement-level trigger keeps the row lock short for ingests that already serialise on seq.
+  `
+  CREATE TABLE article_versions (
+    id bigserial PRIMARY KEY,
+    article_id text COLLATE "C" NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    version integer NOT NULL,
+    title text NOT NULL,
+    byline text,
+    published_at text,
+    body jsonb NOT NULL,
+    url text,
+    seen_at timestamptz NOT NULL,
+    replaced_at timestamptz NOT NULL,
+    kinds jsonb NOT NULL,
+    share double precision NOT NULL DEFAULT 0,
+    note text,
+    UNIQUE (article_id, version)
+  );
+  ALTER TABLE articles
+    ADD COLUMN version_seen_at timestamptz,
+    ADD COLUMN deleted_at timestamptz,
+    ADD COLUMN gone_checked boolean NOT NULL DEFAULT false,
+    ADD COLUMN story_id text COLLATE "C",
+    ADD COLUMN story_sig bytea;
+  CREATE INDEX articles_story ON articles (story_id);
+  CREATE INDEX articles_source_seq ON articles (source_id, seq);
+
+  CREATE TABLE change_alerts (
+    id text COLLATE "C" PRIMARY KEY,
+    guild_id text NOT NULL,
+    channel_id text NOT NULL,
+    created_by text NOT NULL,
+    created_at timestamptz NOT NULL,
+    last_version_id bigint NOT NULL
+  );
+  CREATE INDEX change_alerts_guild ON change_alerts (guild_id);
+
+  INSERT INTO meta (key, value) VALUES ('articles_generation', '0') ON CONFLICT (key) DO NOTHING;
+  CREATE FUNCTION newsdesk_articles_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    INSERT INTO meta (key, value) VALUES ('articles_generation', '1')
+      ON CONFLICT (key) DO UPDATE SET value = (meta.value::bigint + 1)::text;
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER articles_generation AFTER INSERT OR DELETE OR UPDATE OF title, tags, byline, outlet, body ON articles
+    FOR EACH STATEMENT EXECUTE FUNCTION newsdesk_articles_changed();
+  `,
+  // 4: shared feeds and work leases, as SQLite migration 6: one fetch and one copy of each item per polled URL for
+  // every server that follows it; guild sources become subscriptions (feed_id); articles and fetch
+  // history move to the feed's archive row; copies of the same item merge into the earliest, the
+  // others' ids kept as aliases.
+  `
+  CREATE TABLE feeds (
+    id text COLLATE "C" PRIMARY KEY REFERENCES sources (id) ON DELETE CASCADE,
+    url text NOT NULL UNIQUE,
+    kind text NOT NULL,
+    etag text,
+    last_modified text,
+    image_url text,
+    created_at timestamptz NOT NULL,
+    last_attempt_at timestamptz,
+    last_success_at timestamptz,
+    next_fetch_at timestamptz,
+    consecutive_failures integer NOT NULL DEFAULT 0,
+    last_error text,
+    lease_until timestamptz,
+    lease_owner text
+  );
+  CREATE INDEX feeds_due ON feeds (next_fetch_at NULLS FIRST);
+  -- Leases: a feed fetch or a post is claimed (FOR UPDATE SKIP LOCKED) by one process until its
+  -- lease expires; a dead process's work is taken over after that, never while it holds it.
+  ALTER TABLE outbox ADD COLUMN lease_until timestamptz, ADD COLUMN lease_owner text;
+  ALTER TABLE sources ADD COLUMN feed_id text COLLATE "C" REFERENCES sources (id);
+  CREATE INDEX sources_feed ON sources (feed_id);
+  CREATE TABLE article_aliases (
+    id text COLLATE "C" PRIMARY KEY,
+    article_id text COLLATE "C" NOT NULL REFERENCES articles (id) ON DELETE CASCADE
+  );
+
+  CREATE TEMP TABLE first_followers ON COMMIT DROP AS
+    SELECT * FROM (
+      SELECT s.*, COALESCE(s.feed_url, s.url) AS feed_key,
+        ROW_NUMBER() OVER (PARTITION BY COALESCE(s.feed_url, s.url) ORDER BY s.created_at, s.id) AS n,
+        MIN(s.next_fetch_at) OVER (PARTITION BY COALESCE(s.feed_url, s.url)) AS first_due
+      FROM sources s WHERE s.guild_id IS NOT NULL
+    ) x WHERE n = 1;
+  INSERT INTO sources (id, guild_id, url, feed_url, name, kind, status, paused_reason, interval_minutes, full_text, created_at)
+    SELECT 'f' || id, NULL, feed_key, feed_key, name, kind, 'paused', 'feed archive', interval_minutes, full_text, created_at FROM first_followers;
+  INSERT INTO feeds (id, url, kind, etag, last_modified, image_url, created_at, last_attempt_at, last_success_at, next_fetch_at, consecutive_failures, last_error)
+    SELECT 'f' || id, feed_key, kind, etag, last_modified, image_url, created_at, last_attempt_at, last_success_at, first_due, consecutive_failures, last_error FROM first_followers;
+  UPDATE sources SET feed_id = f.id FROM feeds f WHERE f.url = COALESCE(sources.feed_url, sources.url) AND sources.guild_id IS NOT NULL;
+
+  CREATE TEMP TABLE article_copies ON COMMIT DROP AS
+    SELECT a.id, a.seq, FIRST_VALUE(a.id) OVER (PARTITION BY s.feed_id, a.dedupe_key ORDER BY a.seq) AS kept
+    FROM articles a JOIN sources s ON s.id = a.source_id WHERE s.feed_id IS NOT NULL;
+  INSERT INTO article_aliases (id, article_id) SELECT id, kept FROM article_copies WHERE id <> kept;
+  DELETE FROM articles WHERE seq IN (SELECT seq FROM article_copies WHERE id <> kept);
+  UPDATE articles SET source_id = s.feed_id FROM sources s WHERE s.id = articles.source_id AND s.feed_id IS NOT NULL;
+  UPDATE fetch_log SET source_id = s.feed_id FROM sources s WHERE s.id = fetch_log.source_id AND s.feed_id IS NOT NULL;
+  UPDATE subscriptions SET source_ids = ARRAY(
+    SELECT COALESCE((SELECT s.feed_id FROM sources s WHERE s.id = u.x), u.x) FROM unnest(subscriptions.source_ids) WITH ORDINALITY AS u(x, n) ORDER BY u.n
+  ) WHERE cardinality(source_ids) > 0;
+  `,
 ];

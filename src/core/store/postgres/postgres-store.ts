@@ -2,12 +2,14 @@ import pg from 'pg';
 import type { Article } from '../../article.ts';
 import { makeArticleId, SEED_SOURCE_ID } from '../../article.ts';
 import type { Clock, Log } from '../../deps.ts';
-import type { ParsedQuery } from '../../search/query.ts';
-import type { AsyncStore, SourcePatch, TextSearchFilters, TextSearchPage } from '../async-store.ts';
+import { classifyChange } from '../../changes/compare.ts';
+import type { ArticleChange, AsyncStore, Lease, SourcePatch } from '../async-store.ts';
 // One error type for both stores, so callers and the contract suite see the same failures.
 import { StoreError, newShortId } from '../sqlite-store.ts';
 import type {
   AlertRow,
+  ArticleVersion,
+  ChangeAlertRow,
   FetchAttempt,
   FullTextCoverage,
   IngestItem,
@@ -19,11 +21,18 @@ import type {
   SourceRow,
   StoredArticle,
   SubscriptionRow,
+  TextFilters,
+  TextHit,
+  TextPage,
+  TextQuery,
+  TextSearchOptions,
+  VersionChange,
 } from '../types.ts';
+import { FEED_FIELDS, NOT_ARCHIVE, SOURCE_SELECT } from '../feeds.ts';
+import { rowMappers, PG_CODEC, SOURCE_COLUMNS, type Row } from '../rows.ts';
 import { PG_MIGRATIONS } from './migrations.ts';
 import { buildTextQuery } from './text-query.ts';
 
-type Row = Record<string, unknown>;
 type Db = pg.Pool | pg.PoolClient;
 
 /** Serialises migrations of one database across processes starting together. */
@@ -35,153 +44,29 @@ const MIGRATION_LOCK = 4_815_162_342;
  */
 const SEQ_LOCK = 4_815_162_343;
 
+/** NOTIFY channel of article changes. */
+const ARTICLES_CHANNEL = 'newsdesk_articles';
+
+/** Candidates (estimated) per searched segment of the archive search. */
+const TEXT_SEGMENT_CANDIDATES = 800;
+/** Newest rows of a range counted to estimate how many articles a query matches. */
+const TEXT_PROBE_ROWS = 1000;
+/** Candidates examined at most per query before the search stops and extrapolates. */
+const TEXT_MAX_CANDIDATES = 40_000;
+
 /** next_attempt_at of a paused delivery's posts: never due until resumed (as in the SQLite store). */
 const PARKED = '9999-12-31T00:00:00.000Z';
 
-const isoOrNull = (v: unknown): string | null => (v == null ? null : (v as Date).toISOString());
 const iso = (v: unknown): string => (v as Date).toISOString();
-
-function toSource(r: Row): SourceRow {
-  return {
-    id: r.id as string,
-    guildId: (r.guild_id as string | null) ?? null,
-    channelId: (r.channel_id as string | null) ?? null,
-    addedBy: (r.added_by as string | null) ?? null,
-    url: r.url as string,
-    feedUrl: (r.feed_url as string | null) ?? null,
-    name: r.name as string,
-    kind: r.kind as SourceRow['kind'],
-    status: r.status as SourceRow['status'],
-    pausedReason: (r.paused_reason as string | null) ?? null,
-    intervalMinutes: r.interval_minutes as number,
-    fullText: r.full_text as boolean,
-    etag: (r.etag as string | null) ?? null,
-    lastModified: (r.last_modified as string | null) ?? null,
-    createdAt: iso(r.created_at),
-    lastAttemptAt: isoOrNull(r.last_attempt_at),
-    lastSuccessAt: isoOrNull(r.last_success_at),
-    nextFetchAt: isoOrNull(r.next_fetch_at),
-    consecutiveFailures: r.consecutive_failures as number,
-    lastError: (r.last_error as string | null) ?? null,
-    ...(r.image_url ? { imageUrl: r.image_url as string } : {}),
-  };
-}
-
-function toArticle(r: Row): Article {
-  return {
-    id: r.id as string,
-    sourceId: r.source_id as string,
-    title: r.title as string,
-    byline: (r.byline as string | null) ?? null,
-    outlet: (r.outlet as string | null) ?? null,
-    dateline: (r.dateline as string | null) ?? null,
-    tags: r.tags as string[],
-    caption: (r.caption as string | null) ?? null,
-    body: r.body as string[],
-    editors: r.editors as string[],
-    url: (r.url as string | null) ?? null,
-    publishedAt: (r.published_at as string | null) ?? null,
-    ...(r.image_url ? { image: r.image_url as string } : {}),
-  };
-}
+const { toSource, toArticle, toVersion, toSubscription, toAlert, toOutbox, toAttempt, toChangeAlert } = rowMappers(PG_CODEC);
 
 function toStored(r: Row): StoredArticle {
-  return { seq: Number(r.seq), article: toArticle(r), firstSeenAt: iso(r.first_seen_at) };
+  return { seq: Number(r.seq), article: toArticle(r), firstSeenAt: iso(r.first_seen_at), };
 }
 
-function toSubscription(r: Row): SubscriptionRow {
-  return {
-    id: r.id as string,
-    guildId: r.guild_id as string,
-    channelId: r.channel_id as string,
-    scheduleLabel: r.schedule_label as string,
-    cron: r.cron as string,
-    timezone: r.timezone as string,
-    query: (r.query as string | null) ?? null,
-    sourceIds: r.source_ids as string[],
-    maxItems: r.max_items as number,
-    createdBy: r.created_by as string,
-    createdAt: iso(r.created_at),
-    lastWindowEnd: iso(r.last_window_end),
-  };
+function toStoredWithStory(r: Row): StoredArticle {
+  return { ...toStored(r), storyId: (r.story_id as string | null) ?? null };
 }
-
-function toAlert(r: Row): AlertRow {
-  return {
-    id: r.id as string,
-    guildId: r.guild_id as string,
-    channelId: r.channel_id as string,
-    query: r.query as string,
-    roleId: (r.role_id as string | null) ?? null,
-    createdBy: r.created_by as string,
-    createdAt: iso(r.created_at),
-    lastSeq: Number(r.last_seq),
-    sourceId: (r.source_id as string | null) ?? null,
-    filters: r.filters as string,
-    template: (r.template as string | null) ?? null,
-    identity: r.identity as AlertRow['identity'],
-    identityNote: (r.identity_note as string | null) ?? null,
-    notifyChannelId: (r.notify_channel_id as string | null) ?? null,
-    status: r.status as AlertRow['status'],
-    pausedReason: (r.paused_reason as string | null) ?? null,
-    delivered: r.delivered as number,
-    skipped: r.skipped as number,
-    failed: r.failed as number,
-    lastError: (r.last_error as string | null) ?? null,
-    lastDeliveredAt: isoOrNull(r.last_delivered_at),
-  };
-}
-
-function toOutbox(r: Row): OutboxRow {
-  return {
-    id: Number(r.id),
-    kind: r.kind as OutboxRow['kind'],
-    refId: r.ref_id as string,
-    windowKey: r.window_key as string,
-    channelId: r.channel_id as string,
-    payload: r.payload,
-    nonce: r.nonce as string,
-    status: r.status as OutboxRow['status'],
-    attempts: r.attempts as number,
-    lastError: (r.last_error as string | null) ?? null,
-    messageId: (r.message_id as string | null) ?? null,
-    createdAt: iso(r.created_at),
-    nextAttemptAt: iso(r.next_attempt_at),
-    postedAt: isoOrNull(r.posted_at),
-    sentAt: isoOrNull(r.sent_at),
-  };
-}
-
-function toAttempt(r: Row): FetchAttempt {
-  return {
-    at: iso(r.at),
-    durationMs: (r.duration_ms as number | null) ?? null,
-    httpStatus: (r.http_status as number | null) ?? null,
-    newItems: r.new_items as number,
-    updatedItems: r.updated_items as number,
-    error: (r.error as string | null) ?? null,
-  };
-}
-
-const SOURCE_COLUMNS: Record<string, string> = {
-  channelId: 'channel_id',
-  url: 'url',
-  feedUrl: 'feed_url',
-  name: 'name',
-  kind: 'kind',
-  status: 'status',
-  pausedReason: 'paused_reason',
-  intervalMinutes: 'interval_minutes',
-  fullText: 'full_text',
-  etag: 'etag',
-  lastModified: 'last_modified',
-  lastAttemptAt: 'last_attempt_at',
-  lastSuccessAt: 'last_success_at',
-  nextFetchAt: 'next_fetch_at',
-  consecutiveFailures: 'consecutive_failures',
-  lastError: 'last_error',
-  imageUrl: 'image_url',
-};
 
 /** A feed's date as an instant for date filters; null when it does not parse. */
 function publishedInstant(publishedAt: string | null): string | null {
@@ -215,6 +100,8 @@ export interface PostgresStoreOptions {
   log: Log;
   /** Pool size (default 10). */
   maxConnections?: number;
+  /** Articles kept for {@link AsyncStore.cachedArticle} (default 50,000). */
+  cacheSize?: number;
 }
 
 /**
@@ -229,6 +116,8 @@ export class PostgresStore implements AsyncStore {
 
   private constructor(
     private readonly pool: pg.Pool,
+    /** Articles read or written recently (shared by a store and its transactions' handles). */
+    private readonly cache: ArticleCache,
     private readonly db: Db,
     private readonly inTx: boolean,
     private readonly clock: Clock,
@@ -240,7 +129,7 @@ export class PostgresStore implements AsyncStore {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.maxConnections ?? 10 });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', (err) => opts.log.warn({ err: err.message }, 'postgres idle connection lost'));
-    const store = new PostgresStore(pool, pool, false, opts.clock, opts.log);
+    const store = new PostgresStore(pool, new ArticleCache(opts.cacheSize ?? 50_000), pool, false, opts.clock, opts.log);
     try {
       await store.migrate();
     } catch (err) {
@@ -316,7 +205,7 @@ export class PostgresStore implements AsyncStore {
     try {
       await client.query('BEGIN');
       try {
-        const result = await fn(new PostgresStore(this.pool, client, true, this.clock, this.log));
+        const result = await fn(new PostgresStore(this.pool, this.cache, client, true, this.clock, this.log));
         await client.query('COMMIT');
         return result;
       } catch (err) {
@@ -339,73 +228,168 @@ export class PostgresStore implements AsyncStore {
 
   // ── sources ────────────────────────────────────────────────────────────
 
+  /** Adds a guild's source: a subscription to the feed at its polled URL (created when nobody follows it yet). */
   async createSource(s: NewSource): Promise<SourceRow> {
-    const row = await this.insertWithShortId((id) =>
-      this.one(
-        `INSERT INTO sources (id, guild_id, channel_id, added_by, url, feed_url, name, kind, interval_minutes, full_text, created_at, next_fetch_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING RETURNING *`,
-        [id, s.guildId, s.channelId, s.addedBy, s.url, s.feedUrl, s.name, s.kind, s.intervalMinutes, s.fullText, this.now(), s.nextFetchAt],
-      ),
-    );
-    return toSource(row);
+    return this.transaction(async (tx) => {
+      const self = tx as unknown as PostgresStore;
+      const key = s.feedUrl ?? s.url;
+      const now = self.now();
+      // Two servers adding the same new feed at once: the unique url lets one create it, the other waits and reads it.
+      let feedId = (await self.one('SELECT id FROM feeds WHERE url = $1', [key]))?.id as string | undefined;
+      if (!feedId) {
+        const archive = await self.insertWithShortId((id) =>
+          self.one(
+            `INSERT INTO sources (id, guild_id, url, feed_url, name, kind, status, paused_reason, interval_minutes, full_text, created_at)
+             VALUES ($1, NULL, $2, $2, $3, $4, 'paused', 'feed archive', $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING id`,
+            [id, key, s.name, s.kind, s.intervalMinutes, s.fullText, now],
+          ),
+        );
+        const made = await self.one('INSERT INTO feeds (id, url, kind, created_at, next_fetch_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (url) DO NOTHING RETURNING id', [archive.id, key, s.kind, now, s.nextFetchAt]);
+        if (made) feedId = made.id as string;
+        else {
+          await self.q('DELETE FROM sources WHERE id = $1', [archive.id]);
+          feedId = (await self.one('SELECT id FROM feeds WHERE url = $1', [key]))!.id as string;
+        }
+      }
+      const row = await self.insertWithShortId((id) =>
+        self.one(
+          `INSERT INTO sources (id, guild_id, channel_id, added_by, url, feed_url, name, kind, interval_minutes, full_text, created_at, next_fetch_at, feed_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (id) DO NOTHING RETURNING id`,
+          [id, s.guildId, s.channelId, s.addedBy, s.url, s.feedUrl, s.name, s.kind, s.intervalMinutes, s.fullText, now, s.nextFetchAt, feedId],
+        ),
+      );
+      return (await self.getSource(row.id as string))!;
+    });
   }
 
   async getSource(id: string): Promise<SourceRow | undefined> {
-    const r = await this.one('SELECT * FROM sources WHERE id = $1', [id]);
+    const r = await this.one(`${SOURCE_SELECT} WHERE s.id = $1`, [id]);
     return r ? toSource(r) : undefined;
   }
 
   async findSourceByUrl(guildId: string, url: string): Promise<SourceRow | undefined> {
-    const r = await this.one('SELECT * FROM sources WHERE guild_id = $1 AND (url = $2 OR feed_url = $2) ORDER BY created_at, id LIMIT 1', [guildId, url]);
+    const r = await this.one(`${SOURCE_SELECT} WHERE s.guild_id = $1 AND (s.url = $2 OR s.feed_url = $2) ORDER BY s.created_at, s.id LIMIT 1`, [guildId, url]);
     return r ? toSource(r) : undefined;
   }
 
   async listSources(guildId: string): Promise<SourceRow[]> {
-    return (await this.q('SELECT * FROM sources WHERE guild_id = $1 ORDER BY created_at, id', [guildId])).map(toSource);
+    return (await this.q(`${SOURCE_SELECT} WHERE s.guild_id = $1 ORDER BY s.created_at, s.id`, [guildId])).map(toSource);
   }
 
   async allSources(): Promise<SourceRow[]> {
-    return (await this.q('SELECT * FROM sources ORDER BY created_at, id')).map(toSource);
+    return (await this.q(`${SOURCE_SELECT} WHERE ${NOT_ARCHIVE} ORDER BY s.created_at, s.id`)).map(toSource);
+  }
+
+  async followersOf(id: string): Promise<SourceRow[]> {
+    return (await this.q(`${SOURCE_SELECT} WHERE s.feed_id = (SELECT COALESCE(feed_id, id) FROM sources WHERE id = $1) ORDER BY s.created_at, s.id`, [id])).map(toSource);
   }
 
   async updateSource(id: string, patch: SourcePatch): Promise<SourceRow> {
-    const sets: string[] = [];
-    const values: unknown[] = [];
+    const own: string[] = [];
+    const ownValues: unknown[] = [];
+    const feed: string[] = [];
+    const feedValues: unknown[] = [];
     for (const [k, v] of Object.entries(patch)) {
       const col = SOURCE_COLUMNS[k];
       if (!col) throw new StoreError(`updateSource: unknown field ${k}`);
-      values.push(v);
-      sets.push(`${col} = $${values.length}`);
+      if (FEED_FIELDS[k]) {
+        feedValues.push(v);
+        feed.push(`${col} = $${feedValues.length}`);
+      } else {
+        ownValues.push(v);
+        own.push(`${col} = $${ownValues.length}`);
+      }
     }
-    values.push(id);
-    const r = sets.length
-      ? await this.one(`UPDATE sources SET ${sets.join(', ')} WHERE id = $${values.length} RETURNING *`, values)
-      : await this.one('SELECT * FROM sources WHERE id = $1', [id]);
+    if (own.length) await this.q(`UPDATE sources SET ${own.join(', ')} WHERE id = $${ownValues.length + 1}`, [...ownValues, id]);
+    if (feed.length) {
+      const feedId = (await this.one('SELECT feed_id FROM sources WHERE id = $1', [id]))?.feed_id as string | null | undefined;
+      await this.q(`UPDATE ${feedId ? 'feeds' : 'sources'} SET ${feed.join(', ')} WHERE id = $${feedValues.length + 1}`, [...feedValues, feedId ?? id]);
+    }
+    const r = await this.getSource(id);
     if (!r) throw new StoreError(`source "${id}" does not exist`);
-    return toSource(r);
+    return r;
   }
 
   async deleteSource(id: string): Promise<{ articleIds: string[] }> {
     if (id === SEED_SOURCE_ID) throw new StoreError('the seed archive cannot be removed');
     return this.transaction(async (tx) => {
-      const self = tx as PostgresStore;
-      const ids = (await self.q('SELECT id FROM articles WHERE source_id = $1 ORDER BY seq', [id])).map((r) => r.id as string);
+      const self = tx as unknown as PostgresStore;
+      const feedId = ((await self.one('SELECT feed_id FROM sources WHERE id = $1', [id]))?.feed_id as string | null | undefined) ?? null;
       await self.q('DELETE FROM sources WHERE id = $1', [id]);
+      if (feedId) {
+        // Serialises with a server adding the same feed: the last follower takes the feed along only if nobody joined.
+        await self.q('SELECT id FROM feeds WHERE id = $1 FOR UPDATE', [feedId]);
+        if (await self.one('SELECT 1 FROM sources WHERE feed_id = $1', [feedId])) return { articleIds: [] };
+      }
+      const owner = feedId ?? id;
+      const ids = (await self.q('SELECT id FROM articles WHERE source_id = $1 ORDER BY seq', [owner])).map((r) => r.id as string);
+      if (feedId) await self.q('DELETE FROM sources WHERE id = $1', [feedId]);
       return { articleIds: ids };
+    }).then((out) => {
+      for (const a of out.articleIds) this.cache.drop(a);
+      return out;
     });
   }
 
   async dueSources(now: Date, limit: number): Promise<SourceRow[]> {
-    return (
-      await this.q(
-        `SELECT * FROM sources WHERE status = 'active' AND guild_id IS NOT NULL AND (next_fetch_at IS NULL OR next_fetch_at <= $1)
-         ORDER BY next_fetch_at NULLS FIRST, created_at, id LIMIT $2`,
-        [now.toISOString(), limit],
-      )
-    ).map(toSource);
+    const rows = await this.q(
+      `${SOURCE_SELECT} WHERE s.id IN (
+         SELECT (SELECT x.id FROM sources x WHERE x.feed_id = fd.id AND x.status = 'active' ORDER BY x.created_at, x.id LIMIT 1)
+         FROM feeds fd WHERE fd.next_fetch_at IS NULL OR fd.next_fetch_at <= $1)
+       ORDER BY f.next_fetch_at NULLS FIRST, s.created_at, s.id LIMIT $2`,
+      [now.toISOString(), limit],
+    );
+    const out: SourceRow[] = [];
+    for (const r of rows) out.push(await this.withFollowers(toSource(r)));
+    return out;
+  }
+
+  async claimDueSources(now: Date, limit: number, lease: Lease): Promise<SourceRow[]> {
+    // Locked rows are skipped, not waited for: another process is claiming them right now.
+    const claimed = await this.q(
+      `UPDATE feeds SET lease_until = $3, lease_owner = $4 WHERE id IN (
+         SELECT fd.id FROM feeds fd
+         WHERE (fd.next_fetch_at IS NULL OR fd.next_fetch_at <= $1) AND (fd.lease_until IS NULL OR fd.lease_until < $1)
+           AND EXISTS (SELECT 1 FROM sources x WHERE x.feed_id = fd.id AND x.status = 'active')
+         ORDER BY fd.next_fetch_at NULLS FIRST, fd.id LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING id, next_fetch_at`,
+      [now.toISOString(), limit, lease.until.toISOString(), lease.owner],
+    );
+    if (claimed.length === 0) return [];
+    const rows = await this.q(
+      `${SOURCE_SELECT} WHERE s.id IN (
+         SELECT (SELECT x.id FROM sources x WHERE x.feed_id = fd.id AND x.status = 'active' ORDER BY x.created_at, x.id LIMIT 1)
+         FROM feeds fd WHERE fd.id = ANY($1::text[]))
+       ORDER BY f.next_fetch_at NULLS FIRST, s.created_at, s.id`,
+      [claimed.map((r) => r.id as string)],
+    );
+    const out: SourceRow[] = [];
+    for (const r of rows) out.push(await this.withFollowers(toSource(r)));
+    return out;
+  }
+
+  async releaseSource(sourceId: string, owner: string): Promise<void> {
+    await this.q('UPDATE feeds SET lease_until = NULL, lease_owner = NULL WHERE id = (SELECT COALESCE(feed_id, id) FROM sources WHERE id = $1) AND lease_owner = $2', [sourceId, owner]);
+  }
+
+  /** A feed's representative: the shortest interval any active follower asked for, and full text if any wants it. */
+  private async withFollowers(source: SourceRow): Promise<SourceRow> {
+    const r = (await this.one(`SELECT MIN(interval_minutes) AS i, bool_or(full_text) AS ft FROM sources WHERE feed_id = $1 AND status = 'active'`, [source.feedId ?? source.id]))!;
+    return r.i == null ? source : { ...source, intervalMinutes: Number(r.i), fullText: r.ft as boolean };
+  }
+
+  /** The owner of a source's articles: its feed (the seeds and archive rows: themselves). */
+  private async ownerOf(sourceId: string): Promise<string> {
+    return ((await this.one('SELECT feed_id FROM sources WHERE id = $1', [sourceId]))?.feed_id as string | null | undefined) ?? sourceId;
+  }
+
+  private async ownersOf(ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    return (await this.q('SELECT DISTINCT COALESCE(feed_id, id) AS id FROM sources WHERE id = ANY($1::text[])', [ids])).map((r) => r.id as string);
   }
 
   async recordFetch(sourceId: string, attempt: FetchAttempt): Promise<void> {
+    sourceId = await this.ownerOf(sourceId);
     await this.q(
       'INSERT INTO fetch_log (source_id, at, duration_ms, http_status, new_items, updated_items, error) VALUES ($1, $2, $3, $4, $5, $6, $7)',
       [sourceId, attempt.at, attempt.durationMs, attempt.httpStatus, attempt.newItems, attempt.updatedItems, attempt.error],
@@ -418,6 +402,7 @@ export class PostgresStore implements AsyncStore {
   }
 
   async fetchHistory(sourceId: string, limit: number): Promise<FetchAttempt[]> {
+    sourceId = await this.ownerOf(sourceId);
     return (await this.q('SELECT * FROM fetch_log WHERE source_id = $1 ORDER BY id DESC LIMIT $2', [sourceId, limit])).map(toAttempt);
   }
 
@@ -430,7 +415,9 @@ export class PostgresStore implements AsyncStore {
   ): Promise<IngestResult> {
     const now = this.now();
     return this.transaction(async (tx) => {
-      const self = tx as PostgresStore;
+      const self = tx as unknown as PostgresStore;
+      // Stored once, on the feed, for every server that follows it.
+      sourceId = await self.ownerOf(sourceId);
       const result: IngestResult = { inserted: [], updated: [], unchanged: 0 };
       // The same key twice in one fetch (duplicate GUIDs): the first wins.
       const seen = new Set<string>();
@@ -440,7 +427,7 @@ export class PostgresStore implements AsyncStore {
       // Lock the rows this fetch may rewrite, so two processes ingesting the same source serialise.
       const existing = new Map<string, Row>();
       for (const r of await self.q(
-        'SELECT id, dedupe_key, content_hash, text_origin, body FROM articles WHERE source_id = $1 AND dedupe_key = ANY($2::text[]) FOR UPDATE',
+        'SELECT * FROM articles WHERE source_id = $1 AND dedupe_key = ANY($2::text[]) FOR UPDATE',
         [sourceId, unique.map((i) => i.dedupeKey)],
       )) {
         existing.set(r.dedupe_key as string, r);
@@ -459,13 +446,20 @@ export class PostgresStore implements AsyncStore {
           // A changed summary-only item whose page was fetched keeps that page text until the page
           // is fetched again: replacing a whole article by its teaser would lose searchable text.
           const keepPage = origin === 'summary' && (found.text_origin === 'page' || found.text_origin === 'stale');
-          const body = keepPage ? (found.body as string[]) : a.body;
+          const before = toArticle(found);
+          const body = keepPage ? before.body : a.body;
+          // Every earlier version a reader could tell apart is kept; cosmetic changes are not versions.
+          const change = classifyChange(before, { ...a, body });
+          if (change) {
+            const versionId = await self.saveVersion(before, found, now, change);
+            (result.changes ??= []).push({ articleId: before.id, versionId, kinds: change.kinds });
+          }
           await self.q(
             `UPDATE articles SET content_hash = $1, title = $2, byline = $3, outlet = $4, dateline = $5, tags = $6, caption = $7, body = $8, editors = $9, url = $10,
                published_at = $11, published_ts = $12, updated_at = $13, text_origin = $14, full_text_attempts = 0, full_text_error = NULL,
-               image_url = COALESCE($17, image_url)
+               image_url = COALESCE($17, image_url), version_seen_at = COALESCE($18, version_seen_at)
              WHERE source_id = $15 AND dedupe_key = $16`,
-            [item.contentHash, a.title, a.byline, a.outlet, a.dateline, json(a.tags), a.caption, json(body), json(a.editors), a.url, a.publishedAt, publishedInstant(a.publishedAt), now, keepPage ? 'stale' : origin, sourceId, item.dedupeKey, a.image ?? null],
+            [item.contentHash, a.title, a.byline, a.outlet, a.dateline, json(a.tags), a.caption, json(body), json(a.editors), a.url, a.publishedAt, publishedInstant(a.publishedAt), now, keepPage ? 'stale' : origin, sourceId, item.dedupeKey, a.image ?? null, change ? now : null],
           );
           result.updated.push({ ...a, body, id: found.id as string, sourceId });
           continue;
@@ -508,17 +502,34 @@ export class PostgresStore implements AsyncStore {
         });
       }
       await opts.after?.(result, self);
+      if (result.inserted.length || result.updated.length) {
+        // Heard by every other process when this transaction commits (their indexes catch up).
+        const updated: string[] = [];
+        let room = 7000;
+        for (const a of result.updated) if ((room -= a.id.length + 3) > 0) updated.push(a.id);
+        await self.q('SELECT pg_notify($1, $2)', [ARTICLES_CHANNEL, JSON.stringify({ maxSeq: Number((await self.one('SELECT COALESCE(MAX(seq), 0) AS m FROM articles'))!.m), updated })]);
+      }
+      // Cached only as committed: a rolled-back fetch leaves nothing behind.
+      return result;
+    }).then((result) => {
+      for (const a of [...result.inserted, ...result.updated]) this.cache.put(a);
       return result;
     });
   }
 
   async hasArticleKey(sourceId: string, dedupeKey: string): Promise<boolean> {
+    sourceId = await this.ownerOf(sourceId);
     return (await this.one('SELECT 1 FROM articles WHERE source_id = $1 AND dedupe_key = $2', [sourceId, dedupeKey])) !== undefined;
   }
 
+  /** An article by id, also by the id of a copy merged into it when feeds became shared. */
   async getArticle(id: string): Promise<Article | undefined> {
-    const r = await this.one('SELECT * FROM articles WHERE id = $1', [id]);
-    return r ? toArticle(r) : undefined;
+    const r = (await this.one('SELECT * FROM articles WHERE id = $1', [id])) ?? (await this.one('SELECT a.* FROM article_aliases x JOIN articles a ON a.id = x.article_id WHERE x.id = $1', [id]));
+    return r ? this.cache.put(toArticle(r)) : undefined;
+  }
+
+  cachedArticle(id: string): Article | undefined {
+    return this.cache.get(id);
   }
 
   async articleMeta(id: string): Promise<{ seq: number; firstSeenAt: string; announce: boolean; sourceId: string } | undefined> {
@@ -526,17 +537,19 @@ export class PostgresStore implements AsyncStore {
     return r ? { seq: Number(r.seq), firstSeenAt: iso(r.first_seen_at), announce: r.announce as boolean, sourceId: r.source_id as string } : undefined;
   }
 
-  async scanArticles(afterSeq: number, limit: number): Promise<Array<{ rowid: number; article: Article; firstSeenAt: string }>> {
+  async scanArticles(afterSeq: number, limit: number): Promise<Array<{ rowid: number; article: Article; firstSeenAt: string; storySig: Uint8Array | null; storyId: string | null }>> {
     return (await this.q('SELECT * FROM articles WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit])).map((r) => ({
       rowid: Number(r.seq),
-      article: toArticle(r),
+      article: this.cache.put(toArticle(r)),
       firstSeenAt: iso(r.first_seen_at),
+      storySig: (r.story_sig as Buffer | null) ?? null,
+      storyId: (r.story_id as string | null) ?? null,
     }));
   }
 
   async countArticles(sourceIds?: Iterable<string>): Promise<number> {
     if (!sourceIds) return Number((await this.one('SELECT COUNT(*) AS n FROM articles'))!.n);
-    const ids = [...sourceIds];
+    const ids = await this.ownersOf([...sourceIds]);
     if (ids.length === 0) return 0;
     return Number((await this.one('SELECT COUNT(*) AS n FROM articles WHERE source_id = ANY($1::text[])', [ids]))!.n);
   }
@@ -552,25 +565,26 @@ export class PostgresStore implements AsyncStore {
   }
 
   async newArticles(sourceIds: Iterable<string>, range: { fromExclusive: string; toInclusive: string }, limit = 1000): Promise<StoredArticle[]> {
-    const ids = [...sourceIds];
+    const ids = await this.ownersOf([...sourceIds]);
     if (ids.length === 0) return [];
     return (
       await this.q(
         `SELECT * FROM articles WHERE announce AND first_seen_at > $1 AND first_seen_at <= $2 AND source_id = ANY($3::text[]) ORDER BY seq LIMIT $4`,
         [range.fromExclusive, range.toInclusive, ids, limit],
       )
-    ).map(toStored);
+    ).map(toStoredWithStory);
   }
 
   async articlesAfterSeq(sourceIds: Iterable<string>, afterSeq: number, uptoSeq: number, limit = 1000): Promise<StoredArticle[]> {
-    const ids = [...sourceIds];
+    const ids = await this.ownersOf([...sourceIds]);
     if (ids.length === 0) return [];
     return (
       await this.q('SELECT * FROM articles WHERE announce AND seq > $1 AND seq <= $2 AND source_id = ANY($3::text[]) ORDER BY seq LIMIT $4', [afterSeq, uptoSeq, ids, limit])
-    ).map(toStored);
+    ).map(toStoredWithStory);
   }
 
   async latestArticles(sourceId: string, limit: number): Promise<StoredArticle[]> {
+    sourceId = await this.ownerOf(sourceId);
     // The SQLite store orders by the text COALESCE(published_at, first_seen_at): the same text here
     // (first_seen_at in its ISO form, byte order), so both stores list the same articles.
     return (
@@ -585,6 +599,7 @@ export class PostgresStore implements AsyncStore {
   // ── full text ──────────────────────────────────────────────────────────
 
   async pendingFullText(sourceId: string, maxAttempts: number, limit: number): Promise<Array<{ id: string; url: string }>> {
+    sourceId = await this.ownerOf(sourceId);
     return (
       await this.q(
         `SELECT id, url FROM articles WHERE source_id = $1 AND text_origin IN ('summary', 'stale') AND url IS NOT NULL AND full_text_attempts < $2
@@ -597,21 +612,53 @@ export class PostgresStore implements AsyncStore {
   async sourcesWithPendingFullText(maxAttempts: number): Promise<string[]> {
     return (
       await this.q(
-        `SELECT id FROM sources s WHERE s.full_text AND s.status = 'active' AND s.kind <> 'page' AND EXISTS (
-           SELECT 1 FROM articles a WHERE a.source_id = s.id AND a.text_origin IN ('summary', 'stale') AND a.url IS NOT NULL AND a.full_text_attempts < $1)
-         ORDER BY s.created_at, s.id`,
+        `SELECT MIN(s.id) AS id FROM sources s WHERE s.full_text AND s.status = 'active' AND s.kind <> 'page' AND EXISTS (
+           SELECT 1 FROM articles a WHERE a.source_id = COALESCE(s.feed_id, s.id) AND a.text_origin IN ('summary', 'stale') AND a.url IS NOT NULL AND a.full_text_attempts < $1)
+         GROUP BY COALESCE(s.feed_id, s.id) ORDER BY MIN(s.created_at), MIN(s.id)`,
         [maxAttempts],
       )
     ).map((r) => r.id as string);
   }
 
   async setFullText(id: string, body: string[], byline: string | null, image: string | null = null): Promise<Article | undefined> {
+    return this.transaction(async (tx) => {
+      const self = tx as unknown as PostgresStore;
+      const r = await self.one('SELECT * FROM articles WHERE id = $1 FOR UPDATE', [id]);
+      if (!r) return undefined;
+      const now = self.now();
+      const text = body.map((p) => p.replaceAll('\u0000', ''));
+      const by = byline?.replaceAll('\u0000', '') ?? null;
+      // A page fetched again because its item changed ('stale') is a new version of the text when
+      // it reads differently; a first fetch only replaces the feed's teaser and is not an edit.
+      let changed = false;
+      if (r.text_origin === 'stale') {
+        const before = toArticle(r);
+        const change = classifyChange(before, { ...before, body: text, byline: before.byline ?? by });
+        if (change) {
+          changed = true;
+          await self.saveVersion(before, r, now, change);
+        }
+      }
+      const out = await self.one(
+        `UPDATE articles SET body = $1, byline = COALESCE(byline, $2), image_url = COALESCE(image_url, $5), text_origin = 'page', full_text_error = NULL, updated_at = $3,
+           version_seen_at = CASE WHEN $6 THEN $3::timestamptz ELSE version_seen_at END
+         WHERE id = $4 RETURNING *`,
+        [json(text), by, now, id, image?.replaceAll('\u0000', '') ?? null, changed],
+      );
+      if (out) await self.q('SELECT pg_notify($1, $2)', [ARTICLES_CHANNEL, JSON.stringify({ maxSeq: 0, updated: [id] })]);
+      return out ? toArticle(out) : undefined;
+    }).then((a) => (a ? this.cache.put(a) : (this.cache.drop(id), undefined)));
+  }
+
+  /** Keeps the version a change replaced; returns its row id. */
+  private async saveVersion(before: Article, row: Row, now: string, change: { kinds: string[]; share: number; note: string | null }): Promise<number> {
+    const seenAt = row.version_seen_at ?? row.first_seen_at;
     const r = await this.one(
-      `UPDATE articles SET body = $1, byline = COALESCE(byline, $2), image_url = COALESCE(image_url, $5), text_origin = 'page', full_text_error = NULL, updated_at = $3
-       WHERE id = $4 RETURNING *`,
-      [json(body.map((p) => p.replaceAll('\u0000', ''))), byline?.replaceAll('\u0000', '') ?? null, this.now(), id, image?.replaceAll('\u0000', '') ?? null],
+      `INSERT INTO article_versions (article_id, version, title, byline, published_at, body, url, seen_at, replaced_at, kinds, share, note)
+       VALUES ($1, (SELECT COALESCE(MAX(version), 0) + 1 FROM article_versions WHERE article_id = $1), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+      [before.id, before.title, before.byline, before.publishedAt, json(before.body), before.url, iso(seenAt), now, json(change.kinds), change.share, change.note],
     );
-    return r ? toArticle(r) : undefined;
+    return Number(r!.id);
   }
 
   async recordFullTextFailure(id: string, error: string): Promise<void> {
@@ -619,10 +666,12 @@ export class PostgresStore implements AsyncStore {
   }
 
   async resetFullTextFailures(sourceId: string): Promise<void> {
+    sourceId = await this.ownerOf(sourceId);
     await this.q("UPDATE articles SET full_text_attempts = 0 WHERE source_id = $1 AND text_origin IN ('summary', 'stale')", [sourceId]);
   }
 
   async fullTextCoverage(sourceId: string, maxAttempts: number): Promise<FullTextCoverage> {
+    sourceId = await this.ownerOf(sourceId);
     const r = (await this.one(
       `SELECT COUNT(*) AS total,
          COUNT(*) FILTER (WHERE text_origin IN ('feed', 'page', 'stale')) AS complete,
@@ -647,17 +696,17 @@ export class PostgresStore implements AsyncStore {
   // ── newsroom view ──────────────────────────────────────────────────────
 
   async sourceIdsForGuild(guildId: string): Promise<string[]> {
-    return (await this.q('SELECT id FROM sources WHERE guild_id = $1 ORDER BY created_at, id', [guildId])).map((r) => r.id as string);
+    return (await this.q('SELECT COALESCE(feed_id, id) AS id FROM sources WHERE guild_id = $1 GROUP BY 1 ORDER BY MIN(created_at), 1', [guildId])).map((r) => r.id as string);
   }
 
-  async sourcesForGuild(guildId: string): Promise<Array<{ id: string; name: string; url: string | null; articles: number }>> {
+  async sourcesForGuild(guildId: string): Promise<Array<{ id: string; feedId: string; name: string; url: string | null; articles: number }>> {
     return (
       await this.q(
-        `SELECT s.id, s.name, s.url, (SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id) AS n
+        `SELECT s.id, COALESCE(s.feed_id, s.id) AS feed_id, s.name, s.url, (SELECT COUNT(*) FROM articles a WHERE a.source_id = COALESCE(s.feed_id, s.id)) AS n
          FROM sources s WHERE s.guild_id = $1 OR s.id = 'seeds' ORDER BY s.guild_id IS NOT NULL, s.created_at, s.id`,
         [guildId],
       )
-    ).map((r) => ({ id: r.id as string, name: r.name as string, url: (r.url as string | null) ?? null, articles: Number(r.n) }));
+    ).map((r) => ({ id: r.id as string, feedId: r.feed_id as string, name: r.name as string, url: (r.url as string | null) ?? null, articles: Number(r.n) }));
   }
 
   // ── digests and alerts ─────────────────────────────────────────────────
@@ -724,7 +773,7 @@ export class PostgresStore implements AsyncStore {
 
   async pauseAlert(id: string, reason: string, error: string | null): Promise<boolean> {
     return this.transaction(async (tx) => {
-      const self = tx as PostgresStore;
+      const self = tx as unknown as PostgresStore;
       const changed = await self.q(
         "UPDATE alerts SET status = 'paused', paused_reason = $1, last_error = COALESCE($2, last_error) WHERE id = $3 AND status = 'active' RETURNING id",
         [reason, error, id],
@@ -737,7 +786,7 @@ export class PostgresStore implements AsyncStore {
 
   async resumeAlert(id: string): Promise<void> {
     await this.transaction(async (tx) => {
-      const self = tx as PostgresStore;
+      const self = tx as unknown as PostgresStore;
       await self.q("UPDATE alerts SET status = 'active', paused_reason = NULL WHERE id = $1", [id]);
       await self.q(
         "UPDATE outbox SET next_attempt_at = $1, attempts = 0, status = 'pending' WHERE kind = 'delivery' AND ref_id = $2 AND status IN ('pending', 'failed')",
@@ -775,7 +824,7 @@ export class PostgresStore implements AsyncStore {
 
   async enqueueDigest(subscriptionId: string, windowEnd: string, row: NewOutbox | null): Promise<OutboxRow | null> {
     return this.transaction(async (tx) => {
-      const self = tx as PostgresStore;
+      const self = tx as unknown as PostgresStore;
       const out = row ? await self.enqueueOutbox(row) : null;
       await self.q('UPDATE subscriptions SET last_window_end = $1 WHERE id = $2', [windowEnd, subscriptionId]);
       return out;
@@ -784,7 +833,7 @@ export class PostgresStore implements AsyncStore {
 
   async enqueueAlerts(alertId: string, lastSeq: number, rows: NewOutbox[]): Promise<OutboxRow[]> {
     return this.transaction(async (tx) => {
-      const self = tx as PostgresStore;
+      const self = tx as unknown as PostgresStore;
       const out: OutboxRow[] = [];
       for (const r of rows) out.push(await self.enqueueOutbox(r));
       await self.q('UPDATE alerts SET last_seq = $1 WHERE id = $2 AND last_seq < $1', [lastSeq, alertId]);
@@ -803,6 +852,88 @@ export class PostgresStore implements AsyncStore {
     );
     if (inserted) return toOutbox(inserted);
     return toOutbox((await this.one('SELECT * FROM outbox WHERE kind = $1 AND ref_id = $2 AND window_key = $3', [row.kind, row.refId, row.windowKey]))!);
+  }
+
+  async claimOutbox(now: Date, limit: number, lease: Lease): Promise<OutboxRow[]> {
+    return (
+      await this.q(
+        `UPDATE outbox SET lease_until = $3, lease_owner = $4 WHERE id IN (
+           SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
+           ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING *`,
+        [now.toISOString(), limit, lease.until.toISOString(), lease.owner],
+      )
+    )
+      .map(toOutbox)
+      .sort((a, b) => a.id - b.id);
+  }
+
+  async tryLock(name: string): Promise<(() => Promise<void>) | null> {
+    // A session lock on a connection of its own: released with it, also when the process dies.
+    const client = await this.pool.connect();
+    try {
+      const got = (await client.query('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`newsdesk:${name}`])).rows[0].ok as boolean;
+      if (!got) {
+        client.release();
+        return null;
+      }
+    } catch (err) {
+      client.release(err as Error);
+      throw err;
+    }
+    return async () => {
+      try {
+        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`newsdesk:${name}`]);
+        client.release();
+      } catch (err) {
+        client.release(err as Error);
+      }
+    };
+  }
+
+  async onArticles(fn: (change: ArticleChange) => void): Promise<() => Promise<void>> {
+    let stopped = false;
+    let client: pg.PoolClient | null = null;
+    const connect = async (reconnected: boolean): Promise<void> => {
+      while (!stopped) {
+        try {
+          const c = await this.pool.connect();
+          c.on('notification', (n) => {
+            if (n.channel !== ARTICLES_CHANNEL || !n.payload) return;
+            try {
+              fn(JSON.parse(n.payload) as ArticleChange);
+            } catch (err) {
+              this.log.warn({ err }, 'article notification not understood');
+            }
+          });
+          c.on('error', (err) => {
+            this.log.warn({ err: err.message }, 'article notifications lost; reconnecting');
+            c.release(err);
+            if (client === c) client = null;
+            void connect(true);
+          });
+          await c.query(`LISTEN ${ARTICLES_CHANNEL}`);
+          client = c;
+          // Whatever was stored while not listening is caught up from the caller's watermark.
+          if (reconnected) fn({ maxSeq: await this.maxSeq(), updated: [], reconnected: true });
+          return;
+        } catch (err) {
+          this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'cannot listen for article notifications; retrying');
+          await new Promise((r) => setTimeout(r, 1000));
+          reconnected = true;
+        }
+      }
+    };
+    await connect(false);
+    return async () => {
+      stopped = true;
+      const c = client;
+      client = null;
+      if (c) {
+        await c.query(`UNLISTEN ${ARTICLES_CHANNEL}`).catch(() => undefined);
+        c.release();
+      }
+    };
   }
 
   async pendingOutbox(now: Date, limit: number): Promise<OutboxRow[]> {
@@ -830,14 +961,14 @@ export class PostgresStore implements AsyncStore {
 
   async markAttemptFailed(id: number, error: string, retryAt: Date | null): Promise<void> {
     if (retryAt) {
-      await this.q('UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3', [error, retryAt.toISOString(), id]);
+      await this.q('UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, lease_until = NULL WHERE id = $3', [error, retryAt.toISOString(), id]);
     } else {
       await this.q("UPDATE outbox SET attempts = attempts + 1, last_error = $1, status = 'failed' WHERE id = $2", [error, id]);
     }
   }
 
   async deferOutbox(id: number, until: Date): Promise<void> {
-    await this.q('UPDATE outbox SET next_attempt_at = $1 WHERE id = $2', [until.toISOString(), id]);
+    await this.q('UPDATE outbox SET next_attempt_at = $1, lease_until = NULL WHERE id = $2', [until.toISOString(), id]);
   }
 
   // ── meta ───────────────────────────────────────────────────────────────
@@ -851,19 +982,186 @@ export class PostgresStore implements AsyncStore {
     await this.q('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [key, value]);
   }
 
+  // ── versions and deletions ─────────────────────────────────────────────
+
+  async listVersions(articleId: string): Promise<ArticleVersion[]> {
+    return (await this.q('SELECT * FROM article_versions WHERE article_id = $1 ORDER BY version', [articleId])).map(toVersion);
+  }
+
+  async articleState(id: string): Promise<{ firstSeenAt: string; versionSeenAt: string; deletedAt: string | null; storyId: string | null; edits: number } | undefined> {
+    const r = await this.one(
+      `SELECT first_seen_at, version_seen_at, deleted_at, story_id,
+         (SELECT COUNT(*) FROM article_versions v WHERE v.article_id = a.id AND v.kinds <> '["deleted"]'::jsonb) AS edits
+       FROM articles a WHERE id = $1`,
+      [id],
+    );
+    if (!r) return undefined;
+    return {
+      firstSeenAt: iso(r.first_seen_at),
+      versionSeenAt: iso(r.version_seen_at ?? r.first_seen_at),
+      deletedAt: r.deleted_at == null ? null : iso(r.deleted_at),
+      storyId: (r.story_id as string | null) ?? null,
+      edits: Number(r.edits),
+    };
+  }
+
+  async vanishedItems(sourceId: string, presentKeys: ReadonlySet<string>, seenSince: string, limit: number): Promise<Array<{ id: string; url: string }>> {
+    sourceId = await this.ownerOf(sourceId);
+    const rows = await this.q(
+      `SELECT id, url, dedupe_key FROM articles WHERE source_id = $1 AND NOT gone_checked AND deleted_at IS NULL AND url IS NOT NULL AND first_seen_at >= $2
+       ORDER BY seq DESC LIMIT 500`,
+      [sourceId, seenSince],
+    );
+    const out: Array<{ id: string; url: string }> = [];
+    for (const r of rows) {
+      if (presentKeys.has(r.dedupe_key as string)) continue;
+      out.push({ id: r.id as string, url: r.url as string });
+      if (out.length === limit) break;
+    }
+    return out;
+  }
+
+  async markGoneChecked(id: string): Promise<void> {
+    await this.q('UPDATE articles SET gone_checked = true WHERE id = $1', [id]);
+  }
+
+  async markDeleted(id: string): Promise<ArticleVersion | undefined> {
+    return this.transaction(async (tx) => {
+      const self = tx as unknown as PostgresStore;
+      const r = await self.one('SELECT * FROM articles WHERE id = $1 AND deleted_at IS NULL FOR UPDATE', [id]);
+      if (!r) return undefined;
+      const now = self.now();
+      const versionId = await self.saveVersion(toArticle(r), r, now, { kinds: ['deleted'], share: 0, note: null });
+      await self.q('UPDATE articles SET deleted_at = $1, gone_checked = true WHERE id = $2', [now, id]);
+      return toVersion((await self.one('SELECT * FROM article_versions WHERE id = $1', [versionId]))!);
+    });
+  }
+
+  async maxVersionId(): Promise<number> {
+    return Number((await this.one('SELECT COALESCE(MAX(id), 0) AS m FROM article_versions'))!.m);
+  }
+
+  async changesAfter(sourceIds: Iterable<string>, afterId: number, uptoId: number, limit = 500): Promise<VersionChange[]> {
+    const ids = await this.ownersOf([...sourceIds]);
+    if (ids.length === 0) return [];
+    const rows = await this.q(
+      `SELECT v.*, a.id AS a_id, a.source_id, a.title AS a_title, a.byline AS a_byline, a.outlet, a.dateline, a.tags, a.caption, a.body AS a_body, a.editors, a.url AS a_url,
+         a.published_at AS a_published_at, a.image_url AS a_image_url
+       FROM article_versions v JOIN articles a ON a.id = v.article_id
+       WHERE v.id > $1 AND v.id <= $2 AND a.source_id = ANY($3::text[]) ORDER BY v.id LIMIT $4`,
+      [afterId, uptoId, ids, limit],
+    );
+    return rows.map((r) => ({
+      version: toVersion(r),
+      article: toArticle({ ...r, id: r.a_id, title: r.a_title, byline: r.a_byline, body: r.a_body, url: r.a_url, published_at: r.a_published_at, image_url: null }),
+    }));
+  }
+
+  async createChangeAlert(a: Omit<ChangeAlertRow, 'id' | 'createdAt'>): Promise<ChangeAlertRow> {
+    const row = await this.insertWithShortId((id) =>
+      this.one(
+        `INSERT INTO change_alerts (id, guild_id, channel_id, created_by, created_at, last_version_id) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING *`,
+        [id, a.guildId, a.channelId, a.createdBy, this.now(), a.lastVersionId],
+      ),
+    );
+    return toChangeAlert(row);
+  }
+
+  async listChangeAlerts(guildId?: string): Promise<ChangeAlertRow[]> {
+    const rows = guildId
+      ? await this.q('SELECT * FROM change_alerts WHERE guild_id = $1 ORDER BY created_at, id', [guildId])
+      : await this.q('SELECT * FROM change_alerts ORDER BY created_at, id');
+    return rows.map(toChangeAlert);
+  }
+
+  async deleteChangeAlert(id: string): Promise<boolean> {
+    return ((await this.db.query('DELETE FROM change_alerts WHERE id = $1', [id])).rowCount ?? 0) > 0;
+  }
+
+  async enqueueChangeAlerts(alertId: string, lastVersionId: number, rows: NewOutbox[]): Promise<OutboxRow[]> {
+    return this.transaction(async (tx) => {
+      const self = tx as unknown as PostgresStore;
+      const out: OutboxRow[] = [];
+      for (const r of rows) out.push(await self.enqueueOutbox(r));
+      await self.q('UPDATE change_alerts SET last_version_id = $1 WHERE id = $2 AND last_version_id < $1', [lastVersionId, alertId]);
+      return out;
+    });
+  }
+
+  // ── stories ────────────────────────────────────────────────────────────
+
+  async setStorySignatures(sigs: Iterable<[articleId: string, sig: Uint8Array]>): Promise<void> {
+    const list = [...sigs];
+    if (list.length === 0) return;
+    await this.q(
+      `UPDATE articles a SET story_sig = decode(x.sig, 'base64') FROM jsonb_to_recordset($1::jsonb) AS x(id text, sig text) WHERE a.id = x.id`,
+      [json(list.map(([id, sig]) => ({ id, sig: Buffer.from(sig.buffer, sig.byteOffset, sig.byteLength).toString('base64') })))],
+    );
+  }
+
+  async setStoryIds(assignments: Iterable<[articleId: string, storyId: string]>): Promise<number> {
+    const list = [...assignments];
+    if (list.length === 0) return 0;
+    const r = await this.db.query(
+      `UPDATE articles a SET story_id = x.story FROM jsonb_to_recordset($1::jsonb) AS x(id text, story text) WHERE a.id = x.id AND a.story_id IS DISTINCT FROM x.story`,
+      [json(list.map(([id, story]) => ({ id, story })))],
+    );
+    return r.rowCount ?? 0;
+  }
+
+  async storyMembers(storyId: string, limit = 200): Promise<StoredArticle[]> {
+    // Ordered by the same text as SQLite (published as given, else first seen in ISO form).
+    return (
+      await this.q(
+        `SELECT * FROM articles WHERE story_id = $1
+         ORDER BY COALESCE(published_at, to_char(first_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) COLLATE "C", seq LIMIT $2`,
+        [storyId, limit],
+      )
+    ).map(toStoredWithStory);
+  }
+
   // ── archive tier ───────────────────────────────────────────────────────
 
-  async searchText(query: ParsedQuery, filters: TextSearchFilters, page: { offset?: number; limit?: number } = {}): Promise<TextSearchPage> {
-    const offset = Math.max(0, page.offset ?? 0);
-    const limit = Math.max(0, page.limit ?? 5);
-    const built = buildTextQuery(query);
-    if (!built) return { hits: [], total: 0 };
+  async countFromSeq(fromSeq: number): Promise<number> {
+    return Number((await this.one('SELECT COUNT(*) AS n FROM articles WHERE seq >= $1', [fromSeq]))!.n);
+  }
+
+  async articlesGeneration(): Promise<number> {
+    return Number((await this.getMeta('articles_generation')) ?? 0);
+  }
+
+  async hotFloorSeq(since: Date, maxArticles: number): Promise<number> {
+    const byCount = maxArticles <= 0 ? 0 : Number((await this.one('SELECT seq FROM articles ORDER BY seq DESC LIMIT 1 OFFSET $1', [maxArticles - 1]))?.seq ?? 0);
+    const first = await this.one('SELECT seq FROM articles WHERE first_seen_at >= $1 ORDER BY first_seen_at, seq LIMIT 1', [since.toISOString()]);
+    const byAge = first ? Number(first.seq) : (await this.maxSeq()) + 1;
+    return Math.max(byCount, byAge);
+  }
+
+  /**
+   * Ranked text search with early termination, the SQLite store's idea on PostgreSQL: ts_rank_cd
+   * is computed for every row that matches, so a word in most of a million articles would rank
+   * them all before LIMIT. Instead the seq range is searched newest-first in segments sized from
+   * the match density among the newest rows so that each holds about TEXT_SEGMENT_CANDIDATES
+   * candidates; segments grow until enough hits are found or TEXT_MAX_CANDIDATES were examined.
+   * Hits are ranked among the segments read; the total is extrapolated when the search stopped early.
+   */
+  async searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): Promise<TextPage> {
+    const empty: TextPage = { hits: [], total: 0, approximate: false };
+    const built = buildTextQuery(query, opts.mode ?? 'all');
+    if (!built) return empty;
+    const lo = Math.max(0, filters.fromSeq ?? 0);
+    const hi = Math.min(filters.toSeq ?? Infinity, (await this.maxSeq()) + 1);
+    if (hi <= lo) return empty;
     const params: unknown[] = [...built.params];
-    const where: string[] = [built.phrases ? `search @@ (${built.all})` : `search @@ (${built.any})`];
-    if (built.excluded) where.push(`NOT (search @@ (${built.excluded}))`);
-    if (filters.visibleSources) {
-      params.push([...filters.visibleSources]);
+    const where: string[] = [`search @@ (${built.match})`];
+    if (built.not) where.push(`NOT (search @@ (${built.not}))`);
+    if (filters.sourceIds) {
+      params.push([...filters.sourceIds]);
       where.push(`source_id = ANY($${params.length}::text[])`);
+    }
+    if (filters.source) {
+      params.push(filters.source, filters.source.replace(/\s+/g, ' ').trim().toLowerCase());
+      where.push(`(source_id = (SELECT COALESCE(feed_id, id) FROM sources WHERE id = $${params.length - 1}) OR lower(trim(coalesce(outlet, ''))) = $${params.length})`);
     }
     const when = 'COALESCE(published_ts, first_seen_at)';
     if (filters.since) {
@@ -874,21 +1172,57 @@ export class PostgresStore implements AsyncStore {
       params.push(filters.until.toISOString());
       where.push(`${when} <= $${params.length}`);
     }
-    params.push(limit, offset);
+    const range = (a: number, b: number) => [...params, a, b];
+    const inRange = `seq >= $${params.length + 1} AND seq < $${params.length + 2}`;
+    const cond = `${where.join(' AND ')} AND ${inRange}`;
+    const probeLo = Math.max(lo, hi - TEXT_PROBE_ROWS);
+    const probed = Number((await this.one(`SELECT COUNT(*) AS n FROM articles WHERE ${cond}`, range(probeLo, hi)))!.n);
+    const density = probed / Math.max(1, hi - probeLo);
+    const whole = probeLo === lo && probed <= TEXT_SEGMENT_CANDIDATES;
+    let span = whole || density * (hi - lo) <= TEXT_SEGMENT_CANDIDATES ? hi - lo : Math.max(64, Math.ceil(TEXT_SEGMENT_CANDIDATES / Math.max(density, 1e-6)));
     // Weights {D, C, B, A}: body 0.1, outlet/byline 0.2, tags 0.4, title 1. Normalisation 1 divides
     // by 1 + log(length) so a long article does not win by size alone.
-    const rows = await this.q(
-      `SELECT id, ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', search, (${built.any}), 1) AS score, search @@ (${built.all}) AS all_terms, COUNT(*) OVER () AS total
-       FROM articles WHERE ${where.join(' AND ')}
-       ORDER BY all_terms DESC, score DESC, seq
-       LIMIT $${params.length - 1} OFFSET $${params.length}`,
-      params,
-    );
-    let total = rows.length ? Number(rows[0]!.total) : 0;
-    if (rows.length === 0 && offset > 0) {
-      total = Number((await this.one(`SELECT COUNT(*) AS n FROM articles WHERE ${where.join(' AND ')}`, params.slice(0, -2)))!.n);
+    const sql = `SELECT seq, id, ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', search, (${built.rank}), 1) AS score FROM articles WHERE ${cond}`;
+    const found: Array<{ seq: number; id: string; score: number }> = [];
+    let segHi = hi;
+    let examined = 0;
+    while (segHi > lo) {
+      const segLo = Math.max(lo, segHi - span);
+      const rows = await this.q(sql, range(segLo, segHi));
+      for (const r of rows) found.push({ seq: Number(r.seq), id: r.id as string, score: Number(r.score) });
+      examined += Math.max(rows.length, density * (segHi - segLo));
+      segHi = segLo;
+      if (found.length >= opts.limit || examined >= TEXT_MAX_CANDIDATES) break;
+      span *= 2;
     }
-    return { hits: rows.map((r) => ({ id: r.id as string, score: Number(r.score), allTerms: r.all_terms as boolean })), total };
+    found.sort((a, b) => b.score - a.score || b.seq - a.seq);
+    const hits: TextHit[] = found.slice(0, opts.limit).map((r) => ({ id: r.id, seq: r.seq, score: r.score }));
+    const approximate = segHi > lo;
+    const total = approximate ? Math.round((found.length * (hi - lo)) / (hi - segHi)) : found.length;
+    return { hits, total, approximate };
+  }
+}
+
+/** The most recently used articles, oldest dropped first. */
+class ArticleCache {
+  private readonly map = new Map<string, Article>();
+  constructor(private readonly max: number) {}
+  get(id: string): Article | undefined {
+    const a = this.map.get(id);
+    if (a) {
+      this.map.delete(id);
+      this.map.set(id, a);
+    }
+    return a;
+  }
+  put(a: Article): Article {
+    this.map.delete(a.id);
+    this.map.set(a.id, a);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+    return a;
+  }
+  drop(id: string): void {
+    this.map.delete(id);
   }
 }
 
