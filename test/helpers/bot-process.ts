@@ -26,13 +26,13 @@ export function tempDataDir(prefix = 'newsdesk-e2e-'): string {
  * Starts the bot the way production does — its real entry point, src/main.ts, under tsx — with
  * the given environment on top of a clean one (no inherited DISCORD_* or LOG_LEVEL).
  */
-export function startBot(env: Record<string, string>, opts: { stdin?: string; dataDir?: string } = {}): BotProcess {
+export function startBot(env: Record<string, string>, opts: { stdin?: string; dataDir?: string; nodeArgs?: string[] } = {}): BotProcess {
   const dataDir = opts.dataDir ?? tempDataDir();
   const base: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !/^(DISCORD_|DATABASE_URL|ROLE$|SHARD_|LOG_LEVEL|DATA_DIR|SEEDS_DIR|MODERATOR_|ALLOW_PRIVATE|NEWSDESK_|DEFAULT_TIMEZONE|SOURCE_INTERVAL|FETCH_)/.test(k)) base[k] = v;
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', path.join(ROOT, 'src/main.ts')], {
     cwd: ROOT,
     env: { ...base, DATA_DIR: dataDir, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -47,7 +47,8 @@ export async function runLoad(opts: { perRound: number; rounds: number; concurre
   const emu = await DiscordEmulator.start({ guilds: [{ id: GUILD, channels: [{ id: CHANNEL }] }] });
   let bot: BotProcess | undefined;
   try {
-    bot = startBot({ DISCORD_TOKEN: emu.token, DISCORD_API_URL: emu.url, DISCORD_GUILD_ID: GUILD, ALLOW_PRIVATE_SOURCES: 'true', LOG_LEVEL: 'info' });
+    // --expose-gc: /stats then reports the live heap, so round-to-round growth is a leak, not garbage.
+    bot = startBot({ DISCORD_TOKEN: emu.token, DISCORD_API_URL: emu.url, DISCORD_GUILD_ID: GUILD, ALLOW_PRIVATE_SOURCES: 'true', LOG_LEVEL: 'info' }, { nodeArgs: ['--expose-gc'] });
     await bot.waitForLog((l) => l.msg === 'ready', 60_000);
     await emu.waitForReady(60_000);
     // Registration happens right after READY; wait for it so commands resolve.
