@@ -948,8 +948,19 @@ export class SqliteStore implements Store {
     const mode = opts.mode ?? 'all';
     const empty: TextPage = { hits: [], total: 0, approximate: false };
     const lo = Math.max(0, filters.fromSeq ?? 0);
-    const hi = Math.min(filters.toSeq ?? Infinity, this.maxSeq() + 1);
+    let hi = Math.min(filters.toSeq ?? Infinity, this.maxSeq() + 1);
     if (hi <= lo) return empty;
+    const sql = this.textSql(filters);
+    const params = this.textParams(filters);
+    const filtered = params.length > 0;
+    if (filtered) {
+      // The newest-first pruning starts at the newest article that passes the filters (a date
+      // range that ends before the newest articles would otherwise leave the probe and the first
+      // segments empty and send the search through its whole candidate budget).
+      const top = this.stmt(`SELECT a.seq AS seq FROM articles a WHERE a.seq >= ? AND a.seq < ?${this.filterWhere(filters)} ORDER BY a.seq DESC LIMIT 1`).get(lo, hi, ...params) as Row | undefined;
+      if (!top) return empty;
+      hi = (top.seq as number) + 1;
+    }
     const groups = query.terms.map((t) => [t, ...(query.alternatives?.get(t) ?? [])]);
     const prefixes = query.prefixes ?? [];
     const parts = { groups, phrases: query.phrases, prefixes, excluded: query.excluded };
@@ -959,18 +970,21 @@ export class SqliteStore implements Store {
     // Density of matches among the newest articles of the range (FTS5 has no cheap document
     // frequency: fts5vocab reads whole doclists).
     const probeLo = Math.max(lo, hi - TEXT_PROBE_ROWS);
-    const probed = (this.stmt('SELECT count(*) AS n FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ? AND rowid < ?').get(loose, probeLo, hi) as Row).n as number;
-    const density = probed / Math.max(1, hi - probeLo);
+    const probed = (
+      filtered
+        ? this.stmt(`SELECT count(*) AS n FROM articles_fts f CROSS JOIN articles a ON a.seq = f.rowid WHERE articles_fts MATCH ? AND f.rowid >= ? AND f.rowid < ?${this.filterWhere(filters)}`).get(loose, probeLo, hi, ...params)
+        : this.stmt('SELECT count(*) AS n FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ? AND rowid < ?').get(loose, probeLo, hi)
+    ) as Row;
+    const probedN = probed.n as number;
+    const density = probedN / Math.max(1, hi - probeLo);
     // A phrase of words that are all in most articles has huge position lists, which FTS5 decodes
     // whole even for a narrow rowid range: match such phrases as their words and verify the text
     // of the best candidates only.
     const verify = mode === 'all' && query.phrases.length > 0 && density > COMMON_PHRASE_DENSITY;
     const match = verify ? loose : ftsMatch(parts, mode);
     if (!match) return empty;
-    const whole = probeLo === lo && probed <= TEXT_SEGMENT_CANDIDATES;
+    const whole = probeLo === lo && probedN <= TEXT_SEGMENT_CANDIDATES;
     let span = whole || density * (hi - lo) <= TEXT_SEGMENT_CANDIDATES ? hi - lo : Math.max(64, Math.ceil(TEXT_SEGMENT_CANDIDATES / Math.max(density, 1e-6)));
-    const sql = this.textSql(filters);
-    const params = this.textParams(filters);
     const wanted = verify ? opts.limit * 4 : opts.limit;
     let found: Array<{ seq: number; id: string; rank: number }> = [];
     let segHi = hi;
@@ -1016,14 +1030,19 @@ export class SqliteStore implements Store {
   }
 
   private textSql(f: TextFilters): string {
+    // CROSS JOIN keeps FTS5 as the outer loop, so the rowid range reaches it as a constraint.
+    return `SELECT a.seq AS seq, a.id AS id, f.rank AS rank FROM articles_fts f CROSS JOIN articles a ON a.seq = f.rowid
+      WHERE articles_fts MATCH ? AND f.rowid >= ? AND f.rowid < ?${this.filterWhere(f)}`;
+  }
+
+  /** The filters as ` AND …` conditions on `articles a` (parameters from `textParams`). */
+  private filterWhere(f: TextFilters): string {
     const where: string[] = [];
     if (f.sourceIds) where.push('a.source_id IN (SELECT value FROM json_each(?))');
     if (f.source) where.push("(a.source_id = ? OR lower(trim(coalesce(a.outlet, ''))) = ?)");
     if (f.since) where.push('coalesce(a.published_at, a.first_seen_at) >= ?');
     if (f.until) where.push('coalesce(a.published_at, a.first_seen_at) <= ?');
-    // CROSS JOIN keeps FTS5 as the outer loop, so the rowid range reaches it as a constraint.
-    return `SELECT a.seq AS seq, a.id AS id, f.rank AS rank FROM articles_fts f CROSS JOIN articles a ON a.seq = f.rowid
-      WHERE articles_fts MATCH ? AND f.rowid >= ? AND f.rowid < ?${where.map((w) => ` AND ${w}`).join('')}`;
+    return where.map((w) => ` AND ${w}`).join('');
   }
 
   private textParams(f: TextFilters): unknown[] {
