@@ -222,4 +222,9 @@ export const MIGRATIONS: string[] = [
   END;
   INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
   `,
+  // 6: the archive tier's filtered searches start at the newest article that passes the source and
+  // date filters; found by walking this narrow index newest-first instead of the article rows.
+  `
+  CREATE INDEX IF NOT EXISTS articles_seq_date ON articles (seq, source_id, coalesce(published_at, first_seen_at));
+  `,
 ];

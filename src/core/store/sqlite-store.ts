@@ -953,11 +953,13 @@ export class SqliteStore implements Store {
     const sql = this.textSql(filters);
     const params = this.textParams(filters);
     const filtered = params.length > 0;
-    if (filtered) {
+    if (filters.sourceIds || filters.since || filters.until) {
       // The newest-first pruning starts at the newest article that passes the filters (a date
       // range that ends before the newest articles would otherwise leave the probe and the first
       // segments empty and send the search through its whole candidate budget).
-      const top = this.stmt(`SELECT a.seq AS seq FROM articles a WHERE a.seq >= ? AND a.seq < ?${this.filterWhere(filters)} ORDER BY a.seq DESC LIMIT 1`).get(lo, hi, ...params) as Row | undefined;
+      // (The outlet filter is left out: it is not in the index, and a bound from fewer filters is still a bound.)
+      const bounds = { ...filters, source: undefined };
+      const top = this.stmt(`SELECT a.seq AS seq FROM articles a INDEXED BY articles_seq_date WHERE a.seq >= ? AND a.seq < ?${this.filterWhere(bounds)} ORDER BY a.seq DESC LIMIT 1`).get(lo, hi, ...this.textParams(bounds)) as Row | undefined;
       if (!top) return empty;
       hi = (top.seq as number) + 1;
     }
@@ -1025,6 +1027,15 @@ export class SqliteStore implements Store {
   private phrasesIn(seq: number, phrases: string[][]): boolean {
     const r = this.stmt('SELECT title, body FROM articles WHERE seq = ?').get(seq) as Row | undefined;
     if (!r) return false;
+    // Tokenising a whole article costs about a millisecond, and up to PHRASE_MAX_CHECKS articles
+    // are checked: phrases of plain words are first looked for in the raw text, where adjacent
+    // tokens are exactly the words separated by characters no token contains. A miss is only
+    // final in text without apostrophes or non-ASCII letters (possessives, diacritics).
+    if (phrases.every((p) => p.every((w) => PLAIN_WORD.test(w)))) {
+      const raw = `${r.title as string}\n${(JSON.parse(r.body as string) as string[]).join('\n')}`;
+      if (phrases.every((p) => phraseRegex(p).test(raw))) return true;
+      if (!TOKEN_SUBTLETIES.test(raw)) return false;
+    }
     const text = ` ${ftsText(r.title as string)} ${ftsList(r.body as string).replace(/\n/g, ' ')} `;
     return phrases.every((p) => text.includes(` ${p.map(ftsForm).join(' ')} `));
   }
@@ -1076,6 +1087,24 @@ export class SqliteStore implements Store {
       if (!this.db.prepare(`SELECT 1 FROM ${table} WHERE id = ?`).get(id)) return id;
     }
   }
+}
+
+/** A phrase word the raw-text check can look for (letters a–z only). */
+const PLAIN_WORD = /^[a-z]+$/;
+/** Text where the raw-text check may miss a phrase the tokenizer finds. */
+const TOKEN_SUBTLETIES = /['’\u0080-\uffff]/;
+const phraseRegexes = new Map<string, RegExp>();
+
+/** The phrase's words adjacent as tokens in raw text: separated only by non-token characters. */
+function phraseRegex(words: string[]): RegExp {
+  const key = words.join(' ');
+  let re = phraseRegexes.get(key);
+  if (!re) {
+    if (phraseRegexes.size > 500) phraseRegexes.clear();
+    re = new RegExp(`(?<![\\p{L}\\p{N}\\p{M}'’])${words.join('[^\\p{L}\\p{N}\\p{M}]+')}(?![\\p{L}\\p{N}\\p{M}]|['’][\\p{L}\\p{N}\\p{M}])`, 'iu');
+    phraseRegexes.set(key, re);
+  }
+  return re;
 }
 
 function dirname(p: string): string {
