@@ -71,6 +71,22 @@ export class TieredSearch {
     };
     const expands = ready && (misspelt.size > 0 || (query.prefixes?.length ?? 0) > 0 || query.terms.some((t) => expand(t).df === 0));
     const useHot = ready && query.phrases.length === 0 && postings <= (expands ? HOT_MAX_POSTINGS_EXPANDED : HOT_MAX_POSTINGS);
+    // Words in many hot articles: FTS5's bm25() counts every match of each term in the whole
+    // archive for its IDF (O(document frequency) per query: 150 ms for a word in every article at
+    // 100,000), so such queries are ranked among the hot window's articles from its postings, and
+    // the archive is only searched when they do not fill the page.
+    const dense = ready && !useHot && query.phrases.length === 0 && !expands && (query.prefixes?.length ?? 0) === 0 && query.terms.length > 0;
+    if (dense) {
+      const hot = this.index.rankExact(query, filters, need);
+      if (hot.hits.length >= need) {
+        // The archive's share estimated from the hot window's: about as many per article.
+        const hotSize = Math.max(1, this.index.size);
+        const archiveSize = Math.max(0, floor - 1);
+        const total = hot.total + Math.round((hot.total / hotSize) * archiveSize);
+        const pageHits = hot.hits.slice(offset, offset + limit).map((h) => ({ ...h, allTerms: true }));
+        return archiveSize > 0 ? { hits: pageHits, total, approximate: true } : { hits: pageHits, total };
+      }
+    }
     const run = (mode: 'all' | 'any'): TierResult => {
       // Without the hot tier (loading, or a query MiniSearch would have to score too many postings
       // for) one newest-first store search covers both ranges.
