@@ -193,6 +193,24 @@ describe('pruned paths give the answers of the full ones', () => {
     store.close();
   });
 
+  it('a phrase with a page of matches in the hot window is answered there: only articles holding it, counted', async () => {
+    const wire = Array.from({ length: 12 }, (_, i) => ({
+      title: `Market report ${i + 1}`,
+      body: [i % 2 ? `Traders said rice prices moved again (report ${i + 1}).` : `Traders said the prices of rice moved again (report ${i + 1}).`],
+    }));
+    const { store, clock } = await storeWith(wire, ':memory:', false);
+    const n = await newsroomOver(store, clock);
+    const holding = new Set(store.scanArticles(0, 50).filter((r) => r.article.body[0]!.includes('rice prices')).map((r) => r.article.id));
+    expect(holding.size).toBe(6);
+    for (const q of ['"rice prices"', 'traders "rice prices"']) {
+      const r = n.search(scope, { query: q });
+      expect(r.total).toBe(6);
+      expect(r.items).toHaveLength(5);
+      for (const item of r.items) expect(holding.has(item.article.id)).toBe(true);
+    }
+    store.close();
+  });
+
   it('a phrase of common words is verified in the raw text, and by the tokenizer where the raw text can mislead', async () => {
     // Every article holds both words, so the store verifies candidates instead of asking FTS5.
     const bodies: Array<[string, boolean]> = [

@@ -3,6 +3,7 @@ import type { TermSpec } from '../excerpt.ts';
 import type { TextFilters, TextPage, TextQuery, TextSearchOptions } from '../store/types.ts';
 import { tokenize } from '../text/tokenize.ts';
 import { termSpecs, type ArticleIndex, type SearchFilters, type SearchHit, type SearchPage, type TermExpansion, type TierHit } from './article-index.ts';
+import { phrasesInText } from './phrase-text.ts';
 import type { ParsedQuery } from './query.ts';
 
 /** What the tiered search needs from the store of record. */
@@ -21,6 +22,9 @@ export interface TextSearchStore {
  */
 const HOT_MAX_POSTINGS = 1_500;
 const HOT_MAX_POSTINGS_EXPANDED = 12_000;
+/** Phrase candidates from the hot window checked at most, and at least (for the total's estimate). */
+const HOT_PHRASE_CHECKS = 250;
+const HOT_PHRASE_SAMPLE = 40;
 /** Prefix completions and typo corrections from the hot vocabulary added to an archive query term. */
 const MAX_COMPLETIONS = 3;
 const MAX_CORRECTIONS = 2;
@@ -87,6 +91,14 @@ export class TieredSearch {
         return archiveSize > 0 ? { hits: pageHits, total, approximate: true } : { hits: pageHits, total };
       }
     }
+    // A phrase: candidates holding all its words ranked in the hot window from its postings, the
+    // best verified in their text; FTS5 would decode the position lists of every article holding
+    // the words, across the whole archive, for its phrase IDF. The archive is searched when the
+    // hot window does not fill the page.
+    if (ready && query.phrases.length > 0 && !expands && (query.prefixes?.length ?? 0) === 0) {
+      const page = this.hotPhrases(query, filters, need);
+      if (page) return { ...page, hits: page.hits.slice(offset, offset + limit) };
+    }
     const run = (mode: 'all' | 'any'): TierResult => {
       // Without the hot tier (loading, or a query MiniSearch would have to score too many postings
       // for) one newest-first store search covers both ranges.
@@ -106,6 +118,26 @@ export class TieredSearch {
     }
     const pageHits = hits.slice(offset, offset + limit).map((h) => (h.terms.length ? h : { ...h, terms: this.archiveTerms(query, h) }));
     return approximate ? { hits: pageHits, total, approximate } : { hits: pageHits, total };
+  }
+
+  /** A page of phrase matches from the hot window alone, or null when it holds too few. */
+  private hotPhrases(query: ParsedQuery, filters: SearchFilters, need: number): SearchPage | null {
+    const words: ParsedQuery = { ...query, terms: [...new Set([...query.terms, ...query.phrases.flat()])], phrases: [] };
+    const candidates = this.index.rankExact(words, filters, HOT_PHRASE_CHECKS);
+    if (candidates.total === 0) return null;
+    const hits: SearchHit[] = [];
+    let checked = 0;
+    for (const c of candidates.hits) {
+      if (hits.length >= need && checked >= HOT_PHRASE_SAMPLE) break;
+      checked++;
+      const a = this.store.getArticle(c.id);
+      if (a && phrasesInText(a.title, a.body, query.phrases)) hits.push({ ...c, terms: termSpecs(query, words.terms), allTerms: true });
+    }
+    if (hits.length < need) return null;
+    // Totals: the verified share of the candidates, scaled from the hot window to the archive.
+    const hotTotal = (hits.length / checked) * candidates.total;
+    const archiveSize = Math.max(0, this.index.floor - 1);
+    return { hits, total: Math.max(hits.length, Math.round(hotTotal * (1 + archiveSize / Math.max(1, this.index.size)))), approximate: true };
   }
 
   private fromStore(query: TextQuery, filters: TextFilters, limit: number, mode: 'all' | 'any'): TierResult {

@@ -7,6 +7,7 @@ import { makeArticleId, SEED_SOURCE_ID } from '../article.ts';
 import type { Clock, Log } from '../deps.ts';
 import { classifyChange, type ChangeKind } from '../changes/compare.ts';
 import { ftsForm, ftsList, ftsMatch, ftsText } from '../search/fts-text.ts';
+import { phrasesInText } from '../search/phrase-text.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type {
   AlertRow,
@@ -1026,18 +1027,7 @@ export class SqliteStore implements Store {
   /** True when the article's title or body holds every phrase as consecutive words. */
   private phrasesIn(seq: number, phrases: string[][]): boolean {
     const r = this.stmt('SELECT title, body FROM articles WHERE seq = ?').get(seq) as Row | undefined;
-    if (!r) return false;
-    // Tokenising a whole article costs about a millisecond, and up to PHRASE_MAX_CHECKS articles
-    // are checked: phrases of plain words are first looked for in the raw text, where adjacent
-    // tokens are exactly the words separated by characters no token contains. A miss is only
-    // final in text without apostrophes or non-ASCII letters (possessives, diacritics).
-    if (phrases.every((p) => p.every((w) => PLAIN_WORD.test(w)))) {
-      const raw = `${r.title as string}\n${(JSON.parse(r.body as string) as string[]).join('\n')}`;
-      if (phrases.every((p) => phraseRegex(p).test(raw))) return true;
-      if (!TOKEN_SUBTLETIES.test(raw)) return false;
-    }
-    const text = ` ${ftsText(r.title as string)} ${ftsList(r.body as string).replace(/\n/g, ' ')} `;
-    return phrases.every((p) => text.includes(` ${p.map(ftsForm).join(' ')} `));
+    return r ? phrasesInText(r.title as string, JSON.parse(r.body as string) as string[], phrases) : false;
   }
 
   private textSql(f: TextFilters): string {
@@ -1087,24 +1077,6 @@ export class SqliteStore implements Store {
       if (!this.db.prepare(`SELECT 1 FROM ${table} WHERE id = ?`).get(id)) return id;
     }
   }
-}
-
-/** A phrase word the raw-text check can look for (letters a–z only). */
-const PLAIN_WORD = /^[a-z]+$/;
-/** Text where the raw-text check may miss a phrase the tokenizer finds. */
-const TOKEN_SUBTLETIES = /['’\u0080-\uffff]/;
-const phraseRegexes = new Map<string, RegExp>();
-
-/** The phrase's words adjacent as tokens in raw text: separated only by non-token characters. */
-function phraseRegex(words: string[]): RegExp {
-  const key = words.join(' ');
-  let re = phraseRegexes.get(key);
-  if (!re) {
-    if (phraseRegexes.size > 500) phraseRegexes.clear();
-    re = new RegExp(`(?<![\\p{L}\\p{N}\\p{M}'’])${words.join('[^\\p{L}\\p{N}\\p{M}]+')}(?![\\p{L}\\p{N}\\p{M}]|['’][\\p{L}\\p{N}\\p{M}])`, 'iu');
-    phraseRegexes.set(key, re);
-  }
-  return re;
 }
 
 function dirname(p: string): string {
