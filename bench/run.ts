@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --size 100000] [--queries 1000] [--index tiered|minisearch]`: the search
+ * `npm run bench [-- --size 100000] [--queries 1000] [--index tiered|minisearch] [--no-memory-baselines]`: the search
  * benchmark over a deterministic synthetic corpus, streamed (generation and ingest never hold the
  * corpus in memory). Measures every query kind including top-5 excerpts (with the default hot
  * window and restricted to the archive), ingest into store + both tiers, restart in a fresh
@@ -44,7 +44,7 @@ const BATCH = Number(opt('--batch', '20'));
  */
 const bulk = Number(opt('--bulk', String(size > 200_000 ? size - 100_000 : 0)));
 /** The in-memory designs are measured up to this size (beyond it they need more heap than the machine has). */
-const IN_MEMORY_MAX = 150_000;
+const IN_MEMORY_MAX = args.includes('--no-memory-baselines') ? 0 : 150_000;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const clock = { now: () => new Date() };
 const began = performance.now();
