@@ -79,7 +79,9 @@ export class TieredSearch {
     // archive for its IDF (O(document frequency) per query: 150 ms for a word in every article at
     // 100,000), so such queries are ranked among the hot window's articles from its postings, and
     // the archive is only searched when they do not fill the page.
-    const dense = ready && !useHot && query.phrases.length === 0 && !expands && (query.prefixes?.length ?? 0) === 0 && query.terms.length > 0;
+    // (Not with a date range: the archive's share of the total could not be scaled from the hot window's.)
+    const shortcut = ready && !expands && (query.prefixes?.length ?? 0) === 0 && !filters.since && !filters.until;
+    const dense = shortcut && !useHot && query.phrases.length === 0 && query.terms.length > 0;
     if (dense) {
       const hot = this.index.rankExact(query, filters, need);
       if (hot.hits.length >= need) {
@@ -95,7 +97,7 @@ export class TieredSearch {
     // best verified in their text; FTS5 would decode the position lists of every article holding
     // the words, across the whole archive, for its phrase IDF. The archive is searched when the
     // hot window does not fill the page.
-    if (ready && query.phrases.length > 0 && !expands && (query.prefixes?.length ?? 0) === 0) {
+    if (shortcut && query.phrases.length > 0) {
       const page = this.hotPhrases(query, filters, need);
       if (page) return { ...page, hits: page.hits.slice(offset, offset + limit) };
     }
