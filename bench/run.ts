@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --size 100000] [--queries 1000] [--index tiered|minisearch]`: the search
+ * `npm run bench [-- --size 100000] [--queries 1000] [--index tiered|minisearch] [--no-memory-baselines]`: the search
  * benchmark over a deterministic synthetic corpus, streamed (generation and ingest never hold the
  * corpus in memory). Measures every query kind including top-5 excerpts (with the default hot
  * window and restricted to the archive), ingest into store + both tiers, restart in a fresh
@@ -24,6 +24,7 @@ import { parseQuery } from '../src/core/search/query.ts';
 import { openStore, type SqliteStore } from '../src/core/store/index.ts';
 import { tokenize } from '../src/core/text/tokenize.ts';
 import { rng, streamCorpus } from './corpus.ts';
+import { makeQueries } from './queries.ts';
 import { fmt, summarize } from './stats.ts';
 
 const args = process.argv.slice(2);
@@ -44,7 +45,7 @@ const BATCH = Number(opt('--batch', '20'));
  */
 const bulk = Number(opt('--bulk', String(size > 200_000 ? size - 100_000 : 0)));
 /** The in-memory designs are measured up to this size (beyond it they need more heap than the machine has). */
-const IN_MEMORY_MAX = 150_000;
+const IN_MEMORY_MAX = args.includes('--no-memory-baselines') ? 0 : 150_000;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const clock = { now: () => new Date() };
 const began = performance.now();
@@ -134,52 +135,7 @@ const ftsBytes = (() => {
 log(`  snapshot ${(snapshotMs / 1000).toFixed(1)} s (${(snapshotBytes / MB).toFixed(0)} MB, longest stall ${(snapStall.max / 1e6).toFixed(0)} ms), store ${(dbBytes / MB).toFixed(0)} MB (FTS ${(ftsBytes / MB).toFixed(0)} MB)`);
 
 // ── queries: ≥ perKind distinct per kind ───────────────────────────────────
-const r = rng(7);
-const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
-const STOP = new Set(['a', 'an', 'the', 'of', 'to', 'in', 'on', 'and', 'or', 'for', 'is', 'are', 'was', 'were', 'by', 'at', 'with', 'from', 'as', 'that', 'this', 'it', 'be']);
-const vocab = corpus.vocabulary;
-const df = corpus.docFreq;
-const ranked = vocab.map((w, i) => [w, df[i]!] as const).filter(([, d]) => d > 0);
-const mid = ranked.filter(([w, d]) => d >= Math.max(2, size * 0.002) && d <= size * 0.05 && w.length >= 4).map(([w]) => w);
-const rare = [...ranked].filter(([w]) => w.length >= 4).sort((a, b) => a[1] - b[1]).slice(0, Math.max(perKind, 1200)).map(([w]) => w);
-const common = [...ranked].filter(([w]) => !STOP.has(w)).sort((a, b) => b[1] - a[1]).slice(0, 60).map(([w]) => w);
-const clean = (s: string) => s.replace(/[.]/g, '').split(' ').filter(Boolean);
-function typo(w: string): string {
-  const i = 1 + Math.floor(r() * (w.length - 2));
-  const c = 'aeioustrnl'[Math.floor(r() * 10)]!;
-  return w.slice(0, i) + (w[i] === c ? 'x' : c) + w.slice(i + 1);
-}
-function distinct(make: () => string, count = perKind): string[] {
-  const out = new Set<string>();
-  for (let tries = 0; out.size < count && tries < count * 50; tries++) out.add(make());
-  return [...out];
-}
-const fuzzyPairs = new Map<string, string>();
-const kinds: Record<string, string[]> = {
-  '1-term': distinct(() => pick(mid)),
-  '3-term': distinct(() => {
-    const ws = clean(pick(sample).sentence).filter((w) => !STOP.has(w.toLowerCase()));
-    return [pick(ws), pick(ws), pick(ws)].join(' ');
-  }),
-  phrase: distinct(() => {
-    const ws = clean(pick(sample).sentence);
-    const i = Math.floor(r() * (ws.length - 1));
-    return `"${ws[i]} ${ws[i + 1]}"`;
-  }),
-  fuzzy: distinct(() => {
-    const w = pick(mid.filter((x) => x.length >= 6));
-    const t = typo(w);
-    fuzzyPairs.set(t, w);
-    return t;
-  }),
-  prefix: distinct(() => {
-    const w = pick(mid.filter((x) => x.length >= 7));
-    return w.slice(0, 4 + Math.floor(r() * 2));
-  }),
-  rare: distinct(() => pick(rare)),
-  common: distinct(() => (r() < 0.5 ? pick(common) : `${pick(common)} ${pick(common)}`)),
-  entity: distinct(() => (r() < 0.5 ? pick(corpus.entities) : `${pick(corpus.entities)} ${pick(mid)}`)),
-};
+const { kinds, fuzzyPairs } = makeQueries(corpus, sample, size, perKind);
 for (const [k, qs] of Object.entries(kinds)) if (qs.length < perKind) log(`  note: only ${qs.length} distinct ${k} queries`);
 
 const partial: Record<string, unknown> = { size, design, hotMaxArticles: hotMax, loadavgStart: uptimeStart };

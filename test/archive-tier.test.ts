@@ -174,6 +174,63 @@ describe('two tiers: filters and paging across the boundary', () => {
   }, 180_000);
 });
 
+describe('pruned paths give the answers of the full ones', () => {
+  it('words in most hot articles are ranked from the postings exactly as MiniSearch ranks their exact matches', async () => {
+    const wire = Array.from({ length: 12 }, (_, i) => ({
+      title: `Border market report ${i + 1}`,
+      body: [`Traders at the border market said rice prices moved again (report ${i + 1}).`, i % 2 ? 'Officials declined to comment at the border.' : 'Soldiers watched the crossing.'],
+    }));
+    const { store, clock } = await storeWith(wire, ':memory:', false);
+    const n = await newsroomOver(store, clock);
+    for (const q of ['border', 'border market', 'traders officials', 'nothinglikeit']) {
+      const query = parseQuery(q);
+      const exact = n.index.rankExact(query, undefined, 20);
+      const mini = n.index.rank(query, undefined, 20, 'all');
+      expect(exact.total).toBe(mini.total);
+      expect(exact.hits.map((h) => h.id)).toEqual(mini.hits.map((h) => h.id));
+      exact.hits.forEach((h, i) => expect(h.score).toBeCloseTo(mini.hits[i]!.score, 9));
+    }
+    expect(n.index.rankExact(parseQuery('border'), undefined, 20).total).toBe(12);
+    store.close();
+  });
+
+  it('a phrase with a page of matches in the hot window is answered there: only articles holding it, counted', async () => {
+    const wire = Array.from({ length: 12 }, (_, i) => ({
+      title: `Market report ${i + 1}`,
+      body: [i % 2 ? `Traders said rice prices moved again (report ${i + 1}).` : `Traders said the prices of rice moved again (report ${i + 1}).`],
+    }));
+    const { store, clock } = await storeWith(wire, ':memory:', false);
+    const n = await newsroomOver(store, clock);
+    const holding = new Set(store.scanArticles(0, 50).filter((r) => r.article.body[0]!.includes('rice prices')).map((r) => r.article.id));
+    expect(holding.size).toBe(6);
+    for (const q of ['"rice prices"', 'traders "rice prices"']) {
+      const r = await n.search(scope, { query: q });
+      expect(r.total).toBe(6);
+      expect(r.items).toHaveLength(5);
+      for (const item of r.items) expect(holding.has(item.article.id)).toBe(true);
+    }
+    store.close();
+  });
+
+  it('a phrase of common words is verified in the raw text, and by the tokenizer where the raw text can mislead', async () => {
+    // Every article holds both words, so the store verifies candidates instead of asking FTS5.
+    const bodies: Array<[string, boolean]> = [
+      ['The rice price rose again.', true],
+      ['The price of rice fell.', false],
+      ['They sold rice. Price controls followed.', true],
+      ["The rice's price doubled.", true],
+      ['Ricé price lists were posted.', true],
+      ["The rice'n price was odd, the price rice too.", false],
+      ['RICE PRICE, said the banner.', true],
+    ];
+    const { store } = await storeWith(bodies.map(([body], i) => ({ title: `Market note ${i}`, body: [body] })), ':memory:', false);
+    const page = store.searchText({ terms: [], phrases: [['rice', 'price']], excluded: [] }, {}, { limit: 20 });
+    const want = bodies.flatMap(([, hit], i) => (hit ? [`Market note ${i}`] : []));
+    expect(page.hits.map((h) => store.getArticle(h.id)!.title).sort()).toEqual(want);
+    store.close();
+  });
+});
+
 describe('archive tier: FTS5 stays in step with the articles table', () => {
   it('follows insert, update and source removal, and passes the FTS5 integrity check', async () => {
     const { store, source } = await storeWith([{ title: 'Quokka sighting', body: ['A quokka was seen near the zebrafish tank.'] }]);

@@ -351,9 +351,14 @@ export class Newsroom {
       items = items.filter((i) => i.seq === undefined || i.seq >= floor);
     }
     if (items.length <= LOAD_CHUNK && !this.snapshotting) {
-      this.index.addMany(items);
+      // A fetch's articles are searchable at once, as far as one turn's budget goes; the rest
+      // follow in later turns (a loaded machine can take several milliseconds per article).
+      const until = performance.now() + TURN_BUDGET_MS;
+      let i = 0;
+      while (i < items.length && (i === 0 || performance.now() < until)) this.index.add(items[i]!.article, items[i++]!);
       this.evict();
-      return this.indexQueue;
+      if (i === items.length) return this.indexQueue;
+      items = items.slice(i);
     }
     this.indexQueue = this.indexQueue.then(() => addInTurns(this.index, items, () => this.evict()));
     return this.indexQueue;
@@ -512,7 +517,10 @@ export class Newsroom {
       }
       const groups = [...byStory.values()];
       const more = scan.total > scan.hits.length;
-      if (groups.length >= end || !more || limit >= STORY_SCAN) {
+      // Fewer hits than asked for: the search has given all it will (an estimated total beyond
+      // them is not found by asking again with a larger limit, only at the same cost again).
+      const full = scan.hits.length >= limit;
+      if (groups.length >= end || !more || !full || limit >= STORY_SCAN) {
         const folded = scan.hits.length - groups.length;
         let shown = groups.slice(start, end);
         if (shown.length < PAGE_SIZE && more && limit >= STORY_SCAN) {

@@ -3,6 +3,7 @@ import type { TermSpec } from '../excerpt.ts';
 import type { TextFilters, TextPage, TextQuery, TextSearchOptions } from '../store/types.ts';
 import { tokenize } from '../text/tokenize.ts';
 import { termSpecs, type ArticleIndex, type SearchFilters, type SearchHit, type SearchPage, type TermExpansion, type TierHit } from './article-index.ts';
+import { phrasesInText } from './phrase-text.ts';
 import type { ParsedQuery } from './query.ts';
 
 /** What the tiered search needs from the store of record. */
@@ -13,9 +14,17 @@ export interface TextSearchStore {
 
 /**
  * Postings MiniSearch may score for one query before the hot range is searched through the
- * archive index instead: MiniSearch ranks every match, FTS5 with recency-capped segments does not.
+ * archive index instead: MiniSearch ranks every match (measured 28–81 ms for 5,000–12,000
+ * postings at 100,000 articles), FTS5 with recency-capped segments does not (2–23 ms for the
+ * same queries). A query of known words goes to the archive index above HOT_MAX_POSTINGS; one
+ * with a word only the hot vocabulary can complete or correct (a prefix, a typo) stays in the hot
+ * tier up to HOT_MAX_POSTINGS_EXPANDED, for MiniSearch's prefix and typo matching.
  */
-const HOT_MAX_POSTINGS = 12_000;
+const HOT_MAX_POSTINGS = 1_500;
+const HOT_MAX_POSTINGS_EXPANDED = 12_000;
+/** Phrase candidates from the hot window checked at most, and at least (for the total's estimate). */
+const HOT_PHRASE_CHECKS = 250;
+const HOT_PHRASE_SAMPLE = 40;
 /** Prefix completions and typo corrections from the hot vocabulary added to an archive query term. */
 const MAX_COMPLETIONS = 3;
 const MAX_CORRECTIONS = 2;
@@ -64,7 +73,34 @@ export class TieredSearch {
       ...(filters.since ? { since: filters.since } : {}),
       ...(filters.until ? { until: filters.until } : {}),
     };
-    const useHot = ready && query.phrases.length === 0 && postings <= HOT_MAX_POSTINGS;
+    const expands = ready && (misspelt.size > 0 || (query.prefixes?.length ?? 0) > 0 || query.terms.some((t) => expand(t).df === 0));
+    const useHot = ready && query.phrases.length === 0 && postings <= (expands ? HOT_MAX_POSTINGS_EXPANDED : HOT_MAX_POSTINGS);
+    // Words in many hot articles: FTS5's bm25() counts every match of each term in the whole
+    // archive for its IDF (O(document frequency) per query: 150 ms for a word in every article at
+    // 100,000), so such queries are ranked among the hot window's articles from its postings, and
+    // the archive is only searched when they do not fill the page.
+    // (Not with a date range: the archive's share of the total could not be scaled from the hot window's.)
+    const shortcut = ready && !expands && (query.prefixes?.length ?? 0) === 0 && !filters.since && !filters.until;
+    const dense = shortcut && !useHot && query.phrases.length === 0 && query.terms.length > 0;
+    if (dense) {
+      const hot = this.index.rankExact(query, filters, need);
+      if (hot.hits.length >= need) {
+        // The archive's share estimated from the hot window's: about as many per article.
+        const hotSize = Math.max(1, this.index.size);
+        const archiveSize = Math.max(0, floor - 1);
+        const total = hot.total + Math.round((hot.total / hotSize) * archiveSize);
+        const pageHits = hot.hits.slice(offset, offset + limit).map((h) => ({ ...h, allTerms: true }));
+        return archiveSize > 0 ? { hits: pageHits, total, approximate: true } : { hits: pageHits, total };
+      }
+    }
+    // A phrase: candidates holding all its words ranked in the hot window from its postings, the
+    // best verified in their text; FTS5 would decode the position lists of every article holding
+    // the words, across the whole archive, for its phrase IDF. The archive is searched when the
+    // hot window does not fill the page.
+    if (shortcut && query.phrases.length > 0) {
+      const page = await this.hotPhrases(query, filters, need);
+      if (page) return { ...page, hits: page.hits.slice(offset, offset + limit) };
+    }
     const run = async (mode: 'all' | 'any'): Promise<TierResult> => {
       // Without the hot tier (loading, or a query MiniSearch would have to score too many postings
       // for) one newest-first store search covers both ranges.
@@ -86,6 +122,26 @@ export class TieredSearch {
     const pageHits: SearchHit[] = [];
     for (const h of hits.slice(offset, offset + limit)) pageHits.push(h.terms.length ? h : { ...h, terms: await this.archiveTerms(query, h) });
     return approximate ? { hits: pageHits, total, approximate } : { hits: pageHits, total };
+  }
+
+  /** A page of phrase matches from the hot window alone, or null when it holds too few. */
+  private async hotPhrases(query: ParsedQuery, filters: SearchFilters, need: number): Promise<SearchPage | null> {
+    const words: ParsedQuery = { ...query, terms: [...new Set([...query.terms, ...query.phrases.flat()])], phrases: [] };
+    const candidates = this.index.rankExact(words, filters, HOT_PHRASE_CHECKS);
+    if (candidates.total === 0) return null;
+    const hits: SearchHit[] = [];
+    let checked = 0;
+    for (const c of candidates.hits) {
+      if (hits.length >= need && checked >= HOT_PHRASE_SAMPLE) break;
+      checked++;
+      const a = await this.store.getArticle(c.id);
+      if (a && phrasesInText(a.title, a.body, query.phrases)) hits.push({ ...c, terms: termSpecs(query, words.terms), allTerms: true });
+    }
+    if (hits.length < need) return null;
+    // Totals: the verified share of the candidates, scaled from the hot window to the archive.
+    const hotTotal = (hits.length / checked) * candidates.total;
+    const archiveSize = Math.max(0, this.index.floor - 1);
+    return { hits, total: Math.max(hits.length, Math.round(hotTotal * (1 + archiveSize / Math.max(1, this.index.size)))), approximate: true };
   }
 
   private async fromStore(query: TextQuery, filters: TextFilters, limit: number, mode: 'all' | 'any'): Promise<TierResult> {

@@ -286,4 +286,9 @@ export const MIGRATIONS: string[] = [
     SELECT json_group_array(COALESCE((SELECT s.feed_id FROM sources s WHERE s.id = j.value), j.value)) FROM json_each(subscriptions.source_ids) j
   ) WHERE source_ids <> '[]';
   `,
+  // 7: the archive tier's filtered searches start at the newest article that passes the source and
+  // date filters; found by walking this narrow index newest-first instead of the article rows.
+  `
+  CREATE INDEX IF NOT EXISTS articles_seq_date ON articles (seq, source_id, coalesce(published_at, first_seen_at));
+  `,
 ];

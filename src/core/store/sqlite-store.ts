@@ -7,6 +7,7 @@ import { makeArticleId, SEED_SOURCE_ID } from '../article.ts';
 import type { Clock, Log } from '../deps.ts';
 import { classifyChange } from '../changes/compare.ts';
 import { ftsForm, ftsList, ftsMatch, ftsText } from '../search/fts-text.ts';
+import { phrasesInText } from '../search/phrase-text.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { FEED_FIELDS, NOT_ARCHIVE, OWNER_OF, OWNERS_OF_JSON, SOURCE_SELECT } from './feeds.ts';
 import { rowMappers, SOURCE_COLUMNS, SQLITE_CODEC, type Row } from './rows.ts';
@@ -875,8 +876,21 @@ export class SqliteStore implements Store {
     const mode = opts.mode ?? 'all';
     const empty: TextPage = { hits: [], total: 0, approximate: false };
     const lo = Math.max(0, filters.fromSeq ?? 0);
-    const hi = Math.min(filters.toSeq ?? Infinity, this.maxSeq() + 1);
+    let hi = Math.min(filters.toSeq ?? Infinity, this.maxSeq() + 1);
     if (hi <= lo) return empty;
+    const sql = this.textSql(filters);
+    const params = this.textParams(filters);
+    const filtered = params.length > 0;
+    if (filters.sourceIds || filters.since || filters.until) {
+      // The newest-first pruning starts at the newest article that passes the filters (a date
+      // range that ends before the newest articles would otherwise leave the probe and the first
+      // segments empty and send the search through its whole candidate budget).
+      // (The outlet filter is left out: it is not in the index, and a bound from fewer filters is still a bound.)
+      const bounds = { ...filters, source: undefined };
+      const top = this.stmt(`SELECT a.seq AS seq FROM articles a INDEXED BY articles_seq_date WHERE a.seq >= ? AND a.seq < ?${this.filterWhere(bounds)} ORDER BY a.seq DESC LIMIT 1`).get(lo, hi, ...this.textParams(bounds)) as Row | undefined;
+      if (!top) return empty;
+      hi = (top.seq as number) + 1;
+    }
     const groups = query.terms.map((t) => [t, ...(query.alternatives?.get(t) ?? [])]);
     const prefixes = query.prefixes ?? [];
     const parts = { groups, phrases: query.phrases, prefixes, excluded: query.excluded };
@@ -886,18 +900,21 @@ export class SqliteStore implements Store {
     // Density of matches among the newest articles of the range (FTS5 has no cheap document
     // frequency: fts5vocab reads whole doclists).
     const probeLo = Math.max(lo, hi - TEXT_PROBE_ROWS);
-    const probed = (this.stmt('SELECT count(*) AS n FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ? AND rowid < ?').get(loose, probeLo, hi) as Row).n as number;
-    const density = probed / Math.max(1, hi - probeLo);
+    const probed = (
+      filtered
+        ? this.stmt(`SELECT count(*) AS n FROM articles_fts f CROSS JOIN articles a ON a.seq = f.rowid WHERE articles_fts MATCH ? AND f.rowid >= ? AND f.rowid < ?${this.filterWhere(filters)}`).get(loose, probeLo, hi, ...params)
+        : this.stmt('SELECT count(*) AS n FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ? AND rowid < ?').get(loose, probeLo, hi)
+    ) as Row;
+    const probedN = probed.n as number;
+    const density = probedN / Math.max(1, hi - probeLo);
     // A phrase of words that are all in most articles has huge position lists, which FTS5 decodes
     // whole even for a narrow rowid range: match such phrases as their words and verify the text
     // of the best candidates only.
     const verify = mode === 'all' && query.phrases.length > 0 && density > COMMON_PHRASE_DENSITY;
     const match = verify ? loose : ftsMatch(parts, mode);
     if (!match) return empty;
-    const whole = probeLo === lo && probed <= TEXT_SEGMENT_CANDIDATES;
+    const whole = probeLo === lo && probedN <= TEXT_SEGMENT_CANDIDATES;
     let span = whole || density * (hi - lo) <= TEXT_SEGMENT_CANDIDATES ? hi - lo : Math.max(64, Math.ceil(TEXT_SEGMENT_CANDIDATES / Math.max(density, 1e-6)));
-    const sql = this.textSql(filters);
-    const params = this.textParams(filters);
     const wanted = verify ? opts.limit * 4 : opts.limit;
     let found: Array<{ seq: number; id: string; rank: number }> = [];
     let segHi = hi;
@@ -937,20 +954,23 @@ export class SqliteStore implements Store {
   /** True when the article's title or body holds every phrase as consecutive words. */
   private phrasesIn(seq: number, phrases: string[][]): boolean {
     const r = this.stmt('SELECT title, body FROM articles WHERE seq = ?').get(seq) as Row | undefined;
-    if (!r) return false;
-    const text = ` ${ftsText(r.title as string)} ${ftsList(r.body as string).replace(/\n/g, ' ')} `;
-    return phrases.every((p) => text.includes(` ${p.map(ftsForm).join(' ')} `));
+    return r ? phrasesInText(r.title as string, JSON.parse(r.body as string) as string[], phrases) : false;
   }
 
   private textSql(f: TextFilters): string {
+    // CROSS JOIN keeps FTS5 as the outer loop, so the rowid range reaches it as a constraint.
+    return `SELECT a.seq AS seq, a.id AS id, f.rank AS rank FROM articles_fts f CROSS JOIN articles a ON a.seq = f.rowid
+      WHERE articles_fts MATCH ? AND f.rowid >= ? AND f.rowid < ?${this.filterWhere(f)}`;
+  }
+
+  /** The filters as ` AND …` conditions on `articles a` (parameters from `textParams`). */
+  private filterWhere(f: TextFilters): string {
     const where: string[] = [];
     if (f.sourceIds) where.push('a.source_id IN (SELECT value FROM json_each(?))');
     if (f.source) where.push(`(a.source_id = ${OWNER_OF} OR lower(trim(coalesce(a.outlet, ''))) = ?)`);
     if (f.since) where.push('coalesce(a.published_at, a.first_seen_at) >= ?');
     if (f.until) where.push('coalesce(a.published_at, a.first_seen_at) <= ?');
-    // CROSS JOIN keeps FTS5 as the outer loop, so the rowid range reaches it as a constraint.
-    return `SELECT a.seq AS seq, a.id AS id, f.rank AS rank FROM articles_fts f CROSS JOIN articles a ON a.seq = f.rowid
-      WHERE articles_fts MATCH ? AND f.rowid >= ? AND f.rowid < ?${where.map((w) => ` AND ${w}`).join('')}`;
+    return where.map((w) => ` AND ${w}`).join('');
   }
 
   private textParams(f: TextFilters): unknown[] {

@@ -1,0 +1,44 @@
+import { tokenize } from '../text/tokenize.ts';
+
+/** A phrase word the raw-text check can look for (letters a–z only). */
+const PLAIN_WORD = /^[a-z]+$/;
+/** Text where the raw-text check may miss a phrase the tokenizer finds (possessives, diacritics). */
+const TOKEN_SUBTLETIES = /['’\u0080-\uffff]/;
+const regexes = new Map<string, RegExp>();
+
+/** The phrase's words adjacent as tokens in raw text: separated only by characters no token holds. */
+function phraseRegex(words: readonly string[]): RegExp {
+  const key = words.join(' ');
+  let re = regexes.get(key);
+  if (!re) {
+    if (regexes.size > 500) regexes.clear();
+    re = new RegExp(`(?<![\\p{L}\\p{N}\\p{M}'’])${words.join('[^\\p{L}\\p{N}\\p{M}]+')}(?![\\p{L}\\p{N}\\p{M}]|['’][\\p{L}\\p{N}\\p{M}])`, 'iu');
+    regexes.set(key, re);
+  }
+  return re;
+}
+
+function containsRun(tokens: readonly string[], run: readonly string[]): boolean {
+  outer: for (let i = 0; i + run.length <= tokens.length; i++) {
+    for (let k = 0; k < run.length; k++) if (tokens[i + k] !== run[k]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * True when an article's title and body hold every phrase (normalised terms) as consecutive
+ * tokens. Tokenising a whole article costs about a millisecond and searches check up to hundreds
+ * of candidates, so phrases of plain words are first looked for in the raw text; a miss there is
+ * only final in text without apostrophes or non-ASCII letters, else the tokenizer decides.
+ */
+export function phrasesInText(title: string, body: readonly string[], phrases: readonly (readonly string[])[]): boolean {
+  if (phrases.length === 0) return true;
+  const raw = `${title}\n${body.join('\n')}`;
+  if (phrases.every((p) => p.every((w) => PLAIN_WORD.test(w)))) {
+    if (phrases.every((p) => phraseRegex(p).test(raw))) return true;
+    if (!TOKEN_SUBTLETIES.test(raw)) return false;
+  }
+  const tokens = tokenize(raw);
+  return phrases.every((p) => containsRun(tokens, p));
+}
