@@ -188,3 +188,17 @@ export const SOURCE_COLUMNS: Record<string, string> = {
   lastError: 'last_error',
   imageUrl: 'image_url',
 };
+
+/**
+ * The vanished-item candidates of a refresh: stored items (newest first) whose dedupe key is no
+ * longer in the feed, at most `limit`. Both stores read the rows; the choice is the same.
+ */
+export function pickVanished(rows: readonly Row[], presentKeys: ReadonlySet<string>, limit: number): Array<{ id: string; url: string }> {
+  const out: Array<{ id: string; url: string }> = [];
+  for (const r of rows) {
+    if (presentKeys.has(r.dedupe_key as string)) continue;
+    out.push({ id: r.id as string, url: r.url as string });
+    if (out.length === limit) break;
+  }
+  return out;
+}

@@ -10,7 +10,7 @@ import { ftsForm, ftsList, ftsMatch, ftsText } from '../search/fts-text.ts';
 import { phrasesInText } from '../search/phrase-text.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { FEED_FIELDS, NOT_ARCHIVE, OWNER_OF, OWNERS_OF_JSON, SOURCE_SELECT } from './feeds.ts';
-import { rowMappers, SOURCE_COLUMNS, SQLITE_CODEC, type Row } from './rows.ts';
+import { pickVanished, rowMappers, SOURCE_COLUMNS, SQLITE_CODEC, type Row } from './rows.ts';
 import type {
   AlertRow,
   ArticleVersion,
@@ -535,13 +535,7 @@ export class SqliteStore implements Store {
       `SELECT id, url, dedupe_key FROM articles WHERE source_id = ${OWNER_OF} AND gone_checked = 0 AND deleted_at IS NULL AND url IS NOT NULL AND first_seen_at >= ?
        ORDER BY seq DESC LIMIT 500`,
     ).all(sourceId, seenSince) as Row[];
-    const out: Array<{ id: string; url: string }> = [];
-    for (const r of rows) {
-      if (presentKeys.has(r.dedupe_key as string)) continue;
-      out.push({ id: r.id as string, url: r.url as string });
-      if (out.length === limit) break;
-    }
-    return out;
+    return pickVanished(rows, presentKeys, limit);
   }
 
   /** Records that a vanished item's page was checked (it will not be checked again). */

@@ -29,7 +29,7 @@ import type {
   VersionChange,
 } from '../types.ts';
 import { FEED_FIELDS, NOT_ARCHIVE, SOURCE_SELECT } from '../feeds.ts';
-import { rowMappers, PG_CODEC, SOURCE_COLUMNS, type Row } from '../rows.ts';
+import { pickVanished, rowMappers, PG_CODEC, SOURCE_COLUMNS, type Row } from '../rows.ts';
 import { PG_MIGRATIONS } from './migrations.ts';
 import { buildTextQuery } from './text-query.ts';
 
@@ -1012,13 +1012,7 @@ export class PostgresStore implements AsyncStore {
        ORDER BY seq DESC LIMIT 500`,
       [sourceId, seenSince],
     );
-    const out: Array<{ id: string; url: string }> = [];
-    for (const r of rows) {
-      if (presentKeys.has(r.dedupe_key as string)) continue;
-      out.push({ id: r.id as string, url: r.url as string });
-      if (out.length === limit) break;
-    }
-    return out;
+    return pickVanished(rows, presentKeys, limit);
   }
 
   async markGoneChecked(id: string): Promise<void> {
