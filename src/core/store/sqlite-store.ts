@@ -10,7 +10,7 @@ import { ftsForm, ftsList, ftsMatch, ftsText } from '../search/fts-text.ts';
 import { phrasesInText } from '../search/phrase-text.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { FEED_FIELDS, NOT_ARCHIVE, OWNER_OF, OWNERS_OF_JSON, SOURCE_SELECT } from './feeds.ts';
-import { pickVanished, rowMappers, SOURCE_COLUMNS, SQLITE_CODEC, type Row } from './rows.ts';
+import { pickVanished, planRewrite, rowMappers, SOURCE_COLUMNS, SQLITE_CODEC, type Row } from './rows.ts';
 import type {
   AlertRow,
   ArticleVersion,
@@ -318,14 +318,9 @@ export class SqliteStore implements Store {
             result.unchanged++;
             continue;
           }
-          const origin = item.textOrigin ?? 'feed';
-          // A changed summary-only item whose page was fetched keeps that page text until the page
-          // is fetched again: replacing a whole article by its teaser would lose searchable text.
-          const keepPage = origin === 'summary' && (existing.text_origin === 'page' || existing.text_origin === 'stale');
           const before = toArticle(existing);
-          const body = keepPage ? before.body : a.body;
-          // Every earlier version a reader could tell apart is kept; cosmetic changes are not versions.
-          const change = classifyChange(before, { ...a, body });
+          // Every earlier version a reader could tell apart is kept.
+          const { body, textOrigin, change } = planRewrite(existing, before, item);
           if (change) {
             const info = saveVersion.run(
               before.id, before.id, before.title, before.byline, before.publishedAt, JSON.stringify(before.body), before.url,
@@ -333,7 +328,7 @@ export class SqliteStore implements Store {
             );
             (result.changes ??= []).push({ articleId: before.id, versionId: Number(info.lastInsertRowid), kinds: change.kinds });
           }
-          update.run(item.contentHash, a.title, a.byline, a.outlet, a.dateline, JSON.stringify(a.tags), a.caption, JSON.stringify(body), JSON.stringify(a.editors), a.url, a.publishedAt, now, keepPage ? 'stale' : origin, a.image ?? null, change ? now : null, sourceId, item.dedupeKey);
+          update.run(item.contentHash, a.title, a.byline, a.outlet, a.dateline, JSON.stringify(a.tags), a.caption, JSON.stringify(body), JSON.stringify(a.editors), a.url, a.publishedAt, now, textOrigin, a.image ?? null, change ? now : null, sourceId, item.dedupeKey);
           result.updated.push({ ...a, body, id: existing.id as string, sourceId });
           continue;
         }

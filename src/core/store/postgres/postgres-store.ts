@@ -29,7 +29,7 @@ import type {
   VersionChange,
 } from '../types.ts';
 import { FEED_FIELDS, NOT_ARCHIVE, SOURCE_SELECT } from '../feeds.ts';
-import { pickVanished, rowMappers, PG_CODEC, SOURCE_COLUMNS, type Row } from '../rows.ts';
+import { pickVanished, planRewrite, rowMappers, PG_CODEC, SOURCE_COLUMNS, type Row } from '../rows.ts';
 import { PG_MIGRATIONS } from './migrations.ts';
 import { buildTextQuery } from './text-query.ts';
 
@@ -442,14 +442,9 @@ export class PostgresStore implements AsyncStore {
             result.unchanged++;
             continue;
           }
-          const origin = item.textOrigin ?? 'feed';
-          // A changed summary-only item whose page was fetched keeps that page text until the page
-          // is fetched again: replacing a whole article by its teaser would lose searchable text.
-          const keepPage = origin === 'summary' && (found.text_origin === 'page' || found.text_origin === 'stale');
           const before = toArticle(found);
-          const body = keepPage ? before.body : a.body;
-          // Every earlier version a reader could tell apart is kept; cosmetic changes are not versions.
-          const change = classifyChange(before, { ...a, body });
+          // Every earlier version a reader could tell apart is kept.
+          const { body, textOrigin, change } = planRewrite(found, before, item);
           if (change) {
             const versionId = await self.saveVersion(before, found, now, change);
             (result.changes ??= []).push({ articleId: before.id, versionId, kinds: change.kinds });
@@ -459,7 +454,7 @@ export class PostgresStore implements AsyncStore {
                published_at = $11, published_ts = $12, updated_at = $13, text_origin = $14, full_text_attempts = 0, full_text_error = NULL,
                image_url = COALESCE($17, image_url), version_seen_at = COALESCE($18, version_seen_at)
              WHERE source_id = $15 AND dedupe_key = $16`,
-            [item.contentHash, a.title, a.byline, a.outlet, a.dateline, json(a.tags), a.caption, json(body), json(a.editors), a.url, a.publishedAt, publishedInstant(a.publishedAt), now, keepPage ? 'stale' : origin, sourceId, item.dedupeKey, a.image ?? null, change ? now : null],
+            [item.contentHash, a.title, a.byline, a.outlet, a.dateline, json(a.tags), a.caption, json(body), json(a.editors), a.url, a.publishedAt, publishedInstant(a.publishedAt), now, textOrigin, sourceId, item.dedupeKey, a.image ?? null, change ? now : null],
           );
           result.updated.push({ ...a, body, id: found.id as string, sourceId });
           continue;
