@@ -313,6 +313,30 @@ describe('hot tier snapshot', () => {
     store.close();
   });
 
+  it('a restart from the snapshot groups stories and knows who is quoted as before', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'nd.db');
+    const seedStore = openStore({ path: ':memory:', clock: new FakeClock(Date.parse('2026-03-02T06:00:00Z')), log: silentLog });
+    await importSeeds({ store: seedStore, log: silentLog }, path.join(ROOT, 'seeds'));
+    // Another outlet's copy of a seed: one story across two sources.
+    const original = seedStore.scanArticles(0, 1)[0]!.article;
+    seedStore.close();
+    const { store, clock } = await storeWith([{ title: original.title, body: original.body, publishedAt: original.publishedAt }], db);
+    const copyId = store.scanArticles(0, 100).map((r) => r.article).find((a) => a.sourceId !== original.sourceId)!.id;
+    const seedId = store.scanArticles(0, 100).map((r) => r.article).find((a) => a.sourceId === original.sourceId && a.title === original.title)!.id;
+    const log = recordingLog();
+    const built = await newsroomOver(store, clock, { snapshotPath: `${db}.hot` });
+    const loaded = await newsroomOver(store, clock, { snapshotPath: `${db}.hot` }, log);
+    expect(log.messages.some((m) => m.msg === 'hot index loaded from snapshot')).toBe(true);
+    expect(built.stories.storyOf(copyId)).toBe(built.stories.storyOf(seedId));
+    expect(loaded.stories.storyOf(copyId)).toBe(built.stories.storyOf(copyId));
+    expect(loaded.stories.size).toBe(store.countArticles());
+    expect(built.speakers.size).toBeGreaterThan(0);
+    expect(loaded.speakers.size).toBe(built.speakers.size);
+    expect(await loaded.suggestSpeakers(scope, '')).toEqual(await built.suggestSpeakers(scope, ''));
+    store.close();
+  });
+
   it('a kill -9 while the snapshot is being written leaves a usable store and a correct hot tier', async () => {
     const dir = tempDir();
     const db = path.join(dir, 'nd.db');

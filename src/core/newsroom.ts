@@ -243,6 +243,8 @@ export class Newsroom {
           this.ready = true;
           this.loaded = this.loadTotal = this.index.size;
           this.deps.log.info({ articles: this.index.size, ms: Date.now() - started }, 'hot index loaded from snapshot');
+          // The snapshot holds the hot tier only: stories and speakers are derived as after a rebuild.
+          await this.buildDerived();
           return;
         }
         this.deps.log.info({ file, reason: loaded.reason }, 'hot index snapshot not used; rebuilding');
