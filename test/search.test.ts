@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../src/core/article.ts';
 import { ArticleIndex } from '../src/core/search/article-index.ts';
+import { loadSnapshot, writeSnapshot } from '../src/core/search/hot-snapshot.ts';
 import { parseQuery } from '../src/core/search/query.ts';
 import { seedArticles } from './helpers/seed-articles.ts';
 
@@ -120,6 +124,56 @@ describe('ArticleIndex', () => {
     expect(top('Storm Corps', i)).toEqual([]);
     expect(top('submarines', i)).toEqual(['002']);
     expect(i.size).toBe(5);
+  });
+
+  it('removing, replacing and evicting documents leaves exactly the postings of a fresh index over what remains', async () => {
+    /** Every posting as (term, field, article id, frequency), independent of internal document numbers. */
+    const postings = (i: ArticleIndex) => {
+      const m = i.engine as unknown as { _index: Iterable<[string, Map<number, Map<number, number>>]>; _documentIds: Map<number, string>; _dirtCount: number };
+      const out: string[] = [];
+      for (const [term, fields] of m._index) for (const [field, docs] of fields) for (const [short, n] of docs) out.push(`${term}|${field}|${m._documentIds.get(short)}|${n}`);
+      return { postings: out.sort(), dirt: m._dirtCount, terms: i.termCount };
+    };
+    const list = [...seeds.values()];
+    const extra = list.map((a, k) => ({ ...a, id: `${a.id}-copy`, title: `${a.title} (wire ${k})`, body: [...a.body.slice(0, 2), `Unique word zq${k}x appears once.`] }));
+    const churned = new ArticleIndex((id) => byId.get(id));
+    [...list, ...extra].forEach((article, k) => churned.add(article, { seq: k + 1 }));
+    churned.remove(extra[1]!.id);
+    churned.add({ ...extra[2]!, body: ['Replaced body about submarines.'] }, { seq: 8 });
+    churned.evictOldest(3);
+    const remaining = [...list.slice(3), extra[0]!, { ...extra[2]!, body: ['Replaced body about submarines.'] }, ...extra.slice(3)];
+    const fresh = new ArticleIndex((id) => byId.get(id));
+    for (const article of remaining) fresh.add(article);
+    expect(postings(churned)).toEqual(postings(fresh));
+    expect(postings(churned).dirt).toBe(0);
+    // Words only the removed documents had are gone from the vocabulary.
+    expect(postings(churned).postings.some((p) => p.startsWith('zq1x|'))).toBe(false);
+    expect(churned.search(parseQuery('submarines')).hits.map((h) => h.id)).toEqual([extra[2]!.id]);
+
+    // After a snapshot round trip: documents from the snapshot leave through MiniSearch's vacuum,
+    // documents added since are removed exactly.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsdesk-postings-'));
+    try {
+      await writeSnapshot(path.join(dir, 'hot'), churned, { generation: 1, floor: 0, maxSeq: 10 });
+      const loaded = new ArticleIndex((id) => byId.get(id));
+      expect((await loadSnapshot(path.join(dir, 'hot'), loaded, { generation: 1, check: () => null })).ok).toBe(true);
+      expect(postings(loaded)).toEqual(postings(fresh));
+      loaded.evictOldest(2);
+      fresh.remove(remaining[0]!.id);
+      fresh.remove(remaining[1]!.id);
+      await loaded.engine.vacuum();
+      expect(postings(loaded)).toEqual(postings(fresh));
+      const late = { ...list[0]!, id: 'late', body: ['A late report on zqlatex.'] };
+      loaded.add(late, { seq: 20 });
+      loaded.remove(remaining[2]!.id);
+      fresh.remove(remaining[2]!.id);
+      await loaded.engine.vacuum();
+      loaded.remove('late');
+      expect(postings(loaded)).toEqual(postings(fresh));
+      expect(postings(loaded).dirt).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('suggests completions for autocomplete', () => {

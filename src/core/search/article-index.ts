@@ -114,13 +114,94 @@ export function termSpecs(query: ParsedQuery, matched: string[]): TermSpec[] {
   return specs;
 }
 
-/** The parts of MiniSearch 7's instance that its own `add` uses (see `addCounted`). */
+/** The parts of MiniSearch 7's instance that its own `add` and `discard` use (see `addCounted`, `Postings`). */
 interface MiniInternals {
-  _index: { fetch(term: string, make: () => Map<number, Map<number, number>>): Map<number, Map<number, number>> };
+  _index: { fetch(term: string, make: () => FieldPostings): FieldPostings; delete(term: string): void };
   _fieldIds: Record<string, number>;
   _documentCount: number;
+  _idToShortId: Map<string, number>;
+  _dirtCount: number;
+  isVacuuming: boolean;
   addDocumentId(id: string): number;
   addFieldLength(shortId: number, fieldId: number, count: number, length: number): void;
+}
+
+/** Field ids fit in 3 bits of a posting reference (MiniSearch numbers fields from 0 in `fields` order). */
+const FIELD_BITS = 3;
+
+/**
+ * Which postings each hot document has, so removing a document deletes exactly its postings.
+ * MiniSearch's own `discard` leaves them for a vacuum that walks the whole vocabulary in timed
+ * batches; under sustained ingest with the hot window evicting the oldest article for every new
+ * one, that vacuum fell behind by tens of thousands of documents (measured: 80,000 evicted
+ * documents' postings still held after 100,000 adds to a 20,000 window, heap 1.4 GB instead of
+ * 0.35). A term gets a small integer id while it has postings; a document keeps
+ * `termId << 3 | fieldId` for each (term, field) it has: ~1.6 KB per article. Documents loaded
+ * from a snapshot have no list (building them doubled the load time): they leave through
+ * MiniSearch's discard and vacuum, as all documents did before.
+ */
+class Postings {
+  private readonly ids = new Map<string, number>();
+  private readonly byId: Array<FieldPostings | undefined> = [];
+  private readonly names: string[] = [];
+  private readonly free: number[] = [];
+  private readonly docs = new Map<number, Uint32Array>();
+
+  constructor(private readonly mini: MiniInternals) {}
+
+  /** MiniSearch's postings of `term` (created when new) and the term's id. */
+  fetch(term: string): { id: number; data: FieldPostings } {
+    let id = this.ids.get(term);
+    if (id === undefined) {
+      id = this.free.pop() ?? this.names.length;
+      this.ids.set(term, id);
+      this.names[id] = term;
+      this.byId[id] = this.mini._index.fetch(term, newFieldMap);
+    } else if (this.byId[id]!.size === 0) {
+      // Emptied (by a vacuum, or during one): the tree may hold a new entry for it, or none.
+      this.byId[id] = this.mini._index.fetch(term, newFieldMap);
+    }
+    return { id, data: this.byId[id]! };
+  }
+
+  /** Records a document's postings (`termId << FIELD_BITS | fieldId` each). */
+  setDocument(short: number, refs: Uint32Array): void {
+    this.docs.set(short, refs);
+  }
+
+  /**
+   * Deletes a discarded document's postings, and terms left with none, from MiniSearch's index.
+   * False when the document has no list (loaded from a snapshot): its postings wait for a vacuum.
+   */
+  removeDocument(short: number): boolean {
+    const refs = this.docs.get(short);
+    if (!refs) return false;
+    this.docs.delete(short);
+    for (let i = 0; i < refs.length; i++) {
+      const ref = refs[i]!;
+      const id = ref >>> FIELD_BITS;
+      const data = this.byId[id];
+      if (!data) continue;
+      const field = ref & ((1 << FIELD_BITS) - 1);
+      const docs = data.get(field);
+      if (!docs) continue;
+      docs.delete(short);
+      if (docs.size === 0) data.delete(field);
+      // A vacuum walking the tree meanwhile must not lose its place: it drops empty terms itself.
+      if (data.size === 0 && !this.mini.isVacuuming) {
+        const term = this.names[id]!;
+        this.mini._index.delete(term);
+        this.ids.delete(term);
+        this.byId[id] = undefined;
+        this.names[id] = '';
+        this.free.push(id);
+      }
+    }
+    // The postings are gone: nothing is left for a vacuum to find.
+    if (this.mini._dirtCount > 0) this.mini._dirtCount--;
+    return true;
+  }
+
 }
 
 const newFieldMap = () => new Map<number, Map<number, number>>();
@@ -131,9 +212,10 @@ const newFieldMap = () => new Map<number, Map<number, number>>();
  * (field lengths are distinct terms, as MiniSearch counts them), about half the cost. No stored
  * fields (the index stores none).
  */
-function addCounted(mini: MiniSearch<Article>, article: Article, terms: Map<string, FieldPostings>): void {
+function addCounted(mini: MiniSearch<Article>, article: Article, postings: Postings): void {
   const m = mini as unknown as MiniInternals;
   const short = m.addDocumentId(article.id);
+  const refs: number[] = [];
   for (const field of FIELDS) {
     const value = fieldText(article, field);
     if (!value) {
@@ -146,14 +228,14 @@ function addCounted(mini: MiniSearch<Article>, article: Article, terms: Map<stri
     m.addFieldLength(short, fieldId, m._documentCount - 1, counts.size);
     for (const [term, n] of counts) {
       // The radix tree scans each node's children to find a term; a hash lookup is much cheaper.
-      // A term MiniSearch dropped (its postings emptied by a vacuum) has an empty map: fetch anew.
-      let data = terms.get(term);
-      if (!data || data.size === 0) terms.set(term, (data = m._index.fetch(term, newFieldMap)));
+      const { id, data } = postings.fetch(term);
       let docs = data.get(fieldId);
       if (!docs) data.set(fieldId, (docs = new Map()));
       docs.set(short, n);
+      refs.push((id << FIELD_BITS) | fieldId);
     }
   }
+  postings.setDocument(short, Uint32Array.from(refs));
 }
 
 function fieldText(doc: Article, field: (typeof FIELDS)[number]): string {
@@ -179,9 +261,8 @@ export class ArticleIndex {
   private mini: MiniSearch<Article>;
   private readonly meta = new Map<string, Meta>();
   private readonly outletNames = new Map<string, string>();
-  /** Term → MiniSearch's postings of that term (the same objects as in its radix tree), for adds. */
-  private termData = new Map<string, FieldPostings>();
-  private addsSinceSweep = 0;
+  /** Each term's postings (the same objects as in MiniSearch's radix tree) and each document's. */
+  private postings: Postings;
   /** Per-document scratch space of `rankExact`. */
   private scratchScores = new Float64Array(0);
   private scratchMatched = new Uint8Array(0);
@@ -190,6 +271,7 @@ export class ArticleIndex {
 
   constructor(private readonly lookup: (id: string) => Article | undefined) {
     this.mini = new MiniSearch<Article>(ArticleIndex.options());
+    this.postings = new Postings(this.mini as unknown as MiniInternals);
   }
 
   /** The MiniSearch options, also needed to load a snapshot. */
@@ -202,8 +284,9 @@ export class ArticleIndex {
       processTerm: (t) => t,
       extractField: (doc, field) => (field === 'id' ? doc.id : fieldText(doc, field as (typeof FIELDS)[number])),
       searchOptions: { boost: BOOST, prefix: prefixFor, fuzzy: fuzzyFor, weights: WEIGHTS, maxFuzzy: 3 },
-      // Evicted and replaced documents are cleaned out in small batches: a common term's postings
-      // list is as long as the index, and a batch holds the event loop while it is walked.
+      // Removing a document deletes exactly its postings (see `Postings`); only documents loaded
+      // from a snapshot leave postings behind, cleaned out in small batches: a common term's
+      // postings list is as long as the index, and a batch holds the event loop while it is walked.
       autoVacuum: { batchSize: 100, batchWait: 2, minDirtCount: 100, minDirtFactor: 0.1 },
       autoSuggestOptions: { boost: BOOST, prefix: (_t, i, terms) => i === terms.length - 1, fuzzy: fuzzyFor, weights: WEIGHTS, combineWith: 'AND' },
     };
@@ -217,7 +300,7 @@ export class ArticleIndex {
   /** Replaces the contents with a loaded snapshot: the engine plus per-document metadata in seq order. */
   restore(engine: MiniSearch<Article>, meta: Iterable<[string, { sourceId: string; outlet: string | null; date: number; seq: number }]>): void {
     this.mini = engine;
-    this.termData = new Map();
+    this.postings = new Postings(engine as unknown as MiniInternals);
     this.meta.clear();
     this.outletNames.clear();
     for (const [id, m] of meta) {
@@ -288,14 +371,8 @@ export class ArticleIndex {
 
   /** Adds an article, replacing any earlier version with the same id. */
   add(article: Article, meta: { firstSeenAt?: string | undefined; seq?: number | undefined } = {}): void {
-    if (this.mini.has(article.id)) this.mini.discard(article.id);
-    addCounted(this.mini, article, this.termData);
-    // Terms vacuumed out of the index leave empty entries here: sweep them now and then (the
-    // vocabulary's size is not asked: MiniSearch counts it by walking its whole tree).
-    if (++this.addsSinceSweep >= 5_000) {
-      this.addsSinceSweep = 0;
-      for (const [t, d] of this.termData) if (d.size === 0) this.termData.delete(t);
-    }
+    if (this.mini.has(article.id)) this.discard(article.id);
+    addCounted(this.mini, article, this.postings);
     const outlet = normOutlet(article.outlet);
     if (outlet && !this.outletNames.has(outlet)) this.outletNames.set(outlet, article.outlet!.replace(/\s+/g, ' ').trim());
     const seq = meta.seq ?? this.meta.get(article.id)?.seq ?? 0;
@@ -308,8 +385,15 @@ export class ArticleIndex {
 
   remove(id: string): void {
     if (!this.mini.has(id)) return;
-    this.mini.discard(id);
+    this.discard(id);
     this.meta.delete(id);
+  }
+
+  /** MiniSearch's discard, then the document's postings deleted at once (no vacuum). */
+  private discard(id: string): void {
+    const short = (this.mini as unknown as MiniInternals)._idToShortId.get(id);
+    this.mini.discard(id);
+    if (short !== undefined) this.postings.removeDocument(short);
   }
 
   private filterFn(filters: SearchFilters | undefined): ((id: string) => boolean) | undefined {
@@ -468,7 +552,7 @@ export class ArticleIndex {
             const seen = matched[doc]!;
             if (seen < ti) continue;
             const len = m._fieldLength.get(doc)?.[fieldId];
-            if (len === undefined) continue; // discarded, not yet vacuumed
+            if (len === undefined) continue; // not a live document
             if (ti === 0 && seen === 0) touched.push(doc);
             scores[doc]! += boost * idf * (0.5 + (tf * 2.2) / (tf + 1.2 * (0.3 + (0.7 * len) / avg)));
             if (seen === ti) matched[doc] = ti + 1;
