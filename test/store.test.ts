@@ -51,6 +51,36 @@ function addSource(guildId: string, url = 'https://example.org/feed') {
   return store.createSource({ guildId, channelId: 'c1', addedBy: 'u1', url, feedUrl: url, name: 'Example', kind: 'rss', intervalMinutes: 30, fullText: false, nextFetchAt: null });
 }
 
+describe('SqliteStore: archive upkeep off the ingest commits', () => {
+  it('merges the archive index in steps after ingests (none inside them) and keeps it whole', () => {
+    const s = addSource('g1');
+    expect(store.db.prepare("SELECT v FROM articles_fts_config WHERE k = 'automerge'").get()).toEqual({ v: 0 });
+    // One fetch per transaction: each leaves a new index segment, none merged by the commit.
+    for (let i = 0; i < 40; i++) store.ingest(s.id, [{ article: article({ id: `m${i}`, title: `Border market report ${i}` }), dedupeKey: `k${i}`, contentHash: `h${i}` }], { announce: true });
+    let steps = 0;
+    while (store.maintainArchive(16)) if (++steps > 500) break;
+    expect(steps).toBeGreaterThan(0);
+    expect(steps).toBeLessThan(500);
+    expect(store.maintainArchive(16)).toBe(false);
+    store.db.exec("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)");
+    const page = store.searchText({ terms: ['market'], phrases: [], prefixes: [], excluded: [] }, {}, { limit: 50 });
+    expect(page.total).toBe(40);
+  });
+
+  it('checkpoints the write-ahead log from another thread, not inside commits', async () => {
+    expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const s = addSource('g1');
+    const file = path.join(dir, 'nd.db');
+    const before = fs.statSync(file).size;
+    store.ingest(s.id, Array.from({ length: 200 }, (_, i) => ({ article: article({ id: `w${i}`, body: [`Paragraph ${i} `.repeat(300)] }), dedupeKey: `w${i}`, contentHash: `w${i}` })), { announce: true });
+    // The commit wrote the write-ahead log only; the database file grows when the checkpointer copies it.
+    expect(fs.statSync(file).size).toBe(before);
+    const deadline = Date.now() + 10_000;
+    while (fs.statSync(file).size === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(fs.statSync(file).size).toBeGreaterThan(before + 200 * 1000);
+  });
+});
+
 describe('SqliteStore', () => {
   it('migrates an empty file, records the schema version and reopens idempotently', () => {
     expect(store.schemaVersion).toBe(MIGRATIONS.length);

@@ -25,7 +25,7 @@ export interface Scope {
 export type ArticleStore = Pick<
   AsyncStore,
   | 'getArticle' | 'cachedArticle' | 'sourceIdsForGuild' | 'sourcesForGuild' | 'countArticles' | 'scanArticles' | 'setStorySignatures' | 'listVersions'
-  | 'setStoryIds' | 'storyMembers' | 'articleState' | 'articleMeta' | 'maxSeq' | 'searchText' | 'articlesGeneration' | 'hotFloorSeq' | 'countFromSeq'
+  | 'setStoryIds' | 'storyMembers' | 'articleState' | 'articleMeta' | 'maxSeq' | 'searchText' | 'articlesGeneration' | 'hotFloorSeq' | 'countFromSeq' | 'maintainArchive'
 >;
 
 /** How search is organised; see README "Performance". */
@@ -116,10 +116,12 @@ export interface Stats {
 export const PAGE_SIZE = 5;
 /** Hits grouped into stories per search; beyond them results are listed one by one. */
 const STORY_SCAN = 200;
-/** Articles indexed at once when a fetch is small; larger work is split by TURN_BUDGET_MS. */
+/** Articles read per turn when deriving stories and speakers over the whole archive at start-up. */
 const LOAD_CHUNK = 50;
 /** Indexing work per event-loop turn: interactions wait at most about this long. */
 const TURN_BUDGET_MS = 15;
+/** Articles grouped into stories at once when indexing (about 0.5 ms each). */
+const DERIVE_CHUNK = 8;
 /** Articles read from the store per query during a rebuild. */
 const SCAN_CHUNK = 200;
 
@@ -315,9 +317,9 @@ export class Newsroom {
   private indexQueue: Promise<void> = Promise.resolve();
 
   /**
-   * Adds or replaces articles in the index after the store accepted them. Small batches are
-   * indexed at once; a large fetch is indexed in chunks between which the event loop runs, so
-   * interactions are never held up for long. Resolves when all are searchable.
+   * Adds or replaces articles in the index after the store accepted them, from the next turn on
+   * and within a turn budget per turn, so interactions are never held up for long. Resolves when
+   * all are searchable.
    */
   async indexArticles(articles: Iterable<{ article: Article; firstSeenAt?: string | undefined; seq?: number }>): Promise<void> {
     let items = [...articles];
@@ -331,39 +333,41 @@ export class Newsroom {
         }
       }
     }
-    // Speakers and stories cover every article, in the hot window or not; a big fetch is read in
-    // chunks between other work.
-    const derive = (chunk: typeof items) => {
-      for (const i of chunk) this.speakers.add(i.article);
-      this.groupStories(chunk);
-    };
-    if (items.length <= LOAD_CHUNK) derive(items);
-    else {
-      const all = items;
-      this.indexQueue = this.indexQueue.then(async () => {
-        for (let i = 0; i < all.length; i += LOAD_CHUNK) {
-          derive(all.slice(i, i + LOAD_CHUNK));
-          await new Promise<void>((resolve) => setImmediate(resolve));
+    // Nothing runs in the caller's turn: it has just spent it on the store's commit. Then, a turn
+    // budget at a time: stories and speakers (every article, in the hot window or not), the hot
+    // tier (an update to an article that already left the window stays in the archive tier
+    // only), and the archive index's upkeep the commit no longer does.
+    const indexed = this.indexQueue.then(async () => {
+      await nextTurn();
+      for (let i = 0; i < items.length; ) {
+        const until = performance.now() + TURN_BUDGET_MS;
+        while (i < items.length && performance.now() < until) {
+          const chunk = items.slice(i, i + DERIVE_CHUNK);
+          for (const c of chunk) this.speakers.add(c.article);
+          this.groupStories(chunk);
+          i += chunk.length;
         }
-      });
-    }
-    if (this.tiered) {
-      // An update to an article that already left the hot window stays in the archive tier only.
+        if (i < items.length) await nextTurn();
+      }
       const floor = this.index.floor;
-      items = items.filter((i) => i.seq === undefined || i.seq >= floor);
+      await addInTurns(this.index, items.filter((i) => i.seq === undefined || i.seq >= floor), () => this.evict());
+    });
+    this.indexQueue = indexed.then(() => this.maintainArchive(Math.ceil(items.length / 20) + 1));
+    return indexed;
+  }
+
+  /** Up to `steps` steps of the archive index's upkeep, one per turn, while there is work. */
+  private async maintainArchive(steps: number): Promise<void> {
+    const maintain = this.deps.store.maintainArchive?.bind(this.deps.store);
+    if (!maintain) return;
+    try {
+      for (let i = 0; i < steps; i++) {
+        await nextTurn();
+        if (!(await maintain())) break;
+      }
+    } catch (err) {
+      this.deps.log.warn({ err }, 'archive index upkeep failed');
     }
-    if (items.length <= LOAD_CHUNK && !this.snapshotting) {
-      // A fetch's articles are searchable at once, as far as one turn's budget goes; the rest
-      // follow in later turns (a loaded machine can take several milliseconds per article).
-      const until = performance.now() + TURN_BUDGET_MS;
-      let i = 0;
-      while (i < items.length && (i === 0 || performance.now() < until)) this.index.add(items[i]!.article, items[i++]!);
-      this.evict();
-      if (i === items.length) return this.indexQueue;
-      items = items.slice(i);
-    }
-    this.indexQueue = this.indexQueue.then(() => addInTurns(this.index, items, () => this.evict()));
-    return this.indexQueue;
   }
 
   /**

@@ -228,4 +228,10 @@ export interface AsyncStore {
   articlesGeneration(): Promise<number>;
   /** The first seq of the hot window: the newest `maxArticles` (0: any number) articles first seen at or after `since`. */
   hotFloorSeq(since: Date, maxArticles: number): Promise<number>;
+  /**
+   * One small step of the archive index's upkeep that would otherwise run inside ingest commits
+   * (SQLite: FTS5 segment merging); false when there is nothing to do. A store without such
+   * upkeep leaves it out.
+   */
+  maintainArchive?(): Promise<boolean>;
 }

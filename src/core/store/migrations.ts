@@ -291,4 +291,10 @@ export const MIGRATIONS: string[] = [
   `
   CREATE INDEX IF NOT EXISTS articles_seq_date ON articles (seq, source_id, coalesce(published_at, first_seen_at));
   `,
+  // 8: FTS5 merged segments inside whichever ingest commit crossed a work unit (p99 55 ms, up to
+  // 117 ms for a 20-article fetch at 100,000 articles); the store now does that work in small
+  // steps between turns (SqliteStore.maintainArchive). Stored with the table.
+  `
+  INSERT INTO articles_fts (articles_fts, rank) VALUES ('automerge', 0);
+  `,
 ];

@@ -350,6 +350,9 @@ class SqliteAsyncStore implements AsyncStore {
   articlesGeneration() {
     return this.call(() => this.store.articlesGeneration());
   }
+  maintainArchive() {
+    return this.call(() => this.store.maintainArchive());
+  }
   hotFloorSeq(since: Date, maxArticles: number) {
     return this.call(() => this.store.hotFloorSeq(since, maxArticles));
   }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.ts';
 import type { Article } from '../article.ts';
 import { makeArticleId, SEED_SOURCE_ID } from '../article.ts';
 import type { Clock, Log } from '../deps.ts';
@@ -72,6 +73,7 @@ const { toSource, toArticle, toVersion, toSubscription, toAlert, toOutbox, toAtt
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly stmts = new Map<string, Database.Statement>();
+  private checkpointer: WalCheckpointer | null = null;
 
   constructor(
     readonly path: string,
@@ -90,6 +92,10 @@ export class SqliteStore implements Store {
       this.db.function('newsdesk_fts_text', { deterministic: true }, (t: unknown) => ftsText(t as string | null));
       this.db.function('newsdesk_fts_list', { deterministic: true }, (t: unknown) => ftsList(t as string | null));
       this.migrate();
+      if (path !== ':memory:') {
+        this.db.pragma('wal_autocheckpoint = 0');
+        this.checkpointer = startWalCheckpointer(path);
+      }
     } catch (err) {
       if (err instanceof StoreError) throw err;
       throw new StoreError(`store "${path}": cannot open (${err instanceof Error ? err.message : String(err)}); move the file aside to start afresh`, { cause: err });
@@ -124,7 +130,21 @@ export class SqliteStore implements Store {
   }
 
   close(): void {
+    void this.checkpointer?.stop();
+    this.checkpointer = null;
     if (this.db.open) this.db.close();
+  }
+
+  /**
+   * One step of the archive index's segment merging (up to `pages` leaf pages, a few ms), which
+   * FTS5 would otherwise do inside ingest commits. Returns false when there was nothing to merge.
+   * Called after ingests, a step per event-loop turn.
+   */
+  maintainArchive(pages = 64): boolean {
+    const before = (this.stmt('SELECT total_changes() AS n').get() as Row).n as number;
+    this.db.exec(`INSERT INTO articles_fts (articles_fts, rank) VALUES ('merge', ${Math.max(1, Math.floor(pages))})`);
+    // FTS5's documented test: fewer than 2 changes means no merge work was done.
+    return ((this.stmt('SELECT total_changes() AS n').get() as Row).n as number) - before >= 2;
   }
 
   // ── sources ────────────────────────────────────────────────────────────
