@@ -35,6 +35,19 @@ describe('story grouping on the hand-labelled set (real pages, test/data/stories
     expect(index.storyMembers(meth[0]!.id)).toEqual(meth.map((d) => d.id));
   });
 
+  it('groups the same with room reserved up front, and then never grows while the reserved articles are added', () => {
+    const docs = labelled.map((l) => l.doc);
+    const plain = new StoryIndex();
+    const reserved = new StoryIndex();
+    reserved.reserve(docs.length);
+    const internals = reserved as unknown as { sigs: Uint32Array; keys: Uint32Array };
+    const [sigs, keys] = [internals.sigs, internals.keys];
+    for (const d of docs) expect(reserved.add(d)).toEqual(plain.add(d));
+    expect(internals.sigs).toBe(sigs);
+    expect(internals.keys).toBe(keys);
+    for (const d of docs) expect(reserved.storyOf(d.id)).toBe(plain.storyOf(d.id));
+  });
+
   it('never links two articles of one source directly, and reports are only linked within the time window', () => {
     const [a, b] = byStory('omar-threat-guilty-plea');
     const index = new StoryIndex();

@@ -279,6 +279,8 @@ export class Newsroom {
   private async buildDerived(): Promise<void> {
     const started = Date.now();
     let after = 0;
+    // seq bounds the article count from above (deleted articles leave gaps), and costs no scan.
+    this.stories.reserve(this.stories.size + (await this.deps.store.maxSeq()));
     for (;;) {
       const rows = await this.deps.store.scanArticles(after, LOAD_CHUNK);
       if (rows.length === 0) break;

@@ -103,6 +103,16 @@ export class StoryIndex {
     return this.ids.length;
   }
 
+  /**
+   * Makes room for `n` articles at once. Growing by doubling copies every array and rehashes the
+   * bucket table, in one go: at a million articles that is ~0.9 GB moved while the event loop
+   * waits; a start-up that knows the archive's size reserves it first.
+   */
+  reserve(n: number): void {
+    this.grow(n);
+    while (n * BANDS * 2 > this.keys.length) this.rehash();
+  }
+
   /** The story id of an article, if it was added. */
   storyOf(articleId: string): string | undefined {
     const n = this.byId.get(articleId);
