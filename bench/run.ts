@@ -212,17 +212,18 @@ for (const q of probes) expected.push((await search(q)).items.map((i) => i.artic
 store.close();
 const probeFile = path.join(dir, 'probes.json');
 fs.writeFileSync(probeFile, JSON.stringify({ probes, expected }));
-const coldStart = (label: string) => {
+const coldStart = (label: string, derived: 'wait' | 'skip') => {
   log(`restart (${label})…`);
-  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(import.meta.dirname, 'cold-start.ts'), dbPath, snapshotPath, probeFile, String(hotMax), design], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(import.meta.dirname, 'cold-start.ts'), dbPath, snapshotPath, probeFile, String(hotMax), design, derived], { encoding: 'utf8', maxBuffer: 1 << 24 });
   const res = JSON.parse(out.trim().split('\n').pop()!) as { firstAnswerMs: number; hotReadyMs: number; fullAnswersMs: number; derivedMs: number; sameAnswers: boolean; maxStallMs: number; heapMB: number; rssMB: number; hotArticles: number };
   savePartial(`restart (${label})`, res);
   log(`  first answer ${fmt(res.firstAnswerMs)} ms, hot tier ready ${fmt(res.hotReadyMs)} ms, same answers ${res.sameAnswers}, stories + speakers ${fmt(res.derivedMs)} ms, stall ${fmt(res.maxStallMs)} ms, heap ${fmt(res.heapMB)} MB`);
   return res;
 };
-const restart = coldStart('snapshot present');
+const restart = coldStart('snapshot present', 'wait');
 fs.rmSync(snapshotPath, { force: true });
-const restartRebuild = coldStart('snapshot missing: rebuild');
+// The whole-archive derivation is measured once (above): at a million it takes minutes.
+const restartRebuild = coldStart('snapshot missing: rebuild', 'skip');
 const reopened = openStore({ path: dbPath, clock, log: silentLog });
 
 // ── baselines held fully in memory: the MiniSearch-only design and raw MiniSearch ──
@@ -311,7 +312,7 @@ out.push(line(['---', '---:']));
 out.push(line(['fuzzy: same top result as the exact spelling', `${fmt(fuzzySameTop * 100)} % of ${fuzzyCounted}`]));
 out.push(line(['restart to first answer / hot tier loaded (snapshot)', `${fmt(restart.firstAnswerMs)} ms / ${fmt(restart.hotReadyMs / 1000, 2)} s, answers identical: ${restart.sameAnswers}`]));
 out.push(line(['restart with the snapshot missing (rebuild)', `${fmt(restartRebuild.firstAnswerMs)} ms / ${fmt(restartRebuild.hotReadyMs / 1000, 2)} s`]));
-out.push(line(['restart: stories and speakers derived over the whole archive (snapshot / rebuild)', `${fmt(restart.derivedMs / 1000, 1)} s / ${fmt(restartRebuild.derivedMs / 1000, 1)} s`]));
+out.push(line(['restart: stories and speakers derived over the whole archive', `${fmt(restart.derivedMs / 1000, 1)} s (measured with the snapshot restart only)`]));
 out.push(line(['longest event-loop stall: start-up (snapshot / rebuild)', `${fmt(restart.maxStallMs)} ms / ${fmt(restartRebuild.maxStallMs)} ms`]));
 out.push(line(['longest event-loop stall: ingest / snapshot write', `${fmt(ingestStall.max / 1e6)} ms / ${fmt(snapStall.max / 1e6)} ms`]));
 out.push(line(['heap / RSS after start-up incl. stories and speakers (fresh process)', `${fmt(restart.heapMB)} MB / ${fmt(restart.rssMB)} MB`]));
