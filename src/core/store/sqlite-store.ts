@@ -130,7 +130,7 @@ export class SqliteStore implements Store {
   }
 
   close(): void {
-    void this.checkpointer?.stop();
+    this.checkpointer?.stop();
     this.checkpointer = null;
     if (this.db.open) this.db.close();
   }

@@ -16,26 +16,35 @@ db.pragma('busy_timeout = 0');
 const timer = setInterval(() => {
   try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy or closing: the next tick tries again */ }
 }, workerData.everyMs);
-parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
+const closed = new Int32Array(workerData.closed);
+parentPort.on('message', () => {
+  clearInterval(timer);
+  try { db.close(); } finally { Atomics.store(closed, 0, 1); Atomics.notify(closed, 0); parentPort.close(); }
+});
 `;
 
 export interface WalCheckpointer {
-  stop(): Promise<void>;
+  /** Closes the checkpointer's connection before returning (a caller may delete the files next). */
+  stop(): void;
 }
 
 /** Starts checkpointing `path` every `everyMs` on a worker thread (the caller disables autocheckpoint). */
 export function startWalCheckpointer(path: string, everyMs = 500): WalCheckpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(SOURCE, { eval: true, workerData: { path, driver, everyMs } });
+  const closed = new SharedArrayBuffer(4);
+  const worker = new Worker(SOURCE, { eval: true, workerData: { path, driver, everyMs, closed } });
   // Never what keeps the process alive; an error there (the file moved away) only ends checkpoints.
   worker.unref();
-  worker.on('error', () => {});
+  worker.on('error', () => {
+    Atomics.store(new Int32Array(closed), 0, 1);
+  });
   return {
-    stop: () =>
-      new Promise<void>((resolve) => {
-        worker.once('exit', () => resolve());
-        worker.postMessage('stop');
-        setTimeout(() => void worker.terminate(), 1_000).unref();
-      }),
+    stop: () => {
+      worker.postMessage('stop');
+      // Its connection must be closed before ours returns: a caller removing the directory next
+      // would otherwise race SQLite deleting the -wal and -shm files. Normally well under 1 ms.
+      Atomics.wait(new Int32Array(closed), 0, 0, 2_000);
+      void worker.terminate();
+    },
   };
 }

@@ -90,7 +90,8 @@ export class StoryIndex {
   private readonly members = new Map<number, number[]>();
   // LSH: open addressing from band key to the newest doc in that bucket; `next` chains older ones.
   private keys = new Uint32Array(1 << 12);
-  private heads = new Int32Array(1 << 12).fill(-1);
+  /** Newest doc of each bucket plus one (0: empty), so a new table needs no fill: zeroed memory is free. */
+  private heads = new Int32Array(1 << 12);
   private used = 0;
   private next = new Int32Array(1024 * BANDS);
   private readonly titlePostings = new Map<number, number[]>();
@@ -110,7 +111,9 @@ export class StoryIndex {
    */
   reserve(n: number): void {
     this.grow(n);
-    while (n * BANDS * 2 > this.keys.length) this.rehash();
+    let size = this.keys.length;
+    while (n * BANDS * 2 > size) size *= 2;
+    if (size > this.keys.length) this.rehash(size);
   }
 
   /** The story id of an article, if it was added. */
@@ -300,32 +303,32 @@ export class StoryIndex {
   private slot(key: number): number {
     const mask = this.keys.length - 1;
     let i = key & mask;
-    while (this.heads[i] !== -1 && this.keys[i] !== key) i = (i + 1) & mask;
+    while (this.heads[i] !== 0 && this.keys[i] !== key) i = (i + 1) & mask;
     return i;
   }
 
   private lookup(key: number): number {
-    return this.heads[this.slot(key)]!;
+    return this.heads[this.slot(key)]! - 1;
   }
 
   private insert(key: number, doc: number, band: number): void {
     if ((this.used + 1) * 2 > this.keys.length) this.rehash();
     const i = this.slot(key);
-    if (this.heads[i] === -1) {
+    if (this.heads[i] === 0) {
       this.used++;
       this.keys[i] = key;
       this.next[doc * BANDS + band] = -1;
-    } else this.next[doc * BANDS + band] = this.heads[i]!;
-    this.heads[i] = doc;
+    } else this.next[doc * BANDS + band] = this.heads[i]! - 1;
+    this.heads[i] = doc + 1;
   }
 
-  private rehash(): void {
+  private rehash(size = this.keys.length * 2): void {
     const oldKeys = this.keys;
     const oldHeads = this.heads;
-    this.keys = new Uint32Array(oldKeys.length * 2);
-    this.heads = new Int32Array(oldKeys.length * 2).fill(-1);
+    this.keys = new Uint32Array(size);
+    this.heads = new Int32Array(size);
     for (let i = 0; i < oldKeys.length; i++) {
-      if (oldHeads[i] === -1) continue;
+      if (oldHeads[i] === 0) continue;
       const j = this.slot(oldKeys[i]!);
       this.keys[j] = oldKeys[i]!;
       this.heads[j] = oldHeads[i]!;
