@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Article } from '../src/core/article.ts';
+import { SEED_SOURCE_ID, type Article } from '../src/core/article.ts';
 import { silentLog } from '../src/core/deps.ts';
 import { openStore, SqliteStore, StoreError } from '../src/core/store/index.ts';
 import { MIGRATIONS } from '../src/core/store/migrations.ts';
@@ -65,6 +65,21 @@ describe('SqliteStore: archive upkeep off the ingest commits', () => {
     store.db.exec("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)");
     const page = store.searchText({ terms: ['market'], phrases: [], prefixes: [], excluded: [] }, {}, { limit: 50 });
     expect(page.total).toBe(40);
+  });
+
+  it('keeps the write-ahead log bounded while fetches commit back to back', () => {
+    const s = addSource('g1');
+    const wal = path.join(dir, 'nd.db-wal');
+    let largest = 0;
+    for (let t = 0; t < 60; t++) {
+      // ~1 MB per fetch, then the upkeep step the newsroom runs after indexing it.
+      store.ingest(s.id, Array.from({ length: 10 }, (_, i) => ({ article: article({ id: `b${t}-${i}`, body: [`Paragraph ${t} ${i} `.repeat(2000)] }), dedupeKey: `b${t}-${i}`, contentHash: `b${t}-${i}` })), { announce: true });
+      store.maintainArchive();
+      largest = Math.max(largest, fs.statSync(wal).size);
+    }
+    // Without the restart the log holds every fetch (> 60 MB here); with it, at most the threshold plus a fetch or two.
+    expect(largest).toBeLessThan(40 * 1024 * 1024);
+    expect(store.countArticles()).toBe(600 + store.countArticles([SEED_SOURCE_ID]));
   });
 
   it('checkpoints the write-ahead log from another thread, not inside commits', async () => {

@@ -59,6 +59,9 @@ export function newShortId(): string {
   return n.toString(36).padStart(10, '0').slice(-7);
 }
 
+/** Write-ahead log size above which `maintainArchive` completes a checkpoint (see restartWalIfLarge). */
+const WAL_RESTART_BYTES = 32 * 1024 * 1024;
+
 function iso(d: Date): string {
   return d.toISOString();
 }
@@ -136,11 +139,31 @@ export class SqliteStore implements Store {
   }
 
   /**
+   * The checkpointer thread copies the log into the database, but the log starts over only when a
+   * checkpoint has caught up with the last commit before the next write — which never happens
+   * while fetches commit back to back (measured: a 733 MB log after 100,000 articles). Past
+   * WAL_RESTART_BYTES this connection finishes the checkpoint itself: the thread has already
+   * copied nearly all of it, so the rest takes a few milliseconds, and the next write restarts
+   * the log from its beginning.
+   */
+  private restartWalIfLarge(): void {
+    if (!this.checkpointer) return;
+    let size = 0;
+    try {
+      size = fs.statSync(`${this.path}-wal`).size;
+    } catch {
+      return;
+    }
+    if (size > WAL_RESTART_BYTES) this.db.pragma('wal_checkpoint(PASSIVE)');
+  }
+
+  /**
    * One step of the archive index's segment merging (up to `pages` leaf pages, a few ms), which
    * FTS5 would otherwise do inside ingest commits. Returns false when there was nothing to merge.
    * Called after ingests, a step per event-loop turn.
    */
   maintainArchive(pages = 64): boolean {
+    this.restartWalIfLarge();
     const before = (this.stmt('SELECT total_changes() AS n').get() as Row).n as number;
     this.db.exec(`INSERT INTO articles_fts (articles_fts, rank) VALUES ('merge', ${Math.max(1, Math.floor(pages))})`);
     // FTS5's documented test: fewer than 2 changes means no merge work was done.
