@@ -117,7 +117,7 @@ export const PAGE_SIZE = 5;
 /** Hits grouped into stories per search; beyond them results are listed one by one. */
 const STORY_SCAN = 200;
 /** Articles read per turn when deriving stories and speakers over the whole archive at start-up. */
-const LOAD_CHUNK = 50;
+const LOAD_CHUNK = 25;
 /** Indexing work per event-loop turn: interactions wait at most about this long. */
 const TURN_BUDGET_MS = 15;
 /** Articles grouped into stories at once when indexing (about 0.5 ms each). */
@@ -281,13 +281,14 @@ export class Newsroom {
     let after = 0;
     // seq bounds the article count from above (deleted articles leave gaps), and costs no scan.
     this.stories.reserve(this.stories.size + (await this.deps.store.maxSeq()));
+    await nextTurn();
     for (;;) {
       const rows = await this.deps.store.scanArticles(after, LOAD_CHUNK);
       if (rows.length === 0) break;
-      this.groupStories(rows);
-      for (const r of rows) this.speakers.add(r.article);
+      await nextTurn();
+      await this.deriveInTurns(rows);
       after = rows[rows.length - 1]!.rowid;
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
     this.deps.log.info({ speakers: this.speakers.size, ms: Date.now() - started }, 'stories and speakers indexed');
   }
@@ -341,21 +342,26 @@ export class Newsroom {
     // only), and the archive index's upkeep the commit no longer does.
     const indexed = this.indexQueue.then(async () => {
       await nextTurn();
-      for (let i = 0; i < items.length; ) {
-        const until = performance.now() + TURN_BUDGET_MS;
-        while (i < items.length && performance.now() < until) {
-          const chunk = items.slice(i, i + DERIVE_CHUNK);
-          for (const c of chunk) this.speakers.add(c.article);
-          this.groupStories(chunk);
-          i += chunk.length;
-        }
-        if (i < items.length) await nextTurn();
-      }
+      await this.deriveInTurns(items);
       const floor = this.index.floor;
       await addInTurns(this.index, items.filter((i) => i.seq === undefined || i.seq >= floor), () => this.evict());
     });
     this.indexQueue = indexed.then(() => this.maintainArchive(Math.ceil(items.length / 20) + 1));
     return indexed;
+  }
+
+  /** Stories and speakers of `items`, a turn budget at a time (the last turn is left to the caller). */
+  private async deriveInTurns(items: Array<{ article: Article; firstSeenAt?: string | undefined; storySig?: Uint8Array | null; storyId?: string | null }>): Promise<void> {
+    for (let i = 0; i < items.length; ) {
+      const until = performance.now() + TURN_BUDGET_MS;
+      while (i < items.length && performance.now() < until) {
+        const chunk = items.slice(i, i + DERIVE_CHUNK);
+        for (const c of chunk) this.speakers.add(c.article);
+        this.groupStories(chunk);
+        i += chunk.length;
+      }
+      if (i < items.length) await nextTurn();
+    }
   }
 
   /** Up to `steps` steps of the archive index's upkeep, one per turn, while there is work. */

@@ -303,9 +303,15 @@ export class ArticleIndex {
     this.postings = new Postings(engine as unknown as MiniInternals);
     this.meta.clear();
     this.outletNames.clear();
+    // A few dozen outlets name tens of thousands of articles: normalise each name once.
+    const norms = new Map<string, string>();
     for (const [id, m] of meta) {
-      const outlet = normOutlet(m.outlet);
-      if (outlet && !this.outletNames.has(outlet)) this.outletNames.set(outlet, m.outlet!.replace(/\s+/g, ' ').trim());
+      let outlet = norms.get(m.outlet ?? '');
+      if (outlet === undefined) {
+        outlet = normOutlet(m.outlet);
+        norms.set(m.outlet ?? '', outlet);
+        if (outlet && !this.outletNames.has(outlet)) this.outletNames.set(outlet, m.outlet!.replace(/\s+/g, ' ').trim());
+      }
       this.meta.set(id, { sourceId: m.sourceId, outlet, date: m.date, seq: m.seq });
     }
   }
