@@ -127,15 +127,27 @@ const SCAN_CHUNK = 200;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Adds items to the index a turn budget at a time, yielding to the event loop in between. */
-async function addInTurns(index: ArticleIndex, items: Array<{ article: Article; firstSeenAt?: string | undefined; seq?: number | undefined }>, after?: () => void): Promise<void> {
+/**
+ * Runs `step` over `items`, `chunk` at a time, a turn budget per turn (at least one chunk each),
+ * yielding to the event loop after each turn; `after` runs at the end of every turn.
+ */
+async function inTurns<T>(items: T[], chunk: number, step: (part: T[]) => void, after?: () => void): Promise<void> {
   let i = 0;
   while (i < items.length) {
     const until = performance.now() + TURN_BUDGET_MS;
-    do index.add(items[i]!.article, items[i]!); while (++i < items.length && performance.now() < until);
+    do {
+      const part = items.slice(i, i + chunk);
+      step(part);
+      i += part.length;
+    } while (i < items.length && performance.now() < until);
     after?.();
     await nextTurn();
   }
+}
+
+/** Adds items to the index a turn budget at a time, yielding to the event loop in between. */
+function addInTurns(index: ArticleIndex, items: Array<{ article: Article; firstSeenAt?: string | undefined; seq?: number | undefined }>, after?: () => void): Promise<void> {
+  return inTurns(items, 1, ([item]) => index.add(item!.article, item!), after);
 }
 
 /**
@@ -288,7 +300,6 @@ export class Newsroom {
       await nextTurn();
       await this.deriveInTurns(rows);
       after = rows[rows.length - 1]!.rowid;
-      await nextTurn();
     }
     this.deps.log.info({ speakers: this.speakers.size, ms: Date.now() - started }, 'stories and speakers indexed');
   }
@@ -350,18 +361,12 @@ export class Newsroom {
     return indexed;
   }
 
-  /** Stories and speakers of `items`, a turn budget at a time (the last turn is left to the caller). */
-  private async deriveInTurns(items: Array<{ article: Article; firstSeenAt?: string | undefined; storySig?: Uint8Array | null; storyId?: string | null }>): Promise<void> {
-    for (let i = 0; i < items.length; ) {
-      const until = performance.now() + TURN_BUDGET_MS;
-      while (i < items.length && performance.now() < until) {
-        const chunk = items.slice(i, i + DERIVE_CHUNK);
-        for (const c of chunk) this.speakers.add(c.article);
-        this.groupStories(chunk);
-        i += chunk.length;
-      }
-      if (i < items.length) await nextTurn();
-    }
+  /** Stories and speakers of `items`, a turn budget at a time. */
+  private deriveInTurns(items: Array<{ article: Article; firstSeenAt?: string | undefined; storySig?: Uint8Array | null; storyId?: string | null }>): Promise<void> {
+    return inTurns(items, DERIVE_CHUNK, (part) => {
+      for (const c of part) this.speakers.add(c.article);
+      this.groupStories(part);
+    });
   }
 
   /** Up to `steps` steps of the archive index's upkeep, one per turn, while there is work. */
