@@ -171,11 +171,11 @@ class Postings {
 
   /**
    * Deletes a discarded document's postings, and terms left with none, from MiniSearch's index.
-   * False when the document has no list (loaded from a snapshot): its postings wait for a vacuum.
+   * A document with no list (loaded from a snapshot) is left to MiniSearch's vacuum.
    */
-  removeDocument(short: number): boolean {
+  removeDocument(short: number): void {
     const refs = this.docs.get(short);
-    if (!refs) return false;
+    if (!refs) return;
     this.docs.delete(short);
     for (let i = 0; i < refs.length; i++) {
       const ref = refs[i]!;
@@ -199,9 +199,7 @@ class Postings {
     }
     // The postings are gone: nothing is left for a vacuum to find.
     if (this.mini._dirtCount > 0) this.mini._dirtCount--;
-    return true;
   }
-
 }
 
 const newFieldMap = () => new Map<number, Map<number, number>>();
