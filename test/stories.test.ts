@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadLabelled, scorePairs, wireCopies } from '../bench/stories-eval.ts';
 import { composeDigest, type DigestEntry } from '../src/core/digest/compose.ts';
 import { whatEachAdds } from '../src/core/stories/adds.ts';
-import { StoryIndex } from '../src/core/stories/story-index.ts';
+import { StoryIndex, type StoryDoc } from '../src/core/stories/story-index.ts';
 
 const labelled = loadLabelled();
 const byStory = (name: string) => labelled.filter((d) => d.story === name).map((d) => d.doc);
@@ -40,11 +40,12 @@ describe('story grouping on the hand-labelled set (real pages, test/data/stories
     const plain = new StoryIndex();
     const reserved = new StoryIndex();
     reserved.reserve(docs.length);
-    const internals = reserved as unknown as { sigs: Uint32Array; keys: Uint32Array };
-    const [sigs, keys] = [internals.sigs, internals.keys];
+    const internals = reserved as unknown as { sigs: Uint32Array; current: { keys: Uint32Array }; parent: Int32Array };
+    const [sigs, keys, parent] = [internals.sigs, internals.current.keys, internals.parent];
     for (const d of docs) expect(reserved.add(d)).toEqual(plain.add(d));
     expect(internals.sigs).toBe(sigs);
-    expect(internals.keys).toBe(keys);
+    expect(internals.current.keys).toBe(keys);
+    expect(internals.parent).toBe(parent);
     for (const d of docs) expect(reserved.storyOf(d.id)).toBe(plain.storyOf(d.id));
   });
 
@@ -80,6 +81,92 @@ describe('story grouping on the hand-labelled set (real pages, test/data/stories
     expect(index.storyOf(copy.id)).toBe(story);
     expect(merged.find(([id]) => id === copy.id)).toEqual([copy.id, story]);
     expect(index.storyOf(unrelated.id)).toBe(unrelated.id);
+  });
+});
+
+describe('the link window', () => {
+  const docs = labelled.map((l) => l.doc);
+
+  it('groups exactly as an unbounded index while the articles fit in the window', () => {
+    const wide = new StoryIndex(undefined, { linkWindow: 1 << 20 });
+    const fitting = new StoryIndex(undefined, { linkWindow: 256 });
+    for (const d of docs) expect(fitting.add(d)).toEqual(wide.add(d));
+  });
+
+  it('links a new report only to the newest articles, keeps every story id, and stops growing at the window', () => {
+    const meth = byStory('south-dakota-meth-campaign');
+    const others = labelled.filter((l) => l.story !== 'south-dakota-meth-campaign').map((l) => l.doc);
+    const index = new StoryIndex(undefined, { linkWindow: 8 });
+    index.add(meth[0]!);
+    index.add(meth[1]!);
+    expect(index.storyOf(meth[1]!.id)).toBe(meth[0]!.id);
+    const internals = index as unknown as { sigs: Uint32Array; next: Int32Array };
+    // Eight other reports push both out of the window.
+    for (const d of others.slice(0, 8)) index.add(d);
+    const [sigs, next] = [internals.sigs, internals.next];
+    expect(sigs.length).toBe(8 * 60);
+    expect(index.similarity(meth[0]!.id, meth[1]!.id)).toBe(0);
+    expect(index.signatureBytes(meth[0]!.id)).toBeUndefined();
+    // A third report of the story can no longer link to them: it founds a story of its own.
+    expect(index.add(meth[2]!)).toEqual([[meth[2]!.id, meth[2]!.id]]);
+    // The old ones keep their story; a fourth links to the third, inside the window.
+    expect(index.storyOf(meth[1]!.id)).toBe(meth[0]!.id);
+    expect(index.storyMembers(meth[0]!.id)).toEqual([meth[0]!.id, meth[1]!.id]);
+    expect(index.add(meth[3]!)).toEqual([[meth[3]!.id, meth[2]!.id]]);
+    for (const d of others.slice(8, 40)) index.add(d);
+    expect(internals.sigs).toBe(sigs);
+    expect(internals.next).toBe(next);
+    expect(index.size).toBe(44);
+  });
+
+  it('groups a long stream the same as an unbounded index when copies arrive within the window, never rehashing a bucket table', async () => {
+    const { streamCorpus } = await import('../bench/corpus.ts');
+    // 3,000 articles, every third followed 5 articles later by a copy from a wire: far more
+    // positions than the window, so slots are reused and bucket generations come and go. One every
+    // 15 minutes: the 3-day link window spans 288 of them, fewer positions than the 512 kept.
+    const stream = streamCorpus(3000).articles;
+    const docs: StoryDoc[] = [];
+    const copies: StoryDoc[] = [];
+    let i = 0;
+    for (const a of stream) {
+      const doc = { id: a.id, sourceId: a.outlet ?? 'x', title: a.title, body: a.body, time: i * 15 * 60_000 };
+      docs.push(doc);
+      if (i % 3 === 0) copies.push({ ...doc, id: `${a.id}-wire`, sourceId: 'wire', time: doc.time + 5 * 60_000 });
+      if (i >= 5 && (i - 5) % 3 === 0) docs.push(copies.shift()!);
+      i++;
+    }
+    const wide = new StoryIndex(undefined, { linkWindow: 1 << 16 });
+    const narrow = new StoryIndex(undefined, { linkWindow: 512 });
+    const tables = new Set<Uint32Array>();
+    const internals = narrow as unknown as { generations: Array<{ keys: Uint32Array; used: number }> };
+    let mostGenerations = 0;
+    for (const d of docs) {
+      expect(narrow.add(d)).toEqual(wide.add(d));
+      for (const g of internals.generations) tables.add(g.keys);
+      mostGenerations = Math.max(mostGenerations, internals.generations.length);
+    }
+    const wired = docs.filter((d) => d.sourceId === 'wire');
+    expect(wired.length).toBe(999);
+    expect(wired.filter((d) => narrow.storyOf(d.id) === narrow.storyOf(d.id.replace(/-wire$/, ''))).length).toBe(999);
+    // Each generation's table is filled once, never replaced by a bigger copy of itself: a generation is
+    // dropped whole, so the tables seen are at most one per 256 articles plus the growing first ones.
+    expect(tables.size).toBeLessThan(docs.length / 256 + 12);
+    expect(mostGenerations).toBeLessThanOrEqual(8);
+    for (const g of internals.generations) expect(g.used * 2).toBeLessThanOrEqual(g.keys.length);
+  });
+
+  it('restores articles older than the window into their stories without keeping their signatures', () => {
+    const [a, b, c] = byStory('feather-duvet-lung-case');
+    const restored = new StoryIndex();
+    expect(restored.restore(a!.id, a!.id)).toEqual([]);
+    expect(restored.restore(b!.id, a!.id)).toEqual([]);
+    expect(restored.storyMembers(a!.id)).toEqual([a!.id, b!.id]);
+    expect(restored.signatureBytes(b!.id)).toBeUndefined();
+    // A report restored with its signature joins the same story.
+    const live = new StoryIndex();
+    for (const d of [a!, b!, c!]) live.add(d);
+    expect(restored.add(c!, live.signatureBytes(c!.id), a!.id)).toEqual([]);
+    expect(restored.storyOf(c!.id)).toBe(a!.id);
   });
 });
 
@@ -153,6 +240,11 @@ describe('story ids in the store', () => {
     await restarted.buildIndex();
     expect(docs.map((d) => restarted.stories.storyOf(d.id))).toEqual(docs.map(() => docs[0]!.id));
     expect((await restarted.story({ guildId: 'g' }, docs[2]!.id)).members.map((m) => m.article.id)).toEqual(docs.map((d) => d.id));
+    // With a link window smaller than the archive, the older articles only rejoin their stories.
+    const narrow = new Newsroom({ store: fromSqlite(store), clock, log: silentLog, storyLinkWindow: 2 });
+    await narrow.buildIndex();
+    expect(docs.map((d) => narrow.stories.storyOf(d.id))).toEqual(docs.map(() => docs[0]!.id));
+    expect(docs.map((d) => narrow.stories.signatureBytes(d.id) !== undefined)).toEqual(docs.map((_, i) => i >= docs.length - 2));
     store.close();
   });
 });

@@ -1,3 +1,4 @@
+import { ShardedMap } from '../sharded-map.ts';
 import { tokenize } from '../text/tokenize.ts';
 
 /** What the story grouping reads of an article. */
@@ -68,58 +69,137 @@ function fmix(h: number): number {
 const SEEDS = Array.from({ length: HASHES }, (_, i) => fmix(0x9e3779b9 + i * 0x632be5ab));
 
 /**
+ * Articles that can still be linked to a new report: the newest this many (a power of two). Reports
+ * of one story are only linked within the time window (3 days), and a newsroom's 1,500 articles a
+ * day make this about 87 days, so the limit drops nothing a link could use; what it bounds is the
+ * memory and the cost of growing (the signature ring and the bucket tables stop growing here,
+ * however large the archive).
+ */
+export const DEFAULT_LINK_WINDOW = 1 << 17;
+
+/** The largest bucket table: room for half a link window of articles at half load. */
+const maxTableSize = (window: number) => {
+  let size = 1 << 12;
+  while (size < window * BANDS) size *= 2;
+  return size;
+};
+
+/**
+ * One generation of the LSH bucket table: open addressing from band key to the newest position in
+ * it. Positions count every article that took a place in the ring (the ring slot is the position
+ * modulo the window), so an entry whose slot was reused is recognised by its age alone.
+ */
+interface Buckets {
+  keys: Uint32Array;
+  /** Newest position of each bucket plus one (0: empty), so a new table needs no fill: zeroed memory is free. */
+  heads: Int32Array;
+  used: number;
+  /** The newest position indexed here; the generation is dropped once it left the window. */
+  last: number;
+  /** Title word hash → positions, oldest first. */
+  titles: Map<number, number[]>;
+}
+
+const newBuckets = (size: number): Buckets => ({ keys: new Uint32Array(size), heads: new Int32Array(size), used: 0, last: -1, titles: new Map() });
+
+/**
  * Incremental near-duplicate grouping of articles into stories: a MinHash signature of each
  * article's content words, banded into an LSH table for candidates, plus an index of title words;
  * a candidate from another source within the time window whose estimated word overlap (or title
  * overlap with some word overlap) passes the thresholds joins the story. Stories merge when an
  * article links two of them; a story's id is the id of its earliest-added article, so ids are
  * stable as long as articles are added in the same order (the store's seq order at start-up).
- * Memory is typed arrays plus one open-addressing table: about 0.5 KB per article.
+ *
+ * Memory: every article keeps its id and its place in the union-find (a few bytes beyond the id);
+ * only the newest `linkWindow` articles keep what finding candidates needs (signature, time,
+ * source, bucket chains: ~0.4 KB each), in a ring. The bucket table is never rehashed: when it is
+ * half full a new generation twice its size (up to half a window of articles) takes new entries,
+ * lookups read the generations newest first, and a generation whose every entry has left the
+ * window is dropped whole. So no step ever copies or rehashes anything the size of the archive.
  */
 export class StoryIndex {
-  private ids: string[] = [];
-  private sources: string[] = [];
-  private readonly byId = new Map<string, number>();
-  private times = new Float64Array(1024);
-  private sigs = new Uint32Array(1024 * HASHES);
-  private titleCounts = new Uint16Array(1024);
+  /** Article ids by doc number, in chunks of 65,536: one growing array would copy them all now and then. */
+  private readonly idChunks: string[][] = [];
+  private count = 0;
+  private readonly byId = new ShardedMap<number>();
   private removed = new Uint8Array(1024);
-  private stamp = new Int32Array(1024);
   /** Union-find over doc numbers; the root is the smallest number (the earliest-added article). */
   private parent = new Int32Array(1024);
+  /** Each doc's ring position (-1: restored without a signature, never a candidate). */
+  private ringPos = new Int32Array(1024);
   private readonly members = new Map<number, number[]>();
-  // LSH: open addressing from band key to the newest doc in that bucket; `next` chains older ones.
-  private keys = new Uint32Array(1 << 12);
-  /** Newest doc of each bucket plus one (0: empty), so a new table needs no fill: zeroed memory is free. */
-  private heads = new Int32Array(1 << 12);
-  private used = 0;
-  private next = new Int32Array(1024 * BANDS);
-  private readonly titlePostings = new Map<number, number[]>();
-  /** Start-up: stored story id → the first article restored into it. */
   private readonly restoredRoots = new Map<string, number>();
 
-  constructor(readonly thresholds: StoryThresholds = DEFAULT_THRESHOLDS) {}
+  // The ring: per slot, the doc in it and what matching reads. Grows by doubling up to the window, then wraps.
+  private readonly window: number;
+  private readonly maxTable: number;
+  /** Positions taken so far; positions below `positions - window` have left the ring. */
+  private positions = 0;
+  private ringDoc: Int32Array;
+  private times: Float64Array;
+  private sigs: Uint32Array;
+  private titleCounts: Uint16Array;
+  private stamp: Int32Array;
+  private sources: string[];
+  /** Older position in the same bucket (per slot and band), -1 at a generation's oldest. */
+  private next: Int32Array;
+  /** Bucket generations, newest last. */
+  private readonly generations: Buckets[] = [newBuckets(1 << 12)];
+
+  constructor(
+    readonly thresholds: StoryThresholds = DEFAULT_THRESHOLDS,
+    opts: { linkWindow?: number } = {},
+  ) {
+    const w = opts.linkWindow ?? DEFAULT_LINK_WINDOW;
+    if (!(w >= 2 && (w & (w - 1)) === 0)) throw new Error(`story link window: ${w} is not a power of two ≥ 2`);
+    this.window = w;
+    this.maxTable = maxTableSize(w);
+    const ring = Math.min(1024, w);
+    this.ringDoc = new Int32Array(ring);
+    this.times = new Float64Array(ring);
+    this.sigs = new Uint32Array(ring * HASHES);
+    this.titleCounts = new Uint16Array(ring);
+    this.stamp = new Int32Array(ring);
+    this.sources = new Array<string>(ring);
+    this.next = new Int32Array(ring * BANDS);
+  }
 
   get size(): number {
-    return this.ids.length;
+    return this.count;
+  }
+
+  /** How many of the newest articles new reports can link to. */
+  get linkWindow(): number {
+    return this.window;
   }
 
   /**
-   * Makes room for `n` articles at once. Growing by doubling copies every array and rehashes the
-   * bucket table, in one go: at a million articles that is ~0.9 GB moved while the event loop
-   * waits; a start-up that knows the archive's size reserves it first.
+   * Makes room for `n` more articles at once (the ring and bucket table up to their caps), so that
+   * adding them never stops to grow: a start-up that knows the archive's size reserves it first.
    */
   reserve(n: number): void {
-    this.grow(n);
-    let size = this.keys.length;
-    while (n * BANDS * 2 > size) size *= 2;
-    if (size > this.keys.length) this.rehash(size);
+    const docs = this.count + n;
+    this.growDocs(docs);
+    this.growRing(Math.min(this.window, Math.max(this.ringDoc.length, this.positions + n)));
+    let size = this.current.keys.length;
+    while (size < this.maxTable && (this.current.used + n * BANDS) * 2 > size) size *= 2;
+    if (size > this.current.keys.length) this.startGeneration(size);
+  }
+
+  private get current(): Buckets {
+    return this.generations[this.generations.length - 1]!;
+  }
+
+  /** New entries go to a new table; the older ones stay readable until they leave the window. */
+  private startGeneration(size: number): void {
+    if (this.current.last < 0) this.generations.pop();
+    this.generations.push(newBuckets(size));
   }
 
   /** The story id of an article, if it was added. */
   storyOf(articleId: string): string | undefined {
     const n = this.byId.get(articleId);
-    return n === undefined ? undefined : this.ids[this.find(n)];
+    return n === undefined ? undefined : this.idOf(this.find(n));
   }
 
   /** Article ids of a story in the order they were added (removed articles left out). */
@@ -127,7 +207,7 @@ export class StoryIndex {
     const n = this.byId.get(storyId);
     if (n === undefined) return [];
     const root = this.find(n);
-    return (this.members.get(root) ?? [root]).filter((m) => !this.removed[m]).map((m) => this.ids[m]!);
+    return (this.members.get(root) ?? [root]).filter((m) => !this.removed[m]).map((m) => this.idOf(m));
   }
 
   /** Forgets an article for future links (its story keeps the others). */
@@ -137,21 +217,29 @@ export class StoryIndex {
   }
 
   /**
+   * Start-up, for an article too old for any new report to link to: it joins its stored story and
+   * nothing else is kept (no signature, no title words). Returns the moved id when the story's
+   * first article is gone (see {@link add}).
+   */
+  restore(articleId: string, storedStory: string): Array<[articleId: string, storyId: string]> {
+    if (this.byId.has(articleId)) return [];
+    const n = this.newDoc(articleId);
+    this.ringPos[n] = -1;
+    return this.joinStored(articleId, n, storedStory);
+  }
+
+  /**
    * Adds an article and links it to its story. Returns the articles whose story id changed
    * (the new one, and the members of a story merged into an older one), for the store to record.
-   * An article already added keeps its story.
+   * An article already added keeps its story. With a stored signature and story (start-up) it joins
+   * that story without looking for candidates, and stays findable by later reports.
    */
   add(doc: StoryDoc, storedSignature?: Uint8Array, storedStory?: string | null): Array<[articleId: string, storyId: string]> {
-    const known = this.byId.get(doc.id);
-    if (known !== undefined) return [];
-    const n = this.ids.length;
-    this.grow(n + 1);
-    this.ids.push(doc.id);
-    this.sources.push(doc.sourceId);
-    this.byId.set(doc.id, n);
-    this.times[n] = doc.time;
-    this.parent[n] = n;
-    const sig = this.sigs.subarray(n * HASHES, (n + 1) * HASHES);
+    if (this.byId.has(doc.id)) return [];
+    const n = this.newDoc(doc.id);
+    const position = this.takePosition(n, doc);
+    const pos = position & (this.window - 1);
+    const sig = this.sigs.subarray(pos * HASHES, (pos + 1) * HASHES);
     let words = 0;
     if (storedSignature && storedSignature.byteLength === HASHES * 4) {
       sig.set(new Uint32Array(storedSignature.buffer.slice(storedSignature.byteOffset, storedSignature.byteOffset + HASHES * 4)));
@@ -171,44 +259,60 @@ export class StoryIndex {
       words = seen.size;
     }
     const titleWords = [...new Set(contentWords(doc.title).map(fnv))];
-    this.titleCounts[n] = Math.min(65535, titleWords.length);
-    if (storedStory) return this.restore(doc, n, sig, words, titleWords, storedStory);
-    // Candidates are de-duplicated with a stamp per doc (no per-article Map or Set on the hot path).
+    this.titleCounts[pos] = Math.min(65535, titleWords.length);
+    if (storedStory) {
+      this.index(position, sig, words, titleWords);
+      return this.joinStored(doc.id, n, storedStory);
+    }
+    // Candidates (ring slots) are de-duplicated with a stamp per slot (no per-article Map or Set on the hot path).
     const candidates: number[] = [];
     const t = this.thresholds;
-    const consider = (m: number) => {
-      if (this.stamp[m] === n + 1) return;
-      this.stamp[m] = n + 1;
-      if (this.removed[m] || this.sources[m] === doc.sourceId) return;
-      if (Number.isFinite(doc.time) && Number.isFinite(this.times[m]!) && Math.abs(doc.time - this.times[m]!) > t.windowMs) return;
-      candidates.push(m);
+    const oldest = Math.max(0, this.positions - this.window);
+    const mask = this.window - 1;
+    const consider = (p: number) => {
+      if (this.stamp[p] === n + 1) return;
+      this.stamp[p] = n + 1;
+      if (this.removed[this.ringDoc[p]!] || this.sources[p] === doc.sourceId) return;
+      if (Number.isFinite(doc.time) && Number.isFinite(this.times[p]!) && Math.abs(doc.time - this.times[p]!) > t.windowMs) return;
+      candidates.push(p);
     };
     if (words > 0) {
       for (let b = 0; b < BANDS; b++) {
+        const key = this.bandKey(sig, b);
         let scanned = 0;
-        for (let m = this.lookup(this.bandKey(sig, b)); m !== -1 && scanned < MAX_SCAN; m = this.next[m * BANDS + b]!, scanned++) consider(m);
+        // Newest first: chains run from new to old within a generation, and generations likewise.
+        for (let g = this.generations.length - 1; g >= 0 && scanned < MAX_SCAN; g--) {
+          for (let q = lookup(this.generations[g]!, key); q >= oldest && scanned < MAX_SCAN; scanned++) {
+            const p = q & mask;
+            consider(p);
+            q = this.next[p * BANDS + b]!;
+          }
+        }
       }
     }
     const sharedTitles = new Map<number, number>();
     for (const tw of titleWords) {
-      const list = this.titlePostings.get(tw);
-      if (!list) continue;
-      for (let i = list.length - 1; i >= Math.max(0, list.length - MAX_SCAN); i--) {
-        const m = list[i]!;
-        sharedTitles.set(m, (sharedTitles.get(m) ?? 0) + 1);
-        consider(m);
+      let scanned = 0;
+      for (let g = this.generations.length - 1; g >= 0 && scanned < MAX_SCAN; g--) {
+        const list = this.generations[g]!.titles.get(tw);
+        if (!list) continue;
+        for (let i = list.length - 1; i >= 0 && list[i]! >= oldest && scanned < MAX_SCAN; i--, scanned++) {
+          const p = list[i]! & mask;
+          sharedTitles.set(p, (sharedTitles.get(p) ?? 0) + 1);
+          consider(p);
+        }
       }
     }
     const changed: Array<[string, string]> = [];
-    for (const m of candidates) {
-      const sharedTitle = sharedTitles.get(m) ?? 0;
-      const bodyJ = words > 0 ? this.estimate(n, m) : 0;
-      const titleJ = titleWords.length && this.titleCounts[m] ? sharedTitle / (titleWords.length + this.titleCounts[m]! - sharedTitle) : 0;
-      if (bodyJ >= t.body || (titleJ >= t.title && bodyJ >= t.support)) changed.push(...this.union(n, m));
+    for (const p of candidates) {
+      const sharedTitle = sharedTitles.get(p) ?? 0;
+      const bodyJ = words > 0 ? this.estimateAt(pos, p) : 0;
+      const titleJ = titleWords.length && this.titleCounts[p] ? sharedTitle / (titleWords.length + this.titleCounts[p]! - sharedTitle) : 0;
+      if (bodyJ >= t.body || (titleJ >= t.title && bodyJ >= t.support)) changed.push(...this.union(n, this.ringDoc[p]!));
     }
     // Index after matching, so the article never matches itself.
-    this.index(n, sig, words, titleWords);
-    const story = this.ids[this.find(n)]!;
+    this.index(position, sig, words, titleWords);
+    const story = this.idOf(this.find(n))!;
     if (!changed.some(([id]) => id === doc.id)) changed.push([doc.id, story]);
     // Report each article once with its final story id.
     const final = new Map<string, string>();
@@ -216,54 +320,91 @@ export class StoryIndex {
     return [...final];
   }
 
-  /** An article's MinHash signature as bytes (for the store), if it was added. */
+  /** An article's MinHash signature as bytes (for the store), while it is in the link window. */
   signatureBytes(articleId: string): Uint8Array | undefined {
-    const n = this.byId.get(articleId);
-    if (n === undefined) return undefined;
-    return new Uint8Array(this.sigs.buffer.slice(n * HASHES * 4, (n + 1) * HASHES * 4));
+    const pos = this.positionOf(articleId);
+    if (pos === undefined) return undefined;
+    return new Uint8Array(this.sigs.buffer.slice(pos * HASHES * 4, (pos + 1) * HASHES * 4));
   }
 
-  /**
-   * Start-up: an article whose story the store already records joins it without looking for
-   * candidates (the store is the truth; grouping ran when the article arrived). When the story's
-   * first article is gone, its first remaining member becomes the story, and the moved ids are
-   * returned for the store.
-   */
-  private restore(doc: StoryDoc, n: number, sig: Uint32Array, words: number, titleWords: number[], storedStory: string): Array<[string, string]> {
-    this.index(n, sig, words, titleWords);
+  /** Similarity of two articles in the link window by id (for tools and tests): estimated word overlap; 0 otherwise. */
+  similarity(a: string, b: string): number {
+    const x = this.positionOf(a);
+    const y = this.positionOf(b);
+    return x === undefined || y === undefined ? 0 : this.estimateAt(x, y);
+  }
+
+  private newDoc(id: string): number {
+    const n = this.count++;
+    this.growDocs(n + 1);
+    if ((n & 0xffff) === 0) this.idChunks.push([]);
+    this.idChunks[n >>> 16]!.push(id);
+    this.byId.set(id, n);
+    this.parent[n] = n;
+    return n;
+  }
+
+  private idOf(n: number): string {
+    return this.idChunks[n >>> 16]![n & 0xffff]!;
+  }
+
+  /** Start-up: the stored story id is the truth (grouping ran when the article arrived). */
+  private joinStored(id: string, n: number, storedStory: string): Array<[string, string]> {
     const first = this.restoredRoots.get(storedStory);
     if (first === undefined) {
       this.restoredRoots.set(storedStory, n);
-      return doc.id === storedStory ? [] : [[doc.id, doc.id]];
+      return id === storedStory ? [] : [[id, id]];
     }
     this.union(n, first);
-    const story = this.ids[this.find(n)]!;
-    return story === storedStory ? [] : [[doc.id, story]];
+    const story = this.idOf(this.find(n))!;
+    return story === storedStory ? [] : [[id, story]];
   }
 
-  private index(n: number, sig: Uint32Array, words: number, titleWords: number[]): void {
-    if (words > 0) for (let b = 0; b < BANDS; b++) this.insert(this.bandKey(sig, b), n, b);
+  /** The ring position of a doc still in the link window. */
+  private positionOf(articleId: string): number | undefined {
+    const n = this.byId.get(articleId);
+    if (n === undefined) return undefined;
+    const pos = this.ringPos[n]!;
+    return pos >= 0 && this.ringDoc[pos] === n ? pos : undefined;
+  }
+
+  /** The next position for doc `n` (its ring slot is the position modulo the window). */
+  private takePosition(n: number, doc: StoryDoc): number {
+    if (this.positions < this.window) this.growRing(this.positions + 1);
+    const position = this.positions++;
+    const pos = position & (this.window - 1);
+    const old = this.ringDoc[pos]!;
+    if (position >= this.window && this.ringPos[old] === pos) this.ringPos[old] = -1;
+    this.ringDoc[pos] = n;
+    this.ringPos[n] = pos;
+    this.times[pos] = doc.time;
+    this.sources[pos] = doc.sourceId;
+    this.stamp[pos] = 0;
+    // Generations whose newest entry left the window hold nothing a lookup may return.
+    const oldest = this.positions - this.window;
+    while (this.generations.length > 1 && this.generations[0]!.last < oldest) this.generations.shift();
+    return position;
+  }
+
+  private index(position: number, sig: Uint32Array, words: number, titleWords: number[]): void {
+    if (words > 0 && (this.current.used + BANDS) * 2 > this.current.keys.length) this.startGeneration(Math.min(this.maxTable, this.current.keys.length * 2));
+    const gen = this.current;
+    gen.last = position;
+    if (words > 0) for (let b = 0; b < BANDS; b++) this.insert(gen, this.bandKey(sig, b), position, b);
     for (const tw of titleWords) {
-      const list = this.titlePostings.get(tw);
-      if (list) list.push(n);
-      else this.titlePostings.set(tw, [n]);
+      const list = gen.titles.get(tw);
+      if (list) list.push(position);
+      else gen.titles.set(tw, [position]);
     }
   }
 
-  /** Estimated Jaccard similarity of two articles' content-word sets. */
-  estimate(a: number, b: number): number {
+  /** Estimated Jaccard similarity of the content-word sets at two ring positions. */
+  private estimateAt(a: number, b: number): number {
     let same = 0;
     const oa = a * HASHES;
     const ob = b * HASHES;
     for (let i = 0; i < HASHES; i++) if (this.sigs[oa + i] === this.sigs[ob + i]) same++;
     return same / HASHES;
-  }
-
-  /** Similarity of two added articles by id (for tools and tests): estimated word overlap. */
-  similarity(a: string, b: string): number {
-    const x = this.byId.get(a);
-    const y = this.byId.get(b);
-    return x === undefined || y === undefined ? 0 : this.estimate(x, y);
   }
 
   private find(n: number): number {
@@ -290,8 +431,8 @@ export class StoryIndex {
     this.members.delete(gone);
     for (const m of moved) kept.push(m);
     this.members.set(keep, kept);
-    const story = this.ids[keep]!;
-    return moved.map((m) => [this.ids[m]!, story]);
+    const story = this.idOf(keep);
+    return moved.map((m) => [this.idOf(m), story]);
   }
 
   private bandKey(sig: Uint32Array, band: number): number {
@@ -300,64 +441,58 @@ export class StoryIndex {
     return h;
   }
 
-  private slot(key: number): number {
-    const mask = this.keys.length - 1;
-    let i = key & mask;
-    while (this.heads[i] !== 0 && this.keys[i] !== key) i = (i + 1) & mask;
-    return i;
+  private insert(gen: Buckets, key: number, position: number, band: number): void {
+    const i = slot(gen, key);
+    const at = (position & (this.window - 1)) * BANDS + band;
+    if (gen.heads[i] === 0) {
+      gen.used++;
+      gen.keys[i] = key;
+      this.next[at] = -1;
+    } else this.next[at] = gen.heads[i]! - 1;
+    gen.heads[i] = position + 1;
   }
 
-  private lookup(key: number): number {
-    return this.heads[this.slot(key)]! - 1;
-  }
-
-  private insert(key: number, doc: number, band: number): void {
-    if ((this.used + 1) * 2 > this.keys.length) this.rehash();
-    const i = this.slot(key);
-    if (this.heads[i] === 0) {
-      this.used++;
-      this.keys[i] = key;
-      this.next[doc * BANDS + band] = -1;
-    } else this.next[doc * BANDS + band] = this.heads[i]! - 1;
-    this.heads[i] = doc + 1;
-  }
-
-  private rehash(size = this.keys.length * 2): void {
-    const oldKeys = this.keys;
-    const oldHeads = this.heads;
-    this.keys = new Uint32Array(size);
-    this.heads = new Int32Array(size);
-    for (let i = 0; i < oldKeys.length; i++) {
-      if (oldHeads[i] === 0) continue;
-      const j = this.slot(oldKeys[i]!);
-      this.keys[j] = oldKeys[i]!;
-      this.heads[j] = oldHeads[i]!;
-    }
-  }
-
-  private grow(n: number): void {
-    if (n <= this.times.length) return;
-    const cap = Math.max(n, this.times.length * 2);
-    const times = new Float64Array(cap);
-    times.set(this.times);
-    this.times = times;
-    const sigs = new Uint32Array(cap * HASHES);
-    sigs.set(this.sigs);
-    this.sigs = sigs;
-    const tc = new Uint16Array(cap);
-    tc.set(this.titleCounts);
-    this.titleCounts = tc;
+  /** Per-doc arrays (a few bytes per article of the whole archive): doubling copies little. */
+  private growDocs(n: number): void {
+    if (n <= this.parent.length) return;
+    const cap = Math.max(n, this.parent.length * 2);
     const rm = new Uint8Array(cap);
     rm.set(this.removed);
     this.removed = rm;
-    const st = new Int32Array(cap);
-    st.set(this.stamp);
-    this.stamp = st;
     const parent = new Int32Array(cap);
     parent.set(this.parent);
     this.parent = parent;
-    const next = new Int32Array(cap * BANDS);
-    next.set(this.next);
-    this.next = next;
+    const rp = new Int32Array(cap);
+    rp.set(this.ringPos);
+    this.ringPos = rp;
   }
+
+  /** The ring, up to the link window: positions below its length are the same after growing. */
+  private growRing(n: number): void {
+    if (n <= this.ringDoc.length) return;
+    const cap = Math.min(this.window, Math.max(n, this.ringDoc.length * 2));
+    const grow = <T extends Int32Array | Float64Array | Uint32Array | Uint16Array>(a: T, per = 1): T => {
+      const b = new (a.constructor as new (len: number) => T)(cap * per);
+      b.set(a);
+      return b;
+    };
+    this.ringDoc = grow(this.ringDoc);
+    this.times = grow(this.times);
+    this.sigs = grow(this.sigs, HASHES);
+    this.titleCounts = grow(this.titleCounts);
+    this.stamp = grow(this.stamp);
+    this.next = grow(this.next, BANDS);
+    this.sources.length = cap;
+  }
+}
+
+function slot(gen: Buckets, key: number): number {
+  const mask = gen.keys.length - 1;
+  let i = key & mask;
+  while (gen.heads[i] !== 0 && gen.keys[i] !== key) i = (i + 1) & mask;
+  return i;
+}
+
+function lookup(gen: Buckets, key: number): number {
+  return gen.heads[slot(gen, key)]! - 1;
 }
