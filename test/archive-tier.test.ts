@@ -325,9 +325,14 @@ describe('hot tier snapshot', () => {
     const copyId = store.scanArticles(0, 100).map((r) => r.article).find((a) => a.sourceId !== original.sourceId)!.id;
     const seedId = store.scanArticles(0, 100).map((r) => r.article).find((a) => a.sourceId === original.sourceId && a.title === original.title)!.id;
     const log = recordingLog();
-    const built = await newsroomOver(store, clock, { snapshotPath: `${db}.hot` });
+    const firstLog = recordingLog();
+    const built = await newsroomOver(store, clock, { snapshotPath: `${db}.hot` }, firstLog);
+    await built.storiesStored();
+    // The first start read every article's text (nothing was stored yet); the restart reads none.
+    expect(firstLog.messages.find((m) => m.msg === 'stories and speakers indexed')?.obj.textsRead).toBe(store.countArticles());
     const loaded = await newsroomOver(store, clock, { snapshotPath: `${db}.hot` }, log);
     expect(log.messages.some((m) => m.msg === 'hot index loaded from snapshot')).toBe(true);
+    expect(log.messages.find((m) => m.msg === 'stories and speakers indexed')?.obj.textsRead).toBe(0);
     expect(built.stories.storyOf(copyId)).toBe(built.stories.storyOf(seedId));
     expect(loaded.stories.storyOf(copyId)).toBe(built.stories.storyOf(copyId));
     expect(loaded.stories.size).toBe(store.countArticles());

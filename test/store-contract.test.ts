@@ -813,6 +813,29 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
     expect((await store.articlesAfterSeq([s.id], 0, 10)).map((a) => a.storyId)).toEqual(['st1', 'st1', 'st1']);
   });
 
+  it('stores who is quoted in each article, scans what start-up derives from without the text, and forgets the speakers when the text changes', async () => {
+    const s = await addSource('g1');
+    await store.ingest(s.id, [
+      item('a', { id: 'a1', title: 'Talks resume', publishedAt: '2026-02-28T09:00:00.000Z' }),
+      item('b', { id: 'b1', title: 'Border shut', publishedAt: null }),
+      item('c', { id: 'c1', title: 'Ports reopen' }),
+    ], { announce: true });
+    await store.setSpeakers([['a1', [['Kim Yo Jong', 2], ['a spokesman', 1]]], ['b1', []], ['c1', [['O’Brien', 1]]]]);
+    await store.setStorySignatures([['a1', new Uint8Array([1, 2, 3])]]);
+    await store.setStoryIds([['a1', 'a1'], ['b1', 'a1']]);
+    const derived = await store.scanDerived(0, 10);
+    expect(derived.map(({ rowid, firstSeenAt, storySig, ...r }) => ({ ...r, sig: storySig ? [...storySig] : null, seen: typeof firstSeenAt, seq: typeof rowid }))).toEqual([
+      { id: 'a1', sourceId: s.feedId, title: 'Talks resume', publishedAt: '2026-02-28T09:00:00.000Z', storyId: 'a1', speakers: [['Kim Yo Jong', 2], ['a spokesman', 1]], sig: [1, 2, 3], seen: 'string', seq: 'number' },
+      { id: 'b1', sourceId: s.feedId, title: 'Border shut', publishedAt: null, storyId: 'a1', speakers: [], sig: null, seen: 'string', seq: 'number' },
+      { id: 'c1', sourceId: s.feedId, title: 'Ports reopen', publishedAt: '2026-02-28T08:00:00.000Z', storyId: null, speakers: [['O’Brien', 1]], sig: null, seen: 'string', seq: 'number' },
+    ]);
+    expect((await store.scanDerived(derived[0]!.rowid, 1)).map((r) => r.id)).toEqual(['b1']);
+    // An edit of the feed item, and a page's full text, each clear that article's speakers.
+    await store.ingest(s.id, [item('a', { id: 'a1', title: 'Talks resume', body: ['“We will talk,” Kim said.'] }, 'h-a2')], { announce: true });
+    await store.setFullText('c1', ['A page.'], null);
+    expect((await store.scanDerived(0, 10)).map((r) => [r.id, r.speakers, r.storyId])).toEqual([['a1', null, 'a1'], ['b1', [], 'a1'], ['c1', null, null]]);
+  });
+
   it('counts from a seq, counts article changes, and finds the hot floor by age and by count', async () => {
     const g0 = await store.articlesGeneration();
     const s = await addSource('g1');

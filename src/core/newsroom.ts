@@ -14,7 +14,7 @@ import { TieredSearch } from './search/tiered-search.ts';
 import type { ExportRow } from './citations/export.ts';
 import { StoryIndex } from './stories/story-index.ts';
 import type { AsyncStore } from './store/async-store.ts';
-import type { ArticleVersion, StoredArticle } from './store/types.ts';
+import type { ArticleSpeakers, ArticleVersion, DerivedRow, StoredArticle } from './store/types.ts';
 
 /** Where a request comes from: each Discord server (the console is one local server) sees the seeds plus its own sources. */
 export interface Scope {
@@ -24,7 +24,7 @@ export interface Scope {
 /** What the newsroom needs from the store of record (either store, through {@link AsyncStore}). */
 export type ArticleStore = Pick<
   AsyncStore,
-  | 'getArticle' | 'cachedArticle' | 'sourceIdsForGuild' | 'sourcesForGuild' | 'countArticles' | 'scanArticles' | 'setStorySignatures' | 'listVersions'
+  | 'getArticle' | 'cachedArticle' | 'sourceIdsForGuild' | 'sourcesForGuild' | 'countArticles' | 'scanArticles' | 'scanDerived' | 'setStorySignatures' | 'setSpeakers' | 'listVersions'
   | 'setStoryIds' | 'storyMembers' | 'articleState' | 'articleMeta' | 'maxSeq' | 'searchText' | 'articlesGeneration' | 'hotFloorSeq' | 'countFromSeq' | 'maintainArchive'
 >;
 
@@ -56,6 +56,8 @@ export interface NewsroomDeps {
    * answers for the rest as always. Default: every article.
    */
   keep?: (article: Article) => boolean;
+  /** How many of the newest articles a new report can be linked to as the same story (default: the story index's). */
+  storyLinkWindow?: number;
 }
 
 export interface SearchRequest {
@@ -125,6 +127,17 @@ const DERIVE_CHUNK = 8;
 /** Articles read from the store per query during a rebuild. */
 const SCAN_CHUNK = 200;
 
+/** An article for stories and speakers: at start-up with what the store recorded of its story. */
+interface DeriveItem {
+  /** The whole article, or at start-up (stored signature) what grouping reads without the text. */
+  article: Pick<Article, 'id' | 'sourceId' | 'title' | 'body' | 'publishedAt'>;
+  firstSeenAt?: string | undefined;
+  storySig?: Uint8Array | null;
+  storyId?: string | null;
+  /** Too old to be linked to by new reports: it only rejoins its stored story. */
+  restoreOnly?: boolean;
+}
+
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
@@ -159,7 +172,7 @@ export class Newsroom {
   /** Who is quoted where, derived alongside the index. */
   readonly speakers = new SpeakerDirectory();
   /** Near-duplicate grouping across outlets; rebuilt from the store at start, like the index. */
-  readonly stories = new StoryIndex();
+  readonly stories: StoryIndex;
   private readonly tiered: TieredSearch | null;
   private readonly hotDays: number;
   private readonly hotMax: number;
@@ -172,6 +185,7 @@ export class Newsroom {
 
   constructor(private readonly deps: NewsroomDeps) {
     this.index = new ArticleIndex((id) => deps.store.cachedArticle(id));
+    this.stories = new StoryIndex(undefined, deps.storyLinkWindow ? { linkWindow: deps.storyLinkWindow } : {});
     const opts = deps.search ?? {};
     this.hotDays = opts.hotDays ?? DEFAULT_HOT_DAYS;
     this.hotMax = opts.hotMaxArticles ?? DEFAULT_HOT_MAX_ARTICLES;
@@ -291,17 +305,48 @@ export class Newsroom {
   private async buildDerived(): Promise<void> {
     const started = Date.now();
     let after = 0;
+    let read = 0;
     // seq bounds the article count from above (deleted articles leave gaps), and costs no scan.
-    this.stories.reserve(this.stories.size + (await this.deps.store.maxSeq()));
+    const maxSeq = await this.deps.store.maxSeq();
+    this.stories.reserve(maxSeq);
+    // Articles older than the story index's link window only rejoin their stored stories: no new
+    // report can link to them, so their signatures and title words are not kept.
+    const linkFrom = maxSeq - this.stories.linkWindow;
     await nextTurn();
     for (;;) {
-      const rows = await this.deps.store.scanArticles(after, LOAD_CHUNK);
+      const rows = await this.deps.store.scanDerived(after, SCAN_CHUNK);
       if (rows.length === 0) break;
-      await nextTurn();
-      await this.deriveInTurns(rows);
       after = rows[rows.length - 1]!.rowid;
+      // What the store recorded is used as it is; only articles it lacks something for (arrived
+      // before that was stored, or edited since) are read and derived afresh.
+      const stored: DerivedRow[] = [];
+      const unread: DerivedRow[] = [];
+      for (const r of rows) {
+        const storyKnown = r.storyId !== null && (r.storySig !== null || r.rowid <= linkFrom);
+        (storyKnown && r.speakers ? stored : unread).push(r);
+      }
+      await inTurns(stored, LOAD_CHUNK, (part) => {
+        for (const r of part) this.speakers.addStored({ id: r.id, sourceId: r.sourceId }, r.speakers!);
+        this.groupStories(part.map((r) => ({
+          article: { id: r.id, sourceId: r.sourceId, title: r.title, body: [], publishedAt: r.publishedAt },
+          firstSeenAt: r.firstSeenAt,
+          storySig: r.storySig,
+          storyId: r.storyId,
+          restoreOnly: r.rowid <= linkFrom,
+        })));
+      });
+      for (let i = 0; i < unread.length; i += LOAD_CHUNK) {
+        const part: DeriveItem[] = [];
+        for (const r of unread.slice(i, i + LOAD_CHUNK)) {
+          const article = await this.deps.store.getArticle(r.id);
+          if (article) part.push({ article, firstSeenAt: r.firstSeenAt, storySig: r.storySig, storyId: r.storyId, restoreOnly: r.rowid <= linkFrom && r.storyId !== null });
+        }
+        read += part.length;
+        await nextTurn();
+        await this.deriveInTurns(part);
+      }
     }
-    this.deps.log.info({ speakers: this.speakers.size, ms: Date.now() - started }, 'stories and speakers indexed');
+    this.deps.log.info({ speakers: this.speakers.size, textsRead: read, ms: Date.now() - started }, 'stories and speakers indexed');
   }
 
   /**
@@ -361,11 +406,23 @@ export class Newsroom {
     return indexed;
   }
 
-  /** Stories and speakers of `items`, a turn budget at a time. */
-  private deriveInTurns(items: Array<{ article: Article; firstSeenAt?: string | undefined; storySig?: Uint8Array | null; storyId?: string | null }>): Promise<void> {
+  /**
+   * Stories and speakers of articles that do not enter the hot tier (an import of an older
+   * archive): grouped, and stored with them, as on arrival; a turn budget at a time.
+   */
+  deriveArticles(articles: Iterable<{ article: Article; firstSeenAt?: string }>): Promise<void> {
+    const items = [...articles];
+    const queued = this.indexQueue.then(() => this.deriveInTurns(items));
+    this.indexQueue = queued.then(() => this.maintainArchive(Math.ceil(items.length / 20) + 1));
+    return queued;
+  }
+
+  /** Stories and speakers of `items` from their text, a turn budget at a time; what was found is stored. */
+  private deriveInTurns(items: DeriveItem[]): Promise<void> {
     return inTurns(items, DERIVE_CHUNK, (part) => {
-      for (const c of part) this.speakers.add(c.article);
-      this.groupStories(part);
+      const speakers: Array<[string, ArticleSpeakers]> = [];
+      for (const c of part) speakers.push([c.article.id, this.speakers.add(c.article)]);
+      this.groupStories(part, speakers);
     });
   }
 
@@ -387,10 +444,14 @@ export class Newsroom {
    * Puts new articles into their stories and records changed story ids in the store. Articles
    * already grouped keep their story (an edit does not move a report to another story).
    */
-  private groupStories(items: Array<{ article: Article; firstSeenAt?: string | undefined; storySig?: Uint8Array | null; storyId?: string | null }>): void {
+  private groupStories(items: DeriveItem[], speakers: Array<[string, ArticleSpeakers]> = []): void {
     const changed: Array<[string, string]> = [];
     const fresh: Array<[string, Uint8Array]> = [];
-    for (const { article: a, firstSeenAt, storySig, storyId } of items) {
+    for (const { article: a, firstSeenAt, storySig, storyId, restoreOnly } of items) {
+      if (restoreOnly && storyId) {
+        changed.push(...this.stories.restore(a.id, storyId));
+        continue;
+      }
       const time = Date.parse(a.publishedAt ?? firstSeenAt ?? '');
       const known = this.stories.storyOf(a.id) !== undefined;
       // At start-up the stored signature and story id are used as they are: no text is re-read
@@ -400,13 +461,14 @@ export class Newsroom {
       if (!known && !storySig) fresh.push([a.id, this.stories.signatureBytes(a.id)!]);
     }
     // Written in the background, in order: the in-memory grouping answers meanwhile.
-    if (fresh.length || changed.length) {
+    if (fresh.length || changed.length || speakers.length) {
       this.storyWrites = this.storyWrites
         .then(async () => {
           if (fresh.length) await this.deps.store.setStorySignatures(fresh);
           if (changed.length) await this.deps.store.setStoryIds(changed);
+          if (speakers.length) await this.deps.store.setSpeakers(speakers);
         })
-        .catch((err: unknown) => this.deps.log.warn({ err }, 'story ids not stored'));
+        .catch((err: unknown) => this.deps.log.warn({ err }, 'story ids and speakers not stored'));
     }
   }
 

@@ -1,10 +1,12 @@
 /**
  * The speakers in the archive: who is quoted in which article, for `/quote speaker:` and its
- * autocomplete. Derived from the articles (rebuilt with the search index, updated on ingest);
- * nothing here is stored.
+ * autocomplete. Derived from each article's text as it arrives; what was found is stored with the
+ * article, so a start-up rebuilds the directory without reading the archive's text again.
  */
 import type { Article } from '../article.ts';
 import { findQuotations } from '../quotes.ts';
+import { ShardedMap } from '../sharded-map.ts';
+import type { ArticleSpeakers } from '../store/types.ts';
 
 /** Lower case, curly apostrophes straightened, punctuation to spaces: "Kim Yo Jong’s order" → "kim yo jong's order". */
 export function speakerKey(name: string): string {
@@ -33,31 +35,45 @@ interface Entry {
 
 export class SpeakerDirectory {
   private readonly bySpeaker = new Map<string, Entry>();
-  private readonly byArticle = new Map<string, { sourceId: string; keys: string[] }>();
+  /** One entry per quoting article of the whole archive: sharded, so growing it never stalls. */
+  private readonly byArticle = new ShardedMap<{ sourceId: string; keys: string[] }>();
 
   get size(): number {
     return this.bySpeaker.size;
   }
 
-  /** Adds or replaces one article's speakers. */
-  add(article: Pick<Article, 'id' | 'sourceId' | 'body'>): void {
-    this.remove(article.id);
-    const counts = new Map<string, { name: string; n: number }>();
+  /**
+   * Adds or replaces one article's speakers, found in its text; returns them (each as first
+   * written, with their quotations) for the store, so a restart need not read the text again.
+   */
+  add(article: Pick<Article, 'id' | 'sourceId' | 'body'>): ArticleSpeakers {
+    const counts = new Map<string, [name: string, quotes: number]>();
     for (const q of findQuotations(article)) {
       if (!q.speaker) continue;
       const key = speakerKey(q.speaker);
       if (!key) continue;
-      const c = counts.get(key) ?? { name: q.speaker, n: 0 };
-      c.n++;
-      counts.set(key, c);
+      const c = counts.get(key);
+      if (c) c[1]++;
+      else counts.set(key, [q.speaker, 1]);
     }
-    if (counts.size === 0) return;
-    for (const [key, { name, n }] of counts) {
+    const speakers = [...counts.values()];
+    this.addStored(article, speakers);
+    return speakers;
+  }
+
+  /** Adds or replaces one article's speakers as stored (from {@link add} when the article arrived). */
+  addStored(article: Pick<Article, 'id' | 'sourceId'>, speakers: ArticleSpeakers): void {
+    this.remove(article.id);
+    const keys: string[] = [];
+    for (const [name, n] of speakers) {
+      const key = speakerKey(name);
+      if (!key || keys.includes(key)) continue;
+      keys.push(key);
       const entry = this.bySpeaker.get(key) ?? { name, articles: new Map() };
       entry.articles.set(article.id, n);
       this.bySpeaker.set(key, entry);
     }
-    this.byArticle.set(article.id, { sourceId: article.sourceId, keys: [...counts.keys()] });
+    if (keys.length) this.byArticle.set(article.id, { sourceId: article.sourceId, keys });
   }
 
   remove(id: string): void {

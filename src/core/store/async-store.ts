@@ -18,7 +18,7 @@ import type {
   TextPage,
   TextQuery,
   TextSearchOptions,
-  VersionChange,
+  VersionChange, DerivedRow, ArticleSpeakers
 } from './types.ts';
 
 /** Fields of a source that may be changed after it is created. */
@@ -106,6 +106,11 @@ export interface AsyncStore {
   articleMeta(id: string): Promise<{ seq: number; firstSeenAt: string; announce: boolean; sourceId: string } | undefined>;
   /** Articles in seq order after `afterSeq`, for chunked index rebuilds. */
   scanArticles(afterSeq: number, limit: number): Promise<Array<{ rowid: number; article: Article; firstSeenAt: string; storySig: Uint8Array | null; storyId: string | null }>>;
+  /**
+   * What stories and speakers are derived from, in seq order after `afterSeq`, without the
+   * articles' text: a start-up reads the text only of rows whose signature or speakers are missing.
+   */
+  scanDerived(afterSeq: number, limit: number): Promise<DerivedRow[]>;
   countArticles(sourceIds?: Iterable<string>): Promise<number>;
   countBySource(): Promise<Map<string, number>>;
   maxSeq(): Promise<number>;
@@ -137,6 +142,8 @@ export interface AsyncStore {
 
   // stories (src/core/stories/)
   setStorySignatures(sigs: Iterable<[articleId: string, sig: Uint8Array]>): Promise<void>;
+  /** Stores who is quoted in each article (an edit of the text clears it until derived again). */
+  setSpeakers(rows: Iterable<[articleId: string, speakers: ArticleSpeakers]>): Promise<void>;
   /** Writes the story ids that changed; returns how many did. */
   setStoryIds(assignments: Iterable<[articleId: string, storyId: string]>): Promise<number>;
   /** Every article of a story, earliest report first (published time, else first seen). */

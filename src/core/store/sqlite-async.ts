@@ -12,7 +12,7 @@ import type {
   TextFilters,
   TextPage,
   TextQuery,
-  TextSearchOptions,
+  TextSearchOptions, ArticleSpeakers
 } from './types.ts';
 
 /** Runs async jobs one at a time: a transaction's awaits must not let another caller's statements into it. */
@@ -330,6 +330,12 @@ class SqliteAsyncStore implements AsyncStore {
   }
   enqueueChangeAlerts(alertId: string, lastVersionId: number, rows: NewOutbox[]) {
     return this.call(() => this.store.enqueueChangeAlerts(alertId, lastVersionId, rows));
+  }
+  scanDerived(afterSeq: number, limit: number) {
+    return this.call(() => this.store.scanDerived(afterSeq, limit));
+  }
+  setSpeakers(rows: Iterable<[articleId: string, speakers: ArticleSpeakers]>) {
+    return this.call(() => this.store.setSpeakers(rows));
   }
   setStorySignatures(sigs: Iterable<[articleId: string, sig: Uint8Array]>) {
     return this.call(() => this.store.setStorySignatures(sigs));

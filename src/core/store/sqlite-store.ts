@@ -33,7 +33,7 @@ import type {
   OutboxRow,
   SourceRow,
   StoredArticle,
-  SubscriptionRow,
+  SubscriptionRow, DerivedRow, ArticleSpeakers
 } from './types.ts';
 
 
@@ -340,7 +340,7 @@ export class SqliteStore implements Store {
     );
     const update = this.stmt(
       `UPDATE articles SET content_hash = ?, title = ?, byline = ?, outlet = ?, dateline = ?, tags = ?, caption = ?, body = ?, editors = ?, url = ?, published_at = ?, updated_at = ?,
-         text_origin = ?, full_text_attempts = 0, full_text_error = NULL, image_url = COALESCE(?, image_url), version_seen_at = COALESCE(?, version_seen_at)
+         text_origin = ?, full_text_attempts = 0, full_text_error = NULL, image_url = COALESCE(?, image_url), version_seen_at = COALESCE(?, version_seen_at), speakers = NULL
        WHERE source_id = ? AND dedupe_key = ?`,
     );
     const saveVersion = this.stmt(
@@ -430,7 +430,7 @@ export class SqliteStore implements Store {
         }
       }
       this.stmt(
-        `UPDATE articles SET body = ?, byline = COALESCE(byline, ?), image_url = COALESCE(image_url, ?), text_origin = 'page', full_text_error = NULL, updated_at = ?, version_seen_at = CASE WHEN ? THEN ? ELSE version_seen_at END WHERE id = ?`,
+        `UPDATE articles SET body = ?, byline = COALESCE(byline, ?), image_url = COALESCE(image_url, ?), text_origin = 'page', full_text_error = NULL, updated_at = ?, version_seen_at = CASE WHEN ? THEN ? ELSE version_seen_at END, speakers = NULL WHERE id = ?`,
       ).run(JSON.stringify(body), byline, image, now, changed ? 1 : 0, now, id);
       return this.getArticle(id);
     })();
@@ -492,6 +492,22 @@ export class SqliteStore implements Store {
       firstSeenAt: r.first_seen_at as string,
       storySig: (r.story_sig as Buffer | null) ?? null,
       storyId: (r.story_id as string | null) ?? null,
+    }));
+  }
+
+  /** What stories and speakers are derived from, in seq order after `afterSeq`, without the text. */
+  scanDerived(afterSeq: number, limit: number): DerivedRow[] {
+    const rows = this.stmt('SELECT seq, id, source_id, title, published_at, first_seen_at, story_sig, story_id, speakers FROM articles WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as Row[];
+    return rows.map((r) => ({
+      rowid: r.seq as number,
+      id: r.id as string,
+      sourceId: r.source_id as string,
+      title: r.title as string,
+      publishedAt: (r.published_at as string | null) ?? null,
+      firstSeenAt: r.first_seen_at as string,
+      storySig: (r.story_sig as Buffer | null) ?? null,
+      storyId: (r.story_id as string | null) ?? null,
+      speakers: r.speakers == null ? null : (JSON.parse(r.speakers as string) as ArticleSpeakers),
     }));
   }
 
@@ -653,6 +669,14 @@ export class SqliteStore implements Store {
     const set = this.stmt('UPDATE articles SET story_sig = ? WHERE id = ?');
     this.db.transaction(() => {
       for (const [id, sig] of sigs) set.run(Buffer.from(sig.buffer, sig.byteOffset, sig.byteLength), id);
+    })();
+  }
+
+  /** Stores who is quoted in each article, in one transaction. */
+  setSpeakers(rows: Iterable<[articleId: string, speakers: ArticleSpeakers]>): void {
+    const set = this.stmt('UPDATE articles SET speakers = ? WHERE id = ?');
+    this.db.transaction(() => {
+      for (const [id, speakers] of rows) set.run(JSON.stringify(speakers), id);
     })();
   }
 

@@ -132,6 +132,23 @@ export interface ChangeAlertRow {
   lastVersionId: number;
 }
 
+/** Who is quoted in an article: each speaker as first written there, with their number of quotations. */
+export type ArticleSpeakers = Array<[name: string, quotes: number]>;
+
+/** What a start-up derives an article's story and speakers from, without reading its text. */
+export interface DerivedRow {
+  rowid: number;
+  id: string;
+  sourceId: string;
+  title: string;
+  publishedAt: string | null;
+  firstSeenAt: string;
+  storySig: Uint8Array | null;
+  storyId: string | null;
+  /** null: not derived since the text last changed (the article must be read). */
+  speakers: ArticleSpeakers | null;
+}
+
 export interface StoredArticle {
   seq: number;
   article: Article;
@@ -298,6 +315,8 @@ export interface Store {
   getArticle(id: string): Article | undefined;
   articleMeta(id: string): { seq: number; firstSeenAt: string; announce: boolean; sourceId: string } | undefined;
   scanArticles(afterSeq: number, limit: number): Array<{ rowid: number; article: Article; firstSeenAt: string }>;
+  scanDerived(afterSeq: number, limit: number): DerivedRow[];
+  setSpeakers(rows: Iterable<[articleId: string, speakers: ArticleSpeakers]>): void;
   countArticles(sourceIds?: Iterable<string>): number;
   countBySource(): Map<string, number>;
   maxSeq(): number;

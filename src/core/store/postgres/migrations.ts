@@ -281,4 +281,8 @@ export const PG_MIGRATIONS: string[] = [
     SELECT COALESCE((SELECT s.feed_id FROM sources s WHERE s.id = u.x), u.x) FROM unnest(subscriptions.source_ids) WITH ORDINALITY AS u(x, n) ORDER BY u.n
   ) WHERE cardinality(source_ids) > 0;
   `,
+  // SQLite migration 9: who is quoted in each article (NULL until derived, and after an edit of the text).
+  `
+  ALTER TABLE articles ADD COLUMN speakers jsonb;
+  `,
 ];

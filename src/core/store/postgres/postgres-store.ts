@@ -26,7 +26,7 @@ import type {
   TextPage,
   TextQuery,
   TextSearchOptions,
-  VersionChange,
+  VersionChange, DerivedRow, ArticleSpeakers
 } from '../types.ts';
 import { FEED_FIELDS, NOT_ARCHIVE, SOURCE_SELECT } from '../feeds.ts';
 import { pickVanished, planRewrite, rowMappers, PG_CODEC, SOURCE_COLUMNS, type Row } from '../rows.ts';
@@ -452,7 +452,7 @@ export class PostgresStore implements AsyncStore {
           await self.q(
             `UPDATE articles SET content_hash = $1, title = $2, byline = $3, outlet = $4, dateline = $5, tags = $6, caption = $7, body = $8, editors = $9, url = $10,
                published_at = $11, published_ts = $12, updated_at = $13, text_origin = $14, full_text_attempts = 0, full_text_error = NULL,
-               image_url = COALESCE($17, image_url), version_seen_at = COALESCE($18, version_seen_at)
+               image_url = COALESCE($17, image_url), version_seen_at = COALESCE($18, version_seen_at), speakers = NULL
              WHERE source_id = $15 AND dedupe_key = $16`,
             [item.contentHash, a.title, a.byline, a.outlet, a.dateline, json(a.tags), a.caption, json(body), json(a.editors), a.url, a.publishedAt, publishedInstant(a.publishedAt), now, textOrigin, sourceId, item.dedupeKey, a.image ?? null, change ? now : null],
           );
@@ -539,6 +539,21 @@ export class PostgresStore implements AsyncStore {
       firstSeenAt: iso(r.first_seen_at),
       storySig: (r.story_sig as Buffer | null) ?? null,
       storyId: (r.story_id as string | null) ?? null,
+    }));
+  }
+
+  async scanDerived(afterSeq: number, limit: number): Promise<DerivedRow[]> {
+    const rows = await this.q('SELECT seq, id, source_id, title, published_at, first_seen_at, story_sig, story_id, speakers FROM articles WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit]);
+    return rows.map((r) => ({
+      rowid: Number(r.seq),
+      id: r.id as string,
+      sourceId: r.source_id as string,
+      title: r.title as string,
+      publishedAt: (r.published_at as string | null) ?? null,
+      firstSeenAt: iso(r.first_seen_at),
+      storySig: (r.story_sig as Buffer | null) ?? null,
+      storyId: (r.story_id as string | null) ?? null,
+      speakers: (r.speakers as ArticleSpeakers | null) ?? null,
     }));
   }
 
@@ -636,7 +651,7 @@ export class PostgresStore implements AsyncStore {
       }
       const out = await self.one(
         `UPDATE articles SET body = $1, byline = COALESCE(byline, $2), image_url = COALESCE(image_url, $5), text_origin = 'page', full_text_error = NULL, updated_at = $3,
-           version_seen_at = CASE WHEN $6 THEN $3::timestamptz ELSE version_seen_at END
+           version_seen_at = CASE WHEN $6 THEN $3::timestamptz ELSE version_seen_at END, speakers = NULL
          WHERE id = $4 RETURNING *`,
         [json(text), by, now, id, image?.replaceAll('\u0000', '') ?? null, changed],
       );
@@ -1085,6 +1100,15 @@ export class PostgresStore implements AsyncStore {
     await this.q(
       `UPDATE articles a SET story_sig = decode(x.sig, 'base64') FROM jsonb_to_recordset($1::jsonb) AS x(id text, sig text) WHERE a.id = x.id`,
       [json(list.map(([id, sig]) => ({ id, sig: Buffer.from(sig.buffer, sig.byteOffset, sig.byteLength).toString('base64') })))],
+    );
+  }
+
+  async setSpeakers(rows: Iterable<[articleId: string, speakers: ArticleSpeakers]>): Promise<void> {
+    const list = [...rows];
+    if (list.length === 0) return;
+    await this.q(
+      `UPDATE articles a SET speakers = x.speakers FROM jsonb_to_recordset($1::jsonb) AS x(id text, speakers jsonb) WHERE a.id = x.id`,
+      [json(list.map(([id, speakers]) => ({ id, speakers })))],
     );
   }
 
