@@ -172,6 +172,40 @@ describe('two tiers: filters and paging across the boundary', () => {
     expect((await split.search({ guildId: 'other' }, { query: 'traders rice' })).items.every((i) => i.article.sourceId === 'seeds')).toBe(true);
     store.close();
   }, 180_000);
+
+  it('answers a date range before every hot article from the archive alone, with the same results', async () => {
+    const { store, clock } = await storeWith(wire, ':memory:', false);
+    const split = await newsroomOver(store, clock, { hotMaxArticles: 6 });
+    // The same tiers without the shortcut: the hot tier searched (and finding nothing in the range).
+    const both = await newsroomOver(store, clock, { hotMaxArticles: 6 });
+    (both.index as unknown as { excludesAll: () => boolean }).excludesAll = () => false;
+    const hot = split.index as unknown as { rank: (...a: unknown[]) => unknown; excludesAll: (f: object) => boolean };
+    let ranked = 0;
+    const rank = hot.rank.bind(split.index);
+    hot.rank = (...a: unknown[]) => (ranked++, rank(...a));
+    const answer = async (n: Newsroom, req: object) => {
+      const r = await n.search(scope, { query: 'traders rice', ...req });
+      return [r.total, r.items.map((i) => i.article.id)];
+    };
+    // The hot six were published 02-16 … 02-21: a range ending the 15th holds none of them.
+    for (const req of [{ until: '2026-02-15' }, { since: '2026-02-11', until: '2026-02-14' }, { query: 'tradrs', until: '2026-02-15' }, { query: 'soldiers', until: '2026-02-15', page: 1 }]) {
+      expect(await answer(split, req)).toEqual(await answer(both, req));
+    }
+    expect((await answer(split, { until: '2026-02-15' }))[0]).toBeGreaterThan(0);
+    // A typo is still corrected from the hot vocabulary for the archive.
+    expect((await answer(split, { query: 'tradrs', until: '2026-02-15' }))[1]).toEqual((await answer(split, { query: 'traders', until: '2026-02-15' }))[1]);
+    expect(ranked).toBe(0);
+    expect(await answer(split, { until: '2026-02-16' })).toEqual(await answer(both, { until: '2026-02-16' }));
+    expect(ranked).toBeGreaterThan(0);
+    // The date bounds follow removals: without the oldest hot article, the 16th is outside too.
+    const oldestHot = (await split.search(scope, { query: 'traders', since: '2026-02-16', until: '2026-02-16' })).items[0]!.article.id;
+    expect(hot.excludesAll({ until: new Date('2026-02-16T12:00:00Z') })).toBe(false);
+    split.index.remove(oldestHot);
+    expect(hot.excludesAll({ until: new Date('2026-02-16T12:00:00Z') })).toBe(true);
+    expect(hot.excludesAll({ since: new Date('2026-02-22T00:00:00Z') })).toBe(true);
+    expect(hot.excludesAll({})).toBe(false);
+    store.close();
+  });
 });
 
 describe('pruned paths give the answers of the full ones', () => {

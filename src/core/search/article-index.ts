@@ -259,6 +259,10 @@ export class ArticleIndex {
   private mini: MiniSearch<Article>;
   private readonly meta = new Map<string, Meta>();
   private readonly outletNames = new Map<string, string>();
+  /** Bounds on the documents' dates: never narrower than the truth, recomputed after removals when asked. */
+  private dateLo = Infinity;
+  private dateHi = -Infinity;
+  private datesStale = false;
   /** Each term's postings (the same objects as in MiniSearch's radix tree) and each document's. */
   private postings: Postings;
   /** Per-document scratch space of `rankExact`. */
@@ -312,6 +316,7 @@ export class ArticleIndex {
       }
       this.meta.set(id, { sourceId: m.sourceId, outlet, date: m.date, seq: m.seq });
     }
+    this.datesStale = true;
   }
 
   /** Per-document metadata in insertion (seq) order, for snapshots. */
@@ -380,7 +385,10 @@ export class ArticleIndex {
     const outlet = normOutlet(article.outlet);
     if (outlet && !this.outletNames.has(outlet)) this.outletNames.set(outlet, article.outlet!.replace(/\s+/g, ' ').trim());
     const seq = meta.seq ?? this.meta.get(article.id)?.seq ?? 0;
-    this.meta.set(article.id, { sourceId: article.sourceId, outlet, date: Date.parse(article.publishedAt ?? meta.firstSeenAt ?? ''), seq });
+    const date = Date.parse(article.publishedAt ?? meta.firstSeenAt ?? '');
+    this.meta.set(article.id, { sourceId: article.sourceId, outlet, date, seq });
+    if (date < this.dateLo) this.dateLo = date;
+    if (date > this.dateHi) this.dateHi = date;
   }
 
   addMany(items: Iterable<{ article: Article; firstSeenAt?: string | undefined; seq?: number | undefined }>): void {
@@ -391,6 +399,28 @@ export class ArticleIndex {
     if (!this.mini.has(id)) return;
     this.discard(id);
     this.meta.delete(id);
+    this.datesStale = true;
+  }
+
+  /**
+   * True when a date range leaves no document of this index to match (the tiered search then
+   * leaves the hot tier out: an archive-only query).
+   */
+  excludesAll(filters: SearchFilters | undefined): boolean {
+    if (!filters?.since && !filters?.until) return false;
+    if (this.datesStale) {
+      this.dateLo = Infinity;
+      this.dateHi = -Infinity;
+      for (const m of this.meta.values()) {
+        if (m.date < this.dateLo) this.dateLo = m.date;
+        if (m.date > this.dateHi) this.dateHi = m.date;
+      }
+      this.datesStale = false;
+    }
+    const from = filters.since?.getTime() ?? -Infinity;
+    const to = filters.until?.getTime() ?? Infinity;
+    // Undated documents never pass a date filter; an empty index has lo > hi.
+    return this.dateLo > to || this.dateHi < from;
   }
 
   /** MiniSearch's discard, then the document's postings deleted at once (no vacuum). */

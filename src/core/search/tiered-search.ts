@@ -56,10 +56,14 @@ export class TieredSearch {
     const need = offset + limit;
     const ready = this.hotReady();
     const floor = ready ? this.index.floor : Infinity;
+    // A date range that no hot article falls in: the archive alone answers, and the hot vocabulary
+    // only corrects unknown words and completes prefixes (its typo walk for known words would
+    // only serve MiniSearch's own ranking).
+    const archiveOnly = ready && this.index.excludesAll(filters);
     const expanded = new Map<string, TermExpansion>();
     const expand = (t: string) => {
       let e = expanded.get(t);
-      if (!e) expanded.set(t, (e = this.index.expand(t)));
+      if (!e) expanded.set(t, (e = this.index.expand(t, archiveOnly ? { corrections: 'if-unknown' } : {})));
       return e;
     };
     const { query, misspelt } = ready ? this.corrected(typed, expand) : { query: typed, misspelt: new Map<string, string>() };
@@ -74,7 +78,7 @@ export class TieredSearch {
       ...(filters.until ? { until: filters.until } : {}),
     };
     const expands = ready && (misspelt.size > 0 || (query.prefixes?.length ?? 0) > 0 || query.terms.some((t) => expand(t).df === 0));
-    const useHot = ready && query.phrases.length === 0 && postings <= (expands ? HOT_MAX_POSTINGS_EXPANDED : HOT_MAX_POSTINGS);
+    const useHot = ready && !archiveOnly && query.phrases.length === 0 && postings <= (expands ? HOT_MAX_POSTINGS_EXPANDED : HOT_MAX_POSTINGS);
     // Words in many hot articles: FTS5's bm25() counts every match of each term in the whole
     // archive for its IDF (O(document frequency) per query: 150 ms for a word in every article at
     // 100,000), so such queries are ranked among the hot window's articles from its postings, and
