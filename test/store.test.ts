@@ -96,6 +96,56 @@ describe('SqliteStore: archive upkeep off the ingest commits', () => {
   });
 });
 
+describe('SqliteStore: words in most articles (the archive tier leaves them out of bm25)', () => {
+  // 400 articles: "harbour" in 90 % of them (dense), "walrus" in every 7th, "pier" in a few with
+  // "harbour" many times in the title.
+  const seed = () => {
+    const s = addSource('g1');
+    const items = Array.from({ length: 400 }, (_, i) => {
+      const words = [i % 10 === 3 ? 'Quay' : 'Harbour', i % 7 === 0 ? 'walrus seen' : 'ships moored', i % 50 === 1 ? 'pier' : 'dock'];
+      const title = i % 50 === 1 ? 'Harbour harbour harbour pier' : `Report ${i}`;
+      return { article: article({ id: `d${i}`, title, tags: [], body: [`${words.join(' ')} near the water, report ${i}.`, 'Crews worked through the night.'] }), dedupeKey: `d${i}`, contentHash: `d${i}` };
+    });
+    store.ingest(s.id, items, { announce: false });
+    // The threshold that makes leaving bm25() pay is a large archive's; lowered to this one's size.
+    store.denseMinMatches = 300;
+  };
+  const q = (terms: string[]) => ({ terms, phrases: [], prefixes: [], excluded: [] });
+  const ftsOrder = (match: string) => (store.db.prepare('SELECT a.id AS id FROM articles_fts f JOIN articles a ON a.seq = f.rowid WHERE articles_fts MATCH ? ORDER BY f.rank, f.rowid DESC').all(match) as Array<{ id: string }>).map((r) => r.id);
+
+  it('ranks the other words by bm25 and keeps only candidates that hold the dense word: the same order FTS5 gives', () => {
+    seed();
+    const page = store.searchText(q(['harbour', 'walrus']), {}, { limit: 10 });
+    const want = ftsOrder('"harbour" AND "walrus"');
+    expect(want.length).toBeGreaterThan(40);
+    expect(page.hits.map((h) => h.id)).toEqual(want.slice(0, 10));
+    // Articles with "walrus" but no "harbour" (the quays) are never returned.
+    expect(page.hits.every((h) => Number(h.id.slice(1)) % 10 !== 3)).toBe(true);
+    // Beyond the page, the share of checked candidates that hold it estimates the total.
+    expect(page.approximate).toBe(true);
+    expect(Math.abs(page.total - want.length)).toBeLessThanOrEqual(want.length * 0.15);
+  });
+
+  it('keeps the usual ranked query below the size where leaving bm25() pays', () => {
+    seed();
+    store.denseMinMatches = 100_000;
+    const page = store.searchText(q(['harbour', 'walrus']), {}, { limit: 10 });
+    expect([page.total, page.approximate]).toEqual([ftsOrder('"harbour" AND "walrus"').length, false]);
+  });
+
+  it('ranks a query of dense words only by their counts in the newest candidates, the way bm25 weighs them', () => {
+    seed();
+    const page = store.searchText(q(['harbour']), {}, { limit: 5 });
+    // The newest pier article (harbour three times in its title, weighed 3 each) comes first.
+    expect(page.hits[0]!.id).toBe('d351');
+    expect(page.hits.map((h) => h.id)).not.toContain('d353');
+    expect([page.total, page.approximate]).toEqual([360, false]);
+    // Filters still apply, through the narrow index.
+    const none = store.searchText(q(['harbour']), { sourceIds: ['nobody'] }, { limit: 5 });
+    expect(none).toEqual({ hits: [], total: 0, approximate: false });
+  });
+});
+
 describe('SqliteStore', () => {
   it('migrates an empty file, records the schema version and reopens idempotently', () => {
     expect(store.schemaVersion).toBe(MIGRATIONS.length);

@@ -46,7 +46,8 @@ export interface FtsQueryParts {
   excluded: string[];
 }
 
-function groupExpr(forms: string[]): string {
+/** A group of alternative forms as one FTS5 expression. */
+export function ftsGroup(forms: string[]): string {
   const alts = [...new Set(forms.filter((f) => f.length > 0))].map(ftsQuote);
   return alts.length === 1 ? alts[0]! : `(${alts.join(' OR ')})`;
 }
@@ -59,7 +60,7 @@ function groupExpr(forms: string[]): string {
  */
 export function ftsMatch(parts: FtsQueryParts, mode: 'all' | 'any' = 'all'): string | null {
   const items: string[] = [];
-  for (const g of parts.groups) if (g.some((f) => f.length > 0)) items.push(groupExpr(g));
+  for (const g of parts.groups) if (g.some((f) => f.length > 0)) items.push(ftsGroup(g));
   for (const p of parts.phrases) if (p.length > 0) items.push(`"${p.map(ftsForm).join(' ').replace(/"/g, '""')}"`);
   for (const p of parts.prefixes) if (p.length > 0) items.push(`${ftsQuote(p)} *`);
   if (items.length === 0) return null;

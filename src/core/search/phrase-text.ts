@@ -49,3 +49,35 @@ export function phrasesInText(title: string, body: readonly string[], phrases: r
   const tokens = tokenize(raw);
   return phrases.every((p) => containsRun(tokens, p));
 }
+
+const counters = new Map<string, RegExp>();
+
+/**
+ * About how often `word` (a normalised term) occurs as a token in `text`, for ranking: plain words
+ * are counted in the lower-cased raw text (a possessive "Kim’s" is not counted as "kim", which
+ * the tokenizer would), other words by the tokenizer.
+ */
+export function countWord(text: string, word: string): number {
+  if (!PLAIN_WORD.test(word)) {
+    let n = 0;
+    for (const t of tokenize(text)) if (t === word) n++;
+    return n;
+  }
+  let re = counters.get(word);
+  if (!re) {
+    if (counters.size > 500) counters.clear();
+    const L = '\\p{L}\\p{N}\\p{M}';
+    re = new RegExp(`${word}(?<![${L}'’]${word})(?![${L}]|['’][${L}])`, 'gu');
+    counters.set(word, re);
+  }
+  re.lastIndex = 0;
+  let n = 0;
+  const lower = text.toLowerCase();
+  while (re.exec(lower)) n++;
+  return n;
+}
+
+/** True when `text` holds `word` (a normalised term) as a token, decided as {@link phrasesInText} decides. */
+export function hasWord(text: string, word: string): boolean {
+  return phrasesInText('', [text], [[word]]);
+}
