@@ -267,6 +267,8 @@ export class Newsroom {
         });
         if (loaded.ok) {
           this.snapshotGeneration = generation;
+          // The load's last step (the index's document table) took its own turn; so does what follows.
+          await nextTurn();
           this.evict();
           this.ready = true;
           this.loaded = this.loadTotal = this.index.size;
@@ -308,6 +310,7 @@ export class Newsroom {
     let read = 0;
     // seq bounds the article count from above (deleted articles leave gaps), and costs no scan.
     const maxSeq = await this.deps.store.maxSeq();
+    await nextTurn();
     this.stories.reserve(maxSeq);
     // Articles older than the story index's link window only rejoin their stored stories: no new
     // report can link to them, so their signatures and title words are not kept.
