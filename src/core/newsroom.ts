@@ -320,6 +320,8 @@ export class Newsroom {
       const rows = await this.deps.store.scanDerived(after, SCAN_CHUNK);
       if (rows.length === 0) break;
       after = rows[rows.length - 1]!.rowid;
+      // The read took this turn (SQLite answers synchronously); the work on it starts in the next.
+      await nextTurn();
       // What the store recorded is used as it is; only articles it lacks something for (arrived
       // before that was stored, or edited since) are read and derived afresh.
       const stored: DerivedRow[] = [];
