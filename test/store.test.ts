@@ -82,6 +82,32 @@ describe('SqliteStore: archive upkeep off the ingest commits', () => {
     expect(store.countArticles()).toBe(600 + store.countArticles([SEED_SOURCE_ID]));
   });
 
+  it('checkpoints on the writer only while the log is past the threshold, not for ever after it once was', () => {
+    const s = addSource('g1');
+    const wal = path.join(dir, 'nd.db-wal');
+    const fetch = (t: number, size: number) =>
+      store.ingest(s.id, Array.from({ length: 10 }, (_, i) => ({ article: article({ id: `w${t}-${i}`, body: [`Paragraph ${t} ${i} `.repeat(size)] }), dedupeKey: `w${t}-${i}`, contentHash: `w${t}-${i}` })), { announce: true });
+    // Past the 32 MB threshold: the writer completes the checkpoints, and the log restarts.
+    for (let t = 0; t < 45; t++) {
+      fetch(t, 2000);
+      store.maintainArchive();
+    }
+    fetch(45, 10);
+    store.maintainArchive();
+    const calls: string[] = [];
+    const pragma = store.db.pragma.bind(store.db);
+    store.db.pragma = ((source: string, options?: object) => (calls.push(source), pragma(source, options as never))) as typeof store.db.pragma;
+    // Small fetches after the restart: the file is back at the threshold, the thread checkpoints.
+    for (let t = 46; t < 60; t++) {
+      fetch(t, 10);
+      store.maintainArchive();
+    }
+    // The file shrinks back to the threshold when the log restarts (it would stay at its largest),
+    // so at most the first step after the big fetches still checkpoints here.
+    expect(fs.statSync(wal).size).toBeLessThanOrEqual(32 * 1024 * 1024);
+    expect(calls.filter((c) => c.startsWith('wal_checkpoint')).length).toBeLessThanOrEqual(1);
+  });
+
   it('checkpoints the write-ahead log from another thread, not inside commits', async () => {
     expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
     const s = addSource('g1');
