@@ -152,6 +152,34 @@ describe('SqliteStore: words in most articles (the archive tier leaves them out 
     expect(Math.abs(page.total - want.length)).toBeLessThanOrEqual(want.length * 0.15);
   });
 
+  it('matches a common phrase as its words, its dense words left out of bm25 too, and keeps only articles holding the phrase', () => {
+    seed();
+    const exact = (phrase: string) => new Set(ftsOrder(`"${phrase}"`));
+    const phrase = (words: string[]) => store.searchText({ terms: [], phrases: [words], prefixes: [], excluded: [] }, {}, { limit: 10 });
+    // One dense word (harbour) and one that is not (walrus): ranked by walrus, verified on the text.
+    const ranked: unknown[] = [];
+    const internals = store as unknown as { stmt: (sql: string) => { all: (...a: unknown[]) => unknown } };
+    const stmt = internals.stmt.bind(store);
+    internals.stmt = (sql: string) => {
+      const st = stmt(sql);
+      return sql.includes('f.rank') ? { ...st, all: (...a: unknown[]) => (ranked.push(a[0]), st.all(...a)) } : st;
+    };
+    const some = phrase(['harbour', 'walrus']);
+    expect(ranked).toEqual(['"walrus"']);
+    const holding = exact('harbour walrus');
+    expect(holding.size).toBeGreaterThan(30);
+    expect(some.hits).toHaveLength(10);
+    expect(some.hits.every((h) => holding.has(h.id))).toBe(true);
+    expect(Math.abs(some.total - holding.size)).toBeLessThanOrEqual(holding.size * 0.2);
+    // Dense words only: the newest candidates that hold the phrase.
+    const all = phrase(['near', 'the']);
+    expect(all.hits.map((h) => h.id)).toHaveLength(10);
+    expect(all.hits.every((h) => exact('near the').has(h.id))).toBe(true);
+    expect(Math.abs(all.total - 400)).toBeLessThanOrEqual(40);
+    // Both words in every article, never in this order: nothing.
+    expect(phrase(['water', 'near'])).toMatchObject({ hits: [] });
+  });
+
   it('keeps the usual ranked query below the size where leaving bm25() pays', () => {
     seed();
     store.denseMinMatches = 100_000;

@@ -987,11 +987,14 @@ export class SqliteStore implements Store {
     }
     // Words in most articles add nothing to bm25() but the cost of reading their doclists for
     // its IDF (O(archive): ~6 ms a word at 100,000 articles, ~60 ms at a million): in an all-words
-    // query without phrases they leave the ranked FTS5 query and are checked on the text of the
+    // query they leave the ranked FTS5 query and are checked on the text of the
     // best candidates instead, or — when every word is one — the newest candidates are ranked by
     // their counts in the text, with the weights and length normalisation bm25() would apply.
-    const dense = mode === 'all' && !verify && query.phrases.length === 0 ? this.denseGroups(groups, hi) : new Set<number>();
-    if (dense.size > 0) return this.searchDense(query, parts, dense, filters, { lo, hi, params }, opts.limit);
+    // A phrase with a dense word is matched as its words, and checked on the text: as a phrase,
+    // FTS5 would decode that word's position lists across the archive for the phrase's IDF.
+    const wordParts = query.phrases.length ? { ...parts, groups: [...groups, ...query.phrases.flat().map((w) => [w])], phrases: [] } : parts;
+    const dense = mode === 'all' ? this.denseGroups(wordParts.groups, hi) : new Set<number>();
+    if (dense.size > 0) return this.searchDense(wordParts, dense, query.phrases, filters, { lo, hi, params }, opts.limit);
     const match = verify ? loose : ftsMatch(parts, mode);
     if (!match) return empty;
     const wanted = Math.max(TEXT_CANDIDATES, (verify ? 4 : 1) * opts.limit);
@@ -1053,7 +1056,7 @@ export class SqliteStore implements Store {
    * the other parts ranked by FTS5 and the dense words verified on the text of the best
    * candidates; or, with dense words only, the newest candidates ranked from their text.
    */
-  private searchDense(query: TextQuery, parts: { groups: string[][]; phrases: string[][]; prefixes: string[]; excluded: string[] }, dense: Set<number>, filters: TextFilters, range: { lo: number; hi: number; params: unknown[] }, limit: number): TextPage {
+  private searchDense(parts: { groups: string[][]; phrases: string[][]; prefixes: string[]; excluded: string[] }, dense: Set<number>, phrases: string[][], filters: TextFilters, range: { lo: number; hi: number; params: unknown[] }, limit: number): TextPage {
     const { lo, hi, params } = range;
     const denseForms = parts.groups.filter((_, i) => dense.has(i)).map((g) => g.filter((f) => f.length > 0));
     const rest = { ...parts, groups: parts.groups.filter((_, i) => !dense.has(i)) };
@@ -1074,22 +1077,36 @@ export class SqliteStore implements Store {
       if (!r) return null;
       return [r.title as string, (JSON.parse(r.tags as string) as string[]).join('\n'), (r.byline as string | null) ?? '', (r.outlet as string | null) ?? '', (JSON.parse(r.body as string) as string[]).join('\n')];
     };
+    // Phrases (common ones, matched as their words) hold in the title or body as consecutive words.
+    const holds = (cols: string[]) => phrases.length === 0 || phrasesInText(cols[0]!, [cols[4]!], phrases);
     if (!rankedMatch) {
       // Dense words only: every candidate holds them (FTS5 matched them); the newest are ranked by
       // bm25's term-frequency part (the IDF is the same 1e-6 for all), the rest follow newest first.
-      const scored = found.slice(0, DENSE_SCORED).map((r) => {
-        const cols = columns(r.seq) ?? [];
+      // With phrases, the newest candidates that hold them are (the share checked estimates the total).
+      const kept: Array<{ seq: number; cols: string[] }> = [];
+      let checked = 0;
+      for (const r of found) {
+        if (kept.length >= DENSE_SCORED || (phrases.length > 0 && checked >= PHRASE_MAX_CHECKS)) break;
+        checked++;
+        const cols = columns(r.seq);
+        if (cols && holds(cols)) kept.push({ seq: r.seq, cols });
+      }
+      const scored = kept.map(({ seq, cols }) => {
         const freq = denseForms.map((forms) => cols.reduce((sum, c, ci) => sum + FTS_WEIGHTS[ci]! * forms.reduce((n, f) => n + (c ? countWord(c, f) : 0), 0), 0));
         const length = cols.reduce((n, c) => n + (c ? c.split(/\s+/).length : 0), 0);
-        return { seq: r.seq, freq, length };
+        return { seq, freq, length };
       });
       const avg = scored.reduce((n, s) => n + s.length, 0) / Math.max(1, scored.length);
       const ranked = scored
         .map((s) => ({ seq: s.seq, score: s.freq.reduce((sum, f) => sum + (1e-6 * f * (BM25_K1 + 1)) / (f + BM25_K1 * (1 - BM25_B + (BM25_B * s.length) / Math.max(1, avg))), 0) }))
         .sort((a, b) => b.score - a.score || b.seq - a.seq);
-      const order = [...ranked, ...found.slice(DENSE_SCORED).map((r) => ({ seq: r.seq, score: 0 }))];
+      const order = phrases.length ? ranked : [...ranked, ...found.slice(checked).map((r) => ({ seq: r.seq, score: 0 }))];
       const hits = order.slice(0, limit).map((r) => ({ id: (idOf.get(r.seq) as Row).id as string, seq: r.seq, score: r.score }));
-      return { hits, total: cut ? Math.round(found.length * scale) : found.length, approximate: cut };
+      if (phrases.length === 0) return { hits, total: cut ? Math.round(found.length * scale) : found.length, approximate: cut };
+      const unchecked = found.length - checked;
+      const share = checked ? kept.length / checked : 0;
+      const approximate = unchecked > 0 || cut;
+      return { hits, total: approximate ? Math.round((kept.length + unchecked * share) * scale) : kept.length, approximate };
     }
     // Ranked without the dense words; the best candidates that hold them (any form) are kept.
     found.sort((a, b) => a.rank! - b.rank! || b.seq - a.seq);
@@ -1099,7 +1116,7 @@ export class SqliteStore implements Store {
       if (checked >= PHRASE_MAX_CHECKS || (ok.length >= limit && checked >= PHRASE_SAMPLE)) break;
       checked++;
       const cols = columns(r.seq);
-      if (cols && denseForms.every((forms) => forms.some((f) => cols.some((c) => c && hasWord(c, f))))) ok.push(r);
+      if (cols && denseForms.every((forms) => forms.some((f) => cols.some((c) => c && hasWord(c, f)))) && holds(cols)) ok.push(r);
     }
     const unchecked = found.length - checked;
     const seen = ok.length + (checked ? (unchecked * ok.length) / checked : 0);
