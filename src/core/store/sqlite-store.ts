@@ -998,12 +998,7 @@ export class SqliteStore implements Store {
     const match = verify ? loose : ftsMatch(parts, mode);
     if (!match) return empty;
     const wanted = Math.max(TEXT_CANDIDATES, (verify ? 4 : 1) * opts.limit);
-    // Without filters FTS5 answers alone; with them, articles are joined through the narrow
-    // (seq, source, date) index, never the rows themselves (their body lies before the dates).
-    const filtered = params.length > 0;
-    const from = filtered ? `articles_fts f CROSS JOIN articles a INDEXED BY articles_seq_date ON a.seq = f.rowid` : 'articles_fts f';
-    const needsRow = Boolean(filters.source);
-    const sql = `SELECT f.rowid AS seq, f.rank AS rank FROM ${needsRow ? 'articles_fts f CROSS JOIN articles a ON a.seq = f.rowid' : from}
+    const sql = `SELECT f.rowid AS seq, f.rank AS rank FROM ${this.textFrom(filters)}
       WHERE articles_fts MATCH ? AND f.rowid < ?${lo > 0 ? ' AND f.rowid >= ?' : ''}${this.filterWhere(filters)} ORDER BY f.rowid DESC LIMIT ?`;
     const found = this.stmt(sql).all(match, hi, ...(lo > 0 ? [lo] : []), ...params, wanted) as Array<{ seq: number; rank: number }>;
     // Fewer than asked: every match of the range is here. Otherwise the matches reached down to the
@@ -1063,9 +1058,7 @@ export class SqliteStore implements Store {
     const rankedMatch = ftsMatch(rest, 'all');
     const match = rankedMatch ?? ftsMatch(parts, 'all')!;
     const wanted = Math.max(TEXT_CANDIDATES, 4 * limit);
-    const filtered = params.length > 0;
-    const from = filters.source ? 'articles_fts f CROSS JOIN articles a ON a.seq = f.rowid' : filtered ? 'articles_fts f CROSS JOIN articles a INDEXED BY articles_seq_date ON a.seq = f.rowid' : 'articles_fts f';
-    const sql = `SELECT f.rowid AS seq${rankedMatch ? ', f.rank AS rank' : ''} FROM ${from}
+    const sql = `SELECT f.rowid AS seq${rankedMatch ? ', f.rank AS rank' : ''} FROM ${this.textFrom(filters)}
       WHERE articles_fts MATCH ? AND f.rowid < ?${lo > 0 ? ' AND f.rowid >= ?' : ''}${this.filterWhere(filters)} ORDER BY f.rowid DESC LIMIT ?`;
     const found = this.stmt(sql).all(match, hi, ...(lo > 0 ? [lo] : []), ...params, wanted) as Array<{ seq: number; rank?: number }>;
     const cut = found.length >= wanted;
@@ -1149,6 +1142,16 @@ export class SqliteStore implements Store {
     if (this.tops.size >= 64) this.tops.delete(this.tops.keys().next().value!);
     this.tops.set(key, top?.seq as number | undefined);
     return top?.seq as number | undefined;
+  }
+
+  /**
+   * The archive search's FROM: FTS5 alone without filters; with source or date filters, articles
+   * joined through the narrow (seq, source, date) index, never the rows themselves (a row's dates
+   * lie after its body); the outlet filter needs the row.
+   */
+  private textFrom(filters: TextFilters): string {
+    if (filters.source) return 'articles_fts f CROSS JOIN articles a ON a.seq = f.rowid';
+    return filters.sourceIds || filters.since || filters.until ? 'articles_fts f CROSS JOIN articles a INDEXED BY articles_seq_date ON a.seq = f.rowid' : 'articles_fts f';
   }
 
   /** True when the article's title or body holds every phrase as consecutive words. */
