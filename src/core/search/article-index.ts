@@ -71,7 +71,7 @@ interface Vocabulary {
 }
 
 const FIELDS = ['title', 'body', 'byline', 'tags', 'outlet'] as const;
-const BOOST = { title: 3, tags: 2, outlet: 1.5, byline: 1.5, body: 1 };
+export const BOOST = { title: 3, tags: 2, outlet: 1.5, byline: 1.5, body: 1 };
 /** Prefix matching from three letters, fuzzy from four; they score below exact matches. */
 const prefixFor = (term: string) => term.length >= 3;
 const fuzzyFor = (term: string) => (term.length >= 4 ? 0.2 : false);

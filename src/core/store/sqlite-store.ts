@@ -7,6 +7,7 @@ import type { Article } from '../article.ts';
 import { makeArticleId, SEED_SOURCE_ID } from '../article.ts';
 import type { Clock, Log } from '../deps.ts';
 import { classifyChange } from '../changes/compare.ts';
+import { BOOST } from '../search/article-index.ts';
 import { ftsForm, ftsGroup, ftsList, ftsMatch, ftsText } from '../search/fts-text.ts';
 import { countWord, hasWord, phrasesInText } from '../search/phrase-text.ts';
 import { MIGRATIONS } from './migrations.ts';
@@ -60,8 +61,9 @@ const DENSE_PROBE = 200;
 const DENSE_MIN_MATCHES = 150_000;
 /** Candidates of a query of dense words only that are ranked from their text (the newest). */
 const DENSE_SCORED = 50;
-/** FTS5's column weights (title, tags, byline, outlet, body) and bm25 constants, for ranking dense words from the text. */
-const FTS_WEIGHTS = [3, 2, 1.5, 1.5, 1];
+/** FTS5's column weights in its column order (title, tags, byline, outlet, body): the hot tier's boosts, as migration 5 gave bm25(). */
+const FTS_WEIGHTS = [BOOST.title, BOOST.tags, BOOST.byline, BOOST.outlet, BOOST.body];
+/** bm25's constants, for ranking dense words from the text as FTS5 would. */
 const BM25_K1 = 1.2;
 const BM25_B = 0.75;
 /** Phrases whose rarest word is in more than this share of articles are verified on the text. */
