@@ -960,7 +960,8 @@ export class SqliteStore implements Store {
     const mode = opts.mode ?? 'all';
     const empty: TextPage = { hits: [], total: 0, approximate: false };
     const lo = Math.max(0, filters.fromSeq ?? 0);
-    let hi = Math.min(filters.toSeq ?? Infinity, this.maxSeq() + 1);
+    const end = this.maxSeq() + 1;
+    let hi = Math.min(filters.toSeq ?? Infinity, end);
     if (hi <= lo) return empty;
     const params = this.textParams(filters);
     if (filters.sourceIds || filters.since || filters.until) {
@@ -995,7 +996,7 @@ export class SqliteStore implements Store {
     // A phrase with a dense word is matched as its words, and checked on the text: as a phrase,
     // FTS5 would decode that word's position lists across the archive for the phrase's IDF.
     const wordParts = query.phrases.length ? { ...parts, groups: [...groups, ...query.phrases.flat().map((w) => [w])], phrases: [] } : parts;
-    const dense = mode === 'all' ? this.denseGroups(wordParts.groups, hi) : new Set<number>();
+    const dense = mode === 'all' ? this.denseGroups(wordParts.groups, hi, end) : new Set<number>();
     if (dense.size > 0) return this.searchDense(wordParts, dense, query.phrases, filters, { lo, hi, params }, opts.limit);
     const match = verify ? loose : ftsMatch(parts, mode);
     if (!match) return empty;
@@ -1033,17 +1034,16 @@ export class SqliteStore implements Store {
    * Which groups of alternative forms are in most articles (see DENSE_SHARE) of an archive large
    * enough for it to matter (DENSE_MIN_MATCHES), judged from their newest matches.
    */
-  private denseGroups(groups: string[][], hi: number): Set<number> {
+  private denseGroups(groups: string[][], hi: number, end: number): Set<number> {
     const out = new Set<number>();
     if (hi < this.denseMinMatches) return out;
     const probe = this.stmt(`SELECT count(*) AS n, min(rowid) AS last FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ${DENSE_PROBE})`);
-    const top = this.maxSeq() + 1;
     groups.forEach((g, i) => {
       const forms = g.filter((f) => f.length > 0);
       if (forms.length === 0) return;
       const r = probe.get(ftsGroup(forms)) as Row;
-      const share = DENSE_PROBE / Math.max(1, top - (r.last as number));
-      if ((r.n as number) >= DENSE_PROBE && share > DENSE_SHARE && share * top >= this.denseMinMatches) out.add(i);
+      const share = DENSE_PROBE / Math.max(1, end - (r.last as number));
+      if ((r.n as number) >= DENSE_PROBE && share > DENSE_SHARE && share * end >= this.denseMinMatches) out.add(i);
     });
     return out;
   }
