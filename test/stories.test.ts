@@ -137,14 +137,21 @@ describe('the link window', () => {
     }
     const wide = new StoryIndex(undefined, { linkWindow: 1 << 16 });
     const narrow = new StoryIndex(undefined, { linkWindow: 512 });
+    // A window the whole stream fits in, its ring doubling only up to 1,024 slots, then taking the whole window.
+    const jumping = new StoryIndex(undefined, { linkWindow: 4096, ringDoublingMax: 1024 });
+    const rings = new Set<number>();
     const tables = new Set<Uint32Array>();
     const internals = narrow as unknown as { generations: Array<{ keys: Uint32Array; used: number }> };
     let mostGenerations = 0;
     for (const d of docs) {
-      expect(narrow.add(d)).toEqual(wide.add(d));
+      const grouped = wide.add(d);
+      expect(narrow.add(d)).toEqual(grouped);
+      expect(jumping.add(d)).toEqual(grouped);
+      rings.add((jumping as unknown as { sigs: Uint32Array }).sigs.length / 60);
       for (const g of internals.generations) tables.add(g.keys);
       mostGenerations = Math.max(mostGenerations, internals.generations.length);
     }
+    expect([...rings]).toEqual([1024, 4096]);
     const wired = docs.filter((d) => d.sourceId === 'wire');
     expect(wired.length).toBe(999);
     expect(wired.filter((d) => narrow.storyOf(d.id) === narrow.storyOf(d.id.replace(/-wire$/, ''))).length).toBe(999);

@@ -141,6 +141,12 @@ interface DeriveItem {
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
+ * Archive upkeep steps (16 pages each) offered after indexing `n` articles: the merging that
+ * `n` articles cause (about 4 pages each, measured), with room to catch up.
+ */
+const archiveSteps = (n: number) => Math.ceil(n / 4) + 1;
+
+/**
  * Runs `step` over `items`, `chunk` at a time, a turn budget per turn (at least one chunk each),
  * yielding to the event loop after each turn; `after` runs at the end of every turn.
  */
@@ -407,7 +413,7 @@ export class Newsroom {
       const floor = this.index.floor;
       await addInTurns(this.index, items.filter((i) => i.seq === undefined || i.seq >= floor), () => this.evict());
     });
-    this.indexQueue = indexed.then(() => this.maintainArchive(Math.ceil(items.length / 20) + 1));
+    this.indexQueue = indexed.then(() => this.maintainArchive(archiveSteps(items.length)));
     return indexed;
   }
 
@@ -418,7 +424,7 @@ export class Newsroom {
   deriveArticles(articles: Iterable<{ article: Article; firstSeenAt?: string }>): Promise<void> {
     const items = [...articles];
     const queued = this.indexQueue.then(() => this.deriveInTurns(items));
-    this.indexQueue = queued.then(() => this.maintainArchive(Math.ceil(items.length / 20) + 1));
+    this.indexQueue = queued.then(() => this.maintainArchive(archiveSteps(items.length)));
     return queued;
   }
 

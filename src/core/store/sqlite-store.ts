@@ -125,7 +125,7 @@ export class SqliteStore implements Store {
         // to the threshold when the log restarts, or every step past it would checkpoint on this
         // thread (measured: a third of a millisecond per ingested article, and long turns).
         this.db.pragma(`journal_size_limit = ${WAL_RESTART_BYTES}`);
-        this.checkpointer = startWalCheckpointer(path);
+        this.checkpointer = startWalCheckpointer(path, { nearBytes: WAL_RESTART_BYTES * 0.75 });
       }
     } catch (err) {
       if (err instanceof StoreError) throw err;
@@ -188,9 +188,10 @@ export class SqliteStore implements Store {
   /**
    * One step of the archive index's segment merging (up to `pages` leaf pages, a few ms), which
    * FTS5 would otherwise do inside ingest commits. Returns false when there was nothing to merge.
-   * Called after ingests, a step per event-loop turn.
+   * Called after ingests, a step per event-loop turn. 16 pages: steps of 64 took 25–54 ms
+   * (measured under sustained ingest), too large a share of a turn.
    */
-  maintainArchive(pages = 64): boolean {
+  maintainArchive(pages = 16): boolean {
     this.restartWalIfLarge();
     const before = (this.stmt('SELECT total_changes() AS n').get() as Row).n as number;
     this.db.exec(`INSERT INTO articles_fts (articles_fts, rank) VALUES ('merge', ${Math.max(1, Math.floor(pages))})`);
