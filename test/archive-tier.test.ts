@@ -246,6 +246,55 @@ describe('pruned paths give the answers of the full ones', () => {
     store.close();
   });
 
+  it('a phrase search reads each candidate once per search, and leaves the hot window early when its sample cannot fill the page', async () => {
+    const count = (store: SqliteStore) => {
+      const reads: string[] = [];
+      const async = fromSqlite(store);
+      const getArticle = async.getArticle.bind(async);
+      async.getArticle = (id: string) => (reads.push(id), getArticle(id));
+      return { async, reads };
+    };
+    // Twelve candidates, six holding the phrase: a search asked again for more hits (as story
+    // grouping does) with the same memo reads none of them again.
+    {
+      const wire = Array.from({ length: 12 }, (_, i) => ({ title: `Market report ${i + 1}`, body: [i % 2 ? `Traders said rice prices moved again (report ${i + 1}).` : `Traders said the prices of rice moved again (report ${i + 1}).`] }));
+      const { store, clock } = await storeWith(wire, ':memory:', false);
+      const { async, reads } = count(store);
+      const n = new Newsroom({ store: async, clock, log: silentLog });
+      await n.buildIndex();
+      reads.length = 0;
+      const tiered = (n as unknown as { tiered: { search: (q: unknown, f: object, p: object) => Promise<{ hits: Array<{ id: string }>; total: number }> } }).tiered;
+      const memo = {};
+      const first = await tiered.search(parseQuery('"rice prices"'), {}, { offset: 0, limit: 2, memo });
+      expect(first.hits).toHaveLength(2);
+      expect(new Set(reads).size).toBe(reads.length);
+      const before = reads.length;
+      const again = await tiered.search(parseQuery('"rice prices"'), {}, { offset: 0, limit: 5, memo });
+      expect(again.hits.slice(0, 2)).toEqual(first.hits);
+      expect(again.hits).toHaveLength(5);
+      expect(reads.length).toBe(before);
+      // Without the memo the texts are read again.
+      await tiered.search(parseQuery('"rice prices"'), {}, { offset: 0, limit: 5 });
+      expect(reads.length).toBeGreaterThan(before);
+      store.close();
+    }
+    // Sixty candidates, two holding the phrase: after the 40-article sample the rest could not fill
+    // a page, so the archive search answers without the other twenty being read.
+    {
+      const wire = Array.from({ length: 60 }, (_, i) => ({ title: `Market report ${i + 1}`, body: [i % 30 === 7 ? `Traders said rice prices moved (report ${i + 1}).` : `Rice traders said prices moved (report ${i + 1}).`] }));
+      const { store, clock } = await storeWith(wire, ':memory:', false);
+      const { async, reads } = count(store);
+      const n = new Newsroom({ store: async, clock, log: silentLog });
+      await n.buildIndex();
+      reads.length = 0;
+      const r = await n.search(scope, { query: '"rice prices"' });
+      expect(r.total).toBe(2);
+      expect(r.items.map((i) => i.article.body[0]!.includes('rice prices'))).toEqual([true, true]);
+      expect(new Set(reads).size).toBeLessThan(50);
+      store.close();
+    }
+  });
+
   it('a phrase of common words is verified in the raw text, and by the tokenizer where the raw text can mislead', async () => {
     // Every article holds both words, so the store verifies candidates instead of asking FTS5.
     const bodies: Array<[string, boolean]> = [

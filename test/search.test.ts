@@ -3,9 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../src/core/article.ts';
-import { ArticleIndex } from '../src/core/search/article-index.ts';
+import { ArticleIndex, type SearchFilters } from '../src/core/search/article-index.ts';
 import { loadSnapshot, writeSnapshot } from '../src/core/search/hot-snapshot.ts';
 import { parseQuery } from '../src/core/search/query.ts';
+import { tokenize } from '../src/core/text/tokenize.ts';
 import { seedArticles } from './helpers/seed-articles.ts';
 
 const seeds = seedArticles();
@@ -171,6 +172,67 @@ describe('ArticleIndex', () => {
       loaded.remove('late');
       expect(postings(loaded)).toEqual(postings(fresh));
       expect(postings(loaded).dirt).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('ranks from postings exactly as a fresh index after a window churned by evictions, under every filter', async () => {
+    const { streamCorpus } = await import('../bench/corpus.ts');
+    // 3,000 articles through a window of 400 (one eviction per add past it): thousands of removals,
+    // so the per-document maps and common terms' postings are copied afresh along the way.
+    const stream = [...streamCorpus(3000).articles].map((a, k) => ({ ...a, sourceId: `src${k % 4}` }));
+    const churned = new ArticleIndex(() => undefined);
+    stream.forEach((a, k) => {
+      churned.add(a, { seq: k + 1 });
+      if (churned.size > 400) churned.evictOldest(1);
+    });
+    const kept = stream.slice(-400);
+    const fresh = new ArticleIndex(() => undefined);
+    kept.forEach((a, k) => fresh.add(a, { seq: stream.length - 400 + k + 1 }));
+    const outlet = kept[7]!.outlet!;
+    const mid = Date.parse(kept[200]!.publishedAt!);
+    // Each filter with what it means, written out over the articles themselves.
+    const filters: Array<[SearchFilters | undefined, (a: Article) => boolean]> = [
+      [undefined, () => true],
+      [{ visibleSources: new Set(['src1', 'src3']) }, (a) => a.sourceId === 'src1' || a.sourceId === 'src3'],
+      [{ source: outlet.toUpperCase() }, (a) => a.outlet === outlet],
+      [{ source: 'src2' }, (a) => a.sourceId === 'src2'],
+      [{ since: new Date(mid) }, (a) => Date.parse(a.publishedAt!) >= mid],
+      [{ until: new Date(mid), visibleSources: new Set(['src0', 'src1', 'src2']) }, (a) => Date.parse(a.publishedAt!) <= mid && a.sourceId !== 'src3'],
+    ];
+    const words = [...new Set(kept.slice(0, 40).flatMap((a) => a.title.toLowerCase().split(/\W+/)).filter((w) => w.length > 4))].slice(0, 12);
+    const holds = (a: Article, w: string) => [a.title, ...a.body, a.byline ?? '', a.tags.join(' '), a.outlet ?? ''].some((t) => tokenize(t).includes(w));
+    const check = (i: ArticleIndex, docs: Article[]) => {
+      let compared = 0;
+      for (const w of words) {
+        for (const [f, keep] of filters) {
+          const got = i.rankExact(parseQuery(w), f, 1000);
+          const want = new Set(docs.filter((a) => keep(a) && holds(a, w)).map((a) => a.id));
+          expect(got.total).toBe(want.size);
+          expect(new Set(got.hits.map((h) => h.id))).toEqual(want);
+          const b = fresh.rankExact(parseQuery(w), f, 1000);
+          if (docs === kept) for (const [k, h] of got.hits.entries()) expect(h.score).toBeCloseTo(b.hits[k]!.score, 9);
+          compared += want.size;
+        }
+      }
+      // The filters matched something: not an agreement over empty results.
+      expect(compared).toBeGreaterThan(500);
+    };
+    check(churned, kept);
+    check(fresh, kept);
+    // Loaded from a snapshot, evicted documents leave their postings to MiniSearch's vacuum: still never ranked.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsdesk-rank-'));
+    try {
+      await writeSnapshot(path.join(dir, 'hot'), churned, { generation: 1, floor: 0, maxSeq: 3000 });
+      const loaded = new ArticleIndex(() => undefined);
+      expect((await loadSnapshot(path.join(dir, 'hot'), loaded, { generation: 1, check: () => null })).ok).toBe(true);
+      check(loaded, kept);
+      loaded.evictOldest(100);
+      check(loaded, kept.slice(100));
+      // A deleted article inside the window (above the floor) likewise.
+      loaded.remove(kept[150]!.id);
+      check(loaded, kept.slice(100).filter((a) => a.id !== kept[150]!.id));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

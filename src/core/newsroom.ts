@@ -10,7 +10,7 @@ import { SpeakerDirectory, speakerIs } from './quotes/directory.ts';
 import { ArticleIndex, type SearchFilters, type SearchHit, type SearchPage } from './search/article-index.ts';
 import { loadSnapshot, writeSnapshot } from './search/hot-snapshot.ts';
 import { parseQuery, type ParsedQuery } from './search/query.ts';
-import { TieredSearch } from './search/tiered-search.ts';
+import { type SearchMemo, TieredSearch } from './search/tiered-search.ts';
 import type { ExportRow } from './citations/export.ts';
 import { StoryIndex } from './stories/story-index.ts';
 import type { AsyncStore } from './store/async-store.ts';
@@ -222,7 +222,7 @@ export class Newsroom {
   }
 
   /** One search over whichever design is configured. */
-  private async find(query: ParsedQuery, filters: SearchFilters, page: { offset: number; limit: number }): Promise<SearchPage> {
+  private async find(query: ParsedQuery, filters: SearchFilters, page: { offset: number; limit: number; memo?: SearchMemo }): Promise<SearchPage> {
     return this.tiered ? this.tiered.search(query, filters, page) : this.index.search(query, filters, page);
   }
 
@@ -598,8 +598,9 @@ export class Newsroom {
     // results join only when the all-words ones run out); ask for more only while grouping
     // folded some away.
     let limit = end;
+    const memo: SearchMemo = {};
     for (;;) {
-      const scan = await this.find(query, filters, { offset: 0, limit });
+      const scan = await this.find(query, filters, { offset: 0, limit, memo });
       const byStory = new Map<string, SearchHit[]>();
       for (const hit of scan.hits) {
         const key = this.stories.storyOf(hit.id) ?? hit.id;
@@ -617,7 +618,7 @@ export class Newsroom {
         let shown = groups.slice(start, end);
         if (shown.length < PAGE_SIZE && more && limit >= STORY_SCAN) {
           // Past the grouped window the results are listed one by one.
-          const extra = await this.find(query, filters, { offset: scan.hits.length + Math.max(0, start - groups.length), limit: PAGE_SIZE - shown.length });
+          const extra = await this.find(query, filters, { offset: scan.hits.length + Math.max(0, start - groups.length), limit: PAGE_SIZE - shown.length, memo });
           shown = [...shown, ...extra.hits.map((h) => [h])];
         }
         return { groups: shown, total: { total: scan.total - folded, approximate: (scan.approximate ?? false) || (folded > 0 && more) } };
