@@ -128,12 +128,6 @@ interface MiniInternals {
   addFieldLength(shortId: number, fieldId: number, count: number, length: number): void;
 }
 
-/** The per-document maps are copied afresh after at least this many removals. */
-const COMPACT_MIN_REMOVALS = 1024;
-
-/** A term's postings are considered for copying every this many deletions (a power of two). */
-const COMPACT_MIN_DELETES = 32;
-
 /** Field ids fit in 3 bits of a posting reference (MiniSearch numbers fields from 0 in `fields` order). */
 const FIELD_BITS = 3;
 
@@ -209,9 +203,7 @@ class Postings {
   private readonly byId: Array<FieldPostings | undefined> = [];
   private readonly names: string[] = [];
   private readonly free: number[] = [];
-  private docs = new Map<number, Uint32Array>();
-  /** Deletions from each term's postings since they were last copied afresh (see `noteDelete`). */
-  private deletes = new Uint32Array(1024);
+  private readonly docs = new Map<number, Uint32Array>();
 
   constructor(private readonly mini: MiniInternals) {}
 
@@ -228,34 +220,6 @@ class Postings {
       this.byId[id] = this.mini._index.fetch(term, newFieldMap);
     }
     return { id, data: this.byId[id]! };
-  }
-
-  /**
-   * Counts a deletion from a term's postings and copies them afresh once deletions outnumber
-   * what is left. A V8 Map keeps deleted entries as holes until it grows, and the hot window
-   * deletes the oldest document for each one it adds, so a common term's postings end up mostly
-   * holes that every search iterates: measured 17.7 ms phrase p50 on a churned window against
-   * 13.2 on the same documents loaded afresh. Each copy costs its live size and comes after as
-   * many deletions, so its cost per deletion is constant.
-   */
-  private noteDelete(id: number, data: FieldPostings): void {
-    if (id >= this.deletes.length) {
-      const grown = new Uint32Array(Math.max(id + 1, this.deletes.length * 2));
-      grown.set(this.deletes);
-      this.deletes = grown;
-    }
-    const n = ++this.deletes[id]!;
-    if (n < COMPACT_MIN_DELETES || n & (COMPACT_MIN_DELETES - 1)) return;
-    let live = 0;
-    for (const docs of data.values()) live += docs.size;
-    if (n * 4 < live) return;
-    for (const [field, docs] of data) data.set(field, new Map(docs));
-    this.deletes[id] = 0;
-  }
-
-  /** Copies the per-document map afresh (see `ArticleIndex.compactDocumentMaps`). */
-  compact(): void {
-    this.docs = new Map(this.docs);
   }
 
   /** Records a document's postings (`termId << FIELD_BITS | fieldId` each). */
@@ -289,8 +253,7 @@ class Postings {
         this.byId[id] = undefined;
         this.names[id] = '';
         this.free.push(id);
-        this.deletes[id] = 0;
-      } else if (data.size > 0) this.noteDelete(id, data);
+      }
     }
     // The postings are gone: nothing is left for a vacuum to find.
     if (this.mini._dirtCount > 0) this.mini._dirtCount--;
@@ -352,9 +315,7 @@ function containsRun(tokens: string[], run: string[]): boolean {
  */
 export class ArticleIndex {
   private mini: MiniSearch<Article>;
-  private meta = new Map<string, Meta>();
-  /** Removals since the per-document maps were last copied (see `compactDocumentMaps`). */
-  private removals = 0;
+  private readonly meta = new Map<string, Meta>();
   private readonly outletNames = new Map<string, string>();
   /** Bounds on the documents' dates: never narrower than the truth, recomputed after removals when asked. */
   private dateLo = Infinity;
@@ -515,23 +476,6 @@ export class ArticleIndex {
     this.discard(id);
     this.meta.delete(id);
     this.datesStale = true;
-    if (++this.removals >= Math.max(COMPACT_MIN_REMOVALS, this.meta.size)) this.compactDocumentMaps();
-  }
-
-  /**
-   * Copies the per-document maps afresh. The hot window deletes its oldest document for each one
-   * it adds, and a V8 Map keeps deleted entries as holes until it grows: lookups walk past them,
-   * and finding the oldest document (every eviction) iterated over every hole at the front. After
-   * as many removals as there are documents, a copy costs as much as those removals did.
-   */
-  private compactDocumentMaps(): void {
-    this.removals = 0;
-    const m = this.mini as unknown as MiniInternals;
-    this.meta = new Map(this.meta);
-    m._documentIds = new Map(m._documentIds);
-    m._idToShortId = new Map(m._idToShortId);
-    m._fieldLength = new Map(m._fieldLength);
-    this.postings.compact();
   }
 
   /**
