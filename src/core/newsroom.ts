@@ -142,7 +142,8 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Archive upkeep steps (16 pages each) offered after indexing `n` articles: the merging that
- * `n` articles cause (about 4 pages each, measured), with room to catch up.
+ * `n` articles cause (up to about 4 pages each: 4,736 steps did work over 20,000 articles in
+ * fetches of 20, measured), with room to catch up.
  */
 const archiveSteps = (n: number) => Math.ceil(n / 4) + 1;
 

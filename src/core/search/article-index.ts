@@ -120,7 +120,6 @@ interface MiniInternals {
   _fieldIds: Record<string, number>;
   _documentCount: number;
   _idToShortId: Map<string, number>;
-  _documentIds: Map<number, string>;
   _fieldLength: Map<number, number[]>;
   _dirtCount: number;
   isVacuuming: boolean;
