@@ -525,7 +525,7 @@ export class ArticleIndex {
     for (let f = 0; f < FIELDS.length; f++) this.lengths[base + f] = lengths ? Math.min(0xfffe, lengths[f] ?? 0) + 1 : 0;
   }
 
-  /** `filterFn` over MiniSearch short ids: the same decisions from `shortMeta`; rejects documents not live. */
+  /** The filters (and the hot floor) over MiniSearch short ids, from `shortMeta`; rejects documents not live. */
   private acceptShortFn(filters: SearchFilters | undefined): (short: number) => boolean {
     const { visibleSources, source, since, until } = filters ?? {};
     const sm = this.shortMeta;
@@ -557,22 +557,15 @@ export class ArticleIndex {
     };
   }
 
+  /** `acceptShortFn` by article id (for MiniSearch's results); undefined when nothing is filtered. */
   private filterFn(filters: SearchFilters | undefined): ((id: string) => boolean) | undefined {
     const { visibleSources, source, since, until } = filters ?? {};
     if (!visibleSources && !source && !since && !until && this.floor <= 0) return undefined;
-    const wanted = source ? normOutlet(source) : null;
-    const from = since?.getTime() ?? -Infinity;
-    const to = until?.getTime() ?? Infinity;
-    const dated = Boolean(since || until);
-    const floor = this.floor;
+    const accept = this.acceptShortFn(filters);
+    const shorts = (this.mini as unknown as MiniInternals)._idToShortId;
     return (id) => {
-      const m = this.meta.get(id);
-      if (!m) return false;
-      if (m.seq < floor) return false;
-      if (visibleSources && !visibleSources.has(m.sourceId)) return false;
-      if (wanted !== null && m.sourceId !== source && m.outlet !== wanted) return false;
-      if (dated && !(m.date >= from && m.date <= to)) return false;
-      return true;
+      const short = shorts.get(id);
+      return short !== undefined && accept(short);
     };
   }
 
