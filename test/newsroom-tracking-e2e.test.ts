@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeArticleId } from '../src/core/article.ts';
 import { DiscordEmulator } from './discord-emulator/index.ts';
@@ -14,6 +16,13 @@ const DESK = '600000000000000002';
 const CHANGES = '600000000000000003';
 const MOD = { id: '700000000000000001', username: 'editor' };
 const MANAGE_GUILD = String(1n << 5n);
+
+/**
+ * The bot's clock is pinned to shortly after the fixtures' dates (an undated item takes its fetch
+ * time, and the story window is days long), so the test reads the same on any day it runs.
+ */
+const BOT_NOW = Date.parse('2026-11-28T12:00:00Z');
+let clockDir = '';
 
 let emu: DiscordEmulator;
 let feeds: FeedServer;
@@ -77,7 +86,9 @@ beforeAll(async () => {
     res.end(pageGone ? 'gone' : '<html><body><p>The port of Nampo reopened.</p></body></html>');
   });
   emu = await DiscordEmulator.start({ guilds: [{ id: GUILD, name: 'Newsroom', channels: [{ id: DESK, name: 'desk' }, { id: CHANGES, name: 'changes' }] }] });
-  bot = startBot({ DISCORD_TOKEN: emu.token, DISCORD_API_URL: emu.url, DISCORD_GUILD_ID: GUILD, ALLOW_PRIVATE_SOURCES: 'true', LOG_LEVEL: 'info' });
+  clockDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clock-'));
+  fs.writeFileSync(path.join(clockDir, 'offset'), String(BOT_NOW - Date.now()));
+  bot = startBot({ DISCORD_TOKEN: emu.token, DISCORD_API_URL: emu.url, DISCORD_GUILD_ID: GUILD, ALLOW_PRIVATE_SOURCES: 'true', LOG_LEVEL: 'info', NEWSDESK_CLOCK_FILE: path.join(clockDir, 'offset') });
   await bot.waitForLog((l) => l.msg === 'ready', 60_000);
 }, 90_000);
 
@@ -86,6 +97,7 @@ afterAll(async () => {
   await emu?.stop();
   await feeds?.close();
   if (bot) fs.rmSync(bot.dataDir, { recursive: true, force: true });
+  if (clockDir) fs.rmSync(clockDir, { recursive: true, force: true });
 });
 
 type Msg = {
@@ -204,7 +216,7 @@ describe('stories: one wire story from three outlets', () => {
 
 describe('citations and export', () => {
   const today = () => {
-    const d = new Date();
+    const d = new Date(BOT_NOW);
     return { apa: `${['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'][d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}`, mla: `${d.getUTCDate()} ${['Jan.', 'Feb.', 'Mar.', 'Apr.', 'May', 'June', 'July', 'Aug.', 'Sept.', 'Oct.', 'Nov.', 'Dec.'][d.getUTCMonth()]} ${d.getUTCFullYear()}` };
   };
 
@@ -251,7 +263,7 @@ describe('citations and export', () => {
 });
 
 function apDate(): string {
-  const d = new Date();
+  const d = new Date(BOT_NOW);
   return `${['Jan.', 'Feb.', 'March', 'April', 'May', 'June', 'July', 'Aug.', 'Sept.', 'Oct.', 'Nov.', 'Dec.'][d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}`;
 }
 
