@@ -11,6 +11,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { type Refusal, validateAutocomplete, validateCommands, validateMessage } from './validate.ts';
 import { attachmentProblems, parseMultipart, type MultipartBody, type UploadedFile } from './validate-attachments.ts';
 import { validateWebhookCreate, validateWebhookExecute } from './validate-webhook.ts';
+import { ALL, channelPermissions, DEFAULT_EVERYONE, P, type GuildState, type Overwrite, type RoleState } from './permissions.ts';
 
 /** A channel webhook (the bot's identity for outlet deliveries). */
 export interface ApiWebhook {
@@ -82,8 +83,14 @@ export interface RecordedRequest {
 export interface GuildSpec {
   id: string;
   name?: string;
-  channels?: Array<{ id: string; name?: string }>;
-  roles?: Array<{ id: string; name?: string }>;
+  /** Overwrites as Discord stores them (allow/deny bitfields), applied to everyone who reads the channel. */
+  channels?: Array<{ id: string; name?: string; overwrites?: Array<{ id: string; type: 0 | 1; allow?: bigint; deny?: bigint }> }>;
+  /** Roles; permissions default to none, mentionable to true. */
+  roles?: Array<{ id: string; name?: string; permissions?: bigint; mentionable?: boolean }>;
+  /** The @everyone role's permissions (default: a new server's). */
+  everyone?: bigint;
+  /** Members the API knows (GET member); anyone who runs a command becomes one. */
+  members?: Array<{ id: string; username?: string; roles?: string[] }>;
 }
 
 interface InteractionState {
@@ -124,7 +131,8 @@ interface Session {
   identified: boolean;
 }
 
-const ALL_PERMISSIONS = ((1n << 50n) - 1n).toString();
+/** The bot's own role: everything but Administrator, so channel overwrites apply to it as to anyone. */
+const BOT_PERMISSIONS = ALL & ~P.ADMINISTRATOR;
 let snowflakeCounter = 0n;
 
 /** Discord-like ids: timestamp-based, increasing. */
@@ -150,7 +158,8 @@ export class DiscordEmulator {
   private readonly messages = new Map<string, ApiMessage[]>(); // by channel
   private readonly nonces = new Map<string, { message: ApiMessage; at: number }>();
   private readonly webhooks = new Map<string, ApiWebhook>();
-  private readonly permissions = new Map<string, ChannelPermissions>();
+  /** Roles, members and channel overwrites of each guild: what every permission answer is computed from. */
+  private readonly state = new Map<string, GuildState>();
   private readonly deletedChannels = new Set<string>();
   private readonly faults: Array<{ method?: string; path?: RegExp; fault: Fault; times: number }> = [];
   /** One gateway session per shard id: a sharded bot identifies once per shard. */
@@ -178,6 +187,7 @@ export class DiscordEmulator {
   private constructor(opts: { token?: string; guilds?: GuildSpec[] }) {
     this.token = opts.token ?? `emu.${randomBytes(12).toString('hex')}`;
     this.guilds = opts.guilds ?? [{ id: snowflake(), name: 'Test Guild', channels: [{ id: snowflake(), name: 'general' }] }];
+    for (const g of this.guilds) this.state.set(g.id, this.buildState(g));
     this.server = http.createServer((req, res) => void this.handleHttp(req, res));
     this.wss = new WebSocketServer({ server: this.server });
     this.wss.on('connection', (ws) => this.onSocket(ws));
@@ -224,20 +234,112 @@ export class DiscordEmulator {
     return [...this.webhooks.values()].filter((w) => w.channel_id === channelId);
   }
 
-  /** Takes permissions away from (or gives them back to) the bot in one channel. */
+  /**
+   * Takes permissions away from (or gives them back to) the bot in one channel: an overwrite for
+   * the bot's member, announced to the bot with CHANNEL_UPDATE as Discord does.
+   */
   setBotPermissions(channelId: string, perms: ChannelPermissions): void {
-    this.permissions.set(channelId, { ...this.permissions.get(channelId), ...perms });
+    const bits: Record<keyof ChannelPermissions, bigint> = { sendMessages: P.SEND_MESSAGES, manageWebhooks: P.MANAGE_WEBHOOKS, readHistory: P.READ_MESSAGE_HISTORY };
+    const current = this.channelState(channelId)?.overwrites.find((o) => o.type === 1 && o.id === this.botUserId) ?? { id: this.botUserId, type: 1 as const, allow: 0n, deny: 0n };
+    let deny = current.deny;
+    for (const [k, v] of Object.entries(perms) as Array<[keyof ChannelPermissions, boolean | undefined]>) {
+      if (v === false) deny |= bits[k];
+      else if (v === true) deny &= ~bits[k];
+    }
+    this.setChannelOverwrite(channelId, { ...current, deny });
+  }
+
+  /** Sets (or with allow = deny = 0, removes) one permission overwrite of a channel; the bot hears CHANNEL_UPDATE. */
+  setChannelOverwrite(channelId: string, o: { id: string; type: 0 | 1; allow?: bigint; deny?: bigint }): void {
+    const c = this.channelState(channelId);
+    if (!c) throw new Error(`no channel ${channelId}`);
+    c.overwrites = c.overwrites.filter((x) => !(x.id === o.id && x.type === o.type));
+    if ((o.allow ?? 0n) !== 0n || (o.deny ?? 0n) !== 0n) c.overwrites.push({ id: o.id, type: o.type, allow: o.allow ?? 0n, deny: o.deny ?? 0n });
+    const guildId = this.guildOfChannel(channelId)!;
+    if (this.session) this.dispatch('CHANNEL_UPDATE', this.channelPayload(guildId, c), guildId);
+  }
+
+  /** Adds a member to a guild, or changes their roles (no gateway event: the bot has no members intent). */
+  setMember(guildId: string, member: { id: string; username?: string; roles?: string[] }): void {
+    this.state.get(guildId)!.members.set(member.id, { roles: member.roles ?? [], username: member.username ?? `user${member.id.slice(-4)}` });
+  }
+
+  /** Removes a member (they left the server): GET member answers 10007 Unknown Member. */
+  removeMember(guildId: string, userId: string): void {
+    this.state.get(guildId)!.members.delete(userId);
+  }
+
+  /** A member's computed permissions in a channel, as Discord would send them. */
+  permissionsOf(channelId: string, userId: string, extra = 0n, extraRoles: string[] = []): bigint {
+    const g = this.state.get(this.guildOfChannel(channelId) ?? '');
+    return g ? channelPermissions(g, channelId, userId, extra, extraRoles) : 0n;
+  }
+
+  private buildState(g: GuildSpec): GuildState {
+    const botRole = `${g.id.slice(0, -3)}999`;
+    const state: GuildState = {
+      id: g.id,
+      ownerId: snowflake(),
+      roles: new Map<string, RoleState>([
+        [g.id, { id: g.id, name: '@everyone', permissions: g.everyone ?? DEFAULT_EVERYONE, mentionable: false, managed: false, position: 0 }],
+        ...(g.roles ?? []).map((r, i) => [r.id, { id: r.id, name: r.name ?? `role${i}`, permissions: r.permissions ?? 0n, mentionable: r.mentionable ?? true, managed: false, position: i + 1 }] as const),
+        [botRole, { id: botRole, name: 'Newsdesk', permissions: BOT_PERMISSIONS, mentionable: false, managed: true, position: (g.roles?.length ?? 0) + 1 }],
+      ]),
+      members: new Map([
+        [this.botUserId, { roles: [botRole], username: 'Newsdesk' }],
+        ...(g.members ?? []).map((m) => [m.id, { roles: m.roles ?? [], username: m.username ?? `user${m.id.slice(-4)}` }] as [string, { roles: string[]; username: string }]),
+      ]),
+      channels: new Map(
+        (g.channels ?? []).map((c, i) => [
+          c.id,
+          { id: c.id, name: c.name ?? `channel-${i}`, type: 0, overwrites: (c.overwrites ?? []).map((o) => ({ id: o.id, type: o.type, allow: o.allow ?? 0n, deny: o.deny ?? 0n })) },
+        ]),
+      ),
+    };
+    return state;
+  }
+
+  private guildOfChannel(channelId: string): string | undefined {
+    for (const g of this.state.values()) if (g.channels.has(channelId)) return g.id;
+    return undefined;
+  }
+
+  private channelState(channelId: string) {
+    const g = this.state.get(this.guildOfChannel(channelId) ?? '');
+    return g?.channels.get(channelId);
+  }
+
+  private channelPayload(guildId: string, c: { id: string; name: string; type: number; overwrites: Overwrite[] }) {
+    return {
+      id: c.id,
+      type: c.type,
+      guild_id: guildId,
+      name: c.name,
+      position: [...this.state.get(guildId)!.channels.keys()].indexOf(c.id),
+      permission_overwrites: c.overwrites.map((o) => ({ id: o.id, type: o.type, allow: o.allow.toString(), deny: o.deny.toString() })),
+      nsfw: false,
+      parent_id: null,
+      topic: null,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+    };
+  }
+
+  private roleObject(r: { id: string; name: string; permissions: bigint; mentionable: boolean; managed: boolean; position: number }) {
+    return { id: r.id, name: r.name, permissions: r.permissions.toString(), position: r.position, color: 0, hoist: false, managed: r.managed, mentionable: r.mentionable, flags: 0 };
   }
 
   /** Deletes a channel: its messages and webhooks go, and requests to it answer 10003 Unknown Channel. */
   deleteChannel(channelId: string): void {
     this.deletedChannels.add(channelId);
+    for (const g of this.state.values()) g.channels.delete(channelId);
     for (const [id, w] of this.webhooks) if (w.channel_id === channelId) this.webhooks.delete(id);
     for (const g of this.guilds) g.channels = g.channels?.filter((c) => c.id !== channelId);
   }
 
-  private may(channelId: string, perm: keyof ChannelPermissions): boolean {
-    return this.permissions.get(channelId)?.[perm] !== false;
+  /** Whether the bot holds every one of `bits` in the channel (computed as Discord does). */
+  private botMay(channelId: string, bits: bigint): boolean {
+    return (this.permissionsOf(channelId, this.botUserId) & bits) === bits;
   }
 
   setAckDeadline(ms: number): void {
@@ -397,7 +499,7 @@ export class DiscordEmulator {
       id: g.id,
       name: g.name ?? 'Guild',
       icon: null,
-      owner_id: snowflake(),
+      owner_id: this.state.get(g.id)!.ownerId,
       afk_timeout: 300,
       verification_level: 0,
       default_message_notifications: 0,
@@ -407,15 +509,13 @@ export class DiscordEmulator {
       premium_tier: 0,
       preferred_locale: 'en-US',
       features: [],
-      roles: [
-        { id: g.id, name: '@everyone', permissions: '104324673', position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 },
-        ...(g.roles ?? []).map((r, i) => ({ id: r.id, name: r.name ?? `role${i}`, permissions: '0', position: i + 1, color: 0, hoist: false, managed: false, mentionable: true, flags: 0 })),
-      ],
+      roles: [...this.state.get(g.id)!.roles.values()].map((r) => this.roleObject(r)),
       emojis: [],
       stickers: [],
-      channels: (g.channels ?? []).map((c, i) => ({ id: c.id, type: 0, guild_id: g.id, name: c.name ?? `channel-${i}`, position: i, permission_overwrites: [], nsfw: false, parent_id: null, topic: null, last_message_id: null, rate_limit_per_user: 0 })),
+      channels: [...this.state.get(g.id)!.channels.values()].map((c) => this.channelPayload(g.id, c)),
       threads: [],
-      members: [],
+      // Discord sends the bot's own member with the guild: its roles decide what it may do.
+      members: [{ ...this.member({ id: this.botUserId, username: 'Newsdesk' }, undefined, this.state.get(g.id)!.members.get(this.botUserId)!.roles), user: this.botUser }],
       presences: [],
       voice_states: [],
       stage_instances: [],
@@ -435,11 +535,11 @@ export class DiscordEmulator {
 
   // ── interactions ───────────────────────────────────────────────────────
 
-  private member(user: ApiUser, permissions: string, roles: string[]) {
+  private member(user: ApiUser, permissions: string | undefined, roles: string[]) {
     return {
       user: { id: user.id, username: user.username ?? `user${user.id.slice(-4)}`, discriminator: '0', global_name: null, avatar: null },
       roles,
-      permissions,
+      ...(permissions !== undefined ? { permissions } : {}),
       joined_at: new Date().toISOString(),
       deaf: false,
       mute: false,
@@ -465,18 +565,27 @@ export class DiscordEmulator {
     const token = `itok-${randomBytes(16).toString('hex')}`;
     const state: InteractionState = { id, token, type, createdAt: Date.now(), channelId, user, callback: null, original: null, followUps: [], waiters: [] };
     this.interactions.set(token, state);
-    const permissions = opts.permissions ?? ALL_PERMISSIONS;
+    // The member's permissions are computed as Discord computes them: @everyone, their roles, the
+    // channel's overwrites. `opts.permissions` stands for server-wide bits from roles the test did not
+    // name (Manage Server for a moderator); absent, the member is an administrator.
+    const g = this.state.get(guildId);
+    if (g && !g.members.has(user.id)) g.members.set(user.id, { roles: [], username: user.username ?? `user${user.id.slice(-4)}` });
+    const granted = opts.permissions === undefined ? P.ADMINISTRATOR : BigInt(opts.permissions);
+    const extraRoles = opts.roles ?? [];
+    const memberRoles = [...new Set([...(g?.members.get(user.id)?.roles ?? []), ...extraRoles])];
+    const perms = (ch: string) => (g ? channelPermissions(g, ch, user.id, granted, extraRoles) : ALL);
+    const resolved = this.resolve(data.options as ApiOption[] | undefined, guildId, perms);
     this.dispatch('INTERACTION_CREATE', {
       id,
       application_id: this.applicationId,
       type,
-      data: { ...data, guild_id: guildId },
+      data: { ...data, guild_id: guildId, ...(resolved ? { resolved } : {}) },
       guild_id: guildId,
       guild: { id: guildId, locale: 'en-US', features: [] },
       channel_id: channelId,
-      channel: { id: channelId, type: 0, guild_id: guildId, name: 'desk', permissions: ALL_PERMISSIONS, nsfw: false, parent_id: null },
-      member: this.member(user, permissions, opts.roles ?? []),
-      app_permissions: ALL_PERMISSIONS,
+      channel: { id: channelId, type: 0, guild_id: guildId, name: g?.channels.get(channelId)?.name ?? 'desk', permissions: perms(channelId).toString(), nsfw: false, parent_id: null },
+      member: this.member(user, perms(channelId).toString(), memberRoles),
+      app_permissions: (g ? channelPermissions(g, channelId, this.botUserId) : ALL).toString(),
       token,
       version: 1,
       locale: opts.locale ?? 'en-US',
@@ -488,6 +597,36 @@ export class DiscordEmulator {
       ...extra,
     }, guildId);
     return this.handle(state);
+  }
+
+  /**
+   * `data.resolved` as Discord sends it with a command: each channel option's channel with the
+   * invoking member's computed permissions there, each role option's role object. A channel or
+   * role the server does not have is refused the way Discord's client would never send it.
+   */
+  private resolve(options: ApiOption[] | undefined, guildId: string, perms: (channelId: string) => bigint) {
+    const g = this.state.get(guildId);
+    const channels: Record<string, unknown> = {};
+    const roles: Record<string, unknown> = {};
+    const walk = (list: ApiOption[] | undefined) => {
+      for (const o of list ?? []) {
+        walk(o.options);
+        if (o.focused) continue;
+        if (o.type === 7) {
+          const c = g?.channels.get(String(o.value));
+          if (!c) throw new Error(`channel option ${o.name}: ${String(o.value)} is not a channel of guild ${guildId}`);
+          channels[c.id] = { id: c.id, name: c.name, type: c.type, permissions: perms(c.id).toString() };
+        }
+        if (o.type === 8) {
+          const r = g?.roles.get(String(o.value));
+          if (!r) throw new Error(`role option ${o.name}: ${String(o.value)} is not a role of guild ${guildId}`);
+          roles[r.id] = this.roleObject(r);
+        }
+      }
+    };
+    walk(options);
+    if (!Object.keys(channels).length && !Object.keys(roles).length) return null;
+    return { ...(Object.keys(channels).length ? { channels } : {}), ...(Object.keys(roles).length ? { roles } : {}) };
   }
 
   private handle(state: InteractionState): InteractionHandle {
@@ -583,6 +722,20 @@ export class DiscordEmulator {
       ...(body.allowed_mentions !== undefined ? { allowed_mentions: body.allowed_mentions } : {}),
       ...Object.fromEntries(Object.entries(extra).filter(([k]) => k !== 'files')),
     };
+  }
+
+  /**
+   * The roles a bot message really pings: named in the content, allowed by allowed_mentions, and
+   * mentionable — or the bot holds Mention @everyone in the channel.
+   */
+  private pingedRoles(channelId: string, body: Record<string, any>): string[] {
+    const g = this.state.get(this.guildOfChannel(channelId) ?? '');
+    if (!g || typeof body.content !== 'string') return [];
+    const named = [...body.content.matchAll(/<@&(\d+)>/g)].map((x) => x[1]!);
+    const am = body.allowed_mentions as { parse?: string[]; roles?: string[] } | undefined;
+    const allowed = (id: string) => !am || am.parse?.includes('roles') || am.roles?.includes(id);
+    const botCan = this.botMay(channelId, P.MENTION_EVERYONE);
+    return [...new Set(named)].filter((id) => g.roles.has(id) && allowed(id) && (g.roles.get(id)!.mentionable || botCan));
   }
 
   private readonly uploads = new Map<string, Buffer>();
@@ -739,7 +892,8 @@ export class DiscordEmulator {
     if ((m = /^\/channels\/(\d+)\/webhooks$/.exec(path))) {
       const channelId = m[1]!;
       if (this.deletedChannels.has(channelId)) return reply(404, { message: 'Unknown Channel', code: 10003 });
-      if (!this.may(channelId, 'manageWebhooks')) return reply(403, { message: 'Missing Permissions', code: 50013 });
+      if (!this.botMay(channelId, P.VIEW_CHANNEL)) return reply(403, { message: 'Missing Access', code: 50001 });
+      if (!this.botMay(channelId, P.MANAGE_WEBHOOKS)) return reply(403, { message: 'Missing Permissions', code: 50013 });
       if (method === 'GET') return reply(200, this.channelWebhooks(channelId));
       if (method === 'POST') {
         const refused = validateWebhookCreate(body);
@@ -785,8 +939,11 @@ export class DiscordEmulator {
     if ((m = /^\/channels\/(\d+)\/messages$/.exec(path))) {
       const channelId = m[1]!;
       if (this.deletedChannels.has(channelId)) return reply(404, { message: 'Unknown Channel', code: 10003 });
-      if (method === 'POST' && !this.may(channelId, 'sendMessages')) return reply(403, { message: 'Missing Permissions', code: 50013 });
-      if (method === 'GET' && !this.may(channelId, 'readHistory')) return reply(403, { message: 'Missing Access', code: 50001 });
+      if (!this.botMay(channelId, P.VIEW_CHANNEL)) return reply(403, { message: 'Missing Access', code: 50001 });
+      if (method === 'POST' && !this.botMay(channelId, P.SEND_MESSAGES)) return reply(403, { message: 'Missing Permissions', code: 50013 });
+      if (method === 'POST' && files.length && !this.botMay(channelId, P.ATTACH_FILES)) return reply(403, { message: 'Missing Permissions', code: 50013 });
+      // Without Read Message History Discord answers with no messages rather than an error.
+      if (method === 'GET' && !this.botMay(channelId, P.READ_MESSAGE_HISTORY)) return reply(200, []);
       if (method === 'POST') {
         const refused = validateMessage(body ?? {}, { mode: 'create', interaction: false, files: files.length });
         if (refused) return refuse(refused);
@@ -795,7 +952,7 @@ export class DiscordEmulator {
           const seen = this.nonces.get(`${channelId}:${nonce}`);
           if (seen && Date.now() - seen.at < 5 * 60_000) return reply(200, seen.message);
         }
-        const msg = this.message(channelId, body ?? {}, { files, webhook_id: undefined, ...(nonce !== undefined ? { nonce } : {}) });
+        const msg = this.message(channelId, body ?? {}, { files, webhook_id: undefined, ...(nonce !== undefined ? { nonce } : {}), mention_roles: this.pingedRoles(channelId, body ?? {}) });
         const list = this.messages.get(channelId) ?? [];
         list.push(msg);
         this.messages.set(channelId, list);
@@ -808,9 +965,22 @@ export class DiscordEmulator {
       }
     }
     if (method === 'GET' && (m = /^\/channels\/(\d+)$/.exec(path))) {
-      const guild = this.guilds.find((g) => g.channels?.some((c) => c.id === m![1]));
-      if (!guild) return reply(404, { message: 'Unknown Channel', code: 10003 });
-      return reply(200, { id: m[1], type: 0, guild_id: guild.id, name: guild.channels!.find((c) => c.id === m![1])!.name ?? 'channel', position: 0, permission_overwrites: [] });
+      const guildId = this.guildOfChannel(m[1]!);
+      if (!guildId || this.deletedChannels.has(m[1]!)) return reply(404, { message: 'Unknown Channel', code: 10003 });
+      if (!this.botMay(m[1]!, P.VIEW_CHANNEL)) return reply(403, { message: 'Missing Access', code: 50001 });
+      return reply(200, this.channelPayload(guildId, this.channelState(m[1]!)!));
+    }
+    if (method === 'GET' && (m = /^\/guilds\/(\d+)\/members\/(\d+)$/.exec(path))) {
+      const g = this.state.get(m[1]!);
+      if (!g) return reply(404, { message: 'Unknown Guild', code: 10004 });
+      const member = g.members.get(m[2]!);
+      if (!member) return reply(404, { message: 'Unknown Member', code: 10007 });
+      return reply(200, this.member({ id: m[2]!, username: member.username }, undefined, member.roles));
+    }
+    if (method === 'GET' && (m = /^\/guilds\/(\d+)\/roles$/.exec(path))) {
+      const g = this.state.get(m[1]!);
+      if (!g) return reply(404, { message: 'Unknown Guild', code: 10004 });
+      return reply(200, [...g.roles.values()].map((r) => this.roleObject(r)));
     }
     return reply(404, { message: `404: Not Found (${method} ${path})`, code: 0 });
   }
