@@ -495,8 +495,8 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
     const posted = await store.enqueueOutbox(delivery(d.id, 'a0'));
     await store.markPosted(posted.id, 'm-0');
     await store.markAttemptFailed(r2!.id, 'Unknown Channel (10003)', null);
-    expect(await store.pendingDeliveriesForChannel('c9')).toBe(2);
-    expect(await store.pendingDeliveriesForChannel('c-none')).toBe(0);
+    expect(await store.pendingPostsForChannel('c9')).toBe(2);
+    expect(await store.pendingPostsForChannel('c-none')).toBe(0);
 
     clock.advance(60_000);
     expect(await store.pauseAlert(d.id, 'channel gone', 'Unknown Channel (10003)')).toBe(true);
@@ -505,7 +505,7 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
     expect(await store.getOutbox(r2!.id)).toMatchObject({ status: 'failed', nextAttemptAt: '2026-03-01T10:00:00.000Z' });
     expect(await store.getOutbox(posted.id)).toMatchObject({ status: 'posted', nextAttemptAt: '2026-03-01T10:00:00.000Z' });
     expect((await store.pendingOutbox(clock.now(), 10)).map((r) => r.id)).toEqual([r3.id]);
-    expect(await store.pendingDeliveriesForChannel('c9')).toBe(1);
+    expect(await store.pendingPostsForChannel('c9')).toBe(1);
     // Already paused: nothing changes, and a null error keeps the recorded one.
     expect(await store.pauseAlert(d.id, 'again', null)).toBe(false);
     expect(await store.getAlert(d.id)).toMatchObject({ status: 'paused', pausedReason: 'channel gone', lastError: 'Unknown Channel (10003)' });
@@ -518,7 +518,7 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
     expect(await store.getOutbox(r2!.id)).toMatchObject({ status: 'pending', nextAttemptAt: '2026-03-01T10:02:00.000Z', attempts: 0, lastError: 'Unknown Channel (10003)' });
     expect(await store.getOutbox(posted.id)).toMatchObject({ status: 'posted', attempts: 1, nextAttemptAt: '2026-03-01T10:00:00.000Z' });
     expect((await store.pendingOutbox(clock.now(), 10)).map((r) => r.id)).toEqual([r1!.id, r2!.id, r3.id]);
-    expect(await store.pendingDeliveriesForChannel('c9')).toBe(3);
+    expect(await store.pendingPostsForChannel('c9')).toBe(3);
     // A pause with no error recorded yet keeps lastError as it is (here: the old one).
     expect(await store.pauseAlert(d.id, 'webhook deleted', null)).toBe(true);
     expect(await store.getAlert(d.id)).toMatchObject({ status: 'paused', pausedReason: 'webhook deleted', lastError: 'Unknown Channel (10003)' });
@@ -578,17 +578,42 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
     expect(await store.listOutbox({ kind: 'digest' })).toEqual([]);
   });
 
+  it("takes turns across servers, so one server's backlog does not delay another's posts", async () => {
+    const busy = [];
+    for (let i = 0; i < 4; i++) busy.push(await store.enqueueOutbox(outbox({ windowKey: `busy${i}`, guildId: 'g-busy', channelId: `c-busy${i % 2}` })));
+    const quiet = await store.enqueueOutbox(outbox({ windowKey: 'quiet', guildId: 'g-quiet', channelId: 'c-quiet' }));
+    const other = await store.enqueueOutbox(outbox({ windowKey: 'other', guildId: 'g-other', channelId: 'c-other' }));
+    const order = [busy[0]!.id, quiet.id, other.id, busy[1]!.id, busy[2]!.id, busy[3]!.id];
+    expect((await store.pendingOutbox(clock.now(), 10)).map((r) => r.id)).toEqual(order);
+    expect((await store.claimOutbox(clock.now(), 3, { owner: 'w', until: new Date(clock.now().getTime() + 60_000) })).map((r) => r.id)).toEqual(order.slice(0, 3));
+    expect((await store.getOutbox(quiet.id))!.guildId).toBe('g-quiet');
+  });
+
+  it('files an item for a channel once, whatever number of alerts claim it', async () => {
+    expect(await store.claimChannelItems('c1', ['a1', 'a2', 'a1'])).toEqual(['a1', 'a2']);
+    expect(await store.claimChannelItems('c1', ['a2', 'a3'])).toEqual(['a3']);
+    expect(await store.claimChannelItems('c2', ['a2'])).toEqual(['a2']);
+    expect(await store.claimChannelItems('c1', [])).toEqual([]);
+    // Inside a transaction that fails, nothing is claimed.
+    await expect(store.transaction(async (tx) => {
+      expect(await tx.claimChannelItems('c3', ['a9'])).toEqual(['a9']);
+      throw new Error('rolled back');
+    })).rejects.toThrow('rolled back');
+    expect(await store.claimChannelItems('c3', ['a9'])).toEqual(['a9']);
+  });
+
   it('moves outbox rows pending → retry → posted, or → failed, and lists only what is due', async () => {
     const a = await store.enqueueOutbox(outbox({ windowKey: 'w1' }));
     const b = await store.enqueueOutbox(outbox({ windowKey: 'w2' }));
     const c = await store.enqueueOutbox(outbox({ kind: 'notice', windowKey: 'w3' }));
     expect(b.id).toBeGreaterThan(a.id);
     const now = clock.now();
-    expect((await store.pendingOutbox(now, 10)).map((r) => r.id)).toEqual([a.id, b.id, c.id]);
+    // A moderator notice goes before ordinary posts.
+    expect((await store.pendingOutbox(now, 10)).map((r) => r.id)).toEqual([c.id, a.id, b.id]);
     await store.markAttemptFailed(a.id, 'Discord 503', new Date('2026-03-01T10:05:00.000Z'));
     expect(await store.getOutbox(a.id)).toMatchObject({ status: 'pending', attempts: 1, lastError: 'Discord 503', nextAttemptAt: '2026-03-01T10:05:00.000Z' });
-    expect((await store.pendingOutbox(now, 10)).map((r) => r.id)).toEqual([b.id, c.id]);
-    expect((await store.pendingOutbox(new Date('2026-03-01T10:05:00.000Z'), 1)).map((r) => r.id)).toEqual([a.id]);
+    expect((await store.pendingOutbox(now, 10)).map((r) => r.id)).toEqual([c.id, b.id]);
+    expect((await store.pendingOutbox(new Date('2026-03-01T10:05:00.000Z'), 10)).map((r) => r.id)).toEqual([c.id, a.id, b.id]);
     clock.advance(5 * 60_000);
     await store.markPosted(a.id, 'm-123');
     expect(await store.getOutbox(a.id)).toMatchObject({ status: 'posted', attempts: 2, messageId: 'm-123', postedAt: '2026-03-01T10:05:00.000Z' });

@@ -7,9 +7,9 @@ export const RATE_WINDOW_MS = 60_000;
  * How many more posts a channel may get in the current minute: the limit, less what was posted
  * in the last 60 s and what is already waiting for it.
  */
-export async function channelBudget(store: Pick<AsyncStore, 'postedToChannelSince' | 'pendingDeliveriesForChannel'>, channelId: string, now: Date, perMinute: number): Promise<number> {
+export async function channelBudget(store: Pick<AsyncStore, 'postedToChannelSince' | 'pendingPostsForChannel'>, channelId: string, now: Date, perMinute: number): Promise<number> {
   const recent = (await store.postedToChannelSince(channelId, new Date(now.getTime() - RATE_WINDOW_MS))).length;
-  return perMinute - recent - (await store.pendingDeliveriesForChannel(channelId));
+  return perMinute - recent - (await store.pendingPostsForChannel(channelId));
 }
 
 /**

@@ -186,7 +186,13 @@ export interface AsyncStore {
   /** posted_at of every post to a channel after `since`, oldest first (the channel's rate window). */
   postedToChannelSince(channelId: string, since: Date): Promise<string[]>;
   /** Delivery posts pending for a channel, not counting those parked by a pause. */
-  pendingDeliveriesForChannel(channelId: string): Promise<number>;
+  /** Posts still waiting for a channel (not parked by a pause); moderator notices do not count. */
+  pendingPostsForChannel(channelId: string): Promise<number>;
+  /**
+   * Records that these items (article ids, change keys) were filed for a channel and returns those
+   * never filed there before: an item reaches a channel once, whatever number of alerts match it.
+   */
+  claimChannelItems(channelId: string, keys: string[]): Promise<string[]>;
 
   // outbox: exactly-once posting
   /** Files a digest window's post (if any) and advances the window end, in one transaction. */

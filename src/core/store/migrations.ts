@@ -303,4 +303,15 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE articles ADD COLUMN speakers TEXT;
   `,
+  // 10: posting takes turns across servers (the outbox knows each post's server), and an article
+  // or a change reaches a channel once, whatever number of alerts match it (channel_items).
+  `
+  ALTER TABLE outbox ADD COLUMN guild_id TEXT;
+  CREATE TABLE channel_items (
+    channel_id TEXT NOT NULL,
+    item_key TEXT NOT NULL,
+    filed_at TEXT NOT NULL,
+    PRIMARY KEY (channel_id, item_key)
+  ) WITHOUT ROWID;
+  `,
 ];

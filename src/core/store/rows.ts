@@ -156,6 +156,7 @@ export function rowMappers(c: RowCodec) {
       nextAttemptAt: c.time(r.next_attempt_at),
       postedAt: timeOrNull(c, r.posted_at),
       sentAt: timeOrNull(c, r.sent_at),
+      guildId: str(r.guild_id),
     }),
     toAttempt: (r: Row): FetchAttempt => ({
       at: c.time(r.at),

@@ -256,8 +256,11 @@ class SqliteAsyncStore implements AsyncStore {
   postedToChannelSince(channelId: string, since: Date) {
     return this.call(() => this.store.postedToChannelSince(channelId, since));
   }
-  pendingDeliveriesForChannel(channelId: string) {
-    return this.call(() => this.store.pendingDeliveriesForChannel(channelId));
+  pendingPostsForChannel(channelId: string) {
+    return this.call(() => this.store.pendingPostsForChannel(channelId));
+  }
+  claimChannelItems(channelId: string, keys: string[]) {
+    return this.call(() => this.store.claimChannelItems(channelId, keys));
   }
 
   enqueueDigest(subscriptionId: string, windowEnd: string, row: NewOutbox | null) {

@@ -832,9 +832,19 @@ export class SqliteStore implements Store {
     );
   }
 
-  /** Delivery posts still waiting for a channel (not parked by a pause). */
-  pendingDeliveriesForChannel(channelId: string): number {
-    return (this.stmt("SELECT COUNT(*) AS n FROM outbox WHERE channel_id = ? AND kind = 'delivery' AND status = 'pending' AND next_attempt_at < '9999'").get(channelId) as Row).n as number;
+  /** Posts still waiting for a channel (not parked by a pause); moderator notices do not count. */
+  pendingPostsForChannel(channelId: string): number {
+    return (this.stmt("SELECT COUNT(*) AS n FROM outbox WHERE channel_id = ? AND kind <> 'notice' AND status = 'pending' AND next_attempt_at < '9999'").get(channelId) as Row).n as number;
+  }
+
+  /**
+   * Records that these items (article ids, change keys) were filed for a channel; returns the ones
+   * not filed there before, in the order given. Part of the caller's transaction.
+   */
+  claimChannelItems(channelId: string, keys: string[]): string[] {
+    const insert = this.stmt('INSERT INTO channel_items (channel_id, item_key, filed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+    const now = iso(this.clock.now());
+    return this.db.transaction(() => [...new Set(keys)].filter((k) => insert.run(channelId, k, now).changes === 1))();
   }
 
   /** Marks a row in flight just before it is sent (its outcome is unknown until markPosted). */
@@ -894,9 +904,9 @@ export class SqliteStore implements Store {
   private enqueueOutboxRow(row: NewOutbox): OutboxRow {
     const now = iso(this.clock.now());
     this.stmt(
-      `INSERT INTO outbox (kind, ref_id, window_key, channel_id, payload, nonce, created_at, next_attempt_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, ref_id, window_key) DO NOTHING`,
-    ).run(row.kind, row.refId, row.windowKey, row.channelId, JSON.stringify(row.payload), row.nonce, now, now);
+      `INSERT INTO outbox (kind, ref_id, window_key, channel_id, payload, nonce, created_at, next_attempt_at, guild_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, ref_id, window_key) DO NOTHING`,
+    ).run(row.kind, row.refId, row.windowKey, row.channelId, JSON.stringify(row.payload), row.nonce, now, now, row.guildId ?? null);
     return toOutbox(this.stmt('SELECT * FROM outbox WHERE kind = ? AND ref_id = ? AND window_key = ?').get(row.kind, row.refId, row.windowKey) as Row);
   }
 
@@ -905,8 +915,19 @@ export class SqliteStore implements Store {
     return this.pendingOutbox(now, limit);
   }
 
+  /**
+   * Due posts in turns across servers: each server's oldest, then each one's second, and so on, so
+   * one server's backlog never delays another's posts; moderator notices go first.
+   */
   pendingOutbox(now: Date, limit: number): OutboxRow[] {
-    return (this.stmt("SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?").all(iso(now), limit) as Row[]).map(toOutbox);
+    return (
+      this.stmt(
+        `SELECT * FROM (
+           SELECT *, ROW_NUMBER() OVER (PARTITION BY COALESCE(guild_id, channel_id) ORDER BY id) AS turn
+           FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?)
+         ORDER BY kind <> 'notice', turn, id LIMIT ?`,
+      ).all(iso(now), limit) as Row[]
+    ).map(toOutbox);
   }
 
   getOutbox(id: number): OutboxRow | undefined {

@@ -236,6 +236,8 @@ export interface OutboxRow {
   postedAt: string | null;
   /** Set just before a send; still set on a pending row means the last attempt's outcome is unknown. */
   sentAt: string | null;
+  /** The server the post is for (null for older rows): posting takes turns across servers. */
+  guildId: string | null;
 }
 
 export interface NewOutbox {
@@ -245,6 +247,7 @@ export interface NewOutbox {
   channelId: string;
   payload: unknown;
   nonce: string;
+  guildId?: string | null;
 }
 
 /**

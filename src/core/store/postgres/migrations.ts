@@ -285,4 +285,15 @@ export const PG_MIGRATIONS: string[] = [
   `
   ALTER TABLE articles ADD COLUMN speakers jsonb;
   `,
+  // SQLite migration 10: the outbox knows each post's server (turns across servers); an article or
+  // a change reaches a channel once, whatever number of alerts match it.
+  `
+  ALTER TABLE outbox ADD COLUMN guild_id text;
+  CREATE TABLE channel_items (
+    channel_id text COLLATE "C" NOT NULL,
+    item_key text COLLATE "C" NOT NULL,
+    filed_at timestamptz NOT NULL,
+    PRIMARY KEY (channel_id, item_key)
+  );
+  `,
 ];

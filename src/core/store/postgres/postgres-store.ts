@@ -824,10 +824,22 @@ export class PostgresStore implements AsyncStore {
     ).map((r) => iso(r.posted_at));
   }
 
-  async pendingDeliveriesForChannel(channelId: string): Promise<number> {
+  async pendingPostsForChannel(channelId: string): Promise<number> {
     return Number(
-      (await this.one(`SELECT COUNT(*) AS n FROM outbox WHERE channel_id = $1 AND kind = 'delivery' AND status = 'pending' AND next_attempt_at < '${PARKED}'`, [channelId]))!.n,
+      (await this.one(`SELECT COUNT(*) AS n FROM outbox WHERE channel_id = $1 AND kind <> 'notice' AND status = 'pending' AND next_attempt_at < '${PARKED}'`, [channelId]))!.n,
     );
+  }
+
+  async claimChannelItems(channelId: string, keys: string[]): Promise<string[]> {
+    const unique = [...new Set(keys)];
+    if (!unique.length) return [];
+    const rows = await this.q(
+      `INSERT INTO channel_items (channel_id, item_key, filed_at) SELECT $1, k, $3 FROM unnest($2::text[]) AS k
+       ON CONFLICT DO NOTHING RETURNING item_key`,
+      [channelId, unique, this.now()],
+    );
+    const fresh = new Set(rows.map((r) => r.item_key as string));
+    return unique.filter((k) => fresh.has(k));
   }
 
   // ── outbox: exactly-once posting ────────────────────────────────────────
@@ -856,9 +868,9 @@ export class PostgresStore implements AsyncStore {
     // A concurrent insert of the same key makes this one wait for it, then do nothing; the SELECT
     // (a new snapshot under READ COMMITTED) then reads the winner's row.
     const inserted = await this.one(
-      `INSERT INTO outbox (kind, ref_id, window_key, channel_id, payload, nonce, created_at, next_attempt_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (kind, ref_id, window_key) DO NOTHING RETURNING *`,
-      [row.kind, row.refId, row.windowKey, row.channelId, json(row.payload), row.nonce, now],
+      `INSERT INTO outbox (kind, ref_id, window_key, channel_id, payload, nonce, created_at, next_attempt_at, guild_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) ON CONFLICT (kind, ref_id, window_key) DO NOTHING RETURNING *`,
+      [row.kind, row.refId, row.windowKey, row.channelId, json(row.payload), row.nonce, now, row.guildId ?? null],
     );
     if (inserted) return toOutbox(inserted);
     return toOutbox((await this.one('SELECT * FROM outbox WHERE kind = $1 AND ref_id = $2 AND window_key = $3', [row.kind, row.refId, row.windowKey]))!);
@@ -867,15 +879,19 @@ export class PostgresStore implements AsyncStore {
   async claimOutbox(now: Date, limit: number, lease: Lease): Promise<OutboxRow[]> {
     return (
       await this.q(
-        `UPDATE outbox SET lease_until = $3, lease_owner = $4 WHERE id IN (
-           SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
-           ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
-         RETURNING *`,
+        // Turns across servers, notices first (as SqliteStore.pendingOutbox); the window function
+        // ranks the due rows, and the locking read takes the first `limit` of them it can lock.
+        `WITH due AS (
+           SELECT id, kind <> 'notice' AS ordinary, ROW_NUMBER() OVER (PARTITION BY COALESCE(guild_id, channel_id) ORDER BY id) AS turn
+           FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until < $1))
+         UPDATE outbox SET lease_until = $3, lease_owner = $4 WHERE id IN (
+           SELECT o.id FROM outbox o JOIN due ON due.id = o.id ORDER BY due.ordinary, due.turn, o.id LIMIT $2 FOR UPDATE OF o SKIP LOCKED)
+         RETURNING *, (SELECT turn FROM due WHERE due.id = outbox.id) AS turn`,
         [now.toISOString(), limit, lease.until.toISOString(), lease.owner],
       )
     )
-      .map(toOutbox)
-      .sort((a, b) => a.id - b.id);
+      .sort((a, b) => Number(a.kind !== 'notice') - Number(b.kind !== 'notice') || Number(a.turn) - Number(b.turn) || Number(a.id) - Number(b.id))
+      .map(toOutbox);
   }
 
   async tryLock(name: string): Promise<(() => Promise<void>) | null> {
@@ -947,7 +963,15 @@ export class PostgresStore implements AsyncStore {
   }
 
   async pendingOutbox(now: Date, limit: number): Promise<OutboxRow[]> {
-    return (await this.q("SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $2", [now.toISOString(), limit])).map(toOutbox);
+    return (
+      await this.q(
+        `SELECT * FROM (
+           SELECT *, ROW_NUMBER() OVER (PARTITION BY COALESCE(guild_id, channel_id) ORDER BY id) AS turn
+           FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1) due
+         ORDER BY kind <> 'notice', turn, id LIMIT $2`,
+        [now.toISOString(), limit],
+      )
+    ).map(toOutbox);
   }
 
   async getOutbox(id: number): Promise<OutboxRow | undefined> {
