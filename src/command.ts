@@ -5,6 +5,12 @@ import type { Newsroom } from './core/newsroom.ts';
 import type { Outbox } from './core/outbox.ts';
 import type { Sources } from './core/sources/index.ts';
 import type { Choice, Reply } from './core/reply.ts';
+import type { GuildAccess } from './core/policy/access.ts';
+import { Perm } from './core/policy/permissions.ts';
+import type { Limits } from './core/policy/limits.ts';
+import { checkCreate, type ChannelAccess, type CreateCheck } from './core/policy/posting.ts';
+import { UserError } from './core/errors.ts';
+import { refusalText } from './replies/refusals.ts';
 
 /**
  * Slash commands as data. The shapes mirror Discord's application-command JSON closely enough
@@ -55,6 +61,12 @@ export interface Invocation {
   roles: string[];
   subcommand?: string;
   options: Record<string, OptionValue>;
+  /** The bot's permissions in this channel (Discord's app_permissions); absent where unknown (the console). */
+  appPermissions?: bigint;
+  /** Channel options as Discord resolved them: each with the member's computed permissions there. */
+  channels?: Record<string, { name: string; permissions: bigint | null }>;
+  /** Role options as Discord resolved them. */
+  resolvedRoles?: Record<string, { name: string; mentionable: boolean }>;
 }
 
 /** The option the user is typing, for autocomplete. */
@@ -91,6 +103,10 @@ export interface CommandContext {
   outbox: Outbox;
   /** The role that counts as moderator besides Manage Guild (MODERATOR_ROLE_ID). */
   moderatorRoleId: string | null;
+  /** What one member and one server may create (LIMIT_* settings; the defaults when absent). */
+  limits?: Limits;
+  /** Permissions outside the interaction (the bot's in another channel); absent in the console. */
+  access?: GuildAccess;
 }
 
 export interface Command {
@@ -107,12 +123,31 @@ export interface Command {
 }
 
 /** Discord's Manage Guild permission bit. */
-export const MANAGE_GUILD = 1n << 5n;
+export const MANAGE_GUILD = Perm.ManageGuild;
 /** Discord's Administrator permission bit (implies every permission). */
-export const ADMINISTRATOR = 1n << 3n;
+export const ADMINISTRATOR = Perm.Administrator;
 
 /** True when the member may manage sources, digests and role alerts. */
 export function isModerator(ctx: CommandContext, who: { permissions: bigint; roles: string[] }): boolean {
   if ((who.permissions & (MANAGE_GUILD | ADMINISTRATOR)) !== 0n) return true;
   return ctx.moderatorRoleId !== null && who.roles.includes(ctx.moderatorRoleId);
+}
+
+/**
+ * What the member and the bot may do in a channel the command names (or this one): from the
+ * interaction where Discord sent it, else asked of the front end; unknown (null) in the console.
+ */
+export async function channelAccess(ctx: CommandContext, inv: Invocation, channelId: string): Promise<ChannelAccess> {
+  if (channelId === inv.channelId) {
+    return { channelId, member: ctx.access ? inv.permissions : null, bot: inv.appPermissions ?? (await ctx.access?.botPermissions(inv.guildId, channelId)) ?? null };
+  }
+  const resolved = inv.channels?.[channelId];
+  const member = resolved ? resolved.permissions : ((await ctx.access?.memberPermissions(inv.guildId, channelId, inv.user.id)) ?? null);
+  return { channelId, member: member === 'gone' ? 0n : member, bot: (await ctx.access?.botPermissions(inv.guildId, channelId)) ?? null };
+}
+
+/** Runs the posting policy for a command and turns a refusal into the member's message. */
+export function requireAllowed(check: CreateCheck): void {
+  const refused = checkCreate(check);
+  if (refused) throw new UserError(refusalText(refused));
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_LIMITS, type Limits } from './core/policy/limits.ts';
 
 /**
  * Every setting Newsdesk reads from the environment, validated once at start-up.
@@ -23,8 +24,10 @@ export interface Config {
   sourceIntervalMinutes: number;
   fetchConcurrency: number;
   fetchTimeoutMs: number;
-  /** Delivery posts per channel per minute; the rest of a burst is grouped into link posts. */
+  /** Posts per channel per minute, every kind but moderator notices; the rest of a burst is grouped into link posts. */
   deliveryPostsPerMinute: number;
+  /** What one member and one server may create. */
+  limits: Limits;
   /** Search: the hot tier (in memory) holds articles first seen in the last `hotDays` days, at most `hotMaxArticles`. */
   hotDays: number;
   hotMaxArticles: number;
@@ -113,7 +116,13 @@ const schema = z.object({
   SOURCE_INTERVAL_MINUTES: int(5, 1440).default(30),
   FETCH_CONCURRENCY: int(1, 16).default(4),
   FETCH_TIMEOUT_MS: int(1000, 120000).default(20000),
-  DELIVERY_POSTS_PER_MINUTE: int(1, 30).default(5),
+  POSTS_PER_CHANNEL_PER_MINUTE: int(1, 30).optional(),
+  // The earlier name, from when the budget applied to deliveries only.
+  DELIVERY_POSTS_PER_MINUTE: int(1, 30).optional(),
+  LIMIT_ALERTS_PER_MEMBER: int(1, 1000).default(DEFAULT_LIMITS.alertsPerMember),
+  LIMIT_ALERTS_PER_SERVER: int(1, 10_000).default(DEFAULT_LIMITS.alertsPerServer),
+  LIMIT_SOURCES_PER_SERVER: int(1, 10_000).default(DEFAULT_LIMITS.sourcesPerServer),
+  LIMIT_DIGESTS_PER_SERVER: int(1, 1000).default(DEFAULT_LIMITS.digestsPerServer),
   HOT_DAYS: int(1, 3650).default(90),
   HOT_MAX_ARTICLES: int(100, 1_000_000).default(20000),
   SEARCH_INDEX: z.enum(['tiered', 'minisearch']).default('tiered'),
@@ -171,7 +180,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sourceIntervalMinutes: e.SOURCE_INTERVAL_MINUTES,
     fetchConcurrency: e.FETCH_CONCURRENCY,
     fetchTimeoutMs: e.FETCH_TIMEOUT_MS,
-    deliveryPostsPerMinute: e.DELIVERY_POSTS_PER_MINUTE,
+    deliveryPostsPerMinute: e.POSTS_PER_CHANNEL_PER_MINUTE ?? e.DELIVERY_POSTS_PER_MINUTE ?? 5,
+    limits: { alertsPerMember: e.LIMIT_ALERTS_PER_MEMBER, alertsPerServer: e.LIMIT_ALERTS_PER_SERVER, sourcesPerServer: e.LIMIT_SOURCES_PER_SERVER, digestsPerServer: e.LIMIT_DIGESTS_PER_SERVER },
     hotDays: e.HOT_DAYS,
     hotMaxArticles: e.HOT_MAX_ARTICLES,
     searchIndex: e.SEARCH_INDEX,

@@ -1,21 +1,18 @@
-import { fileDeliveries, previewDelivery, type PreviewLine } from './alerts/deliveries.ts';
+import { previewDelivery, type PreviewLine } from './alerts/deliveries.ts';
+import { BatchMatcher, fileChannel, matchAlert } from './alerts/filing.ts';
 import { NO_FILTERS, type DeliveryFilters } from './alerts/filters.ts';
 import { validateTemplate } from './alerts/templates.ts';
 import type { Clock, Log } from './deps.ts';
 import { UserError } from './errors.ts';
-import { buildExcerpt } from './excerpt.ts';
 import type { Newsroom } from './newsroom.ts';
-import { outboxNonce, type CrashPoint, type DeliveryHooks } from './outbox.ts';
-import type { Reply } from './reply.ts';
-import { ArticleIndex } from './search/article-index.ts';
+import type { CrashPoint, DeliveryHooks } from './outbox.ts';
 import { parseQuery } from './search/query.ts';
 import type { AsyncStore } from './store/async-store.ts';
 import type { AlertRow, OutboxRow, SourceRow, StoredArticle } from './store/index.ts';
 import { escapeInline } from './text/escape.ts';
-import type { Article } from './article.ts';
 
-/** Alerts per article batch are capped so a flood of matches cannot flood a channel. */
-const MAX_ALERTS_PER_CHECK = 10;
+/** New articles one check reads for all alerts; more wait for the next check, never skipped. */
+const MAX_BATCH = 5000;
 /** Delivery posts per channel per minute when the configuration does not say. */
 export const DEFAULT_POSTS_PER_MINUTE = 5;
 
@@ -89,7 +86,7 @@ export class Alerts {
     const query = (req.query ?? '').trim();
     if (query) parseQuery(query);
     const template = req.template ? validateTemplate(req.template) : null;
-    const lines = await previewDelivery({ store: this.deps.store, matchQuery: (q, b) => matchAll(q, b).map((m) => m.entry) }, source, { query }, req.filters ?? NO_FILTERS, limit);
+    const lines = await previewDelivery({ store: this.deps.store, matchQuery: matchAll }, source, { query }, req.filters ?? NO_FILTERS, limit);
     return { source, lines, template };
   }
 
@@ -172,76 +169,59 @@ export class Alerts {
   }
 
   /**
-   * Checks every alert against the articles ingested since it last looked and files posts for
-   * matches; the watermark advance and the posts are one transaction. Returns posts filed.
+   * Checks every alert and delivery against the articles stored since it last looked and files
+   * posts for matches, one channel at a time: every alert of a channel shares the channel's budget
+   * and an article is posted there once (see alerts/filing.ts). One index over the new articles
+   * serves every alert's query. Returns posts filed.
    */
   async check(): Promise<number> {
-    const alerts = await this.deps.store.listAlerts();
-    if (alerts.length === 0) return 0;
-    const upto = await this.deps.store.maxSeq();
-    let filed = 0;
-    for (const alert of alerts) {
-      if (alert.lastSeq >= upto) continue;
-      // A paused delivery keeps its watermark: on resume it catches up (grouped, nothing lost).
-      if (alert.status === 'paused') continue;
-      try {
-        filed += alert.sourceId
-          ? await fileDeliveries({ ...this.deps, perMinute: this.deps.postsPerMinute ?? DEFAULT_POSTS_PER_MINUTE, matchQuery: (q, b) => matchAll(q, b).map((m) => m.entry) }, alert, upto)
-          : await this.checkOne(alert, upto);
-      } catch (err) {
-        this.deps.log.error({ alertId: alert.id, err }, 'alert check failed');
+    const store = this.deps.store;
+    const upto = await store.maxSeq();
+    // A paused delivery keeps its watermark: on resume it catches up (grouped, nothing lost).
+    const due = (await store.listAlerts()).filter((a) => a.status !== 'paused' && a.lastSeq < upto);
+    if (due.length === 0) return 0;
+    const scopes = new Map<string, ReadonlySet<string>>();
+    const sources = new Map<string, SourceRow>();
+    const visible = new Map<string, Set<string>>();
+    for (const alert of due) {
+      if (alert.sourceId) {
+        const source = await store.getSource(alert.sourceId);
+        if (!source) continue;
+        sources.set(alert.id, source);
+        scopes.set(alert.id, new Set([source.feedId ?? source.id]));
+      } else {
+        if (!visible.has(alert.guildId)) visible.set(alert.guildId, await this.deps.newsroom.visibleSources({ guildId: alert.guildId }));
+        scopes.set(alert.id, visible.get(alert.guildId)!);
       }
+    }
+    const all = new Set([...scopes.values()].flatMap((s) => [...s]));
+    const from = Math.min(...due.map((a) => a.lastSeq));
+    const batch = await store.articlesAfterSeq(all, from, upto, MAX_BATCH);
+    // A batch cut at the limit moves the watermarks only as far as it read: the rest comes next check.
+    const end = batch.length === MAX_BATCH ? batch[batch.length - 1]!.seq : upto;
+    const matcher = new BatchMatcher(batch);
+    const channels = new Map<string, AlertRow[]>();
+    for (const alert of due) if (scopes.has(alert.id)) channels.set(alert.channelId, [...(channels.get(alert.channelId) ?? []), alert]);
+    let filed = 0;
+    for (const [channelId, alerts] of channels) {
+      try {
+        const parts = alerts.map((alert) => ({ alert, ...matchAlert(alert, scopes.get(alert.id)!, batch, end, matcher), ...(sources.has(alert.id) ? { source: sources.get(alert.id)! } : {}) }));
+        filed += await fileChannel({ ...this.deps, perMinute: this.perMinute }, channelId, parts, end);
+      } catch (err) {
+        this.deps.log.error({ channelId, alerts: alerts.map((a) => a.id), err }, 'alert check failed');
+      }
+      // Many channels: the event loop answers interactions between them.
+      await new Promise((r) => setImmediate(r));
     }
     return filed;
   }
 
-  private async checkOne(alert: AlertRow, upto: number): Promise<number> {
-    const visible = await this.deps.newsroom.visibleSources({ guildId: alert.guildId });
-    const fresh = await this.deps.store.articlesAfterSeq(visible, alert.lastSeq, upto, 5000);
-    const matches = fresh.length ? matchAll(alert.query, fresh) : [];
-    const rows = matches.slice(0, MAX_ALERTS_PER_CHECK).map(({ entry, terms }) => ({
-      kind: 'alert' as const,
-      refId: alert.id,
-      windowKey: entry.article.id,
-      channelId: alert.channelId,
-      payload: renderAlert(alert, entry, terms),
-      nonce: outboxNonce('alert', alert.id, entry.article.id),
-    }));
-    this.deps.crashPoint?.('alert:before-enqueue');
-    await this.deps.store.enqueueAlerts(alert.id, upto, rows);
-    if (matches.length > MAX_ALERTS_PER_CHECK) {
-      this.deps.log.warn({ alertId: alert.id, matches: matches.length, posted: MAX_ALERTS_PER_CHECK }, 'alert matched more articles than it posts at once');
-    }
-    return rows.length;
+  private get perMinute(): number {
+    return this.deps.postsPerMinute ?? DEFAULT_POSTS_PER_MINUTE;
   }
 }
 
-/** The articles of a batch that contain every term of the query, best first. */
-function matchAll(query: string, batch: StoredArticle[]): Array<{ entry: StoredArticle; terms: import('./excerpt.ts').TermSpec[] }> {
-  const byId = new Map(batch.map((e) => [e.article.id, e]));
-  // A small index over just this batch gives exactly the matching rules of /search.
-  const index = new ArticleIndex((id) => byId.get(id)?.article);
-  index.addMany(batch.map((e) => ({ article: e.article, firstSeenAt: e.firstSeenAt })));
-  const result = index.search(parseQuery(query), {}, { offset: 0, limit: batch.length });
-  return result.hits.filter((h) => h.allTerms).map((h) => ({ entry: byId.get(h.id)!, terms: h.terms }));
-}
-
-function renderAlert(alert: AlertRow, entry: StoredArticle, terms: import('./excerpt.ts').TermSpec[]): Reply {
-  const a: Article = entry.article;
-  const excerpt = buildExcerpt(a, terms);
-  const mention = alert.roleId ? `<@&${alert.roleId}> ` : '';
-  const meta = [a.outlet ? escapeInline(a.outlet) : null, a.byline ? `By ${escapeInline(a.byline)}` : null].filter(Boolean).join(' · ');
-  return {
-    content: `🔔 ${mention}New match for **${escapeInline(alert.query)}**`,
-    cards: [
-      {
-        title: escapeInline(a.title),
-        ...(a.url && /^https?:\/\//i.test(a.url) ? { url: a.url } : {}),
-        description: [meta ? `*${meta}*` : null, `> ${excerpt.text}`].filter(Boolean).join('\n'),
-        footer: `alert ${alert.id} · article ${a.id}`,
-        timestamp: a.publishedAt ?? entry.firstSeenAt,
-      },
-    ],
-    ...(alert.roleId ? { allowRoleMention: alert.roleId } : {}),
-  };
+/** The articles of a batch that contain every term of the query (previews: one source's latest items). */
+function matchAll(query: string, batch: StoredArticle[]): StoredArticle[] {
+  return new BatchMatcher(batch).match(query).map((m) => m.entry);
 }

@@ -90,7 +90,7 @@ const ROUNDUP_TITLE = 100;
  * The items over a channel's per-minute budget as grouped posts of links, oldest first: "+37 more
  * from AP" and as many links as one message holds; the rest continue in further posts.
  */
-export function renderRoundups(items: Article[], outlet: string): Array<{ articles: Article[]; post: (marker: string, part: number, parts: number) => { content: string; cards: Card[] } }> {
+export function renderRoundups(items: Article[], outlet: string, heading?: (n: number) => string): Array<{ articles: Article[]; post: (marker: string, part: number, parts: number) => { content: string; cards: Card[] } }> {
   const lines = items.map((a) => `• ${maskedLink(truncate(a.title.replace(/\s+/g, ' '), ROUNDUP_TITLE), a.url)}`);
   const groups: Array<{ articles: Article[]; embeds: string[][] }> = [];
   let group: { articles: Article[]; embeds: string[][] } = { articles: [], embeds: [[]] };
@@ -112,11 +112,11 @@ export function renderRoundups(items: Article[], outlet: string): Array<{ articl
     total += line.length + 1;
   });
   if (group.articles.length) groups.push(group);
-  const safeOutlet = escapeInline(outlet);
+  const head = heading ? heading(items.length) : `**+${items.length} more from ${escapeInline(outlet)}**`;
   return groups.map((g) => ({
     articles: g.articles,
     post: (marker: string, part: number, parts: number) => ({
-      content: parts > 1 ? `**+${items.length} more from ${safeOutlet}** (part ${part} of ${parts}, oldest first)` : `**+${items.length} more from ${safeOutlet}** (oldest first)`,
+      content: parts > 1 ? `${head} (part ${part} of ${parts}, oldest first)` : `${head} (oldest first)`,
       cards: g.embeds.map((e, i) => ({ description: e.join('\n'), color: DELIVERY_COLOR, ...(i === g.embeds.length - 1 ? { footer: `${outlet} · ${marker}` } : {}) })),
     }),
   }));
