@@ -1,5 +1,6 @@
 import type { Command, CommandContext, Invocation } from '../src/command.ts';
-import { isModerator } from '../src/command.ts';
+import { channelAccess, isModerator, requireAllowed } from '../src/command.ts';
+import { DEFAULT_LIMITS } from '../src/core/policy/limits.ts';
 import { suggestTimeZones } from '../src/core/digest/timezones.ts';
 import { UserError } from '../src/core/errors.ts';
 import type { Reply } from '../src/core/reply.ts';
@@ -44,9 +45,18 @@ export const digest: Command = {
     switch (inv.subcommand) {
       case 'subscribe': {
         requireModerator(ctx, inv);
+        const channelId = String(o.channel);
+        requireAllowed({
+          what: 'digest',
+          guildId: inv.guildId,
+          moderator: true,
+          channel: await channelAccess(ctx, inv, channelId),
+          counts: { byMember: 0, inServer: (await ctx.digests.list(inv.guildId)).length },
+          limits: ctx.limits ?? DEFAULT_LIMITS,
+        });
         const { subscription: s, nextRun } = (await ctx.digests.subscribe({
           guildId: inv.guildId,
-          channelId: String(o.channel),
+          channelId,
           userId: inv.user.id,
           schedule: String(o.schedule ?? ''),
           ...(typeof o.timezone === 'string' ? { timezone: o.timezone } : {}),

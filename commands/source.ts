@@ -1,5 +1,8 @@
 import type { ButtonPress, Command, CommandContext, Invocation } from '../src/command.ts';
 import { isModerator, MANAGE_GUILD } from '../src/command.ts';
+import { DEFAULT_LIMITS } from '../src/core/policy/limits.ts';
+import { checkSourceLimit } from '../src/core/policy/posting.ts';
+import { refusalText } from '../src/replies/refusals.ts';
 import { UserError } from '../src/core/errors.ts';
 import type { Reply } from '../src/core/reply.ts';
 import type { FullTextCoverage, SourceRow } from '../src/core/store/index.ts';
@@ -97,6 +100,8 @@ export const source: Command = {
     const id = typeof o.id === 'string' ? o.id : '';
     switch (inv.subcommand) {
       case 'add': {
+        const limit = checkSourceLimit((await ctx.sources.list(inv.guildId)).length, ctx.limits ?? DEFAULT_LIMITS);
+        if (limit) throw new UserError(refusalText(limit));
         const p = await ctx.sources.add({
           guildId: inv.guildId,
           channelId: inv.channelId || null,

@@ -141,9 +141,11 @@ export async function channelAccess(ctx: CommandContext, inv: Invocation, channe
   if (channelId === inv.channelId) {
     return { channelId, member: ctx.access ? inv.permissions : null, bot: inv.appPermissions ?? (await ctx.access?.botPermissions(inv.guildId, channelId)) ?? null };
   }
-  const resolved = inv.channels?.[channelId];
-  const member = resolved ? resolved.permissions : ((await ctx.access?.memberPermissions(inv.guildId, channelId, inv.user.id)) ?? null);
-  return { channelId, member: member === 'gone' ? 0n : member, bot: (await ctx.access?.botPermissions(inv.guildId, channelId)) ?? null };
+  const resolved = inv.channels?.[channelId]?.permissions ?? null;
+  const member = resolved ?? (ctx.access ? await ctx.access.memberPermissions(inv.guildId, channelId, inv.user.id) : null);
+  // Where the front end can tell but did not (an error, a member who left), nothing is allowed.
+  const known = member === 'gone' || (member === null && ctx.access) ? 0n : member;
+  return { channelId, member: known, bot: (await ctx.access?.botPermissions(inv.guildId, channelId)) ?? null };
 }
 
 /** Runs the posting policy for a command and turns a refusal into the member's message. */

@@ -26,6 +26,8 @@ import { ConsolePoster } from './console/poster.ts';
 import { restShare, shardOf, startDiscordBot, type DiscordBot } from './discord/client.ts';
 import { SEED_SOURCE_ID } from './core/article.ts';
 import { DiscordChannelPoster } from './discord/poster.ts';
+import { DiscordGuildAccess } from './discord/access.ts';
+import type { GuildAccess } from './core/policy/access.ts';
 import { Dispatcher } from './dispatch.ts';
 import { followArticles } from './core/cluster/follow-articles.ts';
 import { startJobs, type Jobs } from './jobs.ts';
@@ -93,9 +95,17 @@ async function main(): Promise<number> {
   const parser = new ParsePool({ size: 1, timeoutMs: 15_000 });
   // The poster is chosen once we know whether Discord is there; posts wait in the outbox until then.
   let poster: ChannelPoster | null = null;
-  const alerts = new Alerts({ store, clock, log, newsroom, crashPoint, postsPerMinute: config.deliveryPostsPerMinute });
-  const notify = (refId: string) => (channelId: string, key: string, text: string) => {
-    return store.enqueueOutbox({ kind: 'notice', refId, windowKey: key, channelId, payload: { content: text } satisfies Reply, nonce: outboxNonce('notice', refId, key) });
+  // Permissions outside an interaction come from Discord once it is connected; the console has none.
+  let discordAccess: DiscordGuildAccess | null = null;
+  const access: GuildAccess | undefined = consoleMode
+    ? undefined
+    : {
+        botPermissions: async (g, c) => (discordAccess ? discordAccess.botPermissions(g, c) : null),
+        memberPermissions: async (g, c, u) => (discordAccess ? discordAccess.memberPermissions(g, c, u) : null),
+      };
+  const alerts = new Alerts({ store, clock, log, newsroom, crashPoint, postsPerMinute: config.deliveryPostsPerMinute, ...(access ? { access } : {}) });
+  const notify = (refId: string) => (channelId: string, key: string, text: string, guildId?: string) => {
+    return store.enqueueOutbox({ kind: 'notice', refId, windowKey: key, channelId, guildId: guildId ?? null, payload: { content: text } satisfies Reply, nonce: outboxNonce('notice', refId, key) });
   };
   const outbox = new Outbox({
     store,
@@ -118,6 +128,7 @@ async function main(): Promise<number> {
       },
     },
     deliveries: alerts.hooks(notify('delivery')),
+    postsPerMinute: config.deliveryPostsPerMinute,
     worker,
   });
   const changeAlerts = new ChangeAlerts({ store, clock, log, newsroom });
@@ -156,7 +167,7 @@ async function main(): Promise<number> {
     onRemove: (ids) => newsroom.unindexArticles(ids),
     notify: notify('source'),
   });
-  const ctx: CommandContext = { newsroom, sources, digests, alerts, changeAlerts, outbox, moderatorRoleId: config.moderatorRoleId };
+  const ctx: CommandContext = { newsroom, sources, digests, alerts, changeAlerts, outbox, moderatorRoleId: config.moderatorRoleId, limits: config.limits, ...(access ? { access } : {}) };
   const commands = commandList();
   const dispatcher = new Dispatcher(ctx, log, commands);
   let jobs: Jobs | undefined;
@@ -223,6 +234,7 @@ async function main(): Promise<number> {
     // No gateway: posts go out over REST alone, within this process's share of the rate limit.
     const rest = new REST({ ...(config.discordApiUrl ? { api: config.discordApiUrl } : {}), globalRequestsPerSecond: share }).setToken(config.discordToken!);
     poster = new DiscordChannelPoster(rest, () => config.discordApplicationId);
+    discordAccess = new DiscordGuildAccess(rest, null, () => config.discordApplicationId, log);
     await ready;
     jobs = startWork();
     await jobs.runOnce();
@@ -242,6 +254,7 @@ async function main(): Promise<number> {
     log,
   });
   poster = new DiscordChannelPoster(bot.client.rest, () => bot?.client.application?.id ?? null);
+  discordAccess = new DiscordGuildAccess(bot.client.rest, bot.client, () => bot?.client.user?.id ?? null, log);
   await ready;
   if (clustered) following = await followArticles({ store, newsroom, log, clock }, indexedUpTo);
   // A shard only answers its servers: polling, filing and posting are the workers'.

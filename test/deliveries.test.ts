@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 /**
  * The parts of a feed delivery, over real inputs: item pictures from real feeds and pages, the
  * lead of the seed articles, filters and their reasons, templates (validation, escaping, limits),
@@ -193,9 +194,23 @@ describe('webhook names and bursts', () => {
     ['@everyone', 'Newsdesk'],
     ['News #1: today', 'News 1 today'],
     ['x'.repeat(100), 'x'.repeat(80)],
+    // Removing the characters first: they must not leave a reserved word behind.
+    ['cl@yde News', 'News'],
+    ['Dis#cord Daily', 'Daily'],
+    ['Dis`cord: the ```clyde``` hour', 'the hour'],
+    ['discclydeord', 'Newsdesk'],
+    ['CLclydeYDE Times', 'Times'],
   ])('%j → %j', (outlet, name) => {
     expect(webhookName(outlet)).toBe(name);
     expect(executeProblems({ username: name })).toEqual([]);
+  });
+
+  it('makes every outlet name one Discord accepts (property)', () => {
+    const alphabet = fc.constantFrom(...'discordclydeDISCORDCLYDE@#:` everyonehere xé\u200b'.split(''));
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: alphabet, maxLength: 120 }), fc.string({ maxLength: 120 })), (outlet) => executeProblems({ username: webhookName(outlet) }).length === 0),
+      { numRuns: 2000 },
+    );
   });
 
   it.each([
@@ -238,6 +253,10 @@ describe('emulator webhook validation (as strict as Discord)', () => {
     [{ content: 'x', avatar_url: 'not a url' }, ['avatar_url: Not a well formed URL.']],
     [{ content: 'x', username: 'Discord News' }, ['username: Username cannot contain "discord"']],
     [{ content: 'x', username: 'here' }, ['username: Username cannot be "here"']],
+    [{ content: 'x', username: 'cl@yde' }, ['username: Username cannot contain "@"']],
+    [{ content: 'x', username: 'News #1' }, ['username: Username cannot contain "#"']],
+    [{ content: 'x', username: 'A: B' }, ['username: Username cannot contain ":"']],
+    [{ content: 'x', username: '   ' }, ['username: Username cannot be blank']],
     [{ content: 'x', nonce: 'abc' }, ['nonce: Not accepted by webhook execution']],
   ])('execute %j', (body, problems) => {
     expect(executeProblems(body)).toEqual(problems);
@@ -258,6 +277,7 @@ describe('deliveries over the real store and outbox (in-memory SQLite, fake cloc
       clock: f.clock,
       log: silentLog,
       poster: f.poster,
+      postsPerMinute: 3,
       deliveries: alerts.hooks(async (channelId, key, text) => {
         notices.push({ channelId, text });
         (await f.store.enqueueOutbox({ kind: 'notice', refId: 'delivery', windowKey: key, channelId, payload: { content: text }, nonce: key.slice(0, 22) }));

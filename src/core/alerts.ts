@@ -5,7 +5,9 @@ import { validateTemplate } from './alerts/templates.ts';
 import type { Clock, Log } from './deps.ts';
 import { UserError } from './errors.ts';
 import type { Newsroom } from './newsroom.ts';
-import type { CrashPoint, DeliveryHooks } from './outbox.ts';
+import { DEFAULT_POSTS_PER_MINUTE, type CrashPoint, type DeliveryHooks } from './outbox.ts';
+import type { GuildAccess } from './policy/access.ts';
+import { checkStillAllowed } from './policy/posting.ts';
 import { parseQuery } from './search/query.ts';
 import type { AsyncStore } from './store/async-store.ts';
 import type { AlertRow, OutboxRow, SourceRow, StoredArticle } from './store/index.ts';
@@ -13,8 +15,10 @@ import { escapeInline } from './text/escape.ts';
 
 /** New articles one check reads for all alerts; more wait for the next check, never skipped. */
 const MAX_BATCH = 5000;
-/** Delivery posts per channel per minute when the configuration does not say. */
-export const DEFAULT_POSTS_PER_MINUTE = 5;
+/** A search alert matching more than this share of the archive is refused as too broad… */
+const BROAD_SHARE = 0.5;
+/** …once the archive is big enough for the share to mean something. */
+const BROAD_MIN_ARCHIVE = 20;
 
 export interface AlertsDeps {
   store: AsyncStore;
@@ -22,9 +26,17 @@ export interface AlertsDeps {
   log: Log;
   newsroom: Newsroom;
   crashPoint?: CrashPoint;
-  /** Delivery posts per channel per minute (DELIVERY_POSTS_PER_MINUTE). */
+  /** Posts per channel per minute (POSTS_PER_CHANNEL_PER_MINUTE). */
   postsPerMinute?: number;
+  /** Permissions outside an interaction: posts stop when their creator can no longer write in the channel. */
+  access?: GuildAccess;
 }
+
+/** How a moderator notice is filed (main.ts enqueues it in the outbox). */
+export type Notify = (channelId: string, key: string, text: string, guildId?: string) => Promise<unknown> | void;
+
+/** Change alerts' posts are filed under this prefix of the change alert's id. */
+export const CHANGES_PREFIX = 'changes:';
 
 /** What `/alert add` asks for: a query, a source, or both, and a delivery's settings. */
 export interface AddAlertRequest {
@@ -58,6 +70,7 @@ export class Alerts {
     if (!query && !req.sourceId) throw new UserError('Give a `query`, a `source`, or both: with only a source, every new item of it is posted.');
     if (query) parseQuery(query); // a clear error now rather than a silent alert
     const source = req.sourceId ? await this.source(req.guildId, req.sourceId) : null;
+    if (query && !source) await this.refuseBroad(req.guildId, query);
     const template = req.template ? validateTemplate(req.template) : null;
     if (!source && (template || req.identity === 'outlet' || req.filters)) {
       throw new UserError('Filters, templates and the outlet identity belong to a delivery: add `source:` to follow a source.');
@@ -108,13 +121,38 @@ export class Alerts {
    * The outbox's view of delivery posts: rate limit, pause state, and the health counters and
    * self-pause that follow a post's outcome.
    */
-  hooks(notify: (channelId: string, key: string, text: string) => Promise<unknown> | void): DeliveryHooks {
+  hooks(notify: Notify): DeliveryHooks {
     const store = this.deps.store;
     return {
-      perMinute: this.deps.postsPerMinute ?? DEFAULT_POSTS_PER_MINUTE,
       state: async (row: OutboxRow) => {
+        if (row.refId.startsWith(CHANGES_PREFIX)) {
+          const id = row.refId.slice(CHANGES_PREFIX.length);
+          const change = (await store.listChangeAlerts()).find((c) => c.id === id);
+          if (!change) return 'gone';
+          if (await this.mayStillPost(change.guildId, row.channelId, change.createdBy)) return 'active';
+          this.deps.log.warn({ alertId: change.id, channelId: row.channelId, userId: change.createdBy }, 'change alert post dropped: its creator can no longer write in the channel');
+          return 'forbidden';
+        }
         const alert = await store.getAlert(row.refId);
-        return !alert ? 'gone' : alert.status === 'paused' ? 'paused' : 'active';
+        if (!alert) return 'gone';
+        if (alert.status === 'paused') return 'paused';
+        if (await this.mayStillPost(alert.guildId, row.channelId, alert.createdBy)) return 'active';
+        // The channel became read-only (or hidden) for the alert's creator, or they left: the bot
+        // no longer posts there on their behalf. The posts are kept for a resume.
+        const reason = `its creator can no longer send messages in <#${alert.channelId}>`;
+        if (await store.pauseAlert(alert.id, `paused: ${reason}`, null)) {
+          this.deps.log.warn({ alertId: alert.id, channelId: alert.channelId, userId: alert.createdBy }, 'alert paused: its creator can no longer write in the channel');
+          const target = alert.notifyChannelId && alert.notifyChannelId !== alert.channelId ? alert.notifyChannelId : null;
+          if (target) {
+            await notify(
+              target,
+              `alert-forbidden:${alert.id}:${row.id}`,
+              `⚠️ Alert \`${alert.id}\` to <#${alert.channelId}> paused itself: ${reason}. Its posts are kept; \`/alert resume id:${alert.id}\` once they can, or \`/alert remove id:${alert.id}\`.`,
+              alert.guildId,
+            );
+          }
+        }
+        return 'paused';
       },
       posted: async (row: OutboxRow, via) => {
         const alert = await store.getAlert(row.refId);
@@ -137,6 +175,7 @@ export class Alerts {
           `delivery-paused:${alert.id}:${row.id}`,
           `⚠️ Delivery \`${alert.id}\` to <#${alert.channelId}> paused itself: ${escapeInline(message)}\n` +
             `Its posts are kept. Give the bot access to the channel (or remove the delivery with \`/alert remove id:${alert.id}\`), then run \`/alert resume id:${alert.id}\`.`,
+          alert.guildId,
         );
       },
       fellBack: async (row: OutboxRow, reason: string | null) => {
@@ -144,6 +183,27 @@ export class Alerts {
         if (alert && alert.identityNote !== reason) await store.setAlertIdentityNote(alert.id, reason);
       },
     };
+  }
+
+  /**
+   * A search alert that matches most of the archive would post most of what arrives: a flood, not
+   * an alert. Refused with the numbers, and what to do instead.
+   */
+  private async refuseBroad(guildId: string, query: string): Promise<void> {
+    const { articles } = await this.deps.newsroom.stats({ guildId });
+    if (articles < BROAD_MIN_ARCHIVE) return;
+    const { total } = await this.deps.newsroom.search({ guildId }, { query });
+    if (total / articles <= BROAD_SHARE) return;
+    throw new UserError(
+      `"${escapeInline(query)}" matches ${total} of the ${articles} articles this server can search (${Math.round((100 * total) / articles)} %): an alert for it would post almost everything new. ` +
+        'Add words that narrow it, or follow a source with `/alert add source:` (moderators).',
+    );
+  }
+
+  /** Whether a member may still have the bot post in a channel for them (unknown: yes). */
+  private async mayStillPost(guildId: string, channelId: string, userId: string): Promise<boolean> {
+    if (!this.deps.access) return true;
+    return checkStillAllowed(await this.deps.access.memberPermissions(guildId, channelId, userId));
   }
 
   private async source(guildId: string, sourceId: string): Promise<SourceRow> {

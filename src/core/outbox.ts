@@ -40,12 +40,17 @@ export class WebhookUnavailableError extends Error {
   override readonly name = 'WebhookUnavailableError';
 }
 
-/** What the outbox asks the deliveries about their posts (src/core/alerts.ts answers). */
+/**
+ * What the outbox asks the alerts about their posts (src/core/alerts.ts answers): alert and
+ * delivery rows are checked against their alert before each send.
+ */
 export interface DeliveryHooks {
-  /** Posts per channel per minute. */
-  perMinute: number;
-  /** 'paused' parks the post until the delivery resumes; 'gone' drops it (the delivery was removed). */
-  state(row: OutboxRow): Promise<'active' | 'paused' | 'gone'>;
+  /**
+   * 'paused' parks the post until the alert resumes; 'gone' drops it (the alert was removed), as
+   * does 'forbidden' (its creator may no longer post there). Asked before every send, so a creator
+   * who can no longer write in the channel stops their alert's posts.
+   */
+  state(row: OutboxRow): Promise<'active' | 'paused' | 'gone' | 'forbidden'>;
   posted(row: OutboxRow, via: 'webhook' | 'bot'): Promise<void>;
   /** A post failed for good: the delivery pauses itself and tells a moderator. */
   failedPermanently(row: OutboxRow, message: string): Promise<void>;
@@ -59,6 +64,10 @@ const PARKED = new Date('9999-12-31T00:00:00.000Z');
 const MAX_ATTEMPTS = 8;
 /** How long a claim on a batch of posts holds: far longer than 20 posts take, even rate limited. */
 export const POST_LEASE_MS = 2 * 60_000;
+/** Channels posted to at once: one slow or rate-limited channel does not hold the others back. */
+const CHANNELS_AT_ONCE = 4;
+/** Posts per channel per minute when the configuration does not say. */
+export const DEFAULT_POSTS_PER_MINUTE = 5;
 
 /** Discord accepts nonces of at most 25 characters: derive one from the outbox row's identity. */
 export function outboxNonce(kind: string, refId: string, windowKey: string): string {
@@ -84,6 +93,8 @@ export class Outbox {
       poster: ChannelPoster;
       crashPoint?: CrashPoint;
       deliveries?: DeliveryHooks;
+      /** Posts per channel per minute, every kind but moderator notices (default 5). */
+      postsPerMinute?: number;
       /** Who claims posts in a cluster, and how long a claim holds (a dead process's posts are taken over after it). */
       worker?: { id: string; leaseMs: number };
     },
@@ -106,27 +117,37 @@ export class Outbox {
       // in-flight marker (sentAt) and the nonce make the next claimant's attempt safe.
       const rows = await this.deps.store.claimOutbox(now, 20, { owner, until: new Date(now.getTime() + leaseMs) });
       if (rows.length === 0) return posted;
-      for (const row of rows) if (await this.deliver(row)) posted++;
+      // The claim already takes turns across servers; channels are then served side by side, each
+      // channel's posts in order.
+      const channels = new Map<string, OutboxRow[]>();
+      for (const row of rows) channels.set(row.channelId, [...(channels.get(row.channelId) ?? []), row]);
+      const queues = [...channels.values()];
+      const lane = async () => {
+        for (let queue = queues.shift(); queue; queue = queues.shift()) for (const row of queue) if (await this.deliver(row)) posted++;
+      };
+      await Promise.all(Array.from({ length: Math.min(CHANNELS_AT_ONCE, queues.length) }, lane));
       if (rows.length < 20) return posted;
     }
   }
 
   /**
-   * Delivery posts wait for their channel's per-minute budget and for a paused delivery to
-   * resume; returns false when the row must not be sent now (it was deferred, parked or dropped).
+   * Every post but a moderator notice waits for its channel's per-minute budget; an alert's post
+   * also for a paused alert to resume. Returns false when the row must not be sent now (it was
+   * deferred, parked or dropped).
    */
-  private async admit(row: OutboxRow, hooks: DeliveryHooks): Promise<boolean> {
-    const state = await hooks.state(row);
-    if (state === 'gone') {
-      await this.deps.store.markAttemptFailed(row.id, 'the delivery was removed', null);
+  private async admit(row: OutboxRow, hooks: DeliveryHooks | undefined): Promise<boolean> {
+    const state = hooks ? await hooks.state(row) : 'active';
+    if (state === 'gone' || state === 'forbidden') {
+      await this.deps.store.markAttemptFailed(row.id, state === 'gone' ? `the ${row.kind} was removed` : 'its creator may no longer post in this channel', null);
       return false;
     }
     if (state === 'paused') {
       await this.deps.store.deferOutbox(row.id, PARKED);
       return false;
     }
+    if (row.kind === 'notice') return true;
     const now = this.deps.clock.now();
-    const slot = nextSlot(await this.deps.store.postedToChannelSince(row.channelId, new Date(now.getTime() - RATE_WINDOW_MS)), now, hooks.perMinute);
+    const slot = nextSlot(await this.deps.store.postedToChannelSince(row.channelId, new Date(now.getTime() - RATE_WINDOW_MS)), now, this.deps.postsPerMinute ?? DEFAULT_POSTS_PER_MINUTE);
     if (slot) {
       await this.deps.store.deferOutbox(row.id, slot);
       this.deps.log.debug({ outboxId: row.id, channelId: row.channelId, until: slot.toISOString() }, 'channel rate limit: post deferred');
@@ -161,8 +182,8 @@ export class Outbox {
   }
 
   private async deliver(row: OutboxRow): Promise<boolean> {
-    const hooks = row.kind === 'delivery' ? this.deps.deliveries : undefined;
-    if (hooks && !(await this.admit(row, hooks))) return false;
+    const hooks = row.kind === 'delivery' || row.kind === 'alert' ? this.deps.deliveries : undefined;
+    if (!(await this.admit(row, hooks))) return false;
     try {
       this.deps.crashPoint?.(`outbox:before-post:${row.kind}`);
       const { messageIds, via } = await this.send(row);

@@ -71,7 +71,16 @@ export class InteractionRouter {
       subcommand = data[0].name;
       data = data[0].options ?? [];
     }
-    for (const o of data) if (o.value !== undefined && o.value !== null) options[o.name] = o.value as OptionValue;
+    const channels: NonNullable<Invocation['channels']> = {};
+    const roles: NonNullable<Invocation['resolvedRoles']> = {};
+    for (const o of data) {
+      if (o.value !== undefined && o.value !== null) options[o.name] = o.value as OptionValue;
+      // Discord sends each channel option with the member's computed permissions in it.
+      const channel = o.channel as { id: string; name?: string | null; permissions?: { bitfield: bigint } | string | null } | null | undefined;
+      if (channel) channels[channel.id] = { name: channel.name ?? channel.id, permissions: permissionBits(channel.permissions) };
+      const role = o.role as { id: string; name: string; mentionable?: boolean } | null | undefined;
+      if (role) roles[role.id] = { name: role.name, mentionable: Boolean(role.mentionable) };
+    }
     return {
       user: { id: i.user.id, name: i.user.username },
       guildId: i.guildId ?? `dm:${i.user.id}`,
@@ -79,6 +88,9 @@ export class InteractionRouter {
       permissions: i.memberPermissions?.bitfield ?? 0n,
       roles: memberRoles(i.member),
       options,
+      appPermissions: i.appPermissions.bitfield,
+      channels,
+      resolvedRoles: roles,
       ...(subcommand ? { subcommand } : {}),
     };
   }
@@ -160,6 +172,12 @@ export class InteractionRouter {
     }
     this.log.error({ ...fields, err }, 'interaction failed');
   }
+}
+
+/** A resolved channel's permissions: a bitfield object (cached channel) or Discord's string; none: unknown. */
+function permissionBits(p: { bitfield: bigint } | string | null | undefined): bigint | null {
+  if (p === null || p === undefined) return null;
+  return typeof p === 'string' ? BigInt(p) : p.bitfield;
 }
 
 function memberRoles(member: Interaction['member']): string[] {

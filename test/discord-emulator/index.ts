@@ -977,6 +977,12 @@ export class DiscordEmulator {
       if (!member) return reply(404, { message: 'Unknown Member', code: 10007 });
       return reply(200, this.member({ id: m[2]!, username: member.username }, undefined, member.roles));
     }
+    if (method === 'GET' && (m = /^\/guilds\/(\d+)$/.exec(path))) {
+      const g = this.state.get(m[1]!);
+      if (!g) return reply(404, { message: 'Unknown Guild', code: 10004 });
+      const spec = this.guilds.find((x) => x.id === g.id)!;
+      return reply(200, { id: g.id, name: spec.name ?? 'Guild', owner_id: g.ownerId, roles: [...g.roles.values()].map((r) => this.roleObject(r)), features: [], icon: null });
+    }
     if (method === 'GET' && (m = /^\/guilds\/(\d+)\/roles$/.exec(path))) {
       const g = this.state.get(m[1]!);
       if (!g) return reply(404, { message: 'Unknown Guild', code: 10004 });

@@ -17,6 +17,9 @@ function nameProblems(field: string, value: unknown, required: boolean): FieldPr
   const bad = FORBIDDEN.find((w) => value.toLowerCase().includes(w));
   if (bad) problems.push({ path: [field], code: 'USERNAME_INVALID_CONTAINS', message: `Username cannot contain "${bad}"` });
   if (/^(everyone|here)$/i.test(value.trim())) problems.push({ path: [field], code: 'USERNAME_INVALID', message: `Username cannot be "${value.trim()}"` });
+  const mark = ['@', '#', ':', '```'].find((c) => value.includes(c));
+  if (mark) problems.push({ path: [field], code: 'USERNAME_INVALID_CHARACTER', message: `Username cannot contain "${mark}"` });
+  if (value.length >= 1 && !value.trim()) problems.push({ path: [field], code: 'USERNAME_INVALID', message: 'Username cannot be blank' });
   return problems;
 }
 

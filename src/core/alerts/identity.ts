@@ -20,16 +20,18 @@ export interface DeliveryPayload extends Reply {
 }
 
 /**
- * The outlet's name as a webhook username: Discord refuses names containing "discord" or "clyde",
- * "@", "#", ":" or "```", and "everyone"/"here"; what remains is cut to 80 characters.
+ * The outlet's name as a webhook username Discord accepts: "@", "#", ":" and backticks removed
+ * first (removing them can join the letters of a reserved word: "cl@yde"), then "discord" and
+ * "clyde" removed until none is left (removing one can join another: "discclydeord"), then
+ * "everyone"/"here" alone refused, then cut to 80 characters.
  */
 export function webhookName(outlet: string): string {
-  let name = stripInvisible(outlet)
-    .replace(/\s+/g, ' ')
-    .replace(/discord|clyde/gi, '')
-    .replace(/```|[@#:]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  let name = stripInvisible(outlet).replace(/\s+/g, ' ').replace(/[`@#:]/g, '');
+  for (let before = ''; before !== name; ) {
+    before = name;
+    name = name.replace(/discord|clyde/gi, '');
+  }
+  name = name.replace(/\s+/g, ' ').trim();
   if (/^(everyone|here)$/i.test(name)) name = '';
   if (!name) name = 'Newsdesk';
   return [...name].slice(0, 80).join('').trim();

@@ -1,6 +1,6 @@
 import type { Article } from '../article.ts';
 import { UserError } from '../errors.ts';
-import { escapeDiscord, escapeInline, truncate } from '../text/escape.ts';
+import { escapeDiscord, escapeInline, safeUrl, truncate } from '../text/escape.ts';
 
 /** The placeholders a delivery template may use. */
 export const PLACEHOLDERS = ['title', 'link', 'outlet', 'byline', 'date', 'lead', 'tags'] as const;
@@ -31,8 +31,10 @@ export function validateTemplate(raw: string): string {
 
 /** The values of one item, escaped for Discord (the link is left as a bare, safe URL). */
 export function placeholderValues(a: Article, lead: string, outlet: string): Record<Placeholder, string> {
-  const date = a.publishedAt ? `<t:${Math.floor(Date.parse(a.publishedAt) / 1000)}:f>` : '';
-  const link = a.url && /^https?:\/\/[^\s<>]+$/i.test(a.url) ? a.url : '';
+  const published = a.publishedAt ? Date.parse(a.publishedAt) : NaN;
+  const date = Number.isFinite(published) ? `<t:${Math.floor(published / 1000)}:f>` : '';
+  // Templates may put {link} inside their own [text]({link}): it must not be able to close it.
+  const link = safeUrl(a.url) ?? '';
   return {
     title: escapeInline(a.title),
     link,

@@ -1,6 +1,7 @@
 import type { Clock, Log } from '../deps.ts';
 import { UserError } from '../errors.ts';
 import type { Newsroom } from '../newsroom.ts';
+import { CHANGES_PREFIX } from '../alerts.ts';
 import { outboxNonce } from '../outbox.ts';
 import type { Reply } from '../reply.ts';
 import type { AsyncStore } from '../store/async-store.ts';
@@ -9,7 +10,7 @@ import { escapeInline } from '../text/escape.ts';
 import { describeKinds } from './compare.ts';
 import { diffWords, renderDiff, splitWords } from './word-diff.ts';
 
-/** Posts per alert per check: a newsroom rewriting fifty headlines at once cannot flood a channel. */
+/** Versions one check looks at per alert; the rest wait for the next check (the channel budget paces posts). */
 const MAX_POSTS_PER_CHECK = 10;
 
 export interface ChangeAlertsDeps {
@@ -28,6 +29,9 @@ export class ChangeAlerts {
   constructor(private readonly deps: ChangeAlertsDeps) {}
 
   async add(req: { guildId: string; channelId: string; userId: string }): Promise<ChangeAlertRow> {
+    // One per channel: a second would only repeat the first (each change is posted there once).
+    const existing = (await this.list(req.guildId)).find((a) => a.channelId === req.channelId);
+    if (existing) throw new UserError(`Change alert \`${existing.id}\` already posts headline changes and corrections in <#${req.channelId}>.`);
     const alert = await this.deps.store.createChangeAlert({
       guildId: req.guildId,
       channelId: req.channelId,
@@ -58,7 +62,11 @@ export class ChangeAlerts {
     return a;
   }
 
-  /** Files posts for headline changes and corrections stored since each alert last looked. Returns posts filed. */
+  /**
+   * Files posts for headline changes and corrections stored since each alert last looked. A change
+   * is posted to a channel once, whatever number of change alerts point there (the channel
+   * ledger, in the same transaction as the posts and the watermark). Returns posts filed.
+   */
   async check(): Promise<number> {
     const alerts = await this.deps.store.listChangeAlerts();
     if (alerts.length === 0) return 0;
@@ -68,29 +76,42 @@ export class ChangeAlerts {
       if (alert.lastVersionId >= upto) continue;
       try {
         const visible = await this.deps.newsroom.visibleSources({ guildId: alert.guildId });
-        const changes = (await this.deps.store.changesAfter(visible, alert.lastVersionId, upto, 2000)).filter(
-          (c) => c.version.kinds.includes('headline') || c.version.kinds.includes('correction'),
-        );
-        const rows = [];
-        for (const c of changes.slice(0, MAX_POSTS_PER_CHECK)) {
-          rows.push({
-            kind: 'alert' as const,
-            refId: `changes:${alert.id}`,
-            windowKey: `v${c.version.id}`,
-            channelId: alert.channelId,
-            payload: renderChangeAlert(alert, c, await this.deps.store.listVersions(c.article.id)),
-            nonce: outboxNonce('alert', `changes:${alert.id}`, `v${c.version.id}`),
-          });
-        }
-        await this.deps.store.enqueueChangeAlerts(alert.id, upto, rows);
-        if (changes.length > MAX_POSTS_PER_CHECK) this.deps.log.warn({ alertId: alert.id, changes: changes.length, posted: MAX_POSTS_PER_CHECK }, 'more changes than a change alert posts at once');
-        filed += rows.length;
+        const all = await this.deps.store.changesAfter(visible, alert.lastVersionId, upto, 2000);
+        // More than one check posts at once: the watermark stops at the last one filed, and the
+        // rest come next check (the channel's budget paces them), never dropped.
+        const cut = all.length > MAX_POSTS_PER_CHECK;
+        const taken = all.slice(0, MAX_POSTS_PER_CHECK);
+        const through = cut ? taken[taken.length - 1]!.version.id : upto;
+        const changes = taken.filter((c) => c.version.kinds.includes('headline') || c.version.kinds.includes('correction'));
+        filed += await this.deps.store.transaction(async (tx) => {
+          const fresh = new Set(changes.length ? await tx.claimChannelItems(alert.channelId, changes.map((c) => changeKey(c))) : []);
+          const rows = [];
+          for (const c of changes) {
+            if (!fresh.has(changeKey(c))) continue;
+            rows.push({
+              kind: 'alert' as const,
+              refId: `${CHANGES_PREFIX}${alert.id}`,
+              windowKey: `v${c.version.id}`,
+              channelId: alert.channelId,
+              guildId: alert.guildId,
+              payload: renderChangeAlert(alert, c, await tx.listVersions(c.article.id)),
+              nonce: outboxNonce('alert', `${CHANGES_PREFIX}${alert.id}`, `v${c.version.id}`),
+            });
+          }
+          await tx.enqueueChangeAlerts(alert.id, through, rows);
+          return rows.length;
+        });
       } catch (err) {
         this.deps.log.error({ alertId: alert.id, err }, 'change alert check failed');
       }
     }
     return filed;
   }
+}
+
+/** A change's key in a channel's ledger: one post per change per channel. */
+function changeKey(c: VersionChange): string {
+  return `change:v${c.version.id}`;
 }
 
 /**

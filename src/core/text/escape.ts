@@ -60,14 +60,41 @@ export function truncate(s: string, max: number): string {
   return `${cut.trimEnd()}…`;
 }
 
+/** What may stay as it is in a link: letters, digits and the URL punctuation Markdown never reads. */
+const URL_SAFE = /[A-Za-z0-9\-.:/?#@&=+,;%$]/;
+
 /**
- * A title as a Discord masked link when the URL is safe http(s); the URL is percent-encoded where
- * link syntax would break (spaces, parentheses, angle and square brackets). Plain escaped text
- * otherwise.
+ * An http(s) URL as text that Discord can only read as one link: every other character (brackets,
+ * parentheses, quotes, Markdown marks, spaces, non-ASCII) percent-encoded as UTF-8, so nothing in
+ * it can close a masked link, start another, or format text. Null for anything but http(s) with a host.
+ */
+export function safeUrl(url: string | null | undefined): string | null {
+  if (!url) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return null;
+  }
+  if ((parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || !parsed.hostname) return null;
+  let out = '';
+  for (const ch of parsed.href) {
+    if (URL_SAFE.test(ch)) out += ch;
+    else {
+      const encoded = encodeURIComponent(ch);
+      // encodeURIComponent leaves ! ' ( ) * _ ~ as they are: those are exactly the dangerous ones.
+      out += encoded === ch ? `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}` : encoded;
+    }
+  }
+  return out;
+}
+
+/**
+ * A title as a Discord masked link when the URL is safe http(s) ({@link safeUrl}); plain escaped
+ * text otherwise.
  */
 export function maskedLink(title: string, url: string | null): string {
   const text = escapeInline(title);
-  if (!url || !/^https?:\/\//i.test(url)) return text;
-  const safe = url.replace(/[\s()<>[\]]/g, (c) => encodeURIComponent(c));
-  return `[${text}](${safe})`;
+  const safe = safeUrl(url);
+  return safe ? `[${text}](${safe})` : text;
 }
