@@ -8,5 +8,8 @@ COPY src ./src
 COPY commands ./commands
 COPY seeds ./seeds
 COPY tsconfig.json ./
+# The bot runs as the image's unprivileged user; only its data directory is writable to it.
+RUN mkdir -p /app/data && chown node:node /app/data
+USER node
 ENV NODE_ENV=production
 CMD ["node", "--import", "tsx", "src/main.ts"]

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       fetchConcurrency: 4,
       fetchTimeoutMs: 20000,
       deliveryPostsPerMinute: 5,
+      limits: { alertsPerMember: 10, alertsPerServer: 50, sourcesPerServer: 50, digestsPerServer: 20 },
       hotDays: 90,
       hotMaxArticles: 20000,
       searchIndex: 'tiered',
@@ -34,6 +35,19 @@ describe('loadConfig', () => {
       clockFile: null,
       tickCron: '* * * * *',
     });
+  });
+
+  it('reads the posting budget under its name and its earlier one, and the limits', () => {
+    expect(loadConfig({ POSTS_PER_CHANNEL_PER_MINUTE: '7' }, '/x').deliveryPostsPerMinute).toBe(7);
+    expect(loadConfig({ DELIVERY_POSTS_PER_MINUTE: '8' }, '/x').deliveryPostsPerMinute).toBe(8);
+    expect(loadConfig({ POSTS_PER_CHANNEL_PER_MINUTE: '7', DELIVERY_POSTS_PER_MINUTE: '8' }, '/x').deliveryPostsPerMinute).toBe(7);
+    expect(loadConfig({ LIMIT_ALERTS_PER_MEMBER: '3', LIMIT_ALERTS_PER_SERVER: '30', LIMIT_SOURCES_PER_SERVER: '5', LIMIT_DIGESTS_PER_SERVER: '2' }, '/x').limits).toEqual({
+      alertsPerMember: 3,
+      alertsPerServer: 30,
+      sourcesPerServer: 5,
+      digestsPerServer: 2,
+    });
+    expect(() => loadConfig({ LIMIT_ALERTS_PER_MEMBER: '0' }, '/x')).toThrow('LIMIT_ALERTS_PER_MEMBER: must be at least 1 (got "0")');
   });
 
   it('treats empty variables as unset', () => {
