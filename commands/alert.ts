@@ -184,7 +184,7 @@ export const alert: Command = {
         const existing = (await ctx.alerts.list(inv.guildId)).find((a) => a.id === id.trim());
         if (existing && existing.createdBy !== inv.user.id && !isModerator(ctx, inv)) throw new UserError('Only the person who made a delivery, or a moderator, can resume it.');
         const a = (await ctx.alerts.resume(inv.guildId, id));
-        return { content: `Delivery \`${a.id}\` resumed: its held posts and the items since it paused go to <#${a.channelId}> now.` };
+        return { content: `${a.sourceId ? 'Delivery' : 'Alert'} \`${a.id}\` resumed: its held posts and the items since it paused go to <#${a.channelId}> now.` };
       }
       default:
         throw new UserError('Use /alert add, preview, list, remove or resume.');

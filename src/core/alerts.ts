@@ -140,7 +140,7 @@ export class Alerts {
         // The channel became read-only (or hidden) for the alert's creator, or they left: the bot
         // no longer posts there on their behalf. The posts are kept for a resume.
         const reason = `its creator can no longer send messages in <#${alert.channelId}>`;
-        if (await store.pauseAlert(alert.id, `paused: ${reason}`, null)) {
+        if (await store.pauseAlert(alert.id, 'paused: its creator can no longer send messages in the channel', null)) {
           this.deps.log.warn({ alertId: alert.id, channelId: alert.channelId, userId: alert.createdBy }, 'alert paused: its creator can no longer write in the channel');
           const target = alert.notifyChannelId && alert.notifyChannelId !== alert.channelId ? alert.notifyChannelId : null;
           if (target) {

@@ -12,7 +12,10 @@ function when(iso: string | null): string {
 
 /** One alert or delivery in /alert list (and /source health): what it posts, where, as whom, and its health. */
 export function describeAlert(a: AlertRow, source: SourceRow | undefined): string {
-  if (!a.sourceId) return `\`${a.id}\` · **${escapeInline(a.query)}** → <#${a.channelId}>${a.roleId ? ` · mentions <@&${a.roleId}>` : ''}`;
+  if (!a.sourceId) {
+    const paused = a.status === 'paused' ? ` · ⏸️ ${escapeInline(a.pausedReason ?? 'paused')}` : '';
+    return `\`${a.id}\` · **${escapeInline(a.query)}** → <#${a.channelId}>${a.roleId ? ` · mentions <@&${a.roleId}>` : ''}${paused}`;
+  }
   const what = a.query ? `items matching **${escapeInline(a.query)}**` : 'every new item';
   const name = source ? escapeInline(source.name) : `source ${a.sourceId}`;
   const status = a.status === 'active' ? '🟢 active' : `⏸️ ${escapeInline(a.pausedReason ?? 'paused')}`;
