@@ -132,3 +132,19 @@ describe('versions in the store', () => {
     store.close();
   });
 });
+
+describe('a diff once shown stays the diff of those two versions', () => {
+  it('compares a version with the text it was compared with, not the full text that replaced it since', () => {
+    const store = openStore({ path: ':memory:', clock: { now: () => new Date('2026-11-29T10:00:00Z') }, log: silentLog });
+    const source = store.createSource({ guildId: 'g', channelId: null, addedBy: null, url: 'https://desk.example/feed', feedUrl: null, name: 'Desk', kind: 'rss', intervalMinutes: 30, fullText: true, nextFetchAt: null });
+    const teaser = { ...base, body: ['Rice prices climbed in Hyesan, traders said.'] };
+    const id = store.ingest(source.id, [{ article: teaser, dedupeKey: 'guid:rice', contentHash: 'h1', textOrigin: 'summary' }], { announce: true }).inserted[0]!.id;
+    const corrected = { ...teaser, body: [...teaser.body, 'Correction: An earlier version misstated the price.'] };
+    store.ingest(source.id, [{ article: corrected, dedupeKey: 'guid:rice', contentHash: 'h2', textOrigin: 'summary' }], { announce: true });
+    const before = renderChangesReply({ article: store.getArticle(id)!, seenAt: '2026-11-29T10:00:00.000Z', deletedAt: null }, store.listVersions(id), 0);
+    expect(before.cards![1]!.description).toContain('**¶ Correction: An earlier version misstated the price.**');
+    store.setFullText(id, ['Market traders in Hyesan said on Tuesday that the price of rice had risen sharply.'], null);
+    const after = renderChangesReply({ article: store.getArticle(id)!, seenAt: '2026-11-29T10:00:00.000Z', deletedAt: null }, store.listVersions(id), 0);
+    expect(after.cards![1]).toEqual(before.cards![1]);
+  });
+});

@@ -767,7 +767,7 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
       {
         id: 1, articleId: 'art', version: 1, title: 'Troops  sent to Russia ', byline: null, publishedAt: '2026-02-28T08:00:00.000Z',
         body: ['First paragraph.', 'Second paragraph.'], url: 'https://example.org/a', seenAt: '2026-03-01T10:00:00.000Z', replacedAt: '2026-03-01T10:02:00.000Z',
-        kinds: ['headline'], share: 0, note: null,
+        kinds: ['headline'], share: 0, note: null, afterBody: null,
       },
     ]);
     expect(await store.articleState('art')).toEqual({ firstSeenAt: '2026-03-01T10:00:00.000Z', versionSeenAt: '2026-03-01T10:02:00.000Z', deletedAt: null, storyId: null, edits: 1 });
@@ -802,6 +802,21 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
     const v = await store.listVersions('p');
     expect(v.map((x) => [x.version, x.body, x.kinds])).toEqual([[1, ['The whole page text about troops.'], ['body']]]);
     expect((await store.articleState('p'))!.versionSeenAt).toBe('2026-03-01T10:00:01.000Z');
+  });
+
+  it('keeps the text a change was compared with when the page\'s full text replaces it later', async () => {
+    const s = await addSource('g1', undefined, { fullText: true });
+    await store.ingest(s.id, [item('a', { id: 'f', title: 'Rice prices climb', body: ['Rice prices climbed.'] }, 'h1', 'summary')], { announce: true });
+    clock.advance(1000);
+    await store.ingest(s.id, [item('a', { id: 'f', title: 'Rice prices climb', body: ['Rice prices climbed.', 'Correction: an earlier version misstated the price.'] }, 'h2', 'summary')], { announce: true });
+    expect((await store.listVersions('f')).map((v) => v.afterBody)).toEqual([null]);
+    // The first page fetch replaces the feed's text: not an edit, but the diff must not change.
+    await store.setFullText('f', ['The whole page, which words things differently.'], null);
+    const [v1] = await store.listVersions('f');
+    expect(v1!.body).toEqual(['Rice prices climbed.']);
+    expect(v1!.afterBody).toEqual(['Rice prices climbed.', 'Correction: an earlier version misstated the price.']);
+    await store.setFullText('f', ['Fetched again.'], null);
+    expect((await store.listVersions('f'))[0]!.afterBody).toEqual(['Rice prices climbed.', 'Correction: an earlier version misstated the price.']);
   });
 
   it('keeps change alerts per guild, files their posts once and only raises their watermark', async () => {

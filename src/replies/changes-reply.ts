@@ -78,7 +78,12 @@ export function renderChangesReply(current: CurrentVersion, versions: ArticleVer
   return { content: header, cards: [{ title: 'Versions', description: list.join('\n') }, card], ...(buttons.length ? { buttons } : {}) };
 }
 
-/** The version that followed stored version `p`: the next stored one, or the article as it is now. */
+/**
+ * The version that followed stored version `p`: the next stored one, or the article as it is now —
+ * with the text it was compared with when the page's full text has replaced that text since.
+ */
 function nextVersion(versions: ArticleVersion[], p: number, current: CurrentVersion): Pick<Article, 'title' | 'byline' | 'publishedAt' | 'body'> {
-  return versions[p + 1] ?? current.article;
+  const next = versions[p + 1] ?? current.article;
+  const compared = versions[p]!.afterBody;
+  return compared ? { ...next, body: compared } : next;
 }

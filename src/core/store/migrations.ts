@@ -314,4 +314,9 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (channel_id, item_key)
   ) WITHOUT ROWID;
   `,
+  // 11: the text a version was compared with, kept when the page's full text later replaces the
+  // feed's (not an edit), so a diff once shown stays the diff of those two versions.
+  `
+  ALTER TABLE article_versions ADD COLUMN after_body TEXT;
+  `,
 ];

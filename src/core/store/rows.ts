@@ -93,6 +93,7 @@ export function rowMappers(c: RowCodec) {
       kinds: c.list(r.kinds) as ChangeKind[],
       share: Number(r.share),
       note: str(r.note),
+      afterBody: r.after_body === null || r.after_body === undefined ? null : c.list(r.after_body),
     }),
     toChangeAlert: (r: Row): ChangeAlertRow => ({
       id: r.id as string,

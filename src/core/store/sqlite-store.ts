@@ -459,6 +459,12 @@ export class SqliteStore implements Store {
             (r.version_seen_at as string | null) ?? (r.first_seen_at as string), now, JSON.stringify(change.kinds), change.share, change.note);
         }
       }
+      else if (r.text_origin !== 'page') {
+        // The feed's text is replaced, not edited: the latest change keeps the text it was compared with.
+        this.stmt('UPDATE article_versions SET after_body = ? WHERE article_id = ? AND after_body IS NULL AND version = (SELECT MAX(version) FROM article_versions WHERE article_id = ?)').run(
+          r.body as string, id, id,
+        );
+      }
       this.stmt(
         `UPDATE articles SET body = ?, byline = COALESCE(byline, ?), image_url = COALESCE(image_url, ?), text_origin = 'page', full_text_error = NULL, updated_at = ?, version_seen_at = CASE WHEN ? THEN ? ELSE version_seen_at END, speakers = NULL WHERE id = ?`,
       ).run(JSON.stringify(body), byline, image, now, changed ? 1 : 0, now, id);

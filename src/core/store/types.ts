@@ -113,6 +113,11 @@ export interface ArticleVersion {
   kinds: ChangeKind[];
   share: number;
   note: string | null;
+  /**
+   * The next version's text as it was compared with this one, when the page's full text has since
+   * replaced it (not an edit); null while the next version's text is still the one compared.
+   */
+  afterBody: string[] | null;
 }
 
 /** A stored change with the article as it is now, for change alerts. */

@@ -296,4 +296,8 @@ export const PG_MIGRATIONS: string[] = [
     PRIMARY KEY (channel_id, item_key)
   );
   `,
+  // SQLite migration 11: the text a version was compared with, kept when full text replaces it.
+  `
+  ALTER TABLE article_versions ADD COLUMN after_body jsonb;
+  `,
 ];

@@ -648,6 +648,12 @@ export class PostgresStore implements AsyncStore {
           changed = true;
           await self.saveVersion(before, r, now, change);
         }
+      } else if (r.text_origin !== 'page') {
+        // The feed's text is replaced, not edited: the latest change keeps the text it was compared with.
+        await self.q(
+          'UPDATE article_versions SET after_body = $1 WHERE article_id = $2 AND after_body IS NULL AND version = (SELECT MAX(version) FROM article_versions WHERE article_id = $2)',
+          [json(toArticle(r).body), id],
+        );
       }
       const out = await self.one(
         `UPDATE articles SET body = $1, byline = COALESCE(byline, $2), image_url = COALESCE(image_url, $5), text_origin = 'page', full_text_error = NULL, updated_at = $3,
@@ -885,7 +891,10 @@ export class PostgresStore implements AsyncStore {
            SELECT id, kind <> 'notice' AS ordinary, ROW_NUMBER() OVER (PARTITION BY COALESCE(guild_id, channel_id) ORDER BY id) AS turn
            FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until < $1))
          UPDATE outbox SET lease_until = $3, lease_owner = $4 WHERE id IN (
-           SELECT o.id FROM outbox o JOIN due ON due.id = o.id ORDER BY due.ordinary, due.turn, o.id LIMIT $2 FOR UPDATE OF o SKIP LOCKED)
+           SELECT o.id FROM outbox o JOIN due ON due.id = o.id
+           -- Checked again on the locked row: a claim that committed meanwhile must not be taken twice.
+           WHERE o.status = 'pending' AND o.next_attempt_at <= $1 AND (o.lease_until IS NULL OR o.lease_until < $1)
+           ORDER BY due.ordinary, due.turn, o.id LIMIT $2 FOR UPDATE OF o SKIP LOCKED)
          RETURNING *, (SELECT turn FROM due WHERE due.id = outbox.id) AS turn`,
         [now.toISOString(), limit, lease.until.toISOString(), lease.owner],
       )
