@@ -132,6 +132,9 @@ describe('changes: headline edits, corrections and deletions', () => {
   it('keeps versions, posts each headline change and correction once, and ignores whitespace and markup', async () => {
     const alert = await sub('alert', 'add', [{ type: 3, name: 'kind', value: 'changes' }, { type: 7, name: 'channel', value: CHANGES }]);
     expect(alert.content).toMatch(/^Alert `[a-z0-9]+` saved: headline changes and corrections in this server's sources will be posted in <#600000000000000003>\.$/);
+    // A second change alert for the same channel would only repeat the first.
+    const again = await sub('alert', 'add', [{ type: 3, name: 'kind', value: 'changes' }, { type: 7, name: 'channel', value: CHANGES }]);
+    expect(again.content).toBe(`Change alert \`${/`([a-z0-9]+)`/.exec(alert.content)![1]}\` already posts headline changes and corrections in <#${CHANGES}>.`);
     const added = await sub('source', 'add', [{ type: 3, name: 'url', value: `${feeds.url}/desk.xml` }]);
     deskSource = /`([a-z0-9]+)`/.exec(added.content)![1]!;
     version = 2;
