@@ -54,6 +54,9 @@ export interface Config {
   clockFile: string | null;
   /** Test-only: the background jobs' cron (default every minute). */
   tickCron: string;
+  /** Prometheus metrics, /healthz and /readyz on this port (null: off), bound to metricsHost. */
+  metricsPort: number | null;
+  metricsHost: string;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -136,6 +139,8 @@ const schema = z.object({
   CLUSTER_PROCESSES: int(1, 1000).default(1),
   DISCORD_REST_PROXY: bool.default(false),
   LEASE_SECONDS: int(5, 3600).default(300),
+  METRICS_PORT: int(0, 65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   NEWSDESK_CRASH_POINTS: z.string().optional(),
   NEWSDESK_CLOCK_FILE: z.string().optional(),
   NEWSDESK_TICK_CRON: z.string().optional(),
@@ -194,6 +199,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     crashPoints: e.NEWSDESK_CRASH_POINTS ? e.NEWSDESK_CRASH_POINTS.split(',').map((s) => s.trim()).filter(Boolean) : [],
     clockFile: e.NEWSDESK_CLOCK_FILE ? path.resolve(cwd, e.NEWSDESK_CLOCK_FILE) : null,
     tickCron: e.NEWSDESK_TICK_CRON ?? '* * * * *',
+    metricsPort: e.METRICS_PORT ?? null,
+    metricsHost: e.METRICS_HOST,
   };
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { commandList } from '../commands/index.ts';
 import type { ButtonPress, ButtonResult, Command, CommandContext, Focused, Invocation } from './command.ts';
 import type { Log } from './core/deps.ts';
@@ -26,6 +27,8 @@ export class Dispatcher {
     private readonly ctx: CommandContext,
     private readonly log: Log,
     readonly commands: Command[] = commandList(),
+    /** Each answered interaction: its command, how it ended and how long it took (METRICS_PORT). */
+    private readonly observe?: (command: string, outcome: 'ok' | 'user_error' | 'error' | 'loading', seconds: number) => void,
   ) {
     for (const c of commands) {
       this.byName.set(c.definition.name, c);
@@ -64,12 +67,23 @@ export class Dispatcher {
   async run(name: string, inv: Invocation): Promise<Reply> {
     const command = this.byName.get(name);
     if (!command) return { ephemeral: true, content: `Unknown command /${name}. Try /help.` };
+    const started = performance.now();
     const loading = this.loadingReply(name);
-    if (loading) return loading;
-    return this.guard({ command: name, user: inv.user.id, guild: inv.guildId }, () => {
-      command.guard?.(this.ctx, inv);
-      return command.run(this.ctx, inv);
-    });
+    if (loading) {
+      this.observe?.(name, 'loading', (performance.now() - started) / 1000);
+      return loading;
+    }
+    let outcome: 'ok' | 'user_error' | 'error' = 'ok';
+    const reply = await this.guard(
+      { command: name, user: inv.user.id, guild: inv.guildId },
+      () => {
+        command.guard?.(this.ctx, inv);
+        return command.run(this.ctx, inv);
+      },
+      (o) => (outcome = o),
+    );
+    this.observe?.(name, outcome, (performance.now() - started) / 1000);
+    return reply;
   }
 
   /** Autocomplete never shows an error to the user: on failure it offers nothing. */
@@ -93,9 +107,10 @@ export class Dispatcher {
     }
     const loading = this.loadingReply(command.definition.name);
     if (loading) return { update: false, ...loading };
-    const reply = await this.guard({ button: press.customId, user: press.user.id, guild: press.guildId }, () =>
-      command.button!(this.ctx, press),
-    );
+    const started = performance.now();
+    let outcome: 'ok' | 'user_error' | 'error' = 'ok';
+    const reply = await this.guard({ button: press.customId, user: press.user.id, guild: press.guildId }, () => command.button!(this.ctx, press), (o) => (outcome = o));
+    this.observe?.(`${command.definition.name}:button`, outcome, (performance.now() - started) / 1000);
     return 'update' in reply ? (reply as ButtonResult) : { update: false, ...reply };
   }
 
@@ -107,11 +122,15 @@ export class Dispatcher {
     return { ephemeral: true, content: `The archive index is loading, ${pct}% done. Try again in a moment.` };
   }
 
-  private async guard<T extends Reply>(fields: object, fn: () => Promise<T> | T): Promise<T | Reply> {
+  private async guard<T extends Reply>(fields: object, fn: () => Promise<T> | T, failed?: (outcome: 'user_error' | 'error') => void): Promise<T | Reply> {
     try {
       return await fn();
     } catch (err) {
-      if (isUserError(err)) return { ephemeral: true, content: err.message };
+      if (isUserError(err)) {
+        failed?.('user_error');
+        return { ephemeral: true, content: err.message };
+      }
+      failed?.('error');
       const ref = newErrorRef();
       this.log.error({ ...fields, ref, err }, 'command failed');
       return { ephemeral: true, content: `Something went wrong (ref ${ref}). The error has been logged; please try again or tell an admin the ref.` };

@@ -32,6 +32,7 @@ import { Dispatcher } from './dispatch.ts';
 import { followArticles } from './core/cluster/follow-articles.ts';
 import { startJobs, type Jobs } from './jobs.ts';
 import { createLogger } from './logger.ts';
+import { createMetrics, startMetricsServer } from './metrics.ts';
 
 const SHUTDOWN_GRACE_MS = 8000;
 /** How often the hot tier's snapshot is refreshed (when articles changed). */
@@ -56,6 +57,9 @@ async function main(): Promise<number> {
   const clock = config.clockFile ? offsetClock(config.clockFile) : systemClock;
   // PostgreSQL with DATABASE_URL (scale-out), else the SQLite file in DATA_DIR (the default).
   const store = await openAsyncStore({ databaseUrl: config.databaseUrl, sqlitePath: path.join(config.dataDir, 'newsdesk.db'), clock, log });
+  // Prometheus metrics and health endpoints, when METRICS_PORT is set (every role).
+  const metrics = config.metricsPort !== null ? createMetrics(store, () => clock.now()) : null;
+  const telemetry = metrics?.telemetry;
   const crashPoint = crashPointFrom(config.crashPoints);
   // Scale-out: who this process is when it claims work (feed fetches, posts) from the shared database.
   const role = config.role;
@@ -87,6 +91,7 @@ async function main(): Promise<number> {
     log,
     ...(sharded ? { keep: (a: { sourceId: string }) => a.sourceId === SEED_SOURCE_ID || shardFeeds.has(a.sourceId) } : {}),
     search: { design: config.searchIndex, hotDays: config.hotDays, hotMaxArticles: config.hotMaxArticles, snapshotPath: path.join(config.dataDir, 'hot-index.snapshot') },
+    ...(telemetry ? { telemetry } : {}),
   });
   // The hot tier's snapshot is refreshed now and then, so a crash costs at most a rebuild of the
   // changes since (and at shutdown, so a planned restart loads it at once).
@@ -129,6 +134,7 @@ async function main(): Promise<number> {
     },
     deliveries: alerts.hooks(notify('delivery')),
     postsPerMinute: config.deliveryPostsPerMinute,
+    ...(telemetry ? { telemetry } : {}),
     worker,
   });
   const changeAlerts = new ChangeAlerts({ store, clock, log, newsroom });
@@ -142,7 +148,9 @@ async function main(): Promise<number> {
     fetchOptions: { allowPrivate: config.allowPrivateSources, timeoutMs: config.fetchTimeoutMs },
     defaultIntervalMinutes: config.sourceIntervalMinutes,
     worker,
+    ...(telemetry ? { telemetry } : {}),
     onIngest: async (_sourceId, result) => {
+      telemetry?.ingested(result.inserted.length + result.updated.length);
       // A worker keeps no search index: the shards hear of new articles and index them.
       if (role !== 'worker') {
         // A feed other shards' servers already followed: its stored articles join this shard's index.
@@ -169,8 +177,22 @@ async function main(): Promise<number> {
   });
   const ctx: CommandContext = { newsroom, sources, digests, alerts, changeAlerts, outbox, moderatorRoleId: config.moderatorRoleId, limits: config.limits, ...(access ? { access } : {}) };
   const commands = commandList();
-  const dispatcher = new Dispatcher(ctx, log, commands);
+  const dispatcher = new Dispatcher(ctx, log, commands, metrics ? (c, o, s) => metrics.interaction(c, o, s) : undefined);
   let jobs: Jobs | undefined;
+  let bot: DiscordBot | undefined;
+  const metricsServer = metrics
+    ? await startMetricsServer({
+        port: config.metricsPort!,
+        host: config.metricsHost,
+        metrics,
+        store,
+        log,
+        readiness: () => ({
+          gateway: consoleMode || role === 'worker' ? null : Boolean(bot?.client.isReady()),
+          hotTier: role === 'worker' ? null : newsroom.hotReady,
+        }),
+      })
+    : null;
 
   /** The newest article the index was built from: a shard catches up from here. */
   let indexedUpTo = 0;
@@ -196,6 +218,7 @@ async function main(): Promise<number> {
       await runConsole({ dispatcher, log, ready, historyFile: path.join(config.dataDir, 'console_history'), exportDir: path.join(config.dataDir, 'exports') });
     } finally {
       await jobs?.stop();
+      await metricsServer?.close();
       await parser.close();
       clearInterval(snapshotTimer);
       await newsroom.saveSnapshot();
@@ -204,7 +227,6 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  let bot: DiscordBot | undefined;
   let following: { stop(): Promise<void> } | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
@@ -219,6 +241,7 @@ async function main(): Promise<number> {
     await jobs?.stop();
     await following?.stop();
     await bot?.stop(SHUTDOWN_GRACE_MS);
+    await metricsServer?.close();
     await parser.close();
     clearInterval(snapshotTimer);
     await newsroom.saveSnapshot();

@@ -3,6 +3,7 @@ import type { Article } from './article.ts';
 import { makeArticleId, SEED_SOURCE_ID } from './article.ts';
 import { parseDateOption } from './dates.ts';
 import type { Clock, Log } from './deps.ts';
+import type { Telemetry } from './telemetry.ts';
 import { UserError } from './errors.ts';
 import { buildExcerpt, markText, type Excerpt, type TermSpec } from './excerpt.ts';
 import { findQuotations, matchQuotations, type Quotation } from './quotes.ts';
@@ -58,6 +59,8 @@ export interface NewsroomDeps {
   keep?: (article: Article) => boolean;
   /** How many of the newest articles a new report can be linked to as the same story (default: the story index's). */
   storyLinkWindow?: number;
+  /** Search latency for operators (METRICS_PORT). */
+  telemetry?: Telemetry;
 }
 
 export interface SearchRequest {
@@ -224,7 +227,12 @@ export class Newsroom {
 
   /** One search over whichever design is configured. */
   private async find(query: ParsedQuery, filters: SearchFilters, page: { offset: number; limit: number; memo?: SearchMemo }): Promise<SearchPage> {
-    return this.tiered ? this.tiered.search(query, filters, page) : this.index.search(query, filters, page);
+    const started = performance.now();
+    try {
+      return this.tiered ? await this.tiered.search(query, filters, page) : this.index.search(query, filters, page);
+    } finally {
+      this.deps.telemetry?.searched('all', (performance.now() - started) / 1000);
+    }
   }
 
   /** The first seq of the hot window now. */

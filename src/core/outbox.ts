@@ -3,6 +3,7 @@ import { nextSlot, RATE_WINDOW_MS } from './alerts/bursts.ts';
 import type { DeliveryPayload, PostIdentity } from './alerts/identity.ts';
 import type { Clock, Log } from './deps.ts';
 import type { Reply } from './reply.ts';
+import type { Telemetry } from './telemetry.ts';
 import type { OutboxRow,  } from './store/index.ts';
 import type { AsyncStore } from './store/async-store.ts';
 
@@ -95,6 +96,8 @@ export class Outbox {
       deliveries?: DeliveryHooks;
       /** Posts per channel per minute, every kind but moderator notices (default 5). */
       postsPerMinute?: number;
+      /** Posts sent and failed, for operators. */
+      telemetry?: Telemetry;
       /** Who claims posts in a cluster, and how long a claim holds (a dead process's posts are taken over after it). */
       worker?: { id: string; leaseMs: number };
     },
@@ -191,6 +194,7 @@ export class Outbox {
       this.deps.crashPoint?.(`outbox:after-post:${row.kind}`);
       if (via === 'webhook') this.deps.crashPoint?.('outbox:after-post:delivery-webhook');
       await this.deps.store.markPosted(row.id, messageIds.join(','));
+      this.deps.telemetry?.posted(row.kind, 'sent');
       await hooks?.posted(row, via);
       this.deps.log.info({ outboxId: row.id, kind: row.kind, refId: row.refId, channelId: row.channelId, messages: messageIds.length, ...(hooks ? { via } : {}) }, 'posted');
       return true;
@@ -199,6 +203,7 @@ export class Outbox {
       const permanent = err instanceof PermanentPostError || row.attempts + 1 >= MAX_ATTEMPTS;
       const retryAt = permanent ? null : new Date(this.deps.clock.now().getTime() + Math.min(3_600_000, 30_000 * 2 ** row.attempts));
       await this.deps.store.markAttemptFailed(row.id, message, retryAt);
+      this.deps.telemetry?.posted(row.kind, permanent ? 'failed' : 'retry');
       this.deps.log.warn({ outboxId: row.id, kind: row.kind, channelId: row.channelId, err: message, retryAt }, permanent ? 'post failed; giving up' : 'post failed; will retry');
       if (permanent) await hooks?.failedPermanently(row, message);
       return false;

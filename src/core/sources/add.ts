@@ -65,6 +65,7 @@ export async function addSource(deps: SourcesDeps, random: () => number, req: Ad
     await tx.recordFetch(source.id, { at, durationMs: Date.now() - started, httpStatus: resolved.fetched.status, newItems: result.inserted.length, updatedItems: 0, error: null });
     source = await tx.updateSource(source.id, { etag: resolved.fetched.etag, lastModified: resolved.fetched.lastModified, lastAttemptAt: at, lastSuccessAt: at, imageUrl: resolved.image ?? null });
   });
+  deps.telemetry?.fetched(result.inserted.length ? 'ok' : 'unchanged');
   const newest = [...resolved.items]
     .sort((a, b) => (b.item.publishedAt ?? '').localeCompare(a.item.publishedAt ?? ''))
     .slice(0, 3)

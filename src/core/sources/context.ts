@@ -3,6 +3,7 @@ import type { ParsePool } from '../feeds/parse-pool.ts';
 import type { FetchOptions, FetchResult } from '../feeds/safe-fetch.ts';
 import type { AsyncStore } from '../store/async-store.ts';
 import type { IngestResult } from '../store/index.ts';
+import type { Telemetry } from '../telemetry.ts';
 
 /** What the sources service needs from the rest of the program, passed in as one object. */
 export interface SourcesDeps {
@@ -23,4 +24,6 @@ export interface SourcesDeps {
   defaultIntervalMinutes: number;
   /** Who claims feed fetches (a process id in a cluster) and for how long a claim holds. */
   worker?: { id: string; leaseMs: number };
+  /** Fetch outcomes for operators (METRICS_PORT). */
+  telemetry?: Telemetry;
 }

@@ -77,11 +77,13 @@ export async function refreshSource(deps: SourcesDeps, random: () => number, sou
       error: message,
     };
     const updated = await markFailure(deps, random, source, now, attempt);
+    deps.telemetry?.fetched('error');
     if (!(err instanceof FetchError) && !(err instanceof UserError)) deps.log.warn({ sourceId: source.id, err }, 'source refresh failed unexpectedly');
     else deps.log.info({ sourceId: source.id, error: message, failures: updated.consecutiveFailures }, 'source refresh failed');
     if (opts.manual) throw new UserError(`Refresh of ${source.name} (${source.id}) failed: ${message}`);
     return { source: updated, attempt, inserted: 0, updated: 0 };
   }
+  deps.telemetry?.fetched(result.inserted.length || result.updated.length ? 'ok' : 'unchanged');
   if (result.inserted.length || result.updated.length || deleted.length) await deps.onIngest(source.id, result);
   deps.log.info({ sourceId: source.id, status: fetched.status, items: result.inserted.length, updated: result.updated.length, changed: result.changes?.length ?? 0, deleted: deleted.length }, 'source refreshed');
   return { source: (await deps.store.getSource(source.id))!, attempt: (await deps.store.fetchHistory(source.id, 1))[0]!, inserted: result.inserted.length, updated: result.updated.length };

@@ -18,7 +18,8 @@ import type {
   TextPage,
   TextQuery,
   TextSearchOptions,
-  VersionChange, DerivedRow, ArticleSpeakers
+  VersionChange, DerivedRow, ArticleSpeakers,
+  OutboxKind,
 } from './types.ts';
 
 /** Fields of a source that may be changed after it is created. */
@@ -186,6 +187,8 @@ export interface AsyncStore {
   /** posted_at of every post to a channel after `since`, oldest first (the channel's rate window). */
   postedToChannelSince(channelId: string, since: Date): Promise<string[]>;
   /** Delivery posts pending for a channel, not counting those parked by a pause. */
+  /** Posts waiting per kind (parked ones not counted) and when the oldest of each was filed. */
+  outboxBacklog(): Promise<Array<{ kind: OutboxKind; pending: number; oldestAt: string | null }>>;
   /** Posts still waiting for a channel (not parked by a pause); moderator notices do not count. */
   pendingPostsForChannel(channelId: string): Promise<number>;
   /**

@@ -256,6 +256,9 @@ class SqliteAsyncStore implements AsyncStore {
   postedToChannelSince(channelId: string, since: Date) {
     return this.call(() => this.store.postedToChannelSince(channelId, since));
   }
+  outboxBacklog() {
+    return this.call(() => this.store.outboxBacklog());
+  }
   pendingPostsForChannel(channelId: string) {
     return this.call(() => this.store.pendingPostsForChannel(channelId));
   }

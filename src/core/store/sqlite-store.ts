@@ -34,7 +34,8 @@ import type {
   OutboxRow,
   SourceRow,
   StoredArticle,
-  SubscriptionRow, DerivedRow, ArticleSpeakers
+  SubscriptionRow, DerivedRow, ArticleSpeakers,
+  OutboxKind,
 } from './types.ts';
 
 
@@ -836,6 +837,13 @@ export class SqliteStore implements Store {
     return (this.stmt("SELECT posted_at FROM outbox WHERE channel_id = ? AND status = 'posted' AND posted_at > ? ORDER BY posted_at").all(channelId, iso(since)) as Row[]).map(
       (r) => r.posted_at as string,
     );
+  }
+
+  /** Posts waiting per kind (parked ones not counted) and when the oldest of each was filed. */
+  outboxBacklog(): Array<{ kind: OutboxKind; pending: number; oldestAt: string | null }> {
+    return (
+      this.stmt("SELECT kind, COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE status = 'pending' AND next_attempt_at < '9999' GROUP BY kind ORDER BY kind").all() as Row[]
+    ).map((r) => ({ kind: r.kind as OutboxKind, pending: r.n as number, oldestAt: (r.oldest as string | null) ?? null }));
   }
 
   /** Posts still waiting for a channel (not parked by a pause); moderator notices do not count. */

@@ -26,7 +26,8 @@ import type {
   TextPage,
   TextQuery,
   TextSearchOptions,
-  VersionChange, DerivedRow, ArticleSpeakers
+  VersionChange, DerivedRow, ArticleSpeakers,
+  OutboxKind,
 } from '../types.ts';
 import { FEED_FIELDS, NOT_ARCHIVE, SOURCE_SELECT } from '../feeds.ts';
 import { pickVanished, planRewrite, rowMappers, PG_CODEC, SOURCE_COLUMNS, type Row } from '../rows.ts';
@@ -828,6 +829,12 @@ export class PostgresStore implements AsyncStore {
     return (
       await this.q("SELECT posted_at FROM outbox WHERE channel_id = $1 AND status = 'posted' AND posted_at > $2 ORDER BY posted_at", [channelId, since.toISOString()])
     ).map((r) => iso(r.posted_at));
+  }
+
+  async outboxBacklog(): Promise<Array<{ kind: OutboxKind; pending: number; oldestAt: string | null }>> {
+    return (
+      await this.q(`SELECT kind, COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE status = 'pending' AND next_attempt_at < '${PARKED}' GROUP BY kind ORDER BY kind`)
+    ).map((r) => ({ kind: r.kind as OutboxKind, pending: Number(r.n), oldestAt: r.oldest ? iso(r.oldest) : null }));
   }
 
   async pendingPostsForChannel(channelId: string): Promise<number> {
