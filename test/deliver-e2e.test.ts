@@ -10,6 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordEmulator, type ApiMessage } from './discord-emulator/index.ts';
 import { startFeedServer, type FeedServer } from './feed-server.ts';
 import { startBot, tempDataDir, type BotProcess } from './helpers/bot-process.ts';
+import { startTestDatabase, type TestDatabase } from './helpers/postgres.ts';
+
+/** test/deliver-e2e-postgres.test.ts runs every scenario again with the bot on PostgreSQL. */
+const STORE = (globalThis as { newsdeskE2EStore?: 'sqlite' | 'postgres' }).newsdeskE2EStore ?? 'sqlite';
+/** One database per data directory: a restarted bot finds what it stored. */
+const databases = new Map<string, TestDatabase>();
 
 const GUILD = '410000000000000001';
 const DESK = '410000000000000002';
@@ -22,6 +28,8 @@ const NOHOOK = '410000000000000008';
 const CRASH_BOT = '410000000000000010';
 const CRASH_HOOK = '410000000000000011';
 const LOCKED = '410000000000000012';
+const BUSY = '410000000000000013';
+const GONE2 = '410000000000000014';
 const MOD = { id: '510000000000000001', username: 'editor' };
 const MANAGE_GUILD = String(1n << 5n);
 const PER_MINUTE = 4;
@@ -85,7 +93,7 @@ beforeAll(async () => {
       {
         id: GUILD,
         name: 'Newsroom',
-        channels: [DESK, WIRE, FILTERED, BURST, GONE, HOOKED, NOHOOK, CRASH_BOT, CRASH_HOOK, LOCKED].map((id, i) => ({ id, name: `ch${i}` })),
+        channels: [DESK, WIRE, FILTERED, BURST, GONE, HOOKED, NOHOOK, CRASH_BOT, CRASH_HOOK, LOCKED, BUSY, GONE2].map((id, i) => ({ id, name: `ch${i}` })),
       },
     ],
   });
@@ -97,9 +105,12 @@ afterAll(async () => {
   await emu.stop();
   await feeds.close();
   for (const d of cleanup) fs.rmSync(d, { recursive: true, force: true });
+  for (const db of databases.values()) await db.close();
 });
 
-function launch(dataDir: string, extra: Record<string, string> = {}): BotProcess {
+async function launch(dataDir: string, extra: Record<string, string> = {}): Promise<BotProcess> {
+  if (STORE === 'postgres' && !databases.has(dataDir)) databases.set(dataDir, await startTestDatabase());
+  const db = databases.get(dataDir);
   const bot = startBot(
     {
       DISCORD_TOKEN: emu.token,
@@ -109,6 +120,9 @@ function launch(dataDir: string, extra: Record<string, string> = {}): BotProcess
       LOG_LEVEL: 'info',
       NEWSDESK_TICK_CRON: '* * * * * *',
       DELIVERY_POSTS_PER_MINUTE: String(PER_MINUTE),
+      // A killed process's claims on posts hold until their lease ends: short here, so the
+      // restarted bot takes them over within the test (production: LEASE_SECONDS, 5 minutes).
+      ...(db ? { DATABASE_URL: db.url, LEASE_SECONDS: '5' } : {}),
       ...extra,
     },
     { dataDir },
@@ -155,7 +169,7 @@ describe('feed deliveries through the real bot', () => {
     cleanup.push(dataDir);
     clockFile = path.join(dataDir, 'clock-offset');
     fs.writeFileSync(clockFile, '0');
-    bot = launch(dataDir, { NEWSDESK_CLOCK_FILE: clockFile });
+    bot = await launch(dataDir, { NEWSDESK_CLOCK_FILE: clockFile });
     await bot.waitForLog((l) => l.msg === 'ready', 60_000);
   }, 90_000);
 
@@ -305,6 +319,23 @@ describe('feed deliveries through the real bot', () => {
     expect(health.embeds[0].description).toContain('0 posted · 0 skipped by filters · 1 failed');
   }, 60_000);
 
+  it('a deleted channel is told within seconds while another delivery has a backlog', async () => {
+    const url = wire('wire7', 'Busy Wire', [item(1)]);
+    const sourceId = await addSource(url);
+    await addDelivery([str('source', sourceId), chan(BUSY)]);
+    const gone = await addDelivery([str('source', sourceId), chan(GONE2)]);
+    emu.deleteChannel(GONE2);
+    const before = posts(DESK).length;
+    wire('wire7', 'Busy Wire', Array.from({ length: 30 }, (_, i) => item(i + 1)));
+    await run('source', 'refresh', [str('id', sourceId)]);
+    // The notice is not queued behind the busy channel's backlog nor its per-minute budget.
+    const notice = await emu.waitFor(() => posts(DESK).slice(before).find((m) => m.content.startsWith(`⚠️ Delivery \`${gone}\``)), 10_000);
+    expect(notice.content).toContain('paused itself: channel 410000000000000014: Unknown Channel');
+    await emu.waitFor(() => posts(BUSY).length >= PER_MINUTE, 10_000);
+    await settle(1500);
+    expect(posts(BUSY)).toHaveLength(PER_MINUTE);
+  }, 60_000);
+
   it('a post refused for missing permission pauses the delivery; /alert resume sends the held posts', async () => {
     const url = wire('wire6', 'Locked Wire', [item(1)]);
     const sourceId = await addSource(url);
@@ -358,7 +389,7 @@ describe('exactly once across kill -9', () => {
   it('bot posts (nonce) and webhook posts (marker lookup) are not repeated after a crash mid-post', async () => {
     const dataDir = tempDataDir();
     cleanup.push(dataDir);
-    const first = launch(dataDir);
+    const first = await launch(dataDir);
     await first.waitForLog((l) => l.msg === 'ready', 60_000);
     const url = wire('wire5', 'Crash Wire', [item(1)]);
     const sourceId = await addSource(url);
@@ -368,15 +399,15 @@ describe('exactly once across kill -9', () => {
     await first.exited;
     // The bot kills itself right after Discord accepted a bot post, before recording it …
     wire('wire5', 'Crash Wire', [item(1), item(2), item(3)]);
-    const crashing = launch(dataDir, { NEWSDESK_CRASH_POINTS: 'outbox:after-post:delivery' });
+    const crashing = await launch(dataDir, { NEWSDESK_CRASH_POINTS: 'outbox:after-post:delivery' });
     await crashing.waitForLog((l) => l.msg === 'ready', 60_000);
     // The reply may never come: the process dies as soon as the first post is out.
     await run('source', 'refresh', [str('id', sourceId)]).catch(() => null);
     expect((await crashing.exited).signal).toBe('SIGKILL');
     // … then right after a webhook post.
-    const crashingHook = launch(dataDir, { NEWSDESK_CRASH_POINTS: 'outbox:after-post:delivery-webhook' });
+    const crashingHook = await launch(dataDir, { NEWSDESK_CRASH_POINTS: 'outbox:after-post:delivery-webhook' });
     expect((await crashingHook.exited).signal).toBe('SIGKILL');
-    const last = launch(dataDir);
+    const last = await launch(dataDir);
     await last.waitForLog((l) => l.msg === 'ready', 60_000);
     await emu.waitFor(() => posts(CRASH_BOT).length >= 2 && posts(CRASH_HOOK).length >= 2, 20_000);
     await settle(2500);

@@ -524,6 +524,18 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
     expect(await store.getAlert(d.id)).toMatchObject({ status: 'paused', pausedReason: 'webhook deleted', lastError: 'Unknown Channel (10003)' });
   });
 
+  it('claims a failed post of a resumed alert again at once, whoever claimed it before', async () => {
+    const s = await addSource('g1');
+    const d = await store.createAlert({ guildId: 'g1', channelId: 'c7', query: '', roleId: null, createdBy: 'u1', lastSeq: 0, sourceId: s.id });
+    const lease = (owner: string) => ({ owner, until: new Date(clock.now().getTime() + 300_000) });
+    const [row] = await store.enqueueAlerts(d.id, 1, [outbox({ kind: 'delivery', refId: d.id, windowKey: 'x1', channelId: 'c7' })]);
+    expect((await store.claimOutbox(clock.now(), 10, lease('w1'))).map((r) => r.id)).toEqual([row!.id]);
+    await store.markAttemptFailed(row!.id, 'Missing Permissions (50013)', null);
+    await store.pauseAlert(d.id, 'paused after a failed post', 'Missing Permissions (50013)');
+    await store.resumeAlert(d.id);
+    expect((await store.claimOutbox(clock.now(), 10, lease('w2'))).map((r) => r.id)).toEqual([row!.id]);
+  });
+
   it("marks a post in flight, defers it without counting an attempt, and lists a channel's posts in its rate window", async () => {
     const row = await store.enqueueOutbox(outbox({ kind: 'delivery', refId: 'd1', windowKey: 'w1', channelId: 'c1' }));
     expect(row.sentAt).toBeNull();

@@ -805,7 +805,7 @@ export class SqliteStore implements Store {
   pauseAlert(id: string, reason: string, error: string | null): boolean {
     return this.db.transaction(() => {
       const changed = this.stmt("UPDATE alerts SET status = 'paused', paused_reason = ?, last_error = COALESCE(?, last_error) WHERE id = ? AND status = 'active'").run(reason, error, id).changes > 0;
-      this.stmt("UPDATE outbox SET next_attempt_at = '9999-12-31T00:00:00.000Z' WHERE kind = 'delivery' AND ref_id = ? AND status = 'pending'").run(id);
+      this.stmt("UPDATE outbox SET next_attempt_at = '9999-12-31T00:00:00.000Z' WHERE kind IN ('delivery', 'alert') AND ref_id = ? AND status = 'pending'").run(id);
       return changed;
     })();
   }
@@ -814,8 +814,8 @@ export class SqliteStore implements Store {
   resumeAlert(id: string): void {
     this.db.transaction(() => {
       this.stmt("UPDATE alerts SET status = 'active', paused_reason = NULL WHERE id = ?").run(id);
-      this.stmt("UPDATE outbox SET next_attempt_at = ?, attempts = 0 WHERE kind = 'delivery' AND ref_id = ? AND status IN ('pending', 'failed')").run(iso(this.clock.now()), id);
-      this.stmt("UPDATE outbox SET status = 'pending' WHERE kind = 'delivery' AND ref_id = ? AND status = 'failed'").run(id);
+      this.stmt("UPDATE outbox SET next_attempt_at = ?, attempts = 0 WHERE kind IN ('delivery', 'alert') AND ref_id = ? AND status IN ('pending', 'failed')").run(iso(this.clock.now()), id);
+      this.stmt("UPDATE outbox SET status = 'pending' WHERE kind IN ('delivery', 'alert') AND ref_id = ? AND status = 'failed'").run(id);
     })();
   }
 

@@ -796,7 +796,7 @@ export class PostgresStore implements AsyncStore {
         [reason, error, id],
       );
       // Parked, not dropped: resuming sends them.
-      await self.q(`UPDATE outbox SET next_attempt_at = '${PARKED}' WHERE kind = 'delivery' AND ref_id = $1 AND status = 'pending'`, [id]);
+      await self.q(`UPDATE outbox SET next_attempt_at = '${PARKED}' WHERE kind IN ('delivery', 'alert') AND ref_id = $1 AND status = 'pending'`, [id]);
       return changed.length > 0;
     });
   }
@@ -806,7 +806,8 @@ export class PostgresStore implements AsyncStore {
       const self = tx as unknown as PostgresStore;
       await self.q("UPDATE alerts SET status = 'active', paused_reason = NULL WHERE id = $1", [id]);
       await self.q(
-        "UPDATE outbox SET next_attempt_at = $1, attempts = 0, status = 'pending' WHERE kind = 'delivery' AND ref_id = $2 AND status IN ('pending', 'failed')",
+        // Due now for whoever claims next: a claim left on a failed row must not hold it back.
+        "UPDATE outbox SET next_attempt_at = $1, attempts = 0, status = 'pending', lease_until = NULL WHERE kind IN ('delivery', 'alert') AND ref_id = $2 AND status IN ('pending', 'failed')",
         [self.now(), id],
       );
     });
@@ -1013,7 +1014,7 @@ export class PostgresStore implements AsyncStore {
     if (retryAt) {
       await this.q('UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, lease_until = NULL WHERE id = $3', [error, retryAt.toISOString(), id]);
     } else {
-      await this.q("UPDATE outbox SET attempts = attempts + 1, last_error = $1, status = 'failed' WHERE id = $2", [error, id]);
+      await this.q("UPDATE outbox SET attempts = attempts + 1, last_error = $1, status = 'failed', lease_until = NULL WHERE id = $2", [error, id]);
     }
   }
 
