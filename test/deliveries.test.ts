@@ -290,6 +290,16 @@ describe('deliveries over the real store and outbox (in-memory SQLite, fake cloc
   const linksIn = (reply: import('../src/core/reply.ts').Reply) =>
     [...JSON.stringify(reply).matchAll(/https:\/\/wire\.example\/Story%20(\d+)/g)].map((m) => Number(m[1]));
 
+  it('refuses a search alert that matches most of what the server can search, with the numbers', async () => {
+    const f = await setup();
+    const src = await f.source('g1');
+    await f.ingest(src.id, items(1, 20));
+    await expect(f.alerts.add({ guildId: 'g1', channelId: 'c', userId: 'u', query: 'happened' })).rejects.toThrow(
+      /^\*\*happened\*\* matches 20 of the 25 articles this server can search \(80 %\): an alert for it would post almost everything new\./,
+    );
+    expect((await f.alerts.add({ guildId: 'g1', channelId: 'c', userId: 'u', query: 'story 7' })).query).toBe('story 7');
+  });
+
   it('bursts: 3 a minute per channel, the rest grouped and held, every item once, oldest first', async () => {
     const f = await setup();
     const src = (await f.source('g1'));
@@ -355,6 +365,8 @@ describe('deliveries over the real store and outbox (in-memory SQLite, fake cloc
     [{ guildId: 'g1', channelId: 'c', userId: 'u' }, 'Give a `query`, a `source`, or both: with only a source, every new item of it is posted.'],
     [{ guildId: 'g1', channelId: 'c', userId: 'u', sourceId: 'nope123' }, 'No source with id "nope123" in this server. /source list shows them.'],
     [{ guildId: 'g1', channelId: 'c', userId: 'u', query: 'troops', template: '{title}' }, 'Filters, templates and the outlet identity belong to a delivery: add `source:` to follow a source.'],
+    [{ guildId: 'g1', channelId: 'c', userId: 'u', query: 'the' }, '**the** has only the commonest words, so an alert for it would post almost everything new. Add a word that names your subject.'],
+    [{ guildId: 'g1', channelId: 'c', userId: 'u', query: '"of the" and' }, '**"of the" and** has only the commonest words, so an alert for it would post almost everything new. Add a word that names your subject.'],
   ])('refuses %j', async (req, message) => {
     const f = await setup();
     await expect(f.alerts.add(req)).rejects.toThrow(message);

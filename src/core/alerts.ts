@@ -8,7 +8,7 @@ import type { Newsroom } from './newsroom.ts';
 import { DEFAULT_POSTS_PER_MINUTE, type CrashPoint, type DeliveryHooks } from './outbox.ts';
 import type { GuildAccess } from './policy/access.ts';
 import { checkStillAllowed } from './policy/posting.ts';
-import { parseQuery } from './search/query.ts';
+import { onlyCommonWords, parseQuery, type ParsedQuery } from './search/query.ts';
 import type { AsyncStore } from './store/async-store.ts';
 import type { AlertRow, OutboxRow, SourceRow, StoredArticle } from './store/index.ts';
 import { escapeInline } from './text/escape.ts';
@@ -68,9 +68,12 @@ export class Alerts {
   async add(req: AddAlertRequest): Promise<AlertRow> {
     const query = (req.query ?? '').trim();
     if (!query && !req.sourceId) throw new UserError('Give a `query`, a `source`, or both: with only a source, every new item of it is posted.');
-    if (query) parseQuery(query); // a clear error now rather than a silent alert
+    const parsed = query ? parseQuery(query) : null; // a clear error now rather than a silent alert
     const source = req.sourceId ? await this.source(req.guildId, req.sourceId) : null;
-    if (query && !source) await this.refuseBroad(req.guildId, query);
+    if (parsed && !source && onlyCommonWords(parsed)) {
+      throw new UserError(`**${escapeInline(query)}** has only the commonest words, so an alert for it would post almost everything new. Add a word that names your subject.`);
+    }
+    if (parsed && !source) await this.refuseBroad(req.guildId, query, parsed);
     const template = req.template ? validateTemplate(req.template) : null;
     if (!source && (template || req.identity === 'outlet' || req.filters)) {
       throw new UserError('Filters, templates and the outlet identity belong to a delivery: add `source:` to follow a source.');
@@ -189,13 +192,13 @@ export class Alerts {
    * A search alert that matches most of the archive would post most of what arrives: a flood, not
    * an alert. Refused with the numbers, and what to do instead.
    */
-  private async refuseBroad(guildId: string, query: string): Promise<void> {
+  private async refuseBroad(guildId: string, query: string, parsed: ParsedQuery): Promise<void> {
     const { articles } = await this.deps.newsroom.stats({ guildId });
     if (articles < BROAD_MIN_ARCHIVE) return;
-    const { total } = await this.deps.newsroom.search({ guildId }, { query });
+    const total = await this.deps.newsroom.countMatchingAll({ guildId }, parsed);
     if (total / articles <= BROAD_SHARE) return;
     throw new UserError(
-      `"${escapeInline(query)}" matches ${total} of the ${articles} articles this server can search (${Math.round((100 * total) / articles)} %): an alert for it would post almost everything new. ` +
+      `**${escapeInline(query)}** matches ${total} of the ${articles} articles this server can search (${Math.round((100 * total) / articles)} %): an alert for it would post almost everything new. ` +
         'Add words that narrow it, or follow a source with `/alert add source:` (moderators).',
     );
   }

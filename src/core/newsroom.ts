@@ -520,6 +520,15 @@ export class Newsroom {
     return new Set([SEED_SOURCE_ID, ...(await this.deps.store.sourceIdsForGuild(scope.guildId))]);
   }
 
+  /**
+   * How many articles the server can search hold every word of a query (the archive tier's count,
+   * an estimate when very large): what a search alert for it would have matched so far.
+   */
+  async countMatchingAll(scope: Scope, query: ParsedQuery): Promise<number> {
+    const page = await this.deps.store.searchText(query, { sourceIds: [...(await this.visibleSources(scope))] }, { limit: 1, mode: 'all' });
+    return page.total;
+  }
+
   /** Runs a search and builds the quoted excerpt of every result on the requested page. */
   async search(scope: Scope, req: SearchRequest): Promise<SearchResults> {
     const query = parseQuery(req.query);

@@ -70,3 +70,9 @@ export function parseQuery(raw: string): ParsedQuery {
   }
   return { raw: text, terms, phrases, excluded: [...new Set(excluded)], ...(prefixes.length ? { prefixes: [...new Set(prefixes)] } : {}) };
 }
+
+/** True when a query has nothing but the commonest words: it would match nearly everything. */
+export function onlyCommonWords(q: ParsedQuery): boolean {
+  const words = [...q.terms, ...q.phrases.flat()];
+  return words.length > 0 && !q.prefixes?.length && words.every((w) => STOP_WORDS.has(w));
+}
