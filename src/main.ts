@@ -173,7 +173,7 @@ async function main(): Promise<number> {
   const startWork = () => startJobs({ sources, digests, alerts, outbox, log, fetchConcurrency: config.fetchConcurrency, cron: config.tickCron, ...(lock ? { lock } : {}) });
 
   if (consoleMode) {
-    poster = new ConsolePoster(process.stdout, Boolean(process.stdout.isTTY));
+    poster = new ConsolePoster(process.stdout, Boolean(process.stdout.isTTY), () => clock.now());
     const interactive = Boolean(process.stdin.isTTY);
     if (interactive) {
       // Sources, digests and alerts keep running while a person uses the console.
@@ -182,7 +182,7 @@ async function main(): Promise<number> {
       });
     }
     try {
-      await runConsole({ dispatcher, log, ready, historyFile: path.join(config.dataDir, 'console_history'), exportDir: path.join(config.dataDir, 'exports') });
+      await runConsole({ dispatcher, log, ready, now: () => clock.now(), historyFile: path.join(config.dataDir, 'console_history'), exportDir: path.join(config.dataDir, 'exports') });
     } finally {
       await jobs?.stop();
       await parser.close();
@@ -255,7 +255,10 @@ async function main(): Promise<number> {
 
 main().then(
   (code) => {
-    if (code >= 0) process.exitCode = code;
+    // Exit at once: the console's stdin (a terminal, or a pipe still open after /exit) and idle
+    // timers would otherwise keep the process alive after the store is closed. stdout and stderr
+    // are synchronous for files, pipes and terminals on Linux, so nothing written is lost.
+    if (code >= 0) process.exit(code);
   },
   (err) => {
     process.stderr.write(`newsdesk failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -87,7 +87,8 @@ function convert(opt: OptionDef, value: string): OptionValue {
     case 'channel':
     case 'role': {
       // Discord sends ids; in the console a mention-like <#123>/<@&123> or a bare id is accepted.
-      const id = /^<[#@]&?(\d+)>$/.exec(value)?.[1] ?? value;
+      // Typed names keep no # or @ of their own (`channel:#newsroom` is the channel "newsroom").
+      const id = /^<[#@]&?(\d+)>$/.exec(value)?.[1] ?? value.replace(/^[#@]+/, '');
       return id;
     }
     default: {
