@@ -27,7 +27,7 @@ export const digest: Command = {
           { name: 'channel', description: 'Where to post', type: 'channel', required: true },
           { name: 'schedule', description: 'hourly, daily 08:00, weekdays 08:00, weekly mon 08:00, or a cron expression', type: 'string', required: true, autocomplete: true, maxLength: 100 },
           { name: 'timezone', description: 'IANA time zone, e.g. Europe/Berlin (default: the server default)', type: 'string', autocomplete: true, maxLength: 64 },
-          { name: 'query', description: 'Only articles matching this search (a beat)', type: 'string', maxLength: 100 },
+          { name: 'query', description: 'Only articles matching this search (a beat)', type: 'string', maxLength: 100, quotesAreSyntax: true },
           { name: 'sources', description: 'Only these sources or outlets (comma-separated ids or names)', type: 'string', maxLength: 300 },
           { name: 'max_items', description: 'Articles per digest before "…and N more" (default 10)', type: 'integer', minValue: 1, maxValue: 50 },
         ],

@@ -10,7 +10,7 @@ export const quote: Command = {
     description: 'Find direct quotations by words and/or speaker, with who said them and the article.',
     example: '/quote query:defectors speaker:Kim Yo Jong',
     options: [
-      { name: 'query', description: 'Words the quotation should contain', type: 'string', maxLength: QUERY_MAX_LENGTH },
+      { name: 'query', description: 'Words the quotation should contain', type: 'string', maxLength: QUERY_MAX_LENGTH, quotesAreSyntax: true },
       { name: 'speaker', description: 'Only quotations by this person or source (start typing for suggestions)', type: 'string', autocomplete: true, maxLength: 100 },
     ],
   },

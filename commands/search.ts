@@ -20,6 +20,7 @@ export const search: Command = {
         required: true,
         autocomplete: true,
         maxLength: QUERY_MAX_LENGTH,
+        quotesAreSyntax: true,
       },
       { name: 'source', description: 'Only this source or outlet', type: 'string', autocomplete: true, maxLength: 100 },
       { name: 'since', description: 'From this date: YYYY-MM-DD, YYYY-MM, YYYY or a span like 7d', type: 'string', maxLength: 32 },

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { commandList } from '../commands/index.ts';
-import type { ButtonPress, ButtonResult, Command, CommandContext, Focused, Invocation } from './command.ts';
+import { optionValues, type ButtonPress, type ButtonResult, type Command, type CommandContext, type Focused, type Invocation } from './command.ts';
 import type { Log } from './core/deps.ts';
 import { isUserError } from './core/errors.ts';
 import type { Choice, Reply } from './core/reply.ts';
@@ -41,9 +41,10 @@ export class Dispatcher {
    * The command's cheap checks (permissions, loading state), before the adapter decides to defer:
    * a refusal comes back as a reply to send at once, null when the command may run.
    */
-  async precheck(name: string, inv: Invocation): Promise<Reply | null> {
+  async precheck(name: string, raw: Invocation): Promise<Reply | null> {
     const command = this.byName.get(name);
     if (!command) return { ephemeral: true, content: `Unknown command /${name}. Try /help.` };
+    const inv = this.normalise(command, raw);
     const loading = this.loadingReply(name);
     if (loading) return loading;
     if (!command.guard) return null;
@@ -61,9 +62,10 @@ export class Dispatcher {
   }
 
   /** Runs a slash command and always returns a reply (never throws). */
-  async run(name: string, inv: Invocation): Promise<Reply> {
+  async run(name: string, raw: Invocation): Promise<Reply> {
     const command = this.byName.get(name);
     if (!command) return { ephemeral: true, content: `Unknown command /${name}. Try /help.` };
+    const inv = this.normalise(command, raw);
     const loading = this.loadingReply(name);
     if (loading) return loading;
     return this.guard({ command: name, user: inv.user.id, guild: inv.guildId }, () => {
@@ -73,9 +75,10 @@ export class Dispatcher {
   }
 
   /** Autocomplete never shows an error to the user: on failure it offers nothing. */
-  async autocomplete(name: string, inv: Invocation, focused: Focused): Promise<Choice[]> {
+  async autocomplete(name: string, raw: Invocation, focused: Focused): Promise<Choice[]> {
     const command = this.byName.get(name);
     if (!command?.autocomplete || !this.ctx.newsroom.isReady) return [];
+    const inv = this.normalise(command, raw);
     try {
       return await command.autocomplete(this.ctx, inv, focused);
     } catch (err) {
@@ -97,6 +100,12 @@ export class Dispatcher {
       command.button!(this.ctx, press),
     );
     return 'update' in reply ? (reply as ButtonResult) : { update: false, ...reply };
+  }
+
+  /** The invocation with its option values as commands see them (one rule for both front ends). */
+  private normalise(command: Command, inv: Invocation): Invocation {
+    const options = optionValues(command.definition, inv.subcommand, inv.options);
+    return options === inv.options ? inv : { ...inv, options };
   }
 
   private loadingReply(name: string): Reply | null {

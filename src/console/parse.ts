@@ -1,5 +1,6 @@
 import type { CommandDef, OptionDef, OptionValue } from '../command.ts';
 import { UserError } from '../core/errors.ts';
+import { stripSurroundingQuotes } from '../core/text/unquote.ts';
 
 export interface ParsedLine {
   name: string;
@@ -95,7 +96,9 @@ function convert(opt: OptionDef, value: string): OptionValue {
       if (opt.maxLength !== undefined && value.length > opt.maxLength) {
         throw new UserError(`Option ${opt.name} is ${value.length} characters; the limit is ${opt.maxLength}.`);
       }
-      if (opt.choices && !opt.choices.some((c) => String(c.value) === value)) {
+      // The dispatcher strips quotes around free text (optionValues); a quoted choice is that choice.
+      const bare = opt.quotesAreSyntax ? value : stripSurroundingQuotes(value);
+      if (opt.choices && !opt.choices.some((c) => String(c.value) === bare)) {
         throw new UserError(`Option ${opt.name} must be one of: ${opt.choices.map((c) => c.value).join(', ')} (got "${value}").`);
       }
       return value;
