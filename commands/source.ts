@@ -8,7 +8,7 @@ import { describeAlert } from '../src/replies/delivery-reply.ts';
 import { packBlocks } from '../src/replies/card-pack.ts';
 import { choicesFrom } from './choices.ts';
 
-const idOption = { name: 'id', description: 'The source id (see /source list)', type: 'string' as const, required: true, autocomplete: true, maxLength: 20 };
+const idOption = { name: 'id', description: 'The source id or name (see /source list)', type: 'string' as const, required: true, autocomplete: true, maxLength: 100 };
 
 function requireModerator(ctx: CommandContext, who: { permissions: bigint; roles: string[] }): void {
   if (!isModerator(ctx, who)) {
@@ -146,8 +146,7 @@ export const source: Command = {
         return { content: `Resumed **${escapeInline(s.name)}** (\`${s.id}\`); it will be fetched within a minute.` };
       }
       case 'refresh': {
-        (await ctx.sources.get(inv.guildId, id));
-        const r = await ctx.sources.refresh(id, { manual: true });
+        const r = await ctx.sources.refresh((await ctx.sources.get(inv.guildId, id)).id, { manual: true });
         const status = r.attempt.httpStatus === 304 ? 'not modified since the last fetch' : `HTTP ${r.attempt.httpStatus}`;
         return { content: `Fetched **${escapeInline(r.source.name)}** (\`${r.source.id}\`): ${status}, ${r.inserted} new, ${r.updated} updated. ${fullTextNote(r.source, r.fullTextPending)}`.trim() };
       }

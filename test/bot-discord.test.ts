@@ -351,7 +351,7 @@ describe('/source management through Discord', () => {
     expect(done.data.content).toBe(`Removed **Wire Copy** (\`${id}\`) and its articles.`);
     expect(done.data.components).toEqual([]);
     const gone = await command('source', [{ type: 1, name: 'health', options: [{ type: 3, name: 'id', value: id }] }]).ack();
-    expect(gone.data.content).toBe(`No source with id "${id}" in this server. /source list shows them.`);
+    expect(gone.data.content).toBe(`No source with id or name "${id}" in this server. /source list shows them.`);
   }, 30_000);
 });
 

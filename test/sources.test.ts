@@ -155,7 +155,7 @@ describe('Sources', () => {
     it('refuses an edit of another server\'s source or to an empty name, and has nothing to fetch for a page source', async () => {
       const f = await fixture();
       const p = await f.sources.add({ guildId: 'g1', channelId: 'c1', userId: 'u', url: `${server.url}/story` });
-      await expect(f.sources.configure('g2', p.source.id, { fullText: true })).rejects.toThrow(`No source with id "${p.source.id}" in this server. /source list shows them.`);
+      await expect(f.sources.configure('g2', p.source.id, { fullText: true })).rejects.toThrow(`No source with id or name "${p.source.id}" in this server. /source list shows them.`);
       await expect(f.sources.configure('g1', p.source.id, { name: '   ' })).rejects.toThrow('A source name cannot be empty.');
       // A page source is its own full text.
       const on = (await f.sources.configure('g1', p.source.id, { fullText: true, name: 'Gazette' }));
@@ -233,7 +233,7 @@ describe('Sources', () => {
     expect((await f.newsroom.suggestQueries({ guildId: 'guild-a' }, 'harv'))).toContain('harvest');
     expect((await f.newsroom.sourceChoices({ guildId: 'guild-b' })).map((c) => c.name)).toEqual(['Daily NK (outlet)', 'Radio Free Asia (outlet)']);
     const b = await f.sources.add({ guildId: 'guild-b', channelId: 'cb', userId: 'u', url: `${server.url}/wire.xml` });
-    await expect(f.sources.remove('guild-b', a.source.id)).rejects.toThrow(`No source with id "${a.source.id}" in this server.`);
+    await expect(f.sources.remove('guild-b', a.source.id)).rejects.toThrow(`No source with id or name "${a.source.id}" in this server.`);
     (await f.sources.remove('guild-a', a.source.id));
     expect((await f.newsroom.search({ guildId: 'guild-a' }, { query: 'Wonsan quarry' })).total).toBe(0);
     expect((await f.newsroom.search({ guildId: 'guild-b' }, { query: 'Wonsan quarry' })).total).toBe(1);

@@ -2,6 +2,7 @@ import { fileDeliveries, previewDelivery, type PreviewLine } from './alerts/deli
 import { NO_FILTERS, type DeliveryFilters } from './alerts/filters.ts';
 import { validateTemplate } from './alerts/templates.ts';
 import type { Clock, Log } from './deps.ts';
+import { resolveGuildSource } from './sources/resolve.ts';
 import { UserError } from './errors.ts';
 import { buildExcerpt } from './excerpt.ts';
 import type { Newsroom } from './newsroom.ts';
@@ -150,9 +151,7 @@ export class Alerts {
   }
 
   private async source(guildId: string, sourceId: string): Promise<SourceRow> {
-    const source = await this.deps.store.getSource(sourceId.trim());
-    if (!source || source.guildId !== guildId) throw new UserError(`No source with id "${sourceId.trim()}" in this server. /source list shows them.`);
-    return source;
+    return resolveGuildSource(this.deps.store, guildId, sourceId);
   }
 
   private async owned(guildId: string, id: string): Promise<AlertRow> {

@@ -3,6 +3,7 @@ import type { Article } from './article.ts';
 import { makeArticleId, SEED_SOURCE_ID } from './article.ts';
 import { parseDateOption } from './dates.ts';
 import type { Clock, Log } from './deps.ts';
+import { escapeInline } from './text/escape.ts';
 import { UserError } from './errors.ts';
 import { buildExcerpt, markText, type Excerpt, type TermSpec } from './excerpt.ts';
 import { findQuotations, matchQuotations, type Quotation } from './quotes.ts';
@@ -677,16 +678,23 @@ export class Newsroom {
   async resolveSource(scope: Scope, value: string): Promise<{ key: string; label: string; filter: string }> {
     const wanted = value.trim();
     const sources = await this.deps.store.sourcesForGuild(scope.guildId);
-    const byId = sources.find((s) => s.id === wanted && s.id !== SEED_SOURCE_ID);
+    // A source id, or the feed id digests and articles carry (an id shown anywhere can be typed here).
+    const byId = sources.find((s) => s.id !== SEED_SOURCE_ID && (s.id === wanted || s.feedId === wanted));
     // Articles carry the feed's id: a source filters by the feed it follows.
     if (byId) return { key: byId.id, label: byId.name, filter: byId.feedId };
     const norm = wanted.replace(/\s+/g, ' ').toLowerCase();
+    // This server's own source by name before an outlet of the same name: it is the narrower
+    // filter, and it has an id to show back. Two sources with one name are ambiguous.
+    const named = sources.filter((s) => s.id !== SEED_SOURCE_ID && s.name.replace(/\s+/g, ' ').toLowerCase() === norm);
+    if (named.length > 1) {
+      throw new UserError(`${named.length} sources are called "${escapeInline(wanted)}": ${named.map((s) => `\`${s.id}\``).join(', ')}. Give the id instead.`);
+    }
+    const byName = named[0];
+    if (byName) return { key: byName.id, label: byName.name, filter: byName.feedId };
     for (const outlet of this.index.outlets({ visibleSources: await this.visibleSources(scope) })) {
       const key = outletKey(outlet);
       if (key === wanted || outlet.replace(/\s+/g, ' ').toLowerCase() === norm) return { key, label: outlet, filter: outlet };
     }
-    const byName = sources.find((s) => s.id !== SEED_SOURCE_ID && s.name.toLowerCase() === norm);
-    if (byName) return { key: byName.id, label: byName.name, filter: byName.feedId };
     throw new UserError(`No source or outlet called "${wanted}" here. Start typing in the source option to pick one.`);
   }
 
