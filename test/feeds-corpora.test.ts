@@ -38,7 +38,15 @@ describe('rss-parser corpus: every input with an expected output has the right i
       });
       return;
     }
-    expect(feed.items.map((i) => i.title)).toEqual(expected.items.map((i) => norm(i.title)));
+    // Titles as upstream has them, except an opinion piece's " | Author Name" suffix that repeats
+    // the item's own author (the Guardian's): that is furniture, and cut.
+    expect(feed.items.map((i) => i.title)).toEqual(
+      expected.items.map((i, n) => {
+        const t = norm(i.title);
+        const author = feed.items[n]!.author;
+        return author && t.endsWith(` | ${author}`) ? t.slice(0, -(author.length + 3)) : t;
+      }),
+    );
     // Links agree wherever upstream found one.
     feed.items.forEach((item, n) => {
       const want = expected.items[n]!.link;

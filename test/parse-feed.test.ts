@@ -70,7 +70,9 @@ describe('rss-parser corpus: every input with an expected output', () => {
         expect(item.title).not.toContain('\uFFFD');
       });
     } else {
-      expect(feed.items.map((i) => i.title)).toEqual(want);
+      // Our one departure: an opinion piece's " | Author Name" suffix (the Guardian's) is furniture
+      // when it repeats the item's own author, and is cut.
+      expect(feed.items.map((i) => i.title)).toEqual(want.map((t, n) => withoutAuthorSuffix(t, feed.items[n]!.author)));
     }
     // Links: upstream keeps them verbatim (relative, padded); ours are absolute.
     expect(feed.items.map((i) => i.url)).toEqual(expected.items.map((i) => (i.link ? new URL(i.link.trim(), url).toString() : null)));
@@ -78,7 +80,8 @@ describe('rss-parser corpus: every input with an expected output', () => {
     // Authors agree wherever upstream found a creator.
     feed.items.forEach((item, n) => {
       const creator = expected.items[n]!.creator?.trim();
-      if (creator) expect(item.author).toBe(creator);
+      // A byline never shows an e-mail address: a creator that is only an address is no byline.
+      if (creator) expect(item.author).toBe(/^\S+@\S+$/.test(creator) ? null : creator);
     });
   });
 
@@ -656,3 +659,8 @@ describe('htmlToParagraphs / htmlToContent', () => {
     });
   });
 });
+
+/** A title without a trailing " | <author>" (how the Guardian's feed titles opinion pieces). */
+function withoutAuthorSuffix(title: string, author: string | null): string {
+  return author && title.endsWith(` | ${author}`) ? title.slice(0, -(author.length + 3)) : title;
+}

@@ -1,5 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { decodeXmlEntities, htmlToContent, htmlToText } from './html-text.ts';
+import { authorName } from '../text/bylines.ts';
+import { stripTitleFurniture } from './title-furniture.ts';
 
 export interface FeedItem {
   guid: string | null;
@@ -546,6 +548,14 @@ function malformed(source: string, err: unknown): FeedParseError {
  * `malformed XML at line N: …`, `malformed JSON: …`, `JSON Feed without items`.
  */
 export function parseFeed(source: string, opts: { url: string; now: Date }): ParsedFeed {
+  const feed = parseAnyFeed(source, opts);
+  // Bylines are names (never an e-mail address), and titles lose the site furniture the feed
+  // itself shows to be furniture.
+  const items = feed.items.map((i) => (i.author === null ? i : { ...i, author: authorName(i.author) }));
+  return { ...feed, items: stripTitleFurniture(items, feed.title) };
+}
+
+function parseAnyFeed(source: string, opts: { url: string; now: Date }): ParsedFeed {
   const trimmed = source.replace(/^\uFEFF/, '').trim();
   if (!trimmed || afterLeadingMisc(trimmed) === -1) throw new FeedParseError('not a feed: the document is empty');
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) return parseJsonFeed(trimmed, opts.url, opts.now);
