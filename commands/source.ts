@@ -43,7 +43,8 @@ function describeCoverage(s: SourceRow, c: FullTextCoverage): string {
   const share = c.total ? Math.round((c.complete / c.total) * 100) : 100;
   const parts = [`Full text: ${c.complete} of ${c.total} articles (${share} %)`];
   if (!s.fullText) parts.push('fetching pages is off (`/source edit full_text:true`)');
-  if (c.pending) parts.push(`${c.pending} waiting`);
+  // Nothing waits while fetching is off: the items without their page are simply summaries.
+  else if (c.pending) parts.push(`${c.pending} waiting`);
   if (c.failed) parts.push(`${c.failed} could not be fetched${c.lastError ? ` (last: ${escapeInline(c.lastError)})` : ''}`);
   return parts.join(' · ');
 }

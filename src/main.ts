@@ -8,6 +8,7 @@ import { REST } from 'discord.js';
 import { commandList } from '../commands/index.ts';
 import type { CommandContext } from './command.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import { DataDirError, ensureDataDir } from './data-dir.ts';
 import { runConsole } from './console/console.ts';
 import { Alerts } from './core/alerts.ts';
 import { ChangeAlerts } from './core/changes/change-alerts.ts';
@@ -42,6 +43,15 @@ async function main(): Promise<number> {
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\nSee .env.example for every setting and its default.\n`);
+      return 1;
+    }
+    throw err;
+  }
+  try {
+    ensureDataDir(config.dataDir);
+  } catch (err) {
+    if (err instanceof DataDirError) {
+      process.stderr.write(`${err.message}\n`);
       return 1;
     }
     throw err;

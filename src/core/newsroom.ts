@@ -87,6 +87,8 @@ export interface SearchResultItem {
   excerpt: Excerpt;
   allTerms: boolean;
   terms: TermSpec[];
+  /** When the article left its feed and its page is gone (see /changes); absent while it stands. */
+  deletedAt?: string;
 }
 
 export interface SearchResults {
@@ -545,6 +547,8 @@ export class Newsroom {
       };
       const story = await this.storyOf(article.id, filters.visibleSources!);
       if (story) item.story = story;
+      const deletedAt = (await this.deps.store.articleState(article.id))?.deletedAt;
+      if (deletedAt) item.deletedAt = deletedAt;
       items.push(item);
     }
     const suggestions =

@@ -34,7 +34,15 @@ export function renderSearchReply(results: SearchResults, userId: string, rawQue
   const cards: Card[] = results.items.map((item) => {
     const card: Card = {
       title: `${item.rank}. ${escapeInline(item.article.title)}`,
-      description: [describeArticle(item.article), item.story ? describeAlso(item.story) : '', `> ${item.excerpt.text}`].filter(Boolean).join('\n'),
+      description: [
+        // A reporter must see before quoting it that the outlet took the piece down.
+        item.deletedAt ? `🗑️ **Deleted at the source** on ${item.deletedAt.slice(0, 10)} — quote with care (\`/changes id:${item.article.id}\`)` : '',
+        describeArticle(item.article),
+        item.story ? describeAlso(item.story) : '',
+        `> ${item.excerpt.text}`,
+      ]
+        .filter(Boolean)
+        .join('\n'),
       footer: `id ${item.article.id}${item.allTerms ? '' : ' · matches some of your words'}`,
     };
     if (item.article.url) card.url = item.article.url;
