@@ -456,13 +456,16 @@ describe('hostile feeds', () => {
     expect(new Set(feed.items.map(dedupeKey)).size).toBe(10_000);
   });
 
-  it('clamps future dates to the fetch time and keeps the claimed date', () => {
+  it('keeps a date up to a day ahead, drops one further ahead and keeps the claimed date', () => {
     const feed = parseFeed(
-      rss('<item><title>a</title><pubDate>Tue, 01 Jan 2999 00:00:00 GMT</pubDate></item><item><title>b</title><pubDate>Sat, 01 Jun 2024 12:00:00 GMT</pubDate></item><item><title>c</title><pubDate>sometime soon</pubDate></item><item><title>d</title><pubDate>Thu, 01 Jan 1970 00:00:00 GMT</pubDate></item>'),
+      rss(`<item><title>a</title><pubDate>Tue, 01 Jan 2999 00:00:00 GMT</pubDate></item><item><title>soon</title><pubDate>${new Date(NOW.getTime() + 20 * 60_000).toUTCString()}</pubDate></item><item><title>b</title><pubDate>Sat, 01 Jun 2024 12:00:00 GMT</pubDate></item><item><title>c</title><pubDate>sometime soon</pubDate></item><item><title>d</title><pubDate>Thu, 01 Jan 1970 00:00:00 GMT</pubDate></item>`),
       { url: 'http://x/', now: NOW },
     );
     expect(feed.items.map((i) => [i.publishedAt, i.originalPublishedAt])).toEqual([
-      [NOW.toISOString(), '2999-01-01T00:00:00.000Z'],
+      // Far ahead: no publication date (never the fetch time), the claim kept for the record.
+      [null, '2999-01-01T00:00:00.000Z'],
+      // Twenty minutes ahead (a publisher's clock slip): the feed's own date.
+      [new Date(NOW.getTime() + 20 * 60_000).toISOString(), null],
       ['2024-06-01T12:00:00.000Z', null],
       // Unreadable and placeholder dates: no date, the raw value kept for the record.
       [null, 'sometime soon'],

@@ -28,9 +28,11 @@ export function renderSearchReply(results: SearchResults, userId: string, rawQue
   }
   const first = results.page * results.pageSize + 1;
   const last = first + results.items.length - 1;
+  // Date ranges match an undated article by the day it was first seen; say so where it shows.
+  const undatedNote = (results.filters.since || results.filters.until) && results.items.some((i) => !i.article.publishedAt) ? '\n-# Undated articles are in a date range by the day they were first seen.' : '';
   const header =
     `${results.approximate ? 'about ' : ''}**${results.total}** result${results.total === 1 ? '' : 's'} for **${shownQuery}**${filterText}` +
-    ` — showing ${first}–${last}, page ${results.page + 1}/${results.pageCount}`;
+    ` — showing ${first}–${last}, page ${results.page + 1}/${results.pageCount}${undatedNote}`;
   const cards: Card[] = results.items.map((item) => {
     const card: Card = {
       title: `${item.rank}. ${escapeInline(item.article.title)}`,
