@@ -62,6 +62,7 @@ export const search: Command = {
   async button(ctx: CommandContext, press: ButtonPress): Promise<ButtonResult> {
     const state = decodeSearchState(press.customId);
     if (!state) throw new UserError('This button is from an older version of the bot. Run /search again.');
+    if (state.expired) throw new UserError('This long search can no longer be paged (the bot restarted since). Run /search again.');
     const owner = press.originalUserId ? press.originalUserId === press.user.id : isSameUser(state.user, press.user.id);
     if (!owner) {
       return { update: false, ephemeral: true, content: 'Only the person who ran this search can page through it. Run /search yourself to get your own results.' };

@@ -102,6 +102,11 @@ export interface SearchResults {
   pageSize: number;
   /** "Did you mean" completions when nothing matched. */
   suggestions: string[];
+  /**
+   * Names and short words that matched nothing as typed, and the forms searched instead ("No
+   * results for bold — showing told"); absent when every word matched as typed.
+   */
+  respelled?: Array<{ typed: string; shown: string[] }>;
   filters: { source?: string; sourceLabel?: string; since?: Date; until?: Date };
 }
 
@@ -530,7 +535,29 @@ export class Newsroom {
     if (since) filters.since = since;
     if (until) filters.until = until;
     const page = Math.max(0, Math.floor(req.page ?? 0));
-    const { groups, total: collapsedTotal } = await this.storyPage(query, filters, page);
+    let found = await this.storyPage(query, filters, page);
+    let respelled: SearchResults['respelled'];
+    // Names and short words are searched as typed; only when that finds nothing are their prefix
+    // and typo forms tried, and the reply says what was searched for instead.
+    if (found.total.total === 0 && query.strict?.length) {
+      const loose: ParsedQuery = { ...query, strict: [] };
+      const wider = await this.storyPage(loose, filters, page);
+      if (wider.total.total > 0) {
+        found = wider;
+        respelled = query.strict.map((typed) => {
+          const shown = new Set<string>();
+          // The forms of the typed word, or of the correction that replaced it (a query word of its own).
+          for (const hit of wider.groups.flat()) {
+            for (const spec of hit.terms) {
+              if (spec.query !== typed && (spec.phrase || query.terms.includes(spec.query))) continue;
+              for (const f of spec.forms) if (f !== typed) shown.add(f);
+            }
+          }
+          return { typed, shown: [...shown].slice(0, 5) };
+        });
+      }
+    }
+    const { groups, total: collapsedTotal } = found;
     const result = { total: collapsedTotal.total, approximate: collapsedTotal.approximate };
     const items: SearchResultItem[] = [];
     for (const [i, group] of groups.entries()) {
@@ -563,6 +590,7 @@ export class Newsroom {
       pageSize: PAGE_SIZE,
       suggestions,
       filters: { ...(source ? { source: source.key, sourceLabel: source.label } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}) },
+      ...(respelled ? { respelled } : {}),
     };
   }
 

@@ -30,7 +30,13 @@ export function renderSearchReply(results: SearchResults, userId: string, rawQue
   const last = first + results.items.length - 1;
   // Date ranges match an undated article by the day it was first seen; say so where it shows.
   const undatedNote = (results.filters.since || results.filters.until) && results.items.some((i) => !i.article.publishedAt) ? '\n-# Undated articles are in a date range by the day they were first seen.' : '';
+  // Said before anything else: these results are for other words than the ones typed.
+  const respelled = (results.respelled ?? []).filter((r) => r.shown.length > 0);
+  const instead = respelled.length
+    ? `No results for ${respelled.map((r) => `*${escapeInline(r.typed)}*`).join(', ')} — showing ${respelled.map((r) => r.shown.map((f) => `*${escapeInline(f)}*`).join(', ')).join('; ')}\n`
+    : '';
   const header =
+    instead +
     `${results.approximate ? 'about ' : ''}**${results.total}** result${results.total === 1 ? '' : 's'} for **${shownQuery}**${filterText}` +
     ` — showing ${first}–${last}, page ${results.page + 1}/${results.pageCount}${undatedNote}`;
   const cards: Card[] = results.items.map((item) => {
