@@ -4,6 +4,7 @@ import { makeArticleId, SEED_SOURCE_ID } from './article.ts';
 import { parseDateOption } from './dates.ts';
 import type { Clock, Log } from './deps.ts';
 import { escapeInline } from './text/escape.ts';
+import { tokenize } from './text/tokenize.ts';
 import { UserError } from './errors.ts';
 import { buildExcerpt, markText, type Excerpt, type TermSpec } from './excerpt.ts';
 import { findQuotations, matchQuotations, type Quotation } from './quotes.ts';
@@ -107,6 +108,8 @@ export interface SearchResults {
    * results for bold — showing told"); absent when every word matched as typed.
    */
   respelled?: Array<{ typed: string; shown: string[] }>;
+  /** When nothing matched only because of the source or date filters: how many match without them. */
+  withoutFilters?: number;
   filters: { source?: string; sourceLabel?: string; since?: Date; until?: Date };
 }
 
@@ -578,8 +581,21 @@ export class Newsroom {
       if (deletedAt) item.deletedAt = deletedAt;
       items.push(item);
     }
-    const suggestions =
-      result.total === 0 ? this.index.suggest(req.query, { visibleSources: filters.visibleSources }, 5) : [];
+    // Nothing found: first whether the filters alone are why (the words do match elsewhere), then
+    // "did you mean" — only when a word is not in the archive at all: a suggestion for a word that
+    // is there would just echo it back.
+    let suggestions: string[] = [];
+    let withoutFilters: number | undefined;
+    if (result.total === 0) {
+      if (filters.since || filters.until || filters.source) {
+        const wider = await this.find(query, { visibleSources: filters.visibleSources! }, { offset: 0, limit: 1 });
+        if (wider.total > 0) withoutFilters = wider.total;
+      }
+      if (withoutFilters === undefined && (await this.unknownWords(query, filters.visibleSources!)).length > 0) {
+        const typed = tokenize(req.query).join(' ');
+        suggestions = this.index.suggest(req.query, { visibleSources: filters.visibleSources }, 5).filter((x) => tokenize(x).join(' ') !== typed);
+      }
+    }
     return {
       query,
       items,
@@ -591,7 +607,18 @@ export class Newsroom {
       suggestions,
       filters: { ...(source ? { source: source.key, sourceLabel: source.label } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}) },
       ...(respelled ? { respelled } : {}),
+      ...(withoutFilters !== undefined ? { withoutFilters } : {}),
     };
+  }
+
+  /** The query's words (plain and in phrases) that no visible article holds, in either tier. */
+  private async unknownWords(query: ParsedQuery, visible: ReadonlySet<string>): Promise<string[]> {
+    const unknown: string[] = [];
+    for (const word of new Set([...query.terms, ...query.phrases.flat()])) {
+      const page = await this.find({ raw: word, terms: [word], phrases: [], excluded: [], strict: [word] }, { visibleSources: visible }, { offset: 0, limit: 1 });
+      if (page.total === 0) unknown.push(word);
+    }
+    return unknown;
   }
 
   /**

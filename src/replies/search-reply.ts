@@ -12,6 +12,16 @@ import { pagingRow } from './paging.ts';
 export function renderSearchReply(results: SearchResults, userId: string, rawQuery: string): Reply {
   const shownQuery = escapeInline(rawQuery);
   const filterText = describeFilters(results);
+  if (results.total === 0 && results.withoutFilters !== undefined) {
+    const f = results.filters;
+    const dates = Boolean(f.since || f.until);
+    const where = f.sourceLabel && dates ? 'with those filters' : f.sourceLabel ? `in ${escapeInline(f.sourceLabel)}` : 'in that date range';
+    const n = results.withoutFilters;
+    return {
+      ephemeral: true,
+      content: `No results for **${shownQuery}** ${where}${filterText} — **${n}** without ${f.sourceLabel && dates ? 'them' : 'it'}. Widen ${dates ? 'the dates' : 'the source'} or leave ${f.sourceLabel && dates ? 'them' : 'it'} out.`,
+    };
+  }
   if (results.total === 0) {
     const lines = [`No articles match **${shownQuery}**${filterText}.`];
     if (results.suggestions.length > 0) {
