@@ -279,9 +279,9 @@ describe(`Newsdesk on Discord (real discord.js client against the local emulator
   it('keeps the raw attribution clause in /article', async () => {
     const quote = (await command('quote', [{ type: 3, name: 'query', value: 'faculty department' }]).final()) as { embeds: Array<{ footer: { text: string } }> };
     const id = /id (\w+)/.exec(quote.embeds[0]!.footer.text)![1]!;
-    const art = (await command('article', [{ type: 3, name: 'id', value: id }]).final()) as { embeds: Array<{ fields?: Array<{ name: string; value: string }> }> };
-    const field = art.embeds[0]!.fields!.find((f) => f.name.startsWith('Quotations'))!;
-    expect(field.value.split('\n')).toContain('“On Oct. 23, students at my…” — a university student in Ryanggang province (told RFA Korean) · “he said”');
+    const art = (await command('article', [{ type: 3, name: 'id', value: id }]).final()) as { embeds: Array<{ title?: string; description?: string }> };
+    const listing = art.embeds.find((e) => e.title?.startsWith('Quotations'))!;
+    expect(listing.description!.split('\n')).toContain('“On Oct. 23, students at my…” — a university student in Ryanggang province (told RFA Korean) · “he said”');
   });
 
   it('refuses /source to non-moderators, ephemerally', async () => {

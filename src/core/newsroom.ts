@@ -759,10 +759,11 @@ export class Newsroom {
 
   /**
    * Direct quotations matching a query and/or said by one speaker ("Kim Yo Jong" also matches
-   * "Kim Yo Jong’s order"), best-covering first, at most `limit`. With a speaker and no query,
-   * every quotation of that speaker, from the articles quoting them most.
+   * "Kim Yo Jong’s order"), best-covering first, `limit` of them from `offset`, with how many
+   * there are. With a speaker and no query, every quotation of that speaker, from the articles
+   * quoting them most.
    */
-  async quotes(scope: Scope, rawQuery: string, limit = 8, speaker?: string): Promise<{ query: ParsedQuery | null; quotes: QuoteResult[] }> {
+  async quotes(scope: Scope, rawQuery: string, limit = 8, speaker?: string, offset = 0): Promise<{ query: ParsedQuery | null; quotes: QuoteResult[]; total: number }> {
     const wanted = speaker?.trim() || null;
     if (!rawQuery.trim() && !wanted) throw new UserError('Give words the quotation should contain (query), a speaker, or both.');
     const visible = await this.visibleSources(scope);
@@ -778,7 +779,7 @@ export class Newsroom {
         }
       }
       found.sort((a, b) => b.score - a.score);
-      return { query: null, quotes: found.slice(0, limit).map(({ article, quote }) => ({ article, quote })) };
+      return { query: null, quotes: found.slice(offset, offset + limit).map(({ article, quote }) => ({ article, quote })), total: found.length };
     }
     const query = parseQuery(rawQuery);
     const filters: SearchFilters = { visibleSources: visible };
@@ -798,7 +799,7 @@ export class Newsroom {
       }
     }
     found.sort((a, b) => b.score - a.score);
-    return { query, quotes: found.slice(0, limit).map(({ article, quote }) => ({ article, quote })) };
+    return { query, quotes: found.slice(offset, offset + limit).map(({ article, quote }) => ({ article, quote })), total: found.length };
   }
 
   /** Speakers quoted in the archive a guild sees, for /quote speaker autocomplete (most quoted first). */

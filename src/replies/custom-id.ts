@@ -136,3 +136,29 @@ export function decodeStoryButton(customId: string): string | null {
   const m = /^st:([A-Za-z0-9_-]{1,64})$/.exec(customId);
   return m ? m[1]! : null;
 }
+
+/** /quote paging: `q:<page>:<user>:<[speaker, query] as JSON, or a key to it when too long>`. */
+export function encodeQuoteState(s: { page: number; userId: string; query: string; speaker: string | null }): string {
+  const head = `q:${s.page.toString(36)}:${encodeUser(s.userId)}`;
+  const payload = JSON.stringify([s.speaker ?? '', s.query]);
+  return `${head}:${head.length + 1 + payload.length <= CUSTOM_ID_MAX ? payload : longQueryKey(payload)}`;
+}
+
+/** Decodes `q:` custom ids; null when malformed, `expired` when a long one's key was forgotten. */
+export function decodeQuoteState(customId: string): { page: number; user: string; query: string; speaker: string | null; expired?: boolean } | null {
+  const m = /^q:([0-9a-z]{1,4}):([^:]+):(.+)$/s.exec(customId);
+  if (!m) return null;
+  let payload = m[3]!;
+  if (payload.startsWith(LONG_KEY)) {
+    const kept = longQueries.get(payload);
+    if (kept === undefined) return { page: 0, user: m[2]!, query: '', speaker: null, expired: true };
+    payload = kept;
+  }
+  try {
+    const [speaker, query] = JSON.parse(payload) as [string, string];
+    if (typeof speaker !== 'string' || typeof query !== 'string') return null;
+    return { page: parseInt(m[1]!, 36), user: m[2]!, query, speaker: speaker || null };
+  } catch {
+    return null;
+  }
+}
