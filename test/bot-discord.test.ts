@@ -384,7 +384,9 @@ describe('full text through Discord', () => {
     const added = await command('source', [{ type: 1, name: 'add', options: [{ type: 3, name: 'url', value: `${base()}/teasers-bravo.xml` }] }]).final(15_000);
     const id = /`([a-z0-9]+)`/.exec(added.content)![1]!;
     const before = await command('source', [{ type: 1, name: 'health', options: [{ type: 3, name: 'id', value: id }] }]).final();
-    expect(before.embeds[0].description).toContain('Full text: 0 of 3 articles (0 %) · fetching pages is off (`/source edit full_text:true`) · 3 waiting');
+    // Off, nothing is "waiting": the items are summaries until full text is switched on.
+    expect(before.embeds[0].description).toContain('Full text: 0 of 3 articles (0 %) · fetching pages is off (`/source edit full_text:true`)');
+    expect(before.embeds[0].description).not.toContain('waiting');
     const none = (await command('search', [{ type: 3, name: 'query', value: '"bravo granary ledger"' }]).final()) as { content: string };
     expect(none.content).toMatch(/^No articles match/);
     const edited = await command('source', [{ type: 1, name: 'edit', options: [{ type: 3, name: 'id', value: id }, { type: 5, name: 'full_text', value: true }] }]).final();
