@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { commandList } from '../commands/index.ts';
-import { optionValues, type ButtonPress, type ButtonResult, type Command, type CommandContext, type Focused, type Invocation } from './command.ts';
+import { optionDefs, optionValues, type ButtonPress, type ButtonResult, type Command, type CommandContext, type Focused, type Invocation } from './command.ts';
 import type { Log } from './core/deps.ts';
 import { isUserError } from './core/errors.ts';
+import { stripSurroundingQuotes } from './core/text/unquote.ts';
 import type { Choice, Reply } from './core/reply.ts';
 
 /** Commands that answer without the index (so they work while a large archive loads). */
@@ -79,8 +80,11 @@ export class Dispatcher {
     const command = this.byName.get(name);
     if (!command?.autocomplete || !this.ctx.newsroom.isReady) return [];
     const inv = this.normalise(command, raw);
+    // What is being typed follows the same rule: `"Desk W` looks up Desk W.
+    const opt = optionDefs(command.definition, inv.subcommand).find((o) => o.name === focused.name);
+    const looking = opt?.type === 'string' && !opt.quotesAreSyntax ? { ...focused, value: stripSurroundingQuotes(focused.value).replace(/^["'“‘„«]/, '') } : focused;
     try {
-      return await command.autocomplete(this.ctx, inv, focused);
+      return await command.autocomplete(this.ctx, inv, looking);
     } catch (err) {
       this.log.warn({ err, command: name, option: focused.name }, 'autocomplete failed');
       return [];

@@ -337,6 +337,11 @@ describe('/source management through Discord', () => {
 
     const ac = await emu.sendAutocomplete({ name: 'source', options: [{ type: 1, name: 'remove', options: [{ type: 3, name: 'id', value: 'copy', focused: true }] }] as never, guildId: GUILD, channelId: CHANNEL, user: ALICE, permissions: MANAGE_GUILD }).final();
     expect(ac.choices).toEqual([{ name: `Wire Copy (${id}, active)`, value: id }]);
+    // People type quotes into Discord's option fields too: around a name they are not part of it.
+    const quoted = await emu.sendAutocomplete({ name: 'source', options: [{ type: 1, name: 'remove', options: [{ type: 3, name: 'id', value: '“wire co', focused: true }] }] as never, guildId: GUILD, channelId: CHANNEL, user: ALICE, permissions: MANAGE_GUILD }).final();
+    expect(quoted.choices).toEqual(ac.choices);
+    const byName = await command('source', [{ type: 1, name: 'health', options: [{ type: 3, name: 'id', value: '"Wire Copy"' }] }]).final();
+    expect(byName.embeds[0].title).toBe(`Health of Wire Copy (${id})`);
 
     const ask = await command('source', [{ type: 1, name: 'remove', options: [{ type: 3, name: 'id', value: id }] }]).final();
     expect(ask.flags).toBe(64);
