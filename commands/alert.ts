@@ -56,8 +56,8 @@ export const alert: Command = {
         name: 'add',
         description: 'Post new items of a source, or new articles matching a search',
         options: [
-          { name: 'query', description: 'A search; an article must contain all its words', type: 'string', maxLength: 100 },
-          { name: 'source', description: 'Follow this source: each new item is posted (with query: only matches)', type: 'string', autocomplete: true, maxLength: 20 },
+          { name: 'query', description: 'A search; an article must contain all its words', type: 'string', maxLength: 100, quotesAreSyntax: true },
+          { name: 'source', description: 'Follow this source (id or name): each new item is posted (with query: only matches)', type: 'string', autocomplete: true, maxLength: 100 },
           { name: 'channel', description: 'Where to post (default: this channel)', type: 'channel' },
           { name: 'role', description: 'Role to mention with each post (moderators only)', type: 'role' },
           ...deliveryOptions,
@@ -85,8 +85,8 @@ export const alert: Command = {
         name: 'preview',
         description: "Which of a source's last 20 items a delivery would post, and why not",
         options: [
-          { name: 'source', description: 'The source to preview', type: 'string', required: true, autocomplete: true, maxLength: 20 },
-          { name: 'query', description: 'A search the items must match', type: 'string', maxLength: 100 },
+          { name: 'source', description: 'The source to preview (id or name)', type: 'string', required: true, autocomplete: true, maxLength: 100 },
+          { name: 'query', description: 'A search the items must match', type: 'string', maxLength: 100, quotesAreSyntax: true },
           ...deliveryOptions,
         ],
       },

@@ -1,6 +1,7 @@
 import type { Command, CommandContext, Invocation } from '../src/command.ts';
 import { channelAccess, isModerator, requireAllowed } from '../src/command.ts';
 import { DEFAULT_LIMITS } from '../src/core/policy/limits.ts';
+import type { DigestSource } from '../src/core/digest/digests.ts';
 import { suggestTimeZones } from '../src/core/digest/timezones.ts';
 import { UserError } from '../src/core/errors.ts';
 import type { Reply } from '../src/core/reply.ts';
@@ -12,6 +13,11 @@ const idOption = { name: 'id', description: 'The subscription id (see /digest li
 
 function requireModerator(ctx: CommandContext, inv: Invocation): void {
   if (!isModerator(ctx, inv)) throw new UserError('Only moderators (Manage Server permission or the moderator role) can manage digests. Anyone can /digest preview.');
+}
+
+/** "**Desk Wire** (`k3f9a2x`), **Daily NK**" — names in bold, the typeable id in code. */
+function sourceList(sources: DigestSource[]): string {
+  return sources.map((s) => `**${escapeInline(s.name)}**${s.id ? ` (\`${s.id}\`)` : ''}`).join(', ');
 }
 
 /** /digest — scheduled digests of new material posted in a channel. */
@@ -28,7 +34,7 @@ export const digest: Command = {
           { name: 'channel', description: 'Where to post', type: 'channel', required: true },
           { name: 'schedule', description: 'hourly, daily 08:00, weekdays 08:00, weekly mon 08:00, or a cron expression', type: 'string', required: true, autocomplete: true, maxLength: 100 },
           { name: 'timezone', description: 'IANA time zone, e.g. Europe/Berlin (default: the server default)', type: 'string', autocomplete: true, maxLength: 64 },
-          { name: 'query', description: 'Only articles matching this search (a beat)', type: 'string', maxLength: 100 },
+          { name: 'query', description: 'Only articles matching this search (a beat)', type: 'string', maxLength: 100, quotesAreSyntax: true },
           { name: 'sources', description: 'Only these sources or outlets (comma-separated ids or names)', type: 'string', maxLength: 300 },
           { name: 'max_items', description: 'Articles per digest before "…and N more" (default 10)', type: 'integer', minValue: 1, maxValue: 50 },
         ],
@@ -67,7 +73,7 @@ export const digest: Command = {
         return {
           content:
             `Digest \`${s.id}\` subscribed: **${escapeInline(s.scheduleLabel)}** (${s.timezone}) in <#${s.channelId}>` +
-            `${s.query ? `, beat **${escapeInline(s.query)}**` : ''}${s.sourceIds.length ? `, sources ${escapeInline(s.sourceIds.join(', '))}` : ''}, up to ${s.maxItems} articles.\n` +
+            `${s.query ? `, beat **${escapeInline(s.query)}**` : ''}${s.sourceIds.length ? `, sources ${sourceList(s.sourceIds.map(await ctx.digests.sourceNames(inv.guildId)))}` : ''}, up to ${s.maxItems} articles.\n` +
             `Next run: ${nextRun}. It will cover articles first seen from now on.`,
         };
       }
@@ -75,8 +81,8 @@ export const digest: Command = {
         const rows = (await ctx.digests.list(inv.guildId));
         if (!rows.length) return { ephemeral: true, content: 'No digests yet. A moderator can add one with `/digest subscribe`.' };
         const lines = rows.map(
-          ({ subscription: s, nextRun }) =>
-            `\`${s.id}\` · <#${s.channelId}> · **${escapeInline(s.scheduleLabel)}** (${s.timezone})${s.query ? ` · beat **${escapeInline(s.query)}**` : ''} · max ${s.maxItems}\n  next: ${nextRun}`,
+          ({ subscription: s, nextRun, sources }) =>
+            `\`${s.id}\` · <#${s.channelId}> · **${escapeInline(s.scheduleLabel)}** (${s.timezone})${s.query ? ` · beat **${escapeInline(s.query)}**` : ''} · ${sources.length ? `sources ${sourceList(sources)}` : 'all sources'} · max ${s.maxItems}\n  next: ${nextRun}`,
         );
         return { cards: [{ title: `${rows.length} digest${rows.length === 1 ? '' : 's'}`, description: lines.join('\n') }] };
       }

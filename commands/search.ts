@@ -20,6 +20,7 @@ export const search: Command = {
         required: true,
         autocomplete: true,
         maxLength: QUERY_MAX_LENGTH,
+        quotesAreSyntax: true,
       },
       { name: 'source', description: 'Only this source or outlet', type: 'string', autocomplete: true, maxLength: 100 },
       { name: 'since', description: 'From this date: YYYY-MM-DD, YYYY-MM, YYYY or a span like 7d', type: 'string', maxLength: 32 },
@@ -61,6 +62,7 @@ export const search: Command = {
   async button(ctx: CommandContext, press: ButtonPress): Promise<ButtonResult> {
     const state = decodeSearchState(press.customId);
     if (!state) throw new UserError('This button is from an older version of the bot. Run /search again.');
+    if (state.expired) throw new UserError('This long search can no longer be paged (the bot restarted since). Run /search again.');
     const owner = press.originalUserId ? press.originalUserId === press.user.id : isSameUser(state.user, press.user.id);
     if (!owner) {
       return { update: false, ephemeral: true, content: 'Only the person who ran this search can page through it. Run /search yourself to get your own results.' };

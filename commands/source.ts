@@ -11,7 +11,7 @@ import { describeAlert } from '../src/replies/delivery-reply.ts';
 import { packBlocks } from '../src/replies/card-pack.ts';
 import { choicesFrom } from './choices.ts';
 
-const idOption = { name: 'id', description: 'The source id (see /source list)', type: 'string' as const, required: true, autocomplete: true, maxLength: 20 };
+const idOption = { name: 'id', description: 'The source id or name (see /source list)', type: 'string' as const, required: true, autocomplete: true, maxLength: 100 };
 
 function requireModerator(ctx: CommandContext, who: { permissions: bigint; roles: string[] }): void {
   if (!isModerator(ctx, who)) {
@@ -46,7 +46,8 @@ function describeCoverage(s: SourceRow, c: FullTextCoverage): string {
   const share = c.total ? Math.round((c.complete / c.total) * 100) : 100;
   const parts = [`Full text: ${c.complete} of ${c.total} articles (${share} %)`];
   if (!s.fullText) parts.push('fetching pages is off (`/source edit full_text:true`)');
-  if (c.pending) parts.push(`${c.pending} waiting`);
+  // Nothing waits while fetching is off: the items without their page are simply summaries.
+  else if (c.pending) parts.push(`${c.pending} waiting`);
   if (c.failed) parts.push(`${c.failed} could not be fetched${c.lastError ? ` (last: ${escapeInline(c.lastError)})` : ''}`);
   return parts.join(' · ');
 }
@@ -151,8 +152,7 @@ export const source: Command = {
         return { content: `Resumed **${escapeInline(s.name)}** (\`${s.id}\`); it will be fetched within a minute.` };
       }
       case 'refresh': {
-        (await ctx.sources.get(inv.guildId, id));
-        const r = await ctx.sources.refresh(id, { manual: true });
+        const r = await ctx.sources.refresh((await ctx.sources.get(inv.guildId, id)).id, { manual: true });
         const status = r.attempt.httpStatus === 304 ? 'not modified since the last fetch' : `HTTP ${r.attempt.httpStatus}`;
         return { content: `Fetched **${escapeInline(r.source.name)}** (\`${r.source.id}\`): ${status}, ${r.inserted} new, ${r.updated} updated. ${fullTextNote(r.source, r.fullTextPending)}`.trim() };
       }

@@ -11,6 +11,7 @@ import type { Limits } from './core/policy/limits.ts';
 import { checkCreate, type ChannelAccess, type CreateCheck } from './core/policy/posting.ts';
 import { UserError } from './core/errors.ts';
 import { refusalText } from './replies/refusals.ts';
+import { stripSurroundingQuotes } from './core/text/unquote.ts';
 
 /**
  * Slash commands as data. The shapes mirror Discord's application-command JSON closely enough
@@ -29,6 +30,12 @@ export interface OptionDef {
   maxLength?: number;
   minValue?: number;
   maxValue?: number;
+  /**
+   * Quotation marks in this string option mean something (a search's "exact phrase"), so they are
+   * kept. Every other string option has one surrounding pair of quotes removed before the command
+   * sees it (see `optionValues`): people type `name:"Desk Wire"` in Discord and the console alike.
+   */
+  quotesAreSyntax?: boolean;
 }
 
 export interface SubcommandDef {
@@ -49,6 +56,31 @@ export interface CommandDef {
 }
 
 export type OptionValue = string | number | boolean;
+
+/** The option definitions of a command, or of one of its subcommands. */
+export function optionDefs(def: CommandDef, subcommand?: string): OptionDef[] {
+  if (!def.subcommands?.length) return def.options ?? [];
+  return def.subcommands.find((s) => s.name === subcommand)?.options ?? [];
+}
+
+/**
+ * Option values as the command should see them, the same for Discord and the console: free-text
+ * string options lose one matching pair of surrounding quotes (straight or curly) — a quoted
+ * `exclude:"sport, weather"` is the two words, not `"sport` and `weather"`. Options whose quotes
+ * are syntax (`quotesAreSyntax`, the search queries) are left as typed.
+ */
+export function optionValues(def: CommandDef, subcommand: string | undefined, options: Record<string, OptionValue>): Record<string, OptionValue> {
+  const defs = optionDefs(def, subcommand);
+  let out: Record<string, OptionValue> | null = null;
+  for (const [name, value] of Object.entries(options)) {
+    if (typeof value !== 'string') continue;
+    const opt = defs.find((o) => o.name === name);
+    if (!opt || opt.type !== 'string' || opt.quotesAreSyntax) continue;
+    const stripped = stripSurroundingQuotes(value);
+    if (stripped !== value) (out ??= { ...options })[name] = stripped;
+  }
+  return out ?? options;
+}
 
 /** Who invoked a command, where, and with what — the same for Discord and the console. */
 export interface Invocation {

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { commandList } from '../commands/index.ts';
-import type { ButtonPress, ButtonResult, Command, CommandContext, Focused, Invocation } from './command.ts';
+import { optionDefs, optionValues, type ButtonPress, type ButtonResult, type Command, type CommandContext, type Focused, type Invocation } from './command.ts';
 import type { Log } from './core/deps.ts';
 import { isUserError } from './core/errors.ts';
+import { stripSurroundingQuotes } from './core/text/unquote.ts';
 import type { Choice, Reply } from './core/reply.ts';
 
 /** Commands that answer without the index (so they work while a large archive loads). */
@@ -44,9 +45,10 @@ export class Dispatcher {
    * The command's cheap checks (permissions, loading state), before the adapter decides to defer:
    * a refusal comes back as a reply to send at once, null when the command may run.
    */
-  async precheck(name: string, inv: Invocation): Promise<Reply | null> {
+  async precheck(name: string, raw: Invocation): Promise<Reply | null> {
     const command = this.byName.get(name);
     if (!command) return { ephemeral: true, content: `Unknown command /${name}. Try /help.` };
+    const inv = this.normalise(command, raw);
     const loading = this.loadingReply(name);
     if (loading) return loading;
     if (!command.guard) return null;
@@ -64,10 +66,11 @@ export class Dispatcher {
   }
 
   /** Runs a slash command and always returns a reply (never throws). */
-  async run(name: string, inv: Invocation): Promise<Reply> {
+  async run(name: string, raw: Invocation): Promise<Reply> {
     const command = this.byName.get(name);
     if (!command) return { ephemeral: true, content: `Unknown command /${name}. Try /help.` };
     const started = performance.now();
+    const inv = this.normalise(command, raw);
     const loading = this.loadingReply(name);
     if (loading) {
       this.observe?.(name, 'loading', (performance.now() - started) / 1000);
@@ -87,11 +90,15 @@ export class Dispatcher {
   }
 
   /** Autocomplete never shows an error to the user: on failure it offers nothing. */
-  async autocomplete(name: string, inv: Invocation, focused: Focused): Promise<Choice[]> {
+  async autocomplete(name: string, raw: Invocation, focused: Focused): Promise<Choice[]> {
     const command = this.byName.get(name);
     if (!command?.autocomplete || !this.ctx.newsroom.isReady) return [];
+    const inv = this.normalise(command, raw);
+    // What is being typed follows the same rule: `"Desk W` looks up Desk W.
+    const opt = optionDefs(command.definition, inv.subcommand).find((o) => o.name === focused.name);
+    const looking = opt?.type === 'string' && !opt.quotesAreSyntax ? { ...focused, value: stripSurroundingQuotes(focused.value).replace(/^["'“‘„«]/, '') } : focused;
     try {
-      return await command.autocomplete(this.ctx, inv, focused);
+      return await command.autocomplete(this.ctx, inv, looking);
     } catch (err) {
       this.log.warn({ err, command: name, option: focused.name }, 'autocomplete failed');
       return [];
@@ -112,6 +119,12 @@ export class Dispatcher {
     const reply = await this.guard({ button: press.customId, user: press.user.id, guild: press.guildId }, () => command.button!(this.ctx, press), (o) => (outcome = o));
     this.observe?.(`${command.definition.name}:button`, outcome, (performance.now() - started) / 1000);
     return 'update' in reply ? (reply as ButtonResult) : { update: false, ...reply };
+  }
+
+  /** The invocation with its option values as commands see them (one rule for both front ends). */
+  private normalise(command: Command, inv: Invocation): Invocation {
+    const options = optionValues(command.definition, inv.subcommand, inv.options);
+    return options === inv.options ? inv : { ...inv, options };
   }
 
   private loadingReply(name: string): Reply | null {

@@ -8,6 +8,7 @@ import { REST } from 'discord.js';
 import { commandList } from '../commands/index.ts';
 import type { CommandContext } from './command.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import { DataDirError, ensureDataDir } from './data-dir.ts';
 import { runConsole } from './console/console.ts';
 import { Alerts } from './core/alerts.ts';
 import { ChangeAlerts } from './core/changes/change-alerts.ts';
@@ -45,6 +46,15 @@ async function main(): Promise<number> {
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\nSee .env.example for every setting and its default.\n`);
+      return 1;
+    }
+    throw err;
+  }
+  try {
+    ensureDataDir(config.dataDir);
+  } catch (err) {
+    if (err instanceof DataDirError) {
+      process.stderr.write(`${err.message}\n`);
       return 1;
     }
     throw err;
@@ -206,7 +216,7 @@ async function main(): Promise<number> {
   const startWork = () => startJobs({ sources, digests, alerts, outbox, log, fetchConcurrency: config.fetchConcurrency, cron: config.tickCron, ...(lock ? { lock } : {}) });
 
   if (consoleMode) {
-    poster = new ConsolePoster(process.stdout, Boolean(process.stdout.isTTY));
+    poster = new ConsolePoster(process.stdout, Boolean(process.stdout.isTTY), () => clock.now());
     const interactive = Boolean(process.stdin.isTTY);
     if (interactive) {
       // Sources, digests and alerts keep running while a person uses the console.
@@ -215,7 +225,7 @@ async function main(): Promise<number> {
       });
     }
     try {
-      await runConsole({ dispatcher, log, ready, historyFile: path.join(config.dataDir, 'console_history'), exportDir: path.join(config.dataDir, 'exports') });
+      await runConsole({ dispatcher, log, ready, now: () => clock.now(), historyFile: path.join(config.dataDir, 'console_history'), exportDir: path.join(config.dataDir, 'exports') });
     } finally {
       await jobs?.stop();
       await metricsServer?.close();
@@ -291,7 +301,10 @@ async function main(): Promise<number> {
 
 main().then(
   (code) => {
-    if (code >= 0) process.exitCode = code;
+    // Exit at once: the console's stdin (a terminal, or a pipe still open after /exit) and idle
+    // timers would otherwise keep the process alive after the store is closed. stdout and stderr
+    // are synchronous for files, pipes and terminals on Linux, so nothing written is lost.
+    if (code >= 0) process.exit(code);
   },
   (err) => {
     process.stderr.write(`newsdesk failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

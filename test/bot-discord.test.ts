@@ -279,9 +279,9 @@ describe(`Newsdesk on Discord (real discord.js client against the local emulator
   it('keeps the raw attribution clause in /article', async () => {
     const quote = (await command('quote', [{ type: 3, name: 'query', value: 'faculty department' }]).final()) as { embeds: Array<{ footer: { text: string } }> };
     const id = /id (\w+)/.exec(quote.embeds[0]!.footer.text)![1]!;
-    const art = (await command('article', [{ type: 3, name: 'id', value: id }]).final()) as { embeds: Array<{ fields?: Array<{ name: string; value: string }> }> };
-    const field = art.embeds[0]!.fields!.find((f) => f.name.startsWith('Quotations'))!;
-    expect(field.value.split('\n')).toContain('“On Oct. 23, students at my…” — a university student in Ryanggang province (told RFA Korean) · “he said”');
+    const art = (await command('article', [{ type: 3, name: 'id', value: id }]).final()) as { embeds: Array<{ title?: string; description?: string }> };
+    const listing = art.embeds.find((e) => e.title?.startsWith('Quotations'))!;
+    expect(listing.description!.split('\n')).toContain('“On Oct. 23, students at my…” — a university student in Ryanggang province (told RFA Korean) · “he said”');
   });
 
   it('refuses /source to non-moderators, ephemerally', async () => {
@@ -337,6 +337,11 @@ describe('/source management through Discord', () => {
 
     const ac = await emu.sendAutocomplete({ name: 'source', options: [{ type: 1, name: 'remove', options: [{ type: 3, name: 'id', value: 'copy', focused: true }] }] as never, guildId: GUILD, channelId: CHANNEL, user: ALICE, permissions: MANAGE_GUILD }).final();
     expect(ac.choices).toEqual([{ name: `Wire Copy (${id}, active)`, value: id }]);
+    // People type quotes into Discord's option fields too: around a name they are not part of it.
+    const quoted = await emu.sendAutocomplete({ name: 'source', options: [{ type: 1, name: 'remove', options: [{ type: 3, name: 'id', value: '“wire co', focused: true }] }] as never, guildId: GUILD, channelId: CHANNEL, user: ALICE, permissions: MANAGE_GUILD }).final();
+    expect(quoted.choices).toEqual(ac.choices);
+    const byName = await command('source', [{ type: 1, name: 'health', options: [{ type: 3, name: 'id', value: '"Wire Copy"' }] }]).final();
+    expect(byName.embeds[0].title).toBe(`Health of Wire Copy (${id})`);
 
     const ask = await command('source', [{ type: 1, name: 'remove', options: [{ type: 3, name: 'id', value: id }] }]).final();
     expect(ask.flags).toBe(64);
@@ -351,7 +356,7 @@ describe('/source management through Discord', () => {
     expect(done.data.content).toBe(`Removed **Wire Copy** (\`${id}\`) and its articles.`);
     expect(done.data.components).toEqual([]);
     const gone = await command('source', [{ type: 1, name: 'health', options: [{ type: 3, name: 'id', value: id }] }]).ack();
-    expect(gone.data.content).toBe(`No source with id "${id}" in this server. /source list shows them.`);
+    expect(gone.data.content).toBe(`No source with id or name "${id}" in this server. /source list shows them.`);
   }, 30_000);
 });
 
@@ -384,7 +389,9 @@ describe('full text through Discord', () => {
     const added = await command('source', [{ type: 1, name: 'add', options: [{ type: 3, name: 'url', value: `${base()}/teasers-bravo.xml` }] }]).final(15_000);
     const id = /`([a-z0-9]+)`/.exec(added.content)![1]!;
     const before = await command('source', [{ type: 1, name: 'health', options: [{ type: 3, name: 'id', value: id }] }]).final();
-    expect(before.embeds[0].description).toContain('Full text: 0 of 3 articles (0 %) · fetching pages is off (`/source edit full_text:true`) · 3 waiting');
+    // Off, nothing is "waiting": the items are summaries until full text is switched on.
+    expect(before.embeds[0].description).toContain('Full text: 0 of 3 articles (0 %) · fetching pages is off (`/source edit full_text:true`)');
+    expect(before.embeds[0].description).not.toContain('waiting');
     const none = (await command('search', [{ type: 3, name: 'query', value: '"bravo granary ledger"' }]).final()) as { content: string };
     expect(none.content).toMatch(/^No articles match/);
     const edited = await command('source', [{ type: 1, name: 'edit', options: [{ type: 3, name: 'id', value: id }, { type: 5, name: 'full_text', value: true }] }]).final();

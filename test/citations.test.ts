@@ -14,14 +14,19 @@ const cases = {
   agency: { ...base, byline: 'Associated Press', publishedAt: '2026-05-03T10:30:00Z' },
   hangul: { ...base, byline: '김정은 기자', publishedAt: null },
   none: { ...base, byline: null, publishedAt: null },
+  korean: { ...base, title: 'North Korea hunts for the source of reports', byline: 'By Moon Sung Whui', publishedAt: '2026-11-28T10:30:00Z' },
+  chinese: { ...base, title: 'China and Taiwan resume talks', byline: 'Xi Jinping and Zhang Wei', publishedAt: '2026-11-28T10:30:00Z' },
+  marked: { ...base, byline: 'ABE Shinzo and Viktor ORBÁN', publishedAt: '2026-11-28T10:30:00Z' },
+  unmarked: { ...base, byline: 'Park Ji Sung', publishedAt: '2026-11-28T10:30:00Z' },
 };
 
 describe('citations in four styles', () => {
   it.each([
     ['full', 'ap', '“Kaesong floods drive thousands from homes,” Gamma Herald, Nov. 28, 2026, by Lee Min-jun and Sam Roe. https://gamma.example/floods (accessed Nov. 29, 2026)'],
     ['full', 'apa', 'Lee, M.-J., & Roe, S. (2026, November 28). Kaesong floods drive thousands from homes. Gamma Herald. https://gamma.example/floods'],
-    ['full', 'chicago', 'Lee, Min-jun, and Sam Roe. “Kaesong floods drive thousands from homes.” Gamma Herald, November 28, 2026. https://gamma.example/floods.'],
-    ['full', 'mla', 'Lee, Min-jun, and Sam Roe. “Kaesong floods drive thousands from homes.” Gamma Herald, 28 Nov. 2026, gamma.example/floods. Accessed 29 Nov. 2026.'],
+    // A family-name-first name is not inverted by Chicago or MLA (no comma); APA inverts all.
+    ['full', 'chicago', 'Lee Min-jun and Sam Roe. “Kaesong floods drive thousands from homes.” Gamma Herald, November 28, 2026. https://gamma.example/floods.'],
+    ['full', 'mla', 'Lee Min-jun and Sam Roe. “Kaesong floods drive thousands from homes.” Gamma Herald, 28 Nov. 2026, gamma.example/floods. Accessed 29 Nov. 2026.'],
     ['three', 'apa', 'Lee, A., Kim, B., & Park, C. (2026, November 28). Kaesong floods drive thousands from homes. Gamma Herald. https://gamma.example/floods'],
     ['three', 'chicago', 'Lee, Ann, Bo Kim, and Cy Park. “Kaesong floods drive thousands from homes.” Gamma Herald, November 28, 2026. https://gamma.example/floods.'],
     ['three', 'mla', 'Lee, Ann, et al. “Kaesong floods drive thousands from homes.” Gamma Herald, 28 Nov. 2026, gamma.example/floods. Accessed 29 Nov. 2026.'],
@@ -33,6 +38,14 @@ describe('citations in four styles', () => {
     ['none', 'apa', 'Kaesong floods drive thousands from homes. (n.d.). Gamma Herald. Retrieved November 29, 2026, from https://gamma.example/floods'],
     ['none', 'chicago', '“Kaesong floods drive thousands from homes.” Gamma Herald. Accessed November 29, 2026. https://gamma.example/floods.'],
     ['none', 'mla', '“Kaesong floods drive thousands from homes.” Gamma Herald, gamma.example/floods. Accessed 29 Nov. 2026.'],
+    // Family name first (see src/core/citations/names.ts): by the article's subject, or marked in capitals.
+    ['korean', 'apa', 'Moon, S. W. (2026, November 28). North Korea hunts for the source of reports. Gamma Herald. https://gamma.example/floods'],
+    ['korean', 'chicago', 'Moon Sung Whui. “North Korea hunts for the source of reports.” Gamma Herald, November 28, 2026. https://gamma.example/floods.'],
+    ['chinese', 'apa', 'Xi, J., & Zhang, W. (2026, November 28). China and Taiwan resume talks. Gamma Herald. https://gamma.example/floods'],
+    ['marked', 'apa', 'Abe, S., & Orbán, V. (2026, November 28). Kaesong floods drive thousands from homes. Gamma Herald. https://gamma.example/floods'],
+    ['marked', 'mla', 'Abe Shinzo and Viktor Orbán. “Kaesong floods drive thousands from homes.” Gamma Herald, 28 Nov. 2026, gamma.example/floods. Accessed 29 Nov. 2026.'],
+    // Without a Korean subject, three short words are read given names first.
+    ['unmarked', 'apa', 'Sung, P. J. (2026, November 28). Kaesong floods drive thousands from homes. Gamma Herald. https://gamma.example/floods'],
   ] as Array<[keyof typeof cases, CitationStyle, string]>)('%s in %s', (name, style, expected) => {
     expect(citationText(formatCitation(cases[name], style, accessed))).toBe(expected);
   });
@@ -40,8 +53,8 @@ describe('citations in four styles', () => {
   it('cites a real seed article (no URL, no date) and escapes its text for Discord', () => {
     const seed = seedArticles().get('003')!;
     const reply = renderCiteReply({ ...seed, title: 'North Korea *hunting* for [sources] @everyone' }, ['mla'], accessed, true);
-    expect(reply.cards![0]!.description).toBe('**MLA 9**\nWhui, Moon Sung. “North Korea \\*hunting\\* for \\[sources\\] @\u200beveryone.” *Radio Free Asia*. Accessed 29 Nov. 2026.');
-    expect(reply.cards![1]!.description).toBe('```\nMLA 9: Whui, Moon Sung. “North Korea *hunting* for [sources] @everyone.” Radio Free Asia. Accessed 29 Nov. 2026.\n```');
+    expect(reply.cards![0]!.description).toBe('**MLA 9**\nMoon Sung Whui. “North Korea \\*hunting\\* for \\[sources\\] @\u200beveryone.” *Radio Free Asia*. Accessed 29 Nov. 2026.');
+    expect(reply.cards![1]!.description).toBe('```\nMLA 9: Moon Sung Whui. “North Korea *hunting* for [sources] @everyone.” Radio Free Asia. Accessed 29 Nov. 2026.\n```');
     expect(formatReply(reply)[0]!.allowed_mentions).toEqual({ parse: [] });
   });
 });

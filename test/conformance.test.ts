@@ -159,7 +159,7 @@ describe('every reply Discord receives is accepted', () => {
   });
 
   it('/search with the longest query and every filter, by the longest user id', async () => {
-    const query = `echo ${'delta '.repeat(20)}`.slice(0, QUERY_MAX_LENGTH);
+    const query = `echo ${'delta '.repeat(60)}`.slice(0, QUERY_MAX_LENGTH);
     expect(query.length).toBe(QUERY_MAX_LENGTH);
     for (const source of [sourceId, 'Matrix Wire', 'Daily NK']) {
       await drive('search', inv(undefined, { query, source, since: '2000-01-01', until: '2099-12-31' }));

@@ -363,7 +363,7 @@ describe('deliveries over the real store and outbox (in-memory SQLite, fake cloc
 
   it.each([
     [{ guildId: 'g1', channelId: 'c', userId: 'u' }, 'Give a `query`, a `source`, or both: with only a source, every new item of it is posted.'],
-    [{ guildId: 'g1', channelId: 'c', userId: 'u', sourceId: 'nope123' }, 'No source with id "nope123" in this server. /source list shows them.'],
+    [{ guildId: 'g1', channelId: 'c', userId: 'u', sourceId: 'nope123' }, 'No source with id or name "nope123" in this server. /source list shows them.'],
     [{ guildId: 'g1', channelId: 'c', userId: 'u', query: 'troops', template: '{title}' }, 'Filters, templates and the outlet identity belong to a delivery: add `source:` to follow a source.'],
     [{ guildId: 'g1', channelId: 'c', userId: 'u', query: 'the' }, '**the** has only the commonest words, so an alert for it would post almost everything new. Add a word that names your subject.'],
     [{ guildId: 'g1', channelId: 'c', userId: 'u', query: '"of the" and' }, '**"of the" and** has only the commonest words, so an alert for it would post almost everything new. Add a word that names your subject.'],

@@ -10,7 +10,7 @@ describe('digests with a fake clock', () => {
     const { subscription } = (await f.digests.subscribe({ guildId: 'g1', channelId: 'c1', userId: 'u', schedule: 'daily 08:00', timezone: 'Europe/Berlin' }));
     f.clock.advance(HOUR);
     (await f.ingest(src.id, [
-      { title: 'Border troops put on alert', body: ['Troops along the border were put on alert on Monday.'] },
+      { title: 'Border troops put on alert', body: ['Troops along the border were put on alert on Monday.'], publishedAt: '2026-03-02T05:40:00Z' },
       { title: 'Harvest report', body: ['The harvest was smaller than expected.'] },
     ]));
     // 07:00 Berlin = 06:00 UTC: not yet due.
@@ -25,7 +25,9 @@ describe('digests with a fake clock', () => {
     expect(post.nonce).toHaveLength(22);
     expect(post.reply.content).toBe('🗞️ **Digest** — 2 new articles since Mon 2 Mar, 06:00 (Europe/Berlin)');
     const text = post.reply.cards!.map((c) => `${c.title}\n${c.description}`).join('\n');
-    expect(text).toContain('**[Border troops put on alert](https://wire.example/Border%20troops%20put%20on%20alert)** · 07:00');
+    // Publication time (06:40 in Berlin), not the fetch time; no date from the feed says so.
+    expect(text).toContain('**[Border troops put on alert](https://wire.example/Border%20troops%20put%20on%20alert)** · 06:40');
+    expect(text).toContain('**[Harvest report](https://wire.example/Harvest%20report)** · undated');
     expect(text).toContain('> Troops along the border were put on alert on Monday.');
     // The seeds are never digest material.
     expect(text).not.toContain('Daily NK');

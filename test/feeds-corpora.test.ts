@@ -38,7 +38,15 @@ describe('rss-parser corpus: every input with an expected output has the right i
       });
       return;
     }
-    expect(feed.items.map((i) => i.title)).toEqual(expected.items.map((i) => norm(i.title)));
+    // Titles as upstream has them, except an opinion piece's " | Author Name" suffix that repeats
+    // the item's own author (the Guardian's): that is furniture, and cut.
+    expect(feed.items.map((i) => i.title)).toEqual(
+      expected.items.map((i, n) => {
+        const t = norm(i.title);
+        const author = feed.items[n]!.author;
+        return author && t.endsWith(` | ${author}`) ? t.slice(0, -(author.length + 3)) : t;
+      }),
+    );
     // Links agree wherever upstream found one.
     feed.items.forEach((item, n) => {
       const want = expected.items[n]!.link;
@@ -193,11 +201,11 @@ describe('hostile feed content', () => {
     expect(text).not.toMatch(/root:/);
   });
 
-  it('parses a 10,000-item feed and clamps future dates, keeping the original', () => {
+  it('parses a 10,000-item feed and drops far-future dates, keeping the original', () => {
     const items = Array.from({ length: 10_000 }, (_, i) => `<item><title>Story ${i}</title><guid>g${i}</guid><pubDate>${i === 0 ? 'Tue, 01 Jan 2999 00:00:00 GMT' : 'Mon, 01 Jun 2025 00:00:00 GMT'}</pubDate></item>`).join('');
     const feed = parseFeed(`<rss version="2.0"><channel><title>Big</title>${items}</channel></rss>`, { url: 'http://x/', now: NOW });
     expect(feed.items).toHaveLength(10_000);
-    expect(feed.items[0]!.publishedAt).toBe(NOW.toISOString());
+    expect(feed.items[0]!.publishedAt).toBeNull();
     expect(feed.items[0]!.originalPublishedAt).toBe('2999-01-01T00:00:00.000Z');
     expect(feed.items[1]!.originalPublishedAt).toBeNull();
   });

@@ -70,7 +70,9 @@ describe('rss-parser corpus: every input with an expected output', () => {
         expect(item.title).not.toContain('\uFFFD');
       });
     } else {
-      expect(feed.items.map((i) => i.title)).toEqual(want);
+      // Our one departure: an opinion piece's " | Author Name" suffix (the Guardian's) is furniture
+      // when it repeats the item's own author, and is cut.
+      expect(feed.items.map((i) => i.title)).toEqual(want.map((t, n) => withoutAuthorSuffix(t, feed.items[n]!.author)));
     }
     // Links: upstream keeps them verbatim (relative, padded); ours are absolute.
     expect(feed.items.map((i) => i.url)).toEqual(expected.items.map((i) => (i.link ? new URL(i.link.trim(), url).toString() : null)));
@@ -78,7 +80,8 @@ describe('rss-parser corpus: every input with an expected output', () => {
     // Authors agree wherever upstream found a creator.
     feed.items.forEach((item, n) => {
       const creator = expected.items[n]!.creator?.trim();
-      if (creator) expect(item.author).toBe(creator);
+      // A byline never shows an e-mail address: a creator that is only an address is no byline.
+      if (creator) expect(item.author).toBe(/^\S+@\S+$/.test(creator) ? null : creator);
     });
   });
 
@@ -453,13 +456,16 @@ describe('hostile feeds', () => {
     expect(new Set(feed.items.map(dedupeKey)).size).toBe(10_000);
   });
 
-  it('clamps future dates to the fetch time and keeps the claimed date', () => {
+  it('keeps a date up to a day ahead, drops one further ahead and keeps the claimed date', () => {
     const feed = parseFeed(
-      rss('<item><title>a</title><pubDate>Tue, 01 Jan 2999 00:00:00 GMT</pubDate></item><item><title>b</title><pubDate>Sat, 01 Jun 2024 12:00:00 GMT</pubDate></item><item><title>c</title><pubDate>sometime soon</pubDate></item><item><title>d</title><pubDate>Thu, 01 Jan 1970 00:00:00 GMT</pubDate></item>'),
+      rss(`<item><title>a</title><pubDate>Tue, 01 Jan 2999 00:00:00 GMT</pubDate></item><item><title>soon</title><pubDate>${new Date(NOW.getTime() + 20 * 60_000).toUTCString()}</pubDate></item><item><title>b</title><pubDate>Sat, 01 Jun 2024 12:00:00 GMT</pubDate></item><item><title>c</title><pubDate>sometime soon</pubDate></item><item><title>d</title><pubDate>Thu, 01 Jan 1970 00:00:00 GMT</pubDate></item>`),
       { url: 'http://x/', now: NOW },
     );
     expect(feed.items.map((i) => [i.publishedAt, i.originalPublishedAt])).toEqual([
-      [NOW.toISOString(), '2999-01-01T00:00:00.000Z'],
+      // Far ahead: no publication date (never the fetch time), the claim kept for the record.
+      [null, '2999-01-01T00:00:00.000Z'],
+      // Twenty minutes ahead (a publisher's clock slip): the feed's own date.
+      [new Date(NOW.getTime() + 20 * 60_000).toISOString(), null],
       ['2024-06-01T12:00:00.000Z', null],
       // Unreadable and placeholder dates: no date, the raw value kept for the record.
       [null, 'sometime soon'],
@@ -656,3 +662,8 @@ describe('htmlToParagraphs / htmlToContent', () => {
     });
   });
 });
+
+/** A title without a trailing " | <author>" (how the Guardian's feed titles opinion pieces). */
+function withoutAuthorSuffix(title: string, author: string | null): string {
+  return author && title.endsWith(` | ${author}`) ? title.slice(0, -(author.length + 3)) : title;
+}

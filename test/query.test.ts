@@ -24,7 +24,21 @@ describe('parseQuery', () => {
     ['"Kim  Jong-un" said', { terms: ['said'], phrases: [['kim', 'jong', 'un']], excluded: [] }],
     ['Kim "" troops', { terms: ['kim', 'troops'], phrases: [], excluded: [] }],
   ])('%j', (raw, expected) => {
-    expect(parseQuery(raw)).toEqual({ raw: raw.normalize('NFC').trim(), ...expected });
+    const { strict: _strict, ...parsed } = parseQuery(raw);
+    expect(parsed).toEqual({ raw: raw.normalize('NFC').trim(), ...expected });
+  });
+
+  // Names (capitalised as typed) and words of up to 4 letters are searched as typed first.
+  it.each([
+    ['Obama', ['obama']],
+    ['bold', ['bold']],
+    ['@everyone bold', ['bold']],
+    ['Kim Yo Jong defectors', ['kim', 'yo', 'jong']],
+    ['troops -russia', undefined],
+    ['"human trash" war', ['war']],
+    ['encourag', undefined],
+  ])('strict terms of %j', (raw, strict) => {
+    expect(parseQuery(raw).strict).toEqual(strict);
   });
 
   it.each([
@@ -34,7 +48,7 @@ describe('parseQuery', () => {
     ['-russia', 'Your search only excludes words; add at least one word to look for, e.g. `troops -russia`.'],
     ['troops -"human trash"', 'Excluding a phrase (-"human trash") is not supported; exclude single words instead, e.g. `-trash`.'],
     ['"', 'Your search has no words to look for — try e.g. `troops` or `"human trash"`.'],
-    ['x'.repeat(201), 'Your search is 201 characters long; the limit is 200. Use the most distinctive words.'],
+    ['x'.repeat(301), 'Your search is 301 characters long; the limit is 300. Use the most distinctive words.'],
   ])('refuses %j', (raw, message) => {
     expect(() => parseQuery(raw)).toThrow(UserError);
     expect(() => parseQuery(raw)).toThrow(message);

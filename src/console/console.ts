@@ -25,6 +25,8 @@ export interface ConsoleOptions {
   exportDir?: string;
   /** Resolves when the archive is ready to answer; lines typed before wait for it. */
   ready: Promise<void>;
+  /** The bot's clock, for relative times (`<t:…:R>`) in replies. */
+  now?: () => Date;
 }
 
 /**
@@ -46,9 +48,11 @@ export async function runConsole(opts: ConsoleOptions): Promise<void> {
   });
   const write = (s: string) => output.write(s.endsWith('\n') ? s : `${s}\n`);
   let lastButtons: ReplyButton[] = [];
+  /** Set by /exit: the lines already read after it are not run. */
+  let exiting = false;
 
   const show = (reply: Reply) => {
-    const { text, buttons } = renderReplyText(reply, { ansi: interactive });
+    const { text, buttons } = renderReplyText(reply, { ansi: interactive, ...(opts.now ? { now: opts.now() } : {}) });
     lastButtons = buttons;
     write(text);
     // Files are saved where the user can open them, or shown inline when there is nowhere to save.
@@ -66,6 +70,7 @@ export async function runConsole(opts: ConsoleOptions): Promise<void> {
     const trimmed = line.trim();
     if (!trimmed || trimmed.startsWith('#')) return;
     if (/^\/?(exit|quit)$/i.test(trimmed)) {
+      exiting = true;
       rl.close();
       return;
     }
@@ -113,13 +118,14 @@ export async function runConsole(opts: ConsoleOptions): Promise<void> {
   });
   rl.on('line', (line) => {
     chain = chain.then(async () => {
+      if (exiting) return;
       try {
         await handle(line);
       } catch (err) {
         opts.log.error({ err }, 'console command failed');
         write('Something went wrong; see the log.');
       }
-      if (interactive) rl.prompt();
+      if (interactive && !exiting) rl.prompt();
     });
   });
   await closed;

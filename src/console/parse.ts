@@ -1,5 +1,6 @@
 import type { CommandDef, OptionDef, OptionValue } from '../command.ts';
 import { UserError } from '../core/errors.ts';
+import { stripSurroundingQuotes } from '../core/text/unquote.ts';
 
 export interface ParsedLine {
   name: string;
@@ -87,14 +88,17 @@ function convert(opt: OptionDef, value: string): OptionValue {
     case 'channel':
     case 'role': {
       // Discord sends ids; in the console a mention-like <#123>/<@&123> or a bare id is accepted.
-      const id = /^<[#@]&?(\d+)>$/.exec(value)?.[1] ?? value;
+      // Typed names keep no # or @ of their own (`channel:#newsroom` is the channel "newsroom").
+      const id = /^<[#@]&?(\d+)>$/.exec(value)?.[1] ?? value.replace(/^[#@]+/, '');
       return id;
     }
     default: {
       if (opt.maxLength !== undefined && value.length > opt.maxLength) {
         throw new UserError(`Option ${opt.name} is ${value.length} characters; the limit is ${opt.maxLength}.`);
       }
-      if (opt.choices && !opt.choices.some((c) => String(c.value) === value)) {
+      // The dispatcher strips quotes around free text (optionValues); a quoted choice is that choice.
+      const bare = opt.quotesAreSyntax ? value : stripSurroundingQuotes(value);
+      if (opt.choices && !opt.choices.some((c) => String(c.value) === bare)) {
         throw new UserError(`Option ${opt.name} must be one of: ${opt.choices.map((c) => c.value).join(', ')} (got "${value}").`);
       }
       return value;

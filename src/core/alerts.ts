@@ -3,6 +3,7 @@ import { BatchMatcher, fileChannel, matchAlert } from './alerts/filing.ts';
 import { NO_FILTERS, type DeliveryFilters } from './alerts/filters.ts';
 import { validateTemplate } from './alerts/templates.ts';
 import type { Clock, Log } from './deps.ts';
+import { resolveGuildSource } from './sources/resolve.ts';
 import { UserError } from './errors.ts';
 import type { Newsroom } from './newsroom.ts';
 import { DEFAULT_POSTS_PER_MINUTE, type CrashPoint, type DeliveryHooks } from './outbox.ts';
@@ -210,9 +211,7 @@ export class Alerts {
   }
 
   private async source(guildId: string, sourceId: string): Promise<SourceRow> {
-    const source = await this.deps.store.getSource(sourceId.trim());
-    if (!source || source.guildId !== guildId) throw new UserError(`No source with id "${sourceId.trim()}" in this server. /source list shows them.`);
-    return source;
+    return resolveGuildSource(this.deps.store, guildId, sourceId);
   }
 
   private async owned(guildId: string, id: string): Promise<AlertRow> {

@@ -4,8 +4,8 @@ const DAY_MS = 86_400_000;
 
 /**
  * Parses a date option as reporters type it: `2024-03-07`, `2024-03`, `2024`, a full ISO time,
- * or a relative span back from now (`7d`, `24h`, `2w`). `edge` picks the start or the end of a
- * calendar date, so `until:2024-03-07` includes that whole day (UTC).
+ * or a relative span back from now (`24h`; whole days with `7d`, `2w`: `0d` is today). `edge` picks
+ * the start or the end of a calendar date, so `until:2024-03-07` includes that whole day (UTC).
  */
 export function parseDateOption(name: string, value: string, edge: 'start' | 'end', now: Date): Date {
   const v = value.trim();
@@ -13,8 +13,12 @@ export function parseDateOption(name: string, value: string, edge: 'start' | 'en
   if (rel) {
     const n = Number(rel[1]);
     const unit = rel[2]!.toLowerCase();
-    const ms = unit === 'h' ? 3_600_000 : unit === 'd' ? DAY_MS : unit === 'w' ? 7 * DAY_MS : unit === 'm' ? 30 * DAY_MS : 365 * DAY_MS;
-    return new Date(now.getTime() - n * ms);
+    if (unit === 'h') return new Date(now.getTime() - n * 3_600_000);
+    // Day spans count whole (UTC) days, today included: 0d is today, 1d yesterday and today, 7d
+    // the week back to the same weekday — as a reporter means "since 0 days ago".
+    const days = unit === 'd' ? n : unit === 'w' ? 7 * n : unit === 'm' ? 30 * n : 365 * n;
+    const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+    return new Date(edge === 'start' ? today - days * DAY_MS : today - (days - 1) * DAY_MS - 1);
   }
   const ymd = /^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$/.exec(v);
   if (ymd) {

@@ -4,6 +4,8 @@ import { makeArticleId, SEED_SOURCE_ID } from './article.ts';
 import { parseDateOption } from './dates.ts';
 import type { Clock, Log } from './deps.ts';
 import type { Telemetry } from './telemetry.ts';
+import { escapeInline } from './text/escape.ts';
+import { tokenize } from './text/tokenize.ts';
 import { UserError } from './errors.ts';
 import { buildExcerpt, markText, type Excerpt, type TermSpec } from './excerpt.ts';
 import { findQuotations, matchQuotations, type Quotation } from './quotes.ts';
@@ -89,6 +91,8 @@ export interface SearchResultItem {
   excerpt: Excerpt;
   allTerms: boolean;
   terms: TermSpec[];
+  /** When the article left its feed and its page is gone (see /changes); absent while it stands. */
+  deletedAt?: string;
 }
 
 export interface SearchResults {
@@ -102,6 +106,13 @@ export interface SearchResults {
   pageSize: number;
   /** "Did you mean" completions when nothing matched. */
   suggestions: string[];
+  /**
+   * Names and short words that matched nothing as typed, and the forms searched instead ("No
+   * results for bold — showing told"); absent when every word matched as typed.
+   */
+  respelled?: Array<{ typed: string; shown: string[] }>;
+  /** When nothing matched only because of the source or date filters: how many match without them. */
+  withoutFilters?: number;
   filters: { source?: string; sourceLabel?: string; since?: Date; until?: Date };
 }
 
@@ -544,7 +555,29 @@ export class Newsroom {
     if (since) filters.since = since;
     if (until) filters.until = until;
     const page = Math.max(0, Math.floor(req.page ?? 0));
-    const { groups, total: collapsedTotal } = await this.storyPage(query, filters, page);
+    let found = await this.storyPage(query, filters, page);
+    let respelled: SearchResults['respelled'];
+    // Names and short words are searched as typed; only when that finds nothing are their prefix
+    // and typo forms tried, and the reply says what was searched for instead.
+    if (found.total.total === 0 && query.strict?.length) {
+      const loose: ParsedQuery = { ...query, strict: [] };
+      const wider = await this.storyPage(loose, filters, page);
+      if (wider.total.total > 0) {
+        found = wider;
+        respelled = query.strict.map((typed) => {
+          const shown = new Set<string>();
+          // The forms of the typed word, or of the correction that replaced it (a query word of its own).
+          for (const hit of wider.groups.flat()) {
+            for (const spec of hit.terms) {
+              if (spec.query !== typed && (spec.phrase || query.terms.includes(spec.query))) continue;
+              for (const f of spec.forms) if (f !== typed) shown.add(f);
+            }
+          }
+          return { typed, shown: [...shown].slice(0, 5) };
+        });
+      }
+    }
+    const { groups, total: collapsedTotal } = found;
     const result = { total: collapsedTotal.total, approximate: collapsedTotal.approximate };
     const items: SearchResultItem[] = [];
     for (const [i, group] of groups.entries()) {
@@ -561,10 +594,25 @@ export class Newsroom {
       };
       const story = await this.storyOf(article.id, filters.visibleSources!);
       if (story) item.story = story;
+      const deletedAt = (await this.deps.store.articleState(article.id))?.deletedAt;
+      if (deletedAt) item.deletedAt = deletedAt;
       items.push(item);
     }
-    const suggestions =
-      result.total === 0 ? this.index.suggest(req.query, { visibleSources: filters.visibleSources }, 5) : [];
+    // Nothing found: first whether the filters alone are why (the words do match elsewhere), then
+    // "did you mean" — only when a word is not in the archive at all: a suggestion for a word that
+    // is there would just echo it back.
+    let suggestions: string[] = [];
+    let withoutFilters: number | undefined;
+    if (result.total === 0) {
+      if (filters.since || filters.until || filters.source) {
+        const wider = await this.find(query, { visibleSources: filters.visibleSources! }, { offset: 0, limit: 1 });
+        if (wider.total > 0) withoutFilters = wider.total;
+      }
+      if (withoutFilters === undefined && (await this.unknownWords(query, filters.visibleSources!)).length > 0) {
+        const typed = tokenize(req.query).join(' ');
+        suggestions = this.index.suggest(req.query, { visibleSources: filters.visibleSources }, 5).filter((x) => tokenize(x).join(' ') !== typed);
+      }
+    }
     return {
       query,
       items,
@@ -575,7 +623,19 @@ export class Newsroom {
       pageSize: PAGE_SIZE,
       suggestions,
       filters: { ...(source ? { source: source.key, sourceLabel: source.label } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}) },
+      ...(respelled ? { respelled } : {}),
+      ...(withoutFilters !== undefined ? { withoutFilters } : {}),
     };
+  }
+
+  /** The query's words (plain and in phrases) that no visible article holds, in either tier. */
+  private async unknownWords(query: ParsedQuery, visible: ReadonlySet<string>): Promise<string[]> {
+    const unknown: string[] = [];
+    for (const word of new Set([...query.terms, ...query.phrases.flat()])) {
+      const page = await this.find({ raw: word, terms: [word], phrases: [], excluded: [], strict: [word] }, { visibleSources: visible }, { offset: 0, limit: 1 });
+      if (page.total === 0) unknown.push(word);
+    }
+    return unknown;
   }
 
   /**
@@ -694,25 +754,33 @@ export class Newsroom {
   async resolveSource(scope: Scope, value: string): Promise<{ key: string; label: string; filter: string }> {
     const wanted = value.trim();
     const sources = await this.deps.store.sourcesForGuild(scope.guildId);
-    const byId = sources.find((s) => s.id === wanted && s.id !== SEED_SOURCE_ID);
+    // A source id, or the feed id digests and articles carry (an id shown anywhere can be typed here).
+    const byId = sources.find((s) => s.id !== SEED_SOURCE_ID && (s.id === wanted || s.feedId === wanted));
     // Articles carry the feed's id: a source filters by the feed it follows.
     if (byId) return { key: byId.id, label: byId.name, filter: byId.feedId };
     const norm = wanted.replace(/\s+/g, ' ').toLowerCase();
+    // This server's own source by name before an outlet of the same name: it is the narrower
+    // filter, and it has an id to show back. Two sources with one name are ambiguous.
+    const named = sources.filter((s) => s.id !== SEED_SOURCE_ID && s.name.replace(/\s+/g, ' ').toLowerCase() === norm);
+    if (named.length > 1) {
+      throw new UserError(`${named.length} sources are called "${escapeInline(wanted)}": ${named.map((s) => `\`${s.id}\``).join(', ')}. Give the id instead.`);
+    }
+    const byName = named[0];
+    if (byName) return { key: byName.id, label: byName.name, filter: byName.feedId };
     for (const outlet of this.index.outlets({ visibleSources: await this.visibleSources(scope) })) {
       const key = outletKey(outlet);
       if (key === wanted || outlet.replace(/\s+/g, ' ').toLowerCase() === norm) return { key, label: outlet, filter: outlet };
     }
-    const byName = sources.find((s) => s.id !== SEED_SOURCE_ID && s.name.toLowerCase() === norm);
-    if (byName) return { key: byName.id, label: byName.name, filter: byName.feedId };
     throw new UserError(`No source or outlet called "${wanted}" here. Start typing in the source option to pick one.`);
   }
 
   /**
    * Direct quotations matching a query and/or said by one speaker ("Kim Yo Jong" also matches
-   * "Kim Yo Jong’s order"), best-covering first, at most `limit`. With a speaker and no query,
-   * every quotation of that speaker, from the articles quoting them most.
+   * "Kim Yo Jong’s order"), best-covering first, `limit` of them from `offset`, with how many
+   * there are. With a speaker and no query, every quotation of that speaker, from the articles
+   * quoting them most.
    */
-  async quotes(scope: Scope, rawQuery: string, limit = 8, speaker?: string): Promise<{ query: ParsedQuery | null; quotes: QuoteResult[] }> {
+  async quotes(scope: Scope, rawQuery: string, limit = 8, speaker?: string, offset = 0): Promise<{ query: ParsedQuery | null; quotes: QuoteResult[]; total: number }> {
     const wanted = speaker?.trim() || null;
     if (!rawQuery.trim() && !wanted) throw new UserError('Give words the quotation should contain (query), a speaker, or both.');
     const visible = await this.visibleSources(scope);
@@ -728,7 +796,7 @@ export class Newsroom {
         }
       }
       found.sort((a, b) => b.score - a.score);
-      return { query: null, quotes: found.slice(0, limit).map(({ article, quote }) => ({ article, quote })) };
+      return { query: null, quotes: found.slice(offset, offset + limit).map(({ article, quote }) => ({ article, quote })), total: found.length };
     }
     const query = parseQuery(rawQuery);
     const filters: SearchFilters = { visibleSources: visible };
@@ -748,7 +816,7 @@ export class Newsroom {
       }
     }
     found.sort((a, b) => b.score - a.score);
-    return { query, quotes: found.slice(0, limit).map(({ article, quote }) => ({ article, quote })) };
+    return { query, quotes: found.slice(offset, offset + limit).map(({ article, quote }) => ({ article, quote })), total: found.length };
   }
 
   /** Speakers quoted in the archive a guild sees, for /quote speaker autocomplete (most quoted first). */

@@ -6,6 +6,7 @@ import { describeArticle } from './article-meta.ts';
 import { pagingRow } from './paging.ts';
 import { encodeChangesButton } from './changes-reply.ts';
 import { encodeArticleButton } from './custom-id.ts';
+import { packBlocks } from './card-pack.ts';
 import { speakerLine } from './quote-reply.ts';
 
 /** Room for body text in one card: Discord allows 4,096 in a description, 6,000 per message. */
@@ -69,9 +70,13 @@ export function renderArticleReply(article: Article, page: number, ephemeral: bo
   if (p === pages.length - 1) {
     if (article.tags.length) fields.push({ name: 'Tags', value: escapeInline(article.tags.join(', ')), inline: true });
     if (article.editors.length) fields.push({ name: 'Edited by', value: escapeInline(article.editors.join(', ')), inline: true });
-    const quotations = quotationListing(article);
-    if (quotations) fields.push({ name: 'Quotations: who said it (the clause as printed)', value: quotations, inline: false });
   }
+  // Every quotation, on the last page, in cards of their own after the article's (as many as the
+  // list needs; the formatter spreads cards over messages within Discord's per-message total).
+  const quotationCards =
+    p === pages.length - 1
+      ? packBlocks(quotationListing(article), '\n').map((c, i, all) => ({ ...c, title: `Quotations: who said it (the clause as printed)${all.length > 1 ? ` ${i + 1}/${all.length}` : ''}` }))
+      : [];
   const card = {
     title: escapeInline(article.title),
     description: details.join('\n') + pages[p],
@@ -86,35 +91,19 @@ export function renderArticleReply(article: Article, page: number, ephemeral: bo
     const label = history.edits ? `Changes (${history.edits} edit${history.edits === 1 ? '' : 's'})` : 'Changes';
     buttons.push([{ id: encodeChangesButton(article.id, 0), label, style: 'secondary' }]);
   }
-  return { ephemeral, cards: [card], ...(buttons.length ? { buttons } : {}) };
+  return { ephemeral, cards: [card, ...quotationCards], ...(buttons.length ? { buttons } : {}) };
 }
-
-/** Discord's limit for one field's value. */
-const FIELD_CHARS = 1024;
 
 /**
  * Each quotation's opening words, resolved speaker and the attribution clause exactly as the
- * article prints it (or that it has none), so a reporter can check the attribution; as many as
- * fit in one field.
+ * article prints it (or that it has none), so a reporter can check the attribution: every one of
+ * them, one line each.
  */
-export function quotationListing(article: Pick<Article, 'body'>): string | null {
-  const quotes = findQuotations(article);
-  if (quotes.length === 0) return null;
-  const lines: string[] = [];
-  let used = 0;
-  for (let i = 0; i < quotes.length; i++) {
-    const q = quotes[i]!;
+export function quotationListing(article: Pick<Article, 'body'>): string[] {
+  return findQuotations(article).map((q) => {
     const ws = q.text.split(/\s+/);
     const opening = ws.slice(0, 6).join(' ') + (ws.length > 6 ? '…' : '');
     const clause = q.attribution ? `“${escapeInline(q.attribution)}”` : 'no clause of its own';
-    const line = `“${escapeInline(opening)}” — ${speakerLine(q)} · ${clause}`;
-    const more = `…and ${quotes.length - i} more`;
-    if (used + line.length + 1 > FIELD_CHARS - more.length - 1) {
-      lines.push(more);
-      break;
-    }
-    lines.push(line);
-    used += line.length + 1;
-  }
-  return lines.join('\n');
+    return `“${escapeInline(opening)}” — ${speakerLine(q)} · ${clause}`;
+  });
 }

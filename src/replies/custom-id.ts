@@ -1,11 +1,26 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Button state lives in the custom_id (≤ 100 chars) so paging needs no server-side session and
  * survives restarts. Layout: `s:<page>:<user>:<since>:<until>:<source>:<query>` — the query goes
- * last so it may contain the separator.
+ * last so it may contain the separator. A query too long for that (they may be up to
+ * QUERY_MAX_LENGTH) travels as a key, `~~<hash>`, to the query kept in this process (the newest
+ * LONG_QUERIES_KEPT): such a search pages until the bot restarts, then asks to be run again.
  */
 export const CUSTOM_ID_MAX = 100;
-/** Longest query whose paging state still fits a custom_id (the /search option's max_length). */
-export const QUERY_MAX_LENGTH = 60;
+/** The /search and /quote query options' max_length: far past any search worth typing. */
+export const QUERY_MAX_LENGTH = 300;
+const LONG_QUERIES_KEPT = 10_000;
+const longQueries = new Map<string, string>();
+const LONG_KEY = '~~';
+
+function longQueryKey(query: string): string {
+  const key = LONG_KEY + createHash('sha256').update(query).digest('base64url').slice(0, 16);
+  longQueries.delete(key);
+  longQueries.set(key, query);
+  if (longQueries.size > LONG_QUERIES_KEPT) longQueries.delete(longQueries.keys().next().value!);
+  return key;
+}
 
 export interface SearchState {
   page: number;
@@ -41,27 +56,28 @@ function decodeTime(s: string, edge: 'start' | 'end'): Date | undefined {
 
 /** Encodes search paging state; throws if it cannot fit (a bug: inputs are length-limited). */
 export function encodeSearchState(s: SearchState): string {
-  const id = [
-    's',
-    s.page.toString(36),
-    encodeUser(s.userId),
-    encodeTime(s.since, 'start'),
-    encodeTime(s.until, 'end'),
-    s.source ?? '',
-    s.query,
-  ].join(':');
+  const head = ['s', s.page.toString(36), encodeUser(s.userId), encodeTime(s.since, 'start'), encodeTime(s.until, 'end'), s.source ?? ''].join(':');
+  const fits = `${head}:${s.query}`;
+  const id = fits.length <= CUSTOM_ID_MAX && !s.query.startsWith(LONG_KEY) ? fits : `${head}:${longQueryKey(s.query)}`;
   if (id.length > CUSTOM_ID_MAX) throw new Error(`search state does not fit a custom_id (${id.length} chars)`);
   return id;
 }
 
 /** Decodes `s:` custom ids; null when malformed (an old or forged button). */
-export function decodeSearchState(customId: string): (Omit<SearchState, 'userId'> & { user: string }) | null {
+export function decodeSearchState(customId: string): (Omit<SearchState, 'userId'> & { user: string; expired?: boolean }) | null {
   const parts = customId.split(':');
   if (parts.length < 7 || parts[0] !== 's') return null;
   const page = parseInt(parts[1]!, 36);
   if (!Number.isFinite(page) || page < 0 || page > 10_000) return null;
-  const query = parts.slice(6).join(':');
+  let query = parts.slice(6).join(':');
   if (!query) return null;
+  let expired = false;
+  if (query.startsWith(LONG_KEY)) {
+    // A long query this process no longer holds (it restarted): the caller asks for a new search.
+    const kept = longQueries.get(query);
+    expired = kept === undefined;
+    query = kept ?? '';
+  }
   const since = decodeTime(parts[3]!, 'start');
   const until = decodeTime(parts[4]!, 'end');
   return {
@@ -71,6 +87,7 @@ export function decodeSearchState(customId: string): (Omit<SearchState, 'userId'
     ...(until ? { until } : {}),
     ...(parts[5] ? { source: parts[5] } : {}),
     query,
+    ...(expired ? { expired } : {}),
   };
 }
 
@@ -118,4 +135,30 @@ export function encodeStoryButton(storyId: string): string {
 export function decodeStoryButton(customId: string): string | null {
   const m = /^st:([A-Za-z0-9_-]{1,64})$/.exec(customId);
   return m ? m[1]! : null;
+}
+
+/** /quote paging: `q:<page>:<user>:<[speaker, query] as JSON, or a key to it when too long>`. */
+export function encodeQuoteState(s: { page: number; userId: string; query: string; speaker: string | null }): string {
+  const head = `q:${s.page.toString(36)}:${encodeUser(s.userId)}`;
+  const payload = JSON.stringify([s.speaker ?? '', s.query]);
+  return `${head}:${head.length + 1 + payload.length <= CUSTOM_ID_MAX ? payload : longQueryKey(payload)}`;
+}
+
+/** Decodes `q:` custom ids; null when malformed, `expired` when a long one's key was forgotten. */
+export function decodeQuoteState(customId: string): { page: number; user: string; query: string; speaker: string | null; expired?: boolean } | null {
+  const m = /^q:([0-9a-z]{1,4}):([^:]+):(.+)$/s.exec(customId);
+  if (!m) return null;
+  let payload = m[3]!;
+  if (payload.startsWith(LONG_KEY)) {
+    const kept = longQueries.get(payload);
+    if (kept === undefined) return { page: 0, user: m[2]!, query: '', speaker: null, expired: true };
+    payload = kept;
+  }
+  try {
+    const [speaker, query] = JSON.parse(payload) as [string, string];
+    if (typeof speaker !== 'string' || typeof query !== 'string') return null;
+    return { page: parseInt(m[1]!, 36), user: m[2]!, query, speaker: speaker || null };
+  } catch {
+    return null;
+  }
 }

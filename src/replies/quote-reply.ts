@@ -2,6 +2,8 @@ import type { QuoteResult } from '../core/newsroom.ts';
 import type { Quotation } from '../core/quotes.ts';
 import type { Card, Reply } from '../core/reply.ts';
 import { escapeInline, maskedLink } from '../core/text/escape.ts';
+import { encodeQuoteState } from './custom-id.ts';
+import { pagingRow } from './paging.ts';
 
 /** "a university student in Ryanggang province (told RFA Korean)"; "unattributed" when the text names no one. Escaped. */
 export function speakerLine(quote: Pick<Quotation, 'speaker' | 'told'>): string {
@@ -10,7 +12,7 @@ export function speakerLine(quote: Pick<Quotation, 'speaker' | 'told'>): string 
 }
 
 /** The /quote answer: each quotation as a block quote with its resolved speaker, outlet and article title. */
-export function renderQuoteReply(rawQuery: string, quotes: QuoteResult[], speaker?: string): Reply {
+export function renderQuoteReply(rawQuery: string, quotes: QuoteResult[], speaker?: string, paging?: { page: number; pageSize: number; total: number; userId: string }): Reply {
   const q = rawQuery.trim() ? `**${escapeInline(rawQuery)}**` : null;
   const by = speaker?.trim() ? `said by **${escapeInline(speaker.trim())}**` : null;
   if (quotes.length === 0) {
@@ -32,8 +34,17 @@ export function renderQuoteReply(rawQuery: string, quotes: QuoteResult[], speake
       footer: `id ${article.id}`,
     };
   });
+  const what = [q ? `matching ${q}` : null, by].filter(Boolean).join(' ');
+  const total = paging?.total ?? quotes.length;
+  if (!paging || total <= paging.pageSize) return { content: `**${total}** quotation${total === 1 ? '' : 's'} ${what}`, cards };
+  // More than one page: say how many there are, never a silent cut, and page like /search.
+  const pageCount = Math.ceil(total / paging.pageSize);
+  const first = paging.page * paging.pageSize + 1;
+  const state = { userId: paging.userId, query: rawQuery, speaker: speaker?.trim() || null };
+  const row = pagingRow(paging.page, pageCount, (page) => encodeQuoteState({ ...state, page }), { previous: '◀ Previous', next: 'Next ▶' });
   return {
-    content: `**${quotes.length}** quotation${quotes.length === 1 ? '' : 's'} ${[q ? `matching ${q}` : null, by].filter(Boolean).join(' ')}`,
+    content: `**${quotes.length}** of **${total}** quotations ${what} — showing ${first}–${first + quotes.length - 1}, page ${paging.page + 1}/${pageCount}`,
     cards,
+    buttons: [row],
   };
 }

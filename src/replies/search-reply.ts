@@ -12,6 +12,16 @@ import { pagingRow } from './paging.ts';
 export function renderSearchReply(results: SearchResults, userId: string, rawQuery: string): Reply {
   const shownQuery = escapeInline(rawQuery);
   const filterText = describeFilters(results);
+  if (results.total === 0 && results.withoutFilters !== undefined) {
+    const f = results.filters;
+    const dates = Boolean(f.since || f.until);
+    const where = f.sourceLabel && dates ? 'with those filters' : f.sourceLabel ? `in ${escapeInline(f.sourceLabel)}` : 'in that date range';
+    const n = results.withoutFilters;
+    return {
+      ephemeral: true,
+      content: `No results for **${shownQuery}** ${where}${filterText} — **${n}** without ${f.sourceLabel && dates ? 'them' : 'it'}. Widen ${dates ? 'the dates' : 'the source'} or leave ${f.sourceLabel && dates ? 'them' : 'it'} out.`,
+    };
+  }
   if (results.total === 0) {
     const lines = [`No articles match **${shownQuery}**${filterText}.`];
     if (results.suggestions.length > 0) {
@@ -28,13 +38,29 @@ export function renderSearchReply(results: SearchResults, userId: string, rawQue
   }
   const first = results.page * results.pageSize + 1;
   const last = first + results.items.length - 1;
+  // Date ranges match an undated article by the day it was first seen; say so where it shows.
+  const undatedNote = (results.filters.since || results.filters.until) && results.items.some((i) => !i.article.publishedAt) ? '\n-# Undated articles are in a date range by the day they were first seen.' : '';
+  // Said before anything else: these results are for other words than the ones typed.
+  const respelled = (results.respelled ?? []).filter((r) => r.shown.length > 0);
+  const instead = respelled.length
+    ? `No results for ${respelled.map((r) => `*${escapeInline(r.typed)}*`).join(', ')} — showing ${respelled.map((r) => r.shown.map((f) => `*${escapeInline(f)}*`).join(', ')).join('; ')}\n`
+    : '';
   const header =
+    instead +
     `${results.approximate ? 'about ' : ''}**${results.total}** result${results.total === 1 ? '' : 's'} for **${shownQuery}**${filterText}` +
-    ` — showing ${first}–${last}, page ${results.page + 1}/${results.pageCount}`;
+    ` — showing ${first}–${last}, page ${results.page + 1}/${results.pageCount}${undatedNote}`;
   const cards: Card[] = results.items.map((item) => {
     const card: Card = {
       title: `${item.rank}. ${escapeInline(item.article.title)}`,
-      description: [describeArticle(item.article), item.story ? describeAlso(item.story) : '', `> ${item.excerpt.text}`].filter(Boolean).join('\n'),
+      description: [
+        // A reporter must see before quoting it that the outlet took the piece down.
+        item.deletedAt ? `🗑️ **Deleted at the source** on ${item.deletedAt.slice(0, 10)} — quote with care (\`/changes id:${item.article.id}\`)` : '',
+        describeArticle(item.article),
+        item.story ? describeAlso(item.story) : '',
+        `> ${item.excerpt.text}`,
+      ]
+        .filter(Boolean)
+        .join('\n'),
       footer: `id ${item.article.id}${item.allTerms ? '' : ' · matches some of your words'}`,
     };
     if (item.article.url) card.url = item.article.url;

@@ -20,7 +20,8 @@ export function renderStoryReply(storyId: string, members: StoredArticle[], ephe
   let size = 0;
   members.forEach((m, i) => {
     const a = m.article;
-    const when = utcMinute(a.publishedAt ?? m.firstSeenAt);
+    // Publication time only: an undated report says so rather than showing when it was fetched.
+    const when = a.publishedAt ? utcMinute(a.publishedAt) : 'undated';
     const added = adds[i];
     const what = i === 0 ? 'first report' : added ? 'adds' : 'adds nothing new (same facts as earlier reports)';
     const line =

@@ -1,5 +1,6 @@
 import type { Article } from '../article.ts';
 import { UserError } from '../errors.ts';
+import { stripSurroundingQuotes } from '../text/unquote.ts';
 
 /** Which items of a source a delivery posts; everything else is skipped (and counted). */
 export interface DeliveryFilters {
@@ -23,7 +24,8 @@ const MAX_TERM_LENGTH = 60;
 /** "missile, launch pad" → ["missile", "launch pad"]; each term named in the error when it is unusable. */
 function terms(option: string, raw: string | undefined): string[] {
   if (!raw?.trim()) return [];
-  const list = [...new Set(raw.split(',').map((t) => t.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase()).filter(Boolean))];
+  // Each item may be quoted on its own (`"sport", "weather"`); the quotes are not part of the word.
+  const list = [...new Set(raw.split(',').map((t) => stripSurroundingQuotes(t.normalize('NFKC').replace(/\s+/g, ' ').trim()).toLowerCase()).filter(Boolean))];
   if (list.length > MAX_TERMS) throw new UserError(`${option}: at most ${MAX_TERMS} words or phrases (got ${list.length}).`);
   const long = list.find((t) => t.length > MAX_TERM_LENGTH);
   if (long) throw new UserError(`${option}: "${long.slice(0, 80)}" is longer than ${MAX_TERM_LENGTH} characters.`);

@@ -1,4 +1,7 @@
 import type { Article } from '../article.ts';
+import { displayName, nameContext, nameParts, ordinaryCase } from './names.ts';
+
+type NameContext = ReturnType<typeof nameContext>;
 
 export type CitationStyle = 'ap' | 'apa' | 'chicago' | 'mla';
 export const CITATION_STYLES: CitationStyle[] = ['ap', 'apa', 'chicago', 'mla'];
@@ -46,16 +49,6 @@ function keepWhole(name: string): boolean {
   return !name.includes(' ') || /[\p{Script=Hangul}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(name) || /\b(?:staff|news|press|agency|reuters|associated|desk|editors?|bureau|wire)\b/i.test(name);
 }
 
-/**
- * "Jane Q. Doe" → { last: "Doe", given: ["Jane", "Q."] }. A romanised Korean name with a
- * hyphenated given name ("Lee Min-jun") is written family name first.
- */
-function parts(name: string): { last: string; given: string[] } {
-  const words = name.split(' ');
-  if (words.length === 2 && /^\p{Lu}\p{Ll}+-\p{Ll}+$/u.test(words[1]!)) return { last: words[0]!, given: [words[1]!] };
-  return { last: words[words.length - 1]!, given: words.slice(0, -1) };
-}
-
 /** "Min-jun" → "M.-J.", "Jane" → "J.", "Q." → "Q.". */
 function initials(given: string): string {
   return given
@@ -64,18 +57,22 @@ function initials(given: string): string {
     .join('-');
 }
 
-/** APA: "Doe, J. Q." */
-function apaName(name: string): string {
+/** APA: "Doe, J. Q."; family name first too: "Moon, S. W." */
+function apaName(name: string, context: NameContext): string {
   if (keepWhole(name)) return name;
-  const p = parts(name);
-  return `${p.last}, ${p.given.map(initials).join(' ')}`;
+  const p = nameParts(name, context);
+  return `${p.family}, ${p.given.map(initials).join(' ')}`;
 }
 
-/** Chicago and MLA invert only the first author: "Doe, Jane Q." */
-function invertedName(name: string): string {
-  if (keepWhole(name)) return name;
-  const p = parts(name);
-  return `${p.last}, ${p.given.join(' ')}`;
+/**
+ * Chicago and MLA invert only the first author: "Doe, Jane Q."; a family-name-first name is
+ * already in that order and takes no comma: "Moon Sung Whui".
+ */
+function invertedName(name: string, context: NameContext): { text: string; inverted: boolean } {
+  if (keepWhole(name)) return { text: name, inverted: false };
+  const p = nameParts(name, context);
+  if (p.familyFirst) return { text: displayName(name, p), inverted: false };
+  return { text: `${p.family}, ${p.given.join(' ')}`, inverted: true };
 }
 
 function endWith(s: string, mark: string): string {
@@ -95,8 +92,12 @@ function joinList(items: string[], and: string): string {
  * date; Chicago starts with the title without an author and adds "Accessed …" without a date;
  * MLA starts with the title without an author and always ends with "Accessed …".
  */
-export function formatCitation(article: Pick<Article, 'title' | 'byline' | 'outlet' | 'publishedAt' | 'url'>, style: CitationStyle, accessed: Date): Citation {
+export function formatCitation(article: Pick<Article, 'title' | 'byline' | 'outlet' | 'publishedAt' | 'url'> & { body?: string[] }, style: CitationStyle, accessed: Date): Citation {
   const authors = splitAuthors(article.byline);
+  // Names printed as they are (AP, and Chicago's and MLA's later authors), in ordinary case.
+  const printed = authors.map(ordinaryCase);
+  // What the article is about decides how an East Asian name is read (see names.ts).
+  const context = nameContext([article.title, article.outlet ?? '', ...(article.body ?? []).slice(0, 3)].join('\n'));
   const outlet = article.outlet?.trim() || null;
   const title = article.title.replace(/\s+/g, ' ').trim();
   const url = article.url && /^https?:\/\//i.test(article.url) ? article.url : null;
@@ -109,7 +110,7 @@ export function formatCitation(article: Pick<Article, 'title' | 'byline' | 'outl
       const bits: string[] = [];
       if (outlet) bits.push(outlet);
       if (pub) bits.push(`${AP_MONTHS[pub.m]} ${pub.d}, ${pub.y}`);
-      if (authors.length) bits.push(`by ${joinList(authors, 'and')}`);
+      if (authors.length) bits.push(`by ${joinList(printed, 'and')}`);
       out.push({ text: `${bits.join(', ')}${bits.length ? '. ' : ''}` });
       if (url) out.push({ text: `${url} ` });
       out.push({ text: `(accessed ${AP_MONTHS[acc.m]} ${acc.d}, ${acc.y})` });
@@ -119,7 +120,7 @@ export function formatCitation(article: Pick<Article, 'title' | 'byline' | 'outl
       const date = pub ? `(${pub.y}, ${MONTHS[pub.m]} ${pub.d}).` : '(n.d.).';
       const out: Citation = [];
       if (authors.length) {
-        const names = authors.map(apaName);
+        const names = authors.map((a) => apaName(a, context));
         out.push({ text: `${names.length > 1 ? `${names.slice(0, -1).join(', ')}, & ${names[names.length - 1]}` : names[0]} ` });
         if (!out[0]!.text.trimEnd().endsWith('.')) out[0]!.text = `${out[0]!.text.trimEnd()}. `;
         out.push({ text: `${date} ` }, { text: endWith(title, '.'), italic: true }, { text: ' ' });
@@ -133,10 +134,15 @@ export function formatCitation(article: Pick<Article, 'title' | 'byline' | 'outl
     case 'chicago': {
       const out: Citation = [];
       if (authors.length) {
-        const first = invertedName(authors[0]!);
-        const rest = authors.slice(1);
+        const first = invertedName(authors[0]!, context);
+        const rest = printed.slice(1);
         // Chicago: "Doe, Jane, and John Roe." — the comma before "and" follows the inverted name.
-        const names = rest.length === 0 ? first : `${[first, ...rest.slice(0, -1)].join(', ')}, and ${rest[rest.length - 1]}`;
+        const names =
+          rest.length === 0
+            ? first.text
+            : rest.length === 1 && !first.inverted
+              ? `${first.text} and ${rest[0]}`
+              : `${[first.text, ...rest.slice(0, -1)].join(', ')}, and ${rest[rest.length - 1]}`;
         out.push({ text: `${endWith(names, '.')} ` });
       }
       out.push({ text: `“${endWith(title, '.')}” ` });
@@ -148,9 +154,10 @@ export function formatCitation(article: Pick<Article, 'title' | 'byline' | 'outl
     }
     case 'mla': {
       const out: Citation = [];
-      if (authors.length === 1) out.push({ text: `${endWith(invertedName(authors[0]!), '.')} ` });
-      else if (authors.length === 2) out.push({ text: `${invertedName(authors[0]!)}, and ${authors[1]}. ` });
-      else if (authors.length > 2) out.push({ text: `${invertedName(authors[0]!)}, et al. ` });
+      const first = authors.length ? invertedName(authors[0]!, context) : null;
+      if (authors.length === 1) out.push({ text: `${endWith(first!.text, '.')} ` });
+      else if (authors.length === 2) out.push({ text: `${first!.text}${first!.inverted ? ',' : ''} and ${printed[1]}. ` });
+      else if (authors.length > 2) out.push({ text: `${first!.text}, et al. ` });
       out.push({ text: `“${endWith(title, '.')}” ` });
       const tail: string[] = [];
       if (pub) tail.push(`${pub.d} ${MLA_MONTHS[pub.m]} ${pub.y}`);

@@ -114,7 +114,6 @@ export function groupEntries(entries: DigestEntry[]): Group[] {
 }
 
 function localTime(iso: string, timezone: string, multiDay: boolean): string {
-  const d = new Date(iso);
   const fmt = new Intl.DateTimeFormat('en-GB', {
     timeZone: timezone,
     hour: '2-digit',
@@ -122,12 +121,34 @@ function localTime(iso: string, timezone: string, multiDay: boolean): string {
     hourCycle: 'h23',
     ...(multiDay ? { weekday: 'short', day: 'numeric', month: 'short' } : {}),
   });
+  return fmt.format(new Date(iso));
+}
+
+/**
+ * When an entry was published, in the digest's time zone: the time alone for an article of the
+ * digest's own day, with the date when it is another day (a feed can bring old items), with the
+ * year when another year; "undated" when the feed gave no date. Never the time it was fetched.
+ */
+function publishedTime(iso: string | null, timezone: string, multiDay: boolean, windowEnd: Date): string {
+  if (!iso || Number.isNaN(Date.parse(iso))) return 'undated';
+  const d = new Date(iso);
+  const day = (x: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(x);
+  const sameDay = day(d) === day(windowEnd);
+  const sameYear = day(d).slice(0, 4) === day(windowEnd).slice(0, 4);
+  const fmt = new Intl.DateTimeFormat('en-GB', {
+    timeZone: timezone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    ...(multiDay || !sameDay ? { weekday: 'short', day: 'numeric', month: 'short' } : {}),
+    ...(sameYear ? {} : { year: 'numeric' }),
+  });
   return fmt.format(d);
 }
 
-function entryLines(e: DigestEntry, timezone: string, multiDay: boolean, withOutlet: boolean): string {
+function entryLines(e: DigestEntry, timezone: string, multiDay: boolean, withOutlet: boolean, windowEnd: Date): string {
   const head = `**${maskedLink(e.article.title, e.article.url)}**`;
-  const meta = [withOutlet && e.article.outlet ? escapeInline(e.article.outlet) : null, localTime(e.firstSeenAt, timezone, multiDay)].filter(Boolean).join(' · ');
+  const meta = [withOutlet && e.article.outlet ? escapeInline(e.article.outlet) : null, publishedTime(e.article.publishedAt, timezone, multiDay, windowEnd)].filter(Boolean).join(' · ');
   const excerpt = buildExcerpt(e.article, e.terms ?? [], { maxLength: EXCERPT_CHARS });
   return `${head} · ${meta}${excerpt.text ? `\n> ${excerpt.text}` : ''}`;
 }
@@ -159,7 +180,7 @@ export function composeDigest(input: DigestInput): Reply | null {
       size = 0;
     };
     for (const e of group.entries) {
-      const text = entryLines(e, input.timezone, multiDay, group.story);
+      const text = entryLines(e, input.timezone, multiDay, group.story, input.windowEnd);
       if (size + text.length + 2 > DESCRIPTION_BUDGET) flush();
       lines.push(text);
       size += text.length + 2;

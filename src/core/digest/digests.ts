@@ -6,7 +6,7 @@ import type { Reply } from '../reply.ts';
 import { ArticleIndex } from '../search/article-index.ts';
 import { parseQuery } from '../search/query.ts';
 import type { AsyncStore } from '../store/async-store.ts';
-import type { OutboxRow, SubscriptionRow } from '../store/index.ts';
+import type { OutboxRow, SourceRow, SubscriptionRow } from '../store/index.ts';
 import { composeDigest, type DigestEntry } from './compose.ts';
 import { describeNextRun, dueWindow, parseSchedule, type Schedule } from './schedule.ts';
 import { normalizeTimeZone } from './timezones.ts';
@@ -71,9 +71,25 @@ export class Digests {
     return { subscription, nextRun: describeNextRun(schedule, now) };
   }
 
-  async list(guildId: string): Promise<Array<{ subscription: SubscriptionRow; nextRun: string }>> {
+  async list(guildId: string): Promise<Array<{ subscription: SubscriptionRow; nextRun: string; sources: DigestSource[] }>> {
     const now = this.deps.clock.now();
-    return (await this.deps.store.listSubscriptions(guildId)).map((s) => ({ subscription: s, nextRun: describeNextRun(scheduleOf(s), now) }));
+    const subs = await this.deps.store.listSubscriptions(guildId);
+    const names = await this.sourceNames(guildId);
+    return subs.map((s) => ({ subscription: s, nextRun: describeNextRun(scheduleOf(s), now), sources: s.sourceIds.map((f) => names(f)) }));
+  }
+
+  /**
+   * How a digest's sources read to a person: a followed feed as its source's name and the id
+   * /source list shows, an outlet as its name. Digests keep the feed id (what articles carry);
+   * the source id is what can be typed back. Plain text, not escaped.
+   */
+  async sourceNames(guildId: string): Promise<(filter: string) => DigestSource> {
+    const byFeed = new Map<string, SourceRow>();
+    for (const s of await this.deps.store.listSources(guildId)) byFeed.set(s.feedId ?? s.id, s);
+    return (filter) => {
+      const s = byFeed.get(filter);
+      return s ? { name: s.name, id: s.id } : { name: filter };
+    };
   }
 
   async unsubscribe(guildId: string, id: string): Promise<SubscriptionRow> {
@@ -185,6 +201,12 @@ export class Digests {
     for (const s of list.split(',').map((x) => x.trim()).filter(Boolean)) out.push((await this.deps.newsroom.resolveSource(scope, s)).filter);
     return out;
   }
+}
+
+/** One entry of a digest's source filter, as shown: a source (name and id) or an outlet (name). */
+export interface DigestSource {
+  name: string;
+  id?: string;
 }
 
 function scheduleOf(sub: SubscriptionRow): Schedule {

@@ -1,16 +1,18 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { decodeXmlEntities, htmlToContent, htmlToText } from './html-text.ts';
+import { authorName } from '../text/bylines.ts';
+import { stripTitleFurniture } from './title-furniture.ts';
 
 export interface FeedItem {
   guid: string | null;
   url: string | null;
   title: string;
   author: string | null;
-  /** ISO; clamped to the fetch time when the feed claims a future date. */
+  /** ISO; null when the feed claims a date more than a day ahead (see originalPublishedAt). */
   publishedAt: string | null;
   /**
-   * Set only when publishedAt is not the feed's own date: the claimed date (ISO) when it was
-   * clamped, or the raw string when it could not be read (publishedAt is then null).
+   * Set only when publishedAt is not the feed's own date: the claimed date (ISO) when it was more
+   * than a day ahead, or the raw string when it could not be read (publishedAt is null then).
    */
   originalPublishedAt: string | null;
   /** Plain text. */
@@ -48,6 +50,9 @@ export class FeedParseError extends Error {
 
 /** Items past this are ignored: a feed is a window on recent news, not an archive dump. */
 export const MAX_ITEMS = 10_000;
+
+/** How far ahead of the fetch a feed's date may be and still be its publication date. */
+const FUTURE_TOLERANCE_MS = 24 * 3_600_000;
 
 /** Dates before this are placeholders (0, 1970, 1900) or typos, not publication dates. */
 const EARLIEST_DATE = Date.UTC(1990, 0, 1);
@@ -241,7 +246,10 @@ function datePair(raw: string | null, now: Date): { publishedAt: string | null; 
   if (!v) return { publishedAt: null, original: null };
   const t = readDate(v);
   if (!Number.isFinite(t) || t < EARLIEST_DATE || t > Date.UTC(9999, 11, 31)) return { publishedAt: null, original: v.slice(0, 100) };
-  if (t > now.getTime()) return { publishedAt: now.toISOString(), original: new Date(t).toISOString() };
+  // A date a little ahead is a clock or time-zone slip of the publisher's and is kept as given (a
+  // refresh then sees the same date, not a new "date changed"); one more than a day ahead is no
+  // publication date: the item is undated, the claimed date kept for the record.
+  if (t > now.getTime() + FUTURE_TOLERANCE_MS) return { publishedAt: null, original: new Date(t).toISOString() };
   return { publishedAt: new Date(t).toISOString(), original: null };
 }
 
@@ -546,6 +554,14 @@ function malformed(source: string, err: unknown): FeedParseError {
  * `malformed XML at line N: …`, `malformed JSON: …`, `JSON Feed without items`.
  */
 export function parseFeed(source: string, opts: { url: string; now: Date }): ParsedFeed {
+  const feed = parseAnyFeed(source, opts);
+  // Bylines are names (never an e-mail address), and titles lose the site furniture the feed
+  // itself shows to be furniture.
+  const items = feed.items.map((i) => (i.author === null ? i : { ...i, author: authorName(i.author) }));
+  return { ...feed, items: stripTitleFurniture(items, feed.title) };
+}
+
+function parseAnyFeed(source: string, opts: { url: string; now: Date }): ParsedFeed {
   const trimmed = source.replace(/^\uFEFF/, '').trim();
   if (!trimmed || afterLeadingMisc(trimmed) === -1) throw new FeedParseError('not a feed: the document is empty');
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) return parseJsonFeed(trimmed, opts.url, opts.now);

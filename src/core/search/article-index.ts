@@ -50,6 +50,13 @@ export interface TierHit {
   id: string;
   score: number;
   terms: TermSpec[];
+  /** Some term matched only by a prefix or typo form (ranked below exact matches). */
+  inexact?: boolean;
+}
+
+/** One query term as a MiniSearch subquery: a strict term (a name, a short word) only as typed. */
+function termQuery(query: ParsedQuery, t: string): { queries: string[]; combineWith: 'OR'; prefix?: false; fuzzy?: false } {
+  return query.strict?.includes(t) ? { queries: [t], prefix: false, fuzzy: false, combineWith: 'OR' } : { queries: [t], combineWith: 'OR' };
 }
 
 /** Forms of a query term in the index vocabulary and what matching them would cost. */
@@ -100,8 +107,10 @@ function editDistanceWithin(a: string, b: string, max: number): boolean {
 
 /** Which document terms of a result came from which query term (exact, prefix or fuzzy). */
 export function termSpecs(query: ParsedQuery, matched: string[]): TermSpec[] {
+  const strict = new Set(query.strict ?? []);
   const specs: TermSpec[] = query.terms.map((q) => {
     const forms = new Set([q]);
+    if (strict.has(q)) return { query: q, forms: [q] };
     const fuzz = fuzzyFor(q);
     const maxEdits = fuzz ? Math.min(6, Math.round(q.length * fuzz)) : 0;
     for (const t of matched) {
@@ -589,7 +598,7 @@ export class ArticleIndex {
     const tree = (combineWith: 'AND' | 'OR') => ({
       combineWith,
       queries: [
-        ...query.terms.map((t) => ({ queries: [t], combineWith: 'OR' as const })),
+        ...query.terms.map((t) => termQuery(query, t)),
         ...phraseTerms.map((t) => ({ queries: [t], prefix: false, fuzzy: false, combineWith: 'OR' as const })),
       ],
     });
@@ -646,7 +655,7 @@ export class ArticleIndex {
     const tree = (combineWith: 'AND' | 'OR') => ({
       combineWith,
       queries: [
-        ...query.terms.map((t) => ({ queries: [t], combineWith: 'OR' as const })),
+        ...query.terms.map((t) => termQuery(query, t)),
         ...prefixes.map((t) => ({ queries: [t], prefix: true, fuzzy: false, combineWith: 'OR' as const })),
       ],
     });
@@ -657,12 +666,15 @@ export class ArticleIndex {
       const inAnd = new Set(results.map((r) => r.id as string));
       results = this.mini.search(tree('OR') as never, { combineWith: 'OR', filter: (r) => keep(r) && !inAnd.has(r.id as string) });
     }
-    const hits = results.slice(0, limit).map((r) => ({
+    const ranked = results.map((r) => ({
       id: r.id as string,
       score: r.score / Math.max(1, r.queryTerms.length),
       terms: termSpecs(query, r.terms),
+      inexact: !query.terms.every((t) => r.terms.includes(t)),
     }));
-    return { hits, total: results.length };
+    // Exact matches above prefix and typo matches, whatever their scores.
+    ranked.sort((a, b) => Number(a.inexact) - Number(b.inexact) || b.score - a.score);
+    return { hits: ranked.slice(0, limit), total: results.length };
   }
 
   /**

@@ -13,9 +13,19 @@ export interface ParsedQuery {
   excluded: string[];
   /** Words typed with a trailing `*`, matched as prefixes everywhere (also in the archive). */
   prefixes?: string[];
+  /**
+   * Terms matched only as typed while anything matches them so: a capitalised word (a name:
+   * Obama must not find Osama) or a short word (≤ 4 letters: bold must not find told). The
+   * search drops this list, and says so, only when nothing matches with it.
+   */
+  strict?: string[];
 }
 
-export const QUERY_MAX_CHARS = 200;
+/** Words of up to this length are never widened by prefix or typo matching while they match as typed. */
+const SHORT_WORD = 4;
+
+/** Discord allows 6,000 characters in an option; a search is words, not documents. */
+export const QUERY_MAX_CHARS = 300;
 
 /** Words too common to rank by, dropped from plain terms when other terms remain. */
 const STOP_WORDS = new Set(['a', 'an', 'the', 'of', 'to', 'in', 'on', 'and', 'or', 'for', 'is', 'are', 'was', 'were', 'by', 'at', 'with', 'from', 'as', 'that', 'this', 'it', 'be']);
@@ -33,6 +43,7 @@ export function parseQuery(raw: string): ParsedQuery {
   const excluded: string[] = [];
   const plain: string[] = [];
   const prefixes: string[] = [];
+  const strict: string[] = [];
   // Alternatives in order: an excluded phrase (-"…"), a phrase, an excluded word, a word.
   const re = /(?:^|\s)-[“"](?<notPhrase>[^”"]*)(?:[”"]|$)|[“"](?<phrase>[^”"]*)(?:[”"]|$)|(?:^|\s)-(?<not>[^\s“"]+)|(?<word>[^\s“"]+)/g;
   for (const m of text.matchAll(re)) {
@@ -56,6 +67,8 @@ export function parseQuery(raw: string): ParsedQuery {
       // "secur*": the last word is a prefix; a bare "*" adds nothing.
       if (g.word.endsWith('*') && words.length > 0) prefixes.push(words.pop()!);
       plain.push(...words);
+      const name = /^\p{Lu}/u.test(g.word);
+      for (const w of words) if (name || [...w].length <= SHORT_WORD) strict.push(w);
     }
   }
   let terms = [...new Set(plain)];
@@ -68,7 +81,15 @@ export function parseQuery(raw: string): ParsedQuery {
         : 'Your search has no words to look for — try e.g. `troops` or `"human trash"`.',
     );
   }
-  return { raw: text, terms, phrases, excluded: [...new Set(excluded)], ...(prefixes.length ? { prefixes: [...new Set(prefixes)] } : {}) };
+  const strictTerms = [...new Set(strict)].filter((t) => terms.includes(t));
+  return {
+    raw: text,
+    terms,
+    phrases,
+    excluded: [...new Set(excluded)],
+    ...(prefixes.length ? { prefixes: [...new Set(prefixes)] } : {}),
+    ...(strictTerms.length ? { strict: strictTerms } : {}),
+  };
 }
 
 /** True when a query has nothing but the commonest words: it would match nearly everything. */

@@ -187,7 +187,9 @@ export class TieredSearch {
    */
   private corrected(query: ParsedQuery, expand: (t: string) => TermExpansion): { query: ParsedQuery; misspelt: Map<string, string> } {
     const misspelt = new Map<string, string>();
+    const strict = new Set(query.strict ?? []);
     const terms = query.terms.map((t) => {
+      if (strict.has(t)) return t;
       const e = expand(t);
       if (e.df > 0 || e.completions.length > 0 || e.corrections.length === 0) return t;
       const fix = e.corrections[0]![0];
@@ -201,9 +203,12 @@ export class TieredSearch {
   private expansions(query: ParsedQuery, expand: (t: string) => TermExpansion): { alternatives: Map<string, string[]>; postings: number } {
     const alternatives = new Map<string, string[]>();
     let postings = 0;
+    const strict = new Set(query.strict ?? []);
     for (const t of query.terms) {
       const e = expand(t);
       postings += e.postings;
+      // A name or a short word is searched as typed (the caller widens it only if nothing matches).
+      if (strict.has(t)) continue;
       const forms = e.completions.slice(0, MAX_COMPLETIONS).map(([f]) => f);
       // A word the hot tier does not know is most likely misspelt: search its closest known forms.
       if (e.df === 0) forms.push(...e.corrections.slice(0, MAX_CORRECTIONS).map(([f]) => f));
@@ -233,6 +238,8 @@ function merge(parts: TierResult[]): TierResult {
       if (!seen || h.score > seen.score) best.set(h.id, h);
     }
   }
-  const hits = [...best.values()].sort((a, b) => b.score - a.score);
+  // Exact matches first (the archive's are taken as exact: its alternatives are the hot tier's
+  // corrections of words it does not know), then by score.
+  const hits = [...best.values()].sort((a, b) => Number(a.inexact ?? false) - Number(b.inexact ?? false) || b.score - a.score);
   return { hits, total: parts.reduce((n, p) => n + p.total, 0), approximate: parts.some((p) => p.approximate) };
 }

@@ -104,6 +104,8 @@ async function resolveUrl(deps: SourcesDeps, url: string): Promise<Resolved> {
   }
   const page = parsed.page;
   if (!page.readerable && page.paragraphs.length < 2) throw new UserError(`"${url}": not a feed or article page (no feed found and no article text to extract).`);
+  const notArticle = notAnArticle(page);
+  if (notArticle) throw new UserError(`"${url}": ${notArticle}, not an article, and it links to no feed. Add the feed or an article's own address.`);
   return { kind: 'page', feedUrl: fetched.url, title: page.siteName ?? page.title, items: [{ item: pageItem(page, fetched.url) }], fetched, discoveredFrom: null };
 }
 
@@ -117,4 +119,16 @@ async function fetchForAdd(deps: SourcesDeps, url: string): Promise<FetchResult>
   } catch (err) {
     throw new UserError(describeFailure(url, err), { cause: err });
   }
+}
+
+/**
+ * Why a page with text is still no article: a server's directory listing ("Index of /",
+ * "Directory listing for /"), or a list of short link labels with no sentence among them (an
+ * index or navigation page). Null for an article.
+ */
+export function notAnArticle(page: { title: string; paragraphs: string[]; readerable: boolean }): string | null {
+  if (/^\s*(?:index of|directory listing for|listing of)\s+\S*\//i.test(page.title)) return 'this is a directory listing';
+  const sentences = page.paragraphs.filter((p) => /[.!?…。”"]\s*$/.test(p.trim()) && p.split(/\s+/).length >= 8);
+  if (!page.readerable && sentences.length === 0) return 'this page is a list of links';
+  return null;
 }

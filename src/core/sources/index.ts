@@ -1,4 +1,5 @@
 import { UserError } from '../errors.ts';
+import { resolveGuildSource } from './resolve.ts';
 import type { SourceRow } from '../store/index.ts';
 import { type AddSourceRequest, addSource, type SourcePreview } from './add.ts';
 import type { SourcesDeps } from './context.ts';
@@ -154,11 +155,9 @@ export class Sources {
     return this.fullText.idle();
   }
 
-  /** A source of this guild, or a UserError (another guild's source is "not found" here). */
+  /** A source of this guild by id or name, or a UserError (another guild's source is "not found" here). */
   async owned(guildId: string, sourceId: string): Promise<SourceRow> {
-    const source = await this.deps.store.getSource(sourceId.trim());
-    if (!source || source.guildId !== guildId) throw new UserError(`No source with id "${sourceId.trim()}" in this server. /source list shows them.`);
-    return source;
+    return resolveGuildSource(this.deps.store, guildId, sourceId);
   }
 
   /** Kicks off a background backfill pass when there is something to fetch; returns the pending count. */
