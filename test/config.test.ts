@@ -34,6 +34,8 @@ describe('loadConfig', () => {
       crashPoints: [],
       clockFile: null,
       tickCron: '* * * * *',
+      metricsPort: null,
+      metricsHost: '127.0.0.1',
     });
   });
 

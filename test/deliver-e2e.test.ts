@@ -421,7 +421,11 @@ describe('exactly once across kill -9', () => {
     expect(emu.requests.some((r) => r.method === 'GET' && r.path === `/channels/${CRASH_HOOK}/messages`)).toBe(true);
     // The bot post of unknown outcome was found the same way (its nonce would also have held, for a few minutes).
     expect(emu.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${CRASH_BOT}/messages`)).toHaveLength(2);
-    expect(last.logs().filter((l) => l.msg === 'post of unknown outcome found in the channel; not sent again').length + crashingHook.logs().filter((l) => l.msg === 'post of unknown outcome found in the channel; not sent again').length).toBe(2);
+    // Each post of unknown outcome was found at least once: the two channels are posted to side by
+    // side, so the bot post's finding may be repeated by the next process when the webhook lane's
+    // crash came before it was recorded — found again, never sent again (the counts above).
+    const found = (b: BotProcess) => b.logs().filter((l) => l.msg === 'post of unknown outcome found in the channel; not sent again').map((l) => l.channelId);
+    expect(new Set([...found(crashingHook), ...found(last)])).toEqual(new Set([CRASH_BOT, CRASH_HOOK]));
     last.kill('SIGKILL');
   }, 120_000);
 });
