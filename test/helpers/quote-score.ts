@@ -19,6 +19,8 @@ export interface SpeakerLabel {
   heldOut?: boolean;
   /** 2, 3: labelled after a round of tuning was finished (fresh held-out parts). */
   round?: number;
+  /** Optional (issue 26 on): phrases that make a resolved speaker wrong though it holds a match phrase (another person of the same surname). */
+  exclude?: string[];
 }
 
 interface LabelFile {
@@ -114,10 +116,11 @@ export function normalizeSpeaker(s: string): string {
  * of the label's match phrases as whole words and holds no speech verb (so a whole clause such as
  * "Earlier this week, the Pentagon announced" is not credited as "the Pentagon").
  */
-export function speakerMatches(resolved: string | null, label: Pick<SpeakerLabel, 'match'>, lenient = false): boolean {
+export function speakerMatches(resolved: string | null, label: Pick<SpeakerLabel, 'match' | 'exclude'>, lenient = false): boolean {
   if (!resolved) return false;
   const n = ` ${normalizeSpeaker(resolved)} `;
   if (!lenient && n.split(' ').some((w) => SPEECH_WORDS.has(w))) return false;
+  if (label.exclude?.some((x) => n.includes(` ${normalizeSpeaker(x)} `))) return false;
   return label.match.some((m) => n.includes(` ${normalizeSpeaker(m)} `));
 }
 
