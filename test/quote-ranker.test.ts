@@ -13,7 +13,7 @@ const ranked = (article: { body: string[] }) => {
   const speakers = rankSpeakers(article.body, spans, resolveSpeakers(article.body, spans));
   return spans.flatMap((s, i) => (s.words >= MIN_WORDS ? [{ text: s.text, speaker: speakers[i] ?? null }] : []));
 };
-const rules = (article: { body: string[] }) => findQuotations(article).map((q) => ({ text: q.text, speaker: q.speaker }));
+const rules = (article: { body: string[] }) => findQuotations(article).map((q) => ({ text: q.text, speaker: q.candidate ?? null }));
 
 // Round 9 (test/fixtures/quote-speakers-heldout3.json): 13 English pages from trafilatura's test
 // cache, labelled before any resolver ran on them. First scores: rules 56/71, hybrid ranker 56/71,
