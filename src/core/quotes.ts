@@ -42,12 +42,14 @@ export function findQuotations(article: Pick<Article, 'body'>): Quotation[] {
   spans.forEach((span, i) => {
     if (span.words < MIN_WORDS) return;
     const a = attributions[i]!;
-    const sure = confidence[i]! >= CONFIDENT;
+    // Rounded before the comparison, so the score shown and the decision agree.
+    const score = Math.round(confidence[i]! * 1000) / 1000;
+    const sure = score >= CONFIDENT;
     out.push({
       text: span.text,
       attribution: a.clause?.raw ?? null,
       speaker: sure ? (a.speaker?.name ?? null) : null,
-      confidence: Math.round(confidence[i]! * 1000) / 1000,
+      confidence: score,
       candidate: a.speaker?.name ?? null,
       told: a.speaker?.told ?? null,
       paragraphIndex: span.paragraphIndex,

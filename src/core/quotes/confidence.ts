@@ -14,7 +14,7 @@ import type { Attribution, Via } from './speakers.ts';
 /** The confidence from which a speaker is named; chosen on the labelled rounds tuned on (docs/quality.md). */
 export const CONFIDENT = 0.7;
 /** Below CONFIDENT, the confidence from which the unsure candidate may still be offered as "possibly X". */
-export const POSSIBLE = 0.4;
+export const POSSIBLE = 0.5;
 
 /** What each way of finding a speaker is worth before the checks below (a prior, not a measurement per article). */
 const BASE: Record<Via, number> = {
@@ -26,7 +26,7 @@ const BASE: Record<Via, number> = {
   'clause-pronoun': 0.92,
   'clause-organisation': 0.85,
   'clause-role': 0.85,
-  'clause-other': 0.85,
+  'clause-other': 0.8,
   'pull-quote': 0.85,
   'paragraph-person': 0.85,
   'previous-speaker': 0.85,

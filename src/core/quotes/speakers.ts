@@ -226,10 +226,16 @@ class Discourse {
     return seen.size;
   }
 
-  /** Other described sources with the same head noun ("a source in Hyesan", "another source") that "the source" could mean. */
+  /**
+   * Other described sources with the same head noun that "the source" could mean: each one the
+   * article introduced as someone new ("a source in Hyesan", "another source"); "Daily NK’s
+   * source" names the one already met.
+   */
   sourceRivals(entity: Entity, pos: number): number {
     const others = new Set<Entity>();
-    for (const s of this.sources) if (s.pos < pos && s.entity !== entity && s.entity.head === entity.head) others.add(s.entity);
+    for (const s of this.sources) {
+      if (s.pos < pos && s.entity !== entity && s.entity.head === entity.head && /^(?:a|an|another|one)\s/i.test(s.entity.name)) others.add(s.entity);
+    }
     return others.size;
   }
 
