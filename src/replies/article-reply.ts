@@ -93,9 +93,9 @@ export function renderArticleReply(article: Article, page: number, ephemeral: bo
 const FIELD_CHARS = 1024;
 
 /**
- * Each quotation's opening words, resolved speaker and the attribution clause exactly as the
- * article prints it (or that it has none), so a reporter can check the attribution; as many as
- * fit in one field.
+ * Each quotation's opening words, resolved speaker ("speaker unclear", perhaps with "possibly X",
+ * when the resolver is not sure) and the attribution clause exactly as the article prints it (or
+ * that it has none), so a reporter can check the attribution; as many as fit in one field.
  */
 export function quotationListing(article: Pick<Article, 'body'>): string | null {
   const quotes = findQuotations(article);
@@ -107,7 +107,7 @@ export function quotationListing(article: Pick<Article, 'body'>): string | null 
     const ws = q.text.split(/\s+/);
     const opening = ws.slice(0, 6).join(' ') + (ws.length > 6 ? '…' : '');
     const clause = q.attribution ? `“${escapeInline(q.attribution)}”` : 'no clause of its own';
-    const line = `“${escapeInline(opening)}” — ${speakerLine(q)} · ${clause}`;
+    const line = `“${escapeInline(opening)}” — ${speakerLine(q, false)} · ${clause}`;
     const more = `…and ${quotes.length - i} more`;
     if (used + line.length + 1 > FIELD_CHARS - more.length - 1) {
       lines.push(more);
