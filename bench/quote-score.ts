@@ -8,14 +8,17 @@
  * `--misses` lists the misses on the tuned set, `--all-misses` adds its held-out ones,
  * `--fresh-misses` lists the misses on the fresh rounds. Then round 9 (labelled blind, with the first
  * scores of the rules and of the learned ranker), the learned ranker beside the rules on every set,
- * and its article-grouped 10-fold cross-validation (`--no-cv` skips it).
+ * and its article-grouped 10-fold cross-validation (`--no-cv` skips it). First of all, the names the
+ * bot shows: precision and coverage per round at the chosen confidence threshold (`--sweep` adds
+ * other thresholds).
  */
 import { findQuotations } from '../src/core/quotes.ts';
 import { findQuoteSpans, MIN_WORDS } from '../src/core/quotes/find.ts';
 import { rankSpeakers } from '../src/core/quotes/ranker.ts';
 import { resolveSpeakers } from '../src/core/quotes/speakers.ts';
 import { crossValidate, loadRankExamples, RULE_FEATURES } from '../test/helpers/quote-ranker.ts';
-import { HELD_OUT_2_FILE, HELD_OUT_3_FILE, HELD_OUT_FILE, LABEL_FILE, loadFirstScores, ratio, scoreSpeakers, tallyLine, tunedSetLines, type ScoreReport } from '../test/helpers/quote-score.ts';
+import { CONFIDENT } from '../src/core/quotes/confidence.ts';
+import { HELD_OUT_2_FILE, HELD_OUT_3_FILE, HELD_OUT_FILE, LABEL_FILE, loadFirstScores, ratio, scoreSpeakers, shownLine, tallyLine, tunedSetLines, type ScoreReport, type Tally } from '../test/helpers/quote-score.ts';
 
 // Accuracy is the resolver's: its best candidate whether or not it is sure enough to show it.
 const find = (article: Parameters<typeof findQuotations>[0]) =>
@@ -28,6 +31,35 @@ const printMisses = (r: ScoreReport, heldOutToo: boolean) => {
     console.log(`${m.label.heldOut ? `H${m.label.round ?? 1} ` : '   '}${m.label.article} [${m.label.category}] “${m.label.start}” want ${m.label.speaker} · got ${m.found ? (m.resolved ?? 'null') : 'NOT FOUND'}`);
   }
 };
+// The names shown: only speakers the resolver is sure of (confidence ≥ CONFIDENT).
+const shownFiles: Array<[string, string, boolean]> = [
+  ['tuned set', LABEL_FILE, true],
+  ['rounds 1–5', HELD_OUT_FILE, true],
+  ['rounds 6–8', HELD_OUT_2_FILE, true],
+  ['round 9', HELD_OUT_3_FILE, true],
+];
+const shownAt = (threshold: number) => (article: Parameters<typeof findQuotations>[0]) =>
+  findQuotations(article).map((q) => ({ text: q.text, speaker: (q.confidence ?? 0) >= threshold ? (q.candidate ?? null) : null }));
+const roundName = (file: string, round: string) => (file === LABEL_FILE ? (round === '0' ? 'tuned set, dev' : `tuned set, held-out ${round}`) : `round ${round}`);
+console.log(`names shown (confidence ≥ ${CONFIDENT}): precision of the names shown, coverage = labelled quotations shown with a name`);
+for (const [, file, tuned] of shownFiles) {
+  const r = scoreSpeakers(shownAt(CONFIDENT), lenient, file);
+  for (const [round, t] of Object.entries(r.byRound).sort(([a], [b]) => Number(a) - Number(b))) {
+    console.log(`  ${roundName(file, round).padEnd(24)} ${String(t.labels).padStart(4)}  ${shownLine(t)}${tuned ? '' : '   ← never tuned on'}`);
+  }
+}
+if (process.argv.includes('--sweep')) {
+  console.log('\nthreshold sweep (precision / coverage per file):');
+  for (const threshold of [0, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9]) {
+    const parts = shownFiles.map(([name, file]) => {
+      const t: Tally = scoreSpeakers(shownAt(threshold), lenient, file).all;
+      return `${name} ${(t.right / Math.max(1, t.named)).toFixed(3)} / ${(t.named / t.labels).toFixed(3)}`;
+    });
+    console.log(`  ${threshold.toFixed(2)}  ${parts.join(' | ')}`);
+  }
+}
+console.log('');
+
 console.log('tuned set (test/fixtures/quote-speakers.json; every label has been tuned on)');
 for (const l of tunedSetLines(report)) console.log(l);
 if (process.argv.includes('--misses') || process.argv.includes('--all-misses')) printMisses(report, process.argv.includes('--all-misses'));
