@@ -83,7 +83,7 @@ export function confidences(attributions: readonly Attribution[], opinions: read
       const head = readPhrase(a.clause?.subject ?? '')?.head.toLowerCase();
       if (head === 'it' || head === 'they' || head === 'we') c = 0.8;
     }
-    // Each other person the words could mean costs a quarter; a speaker last named paragraphs
+    // Each other person the words could as well mean costs RIVAL; a speaker last named paragraphs
     // back is less likely the one a pronoun or a clause-less quotation means.
     c -= RIVAL * Math.min(e.rivals, 2);
     if (!NEAR_ENOUGH.has(e.via)) c -= 0.08 * Math.max(0, e.distance - 1);
