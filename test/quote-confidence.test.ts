@@ -100,6 +100,17 @@ describe('what the bot shows for an unsure speaker', () => {
     expect(reply.cards![0]!.description!.split('\n')[1]).toBe('— speaker unclear — the article says “he says, pouring a glass of his highly prized 2011 B Goldkapsel”');
   });
 
+  it('is the README\'s example: "he said" with two other people it could mean named in reach', async () => {
+    const { newsroom, source, ingest } = await newsroomFixture();
+    const src = await source('g2', 'Washington Examiner');
+    await ingest(src.id, [{ title: 'In Prince Andrew\'s dumpster fire Epstein interview, the truth comes out', body: tuned.get('eb:87bf60570e6e')!.body, outlet: 'Washington Examiner' }]);
+    const { quotes } = await newsroom.quotes({ guildId: 'g2' }, '"Pizza Express"', 8);
+    expect(quotes.map((q) => [q.quote.speaker, q.quote.candidate])).toEqual([[null, 'Prince Andrew']]);
+    const reply = renderQuoteReply('"Pizza Express"', quotes);
+    expect(reply.content).toBe('**1** quotation matching **"Pizza Express"**');
+    expect(reply.cards![0]!.description!.split('\n').slice(0, 2)).toEqual(['> “Going to **Pizza Express** in Woking is an unusual thing for me to do”', '— speaker unclear — the article says “he said” (possibly Prince Andrew)']);
+  });
+
   it('offers the candidate as "possibly X" only when it is not far from sure, and never in place of the name', () => {
     const base = { speaker: null, told: null, attribution: 'the source said', candidate: 'a Daily NK source in the country' };
     expect(speakerLine({ ...base, confidence: POSSIBLE })).toBe('speaker unclear — the article says “the source said” (possibly a Daily NK source in the country)');
