@@ -2,9 +2,8 @@
  * How sure the resolver is of each quotation's speaker, from its own evidence: the kind of
  * clause that named the speaker (a name beside the quotation, a pronoun, nothing at all), how far
  * back the speaker was last named, how many other people of the same gender and number the words
- * could as well mean, whether the name it produced reads as a name, whether a quotation that
- * continues someone's words was itself sure, and whether the learned ranker (ranker.ts) agrees
- * with the rules. Below CONFIDENT the name is not shown (quotes.ts).
+ * could as well mean, whether the name it produced reads as a name, and whether the learned ranker
+ * (ranker.ts) agrees with the rules. Below CONFIDENT the name is not shown (quotes.ts).
  */
 import type { QuoteSpan } from './find.ts';
 import { readPhrase } from './phrases.ts';
@@ -12,7 +11,7 @@ import { quoteCandidates, ruleShare } from './ranker.ts';
 import type { Attribution, Via } from './speakers.ts';
 
 /** The confidence from which a speaker is named; chosen on the labelled rounds tuned on (docs/quality.md). */
-export const CONFIDENT = 0.7;
+export const CONFIDENT = 0.65;
 /** Below CONFIDENT, the confidence from which the unsure candidate may still be offered as "possibly X". */
 export const POSSIBLE = 0.5;
 
@@ -27,6 +26,7 @@ const BASE: Record<Via, number> = {
   'clause-organisation': 0.85,
   'clause-role': 0.85,
   'clause-other': 0.8,
+  'clause-unresolved': 0.45,
   'pull-quote': 0.85,
   'paragraph-person': 0.85,
   'previous-speaker': 0.85,
@@ -37,15 +37,12 @@ const BASE: Record<Via, number> = {
   'recent-speaker': 0.6,
 };
 
-/** What each other person the words could as well mean costs. */
+/** What each other person the words could as well mean costs (half when the ranker picks the same person). */
 const RIVAL = 0.2;
 /** Ways whose speaker is named where they are used: distance back means nothing for them. */
 const NEAR_ENOUGH = new Set<Via>(['clause-name', 'clause-source', 'clause-source-earlier', 'clause-document', 'signed']);
 /** Ways where the clause itself names the speaker. */
 const NAMED = new Set<Via>(['clause-name', 'clause-source', 'clause-document']);
-
-/** Ways that carry no clause of their own: as sure as the quotation whose speaker they continue. */
-const CONTINUES = new Set<Via>(['paragraph-person', 'previous-speaker', 'fragment', 'recent-speaker', 'pull-quote']);
 
 /** A subject pronoun inside a speaker's name: the clause was not read ("Speaking through an interpreter he"). */
 const PRONOUN = /(?:^|\s)(?:he|she|they|i|we|you|it)(?=[\s,.;:]|$)/i;
@@ -63,48 +60,61 @@ export function readsAsSpeaker(name: string): boolean {
   const n = name.trim();
   // A possessor is no speaker either ("the Obama administration’s").
   if (!n || PRONOUN.test(n) || ENDS_OPEN.test(n) || OPENS_CLAUSE.test(n) || /[’']s$/.test(n)) return false;
-  return n.split(/\s+/).length <= 10;
+  // Nor does one sentence's end and the next one's start ("Students. Teachers").
+  if (/(?<!\b(?:Mrs|Gov|Sen|Rep|Gen|Col|Sgt|Capt|Prof|Rev|Jr|Sr|St|Inc|Corp|Bros|Ltd|Mt|Ft))(?<=[\p{Ll}]{2})\.\s+[\p{Lu}]/u.test(n)) return false;
+  // Described sources and documents run long ("a March 2019 study by the Centre for Economic Policy Research").
+  return n.split(/\s+/).length <= 12;
 }
 
 /** The ranker's probability for the rules' pick and for its own best candidate (ranker.ts ruleShare). */
 export type SecondOpinion = { rule: number; top: number } | null;
 
+/** Words every one of which is capitalised ("Once Upon A Time in Hollywood", "Take Me Out to the Ballgame"): a title, not speech. */
+const SMALL_WORDS = new Set(['a', 'an', 'the', 'of', 'in', 'on', 'at', 'to', 'for', 'and', 'or', 'nor', 'but', 'with', 'from', 'by', 'as', 'is', 'it', 'up', 'vs']);
+export function readsAsTitle(text: string): boolean {
+  const content = (text.match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu) ?? []).filter((w) => !SMALL_WORDS.has(w.toLowerCase()));
+  return content.length >= 3 && content.every((w) => /^[\p{Lu}\p{N}]/u.test(w));
+}
+
 /**
  * One confidence in [0, 1] per attribution (0 where no speaker was found), in the same order.
- * `opinions` are the ranker's, one per attribution.
+ * `opinions` are the ranker's, one per attribution; `titles` says which quoted words read as a title.
  */
-export function confidences(attributions: readonly Attribution[], opinions: readonly SecondOpinion[]): number[] {
-  const out = attributions.map(() => 0);
-  attributions.forEach((a, i) => {
+export function confidences(attributions: readonly Attribution[], opinions: readonly SecondOpinion[], titles: readonly boolean[] = []): number[] {
+  return attributions.map((a, i) => {
     const e = a.evidence;
-    if (!a.speaker || !e) return;
+    if (!a.speaker || !e) return 0;
     let c = BASE[e.via];
     if (e.via === 'clause-pronoun') {
       const head = readPhrase(a.clause?.subject ?? '')?.head.toLowerCase();
       if (head === 'it' || head === 'they' || head === 'we') c = 0.8;
     }
-    // Each other person the words could as well mean costs RIVAL; a speaker last named paragraphs
-    // back is less likely the one a pronoun or a clause-less quotation means.
-    c -= RIVAL * Math.min(e.rivals, 2);
+    const o = opinions[i];
+    // Each other person the words could as well mean costs RIVAL — half of it when the ranker, which
+    // weighs the same mentions by other evidence, picks the same person; a speaker last named
+    // paragraphs back is less likely the one a pronoun or a clause-less quotation means.
+    const agrees = !o || o.top <= o.rule;
+    c -= RIVAL * Math.min(e.rivals, 2) * (agrees ? 0.5 : 1);
     if (!NEAR_ENOUGH.has(e.via)) c -= 0.08 * Math.max(0, e.distance - 1);
     // The pronoun chain (e.chain) is recorded but costs nothing: a penalty per link lost right
     // names on every tuned round and caught no wrong one (docs/quality.md).
     if (e.slip) c -= 0.2;
     if (!readsAsSpeaker(a.speaker.name)) c = Math.min(c, 0.3);
-    // A quotation continuing someone's words is no surer than the one it continues.
-    if (CONTINUES.has(e.via) && e.after !== undefined && e.after < i) c = Math.min(c, out[e.after]! + 0.02);
+    // A title in quote marks is no one's words unless a clause names who said it.
+    if (titles[i] && !NAMED.has(e.via)) c = Math.min(c, 0.3);
+    // A quotation continuing someone's words keeps the confidence of the way its speaker was
+    // reached: capping it at the one it continues withheld right names and caught no wrong one on
+    // the tuned rounds (docs/quality.md).
     // The ranker's doubt weighs little against a name in the clause, more against a pronoun and
     // most where there was no clause at all.
-    const o = opinions[i];
-    if (o && o.top > o.rule) c *= 1 - (a.clause?.subject ? (NAMED.has(e.via) ? 0.1 : 0.4) : 0.5) * (1 - o.rule / o.top);
-    out[i] = Math.max(0, Math.min(1, c));
+    if (!agrees) c *= 1 - (a.clause?.subject ? (NAMED.has(e.via) ? 0.1 : 0.4) : 0.5) * (1 - o!.rule / o!.top);
+    return Math.max(0, Math.min(1, c));
   });
-  return out;
 }
 
 /** The confidences of an article's attributions (one per span, as resolveSpeakers returned them), the ranker's opinion included. */
 export function scoreAttributions(body: readonly string[], spans: readonly QuoteSpan[], attributions: readonly Attribution[]): number[] {
   if (!attributions.some((a) => a.evidence)) return attributions.map(() => 0);
   const opinions = quoteCandidates(body, spans, attributions).map((c) => ruleShare(c));
-  return confidences(attributions, opinions);
+  return confidences(attributions, opinions, spans.map((s) => readsAsTitle(s.text)));
 }

@@ -30,15 +30,15 @@ export interface Attribution {
  * them (`clause-name` "Boudreau said", `clause-source` "a source in … told", `clause-source-earlier`
  * "the source said" back to "a source in …", `clause-pronoun` "he said", `clause-role` "said the
  * actor", `clause-possessive` "her order", `clause-document` "the directive says", `clause-organisation`
- * "the company said", `clause-other` a phrase the reader could not classify). The rest have no
- * clause: `fragment` words inside a narrative sentence, `sentence-subject` a name opening the
- * sentence, `signed` a line below naming the speaker, `paragraph-person` the person this paragraph
- * is about, `previous-speaker` whoever spoke just before, `previous-person` the person the paragraph
- * before was about, `recent-speaker` anyone who spoke in the last three paragraphs, `pull-quote`
- * the same words said elsewhere.
+ * "the company said", `clause-unresolved` "the group said" with no group named before, `clause-other`
+ * a phrase the reader could not classify). The rest have no clause: `fragment` words inside a
+ * narrative sentence, `sentence-subject` a name opening the sentence, `signed` a line below naming
+ * the speaker, `paragraph-person` the person this paragraph is about, `previous-speaker` whoever
+ * spoke just before, `previous-person` the person the paragraph before was about, `recent-speaker`
+ * anyone who spoke in the last three paragraphs, `pull-quote` the same words said elsewhere.
  */
 export type Via =
-  | 'clause-name' | 'clause-source' | 'clause-source-earlier' | 'clause-pronoun' | 'clause-role' | 'clause-possessive' | 'clause-document' | 'clause-organisation' | 'clause-other'
+  | 'clause-name' | 'clause-source' | 'clause-source-earlier' | 'clause-pronoun' | 'clause-role' | 'clause-possessive' | 'clause-document' | 'clause-organisation' | 'clause-unresolved' | 'clause-other'
   | 'fragment' | 'sentence-subject' | 'signed' | 'paragraph-person' | 'previous-speaker' | 'previous-person' | 'recent-speaker' | 'pull-quote';
 
 export interface Evidence {
@@ -49,8 +49,6 @@ export interface Evidence {
   rivals: number;
   /** The pronoun's match was the article's slip and was replaced by the paragraph's person. */
   slip?: boolean;
-  /** The index (in spans) of the earlier quotation this one's speaker was taken from or last spoke in. */
-  after?: number;
   /** Quotations given to this speaker by a pronoun or no clause since the article last wrote their name. */
   chain: number;
 }
@@ -472,15 +470,24 @@ function maskQuotes(p: string, spans: QuoteSpan[]): string {
   return parts.join('');
 }
 
+/** What is named after a person or a family ("the Kreuzberg family winery", "the Clinton campaign"). */
+const NAMED_AFTER = /^(?:family|families|campaign|clan|household|estate|brothers|sisters|winery|foundation|administration)$/;
+
 /** Multi-word person names in the article, in order of first appearance, titles stripped. */
 export function collectNames(body: readonly string[]): string[][] {
   const seen = new Set<string>();
   const out: string[][] = [];
   for (const p of body) {
+    const ws = words(p);
     for (const run of capitalisedRuns(p)) {
-      let tokens = stripTitles(run.tokens).filter((t) => /^[\p{Lu}]/u.test(t));
+      // "The Kreuzberg family winery", "The Jane Doe campaign": "The" opens something named
+      // after a person, not a person's name — the person is the name without it.
+      const rest = run.tokens.slice(1);
+      const namedAfter = /^the$/i.test(run.tokens[0] ?? '') && rest.length > 0 && (givenNameGender(rest.join(' ')) !== null || NAMED_AFTER.test(ws[run.start + run.tokens.length] ?? ''));
+      const withoutThe = namedAfter ? rest : run.tokens;
+      let tokens = stripTitles(withoutThe).filter((t) => /^[\p{Lu}]/u.test(t));
       // "Prince Andrew", "Dr. Dempsey": a title and one name stay together.
-      if (tokens.length === 1 && run.tokens.length === 2) tokens = run.tokens;
+      if (tokens.length === 1 && withoutThe.length === 2) tokens = withoutThe;
       if (tokens.length < 2 || tokens.length > 4 || SENTENCE_INTRO.test(tokens[0]!)) continue;
       const key = tokens.join(' ');
       if (!seen.has(key)) {
@@ -660,8 +667,6 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
     return tokens.join(' ');
   };
 
-  /** The last quotation each entity was given (for a quotation that continues their words). */
-  const lastQuoteBy = new Map<Entity, number>();
   /** How many quotations each entity has been given by a pronoun or no clause since its name was last written. */
   const unnamedSince = new Map<Entity, number>();
   const pullQuotes = new Set<number>();
@@ -766,28 +771,24 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
     }
     if (entity && via) {
       const last = discourse.lastEventOf(entity, item.pos);
-      const after = lastQuoteBy.get(entity);
       const chain = via === 'clause-name' || via === 'clause-source' || via === 'signed' ? 0 : (unnamedSince.get(entity) ?? 0) + 1;
       unnamedSince.set(entity, chain);
       results[item.index] = {
         clause,
         speaker: { name: entity.name, told: told ?? entity.told },
-        evidence: { via, distance: last === -1 || via === 'clause-name' ? 0 : Math.floor(item.pos / 1_000_000) - Math.floor(last / 1_000_000), rivals, chain, ...(slip ? { slip } : {}), ...(after !== undefined ? { after } : {}) },
+        evidence: { via, distance: last === -1 || via === 'clause-name' ? 0 : Math.floor(item.pos / 1_000_000) - Math.floor(last / 1_000_000), rivals, chain, ...(slip ? { slip } : {}) },
       };
     } else results[item.index] = { clause, speaker: null };
     // A pull quote (its words recur later in the article) sits out of the story's order: it names
     // no one the next "he said" could mean.
-    if (entity && !pullQuotes.has(item.index)) {
-      discourse.note(item.pos, entity, 'speaker');
-      lastQuoteBy.set(entity, item.index);
-    }
+    if (entity && !pullQuotes.has(item.index)) discourse.note(item.pos, entity, 'speaker');
   }
   // A pull quote repeats words a named speaker says elsewhere in the article.
   results.forEach((r, i) => {
     if (r.speaker || spans[i]!.words < MIN_WORDS) return;
     const text = normaliseQuote(spans[i]!.text);
     const twin = spans.findIndex((s, j) => j !== i && results[j]!.speaker && s.words >= MIN_WORDS && (normaliseQuote(s.text).includes(text) || text.includes(normaliseQuote(s.text))));
-    if (twin !== -1) results[i] = { clause: r.clause, speaker: results[twin]!.speaker, evidence: { via: 'pull-quote', distance: 0, rivals: 0, chain: 0, after: twin } };
+    if (twin !== -1) results[i] = { clause: r.clause, speaker: results[twin]!.speaker, evidence: { via: 'pull-quote', distance: 0, rivals: 0, chain: 0 } };
   });
   return results;
 }
@@ -811,7 +812,9 @@ function clauseEvidence(discourse: Discourse, subject: string, entity: Entity, p
       return earlier ? ['clause-source-earlier', discourse.sourceRivals(entity, pos)] : ['clause-source', 0];
     }
     default:
-      return [ORGANISATION_NOUN.test(phrase?.text ?? '') && entity.name !== phrase?.text ? 'clause-organisation' : 'clause-other', 0];
+      // "the group said" with no group named before: the words name no one a reader could cite.
+      if (ORGANISATION_NOUN.test(phrase?.text ?? '')) return [entity.name !== phrase?.text ? 'clause-organisation' : 'clause-unresolved', 0];
+      return ['clause-other', 0];
   }
 }
 
