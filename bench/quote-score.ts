@@ -48,6 +48,8 @@ for (const [, file, tuned] of shownFiles) {
     console.log(`  ${roundName(file, round).padEnd(24)} ${String(t.labels).padStart(4)}  ${shownLine(t)}${tuned ? '' : '   ← never tuned on'}`);
   }
 }
+// Round 10 (labelled blind, first design) is kept as numbers only: its pages are not redistributed.
+console.log('  round 10 (130 quotations, pages not redistributed): its scores are in docs/quality.md');
 if (process.argv.includes('--sweep')) {
   console.log('\nthreshold sweep (precision / coverage per file):');
   for (const threshold of [0, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9]) {
