@@ -80,6 +80,22 @@ describe('findQuotations: marks and speakers in small texts', () => {
       ['We were told to report anyone', 'a student in Ryanggang province', 'he said'],
       ['Nobody believes the official story now', 'a resident of Ryanggang province', 'he said'],
     ]],
+    ['a reporting verb in the present tense after the quotation', ['Maria Lopez runs the design studio.', '“We threw away a hundred prototypes before this one,” admits Maria Lopez, the head of design.', '“Nobody believed the hinge would ever work,” jokes Lopez.'], [
+      ['We threw away a hundred prototypes before this one', 'Maria Lopez', expect.stringMatching(/^admits Maria Lopez/)],
+      ['Nobody believed the hinge would ever work', 'Maria Lopez', 'jokes Lopez'],
+    ]],
+    ['a surname ending the sentence resolves to the full name', ['Harbour master Lewis Ward watched the boats come in.', '“The tide turned early this year,” says Ward.'], [
+      ['The tide turned early this year', 'Lewis Ward', 'says Ward'],
+    ]],
+    ['a relative clause inside the appositive; the place after it is no speaker', ['Anna Berg, a former adviser who has since joined a university in Oslo, Norway, has warned that “rates will have to rise again next year.”'], [
+      ['rates will have to rise again next year.', 'Anna Berg', expect.stringMatching(/^Anna Berg, a former/)],
+    ]],
+    ['a pronoun right before the verb is the subject', ['Coach Mark Ellis spoke after the game.', 'Earlier he said, “We will need every player fit for the final.”'], [
+      ['We will need every player fit for the final.', 'Mark Ellis', 'Earlier he said'],
+    ]],
+    ['"The Berger family winery" is no person "he" could mean', ['Peter Hahn runs the estate next door.', 'The Berger family winery has made wine since 1900, and in 2011 winemaker Paul Berger won a national prize.', 'Berger regards the grape with admiration.', '“It is smoother than the others, and more elegant,” he says.'], [
+      ['It is smoother than the others, and more elegant', 'Paul Berger', 'he says'],
+    ]],
   ])('%s', (_name, body, expected) => {
     expect(findQuotations({ body: body as string[] }).map((q) => [q.text, q.speaker, q.attribution])).toEqual(expected);
   });

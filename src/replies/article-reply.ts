@@ -95,15 +95,15 @@ export function renderArticleReply(article: Article, page: number, ephemeral: bo
 }
 
 /**
- * Each quotation's opening words, resolved speaker and the attribution clause exactly as the
- * article prints it (or that it has none), so a reporter can check the attribution: every one of
- * them, one line each.
+ * Each quotation's opening words, resolved speaker ("speaker unclear", perhaps with "possibly X",
+ * when the resolver is not sure) and the attribution clause exactly as the article prints it (or
+ * that it has none), so a reporter can check the attribution: every one of them, one line each.
  */
 export function quotationListing(article: Pick<Article, 'body'>): string[] {
   return findQuotations(article).map((q) => {
     const ws = q.text.split(/\s+/);
     const opening = ws.slice(0, 6).join(' ') + (ws.length > 6 ? '…' : '');
     const clause = q.attribution ? `“${escapeInline(q.attribution)}”` : 'no clause of its own';
-    return `“${escapeInline(opening)}” — ${speakerLine(q)} · ${clause}`;
+    return `“${escapeInline(opening)}” — ${speakerLine(q, false)} · ${clause}`;
   });
 }

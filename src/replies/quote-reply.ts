@@ -1,14 +1,27 @@
 import type { QuoteResult } from '../core/newsroom.ts';
 import type { Quotation } from '../core/quotes.ts';
 import type { Card, Reply } from '../core/reply.ts';
+import { POSSIBLE, readsAsSpeaker } from '../core/quotes/confidence.ts';
 import { escapeInline, maskedLink } from '../core/text/escape.ts';
 import { encodeQuoteState } from './custom-id.ts';
 import { pagingRow } from './paging.ts';
 
-/** "a university student in Ryanggang province (told RFA Korean)"; "unattributed" when the text names no one. Escaped. */
-export function speakerLine(quote: Pick<Quotation, 'speaker' | 'told'>): string {
-  if (!quote.speaker) return 'unattributed';
-  return `${escapeInline(quote.speaker)}${quote.told ? ` (told ${escapeInline(quote.told)})` : ''}`;
+/** Longest attribution clause quoted after "speaker unclear" (the rest of a long one is cut with "…"). */
+const CLAUSE_CHARS = 160;
+
+/**
+ * "a university student in Ryanggang province (told RFA Korean)"; when the resolver is not sure
+ * enough to name anyone, "speaker unclear — the article says “he said”", with its candidate as
+ * "(possibly X)" only when it is not far from sure; "unattributed" when the text names no one and
+ * has no clause. `withClause: false` leaves the clause out (for a listing that prints it anyway).
+ * Escaped.
+ */
+export function speakerLine(quote: Pick<Quotation, 'speaker' | 'told'> & Partial<Pick<Quotation, 'attribution' | 'candidate' | 'confidence'>>, withClause = true): string {
+  if (quote.speaker) return `${escapeInline(quote.speaker)}${quote.told ? ` (told ${escapeInline(quote.told)})` : ''}`;
+  const possibly = quote.candidate && (quote.confidence ?? 0) >= POSSIBLE && readsAsSpeaker(quote.candidate) ? quote.candidate : null;
+  if (!quote.attribution && !quote.candidate) return 'unattributed';
+  const clause = quote.attribution && withClause ? quote.attribution.length > CLAUSE_CHARS ? `${quote.attribution.slice(0, CLAUSE_CHARS).replace(/\s+\S*$/, '')}…` : quote.attribution : null;
+  return ['speaker unclear', clause ? ` — the article says “${escapeInline(clause)}”` : '', possibly ? ` (possibly ${escapeInline(possibly)})` : ''].join('');
 }
 
 /** The /quote answer: each quotation as a block quote with its resolved speaker, outlet and article title. */

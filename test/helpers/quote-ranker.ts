@@ -2,7 +2,7 @@ import path from 'node:path';
 import { findQuoteSpans, MIN_WORDS } from '../../src/core/quotes/find.ts';
 import { pickCandidate, quoteCandidates, type RankCandidate, type RankerWeights } from '../../src/core/quotes/ranker.ts';
 import { resolveSpeakers } from '../../src/core/quotes/speakers.ts';
-import { HELD_OUT_2_FILE, HELD_OUT_FILE, LABEL_FILE, loadSpeakerLabels, normStart, speakerMatches, type SpeakerLabel } from './quote-score.ts';
+import { HELD_OUT_2_FILE, HELD_OUT_3_FILE, HELD_OUT_FILE, LABEL_FILE, loadSpeakerLabels, normStart, speakerMatches, type SpeakerLabel } from './quote-score.ts';
 
 /** One labelled quotation as the ranker sees it: its candidates, which of them name the labelled speaker, and the rules' verdict. */
 export interface RankExample {
@@ -18,8 +18,8 @@ export interface RankExample {
   found: boolean;
 }
 
-/** Every labelled quotation of the three label files with its candidates (features computed once). */
-export function loadRankExamples(files = [LABEL_FILE, HELD_OUT_FILE, HELD_OUT_2_FILE]): RankExample[] {
+/** Every labelled quotation of the tuned label files (rounds 0–9) with its candidates (features computed once). */
+export function loadRankExamples(files = [LABEL_FILE, HELD_OUT_FILE, HELD_OUT_2_FILE, HELD_OUT_3_FILE]): RankExample[] {
   const out: RankExample[] = [];
   for (const file of files) {
     const { labels, articles } = loadSpeakerLabels(file);

@@ -22,6 +22,11 @@ const SPEECH_VERBS = [
   'instructed', 'directed', 'ordered', 'urged', 'tweeted', 'acknowledged', 'comments', 'commented', 'testified', 'reiterated', 'introduced', 'remembered',
   'joked', 'quipped', 'admitted', 'cautioned', 'boasted', 'telling', 'saying', 'adding', 'noting', 'warning', 'writing', 'pleaded', 'implored',
   'encouraged', 'views', 'weighed', 'chimed', 'stating', 'recounted', 'predicted', 'promised', 'vowed', 'conceded', 'complained', 'posted', 'texted', 'shouted', 'yelled', 'chanted',
+  // Present tense and its past for features and interviews ("…,” admits Groene; “…,” jokes Hill).
+  'admits', 'jokes', 'quips', 'recalls', 'insists', 'argues', 'cautions', 'boasts', 'concedes', 'complains', 'predicts', 'promises', 'vows', 'stresses',
+  'emphasizes', 'emphasises', 'emphasised', 'confirms', 'replies', 'acknowledges', 'recounts', 'reiterates', 'testifies', 'pleads', 'urges', 'muses', 'mused', 'remarks', 'remarked',
+  'observes', 'observed', 'asserts', 'asserted', 'contends', 'contended', 'counters', 'countered', 'retorts', 'retorted', 'grumbles', 'grumbled', 'marvels', 'marveled', 'marvelled',
+  'deadpans', 'deadpanned', 'continues', 'offered', 'suggests', 'suggested',
   'respond', 'reply', 'put', 'laughed', 'laughs', 'agreed', 'agrees', 'continued', 'sings', 'sang', 'sing', 'claim', 'concluded', 'concludes', 'shouts', 'yells', 'screamed', 'screams', 'written', 'pointed', 'responded', 'responds', 'answered', 'claims', 'reads', 'lecturing', 'lectured', 'lectures', 'mumbles', 'mumbled', 'whispers', 'whispered', 'sighs', 'sighed', 'cries', 'cried',
 ];
 const VERB_SET = new Set(SPEECH_VERBS);
@@ -47,8 +52,8 @@ function isVerb(w: WordAt, i: number, ws: readonly WordAt[]): boolean {
   if (w.word === 'written') return /^(?:has|have|had)$/.test(ws[i - 1]?.word ?? '');
   // "allowed Mosseri to claim that …", not "the claim that …".
   if (w.word === 'claim') return ws[i - 1]?.word === 'to';
-  // "the company claims its …", not "There are also claims that …".
-  if (w.word === 'claims') return !/^(?:are|were|is|was|also|the|these|those|such|of|and|many|similar|new|false|his|her|their|its|our|your|my|any|no|some|what|whose)$/.test(ws[i - 1]?.word ?? '');
+  // "the company claims its …", not "There are also claims that …" (nor "his remarks", "its promises").
+  if (/^(?:claims|remarks|promises|counters|wonders|observes|suggests|urges|pleads)$/.test(w.word)) return !/^(?:are|were|is|was|also|the|these|those|such|of|and|many|similar|new|false|his|her|their|its|our|your|my|any|no|some|what|whose)$/.test(ws[i - 1]?.word ?? '');
   // "As Gaiman put it," — not "put the tickets on sale".
   if (w.word === 'put') return ws[i + 1]?.word === 'it';
   return VERB_SET.has(w.word);
@@ -78,15 +83,17 @@ export function pickSubject(pre: string): string {
   while (segs.length > 1 && /^(?:via|in|on|at|according|during|speaking|from)\b/i.test(segs[segs.length - 1]!)) segs = segs.slice(0, -1);
   if (segs.length === 0) return '';
   // A stretch that held a verb is a clause of its own ("Families are worried, the resident said"), not a name an appositive follows.
-  const mapped = segs.map((x) => ({ x: subjectOfSegment(x), clause: subjectOfSegment(x) !== x.trim() })).filter((m) => m.x);
+  const mapped = segs.map((x) => ({ x: subjectOfSegment(x), raw: x.trim(), clause: subjectOfSegment(x) !== x.trim() })).filter((m) => m.x);
   if (mapped.length === 0) return '';
   const clauses = mapped.map((m) => m.clause);
   segs = mapped.map((m) => m.x);
   // "study lead author Lucas Paganini, a planetary scientist at …, Maryland, and … in Washington, D.C.":
-  // a full name followed by a description opens an appositive; the places after it are not the speaker.
+  // a full name followed by a description opens an appositive; the places after it are not the speaker
+  // — also when the description holds a relative clause ("Anna Berg, a former adviser who has since
+  // joined a university in Oslo, Norway, has warned": not "Norway").
   for (let i = 0; i < segs.length - 1; i++) {
     const p = readPhrase(segs[i]!);
-    if (!clauses[i] && p?.kind === 'name' && words(p.text).length >= 2 && APPOSITIVE.test(segs[i + 1]!)) return segs[i]!;
+    if (!clauses[i] && p?.kind === 'name' && words(p.text).length >= 2 && APPOSITIVE.test(mapped[i + 1]!.raw)) return segs[i]!;
   }
   const last = segs[segs.length - 1]!;
   const lastKind = readPhrase(last)?.kind;
@@ -136,7 +143,9 @@ function subjectOfSegment(seg: string): string {
   let from = 0;
   ws.forEach((w, i) => {
     const boundary = /^(?:what|which|who|whom|when|while|because|where|whereas)$/.test(w.word) || (w.word === 'that' && !VERB_SET.has(ws[i - 1]?.word ?? ''));
-    if (i > 0 && boundary) from = w.end;
+    // "When Democratic inquisitors are reduced to lecturing", "while the mayor added": a
+    // subordinating word opening the stretch is no part of its subject.
+    if ((i > 0 && boundary) || (i === 0 && /^(?:when|while|because|whereas|although|though|once|until|if)$/.test(w.word))) from = w.end;
   });
   let s = seg.slice(from).trim();
   const inner = wordsAt(s);
@@ -146,6 +155,16 @@ function subjectOfSegment(seg: string): string {
   // subject is the name that opens the stretch.
   const joined = /^((?:[\p{Lu}][\p{L}’'.-]*\s+){0,3}[\p{Lu}][\p{L}.-]*[\p{L}])(?:\s+[\p{Ll}][\p{L}-]*){1,4}\s+(?:and|then)$/u.exec(s);
   if (joined) s = joined[1]!;
+  // "China’s ambassador to Britain accused the UK … of meddling and [warned]": the same for a
+  // described subject — it ends before the first predicate (a past tense taking an object).
+  else if (/\s(?:and|then)$/.test(s)) {
+    const predicate = /\s[\p{Ll}]{3,}ed\s+(?:the|a|an|his|her|its|their|[\p{Lu}])/u.exec(s);
+    if (predicate && predicate.index > 0) s = s.slice(0, predicate.index).trim();
+  }
+  // "Earlier he", "Speaking through an interpreter he": a subject pronoun right before the verb is
+  // the subject; the words before it only set the scene.
+  const pronoun = /\s(he|she|they)$/iu.exec(s);
+  if (pronoun && !/^(?:and|or)$/i.test(words(s).at(-2) ?? '')) s = pronoun[1]!;
   return s;
 }
 
@@ -163,7 +182,7 @@ function subjectBefore(pre: string): string {
 export function invertedSubject(post: string): string {
   return post
     .replace(/^\s+/, '')
-    .split(/[,;(]|(?<=[\p{Ll}]{2})(?<!\b(?:Mrs|Gov|Sen|Rep|Gen|Col|Sgt|Capt|Prof|Rev|Jr|Sr|St|Inc|Corp|Bros))\.\s|\s+(?:in|on|at|during|via|before|after|while|when|referring|speaking|to|from|as)\s/u)[0]!
+    .split(/[,;(]|(?<=[\p{Ll}]{2})(?<!\b(?:Mrs|Gov|Sen|Rep|Gen|Col|Sgt|Capt|Prof|Rev|Jr|Sr|St|Inc|Corp|Bros))\.(?:\s|$)|\s+(?:in|on|at|during|via|before|after|while|when|referring|speaking|to|from|as)\s|\s+(?=[\p{Ll}]+ing\s+(?:the|a|an|his|her|its|their|that|how|what)\s)/u)[0]!
     .trim();
 }
 
@@ -265,7 +284,10 @@ export function clauseBefore(text: string): Clause | null {
   const pre = text.slice(0, verb.start);
   const post = text.slice(verb.end);
   if (!pre.replace(/[\s,“”"]+/g, '') && PARTICIPLE.test(verb.word)) return { raw: cap(text), subject: '', told: null };
-  const subject = pre.replace(/[\s,“”"]+/g, '') ? subjectBefore(pre) : invertedSubject(post);
+  // "Thousands of staff are being treated as …, says a report highlighting the “…”": a whole
+  // clause, a comma, then the verb — the speaker follows the verb.
+  const inverted = /,\s*$/.test(pre) && /^(?:says|said|writes|wrote|notes|noted|adds|added|reports|reported|warns|warned)$/.test(verb.word) && /^\s+(?:(?:a|an|the)\s+[\p{Ll}]|[\p{Lu}])/u.test(post) && wordsAt(pre).some((w) => AUXILIARIES.has(w.word));
+  const subject = pre.replace(/[\s,“”"]+/g, '') && !inverted ? subjectBefore(pre) : invertedSubject(post);
   const told = /^tell|^told/.test(verb.word) ? toldObject(post) : null;
   return { raw: cap(text.slice(0, verb.end) + post.split(/\bthat\b/)[0]!), subject, told };
 }

@@ -291,3 +291,34 @@ export function pickCandidate(cands: readonly RankCandidate[] | null, weights: R
 export function rankSpeakers(body: readonly string[], spans: readonly QuoteSpan[], attributions: readonly Attribution[], weights: RankerWeights = SHIPPED_WEIGHTS): Array<string | null> {
   return quoteCandidates(body, spans, attributions).map((c) => pickCandidate(c, weights));
 }
+
+/**
+ * How much of the model's probability (softmax over the candidates' scores) goes to the rules'
+ * own pick, and to the model's best candidate: the learned ranker's second opinion on the rules.
+ * Null when the quotation has no candidates or the rules picked no one.
+ */
+export function ruleShare(cands: readonly RankCandidate[] | null, weights: RankerWeights = SHIPPED_WEIGHTS): { rule: number; top: number } | null {
+  if (!cands || cands.length === 0) return null;
+  const rule = cands.find((c) => c.features.get('rule') === 1);
+  if (!rule) return null;
+  const scores = cands.map((c) => scoreCandidate(c, weights));
+  const max = Math.max(...scores);
+  const exp = scores.map((s) => Math.exp(s - max));
+  const sum = exp.reduce((a, b) => a + b, 0);
+  // Candidates naming the same speaker as the rules ("Microsoft" for "Microsoft Corp", "Kim" for
+  // "Kim Yo Jong’s order") are the rules' pick too.
+  let share = 0;
+  cands.forEach((c, i) => {
+    if (c === rule || sameSpeaker(c.name, rule.name)) share += exp[i]!;
+  });
+  return { rule: share / sum, top: Math.max(share, ...exp) / sum };
+}
+
+/** Two candidate names for one speaker: one holds the other's last word. */
+function sameSpeaker(a: string, b: string): boolean {
+  const wa = lowerWords(a).map((w) => w.replace(/'s$/, ''));
+  const wb = lowerWords(b).map((w) => w.replace(/'s$/, ''));
+  const la = wa[wa.length - 1];
+  const lb = wb[wb.length - 1];
+  return Boolean(la && lb && /^[\p{Lu}]/u.test(a) && /^[\p{Lu}]/u.test(b) && (wb.includes(la) || wa.includes(lb)));
+}

@@ -21,6 +21,36 @@ export interface Speaker {
 export interface Attribution {
   clause: Clause | null;
   speaker: Speaker | null;
+  /** How the speaker was found, for the confidence (confidence.ts); absent when there is no speaker. */
+  evidence?: Evidence;
+}
+
+/**
+ * The way a speaker was reached. `clause-*`: the attribution clause beside the quotation names
+ * them (`clause-name` "Boudreau said", `clause-source` "a source in … told", `clause-source-earlier`
+ * "the source said" back to "a source in …", `clause-pronoun` "he said", `clause-role` "said the
+ * actor", `clause-possessive` "her order", `clause-document` "the directive says", `clause-organisation`
+ * "the company said", `clause-unresolved` "the group said" with no group named before, `clause-other`
+ * a phrase the reader could not classify). The rest have no clause: `fragment` words inside a
+ * narrative sentence, `sentence-subject` a name opening the sentence, `signed` a line below naming
+ * the speaker, `paragraph-person` the person this paragraph is about, `previous-speaker` whoever
+ * spoke just before, `previous-person` the person the paragraph before was about, `recent-speaker`
+ * anyone who spoke in the last three paragraphs, `pull-quote` the same words said elsewhere.
+ */
+export type Via =
+  | 'clause-name' | 'clause-source' | 'clause-source-earlier' | 'clause-pronoun' | 'clause-role' | 'clause-possessive' | 'clause-document' | 'clause-organisation' | 'clause-unresolved' | 'clause-other'
+  | 'fragment' | 'sentence-subject' | 'signed' | 'paragraph-person' | 'previous-speaker' | 'previous-person' | 'recent-speaker' | 'pull-quote';
+
+export interface Evidence {
+  via: Via;
+  /** Paragraphs back to where the speaker last spoke or was named before the quotation (0: this paragraph). */
+  distance: number;
+  /** Other people or sources the clause's words (or, without a clause, the story's thread) could as well mean. */
+  rivals: number;
+  /** The pronoun's match was the article's slip and was replaced by the paragraph's person. */
+  slip?: boolean;
+  /** Quotations given to this speaker by a pronoun or no clause since the article last wrote their name. */
+  chain: number;
 }
 
 type Kind = 'person' | 'source' | 'group' | 'document' | 'other';
@@ -134,6 +164,77 @@ class Discourse {
       if (e.entity.kind === 'person' && (mentionsToo || e.role !== 'mention')) return e.entity;
     }
     return null;
+  }
+
+  /** Where the entity last spoke or was named before `pos`; -1 when it was not. */
+  lastEventOf(entity: Entity, pos: number): number {
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const e = this.events[i]!;
+      if (e.pos < pos && e.entity === entity) return e.pos;
+    }
+    return -1;
+  }
+
+  /**
+   * Others a pronoun (or a role of a gender) could as well mean: people or described sources of
+   * a compatible gender and number named since the start of the paragraph before. A person named
+   * only as an object counts when the article gave them the pronoun's gender.
+   */
+  pronounRivals(entity: Entity, pos: number, pronoun: string): number {
+    const plural = pronoun === 'they' || pronoun === 'we';
+    const gender = pronoun === 'he' || pronoun === 'his' ? 'he' : pronoun === 'she' || pronoun === 'her' ? 'she' : null;
+    // From the paragraph before, or from where the chosen one was last named if that is further back.
+    const last = this.lastEventOf(entity, pos);
+    const minPos = Math.min((Math.floor(pos / 1_000_000) - 1) * 1_000_000, last === -1 ? Infinity : last);
+    const seen = new Map<Entity, number>();
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const e = this.events[i]!;
+      if (e.pos >= pos) continue;
+      if (e.pos < minPos) break;
+      const x = e.entity;
+      if (x === entity || x.name === entity.name || seen.has(x)) continue;
+      if (plural ? !x.plural : x.plural || (x.kind !== 'person' && x.kind !== 'source')) continue;
+      // An organisation is no "he" or "she" — unless its last word is a person's surname ("The Kreuzberg family winery").
+      if (!plural && x.kind === 'person' && looksLikeOrganisation(x.name) && !x.gender && !this.isPersonToken(words(x.name).pop()!)) continue;
+      if (gender && x.gender && x.gender !== gender) continue;
+      if (e.role === 'mention' && !(gender && x.gender === gender)) continue;
+      // A name nothing marks as a person's (no gender, no given name, never spoke) counts half
+      // when it opened a sentence: "Kreuzberg regards …" before "he says".
+      const unverified = !plural && this.unverified(x);
+      if (unverified && e.role !== 'subject') continue;
+      seen.set(x, unverified ? 0.5 : 1);
+    }
+    let n = 0;
+    for (const w of seen.values()) n += w;
+    return n;
+  }
+
+  /** People or described sources that spoke or were a sentence's subject after `entity` last was, before `pos`. */
+  threadRivals(entity: Entity, pos: number): number {
+    const since = this.lastEventOf(entity, pos);
+    const seen = new Set<Entity>();
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const e = this.events[i]!;
+      if (e.pos >= pos) continue;
+      if (e.pos <= since) break;
+      const x = e.entity;
+      if (x === entity || x.name === entity.name || e.role === 'mention' || (x.kind !== 'person' && x.kind !== 'source') || this.unverified(x)) continue;
+      seen.add(x);
+    }
+    return seen.size;
+  }
+
+  /**
+   * Other described sources with the same head noun that "the source" could mean: each one the
+   * article introduced as someone new ("a source in Hyesan", "another source"); "Daily NK’s
+   * source" names the one already met.
+   */
+  sourceRivals(entity: Entity, pos: number): number {
+    const others = new Set<Entity>();
+    for (const s of this.sources) {
+      if (s.pos < pos && s.entity !== entity && s.entity.head === entity.head && /^(?:a|an|another|one)\s/i.test(s.entity.name)) others.add(s.entity);
+    }
+    return others.size;
   }
 
   lastSpeaker(pos: number, minPos: number): Entity | null {
@@ -369,15 +470,24 @@ function maskQuotes(p: string, spans: QuoteSpan[]): string {
   return parts.join('');
 }
 
+/** What is named after a person or a family ("the Kreuzberg family winery", "the Clinton campaign"). */
+const NAMED_AFTER = /^(?:family|families|campaign|clan|household|estate|brothers|sisters|winery|foundation|administration)$/;
+
 /** Multi-word person names in the article, in order of first appearance, titles stripped. */
 export function collectNames(body: readonly string[]): string[][] {
   const seen = new Set<string>();
   const out: string[][] = [];
   for (const p of body) {
+    const ws = words(p);
     for (const run of capitalisedRuns(p)) {
-      let tokens = stripTitles(run.tokens).filter((t) => /^[\p{Lu}]/u.test(t));
+      // "The Kreuzberg family winery", "The Jane Doe campaign": "The" opens something named
+      // after a person, not a person's name — the person is the name without it.
+      const rest = run.tokens.slice(1);
+      const namedAfter = /^the$/i.test(run.tokens[0] ?? '') && rest.length > 0 && (givenNameGender(rest.join(' ')) !== null || NAMED_AFTER.test(ws[run.start + run.tokens.length] ?? ''));
+      const withoutThe = namedAfter ? rest : run.tokens;
+      let tokens = stripTitles(withoutThe).filter((t) => /^[\p{Lu}]/u.test(t));
       // "Prince Andrew", "Dr. Dempsey": a title and one name stay together.
-      if (tokens.length === 1 && run.tokens.length === 2) tokens = run.tokens;
+      if (tokens.length === 1 && withoutThe.length === 2) tokens = withoutThe;
       if (tokens.length < 2 || tokens.length > 4 || SENTENCE_INTRO.test(tokens[0]!)) continue;
       const key = tokens.join(' ');
       if (!seen.has(key)) {
@@ -557,6 +667,8 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
     return tokens.join(' ');
   };
 
+  /** How many quotations each entity has been given by a pronoun or no clause since its name was last written. */
+  const unnamedSince = new Map<Entity, number>();
   const pullQuotes = new Set<number>();
   spans.forEach((a, i) => {
     if (a.words < MIN_WORDS) return;
@@ -566,7 +678,10 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
   for (const item of items) {
     if (item.type === 'mention') {
       const e = discourse.mentioned(item.phrase);
-      if (e) discourse.note(item.pos, e, 'mention', item.weak);
+      if (e) {
+        discourse.note(item.pos, e, 'mention', item.weak);
+        unnamedSince.set(e, 0);
+      }
       continue;
     }
     if (item.type === 'intro') {
@@ -580,6 +695,7 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
       const told = channel(item.told);
       if (told && !e.told) e.told = told;
       discourse.note(item.pos, e, item.type === 'speech' ? 'speaker' : 'subject');
+      if (readPhrase(item.phrase)?.kind === 'name') unnamedSince.set(e, 0);
       continue;
     }
     if (item.type !== 'quote') continue;
@@ -587,6 +703,9 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
     const clause = clauses.get(item.index) ?? null;
     let entity: Entity | null = null;
     let told: string | null = null;
+    let via: Via | null = null;
+    let rivals = 0;
+    let slip = false;
     if (clause?.subject) {
       const exclude = new Set<string>();
       if (clause.told) exclude.add(discourse.expandName(clause.told));
@@ -598,16 +717,21 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
         const own = discourse.lastPerson(item.pos, at(span.paragraphIndex, 0));
         exclude.add(entity.name);
         entity = own && own !== entity ? own : discourse.resolve(clause.subject, item.pos, exclude);
+        slip = true;
       }
       told = channel(clause.told);
       if (entity && told && !entity.told) entity.told = told;
+      if (entity) [via, rivals] = clauseEvidence(discourse, clause.subject, entity, item.pos);
     }
     // "Aderholt returned to the issue later in the hearing. “What …”": a quotation without a clause
     // belongs to the person the paragraph has just been about, before anyone who spoke earlier.
     // A fragment inside a narrative sentence ("She “became more and more intermittent”") is words
     // about the sentence's subject from whoever was just quoted, not words of that subject.
     const midSentence = !clause && /[\p{L}]/u.test(masks[span.paragraphIndex]!.slice(sentenceStart(masks[span.paragraphIndex]!, span.open), span.open));
-    if (!entity && midSentence) entity = discourse.lastSpeaker(item.pos, at(Math.max(0, span.paragraphIndex - 3), 0));
+    if (!entity && midSentence) {
+      entity = discourse.lastSpeaker(item.pos, at(Math.max(0, span.paragraphIndex - 3), 0));
+      if (entity) via = 'fragment';
+    }
     // No one has spoken yet: the words are the sentence's subject's ("Facebook has banned … because
     // they are “frequently associated with …”").
     if (!entity && midSentence) {
@@ -619,33 +743,79 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
       // An imperative ("Consider this 2014 entry — “…”") is followed by a determiner, a subject by its verb.
       const own = mask.slice(sentenceStart(mask, span.open), span.open);
       const imperative = subject ? new RegExp(String.raw`^\W*${subject.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\s+(?:this|that|these|those|the|a|an|your|our|my|his|her|its|their)\b`, 'u').test(own) : false;
-      if (subject && !imperative && phrase?.kind === 'name' && !SENTENCE_INTRO.test(phrase.text) && (discourse.knownName(phrase.text) || discourse.properNoun(phrase.text))) entity = discourse.resolve(subject, item.pos);
+      if (subject && !imperative && phrase?.kind === 'name' && !SENTENCE_INTRO.test(phrase.text) && (discourse.knownName(phrase.text) || discourse.properNoun(phrase.text))) {
+        entity = discourse.resolve(subject, item.pos);
+        if (entity) via = 'sentence-subject';
+      }
     }
     // Otherwise the person this paragraph is about; then whoever spoke in the paragraph before;
     // then the person the paragraph before was about ("But for Parata and his family …" → “It’s
     // very emotional …”); then anyone who spoke in the last three paragraphs.
     if (!entity) {
       const previous = at(Math.max(0, span.paragraphIndex - 1), 0);
-      entity =
-        fromNextParagraph(body, span) ??
-        discourse.lastPerson(item.pos, at(span.paragraphIndex, 0)) ??
-        discourse.lastSpeaker(item.pos, previous) ??
-        discourse.lastPerson(item.pos, previous, true, true) ??
-        discourse.lastSpeaker(item.pos, at(Math.max(0, span.paragraphIndex - 3), 0));
+      const ways: Array<[Via, () => Entity | null]> = [
+        ['signed', () => fromNextParagraph(body, span)],
+        ['paragraph-person', () => discourse.lastPerson(item.pos, at(span.paragraphIndex, 0))],
+        ['previous-speaker', () => discourse.lastSpeaker(item.pos, previous)],
+        ['previous-person', () => discourse.lastPerson(item.pos, previous, true, true)],
+        ['recent-speaker', () => discourse.lastSpeaker(item.pos, at(Math.max(0, span.paragraphIndex - 3), 0))],
+      ];
+      for (const [way, find] of ways) {
+        entity = find();
+        if (entity) {
+          via = way;
+          break;
+        }
+      }
+      if (entity && via !== 'signed') rivals = discourse.threadRivals(entity, item.pos);
     }
+    if (entity && via) {
+      const last = discourse.lastEventOf(entity, item.pos);
+      const chain = via === 'clause-name' || via === 'clause-source' || via === 'signed' ? 0 : (unnamedSince.get(entity) ?? 0) + 1;
+      unnamedSince.set(entity, chain);
+      results[item.index] = {
+        clause,
+        speaker: { name: entity.name, told: told ?? entity.told },
+        evidence: { via, distance: last === -1 || via === 'clause-name' ? 0 : Math.floor(item.pos / 1_000_000) - Math.floor(last / 1_000_000), rivals, chain, ...(slip ? { slip } : {}) },
+      };
+    } else results[item.index] = { clause, speaker: null };
     // A pull quote (its words recur later in the article) sits out of the story's order: it names
     // no one the next "he said" could mean.
     if (entity && !pullQuotes.has(item.index)) discourse.note(item.pos, entity, 'speaker');
-    results[item.index] = { clause, speaker: entity ? { name: entity.name, told: told ?? entity.told } : null };
   }
   // A pull quote repeats words a named speaker says elsewhere in the article.
   results.forEach((r, i) => {
     if (r.speaker || spans[i]!.words < MIN_WORDS) return;
     const text = normaliseQuote(spans[i]!.text);
     const twin = spans.findIndex((s, j) => j !== i && results[j]!.speaker && s.words >= MIN_WORDS && (normaliseQuote(s.text).includes(text) || text.includes(normaliseQuote(s.text))));
-    if (twin !== -1) results[i] = { clause: r.clause, speaker: results[twin]!.speaker };
+    if (twin !== -1) results[i] = { clause: r.clause, speaker: results[twin]!.speaker, evidence: { via: 'pull-quote', distance: 0, rivals: 0, chain: 0 } };
   });
   return results;
+}
+
+/** Which kind of clause named the speaker, and how many others its words could as well mean. */
+function clauseEvidence(discourse: Discourse, subject: string, entity: Entity, pos: number): [Via, number] {
+  const phrase = readPhrase(subject);
+  switch (phrase?.kind) {
+    case 'name':
+      return ['clause-name', 0];
+    case 'pronoun':
+      return ['clause-pronoun', entity.kind === 'document' ? 0 : discourse.pronounRivals(entity, pos, phrase.head)];
+    case 'role':
+      return ['clause-role', discourse.pronounRivals(entity, pos, phrase.plural ? 'they' : nounGender(phrase.text) ?? 'someone')];
+    case 'possessive':
+      return ['clause-possessive', 0];
+    case 'document':
+      return ['clause-document', 0];
+    case 'source': {
+      const earlier = /^(the|this|that)\b/i.test(phrase.text) && discourse.lastEventOf(entity, pos) !== -1;
+      return earlier ? ['clause-source-earlier', discourse.sourceRivals(entity, pos)] : ['clause-source', 0];
+    }
+    default:
+      // "the group said" with no group named before: the words name no one a reader could cite.
+      if (ORGANISATION_NOUN.test(phrase?.text ?? '')) return [entity.name !== phrase?.text ? 'clause-organisation' : 'clause-unresolved', 0];
+      return ['clause-other', 0];
+  }
 }
 
 /** Where the sentence holding an offset starts (quotations already masked). */

@@ -319,4 +319,9 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE article_versions ADD COLUMN after_body TEXT;
   `,
+  // 12: speakers are stored only when the resolver is sure of them (quotes/confidence.ts); the
+  // lists stored before named every candidate, so they are derived again from the text.
+  `
+  UPDATE articles SET speakers = NULL WHERE speakers IS NOT NULL;
+  `,
 ];

@@ -300,4 +300,8 @@ export const PG_MIGRATIONS: string[] = [
   `
   ALTER TABLE article_versions ADD COLUMN after_body jsonb;
   `,
+  // SQLite migration 12: only speakers the resolver is sure of are stored; lists stored before are derived again.
+  `
+  UPDATE articles SET speakers = NULL WHERE speakers IS NOT NULL;
+  `,
 ];
