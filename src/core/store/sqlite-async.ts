@@ -14,6 +14,7 @@ import type {
   TextQuery,
   TextSearchOptions, ArticleSpeakers
 } from './types.ts';
+import type { TextCountOptions, TextCounts } from './text-counts.ts';
 
 /** Runs async jobs one at a time: a transaction's awaits must not let another caller's statements into it. */
 class Queue {
@@ -361,5 +362,8 @@ class SqliteAsyncStore implements AsyncStore {
   }
   hotFloorSeq(since: Date, maxArticles: number) {
     return this.call(() => this.store.hotFloorSeq(since, maxArticles));
+  }
+  countText(query: TextQuery | null, filters: TextFilters, opts: TextCountOptions): Promise<TextCounts> {
+    return this.call(() => this.store.countText(query, filters, opts));
   }
 }

@@ -11,6 +11,8 @@ import { BOOST } from '../search/article-index.ts';
 import { ftsForm, ftsGroup, ftsList, ftsMatch, ftsText } from '../search/fts-text.ts';
 import { countWord, hasWord, phrasesInText } from '../search/phrase-text.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { ArticleFacets } from './sqlite-facets.ts';
+import type { TextCountOptions, TextCounts } from './text-counts.ts';
 import { FEED_FIELDS, NOT_ARCHIVE, OWNER_OF, OWNERS_OF_JSON, SOURCE_SELECT } from './feeds.ts';
 import { pickVanished, planRewrite, rowMappers, SOURCE_COLUMNS, SQLITE_CODEC, type Row } from './rows.ts';
 import type {
@@ -755,9 +757,9 @@ export class SqliteStore implements Store {
   createSubscription(s: Omit<SubscriptionRow, 'id' | 'createdAt'>): SubscriptionRow {
     const id = this.uniqueId('subscriptions');
     this.stmt(
-      `INSERT INTO subscriptions (id, guild_id, channel_id, schedule_label, cron, timezone, query, source_ids, max_items, created_by, created_at, last_window_end)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(id, s.guildId, s.channelId, s.scheduleLabel, s.cron, s.timezone, s.query, JSON.stringify(s.sourceIds), s.maxItems, s.createdBy, iso(this.clock.now()), s.lastWindowEnd);
+      `INSERT INTO subscriptions (id, guild_id, channel_id, schedule_label, cron, timezone, query, source_ids, max_items, created_by, created_at, last_window_end, chart)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(id, s.guildId, s.channelId, s.scheduleLabel, s.cron, s.timezone, s.query, JSON.stringify(s.sourceIds), s.maxItems, s.createdBy, iso(this.clock.now()), s.lastWindowEnd, s.chart ? 1 : 0);
     return this.getSubscription(id)!;
   }
 
@@ -1181,6 +1183,35 @@ export class SqliteStore implements Store {
     if (f.since) p.push(iso(f.since));
     if (f.until) p.push(iso(f.until));
     return p;
+  }
+
+  // ── archive tier: matches over time ────────────────────────────────────
+
+  /** Every article's date, source and outlet by seq, loaded at the first count (see ArticleFacets). */
+  private facets: ArticleFacets | null = null;
+
+  /**
+   * Counts every match per interval (see Store.countText): FTS5 gives the matching rowids (a
+   * common word's whole doclist, read once), the date, source and outlet of each come from the
+   * in-memory facets. FTS5 matches phrases exactly here: no estimate, no candidate limit.
+   */
+  countText(query: TextQuery | null, filters: TextFilters, opts: TextCountOptions): TextCounts {
+    this.facets ??= new ArticleFacets(this.db);
+    this.facets.refresh();
+    let seqs: number[] | null = null;
+    if (query) {
+      const groups = query.terms.map((t) => [t, ...(query.alternatives?.get(t) ?? [])]);
+      const match = ftsMatch({ groups, phrases: query.phrases, prefixes: query.prefixes ?? [], excluded: query.excluded }, 'all');
+      if (!match) return { rows: [], total: 0, first: null };
+      seqs = this.stmt('SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?').pluck().all(match) as number[];
+    }
+    const ownerOf = (id: string) => (this.stmt('SELECT COALESCE(feed_id, id) AS o FROM sources WHERE id = ?').get(id) as Row | undefined)?.o as string | undefined;
+    const { rows, total, firstSeq } = this.facets.count(seqs, filters, opts, ownerOf);
+    if (firstSeq < 0) return { rows, total, first: null };
+    const f = this.facets.describe(firstSeq);
+    const r = this.stmt('SELECT id, outlet FROM articles WHERE seq = ?').get(firstSeq) as Row;
+    const outlet = (r.outlet as string | null)?.replace(/\s+/g, ' ').trim() || null;
+    return { rows, total, first: { id: r.id as string, at: new Date(f.time).toISOString(), outlet, sourceId: f.sourceId } };
   }
 
   // ── meta ───────────────────────────────────────────────────────────────

@@ -285,4 +285,9 @@ export const PG_MIGRATIONS: string[] = [
   `
   ALTER TABLE articles ADD COLUMN speakers jsonb;
   `,
+  // SQLite migration 10: a digest may carry a chart of its window's coverage by outlet. (Counting
+  // matches over time needs no index of its own here: it groups the matches in SQL.)
+  `
+  ALTER TABLE subscriptions ADD COLUMN chart boolean NOT NULL DEFAULT false;
+  `,
 ];
