@@ -242,6 +242,12 @@ export interface AsyncStore {
    */
   countText(query: TextQuery | null, filters: TextFilters, opts: TextCountOptions): Promise<TextCounts>;
   /**
+   * One small step of reading what countText needs of every article ahead of the first count
+   * (SQLite: dates, sources and outlets into memory); true when done. A store that reads nothing
+   * ahead leaves it out.
+   */
+  prepareTextCounts?(): Promise<boolean>;
+  /**
    * One small step of the archive index's upkeep that would otherwise run inside ingest commits
    * (SQLite: FTS5 segment merging); false when there is nothing to do. A store without such
    * upkeep leaves it out.

@@ -366,4 +366,7 @@ class SqliteAsyncStore implements AsyncStore {
   countText(query: TextQuery | null, filters: TextFilters, opts: TextCountOptions): Promise<TextCounts> {
     return this.call(() => this.store.countText(query, filters, opts));
   }
+  prepareTextCounts() {
+    return this.call(() => this.store.prepareTextCounts());
+  }
 }

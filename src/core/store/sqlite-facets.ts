@@ -1,11 +1,14 @@
 import type Database from 'better-sqlite3';
-import { dayNumber, foldDays, outletGroupKey, type TextCountOptions, type TextCounts } from './text-counts.ts';
+import { foldDays, outletGroupKey, type TextCountOptions, type TextCounts } from './text-counts.ts';
 import type { TextFilters } from './types.ts';
 
 /** Rows read per statement while loading (keeps one read's memory small). */
 const LOAD_CHUNK = 50_000;
 /** Room for a key index in a (day, key) counting key: 2^22 outlets or sources. */
 const KEY_SPAN = 4_194_304;
+/** Counts go to a dense array per key and day while the archive's dates span at most this many days. */
+const DENSE_MAX_DAYS = 40_000;
+const DAY_MS = 86_400_000;
 
 /**
  * What counting matches over time needs of every article, held in typed arrays indexed by seq:
@@ -32,6 +35,9 @@ export class ArticleFacets {
   private readonly groupIndex = new Map<string, number>();
   /** Highest seq read so far. */
   private loadedSeq = 0;
+  /** Day numbers of the earliest and latest dates loaded (never narrowed: a bound is enough). */
+  private minDay = Infinity;
+  private maxDay = -Infinity;
   private readonly changed = new Set<number>();
   /** PRAGMA data_version when last read (-1: never). */
   private dataVersion = -1;
@@ -50,8 +56,10 @@ export class ArticleFacets {
       CREATE TEMP TRIGGER IF NOT EXISTS newsdesk_facets_delete AFTER DELETE ON main.articles
         BEGIN SELECT newsdesk_facets_changed(old.seq); END;
     `);
-    const cols = 'seq, source_id, published_at, first_seen_at, outlet';
-    this.readAfter = db.prepare(`SELECT ${cols} FROM articles INDEXED BY articles_facets WHERE seq > ? ORDER BY seq LIMIT ${LOAD_CHUNK}`).raw();
+    // The date as epoch ms in SQL (strings cost more to hand over than numbers); a published date
+    // SQLite cannot read counts as none, like PostgreSQL's published_ts.
+    const cols = "seq, source_id, coalesce(round(unixepoch(published_at, 'subsec') * 1000), round(unixepoch(first_seen_at, 'subsec') * 1000)), outlet";
+    this.readAfter = db.prepare(`SELECT ${cols} FROM articles INDEXED BY articles_facets WHERE seq > ? ORDER BY seq LIMIT ?`).raw();
     this.readSeq = db.prepare(`SELECT ${cols} FROM articles INDEXED BY articles_facets WHERE seq = ?`).raw();
   }
 
@@ -61,6 +69,14 @@ export class ArticleFacets {
    * it read everything again.
    */
   refresh(): void {
+    while (!this.load(LOAD_CHUNK));
+  }
+
+  /**
+   * Loads at most `rows` articles not read yet (a start-up reads the archive a little at a time
+   * between other work); true when nothing is left to read.
+   */
+  load(rows: number): boolean {
     const version = this.db.pragma('data_version', { simple: true }) as number;
     if (version !== this.dataVersion) {
       if (this.dataVersion !== -1) {
@@ -70,11 +86,14 @@ export class ArticleFacets {
       }
       this.dataVersion = version;
     }
-    for (;;) {
-      const rows = this.readAfter.all(this.loadedSeq) as unknown[][];
-      for (const r of rows) this.put(r);
-      if (rows.length < LOAD_CHUNK) break;
-    }
+    const read = this.readAfter.all(this.loadedSeq, rows) as unknown[][];
+    for (const r of read) this.put(r);
+    if (read.length === rows) return false;
+    this.applyChanged();
+    return true;
+  }
+
+  private applyChanged(): void {
     if (this.changed.size === 0) return;
     const seqs = [...this.changed];
     this.changed.clear();
@@ -89,13 +108,18 @@ export class ArticleFacets {
   private put(r: unknown[]): void {
     const seq = r[0] as number;
     if (seq >= this.time.length) this.grow(seq + 1);
-    const published = r[2] === null ? NaN : Date.parse(r[2] as string);
-    this.time[seq] = Number.isFinite(published) ? published : Date.parse(r[3] as string);
+    const t = r[2] === null ? NaN : (r[2] as number);
+    this.time[seq] = t;
+    if (Number.isFinite(t)) {
+      const day = Math.floor(t / DAY_MS);
+      if (day < this.minDay) this.minDay = day;
+      if (day > this.maxDay) this.maxDay = day;
+    }
     this.source[seq] = this.sourceOf(r[1] as string);
-    const key = outletGroupKey(r[4] as string | null);
+    const key = outletGroupKey(r[3] as string | null);
     let o = 0;
     if (key !== null) {
-      const form = (r[4] as string).replace(/\s+/g, ' ').trim();
+      const form = (r[3] as string).replace(/\s+/g, ' ').trim();
       o = this.formIndex.get(form) ?? 0;
       if (o === 0) {
         this.outletForms.push(form);
@@ -134,10 +158,11 @@ export class ArticleFacets {
   }
 
   /**
-   * Counts articles per day and key among `seqs` (every article when null) that pass the filters,
-   * folded into intervals. `ownerOf` maps a source id to the feed whose articles it holds.
+   * Counts articles per day and key among `seqs` (FTS5's matching rowids as group_concat gives
+   * them — a string costs a tenth of a row per rowid to hand over; every article when null) that
+   * pass the filters, folded into intervals. `ownerOf` maps a source id to the feed whose articles it holds.
    */
-  count(seqs: ArrayLike<number> | null, filters: TextFilters, opts: TextCountOptions, ownerOf: (sourceId: string) => string | undefined): Omit<TextCounts, 'first'> & { firstSeq: number } {
+  count(seqs: string | null, filters: TextFilters, opts: TextCountOptions, ownerOf: (sourceId: string) => string | undefined): Omit<TextCounts, 'first'> & { firstSeq: number } {
     let allowed: Uint8Array | null = null;
     if (filters.sourceIds) {
       allowed = new Uint8Array(this.sourceIds.length);
@@ -149,8 +174,9 @@ export class ArticleFacets {
     // A source id (its feed's articles) or an outlet name, as the search's filter.
     let onlySource = -1;
     let onlyOutlet = -1;
-    if (filters.source !== undefined) {
-      const owner = ownerOf(filters.source);
+    const bySource = filters.source !== undefined;
+    if (bySource) {
+      const owner = ownerOf(filters.source!);
       onlySource = owner === undefined ? -1 : (this.sourceIndex.get(owner) ?? -1);
       const key = outletGroupKey(filters.source);
       onlyOutlet = key === null ? -1 : (this.groupIndex.get(key) ?? -1);
@@ -159,45 +185,76 @@ export class ArticleFacets {
     const since = filters.since?.getTime() ?? -Infinity;
     const until = filters.until?.getTime() ?? Infinity;
     const lo = filters.fromSeq ?? 0;
-    const hi = filters.toSeq ?? Infinity;
+    const hi = Math.min(filters.toSeq ?? Infinity, this.time.length);
     const by = opts.by;
-    const perDay = new Map<number, number>();
+    const { time, source, outlet, formGroup, minDay } = this;
+    // Counts per key and day: dense arrays over the archive's days unless its dates span centuries.
+    const span = this.maxDay - minDay + 1;
+    const dense = span > 0 && span <= DENSE_MAX_DAYS;
+    const perKey: Int32Array[] = [];
+    const sparse = new Map<number, number>();
+    /** Per outlet group, how it is shown: as written in its earliest matching article. */
+    const shownSeq: number[] = [];
+    const shownForm: number[] = [];
     let total = 0;
     let firstSeq = -1;
     let firstTime = Infinity;
-    const { time, source, outlet, formGroup } = this;
-    /** Per outlet group, how it is shown: as written in its earliest matching article. */
-    const shown = new Map<number, { seq: number; form: number }>();
-    const n = seqs ? seqs.length : this.loadedSeq + 1;
-    for (let i = 0; i < n; i++) {
-      const seq = seqs ? seqs[i]! : i;
-      if (seq < lo || seq >= hi || seq >= time.length) continue;
+    const visit = (seq: number): void => {
+      if (seq < lo || seq >= hi) return;
       const t = time[seq]!;
       // NaN (no article) fails both comparisons.
-      if (!(t >= since && t <= until)) continue;
+      if (!(t >= since && t <= until)) return;
       const s = source[seq]!;
-      if (allowed && allowed[s] !== 1) continue;
+      if (allowed !== null && allowed[s] !== 1) return;
       const form = outlet[seq]!;
       const group = form === 0 ? 0 : formGroup[form]!;
-      if (filters.source !== undefined && s !== onlySource && group !== onlyOutlet) continue;
-      const key = by === 'outlet' ? group : by === 'source' ? s : 0;
-      if (by === 'outlet' && group !== 0) {
-        const was = shown.get(group);
-        if (!was || seq < was.seq) shown.set(group, { seq, form });
+      if (bySource && s !== onlySource && group !== onlyOutlet) return;
+      let key = 0;
+      if (by === 'outlet') {
+        key = group;
+        if (group !== 0 && !(shownSeq[group]! <= seq)) {
+          shownSeq[group] = seq;
+          shownForm[group] = form;
+        }
+      } else if (by === 'source') key = s;
+      const day = Math.floor(t / DAY_MS);
+      if (dense) (perKey[key] ??= new Int32Array(span))[day - minDay]!++;
+      else {
+        const k = day * KEY_SPAN + key;
+        sparse.set(k, (sparse.get(k) ?? 0) + 1);
       }
-      const k = dayNumber(t) * KEY_SPAN + key;
-      perDay.set(k, (perDay.get(k) ?? 0) + 1);
       total++;
       if (t < firstTime || (t === firstTime && seq < firstSeq)) {
         firstTime = t;
         firstSeq = seq;
       }
+    };
+    if (seqs === null) {
+      for (let seq = 0; seq <= this.loadedSeq; seq++) visit(seq);
+    } else {
+      let n = 0;
+      for (let i = 0; i < seqs.length; i++) {
+        const c = seqs.charCodeAt(i);
+        if (c === 44) {
+          visit(n);
+          n = 0;
+        } else n = n * 10 + (c - 48);
+      }
+      if (seqs.length > 0) visit(n);
     }
-    const keyName = (k: number): string | null => (by === 'outlet' ? (k === 0 ? null : this.outletForms[shown.get(k)!.form - 1]!) : by === 'source' ? this.sourceIds[k]! : null);
-    const days = [...perDay].map(([k, count]) => {
-      const day = Math.floor(k / KEY_SPAN);
-      return { day, key: keyName(k - day * KEY_SPAN), count };
-    });
+    const keyName = (k: number): string | null => (by === 'outlet' ? (k === 0 ? null : this.outletForms[shownForm[k]! - 1]!) : by === 'source' ? this.sourceIds[k]! : null);
+    const days: Array<{ day: number; key: string | null; count: number }> = [];
+    if (dense) {
+      perKey.forEach((counts, k) => {
+        const key = keyName(k);
+        for (let d = 0; d < span; d++) if (counts[d]! > 0) days.push({ day: minDay + d, key, count: counts[d]! });
+      });
+    } else {
+      for (const [k, count] of sparse) {
+        const day = Math.floor(k / KEY_SPAN);
+        days.push({ day, key: keyName(k - day * KEY_SPAN), count });
+      }
+    }
     return { rows: foldDays(days, opts.interval), total, firstSeq };
   }
 

@@ -1198,12 +1198,13 @@ export class SqliteStore implements Store {
   countText(query: TextQuery | null, filters: TextFilters, opts: TextCountOptions): TextCounts {
     this.facets ??= new ArticleFacets(this.db);
     this.facets.refresh();
-    let seqs: number[] | null = null;
+    let seqs: string | null = null;
     if (query) {
       const groups = query.terms.map((t) => [t, ...(query.alternatives?.get(t) ?? [])]);
       const match = ftsMatch({ groups, phrases: query.phrases, prefixes: query.prefixes ?? [], excluded: query.excluded }, 'all');
       if (!match) return { rows: [], total: 0, first: null };
-      seqs = this.stmt('SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?').pluck().all(match) as number[];
+      seqs = (this.stmt("SELECT group_concat(rowid, ',') AS s FROM articles_fts WHERE articles_fts MATCH ?").get(match) as Row).s as string | null;
+      if (seqs === null) return { rows: [], total: 0, first: null };
     }
     const ownerOf = (id: string) => (this.stmt('SELECT COALESCE(feed_id, id) AS o FROM sources WHERE id = ?').get(id) as Row | undefined)?.o as string | undefined;
     const { rows, total, firstSeq } = this.facets.count(seqs, filters, opts, ownerOf);
@@ -1212,6 +1213,15 @@ export class SqliteStore implements Store {
     const r = this.stmt('SELECT id, outlet FROM articles WHERE seq = ?').get(firstSeq) as Row;
     const outlet = (r.outlet as string | null)?.replace(/\s+/g, ' ').trim() || null;
     return { rows, total, first: { id: r.id as string, at: new Date(f.time).toISOString(), outlet, sourceId: f.sourceId } };
+  }
+
+  /**
+   * Reads up to `rows` more articles' dates, sources and outlets for countText (a start-up calls
+   * this a step per turn so the first count does not read the whole archive); true when done.
+   */
+  prepareTextCounts(rows = 5000): boolean {
+    this.facets ??= new ArticleFacets(this.db);
+    return this.facets.load(rows);
   }
 
   // ── meta ───────────────────────────────────────────────────────────────
