@@ -7,6 +7,7 @@ RUN npm ci --omit=dev && npm cache clean --force
 COPY src ./src
 COPY commands ./commands
 COPY seeds ./seeds
+COPY assets ./assets
 COPY tsconfig.json ./
 ENV NODE_ENV=production
 CMD ["node", "--import", "tsx", "src/main.ts"]

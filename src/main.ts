@@ -11,6 +11,8 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { runConsole } from './console/console.ts';
 import { Alerts } from './core/alerts.ts';
 import { ChangeAlerts } from './core/changes/change-alerts.ts';
+import { WorkerChartRenderer } from './core/charts/renderer.ts';
+import { Trends } from './core/trend/trends.ts';
 import fs from 'node:fs';
 import { systemClock, type Clock } from './core/deps.ts';
 import { Digests } from './core/digest/digests.ts';
@@ -121,7 +123,10 @@ async function main(): Promise<number> {
     worker,
   });
   const changeAlerts = new ChangeAlerts({ store, clock, log, newsroom });
-  const digests = new Digests({ store, clock, log, newsroom, defaultTimezone: config.defaultTimezone, crashPoint });
+  // Charts (/trend, /trending, digests' outlet charts) are laid out and rasterised on a worker thread.
+  const charts = new WorkerChartRenderer();
+  const trends = new Trends({ store, newsroom, clock, log, charts });
+  const digests = new Digests({ store, clock, log, newsroom, defaultTimezone: config.defaultTimezone, crashPoint, charts });
   const sources = new Sources({
     store,
     clock,
@@ -156,7 +161,7 @@ async function main(): Promise<number> {
     onRemove: (ids) => newsroom.unindexArticles(ids),
     notify: notify('source'),
   });
-  const ctx: CommandContext = { newsroom, sources, digests, alerts, changeAlerts, outbox, moderatorRoleId: config.moderatorRoleId };
+  const ctx: CommandContext = { newsroom, sources, digests, alerts, changeAlerts, trends, outbox, moderatorRoleId: config.moderatorRoleId };
   const commands = commandList();
   const dispatcher = new Dispatcher(ctx, log, commands);
   let jobs: Jobs | undefined;
@@ -169,6 +174,8 @@ async function main(): Promise<number> {
     await refreshShardFeeds();
     indexedUpTo = await store.maxSeq();
     await newsroom.buildIndex();
+    // What counting over time reads of every article, read ahead in small steps.
+    void trends.prepare().catch((err: unknown) => log.warn({ err }, 'trend counts not prepared'));
   })();
   const startWork = () => startJobs({ sources, digests, alerts, outbox, log, fetchConcurrency: config.fetchConcurrency, cron: config.tickCron, ...(lock ? { lock } : {}) });
 
@@ -186,6 +193,7 @@ async function main(): Promise<number> {
     } finally {
       await jobs?.stop();
       await parser.close();
+      await charts.close();
       clearInterval(snapshotTimer);
       await newsroom.saveSnapshot();
       await store.close();
@@ -209,6 +217,7 @@ async function main(): Promise<number> {
     await following?.stop();
     await bot?.stop(SHUTDOWN_GRACE_MS);
     await parser.close();
+    await charts.close();
     clearInterval(snapshotTimer);
     await newsroom.saveSnapshot();
     await store.close();
