@@ -1020,6 +1020,10 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
       expect((await count('walrus', { source: sub.id })).total).toBe(4);
       const late = await count('walrus', { since: new Date('2024-10-09T20:00:00.000Z'), until: new Date('2024-10-14T01:00:00.000Z') });
       expect([late.total, late.first?.id]).toEqual([2, 'b']);
+      // A seq floor (what /trending reads from): the articles stored from c on.
+      const fromC = (await store.scanArticles(0, 10)).find((r) => r.article.id === 'c')!.rowid;
+      expect(await count('walrus', { fromSeq: fromC })).toMatchObject({ total: 2, first: { id: 'c' } });
+      expect((await count(null, { fromSeq: fromC })).total).toBe(3);
     });
 
     it('follows articles changed and removed', async () => {

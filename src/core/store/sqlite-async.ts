@@ -1,5 +1,6 @@
 import type { AsyncStore, Lease, SourcePatch } from './async-store.ts';
 import type { SqliteStore } from './sqlite-store.ts';
+import { MatchReader } from './sqlite-matches.ts';
 import type {
   ChangeAlertRow,
   FetchAttempt,
@@ -33,6 +34,8 @@ interface Shared {
   store: SqliteStore;
   queue: Queue;
   locks: Set<string>;
+  /** Counting's full-text reads off the event loop (a file store only; started at the first count). */
+  matches?: MatchReader | null;
 }
 
 /**
@@ -68,8 +71,9 @@ class SqliteAsyncStore implements AsyncStore {
   }
 
   /** Closes the database (idempotent; a transaction's handle leaves it to its owner). */
-  close(): Promise<void> {
-    if (this.inTx) return Promise.resolve();
+  async close(): Promise<void> {
+    if (this.inTx) return;
+    await this.shared.matches?.close();
     return this.call(() => this.store.close());
   }
 
@@ -363,8 +367,30 @@ class SqliteAsyncStore implements AsyncStore {
   hotFloorSeq(since: Date, maxArticles: number) {
     return this.call(() => this.store.hotFloorSeq(since, maxArticles));
   }
-  countText(query: TextQuery | null, filters: TextFilters, opts: TextCountOptions): Promise<TextCounts> {
-    return this.call(() => this.store.countText(query, filters, opts));
+  /**
+   * The matching rowids come from the match reader's thread (FTS5 reads a common word's whole
+   * doclist in one statement); only counting them against the facets runs here. Inside a
+   * transaction, or for an in-memory store, all of it runs on this connection.
+   */
+  async countText(query: TextQuery | null, filters: TextFilters, opts: TextCountOptions): Promise<TextCounts> {
+    const reader = query && !this.inTx ? this.matchReader() : null;
+    if (!query || !reader) return this.call(() => this.store.countText(query, filters, opts));
+    const match = this.store.textMatch(query);
+    if (!match) return { rows: [], total: 0, first: null };
+    let seqs: string | null;
+    try {
+      seqs = await reader.rowids(match, filters.fromSeq);
+    } catch {
+      // A reader that failed (it says why once; `usable` turns false) leaves counting to this connection.
+      return this.call(() => this.store.countText(query, filters, opts));
+    }
+    if (seqs === null) return { rows: [], total: 0, first: null };
+    return this.call(() => this.store.countMatches(seqs, filters, opts));
+  }
+
+  private matchReader(): MatchReader | null {
+    if (this.shared.matches === undefined) this.shared.matches = this.store.path === ':memory:' ? null : new MatchReader(this.store.path);
+    return this.shared.matches?.usable ? this.shared.matches : null;
   }
   prepareTextCounts() {
     return this.call(() => this.store.prepareTextCounts());

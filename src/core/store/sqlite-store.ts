@@ -1196,16 +1196,34 @@ export class SqliteStore implements Store {
    * in-memory facets. FTS5 matches phrases exactly here: no estimate, no candidate limit.
    */
   countText(query: TextQuery | null, filters: TextFilters, opts: TextCountOptions): TextCounts {
-    this.facets ??= new ArticleFacets(this.db);
-    this.facets.refresh();
     let seqs: string | null = null;
     if (query) {
-      const groups = query.terms.map((t) => [t, ...(query.alternatives?.get(t) ?? [])]);
-      const match = ftsMatch({ groups, phrases: query.phrases, prefixes: query.prefixes ?? [], excluded: query.excluded }, 'all');
+      const match = this.textMatch(query);
       if (!match) return { rows: [], total: 0, first: null };
-      seqs = (this.stmt("SELECT group_concat(rowid, ',') AS s FROM articles_fts WHERE articles_fts MATCH ?").get(match) as Row).s as string | null;
+      // A lower seq bound (a recent window) is walked newest-first from the doclist's end, which
+      // reads only what lies above it; the whole doclist otherwise.
+      const found = (filters.fromSeq
+        ? this.stmt("SELECT group_concat(rowid, ',') AS s FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ? ORDER BY rowid DESC)").get(match, filters.fromSeq)
+        : this.stmt("SELECT group_concat(rowid, ',') AS s FROM articles_fts WHERE articles_fts MATCH ?").get(match)) as Row;
+      seqs = found.s as string | null;
       if (seqs === null) return { rows: [], total: 0, first: null };
     }
+    return this.countMatches(seqs, filters, opts);
+  }
+
+  /** A count's FTS5 expression (every part required), or null when nothing searchable remains. */
+  textMatch(query: TextQuery): string | null {
+    const groups = query.terms.map((t) => [t, ...(query.alternatives?.get(t) ?? [])]);
+    return ftsMatch({ groups, phrases: query.phrases, prefixes: query.prefixes ?? [], excluded: query.excluded }, 'all');
+  }
+
+  /**
+   * countText from the matching rowids (comma-separated, any order; null: every article), read
+   * here or on the match reader's thread (sqlite-matches.ts).
+   */
+  countMatches(seqs: string | null, filters: TextFilters, opts: TextCountOptions): TextCounts {
+    this.facets ??= new ArticleFacets(this.db);
+    this.facets.refresh();
     const ownerOf = (id: string) => (this.stmt('SELECT COALESCE(feed_id, id) AS o FROM sources WHERE id = ?').get(id) as Row | undefined)?.o as string | undefined;
     const { rows, total, firstSeq } = this.facets.count(seqs, filters, opts, ownerOf);
     if (firstSeq < 0) return { rows, total, first: null };
