@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Article } from '../article.ts';
 import type { ChartRenderer, RenderedChart } from '../charts/renderer.ts';
 import { timeSeriesSpec } from '../charts/specs.ts';
@@ -21,8 +22,11 @@ export const MIN_G2 = 10.83;
 export const SMOOTHING = 3;
 /** Baseline articles below which there is no baseline to rise against. */
 export const MIN_BASELINE_ARTICLES = 20;
-/** Window articles read for candidates (the newest beyond it are not). */
+/** Stored articles read for the window's candidates at most (the newest stored first). */
 const MAX_WINDOW_ARTICLES = 5000;
+const SCAN_STEP = 500;
+/** Work between two yields to the event loop while reading the window. */
+const TURN_MS = 15;
 /** Candidates counted exactly in the archive, the most mentioned first: names, then phrases. */
 const MAX_NAMES_CHECKED = 40;
 const MAX_PHRASES_CHECKED = 20;
@@ -78,7 +82,7 @@ export interface TrendingResult {
 }
 
 export interface TrendingDeps {
-  store: Pick<AsyncStore, 'countText' | 'hotFloorSeq' | 'scanArticles'>;
+  store: Pick<AsyncStore, 'countText' | 'hotFloorSeq' | 'scanArticles' | 'maxSeq'>;
   newsroom: Pick<Newsroom, 'visibleSources' | 'resolveSource'>;
   clock: Clock;
   charts: ChartRenderer;
@@ -173,16 +177,21 @@ export async function findTrending(deps: TrendingDeps, scope: Scope, req: Trendi
   if (articles === 0) return { ...result, empty: 'no-articles' };
   if (baselineArticles < MIN_BASELINE_ARTICLES) return { ...result, empty: 'no-history' };
 
-  // The window's articles, for candidates and for each entry's top article.
+  // The window's articles, for candidates and for each entry's top article: read newest stored
+  // first (an archive imported today is stored after older news but dated long before the window).
   const windowFloor = await deps.store.hotFloorSeq(since, 0);
   const outlet = source?.filter.toLowerCase();
   const inWindow: Array<{ seq: number; article: Article; mentions: ReturnType<typeof mentionsIn> }> = [];
   let scanned = 0;
-  for (let after = windowFloor - 1; scanned < MAX_WINDOW_ARTICLES; ) {
-    const rows = await deps.store.scanArticles(after, 500);
-    if (rows.length === 0) break;
-    after = rows.at(-1)!.rowid;
+  let turn = performance.now();
+  for (let top = await deps.store.maxSeq(); top >= windowFloor && scanned < MAX_WINDOW_ARTICLES; top -= SCAN_STEP) {
+    const rows = (await deps.store.scanArticles(Math.max(windowFloor, top - SCAN_STEP + 1) - 1, SCAN_STEP)).filter((r) => r.rowid <= top);
     for (const r of rows) {
+      // Finding names reads whole articles: other interactions get a turn every few milliseconds.
+      if (performance.now() - turn > TURN_MS) {
+        await new Promise((res) => setImmediate(res));
+        turn = performance.now();
+      }
       scanned++;
       const a = r.article;
       if (!visible.has(a.sourceId)) continue;
@@ -191,7 +200,6 @@ export async function findTrending(deps: TrendingDeps, scope: Scope, req: Trendi
       if (!(at >= since.getTime() && at <= now.getTime())) continue;
       inWindow.push({ seq: r.rowid, article: a, mentions: mentionsIn(a.title, a.body) });
     }
-    await new Promise((res) => setImmediate(res));
   }
   result.read = inWindow.length;
 
