@@ -377,9 +377,10 @@ class SqliteAsyncStore implements AsyncStore {
     if (!query || !reader) return this.call(() => this.store.countText(query, filters, opts));
     const match = this.store.textMatch(query);
     if (!match) return { rows: [], total: 0, first: null };
+    const floor = await this.call(() => this.store.countFloor(filters));
     let seqs: string | null;
     try {
-      seqs = await reader.rowids(match, filters.fromSeq);
+      seqs = await reader.rowids(match, floor || undefined);
     } catch {
       // A reader that failed (it says why once; `usable` turns false) leaves counting to this connection.
       return this.call(() => this.store.countText(query, filters, opts));

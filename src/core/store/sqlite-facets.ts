@@ -83,6 +83,7 @@ export class ArticleFacets {
         this.time.fill(NaN);
         this.loadedSeq = 0;
         this.changed.clear();
+        this.version++;
       }
       this.dataVersion = version;
     }
@@ -101,11 +102,15 @@ export class ArticleFacets {
       if (seq >= this.time.length) continue;
       const r = this.readSeq.get(seq) as unknown[] | undefined;
       if (r) this.put(r);
-      else this.time[seq] = NaN;
+      else {
+        this.time[seq] = NaN;
+        this.version++;
+      }
     }
   }
 
   private put(r: unknown[]): void {
+    this.version++;
     const seq = r[0] as number;
     if (seq >= this.time.length) this.grow(seq + 1);
     const t = r[2] === null ? NaN : (r[2] as number);
@@ -257,6 +262,32 @@ export class ArticleFacets {
     }
     return { rows: foldDays(days, opts.interval), total, firstSeq };
   }
+
+  /**
+   * The lowest seq of an article dated at or after `since` (past the last one when none is): a
+   * lower bound FTS5 can walk down to instead of reading a whole doclist. Articles arrive roughly
+   * in date order, so for a recent window it lies near the end.
+   */
+  firstSeqSince(since: number): number {
+    const known = this.floors.get(since);
+    if (known && known.version === this.version) return known.seq;
+    const { time } = this;
+    let found = this.loadedSeq + 1;
+    for (let seq = 0; seq <= this.loadedSeq; seq++) {
+      if (time[seq]! >= since) {
+        found = seq;
+        break;
+      }
+    }
+    // A window's two bounds are asked for again and again (one count per candidate name).
+    if (this.floors.size >= 8) this.floors.clear();
+    this.floors.set(since, { seq: found, version: this.version });
+    return found;
+  }
+
+  private readonly floors = new Map<number, { seq: number; version: number }>();
+  /** Counts every article read (new or changed): floors found before a change are found again. */
+  private version = 0;
 
   /** The date and source of a loaded article. */
   describe(seq: number): { time: number; sourceId: string } {

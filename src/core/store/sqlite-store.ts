@@ -1202,13 +1202,28 @@ export class SqliteStore implements Store {
       if (!match) return { rows: [], total: 0, first: null };
       // A lower seq bound (a recent window) is walked newest-first from the doclist's end, which
       // reads only what lies above it; the whole doclist otherwise.
-      const found = (filters.fromSeq
-        ? this.stmt("SELECT group_concat(rowid, ',') AS s FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ? ORDER BY rowid DESC)").get(match, filters.fromSeq)
+      const floor = this.countFloor(filters);
+      const found = (floor > 0
+        ? this.stmt("SELECT group_concat(rowid, ',') AS s FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ? ORDER BY rowid DESC)").get(match, floor)
         : this.stmt("SELECT group_concat(rowid, ',') AS s FROM articles_fts WHERE articles_fts MATCH ?").get(match)) as Row;
       seqs = found.s as string | null;
       if (seqs === null) return { rows: [], total: 0, first: null };
     }
     return this.countMatches(seqs, filters, opts);
+  }
+
+  /**
+   * The lowest seq a count's matches can have: the filters' own bound, raised to the first article
+   * dated on or after `since` (0: none).
+   */
+  countFloor(filters: TextFilters): number {
+    let floor = filters.fromSeq ?? 0;
+    if (filters.since) {
+      this.facets ??= new ArticleFacets(this.db);
+      this.facets.refresh();
+      floor = Math.max(floor, this.facets.firstSeqSince(filters.since.getTime()));
+    }
+    return floor;
   }
 
   /** A count's FTS5 expression (every part required), or null when nothing searchable remains. */
@@ -1237,7 +1252,7 @@ export class SqliteStore implements Store {
    * Reads up to `rows` more articles' dates, sources and outlets for countText (a start-up calls
    * this a step per turn so the first count does not read the whole archive); true when done.
    */
-  prepareTextCounts(rows = 5000): boolean {
+  prepareTextCounts(rows = 2000): boolean {
     this.facets ??= new ArticleFacets(this.db);
     return this.facets.load(rows);
   }
