@@ -185,7 +185,7 @@ const archiveOnly = design === 'tiered' && hotFloor > 1 ? await measure(`archive
 
 // /trend and /trending (bench/trend.ts): the clock at the corpus's last day.
 const trendEnd = new Date(corpus.start + corpus.span);
-const trendResults = await measureTrend({ store: fromSqlite(store), clock: { now: () => trendEnd }, visible: new Set(['seeds']), queries: trendQueries(kinds, Math.min(perKind, 200)), log });
+const trendResults = await measureTrend({ store: fromSqlite(store), sqlite: store, clock: { now: () => trendEnd }, visible: new Set(['seeds']), queries: trendQueries(kinds, Math.min(perKind, 200)), log });
 savePartial('trend', trendResults);
 
 // Typo tolerance: the top result of a misspelt word against the exact spelling.

@@ -13,6 +13,7 @@ import { inlineChartRenderer, WorkerChartRenderer } from '../src/core/charts/ren
 import type { Clock } from '../src/core/deps.ts';
 import { silentLog } from '../src/core/deps.ts';
 import type { AsyncStore } from '../src/core/store/async-store.ts';
+import type { SqliteStore } from '../src/core/store/sqlite-store.ts';
 import { Trends } from '../src/core/trend/trends.ts';
 import { fmt, summarize } from './stats.ts';
 
@@ -28,13 +29,30 @@ export interface TrendBench {
   /** Rendering one chart: on the worker (round trip) and on the calling thread (what the worker takes off it). */
   renderWorker: Summary;
   renderInline: Summary;
+  /** CPU time of one render on the main thread (what it costs whatever the machine's load). */
+  renderInlineCpu: Summary;
+  /**
+   * Per query kind, the CPU time of counting (the query's and the volume's) done synchronously on
+   * one connection: what a quiet machine would take, FTS5 included.
+   */
+  countingCpu: Record<string, Summary> | null;
   /** Longest event-loop stall while /trend ran with the worker renderer. */
   trendStallMs: number;
   trending: { total: Summary; stallMs: number; entries: number; windowArticles: number; baselineArticles: number };
 }
 
+/** CPU milliseconds (all threads of the process) spent in `fn`. */
+function cpuMs<T>(fn: () => T): { value: T; ms: number } {
+  const c = process.cpuUsage();
+  const value = fn();
+  const d = process.cpuUsage(c);
+  return { value, ms: (d.user + d.system) / 1000 };
+}
+
 export async function measureTrend(opts: {
   store: AsyncStore;
+  /** The same store's synchronous side, to time counting's CPU alone (SQLite). */
+  sqlite?: { countText: SqliteStore['countText'] };
   clock: Clock;
   visible: Set<string>;
   queries: Record<string, string[]>;
@@ -100,15 +118,31 @@ export async function measureTrend(opts: {
   for (const q of Object.values(opts.queries).flat().slice(0, 30)) await capture.trend({ guildId: 'bench' }, { query: q });
   const renderWorker: number[] = [];
   const renderInline: number[] = [];
+  const renderInlineCpu: number[] = [];
   for (const spec of charts) {
     let t = performance.now();
     await worker.render(spec);
     renderWorker.push(performance.now() - t);
     t = performance.now();
+    const c = process.cpuUsage();
     await inlineChartRenderer.render(spec);
+    const d = process.cpuUsage(c);
     renderInline.push(performance.now() - t);
+    renderInlineCpu.push((d.user + d.system) / 1000);
   }
-  log(`  render: worker p50 ${fmt(summarize(renderWorker).p50)} p99 ${fmt(summarize(renderWorker).p99)} ms; on the main thread p50 ${fmt(summarize(renderInline).p50)} p99 ${fmt(summarize(renderInline).p99)} ms`);
+  // Counting's CPU, synchronously (nothing else runs meanwhile): the query's and the volume's.
+  let countingCpu: TrendBench['countingCpu'] = null;
+  if (opts.sqlite) {
+    countingCpu = {};
+    const { parseQuery } = await import('../src/core/search/query.ts');
+    const filters = { sourceIds: [...opts.visible] };
+    for (const [kind, qs] of Object.entries(opts.queries)) {
+      const samples = qs.map((q) => cpuMs(() => opts.sqlite!.countText(parseQuery(q), filters, { interval: 'day', by: 'outlet' })).ms + cpuMs(() => opts.sqlite!.countText(null, filters, { interval: 'day' })).ms);
+      countingCpu[kind] = summarize(samples);
+    }
+  }
+  log(`  render: worker p50 ${fmt(summarize(renderWorker).p50)} p99 ${fmt(summarize(renderWorker).p99)} ms; on the main thread p50 ${fmt(summarize(renderInline).p50)} p99 ${fmt(summarize(renderInline).p99)} ms (CPU p50 ${fmt(summarize(renderInlineCpu).p50)} p99 ${fmt(summarize(renderInlineCpu).p99)} ms)`);
+  for (const [kind, c] of Object.entries(countingCpu ?? {})) log(`  counting CPU ${kind}: p50 ${fmt(c.p50)} p99 ${fmt(c.p99)} ms`);
 
   const trendingStall = monitorEventLoopDelay({ resolution: 10 });
   trendingStall.enable();
@@ -123,18 +157,21 @@ export async function measureTrend(opts: {
   const trending = { total: summarize(trendingMs), stallMs: trendingStall.max / 1e6, entries: last.entries.length, windowArticles: last.articles, baselineArticles: last.baselineArticles };
   log(`  /trending: p50 ${fmt(trending.total.p50)} max ${fmt(trending.total.max)} ms, longest stall ${fmt(trending.stallMs)} ms (${trending.windowArticles} articles in the last day against ${trending.baselineArticles}, ${trending.entries} rising)`);
   await worker.close();
-  return { prepareMs, prepareStepMaxMs: stepMax, trend, renderWorker: summarize(renderWorker), renderInline: summarize(renderInline), trendStallMs, trending };
+  return { prepareMs, prepareStepMaxMs: stepMax, trend, renderWorker: summarize(renderWorker), renderInline: summarize(renderInline), renderInlineCpu: summarize(renderInlineCpu), countingCpu, trendStallMs, trending };
 }
 
 /** The results as README/docs table rows. */
 export function trendTable(r: TrendBench): string {
   const line = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
-  const out = [line(['/trend query kind', 'whole /trend p50 / p99 ms', 'counting p50 / p99 ms', 'mean matches', 'queries']), line(['---', '---:', '---:', '---:', '---:'])];
-  for (const [kind, k] of Object.entries(r.trend)) out.push(line([kind, `${fmt(k.total.p50)} / ${fmt(k.total.p99)}`, `${fmt(k.counting.p50)} / ${fmt(k.counting.p99)}`, Math.round(k.meanMatches).toLocaleString('en-US'), k.total.n]));
+  const out = [line(['/trend query kind', 'whole /trend p50 / p99 ms', 'counting p50 / p99 ms', 'counting CPU p50 / p99 ms', 'mean matches', 'queries']), line(['---', '---:', '---:', '---:', '---:', '---:'])];
+  for (const [kind, k] of Object.entries(r.trend)) {
+    const cpu = r.countingCpu?.[kind];
+    out.push(line([kind, `${fmt(k.total.p50)} / ${fmt(k.total.p99)}`, `${fmt(k.counting.p50)} / ${fmt(k.counting.p99)}`, cpu ? `${fmt(cpu.p50)} / ${fmt(cpu.p99)}` : '—', Math.round(k.meanMatches).toLocaleString('en-US'), k.total.n]));
+  }
   out.push('');
   out.push(line(['measure', 'value']), line(['---', '---:']));
   out.push(line(['first count after start (reading every article\'s date, source, outlet)', `${fmt(r.prepareMs / 1000, 2)} s, longest step ${fmt(r.prepareStepMaxMs)} ms`]));
-  out.push(line(['chart rendering p50 / p99: worker round trip / on the main thread', `${fmt(r.renderWorker.p50)} / ${fmt(r.renderWorker.p99)} ms · ${fmt(r.renderInline.p50)} / ${fmt(r.renderInline.p99)} ms`]));
+  out.push(line(['chart rendering p50 / p99: worker round trip / on the main thread (its CPU time)', `${fmt(r.renderWorker.p50)} / ${fmt(r.renderWorker.p99)} ms · ${fmt(r.renderInline.p50)} / ${fmt(r.renderInline.p99)} ms (${fmt(r.renderInlineCpu.p50)} / ${fmt(r.renderInlineCpu.p99)} ms CPU)`]));
   out.push(line(['longest event-loop stall during /trend (worker renderer)', `${fmt(r.trendStallMs)} ms`]));
   out.push(line(['/trending (last day vs 30 days before) p50 / max, longest stall', `${fmt(r.trending.total.p50)} / ${fmt(r.trending.total.max)} ms, ${fmt(r.trending.stallMs)} ms`]));
   return out.join('\n');
@@ -167,7 +204,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const clock = { now: () => end };
   const sqlite = openStore({ path: dbPath!, clock, log: silentLog });
   const store = fromSqlite(sqlite);
-  const results = await measureTrend({ store, clock, visible: new Set(['seeds']), queries: trendQueries(kinds, Number(perKindArg ?? 100)) });
+  const results = await measureTrend({ store, sqlite, clock, visible: new Set(['seeds']), queries: trendQueries(kinds, Number(perKindArg ?? 100)) });
   await store.close();
   const load = fs.readFileSync('/proc/loadavg', 'utf8').trim();
   fs.writeFileSync(path.join(import.meta.dirname, `results-trend-${size >= 1000 ? `${size / 1000}k` : size}.json`), JSON.stringify({ date: new Date().toISOString(), size, loadavg: load, ...results }, null, 2));
