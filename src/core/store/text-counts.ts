@@ -82,17 +82,34 @@ export function outletGroupKey(outlet: string | null | undefined): string | null
  * rows: oldest interval first, within one keys in code-point order and null last.
  */
 export function foldDays(days: Iterable<{ day: number; key: string | null; count: number }>, interval: TrendInterval): TextCountRow[] {
-  const byBucket = new Map<number, Map<string | null, number>>();
+  // Each (day, key) goes to its interval's first day; sorted by interval, then key; equal neighbours merged.
+  const monthOf = new Map<number, number>();
+  const items: Array<{ start: number; key: string | null; count: number }> = [];
   for (const { day, key, count } of days) {
-    const b = intervalStart(day, interval);
-    let keys = byBucket.get(b);
-    if (!keys) byBucket.set(b, (keys = new Map()));
-    keys.set(key, (keys.get(key) ?? 0) + count);
+    let start = day;
+    if (interval === 'week') start = intervalStart(day, 'week');
+    else if (interval === 'month') {
+      start = monthOf.get(day) ?? intervalStart(day, 'month');
+      monthOf.set(day, start);
+    }
+    items.push({ start, key, count });
   }
+  const byKey = (x: string | null, y: string | null) => (x === y ? 0 : x === null ? 1 : y === null ? -1 : x < y ? -1 : 1);
+  items.sort((a, b) => a.start - b.start || byKey(a.key, b.key));
   const rows: TextCountRow[] = [];
-  for (const b of [...byBucket.keys()].sort((x, y) => x - y)) {
-    const keys = [...byBucket.get(b)!].sort(([x], [y]) => (x === y ? 0 : x === null ? 1 : y === null ? -1 : x < y ? -1 : 1));
-    for (const [key, count] of keys) rows.push({ bucket: dayString(b), key, count });
+  let label = '';
+  let labelOf = NaN;
+  for (const it of items) {
+    const last = rows.at(-1);
+    if (last && it.start === labelOf && last.key === it.key) {
+      last.count += it.count;
+      continue;
+    }
+    if (it.start !== labelOf) {
+      labelOf = it.start;
+      label = dayString(it.start);
+    }
+    rows.push({ bucket: label, key: it.key, count: it.count });
   }
   return rows;
 }

@@ -19,7 +19,7 @@ export const TOP_KEYS = 5;
 const MAX_BUCKETS: Record<TrendInterval, number> = { day: 400, week: 530, month: 1200 };
 
 export interface TrendsDeps {
-  store: Pick<AsyncStore, 'countText' | 'getArticle' | 'sourcesForGuild' | 'scanArticles' | 'hotFloorSeq' | 'prepareTextCounts'>;
+  store: Pick<AsyncStore, 'countText' | 'getArticle' | 'sourcesForGuild' | 'scanArticles' | 'hotFloorSeq' | 'maxSeq' | 'prepareTextCounts'>;
   newsroom: Pick<Newsroom, 'visibleSources' | 'resolveSource'>;
   clock: Clock;
   log: Log;
@@ -137,21 +137,37 @@ export class Trends {
     if (since && until && since > until) throw new UserError(`since (${req.since}) is after until (${req.until}): nothing can match.`);
     const filters: TextFilters = { sourceIds: [...(await this.deps.newsroom.visibleSources(scope))], ...(since ? { since } : {}), ...(until ? { until } : {}) };
     const by = texts.length === 1 ? (req.by ?? 'outlet') : null;
-    const counts: TextCounts[] = [];
-    for (const q of parsed) counts.push(await this.deps.store.countText(q, filters, { interval: 'day', ...(by ? { by } : {}) }));
+    // The store counts in the chart's interval (a day's rows for years would be thousands per
+    // outlet). With no interval and no since, months first: the first match then tells the range,
+    // and a short story is counted again by week or day.
+    const sinceDay = since ? dayNumber(since.getTime()) : null;
+    const today = dayNumber(now.getTime());
+    const guessEnd = until ? dayNumber(until.getTime()) : today;
+    let interval: TrendInterval = req.interval ?? (sinceDay !== null ? autoInterval(guessEnd - sinceDay) : 'month');
+    const countAll = async (iv: TrendInterval) => {
+      const out: TextCounts[] = [];
+      for (const q of parsed) out.push(await this.deps.store.countText(q, filters, { interval: iv, ...(by ? { by } : {}) }));
+      return out;
+    };
+    let counts = await countAll(interval);
     const total = counts.reduce((n, c) => n + c.total, 0);
     const firsts = await Promise.all(counts.map((c) => this.firstArticle(c)));
     if (total === 0) {
-      return { queries: texts.map((query) => ({ query, total: 0, first: null, peak: null })), by, interval: req.interval ?? 'week', buckets: [], series: [], volume: [], keys: 0, summary: '', alt: '', chart: null };
+      return { queries: texts.map((query) => ({ query, total: 0, first: null, peak: null })), by, interval, buckets: [], series: [], volume: [], keys: 0, summary: '', alt: '', chart: null };
+    }
+    const firstDay = Math.min(...counts.filter((c) => c.first).map((c) => dayNumber(Date.parse(c.first!.at))));
+    if (!req.interval && sinceDay === null) {
+      const fitting = autoInterval(guessEnd - firstDay);
+      if (fitting !== interval) {
+        interval = fitting;
+        counts = await countAll(interval);
+      }
     }
 
     // The chart runs from one interval before the first match (or `since`) to `until` (or today).
-    const matchDays = counts.flatMap((c) => c.rows.map((r) => dayFromString(r.bucket)));
-    const firstDay = Math.min(...matchDays);
-    const lastDay = Math.max(...matchDays);
-    const endDay = until ? dayNumber(until.getTime()) : Math.max(lastDay, dayNumber(now.getTime()));
-    const startGuess = since ? dayNumber(since.getTime()) : firstDay;
-    const interval = req.interval ?? autoInterval(endDay - startGuess);
+    const lastDay = Math.max(...counts.flatMap((c) => c.rows.map((r) => dayFromString(r.bucket))));
+    const endDay = until ? dayNumber(until.getTime()) : Math.max(lastDay, today);
+    const startGuess = sinceDay ?? firstDay;
     let start = intervalStart(startGuess, interval);
     if (!since) start = intervalStart(start - 1, interval);
     const bucketDays: number[] = [];
@@ -165,7 +181,7 @@ export class Trends {
     const slot = (bucket: string) => index.get(intervalStart(dayFromString(bucket), interval))!;
     const buckets = bucketDays.map(dayString);
 
-    const volumeCounts = await this.deps.store.countText(null, filters, { interval: 'day' });
+    const volumeCounts = await this.deps.store.countText(null, filters, { interval });
     const volume = new Array<number>(buckets.length).fill(0);
     for (const r of volumeCounts.rows) {
       const i = slot(r.bucket);
