@@ -168,6 +168,21 @@ export class ArticleFacets {
    * pass the filters, folded into intervals. `ownerOf` maps a source id to the feed whose articles it holds.
    */
   count(seqs: string | null, filters: TextFilters, opts: TextCountOptions, ownerOf: (sourceId: string) => string | undefined): Omit<TextCounts, 'first'> & { firstSeq: number } {
+    // Every article's count (the archive's volume beside each /trend chart) is the same until an
+    // article changes: kept for the last few filters asked.
+    if (seqs !== null) return this.countSeqs(seqs, filters, opts, ownerOf);
+    const key = JSON.stringify([filters, opts]);
+    const known = this.volumes.get(key);
+    if (known && known.version === this.version) return known.result;
+    const result = this.countSeqs(null, filters, opts, ownerOf);
+    if (this.volumes.size >= 8) this.volumes.clear();
+    this.volumes.set(key, { version: this.version, result });
+    return result;
+  }
+
+  private readonly volumes = new Map<string, { version: number; result: Omit<TextCounts, 'first'> & { firstSeq: number } }>();
+
+  private countSeqs(seqs: string | null, filters: TextFilters, opts: TextCountOptions, ownerOf: (sourceId: string) => string | undefined): Omit<TextCounts, 'first'> & { firstSeq: number } {
     let allowed: Uint8Array | null = null;
     if (filters.sourceIds) {
       allowed = new Uint8Array(this.sourceIds.length);
