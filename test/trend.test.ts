@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
@@ -171,4 +174,39 @@ describe('attached pictures in Discord messages', () => {
     expect(many[1]!.embeds[0]!.image).toBeUndefined();
     expect(formatReply({ cards: [{ title: 'T', image: 'attachment://no good.png' }], attachments: [png] })[0]!.embeds[0]!.image).toBeUndefined();
   });
+});
+
+describe('the match reader (counting\'s full-text reads on their own thread)', () => {
+  it('counts as the main connection does, and lets a process end once the store is closed', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'match-reader-'));
+    try {
+      const script = path.join(dir, 'count.mts');
+      fs.writeFileSync(
+        script,
+        `import path from 'node:path';
+import { silentLog } from '${ROOT}/src/core/deps.ts';
+import { importSeeds } from '${ROOT}/src/core/seed-import.ts';
+import { parseQuery } from '${ROOT}/src/core/search/query.ts';
+import { openStore } from '${ROOT}/src/core/store/index.ts';
+import { fromSqlite } from '${ROOT}/src/core/store/sqlite-async.ts';
+const sqlite = openStore({ path: path.join('${dir}', 'nd.db'), clock: { now: () => new Date('2026-03-01T10:00:00Z') }, log: silentLog });
+const store = fromSqlite(sqlite);
+await importSeeds({ store, log: silentLog }, '${ROOT}/seeds');
+const q = parseQuery('troops');
+const viaReader = await store.countText(q, {}, { interval: 'day', by: 'outlet' });
+console.log(JSON.stringify([viaReader, sqlite.countText(q, {}, { interval: 'day', by: 'outlet' })]));
+await store.close();
+console.log('closed');
+`,
+      );
+      // Without the reader held while it closes, the process would end first (exit code 13).
+      const out = execFileSync(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 }).trim().split('\n');
+      const [viaReader, inline] = JSON.parse(out[0]!);
+      expect(viaReader).toEqual(inline);
+      expect(viaReader.total).toBe(4);
+      expect(out[1]).toBe('closed');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -125,9 +125,9 @@ export interface BarChart {
   width?: number;
 }
 
-/** Horizontal bars, largest first as given (a digest's coverage by outlet). */
+/** Horizontal bars, largest first as given (a digest's coverage by outlet): one colour, "other" grey. */
 export function barSpec(c: BarChart): TopLevelSpec {
-  const colors = seriesColors(c.bars);
+  const colors = c.bars.map((b) => (b.other ? OTHER_COLOR : SERIES_COLORS[0]));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: c.width ?? 480,

@@ -85,6 +85,8 @@ export class MatchReader {
     this.closing = this.failed
       ? Promise.resolve()
       : new Promise<void>((resolve) => {
+          // Held until it has exited: an idle (unref'd) worker would let the process end first.
+          this.worker.ref();
           this.worker.once('exit', () => resolve());
           this.worker.on('message', (m: Reply) => {
             if ('closed' in m) void this.worker.terminate();
