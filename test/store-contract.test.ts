@@ -377,6 +377,10 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
     expect((await store.listSubscriptions('g1')).map((s) => s.id)).toEqual([sub.id]);
     expect((await store.listSubscriptions()).map((s) => s.id)).toEqual([sub.id, sub2.id]);
     expect((await store.getSubscription(sub2.id))!.sourceIds).toEqual([]);
+    // A digest with its outlet chart on (off unless asked: absent above).
+    const charted = await store.createSubscription({ ...sub2, chart: true });
+    expect(await store.getSubscription(charted.id)).toMatchObject({ id: charted.id, chart: true });
+    expect(await store.deleteSubscription(charted.id)).toBe(true);
     expect(await store.deleteSubscription(sub.id)).toBe(true);
     expect(await store.deleteSubscription(sub.id)).toBe(false);
     const alert = await store.createAlert({ guildId: 'g1', channelId: 'c1', query: '"human trash"', roleId: null, createdBy: 'u1', lastSeq: 7 });
