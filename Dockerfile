@@ -7,6 +7,7 @@ RUN npm ci --omit=dev && npm cache clean --force
 COPY src ./src
 COPY commands ./commands
 COPY seeds ./seeds
+COPY assets ./assets
 COPY tsconfig.json ./
 # The bot runs as the image's unprivileged user; only its data directory is writable to it.
 RUN mkdir -p /app/data && chown node:node /app/data

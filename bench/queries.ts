@@ -60,3 +60,15 @@ export function makeQueries(corpus: { vocabulary: string[]; entities: string[]; 
   };
   return { kinds, fuzzyPairs };
 }
+
+/**
+ * /trend's queries, from the kinds above: single very common words (the costly case: a word in
+ * most articles is counted over every one of them), mid-frequency words, and two-word phrases.
+ */
+export function trendQueries(kinds: Record<string, string[]>, perKind: number): Record<string, string[]> {
+  return {
+    'common word': [...new Set(kinds.common!.filter((q) => !q.includes(' ')))].slice(0, perKind),
+    '1-term': kinds['1-term']!.slice(0, perKind),
+    phrase: kinds.phrase!.slice(0, perKind),
+  };
+}

@@ -24,7 +24,8 @@ import { parseQuery } from '../src/core/search/query.ts';
 import { openStore, type SqliteStore } from '../src/core/store/index.ts';
 import { tokenize } from '../src/core/text/tokenize.ts';
 import { rng, streamCorpus } from './corpus.ts';
-import { makeQueries } from './queries.ts';
+import { makeQueries, trendQueries } from './queries.ts';
+import { measureTrend, trendTable } from './trend.ts';
 import { fmt, summarize } from './stats.ts';
 
 const args = process.argv.slice(2);
@@ -182,6 +183,11 @@ const hotFloor = newsroom.index.floor;
 const untilDate = new Date(corpus.start + ((hotFloor - 2) / size) * corpus.span - 86_400_000).toISOString().slice(0, 10);
 const archiveOnly = design === 'tiered' && hotFloor > 1 ? await measure(`archive only (until ${untilDate})`, (q) => search(q, { until: untilDate }), kinds) : null;
 
+// /trend and /trending (bench/trend.ts): the clock at the corpus's last day.
+const trendEnd = new Date(corpus.start + corpus.span);
+const trendResults = await measureTrend({ store: fromSqlite(store), sqlite: store, clock: { now: () => trendEnd }, visible: new Set(['seeds']), queries: trendQueries(kinds, Math.min(perKind, 200)), log });
+savePartial('trend', trendResults);
+
 // Typo tolerance: the top result of a misspelt word against the exact spelling.
 let sameTop = 0;
 let fuzzyCounted = 0;
@@ -298,6 +304,7 @@ const summary = {
   restartRebuild: { ...restartRebuild, ...restartRebuildQuiet },
   disk: { storeBytes: dbBytes, ftsBytes, walBytesAtEnd: diskBytes - dbBytes, storeMBPer1k: dbBytes / MB / per1k, ftsMBPer1k: ftsBytes / MB / per1k, snapshotMB: snapshotBytes / MB },
   baselines: { rawFts5: rawFtsResults, miniSearchDesign: miniDesign, rawMiniSearch: rawMini },
+  trend: trendResults,
   totalSeconds: (performance.now() - began) / 1000,
 };
 fs.writeFileSync(path.join(import.meta.dirname, `results-${size >= 1000 ? `${size / 1000}k` : size}.json`), JSON.stringify(summary, null, 2));
@@ -329,4 +336,5 @@ out.push(line(['disk per 1,000 articles: store incl. FTS (FTS alone)', `${fmt(su
 if (miniDesign) out.push(line(['MiniSearch-only design: build / heap / longest stall', `${fmt(miniDesign.buildMs / 1000, 1)} s / ${fmt(miniDesign.heapMB)} MB / ${fmt(miniDesign.maxStallMs)} ms`]));
 if (rawMini) out.push(line(['raw MiniSearch: build / heap', `${fmt(rawMini.buildMs / 1000, 1)} s / ${fmt(rawMini.heapMB)} MB`]));
 out.push(line(['whole run', `${fmt(summary.totalSeconds / 60, 1)} min`]));
+out.push('', trendTable(trendResults));
 console.log(out.join('\n'));

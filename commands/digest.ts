@@ -37,6 +37,7 @@ export const digest: Command = {
           { name: 'query', description: 'Only articles matching this search (a beat)', type: 'string', maxLength: 100, quotesAreSyntax: true },
           { name: 'sources', description: 'Only these sources or outlets (comma-separated ids or names)', type: 'string', maxLength: 300 },
           { name: 'max_items', description: 'Articles per digest before "…and N more" (default 10)', type: 'integer', minValue: 1, maxValue: 50 },
+          { name: 'chart', description: "Add a small chart of the window's coverage by outlet (default off)", type: 'boolean' },
         ],
       },
       { name: 'list', description: "This server's digests and when each runs next" },
@@ -69,11 +70,12 @@ export const digest: Command = {
           ...(typeof o.query === 'string' ? { query: o.query } : {}),
           ...(typeof o.sources === 'string' ? { sources: o.sources } : {}),
           ...(typeof o.max_items === 'number' ? { maxItems: o.max_items } : {}),
+          ...(o.chart === true ? { chart: true } : {}),
         }));
         return {
           content:
             `Digest \`${s.id}\` subscribed: **${escapeInline(s.scheduleLabel)}** (${s.timezone}) in <#${s.channelId}>` +
-            `${s.query ? `, beat **${escapeInline(s.query)}**` : ''}${s.sourceIds.length ? `, sources ${sourceList(s.sourceIds.map(await ctx.digests.sourceNames(inv.guildId)))}` : ''}, up to ${s.maxItems} articles.\n` +
+            `${s.query ? `, beat **${escapeInline(s.query)}**` : ''}${s.sourceIds.length ? `, sources ${sourceList(s.sourceIds.map(await ctx.digests.sourceNames(inv.guildId)))}` : ''}, up to ${s.maxItems} articles${s.chart ? ', with a chart by outlet' : ''}.\n` +
             `Next run: ${nextRun}. It will cover articles first seen from now on.`,
         };
       }

@@ -10,8 +10,10 @@ import { quote } from './quote.ts';
 import { search } from './search.ts';
 import { source } from './source.ts';
 import { stats } from './stats.ts';
+import { trend } from './trend.ts';
+import { trending } from './trending.ts';
 
 /** The explicit list of slash commands, in the order /help shows them. */
 export function commandList(): Command[] {
-  return [search, quote, article, changes, story, cite, source, digest, alert, stats, help];
+  return [search, quote, article, changes, story, cite, trend, trending, source, digest, alert, stats, help];
 }

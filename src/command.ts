@@ -4,6 +4,7 @@ import type { Digests } from './core/digest/digests.ts';
 import type { Newsroom } from './core/newsroom.ts';
 import type { Outbox } from './core/outbox.ts';
 import type { Sources } from './core/sources/index.ts';
+import type { Trends } from './core/trend/trends.ts';
 import type { Choice, Reply } from './core/reply.ts';
 import type { GuildAccess } from './core/policy/access.ts';
 import { Perm } from './core/policy/permissions.ts';
@@ -132,6 +133,8 @@ export interface CommandContext {
   alerts: Alerts;
   /** Headline-change and correction alerts (`/alert add kind:changes`); optional so older wiring still builds. */
   changeAlerts?: ChangeAlerts;
+  /** Coverage over time (`/trend`, `/trending`); optional so older wiring still builds. */
+  trends?: Trends;
   outbox: Outbox;
   /** The role that counts as moderator besides Manage Guild (MODERATOR_ROLE_ID). */
   moderatorRoleId: string | null;

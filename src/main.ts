@@ -12,6 +12,8 @@ import { DataDirError, ensureDataDir } from './data-dir.ts';
 import { runConsole } from './console/console.ts';
 import { Alerts } from './core/alerts.ts';
 import { ChangeAlerts } from './core/changes/change-alerts.ts';
+import { WorkerChartRenderer } from './core/charts/renderer.ts';
+import { Trends } from './core/trend/trends.ts';
 import fs from 'node:fs';
 import { systemClock, type Clock } from './core/deps.ts';
 import { Digests } from './core/digest/digests.ts';
@@ -148,7 +150,10 @@ async function main(): Promise<number> {
     worker,
   });
   const changeAlerts = new ChangeAlerts({ store, clock, log, newsroom });
-  const digests = new Digests({ store, clock, log, newsroom, defaultTimezone: config.defaultTimezone, crashPoint });
+  // Charts (/trend, /trending, digests' outlet charts) are laid out and rasterised on a worker thread.
+  const charts = new WorkerChartRenderer();
+  const trends = new Trends({ store, newsroom, clock, log, charts });
+  const digests = new Digests({ store, clock, log, newsroom, defaultTimezone: config.defaultTimezone, crashPoint, charts });
   const sources = new Sources({
     store,
     clock,
@@ -185,7 +190,7 @@ async function main(): Promise<number> {
     onRemove: (ids) => newsroom.unindexArticles(ids),
     notify: notify('source'),
   });
-  const ctx: CommandContext = { newsroom, sources, digests, alerts, changeAlerts, outbox, moderatorRoleId: config.moderatorRoleId, limits: config.limits, ...(access ? { access } : {}) };
+  const ctx: CommandContext = { newsroom, sources, digests, alerts, changeAlerts, trends, outbox, moderatorRoleId: config.moderatorRoleId, limits: config.limits, ...(access ? { access } : {}) };
   const commands = commandList();
   const dispatcher = new Dispatcher(ctx, log, commands, metrics ? (c, o, s) => metrics.interaction(c, o, s) : undefined);
   let jobs: Jobs | undefined;
@@ -212,6 +217,8 @@ async function main(): Promise<number> {
     await refreshShardFeeds();
     indexedUpTo = await store.maxSeq();
     await newsroom.buildIndex();
+    // What counting over time reads of every article, read ahead in small steps.
+    void trends.prepare().catch((err: unknown) => log.warn({ err }, 'trend counts not prepared'));
   })();
   const startWork = () => startJobs({ sources, digests, alerts, outbox, log, fetchConcurrency: config.fetchConcurrency, cron: config.tickCron, ...(lock ? { lock } : {}) });
 
@@ -230,6 +237,7 @@ async function main(): Promise<number> {
       await jobs?.stop();
       await metricsServer?.close();
       await parser.close();
+      await charts.close();
       clearInterval(snapshotTimer);
       await newsroom.saveSnapshot();
       await store.close();
@@ -253,6 +261,7 @@ async function main(): Promise<number> {
     await bot?.stop(SHUTDOWN_GRACE_MS);
     await metricsServer?.close();
     await parser.close();
+    await charts.close();
     clearInterval(snapshotTimer);
     await newsroom.saveSnapshot();
     await store.close();

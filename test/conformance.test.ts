@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandList } from '../commands/index.ts';
+import { inlineChartRenderer } from '../src/core/charts/renderer.ts';
+import { Trends } from '../src/core/trend/trends.ts';
 import type { ButtonResult, CommandContext, Invocation, OptionDef } from '../src/command.ts';
 import type { Article } from '../src/core/article.ts';
 import { silentLog } from '../src/core/deps.ts';
@@ -50,7 +52,7 @@ function expectAccepted(reply: Reply | ButtonResult, where: string): void {
   const sentButtons = messages.flatMap((m) => m.components.flatMap((r) => r.components));
   expect(sentButtons.length, `${where}: the formatter dropped a button`).toBe((reply.buttons ?? []).flat().filter((b) => b.style !== 'link' || (b.url && b.url.length <= 512)).length);
   messages.forEach((m, i) => {
-    const refused = validateMessage(m, { mode: 'create', interaction: true, files: m.files?.length ?? 0 });
+    const refused = validateMessage(m, { mode: 'create', interaction: true, files: m.files?.length ?? 0, fileNames: (m.files ?? []).map((x) => x.name) });
     expect(refused?.lines ?? [], `${where}, message ${i + 1}`).toEqual([]);
     checked.messages++;
   });
@@ -103,7 +105,8 @@ beforeAll(async () => {
   pool = new ParsePool({ size: 1, timeoutMs: 10_000 });
   f = await newsroomFixture('2026-03-02T06:00:00Z');
   const sources = sourcesFor(f, pool);
-  ctx = { newsroom: f.newsroom, sources, digests: f.digests, alerts: f.alerts, outbox: f.outbox, moderatorRoleId: null } as CommandContext;
+  const trends = new Trends({ store: f.store, newsroom: f.newsroom, clock: f.clock, log: silentLog, charts: inlineChartRenderer });
+  ctx = { newsroom: f.newsroom, sources, digests: f.digests, alerts: f.alerts, outbox: f.outbox, trends, moderatorRoleId: null } as CommandContext;
   dispatcher = new Dispatcher(ctx, silentLog, commandList());
   sourceId = (await f.source(GUILD, 'Matrix Wire', 'https://matrix.example/feed')).id;
   // Result counts by word: alpha 1, bravo 5, charlie 6, delta 11, echo 26.
@@ -201,6 +204,25 @@ describe('every reply Discord receives is accepted', () => {
     await drive('stats', inv(undefined, {}));
     await drive('help', inv(undefined, {}));
   });
+
+  it('/trend and /trending: charts, comparisons, hostile outlets and queries, user errors', async () => {
+    const charted: Array<Record<string, string | boolean>> = [
+      { query: 'echo' },
+      { query: 'echo', by: 'source', export: true },
+      { query: 'foxtrot' },
+      { query: 'alpha, bravo, charlie, delta, echo', interval: 'day' },
+      { query: 'echo', since: '2026-01-01', until: '2026-02-28', interval: 'month' },
+      { query: HOSTILE.slice(0, 200) },
+      { query: 'zzyzxqq' },
+      { query: 'a, b, c, d, e, f' },
+      { query: 'echo, delta', by: 'outlet' },
+      { query: 'echo', since: '2020', interval: 'day' },
+    ];
+    for (const options of charted) await drive('trend', inv(undefined, options));
+    const chart = await dispatcher.run('trend', inv(undefined, { query: 'echo' }));
+    expect(chart.attachments?.map((a) => [a.name, a.encoding])).toEqual([['trend.png', 'base64']]);
+    for (const options of [{}, { since: '7d', chart: true }, { source: sourceId }, { source: 'nowhere' }] as Array<Record<string, string | boolean>>) await drive('trending', inv(undefined, options));
+  }, 60_000);
 
   it('/source: add, list, health, edit, refresh, pause, resume and remove with its confirmation', async () => {
     const added = await drive('source', inv('add', { url: `${server.url}/matrix.xml`, name: HOSTILE.slice(0, 100), full_text: true }));

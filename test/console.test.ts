@@ -50,6 +50,22 @@ describe('local console (piped stdin, real entry point)', () => {
     expect(csv.filter(Boolean)).toHaveLength(5); // header + the four seed articles about troops
   }, 60_000);
 
+  it('saves a /trend chart under DATA_DIR/exports and prints its path and the summary', async () => {
+    const dataDir = tempDataDir();
+    dirs.push(dataDir);
+    const bot = startBot({}, { stdin: '/trend query:troops\n', dataDir });
+    expect((await bot.exited).code).toBe(0);
+    const out = bot.stdout();
+    // The seeds are dated by their import: one day, four articles from two outlets.
+    expect(out).toMatch(/^\*\*4\*\* articles match \*\*troops\*\* — daily, \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d, whole archive$/m);
+    expect(out).toMatch(/^First: Daily NK, \d{4}-\d\d-\d\d · peak day \d{4}-\d\d-\d\d \(4 articles\) · 2 outlets$/m);
+    const file = /^📎 trend\.png saved to (.+)$/m.exec(out)?.[1];
+    expect(file?.startsWith(`${dataDir}/exports/`)).toBe(true);
+    const png = fs.readFileSync(file!);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(png.length).toBeGreaterThan(20_000);
+  }, 60_000);
+
   it('accepts the option syntax, explains bad input and unknown commands, and keeps going', async () => {
     const { stdout, code } = await runConsole(
       [

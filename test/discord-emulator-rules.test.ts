@@ -159,6 +159,18 @@ describe('the emulator refuses what Discord refuses in a message', () => {
     ['allowed_mentions with an unknown parse kind', { content: 'c', allowed_mentions: { parse: ['channels'] } }, { content: 'c', allowed_mentions: { parse: ['everyone'] } }, ["allowed_mentions.parse.0: Value must be one of ('roles', 'users', 'everyone'). [BASE_TYPE_CHOICES]"]],
     ['nonce over 25 characters', { content: 'c', nonce: x(26), enforce_nonce: true }, { content: 'c', nonce: x(25), enforce_nonce: true }, ['nonce: Must be 25 or fewer in length. [BASE_TYPE_MAX_LENGTH]']],
     ['the ephemeral flag on a channel post', { content: 'c', flags: 64 }, { content: 'c', flags: 4096 }, ['flags: Invalid flags for this message [MESSAGE_FLAGS_INVALID]']],
+    [
+      'an embed picture naming a file the message does not carry',
+      { embeds: [embed({ image: { url: 'attachment://chart.png' } })] },
+      { embeds: [embed({ image: { url: 'https://news.example/chart.png' } })] },
+      ['embeds.0.image.url: attachment://chart.png: no file of that name is attached to this message (none) [ATTACHMENT_NOT_FOUND]'],
+    ],
+    [
+      'an embed thumbnail naming a file outside Discord\'s alphabet',
+      { embeds: [embed({ thumbnail: { url: 'attachment://chärt.png' } })] },
+      { embeds: [embed({ thumbnail: { url: 'https://news.example/chart.png' } })] },
+      ['embeds.0.thumbnail.url: attachment://chärt.png: a file name of ASCII letters, digits, "_", "-" or "." only [URL_TYPE_INVALID_URL]'],
+    ],
   ])('%s', async (_rule, bad, good, lines) => {
     expectRefused(await post(bad), lines);
     expect((await post(good)).status).toBe(200);
@@ -267,6 +279,35 @@ describe('the emulator refuses what Discord refuses in command schemas', () => {
   ])('%s', async (_rule, bad, good, lines) => {
     expectRefused(await put(bad), lines);
     expect((await put(good)).status).toBe(200);
+  });
+});
+
+describe('the emulator refuses what Discord refuses in uploads', () => {
+  const png = (bytes: number) => Buffer.alloc(bytes, 1);
+  /** A channel post with files, sent as the bot sends them (multipart, through discord.js's REST). */
+  const upload = (body: Json, files: Array<{ name: string; data: Buffer }>) =>
+    client.rest.post(`/channels/${CHANNEL}/messages`, { body, files }).then(
+      () => ({ ok: true as const }),
+      (e: unknown) => ({ ok: false as const, status: (e as DiscordAPIError).status, code: (e as DiscordAPIError).code, message: (e as Error).message }),
+    );
+
+  it('shows an uploaded picture in an embed only when the message carries a file of that name', async () => {
+    const picture = { embeds: [{ title: 'Chart', image: { url: 'attachment://chart.png' } }], attachments: [{ id: 0, filename: 'chart.png', description: 'A chart' }] };
+    expect(await upload(picture, [{ name: 'chart.png', data: png(100) }])).toEqual({ ok: true });
+    const other = await upload({ ...picture, attachments: [{ id: 0, filename: 'other.png' }] }, [{ name: 'other.png', data: png(100) }]);
+    expect(other).toMatchObject({ ok: false, status: 400, code: 50035 });
+    expect(emu.refusals.at(-1)!.lines).toEqual(['embeds.0.image.url: attachment://chart.png: no file of that name is attached to this message (other.png)']);
+  });
+
+  it('refuses more than 10 files, a file over the upload limit, and alt text over 1,024 characters', async () => {
+    const eleven = Array.from({ length: 11 }, (_, i) => ({ name: `f${i}.png`, data: png(10) }));
+    expect(await upload({ content: 'c' }, eleven)).toMatchObject({ ok: false, status: 400, code: 50035 });
+    expect(await upload({ content: 'c' }, eleven.slice(0, 10))).toEqual({ ok: true });
+    expect(await upload({ content: 'c' }, [{ name: 'big.png', data: png(10 * 1024 * 1024 + 1) }])).toMatchObject({ ok: false, status: 413, code: 40005 });
+    expect(await upload({ content: 'c' }, [{ name: 'big.png', data: png(10 * 1024 * 1024) }])).toEqual({ ok: true });
+    const alt = (n: number) => ({ content: 'c', attachments: [{ id: 0, filename: 'a.png', description: x(n) }] });
+    expect(await upload(alt(1025), [{ name: 'a.png', data: png(10) }])).toMatchObject({ ok: false, status: 400, code: 50035 });
+    expect(await upload(alt(1024), [{ name: 'a.png', data: png(10) }])).toEqual({ ok: true });
   });
 });
 

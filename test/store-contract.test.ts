@@ -377,6 +377,10 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
     expect((await store.listSubscriptions('g1')).map((s) => s.id)).toEqual([sub.id]);
     expect((await store.listSubscriptions()).map((s) => s.id)).toEqual([sub.id, sub2.id]);
     expect((await store.getSubscription(sub2.id))!.sourceIds).toEqual([]);
+    // A digest with its outlet chart on (off unless asked: absent above).
+    const charted = await store.createSubscription({ ...sub2, chart: true });
+    expect(await store.getSubscription(charted.id)).toMatchObject({ id: charted.id, chart: true });
+    expect(await store.deleteSubscription(charted.id)).toBe(true);
     expect(await store.deleteSubscription(sub.id)).toBe(true);
     expect(await store.deleteSubscription(sub.id)).toBe(false);
     const alert = await store.createAlert({ guildId: 'g1', channelId: 'c1', query: '"human trash"', roleId: null, createdBy: 'u1', lastSeq: 7 });
@@ -1009,6 +1013,91 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
       expect(Math.abs(dense.total - 3000)).toBeLessThan(300);
       // A rare word in an old article is still found, counted exactly.
       expect(await store.searchText(parseQuery('walrus'), {}, { limit: 5 })).toMatchObject({ total: 1, approximate: false, hits: [{ id: 'm5' }] });
+    });
+  });
+
+  describe('countText: matches over time', () => {
+    const walrus = (key: string, publishedAt: string, outlet: string | null, title = `Walrus ${key}`) => item(key, { id: key, title, publishedAt, outlet });
+    let feed: string;
+    beforeEach(async () => {
+      const s = await addSource('g1');
+      feed = s.feedId!;
+      await store.ingest(s.id, [
+        walrus('a', '2024-10-09T08:00:00.000Z', 'Daily NK', 'Walrus seen'),
+        walrus('b', '2024-10-09T20:00:00.000Z', '  daily   NK '),
+        walrus('c', '2024-10-14T01:00:00.000Z', 'NK News', 'Walrus in the harbour'),
+        walrus('d', '2024-11-02T00:00:00.000Z', null),
+        item('e', { id: 'e', title: 'Harbour closed', publishedAt: '2024-10-10T00:00:00.000Z', outlet: 'NK News' }),
+      ], { announce: false });
+    });
+    const count = (q: string | null, filters: TextFilters = {}, opts: { interval: 'day' | 'week' | 'month'; by?: 'outlet' | 'source' } = { interval: 'day' }) =>
+      store.countText(q === null ? null : parseQuery(q), filters, opts);
+
+    it('counts every match per day, week (from Monday) and month, per outlet as written in its earliest match, and names the earliest', async () => {
+      expect(await count('walrus', {}, { interval: 'day', by: 'outlet' })).toEqual({
+        rows: [
+          { bucket: '2024-10-09', key: 'Daily NK', count: 2 },
+          { bucket: '2024-10-14', key: 'NK News', count: 1 },
+          { bucket: '2024-11-02', key: null, count: 1 },
+        ],
+        total: 4,
+        first: { id: 'a', at: '2024-10-09T08:00:00.000Z', outlet: 'Daily NK', sourceId: feed },
+      });
+      expect((await count('walrus', {}, { interval: 'week' })).rows).toEqual([
+        { bucket: '2024-10-07', key: null, count: 2 },
+        { bucket: '2024-10-14', key: null, count: 1 },
+        { bucket: '2024-10-28', key: null, count: 1 },
+      ]);
+      expect((await count('walrus', {}, { interval: 'month', by: 'outlet' })).rows).toEqual([
+        { bucket: '2024-10-01', key: 'Daily NK', count: 2 },
+        { bucket: '2024-10-01', key: 'NK News', count: 1 },
+        { bucket: '2024-11-01', key: null, count: 1 },
+      ]);
+      expect((await count('walrus', {}, { interval: 'month', by: 'source' })).rows).toEqual([
+        { bucket: '2024-10-01', key: feed, count: 3 },
+        { bucket: '2024-11-01', key: feed, count: 1 },
+      ]);
+      // Every article (the archive's volume), phrases, exclusions.
+      expect((await count(null, {}, { interval: 'month' })).rows).toEqual([
+        { bucket: '2024-10-01', key: null, count: 4 },
+        { bucket: '2024-11-01', key: null, count: 1 },
+      ]);
+      expect((await count('"walrus seen"')).total).toBe(1);
+      expect((await count('walrus -harbour')).total).toBe(3);
+      expect(await count('narwhal')).toEqual({ rows: [], total: 0, first: null });
+    });
+
+    it('applies the search filters: visible sources, a source or outlet, dates', async () => {
+      expect((await count('walrus', { sourceIds: ['nothing-here'] })).total).toBe(0);
+      expect((await count('walrus', { sourceIds: [feed] })).total).toBe(4);
+      expect((await count('walrus', { source: 'nk news' })).total).toBe(1);
+      expect((await count('walrus', { source: ' DAILY NK' })).total).toBe(2);
+      const sub = (await store.listSources('g1'))[0]!;
+      expect((await count('walrus', { source: sub.id })).total).toBe(4);
+      const late = await count('walrus', { since: new Date('2024-10-09T20:00:00.000Z'), until: new Date('2024-10-14T01:00:00.000Z') });
+      expect([late.total, late.first?.id]).toEqual([2, 'b']);
+      // A seq floor (what /trending reads from): the articles stored from c on.
+      const fromC = (await store.scanArticles(0, 10)).find((r) => r.article.id === 'c')!.rowid;
+      expect(await count('walrus', { fromSeq: fromC })).toMatchObject({ total: 2, first: { id: 'c' } });
+      expect((await count(null, { fromSeq: fromC })).total).toBe(3);
+    });
+
+    it('follows articles changed and removed', async () => {
+      await count('walrus');
+      const s = (await store.listSources('g1'))[0]!;
+      await store.ingest(s.id, [walrus('c', '2024-12-24T00:00:00.000Z', 'Yonhap', 'Walrus in the harbour')].map((i) => ({ ...i, contentHash: 'h-c2' })), { announce: false });
+      expect((await count('walrus', {}, { interval: 'month', by: 'outlet' })).rows).toEqual([
+        { bucket: '2024-10-01', key: 'Daily NK', count: 2 },
+        { bucket: '2024-11-01', key: null, count: 1 },
+        { bucket: '2024-12-01', key: 'Yonhap', count: 1 },
+      ]);
+      // Changed through another connection to the same database.
+      const other = await h.second();
+      await other.ingest(s.id, [{ ...walrus('a', '2025-01-01T00:00:00.000Z', 'Yonhap', 'Walrus seen'), contentHash: 'h-a2' }], { announce: false });
+      const after = await count('walrus', {}, { interval: 'month', by: 'outlet' });
+      expect([after.rows[0], after.rows.at(-1), after.first?.id]).toEqual([{ bucket: '2024-10-01', key: 'daily NK', count: 1 }, { bucket: '2025-01-01', key: 'Yonhap', count: 1 }, 'b']);
+      await store.deleteSource(s.id);
+      expect(await count('walrus')).toEqual({ rows: [], total: 0, first: null });
     });
   });
 });

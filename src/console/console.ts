@@ -6,7 +6,7 @@ import { parseCommandLine } from './parse.ts';
 import { renderReplyText } from './render.ts';
 import type { Log } from '../core/deps.ts';
 import { isUserError } from '../core/errors.ts';
-import type { Reply, ReplyButton } from '../core/reply.ts';
+import { attachmentBytes, type Reply, type ReplyButton } from '../core/reply.ts';
 import type { Dispatcher } from '../dispatch.ts';
 
 /** The console is one local server with one all-powerful user. */
@@ -60,9 +60,10 @@ export async function runConsole(opts: ConsoleOptions): Promise<void> {
       if (opts.exportDir) {
         fs.mkdirSync(opts.exportDir, { recursive: true });
         const file = path.join(opts.exportDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${path.basename(a.name)}`);
-        fs.writeFileSync(file, a.data);
+        fs.writeFileSync(file, attachmentBytes(a));
         write(`📎 ${a.name} saved to ${file}`);
-      } else write(`📎 ${a.name}:\n${a.data.replace(/^\uFEFF/, '')}`);
+      } else if (a.encoding === 'base64') write(`📎 ${a.name}: ${a.description ?? 'a binary file'} (not saved: no data directory)`);
+      else write(`📎 ${a.name}:\n${a.data.replace(/^\uFEFF/, '')}`);
     }
   };
 

@@ -1,4 +1,4 @@
-import type { Reply, ReplyButton } from '../core/reply.ts';
+import { attachmentBytes, type Reply, type ReplyButton } from '../core/reply.ts';
 
 /**
  * Renders a reply payload as terminal text — the same payload Discord gets. Markdown escapes are
@@ -25,7 +25,7 @@ export function renderReplyText(reply: Reply, opts: { ansi: boolean; now?: Date 
     const stamp = card.timestamp && !Number.isNaN(Date.parse(card.timestamp)) ? formatStamp(new Date(card.timestamp), 'f') : '';
     if (card.footer || stamp) out.push(`— ${[card.footer ? md(card.footer, false) : '', stamp].filter(Boolean).join(' • ')}`);
   }
-  for (const a of reply.attachments ?? []) out.push('', `📎 ${a.name} (${Buffer.byteLength(a.data, 'utf8').toLocaleString('en-US')} bytes)`);
+  for (const a of reply.attachments ?? []) out.push('', `📎 ${a.name} (${attachmentBytes(a).length.toLocaleString('en-US')} bytes)`);
   const rows = reply.buttons ?? [];
   const labels: string[] = [];
   for (const row of rows) {

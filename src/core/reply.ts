@@ -20,15 +20,25 @@ export interface Reply {
   attachments?: Attachment[];
 }
 
-/** A text file attached to a reply (CSV, Markdown); the console saves it or shows it inline. */
+/**
+ * A file attached to a reply: text (CSV, Markdown) or, base64-encoded, binary (a PNG chart). Kept
+ * as a string either way so a reply stays plain JSON (digests wait in the outbox as JSON). The
+ * console saves it or shows text inline; a card shows an attached picture as `attachment://name`.
+ */
 export interface Attachment {
-  /** File name with extension, e.g. "results.csv". */
+  /** File name with extension, e.g. "results.csv" (letters, digits, `_`, `-`, `.`: a card can refer to it). */
   name: string;
   contentType: string;
-  /** The file's text (UTF-8). */
+  /** The file's text (UTF-8), or its bytes in base64 when `encoding` is 'base64'. */
   data: string;
-  /** Alt text shown by Discord. */
+  encoding?: 'base64';
+  /** Alt text shown by Discord (a chart's description in words). */
   description?: string;
+}
+
+/** An attachment's bytes. */
+export function attachmentBytes(a: Attachment): Buffer {
+  return Buffer.from(a.data, a.encoding === 'base64' ? 'base64' : 'utf8');
 }
 
 /** One card of a reply (a Discord embed; a block of text in the console). */
@@ -44,7 +54,10 @@ export interface Card {
   color?: number;
   /** A small line above the title, e.g. "AP · By Jane Doe". */
   author?: string;
-  /** Picture URLs (https only; Discord's proxy shows them, the bot never fetches them). */
+  /**
+   * Picture URLs (https only; Discord's proxy shows them, the bot never fetches them), or
+   * `attachment://name` for a picture attached to the same reply.
+   */
   thumbnail?: string;
   image?: string;
 }

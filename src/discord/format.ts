@@ -1,4 +1,4 @@
-import type { Card, Choice, Reply, ReplyButton } from '../core/reply.ts';
+import { attachmentBytes, type Card, type Choice, type Reply, type ReplyButton } from '../core/reply.ts';
 import { LIMITS } from './limits.ts';
 
 /** A Discord message body (REST JSON shape), ready for reply/editReply/followUp/channel post. */
@@ -68,10 +68,17 @@ export function clampText(text: string, max: number): string {
   return `${cut.trimEnd()}…`.slice(0, max);
 }
 
-/** Only https pictures within Discord's URL limit: Discord's proxy shows them, nothing else fetches them. */
+/**
+ * Only https pictures within Discord's URL limit (Discord's proxy shows them, nothing else fetches
+ * them), or a file of the same message (`attachment://name`, checked against the files in formatReply).
+ */
 function pictureUrl(url: string | undefined): string | null {
+  if (url && ATTACHMENT_URL.test(url)) return url;
   return url && /^https:\/\/[^\s]+$/i.test(url) && url.length <= 2048 ? url : null;
 }
+
+/** Discord's form for a picture uploaded with the message: ASCII letters, digits, `_`, `-`, `.`. */
+const ATTACHMENT_URL = /^attachment:\/\/[\w.-]+$/;
 
 function embedSize(e: DiscordEmbed): number {
   let n = (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0) + (e.author?.name.length ?? 0);
@@ -166,6 +173,16 @@ export function formatReply(reply: Reply): DiscordMessage[] {
   messages.push(current);
   const files = toFiles(reply);
   if (files.length) messages[0]!.files = files;
+  // A card's attached picture must be a file of its own message (Discord rejects one that is not):
+  // only the first message carries files, and a file dropped for size takes its picture with it.
+  messages.forEach((m, i) => {
+    for (const e of m.embeds) {
+      for (const media of ['image', 'thumbnail'] as const) {
+        const url = e[media]?.url;
+        if (url?.startsWith('attachment://') && !(i === 0 && files.some((f) => `attachment://${f.name}` === url))) delete e[media];
+      }
+    }
+  });
   if (flags !== undefined) for (const m of messages) m.flags = flags;
   // Discord rejects an empty message.
   for (const m of messages) if (!m.content && m.embeds.length === 0) m.content = '\u200b';
@@ -181,7 +198,7 @@ function toFiles(reply: Reply): DiscordFile[] {
   let total = 0;
   for (const a of reply.attachments ?? []) {
     if (out.length === LIMITS.attachments) break;
-    const data = Buffer.from(a.data, 'utf8');
+    const data = attachmentBytes(a);
     if (total + data.length > LIMITS.attachmentBytes) continue;
     total += data.length;
     const name = a.name.replace(/[^\w.-]+/g, '_').slice(0, 100) || 'file.txt';

@@ -59,8 +59,10 @@ export class DiscordChannelPoster implements ChannelPoster {
       const partNonce = parts.length === 1 ? nonce : `${nonce.slice(0, 22)}.${i}`;
       try {
         const { files, ...body } = part;
+        // Each upload is declared in the body (files[n] ↔ id n) so it keeps its alt text.
+        const attachments = files?.map((f, id) => ({ id, filename: f.name, ...(f.description ? { description: f.description } : {}) }));
         const message = (await this.rest.post(Routes.channelMessages(channelId), {
-          body: { ...body, nonce: partNonce, enforce_nonce: true },
+          body: { ...body, ...(attachments?.length ? { attachments } : {}), nonce: partNonce, enforce_nonce: true },
           ...(files?.length ? { files: files.map((f) => ({ name: f.name, data: f.attachment })) } : {}),
         })) as { id: string };
         messageIds.push(message.id);

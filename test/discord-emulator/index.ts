@@ -817,6 +817,17 @@ export class DiscordEmulator {
       }
     }
     const files = upload?.files ?? [];
+    const names = files.map((f) => f.filename);
+    /** The files an edited message will have: the uploads, else those the body keeps, else all it had. */
+    const kept = (prev: object | null | undefined, edit: { attachments?: unknown } | undefined): string[] | undefined => {
+      if (files.length) return names;
+      const had = ((prev as { attachments?: unknown } | null | undefined)?.attachments ?? []) as Array<{ id?: unknown; filename?: string }>;
+      if (Array.isArray(edit?.attachments)) {
+        const ids = new Set((edit!.attachments as Array<{ id?: unknown }>).map((a) => String(a.id)));
+        return had.filter((a) => ids.has(String(a.id))).map((a) => a.filename ?? '');
+      }
+      return prev ? had.map((a) => a.filename ?? '') : undefined;
+    };
 
     if (method === 'GET' && (path === '/gateway/bot' || path === '/gateway')) {
       return reply(200, { url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } });
@@ -846,11 +857,11 @@ export class DiscordEmulator {
       const fits = cbType === 8 ? state.type === 4 : cbType === 6 || cbType === 7 ? state.type === 3 : state.type !== 4;
       if (!fits) return refuse({ status: 400, body: { code: 40043, message: 'Interaction response type is not valid for this interaction' }, lines: [`type: callback ${cbType} is not valid for interaction type ${state.type}`] });
       if (cbType === 4) {
-        const refused = validateMessage(data, { mode: 'create', interaction: true, files: files.length });
+        const refused = validateMessage(data, { mode: 'create', interaction: true, files: files.length, fileNames: names });
         if (refused) return refuse(prefixed(refused, 'data'));
       }
       if (cbType === 7) {
-        const refused = validateMessage(data ?? {}, { mode: 'edit', interaction: true, files: files.length }) ?? emptiness({ ...state.componentMessage, ...(data ?? {}) }, files.length);
+        const refused = validateMessage(data ?? {}, { mode: 'edit', interaction: true, files: files.length, fileNames: kept(state.componentMessage, data) }) ?? emptiness({ ...state.componentMessage, ...(data ?? {}) }, files.length);
         if (refused) return refuse(prefixed(refused, 'data'));
       }
       if (cbType === 8) {
@@ -877,7 +888,7 @@ export class DiscordEmulator {
       const hook = this.webhooks.get(m[1]!);
       if (!hook) return reply(404, { message: 'Unknown Webhook', code: 10015 });
       if (hook.token !== m[2]) return reply(401, { message: 'Invalid Webhook Token', code: 50027 });
-      const refused = validateMessage(body ?? {}, { mode: 'create', interaction: false, files: files.length }) ?? validateWebhookExecute(body ?? {});
+      const refused = validateMessage(body ?? {}, { mode: 'create', interaction: false, files: files.length, fileNames: names }) ?? validateWebhookExecute(body ?? {});
       if (refused) return refuse(refused);
       const msg = this.message(hook.channel_id, body ?? {}, {
         webhook_id: hook.id,
@@ -912,7 +923,7 @@ export class DiscordEmulator {
       const target = m[3];
       if (!target && method === 'POST') {
         if (!state.callback) return reply(404, { message: 'Unknown Webhook', code: 10015 });
-        const refused = validateMessage(body ?? {}, { mode: 'create', interaction: true, files: files.length });
+        const refused = validateMessage(body ?? {}, { mode: 'create', interaction: true, files: files.length, fileNames: names });
         if (refused) return refuse(refused);
         const msg = this.message(state.channelId, body ?? {}, { files });
         state.followUps.push(msg);
@@ -927,7 +938,7 @@ export class DiscordEmulator {
         return reply(204);
       }
       if (method === 'PATCH') {
-        const refused = validateMessage(body ?? {}, { mode: 'edit', interaction: true, files: files.length }) ?? emptiness({ ...msg, ...(body ?? {}) }, files.length);
+        const refused = validateMessage(body ?? {}, { mode: 'edit', interaction: true, files: files.length, fileNames: kept(msg, body) }) ?? emptiness({ ...msg, ...(body ?? {}) }, files.length);
         if (refused) return refuse(refused);
         const next = { ...msg, ...body, ...(files.length ? { attachments: files.map((f) => this.storeAttachment(f, body ?? {})) } : {}), edited_timestamp: new Date().toISOString() } as ApiMessage;
         if (target === '@original') state.original = next;
@@ -945,7 +956,7 @@ export class DiscordEmulator {
       // Without Read Message History Discord answers with no messages rather than an error.
       if (method === 'GET' && !this.botMay(channelId, P.READ_MESSAGE_HISTORY)) return reply(200, []);
       if (method === 'POST') {
-        const refused = validateMessage(body ?? {}, { mode: 'create', interaction: false, files: files.length });
+        const refused = validateMessage(body ?? {}, { mode: 'create', interaction: false, files: files.length, fileNames: names });
         if (refused) return refuse(refused);
         const nonce = body?.nonce !== undefined ? String(body.nonce) : undefined;
         if (nonce !== undefined && body.enforce_nonce) {

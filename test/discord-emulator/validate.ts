@@ -112,7 +112,10 @@ const MEDIA = ['http', 'https', 'attachment'];
 /** Flags a bot may set when sending: SUPPRESS_EMBEDS, EPHEMERAL (interactions only), SUPPRESS_NOTIFICATIONS, IS_COMPONENTS_V2. */
 const SENDABLE_FLAGS = (1 << 2) | (1 << 6) | (1 << 12) | (1 << 15);
 
-function checkEmbeds(c: Collector, embeds: unknown[]): void {
+/** What an `attachment://` picture may be called (Discord: ASCII letters, digits, `_`, `-`, `.`). */
+const ATTACHMENT_NAME = /^[A-Za-z0-9_.-]+$/;
+
+function checkEmbeds(c: Collector, embeds: unknown[], fileNames: string[] | undefined): void {
   let total = 0;
   embeds.forEach((raw, i) => {
     const at = ['embeds', i];
@@ -148,6 +151,14 @@ function checkEmbeds(c: Collector, embeds: unknown[]): void {
       const m = isObj(e[media]) ? (e[media] as Json) : {};
       if (m.url === undefined) c.add([...at, media, 'url'], 'BASE_TYPE_REQUIRED', 'This field is required');
       c.url([...at, media, 'url'], m.url, MEDIA);
+      // A picture uploaded with the message: named as Discord allows, and a file of this very
+      // message. (Discord shows no picture for a name with no such file; the emulator refuses it
+      // outright, so a reply that would show an empty card never passes a test.)
+      if (typeof m.url === 'string' && m.url.startsWith('attachment://')) {
+        const name = m.url.slice('attachment://'.length);
+        if (!ATTACHMENT_NAME.test(name)) c.add([...at, media, 'url'], 'URL_TYPE_INVALID_URL', `attachment://${name}: a file name of ASCII letters, digits, "_", "-" or "." only`);
+        else if (fileNames && !fileNames.includes(name)) c.add([...at, media, 'url'], 'ATTACHMENT_NOT_FOUND', `attachment://${name}: no file of that name is attached to this message (${fileNames.length ? fileNames.join(', ') : 'none'})`);
+      }
     }
     const fields = c.array([...at, 'fields'], e.fields, { max: 25 });
     fields.forEach((rawField, j) => {
@@ -267,6 +278,11 @@ export interface MessageContext {
   interaction: boolean;
   /** Files sent alongside (multipart), which count as content. */
   files?: number;
+  /**
+   * The names of the files the message will have (uploaded with it; for an edit without uploads,
+   * those it keeps), which `attachment://` pictures must name. Unknown when absent (not checked).
+   */
+  fileNames?: string[];
 }
 
 /**
@@ -289,7 +305,7 @@ export function validateMessage(body: unknown, ctx: MessageContext): Refusal | n
   }
   const componentsV2 = Number.isInteger(flags) && ((flags as number) & (1 << 15)) !== 0;
   const embeds = c.array(['embeds'], body.embeds, { max: 10 });
-  checkEmbeds(c, embeds);
+  checkEmbeds(c, embeds, ctx.fileNames);
   checkAllowedMentions(c, body.allowed_mentions);
   const rows = c.array(['components'], body.components, { max: componentsV2 ? 40 : 5 });
   if (!componentsV2) checkComponents(c, rows);

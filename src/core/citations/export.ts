@@ -58,3 +58,6 @@ export function exportResults(rows: ExportRow[], base: string, heading: string):
     { name: `${base}.md`, contentType: 'text/markdown; charset=utf-8', data: markdown, description: `${list.length} search results as Markdown` },
   ];
 }
+
+/** The CSV cell rule, for other exports (trend counts). */
+export { cell as csvCell };

@@ -7,7 +7,9 @@ import { ArticleIndex } from '../search/article-index.ts';
 import { parseQuery } from '../search/query.ts';
 import type { AsyncStore } from '../store/async-store.ts';
 import type { OutboxRow, SourceRow, SubscriptionRow } from '../store/index.ts';
+import type { ChartRenderer } from '../charts/renderer.ts';
 import { composeDigest, type DigestEntry } from './compose.ts';
+import { withOutletChart } from './outlet-chart.ts';
 import { describeNextRun, dueWindow, parseSchedule, type Schedule } from './schedule.ts';
 import { normalizeTimeZone } from './timezones.ts';
 
@@ -26,6 +28,8 @@ export interface SubscribeRequest {
   /** Comma-separated source ids or outlet names. */
   sources?: string;
   maxItems?: number;
+  /** Carry a chart of the window's coverage by outlet (default off). */
+  chart?: boolean;
 }
 
 export interface DigestsDeps {
@@ -35,6 +39,8 @@ export interface DigestsDeps {
   newsroom: Newsroom;
   defaultTimezone: string;
   crashPoint?: CrashPoint;
+  /** Draws digests' outlet charts; without it digests carry none. */
+  charts?: ChartRenderer;
 }
 
 /**
@@ -66,6 +72,7 @@ export class Digests {
       maxItems,
       createdBy: req.userId,
       lastWindowEnd: now.toISOString(),
+      ...(req.chart ? { chart: true } : {}),
     });
     this.deps.log.info({ subscriptionId: subscription.id, guildId: req.guildId, channelId: req.channelId, schedule: schedule.label, timezone }, 'digest subscribed');
     return { subscription, nextRun: describeNextRun(schedule, now) };
@@ -164,7 +171,7 @@ export class Digests {
       .filter((r) => sub.sourceIds.length === 0 || ids.has(r.article.sourceId) || (r.article.outlet !== null && outlets.has(r.article.outlet.toLowerCase())))
       .map((r) => ({ article: r.article, firstSeenAt: r.firstSeenAt, storyId: r.storyId ?? this.deps.newsroom.stories.storyOf(r.article.id) ?? null }));
     if (sub.query && entries.length) entries = this.rankByQuery(sub.query, entries, visible);
-    return composeDigest({
+    const reply = composeDigest({
       entries,
       timezone: sub.timezone,
       windowStart: start,
@@ -174,6 +181,15 @@ export class Digests {
       maxItems: sub.maxItems,
       scheduleLabel: sub.scheduleLabel,
     });
+    if (!reply || !sub.chart || !this.deps.charts) return reply;
+    try {
+      const window = `${start.toISOString().slice(0, 16).replace('T', ' ')} to ${end.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+      return await withOutletChart(reply, entries, this.deps.charts, window);
+    } catch (err) {
+      // The digest matters more than its picture.
+      this.deps.log.warn({ subscriptionId: sub.id, err }, 'digest chart not drawn');
+      return reply;
+    }
   }
 
   /**

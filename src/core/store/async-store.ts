@@ -21,6 +21,7 @@ import type {
   VersionChange, DerivedRow, ArticleSpeakers,
   OutboxKind,
 } from './types.ts';
+import type { TextCountOptions, TextCounts } from './text-counts.ts';
 
 /** Fields of a source that may be changed after it is created. */
 export type SourcePatch = Partial<Omit<SourceRow, 'id' | 'guildId' | 'createdAt' | 'addedBy'>>;
@@ -244,6 +245,17 @@ export interface AsyncStore {
   articlesGeneration(): Promise<number>;
   /** The first seq of the hot window: the newest `maxArticles` (0: any number) articles first seen at or after `since`. */
   hotFloorSeq(since: Date, maxArticles: number): Promise<number>;
+  /**
+   * Matches of a query (every article when null) counted per interval of their date and optionally
+   * per outlet or source, exactly, over the whole archive, with the earliest match (see `Store.countText`).
+   */
+  countText(query: TextQuery | null, filters: TextFilters, opts: TextCountOptions): Promise<TextCounts>;
+  /**
+   * One small step of reading what countText needs of every article ahead of the first count
+   * (SQLite: dates, sources and outlets into memory); true when done. A store that reads nothing
+   * ahead leaves it out.
+   */
+  prepareTextCounts?(): Promise<boolean>;
   /**
    * One small step of the archive index's upkeep that would otherwise run inside ingest commits
    * (SQLite: FTS5 segment merging); false when there is nothing to do. A store without such

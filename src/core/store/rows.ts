@@ -116,6 +116,7 @@ export function rowMappers(c: RowCodec) {
       createdBy: r.created_by as string,
       createdAt: c.time(r.created_at),
       lastWindowEnd: c.time(r.last_window_end),
+      ...(r.chart === true || r.chart === 1 ? { chart: true } : {}),
     }),
     // Defaults cover SQLite rows read before migration 3 added the delivery columns.
     toAlert: (r: Row): AlertRow => ({

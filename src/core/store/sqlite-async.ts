@@ -1,5 +1,6 @@
 import type { AsyncStore, Lease, SourcePatch } from './async-store.ts';
 import type { SqliteStore } from './sqlite-store.ts';
+import { MatchReader } from './sqlite-matches.ts';
 import type {
   ChangeAlertRow,
   FetchAttempt,
@@ -14,6 +15,7 @@ import type {
   TextQuery,
   TextSearchOptions, ArticleSpeakers
 } from './types.ts';
+import type { TextCountOptions, TextCounts } from './text-counts.ts';
 
 /** Runs async jobs one at a time: a transaction's awaits must not let another caller's statements into it. */
 class Queue {
@@ -32,6 +34,8 @@ interface Shared {
   store: SqliteStore;
   queue: Queue;
   locks: Set<string>;
+  /** Counting's full-text reads off the event loop (a file store only; started at the first count). */
+  matches?: MatchReader | null;
 }
 
 /**
@@ -67,8 +71,9 @@ class SqliteAsyncStore implements AsyncStore {
   }
 
   /** Closes the database (idempotent; a transaction's handle leaves it to its owner). */
-  close(): Promise<void> {
-    if (this.inTx) return Promise.resolve();
+  async close(): Promise<void> {
+    if (this.inTx) return;
+    await this.shared.matches?.close();
     return this.call(() => this.store.close());
   }
 
@@ -367,5 +372,34 @@ class SqliteAsyncStore implements AsyncStore {
   }
   hotFloorSeq(since: Date, maxArticles: number) {
     return this.call(() => this.store.hotFloorSeq(since, maxArticles));
+  }
+  /**
+   * The matching rowids come from the match reader's thread (FTS5 reads a common word's whole
+   * doclist in one statement); only counting them against the facets runs here. Inside a
+   * transaction, or for an in-memory store, all of it runs on this connection.
+   */
+  async countText(query: TextQuery | null, filters: TextFilters, opts: TextCountOptions): Promise<TextCounts> {
+    const reader = query && !this.inTx ? this.matchReader() : null;
+    if (!query || !reader) return this.call(() => this.store.countText(query, filters, opts));
+    const match = this.store.textMatch(query);
+    if (!match) return { rows: [], total: 0, first: null };
+    const floor = await this.call(() => this.store.countFloor(filters));
+    let seqs: string | null;
+    try {
+      seqs = await reader.rowids(match, floor || undefined);
+    } catch {
+      // A reader that failed (it says why once; `usable` turns false) leaves counting to this connection.
+      return this.call(() => this.store.countText(query, filters, opts));
+    }
+    if (seqs === null) return { rows: [], total: 0, first: null };
+    return this.call(() => this.store.countMatches(seqs, filters, opts));
+  }
+
+  private matchReader(): MatchReader | null {
+    if (this.shared.matches === undefined) this.shared.matches = this.store.path === ':memory:' ? null : new MatchReader(this.store.path);
+    return this.shared.matches?.usable ? this.shared.matches : null;
+  }
+  prepareTextCounts() {
+    return this.call(() => this.store.prepareTextCounts());
   }
 }

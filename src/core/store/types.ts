@@ -1,6 +1,7 @@
 import type { Article } from '../article.ts';
 import type { ChangeKind } from '../changes/compare.ts';
 import type { ParsedQuery } from '../search/query.ts';
+import type { TextCountOptions, TextCounts } from './text-counts.ts';
 
 export type SourceKind = 'seeds' | 'rss' | 'rdf' | 'atom' | 'json' | 'page';
 export type SourceStatus = 'active' | 'paused';
@@ -175,6 +176,8 @@ export interface SubscriptionRow {
   createdBy: string;
   createdAt: string;
   lastWindowEnd: string;
+  /** The digest carries a chart of its window's coverage by outlet (off when absent). */
+  chart?: boolean;
 }
 
 export interface AlertRow {
@@ -363,4 +366,10 @@ export interface Store {
   articlesGeneration(): number;
   /** The first seq of the hot window: the newest `maxArticles` (0: any number) articles first seen at or after `since`. */
   hotFloorSeq(since: Date, maxArticles: number): number;
+  /**
+   * Every article matching `query` (every article when null) that passes the filters, counted per
+   * interval of its date (published, else first seen) and optionally per outlet or source; exact,
+   * over the whole archive, with the earliest match. `mode` is always 'all'.
+   */
+  countText(query: TextQuery | null, filters: TextFilters, opts: TextCountOptions): TextCounts;
 }

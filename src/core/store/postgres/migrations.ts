@@ -304,4 +304,9 @@ export const PG_MIGRATIONS: string[] = [
   `
   UPDATE articles SET speakers = NULL WHERE speakers IS NOT NULL;
   `,
+  // SQLite migration 13: a digest may carry a chart of its window's coverage by outlet. (Counting
+  // matches over time needs no index of its own here: it groups the matches in SQL.)
+  `
+  ALTER TABLE subscriptions ADD COLUMN chart boolean NOT NULL DEFAULT false;
+  `,
 ];

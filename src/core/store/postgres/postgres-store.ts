@@ -33,6 +33,7 @@ import { FEED_FIELDS, NOT_ARCHIVE, SOURCE_SELECT } from '../feeds.ts';
 import { pickVanished, planRewrite, rowMappers, PG_CODEC, SOURCE_COLUMNS, type Row } from '../rows.ts';
 import { PG_MIGRATIONS } from './migrations.ts';
 import { buildTextQuery } from './text-query.ts';
+import { foldDays, type TextCountOptions, type TextCounts } from '../text-counts.ts';
 
 type Db = pg.Pool | pg.PoolClient;
 
@@ -731,9 +732,9 @@ export class PostgresStore implements AsyncStore {
   async createSubscription(s: Omit<SubscriptionRow, 'id' | 'createdAt'>): Promise<SubscriptionRow> {
     const row = await this.insertWithShortId((id) =>
       this.one(
-        `INSERT INTO subscriptions (id, guild_id, channel_id, schedule_label, cron, timezone, query, source_ids, max_items, created_by, created_at, last_window_end)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING RETURNING *`,
-        [id, s.guildId, s.channelId, s.scheduleLabel, s.cron, s.timezone, s.query, s.sourceIds, s.maxItems, s.createdBy, this.now(), s.lastWindowEnd],
+        `INSERT INTO subscriptions (id, guild_id, channel_id, schedule_label, cron, timezone, query, source_ids, max_items, created_by, created_at, last_window_end, chart)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (id) DO NOTHING RETURNING *`,
+        [id, s.guildId, s.channelId, s.scheduleLabel, s.cron, s.timezone, s.query, s.sourceIds, s.maxItems, s.createdBy, this.now(), s.lastWindowEnd, s.chart === true],
       ),
     );
     return toSubscription(row);
@@ -1255,7 +1256,84 @@ export class PostgresStore implements AsyncStore {
     const total = approximate ? Math.round((found.length * (hi - lo)) / (hi - segHi)) : found.length;
     return { hits, total, approximate };
   }
+
+  /**
+   * Every match counted per day and key in SQL (the GIN index finds the matches, one pass over
+   * their rows groups them), folded into intervals as the SQLite store folds them; then the
+   * earliest match, looked for on its day only.
+   */
+  async countText(query: TextQuery | null, filters: TextFilters, opts: TextCountOptions): Promise<TextCounts> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    if (query) {
+      const built = buildTextQuery(query, 'all');
+      if (!built) return { rows: [], total: 0, first: null };
+      params.push(...built.params);
+      where.push(`search @@ (${built.match})`);
+      if (built.not) where.push(`NOT (search @@ (${built.not}))`);
+    }
+    if (filters.sourceIds) {
+      params.push([...filters.sourceIds]);
+      where.push(`source_id = ANY($${params.length}::text[])`);
+    }
+    if (filters.source !== undefined) {
+      params.push(filters.source, filters.source.replace(/\s+/g, ' ').trim().toLowerCase());
+      where.push(`(source_id = (SELECT COALESCE(feed_id, id) FROM sources WHERE id = $${params.length - 1}) OR lower(${OUTLET_SHOWN('outlet')}) = $${params.length})`);
+    }
+    const when = 'COALESCE(published_ts, first_seen_at)';
+    if (filters.since) {
+      params.push(filters.since.toISOString());
+      where.push(`${when} >= $${params.length}`);
+    }
+    if (filters.until) {
+      params.push(filters.until.toISOString());
+      where.push(`${when} <= $${params.length}`);
+    }
+    if (filters.fromSeq !== undefined) {
+      params.push(filters.fromSeq);
+      where.push(`seq >= $${params.length}`);
+    }
+    if (filters.toSeq !== undefined) {
+      params.push(filters.toSeq);
+      where.push(`seq < $${params.length}`);
+    }
+    const cond = where.length ? where.join(' AND ') : 'TRUE';
+    const day = `((${when} AT TIME ZONE 'UTC')::date - DATE '1970-01-01')`;
+    const key = opts.by === 'outlet' ? `NULLIF(lower(${OUTLET_SHOWN('outlet')}), '')` : opts.by === 'source' ? 'source_id' : 'NULL::text';
+    const rows = await this.q(
+      `SELECT ${day} AS day, ${key} AS key, count(*)::int AS n, min(seq) AS lo, (array_agg(${opts.by === 'outlet' ? OUTLET_SHOWN('outlet') : 'NULL::text'} ORDER BY seq))[1] AS shown
+       FROM articles WHERE ${cond} GROUP BY 1, 2`,
+      params,
+    );
+    if (rows.length === 0) return { rows: [], total: 0, first: null };
+    // An outlet is shown as written in its earliest stored article among the matches (as SQLite).
+    const shown = new Map<string, { lo: number; name: string }>();
+    if (opts.by === 'outlet') {
+      for (const r of rows) {
+        if (r.key === null) continue;
+        const prev = shown.get(r.key as string);
+        if (!prev || Number(r.lo) < prev.lo) shown.set(r.key as string, { lo: Number(r.lo), name: r.shown as string });
+      }
+    }
+    const days = rows.map((r) => ({ day: Number(r.day), key: r.key === null ? null : opts.by === 'outlet' ? shown.get(r.key as string)!.name : (r.key as string), count: Number(r.n) }));
+    const total = days.reduce((n, d) => n + d.count, 0);
+    const firstDay = Math.min(...days.map((d) => d.day));
+    params.push(firstDay);
+    const f = await this.one(
+      `SELECT id, source_id, ${OUTLET_SHOWN('outlet')} AS outlet, ${when} AS at FROM articles
+       WHERE ${cond} AND ${day} = $${params.length} ORDER BY ${when}, seq LIMIT 1`,
+      params,
+    );
+    return {
+      rows: foldDays(days, opts.interval),
+      total,
+      first: f ? { id: f.id as string, at: iso(f.at), outlet: (f.outlet as string | null) || null, sourceId: f.source_id as string } : null,
+    };
+  }
 }
+
+/** An outlet with runs of whitespace as one space and none at either end (SQL over `col`). */
+const OUTLET_SHOWN = (col: string) => `regexp_replace(regexp_replace(${col}, '\\s+', ' ', 'g'), '^ | $', '', 'g')`;
 
 /** The most recently used articles, oldest dropped first. */
 class ArticleCache {
