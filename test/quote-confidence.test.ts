@@ -137,7 +137,7 @@ describe('what the bot shows for an unsure speaker', () => {
 
   it('/article lists an unsure quotation as "speaker unclear" beside its raw clause', () => {
     const reply = renderArticleReply({ id: 'a1', sourceId: 's', title: whales.title, byline: null, outlet: 'The Guardian', dateline: null, tags: [], caption: null, body: whales.body, editors: [], url: null, publishedAt: null }, 99, false);
-    const lines = reply.cards![0]!.fields!.find((f) => f.name.startsWith('Quotations'))!.value.split('\n');
+    const lines = reply.cards!.filter((c) => c.title?.startsWith('Quotations')).flatMap((c) => c.description!.split('\n'));
     expect(lines.filter((l) => l.includes('speaker unclear'))).toEqual(['“When will we talk about what…” — speaker unclear (possibly Hori Parata) · no clause of its own', '“We are not foreigners in this…” — speaker unclear · no clause of its own']);
     expect(lines).toContain('“These days it is like a…” — Hori Parata · “says Parata, bristling with anger”');
   });

@@ -319,16 +319,16 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE article_versions ADD COLUMN after_body TEXT;
   `,
-  // 12: speakers are stored only when the resolver is sure of them (quotes/confidence.ts); the
-  // lists stored before named every candidate, so they are derived again from the text.
-  `
-  UPDATE articles SET speakers = NULL WHERE speakers IS NOT NULL;
-  `,
-  // 13: counting matches over time (/trend, /trending) reads every article's date, source and
+  // 12: counting matches over time (/trend, /trending) reads every article's date, source and
   // outlet from this narrow index instead of the rows (a million rows with their bodies is ~10 GB);
   // and a digest may carry a chart of its window's coverage by outlet.
   `
   CREATE INDEX IF NOT EXISTS articles_facets ON articles (seq, source_id, published_at, first_seen_at, outlet);
   ALTER TABLE subscriptions ADD COLUMN chart INTEGER NOT NULL DEFAULT 0;
+  `,
+  // 13: speakers are stored only when the resolver is sure of them (quotes/confidence.ts); the
+  // lists stored before named every candidate, so they are derived again from the text.
+  `
+  UPDATE articles SET speakers = NULL WHERE speakers IS NOT NULL;
   `,
 ];

@@ -300,13 +300,13 @@ export const PG_MIGRATIONS: string[] = [
   `
   ALTER TABLE article_versions ADD COLUMN after_body jsonb;
   `,
-  // SQLite migration 12: only speakers the resolver is sure of are stored; lists stored before are derived again.
-  `
-  UPDATE articles SET speakers = NULL WHERE speakers IS NOT NULL;
-  `,
-  // SQLite migration 13: a digest may carry a chart of its window's coverage by outlet. (Counting
+  // SQLite migration 12: a digest may carry a chart of its window's coverage by outlet. (Counting
   // matches over time needs no index of its own here: it groups the matches in SQL.)
   `
   ALTER TABLE subscriptions ADD COLUMN chart boolean NOT NULL DEFAULT false;
+  `,
+  // SQLite migration 13: only speakers the resolver is sure of are stored; lists stored before are derived again.
+  `
+  UPDATE articles SET speakers = NULL WHERE speakers IS NOT NULL;
   `,
 ];
