@@ -25,7 +25,7 @@ export interface Scope {
 export type ArticleStore = Pick<
   AsyncStore,
   | 'getArticle' | 'cachedArticle' | 'sourceIdsForGuild' | 'sourcesForGuild' | 'countArticles' | 'scanArticles' | 'scanDerived' | 'setStorySignatures' | 'setSpeakers' | 'listVersions'
-  | 'setStoryIds' | 'storyMembers' | 'articleState' | 'articleMeta' | 'maxSeq' | 'searchText' | 'articlesGeneration' | 'hotFloorSeq' | 'countFromSeq' | 'maintainArchive'
+  | 'setStoryIds' | 'storyMembers' | 'articleState' | 'articleMeta' | 'maxSeq' | 'searchText' | 'termFrequencies' | 'articlesGeneration' | 'hotFloorSeq' | 'countFromSeq' | 'maintainArchive'
 >;
 
 /** How search is organised; see README "Performance". */
@@ -41,6 +41,8 @@ export interface SearchOptions {
   hotMaxArticles?: number;
   /** Where the hot tier's snapshot is kept (none when null/undefined). */
   snapshotPath?: string | null;
+  /** Query expansion (related words from WordNet, feedback from the first results) when the typed words find too little; default on. */
+  expansion?: boolean;
 }
 
 export const DEFAULT_HOT_DAYS = 90;
