@@ -184,6 +184,7 @@ export async function corpusStore(opts: { tiers?: 'split' | 'archive' | 'hot'; r
     newsroom: async (search = {}) => {
       const newsroom = new Newsroom({ store, clock, log: silentLog, search: { hotDays: 365, hotMaxArticles, ...search } });
       await newsroom.buildIndex();
+      await newsroom.loadExpansion();
       return newsroom;
     },
     close: () => sqlite.close(),

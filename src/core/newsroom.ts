@@ -11,6 +11,8 @@ import { ArticleIndex, type SearchFilters, type SearchHit, type SearchPage } fro
 import { loadSnapshot, writeSnapshot } from './search/hot-snapshot.ts';
 import { parseQuery, type ParsedQuery } from './search/query.ts';
 import { type SearchMemo, TieredSearch } from './search/tiered-search.ts';
+import { Lexicon } from './search/lexicon.ts';
+import { RelevanceSearch, type RelevanceWeights } from './search/relevance.ts';
 import type { ExportRow } from './citations/export.ts';
 import { StoryIndex } from './stories/story-index.ts';
 import type { AsyncStore } from './store/async-store.ts';
@@ -43,6 +45,10 @@ export interface SearchOptions {
   snapshotPath?: string | null;
   /** Query expansion (related words from WordNet, feedback from the first results) when the typed words find too little; default on. */
   expansion?: boolean;
+  /** Where WordNet's parsed form is cached between runs (default: the OS temporary folder; null: not cached). */
+  wordnetCache?: string | null;
+  /** Overrides of the expanded ranking's weights (the relevance script's experiments). */
+  relevanceWeights?: Partial<RelevanceWeights>;
 }
 
 export const DEFAULT_HOT_DAYS = 90;
@@ -88,6 +94,8 @@ export interface SearchResultItem {
   excerpt: Excerpt;
   allTerms: boolean;
   terms: TermSpec[];
+  /** Related words (query expansion) that decided this result: "also matched: born, police". */
+  alsoMatched?: string[];
 }
 
 export interface SearchResults {
@@ -183,6 +191,9 @@ export class Newsroom {
   /** Near-duplicate grouping across outlets; rebuilt from the store at start, like the index. */
   readonly stories: StoryIndex;
   private readonly tiered: TieredSearch | null;
+  /** The paraphrase layer over the tiered search (see relevance.ts). */
+  private readonly relevance: RelevanceSearch | null;
+  private readonly lexicon: Lexicon;
   private readonly hotDays: number;
   private readonly hotMax: number;
   private loaded = 0;
@@ -199,6 +210,20 @@ export class Newsroom {
     this.hotDays = opts.hotDays ?? DEFAULT_HOT_DAYS;
     this.hotMax = opts.hotMaxArticles ?? DEFAULT_HOT_MAX_ARTICLES;
     this.tiered = (opts.design ?? 'tiered') === 'tiered' ? new TieredSearch(this.index, deps.store, () => this.ready) : null;
+    this.lexicon = new Lexicon({ log: deps.log, ...(opts.wordnetCache !== undefined ? { cacheFile: opts.wordnetCache } : {}) });
+    const tiered = this.tiered;
+    this.relevance = tiered
+      ? new RelevanceSearch((q, f, p) => tiered.search(q, f, p as { offset?: number; limit?: number; memo?: SearchMemo }), deps.store, this.lexicon, { enabled: opts.expansion ?? true, ...(opts.relevanceWeights ? { weights: opts.relevanceWeights } : {}) })
+      : null;
+  }
+
+  /**
+   * Loads WordNet for query expansion (in the background, without holding the event loop); searches
+   * run without expansion until it is loaded. Resolves when it is (false: expansion unavailable).
+   */
+  async loadExpansion(): Promise<boolean> {
+    if (!this.relevance?.enabled) return false;
+    return (await this.lexicon.load()) !== null;
   }
 
   /** The injected clock's time (citations' accessed date). */
@@ -226,7 +251,7 @@ export class Newsroom {
 
   /** One search over whichever design is configured. */
   private async find(query: ParsedQuery, filters: SearchFilters, page: { offset: number; limit: number; memo?: SearchMemo }): Promise<SearchPage> {
-    return this.tiered ? this.tiered.search(query, filters, page) : this.index.search(query, filters, page);
+    return this.relevance ? this.relevance.search(query, filters, page) : this.index.search(query, filters, page);
   }
 
   /** The first seq of the hot window now. */
@@ -543,6 +568,7 @@ export class Newsroom {
         excerpt: buildExcerpt(article, hit.terms),
         allTerms: hit.allTerms,
         terms: hit.terms,
+        ...(hit.alsoMatched ? { alsoMatched: hit.alsoMatched } : {}),
       };
       const story = await this.storyOf(article.id, filters.visibleSources!);
       if (story) item.story = story;

@@ -18,7 +18,7 @@ export interface ParsedQuery {
 export const QUERY_MAX_CHARS = 200;
 
 /** Words too common to rank by, dropped from plain terms when other terms remain. */
-const STOP_WORDS = new Set(['a', 'an', 'the', 'of', 'to', 'in', 'on', 'and', 'or', 'for', 'is', 'are', 'was', 'were', 'by', 'at', 'with', 'from', 'as', 'that', 'this', 'it', 'be']);
+export const STOP_WORDS: ReadonlySet<string> = new Set(['a', 'an', 'the', 'of', 'to', 'in', 'on', 'and', 'or', 'for', 'is', 'are', 'was', 'were', 'by', 'at', 'with', 'from', 'as', 'that', 'this', 'it', 'be']);
 
 /**
  * Parses what a reporter typed: `"quoted phrases"` (straight or curly quotes) match as phrases,

@@ -1,0 +1,342 @@
+import type { Article } from '../article.ts';
+import type { TermSpec } from '../excerpt.ts';
+import type { TextFilters, TextPage, TextQuery, TextSearchOptions } from '../store/types.ts';
+import { tokenize, tokenizeWithOffsets } from '../text/tokenize.ts';
+import { BOOST, type SearchFilters, type SearchHit, type SearchPage } from './article-index.ts';
+import type { Lexicon } from './lexicon.ts';
+import { inflect, lemmasOf } from './morphology.ts';
+import { STOP_WORDS, type ParsedQuery } from './query.ts';
+import { POS, type Related, type WordNet } from './wordnet.ts';
+
+/**
+ * Search that understands a paraphrase: a layer over the tiered search. When the typed words do
+ * not fill the first page with articles holding all of them (the usual sign of a query in other
+ * words than the article's), the rest of the ranking is computed again with each typed word
+ * expanded through WordNet — its inflections, synonyms, derivations (born ↔ birth), one level of
+ * hypernyms and hyponyms (dictator → hitler) — weighted below the word itself, only for words that
+ * are not names and only with forms the archive holds; then, when that ranking still looks weak,
+ * with feedback terms from its best articles (RM3). Articles holding all the typed words keep
+ * their place and order at the top; queries with phrases or prefixes, and queries whose words
+ * have no related forms in the archive, are answered by the tiered search alone.
+ *
+ * The expanded ranking reads its statistics from the store (document frequencies and the
+ * candidates, over the whole archive) and scores the candidates from their text, so it is the same
+ * whichever tier holds an article.
+ */
+
+/** What the layer needs from the store of record. */
+export interface RelevanceStore {
+  getArticle(id: string): Promise<Article | undefined>;
+  termFrequencies(terms: readonly string[]): Promise<Map<string, number>>;
+  searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): Promise<TextPage>;
+  countArticles(): Promise<number>;
+}
+
+/** How much a matched form counts against the typed word (1), and the other knobs of the ranking. */
+export interface RelevanceWeights {
+  inflection: number;
+  synonym: number;
+  derivation: number;
+  similar: number;
+  hypernym: number;
+  hyponym: number;
+  /** Each later WordNet sense of the typed word counts this much less than the one before. */
+  senseDecay: number;
+  /** Senses of the typed word followed, per part of speech (WordNet lists the most frequent first). */
+  maxSenses: number;
+  /** Related forms kept per typed word (the heaviest). */
+  maxForms: number;
+  /** Expansion forms held by more than this share of the archive are left out (they match anything). */
+  maxShare: number;
+  /** Candidates fetched from the archive per typed word's forms. */
+  candidatesPerTerm: number;
+  /** Coordination: the score is multiplied by (typed words matched / typed words) to this power. */
+  coordination: number;
+  /** Pseudo-relevance feedback: articles read, terms added, their total weight; off when 0 terms. */
+  feedbackDocs: number;
+  feedbackTerms: number;
+  feedbackWeight: number;
+  /** Feedback runs only when the best article matches at most this share of the typed words. */
+  feedbackBelow: number;
+}
+
+export const RELEVANCE_WEIGHTS: RelevanceWeights = {
+  inflection: 0.9,
+  synonym: 0.6,
+  derivation: 0.5,
+  similar: 0.4,
+  hypernym: 0.3,
+  hyponym: 0.3,
+  senseDecay: 0.7,
+  maxSenses: 3,
+  maxForms: 40,
+  maxShare: 0.3,
+  candidatesPerTerm: 40,
+  coordination: 1,
+  feedbackDocs: 0,
+  feedbackTerms: 0,
+  feedbackWeight: 0.2,
+  feedbackBelow: 0.5,
+};
+
+type Via = 'typed' | 'inflection' | Related['rel'] | 'feedback';
+
+export interface ExpansionForm {
+  form: string;
+  weight: number;
+  via: Via;
+}
+
+/** A typed word and the forms that count for it. */
+export interface Concept {
+  term: string;
+  /** The typed word first (weight 1), then its expansions, heaviest first. */
+  forms: ExpansionForm[];
+}
+
+/** Typed words written with a capital letter anywhere in the query: names, never expanded. */
+export function capitalisedTerms(raw: string): Set<string> {
+  const out = new Set<string>();
+  for (const t of tokenizeWithOffsets(raw)) if (/\p{Lu}/u.test(raw.slice(t.start, t.end))) out.add(t.term);
+  return out;
+}
+
+/**
+ * The forms a typed word expands to through WordNet, with their weights (before the archive is
+ * asked which of them it holds): its own inflections, then the words related to each of its
+ * lemmas, inflected. Names (capitalised in the query, or known to WordNet only as names), numbers,
+ * short and stop words expand to nothing.
+ */
+export function expandTerm(term: string, wn: WordNet, w: RelevanceWeights, name = false): ExpansionForm[] {
+  if (name || term.length < 3 || STOP_WORDS.has(term) || !/^\p{L}+$/u.test(term) || wn.isName(term)) return [];
+  const best = new Map<string, ExpansionForm>();
+  const add = (form: string, weight: number, via: Via) => {
+    if (form === term || !/^[a-z]+$/.test(form)) return;
+    const seen = best.get(form);
+    if (!seen || seen.weight < weight) best.set(form, { form, weight, via });
+  };
+  const weightOf: Record<Related['rel'], number> = { synonym: w.synonym, derivation: w.derivation, similar: w.similar, hypernym: w.hypernym, hyponym: w.hyponym };
+  for (const pos of POS) {
+    for (const lemma of lemmasOf(term, pos, (l, p) => wn.has(l, p))) {
+      if (wn.isName(lemma)) continue;
+      for (const f of inflect(lemma, pos)) add(f, w.inflection, 'inflection');
+      for (const r of wn.related(lemma, pos, w.maxSenses)) {
+        const weight = weightOf[r.rel] * Math.pow(w.senseDecay, r.sense);
+        for (const f of inflect(r.word, r.pos)) add(f, weight, r.rel);
+      }
+    }
+  }
+  return [...best.values()].sort((a, b) => b.weight - a.weight || (a.form < b.form ? -1 : 1));
+}
+
+/** BM25 parameters (FTS5's). */
+const K1 = 1.2;
+const B = 0.75;
+const FIELD_WEIGHTS = { title: BOOST.title, tags: BOOST.tags, byline: BOOST.byline, outlet: BOOST.outlet, body: BOOST.body };
+
+interface DocTerms {
+  id: string;
+  /** Field-weighted term frequencies. */
+  tf: Map<string, number>;
+  length: number;
+}
+
+function docTerms(a: Article): DocTerms {
+  const tf = new Map<string, number>();
+  let length = 0;
+  const fields: Array<[string, number]> = [
+    [a.title, FIELD_WEIGHTS.title],
+    [a.tags.join(' '), FIELD_WEIGHTS.tags],
+    [a.byline ?? '', FIELD_WEIGHTS.byline],
+    [a.outlet ?? '', FIELD_WEIGHTS.outlet],
+    [a.body.join('\n'), FIELD_WEIGHTS.body],
+  ];
+  for (const [text, weight] of fields) {
+    if (!text) continue;
+    const terms = tokenize(text);
+    length += terms.length;
+    for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + weight);
+  }
+  return { id: a.id, tf, length };
+}
+
+interface Ranked {
+  hits: SearchHit[];
+  total: number;
+  approximate: boolean;
+}
+
+export interface RelevanceOptions {
+  weights?: Partial<RelevanceWeights>;
+  /** false: the tiered search alone (the "before" of the relevance score). */
+  enabled?: boolean;
+}
+
+type FirstPass = (query: ParsedQuery, filters: SearchFilters, page: { offset?: number; limit?: number; memo?: object }) => Promise<SearchPage>;
+
+export class RelevanceSearch {
+  readonly weights: RelevanceWeights;
+  readonly enabled: boolean;
+  /** The expanded ranking of one user search (its calls share the tiered search's memo object). */
+  private readonly memos = new WeakMap<object, Promise<Ranked | null>>();
+
+  constructor(
+    private readonly first: FirstPass,
+    private readonly store: RelevanceStore,
+    private readonly lexicon: Lexicon,
+    opts: RelevanceOptions = {},
+  ) {
+    this.weights = { ...RELEVANCE_WEIGHTS, ...opts.weights };
+    this.enabled = opts.enabled ?? true;
+  }
+
+  async search(typed: ParsedQuery, filters: SearchFilters, page: { offset?: number; limit?: number; memo?: object } = {}): Promise<SearchPage> {
+    if (!this.enabled || typed.phrases.length > 0 || (typed.prefixes?.length ?? 0) > 0 || typed.terms.length === 0) return this.first(typed, filters, page);
+    const offset = Math.max(0, page.offset ?? 0);
+    const limit = Math.max(0, page.limit ?? 5);
+    const need = offset + limit;
+    const head = await this.first(typed, filters, { offset: 0, limit: need, ...(page.memo ? { memo: page.memo } : {}) });
+    const all = head.hits.filter((h) => h.allTerms);
+    const slice = (p: SearchPage): SearchPage => ({ ...p, hits: p.hits.slice(offset, offset + limit) });
+    // The typed words fill the page: nothing to expand.
+    if (all.length >= need) return slice(head);
+    const wn = this.lexicon.current;
+    if (!wn) return slice(head);
+    const key = page.memo ?? {};
+    let ranked = this.memos.get(key);
+    if (!ranked || need > RANK_AT_LEAST) {
+      ranked = this.rank(typed, filters, Math.max(need, RANK_AT_LEAST), wn);
+      this.memos.set(key, ranked);
+    }
+    const r = await ranked;
+    if (!r) return slice(head);
+    const seen = new Set(all.map((h) => h.id));
+    const hits: SearchHit[] = [...all];
+    for (const h of r.hits) if (!seen.has(h.id)) (seen.add(h.id), hits.push(h));
+    // Matches of the typed words beyond the expanded ranking's candidates still follow.
+    for (const h of head.hits) if (!seen.has(h.id)) (seen.add(h.id), hits.push(h));
+    const total = Math.max(head.total, hits.length, all.length + r.total);
+    const approximate = (head.approximate ?? false) || r.approximate;
+    const out = hits.slice(offset, offset + limit);
+    return approximate ? { hits: out, total, approximate } : { hits: out, total };
+  }
+
+  /** The expanded ranking (null when no typed word has related forms in the archive). */
+  private async rank(typed: ParsedQuery, filters: SearchFilters, need: number, wn: WordNet): Promise<Ranked | null> {
+    const w = this.weights;
+    const names = capitalisedTerms(typed.raw);
+    const expansions = typed.terms.map((t) => expandTerm(t, wn, w, names.has(t)));
+    const asked = [...new Set([...typed.terms, ...expansions.flat().map((f) => f.form)])];
+    const [df, archive] = await Promise.all([this.store.termFrequencies(asked), this.store.countArticles()]);
+    const n = Math.max(1, archive);
+    const idf = (t: string) => {
+      const d = df.get(t) ?? 0;
+      return Math.log(1 + (n - d + 0.5) / (d + 0.5));
+    };
+    const concepts: Concept[] = typed.terms.map((term, i) => {
+      const kept = expansions[i]!
+        .filter((f) => (df.get(f.form) ?? 0) > 0 && (f.via === 'inflection' || (df.get(f.form) ?? 0) <= w.maxShare * n))
+        .sort((a, b) => b.weight * idf(b.form) - a.weight * idf(a.form) || (a.form < b.form ? -1 : 1))
+        .slice(0, w.maxForms);
+      return { term, forms: [{ form: term, weight: 1, via: 'typed' as const }, ...kept] };
+    });
+    if (concepts.every((c) => c.forms.length === 1)) return null;
+    const textFilters: TextFilters = {
+      ...(filters.visibleSources ? { sourceIds: [...filters.visibleSources] } : {}),
+      ...(filters.source ? { source: filters.source } : {}),
+      ...(filters.since ? { since: filters.since } : {}),
+      ...(filters.until ? { until: filters.until } : {}),
+    };
+    // Candidates: for each typed word, the archive's best articles holding it or one of its forms.
+    const pool = new Map<string, number>();
+    let approximate = false;
+    let total = 0;
+    for (const c of concepts) {
+      const forms = c.forms.map((f) => f.form).filter((f) => (df.get(f) ?? 0) > 0);
+      if (forms.length === 0) continue;
+      const page = await this.store.searchText({ terms: [forms[0]!], alternatives: new Map([[forms[0]!, forms.slice(1)]]), phrases: [], excluded: typed.excluded }, textFilters, { limit: Math.max(w.candidatesPerTerm, need) });
+      approximate ||= page.approximate;
+      total = Math.max(total, page.total);
+      for (const h of page.hits) pool.set(h.id, (pool.get(h.id) ?? 0) + 1);
+    }
+    const docs: DocTerms[] = [];
+    for (const id of pool.keys()) {
+      const a = await this.store.getArticle(id);
+      if (a) docs.push(docTerms(a));
+    }
+    if (docs.length === 0) return null;
+    const avg = docs.reduce((s, d) => s + d.length, 0) / docs.length;
+    const scoreDocs = (cs: Concept[]) =>
+      docs
+        .map((d) => {
+          let sum = 0;
+          let matched = 0;
+          const also: Array<[string, number]> = [];
+          const specs: TermSpec[] = [];
+          for (const c of cs) {
+            let best = 0;
+            let bestForm = '';
+            const present: string[] = [];
+            for (const f of c.forms) {
+              const tf = d.tf.get(f.form);
+              if (!tf) continue;
+              present.push(f.form);
+              const s = f.weight * idf(f.form) * ((tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * d.length) / avg)));
+              if (s > best) {
+                best = s;
+                bestForm = f.form;
+              }
+            }
+            if (best > 0) {
+              sum += best;
+              if (c.term !== '') matched++;
+              if (!present.includes(c.term) && c.term !== '') also.push([bestForm, best]);
+            }
+            if (c.term !== '') specs.push({ query: c.term, forms: present.length ? [c.term, ...present.filter((p) => p !== c.term)] : [c.term] });
+          }
+          const typedCount = cs.filter((c) => c.term !== '').length;
+          const score = sum * Math.pow(matched / Math.max(1, typedCount), w.coordination);
+          return { id: d.id, score, matched: matched / Math.max(1, typedCount), specs, also: also.sort((a, b) => b[1] - a[1]).map(([f]) => f) };
+        })
+        .filter((s) => s.score > 0)
+        .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+    let scored = scoreDocs(concepts);
+    // Pseudo-relevance feedback when even the best article matches few of the typed words.
+    if (w.feedbackTerms > 0 && scored.length > 0 && scored[0]!.matched <= w.feedbackBelow) {
+      const feedback = await this.feedback(scored.slice(0, w.feedbackDocs).map((s) => docs.find((d) => d.id === s.id)!), concepts, n, df);
+      if (feedback) scored = scoreDocs([...concepts, feedback]);
+    }
+    return {
+      hits: scored.map((s) => ({ id: s.id, score: s.score, allTerms: false, terms: s.specs, ...(s.also.length ? { alsoMatched: s.also.slice(0, 4) } : {}) })),
+      total: Math.max(total, scored.length),
+      approximate,
+    };
+  }
+
+  /** RM3-style feedback: the terms most typical of the best articles, as one more weighted "word". */
+  private async feedback(top: DocTerms[], concepts: Concept[], n: number, known: Map<string, number>): Promise<Concept | null> {
+    const w = this.weights;
+    const used = new Set(concepts.flatMap((c) => c.forms.map((f) => f.form)));
+    const weight = new Map<string, number>();
+    for (const d of top) {
+      for (const [t, tf] of d.tf) {
+        if (used.has(t) || t.length < 3 || STOP_WORDS.has(t) || !/^\p{L}+$/u.test(t)) continue;
+        weight.set(t, (weight.get(t) ?? 0) + tf / Math.max(1, d.length));
+      }
+    }
+    const candidates = [...weight.entries()].sort((a, b) => b[1] - a[1]).slice(0, w.feedbackTerms * 4).map(([t]) => t);
+    const df = await this.store.termFrequencies(candidates);
+    for (const [t, d] of df) known.set(t, d);
+    const scored = candidates
+      .filter((t) => (df.get(t) ?? 0) >= 2 && (df.get(t) ?? 0) <= w.maxShare * n)
+      .map((t) => [t, weight.get(t)! * Math.log(n / (df.get(t) ?? 1))] as const)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, w.feedbackTerms);
+    if (scored.length === 0) return null;
+    const max = scored[0]![1];
+    return { term: '', forms: scored.map(([form, s]) => ({ form, weight: (w.feedbackWeight * s) / max, via: 'feedback' as const })) };
+  }
+}
+
+/** The expanded ranking covers at least this many results (paging stays within one ranking). */
+const RANK_AT_LEAST = 50;
