@@ -117,19 +117,26 @@ async function main(): Promise<void> {
     return i >= 0 ? args[i + 1] : undefined;
   };
   const onlyBefore = flag('--no-expansion');
+  const onlyAfter = flag('--after-only');
+  // Global weight overrides for experiments, e.g. --weights '{"coordination":2}' (never per query).
+  const weights = option('--weights') ? (JSON.parse(option('--weights')!) as Record<string, number>) : undefined;
   const verbose = flag('--verbose');
   const splitFilter = option('--split');
   const layouts = (option('--tiers') ?? 'split,archive,hot').split(',') as Array<'split' | 'archive' | 'hot'>;
   const all = loadDevSet().filter((q) => !splitFilter || q.split === splitFilter);
   const started = performance.now();
-  const modes: Array<{ name: 'before' | 'after'; expansion: boolean }> = onlyBefore ? [{ name: 'before', expansion: false }] : [{ name: 'before', expansion: false }, { name: 'after', expansion: true }];
+  const modes: Array<{ name: 'before' | 'after'; expansion: boolean }> = onlyBefore
+    ? [{ name: 'before', expansion: false }]
+    : onlyAfter
+      ? [{ name: 'after', expansion: true }]
+      : [{ name: 'before', expansion: false }, { name: 'after', expansion: true }];
   const runs = new Map<string, QueryOutcome[]>();
   let main: CorpusStore | null = null;
   for (const tiers of layouts) {
     const corpus = await corpusStore({ tiers });
     if (!main) main = corpus;
     for (const mode of modes) {
-      const newsroom = await corpus.newsroom({ expansion: mode.expansion });
+      const newsroom = await corpus.newsroom({ expansion: mode.expansion, ...(weights ? { relevanceWeights: weights } : {}) });
       runs.set(`${tiers}/${mode.name}`, await runQueries(corpus, newsroom, all));
     }
     if (corpus !== main) corpus.close();

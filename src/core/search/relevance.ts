@@ -52,12 +52,22 @@ export interface RelevanceWeights {
   candidatesPerTerm: number;
   /** Coordination: the score is multiplied by (typed words matched / typed words) to this power. */
   coordination: number;
+  /**
+   * Proximity: the score is multiplied by 1 + proximity × the share of the typed words (by IDF)
+   * found together within `window` consecutive words of the title or body.
+   */
+  proximity: number;
+  window: number;
   /** Pseudo-relevance feedback: articles read, terms added, their total weight; off when 0 terms. */
   feedbackDocs: number;
   feedbackTerms: number;
   feedbackWeight: number;
-  /** Feedback runs only when the best article matches at most this share of the typed words. */
+  /**
+   * Feedback runs only when the ranking looks weak: the best article matches at most this share
+   * of the typed words (by IDF), or scores less than `feedbackMargin` times the second.
+   */
   feedbackBelow: number;
+  feedbackMargin: number;
 }
 
 export const RELEVANCE_WEIGHTS: RelevanceWeights = {
@@ -73,10 +83,13 @@ export const RELEVANCE_WEIGHTS: RelevanceWeights = {
   maxShare: 0.3,
   candidatesPerTerm: 40,
   coordination: 1,
+  proximity: 1,
+  window: 30,
   feedbackDocs: 0,
   feedbackTerms: 0,
   feedbackWeight: 0.2,
   feedbackBelow: 0.5,
+  feedbackMargin: 1.5,
 };
 
 type Via = 'typed' | 'inflection' | Related['rel'] | 'feedback';
@@ -111,7 +124,7 @@ export function expandTerm(term: string, wn: WordNet, w: RelevanceWeights, name 
   if (name || term.length < 3 || STOP_WORDS.has(term) || !/^\p{L}+$/u.test(term) || wn.isName(term)) return [];
   const best = new Map<string, ExpansionForm>();
   const add = (form: string, weight: number, via: Via) => {
-    if (form === term || !/^[a-z]+$/.test(form)) return;
+    if (form === term || !/^[a-z]+$/.test(form) || STOP_WORDS.has(form)) return;
     const seen = best.get(form);
     if (!seen || seen.weight < weight) best.set(form, { form, weight, via });
   };
@@ -139,6 +152,8 @@ interface DocTerms {
   /** Field-weighted term frequencies. */
   tf: Map<string, number>;
   length: number;
+  /** The title's and the body's words in order (for proximity). */
+  sequence: string[];
 }
 
 function docTerms(a: Article): DocTerms {
@@ -151,13 +166,16 @@ function docTerms(a: Article): DocTerms {
     [a.outlet ?? '', FIELD_WEIGHTS.outlet],
     [a.body.join('\n'), FIELD_WEIGHTS.body],
   ];
-  for (const [text, weight] of fields) {
+  let sequence: string[] = [];
+  for (const [i, [text, weight]] of fields.entries()) {
     if (!text) continue;
     const terms = tokenize(text);
     length += terms.length;
     for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + weight);
+    if (i === 0) sequence = terms.concat(['']);
+    if (i === fields.length - 1) sequence = sequence.concat(terms);
   }
-  return { id: a.id, tf, length };
+  return { id: a.id, tf, length, sequence };
 }
 
 interface Ranked {
@@ -236,7 +254,8 @@ export class RelevanceSearch {
     const concepts: Concept[] = typed.terms.map((term, i) => {
       const kept = expansions[i]!
         .filter((f) => (df.get(f.form) ?? 0) > 0 && (f.via === 'inflection' || (df.get(f.form) ?? 0) <= w.maxShare * n))
-        .sort((a, b) => b.weight * idf(b.form) - a.weight * idf(a.form) || (a.form < b.form ? -1 : 1))
+        // The closest forms (relation, then sense), not the rarest: a cap by IDF would keep obscure hyponyms.
+        .sort((a, b) => b.weight - a.weight || idf(b.form) - idf(a.form) || (a.form < b.form ? -1 : 1))
         .slice(0, w.maxForms);
       return { term, forms: [{ form: term, weight: 1, via: 'typed' as const }, ...kept] };
     });
@@ -266,16 +285,20 @@ export class RelevanceSearch {
     }
     if (docs.length === 0) return null;
     const avg = docs.reduce((s, d) => s + d.length, 0) / docs.length;
-    const scoreDocs = (cs: Concept[]) =>
-      docs
+    // How much each typed word weighs in the coverage: its IDF (a word in every article, or in
+    // none, tells little about which article is meant).
+    const conceptIdf = (c: Concept) => (c.term === '' ? 0 : idf(c.term));
+    const scoreDocs = (cs: Concept[]) => {
+      const mass = cs.reduce((s, c) => s + conceptIdf(c), 0) || 1;
+      return docs
         .map((d) => {
           let sum = 0;
-          let matched = 0;
+          let covered = 0;
           const also: Array<[string, number]> = [];
           const specs: TermSpec[] = [];
           for (const c of cs) {
             let best = 0;
-            let bestForm = '';
+            let bestForm: ExpansionForm | null = null;
             const present: string[] = [];
             for (const f of c.forms) {
               const tf = d.tf.get(f.form);
@@ -284,25 +307,30 @@ export class RelevanceSearch {
               const s = f.weight * idf(f.form) * ((tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * d.length) / avg)));
               if (s > best) {
                 best = s;
-                bestForm = f.form;
+                bestForm = f;
               }
             }
-            if (best > 0) {
+            if (bestForm) {
               sum += best;
-              if (c.term !== '') matched++;
-              if (!present.includes(c.term) && c.term !== '') also.push([bestForm, best]);
+              covered += conceptIdf(c) * bestForm.weight;
+              // A related word (not an inflection of the typed one) standing in for a missing typed word.
+              if (c.term !== '' && !present.includes(c.term) && bestForm.via !== 'inflection') also.push([bestForm.form, best]);
             }
             if (c.term !== '') specs.push({ query: c.term, forms: present.length ? [c.term, ...present.filter((p) => p !== c.term)] : [c.term] });
           }
-          const typedCount = cs.filter((c) => c.term !== '').length;
-          const score = sum * Math.pow(matched / Math.max(1, typedCount), w.coordination);
-          return { id: d.id, score, matched: matched / Math.max(1, typedCount), specs, also: also.sort((a, b) => b[1] - a[1]).map(([f]) => f) };
+          const near = w.proximity > 0 ? nearShare(d.sequence, cs, conceptIdf, w.window) / mass : 0;
+          const score = sum * Math.pow(covered / mass, w.coordination) * (1 + w.proximity * near);
+          // Shown when they carried a real share of the score.
+          const decided = also.filter(([, s]) => s >= EXPLAIN_SHARE * sum).sort((a, b) => b[1] - a[1]).map(([f]) => f);
+          return { id: d.id, score, matched: covered / mass, specs, also: decided };
         })
         .filter((s) => s.score > 0)
         .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+    };
     let scored = scoreDocs(concepts);
     // Pseudo-relevance feedback when even the best article matches few of the typed words.
-    if (w.feedbackTerms > 0 && scored.length > 0 && scored[0]!.matched <= w.feedbackBelow) {
+    const weak = scored.length > 0 && (scored[0]!.matched <= w.feedbackBelow || (scored.length > 1 && scored[0]!.score < w.feedbackMargin * scored[1]!.score));
+    if (w.feedbackTerms > 0 && weak) {
       const feedback = await this.feedback(scored.slice(0, w.feedbackDocs).map((s) => docs.find((d) => d.id === s.id)!), concepts, n, df);
       if (feedback) scored = scoreDocs([...concepts, feedback]);
     }
@@ -337,6 +365,42 @@ export class RelevanceSearch {
     return { term: '', forms: scored.map(([form, s]) => ({ form, weight: (w.feedbackWeight * s) / max, via: 'feedback' as const })) };
   }
 }
+
+/**
+ * The largest IDF mass of typed words (each through its best form, by its weight) found within
+ * `window` consecutive words of a sequence.
+ */
+function nearShare(sequence: string[], concepts: Concept[], conceptIdf: (c: Concept) => number, window: number): number {
+  const formOf = new Map<string, Array<[number, number]>>();
+  concepts.forEach((c, ci) => {
+    const m = conceptIdf(c);
+    if (m <= 0) return;
+    for (const f of c.forms) {
+      const list = formOf.get(f.form) ?? [];
+      list.push([ci, m * f.weight]);
+      formOf.set(f.form, list);
+    }
+  });
+  // Matches in order: position, typed word, its mass there.
+  const hits: Array<[number, number, number]> = [];
+  sequence.forEach((t, i) => {
+    for (const [ci, m] of formOf.get(t) ?? []) hits.push([i, ci, m]);
+  });
+  let best = 0;
+  let lo = 0;
+  for (let hi = 0; hi < hits.length; hi++) {
+    while (hits[hi]![0] - hits[lo]![0] >= window) lo++;
+    const per = new Map<number, number>();
+    for (let k = lo; k <= hi; k++) per.set(hits[k]![1], Math.max(per.get(hits[k]![1]) ?? 0, hits[k]![2]));
+    let sum = 0;
+    for (const v of per.values()) sum += v;
+    if (sum > best) best = sum;
+  }
+  return best;
+}
+
+/** A related word is named in the reply ("also matched") when it carried at least this share of the result's score. */
+const EXPLAIN_SHARE = 0.15;
 
 /** The expanded ranking covers at least this many results (paging stays within one ranking). */
 const RANK_AT_LEAST = 50;
