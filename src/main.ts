@@ -84,7 +84,7 @@ async function main(): Promise<number> {
     clock,
     log,
     ...(sharded ? { keep: (a: { sourceId: string }) => a.sourceId === SEED_SOURCE_ID || shardFeeds.has(a.sourceId) } : {}),
-    search: { design: config.searchIndex, hotDays: config.hotDays, hotMaxArticles: config.hotMaxArticles, snapshotPath: path.join(config.dataDir, 'hot-index.snapshot') },
+    search: { design: config.searchIndex, hotDays: config.hotDays, hotMaxArticles: config.hotMaxArticles, snapshotPath: path.join(config.dataDir, 'hot-index.snapshot'), wordnetCache: path.join(config.dataDir, 'wordnet.cache') },
   });
   // The hot tier's snapshot is refreshed now and then, so a crash costs at most a rebuild of the
   // changes since (and at shutdown, so a planned restart loads it at once).
@@ -169,6 +169,8 @@ async function main(): Promise<number> {
     await refreshShardFeeds();
     indexedUpTo = await store.maxSeq();
     await newsroom.buildIndex();
+    // WordNet for query expansion, in the background (searches run without expansion until then).
+    void newsroom.loadExpansion();
   })();
   const startWork = () => startJobs({ sources, digests, alerts, outbox, log, fetchConcurrency: config.fetchConcurrency, cron: config.tickCron, ...(lock ? { lock } : {}) });
 
