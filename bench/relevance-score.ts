@@ -161,14 +161,27 @@ async function main(): Promise<void> {
   }
   // The same queries with the articles laid out differently between the tiers.
   if (layouts.length > 1) {
-    console.log('\nTiers: first pages that differ from the split layout');
+    console.log('\nTiers: the same queries with every article in the archive tier, and every article hot');
+    console.log(`| layout | ${modes.map((m) => `${m.name}: paraphrase top-1 / top-3 | ${m.name}: other kinds top-1 | ${m.name}: first pages (first results) differing from split`).join(' | ')} |`);
+    console.log(`| --- | ${modes.map(() => '---: | ---: | ---:').join(' | ')} |`);
+    for (const tiers of layouts) {
+      const cols = modes.map((mode) => {
+        const base = runs.get(`${primary}/${mode.name}`)!;
+        const other = runs.get(`${tiers}/${mode.name}`)!;
+        const p = score(other.filter((o) => o.query.kind === 'paraphrase'));
+        const rest = score(other.filter((o) => o.query.kind !== 'paraphrase'));
+        const pages = base.filter((o, i) => o.shown.join() !== other[i]!.shown.join()).length;
+        const firsts = base.filter((o, i) => o.shown[0] !== other[i]!.shown[0]);
+        return `${pct(p.top1)} / ${pct(p.top3)} | ${pct(rest.top1)} | ${tiers === primary ? '—' : `${pages} (${firsts.length})`}`;
+      });
+      console.log(`| ${tiers} | ${cols.join(' | ')} |`);
+    }
     for (const mode of modes) {
       const base = runs.get(`${primary}/${mode.name}`)!;
       for (const tiers of layouts.slice(1)) {
         const other = runs.get(`${tiers}/${mode.name}`)!;
-        const differ = base.filter((o, i) => o.shown.join() !== other[i]!.shown.join());
-        const top1 = base.filter((o, i) => o.shown[0] !== other[i]!.shown[0]);
-        console.log(`  ${mode.name}, ${tiers}: ${differ.length} of ${base.length} first pages differ, ${top1.length} first results${differ.length ? `: ${differ.slice(0, 8).map((o) => o.query.id).join(', ')}` : ''}`);
+        const firsts = base.flatMap((o, i) => (o.shown[0] !== other[i]!.shown[0] ? [`${o.query.id} (${o.rank === 1 ? 'relevant' : 'not relevant'} → ${other[i]!.rank === 1 ? 'relevant' : 'not relevant'})`] : []));
+        if (firsts.length) console.log(`  ${mode.name}, ${tiers}: first result differs for ${firsts.join(', ')}`);
       }
     }
   }

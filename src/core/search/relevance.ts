@@ -270,10 +270,12 @@ export class RelevanceSearch {
     const pool = new Map<string, number>();
     let approximate = false;
     let total = 0;
+    // Enough candidates for the hits asked (story grouping asks for up to 200), shared among the words.
+    const perTerm = Math.max(w.candidatesPerTerm, Math.ceil(need / concepts.length));
     for (const c of concepts) {
       const forms = c.forms.map((f) => f.form).filter((f) => (df.get(f) ?? 0) > 0);
       if (forms.length === 0) continue;
-      const page = await this.store.searchText({ terms: [forms[0]!], alternatives: new Map([[forms[0]!, forms.slice(1)]]), phrases: [], excluded: typed.excluded }, textFilters, { limit: Math.max(w.candidatesPerTerm, need) });
+      const page = await this.store.searchText({ terms: [forms[0]!], alternatives: new Map([[forms[0]!, forms.slice(1)]]), phrases: [], excluded: typed.excluded }, textFilters, { limit: perTerm });
       approximate ||= page.approximate;
       total = Math.max(total, page.total);
       for (const h of page.hits) pool.set(h.id, (pool.get(h.id) ?? 0) + 1);
