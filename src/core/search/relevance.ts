@@ -29,7 +29,8 @@ export interface RelevanceStore {
   getArticle(id: string): Promise<Article | undefined>;
   termFrequencies(terms: readonly string[]): Promise<Map<string, number>>;
   searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): Promise<TextPage>;
-  countArticles(): Promise<number>;
+  /** The newest seq: the archive's size for IDF (deletions leave gaps; counting rows is a scan). */
+  maxSeq(): Promise<number>;
 }
 
 /** How much a matched form counts against the typed word (1), and the other knobs of the ranking. */
@@ -50,6 +51,20 @@ export interface RelevanceWeights {
   maxShare: number;
   /** Candidates fetched from the archive per typed word's forms. */
   candidatesPerTerm: number;
+  /**
+   * Forms a candidate search uses per typed word (the heaviest by weight × IDF), and the largest
+   * share of the archive such a form may be in: common forms still count in the scores (read from
+   * the candidates' text), but would make the candidate search rank most of the archive.
+   */
+  retrievalForms: number;
+  retrievalShare: number;
+  /**
+   * Candidates read and scored from their text (the rest of the pool only through their archive
+   * ranks): the best by their summed, per-word normalised archive scores.
+   */
+  rescored: number;
+  /** BM25's average document length in words (0: the scored candidates' average, which makes a score depend on the rest of the pool). */
+  avgLength: number;
   /** Coordination: the score is multiplied by (typed words matched / typed words) to this power. */
   coordination: number;
   /**
@@ -82,6 +97,10 @@ export const RELEVANCE_WEIGHTS: RelevanceWeights = {
   maxForms: 40,
   maxShare: 0.3,
   candidatesPerTerm: 40,
+  retrievalForms: 12,
+  retrievalShare: 0.05,
+  rescored: 30,
+  avgLength: 600,
   coordination: 1,
   proximity: 1,
   window: 30,
@@ -197,6 +216,8 @@ export class RelevanceSearch {
   readonly enabled: boolean;
   /** The expanded ranking of one user search (its calls share the tiered search's memo object). */
   private readonly memos = new WeakMap<object, Promise<Ranked | null>>();
+  private readonly dfCache = new Map<string, number>();
+  private dfSize = -1;
 
   constructor(
     private readonly first: FirstPass,
@@ -243,9 +264,9 @@ export class RelevanceSearch {
   private async rank(typed: ParsedQuery, filters: SearchFilters, need: number, wn: WordNet): Promise<Ranked | null> {
     const w = this.weights;
     const names = capitalisedTerms(typed.raw);
-    const expansions = typed.terms.map((t) => expandTerm(t, wn, w, names.has(t)));
-    const asked = [...new Set([...typed.terms, ...expansions.flat().map((f) => f.form)])];
-    const [df, archive] = await Promise.all([this.store.termFrequencies(asked), this.store.countArticles()]);
+    // The closest forms of each word (relation, then sense) are asked about: the kept ones come from these.
+    const expansions = typed.terms.map((t) => expandTerm(t, wn, w, names.has(t)).slice(0, 2 * w.maxForms));
+    const [df, archive] = await this.frequencies([...new Set([...typed.terms, ...expansions.flat().map((f) => f.form)])]);
     const n = Math.max(1, archive);
     const idf = (t: string) => {
       const d = df.get(t) ?? 0;
@@ -273,20 +294,27 @@ export class RelevanceSearch {
     // Enough candidates for the hits asked (story grouping asks for up to 200), shared among the words.
     const perTerm = Math.max(w.candidatesPerTerm, Math.ceil(need / concepts.length));
     for (const c of concepts) {
-      const forms = c.forms.map((f) => f.form).filter((f) => (df.get(f) ?? 0) > 0);
+      const forms = c.forms
+        .filter((f) => (df.get(f.form) ?? 0) > 0 && (df.get(f.form) ?? 0) <= w.retrievalShare * n)
+        .sort((a, b) => b.weight * idf(b.form) - a.weight * idf(a.form) || (a.form < b.form ? -1 : 1))
+        .slice(0, w.retrievalForms)
+        .map((f) => f.form);
       if (forms.length === 0) continue;
       const page = await this.store.searchText({ terms: [forms[0]!], alternatives: new Map([[forms[0]!, forms.slice(1)]]), phrases: [], excluded: typed.excluded }, textFilters, { limit: perTerm });
       approximate ||= page.approximate;
       total = Math.max(total, page.total);
-      for (const h of page.hits) pool.set(h.id, (pool.get(h.id) ?? 0) + 1);
+      const best = page.hits[0]?.score ?? 0;
+      for (const h of page.hits) pool.set(h.id, (pool.get(h.id) ?? 0) + (best > 0 ? h.score / best : 0));
     }
+    // Reading and tokenising an article costs about a millisecond: only the most promising are scored.
+    const chosen = [...pool.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, Math.max(w.rescored, need));
     const docs: DocTerms[] = [];
-    for (const id of pool.keys()) {
+    for (const [id] of chosen) {
       const a = await this.store.getArticle(id);
       if (a) docs.push(docTerms(a));
     }
     if (docs.length === 0) return null;
-    const avg = docs.reduce((s, d) => s + d.length, 0) / docs.length;
+    const avg = w.avgLength > 0 ? w.avgLength : docs.reduce((s, d) => s + d.length, 0) / docs.length;
     // How much each typed word weighs in the coverage: its IDF (a word in every article, or in
     // none, tells little about which article is meant).
     const conceptIdf = (c: Concept) => (c.term === '' ? 0 : idf(c.term));
@@ -343,6 +371,34 @@ export class RelevanceSearch {
     };
   }
 
+  /**
+   * Document frequencies (and the archive's size) from the store, remembered while the archive has
+   * grown by less than 1 %: the same words come back query after query, and a df that is 1 % stale
+   * changes no ranking.
+   */
+  private async frequencies(terms: string[]): Promise<[Map<string, number>, number]> {
+    const size = await this.store.maxSeq();
+    if (Math.abs(size - this.dfSize) > this.dfSize * 0.01) {
+      this.dfCache.clear();
+      this.dfSize = size;
+    }
+    const out = new Map<string, number>();
+    const missing: string[] = [];
+    for (const t of terms) {
+      const d = this.dfCache.get(t);
+      if (d === undefined) missing.push(t);
+      else out.set(t, d);
+    }
+    if (missing.length) {
+      for (const [t, d] of await this.store.termFrequencies(missing)) {
+        out.set(t, d);
+        if (this.dfCache.size >= DF_CACHE) this.dfCache.delete(this.dfCache.keys().next().value!);
+        this.dfCache.set(t, d);
+      }
+    }
+    return [out, size];
+  }
+
   /** RM3-style feedback: the terms most typical of the best articles, as one more weighted "word". */
   private async feedback(top: DocTerms[], concepts: Concept[], n: number, known: Map<string, number>): Promise<Concept | null> {
     const w = this.weights;
@@ -355,7 +411,7 @@ export class RelevanceSearch {
       }
     }
     const candidates = [...weight.entries()].sort((a, b) => b[1] - a[1]).slice(0, w.feedbackTerms * 4).map(([t]) => t);
-    const df = await this.store.termFrequencies(candidates);
+    const [df] = await this.frequencies(candidates);
     for (const [t, d] of df) known.set(t, d);
     const scored = candidates
       .filter((t) => (df.get(t) ?? 0) >= 2 && (df.get(t) ?? 0) <= w.maxShare * n)
@@ -400,6 +456,9 @@ function nearShare(sequence: string[], concepts: Concept[], conceptIdf: (c: Conc
   }
   return best;
 }
+
+/** Document frequencies remembered (see `frequencies`). */
+const DF_CACHE = 50_000;
 
 /** A related word is named in the reply ("also matched") when it carried at least this share of the result's score. */
 const EXPLAIN_SHARE = 0.15;

@@ -1036,13 +1036,14 @@ export class SqliteStore implements Store {
   /**
    * Articles holding each term. The newest TERM_COUNT_EXACT matches are read from the end of the
    * term's doclist (as the archive search walks it): fewer is the exact count; otherwise the count
-   * is the archive size times the share of the newest rows that hold the term. A term the index
-   * does not hold costs one b-tree lookup.
+   * is the archive size (its newest seq) times the share of the newest rows that hold the term. A
+   * term the index does not hold costs one b-tree lookup.
    */
   termFrequencies(terms: readonly string[]): Map<string, number> {
     const out = new Map<string, number>();
     const end = this.maxSeq() + 1;
-    const total = (this.stmt('SELECT COUNT(*) AS n FROM articles').get() as Row).n as number;
+    // The newest seq bounds the article count from above (deletions leave gaps) and costs no scan.
+    const total = end - 1;
     const probe = this.stmt(`SELECT count(*) AS n, min(rowid) AS last FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ${TERM_COUNT_EXACT})`);
     for (const term of terms) {
       if (out.has(term) || term.length === 0) continue;
