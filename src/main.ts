@@ -169,8 +169,10 @@ async function main(): Promise<number> {
     await refreshShardFeeds();
     indexedUpTo = await store.maxSeq();
     await newsroom.buildIndex();
-    // WordNet for query expansion, in the background (searches run without expansion until then).
-    void newsroom.loadExpansion();
+    // WordNet for query expansion: from DATA_DIR's cache in tens of milliseconds; on a first start
+    // parsed in steps (seconds) while interactions are already answered, without expansion. Part of
+    // `ready`, so a search after it expands the same way on every start.
+    await newsroom.loadExpansion();
   })();
   const startWork = () => startJobs({ sources, digests, alerts, outbox, log, fetchConcurrency: config.fetchConcurrency, cron: config.tickCron, ...(lock ? { lock } : {}) });
 

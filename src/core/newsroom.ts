@@ -45,7 +45,7 @@ export interface SearchOptions {
   snapshotPath?: string | null;
   /** Query expansion (related words from WordNet, feedback from the first results) when the typed words find too little; default on. */
   expansion?: boolean;
-  /** Where WordNet's parsed form is cached between runs (default: the OS temporary folder; null: not cached). */
+  /** Where WordNet's parsed form is cached between runs, besides a copy in the OS temporary folder (null: not cached). */
   wordnetCache?: string | null;
   /** Overrides of the expanded ranking's weights (the relevance script's experiments). */
   relevanceWeights?: Partial<RelevanceWeights>;
@@ -218,8 +218,9 @@ export class Newsroom {
   }
 
   /**
-   * Loads WordNet for query expansion (in the background, without holding the event loop); searches
-   * run without expansion until it is loaded. Resolves when it is (false: expansion unavailable).
+   * Loads WordNet for query expansion without holding the event loop; searches run without
+   * expansion until it is loaded (and in a newsroom that never calls this). Resolves when it is
+   * (false: expansion off or unavailable).
    */
   async loadExpansion(): Promise<boolean> {
     if (!this.relevance?.enabled) return false;

