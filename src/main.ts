@@ -102,7 +102,7 @@ async function main(): Promise<number> {
     clock,
     log,
     ...(sharded ? { keep: (a: { sourceId: string }) => a.sourceId === SEED_SOURCE_ID || shardFeeds.has(a.sourceId) } : {}),
-    search: { design: config.searchIndex, hotDays: config.hotDays, hotMaxArticles: config.hotMaxArticles, snapshotPath: path.join(config.dataDir, 'hot-index.snapshot') },
+    search: { design: config.searchIndex, hotDays: config.hotDays, hotMaxArticles: config.hotMaxArticles, snapshotPath: path.join(config.dataDir, 'hot-index.snapshot'), wordnetCache: path.join(config.dataDir, 'wordnet.cache') },
     ...(telemetry ? { telemetry } : {}),
   });
   // The hot tier's snapshot is refreshed now and then, so a crash costs at most a rebuild of the
@@ -219,6 +219,10 @@ async function main(): Promise<number> {
     await newsroom.buildIndex();
     // What counting over time reads of every article, read ahead in small steps.
     void trends.prepare().catch((err: unknown) => log.warn({ err }, 'trend counts not prepared'));
+    // WordNet for query expansion: from DATA_DIR's cache in tens of milliseconds; on a first start
+    // parsed in steps (seconds) while interactions are already answered, without expansion. Part of
+    // `ready`, so a search after it expands the same way on every start.
+    await newsroom.loadExpansion();
   })();
   const startWork = () => startJobs({ sources, digests, alerts, outbox, log, fetchConcurrency: config.fetchConcurrency, cron: config.tickCron, ...(lock ? { lock } : {}) });
 

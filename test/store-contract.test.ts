@@ -983,6 +983,15 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
       expect(await top({ ...parseQuery('Zelensky'), alternatives: new Map([['zelensky', ['zelenskyy']]]) } as ParsedQuery)).toEqual(['002']);
     });
 
+    it('counts the articles holding each term (query expansion asks which related words the archive holds)', async () => {
+      const df = await store.termFrequencies(['troops', 'pentagon', 'zzyzx', 'troops']);
+      expect([...df.keys()].sort()).toEqual(['pentagon', 'troops', 'zzyzx']);
+      for (const w of ['troops', 'pentagon']) expect(df.get(w)).toBe((await store.searchText(parseQuery(w), {}, { limit: 10 })).total);
+      expect(df.get('pentagon')).toBe(1);
+      expect(df.get('zzyzx')).toBe(0);
+      expect((await store.termFrequencies([])).size).toBe(0);
+    });
+
     it('finds articles stored, changed and removed', async () => {
       expect(await top('Zanzibar')).toEqual([]);
       const s = await addSource('g1');

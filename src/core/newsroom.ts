@@ -14,6 +14,8 @@ import { ArticleIndex, type SearchFilters, type SearchHit, type SearchPage } fro
 import { loadSnapshot, writeSnapshot } from './search/hot-snapshot.ts';
 import { parseQuery, type ParsedQuery } from './search/query.ts';
 import { type SearchMemo, TieredSearch } from './search/tiered-search.ts';
+import { Lexicon } from './search/lexicon.ts';
+import { RelevanceSearch, type RelevanceWeights } from './search/relevance.ts';
 import type { ExportRow } from './citations/export.ts';
 import { StoryIndex } from './stories/story-index.ts';
 import type { AsyncStore } from './store/async-store.ts';
@@ -28,7 +30,7 @@ export interface Scope {
 export type ArticleStore = Pick<
   AsyncStore,
   | 'getArticle' | 'cachedArticle' | 'sourceIdsForGuild' | 'sourcesForGuild' | 'countArticles' | 'scanArticles' | 'scanDerived' | 'setStorySignatures' | 'setSpeakers' | 'listVersions'
-  | 'setStoryIds' | 'storyMembers' | 'articleState' | 'articleMeta' | 'maxSeq' | 'searchText' | 'articlesGeneration' | 'hotFloorSeq' | 'countFromSeq' | 'maintainArchive'
+  | 'setStoryIds' | 'storyMembers' | 'articleState' | 'articleMeta' | 'maxSeq' | 'searchText' | 'termFrequencies' | 'articlesGeneration' | 'hotFloorSeq' | 'countFromSeq' | 'maintainArchive'
 >;
 
 /** How search is organised; see README "Performance". */
@@ -44,6 +46,12 @@ export interface SearchOptions {
   hotMaxArticles?: number;
   /** Where the hot tier's snapshot is kept (none when null/undefined). */
   snapshotPath?: string | null;
+  /** Query expansion (related words from WordNet, feedback from the first results) when the typed words find too little; default on. */
+  expansion?: boolean;
+  /** Where WordNet's parsed form is cached between runs, besides a copy in the OS temporary folder (null: not cached). */
+  wordnetCache?: string | null;
+  /** Overrides of the expanded ranking's weights (the relevance script's experiments). */
+  relevanceWeights?: Partial<RelevanceWeights>;
 }
 
 export const DEFAULT_HOT_DAYS = 90;
@@ -93,6 +101,8 @@ export interface SearchResultItem {
   terms: TermSpec[];
   /** When the article left its feed and its page is gone (see /changes); absent while it stands. */
   deletedAt?: string;
+  /** Related words (query expansion) that decided this result: "also matched: born, police". */
+  alsoMatched?: string[];
 }
 
 export interface SearchResults {
@@ -195,6 +205,9 @@ export class Newsroom {
   /** Near-duplicate grouping across outlets; rebuilt from the store at start, like the index. */
   readonly stories: StoryIndex;
   private readonly tiered: TieredSearch | null;
+  /** The paraphrase layer over the tiered search (see relevance.ts). */
+  private readonly relevance: RelevanceSearch | null;
+  private readonly lexicon: Lexicon;
   private readonly hotDays: number;
   private readonly hotMax: number;
   private loaded = 0;
@@ -211,6 +224,21 @@ export class Newsroom {
     this.hotDays = opts.hotDays ?? DEFAULT_HOT_DAYS;
     this.hotMax = opts.hotMaxArticles ?? DEFAULT_HOT_MAX_ARTICLES;
     this.tiered = (opts.design ?? 'tiered') === 'tiered' ? new TieredSearch(this.index, deps.store, () => this.ready) : null;
+    this.lexicon = new Lexicon({ log: deps.log, ...(opts.wordnetCache !== undefined ? { cacheFile: opts.wordnetCache } : {}) });
+    const tiered = this.tiered;
+    this.relevance = tiered
+      ? new RelevanceSearch((q, f, p) => tiered.search(q, f, p as { offset?: number; limit?: number; memo?: SearchMemo }), deps.store, this.lexicon, { enabled: opts.expansion ?? true, ...(opts.relevanceWeights ? { weights: opts.relevanceWeights } : {}) })
+      : null;
+  }
+
+  /**
+   * Loads WordNet for query expansion without holding the event loop; searches run without
+   * expansion until it is loaded (and in a newsroom that never calls this). Resolves when it is
+   * (false: expansion off or unavailable).
+   */
+  async loadExpansion(): Promise<boolean> {
+    if (!this.relevance?.enabled) return false;
+    return (await this.lexicon.load()) !== null;
   }
 
   /** The injected clock's time (citations' accessed date). */
@@ -240,7 +268,7 @@ export class Newsroom {
   private async find(query: ParsedQuery, filters: SearchFilters, page: { offset: number; limit: number; memo?: SearchMemo }): Promise<SearchPage> {
     const started = performance.now();
     try {
-      return this.tiered ? await this.tiered.search(query, filters, page) : this.index.search(query, filters, page);
+      return this.relevance ? await this.relevance.search(query, filters, page) : this.index.search(query, filters, page);
     } finally {
       this.deps.telemetry?.searched('all', (performance.now() - started) / 1000);
     }
@@ -591,6 +619,7 @@ export class Newsroom {
         excerpt: buildExcerpt(article, hit.terms),
         allTerms: hit.allTerms,
         terms: hit.terms,
+        ...(hit.alsoMatched ? { alsoMatched: hit.alsoMatched } : {}),
       };
       const story = await this.storyOf(article.id, filters.visibleSources!);
       if (story) item.story = story;

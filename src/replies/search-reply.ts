@@ -58,6 +58,7 @@ export function renderSearchReply(results: SearchResults, userId: string, rawQue
         describeArticle(item.article),
         item.story ? describeAlso(item.story) : '',
         `> ${item.excerpt.text}`,
+        item.alsoMatched?.length ? describeExpansion(item.alsoMatched) : '',
       ]
         .filter(Boolean)
         .join('\n'),
@@ -98,6 +99,14 @@ export function describeAlso(story: StorySummary): string {
   const more = story.otherOutlets.length - named.length;
   if (named.length === 0) return `also: ${story.reports - 1} more report${story.reports === 2 ? '' : 's'} from this outlet`;
   return `also: ${named.join(', ')}${more > 0 ? ` +${more}` : ''}`;
+}
+
+/**
+ * "also matched: born, police" — the related words (query expansion) that brought this result in
+ * where the typed words were missing, so a reader sees why it is there.
+ */
+export function describeExpansion(words: string[]): string {
+  return `also matched: ${words.map(escapeInline).join(', ')}`;
 }
 
 function describeFilters(results: SearchResults): string {

@@ -21,6 +21,8 @@ export interface SearchHit {
   /** In the first group: every term and phrase present. */
   allTerms: boolean;
   terms: TermSpec[];
+  /** Related words (query expansion) matched where the typed word was not: they decided the result. */
+  alsoMatched?: string[];
 }
 
 export interface SearchPage {

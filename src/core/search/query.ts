@@ -28,7 +28,7 @@ const SHORT_WORD = 4;
 export const QUERY_MAX_CHARS = 300;
 
 /** Words too common to rank by, dropped from plain terms when other terms remain. */
-const STOP_WORDS = new Set(['a', 'an', 'the', 'of', 'to', 'in', 'on', 'and', 'or', 'for', 'is', 'are', 'was', 'were', 'by', 'at', 'with', 'from', 'as', 'that', 'this', 'it', 'be']);
+export const STOP_WORDS: ReadonlySet<string> = new Set(['a', 'an', 'the', 'of', 'to', 'in', 'on', 'and', 'or', 'for', 'is', 'are', 'was', 'were', 'by', 'at', 'with', 'from', 'as', 'that', 'this', 'it', 'be']);
 
 /**
  * Parses what a reporter typed: `"quoted phrases"` (straight or curly quotes) match as phrases,

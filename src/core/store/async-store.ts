@@ -239,6 +239,8 @@ export interface AsyncStore {
    * `total` is an estimate), so a very common word costs about as much as a rare one.
    */
   searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): Promise<TextPage>;
+  /** Articles holding each term, exact up to TERM_COUNT_EXACT then estimated (see `Store.termFrequencies`). */
+  termFrequencies(terms: readonly string[]): Promise<Map<string, number>>;
   /** Articles with seq ≥ fromSeq. */
   countFromSeq(fromSeq: number): Promise<number>;
   /** Counts every change to articles (insert, update, delete); the hot-index snapshot records it. */

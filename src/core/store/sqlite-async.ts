@@ -361,6 +361,10 @@ class SqliteAsyncStore implements AsyncStore {
   searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): Promise<TextPage> {
     return this.call(() => this.store.searchText(query, filters, opts));
   }
+
+  termFrequencies(terms: readonly string[]): Promise<Map<string, number>> {
+    return this.call(() => this.store.termFrequencies(terms));
+  }
   countFromSeq(fromSeq: number) {
     return this.call(() => this.store.countFromSeq(fromSeq));
   }

@@ -8,7 +8,7 @@ import { makeArticleId, SEED_SOURCE_ID } from '../article.ts';
 import type { Clock, Log } from '../deps.ts';
 import { classifyChange } from '../changes/compare.ts';
 import { BOOST } from '../search/article-index.ts';
-import { ftsForm, ftsGroup, ftsList, ftsMatch, ftsText } from '../search/fts-text.ts';
+import { ftsForm, ftsGroup, ftsList, ftsMatch, ftsQuote, ftsText } from '../search/fts-text.ts';
 import { countWord, hasWord, phrasesInText } from '../search/phrase-text.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { ArticleFacets } from './sqlite-facets.ts';
@@ -39,6 +39,7 @@ import type {
   SubscriptionRow, DerivedRow, ArticleSpeakers,
   OutboxKind,
 } from './types.ts';
+import { TERM_COUNT_EXACT } from './types.ts';
 
 
 /**
@@ -1067,6 +1068,27 @@ export class SqliteStore implements Store {
     }
     const hits = found.slice(0, opts.limit).map(hit);
     return { hits, total: cut ? Math.round(found.length * scale) : found.length, approximate: cut };
+  }
+
+  /**
+   * Articles holding each term. The newest TERM_COUNT_EXACT matches are read from the end of the
+   * term's doclist (as the archive search walks it): fewer is the exact count; otherwise the count
+   * is the archive size (its newest seq) times the share of the newest rows that hold the term. A
+   * term the index does not hold costs one b-tree lookup.
+   */
+  termFrequencies(terms: readonly string[]): Map<string, number> {
+    const out = new Map<string, number>();
+    const end = this.maxSeq() + 1;
+    // The newest seq bounds the article count from above (deletions leave gaps) and costs no scan.
+    const total = end - 1;
+    const probe = this.stmt(`SELECT count(*) AS n, min(rowid) AS last FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ${TERM_COUNT_EXACT})`);
+    for (const term of terms) {
+      if (out.has(term) || term.length === 0) continue;
+      const r = probe.get(ftsQuote(term)) as Row;
+      const n = r.n as number;
+      out.set(term, n < TERM_COUNT_EXACT ? n : Math.min(total, Math.round((n * total) / Math.max(1, end - (r.last as number)))));
+    }
+    return out;
   }
 
   /**

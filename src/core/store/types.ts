@@ -360,6 +360,12 @@ export interface Store {
    * common word costs about as much as a rare one; `total` is then an estimate.
    */
   searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): TextPage;
+  /**
+   * How many articles hold each term (of our tokenizer's terms), for query expansion: whether a
+   * related word has support in the archive, and its weight. Exact up to TERM_COUNT_EXACT
+   * matches, above that estimated from how densely the newest articles hold the term.
+   */
+  termFrequencies(terms: readonly string[]): Map<string, number>;
   /** Articles with seq ≥ fromSeq. */
   countFromSeq(fromSeq: number): number;
   /** Counts every change to articles (insert, update, delete); the hot-index snapshot records it. */
@@ -373,3 +379,6 @@ export interface Store {
    */
   countText(query: TextQuery | null, filters: TextFilters, opts: TextCountOptions): TextCounts;
 }
+
+/** Matches of a term counted exactly before its document frequency is estimated (see `Store.termFrequencies`). */
+export const TERM_COUNT_EXACT = 400;

@@ -32,8 +32,9 @@ import type {
 import { FEED_FIELDS, NOT_ARCHIVE, SOURCE_SELECT } from '../feeds.ts';
 import { pickVanished, planRewrite, rowMappers, PG_CODEC, SOURCE_COLUMNS, type Row } from '../rows.ts';
 import { PG_MIGRATIONS } from './migrations.ts';
-import { buildTextQuery } from './text-query.ts';
+import { buildTextQuery, TEXT_CONFIG } from './text-query.ts';
 import { foldDays, type TextCountOptions, type TextCounts } from '../text-counts.ts';
+import { TERM_COUNT_EXACT } from '../types.ts';
 
 type Db = pg.Pool | pg.PoolClient;
 
@@ -1200,6 +1201,28 @@ export class PostgresStore implements AsyncStore {
    * candidates; segments grow until enough hits are found or TEXT_MAX_CANDIDATES were examined.
    * Hits are ranked among the segments read; the total is extrapolated when the search stopped early.
    */
+  /**
+   * Articles holding each term (its stem, under the english text configuration): the newest
+   * TERM_COUNT_EXACT matches counted, and above that the archive size times their share of the
+   * newest rows, as the SQLite store does.
+   */
+  async termFrequencies(terms: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const wanted = [...new Set(terms.filter((t) => t.length > 0))];
+    if (wanted.length === 0) return out;
+    const end = (await this.maxSeq()) + 1;
+    const total = end - 1;
+    for (const term of wanted) {
+      const r = (await this.one(
+        `SELECT COUNT(*) AS n, MIN(seq) AS last FROM (SELECT seq FROM articles WHERE search @@ plainto_tsquery('${TEXT_CONFIG}', $1) ORDER BY seq DESC LIMIT ${TERM_COUNT_EXACT}) m`,
+        [term],
+      ))!;
+      const n = Number(r.n);
+      out.set(term, n < TERM_COUNT_EXACT ? n : Math.min(total, Math.round((n * total) / Math.max(1, end - Number(r.last)))));
+    }
+    return out;
+  }
+
   async searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): Promise<TextPage> {
     const empty: TextPage = { hits: [], total: 0, approximate: false };
     const built = buildTextQuery(query, opts.mode ?? 'all');
