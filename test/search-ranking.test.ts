@@ -41,6 +41,7 @@ describe('search: exact first, names and short words as typed', () => {
         '/search Obama',
         '/search @everyone bold',
         '/search bolt',
+        '/search bolt raod',
         '/search flood',
         '/search "North Korean troops" Ukraine Russia deployment -Pentagon rumor',
         `/search ${longQuery}`,
@@ -49,7 +50,7 @@ describe('search: exact first, names and short words as typed', () => {
       { now: NOW, env: { ALLOW_PRIVATE_SOURCES: 'true' } },
     );
     expect(run.code).toBe(0);
-    const [, obama, bold, bolt, flood, sixtyThree, long, tooLong] = run.answers;
+    const [, obama, bold, bolt, two, flood, sixtyThree, long, tooLong] = run.answers;
     expect(obama).toMatch(/^\*\*1\*\* result for \*\*Obama\*\*/m);
     expect(obama).not.toContain('Osama');
     // The seeds hold "bold" once and "told" many times: only the exact word is searched.
@@ -58,6 +59,11 @@ describe('search: exact first, names and short words as typed', () => {
     expect(bold).not.toContain('**told**');
     // Nothing says "bolt": the close words are searched, and the reply says so first.
     expect(bolt).toMatch(/^No results for \*bolt\* — showing (\*\w+\*, )*\*told\*/m);
+    // Two words respelled: each is followed by its own forms only.
+    const [forBolt, forRaod] = /^No results for \*bolt\*, \*raod\* — showing (.*)$/m.exec(two)![1]!.split('; ');
+    expect(forBolt).toContain('*told*');
+    expect(forRaod).toContain('*raid*');
+    expect(forRaod).not.toContain('*told*');
     // The piece with the exact word leads, ahead of one that only says "flooding" and "floods" often.
     expect(flood).toMatch(/^## 1\. Rain warning for the Taedong valley$/m);
     expect(flood).toMatch(/^## 2\. Flooding, flooding everywhere/m);

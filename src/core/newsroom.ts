@@ -4,6 +4,7 @@ import { makeArticleId, SEED_SOURCE_ID } from './article.ts';
 import { parseDateOption } from './dates.ts';
 import type { Clock, Log } from './deps.ts';
 import type { Telemetry } from './telemetry.ts';
+import { editDistance } from './text/edit-distance.ts';
 import { escapeInline } from './text/escape.ts';
 import { tokenize } from './text/tokenize.ts';
 import { UserError } from './errors.ts';
@@ -592,17 +593,18 @@ export class Newsroom {
       const wider = await this.storyPage(loose, filters, page);
       if (wider.total.total > 0) {
         found = wider;
-        respelled = query.strict.map((typed) => {
-          const shown = new Set<string>();
-          // The forms of the typed word, or of the correction that replaced it (a query word of its own).
-          for (const hit of wider.groups.flat()) {
-            for (const spec of hit.terms) {
-              if (spec.query !== typed && (spec.phrase || query.terms.includes(spec.query))) continue;
-              for (const f of spec.forms) if (f !== typed) shown.add(f);
-            }
+        // The forms of each typed word, or of the correction that replaced it (a query word of its
+        // own, given to the typed word it is fewest edits from).
+        const owner = (q: string) =>
+          query.strict!.includes(q) ? q : query.terms.includes(q) ? null : query.strict!.reduce((best, t) => (editDistance(q, t, 9) < editDistance(q, best, 9) ? t : best));
+        const shown = new Map(query.strict.map((t) => [t, new Set<string>()]));
+        for (const hit of wider.groups.flat()) {
+          for (const spec of hit.terms) {
+            const typed = spec.phrase ? null : owner(spec.query);
+            if (typed) for (const f of spec.forms) if (f !== typed) shown.get(typed)!.add(f);
           }
-          return { typed, shown: [...shown].slice(0, 5) };
-        });
+        }
+        respelled = query.strict.map((typed) => ({ typed, shown: [...shown.get(typed)!].slice(0, 5) }));
       }
     }
     const { groups, total: collapsedTotal } = found;

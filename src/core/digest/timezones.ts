@@ -1,4 +1,5 @@
 import { IANAZone } from 'luxon';
+import { editDistance } from '../text/edit-distance.ts';
 import { UserError } from '../errors.ts';
 
 /**
@@ -156,24 +157,6 @@ export function isValidTimeZone(tz: string): boolean {
   return typeof tz === 'string' && tz.length > 0 && tz.length <= MAX_INPUT && IANAZone.isValidZone(tz);
 }
 
-/** Levenshtein distance, with an early exit once it exceeds `cap`. */
-function distance(a: string, b: string, cap: number): number {
-  if (Math.abs(a.length - b.length) > cap) return cap + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      cur.push(v);
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > cap) return cap + 1;
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
 /** The zone a mistyped name most likely meant, or null when nothing is close. */
 function closestZone(typed: string): string | null {
   const cap = Math.max(2, Math.floor(typed.length / 4));
@@ -181,7 +164,7 @@ function closestZone(typed: string): string | null {
   let bestD = cap + 1;
   for (const { key, city, zone } of zoneTables().keys) {
     // A bare city ("berlinn") is compared with the city part, a full name with the full name.
-    const d = typed.includes('/') ? distance(typed, key, bestD - 1) : distance(typed, city, bestD - 1);
+    const d = typed.includes('/') ? editDistance(typed, key, bestD - 1) : editDistance(typed, city, bestD - 1);
     if (d < bestD) [best, bestD] = [zone, d];
     if (bestD === 0) break;
   }

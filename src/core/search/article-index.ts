@@ -1,4 +1,5 @@
 import MiniSearch, { type SearchOptions, type SearchResult } from 'minisearch';
+import { withinEdits } from '../text/edit-distance.ts';
 import type { Article } from '../article.ts';
 import type { TermSpec } from '../excerpt.ts';
 import { tokenize } from '../text/tokenize.ts';
@@ -90,23 +91,6 @@ function normOutlet(s: string | null | undefined): string {
   return (s ?? '').replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
-function editDistanceWithin(a: string, b: string, max: number): boolean {
-  if (Math.abs(a.length - b.length) > max) return false;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      cur.push(v);
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return false;
-    prev = cur;
-  }
-  return prev[b.length]! <= max;
-}
-
 /** Which document terms of a result came from which query term (exact, prefix or fuzzy). */
 export function termSpecs(query: ParsedQuery, matched: string[]): TermSpec[] {
   const strict = new Set(query.strict ?? []);
@@ -116,7 +100,7 @@ export function termSpecs(query: ParsedQuery, matched: string[]): TermSpec[] {
     const fuzz = fuzzyFor(q);
     const maxEdits = fuzz ? Math.min(6, Math.round(q.length * fuzz)) : 0;
     for (const t of matched) {
-      if (t === q || (prefixFor(q) && t.startsWith(q)) || (maxEdits > 0 && editDistanceWithin(t, q, maxEdits))) forms.add(t);
+      if (t === q || (prefixFor(q) && t.startsWith(q)) || (maxEdits > 0 && withinEdits(t, q, maxEdits))) forms.add(t);
     }
     return { query: q, forms: [...forms] };
   });
