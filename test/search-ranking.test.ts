@@ -60,7 +60,7 @@ describe('search: exact first, names and short words as typed', () => {
     // Nothing says "bolt": the close words are searched, and the reply says so first.
     expect(bolt).toMatch(/^No results for \*bolt\* — showing (\*\w+\*, )*\*told\*/m);
     // Two words respelled: each is followed by its own forms only.
-    const [forBolt, forRaod] = /^No results for \*bolt\*, \*raod\* — showing (.*)$/m.exec(two)![1]!.split('; ');
+    const [forBolt, forRaod] = /^No results for \*bolt\*, \*raod\* — showing (.*)$/m.exec(two!)![1]!.split('; ');
     expect(forBolt).toContain('*told*');
     expect(forRaod).toContain('*raid*');
     expect(forRaod).not.toContain('*told*');
