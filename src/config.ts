@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { maskDatabaseUrl } from './core/text/secrets.ts';
 
 /**
  * Every setting Newsdesk reads from the environment, validated once at start-up.
@@ -142,7 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '?');
       // Secrets are never echoed back.
-      const shown = name === 'DISCORD_TOKEN' ? '' : name === 'DATABASE_URL' && cleaned[name] ? ` (got "${redactUrl(cleaned[name])}")` : cleaned[name] !== undefined ? ` (got "${cleaned[name]}")` : '';
+      const shown = name === 'DISCORD_TOKEN' ? '' : name === 'DATABASE_URL' && cleaned[name] ? ` (got "${maskDatabaseUrl(cleaned[name])}")` : cleaned[name] !== undefined ? ` (got "${cleaned[name]}")` : '';
       return `${name}: ${issue.message}${shown}`;
     });
     throw new ConfigError(problems);
@@ -185,15 +186,4 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     clockFile: e.NEWSDESK_CLOCK_FILE ? path.resolve(cwd, e.NEWSDESK_CLOCK_FILE) : null,
     tickCron: e.NEWSDESK_TICK_CRON ?? '* * * * *',
   };
-}
-
-/** A connection string without its password, for messages. */
-function redactUrl(u: string): string {
-  try {
-    const url = new URL(u);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return u.replace(/\/\/[^@/]*@/, '//***@');
-  }
 }

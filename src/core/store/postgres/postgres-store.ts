@@ -32,6 +32,7 @@ import { FEED_FIELDS, NOT_ARCHIVE, SOURCE_SELECT } from '../feeds.ts';
 import { pickVanished, planRewrite, rowMappers, PG_CODEC, SOURCE_COLUMNS, type Row } from '../rows.ts';
 import { PG_MIGRATIONS } from './migrations.ts';
 import { buildTextQuery } from './text-query.ts';
+import { maskDatabaseUrl, scrubSecrets } from '../../text/secrets.ts';
 
 type Db = pg.Pool | pg.PoolClient;
 
@@ -135,7 +136,7 @@ export class PostgresStore implements AsyncStore {
     } catch (err) {
       await pool.end();
       if (err instanceof StoreError) throw err;
-      throw new StoreError(`store "${redact(opts.url)}": cannot open (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+      throw new StoreError(`store "${maskDatabaseUrl(opts.url)}": cannot open (${scrubSecrets(err instanceof Error ? err.message : String(err))})`, { cause: err });
     }
     return store;
   }
@@ -1236,16 +1237,5 @@ class ArticleCache {
   }
   drop(id: string): void {
     this.map.delete(id);
-  }
-}
-
-/** A connection string without its password, for messages. */
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://…';
   }
 }
