@@ -316,6 +316,24 @@ describe(`Newsdesk on Discord (real discord.js client against the local emulator
   }, 30_000);
 });
 
+describe('secrets stay out of the log', () => {
+  it('logs a reply Discord refuses (a 400, not 10062/40060) with its code and route, never the interaction or webhook token', async () => {
+    const invalid = { status: 400 as const, code: 50035, message: 'Invalid Form Body' };
+    // The first answer (interaction callback: the token is in its path).
+    emu.injectRestFault({ method: 'POST', path: /^\/interactions\/\d+\/[^/]+\/callback$/ }, invalid, 1);
+    const direct = command('search', [{ type: 3, name: 'query', value: 'Kimchaek' }]);
+    const first = await bot.waitForLog((l) => l.msg === 'interaction failed' && l.interaction === direct.id, 15_000);
+    expect(first.err).toMatchObject({ type: 'DiscordAPIError', code: 50035, status: 400, method: 'POST', route: `/api/v10/interactions/${direct.id}/:token/callback?with_response=false` });
+    // A deferred command's private answer (a follow-up through the interaction's webhook).
+    emu.injectRestFault({ method: 'POST', path: /^\/webhooks\/\d+\/[^/]+$/ }, invalid, 1);
+    const deferred = command('source', [{ type: 1, name: 'refresh', options: [{ type: 3, name: 'id', value: 'nosuchsource' }] }]);
+    const second = await bot.waitForLog((l) => l.msg === 'interaction failed' && l.interaction === deferred.id, 15_000);
+    expect(second.err).toMatchObject({ type: 'DiscordAPIError', code: 50035, status: 400, method: 'POST', route: `/api/v10/webhooks/${emu.applicationId}/:token?wait=true` });
+    for (const secret of [direct.token, deferred.token, emu.token]) expect(bot.stderr()).not.toContain(secret);
+    expect(bot.stderr()).not.toContain('requestBody');
+  }, 30_000);
+});
+
 describe('/source management through Discord', () => {
   it('lists, pauses, shows health, resumes and removes (with confirmation) a source', async () => {
     const added = await command('source', [{ type: 1, name: 'add', options: [{ type: 3, name: 'url', value: `${wireUrl}?copy=2` }, { type: 3, name: 'name', value: 'Wire Copy' }] }]).final(15_000);
