@@ -431,7 +431,7 @@ describe('hostile and broken servers (private allowed: the server is local)', ()
     expect((await failure(`${server.url}/no-location`, allow)).message).toBe(`"${server.url}/no-location": HTTP 301 without a Location header`);
   });
 
-  it('decodes gzip, zlib and raw deflate, brotli and stacked encodings; refuses unknown ones', async () => {
+  it('decodes gzip, zlib and raw deflate, brotli and two stacked encodings; refuses unknown ones and deeper stacks', async () => {
     const body = '<rss version="2.0"><channel><title>Zipped – ünïcode</title></channel></rss>';
     const routes: Array<[string, Uint8Array, string]> = [
       ['/gz', zlib.gzipSync(body), 'gzip'],
@@ -446,6 +446,14 @@ describe('hostile and broken servers (private allowed: the server is local)', ()
       server.route(route, { body: bytes, headers: { 'content-encoding': coding } });
       expect(text((await safeFetch(server.url + route, allow)).body), route).toBe(body);
     }
+    // More than two codings (3,000 nested brotli layers, a header that fits in 16 KB) are refused, never decoded.
+    let nested: Uint8Array = Buffer.from(body);
+    for (let i = 0; i < 3000; i++) nested = zlib.brotliCompressSync(nested, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 0 } });
+    server.route('/nested', { body: nested, headers: { 'content-encoding': Array(3000).fill('br').join(', ') } });
+    const refused = await failure(`${server.url}/nested`, allow);
+    expect([refused.kind, refused.message]).toEqual(['network', `"${server.url}/nested": 3000 stacked content encodings; at most 2 are decoded`]);
+    server.route('/three', { body: zlib.gzipSync(zlib.brotliCompressSync(zlib.gzipSync(body))), headers: { 'content-encoding': 'gzip, br, gzip' } });
+    expect((await failure(`${server.url}/three`, allow)).message).toBe(`"${server.url}/three": 3 stacked content encodings; at most 2 are decoded`);
     server.route('/zstd', { body: 'whatever', headers: { 'content-encoding': 'zstd' } });
     expect((await failure(`${server.url}/zstd`, allow)).message).toBe(`"${server.url}/zstd": unsupported content-encoding "zstd"`);
     server.route('/corrupt', { body: Buffer.from('not gzip at all'), headers: { 'content-encoding': 'gzip' } });
