@@ -13,7 +13,7 @@ export function renderSearchReply(results: SearchResults, userId: string, rawQue
   const shownQuery = escapeInline(rawQuery);
   const filterText = describeFilters(results);
   if (results.total === 0) {
-    const lines = [`No articles match **${shownQuery}**${filterText}.`];
+    const lines = [results.stopped ? `No articles found for **${shownQuery}**${filterText} before the search ${results.stopped.replace(/ — .*/, '')}.` : `No articles match **${shownQuery}**${filterText}.`];
     if (results.suggestions.length > 0) {
       lines.push(`Did you mean: ${results.suggestions.map((s) => `\`${s.replace(/`/g, "'")}\``).join(', ')}?`);
     }
@@ -30,7 +30,8 @@ export function renderSearchReply(results: SearchResults, userId: string, rawQue
   const last = first + results.items.length - 1;
   const header =
     `${results.approximate ? 'about ' : ''}**${results.total}** result${results.total === 1 ? '' : 's'} for **${shownQuery}**${filterText}` +
-    ` — showing ${first}–${last}, page ${results.page + 1}/${results.pageCount}`;
+    ` — showing ${first}–${last}, page ${results.page + 1}/${results.pageCount}` +
+    (results.stopped ? `\n⏱️ Search ${results.stopped}.` : '');
   const cards: Card[] = results.items.map((item) => {
     const card: Card = {
       title: `${item.rank}. ${escapeInline(item.article.title)}`,
