@@ -8,9 +8,11 @@ import { silentLog } from '../src/core/deps.ts';
 import { UserError } from '../src/core/errors.ts';
 import { contentHash } from '../src/core/feeds/dedupe.ts';
 import { MAX_PAGES, Newsroom, type SearchOptions } from '../src/core/newsroom.ts';
+import { parseQuery } from '../src/core/search/query.ts';
 import { importSeeds } from '../src/core/seed-import.ts';
 import { openStore, type SqliteStore } from '../src/core/store/index.ts';
 import { fromSqlite, type SqliteAsyncStore } from '../src/core/store/sqlite-async.ts';
+import type { TextFilters, TextQuery } from '../src/core/store/types.ts';
 import { renderSearchReply } from '../src/replies/search-reply.ts';
 import { ROOT } from './helpers/bot-process.ts';
 import { FakeClock } from './helpers/newsroom-fixture.ts';
@@ -105,5 +107,67 @@ describe('a search has a cost limit', () => {
     const none = await cold.search(scope, { query: 'troops' });
     expect([none.total, none.stopped]).toEqual([0, 'stopped after 0.1 s — showing what was found']);
     expect(renderSearchReply(none, 'u1', 'troops').content).toMatch(/^No articles found for \*\*troops\*\* before the search stopped after 0\.1 s\./);
+  });
+});
+
+describe('archive searches off the main thread (SQLite reader thread)', () => {
+  const queries: Array<[TextQuery, TextFilters]> = [
+    [parseQuery('troops'), {}],
+    [{ ...parseQuery('letters encouragement'), alternatives: new Map([['letters', ['letter']]]) }, {}],
+    [parseQuery('"human trash"'), {}],
+    [parseQuery('secur* -russia'), {}],
+    [parseQuery('bra* tra* officials'), { since: new Date('2021-01-01T00:00:00Z'), until: new Date('2022-12-31T00:00:00Z') }],
+    [parseQuery('government report people'), { sourceIds: ['seeds'] }],
+    [parseQuery('military border'), { toSeq: 200 }],
+  ];
+
+  it('gives the same pages as the main connection, and answers on its own thread', async () => {
+    const { store, clock } = await storeFile({ synthetic: 400 });
+    const reading = fromSqlite(store, { reader: true });
+    closers.push(() => reading.close());
+    expect(await reading.readerReady()).toBe(true);
+    store.denseMinMatches = 50;
+    for (const [q, f] of queries) {
+      for (const mode of ['all', 'any'] as const) {
+        expect(await reading.searchText(q, f, { limit: 7, mode }), `${JSON.stringify(q.terms)} ${mode}`).toEqual(store.searchText(q, f, { limit: 7, mode }));
+      }
+    }
+    // Whole searches, archive tier only (a hot window of one article), with and without the reader.
+    const viaReader = await newsroomOver(reading, clock, { hotMaxArticles: 100 });
+    const onMain = await newsroomOver(store, clock, { hotMaxArticles: 100 });
+    for (const query of ['troops', 'letters of encouragement', '"human trash"', 'bra* tra*', 'officials government report']) {
+      const a = await viaReader.search(scope, { query });
+      const b = await onMain.search(scope, { query });
+      expect(a.items.map((i) => [i.article.id, i.excerpt.text]), query).toEqual(b.items.map((i) => [i.article.id, i.excerpt.text]));
+      expect([a.total, a.approximate]).toEqual([b.total, b.approximate]);
+    }
+  });
+
+  it('keeps the event loop turning while an archive search is pending (it did not on the main connection)', async () => {
+    const { store } = await storeFile({ synthetic: 400 });
+    const reading = fromSqlite(store, { reader: true });
+    closers.push(() => reading.close());
+    expect(await reading.readerReady()).toBe(true);
+    const main = fromSqlite(store);
+    const [q, f] = queries[4]!;
+    /** Turns of the event loop (setImmediate callbacks) that ran while the search was pending. */
+    const turnsDuring = async (s: SqliteAsyncStore) => {
+      let pending = true;
+      let turns = 0;
+      const spin = () => {
+        if (!pending) return;
+        turns++;
+        setImmediate(spin);
+      };
+      setImmediate(spin);
+      const page = await s.searchText(q, f, { limit: 5 });
+      pending = false;
+      return { turns, page };
+    };
+    const off = await turnsDuring(reading);
+    const on = await turnsDuring(main);
+    expect(off.page).toEqual(on.page);
+    expect(off.turns).toBeGreaterThan(0);
+    expect(on.turns).toBe(0);
   });
 });

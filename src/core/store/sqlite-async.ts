@@ -1,3 +1,4 @@
+import { ArchiveReader, ReaderSkipped } from './archive-reader.ts';
 import type { AsyncStore, Lease, SourcePatch } from './async-store.ts';
 import type { SqliteStore } from './sqlite-store.ts';
 import type {
@@ -32,6 +33,8 @@ interface Shared {
   store: SqliteStore;
   queue: Queue;
   locks: Set<string>;
+  /** The archive tier's searches off the main thread (a file store; see ArchiveReader). */
+  reader: ArchiveReader | null;
 }
 
 /**
@@ -39,13 +42,15 @@ interface Shared {
  * run unchanged on the single-process default. Calls are serialised through one queue, and a
  * transaction holds the queue until it commits, because one SQLite connection cannot keep another
  * caller's statements out of an open transaction. `searchText` is the store's own archive-tier
- * search (FTS5).
+ * search (FTS5); with `reader` (a file store only) it runs on the archive reader's thread once
+ * that has started, so a long archive search does not hold the event loop.
  */
-export function fromSqlite(store: SqliteStore): AsyncStore {
-  return new SqliteAsyncStore({ store, queue: new Queue(), locks: new Set() }, false);
+export function fromSqlite(store: SqliteStore, opts: { reader?: boolean } = {}): SqliteAsyncStore {
+  const reader = opts.reader && store.path !== ':memory:' ? new ArchiveReader(store.path) : null;
+  return new SqliteAsyncStore({ store, queue: new Queue(), locks: new Set(), reader }, false);
 }
 
-class SqliteAsyncStore implements AsyncStore {
+export class SqliteAsyncStore implements AsyncStore {
   readonly kind = 'sqlite' as const;
   private readonly store: SqliteStore;
 
@@ -67,9 +72,15 @@ class SqliteAsyncStore implements AsyncStore {
   }
 
   /** Closes the database (idempotent; a transaction's handle leaves it to its owner). */
-  close(): Promise<void> {
-    if (this.inTx) return Promise.resolve();
+  async close(): Promise<void> {
+    if (this.inTx) return;
+    await this.shared.reader?.close();
     return this.call(() => this.store.close());
+  }
+
+  /** Resolves once the archive reader serves searches (true), or at once when there is none (false). */
+  readerReady(): Promise<boolean> {
+    return this.shared.reader?.whenStarted() ?? Promise.resolve(false);
   }
 
   transaction<T>(fn: (tx: AsyncStore) => Promise<T>): Promise<T> {
@@ -348,7 +359,18 @@ class SqliteAsyncStore implements AsyncStore {
   }
 
   searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): Promise<TextPage> {
-    return this.call(() => this.store.searchText(query, filters, opts));
+    const reader = this.shared.reader;
+    if (this.inTx || !reader?.ready) return this.call(() => this.store.searchText(query, filters, opts));
+    // Sent in turn, so the writes queued before it have committed when the thread reads; the queue
+    // is not held while the thread searches (a WAL reader does not block the writer, nor it).
+    const sent = this.shared.queue.run(async () => ({ page: reader.search(query, filters, opts, this.store.denseMinMatches) }));
+    return sent.then(({ page }) =>
+      page.catch((err: unknown) => {
+        if (err instanceof ReaderSkipped) throw err;
+        // The thread is gone: this connection answers, as before it started.
+        return this.call(() => this.store.searchText(query, filters, opts));
+      }),
+    );
   }
   countFromSeq(fromSeq: number) {
     return this.call(() => this.store.countFromSeq(fromSeq));
