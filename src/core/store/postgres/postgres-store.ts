@@ -1207,6 +1207,8 @@ export class PostgresStore implements AsyncStore {
       examined += Math.max(rows.length, density * (segHi - segLo));
       segHi = segLo;
       if (found.length >= opts.limit || examined >= TEXT_MAX_CANDIDATES) break;
+      // The caller stopped waiting (its time budget ran out): no more segments for nobody.
+      if (opts.deadline !== undefined && Date.now() > opts.deadline) break;
       span *= 2;
     }
     found.sort((a, b) => b.score - a.score || b.seq - a.seq);
