@@ -425,6 +425,10 @@ export class Newsroom {
       await this.deriveInTurns(items);
       const floor = this.index.floor;
       await addInTurns(this.index, items.filter((i) => i.seq === undefined || i.seq >= floor), () => this.evict());
+      // A search's story cards read story members from the store: resolving before their story ids
+      // are stored would let a search right after the ingest reply show a story short of reports,
+      // on a slow machine. The ingest reply promises what the next search sees.
+      await this.storyWrites;
     });
     this.indexQueue = indexed.then(() => this.maintainArchive(archiveSteps(items.length)));
     return indexed;
@@ -436,7 +440,10 @@ export class Newsroom {
    */
   deriveArticles(articles: Iterable<{ article: Article; firstSeenAt?: string }>): Promise<void> {
     const items = [...articles];
-    const queued = this.indexQueue.then(() => this.deriveInTurns(items));
+    const queued = this.indexQueue.then(async () => {
+      await this.deriveInTurns(items);
+      await this.storyWrites;
+    });
     this.indexQueue = queued.then(() => this.maintainArchive(archiveSteps(items.length)));
     return queued;
   }
