@@ -24,6 +24,8 @@ describe('parseQuery', () => {
     ['"Kim  Jong-un" said', { terms: ['said'], phrases: [['kim', 'jong', 'un']], excluded: [] }],
     ['Kim "" troops', { terms: ['kim', 'troops'], phrases: [], excluded: [] }],
     ['sec* tro* bor* kim*', { terms: [], phrases: [], excluded: [], prefixes: ['sec', 'tro', 'bor', 'kim'] }],
+    // Markdown bold is not a wildcard.
+    ['**x** troops', { terms: ['x', 'troops'], phrases: [], excluded: [] }],
     [Array.from({ length: 24 }, (_, i) => `w${i}`).join(' '), { terms: Array.from({ length: 24 }, (_, i) => `w${i}`), phrases: [], excluded: [] }],
   ])('%j', (raw, expected) => {
     expect(parseQuery(raw)).toEqual({ raw: raw.normalize('NFC').trim(), ...expected });

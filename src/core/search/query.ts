@@ -63,8 +63,9 @@ export function parseQuery(raw: string): ParsedQuery {
       excluded.push(...tokenize(g.not));
     } else if (g.word !== undefined) {
       const words = tokenize(g.word);
-      // "secur*": the last word is a prefix; a bare "*" adds nothing.
-      if (g.word.endsWith('*') && words.length > 0) {
+      // "secur*": the last word is a prefix; a bare "*" adds nothing, and neither does markdown
+      // such as "**bold**" (the star must follow the word's last letter).
+      if (/[\p{L}\p{N}\p{M}]\*$/u.test(g.word) && words.length > 0) {
         const prefix = words.pop()!;
         if ([...prefix].length < MIN_WILDCARD_CHARS) {
           throw new UserError(`The wildcard \`${prefix}*\` is too short: type at least ${MIN_WILDCARD_CHARS} letters before the *, e.g. \`secur*\`.`);
