@@ -106,7 +106,8 @@ function launch(dataDir: string, extra: Record<string, string> = {}): BotProcess
       DISCORD_API_URL: emu.url,
       DISCORD_GUILD_ID: GUILD,
       ALLOW_PRIVATE_SOURCES: 'true',
-      LOG_LEVEL: 'info',
+      // debug: the jobs' round markers, which the tests wait for instead of sleeping.
+      LOG_LEVEL: 'debug',
       NEWSDESK_TICK_CRON: '* * * * * *',
       DELIVERY_POSTS_PER_MINUTE: String(PER_MINUTE),
       ...extra,
@@ -140,7 +141,6 @@ async function addDelivery(options: Array<Record<string, unknown>>): Promise<str
 }
 
 const posts = (channelId: string) => emu.channelMessages(channelId);
-const settle = (ms = 2000) => new Promise((r) => setTimeout(r, ms));
 const linksOf = (m: ApiMessage) => [...`${m.content}\n${m.embeds.map((e) => `${e.url ?? ''} ${e.description ?? ''}`).join('\n')}`.matchAll(/https:\/\/wire\d*\.example\/[\w-]+/g)].map((x) => x[0]);
 
 function item(n: number, extra: Partial<WireItem> = {}): WireItem {
@@ -149,6 +149,8 @@ function item(n: number, extra: Partial<WireItem> = {}): WireItem {
 
 describe('feed deliveries through the real bot', () => {
   let bot: BotProcess;
+  /** Nothing more is posted after this: several more rounds of the bot's jobs have run (not a fixed sleep). */
+  const settle = () => bot.rounds(3);
   let clockFile: string;
   beforeAll(async () => {
     const dataDir = tempDataDir();
@@ -199,7 +201,7 @@ describe('feed deliveries through the real bot', () => {
     expect(wirePosts.every((m) => m.webhook_id === undefined && /^[\w-]{22}$/.test(String(m.nonce)))).toBe(true);
     // A second refresh finds nothing new: still three posts.
     await run('source', 'refresh', [str('id', sourceId)]);
-    await settle(1500);
+    await settle();
     expect(posts(WIRE)).toHaveLength(3);
     const list = await run('alert', 'list', []);
     const text = list.embeds.map((e: { description: string }) => e.description).join('\n');
@@ -255,7 +257,7 @@ describe('feed deliveries through the real bot', () => {
     wire('wire2', 'AP', [item(0), ...[...burst].reverse()]);
     await run('source', 'refresh', [str('id', sourceId)]);
     await emu.waitFor(() => posts(BURST).length >= PER_MINUTE, 15_000);
-    await settle(3000);
+    await settle();
     const got = posts(BURST);
     expect(got).toHaveLength(PER_MINUTE);
     expect(got.slice(0, 3).map((m) => m.embeds[0]!.title)).toEqual(['Item 1 from the wire', 'Item 2 from the wire', 'Item 3 from the wire']);
@@ -267,12 +269,12 @@ describe('feed deliveries through the real bot', () => {
     // Two more within the same minute: over the budget, so they wait, grouped, for the next minute.
     wire('wire2', 'AP', [item(0), ...[...burst].reverse(), item(41), item(42)]);
     await run('source', 'refresh', [str('id', sourceId)]);
-    await settle(3000);
+    await settle();
     expect(posts(BURST)).toHaveLength(PER_MINUTE);
     // The bot's clock moves a minute on: the held post goes out, and every item is there once.
     fs.writeFileSync(clockFile, '61000');
     await emu.waitFor(() => posts(BURST).length > PER_MINUTE, 15_000);
-    await settle(2000);
+    await settle();
     const after = posts(BURST);
     expect(after).toHaveLength(PER_MINUTE + 1);
     expect(after[PER_MINUTE]!.content).toBe('**+2 more from AP** (oldest first)');
@@ -293,7 +295,7 @@ describe('feed deliveries through the real bot', () => {
       `⚠️ Delivery \`${id}\` to <#${GONE}> paused itself: channel ${GONE}: Unknown Channel \\(code 10003\\)\n` +
         `Its posts are kept. Give the bot access to the channel (or remove the delivery with \`/alert remove id:${id}\`), then run \`/alert resume id:${id}\`.`,
     );
-    await settle(1500);
+    await settle();
     // One failed post, then nothing more is tried while paused.
     expect(emu.requests.filter((r) => r.path === `/channels/${GONE}/messages`)).toHaveLength(1);
     const list = await run('alert', 'list', []);
@@ -319,7 +321,7 @@ describe('feed deliveries through the real bot', () => {
     const resumed = await run('alert', 'resume', [str('id', id)]);
     expect(resumed.content).toBe(`Delivery \`${id}\` resumed: its held posts and the items since it paused go to <#${LOCKED}> now.`);
     await emu.waitFor(() => posts(LOCKED).length >= 2, 15_000);
-    await settle(1500);
+    await settle();
     expect(posts(LOCKED).map((m) => m.embeds[0]!.title)).toEqual(['Item 2 from the wire', 'Item 3 from the wire']);
   }, 60_000);
 
@@ -379,7 +381,7 @@ describe('exactly once across kill -9', () => {
     const last = launch(dataDir);
     await last.waitForLog((l) => l.msg === 'ready', 60_000);
     await emu.waitFor(() => posts(CRASH_BOT).length >= 2 && posts(CRASH_HOOK).length >= 2, 20_000);
-    await settle(2500);
+    await last.rounds(3);
     const titles = (c: string) => posts(c).map((m) => m.embeds[0]!.title);
     expect(titles(CRASH_BOT)).toEqual(['Item 2 from the wire', 'Item 3 from the wire']);
     expect(titles(CRASH_HOOK)).toEqual(['Item 2 from the wire', 'Item 3 from the wire']);

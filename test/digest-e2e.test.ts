@@ -65,7 +65,8 @@ function launch(dataDir: string, clockFile: string, extra: Record<string, string
       DISCORD_API_URL: emu.url,
       DISCORD_GUILD_ID: GUILD,
       ALLOW_PRIVATE_SOURCES: 'true',
-      LOG_LEVEL: 'info',
+      // debug: the jobs' round markers, which the tests wait for instead of sleeping.
+      LOG_LEVEL: 'debug',
       NEWSDESK_CLOCK_FILE: clockFile,
       NEWSDESK_TICK_CRON: '* * * * * *',
       ...extra,
@@ -119,7 +120,7 @@ describe('scheduled digests end to end', () => {
     const before = digestPosts().length;
     jumpPastNext8(clockFile);
     await emu.waitFor(() => digestPosts().length > before, 20_000);
-    await new Promise((r) => setTimeout(r, 2500)); // several more ticks: still one
+    await bot.rounds(3); // several more rounds of the jobs: still one
     const posts = digestPosts().slice(before);
     expect(posts).toHaveLength(1);
     const post = posts[0]!;
@@ -143,7 +144,7 @@ describe('scheduled digests end to end', () => {
       expect(exit.signal).toBe('SIGKILL');
       const restarted = launch(dataDir, clockFile);
       await restarted.waitForLog((l) => l.msg === 'posted' && l.kind === 'digest', 30_000);
-      await new Promise((r) => setTimeout(r, 2000));
+      await restarted.rounds(3);
       const posts = digestPosts().slice(before);
       expect(posts).toHaveLength(1);
       expect(posts[0]!.content).toMatch(/— 2 new articles since/);
@@ -162,7 +163,7 @@ describe('Discord faults during a digest post', () => {
     emu.dropGateway();
     jumpPastNext8(clockFile);
     await emu.waitFor(() => digestPosts().length > before, 30_000);
-    await new Promise((r) => setTimeout(r, 3000));
+    await bot.rounds(3);
     expect(digestPosts().slice(before)).toHaveLength(1);
     const attempts = emu.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${DIGESTS}/messages`).slice(-6);
     expect(attempts.map((r) => r.status)).toEqual([429, 429, 429, 502, 502, 200]);
@@ -195,7 +196,7 @@ describe('alerts end to end', () => {
     version = 2;
     await run('source', 'refresh', [{ type: 3, name: 'id', value: sourceId }]);
     await emu.waitFor(() => emu.channelMessages(ALERTS).length > 0, 15_000);
-    await new Promise((r) => setTimeout(r, 2000));
+    await bot.rounds(3);
     const posts = emu.channelMessages(ALERTS);
     expect(posts).toHaveLength(1);
     expect(posts[0]!.content).toBe(`🔔 <@&${ROLE}> New match for **Wonsan**`);
