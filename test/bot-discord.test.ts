@@ -430,15 +430,14 @@ describe('npm run deploy-commands', () => {
 });
 
 describe('graceful shutdown', () => {
-  it('finishes the in-flight reply on SIGTERM and exits 0 within 10 s', async () => {
+  it('finishes the in-flight reply on SIGTERM and exits 0 (not through the hard stop, which exits 1)', async () => {
     const i = command('source', [{ type: 1, name: 'add', options: [{ type: 3, name: 'url', value: slowUrl.replace('feed.xml', 'other.xml') }] }]);
     await i.ack();
-    const started = Date.now();
     bot.kill('SIGTERM');
     const final = (await i.final(15_000)) as { content: string };
     expect(final.content).toMatch(/^Added source/);
     const { code } = await bot.exited;
     expect(code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(bot.logs().some((l) => l.msg === 'stopped')).toBe(true);
   }, 30_000);
 });

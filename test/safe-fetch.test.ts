@@ -330,12 +330,14 @@ describe('SSRF: private destinations are refused before any connection', () => {
     // socket must be dropped before the request is written.
     let checks = 0;
     const rebinding = (ip: string) => ip === '127.0.0.1' && ++checks > 1;
-    const before = { connections: server.connections(), hits: server.hits('/ok.xml') };
+    const before = { connections: server.connections(), open: server.openConnections(), hits: server.hits('/ok.xml') };
     const err = await failure(`http://rebind.example:${server.port}/ok.xml`, { lookup: async () => [{ address: '127.0.0.1', family: 4 }], isBlocked: rebinding });
     expect(err.kind).toBe('blocked');
     expect(err.message).toBe(`"http://rebind.example:${server.port}/ok.xml": blocked: connected to private address 127.0.0.1`);
     expect(server.connections()).toBe(before.connections + 1);
-    await new Promise((r) => setTimeout(r, 50));
+    // Once the server has seen the dropped connection close, it has read everything sent on it.
+    for (let i = 0; i < 200 && server.openConnections() > before.open; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(server.openConnections()).toBeLessThanOrEqual(before.open);
     expect(server.hits('/ok.xml')).toBe(before.hits);
   });
 
@@ -373,12 +375,11 @@ describe('hostile and broken servers (private allowed: the server is local)', ()
   });
 
   it('gives up on a slowloris body at the total deadline', async () => {
-    const started = Date.now();
+    // Without a deadline this would never return (the test's own timeout would fail it); the message
+    // names the deadline that applied.
     const err = await failure(`${server.url}${HOSTILE.slowloris}`, { ...allow, timeoutMs: 500 });
     expect(err.kind).toBe('timeout');
     expect(err.message).toBe(`"${server.url}/hostile/slowloris": no complete response within 0.5 s`);
-    // A deadline, not a performance figure: without one this would never return.
-    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it('gives up on a server that never sends headers, and on a resolver that never answers', async () => {
