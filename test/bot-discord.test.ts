@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commandList } from '../commands/index.ts';
 import { DiscordEmulator } from './discord-emulator/index.ts';
@@ -22,6 +24,7 @@ const MANAGE_GUILD = String(1n << 5n);
 const NO_PERMISSIONS = '0';
 
 let emu: DiscordEmulator;
+let clockDir: string | undefined;
 let bot: BotProcess;
 let slow: http.Server;
 let slowUrl: string;
@@ -86,7 +89,11 @@ beforeAll(async () => {
   wireUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/wire.xml`;
   emu = await DiscordEmulator.start({ guilds: [{ id: GUILD, name: 'Newsroom', channels: [{ id: CHANNEL, name: 'desk' }] }] });
   if (STORE === 'postgres') db = await startTestDatabase();
+  // The bot's clock starts on a fixed day, whatever today is (undated items take its time).
+  clockDir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsdesk-clock-'));
+  fs.writeFileSync(path.join(clockDir, 'offset'), String(Date.parse('2026-03-02T06:00:00Z') - Date.now()));
   bot = startBot({
+    NEWSDESK_CLOCK_FILE: path.join(clockDir, 'offset'),
     ...(db ? { DATABASE_URL: db.url } : {}),
     DISCORD_TOKEN: emu.token,
     DISCORD_API_URL: emu.url,
@@ -102,6 +109,7 @@ afterAll(async () => {
   await emu?.stop();
   await new Promise((r) => slow?.close(r));
   if (bot) fs.rmSync(bot.dataDir, { recursive: true, force: true });
+  if (clockDir) fs.rmSync(clockDir, { recursive: true, force: true });
   // The killed bot's connections are gone once its process is; the database can be dropped.
   await bot?.exited;
   await db?.close();
