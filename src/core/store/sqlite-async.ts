@@ -33,8 +33,8 @@ interface Shared {
   store: SqliteStore;
   queue: Queue;
   locks: Set<string>;
-  /** The archive tier's searches off the main thread (a file store; see ArchiveReader). */
-  reader: ArchiveReader | null;
+  /** The archive tier's searches off the main thread (a file store; see ArchiveReader), started at the first search. */
+  reader: { path: string; thread: ArchiveReader | null } | null;
 }
 
 /**
@@ -43,10 +43,11 @@ interface Shared {
  * transaction holds the queue until it commits, because one SQLite connection cannot keep another
  * caller's statements out of an open transaction. `searchText` is the store's own archive-tier
  * search (FTS5); with `reader` (a file store only) it runs on the archive reader's thread once
- * that has started, so a long archive search does not hold the event loop.
+ * that has started (at the first search: a store nobody searches costs no thread), so a long
+ * archive search does not hold the event loop.
  */
 export function fromSqlite(store: SqliteStore, opts: { reader?: boolean } = {}): SqliteAsyncStore {
-  const reader = opts.reader && store.path !== ':memory:' ? new ArchiveReader(store.path) : null;
+  const reader = opts.reader && store.path !== ':memory:' ? { path: store.path, thread: null } : null;
   return new SqliteAsyncStore({ store, queue: new Queue(), locks: new Set(), reader }, false);
 }
 
@@ -74,13 +75,27 @@ export class SqliteAsyncStore implements AsyncStore {
   /** Closes the database (idempotent; a transaction's handle leaves it to its owner). */
   async close(): Promise<void> {
     if (this.inTx) return;
-    await this.shared.reader?.close();
+    const reader = this.shared.reader;
+    if (reader) {
+      const thread = reader.thread;
+      // No thread is started once closing began.
+      this.shared.reader = null;
+      await thread?.close();
+    }
     return this.call(() => this.store.close());
   }
 
-  /** Resolves once the archive reader serves searches (true), or at once when there is none (false). */
+  /** The archive reader's thread, started now if it was not (null: this store has none). */
+  private readerThread(): ArchiveReader | null {
+    const reader = this.shared.reader;
+    if (!reader) return null;
+    reader.thread ??= new ArchiveReader(reader.path);
+    return reader.thread;
+  }
+
+  /** Starts the archive reader if there is one; resolves once it serves searches (true), or when there is none (false). */
   readerReady(): Promise<boolean> {
-    return this.shared.reader?.whenStarted() ?? Promise.resolve(false);
+    return this.readerThread()?.whenStarted() ?? Promise.resolve(false);
   }
 
   transaction<T>(fn: (tx: AsyncStore) => Promise<T>): Promise<T> {
@@ -359,8 +374,8 @@ export class SqliteAsyncStore implements AsyncStore {
   }
 
   searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): Promise<TextPage> {
-    const reader = this.shared.reader;
-    if (this.inTx || !reader?.ready) return this.call(() => this.store.searchText(query, filters, opts));
+    const reader = this.inTx ? null : this.readerThread();
+    if (!reader?.ready) return this.call(() => this.store.searchText(query, filters, opts));
     // Sent in turn, so the writes queued before it have committed when the thread reads; the queue
     // is not held while the thread searches (a WAL reader does not block the writer, nor it).
     const sent = this.shared.queue.run(async () => ({ page: reader.search(query, filters, opts, this.store.denseMinMatches) }));
