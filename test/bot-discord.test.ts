@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commandList } from '../commands/index.ts';
 import { DiscordEmulator } from './discord-emulator/index.ts';
-import { startBot, type BotProcess } from './helpers/bot-process.ts';
+import { startBot, type BotProcess, BOT_START_MS } from './helpers/bot-process.ts';
 import { startTestDatabase, type TestDatabase } from './helpers/postgres.ts';
 
 /**
@@ -101,8 +101,8 @@ beforeAll(async () => {
     ALLOW_PRIVATE_SOURCES: 'true',
     LOG_LEVEL: 'info',
   });
-  await bot.waitForLog((l) => l.msg === 'ready', 60_000);
-}, 90_000);
+  await bot.waitForLog((l) => l.msg === 'ready', BOT_START_MS);
+}, BOT_START_MS + 30_000);
 
 afterAll(async () => {
   bot?.kill('SIGKILL');

@@ -21,7 +21,7 @@ import { PostgresStore } from '../src/core/store/postgres/postgres-store.ts';
 import type { SourceRow } from '../src/core/store/types.ts';
 import { DiscordEmulator } from './discord-emulator/index.ts';
 import { startFeedServer, type FeedServer } from './feed-server.ts';
-import { startBot, type BotProcess } from './helpers/bot-process.ts';
+import { startBot, type BotProcess, BOT_START_MS } from './helpers/bot-process.ts';
 import { startTestDatabase, type TestDatabase } from './helpers/postgres.ts';
 
 /** Guild ids whose shard under 2 shards is n % 2 (Discord routes by (id >> 22) % shard_count). */
@@ -123,8 +123,8 @@ beforeAll(async () => {
   start('shard', { SHARD_IDS: '1' });
   start('worker');
   start('worker');
-  await Promise.all(procs.map((p) => p.waitForLog((l) => l.msg === 'ready', 45_000)));
-}, 90_000);
+  await Promise.all(procs.map((p) => p.waitForLog((l) => l.msg === 'ready', BOT_START_MS)));
+}, BOT_START_MS + 60_000);
 
 afterAll(async () => {
   for (const p of procs) p.kill('SIGKILL');
@@ -219,7 +219,7 @@ describe('a cluster: 2 shard processes, 2 worker processes, one PostgreSQL', () 
     for (const p of procs.slice(2)) if (p.child.exitCode === null && p.child.signalCode === null) p.kill('SIGKILL');
     await Promise.all(procs.slice(2).map((p) => p.exited));
     const crashing = start('worker', { NEWSDESK_CRASH_POINTS: 'outbox:after-post:digest' });
-    await crashing.waitForLog((l) => l.msg === 'ready', 30_000);
+    await crashing.waitForLog((l) => l.msg === 'ready', BOT_START_MS);
     // The articles were first seen before the next hour: move the bots' clock past it.
     const t = Date.now();
     const nextHour = Math.ceil((t + 40 * 60_000) / 3_600_000) * 3_600_000;
@@ -235,9 +235,9 @@ describe('a cluster: 2 shard processes, 2 worker processes, one PostgreSQL', () 
     // (The bots' clock moves past the lease rather than the test waiting it out.)
     fs.writeFileSync(clockFile, String(nextHour + 60_000 - t + LEASE_SECONDS * 1000));
     const next = start('worker');
-    await until('the digest recorded as posted', async () => (await count("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'digest' AND status = 'posted'")) === 1, 60_000);
+    await until('the digest recorded as posted', async () => (await count("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'digest' AND status = 'posted'")) === 1, BOT_START_MS);
     await next.waitForLog((l) => l.msg === 'posted' && l.kind === 'digest', 5_000);
     expect(emu.channelMessages(A.channel)).toHaveLength(1);
     expect(JSON.stringify(emu.channelMessages(A.channel)[0])).toContain('Harbour cranes idle after strike');
-  }, 120_000);
+  }, 2 * BOT_START_MS + 30_000);
 });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordEmulator, type ApiMessage } from './discord-emulator/index.ts';
 import { startFeedServer, type FeedServer } from './feed-server.ts';
-import { startBot, tempDataDir, type BotProcess } from './helpers/bot-process.ts';
+import { startBot, tempDataDir, type BotProcess, BOT_START_MS } from './helpers/bot-process.ts';
 
 const GUILD = '410000000000000001';
 const DESK = '410000000000000002';
@@ -158,8 +158,8 @@ describe('feed deliveries through the real bot', () => {
     clockFile = path.join(dataDir, 'clock-offset');
     fs.writeFileSync(clockFile, '0');
     bot = launch(dataDir, { NEWSDESK_CLOCK_FILE: clockFile });
-    await bot.waitForLog((l) => l.msg === 'ready', 60_000);
-  }, 90_000);
+    await bot.waitForLog((l) => l.msg === 'ready', BOT_START_MS);
+  }, BOT_START_MS + 30_000);
 
   it('a source-only delivery posts each new item once, as an embed with the picture as thumbnail', async () => {
     manyLinksFull = false;
@@ -361,7 +361,7 @@ describe('exactly once across kill -9', () => {
     const dataDir = tempDataDir();
     cleanup.push(dataDir);
     const first = launch(dataDir);
-    await first.waitForLog((l) => l.msg === 'ready', 60_000);
+    await first.waitForLog((l) => l.msg === 'ready', BOT_START_MS);
     const url = wire('wire5', 'Crash Wire', [item(1)]);
     const sourceId = await addSource(url);
     await addDelivery([str('source', sourceId), chan(CRASH_BOT)]);
@@ -371,7 +371,7 @@ describe('exactly once across kill -9', () => {
     // The bot kills itself right after Discord accepted a bot post, before recording it …
     wire('wire5', 'Crash Wire', [item(1), item(2), item(3)]);
     const crashing = launch(dataDir, { NEWSDESK_CRASH_POINTS: 'outbox:after-post:delivery' });
-    await crashing.waitForLog((l) => l.msg === 'ready', 60_000);
+    await crashing.waitForLog((l) => l.msg === 'ready', BOT_START_MS);
     // The reply may never come: the process dies as soon as the first post is out.
     await run('source', 'refresh', [str('id', sourceId)]).catch(() => null);
     expect((await crashing.exited).signal).toBe('SIGKILL');
@@ -379,7 +379,7 @@ describe('exactly once across kill -9', () => {
     const crashingHook = launch(dataDir, { NEWSDESK_CRASH_POINTS: 'outbox:after-post:delivery-webhook' });
     expect((await crashingHook.exited).signal).toBe('SIGKILL');
     const last = launch(dataDir);
-    await last.waitForLog((l) => l.msg === 'ready', 60_000);
+    await last.waitForLog((l) => l.msg === 'ready', BOT_START_MS);
     await emu.waitFor(() => posts(CRASH_BOT).length >= 2 && posts(CRASH_HOOK).length >= 2, 20_000);
     await last.rounds(3);
     const titles = (c: string) => posts(c).map((m) => m.embeds[0]!.title);
@@ -394,5 +394,5 @@ describe('exactly once across kill -9', () => {
     expect(emu.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${CRASH_BOT}/messages`)).toHaveLength(2);
     expect(last.logs().filter((l) => l.msg === 'post of unknown outcome found in the channel; not sent again').length + crashingHook.logs().filter((l) => l.msg === 'post of unknown outcome found in the channel; not sent again').length).toBe(2);
     last.kill('SIGKILL');
-  }, 120_000);
+  }, 4 * BOT_START_MS);
 });

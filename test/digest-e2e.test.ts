@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordEmulator } from './discord-emulator/index.ts';
 import { startFeedServer, type FeedServer } from './feed-server.ts';
-import { startBot, tempDataDir, type BotProcess } from './helpers/bot-process.ts';
+import { startBot, tempDataDir, type BotProcess, BOT_START_MS } from './helpers/bot-process.ts';
 
 const GUILD = '400000000000000001';
 const DESK = '400000000000000002';
@@ -97,7 +97,7 @@ async function prepare(extra: Record<string, string> = {}) {
   cleanup.push(dataDir, path.dirname(clockFile));
   fs.writeFileSync(clockFile, '0');
   const bot = launch(dataDir, clockFile, extra);
-  await bot.waitForLog((l) => l.msg === 'ready', 60_000);
+  await bot.waitForLog((l) => l.msg === 'ready', BOT_START_MS);
   const added = await run('source', 'add', [{ type: 3, name: 'url', value: `${feeds.url}/desk.xml?run=${cleanup.length}` }]);
   const sourceId = /`([a-z0-9]+)`/.exec(added.content)![1]!;
   const sub = await run('digest', 'subscribe', [
@@ -132,7 +132,7 @@ describe('scheduled digests end to end', () => {
     expect(post.nonce).toMatch(/^[\w-]{22}$/);
     expect(post.allowed_mentions).toEqual({ parse: [] });
     bot.kill('SIGKILL');
-  }, 90_000);
+  }, 2 * BOT_START_MS);
 
   it.each(['outbox:after-post:digest', 'digest:after-enqueue', 'outbox:before-post:digest'])(
     'posts exactly once when the bot is killed at %s and restarted',
@@ -150,7 +150,7 @@ describe('scheduled digests end to end', () => {
       expect(posts[0]!.content).toMatch(/— 2 new articles since/);
       restarted.kill('SIGKILL');
     },
-    90_000,
+    2 * BOT_START_MS,
   );
 });
 
@@ -170,7 +170,7 @@ describe('Discord faults during a digest post', () => {
     // Every attempt carried the same nonce, so a retry could never have posted twice.
     expect(new Set(attempts.map((r) => (r.body as { nonce: string }).nonce)).size).toBe(1);
     bot.kill('SIGKILL');
-  }, 90_000);
+  }, 2 * BOT_START_MS);
 });
 
 describe('alerts end to end', () => {
@@ -181,7 +181,7 @@ describe('alerts end to end', () => {
     const clockFile = path.join(dataDir, 'offset');
     fs.writeFileSync(clockFile, '0');
     const bot = launch(dataDir, clockFile);
-    await bot.waitForLog((l) => l.msg === 'ready', 60_000);
+    await bot.waitForLog((l) => l.msg === 'ready', BOT_START_MS);
     const added = await run('source', 'add', [{ type: 3, name: 'url', value: `${feeds.url}/desk.xml?alerts=1` }]);
     const sourceId = /`([a-z0-9]+)`/.exec(added.content)![1]!;
     const alert = await run('alert', 'add', [
@@ -204,5 +204,5 @@ describe('alerts end to end', () => {
     expect(posts[0]!.embeds[0]!.title).toBe('Troops gather at Wonsan');
     expect(posts[0]!.embeds[0]!.description).toContain('> Troops gathered at **Wonsan** on Tuesday, witnesses said.');
     bot.kill('SIGKILL');
-  }, 90_000);
+  }, 2 * BOT_START_MS);
 });

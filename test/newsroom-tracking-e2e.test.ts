@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeArticleId } from '../src/core/article.ts';
 import { DiscordEmulator } from './discord-emulator/index.ts';
 import { startFeedServer, type FeedServer } from './feed-server.ts';
-import { startBot, type BotProcess } from './helpers/bot-process.ts';
+import { startBot, type BotProcess, BOT_START_MS } from './helpers/bot-process.ts';
 
 /**
  * Changes, stories and citations end to end: the real bot (src/main.ts) against the Discord
@@ -90,8 +90,8 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(clockDir, 'offset'), String(BOT_NOW - Date.now()));
   // Jobs every second, logged at debug: a test waits for whole rounds of them instead of sleeping.
   bot = startBot({ DISCORD_TOKEN: emu.token, DISCORD_API_URL: emu.url, DISCORD_GUILD_ID: GUILD, ALLOW_PRIVATE_SOURCES: 'true', LOG_LEVEL: 'debug', NEWSDESK_TICK_CRON: '* * * * * *', NEWSDESK_CLOCK_FILE: path.join(clockDir, 'offset') });
-  await bot.waitForLog((l) => l.msg === 'ready', 60_000);
-}, 90_000);
+  await bot.waitForLog((l) => l.msg === 'ready', BOT_START_MS);
+}, BOT_START_MS + 30_000);
 
 afterAll(async () => {
   bot?.kill('SIGKILL');

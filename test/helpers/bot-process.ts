@@ -5,6 +5,13 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
+/**
+ * How long a bot process may take to be ready. Several start at once in some tests (four in the
+ * cluster test), each loading the whole app through tsx: on a busy two-core machine that took
+ * more than 45 s (seen with `npm run test:loaded`), while an idle one needs a few seconds.
+ */
+export const BOT_START_MS = 120_000;
+
 export interface BotProcess {
   child: ChildProcess;
   dataDir: string;
