@@ -239,7 +239,8 @@ describe('ArticleIndex', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // CPU-bound (a few seconds alone on a core): on a busy machine it gets a share of one.
+  }, 120_000);
 
   it('suggests completions for autocomplete', () => {
     expect(index.suggest('tro').slice(0, 2)).toEqual(['troops', 'troop']);
