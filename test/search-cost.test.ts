@@ -122,7 +122,7 @@ describe('archive searches off the main thread (SQLite reader thread)', () => {
   ];
 
   it('gives the same pages as the main connection, and answers on its own thread', async () => {
-    const { store, clock } = await storeFile({ synthetic: 400 });
+    const { store, clock } = await storeFile({ synthetic: 200 });
     const reading = fromSqlite(store, { reader: true });
     closers.push(() => reading.close());
     expect(await reading.readerReady()).toBe(true);
@@ -141,10 +141,10 @@ describe('archive searches off the main thread (SQLite reader thread)', () => {
       expect(a.items.map((i) => [i.article.id, i.excerpt.text]), query).toEqual(b.items.map((i) => [i.article.id, i.excerpt.text]));
       expect([a.total, a.approximate]).toEqual([b.total, b.approximate]);
     }
-  });
+  }, 120_000);
 
   it('keeps the event loop turning while an archive search is pending (it did not on the main connection)', async () => {
-    const { store } = await storeFile({ synthetic: 400 });
+    const { store } = await storeFile({ synthetic: 200 });
     const reading = fromSqlite(store, { reader: true });
     closers.push(() => reading.close());
     expect(await reading.readerReady()).toBe(true);
@@ -169,5 +169,5 @@ describe('archive searches off the main thread (SQLite reader thread)', () => {
     expect(off.page).toEqual(on.page);
     expect(off.turns).toBeGreaterThan(0);
     expect(on.turns).toBe(0);
-  });
+  }, 120_000);
 });
