@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_LIMITS, type Limits } from './core/policy/limits.ts';
+import { maskDatabaseUrl } from './core/text/secrets.ts';
 
 /**
  * Every setting Newsdesk reads from the environment, validated once at start-up.
@@ -156,7 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '?');
       // Secrets are never echoed back.
-      const shown = name === 'DISCORD_TOKEN' ? '' : name === 'DATABASE_URL' && cleaned[name] ? ` (got "${redactUrl(cleaned[name])}")` : cleaned[name] !== undefined ? ` (got "${cleaned[name]}")` : '';
+      const shown = name === 'DISCORD_TOKEN' ? '' : name === 'DATABASE_URL' && cleaned[name] ? ` (got "${maskDatabaseUrl(cleaned[name])}")` : cleaned[name] !== undefined ? ` (got "${cleaned[name]}")` : '';
       return `${name}: ${issue.message}${shown}`;
     });
     throw new ConfigError(problems);
@@ -202,15 +203,4 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     metricsPort: e.METRICS_PORT ?? null,
     metricsHost: e.METRICS_HOST,
   };
-}
-
-/** A connection string without its password, for messages. */
-function redactUrl(u: string): string {
-  try {
-    const url = new URL(u);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return u.replace(/\/\/[^@/]*@/, '//***@');
-  }
 }

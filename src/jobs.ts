@@ -54,6 +54,9 @@ export function startJobs(deps: {
     } catch (err) {
       log.error({ job: name, err }, 'job failed');
     }
+    // End-to-end tests wait for whole rounds ("nothing more was posted after two more rounds")
+    // instead of sleeping a fixed time, which a busy machine may not honour.
+    log.debug({ job: name }, 'job round done');
   };
   const tasks: ScheduledTask[] = [
     cron.schedule(deps.cron ?? '* * * * *', guarded('poll-sources', poll), { name: 'poll-sources', noOverlap: true }),

@@ -36,6 +36,7 @@ import { followArticles } from './core/cluster/follow-articles.ts';
 import { startJobs, type Jobs } from './jobs.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics, startMetricsServer } from './metrics.ts';
+import { scrubSecrets } from './core/text/secrets.ts';
 
 const SHUTDOWN_GRACE_MS = 8000;
 /** How often the hot tier's snapshot is refreshed (when articles changed). */
@@ -47,7 +48,7 @@ async function main(): Promise<number> {
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\nSee .env.example for every setting and its default.\n`);
+      process.stderr.write(`${scrubSecrets(err.message)}\nSee .env.example for every setting and its default.\n`);
       return 1;
     }
     throw err;
@@ -320,7 +321,8 @@ main().then(
     if (code >= 0) process.exit(code);
   },
   (err) => {
-    process.stderr.write(`newsdesk failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    // Printed before (or instead of) the logger: the same masking of passwords and tokens.
+    process.stderr.write(`newsdesk failed to start: ${scrubSecrets(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
     process.exit(1);
   },
 );

@@ -345,14 +345,46 @@ describe('archive tier: FTS5 stays in step with the articles table', () => {
     const { store, clock } = await storeWith([{ title: 'Near the border', body: ['Title: NEAR the border OR AND NOT column.'] }]);
     const newsroom = await newsroomOver(store, clock, { hotMaxArticles: 1 });
     const hostile = ['NEAR(border crossing, 2)', '"unclosed', 'title:border', 'border OR troops', '*', 'border*', '^border', ')))(((', 'AND', 'NOT border', '"" ""', 'rank:1', "'; DROP TABLE articles; --", 'border \u0000 troops', '{title body}: border', 'x" OR "y', '-border troops', 'bord* "human trash"'];
-    for (const query of hostile) {
+    // Each is searched as the words it holds (our own syntax — quotes, -word, word* — kept), finding
+    // what those words find; only text with nothing to look for is refused. Had FTS5 syntax leaked
+    // through, the store would have thrown or matched something else.
+    const sameAs: Record<string, string | null> = {
+      'NEAR(border crossing, 2)': 'near border crossing 2',
+      '"unclosed': 'unclosed',
+      'title:border': 'title border',
+      'border OR troops': 'border or troops',
+      '*': null,
+      'border*': 'border*',
+      '^border': 'border',
+      ')))(((': null,
+      AND: 'and',
+      'NOT border': 'not border',
+      '"" ""': null,
+      'rank:1': 'rank 1',
+      "'; DROP TABLE articles; --": 'drop table articles',
+      'border \u0000 troops': 'border troops',
+      '{title body}: border': 'title body border',
+      'x" OR "y': 'x or y',
+      '-border troops': '-border troops',
+      'bord* "human trash"': 'bord* "human trash"',
+    };
+    expect(Object.keys(sameAs)).toEqual(hostile);
+    const found = async (query: string): Promise<string[] | 'refused'> => {
       try {
-        const r = (await newsroom.search(scope, { query }));
-        expect(r.total).toBeGreaterThanOrEqual(0);
+        return (await newsroom.exportSearch(scope, { query }, 50)).map((r) => r.article.id);
       } catch (err) {
-        expect(err).toBeInstanceOf(UserError);
+        expect(err, query).toBeInstanceOf(UserError);
+        return 'refused';
       }
+    };
+    let answered = 0;
+    for (const query of hostile) {
+      const plain = sameAs[query]!;
+      const got = await found(query);
+      expect(got, query).toEqual(plain === null ? 'refused' : await found(plain));
+      if (got !== 'refused' && got.length > 0) answered++;
     }
+    expect(answered).toBeGreaterThanOrEqual(10);
     // Tokens that are FTS5 syntax themselves, handed straight to the store.
     const r = store.searchText({ terms: ['border', 'or"', 'near('], phrases: [['the', 'border"']], excluded: ['not*'], prefixes: ['bo"'], alternatives: new Map([['border', ['a" OR "b', ')']]]) }, { sourceIds: ['x") OR 1=1 --'] }, { limit: 5 });
     expect(r.hits).toEqual([]);
@@ -439,7 +471,8 @@ describe('hot tier snapshot', () => {
       });
       child.on('exit', () => resolve());
     });
-    const clock = new FakeClock(Date.now());
+    // The writer's clock: a fixed day.
+    const clock = new FakeClock(Date.parse('2026-03-02T06:00:00Z'));
     const store = openStore({ path: db, clock, log: silentLog });
     expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
     store.db.prepare("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)").run();

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startBot, tempDataDir } from './helpers/bot-process.ts';
+import { startBot, tempDataDir, BOT_START_MS } from './helpers/bot-process.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -35,7 +35,7 @@ describe('local console (piped stdin, real entry point)', () => {
     expect(bySpeaker).toMatch(/^\*\*\d+\*\* quotations? matching \*\*defectors\*\* said by \*\*Kim Yo Jong\*\*$/m);
     expect(bySpeaker).toMatch(/^— Kim Yo Jong(’s order)?$/m);
     expect(bySpeaker).not.toMatch(/^— (?!Kim Yo Jong|id )/m);
-  }, 60_000);
+  }, BOT_START_MS);
 
   it('saves /search export:true attachments under DATA_DIR/exports and prints their paths', async () => {
     const dataDir = tempDataDir();
@@ -48,7 +48,7 @@ describe('local console (piped stdin, real entry point)', () => {
     const csv = fs.readFileSync(saved[0]![1]!, 'utf8').split('\r\n');
     expect(csv[0]).toBe('\uFEFFtitle,outlet,date,url,excerpt');
     expect(csv.filter(Boolean)).toHaveLength(5); // header + the four seed articles about troops
-  }, 60_000);
+  }, BOT_START_MS);
 
   it('saves a /trend chart under DATA_DIR/exports and prints its path and the summary', async () => {
     const dataDir = tempDataDir();
@@ -86,5 +86,5 @@ describe('local console (piped stdin, real entry point)', () => {
     expect(stdout).toContain('No article with id "doesnotexist".');
     expect(stdout).toMatch(/\*\*Articles:\*\* 5\b/);
     expect(stdout).toContain('Newsdesk commands');
-  }, 60_000);
+  }, BOT_START_MS);
 });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordEmulator, type ApiMessage } from './discord-emulator/index.ts';
 import { startFeedServer, type FeedServer } from './feed-server.ts';
-import { startBot, tempDataDir, type BotProcess } from './helpers/bot-process.ts';
+import { startBot, tempDataDir, type BotProcess, BOT_START_MS } from './helpers/bot-process.ts';
 import { startTestDatabase, type TestDatabase } from './helpers/postgres.ts';
 
 /** test/deliver-e2e-postgres.test.ts runs every scenario again with the bot on PostgreSQL. */
@@ -117,7 +117,8 @@ async function launch(dataDir: string, extra: Record<string, string> = {}): Prom
       DISCORD_API_URL: emu.url,
       DISCORD_GUILD_ID: GUILD,
       ALLOW_PRIVATE_SOURCES: 'true',
-      LOG_LEVEL: 'info',
+      // debug: the jobs' round markers, which the tests wait for instead of sleeping.
+      LOG_LEVEL: 'debug',
       NEWSDESK_TICK_CRON: '* * * * * *',
       DELIVERY_POSTS_PER_MINUTE: String(PER_MINUTE),
       // A killed process's claims on posts hold until their lease ends: short here, so the
@@ -154,7 +155,6 @@ async function addDelivery(options: Array<Record<string, unknown>>): Promise<str
 }
 
 const posts = (channelId: string) => emu.channelMessages(channelId);
-const settle = (ms = 2000) => new Promise((r) => setTimeout(r, ms));
 const linksOf = (m: ApiMessage) => [...`${m.content}\n${m.embeds.map((e) => `${e.url ?? ''} ${e.description ?? ''}`).join('\n')}`.matchAll(/https:\/\/wire\d*\.example\/[\w-]+/g)].map((x) => x[0]);
 
 function item(n: number, extra: Partial<WireItem> = {}): WireItem {
@@ -163,6 +163,8 @@ function item(n: number, extra: Partial<WireItem> = {}): WireItem {
 
 describe('feed deliveries through the real bot', () => {
   let bot: BotProcess;
+  /** Nothing more is posted after this: several more rounds of the bot's jobs have run (not a fixed sleep). */
+  const settle = () => bot.rounds(3);
   let clockFile: string;
   beforeAll(async () => {
     const dataDir = tempDataDir();
@@ -170,8 +172,8 @@ describe('feed deliveries through the real bot', () => {
     clockFile = path.join(dataDir, 'clock-offset');
     fs.writeFileSync(clockFile, '0');
     bot = await launch(dataDir, { NEWSDESK_CLOCK_FILE: clockFile });
-    await bot.waitForLog((l) => l.msg === 'ready', 60_000);
-  }, 90_000);
+    await bot.waitForLog((l) => l.msg === 'ready', BOT_START_MS);
+  }, BOT_START_MS + 30_000);
 
   it('a source-only delivery posts each new item once, as an embed with the picture as thumbnail', async () => {
     manyLinksFull = false;
@@ -213,7 +215,7 @@ describe('feed deliveries through the real bot', () => {
     expect(wirePosts.every((m) => m.webhook_id === undefined && /^[\w-]{22}$/.test(String(m.nonce)))).toBe(true);
     // A second refresh finds nothing new: still three posts.
     await run('source', 'refresh', [str('id', sourceId)]);
-    await settle(1500);
+    await settle();
     expect(posts(WIRE)).toHaveLength(3);
     const list = await run('alert', 'list', []);
     const text = list.embeds.map((e: { description: string }) => e.description).join('\n');
@@ -269,7 +271,7 @@ describe('feed deliveries through the real bot', () => {
     wire('wire2', 'AP', [item(0), ...[...burst].reverse()]);
     await run('source', 'refresh', [str('id', sourceId)]);
     await emu.waitFor(() => posts(BURST).length >= PER_MINUTE, 15_000);
-    await settle(3000);
+    await settle();
     const got = posts(BURST);
     expect(got).toHaveLength(PER_MINUTE);
     expect(got.slice(0, 3).map((m) => m.embeds[0]!.title)).toEqual(['Item 1 from the wire', 'Item 2 from the wire', 'Item 3 from the wire']);
@@ -281,12 +283,12 @@ describe('feed deliveries through the real bot', () => {
     // Two more within the same minute: over the budget, so they wait, grouped, for the next minute.
     wire('wire2', 'AP', [item(0), ...[...burst].reverse(), item(41), item(42)]);
     await run('source', 'refresh', [str('id', sourceId)]);
-    await settle(3000);
+    await settle();
     expect(posts(BURST)).toHaveLength(PER_MINUTE);
     // The bot's clock moves a minute on: the held post goes out, and every item is there once.
     fs.writeFileSync(clockFile, '61000');
     await emu.waitFor(() => posts(BURST).length > PER_MINUTE, 15_000);
-    await settle(2000);
+    await settle();
     const after = posts(BURST);
     expect(after).toHaveLength(PER_MINUTE + 1);
     expect(after[PER_MINUTE]!.content).toBe('**+2 more from AP** (oldest first)');
@@ -307,7 +309,7 @@ describe('feed deliveries through the real bot', () => {
       `⚠️ Delivery \`${id}\` to <#${GONE}> paused itself: channel ${GONE}: Unknown Channel \\(code 10003\\)\n` +
         `Its posts are kept. Give the bot access to the channel (or remove the delivery with \`/alert remove id:${id}\`), then run \`/alert resume id:${id}\`.`,
     );
-    await settle(1500);
+    await settle();
     // One failed post, then nothing more is tried while paused.
     expect(emu.requests.filter((r) => r.path === `/channels/${GONE}/messages`)).toHaveLength(1);
     const list = await run('alert', 'list', []);
@@ -332,7 +334,7 @@ describe('feed deliveries through the real bot', () => {
     const notice = await emu.waitFor(() => posts(DESK).slice(before).find((m) => m.content.startsWith(`⚠️ Delivery \`${gone}\``)), 10_000);
     expect(notice.content).toContain('paused itself: channel 410000000000000014: Unknown Channel');
     await emu.waitFor(() => posts(BUSY).length >= PER_MINUTE, 10_000);
-    await settle(1500);
+    await settle();
     expect(posts(BUSY)).toHaveLength(PER_MINUTE);
   }, 60_000);
 
@@ -350,7 +352,7 @@ describe('feed deliveries through the real bot', () => {
     const resumed = await run('alert', 'resume', [str('id', id)]);
     expect(resumed.content).toBe(`Delivery \`${id}\` resumed: its held posts and the items since it paused go to <#${LOCKED}> now.`);
     await emu.waitFor(() => posts(LOCKED).length >= 2, 15_000);
-    await settle(1500);
+    await settle();
     expect(posts(LOCKED).map((m) => m.embeds[0]!.title)).toEqual(['Item 2 from the wire', 'Item 3 from the wire']);
   }, 60_000);
 
@@ -390,7 +392,7 @@ describe('exactly once across kill -9', () => {
     const dataDir = tempDataDir();
     cleanup.push(dataDir);
     const first = await launch(dataDir);
-    await first.waitForLog((l) => l.msg === 'ready', 60_000);
+    await first.waitForLog((l) => l.msg === 'ready', BOT_START_MS);
     const url = wire('wire5', 'Crash Wire', [item(1)]);
     const sourceId = await addSource(url);
     await addDelivery([str('source', sourceId), chan(CRASH_BOT)]);
@@ -400,7 +402,7 @@ describe('exactly once across kill -9', () => {
     // The bot kills itself right after Discord accepted a bot post, before recording it …
     wire('wire5', 'Crash Wire', [item(1), item(2), item(3)]);
     const crashing = await launch(dataDir, { NEWSDESK_CRASH_POINTS: 'outbox:after-post:delivery' });
-    await crashing.waitForLog((l) => l.msg === 'ready', 60_000);
+    await crashing.waitForLog((l) => l.msg === 'ready', BOT_START_MS);
     // The reply may never come: the process dies as soon as the first post is out.
     await run('source', 'refresh', [str('id', sourceId)]).catch(() => null);
     expect((await crashing.exited).signal).toBe('SIGKILL');
@@ -408,9 +410,9 @@ describe('exactly once across kill -9', () => {
     const crashingHook = await launch(dataDir, { NEWSDESK_CRASH_POINTS: 'outbox:after-post:delivery-webhook' });
     expect((await crashingHook.exited).signal).toBe('SIGKILL');
     const last = await launch(dataDir);
-    await last.waitForLog((l) => l.msg === 'ready', 60_000);
+    await last.waitForLog((l) => l.msg === 'ready', BOT_START_MS);
     await emu.waitFor(() => posts(CRASH_BOT).length >= 2 && posts(CRASH_HOOK).length >= 2, 20_000);
-    await settle(2500);
+    await last.rounds(3);
     const titles = (c: string) => posts(c).map((m) => m.embeds[0]!.title);
     expect(titles(CRASH_BOT)).toEqual(['Item 2 from the wire', 'Item 3 from the wire']);
     expect(titles(CRASH_HOOK)).toEqual(['Item 2 from the wire', 'Item 3 from the wire']);
@@ -427,5 +429,5 @@ describe('exactly once across kill -9', () => {
     const found = (b: BotProcess) => b.logs().filter((l) => l.msg === 'post of unknown outcome found in the channel; not sent again').map((l) => l.channelId);
     expect(new Set([...found(crashingHook), ...found(last)])).toEqual(new Set([CRASH_BOT, CRASH_HOOK]));
     last.kill('SIGKILL');
-  }, 120_000);
+  }, 4 * BOT_START_MS);
 });

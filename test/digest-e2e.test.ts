@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordEmulator } from './discord-emulator/index.ts';
 import { startFeedServer, type FeedServer } from './feed-server.ts';
-import { startBot, tempDataDir, type BotProcess } from './helpers/bot-process.ts';
+import { startBot, tempDataDir, type BotProcess, BOT_START_MS } from './helpers/bot-process.ts';
 
 const GUILD = '400000000000000001';
 const DESK = '400000000000000002';
@@ -65,7 +65,8 @@ function launch(dataDir: string, clockFile: string, extra: Record<string, string
       DISCORD_API_URL: emu.url,
       DISCORD_GUILD_ID: GUILD,
       ALLOW_PRIVATE_SOURCES: 'true',
-      LOG_LEVEL: 'info',
+      // debug: the jobs' round markers, which the tests wait for instead of sleeping.
+      LOG_LEVEL: 'debug',
       NEWSDESK_CLOCK_FILE: clockFile,
       NEWSDESK_TICK_CRON: '* * * * * *',
       ...extra,
@@ -96,7 +97,7 @@ async function prepare(extra: Record<string, string> = {}) {
   cleanup.push(dataDir, path.dirname(clockFile));
   fs.writeFileSync(clockFile, '0');
   const bot = launch(dataDir, clockFile, extra);
-  await bot.waitForLog((l) => l.msg === 'ready', 60_000);
+  await bot.waitForLog((l) => l.msg === 'ready', BOT_START_MS);
   const added = await run('source', 'add', [{ type: 3, name: 'url', value: `${feeds.url}/desk.xml?run=${cleanup.length}` }]);
   const sourceId = /`([a-z0-9]+)`/.exec(added.content)![1]!;
   const sub = await run('digest', 'subscribe', [
@@ -119,7 +120,7 @@ describe('scheduled digests end to end', () => {
     const before = digestPosts().length;
     jumpPastNext8(clockFile);
     await emu.waitFor(() => digestPosts().length > before, 20_000);
-    await new Promise((r) => setTimeout(r, 2500)); // several more ticks: still one
+    await bot.rounds(3); // several more rounds of the jobs: still one
     const posts = digestPosts().slice(before);
     expect(posts).toHaveLength(1);
     const post = posts[0]!;
@@ -131,7 +132,7 @@ describe('scheduled digests end to end', () => {
     expect(post.nonce).toMatch(/^[\w-]{22}$/);
     expect(post.allowed_mentions).toEqual({ parse: [] });
     bot.kill('SIGKILL');
-  }, 90_000);
+  }, 2 * BOT_START_MS);
 
   it.each(['outbox:after-post:digest', 'digest:after-enqueue', 'outbox:before-post:digest'])(
     'posts exactly once when the bot is killed at %s and restarted',
@@ -143,13 +144,13 @@ describe('scheduled digests end to end', () => {
       expect(exit.signal).toBe('SIGKILL');
       const restarted = launch(dataDir, clockFile);
       await restarted.waitForLog((l) => l.msg === 'posted' && l.kind === 'digest', 30_000);
-      await new Promise((r) => setTimeout(r, 2000));
+      await restarted.rounds(3);
       const posts = digestPosts().slice(before);
       expect(posts).toHaveLength(1);
       expect(posts[0]!.content).toMatch(/— 2 new articles since/);
       restarted.kill('SIGKILL');
     },
-    90_000,
+    2 * BOT_START_MS,
   );
 });
 
@@ -162,14 +163,14 @@ describe('Discord faults during a digest post', () => {
     emu.dropGateway();
     jumpPastNext8(clockFile);
     await emu.waitFor(() => digestPosts().length > before, 30_000);
-    await new Promise((r) => setTimeout(r, 3000));
+    await bot.rounds(3);
     expect(digestPosts().slice(before)).toHaveLength(1);
     const attempts = emu.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${DIGESTS}/messages`).slice(-6);
     expect(attempts.map((r) => r.status)).toEqual([429, 429, 429, 502, 502, 200]);
     // Every attempt carried the same nonce, so a retry could never have posted twice.
     expect(new Set(attempts.map((r) => (r.body as { nonce: string }).nonce)).size).toBe(1);
     bot.kill('SIGKILL');
-  }, 90_000);
+  }, 2 * BOT_START_MS);
 });
 
 describe('alerts end to end', () => {
@@ -180,7 +181,7 @@ describe('alerts end to end', () => {
     const clockFile = path.join(dataDir, 'offset');
     fs.writeFileSync(clockFile, '0');
     const bot = launch(dataDir, clockFile);
-    await bot.waitForLog((l) => l.msg === 'ready', 60_000);
+    await bot.waitForLog((l) => l.msg === 'ready', BOT_START_MS);
     const added = await run('source', 'add', [{ type: 3, name: 'url', value: `${feeds.url}/desk.xml?alerts=1` }]);
     const sourceId = /`([a-z0-9]+)`/.exec(added.content)![1]!;
     const alert = await run('alert', 'add', [
@@ -195,7 +196,7 @@ describe('alerts end to end', () => {
     version = 2;
     await run('source', 'refresh', [{ type: 3, name: 'id', value: sourceId }]);
     await emu.waitFor(() => emu.channelMessages(ALERTS).length > 0, 15_000);
-    await new Promise((r) => setTimeout(r, 2000));
+    await bot.rounds(3);
     const posts = emu.channelMessages(ALERTS);
     expect(posts).toHaveLength(1);
     expect(posts[0]!.content).toBe(`🔔 <@&${ROLE}> New match for **Wonsan**`);
@@ -203,5 +204,5 @@ describe('alerts end to end', () => {
     expect(posts[0]!.embeds[0]!.title).toBe('Troops gather at Wonsan');
     expect(posts[0]!.embeds[0]!.description).toContain('> Troops gathered at **Wonsan** on Tuesday, witnesses said.');
     bot.kill('SIGKILL');
-  }, 90_000);
+  }, 2 * BOT_START_MS);
 });

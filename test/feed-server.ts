@@ -29,6 +29,8 @@ export interface FeedServer {
   hits(path: string): number;
   /** TCP connections accepted so far, requests or not: proof that a refused fetch never connected. */
   connections(): number;
+  /** TCP connections open now (a dropped one is gone once the server has read all it sent). */
+  openConnections(): number;
   /** Body bytes the server wrote for a path: proof that a capped download really stopped. */
   bytesSent(path: string): number;
   requests: Array<{ method: string; path: string; headers: Record<string, string> }>;
@@ -348,6 +350,7 @@ export async function startFeedServer(): Promise<FeedServer> {
     },
     hits: (p) => counts.get(p) ?? 0,
     connections: () => connections,
+    openConnections: () => sockets.size,
     bytesSent: (p) => sent.get(p) ?? 0,
     async close() {
       for (const s of sockets) s.destroy();

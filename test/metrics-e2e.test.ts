@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordEmulator } from './discord-emulator/index.ts';
 import { startFeedServer, type FeedServer } from './feed-server.ts';
-import { startBot, type BotProcess } from './helpers/bot-process.ts';
+import { BOT_START_MS, startBot, type BotProcess } from './helpers/bot-process.ts';
 
 const GUILD = '430000000000000001';
 const DESK = '430000000000000002';
@@ -24,10 +24,10 @@ beforeAll(async () => {
   });
   emu = await DiscordEmulator.start({ guilds: [{ id: GUILD, channels: [{ id: DESK, name: 'desk' }] }] });
   bot = startBot({ DISCORD_TOKEN: emu.token, DISCORD_API_URL: emu.url, DISCORD_GUILD_ID: GUILD, ALLOW_PRIVATE_SOURCES: 'true', LOG_LEVEL: 'info', METRICS_PORT: '0' });
-  const listening = await bot.waitForLog((l) => l.msg === 'metrics and health endpoints listening', 60_000);
+  const listening = await bot.waitForLog((l) => l.msg === 'metrics and health endpoints listening', BOT_START_MS);
   base = `http://127.0.0.1:${listening.port as number}`;
-  await bot.waitForLog((l) => l.msg === 'ready', 60_000);
-}, 90_000);
+  await bot.waitForLog((l) => l.msg === 'ready', BOT_START_MS);
+}, BOT_START_MS + 30_000);
 
 afterAll(async () => {
   bot?.kill('SIGKILL');

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeArticleId } from '../src/core/article.ts';
 import { DiscordEmulator } from './discord-emulator/index.ts';
 import { startFeedServer, type FeedServer } from './feed-server.ts';
-import { startBot, type BotProcess } from './helpers/bot-process.ts';
+import { startBot, type BotProcess, BOT_START_MS } from './helpers/bot-process.ts';
 
 /**
  * Changes, stories and citations end to end: the real bot (src/main.ts) against the Discord
@@ -88,9 +88,10 @@ beforeAll(async () => {
   emu = await DiscordEmulator.start({ guilds: [{ id: GUILD, name: 'Newsroom', channels: [{ id: DESK, name: 'desk' }, { id: CHANGES, name: 'changes' }] }] });
   clockDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clock-'));
   fs.writeFileSync(path.join(clockDir, 'offset'), String(BOT_NOW - Date.now()));
-  bot = startBot({ DISCORD_TOKEN: emu.token, DISCORD_API_URL: emu.url, DISCORD_GUILD_ID: GUILD, ALLOW_PRIVATE_SOURCES: 'true', LOG_LEVEL: 'info', NEWSDESK_CLOCK_FILE: path.join(clockDir, 'offset') });
-  await bot.waitForLog((l) => l.msg === 'ready', 60_000);
-}, 90_000);
+  // Jobs every second, logged at debug: a test waits for whole rounds of them instead of sleeping.
+  bot = startBot({ DISCORD_TOKEN: emu.token, DISCORD_API_URL: emu.url, DISCORD_GUILD_ID: GUILD, ALLOW_PRIVATE_SOURCES: 'true', LOG_LEVEL: 'debug', NEWSDESK_TICK_CRON: '* * * * * *', NEWSDESK_CLOCK_FILE: path.join(clockDir, 'offset') });
+  await bot.waitForLog((l) => l.msg === 'ready', BOT_START_MS);
+}, BOT_START_MS + 30_000);
 
 afterAll(async () => {
   bot?.kill('SIGKILL');
@@ -144,7 +145,7 @@ describe('changes: headline edits, corrections and deletions', () => {
     await emu.waitFor(() => emu.channelMessages(CHANGES).length >= 2, 15_000);
     // A second refresh of the same feed changes nothing: still exactly one post per change.
     await sub('source', 'refresh', [{ type: 3, name: 'id', value: deskSource }]);
-    await new Promise((r) => setTimeout(r, 1500));
+    await bot.rounds(3);
     const posts = emu.channelMessages(CHANGES) as unknown as Msg[];
     expect(posts.map((p) => p.content)).toEqual(['✏️ Headline changed', '✏️ Correction or update note added, 32 % of the text edited']);
     expect(posts[0]!.embeds[0]!.title).toBe('Troops mass near Wonsan port');

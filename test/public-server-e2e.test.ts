@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordEmulator, type ApiMessage } from './discord-emulator/index.ts';
 import { P } from './discord-emulator/permissions.ts';
 import { startFeedServer, type FeedServer } from './feed-server.ts';
-import { startBot, type BotProcess } from './helpers/bot-process.ts';
+import { BOT_START_MS, startBot, type BotProcess } from './helpers/bot-process.ts';
 
 const GUILD = '420000000000000001';
 const CMD = '420000000000000002';
@@ -80,11 +80,12 @@ beforeAll(async () => {
     DISCORD_API_URL: emu.url,
     DISCORD_GUILD_ID: GUILD,
     ALLOW_PRIVATE_SOURCES: 'true',
-    LOG_LEVEL: 'info',
+    LOG_LEVEL: 'debug',
+    NEWSDESK_TICK_CRON: '* * * * * *',
     POSTS_PER_CHANNEL_PER_MINUTE: String(PER_MINUTE),
   });
-  await bot.waitForLog((l) => l.msg === 'ready', 60_000);
-}, 90_000);
+  await bot.waitForLog((l) => l.msg === 'ready', BOT_START_MS);
+}, BOT_START_MS + 30_000);
 
 afterAll(async () => {
   bot?.kill('SIGKILL');
@@ -100,7 +101,8 @@ async function run(user: { id: string; username: string }, name: string, sub: st
 const str = (name: string, value: string) => ({ type: 3, name, value });
 const chan = (value: string) => ({ type: 7, name: 'channel', value });
 const posts = (channelId: string): ApiMessage[] => emu.channelMessages(channelId);
-const settle = (ms = 1500) => new Promise((r) => setTimeout(r, ms));
+/** Nothing more is posted after this: several more rounds of the bot's jobs have run (not a fixed sleep). */
+const settle = () => bot.rounds(3);
 
 async function addSource(url: string): Promise<string> {
   const added = await run(MOD, 'source', 'add', [str('url', url)], MANAGE_GUILD);
@@ -163,7 +165,7 @@ describe('caps and a flood that does not happen', () => {
     const refreshed = await run(MOD, 'source', 'refresh', [str('id', sourceId)], MANAGE_GUILD);
     expect(refreshed.content).toMatch(/HTTP 200, 20 new/);
     await emu.waitFor(() => posts(DESK).length >= PER_MINUTE, 20_000);
-    await settle(3000);
+    await settle();
     const desk = posts(DESK);
     expect(desk).toHaveLength(PER_MINUTE);
     const singles = desk.filter((m) => m.content.startsWith('🔔'));

@@ -23,6 +23,10 @@ describe('parseQuery', () => {
     ['troops-russia', { terms: ['troops', 'russia'], phrases: [], excluded: [] }],
     ['"Kim  Jong-un" said', { terms: ['said'], phrases: [['kim', 'jong', 'un']], excluded: [] }],
     ['Kim "" troops', { terms: ['kim', 'troops'], phrases: [], excluded: [] }],
+    ['sec* tro* bor* kim*', { terms: [], phrases: [], excluded: [], prefixes: ['sec', 'tro', 'bor', 'kim'] }],
+    // Markdown bold is not a wildcard.
+    ['**x** troops', { terms: ['x', 'troops'], phrases: [], excluded: [] }],
+    [Array.from({ length: 24 }, (_, i) => `w${i}`).join(' '), { terms: Array.from({ length: 24 }, (_, i) => `w${i}`), phrases: [], excluded: [] }],
   ])('%j', (raw, expected) => {
     const { strict: _strict, ...parsed } = parseQuery(raw);
     expect(parsed).toEqual({ raw: raw.normalize('NFC').trim(), ...expected });
@@ -49,6 +53,12 @@ describe('parseQuery', () => {
     ['troops -"human trash"', 'Excluding a phrase (-"human trash") is not supported; exclude single words instead, e.g. `-trash`.'],
     ['"', 'Your search has no words to look for — try e.g. `troops` or `"human trash"`.'],
     ['x'.repeat(301), 'Your search is 301 characters long; the limit is 300. Use the most distinctive words.'],
+    // What a search may cost: wildcards need three letters, at most four of them, at most 24 words.
+    ['a* b* c* d* e* f* g* h* i* j* k* l* m* n* o* p* q* r* s* t*', 'The wildcard `a*` is too short: type at least 3 letters before the *, e.g. `secur*`.'],
+    ['troops se*', 'The wildcard `se*` is too short: type at least 3 letters before the *, e.g. `secur*`.'],
+    ['sec* tro* bor* kim* arm*', 'Your search has 5 wildcards; the limit is 4. Keep the ones that matter, e.g. `sec* tro*`.'],
+    [Array.from({ length: 25 }, (_, i) => `w${i}`).join(' '), 'Your search has 25 words to look for; the limit is 24. Use the most distinctive ones.'],
+    [`"${Array.from({ length: 20 }, (_, i) => `w${i}`).join(' ')}" x1 x2 x3 x4 x5`, 'Your search has 25 words to look for; the limit is 24. Use the most distinctive ones.'],
   ])('refuses %j', (raw, message) => {
     expect(() => parseQuery(raw)).toThrow(UserError);
     expect(() => parseQuery(raw)).toThrow(message);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFeedServer, type FeedServer } from './feed-server.ts';
-import { startBot, tempDataDir } from './helpers/bot-process.ts';
+import { startBot, tempDataDir, BOT_START_MS } from './helpers/bot-process.ts';
 
 let server: FeedServer;
 const dirs: string[] = [];
@@ -74,5 +74,5 @@ describe('restart after kill -9 in the middle of an ingest', () => {
     if (after.bySource['bravo wire'] === undefined) expect(again).toBe(before);
     else expect(again.split('\n').find((l) => l.startsWith('## 1.'))).toBe(before.split('\n').find((l) => l.startsWith('## 1.')));
     expect(again).toMatch(/## 1\. alpha dispatch 17\n/);
-  }, 120_000);
+  }, 3 * BOT_START_MS);
 });

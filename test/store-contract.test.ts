@@ -123,7 +123,9 @@ describe.each(['sqlite', 'postgres'] as const)('store contract: %s', (kind) => {
       await (await PostgresStore.open({ url: pgServer.url, clock: new FakeClock(), log: silentLog })).close();
       timings.pgMigrateMs = Math.round(performance.now() - t0);
     }
-  });
+    // A server start (copying the data directory, PostgreSQL's own start-up) beside other test
+    // files' servers and bots on a busy machine: well over the default hook timeout.
+  }, 180_000);
   afterAll(async () => {
     await pgServer?.close();
     timings[`${kind}SuiteMs`] = Math.round(performance.now() - suiteStart);

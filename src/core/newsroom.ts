@@ -14,7 +14,7 @@ import { SpeakerDirectory, speakerIs } from './quotes/directory.ts';
 import { ArticleIndex, type SearchFilters, type SearchHit, type SearchPage } from './search/article-index.ts';
 import { loadSnapshot, writeSnapshot } from './search/hot-snapshot.ts';
 import { parseQuery, type ParsedQuery } from './search/query.ts';
-import { type SearchMemo, TieredSearch } from './search/tiered-search.ts';
+import { DEFAULT_SEARCH_BUDGET_MS, type SearchMemo, TieredSearch } from './search/tiered-search.ts';
 import { Lexicon } from './search/lexicon.ts';
 import { RelevanceSearch, type RelevanceWeights } from './search/relevance.ts';
 import type { ExportRow } from './citations/export.ts';
@@ -53,6 +53,8 @@ export interface SearchOptions {
   wordnetCache?: string | null;
   /** Overrides of the expanded ranking's weights (the relevance script's experiments). */
   relevanceWeights?: Partial<RelevanceWeights>;
+  /** How long one search may wait for the archive tier before answering with what it has (ms). */
+  budgetMs?: number;
 }
 
 export const DEFAULT_HOT_DAYS = 90;
@@ -124,6 +126,8 @@ export interface SearchResults {
   respelled?: Array<{ typed: string; shown: string[] }>;
   /** When nothing matched only because of the source or date filters: how many match without them. */
   withoutFilters?: number;
+  /** Set when the search's time budget ran out: the results are what was found by then ("stopped after 3 s"). */
+  stopped?: string;
   filters: { source?: string; sourceLabel?: string; since?: Date; until?: Date };
 }
 
@@ -141,6 +145,12 @@ export interface Stats {
 }
 
 export const PAGE_SIZE = 5;
+/**
+ * Pages a search serves: a page deep in a huge result set costs the ranking of everything above
+ * it (page 5,000 of a common word is 25,000 ranked hits); past this, narrowing the search is the
+ * better answer.
+ */
+export const MAX_PAGES = 50;
 /** Hits grouped into stories per search; beyond them results are listed one by one. */
 const STORY_SCAN = 200;
 /** Articles read per turn when deriving stories and speakers over the whole archive at start-up. */
@@ -211,6 +221,7 @@ export class Newsroom {
   private readonly lexicon: Lexicon;
   private readonly hotDays: number;
   private readonly hotMax: number;
+  private readonly searchBudgetMs: number;
   private loaded = 0;
   private loadTotal = 0;
   private ready = false;
@@ -224,7 +235,8 @@ export class Newsroom {
     const opts = deps.search ?? {};
     this.hotDays = opts.hotDays ?? DEFAULT_HOT_DAYS;
     this.hotMax = opts.hotMaxArticles ?? DEFAULT_HOT_MAX_ARTICLES;
-    this.tiered = (opts.design ?? 'tiered') === 'tiered' ? new TieredSearch(this.index, deps.store, () => this.ready) : null;
+    this.searchBudgetMs = opts.budgetMs ?? DEFAULT_SEARCH_BUDGET_MS;
+    this.tiered = (opts.design ?? 'tiered') === 'tiered' ? new TieredSearch(this.index, deps.store, () => this.ready, this.searchBudgetMs) : null;
     this.lexicon = new Lexicon({ log: deps.log, ...(opts.wordnetCache !== undefined ? { cacheFile: opts.wordnetCache } : {}) });
     const tiered = this.tiered;
     this.relevance = tiered
@@ -461,6 +473,10 @@ export class Newsroom {
       await this.deriveInTurns(items);
       const floor = this.index.floor;
       await addInTurns(this.index, items.filter((i) => i.seq === undefined || i.seq >= floor), () => this.evict());
+      // A search's story cards read story members from the store: resolving before their story ids
+      // are stored would let a search right after the ingest reply show a story short of reports,
+      // on a slow machine. The ingest reply promises what the next search sees.
+      await this.storyWrites;
     });
     this.indexQueue = indexed.then(() => this.maintainArchive(archiveSteps(items.length)));
     return indexed;
@@ -472,7 +488,10 @@ export class Newsroom {
    */
   deriveArticles(articles: Iterable<{ article: Article; firstSeenAt?: string }>): Promise<void> {
     const items = [...articles];
-    const queued = this.indexQueue.then(() => this.deriveInTurns(items));
+    const queued = this.indexQueue.then(async () => {
+      await this.deriveInTurns(items);
+      await this.storyWrites;
+    });
     this.indexQueue = queued.then(() => this.maintainArchive(archiveSteps(items.length)));
     return queued;
   }
@@ -584,6 +603,9 @@ export class Newsroom {
     if (since) filters.since = since;
     if (until) filters.until = until;
     const page = Math.max(0, Math.floor(req.page ?? 0));
+    if (page >= MAX_PAGES) {
+      throw new UserError(`Results are served up to page ${MAX_PAGES} (the first ${MAX_PAGES * PAGE_SIZE}); page ${page + 1} is past that. Narrow the search with more words, source:, since: or until:.`);
+    }
     let found = await this.storyPage(query, filters, page);
     let respelled: SearchResults['respelled'];
     // Names and short words are searched as typed; only when that finds nothing are their prefix
@@ -607,7 +629,7 @@ export class Newsroom {
         respelled = query.strict.map((typed) => ({ typed, shown: [...shown.get(typed)!].slice(0, 5) }));
       }
     }
-    const { groups, total: collapsedTotal } = found;
+    const { groups, total: collapsedTotal, stopped } = found;
     const result = { total: collapsedTotal.total, approximate: collapsedTotal.approximate };
     const items: SearchResultItem[] = [];
     for (const [i, group] of groups.entries()) {
@@ -650,9 +672,10 @@ export class Newsroom {
       total: result.total,
       approximate: result.approximate ?? false,
       page,
-      pageCount: Math.max(1, Math.ceil(result.total / PAGE_SIZE)),
+      pageCount: Math.min(MAX_PAGES, Math.max(1, Math.ceil(result.total / PAGE_SIZE))),
       pageSize: PAGE_SIZE,
       suggestions,
+      ...(stopped ? { stopped: `stopped after ${seconds(this.searchBudgetMs)} — showing what was found` } : {}),
       filters: { ...(source ? { source: source.key, sourceLabel: source.label } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}) },
       ...(respelled ? { respelled } : {}),
       ...(withoutFilters !== undefined ? { withoutFilters } : {}),
@@ -700,7 +723,7 @@ export class Newsroom {
    * STORY_SCAN hits are grouped by story id (in rank order of their best hit); hits past them,
    * if any, follow ungrouped.
    */
-  private async storyPage(query: ParsedQuery, filters: SearchFilters, page: number): Promise<{ groups: SearchHit[][]; total: { total: number; approximate: boolean } }> {
+  private async storyPage(query: ParsedQuery, filters: SearchFilters, page: number): Promise<{ groups: SearchHit[][]; total: { total: number; approximate: boolean }; stopped: boolean }> {
     const start = page * PAGE_SIZE;
     const end = start + PAGE_SIZE;
     // Ask for just the hits the page needs, as an ungrouped search would (so "some of your words"
@@ -708,6 +731,7 @@ export class Newsroom {
     // folded some away.
     let limit = end;
     const memo: SearchMemo = {};
+    let stopped = false;
     for (;;) {
       const scan = await this.find(query, filters, { offset: 0, limit, memo });
       const byStory = new Map<string, SearchHit[]>();
@@ -729,8 +753,9 @@ export class Newsroom {
           // Past the grouped window the results are listed one by one.
           const extra = await this.find(query, filters, { offset: scan.hits.length + Math.max(0, start - groups.length), limit: PAGE_SIZE - shown.length, memo });
           shown = [...shown, ...extra.hits.map((h) => [h])];
+          stopped ||= extra.stopped ?? false;
         }
-        return { groups: shown, total: { total: scan.total - folded, approximate: (scan.approximate ?? false) || (folded > 0 && more) } };
+        return { groups: shown, total: { total: scan.total - folded, approximate: (scan.approximate ?? false) || (folded > 0 && more) }, stopped: stopped || (scan.stopped ?? false) };
       }
       limit = Math.min(STORY_SCAN, limit * 2);
     }
@@ -922,4 +947,9 @@ function plainExcerpt(marked: string): string {
 /** Short, stable key for an outlet name (fits autocomplete values and button custom_ids). */
 export function outletKey(outlet: string): string {
   return 'o' + makeArticleId('outlet', outlet.replace(/\s+/g, ' ').toLowerCase()).slice(0, 7);
+}
+
+/** "3 s", "0.5 s": a duration for a reply. */
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
 }

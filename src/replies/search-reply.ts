@@ -23,7 +23,7 @@ export function renderSearchReply(results: SearchResults, userId: string, rawQue
     };
   }
   if (results.total === 0) {
-    const lines = [`No articles match **${shownQuery}**${filterText}.`];
+    const lines = [results.stopped ? `No articles found for **${shownQuery}**${filterText} before the search ${results.stopped.replace(/ — .*/, '')}.` : `No articles match **${shownQuery}**${filterText}.`];
     if (results.suggestions.length > 0) {
       lines.push(`Did you mean: ${results.suggestions.map((s) => `\`${s.replace(/`/g, "'")}\``).join(', ')}?`);
     }
@@ -48,7 +48,8 @@ export function renderSearchReply(results: SearchResults, userId: string, rawQue
   const header =
     instead +
     `${results.approximate ? 'about ' : ''}**${results.total}** result${results.total === 1 ? '' : 's'} for **${shownQuery}**${filterText}` +
-    ` — showing ${first}–${last}, page ${results.page + 1}/${results.pageCount}${undatedNote}`;
+    ` — showing ${first}–${last}, page ${results.page + 1}/${results.pageCount}${undatedNote}` +
+    (results.stopped ? `\n⏱️ Search ${results.stopped}.` : '');
   const cards: Card[] = results.items.map((item) => {
     const card: Card = {
       title: `${item.rank}. ${escapeInline(item.article.title)}`,

@@ -2,7 +2,8 @@
  * A local Discord API (REST v10 + gateway websocket on one port) that a real, unmodified
  * discord.js Client logs into. It records everything the bot sends, drives interactions, enforces
  * Discord's rules (3 s ack deadline, 40060 on a second ack, message limits, nonce dedupe) and can
- * inject faults (429 with Retry-After, 5xx, gateway RECONNECT / drop followed by RESUME).
+ * inject faults (429 with Retry-After, 5xx, a 4xx with an error code, gateway RECONNECT / drop
+ * followed by RESUME).
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -119,7 +120,12 @@ export interface InteractionHandle {
   final(timeoutMs?: number): Promise<any>;
 }
 
-type Fault = { status: 429; retryAfter: number; global?: boolean } | { status: 500 | 502 | 503 };
+/**
+ * A response forced on the next matching request(s): a rate limit, a server error, or a refusal
+ * with a JSON error code (as Discord refuses a payload or a missing permission). Injected faults
+ * only add failures: every check the emulator makes still applies to the other requests.
+ */
+type Fault = { status: 429; retryAfter: number; global?: boolean } | { status: 500 | 502 | 503 } | { status: 400 | 403 | 404; code: number; message: string };
 
 interface Session {
   id: string;
@@ -793,6 +799,7 @@ export class DiscordEmulator {
           ...(fault.fault.global ? { 'x-ratelimit-global': 'true' } : {}),
         });
       }
+      if ('code' in fault.fault) return reply(fault.fault.status, { message: fault.fault.message, code: fault.fault.code });
       return reply(fault.fault.status, { message: 'Internal Server Error', code: 0 });
     }
     const auth = req.headers.authorization ?? '';

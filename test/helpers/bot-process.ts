@@ -5,6 +5,13 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
+/**
+ * How long a bot process may take to be ready. Several start at once in some tests (four in the
+ * cluster test), each loading the whole app through tsx: on a busy two-core machine that took
+ * more than 45 s (seen with `npm run test:loaded`), while an idle one needs a few seconds.
+ */
+export const BOT_START_MS = 120_000;
+
 export interface BotProcess {
   child: ChildProcess;
   dataDir: string;
@@ -13,6 +20,12 @@ export interface BotProcess {
   /** Parsed JSON log lines (stderr). */
   logs(): Array<Record<string, unknown>>;
   waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /**
+   * Resolves once `n` more rounds of each background job (polling, publishing) have completed —
+   * the first may have been under way already, so at least `n - 1` started after the call. Used
+   * instead of a fixed sleep to show that nothing more happens. Needs LOG_LEVEL=debug.
+   */
+  rounds(n?: number, timeoutMs?: number): Promise<void>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   kill(signal?: NodeJS.Signals): void;
 }
@@ -64,6 +77,16 @@ export function startBot(env: Record<string, string>, opts: { stdin?: string; da
     logs,
     exited,
     kill: (signal: NodeJS.Signals = 'SIGTERM') => void child.kill(signal),
+    async rounds(n = 3, timeoutMs = 60_000) {
+      const done = (job: string) => logs().filter((l) => l.msg === 'job round done' && l.job === job).length;
+      const from = { poll: done('poll-sources'), publish: done('publish') };
+      const deadline = Date.now() + timeoutMs;
+      while (done('poll-sources') < from.poll + n || done('publish') < from.publish + n) {
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`bot exited while waiting for job rounds\n${err.slice(-3000)}`);
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${n} job rounds (is LOG_LEVEL debug?)\n${err.slice(-3000)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
     async waitForLog(predicate, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

@@ -5,16 +5,18 @@
  */
 import { fromSqlite } from '../../src/core/store/sqlite-async.ts';
 import { generateCorpus } from '../../bench/corpus.ts';
-import { silentLog, systemClock } from '../../src/core/deps.ts';
+import { silentLog } from '../../src/core/deps.ts';
 import { Newsroom } from '../../src/core/newsroom.ts';
 import { openStore } from '../../src/core/store/index.ts';
 
 const [dbPath, snapshotPath] = process.argv.slice(2) as [string, string];
-const store = openStore({ path: dbPath, clock: systemClock, log: silentLog });
+/** The test's clock (a fixed day, whatever today is): the articles' first-seen times come from it. */
+const clock = { now: () => new Date('2026-03-02T06:00:00Z') };
+const store = openStore({ path: dbPath, clock, log: silentLog });
 const corpus = generateCorpus(300);
 const item = (a: (typeof corpus.articles)[number]) => ({ article: a, dedupeKey: a.id, contentHash: a.id });
 store.ingest('seeds', corpus.articles.slice(0, 200).map(item), { announce: false });
-const newsroom = new Newsroom({ store: fromSqlite(store), clock: systemClock, log: silentLog, search: { snapshotPath } });
+const newsroom = new Newsroom({ store: fromSqlite(store), clock, log: silentLog, search: { snapshotPath } });
 await newsroom.buildIndex();
 for (let i = 200; i < corpus.articles.length; i++) {
   const result = store.ingest('seeds', [item(corpus.articles[i]!)], { announce: false });

@@ -362,12 +362,21 @@ function createDeflateDecoder(): Transform {
   });
 }
 
-/** Decoders for a Content-Encoding list, or the coding nobody here can undo. */
-function decodersFor(contentEncoding: string): { decoders: Transform[]; unsupported: string | null } {
+/**
+ * Content codings undone per response at most. Servers apply one (Miniflux advertises `br, gzip`
+ * and decodes no more than that); a header stacking thousands (3,000 `br` layers fit in 16 KB)
+ * would otherwise cost a decoder each (docs/security.md has what that cost).
+ */
+export const MAX_CONTENT_CODINGS = 2;
+
+/** Decoders for a Content-Encoding list, or the coding nobody here can undo, or too many codings. */
+function decodersFor(contentEncoding: string): { decoders: Transform[]; unsupported: string | null; stacked?: number } {
   const codings = contentEncoding
     .split(',')
     .map((c) => c.trim().toLowerCase())
     .filter((c) => c && c !== 'identity');
+  // Counted before any decoder exists: a refused stack costs nothing but the header's split.
+  if (codings.length > MAX_CONTENT_CODINGS) return { decoders: [], unsupported: null, stacked: codings.length };
   const decoders: Transform[] = [];
   // Codings are listed in the order they were applied; undo them last first.
   for (const coding of codings.reverse()) {
@@ -388,7 +397,11 @@ function decodersFor(contentEncoding: string): { decoders: Transform[]; unsuppor
  */
 function readBody(target: string, hop: Hop, maxBytes: number, signal: AbortSignal): Promise<Uint8Array> {
   const tooLarge = () => new FetchError(target, 'too-large', `response larger than ${formatBytes(maxBytes)}`);
-  const { decoders, unsupported } = decodersFor(hop.headers['content-encoding'] ?? '');
+  const { decoders, unsupported, stacked } = decodersFor(hop.headers['content-encoding'] ?? '');
+  if (stacked) {
+    hop.stream.destroy();
+    return Promise.reject(new FetchError(target, 'network', `${stacked} stacked content encodings; at most ${MAX_CONTENT_CODINGS} are decoded`));
+  }
   if (unsupported) {
     hop.stream.destroy();
     return Promise.reject(new FetchError(target, 'network', `unsupported content-encoding "${unsupported}"`));

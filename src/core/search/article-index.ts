@@ -31,6 +31,8 @@ export interface SearchPage {
   total: number;
   /** True when `total` is an estimate (phrase matches verified on a sample of a large candidate set). */
   approximate?: boolean;
+  /** The search's time budget ran out before the archive tier answered: these hits are what was found by then. */
+  stopped?: boolean;
 }
 
 /** Phrase candidates verified beyond the page before the rest is estimated from the sample. */

@@ -26,6 +26,16 @@ const SHORT_WORD = 4;
 
 /** Discord allows 6,000 characters in an option; a search is words, not documents. */
 export const QUERY_MAX_CHARS = 300;
+/**
+ * Letters a wildcard needs before its `*`: `a*` stands for every word starting with "a", which
+ * both tiers would have to expand and score (see docs/security.md for what that cost). Three is
+ * also where the hot tier starts matching typed words as prefixes.
+ */
+export const MIN_WILDCARD_CHARS = 3;
+/** Wildcards one search may hold. */
+export const MAX_WILDCARDS = 4;
+/** Words one search may look for: plain words, the words of its phrases and its wildcards. */
+export const MAX_QUERY_WORDS = 24;
 
 /** Words too common to rank by, dropped from plain terms when other terms remain. */
 export const STOP_WORDS: ReadonlySet<string> = new Set(['a', 'an', 'the', 'of', 'to', 'in', 'on', 'and', 'or', 'for', 'is', 'are', 'was', 'were', 'by', 'at', 'with', 'from', 'as', 'that', 'this', 'it', 'be']);
@@ -64,16 +74,31 @@ export function parseQuery(raw: string): ParsedQuery {
       excluded.push(...tokenize(g.not));
     } else if (g.word !== undefined) {
       const words = tokenize(g.word);
-      // "secur*": the last word is a prefix; a bare "*" adds nothing.
-      if (g.word.endsWith('*') && words.length > 0) prefixes.push(words.pop()!);
+      // "secur*": the last word is a prefix; a bare "*" adds nothing, and neither does markdown
+      // such as "**bold**" (the star must follow the word's last letter).
+      if (/[\p{L}\p{N}\p{M}]\*$/u.test(g.word) && words.length > 0) {
+        const prefix = words.pop()!;
+        if ([...prefix].length < MIN_WILDCARD_CHARS) {
+          throw new UserError(`The wildcard \`${prefix}*\` is too short: type at least ${MIN_WILDCARD_CHARS} letters before the *, e.g. \`secur*\`.`);
+        }
+        prefixes.push(prefix);
+      }
       plain.push(...words);
       const name = /^\p{Lu}/u.test(g.word);
       for (const w of words) if (name || [...w].length <= SHORT_WORD) strict.push(w);
     }
   }
+  const wildcards = new Set(prefixes);
+  if (wildcards.size > MAX_WILDCARDS) {
+    throw new UserError(`Your search has ${wildcards.size} wildcards; the limit is ${MAX_WILDCARDS}. Keep the ones that matter, e.g. \`${[...wildcards].slice(0, 2).map((p) => `${p}*`).join(' ')}\`.`);
+  }
   let terms = [...new Set(plain)];
   const meaningful = terms.filter((t) => !STOP_WORDS.has(t));
   if (meaningful.length > 0 || phrases.length > 0 || prefixes.length > 0) terms = meaningful;
+  const words = terms.length + phrases.reduce((n, p) => n + p.length, 0) + wildcards.size;
+  if (words > MAX_QUERY_WORDS) {
+    throw new UserError(`Your search has ${words} words to look for; the limit is ${MAX_QUERY_WORDS}. Use the most distinctive ones.`);
+  }
   if (terms.length === 0 && phrases.length === 0 && prefixes.length === 0) {
     throw new UserError(
       excluded.length

@@ -4,6 +4,7 @@ import type { TextFilters, TextPage, TextQuery, TextSearchOptions } from '../sto
 import { tokenize } from '../text/tokenize.ts';
 import { termSpecs, type ArticleIndex, type SearchFilters, type SearchHit, type SearchPage, type TermExpansion, type TierHit } from './article-index.ts';
 import { phrasesInText } from './phrase-text.ts';
+import { UserError } from '../errors.ts';
 import type { ParsedQuery } from './query.ts';
 
 /** What the tiered search needs from the store of record. */
@@ -28,12 +29,22 @@ const HOT_PHRASE_SAMPLE = 40;
 /** Prefix completions and typo corrections from the hot vocabulary added to an archive query term. */
 const MAX_COMPLETIONS = 3;
 const MAX_CORRECTIONS = 2;
+/**
+ * Words of the hot vocabulary a query's wildcards may stand for together: each one is a term
+ * both tiers read the postings of (FTS5 merges every matching term's doclist). Judged on the hot
+ * window, the best sample of the vocabulary at hand.
+ */
+export const MAX_WILDCARD_FORMS = 1_500;
+/** How long one user search may wait for the archive tier before answering with what it has. */
+export const DEFAULT_SEARCH_BUDGET_MS = 3_000;
 
 /** What one user search's calls share (see `TieredSearch.search`). */
 export interface SearchMemo {
   phraseCandidates?: { hits: TierHit[]; total: number };
   /** Candidate id → whether its text holds the query's phrases. */
   phraseChecks?: Map<string, boolean>;
+  /** When the search's time budget ends (epoch ms), set by its first call. */
+  deadline?: number;
 }
 
 /** The caller's memo, or one for this call alone. */
@@ -43,6 +54,8 @@ interface TierResult {
   hits: TierHit[];
   total: number;
   approximate: boolean;
+  /** The archive tier did not answer within the search's time budget: these are the hot tier's hits alone. */
+  stopped?: boolean;
 }
 
 /**
@@ -58,6 +71,8 @@ export class TieredSearch {
     private readonly store: TextSearchStore,
     /** False while the hot tier loads: then the store searches everything. */
     private readonly hotReady: () => boolean,
+    /** How long one user search (the calls sharing a memo) may wait for the archive tier. */
+    private readonly budgetMs: number = DEFAULT_SEARCH_BUDGET_MS,
   ) {}
 
   /**
@@ -69,6 +84,8 @@ export class TieredSearch {
     const offset = Math.max(0, page.offset ?? 0);
     const limit = Math.max(0, page.limit ?? 5);
     const need = offset + limit;
+    const memo = memoOf(page);
+    memo.deadline ??= Date.now() + this.budgetMs;
     const ready = this.hotReady();
     const floor = ready ? this.index.floor : Infinity;
     // A date range that no hot article falls in: the archive alone answers, and the hot vocabulary
@@ -83,6 +100,7 @@ export class TieredSearch {
     };
     const { query, misspelt } = ready ? this.corrected(typed, expand) : { query: typed, misspelt: new Map<string, string>() };
     const { alternatives, postings } = ready ? this.expansions(query, expand) : { alternatives: new Map<string, string[]>(), postings: 0 };
+    if (ready) this.checkWildcards(query, expand);
     // The word as typed stays searchable in the archive: it may be a real word the hot window lacks.
     for (const [fixed, original] of misspelt) alternatives.set(fixed, [original, ...(alternatives.get(fixed) ?? [])]);
     const textQuery: TextQuery = { ...query, alternatives };
@@ -117,30 +135,55 @@ export class TieredSearch {
     // the words, across the whole archive, for its phrase IDF. The archive is searched when the
     // hot window does not fill the page.
     if (shortcut && query.phrases.length > 0) {
-      const found = await this.hotPhrases(query, filters, need, memoOf(page));
+      const found = await this.hotPhrases(query, filters, need, memo);
       if (found) return { ...found, hits: found.hits.slice(offset, offset + limit) };
     }
     const run = async (mode: 'all' | 'any'): Promise<TierResult> => {
       // Without the hot tier (loading, or a query MiniSearch would have to score too many postings
       // for) one newest-first store search covers both ranges.
-      if (!useHot) return this.fromStore(textQuery, textFilters, need, mode);
+      if (!useHot) return this.fromStore(textQuery, textFilters, need, mode, memo.deadline!);
       const hot = { ...this.index.rank(query, filters, need, mode), approximate: false };
-      return merge([hot, await this.fromStore(textQuery, { ...textFilters, toSeq: floor }, need, mode)]);
+      return merge([hot, await this.fromStore(textQuery, { ...textFilters, toSeq: floor }, need, mode, memo.deadline!)]);
     };
     const all = await run('all');
     let hits: SearchHit[] = all.hits.map((h) => ({ ...h, allTerms: true }));
     let total = all.total;
     let approximate = all.approximate;
+    let stopped = all.stopped ?? false;
     const parts = query.terms.length + (query.prefixes?.length ?? 0);
     if (parts > 1 && query.phrases.length === 0 && hits.length < need) {
       const some = await run('any');
       hits = hits.concat(some.hits.map((h) => ({ ...h, allTerms: false })));
       total += some.total;
       approximate ||= some.approximate;
+      stopped ||= some.stopped ?? false;
     }
     const pageHits: SearchHit[] = [];
     for (const h of hits.slice(offset, offset + limit)) pageHits.push(h.terms.length ? h : { ...h, terms: await this.archiveTerms(query, h) });
-    return approximate ? { hits: pageHits, total, approximate } : { hits: pageHits, total };
+    const result: SearchPage = approximate ? { hits: pageHits, total, approximate } : { hits: pageHits, total };
+    return stopped ? { ...result, stopped } : result;
+  }
+
+  /**
+   * Refuses a query whose wildcards stand for more words of the hot vocabulary than
+   * MAX_WILDCARD_FORMS together, naming the widest one.
+   */
+  private checkWildcards(query: ParsedQuery, expand: (t: string) => TermExpansion): void {
+    const prefixes = query.prefixes ?? [];
+    if (prefixes.length === 0) return;
+    const forms = prefixes.map((p) => {
+      const e = expand(p);
+      return [p, e.completions.length + (e.df > 0 ? 1 : 0)] as const;
+    });
+    const sum = forms.reduce((n, [, k]) => n + k, 0);
+    if (sum <= MAX_WILDCARD_FORMS) return;
+    const [widest, k] = forms.reduce((a, b) => (b[1] > a[1] ? b : a));
+    const count = (n: number) => n.toLocaleString('en-US');
+    throw new UserError(
+      prefixes.length === 1
+        ? `The wildcard \`${widest}*\` stands for ${count(k)} different words; the limit is ${count(MAX_WILDCARD_FORMS)}. Type more of the word.`
+        : `Your wildcards stand for ${count(sum)} different words together (\`${widest}*\` alone ${count(k)}); the limit is ${count(MAX_WILDCARD_FORMS)}. Type more of each word or use fewer wildcards.`,
+    );
   }
 
   /** A page of phrase matches from the hot window alone, or null when it holds too few. */
@@ -174,8 +217,24 @@ export class TieredSearch {
     return { hits, total: Math.max(hits.length, Math.round(hotTotal * (1 + archiveSize / Math.max(1, this.index.size)))), approximate: true };
   }
 
-  private async fromStore(query: TextQuery, filters: TextFilters, limit: number, mode: 'all' | 'any'): Promise<TierResult> {
-    const page = await this.store.searchText(query, filters, { limit, mode });
+  /**
+   * The archive tier's answer, or — once the search's time budget is spent — nothing and
+   * `stopped`: the search then shows what the hot tier found. The store is told the deadline too,
+   * so a reader thread can drop a request nobody waits for any more.
+   */
+  private async fromStore(query: TextQuery, filters: TextFilters, limit: number, mode: 'all' | 'any', deadline: number): Promise<TierResult> {
+    const cut: TierResult = { hits: [], total: 0, approximate: true, stopped: true };
+    const left = deadline - Date.now();
+    if (left <= 0) return cut;
+    const asked = Promise.resolve(this.store.searchText(query, filters, { limit, mode, deadline }));
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), left);
+    });
+    // A late answer (or failure) after the budget is dropped; it must not become an unhandled rejection.
+    asked.catch(() => {});
+    const page = await Promise.race([asked, expired]).finally(() => clearTimeout(timer));
+    if (!page) return cut;
     // Which words to mark is decided from the article text, for the page only (archiveTerms).
     return { hits: page.hits.map((h) => ({ id: h.id, score: h.score, terms: [] })), total: page.total, approximate: page.approximate };
   }
@@ -241,5 +300,6 @@ function merge(parts: TierResult[]): TierResult {
   // Exact matches first (the archive's are taken as exact: its alternatives are the hot tier's
   // corrections of words it does not know), then by score.
   const hits = [...best.values()].sort((a, b) => Number(a.inexact ?? false) - Number(b.inexact ?? false) || b.score - a.score);
-  return { hits, total: parts.reduce((n, p) => n + p.total, 0), approximate: parts.some((p) => p.approximate) };
+  const merged = { hits, total: parts.reduce((n, p) => n + p.total, 0), approximate: parts.some((p) => p.approximate) };
+  return parts.some((p) => p.stopped) ? { ...merged, stopped: true } : merged;
 }

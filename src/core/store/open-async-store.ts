@@ -10,5 +10,6 @@ import { SqliteStore } from './sqlite-store.ts';
  */
 export async function openAsyncStore(opts: { databaseUrl?: string | null; sqlitePath: string; clock: Clock; log: Log }): Promise<AsyncStore> {
   if (opts.databaseUrl) return PostgresStore.open({ url: opts.databaseUrl, clock: opts.clock, log: opts.log });
-  return fromSqlite(new SqliteStore(opts.sqlitePath, opts.clock, opts.log));
+  // Archive searches on a reader thread: better-sqlite3 would run them on the event loop.
+  return fromSqlite(new SqliteStore(opts.sqlitePath, opts.clock, opts.log), { reader: true });
 }

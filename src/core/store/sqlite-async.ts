@@ -1,3 +1,4 @@
+import { ArchiveReader, ReaderSkipped } from './archive-reader.ts';
 import type { AsyncStore, Lease, SourcePatch } from './async-store.ts';
 import type { SqliteStore } from './sqlite-store.ts';
 import { MatchReader } from './sqlite-matches.ts';
@@ -36,6 +37,8 @@ interface Shared {
   locks: Set<string>;
   /** Counting's full-text reads off the event loop (a file store only; started at the first count). */
   matches?: MatchReader | null;
+  /** The archive tier's searches off the main thread (a file store; see ArchiveReader), started at the first search. */
+  reader: { path: string; thread: ArchiveReader | null } | null;
 }
 
 /**
@@ -43,13 +46,16 @@ interface Shared {
  * run unchanged on the single-process default. Calls are serialised through one queue, and a
  * transaction holds the queue until it commits, because one SQLite connection cannot keep another
  * caller's statements out of an open transaction. `searchText` is the store's own archive-tier
- * search (FTS5).
+ * search (FTS5); with `reader` (a file store only) it runs on the archive reader's thread once
+ * that has started (at the first search: a store nobody searches costs no thread), so a long
+ * archive search does not hold the event loop.
  */
-export function fromSqlite(store: SqliteStore): AsyncStore {
-  return new SqliteAsyncStore({ store, queue: new Queue(), locks: new Set() }, false);
+export function fromSqlite(store: SqliteStore, opts: { reader?: boolean } = {}): SqliteAsyncStore {
+  const reader = opts.reader && store.path !== ':memory:' ? { path: store.path, thread: null } : null;
+  return new SqliteAsyncStore({ store, queue: new Queue(), locks: new Set(), reader }, false);
 }
 
-class SqliteAsyncStore implements AsyncStore {
+export class SqliteAsyncStore implements AsyncStore {
   readonly kind = 'sqlite' as const;
   private readonly store: SqliteStore;
 
@@ -74,7 +80,27 @@ class SqliteAsyncStore implements AsyncStore {
   async close(): Promise<void> {
     if (this.inTx) return;
     await this.shared.matches?.close();
+    const reader = this.shared.reader;
+    if (reader) {
+      const thread = reader.thread;
+      // No thread is started once closing began.
+      this.shared.reader = null;
+      await thread?.close();
+    }
     return this.call(() => this.store.close());
+  }
+
+  /** The archive reader's thread, started now if it was not (null: this store has none). */
+  private readerThread(): ArchiveReader | null {
+    const reader = this.shared.reader;
+    if (!reader) return null;
+    reader.thread ??= new ArchiveReader(reader.path);
+    return reader.thread;
+  }
+
+  /** Starts the archive reader if there is one; resolves once it serves searches (true), or when there is none (false). */
+  readerReady(): Promise<boolean> {
+    return this.readerThread()?.whenStarted() ?? Promise.resolve(false);
   }
 
   transaction<T>(fn: (tx: AsyncStore) => Promise<T>): Promise<T> {
@@ -359,7 +385,18 @@ class SqliteAsyncStore implements AsyncStore {
   }
 
   searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): Promise<TextPage> {
-    return this.call(() => this.store.searchText(query, filters, opts));
+    const reader = this.inTx ? null : this.readerThread();
+    if (!reader?.ready) return this.call(() => this.store.searchText(query, filters, opts));
+    // Sent in turn, so the writes queued before it have committed when the thread reads; the queue
+    // is not held while the thread searches (a WAL reader does not block the writer, nor it).
+    const sent = this.shared.queue.run(async () => ({ page: reader.search(query, filters, opts, this.store.denseMinMatches) }));
+    return sent.then(({ page }) =>
+      page.catch((err: unknown) => {
+        if (err instanceof ReaderSkipped) throw err;
+        // The thread is gone: this connection answers, as before it started.
+        return this.call(() => this.store.searchText(query, filters, opts));
+      }),
+    );
   }
 
   termFrequencies(terms: readonly string[]): Promise<Map<string, number>> {

@@ -109,18 +109,23 @@ export class SqliteStore implements Store {
     readonly path: string,
     private readonly clock: Clock,
     private readonly log: Log,
+    /** A reader (the archive reader thread's connection): no migrations, no checkpoints, no writes. */
+    opts: { readonly?: boolean } = {},
   ) {
-    if (path !== ':memory:') fs.mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:' && !opts.readonly) fs.mkdirSync(dirname(path), { recursive: true });
     try {
-      this.db = new Database(path);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
-      this.db.pragma('foreign_keys = ON');
+      this.db = new Database(path, opts.readonly ? { readonly: true, fileMustExist: true } : {});
+      if (!opts.readonly) {
+        this.db.pragma('journal_mode = WAL');
+        this.db.pragma('synchronous = NORMAL');
+        this.db.pragma('foreign_keys = ON');
+      }
       this.db.pragma('busy_timeout = 5000');
       // The archive tier's index text comes from our tokenizer (see fts-text.ts); the FTS triggers
       // and the content view call these, so they exist on every connection before anything else.
       this.db.function('newsdesk_fts_text', { deterministic: true }, (t: unknown) => ftsText(t as string | null));
       this.db.function('newsdesk_fts_list', { deterministic: true }, (t: unknown) => ftsList(t as string | null));
+      if (opts.readonly) return;
       this.migrate();
       if (path !== ':memory:') {
         this.db.pragma('wal_autocheckpoint = 0');

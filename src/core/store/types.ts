@@ -287,6 +287,8 @@ export interface TextSearchOptions {
   limit: number;
   /** 'all' (default): every term and phrase; 'any': some but not all of them. */
   mode?: 'all' | 'any';
+  /** When the caller stops waiting (epoch ms): a request still queued then need not run. */
+  deadline?: number;
 }
 
 export interface TextHit {

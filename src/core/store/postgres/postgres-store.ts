@@ -35,6 +35,7 @@ import { PG_MIGRATIONS } from './migrations.ts';
 import { buildTextQuery, TEXT_CONFIG } from './text-query.ts';
 import { foldDays, type TextCountOptions, type TextCounts } from '../text-counts.ts';
 import { TERM_COUNT_EXACT } from '../types.ts';
+import { maskDatabaseUrl, scrubSecrets } from '../../text/secrets.ts';
 
 type Db = pg.Pool | pg.PoolClient;
 
@@ -138,7 +139,7 @@ export class PostgresStore implements AsyncStore {
     } catch (err) {
       await pool.end();
       if (err instanceof StoreError) throw err;
-      throw new StoreError(`store "${redact(opts.url)}": cannot open (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+      throw new StoreError(`store "${maskDatabaseUrl(opts.url)}": cannot open (${scrubSecrets(err instanceof Error ? err.message : String(err))})`, { cause: err });
     }
     return store;
   }
@@ -1271,6 +1272,8 @@ export class PostgresStore implements AsyncStore {
       examined += Math.max(rows.length, density * (segHi - segLo));
       segHi = segLo;
       if (found.length >= opts.limit || examined >= TEXT_MAX_CANDIDATES) break;
+      // The caller stopped waiting (its time budget ran out): no more segments for nobody.
+      if (opts.deadline !== undefined && Date.now() > opts.deadline) break;
       span *= 2;
     }
     found.sort((a, b) => b.score - a.score || b.seq - a.seq);
@@ -1378,16 +1381,5 @@ class ArticleCache {
   }
   drop(id: string): void {
     this.map.delete(id);
-  }
-}
-
-/** A connection string without its password, for messages. */
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://…';
   }
 }
