@@ -303,4 +303,10 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE articles ADD COLUMN speakers TEXT;
   `,
+  // 10: the entity signature of each article's story grouping (names, figures and dates as 32-bit
+  // hashes, stored beside story_sig), so a restart links new reports by entities without re-reading
+  // text. NULL for articles grouped before: they are linked by their word signature only.
+  `
+  ALTER TABLE articles ADD COLUMN story_entities BLOB;
+  `,
 ];

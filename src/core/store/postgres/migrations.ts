@@ -285,4 +285,8 @@ export const PG_MIGRATIONS: string[] = [
   `
   ALTER TABLE articles ADD COLUMN speakers jsonb;
   `,
+  // SQLite migration 10: the entity signature of each article's story grouping (NULL for articles grouped before).
+  `
+  ALTER TABLE articles ADD COLUMN story_entities bytea;
+  `,
 ];
