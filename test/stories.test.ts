@@ -9,27 +9,27 @@ const labelled = loadLabelled();
 const byStory = (name: string) => labelled.filter((d) => d.story === name).map((d) => d.doc);
 
 describe('story grouping on the hand-labelled set (real pages, test/data/stories-labelled.json)', () => {
-  it('scores pairwise precision 1.000 and recall 0.818 on independent reports of the same event (0.545 with shingles alone)', () => {
+  it('scores pairwise precision 1.000 and recall 0.758 on independent reports of the same event (0.545 with shingles alone)', () => {
     const s = scorePairs(labelled);
     expect({ ...s, precision: s.precision.toFixed(3), recall: s.recall.toFixed(3) }).toEqual({
       docs: 151,
       positives: 33,
-      predicted: 27,
-      truePositives: 27,
+      predicted: 25,
+      truePositives: 25,
       precision: '1.000',
-      recall: '0.818',
+      recall: '0.758',
     });
     // Words and titles only (the grouping before entities): 18 of the 33 pairs.
     const shingles = scorePairs(labelled, { ...DEFAULT_THRESHOLDS, scoreLink: Infinity });
     expect([shingles.truePositives, shingles.predicted]).toEqual([18, 18]);
-    // Under the labels before the written rule (the Stadia reviews and benchmarks as two stories): 27 of 29.
+    // Under the labels before the written rule (the Stadia reviews and benchmarks as two stories): 25 of 29.
     const before = scorePairs(loadLabelled({ previous: true }));
-    expect([before.positives, before.truePositives, before.precision.toFixed(3), before.recall.toFixed(3)]).toEqual([29, 27, '1.000', '0.931']);
+    expect([before.positives, before.truePositives, before.precision.toFixed(3), before.recall.toFixed(3)]).toEqual([29, 25, '1.000', '0.862']);
   });
 
-  it('scores precision 1.000 and recall 0.947 with syndicated copies added', () => {
+  it('scores precision 1.000 and recall 0.930 with syndicated copies added', () => {
     const s = scorePairs([...labelled, ...wireCopies(labelled.filter((d) => d.story === null))]);
-    expect([s.docs, s.positives, s.truePositives, s.precision.toFixed(3), s.recall.toFixed(3)]).toEqual([212, 114, 108, '1.000', '0.947']);
+    expect([s.docs, s.positives, s.truePositives, s.precision.toFixed(3), s.recall.toFixed(3)]).toEqual([212, 114, 106, '1.000', '0.930']);
   });
 
   it('groups the four reports of the South Dakota meth campaign and keeps the story id of the first added', () => {
@@ -104,12 +104,10 @@ describe('independently written reports (real pages of the extraction benchmark)
   // Each pair shares too few words to be linked as a copy; what links it is the names, figures and
   // dates both report (with some words and title words in common), on the same day.
   it.each([
-    ['europa-water-vapor', 'sciencealert.com', 'hawaiinewsnow.com'],
     ['doobie-brothers-50th-anniversary-tour', 'cleveland.com', 'billboard.com'],
     ['doobie-brothers-50th-anniversary-tour', 'cleveland.com', 'rollingstone.com'],
     ['plague-cases-china-nov-2019', 'thesun.co.uk', 'express.co.uk'],
     ['plague-cases-china-nov-2019', 'express.co.uk', 'smithsonianmag.com'],
-    ['feather-duvet-lung-case', 'msn.com', 'forbes.com'],
   ])('links two reports of %s (%s, %s) by what they name, which shingles alone did not', (story, a, b) => {
     expect(linked(page(a, story), page(b, story), shinglesOnly)).toBe(false);
     expect(linked(page(a, story), page(b, story))).toBe(true);
@@ -132,10 +130,22 @@ describe('independently written reports (real pages of the extraction benchmark)
     expect(linked(find(hostA, titleA), find(hostB, titleB))).toBe(false);
   });
 
-  it('counts the days between two reports: a pair linked on the same day is not linked a day apart', () => {
+  it('counts the time between two reports: a pair linked three hours apart is not linked a day apart', () => {
     const [a, b] = [page('thesun.co.uk', 'plague-cases-china-nov-2019'), page('express.co.uk', 'plague-cases-china-nov-2019')];
-    expect(linked({ ...a, time: 0 }, { ...b, time: 12 * 3_600_000 })).toBe(true);
+    expect(linked({ ...a, time: 0 }, { ...b, time: 3 * 3_600_000 })).toBe(true);
     expect(linked({ ...a, time: 0 }, { ...b, time: 24 * 3_600_000 })).toBe(false);
+  });
+
+  it('keeps apart reports whose headlines are about different people, though they share the place, the competition and the day', () => {
+    // (The real case is in the fresh set, whose text is not committed: the 2022 Wimbledon men's and
+    // women's finals, a day apart.) Here: a real pair, then the same second report under a headline
+    // about people the first report never names — what the text shares no longer makes one story.
+    const [a, b] = [page('thesun.co.uk', 'plague-cases-china-nov-2019'), page('express.co.uk', 'plague-cases-china-nov-2019')];
+    expect(linked(a, b)).toBe(true);
+    expect(linked(a, b, { ...DEFAULT_THRESHOLDS, minHeadline: 0 })).toBe(true);
+    const renamed = { ...b, title: 'Bubonic plague: Rybakina Jabeur Kyrgios case confirmed' };
+    expect(linked(a, renamed)).toBe(false);
+    expect(linked(a, renamed, { ...DEFAULT_THRESHOLDS, minHeadline: 0 })).toBe(true);
   });
 
   it('reads names, figures and dates from the text, not capitals at sentence openings or in a title-case headline', () => {

@@ -245,6 +245,9 @@ export function extractEntities(title: string, body: readonly string[]): Entity[
 /** Entities kept per article for linking (and stored with it): enough for a report's lead. */
 export const ENTITY_SLOTS = 16;
 
+/** The entity a signature value stands for (without its headline mark). */
+export const entityId = (h: number) => h >>> 1;
+
 function fnv(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
@@ -256,16 +259,21 @@ const KIND_BONUS: Record<EntityKind, number> = { fullname: 1, number: 1, date: 1
 /**
  * A report's entity signature: the hashes of its ENTITY_SLOTS most telling entities, most telling
  * first — the title's and the lead's, then the most repeated; full names, figures and dates before
- * single name words. Deterministic; hash 0 never occurs (it marks an empty slot).
+ * single name words. The lowest bit of each marks a name in the headline (`entityId` drops it).
+ * Deterministic; 0 never occurs (it marks an empty slot).
  */
 export function entitySignature(title: string, body: readonly string[]): Uint32Array {
   const ranked = extractEntities(title, body)
     .map((e) => ({ e, score: e.count + (e.first === 0 ? 2 : e.first <= 60 ? 1 : 0) + KIND_BONUS[e.kind] }))
     .sort((a, b) => b.score - a.score || a.e.first - b.e.first || (a.e.key < b.e.key ? -1 : a.e.key > b.e.key ? 1 : 0));
   const out: number[] = [];
+  const seen = new Set<number>();
   for (const { e } of ranked) {
-    const h = fnv(e.key) || 1;
-    if (!out.includes(h)) out.push(h);
+    // The entity is the hash's upper 31 bits; the lowest bit marks a name the headline carries.
+    const id = fnv(e.key) >>> 1 || 1;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push(((id << 1) | (e.first === 0 && (e.kind === 'name' || e.kind === 'fullname') ? 1 : 0)) >>> 0);
     if (out.length === ENTITY_SLOTS) break;
   }
   return Uint32Array.from(out);

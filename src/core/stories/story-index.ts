@@ -1,6 +1,6 @@
 import { ShardedMap } from '../sharded-map.ts';
 import { tokenize } from '../text/tokenize.ts';
-import { ENTITY_SLOTS, entitySignature } from './entities.ts';
+import { ENTITY_SLOTS, entityId, entitySignature } from './entities.ts';
 
 /** What the story grouping reads of an article. */
 export interface StoryDoc {
@@ -40,6 +40,12 @@ export interface StoryThresholds {
   minEntities: number;
   scoreSupport: number;
   /**
+   * The share of each headline's names (rarity-weighted) the other report names too, at least:
+   * two finals of one tournament, or a game and its halftime show, share the venue and the
+   * competition but not the people their headlines are about.
+   */
+  minHeadline: number;
+  /**
    * An item without a publication date takes the time it was first seen, which says nothing of
    * when it was written (a syndicated copy fetched a week later): such an item and another report
    * are one story, however far apart, when their estimated word overlap reaches this.
@@ -56,9 +62,10 @@ export const DEFAULT_THRESHOLDS: StoryThresholds = {
   scoreTitle: 0.5,
   scoreEntities: 0.5,
   scorePerDay: 0.05,
-  scoreLink: 0.56,
+  scoreLink: 0.58,
   minEntities: 0.1,
   scoreSupport: 0.1,
+  minHeadline: 0.25,
   syndicated: 0.6,
 };
 
@@ -390,10 +397,11 @@ export class StoryIndex {
     }
     // The second way in: reports that name the same people, places and figures but word them differently.
     for (let k = 0; k < ENTITY_KEYS && ents[k]; k++) {
-      if (this.df[fmix(ents[k]!) & (DF_SIZE - 1)]! > ENTITY_COMMON) continue;
+      const id = entityId(ents[k]!);
+      if (this.df[fmix(id) & (DF_SIZE - 1)]! > ENTITY_COMMON) continue;
       let scanned = 0;
       for (let g = this.generations.length - 1; g >= 0 && scanned < MAX_SCAN; g--) {
-        const list = this.generations[g]!.entities.get(ents[k]!);
+        const list = this.generations[g]!.entities.get(id);
         if (!list) continue;
         for (let i = list.length - 1; i >= 0 && list[i]! >= oldest && scanned < MAX_SCAN; i--, scanned++) consider(list[i]! & mask);
       }
@@ -437,7 +445,33 @@ export class StoryIndex {
     // The entity overlap is at most 1: most candidates are out of reach before it is computed.
     if (words + t.scoreEntities < t.scoreLink) return -Infinity;
     const entities = this.entityOverlap(a, b);
-    return entities < t.minEntities ? -Infinity : words + t.scoreEntities * entities;
+    if (entities < t.minEntities) return -Infinity;
+    if (t.minHeadline > 0 && Math.min(this.headlineCoverage(a, b), this.headlineCoverage(b, a)) < t.minHeadline) return -Infinity;
+    return words + t.scoreEntities * entities;
+  }
+
+  /** The rarity-weighted share of the names in a's headline that b names too (1 when a's headline names none). */
+  private headlineCoverage(a: number, b: number): number {
+    const ea = a * ENTITY_SLOTS;
+    const eb = b * ENTITY_SLOTS;
+    let total = 0;
+    let found = 0;
+    for (let i = 0; i < ENTITY_SLOTS; i++) {
+      const h = this.ents[ea + i]!;
+      if (!h) break;
+      if (!(h & 1)) continue;
+      const w = this.rarity(h);
+      total += w;
+      for (let j = 0; j < ENTITY_SLOTS; j++) {
+        const g = this.ents[eb + j]!;
+        if (!g) break;
+        if (g >>> 1 === h >>> 1) {
+          found += w;
+          break;
+        }
+      }
+    }
+    return total > 0 ? found / total : 1;
   }
 
   /**
@@ -457,12 +491,12 @@ export class StoryIndex {
     // Which entities of a the other names (a bit each): most candidates share none, and need no weights.
     let mask = 0;
     for (let i = 0; i < ENTITY_SLOTS; i++) {
-      const h = this.ents[ea + i]!;
+      const h = this.ents[ea + i]! >>> 1;
       if (!h) break;
       for (let j = 0; j < ENTITY_SLOTS; j++) {
         const g = this.ents[eb + j]!;
         if (!g) break;
-        if (g === h) {
+        if (g >>> 1 === h) {
           mask |= 1 << i;
           break;
         }
@@ -492,7 +526,7 @@ export class StoryIndex {
   }
 
   private rarity(h: number): number {
-    return RARITY[this.df[fmix(h) & (DF_SIZE - 1)]!]!;
+    return RARITY[this.df[fmix(entityId(h)) & (DF_SIZE - 1)]!]!;
   }
 
   /** An article's entity signature as bytes (for the store), while it is in the link window. */
@@ -509,17 +543,6 @@ export class StoryIndex {
     const pos = this.positionOf(articleId);
     if (pos === undefined) return undefined;
     return new Uint8Array(this.sigs.buffer.slice(pos * HASHES * 4, (pos + 1) * HASHES * 4));
-  }
-
-  /**
-   * What the decision between two articles in the link window reads (for tools and tests): the
-   * estimated word overlap, the entity overlap (and its parts) and the days between them.
-   */
-  explain(a: string, b: string): { body: number; entities: number; days: number; shared: number; totalA: number; totalB: number; count: number } | undefined {
-    const x = this.positionOf(a);
-    const y = this.positionOf(b);
-    if (x === undefined || y === undefined) return undefined;
-    return { body: this.estimateAt(x, y), entities: this.entityOverlap(x, y), days: Math.abs(this.times[x]! - this.times[y]!) / 86_400_000, ...this.entityStats(x, y) };
   }
 
   /** Similarity of two articles in the link window by id (for tools and tests): estimated word overlap; 0 otherwise. */
@@ -605,7 +628,7 @@ export class StoryIndex {
 
   private uncount(pos: number): void {
     for (let k = pos * ENTITY_SLOTS, end = k + ENTITY_SLOTS; k < end && this.ents[k]; k++) {
-      const i = fmix(this.ents[k]!) & (DF_SIZE - 1);
+      const i = fmix(entityId(this.ents[k]!)) & (DF_SIZE - 1);
       if (this.df[i]! > 0) this.df[i]!--;
     }
   }
@@ -622,7 +645,7 @@ export class StoryIndex {
     }
     const base = (position & (this.window - 1)) * ENTITY_SLOTS;
     for (let k = 0; k < ENTITY_SLOTS && this.ents[base + k]; k++) {
-      const h = this.ents[base + k]!;
+      const h = entityId(this.ents[base + k]!);
       const i = fmix(h) & (DF_SIZE - 1);
       if (this.df[i]! < 65535) this.df[i]!++;
       if (k >= ENTITY_KEYS || this.df[i]! > ENTITY_COMMON) continue;
