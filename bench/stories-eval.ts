@@ -179,7 +179,7 @@ export function withDistractors(events: LabelledDoc[], pages: LabelledDoc[]): La
 const fmt = (n: number) => n.toFixed(3);
 
 /** The table `npm run stories-eval` prints (and `npm run bench:stories` opens with); misses go to `misses` when given. */
-export function qualityTable(misses?: string[]): string[] {
+export function qualityTable(misses?: string[], thresholds: StoryThresholds = DEFAULT_THRESHOLDS): string[] {
   const rows: Array<[string, LabelledDoc[]]> = [];
   rows.push(['Older set: 151 pages of the extraction benchmark (no dates), labels under the written rule', loadLabelled()]);
   rows.push(['Older set, labels before the rule (the two Stadia stories apart)', loadLabelled({ previous: true })]);
@@ -203,7 +203,7 @@ export function qualityTable(misses?: string[]): string[] {
   const out = ['| set | reports | positive pairs | said same | true | precision | recall |', '|---|---:|---:|---:|---:|---:|---:|'];
   for (const [name, docs] of rows) {
     const found: PairMiss[] = [];
-    const s = scorePairs(docs, DEFAULT_THRESHOLDS, found);
+    const s = scorePairs(docs, thresholds, found);
     out.push(`| ${name} | ${s.docs} | ${s.positives} | ${s.predicted} | ${s.truePositives} | ${fmt(s.precision)} | ${fmt(s.recall)} |`);
     for (const m of found) {
       misses?.push(`  ${m.linked ? 'FALSE LINK' : 'missed    '} ${m.a.story ?? '-'} / ${m.b.story ?? '-'}: ${m.a.doc.sourceId} "${m.a.doc.title.slice(0, 60)}" ~ ${m.b.doc.sourceId} "${m.b.doc.title.slice(0, 60)}"`);

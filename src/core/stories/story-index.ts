@@ -403,7 +403,12 @@ export class StoryIndex {
       for (let g = this.generations.length - 1; g >= 0 && scanned < MAX_SCAN; g--) {
         const list = this.generations[g]!.entities.get(id);
         if (!list) continue;
-        for (let i = list.length - 1; i >= 0 && list[i]! >= oldest && scanned < MAX_SCAN; i--, scanned++) consider(list[i]! & mask);
+        for (let i = list.length - 1; i >= 0 && list[i]! >= oldest && scanned < MAX_SCAN; i--, scanned++) {
+          const p = list[i]! & mask;
+          // Newest first: once past the time window, the rest of the list is older still.
+          if (this.times[p]! < doc.time - t.windowMs) break;
+          consider(p);
+        }
       }
     }
     const changed: Array<[string, string]> = [];
