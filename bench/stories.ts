@@ -1,35 +1,17 @@
 /**
- * `npm run bench:stories`: quality of the story grouping on the hand-labelled set (pairwise
- * precision and recall of "same story"), with syndicated wire copies added, and its cost at
- * 100,000 articles (time per new article, memory). Figures go in the README.
+ * `npm run bench:stories`: quality of the story grouping on the hand-labelled sets (pairwise
+ * precision and recall of "same story", as `npm run stories-eval`), and its cost at 100,000
+ * articles (time per new article, start-up restore, memory). Figures go in docs/quality.md.
  */
 import { generateCorpus, rng } from './corpus.ts';
-import { loadLabelled, scorePairs, wireCopies } from './stories-eval.ts';
-import { DEFAULT_THRESHOLDS, StoryIndex, type StoryDoc } from '../src/core/stories/story-index.ts';
+import { qualityTable } from './stories-eval.ts';
+import { StoryIndex, type StoryDoc } from '../src/core/stories/story-index.ts';
 
 const SIZE = Number(process.env.STORIES_BENCH_SIZE ?? 100_000);
 const gc = (globalThis as { gc?: () => void }).gc;
 
-function fmt(n: number): string {
-  return n.toFixed(3);
-}
-
-const labelled = loadLabelled();
-console.log('## Labelled set: 151 real pages (extraction benchmark), 10 stories with 2–4 reports each, 29 positive pairs');
-console.log('| thresholds (body / title / support) | precision | recall | pairs said same | true |');
-console.log('|---|---|---|---|---|');
-for (const body of [0.2, 0.25, 0.3]) {
-  for (const title of [0.34, 0.5]) {
-    const t = { ...DEFAULT_THRESHOLDS, body, title };
-    const s = scorePairs(labelled, t);
-    const mark = body === DEFAULT_THRESHOLDS.body && title === DEFAULT_THRESHOLDS.title ? ' (default)' : '';
-    console.log(`| ${body} / ${title} / ${t.support}${mark} | ${fmt(s.precision)} | ${fmt(s.recall)} | ${s.predicted} | ${s.truePositives} |`);
-  }
-}
-const singles = labelled.filter((d) => d.story === null);
-const wire = [...labelled, ...wireCopies(singles)];
-const w = scorePairs(wire);
-console.log(`\nWith syndicated copies of every third single page (${wire.length} docs, ${w.positives} positive pairs): precision ${fmt(w.precision)}, recall ${fmt(w.recall)}`);
+console.log('## Quality (npm run stories-eval; labelled sets in test/data, see docs/quality.md)');
+for (const line of qualityTable()) console.log(line);
 
 // ── cost at SIZE articles ──
 const corpus = generateCorpus(SIZE);
@@ -41,12 +23,12 @@ for (let i = 10; i < docs.length; i += 10) {
   docs[i] = { ...src, id: `${docs[i]!.id}c`, sourceId: `${src.sourceId}-copy`, title: `UPDATE 1-${src.title}` };
 }
 gc?.();
-let index = new StoryIndex();
+let index: StoryIndex | null = new StoryIndex();
 const times = new Float64Array(docs.length);
 const started = performance.now();
 for (let i = 0; i < docs.length; i++) {
   const t0 = performance.now();
-  index.add(docs[i]!);
+  index!.add(docs[i]!);
   times[i] = performance.now() - t0;
 }
 const total = performance.now() - started;
@@ -54,29 +36,34 @@ const last = Array.from(times.subarray(Math.floor(docs.length * 0.9))).sort((a, 
 const all = Array.from(times).sort((a, b) => a - b);
 const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 let grouped = 0;
-for (let i = 10; i < docs.length; i += 10) if (index.storyOf(docs[i]!.id) !== docs[i]!.id) grouped++;
+for (let i = 10; i < docs.length; i += 10) if (index!.storyOf(docs[i]!.id) !== docs[i]!.id) grouped++;
 console.log(`\n## Cost at ${SIZE.toLocaleString('en-US')} articles (synthetic corpus, 1 in 10 a wire copy)`);
 console.log(`build: ${(total / 1000).toFixed(1)} s total, ${(total / docs.length).toFixed(3)} ms per article on average`);
 console.log(`per new article: p50 ${pct(all, 0.5).toFixed(3)} ms, p99 ${pct(all, 0.99).toFixed(3)} ms; last 10 %: p50 ${pct(last, 0.5).toFixed(3)} ms, p99 ${pct(last, 0.99).toFixed(3)} ms`);
-/** Heap held by the index: heap with it minus heap once it is dropped (both after a full GC). */
-function heapAfterGc(): number {
+/** Memory held by the index: with it minus once it is dropped (both after a full GC); typed arrays (the ring, the tables) are counted apart from the JS heap. */
+function memoryAfterGc(): { heap: number; buffers: number } {
   gc?.();
   gc?.();
-  return process.memoryUsage().heapUsed;
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed, buffers: m.arrayBuffers };
 }
 console.log(`wire copies grouped with their original: ${grouped} of ${Math.floor((docs.length - 1) / 10)}`);
 
 // Start-up: restoring from the signatures and story ids the store keeps (no text read, no candidates searched).
-const sigs = docs.map((d) => index.signatureBytes(d.id)!);
+const sigs = docs.map((d) => index!.signatureBytes(d.id)!);
+const ents = docs.map((d) => index!.entityBytes(d.id));
 const again = new StoryIndex();
 const t1 = performance.now();
-for (let i = 0; i < docs.length; i++) again.add(docs[i]!, sigs[i], index.storyOf(docs[i]!.id));
+// Restored as the newsroom does at start-up: no text (body empty), stored signatures and story ids.
+for (let i = 0; i < docs.length; i++) again.add({ ...docs[i]!, body: [] }, sigs[i], index!.storyOf(docs[i]!.id), ents[i]);
 const rebuild = performance.now() - t1;
 let same = 0;
-for (const d of docs) if (again.storyOf(d.id) === index.storyOf(d.id)) same++;
+for (const d of docs) if (again.storyOf(d.id) === index!.storyOf(d.id)) same++;
 console.log(`start-up restore from stored signatures and story ids: ${(rebuild / 1000).toFixed(1)} s (${((rebuild / docs.length) * 1000).toFixed(0)} µs per article), same story ids for ${same} of ${docs.length}`);
-const withIndex = heapAfterGc();
-index = new StoryIndex();
-const withoutIndex = heapAfterGc();
-console.log(`memory: ${((withIndex - withoutIndex) / 1048576).toFixed(1)} MiB heap for one index of ${docs.length.toLocaleString('en-US')} articles (${((withIndex - withoutIndex) / docs.length).toFixed(0)} bytes per article)${gc ? '' : ' (run with --expose-gc for exact figures)'}`);
+const withIndex = memoryAfterGc();
+index = null;
+const withoutIndex = memoryAfterGc();
+const heap = withIndex.heap - withoutIndex.heap;
+const buffers = withIndex.buffers - withoutIndex.buffers;
+console.log(`memory: ${(heap / 1048576).toFixed(1)} MiB heap + ${(buffers / 1048576).toFixed(1)} MiB typed arrays for one index of ${docs.length.toLocaleString('en-US')} articles (${((heap + buffers) / docs.length).toFixed(0)} bytes per article)${gc ? '' : ' (run with --expose-gc for exact figures)'}`);
 void again;

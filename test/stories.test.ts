@@ -2,27 +2,34 @@ import { describe, expect, it } from 'vitest';
 import { loadLabelled, scorePairs, wireCopies } from '../bench/stories-eval.ts';
 import { composeDigest, type DigestEntry } from '../src/core/digest/compose.ts';
 import { whatEachAdds } from '../src/core/stories/adds.ts';
-import { StoryIndex, type StoryDoc } from '../src/core/stories/story-index.ts';
+import { extractEntities } from '../src/core/stories/entities.ts';
+import { DEFAULT_THRESHOLDS, StoryIndex, type StoryDoc } from '../src/core/stories/story-index.ts';
 
 const labelled = loadLabelled();
 const byStory = (name: string) => labelled.filter((d) => d.story === name).map((d) => d.doc);
 
 describe('story grouping on the hand-labelled set (real pages, test/data/stories-labelled.json)', () => {
-  it('scores pairwise precision 1.000 and recall 0.621 on independent reports of the same event', () => {
+  it('scores pairwise precision 1.000 and recall 0.758 on independent reports of the same event (0.545 with shingles alone)', () => {
     const s = scorePairs(labelled);
     expect({ ...s, precision: s.precision.toFixed(3), recall: s.recall.toFixed(3) }).toEqual({
       docs: 151,
-      positives: 29,
-      predicted: 18,
-      truePositives: 18,
+      positives: 33,
+      predicted: 25,
+      truePositives: 25,
       precision: '1.000',
-      recall: '0.621',
+      recall: '0.758',
     });
+    // Words and titles only (the grouping before entities): 18 of the 33 pairs.
+    const shingles = scorePairs(labelled, { ...DEFAULT_THRESHOLDS, scoreLink: Infinity });
+    expect([shingles.truePositives, shingles.predicted]).toEqual([18, 18]);
+    // Under the labels before the written rule (the Stadia reviews and benchmarks as two stories): 25 of 29.
+    const before = scorePairs(loadLabelled({ previous: true }));
+    expect([before.positives, before.truePositives, before.precision.toFixed(3), before.recall.toFixed(3)]).toEqual([29, 25, '1.000', '0.862']);
   });
 
-  it('scores precision 1.000 and recall 0.900 with syndicated copies added', () => {
+  it('scores precision 1.000 and recall 0.930 with syndicated copies added', () => {
     const s = scorePairs([...labelled, ...wireCopies(labelled.filter((d) => d.story === null))]);
-    expect([s.docs, s.positives, s.truePositives, s.precision.toFixed(3), s.recall.toFixed(3)]).toEqual([212, 110, 99, '1.000', '0.900']);
+    expect([s.docs, s.positives, s.truePositives, s.precision.toFixed(3), s.recall.toFixed(3)]).toEqual([212, 114, 106, '1.000', '0.930']);
   });
 
   it('groups the four reports of the South Dakota meth campaign and keeps the story id of the first added', () => {
@@ -81,6 +88,103 @@ describe('story grouping on the hand-labelled set (real pages, test/data/stories
     expect(index.storyOf(copy.id)).toBe(story);
     expect(merged.find(([id]) => id === copy.id)).toEqual([copy.id, story]);
     expect(index.storyOf(unrelated.id)).toBe(unrelated.id);
+  });
+});
+
+describe('independently written reports (real pages of the extraction benchmark)', () => {
+  const page = (host: string, story: string) => labelled.find((d) => d.doc.sourceId === host && d.story === story)!.doc;
+  const linked = (a: StoryDoc, b: StoryDoc, thresholds = DEFAULT_THRESHOLDS) => {
+    const index = new StoryIndex(thresholds);
+    index.add(a);
+    index.add(b);
+    return index.storyOf(b.id) === a.id;
+  };
+  const shinglesOnly = { ...DEFAULT_THRESHOLDS, scoreLink: Infinity };
+
+  // Each pair shares too few words to be linked as a copy; what links it is the names, figures and
+  // dates both report (with some words and title words in common), on the same day.
+  it.each([
+    ['doobie-brothers-50th-anniversary-tour', 'cleveland.com', 'billboard.com'],
+    ['doobie-brothers-50th-anniversary-tour', 'cleveland.com', 'rollingstone.com'],
+    ['plague-cases-china-nov-2019', 'thesun.co.uk', 'express.co.uk'],
+    ['plague-cases-china-nov-2019', 'express.co.uk', 'smithsonianmag.com'],
+  ])('links two reports of %s (%s, %s) by what they name, which shingles alone did not', (story, a, b) => {
+    expect(linked(page(a, story), page(b, story), shinglesOnly)).toBe(false);
+    expect(linked(page(a, story), page(b, story))).toBe(true);
+  });
+
+  // Same day, the same topic, people or places — different happenings (or a round-up beside one).
+  it.each([
+    ['ctpost.com', 'New SUVs', 'slashgear.com', 'The VW ID. SPACE VIZZION'],
+    ['ctpost.com', 'New SUVs', 'slashgear.com', '2020 Audi e-tron'],
+    ['venturebeat.com', 'New York State Attorney General', 'therealdeal.com', 'WeWork employees'],
+    ['ign.com', 'Daily Deals', 'bgr.com', 'The 10 best early Black Friday'],
+    ['9to5mac.com', 'MacBook sale', 'ign.com', 'Daily Deals'],
+    ['cbssports.com', 'Browns player', 'dawgsbynature.com', 'Browns’ defensive snap counts'],
+    ['cbssports.com', 'Browns player', 'wsj.com', 'Opinion | Is Football Violence'],
+    ['express.co.uk', 'Hong Kong chaos', 'washingtonexaminer.com', 'Why Beijing'],
+    ['deccanherald.com', 'Beijing tariff demands', 'cnn.com', 'US-China trade war'],
+    ['macrumors.com', '13-Inch MacBook Pro', 'appleinsider.com', '16-inch MacBook Pro review'],
+  ])('keeps %s "%s…" and %s "%s…" apart', (hostA, titleA, hostB, titleB) => {
+    const find = (host: string, title: string) => labelled.find((d) => d.doc.sourceId === host && d.doc.title.startsWith(title))!.doc;
+    expect(linked(find(hostA, titleA), find(hostB, titleB))).toBe(false);
+  });
+
+  it('counts the time between two reports: a pair linked three hours apart is not linked a day apart', () => {
+    const [a, b] = [page('thesun.co.uk', 'plague-cases-china-nov-2019'), page('express.co.uk', 'plague-cases-china-nov-2019')];
+    expect(linked({ ...a, time: 0 }, { ...b, time: 3 * 3_600_000 })).toBe(true);
+    expect(linked({ ...a, time: 0 }, { ...b, time: 24 * 3_600_000 })).toBe(false);
+  });
+
+  it('keeps apart reports whose headlines are about different people, though they share the place, the competition and the day', () => {
+    // (The real case is in the fresh set, whose text is not committed: the 2022 Wimbledon men's and
+    // women's finals, a day apart.) Here: a real pair, then the same second report under a headline
+    // about people the first report never names — what the text shares no longer makes one story.
+    const [a, b] = [page('thesun.co.uk', 'plague-cases-china-nov-2019'), page('express.co.uk', 'plague-cases-china-nov-2019')];
+    expect(linked(a, b)).toBe(true);
+    expect(linked(a, b, { ...DEFAULT_THRESHOLDS, minHeadline: 0 })).toBe(true);
+    const renamed = { ...b, title: 'Bubonic plague: Rybakina Jabeur Kyrgios case confirmed' };
+    expect(linked(a, renamed)).toBe(false);
+    expect(linked(a, renamed, { ...DEFAULT_THRESHOLDS, minHeadline: 0 })).toBe(true);
+  });
+
+  it('reads names, figures and dates from the text, not capitals at sentence openings or in a title-case headline', () => {
+    const keys = extractEntities('At Least 5 Dead As Major Earthquake Rocks Mexico\'s West Coast', [
+      'A major earthquake measuring 7.4 in magnitude struck along Mexico\'s west coast off the state of Oaxaca Tuesday, killing at least five people.',
+      'Oaxaca Gov. Alejandro Murat said rescue crews were trying to reach a mountain village. The U.S. Geological Survey said the quake struck on June 23 at 10:29 a.m.',
+      'Dead or alive, the major question remains. The Dow fell 2,997.10 points; the score was 104-94.',
+    ]).map((e) => e.key);
+    expect(keys).toEqual(expect.arrayContaining(['n:mexico', 'n:oaxaca', 'N:alejandro murat', 'N:u.s geological survey', '#:7.4', 'd:6-23', 'n:dow', '#:2997.10', '#:104-94']));
+    // "Dead", "Major", "Earthquake" and "West" are capitalised only in the headline or at an opening, and written in lower case elsewhere.
+    for (const word of ['dead', 'major', 'earthquake', 'west', 'coast', 'the', 'a']) expect(keys).not.toContain(`n:${word}`);
+    // Single digits are in every report.
+    expect(keys).not.toContain('#:5');
+  });
+});
+
+describe('undated items (issue 23: a syndicated copy fetched a week later)', () => {
+  const [hill, nbc] = byStory('omar-threat-guilty-plea');
+  const DAY = 24 * 3_600_000;
+  const copy: StoryDoc = { ...hill!, id: 'wire-copy', sourceId: 'wire.example', title: `${hill!.title} | Wire`, body: hill!.body.slice(0, -1) };
+  const storyOfSecond = (first: StoryDoc, second: StoryDoc) => {
+    const index = new StoryIndex();
+    index.add(first);
+    index.add(second);
+    return index.storyOf(second.id);
+  };
+
+  it('links a near-identical copy without a date to its story however long after it was first seen', () => {
+    expect(storyOfSecond({ ...hill!, time: 0 }, { ...copy, time: 7 * DAY, dated: false })).toBe(hill!.id);
+    expect(storyOfSecond({ ...hill!, time: 0 }, { ...copy, time: 40 * DAY, dated: false })).toBe(hill!.id);
+    // …and the other way round: an undated original, a dated copy seen a week later.
+    expect(storyOfSecond({ ...hill!, time: 0, dated: false }, { ...copy, time: 7 * DAY })).toBe(hill!.id);
+  });
+
+  it('keeps the time window for dated reports, and for undated ones that are not copies', () => {
+    expect(storyOfSecond({ ...hill!, time: 0 }, { ...copy, time: 7 * DAY })).toBe('wire-copy');
+    expect(storyOfSecond({ ...hill!, time: 0 }, { ...nbc!, time: 7 * DAY, dated: false })).toBe(nbc!.id);
+    // Within the window an undated independent report is linked as any other.
+    expect(storyOfSecond({ ...hill!, time: 0 }, { ...nbc!, time: DAY, dated: false })).toBe(hill!.id);
   });
 });
 
@@ -160,8 +264,8 @@ describe('the link window', () => {
     expect(tables.size).toBeLessThan(docs.length / 256 + 12);
     expect(mostGenerations).toBeLessThanOrEqual(8);
     for (const g of internals.generations) expect(g.used * 2).toBeLessThanOrEqual(g.keys.length);
-    // CPU-bound (3,000 articles through three indexes): on a busy machine it gets a share of one core.
-  }, 120_000);
+    // 12,000 adds of long articles: a generous bound for a busy machine (no timing is asserted).
+  }, 180_000);
 
   it('restores articles older than the window into their stories without keeping their signatures', () => {
     const [a, b, c] = byStory('feather-duvet-lung-case');
@@ -242,8 +346,10 @@ describe('story ids in the store', () => {
       await first.indexArticles(inserted.map((article) => ({ article, firstSeenAt: '2026-11-29T08:00:00.000Z' })));
     }
     await first.storiesStored();
-    const stored = store.db.prepare('SELECT id, story_id, length(story_sig) AS sig FROM articles WHERE source_id <> ? ORDER BY seq').all('seeds') as Array<{ id: string; story_id: string; sig: number }>;
+    const stored = store.db.prepare('SELECT id, story_id, length(story_sig) AS sig, length(story_entities) AS ents FROM articles WHERE source_id <> ? ORDER BY seq').all('seeds') as Array<{ id: string; story_id: string; sig: number; ents: number }>;
     expect(stored.map((r) => [r.id, r.story_id, r.sig])).toEqual(docs.map((d) => [d.id, docs[0]!.id, 240]));
+    // Each article's entity signature: up to 16 hashes of 4 bytes.
+    for (const r of stored) expect([r.ents > 0, r.ents % 4, r.ents <= 64]).toEqual([true, 0, true]);
     const restarted = new Newsroom({ store: fromSqlite(store), clock, log: silentLog });
     await restarted.buildIndex();
     expect(docs.map((d) => restarted.stories.storyOf(d.id))).toEqual(docs.map(() => docs[0]!.id));
@@ -253,6 +359,51 @@ describe('story ids in the store', () => {
     await narrow.buildIndex();
     expect(docs.map((d) => narrow.stories.storyOf(d.id))).toEqual(docs.map(() => docs[0]!.id));
     expect(docs.map((d) => narrow.stories.signatureBytes(d.id) !== undefined)).toEqual(docs.map((_, i) => i >= docs.length - 2));
+    store.close();
+  });
+
+  it('links a report after a restart by the entities stored with an earlier one, reading no text, and groups an undated copy seen a week later', async () => {
+    const { openStore } = await import('../src/core/store/index.ts');
+    const { Newsroom } = await import('../src/core/newsroom.ts');
+    const { silentLog } = await import('../src/core/deps.ts');
+    const { fromSqlite } = await import('../src/core/store/sqlite-async.ts');
+    let now = new Date('2026-11-29T08:00:00Z');
+    const clock = { now: () => now };
+    const store = openStore({ path: ':memory:', clock, log: silentLog });
+    const page = (host: string) => labelled.find((d) => d.doc.sourceId === host && d.story === 'plague-cases-china-nov-2019')!.doc;
+    const ingest = async (newsroom: InstanceType<typeof Newsroom>, d: StoryDoc, publishedAt: string | null, guid = d.id) => {
+      const source = store.createSource({ guildId: 'g', channelId: null, addedBy: null, url: `https://${d.sourceId}/feed`, feedUrl: null, name: d.sourceId, kind: 'rss', intervalMinutes: 30, fullText: false, nextFetchAt: null });
+      const { inserted } = store.ingest(source.id, [{ article: { id: d.id, sourceId: source.id, title: d.title, byline: null, outlet: d.sourceId, dateline: null, tags: [], caption: null, body: d.body, editors: [], url: null, publishedAt }, dedupeKey: `guid:${guid}`, contentHash: d.id }], { announce: true });
+      await newsroom.indexArticles(inserted.map((article) => ({ article, firstSeenAt: now.toISOString() })));
+      await newsroom.storiesStored();
+    };
+    const first = new Newsroom({ store: fromSqlite(store), clock, log: silentLog });
+    await first.buildIndex();
+    const sun = page('thesun.co.uk');
+    await ingest(first, sun, '2026-11-29T07:00:00.000Z');
+    // A restart: the store gives back signatures, entities and story ids; no article's text is read.
+    const reads: string[] = [];
+    const counting = fromSqlite(store);
+    const getArticle = counting.getArticle.bind(counting);
+    counting.getArticle = (id: string) => {
+      reads.push(id);
+      return getArticle(id);
+    };
+    const restarted = new Newsroom({ store: counting, clock, log: silentLog });
+    await restarted.buildIndex();
+    expect(reads).toEqual([]);
+    // An independent report of the same cases, a few hours later, shares too few words to be a copy:
+    // it joins the story through the names and figures stored with the first.
+    now = new Date('2026-11-29T11:00:00Z');
+    const express = page('express.co.uk');
+    await ingest(restarted, express, '2026-11-29T10:00:00.000Z');
+    expect(restarted.stories.storyOf(express.id)).toBe(sun.id);
+    // An undated syndicated copy of the first, fetched a week later, is the same story.
+    now = new Date('2026-12-06T11:00:00Z');
+    const copy = { ...sun, id: 'plague-wire-copy', sourceId: 'wire.example', title: `${sun.title} | Wire` };
+    await ingest(restarted, copy, null);
+    expect(restarted.stories.storyOf(copy.id)).toBe(sun.id);
+    expect(store.db.prepare('SELECT story_id FROM articles WHERE id = ?').get(copy.id)).toEqual({ story_id: sun.id });
     store.close();
   });
 });

@@ -168,6 +168,7 @@ interface DeriveItem {
   article: Pick<Article, 'id' | 'sourceId' | 'title' | 'body' | 'publishedAt'>;
   firstSeenAt?: string | undefined;
   storySig?: Uint8Array | null;
+  storyEntities?: Uint8Array | null;
   storyId?: string | null;
   /** Too old to be linked to by new reports: it only rejoins its stored story. */
   restoreOnly?: boolean;
@@ -403,6 +404,7 @@ export class Newsroom {
           article: { id: r.id, sourceId: r.sourceId, title: r.title, body: [], publishedAt: r.publishedAt },
           firstSeenAt: r.firstSeenAt,
           storySig: r.storySig,
+          storyEntities: r.storyEntities,
           storyId: r.storyId,
           restoreOnly: r.rowid <= linkFrom,
         })));
@@ -411,7 +413,7 @@ export class Newsroom {
         const part: DeriveItem[] = [];
         for (const r of unread.slice(i, i + LOAD_CHUNK)) {
           const article = await this.deps.store.getArticle(r.id);
-          if (article) part.push({ article, firstSeenAt: r.firstSeenAt, storySig: r.storySig, storyId: r.storyId, restoreOnly: r.rowid <= linkFrom && r.storyId !== null });
+          if (article) part.push({ article, firstSeenAt: r.firstSeenAt, storySig: r.storySig, storyEntities: r.storyEntities, storyId: r.storyId, restoreOnly: r.rowid <= linkFrom && r.storyId !== null });
         }
         read += part.length;
         await nextTurn();
@@ -525,19 +527,21 @@ export class Newsroom {
    */
   private groupStories(items: DeriveItem[], speakers: Array<[string, ArticleSpeakers]> = []): void {
     const changed: Array<[string, string]> = [];
-    const fresh: Array<[string, Uint8Array]> = [];
-    for (const { article: a, firstSeenAt, storySig, storyId, restoreOnly } of items) {
+    const fresh: Array<[string, Uint8Array, Uint8Array]> = [];
+    for (const { article: a, firstSeenAt, storySig, storyEntities, storyId, restoreOnly } of items) {
       if (restoreOnly && storyId) {
         changed.push(...this.stories.restore(a.id, storyId));
         continue;
       }
-      const time = Date.parse(a.publishedAt ?? firstSeenAt ?? '');
+      const published = Date.parse(a.publishedAt ?? '');
+      const time = Number.isNaN(published) ? Date.parse(firstSeenAt ?? '') : published;
       const known = this.stories.storyOf(a.id) !== undefined;
-      // At start-up the stored signature and story id are used as they are: no text is re-read
-      // and no candidates are searched (both were done when the article arrived).
-      const doc = { id: a.id, sourceId: a.sourceId, title: a.title, body: a.body, time: Number.isNaN(time) ? this.deps.clock.now().getTime() : time };
-      changed.push(...this.stories.add(doc, storySig ?? undefined, storySig ? storyId : null));
-      if (!known && !storySig) fresh.push([a.id, this.stories.signatureBytes(a.id)!]);
+      // At start-up the stored signatures and story id are used as they are: no text is re-read
+      // and no candidates are searched (both were done when the article arrived). An undated item's
+      // time is when it was first seen, which the grouping treats differently (see StoryThresholds).
+      const doc = { id: a.id, sourceId: a.sourceId, title: a.title, body: a.body, time: Number.isNaN(time) ? this.deps.clock.now().getTime() : time, dated: !Number.isNaN(published) };
+      changed.push(...this.stories.add(doc, storySig ?? undefined, storySig ? storyId : null, storySig ? (storyEntities ?? null) : undefined));
+      if (!known && !storySig) fresh.push([a.id, this.stories.signatureBytes(a.id)!, this.stories.entityBytes(a.id)!]);
     }
     // Written in the background, in order: the in-memory grouping answers meanwhile.
     if (fresh.length || changed.length || speakers.length) {

@@ -143,7 +143,7 @@ export interface AsyncStore {
   enqueueChangeAlerts(alertId: string, lastVersionId: number, rows: NewOutbox[]): Promise<OutboxRow[]>;
 
   // stories (src/core/stories/)
-  setStorySignatures(sigs: Iterable<[articleId: string, sig: Uint8Array]>): Promise<void>;
+  setStorySignatures(sigs: Iterable<[articleId: string, sig: Uint8Array, entities?: Uint8Array]>): Promise<void>;
   /** Stores who is quoted in each article (an edit of the text clears it until derived again). */
   setSpeakers(rows: Iterable<[articleId: string, speakers: ArticleSpeakers]>): Promise<void>;
   /** Writes the story ids that changed; returns how many did. */

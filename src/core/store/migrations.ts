@@ -326,7 +326,13 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX IF NOT EXISTS articles_facets ON articles (seq, source_id, published_at, first_seen_at, outlet);
   ALTER TABLE subscriptions ADD COLUMN chart INTEGER NOT NULL DEFAULT 0;
   `,
-  // 13: speakers are stored only when the resolver is sure of them (quotes/confidence.ts); the
+  // 13: the entity signature of each article's story grouping (names, figures and dates as 32-bit
+  // hashes, stored beside story_sig), so a restart links new reports by entities without re-reading
+  // text. NULL for articles grouped before: they are linked by their word signature only.
+  `
+  ALTER TABLE articles ADD COLUMN story_entities BLOB;
+  `,
+  // 14: speakers are stored only when the resolver is sure of them (quotes/confidence.ts); the
   // lists stored before named every candidate, so they are derived again from the text.
   `
   UPDATE articles SET speakers = NULL WHERE speakers IS NOT NULL;

@@ -374,7 +374,7 @@ export class SqliteAsyncStore implements AsyncStore {
   setSpeakers(rows: Iterable<[articleId: string, speakers: ArticleSpeakers]>) {
     return this.call(() => this.store.setSpeakers(rows));
   }
-  setStorySignatures(sigs: Iterable<[articleId: string, sig: Uint8Array]>) {
+  setStorySignatures(sigs: Iterable<[articleId: string, sig: Uint8Array, entities?: Uint8Array]>) {
     return this.call(() => this.store.setStorySignatures(sigs));
   }
   setStoryIds(assignments: Iterable<[articleId: string, storyId: string]>) {

@@ -542,7 +542,7 @@ export class SqliteStore implements Store {
 
   /** What stories and speakers are derived from, in seq order after `afterSeq`, without the text. */
   scanDerived(afterSeq: number, limit: number): DerivedRow[] {
-    const rows = this.stmt('SELECT seq, id, source_id, title, published_at, first_seen_at, story_sig, story_id, speakers FROM articles WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as Row[];
+    const rows = this.stmt('SELECT seq, id, source_id, title, published_at, first_seen_at, story_sig, story_entities, story_id, speakers FROM articles WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as Row[];
     return rows.map((r) => ({
       rowid: r.seq as number,
       id: r.id as string,
@@ -551,6 +551,7 @@ export class SqliteStore implements Store {
       publishedAt: (r.published_at as string | null) ?? null,
       firstSeenAt: r.first_seen_at as string,
       storySig: (r.story_sig as Buffer | null) ?? null,
+      storyEntities: (r.story_entities as Buffer | null) ?? null,
       storyId: (r.story_id as string | null) ?? null,
       speakers: r.speakers == null ? null : (JSON.parse(r.speakers as string) as ArticleSpeakers),
     }));
@@ -709,11 +710,15 @@ export class SqliteStore implements Store {
 
   // ── stories (src/core/stories/) ────────────────────────────────────────
 
-  /** Stores the story signatures of articles, so a restart regroups without re-reading their text. */
-  setStorySignatures(sigs: Iterable<[articleId: string, sig: Uint8Array]>): void {
-    const set = this.stmt('UPDATE articles SET story_sig = ? WHERE id = ?');
+  /**
+   * Stores the story signatures of articles (word signature, and entity signature: NULL when not
+   * given), so a restart regroups without re-reading their text.
+   */
+  setStorySignatures(sigs: Iterable<[articleId: string, sig: Uint8Array, entities?: Uint8Array]>): void {
+    const set = this.stmt('UPDATE articles SET story_sig = ?, story_entities = ? WHERE id = ?');
+    const blob = (b: Uint8Array | undefined) => (b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : null);
     this.db.transaction(() => {
-      for (const [id, sig] of sigs) set.run(Buffer.from(sig.buffer, sig.byteOffset, sig.byteLength), id);
+      for (const [id, sig, entities] of sigs) set.run(blob(sig), blob(entities), id);
     })();
   }
 

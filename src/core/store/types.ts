@@ -150,6 +150,8 @@ export interface DerivedRow {
   publishedAt: string | null;
   firstSeenAt: string;
   storySig: Uint8Array | null;
+  /** The entity signature stored with storySig; null for articles grouped before entities were stored. */
+  storyEntities: Uint8Array | null;
   storyId: string | null;
   /** null: not derived since the text last changed (the article must be read). */
   speakers: ArticleSpeakers | null;

@@ -1,5 +1,6 @@
 import { ShardedMap } from '../sharded-map.ts';
 import { tokenize } from '../text/tokenize.ts';
+import { ENTITY_SLOTS, entityId, entitySignature } from './entities.ts';
 
 /** What the story grouping reads of an article. */
 export interface StoryDoc {
@@ -10,20 +11,63 @@ export interface StoryDoc {
   body: string[];
   /** publishedAt, else first seen (epoch ms). */
   time: number;
+  /** false: the item carries no publication date, so `time` is when it was first seen. */
+  dated?: boolean;
 }
 
-/** Thresholds of "same story"; measured on the labelled set in test/data/stories-labelled.json (see the README). */
+/** Thresholds of "same story"; measured on the labelled sets (docs/quality.md, "Story grouping"). */
 export interface StoryThresholds {
   /** Estimated Jaccard of the content-word sets above which two articles are one story. */
   body: number;
   /** Title-word Jaccard that, with at least `support` body overlap, also makes one story. */
   title: number;
   support: number;
-  /** Reports further apart than this are never one story. */
+  /** Reports further apart than this are never one story (but see `syndicated`). */
   windowMs: number;
+  /**
+   * Independently written reports: one story when
+   * `scoreBody·J + scoreTitle·T + scoreEntities·E − scorePerDay·days ≥ scoreLink`, where J is the
+   * word overlap, T the title overlap and E the overlap of their names, figures and dates weighted
+   * by rarity — and only with `minEntities` of E at least, because J alone is an estimate, and
+   * `scoreSupport` of J at least (a few words in common: what names alone link is too often
+   * another story about the same people).
+   */
+  scoreBody: number;
+  scoreTitle: number;
+  scoreEntities: number;
+  scorePerDay: number;
+  scoreLink: number;
+  minEntities: number;
+  scoreSupport: number;
+  /**
+   * The share of each headline's names (rarity-weighted) the other report names too, at least:
+   * two finals of one tournament, or a game and its halftime show, share the venue and the
+   * competition but not the people their headlines are about.
+   */
+  minHeadline: number;
+  /**
+   * An item without a publication date takes the time it was first seen, which says nothing of
+   * when it was written (a syndicated copy fetched a week later): such an item and another report
+   * are one story, however far apart, when their estimated word overlap reaches this.
+   */
+  syndicated: number;
 }
 
-export const DEFAULT_THRESHOLDS: StoryThresholds = { body: 0.25, title: 0.34, support: 0.05, windowMs: 3 * 24 * 3_600_000 };
+export const DEFAULT_THRESHOLDS: StoryThresholds = {
+  body: 0.25,
+  title: 0.34,
+  support: 0.05,
+  windowMs: 3 * 24 * 3_600_000,
+  scoreBody: 2,
+  scoreTitle: 0.5,
+  scoreEntities: 0.5,
+  scorePerDay: 0.05,
+  scoreLink: 0.58,
+  minEntities: 0.1,
+  scoreSupport: 0.1,
+  minHeadline: 0.25,
+  syndicated: 0.6,
+};
 
 /** MinHash size and LSH banding: 30 bands of 2 rows find pairs at J 0.3 with p ≈ 0.94, at 0.15 with p ≈ 0.5. */
 const HASHES = 60;
@@ -37,6 +81,25 @@ const MAX_WORDS = 400;
  * cost per article flat, and reports of one story arrive close together anyway.
  */
 const MAX_SCAN = 100;
+/** Entities of an article that find candidates (its most telling ones); all ENTITY_SLOTS count in the score. */
+const ENTITY_KEYS = 6;
+/**
+ * An entity named by more recent articles than this finds no candidates (its newest reports are
+ * mostly other stories; the shared words and title words find the ones that matter), and is not
+ * listed for later ones either.
+ */
+const ENTITY_COMMON = 48;
+/**
+ * How many articles an entity's rarity is measured against: an entity named in `df` of the
+ * articles of the time window (the last 3 days) weighs ln(RARITY_SCALE / (1 + df)). A fixed
+ * scale (not the number of articles) keeps the weights the same for a small newsroom, a large one
+ * and the labelled sets; what counts is how many recent reports name it.
+ */
+const RARITY_SCALE = 2000;
+/** Counters of entity occurrences in the time window, by hash (a collision only makes an entity look commoner). */
+const DF_SIZE = 1 << 20;
+/** The weight of an entity by its count (a table: the score reads two signatures' worth per candidate). */
+const RARITY = Float32Array.from({ length: 65536 }, (_, df) => Math.max(0.25, Math.log(RARITY_SCALE / (1 + df))));
 
 const STOP = new Set(
   'the a an of to in on for and or is are was were as at by with from its it that this after over new be has have had he she they his her their said says not but will would can could more than also about into who which what when how why your you we our us there been being do does did than then them these those out up all one two just like get got may might'.split(' '),
@@ -101,9 +164,11 @@ interface Buckets {
   last: number;
   /** Title word hash → positions, oldest first. */
   titles: Map<number, number[]>;
+  /** Entity hash → positions, oldest first (each article's ENTITY_KEYS most telling entities). */
+  entities: Map<number, number[]>;
 }
 
-const newBuckets = (size: number): Buckets => ({ keys: new Uint32Array(size), heads: new Int32Array(size), used: 0, last: -1, titles: new Map() });
+const newBuckets = (size: number): Buckets => ({ keys: new Uint32Array(size), heads: new Int32Array(size), used: 0, last: -1, titles: new Map(), entities: new Map() });
 
 /**
  * Incremental near-duplicate grouping of articles into stories: a MinHash signature of each
@@ -143,8 +208,20 @@ export class StoryIndex {
   private times: Float64Array;
   private sigs: Uint32Array;
   private titleCounts: Uint16Array;
+  /** Per slot, the entity signature (ENTITY_SLOTS hashes, 0 = empty) and whether the item was undated. */
+  private ents: Uint32Array;
+  private undated: Uint8Array;
   private stamp: Int32Array;
   private sources: string[];
+  /** In how many articles of the time window each entity hash occurs. */
+  private readonly df = new Uint16Array(DF_SIZE);
+  /**
+   * The oldest position still counted in `df`: articles leave the count, in the order they were
+   * added, once they are further than the time window behind the newest time seen (or leave the
+   * ring). The same adds in the same order always give the same counts.
+   */
+  private dfTail = 0;
+  private dfNow = -Infinity;
   /** Older position in the same bucket (per slot and band), -1 at a generation's oldest. */
   private next: Int32Array;
   /** Bucket generations, newest last. */
@@ -164,6 +241,8 @@ export class StoryIndex {
     this.times = new Float64Array(ring);
     this.sigs = new Uint32Array(ring * HASHES);
     this.titleCounts = new Uint16Array(ring);
+    this.ents = new Uint32Array(ring * ENTITY_SLOTS);
+    this.undated = new Uint8Array(ring);
     this.stamp = new Int32Array(ring);
     this.sources = new Array<string>(ring);
     this.next = new Int32Array(ring * BANDS);
@@ -239,10 +318,11 @@ export class StoryIndex {
    * An article already added keeps its story. With a stored signature and story (start-up) it joins
    * that story without looking for candidates, and stays findable by later reports.
    */
-  add(doc: StoryDoc, storedSignature?: Uint8Array, storedStory?: string | null): Array<[articleId: string, storyId: string]> {
+  add(doc: StoryDoc, storedSignature?: Uint8Array, storedStory?: string | null, storedEntities?: Uint8Array | null): Array<[articleId: string, storyId: string]> {
     if (this.byId.has(doc.id)) return [];
     const n = this.newDoc(doc.id);
     const position = this.takePosition(n, doc);
+    this.expireCounts(doc.time, position);
     const pos = position & (this.window - 1);
     const sig = this.sigs.subarray(pos * HASHES, (pos + 1) * HASHES);
     let words = 0;
@@ -263,6 +343,11 @@ export class StoryIndex {
       }
       words = seen.size;
     }
+    // Entities: as stored (none known for an article stored before they were), else from the text.
+    const ents = this.ents.subarray(pos * ENTITY_SLOTS, (pos + 1) * ENTITY_SLOTS);
+    ents.fill(0);
+    if (storedEntities) ents.set(new Uint32Array(storedEntities.buffer.slice(storedEntities.byteOffset, storedEntities.byteOffset + Math.min(storedEntities.byteLength & ~3, ENTITY_SLOTS * 4))));
+    else if (storedEntities === undefined && !(storedSignature && doc.body.length === 0)) ents.set(entitySignature(doc.title, doc.body));
     const titleWords = [...new Set(contentWords(doc.title).map(fnv))];
     this.titleCounts[pos] = Math.min(65535, titleWords.length);
     if (storedStory) {
@@ -271,6 +356,8 @@ export class StoryIndex {
     }
     // Candidates (ring slots) are de-duplicated with a stamp per slot (no per-article Map or Set on the hot path).
     const candidates: number[] = [];
+    /** Candidates outside the time window that only near-identical text can link (an undated item on either side). */
+    const late: number[] = [];
     const t = this.thresholds;
     const oldest = Math.max(0, this.positions - this.window);
     const mask = this.window - 1;
@@ -278,8 +365,8 @@ export class StoryIndex {
       if (this.stamp[p] === n + 1) return;
       this.stamp[p] = n + 1;
       if (this.removed[this.ringDoc[p]!] || this.sources[p] === doc.sourceId) return;
-      if (Number.isFinite(doc.time) && Number.isFinite(this.times[p]!) && Math.abs(doc.time - this.times[p]!) > t.windowMs) return;
-      candidates.push(p);
+      if (!Number.isFinite(doc.time) || !Number.isFinite(this.times[p]!) || Math.abs(doc.time - this.times[p]!) <= t.windowMs) candidates.push(p);
+      else if (doc.dated === false || this.undated[p]) late.push(p);
     };
     if (words > 0) {
       for (let b = 0; b < BANDS; b++) {
@@ -308,13 +395,42 @@ export class StoryIndex {
         }
       }
     }
+    // The second way in: reports that name the same people, places and figures but word them differently.
+    for (let k = 0; k < ENTITY_KEYS && ents[k]; k++) {
+      const id = entityId(ents[k]!);
+      if (this.df[fmix(id) & (DF_SIZE - 1)]! > ENTITY_COMMON) continue;
+      let scanned = 0;
+      for (let g = this.generations.length - 1; g >= 0 && scanned < MAX_SCAN; g--) {
+        const list = this.generations[g]!.entities.get(id);
+        if (!list) continue;
+        for (let i = list.length - 1; i >= 0 && list[i]! >= oldest && scanned < MAX_SCAN; i--, scanned++) {
+          const p = list[i]! & mask;
+          // Newest first: once past the time window, the rest of the list is older still.
+          if (this.times[p]! < doc.time - t.windowMs) break;
+          consider(p);
+        }
+      }
+    }
     const changed: Array<[string, string]> = [];
+    for (const p of late) if (words > 0 && this.estimateAt(pos, p) >= t.syndicated) changed.push(...this.union(n, this.ringDoc[p]!));
+    // Copies link outright, and may merge the stories they link; a scored link only adds the report
+    // to the one story it scores best with, so that one borderline report never merges two stories.
+    let best = -1;
+    let bestScore = -Infinity;
     for (const p of candidates) {
       const sharedTitle = sharedTitles.get(p) ?? 0;
       const bodyJ = words > 0 ? this.estimateAt(pos, p) : 0;
       const titleJ = titleWords.length && this.titleCounts[p] ? sharedTitle / (titleWords.length + this.titleCounts[p]! - sharedTitle) : 0;
       if (bodyJ >= t.body || (titleJ >= t.title && bodyJ >= t.support)) changed.push(...this.union(n, this.ringDoc[p]!));
+      else {
+        const score = this.score(pos, p, bodyJ, titleJ, doc.time);
+        if (score > bestScore) {
+          bestScore = score;
+          best = p;
+        }
+      }
     }
+    if (best >= 0 && bestScore >= t.scoreLink && this.find(n) === n) changed.push(...this.union(n, this.ringDoc[best]!));
     // Index after matching, so the article never matches itself.
     this.index(position, sig, words, titleWords);
     const story = this.idOf(this.find(n))!;
@@ -323,6 +439,108 @@ export class StoryIndex {
     const final = new Map<string, string>();
     for (const [id] of changed) final.set(id, this.storyOf(id)!);
     return [...final];
+  }
+
+  /** The score of two reports that share too few words to be copies (see StoryThresholds); -Infinity without enough entities in common. */
+  private score(a: number, b: number, bodyJ: number, titleJ: number, time: number): number {
+    const t = this.thresholds;
+    const days = Number.isFinite(time) && Number.isFinite(this.times[b]!) ? Math.abs(time - this.times[b]!) / 86_400_000 : 0;
+    if (bodyJ < t.scoreSupport) return -Infinity;
+    const words = t.scoreBody * bodyJ + t.scoreTitle * titleJ - t.scorePerDay * days;
+    // The entity overlap is at most 1: most candidates are out of reach before it is computed.
+    if (words + t.scoreEntities < t.scoreLink) return -Infinity;
+    const entities = this.entityOverlap(a, b);
+    if (entities < t.minEntities) return -Infinity;
+    if (t.minHeadline > 0 && Math.min(this.headlineCoverage(a, b), this.headlineCoverage(b, a)) < t.minHeadline) return -Infinity;
+    return words + t.scoreEntities * entities;
+  }
+
+  /** The rarity-weighted share of the names in a's headline that b names too (1 when a's headline names none). */
+  private headlineCoverage(a: number, b: number): number {
+    const ea = a * ENTITY_SLOTS;
+    const eb = b * ENTITY_SLOTS;
+    let total = 0;
+    let found = 0;
+    for (let i = 0; i < ENTITY_SLOTS; i++) {
+      const h = this.ents[ea + i]!;
+      if (!h) break;
+      if (!(h & 1)) continue;
+      const w = this.rarity(h);
+      total += w;
+      for (let j = 0; j < ENTITY_SLOTS; j++) {
+        const g = this.ents[eb + j]!;
+        if (!g) break;
+        if (g >>> 1 === h >>> 1) {
+          found += w;
+          break;
+        }
+      }
+    }
+    return total > 0 ? found / total : 1;
+  }
+
+  /**
+   * Overlap of two slots' entities, each weighted by its rarity in the link window: twice the
+   * weight of the shared ones over the weight of both (0–1). Rare names and figures (the toll, the
+   * score, the street) count for much, names in every report of the week for little.
+   */
+  private entityOverlap(a: number, b: number): number {
+    const s = this.entityStats(a, b);
+    return s.totalA + s.totalB > 0 ? (2 * s.shared) / (s.totalA + s.totalB) : 0;
+  }
+
+  /** The rarity-weighted entity mass of two slots and of what they share (and how many they share). */
+  private entityStats(a: number, b: number): { shared: number; totalA: number; totalB: number; count: number } {
+    const ea = a * ENTITY_SLOTS;
+    const eb = b * ENTITY_SLOTS;
+    // Which entities of a the other names (a bit each): most candidates share none, and need no weights.
+    let mask = 0;
+    for (let i = 0; i < ENTITY_SLOTS; i++) {
+      const h = this.ents[ea + i]! >>> 1;
+      if (!h) break;
+      for (let j = 0; j < ENTITY_SLOTS; j++) {
+        const g = this.ents[eb + j]!;
+        if (!g) break;
+        if (g >>> 1 === h) {
+          mask |= 1 << i;
+          break;
+        }
+      }
+    }
+    if (mask === 0) return { shared: 0, totalA: 1, totalB: 1, count: 0 };
+    let shared = 0;
+    let totalA = 0;
+    let totalB = 0;
+    let count = 0;
+    for (let i = 0; i < ENTITY_SLOTS; i++) {
+      const h = this.ents[ea + i]!;
+      if (!h) break;
+      const w = this.rarity(h);
+      totalA += w;
+      if (mask & (1 << i)) {
+        shared += w;
+        count++;
+      }
+    }
+    for (let j = 0; j < ENTITY_SLOTS; j++) {
+      const g = this.ents[eb + j]!;
+      if (!g) break;
+      totalB += this.rarity(g);
+    }
+    return { shared, totalA, totalB, count };
+  }
+
+  private rarity(h: number): number {
+    return RARITY[this.df[fmix(entityId(h)) & (DF_SIZE - 1)]!]!;
+  }
+
+  /** An article's entity signature as bytes (for the store), while it is in the link window. */
+  entityBytes(articleId: string): Uint8Array | undefined {
+    const pos = this.positionOf(articleId);
+    if (pos === undefined) return undefined;
+    let k = 0;
+    while (k < ENTITY_SLOTS && this.ents[pos * ENTITY_SLOTS + k]) k++;
+    return new Uint8Array(this.ents.buffer.slice(pos * ENTITY_SLOTS * 4, (pos * ENTITY_SLOTS + k) * 4));
   }
 
   /** An article's MinHash signature as bytes (for the store), while it is in the link window. */
@@ -379,16 +597,45 @@ export class StoryIndex {
     const position = this.positions++;
     const pos = position & (this.window - 1);
     const old = this.ringDoc[pos]!;
-    if (position >= this.window && this.ringPos[old] === pos) this.ringPos[old] = -1;
+    if (position >= this.window) {
+      if (this.ringPos[old] === pos) this.ringPos[old] = -1;
+      // An article leaving the ring stops counting in its entities' rarity, if it still did.
+      if (position - this.window >= this.dfTail) {
+        this.uncount(pos);
+        this.dfTail = position - this.window + 1;
+      }
+      this.ents.fill(0, pos * ENTITY_SLOTS, (pos + 1) * ENTITY_SLOTS);
+    }
     this.ringDoc[pos] = n;
     this.ringPos[n] = pos;
     this.times[pos] = doc.time;
+    this.undated[pos] = doc.dated === false ? 1 : 0;
     this.sources[pos] = doc.sourceId;
     this.stamp[pos] = 0;
     // Generations whose newest entry left the window hold nothing a lookup may return.
     const oldest = this.positions - this.window;
     while (this.generations.length > 1 && this.generations[0]!.last < oldest) this.generations.shift();
     return position;
+  }
+
+  /** Articles older than the time window (behind the newest time seen) stop counting in entity rarity. */
+  private expireCounts(time: number, position: number): void {
+    if (!(time > this.dfNow)) return;
+    this.dfNow = time;
+    const mask = this.window - 1;
+    while (this.dfTail < position) {
+      const p = this.dfTail & mask;
+      if (!(this.times[p]! < time - this.thresholds.windowMs)) break;
+      this.uncount(p);
+      this.dfTail++;
+    }
+  }
+
+  private uncount(pos: number): void {
+    for (let k = pos * ENTITY_SLOTS, end = k + ENTITY_SLOTS; k < end && this.ents[k]; k++) {
+      const i = fmix(entityId(this.ents[k]!)) & (DF_SIZE - 1);
+      if (this.df[i]! > 0) this.df[i]!--;
+    }
   }
 
   private index(position: number, sig: Uint32Array, words: number, titleWords: number[]): void {
@@ -400,6 +647,16 @@ export class StoryIndex {
       const list = gen.titles.get(tw);
       if (list) list.push(position);
       else gen.titles.set(tw, [position]);
+    }
+    const base = (position & (this.window - 1)) * ENTITY_SLOTS;
+    for (let k = 0; k < ENTITY_SLOTS && this.ents[base + k]; k++) {
+      const h = entityId(this.ents[base + k]!);
+      const i = fmix(h) & (DF_SIZE - 1);
+      if (this.df[i]! < 65535) this.df[i]!++;
+      if (k >= ENTITY_KEYS || this.df[i]! > ENTITY_COMMON) continue;
+      const list = gen.entities.get(h);
+      if (list) list.push(position);
+      else gen.entities.set(h, [position]);
     }
   }
 
@@ -481,7 +738,7 @@ export class StoryIndex {
   private growRing(n: number): void {
     if (n <= this.ringDoc.length) return;
     const cap = Math.min(this.window, Math.max(n, this.ringDoc.length >= this.ringDoublingMax ? this.window : this.ringDoc.length * 2));
-    const grow = <T extends Int32Array | Float64Array | Uint32Array | Uint16Array>(a: T, per = 1): T => {
+    const grow = <T extends Int32Array | Float64Array | Uint32Array | Uint16Array | Uint8Array>(a: T, per = 1): T => {
       const b = new (a.constructor as new (len: number) => T)(cap * per);
       b.set(a);
       return b;
@@ -490,6 +747,8 @@ export class StoryIndex {
     this.times = grow(this.times);
     this.sigs = grow(this.sigs, HASHES);
     this.titleCounts = grow(this.titleCounts);
+    this.ents = grow(this.ents, ENTITY_SLOTS);
+    this.undated = grow(this.undated);
     this.stamp = grow(this.stamp);
     this.next = grow(this.next, BANDS);
     this.sources.length = cap;

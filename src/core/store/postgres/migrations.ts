@@ -305,7 +305,11 @@ export const PG_MIGRATIONS: string[] = [
   `
   ALTER TABLE subscriptions ADD COLUMN chart boolean NOT NULL DEFAULT false;
   `,
-  // SQLite migration 13: only speakers the resolver is sure of are stored; lists stored before are derived again.
+  // SQLite migration 13: the entity signature of each article's story grouping (NULL for articles grouped before).
+  `
+  ALTER TABLE articles ADD COLUMN story_entities bytea;
+  `,
+  // SQLite migration 14: only speakers the resolver is sure of are stored; lists stored before are derived again.
   `
   UPDATE articles SET speakers = NULL WHERE speakers IS NOT NULL;
   `,

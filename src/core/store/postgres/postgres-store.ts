@@ -547,7 +547,7 @@ export class PostgresStore implements AsyncStore {
   }
 
   async scanDerived(afterSeq: number, limit: number): Promise<DerivedRow[]> {
-    const rows = await this.q('SELECT seq, id, source_id, title, published_at, first_seen_at, story_sig, story_id, speakers FROM articles WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit]);
+    const rows = await this.q('SELECT seq, id, source_id, title, published_at, first_seen_at, story_sig, story_entities, story_id, speakers FROM articles WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit]);
     return rows.map((r) => ({
       rowid: Number(r.seq),
       id: r.id as string,
@@ -556,6 +556,7 @@ export class PostgresStore implements AsyncStore {
       publishedAt: (r.published_at as string | null) ?? null,
       firstSeenAt: iso(r.first_seen_at),
       storySig: (r.story_sig as Buffer | null) ?? null,
+      storyEntities: (r.story_entities as Buffer | null) ?? null,
       storyId: (r.story_id as string | null) ?? null,
       speakers: (r.speakers as ArticleSpeakers | null) ?? null,
     }));
@@ -1138,12 +1139,14 @@ export class PostgresStore implements AsyncStore {
 
   // ── stories ────────────────────────────────────────────────────────────
 
-  async setStorySignatures(sigs: Iterable<[articleId: string, sig: Uint8Array]>): Promise<void> {
+  async setStorySignatures(sigs: Iterable<[articleId: string, sig: Uint8Array, entities?: Uint8Array]>): Promise<void> {
     const list = [...sigs];
     if (list.length === 0) return;
+    const b64 = (b: Uint8Array | undefined) => (b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64') : null);
     await this.q(
-      `UPDATE articles a SET story_sig = decode(x.sig, 'base64') FROM jsonb_to_recordset($1::jsonb) AS x(id text, sig text) WHERE a.id = x.id`,
-      [json(list.map(([id, sig]) => ({ id, sig: Buffer.from(sig.buffer, sig.byteOffset, sig.byteLength).toString('base64') })))],
+      `UPDATE articles a SET story_sig = decode(x.sig, 'base64'), story_entities = decode(x.ents, 'base64')
+         FROM jsonb_to_recordset($1::jsonb) AS x(id text, sig text, ents text) WHERE a.id = x.id`,
+      [json(list.map(([id, sig, entities]) => ({ id, sig: b64(sig), ents: b64(entities) })))],
     );
   }
 
