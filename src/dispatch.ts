@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { commandList } from '../commands/index.ts';
 import { optionDefs, optionValues, type ButtonPress, type ButtonResult, type Command, type CommandContext, type Focused, type Invocation } from './command.ts';
 import type { Log } from './core/deps.ts';
+import { userErrorText } from './replies/user-errors.ts';
 import { isUserError } from './core/errors.ts';
 import { stripSurroundingQuotes } from './core/text/unquote.ts';
 import type { Choice, Reply } from './core/reply.ts';
@@ -141,7 +142,7 @@ export class Dispatcher {
     } catch (err) {
       if (isUserError(err)) {
         failed?.('user_error');
-        return { ephemeral: true, content: err.message };
+        return { ephemeral: true, content: userErrorText(err) };
       }
       failed?.('error');
       const ref = newErrorRef();

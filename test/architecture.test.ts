@@ -18,6 +18,28 @@ function filesUnder(dir: string): string[] {
 const importsDiscord = (text: string) => /from\s+['"](discord\.js|@discordjs\/[^'"]+|discord-api-types[^'"]*)['"]|import\(\s*['"]discord/.test(text);
 const readsEnv = (text: string) => /process\.env/.test(text);
 
+/** Each `new UserError(...)` call's text, up to its closing parenthesis (balanced, string-aware enough for our code). */
+function userErrorCalls(text: string): string[] {
+  const out: string[] = [];
+  let at = text.indexOf('new UserError(');
+  while (at >= 0) {
+    let depth = 0;
+    let end = at + 'new UserError'.length;
+    for (; end < text.length; end++) {
+      const c = text[end];
+      if (c === '(') depth++;
+      else if (c === ')' && --depth === 0) break;
+    }
+    out.push(text.slice(at, end + 1));
+    at = text.indexOf('new UserError(', end);
+  }
+  return out;
+}
+const COMMANDS = ['search', 'quote', 'article', 'story', 'cite', 'changes', 'digest', 'alert', 'source', 'stats', 'help', 'trend', 'trending'];
+/** A slash command (`/alert list`) or an option written as Discord shows it (`source:` in backticks). */
+const namesACommand = (call: string) =>
+  new RegExp(`(^|[\\s(\`'"])/(${COMMANDS.join('|')})\\b`).test(call) || /`[a-z_]+:`/.test(call);
+
 describe('architecture rules', () => {
   const core = filesUnder(path.join(root, 'src/core'));
 
@@ -44,6 +66,32 @@ describe('architecture rules', () => {
     ["import { z } from 'zod';\nconst discordId = 1; // about discord.js", false, false],
   ])('the rules catch an offender and only offenders: %j', (text, discord, env) => {
     expect([importsDiscord(text), readsEnv(text)]).toEqual([discord, env]);
+  });
+
+  it('every UserError raised in src/core has an id, and its words name no slash command', () => {
+    const missing: string[] = [];
+    const commandWords: string[] = [];
+    for (const f of core) {
+      const text = fs.readFileSync(f, 'utf8');
+      for (const call of userErrorCalls(text)) {
+        const where = `${path.relative(root, f)}: ${call.slice(0, 90)}`;
+        if (!/\bid: '[a-z-]+\.[a-z.-]+'/.test(call)) missing.push(where);
+        if (namesACommand(call)) commandWords.push(where);
+      }
+    }
+    expect(missing).toEqual([]);
+    expect(commandWords).toEqual([]);
+  });
+
+  it.each([
+    ["throw new UserError(`No alert with id \"${id}\".`, { id: 'alert.not-found', values: { id } });", 1, false],
+    ["throw new UserError('Use /alert list to see them.', { id: 'alert.x' });", 1, true],
+    ["throw new UserError('add `source:` to follow it', { id: 'alert.y' });", 1, true],
+    ["const e = 1; // no call here", 0, false],
+  ])('the UserError rule finds calls and slash-command names: %j', (text, calls, names) => {
+    const found = userErrorCalls(text);
+    expect(found.length).toBe(calls);
+    expect(found.some(namesACommand)).toBe(names);
   });
 
   it('commands/index.ts lists every command file explicitly', () => {

@@ -5,6 +5,7 @@ import type { ButtonPress, Invocation } from '../command.ts';
 import { parseCommandLine } from './parse.ts';
 import { renderReplyText } from './render.ts';
 import type { Log } from '../core/deps.ts';
+import { userErrorText } from '../replies/user-errors.ts';
 import { isUserError } from '../core/errors.ts';
 import { attachmentBytes, type Reply, type ReplyButton } from '../core/reply.ts';
 import type { Dispatcher } from '../dispatch.ts';
@@ -91,7 +92,7 @@ export async function runConsole(opts: ConsoleOptions): Promise<void> {
       parsed = parseCommandLine(trimmed, (name) => opts.dispatcher.find(name)?.definition);
     } catch (err) {
       if (isUserError(err)) {
-        write(err.message);
+        write(userErrorText(err));
         return;
       }
       throw err;

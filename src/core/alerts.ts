@@ -68,16 +68,16 @@ export class Alerts {
    */
   async add(req: AddAlertRequest): Promise<AlertRow> {
     const query = (req.query ?? '').trim();
-    if (!query && !req.sourceId) throw new UserError('Give a `query`, a `source`, or both: with only a source, every new item of it is posted.');
+    if (!query && !req.sourceId) throw new UserError('Give a query, a source, or both: with only a source, every new item of it is posted.', { id: 'alert.nothing-asked' });
     const parsed = query ? parseQuery(query) : null; // a clear error now rather than a silent alert
     const source = req.sourceId ? await this.source(req.guildId, req.sourceId) : null;
     if (parsed && !source && onlyCommonWords(parsed)) {
-      throw new UserError(`**${escapeInline(query)}** has only the commonest words, so an alert for it would post almost everything new. Add a word that names your subject.`);
+      throw new UserError(`**${escapeInline(query)}** has only the commonest words, so an alert for it would post almost everything new. Add a word that names your subject.`, { id: 'alert.common-words' });
     }
     if (parsed && !source) await this.refuseBroad(req.guildId, query, parsed);
     const template = req.template ? validateTemplate(req.template) : null;
     if (!source && (template || req.identity === 'outlet' || req.filters)) {
-      throw new UserError('Filters, templates and the outlet identity belong to a delivery: add `source:` to follow a source.');
+      throw new UserError('Filters, templates and the outlet identity belong to a delivery, which follows a source.', { id: 'alert.delivery-options' });
     }
     const alert = await this.deps.store.createAlert({
       guildId: req.guildId,
@@ -110,7 +110,7 @@ export class Alerts {
   /** Resumes a delivery that paused itself (or was paused); its held posts go out. */
   async resume(guildId: string, id: string): Promise<AlertRow> {
     const alert = await this.owned(guildId, id);
-    if (alert.status === 'active') throw new UserError(`Alert "${alert.id}" is not paused.`);
+    if (alert.status === 'active') throw new UserError(`Alert "${alert.id}" is not paused.`, { id: 'alert.not-paused', values: { id: alert.id } });
     await this.deps.store.resumeAlert(alert.id);
     this.deps.log.info({ alertId: alert.id }, 'delivery resumed');
     return (await this.deps.store.getAlert(alert.id))!;
@@ -200,7 +200,8 @@ export class Alerts {
     if (total / articles <= BROAD_SHARE) return;
     throw new UserError(
       `**${escapeInline(query)}** matches ${total} of the ${articles} articles this server can search (${Math.round((100 * total) / articles)} %): an alert for it would post almost everything new. ` +
-        'Add words that narrow it, or follow a source with `/alert add source:` (moderators).',
+        'Add words that narrow it, or follow a source instead.',
+      { id: 'alert.too-broad', values: { query, total, articles } },
     );
   }
 
@@ -216,7 +217,7 @@ export class Alerts {
 
   private async owned(guildId: string, id: string): Promise<AlertRow> {
     const alert = await this.deps.store.getAlert(id.trim());
-    if (!alert || alert.guildId !== guildId) throw new UserError(`No alert with id "${id.trim()}" in this server. /alert list shows them.`);
+    if (!alert || alert.guildId !== guildId) throw new UserError(`No alert with id "${id.trim()}" in this server.`, { id: 'alert.not-found', values: { id: id.trim() } });
     return alert;
   }
 

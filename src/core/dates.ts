@@ -42,7 +42,7 @@ export function parseDateOption(name: string, value: string, edge: 'start' | 'en
 }
 
 function badDate(name: string, value: string, why: string): UserError {
-  return new UserError(`${name} "${value}" is not a date I understand: ${why}.`);
+  return new UserError(`${name} "${value}" is not a date I understand: ${why}.`, { id: 'dates.invalid', values: { name, value, why } });
 }
 
 /** `2024-03-07` for an ISO time or Date (UTC calendar date). */

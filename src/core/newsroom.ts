@@ -599,7 +599,7 @@ export class Newsroom {
     const since = req.since ? parseDateOption('since', req.since, 'start', now) : undefined;
     const until = req.until ? parseDateOption('until', req.until, 'end', now) : undefined;
     if (since && until && since > until) {
-      throw new UserError(`since (${req.since}) is after until (${req.until}): nothing can match.`);
+      throw new UserError(`since (${req.since}) is after until (${req.until}): nothing can match.`, { id: 'dates.since-after-until', values: { since: req.since, until: req.until } });
     }
     const filters: SearchFilters = { visibleSources: await this.visibleSources(scope) };
     const source = req.source ? await this.resolveSource(scope, req.source) : undefined;
@@ -608,7 +608,7 @@ export class Newsroom {
     if (until) filters.until = until;
     const page = Math.max(0, Math.floor(req.page ?? 0));
     if (page >= MAX_PAGES) {
-      throw new UserError(`Results are served up to page ${MAX_PAGES} (the first ${MAX_PAGES * PAGE_SIZE}); page ${page + 1} is past that. Narrow the search with more words, source:, since: or until:.`);
+      throw new UserError(`Results are served up to page ${MAX_PAGES} (the first ${MAX_PAGES * PAGE_SIZE}); page ${page + 1} is past that. Narrow the search with more words, source:, since: or until:.`, { id: 'search.page-too-deep', values: { maxPages: MAX_PAGES } });
     }
     let found = await this.storyPage(query, filters, page);
     let respelled: SearchResults['respelled'];
@@ -802,7 +802,7 @@ export class Newsroom {
     const visible = await this.visibleSources(scope);
     const storyId = this.stories.storyOf(wanted) ?? wanted;
     const members = (await this.deps.store.storyMembers(storyId)).filter((m) => visible.has(m.article.sourceId));
-    if (members.length === 0) throw new UserError(`No story or article with id "${wanted}". /search shows story buttons on results reported by several outlets.`);
+    if (members.length === 0) throw new UserError(`No story or article with id "${wanted}".`, { id: 'story.not-found', values: { wanted } });
     return { id: storyId, members };
   }
 
@@ -823,7 +823,7 @@ export class Newsroom {
     // filter, and it has an id to show back. Two sources with one name are ambiguous.
     const named = sources.filter((s) => s.id !== SEED_SOURCE_ID && s.name.replace(/\s+/g, ' ').toLowerCase() === norm);
     if (named.length > 1) {
-      throw new UserError(`${named.length} sources are called "${escapeInline(wanted)}": ${named.map((s) => `\`${s.id}\``).join(', ')}. Give the id instead.`);
+      throw new UserError(`${named.length} sources are called "${escapeInline(wanted)}": ${named.map((s) => `\`${s.id}\``).join(', ')}. Give the id instead.`, { id: 'source.ambiguous', values: { wanted, count: named.length } });
     }
     const byName = named[0];
     if (byName) return { key: byName.id, label: byName.name, filter: byName.feedId };
@@ -831,7 +831,7 @@ export class Newsroom {
       const key = outletKey(outlet);
       if (key === wanted || outlet.replace(/\s+/g, ' ').toLowerCase() === norm) return { key, label: outlet, filter: outlet };
     }
-    throw new UserError(`No source or outlet called "${wanted}" here. Start typing in the source option to pick one.`);
+    throw new UserError(`No source or outlet called "${wanted}" here.`, { id: 'source.unknown-filter', values: { wanted } });
   }
 
   /**
@@ -842,7 +842,7 @@ export class Newsroom {
    */
   async quotes(scope: Scope, rawQuery: string, limit = 8, speaker?: string, offset = 0): Promise<{ query: ParsedQuery | null; quotes: QuoteResult[]; total: number }> {
     const wanted = speaker?.trim() || null;
-    if (!rawQuery.trim() && !wanted) throw new UserError('Give words the quotation should contain (query), a speaker, or both.');
+    if (!rawQuery.trim() && !wanted) throw new UserError('Give words the quotation should contain, a speaker, or both.', { id: 'quote.nothing-asked' });
     const visible = await this.visibleSources(scope);
     const found: Array<QuoteResult & { score: number }> = [];
     if (!rawQuery.trim()) {
@@ -889,7 +889,7 @@ export class Newsroom {
     const wanted = id.trim();
     const article = wanted ? await this.deps.store.getArticle(wanted) : undefined;
     if (!article || !(await this.visibleSources(scope)).has(article.sourceId)) {
-      throw new UserError(`No article with id "${wanted}". Use /search to find one, or type a title into /article for suggestions.`);
+      throw new UserError(`No article with id "${wanted}".`, { id: 'article.not-found', values: { wanted } });
     }
     return article;
   }

@@ -540,9 +540,9 @@ export function deriveTitle(lead: string): string {
 const BINARY_SHARE = 0.02;
 
 function checkIsText(text: string, label: string): void {
-  if (text.includes('\u0000')) throw new UserError(`${label}: not a text file (it contains NUL bytes)`);
+  if (text.includes('\u0000')) throw new UserError(`${label}: not a text file (it contains NUL bytes)`, { id: 'seed.binary', values: { label } });
   const odd = text.match(/[\u0001-\u0008\u000e-\u001f\u007f-\u009f\ufffd]/g)?.length ?? 0;
-  if (odd > 8 && odd > text.length * BINARY_SHARE) throw new UserError(`${label}: not a text file (${odd} control or undecodable characters)`);
+  if (odd > 8 && odd > text.length * BINARY_SHARE) throw new UserError(`${label}: not a text file (${odd} control or undecodable characters)`, { id: 'seed.binary', values: { label, odd } });
 }
 
 /** Line breaks of every kind (CRLF, CR, U+2028) to "\n"; page and paragraph separators to a blank line. */
@@ -557,11 +557,11 @@ function normalizeBreaks(text: string): string {
  */
 export function parseSeed(text: string, opts: SeedParseOptions = {}): Article {
   const label = opts.fileName ? `seed "${opts.fileName}"` : 'seed';
-  if (typeof text !== 'string') throw new UserError(`${label}: expected text, got ${text === null ? 'null' : typeof text}`);
+  if (typeof text !== 'string') throw new UserError(`${label}: expected text, got ${text === null ? 'null' : typeof text}`, { id: 'seed.not-text', values: { label } });
   checkIsText(text, label);
   const normalized = normalizeBreaks(text.replace(LONE_SURROGATE, '\ufffd'));
   const paras = toParagraphs(normalized);
-  if (paras.length === 0) throw new UserError(`${label}: the file is empty`);
+  if (paras.length === 0) throw new UserError(`${label}: the file is empty`, { id: 'seed.empty', values: { label } });
 
   // ── head: tag line, caption, title, byline, date line, in any order near the top ──
   let tags: string[] = [];
@@ -662,7 +662,7 @@ export function parseSeed(text: string, opts: SeedParseOptions = {}): Article {
   }
   // A lone sign-off ("RFA") closing the text, once the footers after it are gone.
   while (body.length > 1 && isSignOff(body.at(-1)!)) footers.unshift(body.pop()!);
-  if (body.length === 0) throw new UserError(`${label}: no article text left after removing tag line, caption, byline and boilerplate`);
+  if (body.length === 0) throw new UserError(`${label}: no article text left after removing tag line, caption, byline and boilerplate`, { id: 'seed.no-body', values: { label } });
 
   let dateline: string | null = null;
   const dl = splitDateline(body[0]!);

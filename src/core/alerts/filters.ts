@@ -26,9 +26,9 @@ function terms(option: string, raw: string | undefined): string[] {
   if (!raw?.trim()) return [];
   // Each item may be quoted on its own (`"sport", "weather"`); the quotes are not part of the word.
   const list = [...new Set(raw.split(',').map((t) => stripSurroundingQuotes(t.normalize('NFKC').replace(/\s+/g, ' ').trim()).toLowerCase()).filter(Boolean))];
-  if (list.length > MAX_TERMS) throw new UserError(`${option}: at most ${MAX_TERMS} words or phrases (got ${list.length}).`);
+  if (list.length > MAX_TERMS) throw new UserError(`${option}: at most ${MAX_TERMS} words or phrases (got ${list.length}).`, { id: 'filters.too-many-terms', values: { option, maxTerms: MAX_TERMS, listLength: list.length } });
   const long = list.find((t) => t.length > MAX_TERM_LENGTH);
-  if (long) throw new UserError(`${option}: "${long.slice(0, 80)}" is longer than ${MAX_TERM_LENGTH} characters.`);
+  if (long) throw new UserError(`${option}: "${long.slice(0, 80)}" is longer than ${MAX_TERM_LENGTH} characters.`, { id: 'filters.term-too-long', values: { option, maxTermLength: MAX_TERM_LENGTH } });
   return list;
 }
 
@@ -37,9 +37,9 @@ export function parseFilters(o: { include?: string; exclude?: string; matchText?
   const include = terms('include', o.include);
   const exclude = terms('exclude', o.exclude);
   const both = include.find((t) => exclude.includes(t));
-  if (both) throw new UserError(`"${both}" is both included and excluded; keep it in one of the two.`);
+  if (both) throw new UserError(`"${both}" is both included and excluded; keep it in one of the two.`, { id: 'filters.included-and-excluded', values: { both } });
   const minWords = o.minWords ?? 0;
-  if (!Number.isInteger(minWords) || minWords < 0 || minWords > 10_000) throw new UserError(`min_words: must be a whole number from 0 to 10000 (got ${minWords}).`);
+  if (!Number.isInteger(minWords) || minWords < 0 || minWords > 10_000) throw new UserError(`the minimum number of words must be a whole number from 0 to 10000 (got ${minWords}).`, { id: 'filters.min-words', values: { minWords } });
   return { include, exclude, scope: o.matchText ? 'text' : 'title', minWords, bylineRequired: o.bylineRequired ?? false };
 }
 

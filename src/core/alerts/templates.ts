@@ -18,14 +18,14 @@ const TOKEN = /\{([^{}\s]*)\}/g;
  */
 export function validateTemplate(raw: string): string {
   const t = raw.replace(/\\n/g, '\n').trim();
-  if (!t) throw new UserError('template: it is empty; leave the option out to use the standard post.');
-  if (t.length > MAX_TEMPLATE_LENGTH) throw new UserError(`template: ${t.length} characters, more than ${MAX_TEMPLATE_LENGTH}.`);
+  if (!t) throw new UserError('template: it is empty; leave the option out to use the standard post.', { id: 'template.empty' });
+  if (t.length > MAX_TEMPLATE_LENGTH) throw new UserError(`template: ${t.length} characters, more than ${MAX_TEMPLATE_LENGTH}.`, { id: 'template.too-long', values: { tLength: t.length, maxTemplateLength: MAX_TEMPLATE_LENGTH } });
   for (const m of t.matchAll(TOKEN)) {
     if (!(PLACEHOLDERS as readonly string[]).includes(m[1]!)) {
-      throw new UserError(`template: unknown placeholder {${m[1]}}. Use ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}.`);
+      throw new UserError(`template: unknown placeholder {${m[1]}}. Use ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}.`, { id: 'template.unknown-placeholder', values: { placeholder: m[1] } });
     }
   }
-  if (!t.match(TOKEN)) throw new UserError(`template: no placeholder, so every post would be the same text. Use ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}.`);
+  if (!t.match(TOKEN)) throw new UserError(`template: no placeholder, so every post would be the same text. Use ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}.`, { id: 'template.no-placeholder' });
   return t;
 }
 

@@ -31,7 +31,7 @@ export class ChangeAlerts {
   async add(req: { guildId: string; channelId: string; userId: string }): Promise<ChangeAlertRow> {
     // One per channel: a second would only repeat the first (each change is posted there once).
     const existing = (await this.list(req.guildId)).find((a) => a.channelId === req.channelId);
-    if (existing) throw new UserError(`Change alert \`${existing.id}\` already posts headline changes and corrections in <#${req.channelId}>.`);
+    if (existing) throw new UserError(`Change alert \`${existing.id}\` already posts headline changes and corrections in <#${req.channelId}>.`, { id: 'changes.alert-exists', values: { id: existing.id, channelId: req.channelId } });
     const alert = await this.deps.store.createChangeAlert({
       guildId: req.guildId,
       channelId: req.channelId,
@@ -58,7 +58,7 @@ export class ChangeAlerts {
   /** Like {@link remove} but a UserError when there is no such alert. */
   async removeOrFail(guildId: string, id: string): Promise<ChangeAlertRow> {
     const a = await this.remove(guildId, id);
-    if (!a) throw new UserError(`No alert with id "${id.trim()}" in this server. /alert list shows them.`);
+    if (!a) throw new UserError(`No alert with id "${id.trim()}" in this server.`, { id: 'alert.not-found', values: { id: id.trim() } });
     return a;
   }
 

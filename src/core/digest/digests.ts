@@ -57,7 +57,7 @@ export class Digests {
     if (query) parseQuery(query); // validate now, with the user's attention, not at 8 am
     const maxItems = req.maxItems ?? DEFAULT_MAX_ITEMS;
     if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > MAX_ITEMS_LIMIT) {
-      throw new UserError(`max_items must be a whole number from 1 to ${MAX_ITEMS_LIMIT} (got ${maxItems}).`);
+      throw new UserError(`the number of items must be a whole number from 1 to ${MAX_ITEMS_LIMIT} (got ${maxItems}).`, { id: 'digest.max-items', values: { maxItemsLimit: MAX_ITEMS_LIMIT, maxItems } });
     }
     const sourceIds = await this.resolveSources(req.guildId, req.sources);
     const now = this.deps.clock.now();
@@ -107,7 +107,7 @@ export class Digests {
 
   async owned(guildId: string, id: string): Promise<SubscriptionRow> {
     const sub = await this.deps.store.getSubscription(id.trim());
-    if (!sub || sub.guildId !== guildId) throw new UserError(`No digest subscription with id "${id.trim()}" in this server. /digest list shows them.`);
+    if (!sub || sub.guildId !== guildId) throw new UserError(`No digest subscription with id "${id.trim()}" in this server.`, { id: 'digest.not-found', values: { id: id.trim() } });
     return sub;
   }
 

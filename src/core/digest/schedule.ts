@@ -89,7 +89,7 @@ function echo(input: string): string {
 }
 
 function bad(input: string, why: string): UserError {
-  return new UserError(`schedule "${echo(input)}": ${why}`);
+  return new UserError(`schedule "${echo(input)}": ${why}`, { id: 'schedule.invalid', values: { why } });
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -333,7 +333,7 @@ function presetOf(c: CompiledCron): { label: string; cron: string } | null {
 export function parseSchedule(input: string, timezone: string): Schedule {
   const raw = typeof input === 'string' ? input : '';
   const text = raw.trim().toLowerCase().replace(/\s+/g, ' ');
-  if (!text) throw new UserError(`schedule is empty: ${PRESET_HINT}`);
+  if (!text) throw new UserError(`schedule is empty: ${PRESET_HINT}`, { id: 'schedule.empty', values: { presetHint: PRESET_HINT } });
   if (text.length > MAX_SCHEDULE_INPUT) throw bad(raw, `is ${text.length} characters long; ${PRESET_HINT}`);
   const tz = normalizeTimeZone(timezone);
   const preset = parsePreset(raw, text);

@@ -184,8 +184,8 @@ function echo(input: string): string {
  */
 export function normalizeTimeZone(input: string): string {
   const raw = typeof input === 'string' ? input.trim() : '';
-  if (!raw) throw new UserError('time zone is empty: give an IANA name such as Europe/Berlin or UTC');
-  if (raw.length > MAX_INPUT) throw new UserError(`unknown time zone "${echo(raw)}" — zone names are at most ${MAX_INPUT} characters, e.g. Europe/Berlin`);
+  if (!raw) throw new UserError('time zone is empty: give an IANA name such as Europe/Berlin or UTC', { id: 'timezone.empty' });
+  if (raw.length > MAX_INPUT) throw new UserError(`unknown time zone "${echo(raw)}" — zone names are at most ${MAX_INPUT} characters, e.g. Europe/Berlin`, { id: 'timezone.too-long', values: { maxInput: MAX_INPUT } });
   const typed = raw.replace(/\s*\/\s*/g, '/').replace(/\s+/g, '_');
   const lower = typed.toLowerCase();
   if (UTC_ALIASES.has(lower)) return 'UTC';
@@ -193,7 +193,7 @@ export function normalizeTimeZone(input: string): string {
   if (known) return known;
   const abbreviation = ABBREVIATIONS[lower];
   if (abbreviation) {
-    throw new UserError(`unknown time zone "${echo(raw)}" — abbreviations are ambiguous and ignore daylight saving; did you mean "${abbreviation}"?`);
+    throw new UserError(`unknown time zone "${echo(raw)}" — abbreviations are ambiguous and ignore daylight saving; did you mean "${abbreviation}"?`, { id: 'timezone.abbreviation', values: { abbreviation } });
   }
   // Names the runtime knows but does not list (US/Eastern, Japan, Etc/GMT+5): store what they resolve to.
   if (/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(typed) && IANAZone.isValidZone(typed)) {
@@ -203,7 +203,7 @@ export function normalizeTimeZone(input: string): string {
   }
   const best = closestZone(lower);
   const hint = best ? ` — did you mean "${best}"?` : ' — use an IANA name such as Europe/Berlin or America/New_York';
-  throw new UserError(`unknown time zone "${echo(raw)}"${hint}`);
+  throw new UserError(`unknown time zone "${echo(raw)}"${hint}`, { id: 'timezone.unknown', values: { hint } });
 }
 
 /**

@@ -157,20 +157,20 @@ function quoteInput(text: string): string {
  */
 export function parseSourceUrl(input: string): URL {
   const text = input.trim();
-  if (!text) throw new UserError('"": the URL is empty');
-  if (text.length > MAX_URL_LENGTH) throw new UserError(`"${quoteInput(text)}": the URL is longer than ${MAX_URL_LENGTH} characters`);
+  if (!text) throw new UserError('"": the URL is empty', { id: 'url.empty' });
+  if (text.length > MAX_URL_LENGTH) throw new UserError(`"${quoteInput(text)}": the URL is longer than ${MAX_URL_LENGTH} characters`, { id: 'url.too-long', values: { maxUrlLength: MAX_URL_LENGTH } });
   const hasScheme = /^[a-z][a-z0-9+.-]*:/i.test(text) && !HOST_PORT_WITHOUT_SCHEME.test(text);
   let url: URL;
   try {
     url = new URL(hasScheme ? text : `https://${text}`);
   } catch {
-    throw new UserError(`"${quoteInput(text)}": not a valid URL`);
+    throw new UserError(`"${quoteInput(text)}": not a valid URL`, { id: 'url.invalid' });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UserError(`"${quoteInput(text)}": only http and https URLs can be sources`);
+    throw new UserError(`"${quoteInput(text)}": only http and https URLs can be sources`, { id: 'url.scheme' });
   }
-  if (url.username || url.password) throw new UserError(`"${quoteInput(text)}": credentials in URLs are not allowed`);
-  if (!url.hostname) throw new UserError(`"${quoteInput(text)}": the URL has no host`);
+  if (url.username || url.password) throw new UserError(`"${quoteInput(text)}": credentials in URLs are not allowed`, { id: 'url.credentials' });
+  if (!url.hostname) throw new UserError(`"${quoteInput(text)}": the URL has no host`, { id: 'url.no-host' });
   url.hash = '';
   return url;
 }

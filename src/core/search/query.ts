@@ -47,7 +47,7 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(['a', 'an', 'the', 'of', 
 export function parseQuery(raw: string): ParsedQuery {
   const text = raw.normalize('NFC').trim();
   if (text.length > QUERY_MAX_CHARS) {
-    throw new UserError(`Your search is ${text.length} characters long; the limit is ${QUERY_MAX_CHARS}. Use the most distinctive words.`);
+    throw new UserError(`Your search is ${text.length} characters long; the limit is ${QUERY_MAX_CHARS}. Use the most distinctive words.`, { id: 'query.too-long', values: { textLength: text.length, queryMaxChars: QUERY_MAX_CHARS } });
   }
   const phrases: string[][] = [];
   const excluded: string[] = [];
@@ -63,7 +63,7 @@ export function parseQuery(raw: string): ParsedQuery {
       if (words.length > 1) {
         // Excluding a phrase would need every document's text; dropping the quotes would silently
         // search for it instead, so say what works.
-        throw new UserError(`Excluding a phrase (-"${words.join(' ')}") is not supported; exclude single words instead, e.g. \`-${words[words.length - 1]}\`.`);
+        throw new UserError(`Excluding a phrase (-"${words.join(' ')}") is not supported; exclude single words instead, e.g. \`-${words[words.length - 1]}\`.`, { id: 'query.excluded-phrase' });
       }
       excluded.push(...words);
     } else if (g.phrase !== undefined) {
@@ -79,7 +79,7 @@ export function parseQuery(raw: string): ParsedQuery {
       if (/[\p{L}\p{N}\p{M}]\*$/u.test(g.word) && words.length > 0) {
         const prefix = words.pop()!;
         if ([...prefix].length < MIN_WILDCARD_CHARS) {
-          throw new UserError(`The wildcard \`${prefix}*\` is too short: type at least ${MIN_WILDCARD_CHARS} letters before the *, e.g. \`secur*\`.`);
+          throw new UserError(`The wildcard \`${prefix}*\` is too short: type at least ${MIN_WILDCARD_CHARS} letters before the *, e.g. \`secur*\`.`, { id: 'query.wildcard-too-short', values: { prefix, minWildcardChars: MIN_WILDCARD_CHARS } });
         }
         prefixes.push(prefix);
       }
@@ -90,20 +90,21 @@ export function parseQuery(raw: string): ParsedQuery {
   }
   const wildcards = new Set(prefixes);
   if (wildcards.size > MAX_WILDCARDS) {
-    throw new UserError(`Your search has ${wildcards.size} wildcards; the limit is ${MAX_WILDCARDS}. Keep the ones that matter, e.g. \`${[...wildcards].slice(0, 2).map((p) => `${p}*`).join(' ')}\`.`);
+    throw new UserError(`Your search has ${wildcards.size} wildcards; the limit is ${MAX_WILDCARDS}. Keep the ones that matter, e.g. \`${[...wildcards].slice(0, 2).map((p) => `${p}*`).join(' ')}\`.`, { id: 'query.too-many-wildcards', values: { wildcards: wildcards.size, max: MAX_WILDCARDS } });
   }
   let terms = [...new Set(plain)];
   const meaningful = terms.filter((t) => !STOP_WORDS.has(t));
   if (meaningful.length > 0 || phrases.length > 0 || prefixes.length > 0) terms = meaningful;
   const words = terms.length + phrases.reduce((n, p) => n + p.length, 0) + wildcards.size;
   if (words > MAX_QUERY_WORDS) {
-    throw new UserError(`Your search has ${words} words to look for; the limit is ${MAX_QUERY_WORDS}. Use the most distinctive ones.`);
+    throw new UserError(`Your search has ${words} words to look for; the limit is ${MAX_QUERY_WORDS}. Use the most distinctive ones.`, { id: 'query.too-many-words', values: { words, maxQueryWords: MAX_QUERY_WORDS } });
   }
   if (terms.length === 0 && phrases.length === 0 && prefixes.length === 0) {
     throw new UserError(
       excluded.length
         ? 'Your search only excludes words; add at least one word to look for, e.g. `troops -russia`.'
         : 'Your search has no words to look for — try e.g. `troops` or `"human trash"`.',
+      { id: 'query.no-words' },
     );
   }
   const strictTerms = [...new Set(strict)].filter((t) => terms.includes(t));

@@ -183,6 +183,7 @@ export class TieredSearch {
       prefixes.length === 1
         ? `The wildcard \`${widest}*\` stands for ${count(k)} different words; the limit is ${count(MAX_WILDCARD_FORMS)}. Type more of the word.`
         : `Your wildcards stand for ${count(sum)} different words together (\`${widest}*\` alone ${count(k)}); the limit is ${count(MAX_WILDCARD_FORMS)}. Type more of each word or use fewer wildcards.`,
+      { id: 'query.wildcard-too-wide', values: { widest } },
     );
   }
 

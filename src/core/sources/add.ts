@@ -37,11 +37,11 @@ export interface SourcePreview {
 export async function addSource(deps: SourcesDeps, random: () => number, req: AddSourceRequest): Promise<{ preview: SourcePreview; result: IngestResult }> {
   const url = validateUrl(req.url);
   const existing = await deps.store.findSourceByUrl(req.guildId, url);
-  if (existing) throw new UserError(`"${url}" is already a source here (id ${existing.id}, ${existing.name}).`);
+  if (existing) throw new UserError(`"${url}" is already a source here (id ${existing.id}, ${existing.name}).`, { id: 'source.exists', values: { url, id: existing.id, name: existing.name } });
   const interval = req.intervalMinutes ?? deps.defaultIntervalMinutes;
   const resolved = await resolveUrl(deps, url);
   const again = await deps.store.findSourceByUrl(req.guildId, resolved.feedUrl);
-  if (again) throw new UserError(`"${url}" leads to ${resolved.feedUrl}, which is already a source here (id ${again.id}, ${again.name}).`);
+  if (again) throw new UserError(`"${url}" leads to ${resolved.feedUrl}, which is already a source here (id ${again.id}, ${again.name}).`, { id: 'source.exists-as-feed', values: { url, feedUrl: resolved.feedUrl, id: again.id, name: again.name } });
   const name = (req.name?.trim() || resolved.title || new URL(url).hostname).slice(0, 100);
   const now = deps.clock.now();
   const started = Date.now();
@@ -77,7 +77,7 @@ function validateUrl(input: string): string {
   try {
     return parseSourceUrl(input).toString();
   } catch (err) {
-    throw new UserError(err instanceof Error ? err.message : String(err));
+    throw new UserError(err instanceof Error ? err.message : String(err), { id: 'source.refused' });
   }
 }
 
@@ -86,7 +86,7 @@ async function resolveUrl(deps: SourcesDeps, url: string): Promise<Resolved> {
   const fetched = await fetchForAdd(deps, url);
   const parsed = await parse(deps, deps.clock, fetched);
   if (parsed.type === 'feed') return fromFeed(parsed.feed, fetched, null);
-  if (parsed.type === 'error') throw new UserError(`"${url}": ${parsed.message}`);
+  if (parsed.type === 'error') throw new UserError(`"${url}": ${parsed.message}`, { id: 'source.unreadable', values: { url, message: parsed.message } });
   // An HTML page: a feed it links to, then common feed paths, else the page itself as one article.
   const candidates = [...parsed.feeds.map((f) => f.url)];
   const origin = new URL(fetched.url).origin;
@@ -103,9 +103,9 @@ async function resolveUrl(deps: SourcesDeps, url: string): Promise<Resolved> {
     }
   }
   const page = parsed.page;
-  if (!page.readerable && page.paragraphs.length < 2) throw new UserError(`"${url}": not a feed or article page (no feed found and no article text to extract).`);
+  if (!page.readerable && page.paragraphs.length < 2) throw new UserError(`"${url}": not a feed or article page (no feed found and no article text to extract).`, { id: 'source.no-article', values: { url } });
   const notArticle = notAnArticle(page);
-  if (notArticle) throw new UserError(`"${url}": ${notArticle}, not an article, and it links to no feed. Add the feed or an article's own address.`);
+  if (notArticle) throw new UserError(`"${url}": ${notArticle}, not an article, and it links to no feed. Add the feed or an article's own address.`, { id: 'source.not-article', values: { url, notArticle } });
   return { kind: 'page', feedUrl: fetched.url, title: page.siteName ?? page.title, items: [{ item: pageItem(page, fetched.url) }], fetched, discoveredFrom: null };
 }
 
@@ -117,7 +117,7 @@ async function fetchForAdd(deps: SourcesDeps, url: string): Promise<FetchResult>
   try {
     return await deps.fetch(url, deps.fetchOptions);
   } catch (err) {
-    throw new UserError(describeFailure(url, err), { cause: err });
+    throw new UserError(describeFailure(url, err), { cause: err, id: 'source.fetch-failed' });
   }
 }
 

@@ -50,8 +50,8 @@ export class Sources {
   /** Fetches a source now; a manual refresh also retries full text for items still on their summary. */
   async refresh(sourceId: string, opts: { manual?: boolean } = {}): Promise<RefreshOutcome & { fullTextPending: number }> {
     const source = await this.deps.store.getSource(sourceId);
-    if (!source) throw new UserError(`No source with id "${sourceId}".`);
-    if (this.running.has(sourceId)) throw new UserError(`Source ${sourceId} is being fetched right now; try again in a moment.`);
+    if (!source) throw new UserError(`No source with id "${sourceId}".`, { id: 'source.not-found', values: { sourceId } });
+    if (this.running.has(sourceId)) throw new UserError(`Source ${sourceId} is being fetched right now; try again in a moment.`, { id: 'source.busy', values: { sourceId } });
     this.running.add(sourceId);
     try {
       const outcome = await refreshSource(this.deps, this.random, source, opts);
@@ -94,7 +94,7 @@ export class Sources {
   async configure(guildId: string, sourceId: string, patch: { fullText?: boolean; intervalMinutes?: number; name?: string }): Promise<{ source: SourceRow; fullTextPending: number }> {
     const before = await this.owned(guildId, sourceId);
     const name = patch.name?.trim();
-    if (patch.name !== undefined && !name) throw new UserError('A source name cannot be empty.');
+    if (patch.name !== undefined && !name) throw new UserError('A source name cannot be empty.', { id: 'source.empty-name' });
     const source = await this.deps.store.updateSource(before.id, {
       ...(patch.fullText !== undefined ? { fullText: patch.fullText } : {}),
       ...(patch.intervalMinutes !== undefined ? { intervalMinutes: patch.intervalMinutes } : {}),

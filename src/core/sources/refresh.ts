@@ -80,7 +80,7 @@ export async function refreshSource(deps: SourcesDeps, random: () => number, sou
     deps.telemetry?.fetched('error');
     if (!(err instanceof FetchError) && !(err instanceof UserError)) deps.log.warn({ sourceId: source.id, err }, 'source refresh failed unexpectedly');
     else deps.log.info({ sourceId: source.id, error: message, failures: updated.consecutiveFailures }, 'source refresh failed');
-    if (opts.manual) throw new UserError(`Refresh of ${source.name} (${source.id}) failed: ${message}`);
+    if (opts.manual) throw new UserError(`Refresh of ${source.name} (${source.id}) failed: ${message}`, { id: 'source.refresh-failed', values: { name: source.name, id: source.id, message } });
     return { source: updated, attempt, inserted: 0, updated: 0 };
   }
   deps.telemetry?.fetched(result.inserted.length || result.updated.length ? 'ok' : 'unchanged');
@@ -92,12 +92,12 @@ export async function refreshSource(deps: SourcesDeps, random: () => number, sou
 /** Parses a refresh response as the kind the source was added as. */
 async function parseAs(deps: SourcesDeps, source: SourceRow, fetched: FetchResult): Promise<Resolved> {
   const parsed: ParseResponse = await deps.parser.parse({ kind: 'auto', bytes: fetched.body, contentType: fetched.contentType, url: fetched.url, now: deps.clock.now().toISOString() });
-  if (parsed.type === 'error') throw new UserError(parsed.message);
+  if (parsed.type === 'error') throw new UserError(parsed.message, { id: 'source.unreadable' });
   if (source.kind === 'page') {
-    if (parsed.type !== 'page') throw new UserError('the page now serves a feed; remove and re-add the source');
+    if (parsed.type !== 'page') throw new UserError('the page now serves a feed; remove and re-add the source', { id: 'source.now-feed' });
     return { kind: 'page', feedUrl: fetched.url, title: source.name, items: [{ item: pageItem(parsed.page, fetched.url) }], fetched, discoveredFrom: null };
   }
-  if (parsed.type !== 'feed') throw new UserError('not a feed any more (the URL now serves a web page)');
+  if (parsed.type !== 'feed') throw new UserError('not a feed any more (the URL now serves a web page)', { id: 'source.now-page' });
   return fromFeed(parsed.feed, fetched, null);
 }
 

@@ -31,7 +31,7 @@ export async function resolveGuildSource(store: SourceLookup, guildId: string, t
   if (named.length === 1) return named[0]!;
   if (named.length > 1) {
     const list = named.map((s) => `\`${s.id}\` (${escapeInline(s.feedUrl ?? s.url)})`).join(', ');
-    throw new UserError(`${named.length} sources are called "${escapeInline(wanted)}": ${list}. Give the id instead, e.g. \`${named[0]!.id}\`.`);
+    throw new UserError(`${named.length} sources are called "${escapeInline(wanted)}": ${list}. Give the id instead, e.g. \`${named[0]!.id}\`.`, { id: 'source.ambiguous', values: { namedLength: named.length, list } });
   }
-  throw new UserError(`No source with id or name "${escapeInline(wanted)}" in this server. /source list shows them.`);
+  throw new UserError(`No source with id or name "${escapeInline(wanted)}" in this server.`, { id: 'source.not-found', values: { wanted } });
 }

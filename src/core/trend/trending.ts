@@ -160,8 +160,8 @@ export async function findTrending(deps: TrendingDeps, scope: Scope, req: Trendi
   const now = deps.clock.now();
   const label = (req.since ?? '24h').trim() || '24h';
   const since = parseDateOption('since', label, 'start', now);
-  if (since >= now) throw new UserError(`since "${label}" is not in the past; use a span like 24h or 7d.`);
-  if (now.getTime() - since.getTime() > BASELINE_DAYS * DAY_MS) throw new UserError(`since "${label}" is longer than the ${BASELINE_DAYS}-day baseline it is compared with; use at most ${BASELINE_DAYS}d.`);
+  if (since >= now) throw new UserError(`since "${label}" is not in the past; use a span like 24h or 7d.`, { id: 'trending.since-future', values: { label } });
+  if (now.getTime() - since.getTime() > BASELINE_DAYS * DAY_MS) throw new UserError(`since "${label}" is longer than the ${BASELINE_DAYS}-day baseline it is compared with; use at most ${BASELINE_DAYS}d.`, { id: 'trending.since-too-long', values: { label, baselineDays: BASELINE_DAYS } });
   const baselineSince = new Date(since.getTime() - BASELINE_DAYS * DAY_MS);
   const visible = await deps.newsroom.visibleSources(scope);
   const source = req.source ? await deps.newsroom.resolveSource(scope, req.source) : undefined;

@@ -127,14 +127,14 @@ export class Trends {
 
   async trend(scope: Scope, req: TrendRequest): Promise<TrendResult> {
     const texts = splitQueries(req.query);
-    if (texts.length === 0) throw new UserError('Give a query to chart, e.g. `troops`, or several separated by commas: `troops, defectors`.');
-    if (texts.length > MAX_QUERIES) throw new UserError(`${texts.length} queries is too many for one chart; compare at most ${MAX_QUERIES}.`);
-    if (texts.length > 1 && req.by) throw new UserError('Compare several queries, or split one query by outlet or source — not both at once.');
+    if (texts.length === 0) throw new UserError('Give a query to chart, e.g. `troops`, or several separated by commas: `troops, defectors`.', { id: 'trend.no-query' });
+    if (texts.length > MAX_QUERIES) throw new UserError(`${texts.length} queries is too many for one chart; compare at most ${MAX_QUERIES}.`, { id: 'trend.too-many-queries', values: { textsLength: texts.length, maxQueries: MAX_QUERIES } });
+    if (texts.length > 1 && req.by) throw new UserError('Compare several queries, or split one query by outlet or source — not both at once.', { id: 'trend.queries-and-split' });
     const parsed: ParsedQuery[] = texts.map((t) => parseQuery(t));
     const now = this.deps.clock.now();
     const since = req.since ? parseDateOption('since', req.since, 'start', now) : undefined;
     const until = req.until ? parseDateOption('until', req.until, 'end', now) : undefined;
-    if (since && until && since > until) throw new UserError(`since (${req.since}) is after until (${req.until}): nothing can match.`);
+    if (since && until && since > until) throw new UserError(`since (${req.since}) is after until (${req.until}): nothing can match.`, { id: 'dates.since-after-until', values: { since: req.since, until: req.until } });
     const filters: TextFilters = { sourceIds: [...(await this.deps.newsroom.visibleSources(scope))], ...(since ? { since } : {}), ...(until ? { until } : {}) };
     const by = texts.length === 1 ? (req.by ?? 'outlet') : null;
     // The store counts in the chart's interval (a day's rows for years would be thousands per
@@ -174,7 +174,7 @@ export class Trends {
     for (let b = start; b <= endDay; b = nextInterval(b, interval)) {
       bucketDays.push(b);
       if (bucketDays.length > MAX_BUCKETS[interval]) {
-        throw new UserError(`That chart would have over ${MAX_BUCKETS[interval]} ${interval}s; use ${interval === 'day' ? '`interval:week` or `interval:month`' : '`interval:month`'}, or a shorter since/until range.`);
+        throw new UserError(`That chart would have over ${MAX_BUCKETS[interval]} ${interval}s; use ${interval === 'day' ? 'weeks or months' : 'months'}, or a shorter time range.`, { id: 'trend.too-many-buckets', values: { interval, max: MAX_BUCKETS[interval] } });
       }
     }
     const index = new Map(bucketDays.map((d, i) => [d, i]));
