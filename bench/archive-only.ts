@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 const [dbPath, sizeArg, kindsArg, rootArg] = process.argv.slice(2);
 const root = rootArg ?? new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 const { silentLog } = await import(`${root}/src/core/deps.ts`);
-const { Newsroom } = await import(`${root}/src/core/newsroom.ts`);
+const { Newsroom } = await import(`${root}/src/core/newsroom/index.ts`);
 const { openStore } = await import(`${root}/src/core/store/index.ts`);
 const { fromSqlite } = await import(`${root}/src/core/store/sqlite-async.ts`);
 const { rng, streamCorpus } = await import(`${root}/bench/corpus.ts`);

@@ -16,7 +16,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 const [dbPath, snapshotPath, probeFile, hotMax, design, mode] = process.argv.slice(2) as [string, string, string, string, 'tiered' | 'minisearch', 'answers' | 'quiet'];
 const { silentLog, systemClock } = await import('../src/core/deps.ts');
-const { Newsroom } = await import('../src/core/newsroom.ts');
+const { Newsroom } = await import('../src/core/newsroom/index.ts');
 const { openStore } = await import('../src/core/store/index.ts');
 const { fromSqlite } = await import('../src/core/store/sqlite-async.ts');
 const { probes, expected } = JSON.parse(fs.readFileSync(probeFile, 'utf8')) as { probes: string[]; expected: string[][] };

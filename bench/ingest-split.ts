@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import type { Article } from '../src/core/article.ts';
 import { silentLog } from '../src/core/deps.ts';
 import { contentHash } from '../src/core/feeds/dedupe.ts';
-import { Newsroom } from '../src/core/newsroom.ts';
+import { Newsroom } from '../src/core/newsroom/index.ts';
 import { openStore } from '../src/core/store/index.ts';
 import { fromSqlite } from '../src/core/store/sqlite-async.ts';
 import { streamCorpus } from './corpus.ts';

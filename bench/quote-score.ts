@@ -12,7 +12,7 @@
  * bot shows: precision and coverage per round at the chosen confidence threshold (`--sweep` adds
  * other thresholds).
  */
-import { findQuotations } from '../src/core/quotes.ts';
+import { findQuotations } from '../src/core/quotes/index.ts';
 import { findQuoteSpans, MIN_WORDS } from '../src/core/quotes/find.ts';
 import { rankSpeakers } from '../src/core/quotes/ranker.ts';
 import { resolveSpeakers } from '../src/core/quotes/speakers.ts';

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { silentLog } from '../src/core/deps.ts';
-import { Newsroom } from '../src/core/newsroom.ts';
+import { Newsroom } from '../src/core/newsroom/index.ts';
 import { Lexicon } from '../src/core/search/lexicon.ts';
 import { openStore } from '../src/core/store/index.ts';
 import { fromSqlite } from '../src/core/store/sqlite-async.ts';

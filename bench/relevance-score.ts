@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Newsroom, SearchResults } from '../src/core/newsroom.ts';
+import type { Newsroom, SearchResults } from '../src/core/newsroom/index.ts';
 import { tokenize } from '../src/core/text/tokenize.ts';
 import { corpusStore, GUILD, type CorpusStore } from './relevance-corpus.ts';
 

@@ -18,7 +18,7 @@ import type { Article } from '../src/core/article.ts';
 import { silentLog } from '../src/core/deps.ts';
 import { buildExcerpt } from '../src/core/excerpt.ts';
 import { contentHash } from '../src/core/feeds/dedupe.ts';
-import { DEFAULT_HOT_MAX_ARTICLES, Newsroom } from '../src/core/newsroom.ts';
+import { DEFAULT_HOT_MAX_ARTICLES, Newsroom } from '../src/core/newsroom/index.ts';
 import { ftsQuote } from '../src/core/search/fts-text.ts';
 import { parseQuery } from '../src/core/search/query.ts';
 import { openStore, type SqliteStore } from '../src/core/store/index.ts';

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { inlineChartRenderer } from '../src/core/charts/renderer.ts';
 import { silentLog } from '../src/core/deps.ts';
-import { articleContentHash } from '../src/core/seed-import.ts';
+import { articleContentHash } from '../src/core/seeds/import.ts';
 import { openAsyncStore } from '../src/core/store/open-async-store.ts';
 import { Trends } from '../src/core/trend/trends.ts';
 import { OUTLETS, TREND_NOW, trendItems } from '../test/helpers/trend-feeds.ts';

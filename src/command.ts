@@ -1,7 +1,7 @@
-import type { Alerts } from './core/alerts.ts';
-import type { ChangeAlerts } from './core/changes/change-alerts.ts';
+import type { Alerts } from './core/alerts/index.ts';
+import type { ChangeAlerts } from './core/alerts/change-alerts.ts';
 import type { Digests } from './core/digest/digests.ts';
-import type { Newsroom } from './core/newsroom.ts';
+import type { Newsroom } from './core/newsroom/index.ts';
 import type { Outbox } from './core/outbox.ts';
 import type { Sources } from './core/sources/index.ts';
 import type { Trends } from './core/trend/trends.ts';

@@ -1,5 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import type { Alerts } from './core/alerts.ts';
+import type { Alerts } from './core/alerts/index.ts';
 import type { Log } from './core/deps.ts';
 import type { Digests } from './core/digest/digests.ts';
 import type { Outbox } from './core/outbox.ts';

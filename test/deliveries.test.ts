@@ -266,7 +266,7 @@ describe('emulator webhook validation (as strict as Discord)', () => {
 describe('deliveries over the real store and outbox (in-memory SQLite, fake clock)', () => {
   async function setup() {
     const { newsroomFixture } = await import('./helpers/newsroom-fixture.ts');
-    const { Alerts } = await import('../src/core/alerts.ts');
+    const { Alerts } = await import('../src/core/alerts/index.ts');
     const { Outbox } = await import('../src/core/outbox.ts');
     const { silentLog } = await import('../src/core/deps.ts');
     const f = await newsroomFixture('2026-03-02T06:00:00Z');

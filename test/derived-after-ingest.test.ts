@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { silentLog } from '../src/core/deps.ts';
-import { Newsroom } from '../src/core/newsroom.ts';
-import { importSeeds } from '../src/core/seed-import.ts';
+import { Newsroom } from '../src/core/newsroom/index.ts';
+import { importSeeds } from '../src/core/seeds/import.ts';
 import { openStore } from '../src/core/store/index.ts';
 import { fromSqlite } from '../src/core/store/sqlite-async.ts';
 import { ROOT } from './helpers/bot-process.ts';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { findQuotations } from '../src/core/quotes.ts';
+import { findQuotations } from '../src/core/quotes/index.ts';
 import { findQuoteSpans, MIN_WORDS } from '../src/core/quotes/find.ts';
 import { quoteCandidates, rankSpeakers } from '../src/core/quotes/ranker.ts';
 import { resolveSpeakers } from '../src/core/quotes/speakers.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findQuotations } from '../src/core/quotes.ts';
+import { findQuotations } from '../src/core/quotes/index.ts';
 import { HELD_OUT_2_FILE, HELD_OUT_FILE, loadFirstScores, loadSpeakerLabels, normalizeSpeaker, scoreSpeakers, speakerMatches } from './helpers/quote-score.ts';
 
 // The hand-labelled set: 330 quotations in the 5 seeds and 36 English news articles (22 held out, labelled in three rounds).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findQuotations, matchQuotations } from '../src/core/quotes.ts';
+import { findQuotations, matchQuotations } from '../src/core/quotes/index.ts';
 import { newsroomFixture } from './helpers/newsroom-fixture.ts';
 import { seedArticles } from './helpers/seed-articles.ts';
 

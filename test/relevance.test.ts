@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from '../src/core/deps.ts';
-import { Newsroom, type SearchResults } from '../src/core/newsroom.ts';
+import { Newsroom, type SearchResults } from '../src/core/newsroom/index.ts';
 import { Lexicon } from '../src/core/search/lexicon.ts';
 import { capitalisedTerms, expandTerm, RELEVANCE_WEIGHTS } from '../src/core/search/relevance.ts';
 import type { WordNet } from '../src/core/search/wordnet.ts';

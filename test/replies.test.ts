@@ -6,7 +6,7 @@ import { silentLog } from '../src/core/deps.ts';
 import { paginateArticle, renderArticleReply, ARTICLE_PAGE_CHARS } from '../src/replies/article-reply.ts';
 import { CUSTOM_ID_MAX, QUERY_MAX_LENGTH, decodeSearchState, encodeSearchState, isSameUser } from '../src/replies/custom-id.ts';
 import { formatReply } from '../src/discord/format.ts';
-import { findQuotations } from '../src/core/quotes.ts';
+import { findQuotations } from '../src/core/quotes/index.ts';
 import { renderQuoteReply, speakerLine } from '../src/replies/quote-reply.ts';
 import { newsroomFixture } from './helpers/newsroom-fixture.ts';
 
@@ -63,7 +63,7 @@ describe('no results', () => {
 describe('index loading', () => {
   it('with tiers, answers searches from the archive tier while the hot tier loads, the same as after', async () => {
     const f = await newsroomFixture();
-    const { Newsroom } = await import('../src/core/newsroom.ts');
+    const { Newsroom } = await import('../src/core/newsroom/index.ts');
     const fresh = new Newsroom({ store: f.store, clock: f.clock, log: silentLog });
     const d = new Dispatcher({ newsroom: fresh, sources: null as never, digests: f.digests, alerts: f.alerts, outbox: f.outbox, moderatorRoleId: null }, silentLog);
     const inv = { user: { id: 'u', name: 'u' }, guildId: 'g', channelId: 'c', permissions: 0n, roles: [], options: { query: 'troops' } };
@@ -77,7 +77,7 @@ describe('index loading', () => {
 
   it('answers "loading, N% done" while the index builds (MiniSearch-only design), and help works meanwhile', async () => {
     const f = await newsroomFixture();
-    const { Newsroom } = await import('../src/core/newsroom.ts');
+    const { Newsroom } = await import('../src/core/newsroom/index.ts');
     const fresh = new Newsroom({ store: f.store, clock: f.clock, log: silentLog, search: { design: 'minisearch' } });
     const d = new Dispatcher({ newsroom: fresh, sources: null as never, digests: f.digests, alerts: f.alerts, outbox: f.outbox, moderatorRoleId: null }, silentLog);
     const inv = { user: { id: 'u', name: 'u' }, guildId: 'g', channelId: 'c', permissions: 0n, roles: [], options: { query: 'troops' } };

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeArticleId } from '../src/core/article.ts';
 import { UserError } from '../src/core/errors.ts';
-import { loadSeedDir } from '../src/core/seed-loader.ts';
-import { deriveTitle, detectOutlet, parseSeed, parseStatedDate, TITLE_MAX } from '../src/core/seed-parser.ts';
+import { loadSeedDir } from '../src/core/seeds/loader.ts';
+import { deriveTitle, detectOutlet, parseSeed, parseStatedDate, TITLE_MAX } from '../src/core/seeds/parser.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');

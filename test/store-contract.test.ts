@@ -10,8 +10,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { SEED_SOURCE_ID, type Article } from '../src/core/article.ts';
 import { silentLog } from '../src/core/deps.ts';
 import { parseQuery, type ParsedQuery } from '../src/core/search/query.ts';
-import { articleContentHash } from '../src/core/seed-import.ts';
-import { loadSeedDir } from '../src/core/seed-loader.ts';
+import { articleContentHash } from '../src/core/seeds/import.ts';
+import { loadSeedDir } from '../src/core/seeds/loader.ts';
 import type { AsyncStore } from '../src/core/store/async-store.ts';
 import { openStore, StoreError } from '../src/core/store/index.ts';
 import { PG_MIGRATIONS } from '../src/core/store/postgres/migrations.ts';

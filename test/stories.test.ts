@@ -332,7 +332,7 @@ describe('digests use the story ids', () => {
 describe('story ids in the store', () => {
   it('are stored as articles arrive and rebuilt the same at start-up from stored signatures', async () => {
     const { openStore } = await import('../src/core/store/index.ts');
-    const { Newsroom } = await import('../src/core/newsroom.ts');
+    const { Newsroom } = await import('../src/core/newsroom/index.ts');
     const { silentLog } = await import('../src/core/deps.ts');
     const clock = { now: () => new Date('2026-11-29T08:00:00Z') };
     const store = openStore({ path: ':memory:', clock, log: silentLog });
@@ -364,7 +364,7 @@ describe('story ids in the store', () => {
 
   it('links a report after a restart by the entities stored with an earlier one, reading no text, and groups an undated copy seen a week later', async () => {
     const { openStore } = await import('../src/core/store/index.ts');
-    const { Newsroom } = await import('../src/core/newsroom.ts');
+    const { Newsroom } = await import('../src/core/newsroom/index.ts');
     const { silentLog } = await import('../src/core/deps.ts');
     const { fromSqlite } = await import('../src/core/store/sqlite-async.ts');
     let now = new Date('2026-11-29T08:00:00Z');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { decode } from 'fast-png';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OTHER_COLOR, SERIES_COLORS } from '../src/core/charts/theme.ts';
-import { loadSeedDir } from '../src/core/seed-loader.ts';
+import { loadSeedDir } from '../src/core/seeds/loader.ts';
 import { DiscordEmulator } from './discord-emulator/index.ts';
 import { startFeedServer, type FeedServer } from './feed-server.ts';
 import { ROOT, startBot, type BotProcess } from './helpers/bot-process.ts';

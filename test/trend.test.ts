@@ -6,7 +6,7 @@ import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { inlineChartRenderer } from '../src/core/charts/renderer.ts';
 import { barSpec, subtitleLines, timeSeriesSpec } from '../src/core/charts/specs.ts';
-import { loadSeedDir } from '../src/core/seed-loader.ts';
+import { loadSeedDir } from '../src/core/seeds/loader.ts';
 import { dayFromString, foldDays, intervalStart, nextInterval } from '../src/core/store/text-counts.ts';
 import { mentionsIn } from '../src/core/trend/phrases.ts';
 import { groupRising, logLikelihood, riseOf } from '../src/core/trend/trending.ts';
@@ -185,7 +185,7 @@ describe('the match reader (counting\'s full-text reads on their own thread)', (
         script,
         `import path from 'node:path';
 import { silentLog } from '${ROOT}/src/core/deps.ts';
-import { importSeeds } from '${ROOT}/src/core/seed-import.ts';
+import { importSeeds } from '${ROOT}/src/core/seeds/import.ts';
 import { parseQuery } from '${ROOT}/src/core/search/query.ts';
 import { openStore } from '${ROOT}/src/core/store/index.ts';
 import { fromSqlite } from '${ROOT}/src/core/store/sqlite-async.ts';

@@ -42,7 +42,7 @@ export class WebhookUnavailableError extends Error {
 }
 
 /**
- * What the outbox asks the alerts about their posts (src/core/alerts.ts answers): alert and
+ * What the outbox asks the alerts about their posts (src/core/alerts/index.ts answers): alert and
  * delivery rows are checked against their alert before each send.
  */
 export interface DeliveryHooks {

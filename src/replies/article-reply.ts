@@ -1,5 +1,5 @@
 import type { Article } from '../core/article.ts';
-import { findQuotations } from '../core/quotes.ts';
+import { findQuotations } from '../core/quotes/index.ts';
 import type { Reply, ReplyButton } from '../core/reply.ts';
 import { escapeDiscord, escapeInline } from '../core/text/escape.ts';
 import { describeArticle } from './article-meta.ts';

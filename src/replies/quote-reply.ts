@@ -1,5 +1,5 @@
-import type { QuoteResult } from '../core/newsroom.ts';
-import type { Quotation } from '../core/quotes.ts';
+import type { QuoteResult } from '../core/newsroom/index.ts';
+import type { Quotation } from '../core/quotes/index.ts';
 import type { Card, Reply } from '../core/reply.ts';
 import { POSSIBLE, readsAsSpeaker } from '../core/quotes/confidence.ts';
 import { escapeInline, maskedLink } from '../core/text/escape.ts';

@@ -1,4 +1,4 @@
-import type { SearchResults, StorySummary } from '../core/newsroom.ts';
+import type { SearchResults, StorySummary } from '../core/newsroom/index.ts';
 import type { Card, Reply, ReplyButton } from '../core/reply.ts';
 import { escapeInline } from '../core/text/escape.ts';
 import { describeArticle } from './article-meta.ts';

@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { Alerts } from '../../src/core/alerts.ts';
+import { Alerts } from '../../src/core/alerts/index.ts';
 import type { Article } from '../../src/core/article.ts';
 import { silentLog } from '../../src/core/deps.ts';
 import { Digests } from '../../src/core/digest/digests.ts';
-import { Newsroom } from '../../src/core/newsroom.ts';
+import { Newsroom } from '../../src/core/newsroom/index.ts';
 import { Outbox, type ChannelPoster } from '../../src/core/outbox.ts';
 import type { Reply } from '../../src/core/reply.ts';
-import { importSeeds } from '../../src/core/seed-import.ts';
+import { importSeeds } from '../../src/core/seeds/import.ts';
 import { openStore } from '../../src/core/store/index.ts';
 import { fromSqlite } from '../../src/core/store/sqlite-async.ts';
 import type { ParsePool } from '../../src/core/feeds/parse-pool.ts';

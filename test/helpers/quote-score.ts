@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Article } from '../../src/core/article.ts';
-import { findQuotations } from '../../src/core/quotes.ts';
+import { findQuotations } from '../../src/core/quotes/index.ts';
 import { attributionOf } from '../../src/core/quotes/attribution.ts';
 import { findQuoteSpans, MIN_WORDS } from '../../src/core/quotes/find.ts';
 import { htmlToParagraphs } from '../../src/core/feeds/html-text.ts';
 import { parseFeed } from '../../src/core/feeds/parse-feed.ts';
-import { parseSeed } from '../../src/core/seed-parser.ts';
+import { parseSeed } from '../../src/core/seeds/parser.ts';
 import { ROOT } from './bot-process.ts';
 
 /** One labelled quotation of test/fixtures/quote-speakers.json (the labelling rule is at its top). */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Article } from '../../src/core/article.ts';
-import { parseSeed } from '../../src/core/seed-parser.ts';
+import { parseSeed } from '../../src/core/seeds/parser.ts';
 import { ROOT } from './bot-process.ts';
 
 /** The parsed seeds, keyed by their three-digit file prefix ("000" … "004"). */

@@ -6,7 +6,7 @@
 import { fromSqlite } from '../../src/core/store/sqlite-async.ts';
 import { generateCorpus } from '../../bench/corpus.ts';
 import { silentLog } from '../../src/core/deps.ts';
-import { Newsroom } from '../../src/core/newsroom.ts';
+import { Newsroom } from '../../src/core/newsroom/index.ts';
 import { openStore } from '../../src/core/store/index.ts';
 
 const [dbPath, snapshotPath] = process.argv.slice(2) as [string, string];

@@ -1,5 +1,5 @@
 import type { Clock, Log } from '../deps.ts';
-import type { Newsroom } from '../newsroom.ts';
+import type { Newsroom } from '../newsroom/index.ts';
 import type { ArticleChange, AsyncStore } from '../store/async-store.ts';
 
 /** Articles read per query while catching up. */

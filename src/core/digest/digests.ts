@@ -1,6 +1,6 @@
 import type { Clock, Log } from '../deps.ts';
 import { UserError } from '../errors.ts';
-import type { Newsroom } from '../newsroom.ts';
+import type { Newsroom } from '../newsroom/index.ts';
 import { outboxNonce, type CrashPoint } from '../outbox.ts';
 import type { Reply } from '../reply.ts';
 import { ArticleIndex } from '../search/article-index.ts';

@@ -4,7 +4,7 @@
  * article, so a start-up rebuilds the directory without reading the archive's text again.
  */
 import type { Article } from '../article.ts';
-import { findQuotations } from '../quotes.ts';
+import { findQuotations } from './index.ts';
 import { ShardedMap } from '../sharded-map.ts';
 import type { ArticleSpeakers } from '../store/types.ts';
 

@@ -2,7 +2,7 @@ import type { AsyncStore } from '../store/async-store.ts';
 import { UserError } from '../errors.ts';
 import type { ParseResponse } from '../feeds/parse-pool.ts';
 import { FetchError, type FetchResult } from '../feeds/safe-fetch.ts';
-import { checkVanishedItems } from '../changes/deleted.ts';
+import { checkVanishedItems } from './deleted.ts';
 import type { ArticleVersion, FetchAttempt, IngestResult, SourceRow } from '../store/index.ts';
 import { escapeInline } from '../text/escape.ts';
 import type { SourcesDeps } from './context.ts';

@@ -5,7 +5,7 @@ import { timeSeriesSpec } from '../charts/specs.ts';
 import { parseDateOption } from '../dates.ts';
 import type { Clock } from '../deps.ts';
 import { UserError } from '../errors.ts';
-import type { Newsroom, Scope } from '../newsroom.ts';
+import type { Newsroom, Scope } from '../newsroom/index.ts';
 import type { ParsedQuery } from '../search/query.ts';
 import type { AsyncStore } from '../store/async-store.ts';
 import { dayFromString, dayNumber, dayString } from '../store/text-counts.ts';

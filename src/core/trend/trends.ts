@@ -4,7 +4,7 @@ import { timeSeriesSpec } from '../charts/specs.ts';
 import { parseDateOption } from '../dates.ts';
 import type { Clock, Log } from '../deps.ts';
 import { UserError } from '../errors.ts';
-import type { Newsroom, Scope } from '../newsroom.ts';
+import type { Newsroom, Scope } from '../newsroom/index.ts';
 import { parseQuery, type ParsedQuery } from '../search/query.ts';
 import type { AsyncStore } from '../store/async-store.ts';
 import { dayFromString, dayNumber, dayString, intervalStart, nextInterval, type TextCounts, type TrendInterval } from '../store/text-counts.ts';

@@ -1,8 +1,8 @@
-import type { Article } from './article.ts';
-import { markText, type TermSpec } from './excerpt.ts';
-import { CONFIDENT, scoreAttributions } from './quotes/confidence.ts';
-import { findQuoteSpans, MIN_WORDS } from './quotes/find.ts';
-import { resolveSpeakers } from './quotes/speakers.ts';
+import type { Article } from '../article.ts';
+import { markText, type TermSpec } from '../excerpt.ts';
+import { CONFIDENT, scoreAttributions } from './confidence.ts';
+import { findQuoteSpans, MIN_WORDS } from './find.ts';
+import { resolveSpeakers } from './speakers.ts';
 
 export interface Quotation {
   /** The quoted words without the surrounding quote marks. */

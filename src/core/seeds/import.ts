@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { SEED_SOURCE_ID, type Article } from './article.ts';
-import type { Log } from './deps.ts';
-import { loadSeedDir } from './seed-loader.ts';
+import { SEED_SOURCE_ID, type Article } from '../article.ts';
+import type { Log } from '../deps.ts';
+import { loadSeedDir } from './loader.ts';
 
 /** What seed import needs from the store of record. */
 export interface SeedStore {

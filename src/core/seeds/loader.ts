@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Article } from './article.ts';
-import { decodeBody } from './feeds/charset.ts';
-import { parseSeed } from './seed-parser.ts';
+import type { Article } from '../article.ts';
+import { decodeBody } from '../feeds/charset.ts';
+import { parseSeed } from './parser.ts';
 
 /** Far above any article (a long feature is ~100 KB); a bigger *.txt is a mistake, not a seed. */
 export const SEED_MAX_BYTES = 2 * 1024 * 1024;

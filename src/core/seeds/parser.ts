@@ -1,6 +1,6 @@
-import { makeArticleId, SEED_SOURCE_ID, type Article } from './article.ts';
-import { UserError } from './errors.ts';
-import { splitSentences } from './text/sentences.ts';
+import { makeArticleId, SEED_SOURCE_ID, type Article } from '../article.ts';
+import { UserError } from '../errors.ts';
+import { splitSentences } from '../text/sentences.ts';
 
 /**
  * Messy plain-text article → clean Article. Each rule below names a pattern newsroom copy-paste

@@ -1,18 +1,18 @@
-import { previewDelivery, type PreviewLine } from './alerts/deliveries.ts';
-import { BatchMatcher, fileChannel, matchAlert } from './alerts/filing.ts';
-import { NO_FILTERS, type DeliveryFilters } from './alerts/filters.ts';
-import { validateTemplate } from './alerts/templates.ts';
-import type { Clock, Log } from './deps.ts';
-import { resolveGuildSource } from './sources/resolve.ts';
-import { UserError } from './errors.ts';
-import type { Newsroom } from './newsroom.ts';
-import { DEFAULT_POSTS_PER_MINUTE, type CrashPoint, type DeliveryHooks } from './outbox.ts';
-import type { GuildAccess } from './policy/access.ts';
-import { checkStillAllowed } from './policy/posting.ts';
-import { onlyCommonWords, parseQuery, type ParsedQuery } from './search/query.ts';
-import type { AsyncStore } from './store/async-store.ts';
-import type { AlertRow, OutboxRow, SourceRow, StoredArticle } from './store/index.ts';
-import { escapeInline } from './text/escape.ts';
+import { previewDelivery, type PreviewLine } from './deliveries.ts';
+import { BatchMatcher, fileChannel, matchAlert } from './filing.ts';
+import { NO_FILTERS, type DeliveryFilters } from './filters.ts';
+import { validateTemplate } from './templates.ts';
+import type { Clock, Log } from '../deps.ts';
+import { resolveGuildSource } from '../sources/resolve.ts';
+import { UserError } from '../errors.ts';
+import type { Newsroom } from '../newsroom/index.ts';
+import { DEFAULT_POSTS_PER_MINUTE, type CrashPoint, type DeliveryHooks } from '../outbox.ts';
+import type { GuildAccess } from '../policy/access.ts';
+import { checkStillAllowed } from '../policy/posting.ts';
+import { onlyCommonWords, parseQuery, type ParsedQuery } from '../search/query.ts';
+import type { AsyncStore } from '../store/async-store.ts';
+import type { AlertRow, OutboxRow, SourceRow, StoredArticle } from '../store/index.ts';
+import { escapeInline } from '../text/escape.ts';
 
 /** New articles one check reads for all alerts; more wait for the next check, never skipped. */
 const MAX_BATCH = 5000;

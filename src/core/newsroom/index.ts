@@ -1,26 +1,26 @@
 import { performance } from 'node:perf_hooks';
-import type { Article } from './article.ts';
-import { makeArticleId, SEED_SOURCE_ID } from './article.ts';
-import { parseDateOption } from './dates.ts';
-import type { Clock, Log } from './deps.ts';
-import type { Telemetry } from './telemetry.ts';
-import { editDistance } from './text/edit-distance.ts';
-import { escapeInline } from './text/escape.ts';
-import { tokenize } from './text/tokenize.ts';
-import { UserError } from './errors.ts';
-import { buildExcerpt, markText, type Excerpt, type TermSpec } from './excerpt.ts';
-import { findQuotations, matchQuotations, type Quotation } from './quotes.ts';
-import { SpeakerDirectory, speakerIs } from './quotes/directory.ts';
-import { ArticleIndex, type SearchFilters, type SearchHit, type SearchPage } from './search/article-index.ts';
-import { loadSnapshot, writeSnapshot } from './search/hot-snapshot.ts';
-import { parseQuery, type ParsedQuery } from './search/query.ts';
-import { DEFAULT_SEARCH_BUDGET_MS, type SearchMemo, TieredSearch } from './search/tiered-search.ts';
-import { Lexicon } from './search/lexicon.ts';
-import { RelevanceSearch, type RelevanceWeights } from './search/relevance.ts';
-import type { ExportRow } from './citations/export.ts';
-import { StoryIndex } from './stories/story-index.ts';
-import type { AsyncStore } from './store/async-store.ts';
-import type { ArticleSpeakers, ArticleVersion, DerivedRow, StoredArticle } from './store/types.ts';
+import type { Article } from '../article.ts';
+import { makeArticleId, SEED_SOURCE_ID } from '../article.ts';
+import { parseDateOption } from '../dates.ts';
+import type { Clock, Log } from '../deps.ts';
+import type { Telemetry } from '../telemetry.ts';
+import { editDistance } from '../text/edit-distance.ts';
+import { escapeInline } from '../text/escape.ts';
+import { tokenize } from '../text/tokenize.ts';
+import { UserError } from '../errors.ts';
+import { buildExcerpt, markText, type Excerpt, type TermSpec } from '../excerpt.ts';
+import { findQuotations, matchQuotations, type Quotation } from '../quotes/index.ts';
+import { SpeakerDirectory, speakerIs } from '../quotes/directory.ts';
+import { ArticleIndex, type SearchFilters, type SearchHit, type SearchPage } from '../search/article-index.ts';
+import { loadSnapshot, writeSnapshot } from '../search/hot-snapshot.ts';
+import { parseQuery, type ParsedQuery } from '../search/query.ts';
+import { DEFAULT_SEARCH_BUDGET_MS, type SearchMemo, TieredSearch } from '../search/tiered-search.ts';
+import { Lexicon } from '../search/lexicon.ts';
+import { RelevanceSearch, type RelevanceWeights } from '../search/relevance.ts';
+import type { ExportRow } from '../citations/export.ts';
+import { StoryIndex } from '../stories/story-index.ts';
+import type { AsyncStore } from '../store/async-store.ts';
+import type { ArticleSpeakers, ArticleVersion, DerivedRow, StoredArticle } from '../store/types.ts';
 
 /** Where a request comes from: each Discord server (the console is one local server) sees the seeds plus its own sources. */
 export interface Scope {

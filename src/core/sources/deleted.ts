@@ -1,5 +1,5 @@
 import { FetchError } from '../feeds/safe-fetch.ts';
-import type { SourcesDeps } from '../sources/context.ts';
+import type { SourcesDeps } from './context.ts';
 import type { ArticleVersion, SourceRow } from '../store/index.ts';
 
 /** Pages of vanished items checked per refresh: a feed that drops 50 items cannot cause 50 requests. */

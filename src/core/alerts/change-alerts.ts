@@ -1,14 +1,14 @@
 import type { Clock, Log } from '../deps.ts';
 import { UserError } from '../errors.ts';
-import type { Newsroom } from '../newsroom.ts';
-import { CHANGES_PREFIX } from '../alerts.ts';
+import type { Newsroom } from '../newsroom/index.ts';
+import { CHANGES_PREFIX } from './index.ts';
 import { outboxNonce } from '../outbox.ts';
 import type { Reply } from '../reply.ts';
 import type { AsyncStore } from '../store/async-store.ts';
 import type { ChangeAlertRow, VersionChange } from '../store/index.ts';
 import { escapeInline } from '../text/escape.ts';
-import { describeKinds } from './compare.ts';
-import { diffWords, renderDiff, splitWords } from './word-diff.ts';
+import { describeKinds } from '../changes/compare.ts';
+import { diffWords, renderDiff, splitWords } from '../changes/word-diff.ts';
 
 /** Versions one check looks at per alert; the rest wait for the next check (the channel budget paces posts). */
 const MAX_POSTS_PER_CHECK = 10;
