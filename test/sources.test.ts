@@ -155,7 +155,11 @@ describe('Sources', () => {
     it('refuses an edit of another server\'s source or to an empty name, and has nothing to fetch for a page source', async () => {
       const f = await fixture();
       const p = await f.sources.add({ guildId: 'g1', channelId: 'c1', userId: 'u', url: `${server.url}/story` });
-      await expect(f.sources.configure('g2', p.source.id, { fullText: true })).rejects.toThrow(`No source with id or name "${p.source.id}" in this server. /source list shows them.`);
+      await expect(f.sources.configure('g2', p.source.id, { fullText: true })).rejects.toMatchObject({
+        message: `No source with id or name "${p.source.id}" in this server.`,
+        id: 'source.not-found',
+        values: { wanted: p.source.id },
+      });
       await expect(f.sources.configure('g1', p.source.id, { name: '   ' })).rejects.toThrow('A source name cannot be empty.');
       // A page source is its own full text.
       const on = (await f.sources.configure('g1', p.source.id, { fullText: true, name: 'Gazette' }));
