@@ -15,7 +15,7 @@ import { ratio } from '../test/helpers/quote-score.ts';
 import { ROOT } from '../test/helpers/bot-process.ts';
 
 export const WEIGHTS_FILE = path.join(ROOT, 'src', 'core', 'quotes', 'ranker-weights.json');
-/** Which model ships (chosen by round 9's first-sight scores, see README). */
+/** Which model ships (chosen by round 9's first-sight scores, see docs/quality.md). */
 export const SHIPPED: 'hybrid' | 'learned only' = 'learned only';
 
 const examples = loadRankExamples();

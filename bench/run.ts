@@ -5,7 +5,7 @@
  * window and restricted to the archive), ingest into store + both tiers, restart in a fresh
  * process, event-loop stalls, heap and disk — and, in the same run, the baselines: the
  * MiniSearch-only design, raw MiniSearch and raw FTS5 (where they fit in memory and time).
- * Writes bench/results-<size>.json and prints the tables for README "Performance".
+ * Writes bench/results-<size>.json and prints the tables for docs/performance.md.
  */
 import { fromSqlite } from '../src/core/store/sqlite-async.ts';
 import { execFileSync } from 'node:child_process';

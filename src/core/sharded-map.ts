@@ -1,6 +1,6 @@
 /**
- * A string-keyed Map split into 256 shards. A single V8 Map rehashes all its entries at once when
- * it outgrows its table: at a million entries one `set` takes 200–500 ms, an event-loop stall.
+ * A string-keyed Map split into 256 shards. A single V8 Map rehashes all its entries in one `set`
+ * when it outgrows its table, which at archive sizes is an event-loop stall (docs/performance.md).
  * Per-article maps over the whole archive use this instead, so each rehash moves 1/256 of them.
  */
 export class ShardedMap<V> {
