@@ -1,3 +1,5 @@
+import { isUserError } from '../src/core/errors.ts';
+import { userErrorText } from '../src/replies/user-errors.ts';
 import fc from 'fast-check';
 /**
  * The parts of a feed delivery, over real inputs: item pictures from real feeds and pages, the
@@ -367,8 +369,9 @@ describe('deliveries over the real store and outbox (in-memory SQLite, fake cloc
     [{ guildId: 'g1', channelId: 'c', userId: 'u', query: 'troops', template: '{title}' }, 'Filters, templates and the outlet identity belong to a delivery: add `source:` to follow a source.'],
     [{ guildId: 'g1', channelId: 'c', userId: 'u', query: 'the' }, '**the** has only the commonest words, so an alert for it would post almost everything new. Add a word that names your subject.'],
     [{ guildId: 'g1', channelId: 'c', userId: 'u', query: '"of the" and' }, '**"of the" and** has only the commonest words, so an alert for it would post almost everything new. Add a word that names your subject.'],
-  ])('refuses %j', async (req, message) => {
+  ])('refuses %j, in the words the user reads', async (req, message) => {
     const f = await setup();
-    await expect(f.alerts.add(req)).rejects.toThrow(message);
+    const err = await f.alerts.add(req).then(() => null, (e: unknown) => e);
+    expect(isUserError(err) ? userErrorText(err) : err).toBe(message);
   });
 });

@@ -113,7 +113,7 @@ describe('digests with a fake clock', () => {
     const f = await newsroomFixture();
     await expect(f.digests.subscribe({ guildId: 'g', channelId: 'c', userId: 'u', schedule: 'daily 25:00' })).rejects.toThrow(/daily 25:00/);
     await expect(f.digests.subscribe({ guildId: 'g', channelId: 'c', userId: 'u', schedule: 'hourly', timezone: 'Mars/Base' })).rejects.toThrow(/Mars\/Base/);
-    await expect(f.digests.subscribe({ guildId: 'g', channelId: 'c', userId: 'u', schedule: 'hourly', maxItems: 0 })).rejects.toThrow('max_items must be a whole number from 1 to 50 (got 0).');
+    await expect(f.digests.subscribe({ guildId: 'g', channelId: 'c', userId: 'u', schedule: 'hourly', maxItems: 0 })).rejects.toMatchObject({ id: 'digest.max-items', message: 'the number of items must be a whole number from 1 to 50 (got 0).' });
     await expect(f.digests.subscribe({ guildId: 'g', channelId: 'c', userId: 'u', schedule: 'hourly', sources: 'Nonexistent Times' })).rejects.toThrow('No source or outlet called "Nonexistent Times" here.');
   });
 });

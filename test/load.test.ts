@@ -11,5 +11,5 @@ describe('load (short; `npm run load` is the full run, with the time and memory 
     expect(report.failures).toBe(0);
     expect(report.refused).toBe(0);
     expect(report.ingests).toBeGreaterThan(0);
-  }, 180_000);
+  }, 400_000);
 });

@@ -130,7 +130,7 @@ describe('Newsroom.quotes by speaker', () => {
       { name: 'a university student in Ryanggang province', quotes: 4 },
     ]);
     expect((await newsroom.suggestSpeakers(scope, 'pent'))).toEqual([{ name: 'the Pentagon', quotes: 1 }]);
-    await expect(newsroom.quotes(scope, '  ', 8, ' ')).rejects.toThrow('Give words the quotation should contain (query), a speaker, or both.');
+    await expect(newsroom.quotes(scope, '  ', 8, ' ')).rejects.toMatchObject({ id: 'quote.nothing-asked', message: 'Give words the quotation should contain, a speaker, or both.' });
     expect((await newsroom.quotes(scope, 'rumors', 8, 'Nobody Here')).quotes).toEqual([]);
   });
 

@@ -9,7 +9,6 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { classifyAddress, isBlockedAddress, parseSourceUrl, redactCredentials } from '../src/core/feeds/address-policy.ts';
 import { decodeBody } from '../src/core/feeds/charset.ts';
 import { FetchError, fetchWithRetry, formatBytes, isRetryable, safeFetch, type FetchOptions } from '../src/core/feeds/safe-fetch.ts';
-import { UserError } from '../src/core/errors.ts';
 import { HOSTILE, startFeedServer, type FeedServer } from './feed-server.ts';
 
 const CORPORA = path.resolve(import.meta.dirname, '../../shared/corpora');
@@ -188,12 +187,12 @@ describe('parseSourceUrl', () => {
     ['http://[fe80::1%25eth0]/', '"http://[fe80::1%25eth0]/": not a valid URL'],
     ['   ', '"": the URL is empty'],
   ])('refuses %s', (input, message) => {
-    expect(() => parseSourceUrl(input)).toThrow(new UserError(message));
+    expect(() => parseSourceUrl(input)).toThrow(expect.objectContaining({ name: 'UserError', message, id: expect.stringMatching(/^url\./) }));
   });
 
   it('refuses a 5,000-character URL and quotes only its start', () => {
     const long = `https://example.org/${'a'.repeat(5000)}`;
-    expect(() => parseSourceUrl(long)).toThrow(new UserError(`"https://example.org/${'a'.repeat(180)}…": the URL is longer than 4096 characters`));
+    expect(() => parseSourceUrl(long)).toThrow(expect.objectContaining({ id: 'url.too-long', message: `"https://example.org/${'a'.repeat(180)}…": the URL is longer than 4096 characters` }));
   });
 
   it.each([

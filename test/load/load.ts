@@ -88,7 +88,9 @@ export async function runLoad(opts: { perRound: number; rounds: number; concurre
           }
           const a = await h.ack();
           ack.push(a.at - started);
-          const f = await h.final(15_000);
+          // Discord takes a deferred interaction's final answer for 15 minutes; a minute still
+          // fails a reply that never comes, without failing one slowed by a busy machine.
+          const f = await h.final(60_000);
           fin.push(Date.now() - started);
           if (kind !== 1 && f?.components?.length) lastSearch = f;
           if (a.data?.content?.startsWith('Something went wrong')) failures.push(`${q}: ${a.data.content}`);
