@@ -7,9 +7,9 @@ import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nextSlot, planBurst } from '../src/core/alerts/bursts.ts';
+import { nextSlot, planBurst } from '../src/core/outbox/bursts.ts';
 import { filterVerdict, parseFilters, NO_FILTERS } from '../src/core/alerts/filters.ts';
-import { webhookName } from '../src/core/alerts/identity.ts';
+import { webhookName } from '../src/core/outbox/identity.ts';
 import { leadOf, renderItemPost, renderRoundups } from '../src/core/alerts/render.ts';
 import { placeholderValues, renderTemplate, validateTemplate } from '../src/core/alerts/templates.ts';
 import type { Article } from '../src/core/article.ts';
@@ -267,7 +267,7 @@ describe('deliveries over the real store and outbox (in-memory SQLite, fake cloc
   async function setup() {
     const { newsroomFixture } = await import('./helpers/newsroom-fixture.ts');
     const { Alerts } = await import('../src/core/alerts/index.ts');
-    const { Outbox } = await import('../src/core/outbox.ts');
+    const { Outbox } = await import('../src/core/outbox/index.ts');
     const { silentLog } = await import('../src/core/deps.ts');
     const f = await newsroomFixture('2026-03-02T06:00:00Z');
     const alerts = new Alerts({ store: f.store, clock: f.clock, log: silentLog, newsroom: f.newsroom, postsPerMinute: 3 });
@@ -319,7 +319,7 @@ describe('deliveries over the real store and outbox (in-memory SQLite, fake cloc
   });
 
   it('a deleted channel pauses the delivery, holds its posts and tells the source channel; resume sends them', async () => {
-    const { PermanentPostError } = await import('../src/core/outbox.ts');
+    const { PermanentPostError } = await import('../src/core/outbox/index.ts');
     const f = await setup();
     const src = (await f.source('g1'));
     const d = (await f.alerts.add({ guildId: 'g1', channelId: 'c-gone', userId: 'u', sourceId: src.id, filters: parseFilters({ exclude: 'story 2' }) }));

@@ -2,7 +2,7 @@ import type { Clock, Log } from '../deps.ts';
 import { UserError } from '../errors.ts';
 import type { Newsroom } from '../newsroom/index.ts';
 import { CHANGES_PREFIX } from './index.ts';
-import { outboxNonce } from '../outbox.ts';
+import { outboxNonce } from '../outbox/index.ts';
 import type { Reply } from '../reply.ts';
 import type { AsyncStore } from '../store/async-store.ts';
 import type { ChangeAlertRow, VersionChange } from '../store/index.ts';

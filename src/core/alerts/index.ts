@@ -6,7 +6,7 @@ import type { Clock, Log } from '../deps.ts';
 import { resolveGuildSource } from '../sources/resolve.ts';
 import { UserError } from '../errors.ts';
 import type { Newsroom } from '../newsroom/index.ts';
-import { DEFAULT_POSTS_PER_MINUTE, type CrashPoint, type DeliveryHooks } from '../outbox.ts';
+import { DEFAULT_POSTS_PER_MINUTE, type CrashPoint, type DeliveryHooks } from '../outbox/index.ts';
 import type { GuildAccess } from '../policy/access.ts';
 import { checkStillAllowed } from '../policy/posting.ts';
 import { onlyCommonWords, parseQuery, type ParsedQuery } from '../search/query.ts';

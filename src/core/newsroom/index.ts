@@ -3,7 +3,7 @@ import type { Article } from '../article.ts';
 import { makeArticleId, SEED_SOURCE_ID } from '../article.ts';
 import { parseDateOption } from '../dates.ts';
 import type { Clock, Log } from '../deps.ts';
-import type { Telemetry } from '../telemetry.ts';
+import type { Telemetry } from '../telemetry/index.ts';
 import { editDistance } from '../text/edit-distance.ts';
 import { escapeInline } from '../text/escape.ts';
 import { tokenize } from '../text/tokenize.ts';
