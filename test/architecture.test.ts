@@ -119,7 +119,6 @@ const KNOWN_TWO_WAY = [
   'src/*.ts <-> src/discord',
 ];
 const KNOWN_LONG = [
-  'src/core/newsroom/index.ts',
   'src/core/quotes/speakers.ts',
   'src/core/search/article-index.ts',
   'src/core/seeds/parser.ts',
