@@ -121,7 +121,6 @@ const KNOWN_TWO_WAY = [
 const KNOWN_LONG = [
   'src/core/quotes/speakers.ts',
   'src/core/search/article-index.ts',
-  'src/core/seeds/parser.ts',
   'src/core/store/postgres/postgres-store.ts',
   'src/core/store/sqlite-store.ts',
   'src/core/stories/story-index.ts',
