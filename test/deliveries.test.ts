@@ -12,6 +12,7 @@ import { filterVerdict, parseFilters, NO_FILTERS } from '../src/core/alerts/filt
 import { webhookName } from '../src/core/outbox/identity.ts';
 import { leadOf, renderItemPost, renderRoundups } from '../src/core/alerts/render.ts';
 import { placeholderValues, renderTemplate, validateTemplate } from '../src/core/alerts/templates.ts';
+import { checkEach, pagePastWatermark } from '../src/core/alerts/watermark.ts';
 import type { Article } from '../src/core/article.ts';
 import { extractPage } from '../src/core/feeds/extract-page.ts';
 import { parseFeed } from '../src/core/feeds/parse-feed.ts';
@@ -232,6 +233,31 @@ describe('webhook names and bursts', () => {
     [['2026-01-01T00:00:10.000Z', '2026-01-01T00:00:20.000Z', '2026-01-01T00:00:30.000Z'], '2026-01-01T00:01:10.001Z'],
   ])('posted at %j with 3 a minute → next slot %s', (posted, slot) => {
     expect(nextSlot(posted, new Date('2026-01-01T00:00:40Z'), 3)?.toISOString() ?? null).toBe(slot);
+  });
+});
+
+describe('the watermark loop both alert kinds share', () => {
+  // Items are their own positions; upto 100. Search alerts read and take 3 (a full read may stop
+  // short of upto); change alerts read 5 and take 2.
+  it.each<[string, number[], { read: number; take: number }, number[], number]>([
+    ['nothing new: the watermark moves to upto', [], { read: 3, take: 3 }, [], 100],
+    ['all read: to upto', [4, 7], { read: 3, take: 3 }, [4, 7], 100],
+    ['a full read may have stopped short: to its last item', [4, 7, 9], { read: 3, take: 3 }, [4, 7, 9], 9],
+    ['more than one check takes: to the last one taken', [4, 7, 9], { read: 5, take: 2 }, [4, 7], 7],
+    ['exactly what one check takes: to upto', [4, 7], { read: 5, take: 2 }, [4, 7], 100],
+  ])('%s', (_name, items, limits, taken, through) => {
+    expect(pagePastWatermark(items, limits, 100, (n) => n)).toEqual({ taken, through });
+  });
+
+  it('checks every unit, sums what each filed, and logs a failing one without stopping', async () => {
+    const failed: string[] = [];
+    const between: string[] = [];
+    const check = async (u: string) => {
+      if (u === 'b') throw new Error('boom');
+      return u.length;
+    };
+    const filed = await checkEach(['a', 'b', 'ccc'], check, (u, err) => failed.push(`${u}: ${(err as Error).message}`), async () => between.push('.'));
+    expect([filed, failed, between.length]).toEqual([4, ['b: boom'], 3]);
   });
 });
 
