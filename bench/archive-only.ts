@@ -32,7 +32,7 @@ const { kinds } = makeQueries(corpus, sample, size, 1000);
 const clock = { now: () => new Date() };
 const store = openStore({ path: dbPath!, clock, log: silentLog });
 const newsroom = new Newsroom({ store: fromSqlite(store), clock, log: silentLog, search: { snapshotPath: `${dbPath}.hot` } });
-if (process.env.NO_DERIVED) (newsroom as any).buildDerived = async () => {};
+if (process.env.NO_DERIVED) (newsroom as any).derived.build = async () => {};
 await newsroom.buildIndex();
 const hotFloor = newsroom.index.floor;
 const untilDate = new Date(corpus.start + ((hotFloor - 2) / size) * corpus.span - 86_400_000).toISOString().slice(0, 10);

@@ -45,7 +45,7 @@ if (!fs.existsSync(dbPath)) {
 // The store as the bot opens it (on SQLite, with whatever reader the code under test has).
 const store = await openAsyncStore({ databaseUrl: null, sqlitePath: dbPath, clock, log: silentLog });
 const newsroom = new Newsroom({ store, clock, log: silentLog, search: {} });
-(newsroom as unknown as { buildDerived: () => Promise<void> }).buildDerived = async () => {};
+(newsroom as unknown as { derived: { build: () => Promise<void> } }).derived.build = async () => {};
 await newsroom.buildIndex();
 // Give a reader thread, if the code has one, time to start before anything is measured.
 await (store as { readerReady?: () => Promise<unknown> }).readerReady?.();

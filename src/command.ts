@@ -2,7 +2,7 @@ import type { Alerts } from './core/alerts/index.ts';
 import type { ChangeAlerts } from './core/alerts/change-alerts.ts';
 import type { Digests } from './core/digest/digests.ts';
 import type { Newsroom } from './core/newsroom/index.ts';
-import type { Outbox } from './core/outbox.ts';
+import type { Outbox } from './core/outbox/index.ts';
 import type { Sources } from './core/sources/index.ts';
 import type { Trends } from './core/trend/trends.ts';
 import type { Choice, Reply } from './core/reply.ts';

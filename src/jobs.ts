@@ -2,7 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Alerts } from './core/alerts/index.ts';
 import type { Log } from './core/deps.ts';
 import type { Digests } from './core/digest/digests.ts';
-import type { Outbox } from './core/outbox.ts';
+import type { Outbox } from './core/outbox/index.ts';
 import type { Sources } from './core/sources/index.ts';
 
 export interface Jobs {

@@ -20,7 +20,7 @@ import { Digests } from './core/digest/digests.ts';
 import { ParsePool } from './core/feeds/parse-pool.ts';
 import { safeFetch } from './core/feeds/safe-fetch.ts';
 import { Newsroom } from './core/newsroom/index.ts';
-import { outboxNonce, Outbox, WebhookUnavailableError, type ChannelPoster, type CrashPoint } from './core/outbox.ts';
+import { outboxNonce, Outbox, WebhookUnavailableError, type ChannelPoster, type CrashPoint } from './core/outbox/index.ts';
 import type { Reply } from './core/reply.ts';
 import { importSeeds } from './core/seeds/import.ts';
 import { Sources } from './core/sources/index.ts';

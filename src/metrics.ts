@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Log } from './core/deps.ts';
 import type { AsyncStore } from './core/store/async-store.ts';
-import type { Telemetry } from './core/telemetry.ts';
+import type { Telemetry } from './core/telemetry/index.ts';
 
 /** How an interaction ended, as operators count it. */
 export type InteractionOutcome = 'ok' | 'user_error' | 'error' | 'loading';

@@ -9,11 +9,12 @@ import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nextSlot, planBurst } from '../src/core/alerts/bursts.ts';
+import { nextSlot, planBurst } from '../src/core/outbox/bursts.ts';
 import { filterVerdict, parseFilters, NO_FILTERS } from '../src/core/alerts/filters.ts';
-import { webhookName } from '../src/core/alerts/identity.ts';
+import { webhookName } from '../src/core/outbox/identity.ts';
 import { leadOf, renderItemPost, renderRoundups } from '../src/core/alerts/render.ts';
 import { placeholderValues, renderTemplate, validateTemplate } from '../src/core/alerts/templates.ts';
+import { checkEach, pagePastWatermark } from '../src/core/alerts/watermark.ts';
 import type { Article } from '../src/core/article.ts';
 import { extractPage } from '../src/core/feeds/extract-page.ts';
 import { parseFeed } from '../src/core/feeds/parse-feed.ts';
@@ -237,6 +238,31 @@ describe('webhook names and bursts', () => {
   });
 });
 
+describe('the watermark loop both alert kinds share', () => {
+  // Items are their own positions; upto 100. Search alerts read and take 3 (a full read may stop
+  // short of upto); change alerts read 5 and take 2.
+  it.each<[string, number[], { read: number; take: number }, number[], number]>([
+    ['nothing new: the watermark moves to upto', [], { read: 3, take: 3 }, [], 100],
+    ['all read: to upto', [4, 7], { read: 3, take: 3 }, [4, 7], 100],
+    ['a full read may have stopped short: to its last item', [4, 7, 9], { read: 3, take: 3 }, [4, 7, 9], 9],
+    ['more than one check takes: to the last one taken', [4, 7, 9], { read: 5, take: 2 }, [4, 7], 7],
+    ['exactly what one check takes: to upto', [4, 7], { read: 5, take: 2 }, [4, 7], 100],
+  ])('%s', (_name, items, limits, taken, through) => {
+    expect(pagePastWatermark(items, limits, 100, (n) => n)).toEqual({ taken, through });
+  });
+
+  it('checks every unit, sums what each filed, and logs a failing one without stopping', async () => {
+    const failed: string[] = [];
+    const between: string[] = [];
+    const check = async (u: string) => {
+      if (u === 'b') throw new Error('boom');
+      return u.length;
+    };
+    const filed = await checkEach(['a', 'b', 'ccc'], check, (u, err) => failed.push(`${u}: ${(err as Error).message}`), async () => between.push('.'));
+    expect([filed, failed, between.length]).toEqual([4, ['b: boom'], 3]);
+  });
+});
+
 describe('emulator webhook validation (as strict as Discord)', () => {
   it.each([
     [{ name: 'Newsdesk deliveries' }, []],
@@ -269,7 +295,7 @@ describe('deliveries over the real store and outbox (in-memory SQLite, fake cloc
   async function setup() {
     const { newsroomFixture } = await import('./helpers/newsroom-fixture.ts');
     const { Alerts } = await import('../src/core/alerts/index.ts');
-    const { Outbox } = await import('../src/core/outbox.ts');
+    const { Outbox } = await import('../src/core/outbox/index.ts');
     const { silentLog } = await import('../src/core/deps.ts');
     const f = await newsroomFixture('2026-03-02T06:00:00Z');
     const alerts = new Alerts({ store: f.store, clock: f.clock, log: silentLog, newsroom: f.newsroom, postsPerMinute: 3 });
@@ -321,7 +347,7 @@ describe('deliveries over the real store and outbox (in-memory SQLite, fake cloc
   });
 
   it('a deleted channel pauses the delivery, holds its posts and tells the source channel; resume sends them', async () => {
-    const { PermanentPostError } = await import('../src/core/outbox.ts');
+    const { PermanentPostError } = await import('../src/core/outbox/index.ts');
     const f = await setup();
     const src = (await f.source('g1'));
     const d = (await f.alerts.add({ guildId: 'g1', channelId: 'c-gone', userId: 'u', sourceId: src.id, filters: parseFilters({ exclude: 'story 2' }) }));

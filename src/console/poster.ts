@@ -1,4 +1,4 @@
-import type { ChannelPoster } from '../core/outbox.ts';
+import type { ChannelPoster } from '../core/outbox/index.ts';
 import type { Reply } from '../core/reply.ts';
 import { renderReplyText } from './render.ts';
 

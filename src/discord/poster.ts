@@ -1,6 +1,6 @@
 import { DiscordAPIError, Routes, type REST } from 'discord.js';
-import type { PostIdentity } from '../core/alerts/identity.ts';
-import { PermanentPostError, WebhookUnavailableError, type ChannelPoster } from '../core/outbox.ts';
+import type { PostIdentity } from '../core/outbox/identity.ts';
+import { PermanentPostError, WebhookUnavailableError, type ChannelPoster } from '../core/outbox/index.ts';
 import type { Reply } from '../core/reply.ts';
 import { formatReply, type DiscordMessage } from './format.ts';
 

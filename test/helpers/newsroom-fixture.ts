@@ -4,7 +4,7 @@ import type { Article } from '../../src/core/article.ts';
 import { silentLog } from '../../src/core/deps.ts';
 import { Digests } from '../../src/core/digest/digests.ts';
 import { Newsroom } from '../../src/core/newsroom/index.ts';
-import { Outbox, type ChannelPoster } from '../../src/core/outbox.ts';
+import { Outbox, type ChannelPoster } from '../../src/core/outbox/index.ts';
 import type { Reply } from '../../src/core/reply.ts';
 import { importSeeds } from '../../src/core/seeds/import.ts';
 import { openStore } from '../../src/core/store/index.ts';

@@ -2,16 +2,19 @@ import type { Clock, Log } from '../deps.ts';
 import { UserError } from '../errors.ts';
 import type { Newsroom } from '../newsroom/index.ts';
 import { CHANGES_PREFIX } from './index.ts';
-import { outboxNonce } from '../outbox.ts';
+import { outboxNonce } from '../outbox/index.ts';
 import type { Reply } from '../reply.ts';
 import type { AsyncStore } from '../store/async-store.ts';
 import type { ChangeAlertRow, VersionChange } from '../store/index.ts';
 import { escapeInline } from '../text/escape.ts';
 import { describeKinds } from '../changes/compare.ts';
 import { diffWords, renderDiff, splitWords } from '../changes/word-diff.ts';
+import { checkEach, pagePastWatermark } from './watermark.ts';
 
 /** Versions one check looks at per alert; the rest wait for the next check (the channel budget paces posts). */
 const MAX_POSTS_PER_CHECK = 10;
+/** Versions read past an alert's watermark per check, of which it takes MAX_POSTS_PER_CHECK. */
+const CHANGES_READ = 2000;
 
 export interface ChangeAlertsDeps {
   store: AsyncStore;
@@ -71,19 +74,16 @@ export class ChangeAlerts {
     const alerts = await this.deps.store.listChangeAlerts();
     if (alerts.length === 0) return 0;
     const upto = await this.deps.store.maxVersionId();
-    let filed = 0;
-    for (const alert of alerts) {
-      if (alert.lastVersionId >= upto) continue;
-      try {
+    return checkEach(
+      alerts.filter((alert) => alert.lastVersionId < upto),
+      async (alert) => {
         const visible = await this.deps.newsroom.visibleSources({ guildId: alert.guildId });
-        const all = await this.deps.store.changesAfter(visible, alert.lastVersionId, upto, 2000);
+        const all = await this.deps.store.changesAfter(visible, alert.lastVersionId, upto, CHANGES_READ);
         // More than one check posts at once: the watermark stops at the last one filed, and the
         // rest come next check (the channel's budget paces them), never dropped.
-        const cut = all.length > MAX_POSTS_PER_CHECK;
-        const taken = all.slice(0, MAX_POSTS_PER_CHECK);
-        const through = cut ? taken[taken.length - 1]!.version.id : upto;
+        const { taken, through } = pagePastWatermark(all, { read: CHANGES_READ, take: MAX_POSTS_PER_CHECK }, upto, (c) => c.version.id);
         const changes = taken.filter((c) => c.version.kinds.includes('headline') || c.version.kinds.includes('correction'));
-        filed += await this.deps.store.transaction(async (tx) => {
+        return this.deps.store.transaction(async (tx) => {
           const fresh = new Set(changes.length ? await tx.claimChannelItems(alert.channelId, changes.map((c) => changeKey(c))) : []);
           const rows = [];
           for (const c of changes) {
@@ -101,11 +101,9 @@ export class ChangeAlerts {
           await tx.enqueueChangeAlerts(alert.id, through, rows);
           return rows.length;
         });
-      } catch (err) {
-        this.deps.log.error({ alertId: alert.id, err }, 'change alert check failed');
-      }
-    }
-    return filed;
+      },
+      (alert, err) => this.deps.log.error({ alertId: alert.id, err }, 'change alert check failed'),
+    );
   }
 }
 

@@ -1,16 +1,16 @@
 import type { Article } from '../article.ts';
 import type { Clock, Log } from '../deps.ts';
 import { buildExcerpt, type TermSpec } from '../excerpt.ts';
-import { outboxNonce, type CrashPoint } from '../outbox.ts';
+import { outboxNonce, type CrashPoint } from '../outbox/index.ts';
 import type { Reply } from '../reply.ts';
 import { ArticleIndex } from '../search/article-index.ts';
 import { parseQuery } from '../search/query.ts';
 import type { AsyncStore } from '../store/async-store.ts';
 import type { AlertRow, NewOutbox, SourceRow, StoredArticle } from '../store/index.ts';
 import { escapeInline } from '../text/escape.ts';
-import { channelBudget, planBurst } from './bursts.ts';
+import { channelBudget, planBurst } from '../outbox/bursts.ts';
 import { filterVerdict, readFilters } from './filters.ts';
-import { avatarUrl, webhookName, type DeliveryPayload } from './identity.ts';
+import { avatarUrl, webhookName, type DeliveryPayload } from '../outbox/identity.ts';
 import { renderItemPost, renderRoundups } from './render.ts';
 
 /**

@@ -2,11 +2,12 @@ import { previewDelivery, type PreviewLine } from './deliveries.ts';
 import { BatchMatcher, fileChannel, matchAlert } from './filing.ts';
 import { NO_FILTERS, type DeliveryFilters } from './filters.ts';
 import { validateTemplate } from './templates.ts';
+import { checkEach, pagePastWatermark } from './watermark.ts';
 import type { Clock, Log } from '../deps.ts';
 import { resolveGuildSource } from '../sources/resolve.ts';
 import { UserError } from '../errors.ts';
 import type { Newsroom } from '../newsroom/index.ts';
-import { DEFAULT_POSTS_PER_MINUTE, type CrashPoint, type DeliveryHooks } from '../outbox.ts';
+import { DEFAULT_POSTS_PER_MINUTE, type CrashPoint, type DeliveryHooks } from '../outbox/index.ts';
 import type { GuildAccess } from '../policy/access.ts';
 import { checkStillAllowed } from '../policy/posting.ts';
 import { onlyCommonWords, parseQuery, type ParsedQuery } from '../search/query.ts';
@@ -261,22 +262,20 @@ export class Alerts {
     const from = Math.min(...due.map((a) => a.lastSeq));
     const batch = await store.articlesAfterSeq(all, from, upto, MAX_BATCH);
     // A batch cut at the limit moves the watermarks only as far as it read: the rest comes next check.
-    const end = batch.length === MAX_BATCH ? batch[batch.length - 1]!.seq : upto;
+    const { through: end } = pagePastWatermark(batch, { read: MAX_BATCH, take: MAX_BATCH }, upto, (a) => a.seq);
     const matcher = new BatchMatcher(batch);
     const channels = new Map<string, AlertRow[]>();
     for (const alert of due) if (scopes.has(alert.id)) channels.set(alert.channelId, [...(channels.get(alert.channelId) ?? []), alert]);
-    let filed = 0;
-    for (const [channelId, alerts] of channels) {
-      try {
+    return checkEach(
+      channels,
+      ([channelId, alerts]) => {
         const parts = alerts.map((alert) => ({ alert, ...matchAlert(alert, scopes.get(alert.id)!, batch, end, matcher), ...(sources.has(alert.id) ? { source: sources.get(alert.id)! } : {}) }));
-        filed += await fileChannel({ ...this.deps, perMinute: this.perMinute }, channelId, parts, end);
-      } catch (err) {
-        this.deps.log.error({ channelId, alerts: alerts.map((a) => a.id), err }, 'alert check failed');
-      }
+        return fileChannel({ ...this.deps, perMinute: this.perMinute }, channelId, parts, end);
+      },
+      ([channelId, alerts], err) => this.deps.log.error({ channelId, alerts: alerts.map((a) => a.id), err }, 'alert check failed'),
       // Many channels: the event loop answers interactions between them.
-      await new Promise((r) => setImmediate(r));
-    }
-    return filed;
+      () => new Promise((r) => setImmediate(r)),
+    );
   }
 
   private get perMinute(): number {

@@ -1,7 +1,7 @@
 import type { Clock, Log } from '../deps.ts';
 import { UserError } from '../errors.ts';
 import type { Newsroom } from '../newsroom/index.ts';
-import { outboxNonce, type CrashPoint } from '../outbox.ts';
+import { outboxNonce, type CrashPoint } from '../outbox/index.ts';
 import type { Reply } from '../reply.ts';
 import { ArticleIndex } from '../search/article-index.ts';
 import { parseQuery } from '../search/query.ts';

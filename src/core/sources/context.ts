@@ -3,7 +3,7 @@ import type { ParsePool } from '../feeds/parse-pool.ts';
 import type { FetchOptions, FetchResult } from '../feeds/safe-fetch.ts';
 import type { AsyncStore } from '../store/async-store.ts';
 import type { IngestResult } from '../store/index.ts';
-import type { Telemetry } from '../telemetry.ts';
+import type { Telemetry } from '../telemetry/index.ts';
 
 /** What the sources service needs from the rest of the program, passed in as one object. */
 export interface SourcesDeps {

@@ -1,4 +1,4 @@
-import type { OutboxKind } from './store/types.ts';
+import type { OutboxKind } from '../store/types.ts';
 
 /**
  * What the newsroom counts and times for the people who run it. Core only reports events;

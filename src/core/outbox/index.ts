@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { nextSlot, RATE_WINDOW_MS } from './alerts/bursts.ts';
-import type { DeliveryPayload, PostIdentity } from './alerts/identity.ts';
-import type { Clock, Log } from './deps.ts';
-import type { Reply } from './reply.ts';
-import type { Telemetry } from './telemetry.ts';
-import type { OutboxRow,  } from './store/index.ts';
-import type { AsyncStore } from './store/async-store.ts';
+import { nextSlot, RATE_WINDOW_MS } from './bursts.ts';
+import type { DeliveryPayload, PostIdentity } from './identity.ts';
+import type { Clock, Log } from '../deps.ts';
+import type { Reply } from '../reply.ts';
+import type { Telemetry } from '../telemetry/index.ts';
+import type { OutboxRow,  } from '../store/index.ts';
+import type { AsyncStore } from '../store/async-store.ts';
 
 /** Sends one message to a channel. `nonce` makes a retried send return the first message instead of posting twice. */
 export interface ChannelPoster {
