@@ -46,11 +46,12 @@ describe('search: exact first, names and short words as typed', () => {
         '/search "North Korean troops" Ukraine Russia deployment -Pentagon rumor',
         `/search ${longQuery}`,
         `/search ${'x'.repeat(301)}`,
+        '/search query:bolt export:true',
       ],
       { now: NOW, env: { ALLOW_PRIVATE_SOURCES: 'true' } },
     );
     expect(run.code).toBe(0);
-    const [, obama, bold, bolt, two, flood, sixtyThree, long, tooLong] = run.answers;
+    const [, obama, bold, bolt, two, flood, sixtyThree, long, tooLong, exported] = run.answers;
     expect(obama).toMatch(/^\*\*1\*\* result for \*\*Obama\*\*/m);
     expect(obama).not.toContain('Osama');
     // The seeds hold "bold" once and "told" many times: only the exact word is searched.
@@ -71,5 +72,9 @@ describe('search: exact first, names and short words as typed', () => {
     expect(sixtyThree).toMatch(/^\*\*\d+\*\* results? for \*\*"North Korean troops" Ukraine Russia deployment -Pentagon rumor\*\*/m);
     expect(long).toMatch(/^\*\*\d+\*\* results? for /m);
     expect(tooLong).toMatch(/300/);
+    // The export holds what the reply showed, respelled words included.
+    const shown = Number(/^\*\*(\d+)\*\* results? for \*\*bolt\*\*/m.exec(exported!)?.[1]);
+    expect(shown).toBeGreaterThan(0);
+    expect(exported).toContain(`📎 ${Math.min(shown, 50)} result${shown === 1 ? '' : 's'} attached as CSV and Markdown.`);
   }, 90_000);
 });

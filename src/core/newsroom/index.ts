@@ -453,7 +453,11 @@ export class Newsroom {
     if (req.source) filters.source = (await this.resolveSource(scope, req.source)).filter;
     if (req.since) filters.since = parseDateOption('since', req.since, 'start', now);
     if (req.until) filters.until = parseDateOption('until', req.until, 'end', now);
-    const page = await this.find(query, filters, { offset: 0, limit: Math.max(limit * 3, STORY_SCAN) });
+    const window = { offset: 0, limit: Math.max(limit * 3, STORY_SCAN) };
+    let page = await this.find(query, filters, window);
+    // The same fallback as search(): names and short words searched as typed found nothing, so
+    // the reply showed their respelled forms — the export holds what the reply showed.
+    if (page.total === 0 && query.strict?.length) page = await this.find({ ...query, strict: [] }, filters, window);
     const seen = new Set<string>();
     const rows: ExportRow[] = [];
     for (const hit of page.hits) {
