@@ -35,6 +35,8 @@ function userErrorCalls(text: string): string[] {
   }
   return out;
 }
+/** A `new UserError(...)` call that names its kind: `{ id: 'area.what-went-wrong' }`. */
+const hasUserErrorId = (call: string) => /\bid: '[a-z-]+\.[a-z.-]+'/.test(call);
 const COMMANDS = ['search', 'quote', 'article', 'story', 'cite', 'changes', 'digest', 'alert', 'source', 'stats', 'help', 'trend', 'trending'];
 /** A slash command (`/alert list`) or an option written as Discord shows it (`source:` in backticks). */
 const namesACommand = (call: string) =>
@@ -75,12 +77,22 @@ describe('architecture rules', () => {
       const text = fs.readFileSync(f, 'utf8');
       for (const call of userErrorCalls(text)) {
         const where = `${path.relative(root, f)}: ${call.slice(0, 90)}`;
-        if (!/\bid: '[a-z-]+\.[a-z.-]+'/.test(call)) missing.push(where);
+        if (!hasUserErrorId(call)) missing.push(where);
         if (namesACommand(call)) commandWords.push(where);
       }
     }
     expect(missing).toEqual([]);
     expect(commandWords).toEqual([]);
+  });
+
+  it('every UserError raised in src/console has an id (its words may name commands: it is an edge)', () => {
+    const missing: string[] = [];
+    for (const f of filesUnder(path.join(root, 'src/console'))) {
+      for (const call of userErrorCalls(fs.readFileSync(f, 'utf8'))) {
+        if (!hasUserErrorId(call)) missing.push(`${path.relative(root, f)}: ${call.slice(0, 90)}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
   it.each([
