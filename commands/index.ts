@@ -5,7 +5,7 @@ import { changes } from './changes.ts';
 import { cite } from './cite.ts';
 import { story } from './story.ts';
 import { digest } from './digest.ts';
-import { help } from './help.ts';
+import { helpFor } from './help.ts';
 import { quote } from './quote.ts';
 import { search } from './search.ts';
 import { source } from './source.ts';
@@ -15,5 +15,7 @@ import { trending } from './trending.ts';
 
 /** The explicit list of slash commands, in the order /help shows them. */
 export function commandList(): Command[] {
-  return [search, quote, article, changes, story, cite, trend, trending, source, digest, alert, stats, help];
+  const commands: Command[] = [search, quote, article, changes, story, cite, trend, trending, source, digest, alert, stats];
+  commands.push(helpFor(commands));
+  return commands;
 }

@@ -35,6 +35,31 @@ function userErrorCalls(text: string): string[] {
   }
   return out;
 }
+/** Relative imports of a file's text (static, type-only and dynamic), resolved against its path. */
+function relativeImports(file: string, text: string): string[] {
+  return [...text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => path.resolve(path.dirname(file), m[1]!));
+}
+
+/** The import cycles among the given files (each as the files on it, in order), by depth-first search. */
+function importCycles(files: ReadonlyMap<string, string>): string[][] {
+  const cycles: string[][] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (f: string) => {
+    state.set(f, 'open');
+    stack.push(f);
+    for (const dep of relativeImports(f, files.get(f)!)) {
+      if (!files.has(dep)) continue;
+      if (state.get(dep) === 'open') cycles.push(stack.slice(stack.indexOf(dep)));
+      else if (!state.has(dep)) visit(dep);
+    }
+    stack.pop();
+    state.set(f, 'done');
+  };
+  for (const f of files.keys()) if (!state.has(f)) visit(f);
+  return cycles;
+}
+
 /** A `new UserError(...)` call that names its kind: `{ id: 'area.what-went-wrong' }`. */
 const hasUserErrorId = (call: string) => /\bid: '[a-z-]+\.[a-z.-]+'/.test(call);
 const COMMANDS = ['search', 'quote', 'article', 'story', 'cite', 'changes', 'digest', 'alert', 'source', 'stats', 'help', 'trend', 'trending'];
@@ -104,6 +129,20 @@ describe('architecture rules', () => {
     const found = userErrorCalls(text);
     expect(found.length).toBe(calls);
     expect(found.some(namesACommand)).toBe(names);
+  });
+
+  it('no file in src/ or commands/ imports itself back through the files it imports', () => {
+    const files = new Map([...filesUnder(path.join(root, 'src')), ...filesUnder(path.join(root, 'commands'))].map((f) => [f, fs.readFileSync(f, 'utf8')]));
+    expect(files.size).toBeGreaterThan(50);
+    expect(importCycles(files).map((c) => c.map((f) => path.relative(root, f)).join(' → '))).toEqual([]);
+  });
+
+  it.each([
+    ['a two-file cycle', { '/r/a.ts': "import { b } from './b.ts';", '/r/b.ts': "import type { A } from './a.ts';" }, ['/r/a.ts → /r/b.ts']],
+    ['a cycle through a folder and a dynamic import', { '/r/main.ts': "import { x } from './x/index.ts';", '/r/x/index.ts': "const m = await import('../main.ts');" }, ['/r/main.ts → /r/x/index.ts']],
+    ['a chain without a cycle', { '/r/a.ts': "import { b } from './b.ts';", '/r/b.ts': "import { z } from 'zod';" }, []],
+  ])('the cycle rule finds %s', (_name, texts, want) => {
+    expect(importCycles(new Map(Object.entries(texts))).map((c) => c.join(' → '))).toEqual(want);
   });
 
   it('commands/index.ts lists every command file explicitly', () => {
