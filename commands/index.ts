@@ -8,7 +8,7 @@ import { digest } from './digest.ts';
 import { helpFor } from './help.ts';
 import { quote } from './quote.ts';
 import { search } from './search.ts';
-import { source } from './source.ts';
+import { source } from './source/index.ts';
 import { stats } from './stats.ts';
 import { trend } from './trend.ts';
 import { trending } from './trending.ts';

@@ -60,6 +60,14 @@ function importCycles(files: ReadonlyMap<string, string>): string[][] {
   return cycles;
 }
 
+/** What an index fails to import: each `.ts` file (but itself, `choices.ts`, `_helpers.ts`) and each folder's index. */
+function unlisted(index: string, entries: ReadonlyArray<{ name: string; dir: boolean }>): string[] {
+  return entries
+    .filter((e) => e.dir || (e.name.endsWith('.ts') && !['index.ts', 'choices.ts'].includes(e.name) && !e.name.startsWith('_')))
+    .map((e) => (e.dir ? `./${e.name}/index.ts` : `./${e.name}`))
+    .filter((spec) => !index.includes(`'${spec}'`));
+}
+
 /** A `new UserError(...)` call that names its kind: `{ id: 'area.what-went-wrong' }`. */
 const hasUserErrorId = (call: string) => /\bid: '[a-z-]+\.[a-z.-]+'/.test(call);
 const COMMANDS = ['search', 'quote', 'article', 'story', 'cite', 'changes', 'digest', 'alert', 'source', 'stats', 'help', 'trend', 'trending'];
@@ -145,9 +153,24 @@ describe('architecture rules', () => {
     expect(importCycles(new Map(Object.entries(texts))).map((c) => c.join(' → '))).toEqual(want);
   });
 
-  it('commands/index.ts lists every command file explicitly', () => {
-    const index = fs.readFileSync(path.join(root, 'commands/index.ts'), 'utf8');
-    const files = fs.readdirSync(path.join(root, 'commands')).filter((f) => f.endsWith('.ts') && !['index.ts', 'choices.ts'].includes(f) && !f.startsWith('_'));
-    for (const f of files) expect(index, `commands/index.ts should import ${f}`).toContain(`./${f}`);
+  it('commands/index.ts lists every command file and folder; each folder index lists its handlers', () => {
+    const dir = path.join(root, 'commands');
+    const entries = (d: string) => fs.readdirSync(d, { withFileTypes: true }).map((e) => ({ name: e.name, dir: e.isDirectory() }));
+    const folders = entries(dir).filter((e) => e.dir);
+    expect(folders.length).toBeGreaterThan(0);
+    expect(unlisted(fs.readFileSync(path.join(dir, 'index.ts'), 'utf8'), entries(dir))).toEqual([]);
+    for (const f of folders) {
+      const sub = path.join(dir, f.name);
+      expect(unlisted(fs.readFileSync(path.join(sub, 'index.ts'), 'utf8'), entries(sub)), `commands/${f.name}/index.ts`).toEqual([]);
+    }
+  });
+
+  it.each([
+    ['every file and folder imported', "import { a } from './a.ts';\nimport { b } from './b/index.ts';", [], ['a.ts', 'b/', 'choices.ts', '_shared.ts']],
+    ['a command file missing', "import { b } from './b/index.ts';", ['./a.ts'], ['a.ts', 'b/']],
+    ['a command folder missing', "import { a } from './a.ts';", ['./b/index.ts'], ['a.ts', 'b/']],
+    ['a name that only prefixes another', "import { trending } from './trending.ts';", ['./trend.ts'], ['trend.ts', 'trending.ts']],
+  ])('the index rule catches what is not imported: %s', (_name, index, missing, names) => {
+    expect(unlisted(index, names.map((n) => ({ name: n.replace(/\/$/, ''), dir: n.endsWith('/') })))).toEqual(missing);
   });
 });
