@@ -1,5 +1,5 @@
 import type { Command } from '../src/command.ts';
-import { alert } from './alert.ts';
+import { alert } from './alert/index.ts';
 import { article } from './article.ts';
 import { changes } from './changes.ts';
 import { cite } from './cite.ts';
