@@ -4,7 +4,7 @@ import { article } from './article.ts';
 import { changes } from './changes.ts';
 import { cite } from './cite.ts';
 import { story } from './story.ts';
-import { digest } from './digest.ts';
+import { digest } from './digest/index.ts';
 import { helpFor } from './help.ts';
 import { quote } from './quote.ts';
 import { search } from './search.ts';

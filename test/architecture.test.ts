@@ -173,4 +173,14 @@ describe('architecture rules', () => {
   ])('the index rule catches what is not imported: %s', (_name, index, missing, names) => {
     expect(unlisted(index, names.map((n) => ({ name: n.replace(/\/$/, ''), dir: n.endsWith('/') })))).toEqual(missing);
   });
+
+  it('a command with subcommands is a folder with one handler file per subcommand; the others are one file', async () => {
+    const { commandList } = await import('../commands/index.ts');
+    const misplaced: string[] = [];
+    for (const { definition: d } of commandList()) {
+      const wanted = d.subcommands?.length ? d.subcommands.map((s) => `commands/${d.name}/${s.name}.ts`) : [`commands/${d.name}.ts`];
+      misplaced.push(...wanted.filter((f) => !fs.existsSync(path.join(root, f))));
+    }
+    expect(misplaced).toEqual([]);
+  });
 });
