@@ -11,12 +11,13 @@ import { Newsroom } from '../core/newsroom/index.ts';
 import { outboxNonce, Outbox, WebhookUnavailableError, type ChannelPoster } from '../core/outbox.ts';
 import type { GuildAccess } from '../core/policy/access.ts';
 import type { Reply } from '../core/reply.ts';
-import { Sources } from '../core/sources/index.ts';
+import { Sources, type SourcesDeps } from '../core/sources/index.ts';
 import type { AsyncStore } from '../core/store/async-store.ts';
 import { Trends } from '../core/trend/trends.ts';
 import type { DiscordGuildAccess } from '../discord/access.ts';
 import { shardOf } from '../discord/client.ts';
 import type { Metrics } from '../metrics.ts';
+import type { Telemetry } from '../core/telemetry.ts';
 import type { Runtime } from './runtime.ts';
 
 /** How often the hot tier's snapshot is refreshed (when articles changed). */
@@ -49,12 +50,52 @@ export interface Services {
 export function services(rt: Runtime, store: AsyncStore, metrics: Metrics | null): Services {
   const { config, clock, log, crashPoint, worker, consoleMode } = rt;
   const telemetry = metrics?.telemetry;
-  const role = config.role;
+  const { newsroom, snapshotTimer, refreshShardFeeds } = newsroomFor(rt, store, telemetry);
+  const parser = new ParsePool({ size: 1, timeoutMs: 15_000 });
+  const front: Services['front'] = { poster: null, access: null };
+  const access = consoleMode ? undefined : lateAccess(front);
+  const alerts = new Alerts({ store, clock, log, newsroom, crashPoint, postsPerMinute: config.deliveryPostsPerMinute, ...(access ? { access } : {}) });
+  const notify = noticeFiler(store);
+  const outbox = new Outbox({
+    store,
+    clock,
+    log,
+    crashPoint,
+    poster: latePoster(front),
+    deliveries: alerts.hooks(notify('delivery')),
+    postsPerMinute: config.deliveryPostsPerMinute,
+    ...(telemetry ? { telemetry } : {}),
+    worker,
+  });
+  const changeAlerts = new ChangeAlerts({ store, clock, log, newsroom });
+  // Charts (/trend, /trending, digests' outlet charts) are laid out and rasterised on a worker thread.
+  const charts = new WorkerChartRenderer();
+  const trends = new Trends({ store, newsroom, clock, log, charts });
+  const digests = new Digests({ store, clock, log, newsroom, defaultTimezone: config.defaultTimezone, crashPoint, charts });
   const lock = store.kind === 'postgres' ? (name: string) => store.tryLock(name) : undefined;
+  const sources = new Sources({
+    store,
+    clock,
+    log,
+    fetch: safeFetch,
+    parser,
+    fetchOptions: { allowPrivate: config.allowPrivateSources, timeoutMs: config.fetchTimeoutMs },
+    defaultIntervalMinutes: config.sourceIntervalMinutes,
+    worker,
+    ...(telemetry ? { telemetry } : {}),
+    onIngest: afterIngest(rt, { store, newsroom, alerts, changeAlerts, outbox, lock, refreshShardFeeds, telemetry }),
+    onRemove: (ids) => newsroom.unindexArticles(ids),
+    notify: notify('source'),
+  });
+  return { store, newsroom, alerts, changeAlerts, outbox, sources, digests, trends, parser, charts, snapshotTimer, front, access, lock, refreshShardFeeds };
+}
+
+/** The newsroom over the store, its snapshot timer, and (on a shard) which feeds its index keeps. */
+function newsroomFor({ config, clock, log }: Runtime, store: AsyncStore, telemetry: Telemetry | undefined) {
   // A shard's in-memory index keeps only what its servers can see: the seeds and the feeds its
   // servers follow (a guild's sources are only ever added through the shard that serves it).
   const shardFeeds = new Set<string>();
-  const sharded = role === 'shard' && config.shardCount !== null;
+  const sharded = config.role === 'shard' && config.shardCount !== null;
   const refreshShardFeeds = async (): Promise<string[]> => {
     if (!sharded) return [];
     const mine = new Set(config.shardIds ?? [...Array(config.shardCount!).keys()]);
@@ -80,71 +121,53 @@ export function services(rt: Runtime, store: AsyncStore, metrics: Metrics | null
   // changes since (and at shutdown, so a planned restart loads it at once).
   const snapshotTimer = setInterval(() => void newsroom.saveSnapshot(), SNAPSHOT_INTERVAL_MS);
   snapshotTimer.unref();
-  const parser = new ParsePool({ size: 1, timeoutMs: 15_000 });
-  const front: Services['front'] = { poster: null, access: null };
-  const access: GuildAccess | undefined = consoleMode
-    ? undefined
-    : {
-        botPermissions: async (g, c) => (front.access ? front.access.botPermissions(g, c) : null),
-        memberPermissions: async (g, c, u) => (front.access ? front.access.memberPermissions(g, c, u) : null),
-      };
-  const alerts = new Alerts({ store, clock, log, newsroom, crashPoint, postsPerMinute: config.deliveryPostsPerMinute, ...(access ? { access } : {}) });
-  const notify = (refId: string) => (channelId: string, key: string, text: string, guildId?: string) => {
+  return { newsroom, snapshotTimer, refreshShardFeeds };
+}
+
+/** After a fetch stored new or changed articles: index them (not on a worker), check alerts, post. */
+function afterIngest(
+  { config }: Runtime,
+  s: Pick<Services, 'store' | 'newsroom' | 'alerts' | 'changeAlerts' | 'outbox' | 'lock' | 'refreshShardFeeds'> & { telemetry: Telemetry | undefined },
+): SourcesDeps['onIngest'] {
+  const { store, newsroom, alerts, changeAlerts, outbox, lock, refreshShardFeeds, telemetry } = s;
+  return async (_sourceId, result) => {
+    telemetry?.ingested(result.inserted.length + result.updated.length);
+    // A worker keeps no search index: the shards hear of new articles and index them.
+    if (config.role !== 'worker') {
+      // A feed other shards' servers already followed: its stored articles join this shard's index.
+      for (const feedId of await refreshShardFeeds()) {
+        await newsroom.indexArticles((await store.latestArticles(feedId, config.hotMaxArticles)).map((e) => ({ article: e.article, firstSeenAt: e.firstSeenAt, seq: e.seq })));
+      }
+      const items = [];
+      for (const article of [...result.inserted, ...result.updated]) items.push({ article, firstSeenAt: (await store.articleMeta(article.id))?.firstSeenAt });
+      await newsroom.indexArticles(items);
+    }
+    const release = lock ? await lock('publish') : async () => {};
+    if (release) {
+      try {
+        await alerts.check();
+        await changeAlerts.check();
+      } finally {
+        await release();
+      }
+    }
+    void outbox.deliverPending();
+  };
+}
+
+/** Files a moderator notice (a source or delivery that needs attention) in the outbox. */
+function noticeFiler(store: AsyncStore) {
+  return (refId: string) => (channelId: string, key: string, text: string, guildId?: string) => {
     return store.enqueueOutbox({ kind: 'notice', refId, windowKey: key, channelId, guildId: guildId ?? null, payload: { content: text } satisfies Reply, nonce: outboxNonce('notice', refId, key) });
   };
-  const outbox = new Outbox({
-    store,
-    clock,
-    log,
-    crashPoint,
-    poster: latePoster(front),
-    deliveries: alerts.hooks(notify('delivery')),
-    postsPerMinute: config.deliveryPostsPerMinute,
-    ...(telemetry ? { telemetry } : {}),
-    worker,
-  });
-  const changeAlerts = new ChangeAlerts({ store, clock, log, newsroom });
-  // Charts (/trend, /trending, digests' outlet charts) are laid out and rasterised on a worker thread.
-  const charts = new WorkerChartRenderer();
-  const trends = new Trends({ store, newsroom, clock, log, charts });
-  const digests = new Digests({ store, clock, log, newsroom, defaultTimezone: config.defaultTimezone, crashPoint, charts });
-  const sources = new Sources({
-    store,
-    clock,
-    log,
-    fetch: safeFetch,
-    parser,
-    fetchOptions: { allowPrivate: config.allowPrivateSources, timeoutMs: config.fetchTimeoutMs },
-    defaultIntervalMinutes: config.sourceIntervalMinutes,
-    worker,
-    ...(telemetry ? { telemetry } : {}),
-    onIngest: async (_sourceId, result) => {
-      telemetry?.ingested(result.inserted.length + result.updated.length);
-      // A worker keeps no search index: the shards hear of new articles and index them.
-      if (role !== 'worker') {
-        // A feed other shards' servers already followed: its stored articles join this shard's index.
-        for (const feedId of await refreshShardFeeds()) {
-          await newsroom.indexArticles((await store.latestArticles(feedId, config.hotMaxArticles)).map((e) => ({ article: e.article, firstSeenAt: e.firstSeenAt, seq: e.seq })));
-        }
-        const items = [];
-        for (const article of [...result.inserted, ...result.updated]) items.push({ article, firstSeenAt: (await store.articleMeta(article.id))?.firstSeenAt });
-        await newsroom.indexArticles(items);
-      }
-      const release = lock ? await lock('publish') : async () => {};
-      if (release) {
-        try {
-          await alerts.check();
-          await changeAlerts.check();
-        } finally {
-          await release();
-        }
-      }
-      void outbox.deliverPending();
-    },
-    onRemove: (ids) => newsroom.unindexArticles(ids),
-    notify: notify('source'),
-  });
-  return { store, newsroom, alerts, changeAlerts, outbox, sources, digests, trends, parser, charts, snapshotTimer, front, access, lock, refreshShardFeeds };
+}
+
+/** Permissions outside an interaction: Discord's once connected, unknown (null) until then. */
+function lateAccess(front: Services['front']): GuildAccess {
+  return {
+    botPermissions: async (g, c) => (front.access ? front.access.botPermissions(g, c) : null),
+    memberPermissions: async (g, c, u) => (front.access ? front.access.memberPermissions(g, c, u) : null),
+  };
 }
 
 /** What the commands are given: the services and the server's rules. */
