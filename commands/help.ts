@@ -1,15 +1,18 @@
 import type { Command } from '../src/command.ts';
-import { commandList } from './index.ts';
 
-/** /help — every command with what it does and an example. */
-export const help: Command = {
+/**
+ * /help — every command with what it does and an example. The list is handed in by
+ * `commands/index.ts` (it includes /help itself), so this file does not import the index that
+ * imports it.
+ */
+export const helpFor = (commands: readonly Command[]): Command => ({
   definition: {
     name: 'help',
     description: 'List the commands with an example of each.',
     example: '/help',
   },
   run() {
-    const lines = commandList().map((c) => {
+    const lines = commands.map((c) => {
       const subs = c.definition.subcommands?.map((s) => s.name).join(' | ');
       return `**/${c.definition.name}**${subs ? ` (${subs})` : ''} — ${c.definition.description}\n\`${c.definition.example}\``;
     });
@@ -24,4 +27,4 @@ export const help: Command = {
       ],
     };
   },
-};
+});

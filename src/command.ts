@@ -157,6 +157,21 @@ export interface Command {
   button?(ctx: CommandContext, press: ButtonPress): Promise<ButtonResult> | ButtonResult;
 }
 
+/** One subcommand's handler; each lives in its own file, `commands/<command>/<subcommand>.ts`. */
+export type SubcommandRun = (ctx: CommandContext, inv: Invocation) => Promise<Reply> | Reply;
+
+/**
+ * The `run` of a command with subcommands: a table from subcommand name to its handler. Any other
+ * name (a client with an older command list) gets the command's own `unknown` error.
+ */
+export function runSubcommand(table: Readonly<Record<string, SubcommandRun>>, unknown: () => Error): Command['run'] {
+  return async (ctx, inv) => {
+    const run = inv.subcommand !== undefined && Object.hasOwn(table, inv.subcommand) ? table[inv.subcommand] : undefined;
+    if (!run) throw unknown();
+    return run(ctx, inv);
+  };
+}
+
 /** Discord's Manage Guild permission bit. */
 export const MANAGE_GUILD = Perm.ManageGuild;
 /** Discord's Administrator permission bit (implies every permission). */

@@ -27,7 +27,10 @@ function importSpecifiers(text: string): string[] {
  * (so `src/core/store/postgres/a.ts` is in `src/core/store/postgres` and in `src/core/store`).
  * The root files of `src/` and of `src/core/` are folders of their own, `src/*.ts` and `src/core/*.ts`.
  */
+const ENTRY = 'src/main.ts';
 function foldersOf(file: string): string[] {
+  // The entry point: no file imports it, so it closes no cycle — it is a node of its own.
+  if (file === ENTRY) return [ENTRY];
   const dir = path.posix.dirname(file);
   if (dir === 'src' || dir === 'src/core') return [`${dir}/*.ts`];
   const parts = dir.split('/');
@@ -113,10 +116,8 @@ const lineCount = (text: string) => text.split('\n').length - (text.endsWith('\n
 const KNOWN_TWO_WAY = [
   // BOOST (article-index.ts), fts-text and phrase-text reached from the stores; store types from search.
   'src/core/search <-> src/core/store',
-  // The composition root (src/main.ts, src/command.ts, src/dispatch.ts) and the commands it lists.
+  // src/command.ts / src/dispatch.ts and the commands they serve.
   'commands <-> src/*.ts',
-  'src/*.ts <-> src/console',
-  'src/*.ts <-> src/discord',
 ];
 const KNOWN_LONG = [
   'src/core/quotes/speakers.ts',
@@ -147,6 +148,41 @@ function userErrorCalls(text: string): string[] {
   }
   return out;
 }
+/** Relative imports of a file's text (static, type-only and dynamic), resolved against its path. */
+function relativeImports(file: string, text: string): string[] {
+  return [...text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => path.resolve(path.dirname(file), m[1]!));
+}
+
+/** The import cycles among the given files (each as the files on it, in order), by depth-first search. */
+function importCycles(files: ReadonlyMap<string, string>): string[][] {
+  const cycles: string[][] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (f: string) => {
+    state.set(f, 'open');
+    stack.push(f);
+    for (const dep of relativeImports(f, files.get(f)!)) {
+      if (!files.has(dep)) continue;
+      if (state.get(dep) === 'open') cycles.push(stack.slice(stack.indexOf(dep)));
+      else if (!state.has(dep)) visit(dep);
+    }
+    stack.pop();
+    state.set(f, 'done');
+  };
+  for (const f of files.keys()) if (!state.has(f)) visit(f);
+  return cycles;
+}
+
+/** What an index fails to import: each `.ts` file (but itself, `choices.ts`, `_helpers.ts`) and each folder's index. */
+function unlisted(index: string, entries: ReadonlyArray<{ name: string; dir: boolean }>): string[] {
+  return entries
+    .filter((e) => e.dir || (e.name.endsWith('.ts') && !['index.ts', 'choices.ts'].includes(e.name) && !e.name.startsWith('_')))
+    .map((e) => (e.dir ? `./${e.name}/index.ts` : `./${e.name}`))
+    .filter((spec) => !index.includes(`'${spec}'`));
+}
+
+/** A `new UserError(...)` call that names its kind: `{ id: 'area.what-went-wrong' }`. */
+const hasUserErrorId = (call: string) => /\bid: '[a-z-]+\.[a-z.-]+'/.test(call);
 const COMMANDS = ['search', 'quote', 'article', 'story', 'cite', 'changes', 'digest', 'alert', 'source', 'stats', 'help', 'trend', 'trending'];
 /** A slash command (`/alert list`) or an option written as Discord shows it (`source:` in backticks). */
 const namesACommand = (call: string) =>
@@ -187,12 +223,22 @@ describe('architecture rules', () => {
       const text = fs.readFileSync(f, 'utf8');
       for (const call of userErrorCalls(text)) {
         const where = `${path.relative(root, f)}: ${call.slice(0, 90)}`;
-        if (!/\bid: '[a-z-]+\.[a-z.-]+'/.test(call)) missing.push(where);
+        if (!hasUserErrorId(call)) missing.push(where);
         if (namesACommand(call)) commandWords.push(where);
       }
     }
     expect(missing).toEqual([]);
     expect(commandWords).toEqual([]);
+  });
+
+  it('every UserError raised in src/console has an id (its words may name commands: it is an edge)', () => {
+    const missing: string[] = [];
+    for (const f of filesUnder(path.join(root, 'src/console'))) {
+      for (const call of userErrorCalls(fs.readFileSync(f, 'utf8'))) {
+        if (!hasUserErrorId(call)) missing.push(`${path.relative(root, f)}: ${call.slice(0, 90)}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
   it.each([
@@ -219,6 +265,11 @@ describe('architecture rules', () => {
 
     it('sees the imports between folders', () => {
       expect(graph.get('src/core/alerts')?.has('src/core/store')).toBe(true);
+    });
+
+    it(`nothing imports the entry point ${ENTRY} (so it is a node of its own)`, () => {
+      const importers = [...graph].filter(([, out]) => out.has(ENTRY)).map(([from]) => from);
+      expect(importers).toEqual([]);
     });
 
     it('no folder imports a folder that imports it back', () => {
@@ -269,9 +320,48 @@ describe('architecture rules', () => {
     });
   });
 
-  it('commands/index.ts lists every command file explicitly', () => {
-    const index = fs.readFileSync(path.join(root, 'commands/index.ts'), 'utf8');
-    const files = fs.readdirSync(path.join(root, 'commands')).filter((f) => f.endsWith('.ts') && !['index.ts', 'choices.ts'].includes(f) && !f.startsWith('_'));
-    for (const f of files) expect(index, `commands/index.ts should import ${f}`).toContain(`./${f}`);
+  it('no file in src/ or commands/ imports itself back through the files it imports', () => {
+    const files = new Map([...filesUnder(path.join(root, 'src')), ...filesUnder(path.join(root, 'commands'))].map((f) => [f, fs.readFileSync(f, 'utf8')]));
+    expect(files.size).toBeGreaterThan(50);
+    expect(importCycles(files).map((c) => c.map((f) => path.relative(root, f)).join(' → '))).toEqual([]);
+  });
+
+  it.each([
+    ['a two-file cycle', { '/r/a.ts': "import { b } from './b.ts';", '/r/b.ts': "import type { A } from './a.ts';" }, ['/r/a.ts → /r/b.ts']],
+    ['a cycle through a folder and a dynamic import', { '/r/main.ts': "import { x } from './x/index.ts';", '/r/x/index.ts': "const m = await import('../main.ts');" }, ['/r/main.ts → /r/x/index.ts']],
+    ['a chain without a cycle', { '/r/a.ts': "import { b } from './b.ts';", '/r/b.ts': "import { z } from 'zod';" }, []],
+  ])('the cycle rule finds %s', (_name, texts, want) => {
+    expect(importCycles(new Map(Object.entries(texts))).map((c) => c.join(' → '))).toEqual(want);
+  });
+
+  it('commands/index.ts lists every command file and folder; each folder index lists its handlers', () => {
+    const dir = path.join(root, 'commands');
+    const entries = (d: string) => fs.readdirSync(d, { withFileTypes: true }).map((e) => ({ name: e.name, dir: e.isDirectory() }));
+    const folders = entries(dir).filter((e) => e.dir);
+    expect(folders.length).toBeGreaterThan(0);
+    expect(unlisted(fs.readFileSync(path.join(dir, 'index.ts'), 'utf8'), entries(dir))).toEqual([]);
+    for (const f of folders) {
+      const sub = path.join(dir, f.name);
+      expect(unlisted(fs.readFileSync(path.join(sub, 'index.ts'), 'utf8'), entries(sub)), `commands/${f.name}/index.ts`).toEqual([]);
+    }
+  });
+
+  it.each([
+    ['every file and folder imported', "import { a } from './a.ts';\nimport { b } from './b/index.ts';", [], ['a.ts', 'b/', 'choices.ts', '_shared.ts']],
+    ['a command file missing', "import { b } from './b/index.ts';", ['./a.ts'], ['a.ts', 'b/']],
+    ['a command folder missing', "import { a } from './a.ts';", ['./b/index.ts'], ['a.ts', 'b/']],
+    ['a name that only prefixes another', "import { trending } from './trending.ts';", ['./trend.ts'], ['trend.ts', 'trending.ts']],
+  ])('the index rule catches what is not imported: %s', (_name, index, missing, names) => {
+    expect(unlisted(index, names.map((n) => ({ name: n.replace(/\/$/, ''), dir: n.endsWith('/') })))).toEqual(missing);
+  });
+
+  it('a command with subcommands is a folder with one handler file per subcommand; the others are one file', async () => {
+    const { commandList } = await import('../commands/index.ts');
+    const misplaced: string[] = [];
+    for (const { definition: d } of commandList()) {
+      const wanted = d.subcommands?.length ? d.subcommands.map((s) => `commands/${d.name}/${s.name}.ts`) : [`commands/${d.name}.ts`];
+      misplaced.push(...wanted.filter((f) => !fs.existsSync(path.join(root, f))));
+    }
+    expect(misplaced).toEqual([]);
   });
 });

@@ -25,7 +25,7 @@ export interface ConsoleOptions {
   /** Where files attached to replies (search exports) are saved; without it they are printed. */
   exportDir?: string;
   /** Resolves when the archive is ready to answer; lines typed before wait for it. */
-  ready: Promise<void>;
+  ready: Promise<unknown>;
   /** The bot's clock, for relative times (`<t:…:R>`) in replies. */
   now?: () => Date;
 }
