@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { commandList } from '../commands/index.ts';
 import { optionDefs, optionValues, type ButtonPress, type ButtonResult, type Command, type CommandContext, type Focused, type Invocation } from './command.ts';
 import type { Log } from './core/deps.ts';
 import { userErrorText } from './replies/user-errors.ts';
@@ -28,7 +27,7 @@ export class Dispatcher {
   constructor(
     private readonly ctx: CommandContext,
     private readonly log: Log,
-    readonly commands: Command[] = commandList(),
+    readonly commands: Command[],
     /** Each answered interaction: its command, how it ended and how long it took (METRICS_PORT). */
     private readonly observe?: (command: string, outcome: 'ok' | 'user_error' | 'error' | 'loading', seconds: number) => void,
   ) {

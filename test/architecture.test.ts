@@ -116,8 +116,6 @@ const lineCount = (text: string) => text.split('\n').length - (text.endsWith('\n
 const KNOWN_TWO_WAY = [
   // BOOST (article-index.ts), fts-text and phrase-text reached from the stores; store types from search.
   'src/core/search <-> src/core/store',
-  // src/command.ts / src/dispatch.ts and the commands they serve.
-  'commands <-> src/*.ts',
 ];
 const KNOWN_LONG = [
   'src/core/quotes/speakers.ts',

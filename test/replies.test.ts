@@ -1,3 +1,4 @@
+import { commandList } from '../commands/index.ts';
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../src/core/article.ts';
 import { composeDigest, groupEntries, type DigestEntry } from '../src/core/digest/compose.ts';
@@ -65,7 +66,7 @@ describe('index loading', () => {
     const f = await newsroomFixture();
     const { Newsroom } = await import('../src/core/newsroom/index.ts');
     const fresh = new Newsroom({ store: f.store, clock: f.clock, log: silentLog });
-    const d = new Dispatcher({ newsroom: fresh, sources: null as never, digests: f.digests, alerts: f.alerts, outbox: f.outbox, moderatorRoleId: null }, silentLog);
+    const d = new Dispatcher({ newsroom: fresh, sources: null as never, digests: f.digests, alerts: f.alerts, outbox: f.outbox, moderatorRoleId: null }, silentLog, commandList());
     const inv = { user: { id: 'u', name: 'u' }, guildId: 'g', channelId: 'c', permissions: 0n, roles: [], options: { query: 'troops' } };
     expect(fresh.hotReady).toBe(false);
     const during = await d.run('search', inv);
@@ -79,7 +80,7 @@ describe('index loading', () => {
     const f = await newsroomFixture();
     const { Newsroom } = await import('../src/core/newsroom/index.ts');
     const fresh = new Newsroom({ store: f.store, clock: f.clock, log: silentLog, search: { design: 'minisearch' } });
-    const d = new Dispatcher({ newsroom: fresh, sources: null as never, digests: f.digests, alerts: f.alerts, outbox: f.outbox, moderatorRoleId: null }, silentLog);
+    const d = new Dispatcher({ newsroom: fresh, sources: null as never, digests: f.digests, alerts: f.alerts, outbox: f.outbox, moderatorRoleId: null }, silentLog, commandList());
     const inv = { user: { id: 'u', name: 'u' }, guildId: 'g', channelId: 'c', permissions: 0n, roles: [], options: { query: 'troops' } };
     expect(await d.run('search', inv)).toEqual({ ephemeral: true, content: 'The archive index is loading, 0% done. Try again in a moment.' });
     expect((await d.run('help', { ...inv, options: {} })).cards![0]!.title).toBe('Newsdesk commands');
