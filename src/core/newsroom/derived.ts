@@ -7,7 +7,7 @@ import { SCAN_CHUNK, type NewsroomDeps } from './types.ts';
 
 /** Articles read per turn when deriving stories and speakers over the whole archive at start-up. */
 const LOAD_CHUNK = 25;
-/** Articles grouped into stories at once when indexing (about 0.5 ms each). */
+/** Articles grouped into stories at once when indexing: small, so one turn stays short. */
 const DERIVE_CHUNK = 8;
 
 /** An article for stories and speakers: at start-up with what the store recorded of its story. */

@@ -42,8 +42,8 @@ export { DEFAULT_HOT_DAYS, DEFAULT_HOT_MAX_ARTICLES, MAX_PAGES, PAGE_SIZE } from
 
 /**
  * Archive upkeep steps (16 pages each) offered after indexing `n` articles: the merging that
- * `n` articles cause (up to about 4 pages each: 4,736 steps did work over 20,000 articles in
- * fetches of 20, measured), with room to catch up.
+ * `n` articles cause (a few pages each; docs/performance.md has the measurement), with room to
+ * catch up.
  */
 const archiveSteps = (n: number) => Math.ceil(n / 4) + 1;
 

@@ -19,7 +19,7 @@ export type ArticleStore = Pick<
   | 'setStoryIds' | 'storyMembers' | 'articleState' | 'articleMeta' | 'maxSeq' | 'searchText' | 'termFrequencies' | 'articlesGeneration' | 'hotFloorSeq' | 'countFromSeq' | 'maintainArchive'
 >;
 
-/** How search is organised; see README "Performance". */
+/** How search is organised; see docs/architecture.md and docs/performance.md. */
 export interface SearchOptions {
   /**
    * 'tiered' (default): MiniSearch over the hot window plus the store's full-text index over the
