@@ -6,7 +6,9 @@ import { tokenize } from '../text/tokenize.ts';
 import { FastMiniSearch, type FieldPostings } from './fast-minisearch.ts';
 import { Postings } from './postings.ts';
 import type { ParsedQuery } from './query.ts';
-import { ShortMeta, type Meta } from './short-meta.ts';
+import { normOutlet, ShortMeta } from './short-meta.ts';
+import { suggestQueries } from './suggest.ts';
+import { expandTerm } from './vocabulary.ts';
 
 export interface SearchFilters {
   /** Tenancy: only articles whose sourceId is in this set are visible (undefined = all). */
@@ -43,6 +45,16 @@ const PHRASE_SAMPLE = 40;
 /** Hard cap on phrase verifications per query (each reads an article): bounds the worst case. */
 const PHRASE_MAX_CHECKS = 250;
 
+/** Per-document metadata for filters, kept outside MiniSearch (which stores only ids). */
+interface Meta {
+  sourceId: string;
+  outlet: string;
+  /** publishedAt ?? firstSeenAt, epoch ms; NaN when unknown. */
+  date: number;
+  /** Store order (0 when unknown); the hot tier holds seq ≥ its floor. */
+  seq: number;
+}
+
 /** A ranked match of one tier, before paging: scores comparable across tiers (see `rank`). */
 export interface TierHit {
   id: string;
@@ -74,10 +86,6 @@ export const BOOST = { title: 3, tags: 2, outlet: 1.5, byline: 1.5, body: 1 };
 const prefixFor = (term: string) => term.length >= 3;
 const fuzzyFor = (term: string) => (term.length >= 4 ? 0.2 : false);
 const WEIGHTS = { fuzzy: 0.4, prefix: 0.6 };
-
-function normOutlet(s: string | null | undefined): string {
-  return (s ?? '').replace(/\s+/g, ' ').trim().toLowerCase();
-}
 
 /** Which document terms of a result came from which query term (exact, prefix or fuzzy). */
 export function termSpecs(query: ParsedQuery, matched: string[]): TermSpec[] {
@@ -328,34 +336,7 @@ export class ArticleIndex {
 
   /** The filters (and the hot floor) over MiniSearch short ids, from `shortMeta`; rejects documents not live. */
   private acceptShortFn(filters: SearchFilters | undefined): (short: number) => boolean {
-    const { visibleSources, source, since, until } = filters ?? {};
-    const sm = this.shortMeta;
-    const floor = this.floor;
-    let visible: Uint8Array | null = null;
-    if (visibleSources) {
-      visible = new Uint8Array(sm.names);
-      for (const id of visibleSources) {
-        const n = sm.numOf(`s:${id}`);
-        if (n >= 0) visible[n] = 1;
-      }
-    }
-    const wanted = source ? normOutlet(source) : null;
-    const sourceNum = source ? sm.numOf(`s:${source}`) : -1;
-    const outletNum = wanted !== null ? sm.numOf(`o:${wanted}`) : -1;
-    const from = since?.getTime() ?? -Infinity;
-    const to = until?.getTime() ?? Infinity;
-    const dated = Boolean(since || until);
-    return (short) => {
-      // NaN (not live) fails too.
-      if (!(sm.seq[short]! >= floor)) return false;
-      if (visible && !visible[sm.source[short]!]) return false;
-      if (wanted !== null && sm.source[short] !== sourceNum && sm.outlet[short] !== outletNum) return false;
-      if (dated) {
-        const d = sm.date[short]!;
-        if (!(d >= from && d <= to)) return false;
-      }
-      return true;
-    };
+    return this.shortMeta.acceptor(filters, this.floor);
   }
 
   /** `acceptShortFn` by article id (for MiniSearch's results); undefined when nothing is filtered. */
@@ -551,45 +532,7 @@ export class ArticleIndex {
    * (typo forms only counted when corrections are computed).
    */
   expand(term: string, opts: { corrections?: 'always' | 'if-unknown' } = {}): TermExpansion {
-    const vocab = this.mini.vocabulary;
-    const dfOf = (p: FieldPostings | undefined) => {
-      let df = 0;
-      let postings = 0;
-      if (p) for (const docs of p.values()) {
-        postings += docs.size;
-        if (docs.size > df) df = docs.size;
-      }
-      return { df, postings };
-    };
-    const exact = dfOf(vocab.get(term));
-    let postings = exact.postings;
-    const completions: Array<[string, number]> = [];
-    const corrections: Array<[string, number]> = [];
-    if (prefixFor(term)) {
-      for (const [form, p] of vocab.atPrefix(term)) {
-        if (form === term) continue;
-        const c = dfOf(p);
-        postings += c.postings;
-        completions.push([form, c.df]);
-      }
-    }
-    const fuzz = fuzzyFor(term);
-    // A fuzzy walk of the vocabulary with up to 3 edits costs up to ~100 ms for long words:
-    // only done when the caller needs corrections for a word the index does not know.
-    if (fuzz && (opts.corrections !== 'if-unknown' || (exact.df === 0 && completions.length === 0))) {
-      const maxEdits = Math.min(3, Math.round(term.length * fuzz));
-      if (maxEdits > 0) {
-        for (const [form, [p, distance]] of vocab.fuzzyGet(term, maxEdits)) {
-          if (distance === 0 || form.startsWith(term)) continue;
-          const c = dfOf(p);
-          postings += c.postings;
-          corrections.push([form, c.df / (1 + distance * 10)]);
-        }
-      }
-    }
-    completions.sort((a, b) => b[1] - a[1]);
-    corrections.sort((a, b) => b[1] - a[1]);
-    return { df: exact.df, completions, corrections, postings };
+    return expandTerm(this.mini.vocabulary, term, { prefix: prefixFor(term), fuzzy: fuzzyFor(term), corrections: opts.corrections ?? 'always' });
   }
 
   private excludedIds(query: ParsedQuery): Set<string> {
@@ -611,40 +554,7 @@ export class ArticleIndex {
    * typed so far with the last one completed (or corrected) from the index's vocabulary.
    */
   suggest(prefix: string, filters?: SearchFilters, limit = 25): string[] {
-    const words = tokenize(prefix);
-    if (words.length === 0) return [];
-    const accept = this.filterFn(filters);
-    const found = this.mini.autoSuggest(prefix, accept ? { filter: (r) => accept(r.id as string) } : {});
-    const last = words[words.length - 1]!;
-    const lead = words.slice(0, -1);
-    // Score each completion of the last word by the suggestions it appears in; exact prefix
-    // completions beat typo corrections.
-    const scores = new Map<string, number>();
-    for (const s of found) {
-      for (const term of s.terms) {
-        if (lead.includes(term) && term !== last) continue;
-        const weight = term.startsWith(last) ? 1 : 0.5;
-        scores.set(term, (scores.get(term) ?? 0) + s.score * weight);
-      }
-    }
-    // After a word, prefer completions that follow it somewhere in the text ("storm" → "storm corps").
-    const previous = lead[lead.length - 1];
-    if (previous && scores.size > 1) {
-      const top = this.mini.search(prefix, { combineWith: 'AND', prefix: (_t, i, terms) => i === terms.length - 1, fuzzy: false, ...(accept ? { filter: (r: SearchResult) => accept(r.id as string) } : {}) }).slice(0, 8);
-      for (const r of top) {
-        const article = this.lookup(r.id as string);
-        if (!article) continue;
-        const tokens = tokenize(`${article.title}\n${article.body.join('\n')}`);
-        for (let i = 0; i + 1 < tokens.length; i++) {
-          if (tokens[i] === previous && scores.has(tokens[i + 1]!)) scores.set(tokens[i + 1]!, scores.get(tokens[i + 1]!)! + 1e6);
-        }
-      }
-    }
-    return [...scores.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .map(([term]) => [...lead, term].join(' '))
-      .filter((s) => s.length <= 100)
-      .slice(0, limit);
+    return suggestQueries(this.mini, this.lookup, prefix, this.filterFn(filters), limit);
   }
 
   /** Articles whose title matches what was typed, for /article autocomplete. */

@@ -1,10 +1,15 @@
-/** Per-document metadata for filters, kept outside MiniSearch (which stores only ids). */
-export interface Meta {
+import type { SearchFilters } from './article-index.ts';
+
+/** An outlet name as filters compare it: spaces collapsed, lower case. */
+export function normOutlet(s: string | null | undefined): string {
+  return (s ?? '').replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+/** The metadata of a document that filters read. */
+interface Meta {
   sourceId: string;
   outlet: string;
-  /** publishedAt ?? firstSeenAt, epoch ms; NaN when unknown. */
   date: number;
-  /** Store order (0 when unknown); the hot tier holds seq ≥ its floor. */
   seq: number;
 }
 
@@ -61,5 +66,35 @@ export class ShortMeta {
     this.date[short] = m.date;
     this.source[short] = this.num(`s:${m.sourceId}`);
     this.outlet[short] = this.num(`o:${m.outlet}`);
+  }
+
+  /** A test of `filters` (and the hot `floor`) by short id; rejects documents not live. */
+  acceptor(filters: SearchFilters | undefined, floor: number): (short: number) => boolean {
+    const { visibleSources, source, since, until } = filters ?? {};
+    let visible: Uint8Array | null = null;
+    if (visibleSources) {
+      visible = new Uint8Array(this.names);
+      for (const id of visibleSources) {
+        const n = this.numOf(`s:${id}`);
+        if (n >= 0) visible[n] = 1;
+      }
+    }
+    const wanted = source ? normOutlet(source) : null;
+    const sourceNum = source ? this.numOf(`s:${source}`) : -1;
+    const outletNum = wanted !== null ? this.numOf(`o:${wanted}`) : -1;
+    const from = since?.getTime() ?? -Infinity;
+    const to = until?.getTime() ?? Infinity;
+    const dated = Boolean(since || until);
+    return (short) => {
+      // NaN (not live) fails too.
+      if (!(this.seq[short]! >= floor)) return false;
+      if (visible && !visible[this.source[short]!]) return false;
+      if (wanted !== null && this.source[short] !== sourceNum && this.outlet[short] !== outletNum) return false;
+      if (dated) {
+        const d = this.date[short]!;
+        if (!(d >= from && d <= to)) return false;
+      }
+      return true;
+    };
   }
 }
