@@ -108,7 +108,7 @@ export function termSpecs(query: ParsedQuery, matched: string[]): TermSpec[] {
 function fieldText(doc: Article, field: (typeof FIELDS)[number]): string {
   if (field === 'body') return doc.body.join('\n');
   if (field === 'tags') return doc.tags.join(' ');
-  return (doc as unknown as Record<string, string | null>)[field] ?? '';
+  return doc[field] ?? '';
 }
 
 function containsRun(tokens: string[], run: string[]): boolean {
@@ -375,7 +375,7 @@ export class ArticleIndex {
         ...phraseTerms.map((t) => ({ queries: [t], prefix: false, fuzzy: false, combineWith: 'OR' as const })),
       ],
     });
-    const candidates = this.mini.search(tree('AND') as never, opts('AND'));
+    const candidates = this.mini.search(tree('AND'), opts('AND'));
     let andResults = candidates;
     let approximate = false;
     let total: number;
@@ -400,7 +400,7 @@ export class ArticleIndex {
     let results: Array<{ r: SearchResult; all: boolean }> = andResults.map((r) => ({ r, all: true }));
     if (allTerms.length > 1 && andResults.length < offset + limit && query.phrases.length === 0) {
       const inAnd = new Set(andResults.map((r) => r.id as string));
-      const orResults = this.mini.search(tree('OR') as never, opts('OR')).filter((r) => !inAnd.has(r.id as string));
+      const orResults = this.mini.search(tree('OR'), opts('OR')).filter((r) => !inAnd.has(r.id as string));
       results = results.concat(orResults.map((r) => ({ r, all: false })));
       total += orResults.length;
     }
@@ -433,11 +433,11 @@ export class ArticleIndex {
       ],
     });
     const parts = query.terms.length + prefixes.length;
-    let results = this.mini.search(tree('AND') as never, { combineWith: 'AND', filter: keep });
+    let results = this.mini.search(tree('AND'), { combineWith: 'AND', filter: keep });
     if (mode === 'any') {
       if (parts < 2) return { hits: [], total: 0 };
       const inAnd = new Set(results.map((r) => r.id as string));
-      results = this.mini.search(tree('OR') as never, { combineWith: 'OR', filter: (r) => keep(r) && !inAnd.has(r.id as string) });
+      results = this.mini.search(tree('OR'), { combineWith: 'OR', filter: (r) => keep(r) && !inAnd.has(r.id as string) });
     }
     const ranked = results.map((r) => ({
       id: r.id as string,
@@ -537,7 +537,7 @@ export class ArticleIndex {
 
   private excludedIds(query: ParsedQuery): Set<string> {
     if (query.excluded.length === 0) return new Set();
-    const res = this.mini.search({ combineWith: 'OR', queries: query.excluded } as never, { prefix: false, fuzzy: false });
+    const res = this.mini.search({ combineWith: 'OR', queries: query.excluded }, { prefix: false, fuzzy: false });
     return new Set(res.map((r) => r.id as string));
   }
 
