@@ -3,7 +3,7 @@ import { withinEdits } from '../text/edit-distance.ts';
 import type { Article } from '../article.ts';
 import type { TermSpec } from '../excerpt.ts';
 import { tokenize } from '../text/tokenize.ts';
-import { FastMiniSearch, type FieldPostings } from './fast-minisearch.ts';
+import { FastMiniSearch } from './fast-minisearch.ts';
 import { Postings } from './postings.ts';
 import type { ParsedQuery } from './query.ts';
 import { normOutlet, ShortMeta } from './short-meta.ts';
