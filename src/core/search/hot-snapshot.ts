@@ -118,7 +118,7 @@ export async function loadSnapshot(file: string, index: ArticleIndex, expect: { 
     const meta = JSON.parse(nextLine() ?? '[]') as Array<[string, string, string, number | null, number]>;
     await turn();
     // MiniSearch's loadJS turns the document tables into maps in one go (up to 76 ms measured for
-    // 20,000 documents): it gets empty ones, and they are filled here a few thousand per turn.
+    // 20,000 documents): the engine starts with empty ones, filled here a few thousand per turn.
     const { documentIds, fieldLength } = head.mini;
     const engine = FastMiniSearch.fromState(head.mini, ArticleIndex.options());
     let filled = 0;
