@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { rng } from './corpus.ts';
-import { DEFAULT_THRESHOLDS, StoryIndex, type StoryDoc, type StoryThresholds } from '../src/core/stories/story-index.ts';
+import { StoryIndex, type StoryDoc } from '../src/core/stories/story-index.ts';
+import { DEFAULT_THRESHOLDS, type StoryThresholds } from '../src/core/stories/thresholds.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const LABELS = path.join(ROOT, 'test/data/stories-labelled.json');

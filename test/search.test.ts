@@ -131,10 +131,10 @@ describe('ArticleIndex', () => {
   it('removing, replacing and evicting documents leaves exactly the postings of a fresh index over what remains', async () => {
     /** Every posting as (term, field, article id, frequency), independent of internal document numbers. */
     const postings = (i: ArticleIndex) => {
-      const m = i.engine as unknown as { _index: Iterable<[string, Map<number, Map<number, number>>]>; _documentIds: Map<number, string>; _dirtCount: number };
+      const m = i.engine;
       const out: string[] = [];
-      for (const [term, fields] of m._index) for (const [field, docs] of fields) for (const [short, n] of docs) out.push(`${term}|${field}|${m._documentIds.get(short)}|${n}`);
-      return { postings: out.sort(), dirt: m._dirtCount, terms: i.termCount };
+      for (const [term, fields] of m.vocabulary) for (const [field, docs] of fields) for (const [short, n] of docs) out.push(`${term}|${field}|${m.idOfShort(short)}|${n}`);
+      return { postings: out.sort(), dirt: m.dirtCount, terms: i.termCount };
     };
     const list = [...seeds.values()];
     const extra = list.map((a, k) => ({ ...a, id: `${a.id}-copy`, title: `${a.title} (wire ${k})`, body: [...a.body.slice(0, 2), `Unique word zq${k}x appears once.`] }));

@@ -3,7 +3,8 @@ import { loadLabelled, scorePairs, wireCopies } from '../bench/stories-eval.ts';
 import { composeDigest, type DigestEntry } from '../src/core/digest/compose.ts';
 import { whatEachAdds } from '../src/core/stories/adds.ts';
 import { extractEntities } from '../src/core/stories/entities.ts';
-import { DEFAULT_THRESHOLDS, StoryIndex, type StoryDoc } from '../src/core/stories/story-index.ts';
+import { StoryIndex, type StoryDoc } from '../src/core/stories/story-index.ts';
+import { DEFAULT_THRESHOLDS } from '../src/core/stories/thresholds.ts';
 
 const labelled = loadLabelled();
 const byStory = (name: string) => labelled.filter((d) => d.story === name).map((d) => d.doc);

@@ -8,8 +8,9 @@
 import { splitSentences } from '../text/sentences.ts';
 import { attributionOf, clauseBefore, invertedSubject, pickSubject, type Clause } from './attribution.ts';
 import { MIN_WORDS, type QuoteSpan } from './find.ts';
-import { givenNameGender, looksLikeOrganisation, nounGender, PeopleIndex, pickAntecedent, type Candidate, type Gender } from './coreference.ts';
-import { capitalisedRuns, DOCUMENT_NOUNS, readPhrase, ROLE_NOUNS, SOURCE_NOUNS, stripTitles, words, type Phrase } from './phrases.ts';
+import { givenNameGender, nounGender, PeopleIndex } from './coreference.ts';
+import { at, Discourse, ORGANISATION_NOUN, SENTENCE_INTRO, type Entity } from './discourse.ts';
+import { capitalisedRuns, readPhrase, ROLE_NOUNS, SOURCE_NOUNS, stripTitles, words } from './phrases.ts';
 
 export interface Speaker {
   /** The person or described source ("Kim Yo Jong", "a university student in Ryanggang province", "the Pentagon"). */
@@ -53,409 +54,13 @@ export interface Evidence {
   chain: number;
 }
 
-type Kind = 'person' | 'source' | 'group' | 'document' | 'other';
-
-interface Entity {
-  name: string;
-  kind: Kind;
-  plural: boolean;
-  head: string;
-  told: string | null;
-  /** What the article, an honorific or the given name says (coreference.ts), or learned when "he" or "she" is resolved to this entity, so the other pronoun skips it. */
-  gender?: Gender;
-  /** The gender was given (article, honorific, given name, gendered noun), not learned from a resolution. */
-  genderFixed?: boolean;
-}
-
-interface Event {
-  pos: number;
-  entity: Entity;
-  /** 'mention': named elsewhere in a sentence (an object, a possessor) — a pronoun can mean them, a clause-less quotation cannot. */
-  role: 'speaker' | 'subject' | 'mention';
-  /** A lone surname outside the subject: what a paragraph is about, too weak to be a pronoun's antecedent. */
-  weak?: boolean;
-}
-
 const GROUP_NOUNS = /^(?:families|officials|residents|doctors|physicians|teachers|officers|students|soldiers|parents|authorities|sources|troops|workers|people|critics|analysts|lawmakers|officers|organizations|members|observers|experts|protesters|voters)$/;
 const SOURCE_INTRO = new RegExp(
   String.raw`(?:\b(?:an?|another|one)\s+|(?:[\p{Lu}][\p{L}.]*\s+)*[\p{L}.]+[’']s\s+)((?:[\p{L}\p{N}’'-]+\s+){0,4}?)(${[...SOURCE_NOUNS].filter((n) => !/s$/.test(n)).join('|')})\b((?:\s+(?:in|inside|from|at|of|with|for|near)\s+(?:the\s+)?[^,.;:“”"()]*?)?)(?=\s*[,.;:“”"()]|\s+(?:who|that|told|tells|said|says|recently|has|had|was|is|reported|revealed|declined|interpreted)\b|\s*$)`,
   'gu',
 );
 const SOURCE_WORD = new RegExp(String.raw`\b(?:${[...SOURCE_NOUNS].join('|')})\b`);
-const SENTENCE_INTRO = /^(?:under|over|among|across|through|against|toward|towards|into|onto|about|around|within|behind|beyond|near|outside|inside|between|maybe|perhaps|indeed|thanks|why|how|what|where|there|here|yes|even|only|just|both|earlier|later|in|on|at|after|before|while|when|as|however|but|meanwhile|separately|according|also|now|then|upon|during|although|though|since|if|yet|still|last|this|today|yesterday|barely|for|with|without|finally|unfortunately|concerned|instead|following|despite|amid|like|unlike|asked|speaking|dressed|[\p{Lu}][\p{Ll}]+(?:ing|ed))\b/iu;
-const DOCUMENT_PHRASE = new RegExp(String.raw`\b((?:the|a|an|another|its|their|his|her|this|that|new)\s+(?:[\p{L}-]+\s+){0,2}?)(${[...DOCUMENT_NOUNS].join('|')})\b`, 'giu');
 const SUBORDINATE_SUBJECT = /(?<=[\s,])(?:as|when|while|after|because|until|before|since|whereas)\s+([\p{Lu}][\p{L}’'-]+(?:\s+[\p{Lu}][\p{L}’'-]+)*)(?=\s+[\p{Ll}])/gu;
-/** "the company", "the retailer": a definite description standing for an organisation the article named. */
-const ORGANISATION_NOUN = /^the\s+(?:[\p{Ll}-]+\s+)?(?:company|firm|chain|retailer|group|agency|organization|organisation|network|startup|carrier|airline|bank|brand|automaker|manufacturer|publisher|outlet|broadcaster|studio|label|charity|business)$/iu;
-const SAME_PLACE = /\bthe same (province|city|county|region|district|town)\b/i;
-
-/** The offset in the whole article, so events in different paragraphs order correctly. */
-function at(paragraphIndex: number, offset: number): number {
-  return paragraphIndex * 1_000_000 + offset;
-}
-
-class Discourse {
-  private readonly events: Event[] = [];
-  /** Entities that have spoken: a name that said something is somebody. */
-  private readonly speakers = new Set<Entity>();
-  private readonly sources: Array<{ pos: number; entity: Entity }> = [];
-
-  private readonly joined: string[];
-  private readonly people = new Map<string, Entity>();
-  private readonly personTokens: Set<string>;
-
-  constructor(
-    private readonly fullNames: string[][],
-    private readonly text: (pos: number) => string,
-    private readonly index: PeopleIndex,
-    private readonly paragraphs: readonly string[],
-  ) {
-    this.joined = fullNames.map((f) => ` ${f.join(' ')}`);
-    this.personTokens = new Set(fullNames.filter((f) => f.length > 1).flat());
-  }
-
-  /** "Buser" → "Jack Buser", "Van Der Beek" → "James Van Der Beek": the first longer name in the article that ends with (or holds) it. */
-  expandName(name: string): string {
-    const tail = ` ${name}`;
-    const ends = this.joined.findIndex((j, i) => j.endsWith(tail) && this.fullNames[i]!.length > words(name).length);
-    if (ends !== -1) return this.fullNames[ends]!.join(' ');
-    if (!name.includes(' ') && this.personTokens.has(name)) {
-      const holds = this.fullNames.find((f) => f.length > 1 && f.includes(name));
-      if (holds) return holds.join(' ');
-    }
-    return name;
-  }
-
-  isPersonToken(token: string): boolean {
-    return this.personTokens.has(token);
-  }
-
-  note(pos: number, entity: Entity, role: Event['role'], weak = false): void {
-    this.events.push({ pos, entity, role, weak });
-    if (role === 'speaker') this.speakers.add(entity);
-  }
-
-  introduce(pos: number, entity: Entity): void {
-    this.sources.push({ pos, entity });
-  }
-
-  /** A single capitalised word of three letters or more that the article never writes in lower case ("Facebook", not "Consider"). */
-  properNoun(token: string): boolean {
-    if (!/^[\p{Lu}][\p{L}’'-]{2,}$/u.test(token)) return false;
-    const lower = token.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const re = new RegExp(String.raw`(?<![\p{L}])${lower}(?![\p{L}])`, 'u');
-    return !this.paragraphs.some((p) => re.test(p));
-  }
-
-  /** Names a sentence can open with: a known person's name, not a capitalised common word ("Military families"). */
-  knownName(name: string): boolean {
-    const tokens = words(name);
-    return tokens.length > 1 || this.isPersonToken(tokens[0]!);
-  }
-
-  /** The latest person who spoke or was a sentence's subject (or, with `mentionsToo`, was named at all) since `minPos`. */
-  lastPerson(pos: number, minPos: number, mentionsToo = false, surelyPerson = false): Entity | null {
-    for (let i = this.events.length - 1; i >= 0; i--) {
-      const e = this.events[i]!;
-      if (e.pos >= pos) continue;
-      if (e.pos < minPos) break;
-      // `surelyPerson`: a gender or a person's name, not a caption's "Whangārei Harbour".
-      if (surelyPerson && !(e.entity.gender || givenNameGender(e.entity.name))) continue;
-      if (e.entity.kind === 'person' && (mentionsToo || e.role !== 'mention')) return e.entity;
-    }
-    return null;
-  }
-
-  /** Where the entity last spoke or was named before `pos`; -1 when it was not. */
-  lastEventOf(entity: Entity, pos: number): number {
-    for (let i = this.events.length - 1; i >= 0; i--) {
-      const e = this.events[i]!;
-      if (e.pos < pos && e.entity === entity) return e.pos;
-    }
-    return -1;
-  }
-
-  /**
-   * Others a pronoun (or a role of a gender) could as well mean: people or described sources of
-   * a compatible gender and number named since the start of the paragraph before. A person named
-   * only as an object counts when the article gave them the pronoun's gender.
-   */
-  pronounRivals(entity: Entity, pos: number, pronoun: string): number {
-    const plural = pronoun === 'they' || pronoun === 'we';
-    const gender = pronoun === 'he' || pronoun === 'his' ? 'he' : pronoun === 'she' || pronoun === 'her' ? 'she' : null;
-    // From the paragraph before, or from where the chosen one was last named if that is further back.
-    const last = this.lastEventOf(entity, pos);
-    const minPos = Math.min((Math.floor(pos / 1_000_000) - 1) * 1_000_000, last === -1 ? Infinity : last);
-    const seen = new Map<Entity, number>();
-    for (let i = this.events.length - 1; i >= 0; i--) {
-      const e = this.events[i]!;
-      if (e.pos >= pos) continue;
-      if (e.pos < minPos) break;
-      const x = e.entity;
-      if (x === entity || x.name === entity.name || seen.has(x)) continue;
-      if (plural ? !x.plural : x.plural || (x.kind !== 'person' && x.kind !== 'source')) continue;
-      // An organisation is no "he" or "she" — unless its last word is a person's surname ("The Kreuzberg family winery").
-      if (!plural && x.kind === 'person' && looksLikeOrganisation(x.name) && !x.gender && !this.isPersonToken(words(x.name).pop()!)) continue;
-      if (gender && x.gender && x.gender !== gender) continue;
-      if (e.role === 'mention' && !(gender && x.gender === gender)) continue;
-      // A name nothing marks as a person's (no gender, no given name, never spoke) counts half
-      // when it opened a sentence: "Kreuzberg regards …" before "he says".
-      const unverified = !plural && this.unverified(x);
-      if (unverified && e.role !== 'subject') continue;
-      seen.set(x, unverified ? 0.5 : 1);
-    }
-    let n = 0;
-    for (const w of seen.values()) n += w;
-    return n;
-  }
-
-  /** People or described sources that spoke or were a sentence's subject after `entity` last was, before `pos`. */
-  threadRivals(entity: Entity, pos: number): number {
-    const since = this.lastEventOf(entity, pos);
-    const seen = new Set<Entity>();
-    for (let i = this.events.length - 1; i >= 0; i--) {
-      const e = this.events[i]!;
-      if (e.pos >= pos) continue;
-      if (e.pos <= since) break;
-      const x = e.entity;
-      if (x === entity || x.name === entity.name || e.role === 'mention' || (x.kind !== 'person' && x.kind !== 'source') || this.unverified(x)) continue;
-      seen.add(x);
-    }
-    return seen.size;
-  }
-
-  /**
-   * Other described sources with the same head noun that "the source" could mean: each one the
-   * article introduced as someone new ("a source in Hyesan", "another source"); "Daily NK’s
-   * source" names the one already met.
-   */
-  sourceRivals(entity: Entity, pos: number): number {
-    const others = new Set<Entity>();
-    for (const s of this.sources) {
-      if (s.pos < pos && s.entity !== entity && s.entity.head === entity.head && /^(?:a|an|another|one)\s/i.test(s.entity.name)) others.add(s.entity);
-    }
-    return others.size;
-  }
-
-  lastSpeaker(pos: number, minPos: number): Entity | null {
-    for (let i = this.events.length - 1; i >= 0; i--) {
-      const e = this.events[i]!;
-      if (e.pos >= pos) continue;
-      if (e.pos < minPos) break;
-      if (e.role === 'speaker') return e.entity;
-    }
-    return null;
-  }
-
-  /**
-   * The latest person or source that spoke or was a sentence's subject, of the pronoun's gender
-   * when known. "they" prefers a group ("families with children…"); failing one nearby, an
-   * organisation or anyone not known as "he" or "she" ("Big Machine … they said").
-   */
-  antecedent(pos: number, pronoun: string, exclude: Set<string>): Entity | null {
-    const plural = pronoun === 'they' || pronoun === 'we' || pronoun === 'their';
-    const gender = pronoun === 'he' || pronoun === 'his' ? 'he' : pronoun === 'she' || pronoun === 'her' ? 'she' : null;
-    const from = Math.max(0, this.events.length - 400);
-    let genderless: Entity | null = null;
-    for (let i = this.events.length - 1; i >= from; i--) {
-      const e = this.events[i]!;
-      if (e.pos >= pos || exclude.has(e.entity.name)) continue;
-      if (plural) {
-        if (e.role === 'mention') continue;
-        if (e.entity.plural) return e.entity;
-        if (!genderless && !e.entity.gender && (e.entity.kind === 'person' || e.entity.kind === 'other') && pos - e.pos < 3_000_000) genderless = e.entity;
-        continue;
-      }
-    }
-    if (plural) return genderless;
-    const candidates: Array<Candidate<Entity>> = [];
-    for (let i = from; i < this.events.length; i++) {
-      const e = this.events[i]!;
-      if (exclude.has(e.entity.name)) continue;
-      candidates.push({ entity: e.entity, pos: e.pos, role: e.role, weak: e.weak ?? false, gender: e.entity.gender ?? null, genderFixed: e.entity.genderFixed ?? false, organisation: e.entity.kind === 'person' && looksLikeOrganisation(e.entity.name), unverified: this.unverified(e.entity), mention: e.role === 'mention', personal: e.entity.kind === 'person' || e.entity.kind === 'source', plural: e.entity.plural });
-    }
-    const picked = pickAntecedent(candidates, pos, gender);
-    if (picked && gender) picked.entity.gender ??= gender;
-    return picked?.entity ?? null;
-  }
-
-  /**
-   * "the president said", "said the actress": the latest person the article gave that role
-   * ("President Barack Obama", "president David Weisbrot") within the last few paragraphs;
-   * failing that, the latest person of the role's gender.
-   */
-  roleHolder(pos: number, phrase: Phrase, exclude: Set<string>): Entity | null {
-    const minPos = (Math.floor(pos / 1_000_000) - 6) * 1_000_000;
-    for (let i = this.events.length - 1; i >= 0; i--) {
-      const e = this.events[i]!;
-      if (e.pos >= pos || exclude.has(e.entity.name)) continue;
-      if (e.pos < minPos) break;
-      if (e.entity.kind === 'person' && this.index.hasRole(e.entity.name, phrase.head)) return e.entity;
-    }
-    const gender = nounGender(phrase.text);
-    return this.antecedent(pos, phrase.plural ? 'they' : gender ?? 'someone', exclude);
-  }
-
-  private capitalisedMidSentence(name: string): boolean {
-    const known = this.midSentence.get(name);
-    if (known !== undefined) return known;
-    const found = this.scanMidSentence(name);
-    this.midSentence.set(name, found);
-    return found;
-  }
-
-  private readonly midSentence = new Map<string, boolean>();
-
-  private scanMidSentence(name: string): boolean {
-    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const re = new RegExp(String.raw`(?<=(?:^|[\s(])[\p{Ll}][\p{L}’'-]*[,;]?\s)${escaped}(?![\p{L}])`, 'u');
-    return this.paragraphs.some((p) => re.test(p));
-  }
-
-  /**
-   * "the company said", "the group claims": the latest named organisation — a capitalised name
-   * that spoke or was a sentence's subject and that the article never calls "he" or "she" and
-   * no given name opens — within the last six paragraphs.
-   */
-  organisation(pos: number): Entity | null {
-    const minPos = (Math.floor(pos / 1_000_000) - 6) * 1_000_000;
-    for (let i = this.events.length - 1; i >= 0; i--) {
-      const e = this.events[i]!;
-      if (e.pos >= pos) continue;
-      if (e.pos < minPos) break;
-      const x = e.entity;
-      if (e.role === 'mention' || x.plural || x.kind === 'source' || x.kind === 'document' || !/^[\p{Lu}]/u.test(x.name)) continue;
-      if (x.gender || this.index.genderOf(x.name) || (words(x.name).length > 1 && !looksLikeOrganisation(x.name) && this.index.isPersonName(x.name))) continue;
-      // A lone surname ("Forte") is a person the article named in full elsewhere.
-      if (words(x.name).length === 1 && this.isPersonToken(x.name)) continue;
-      // A name is capitalised in the middle of some sentence; "New signs …" opens one with an adjective.
-      if (!this.capitalisedMidSentence(x.name)) continue;
-      return x;
-    }
-    return null;
-  }
-
-  /** "it says" after "they've put out another statement": the last document named shortly before. */
-  documentBefore(pos: number): Entity | null {
-    const text = this.text(pos).slice(-600);
-    let last: RegExpMatchArray | null = null;
-    for (const m of text.matchAll(DOCUMENT_PHRASE)) last = m;
-    return last ? { name: last[0].trim(), kind: 'document', plural: false, head: last[2]!.toLowerCase(), told: null } : null;
-  }
-
-  /** A "person" entity nothing marks as one: no gender, no given name, surname never alone, never a speaker. */
-  private unverified(x: Entity): boolean {
-    if (x.kind !== 'person' || x.gender || this.index.isPersonName(x.name)) return false;
-    return !this.speakers.has(x);
-  }
-
-  /** The person a capitalised run names, when the article makes it one (a given name, a surname used alone); null for places, organisations, titles. */
-  mentioned(run: string): Entity | null {
-    const phrase = readPhrase(run);
-    if (phrase?.kind !== 'name' || SENTENCE_INTRO.test(phrase.text)) return null;
-    const name = this.expandName(phrase.text);
-    if (looksLikeOrganisation(name) || !this.index.isPersonName(name)) return null;
-    return this.person(name, phrase.head);
-  }
-
-  /** One entity per person name, so what is learned about them (gender, channel) sticks. */
-  person(name: string, head: string): Entity {
-    let e = this.people.get(name);
-    if (!e) {
-      e = { name, kind: 'person', plural: false, head, told: null };
-      const gender = this.index.genderOf(name);
-      if (gender) {
-        e.gender = gender;
-        e.genderFixed = true;
-      }
-      this.people.set(name, e);
-    }
-    return e;
-  }
-
-  /** "the source" / "the Ryanggang resident" → the latest "a source in …" / "a resident of … Ryanggang" introduced before. */
-  describedEarlier(pos: number, phrase: Phrase): Entity | null {
-    const modifiers = words(phrase.text.toLowerCase()).filter((w) => !/^(the|this|that)$/.test(w) && w !== phrase.head);
-    // A possessive ("Daily NK’s source") usually re-mentions a source; an indefinite ("a source in …") introduces one.
-    let best: Entity | null = null;
-    let bestRank = -1;
-    for (let i = this.sources.length - 1; i >= Math.max(0, this.sources.length - 400); i--) {
-      const s = this.sources[i]!;
-      if (s.pos >= pos || s.entity.head !== phrase.head) continue;
-      const name = s.entity.name.toLowerCase();
-      const rank = (modifiers.every((m) => name.includes(m)) ? 2 : 0) + (/^(?:a|an|another|one)\s/.test(name) ? 1 : 0);
-      if (rank > bestRank) {
-        best = s.entity;
-        bestRank = rank;
-      }
-    }
-    return best;
-  }
-
-  /** Resolves a subject phrase at a position to the entity it stands for (null when it names no one). */
-  resolve(raw: string, pos: number, exclude: Set<string> = new Set(), subjectOnly = false): Entity | null {
-    const phrase = readPhrase(raw);
-    if (!phrase) return null;
-    switch (phrase.kind) {
-      case 'name': {
-        if (subjectOnly && !this.knownName(phrase.text)) return null;
-        return this.person(this.expandName(phrase.text), phrase.head);
-      }
-      case 'pronoun':
-        if (phrase.head === 'it') {
-          // "the Electoral Commission … issued a statement …. Critically, it pointed out": an organisation that just spoke.
-          const org = this.lastSpeaker(pos, Math.floor(pos / 1_000_000) * 1_000_000);
-          if (org && org.kind === 'other' && !org.plural) return org;
-          return this.documentBefore(pos);
-        }
-        return this.antecedent(pos, phrase.head, exclude);
-      case 'role':
-        return this.roleHolder(pos, phrase, exclude) ?? { name: phrase.text, kind: 'other', plural: phrase.plural, head: phrase.head, told: null };
-      case 'possessive': {
-        const owner = this.antecedent(pos, phrase.head, exclude);
-        const rest = phrase.rest ?? '';
-        return { name: owner ? `${owner.name}’s ${rest}` : phrase.text, kind: 'document', plural: false, head: rest, told: null };
-      }
-      case 'source': {
-        const definite = /^(the|this|that)\b/i.test(phrase.text);
-        const earlier = definite ? this.describedEarlier(pos, phrase) : null;
-        if (earlier) return earlier;
-        const entity: Entity = { name: this.placeNamed(phrase.text, pos), kind: 'source', plural: phrase.plural, head: phrase.head, told: null };
-        const gender = nounGender(phrase.text);
-        if (gender) {
-          entity.gender = gender;
-          entity.genderFixed = true;
-        }
-        this.introduce(pos, entity);
-        return entity;
-      }
-      case 'document': {
-        // "Kim’s order" → "Kim Yo Jong’s order".
-        const owned = /^([\p{Lu}][\p{L}’'-]*?)[’']s\s+(.+)$/u.exec(phrase.text);
-        const name = owned ? `${this.expandName(owned[1]!)}’s ${owned[2]}` : phrase.text;
-        return { name, kind: 'document', plural: false, head: phrase.head, told: null };
-      }
-      default:
-        if (ORGANISATION_NOUN.test(phrase.text)) {
-          const org = this.organisation(pos);
-          if (org) return org;
-        }
-        return { name: phrase.text, kind: phrase.plural ? 'group' : 'other', plural: phrase.plural, head: phrase.head, told: null };
-    }
-  }
-
-  /** "a university student in the same province" → "… in Ryanggang province", naming the place mentioned before. */
-  private placeNamed(description: string, pos: number): string {
-    const same = SAME_PLACE.exec(description);
-    if (!same) return description;
-    const kind = same[1]!.toLowerCase();
-    const before = this.text(pos);
-    const re = new RegExp(String.raw`(?:${kind} of ([\p{Lu}][\p{L}-]+))|(?:([\p{Lu}][\p{L}-]+(?: [\p{Lu}][\p{L}-]+)?) [${kind[0]!.toUpperCase()}${kind[0]}]${kind.slice(1)})`, 'gu');
-    let last: string | null = null;
-    for (const m of before.matchAll(re)) last = m[1] ?? m[2] ?? last;
-    return last ? description.replace(SAME_PLACE, `${last} ${kind}`) : description;
-  }
-}
 
 /** Blanks out the words inside every long quotation (keeping offsets), so narrative rules never read quoted speech. */
 function maskQuotes(p: string, spans: QuoteSpan[]): string {
@@ -543,6 +148,41 @@ type Item =
   | { pos: number; type: 'intro'; phrase: string }
   | { pos: number; type: 'mention'; phrase: string; weak: boolean };
 
+type QuoteItem = Extract<Item, { type: 'quote' }>;
+
+/** A paragraph's long quotations (MIN_WORDS or more) with their index in `spans`, in order. */
+type LongQuotes = Array<{ s: QuoteSpan; i: number }>;
+
+/** The reading pass over an article: who it names and where, and each long quotation's clause. */
+interface Reading {
+  /** Quotations and narrative (intros, mentions, subjects, speech), in reading order. */
+  items: Item[];
+  clauses: Map<number, Clause | null>;
+  /** Each paragraph with its long quotations' words blanked out (see `maskQuotes`). */
+  masks: string[];
+}
+
+/** What the second pass keeps from one quotation to the next. */
+interface Thread {
+  body: readonly string[];
+  spans: readonly QuoteSpan[];
+  discourse: Discourse;
+  /** The outlet a "told …" names, or null when it names a person in the story. */
+  channel: (told: string | null) => string | null;
+  /** How many quotations each entity has been given by a pronoun or no clause since its name was last written. */
+  unnamedSince: Map<Entity, number>;
+  /** Quotations whose words recur later in the article (see `pullQuoteIndexes`). */
+  pullQuotes: Set<number>;
+}
+
+/** A quotation's speaker, how the reader reached them, and how many others the words could mean. */
+interface Found {
+  entity: Entity;
+  via: Via;
+  rivals: number;
+  slip?: boolean;
+}
+
 /**
  * The attribution and resolved speaker of each quotation in `spans` (as found by
  * find.ts over the same body), in the same order. Quotations shorter than MIN_WORDS are read as
@@ -552,18 +192,32 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
   // Most articles quote no one: skip the reading pass.
   if (!spans.some((s) => s.words >= MIN_WORDS)) return spans.map(() => ({ clause: null, speaker: null }));
   const fullNames = collectNames(body);
-  // The place a "the same province" refers to was named within the last few paragraphs.
-  const prefixText = (pos: number) => {
+  const discourse = new Discourse(fullNames, textBefore(body), new PeopleIndex(body, fullNames), body);
+  const reading = readArticle(body, spans, discourse);
+  const thread: Thread = { body, spans, discourse, channel: channelReader(body, discourse), unnamedSince: new Map(), pullQuotes: pullQuoteIndexes(spans) };
+  const results: Attribution[] = spans.map(() => ({ clause: null, speaker: null }));
+  for (const item of reading.items) {
+    if (item.type === 'quote') results[item.index] = attributeQuote(thread, reading, item);
+    else noteNarrative(thread, item);
+  }
+  givePullQuotes(results, spans);
+  return results;
+}
+
+/** The text of the last few paragraphs up to a position: the place a "the same province" refers to was named there. */
+function textBefore(body: readonly string[]): (pos: number) => string {
+  return (pos) => {
     const pi = Math.floor(pos / 1_000_000);
     return [...body.slice(Math.max(0, pi - 4), pi), body[pi]?.slice(0, pos % 1_000_000) ?? ''].join('\n').slice(-4000);
   };
-  const discourse = new Discourse(fullNames, prefixText, new PeopleIndex(body, fullNames), body);
-  const results: Attribution[] = spans.map(() => ({ clause: null, speaker: null }));
+}
+
+/** First pass: each paragraph's quotations with their clauses, then what its sentences name. */
+function readArticle(body: readonly string[], spans: readonly QuoteSpan[], discourse: Discourse): Reading {
   const items: Item[] = [];
   const clauses = new Map<number, Clause | null>();
   const masks: string[] = [];
-
-  const byParagraph = new Map<number, Array<{ s: QuoteSpan; i: number }>>();
+  const byParagraph = new Map<number, LongQuotes>();
   spans.forEach((s, i) => {
     if (s.words < MIN_WORDS) return;
     const list = byParagraph.get(s.paragraphIndex) ?? [];
@@ -576,85 +230,106 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
     masks.push(masked);
     const sentences = splitSentences(masked);
     long.forEach(({ s, i }, k) => {
-      const prevEnd = k > 0 ? long[k - 1]!.s.close + 1 : 0;
-      const nextStart = k + 1 < long.length ? long[k + 1]!.s.open : masked.length;
-      let clause = attributionOf(masked, s, prevEnd, nextStart, sentences);
-      // "… which contains the following statement:" / "Robertson said:" — the previous paragraph introduces this one.
-      if (!clause && k === 0 && s.open <= 1 && pi > 0 && /:\s*$/.test(body[pi - 1]!)) {
-        const prev = body[pi - 1]!;
-        const last = splitSentences(prev).pop();
-        clause = last ? clauseBefore(prev.slice(last.start).replace(/:\s*$/, ':')) : null;
-      }
-      clauses.set(i, clause);
+      clauses.set(i, quoteClause(body, pi, masked, long, k, sentences));
       items.push({ pos: at(pi, s.open), type: 'quote', index: i });
     });
     for (const sentence of sentences) {
       const text = masked.slice(sentence.start, sentence.end);
-      if (SOURCE_WORD.test(text)) {
-        for (const m of text.matchAll(SOURCE_INTRO)) {
-          // "Steenburgen’s son, filmmaker Charlie McDowell (…), also remembers": the appositive names the person.
-          const named = /^\s*,\s*(?:[\p{Ll}-]+\s+){0,3}([\p{Lu}][\p{L}’'-]+(?:\s+[\p{Lu}][\p{L}’'-]+)+)(?=\s*[,(]|\s+[\p{Ll}])/u.exec(text.slice(m.index + m[0].length));
-          if (named && readPhrase(named[1]!)?.kind === 'name') items.push({ pos: at(pi, sentence.start + m.index), type: 'subject', phrase: named[1]!, told: null });
-          else items.push({ pos: at(pi, sentence.start + m.index), type: 'intro', phrase: m[0].trim() });
-        }
-      }
-      // A person a narrative sentence names outside its subject ("When Ford visited his editor Teresa
-      // Nielsen Hayden …, he …"): a later "she" can mean them. Only full names opening with a
-      // given name — places and titles ("North Manchester", "Wild Rose") would be noise.
-      for (const run of capitalisedRuns(text)) {
-        const name = stripTitles(run.tokens).join(' ');
-        // A lone surname of someone named in full ("for Parata and his family") counts as well.
-        const surname = run.tokens.length === 1 && discourse.isPersonToken(name) && discourse.expandName(name) !== name;
-        if (run.tokens.length > 4 || (!surname && (words(name).length < 2 || !givenNameGender(name)))) continue;
-        const offset = text.indexOf(run.tokens[0]!);
-        if (offset === -1) continue;
-        // Beside a quotation the names belong to its attribution — unless a new sentence began
-        // after a quotation that ended one ("…for a play.” When Ford visited his editor Teresa …").
-        const here = sentence.start + offset;
-        const inSentence = long.filter(({ s }) => s.open < sentence.end && s.close > sentence.start);
-        const lastBefore = inSentence.filter(({ s }) => s.close < here).pop();
-        const narrative = inSentence.length === 0 || (lastBefore && inSentence.every(({ s }) => s.close < here) && /[.?!]$/.test(lastBefore.s.text) && /^[”"’\s]*[\p{Lu}]/u.test(masked.slice(lastBefore.s.close + 1, here)));
-        if (narrative) items.push({ pos: at(pi, here), type: 'mention', phrase: name, weak: surname });
-      }
-      const hasQuote = long.some(({ s }) => s.open >= sentence.start && s.open < sentence.end);
-      const subject = text.startsWith('“') || text.startsWith('"') ? null : sentenceSubject(text);
-      if (subject) items.push({ pos: at(pi, sentence.start), type: 'subject', phrase: subject, told: null });
-      // "Tommy — who only goes by his first name online — retired …": a single name a relative clause describes is a person.
-      const described = /^[\s“”"]*([\p{Lu}][\p{Ll}’'-]+)\s*(?:,|—|–)\s*who\b/u.exec(text);
-      if (described && !SENTENCE_INTRO.test(described[1]!)) items.push({ pos: at(pi, sentence.start), type: 'subject', phrase: described[1]!, told: null, sure: true });
-      // "…, as Rose-Lynn summons the strength …": the subject of a subordinate clause is someone a later "she" can mean.
-      for (const m of text.matchAll(SUBORDINATE_SUBJECT)) items.push({ pos: at(pi, sentence.start + m.index), type: 'subject', phrase: m[1]!, told: null });
-      if (!hasQuote) {
-        for (const m of text.matchAll(SPEECH_IN_NARRATIVE)) {
-          const pre = text.slice(0, m.index);
-          // A verb inside a parenthesis or after a non-person subject ("… have been announced") is not the reporting clause.
-          if ((pre.match(/\(/g)?.length ?? 0) > (pre.match(/\)/g)?.length ?? 0)) continue;
-          // "Computers … have seen impacts, too, said Mary E. Lovely, a … economist": the speaker follows the verb.
-          const post = text.slice(m.index + m[0].length);
-          let who = pickSubject(pre);
-          let kind = who ? readPhrase(who)?.kind : undefined;
-          if (kind !== 'name' && kind !== 'pronoun' && kind !== 'source' && kind !== 'role' && /,\s*$/.test(pre) && /^\s+[\p{Lu}]/u.test(post)) {
-            who = invertedSubject(post);
-            kind = readPhrase(who)?.kind === 'name' ? 'name' : undefined;
-          }
-          if (!who || words(who).length > 12) continue;
-          if (kind !== 'name' && kind !== 'pronoun' && kind !== 'source' && kind !== 'role') continue;
-          const told = /^tell|^told/.test(m[1]!) ? (/^\s+((?:the\s+)?[\p{Lu}][\p{L}\p{N}.’'-]*(?:\s+[\p{Lu}][\p{L}\p{N}.’'-]*)*)/u.exec(text.slice(m.index + m[0].length))?.[1]?.replace(/\.$/, '') ?? null) : null;
-          items.push({ pos: at(pi, sentence.start + m.index), type: 'speech', phrase: who, told });
-          break;
-        }
-      }
+      sourceIntros(items, text, at(pi, sentence.start));
+      mentions(items, discourse, text, pi, sentence, masked, long);
+      subjects(items, text, at(pi, sentence.start));
+      if (!long.some(({ s }) => s.open >= sentence.start && s.open < sentence.end)) speechInNarrative(items, text, at(pi, sentence.start));
     }
   });
   items.sort((a, b) => a.pos - b.pos || order(a) - order(b));
+  return { items, clauses, masks };
+}
 
-  // "told Daily NK" is a channel; "told Cook" / "told Marc Benioff" is a person in the story.
+/** The attribution clause of the `k`th long quotation of paragraph `pi`. */
+function quoteClause(body: readonly string[], pi: number, masked: string, long: LongQuotes, k: number, sentences: ReturnType<typeof splitSentences>): Clause | null {
+  const { s } = long[k]!;
+  const prevEnd = k > 0 ? long[k - 1]!.s.close + 1 : 0;
+  const nextStart = k + 1 < long.length ? long[k + 1]!.s.open : masked.length;
+  const clause = attributionOf(masked, s, prevEnd, nextStart, sentences);
+  // "… which contains the following statement:" / "Robertson said:" — the previous paragraph introduces this one.
+  if (!clause && k === 0 && s.open <= 1 && pi > 0 && /:\s*$/.test(body[pi - 1]!)) {
+    const prev = body[pi - 1]!;
+    const last = splitSentences(prev).pop();
+    return last ? clauseBefore(prev.slice(last.start).replace(/:\s*$/, ':')) : null;
+  }
+  return clause;
+}
+
+/** "a source in North Hamgyong Province": a described source a later "the source said" means. */
+function sourceIntros(items: Item[], text: string, base: number): void {
+  if (!SOURCE_WORD.test(text)) return;
+  for (const m of text.matchAll(SOURCE_INTRO)) {
+    // "Steenburgen’s son, filmmaker Charlie McDowell (…), also remembers": the appositive names the person.
+    const named = /^\s*,\s*(?:[\p{Ll}-]+\s+){0,3}([\p{Lu}][\p{L}’'-]+(?:\s+[\p{Lu}][\p{L}’'-]+)+)(?=\s*[,(]|\s+[\p{Ll}])/u.exec(text.slice(m.index + m[0].length));
+    if (named && readPhrase(named[1]!)?.kind === 'name') items.push({ pos: base + m.index, type: 'subject', phrase: named[1]!, told: null });
+    else items.push({ pos: base + m.index, type: 'intro', phrase: m[0].trim() });
+  }
+}
+
+/**
+ * A person a narrative sentence names outside its subject ("When Ford visited his editor Teresa
+ * Nielsen Hayden …, he …"): a later "she" can mean them. Only full names opening with a given
+ * name — places and titles ("North Manchester", "Wild Rose") would be noise.
+ */
+function mentions(items: Item[], discourse: Discourse, text: string, pi: number, sentence: { start: number; end: number }, masked: string, long: LongQuotes): void {
+  for (const run of capitalisedRuns(text)) {
+    const name = stripTitles(run.tokens).join(' ');
+    // A lone surname of someone named in full ("for Parata and his family") counts as well.
+    const surname = run.tokens.length === 1 && discourse.isPersonToken(name) && discourse.expandName(name) !== name;
+    if (run.tokens.length > 4 || (!surname && (words(name).length < 2 || !givenNameGender(name)))) continue;
+    const offset = text.indexOf(run.tokens[0]!);
+    if (offset === -1) continue;
+    // Beside a quotation the names belong to its attribution — unless a new sentence began
+    // after a quotation that ended one ("…for a play.” When Ford visited his editor Teresa …").
+    const here = sentence.start + offset;
+    const inSentence = long.filter(({ s }) => s.open < sentence.end && s.close > sentence.start);
+    const lastBefore = inSentence.filter(({ s }) => s.close < here).pop();
+    const narrative = inSentence.length === 0 || (lastBefore && inSentence.every(({ s }) => s.close < here) && /[.?!]$/.test(lastBefore.s.text) && /^[”"’\s]*[\p{Lu}]/u.test(masked.slice(lastBefore.s.close + 1, here)));
+    if (narrative) items.push({ pos: at(pi, here), type: 'mention', phrase: name, weak: surname });
+  }
+}
+
+/** Who a sentence is about: its subject, a name a relative clause describes, the subject of a subordinate clause. */
+function subjects(items: Item[], text: string, base: number): void {
+  const subject = text.startsWith('“') || text.startsWith('"') ? null : sentenceSubject(text);
+  if (subject) items.push({ pos: base, type: 'subject', phrase: subject, told: null });
+  // "Tommy — who only goes by his first name online — retired …": a single name a relative clause describes is a person.
+  const described = /^[\s“”"]*([\p{Lu}][\p{Ll}’'-]+)\s*(?:,|—|–)\s*who\b/u.exec(text);
+  if (described && !SENTENCE_INTRO.test(described[1]!)) items.push({ pos: base, type: 'subject', phrase: described[1]!, told: null, sure: true });
+  // "…, as Rose-Lynn summons the strength …": the subject of a subordinate clause is someone a later "she" can mean.
+  for (const m of text.matchAll(SUBORDINATE_SUBJECT)) items.push({ pos: base + m.index, type: 'subject', phrase: m[1]!, told: null });
+}
+
+/** "Kim told Daily NK …" in a sentence without a quotation: someone spoke (the first reporting verb with a subject). */
+function speechInNarrative(items: Item[], text: string, base: number): void {
+  for (const m of text.matchAll(SPEECH_IN_NARRATIVE)) {
+    const pre = text.slice(0, m.index);
+    // A verb inside a parenthesis or after a non-person subject ("… have been announced") is not the reporting clause.
+    if ((pre.match(/\(/g)?.length ?? 0) > (pre.match(/\)/g)?.length ?? 0)) continue;
+    // "Computers … have seen impacts, too, said Mary E. Lovely, a … economist": the speaker follows the verb.
+    const post = text.slice(m.index + m[0].length);
+    let who = pickSubject(pre);
+    let kind = who ? readPhrase(who)?.kind : undefined;
+    if (kind !== 'name' && kind !== 'pronoun' && kind !== 'source' && kind !== 'role' && /,\s*$/.test(pre) && /^\s+[\p{Lu}]/u.test(post)) {
+      who = invertedSubject(post);
+      kind = readPhrase(who)?.kind === 'name' ? 'name' : undefined;
+    }
+    if (!who || words(who).length > 12) continue;
+    if (kind !== 'name' && kind !== 'pronoun' && kind !== 'source' && kind !== 'role') continue;
+    const told = /^tell|^told/.test(m[1]!) ? (/^\s+((?:the\s+)?[\p{Lu}][\p{L}\p{N}.’'-]*(?:\s+[\p{Lu}][\p{L}\p{N}.’'-]*)*)/u.exec(text.slice(m.index + m[0].length))?.[1]?.replace(/\.$/, '') ?? null) : null;
+    items.push({ pos: base + m.index, type: 'speech', phrase: who, told });
+    return;
+  }
+}
+
+/** "told Daily NK" is a channel; "told Cook" / "told Marc Benioff" is a person in the story. */
+function channelReader(body: readonly string[], discourse: Discourse): (told: string | null) => string | null {
   const channels = new Map<string, string | null>();
-  const channel = (told: string | null): string | null => {
-    if (!told) return null;
-    if (!channels.has(told)) channels.set(told, channelOf(told));
-    return channels.get(told)!;
-  };
   const channelOf = (told: string): string | null => {
     const tokens = words(told.replace(/^the\s+/i, ''));
     const nameLike = (t: string) => /^[\p{Lu}][\p{Ll}’'-]+$/u.test(t);
@@ -666,131 +341,154 @@ export function resolveSpeakers(body: readonly string[], spans: readonly QuoteSp
     if (tokens.length === 2 && tokens.every(nameLike) && usedAlone(tokens[1]!)) return null;
     return tokens.join(' ');
   };
+  return (told) => {
+    if (!told) return null;
+    if (!channels.has(told)) channels.set(told, channelOf(told));
+    return channels.get(told)!;
+  };
+}
 
-  /** How many quotations each entity has been given by a pronoun or no clause since its name was last written. */
-  const unnamedSince = new Map<Entity, number>();
+/** Long quotations whose words recur in a later paragraph: pull quotes, out of the story's order. */
+function pullQuoteIndexes(spans: readonly QuoteSpan[]): Set<number> {
   const pullQuotes = new Set<number>();
   spans.forEach((a, i) => {
     if (a.words < MIN_WORDS) return;
     const text = normaliseQuote(a.text);
     if (spans.some((b, j) => j > i && b.paragraphIndex > a.paragraphIndex && b.words >= MIN_WORDS && normaliseQuote(b.text).includes(text))) pullQuotes.add(i);
   });
-  for (const item of items) {
-    if (item.type === 'mention') {
-      const e = discourse.mentioned(item.phrase);
-      if (e) {
-        discourse.note(item.pos, e, 'mention', item.weak);
-        unnamedSince.set(e, 0);
-      }
-      continue;
+  return pullQuotes;
+}
+
+/** A narrative item: the person, source or group it names joins the discourse. */
+function noteNarrative(t: Thread, item: Exclude<Item, QuoteItem>): void {
+  const { discourse } = t;
+  if (item.type === 'mention') {
+    const e = discourse.mentioned(item.phrase);
+    if (e) {
+      discourse.note(item.pos, e, 'mention', item.weak);
+      t.unnamedSince.set(e, 0);
     }
-    if (item.type === 'intro') {
-      const e = discourse.resolve(item.phrase, item.pos);
-      if (e) discourse.note(item.pos, e, 'subject');
-      continue;
-    }
-    if (item.type === 'subject' || item.type === 'speech') {
-      const e = discourse.resolve(item.phrase, item.pos, new Set(), item.type === 'subject' && !item.sure);
-      if (!e) continue;
-      const told = channel(item.told);
-      if (told && !e.told) e.told = told;
-      discourse.note(item.pos, e, item.type === 'speech' ? 'speaker' : 'subject');
-      if (readPhrase(item.phrase)?.kind === 'name') unnamedSince.set(e, 0);
-      continue;
-    }
-    if (item.type !== 'quote') continue;
-    const span = spans[item.index]!;
-    const clause = clauses.get(item.index) ?? null;
-    let entity: Entity | null = null;
-    let told: string | null = null;
-    let via: Via | null = null;
-    let rivals = 0;
-    let slip = false;
-    if (clause?.subject) {
-      const exclude = new Set<string>();
-      if (clause.told) exclude.add(discourse.expandName(clause.told));
-      entity = discourse.resolve(clause.subject, item.pos, exclude);
-      // "“It could have been really easy for Mary Steenburgen …,” she said" after a paragraph about
-      // her son: people do not name themselves in the third person, so the pronoun's nearest match
-      // is the article's slip; the person this paragraph is about said it.
-      if (entity?.kind === 'person' && /^(?:he|she)$/i.test(clause.subject.trim()) && namedIn(span.text, entity.name)) {
-        const own = discourse.lastPerson(item.pos, at(span.paragraphIndex, 0));
-        exclude.add(entity.name);
-        entity = own && own !== entity ? own : discourse.resolve(clause.subject, item.pos, exclude);
-        slip = true;
-      }
-      told = channel(clause.told);
-      if (entity && told && !entity.told) entity.told = told;
-      if (entity) [via, rivals] = clauseEvidence(discourse, clause.subject, entity, item.pos);
-    }
-    // "Aderholt returned to the issue later in the hearing. “What …”": a quotation without a clause
-    // belongs to the person the paragraph has just been about, before anyone who spoke earlier.
-    // A fragment inside a narrative sentence ("She “became more and more intermittent”") is words
-    // about the sentence's subject from whoever was just quoted, not words of that subject.
-    const midSentence = !clause && /[\p{L}]/u.test(masks[span.paragraphIndex]!.slice(sentenceStart(masks[span.paragraphIndex]!, span.open), span.open));
-    if (!entity && midSentence) {
-      entity = discourse.lastSpeaker(item.pos, at(Math.max(0, span.paragraphIndex - 3), 0));
-      if (entity) via = 'fragment';
-    }
-    // No one has spoken yet: the words are the sentence's subject's ("Facebook has banned … because
-    // they are “frequently associated with …”").
-    if (!entity && midSentence) {
-      const mask = masks[span.paragraphIndex]!;
-      const subject = sentenceSubject(mask.slice(sentenceStart(mask, span.open), span.open));
-      // Only a name: a known person's, or a single proper noun the article never writes in lower
-      // case ("Facebook") — not a sentence-opening "Consider", "Want" or "First".
-      const phrase = subject ? readPhrase(subject) : null;
-      // An imperative ("Consider this 2014 entry — “…”") is followed by a determiner, a subject by its verb.
-      const own = mask.slice(sentenceStart(mask, span.open), span.open);
-      const imperative = subject ? new RegExp(String.raw`^\W*${subject.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\s+(?:this|that|these|those|the|a|an|your|our|my|his|her|its|their)\b`, 'u').test(own) : false;
-      if (subject && !imperative && phrase?.kind === 'name' && !SENTENCE_INTRO.test(phrase.text) && (discourse.knownName(phrase.text) || discourse.properNoun(phrase.text))) {
-        entity = discourse.resolve(subject, item.pos);
-        if (entity) via = 'sentence-subject';
-      }
-    }
-    // Otherwise the person this paragraph is about; then whoever spoke in the paragraph before;
-    // then the person the paragraph before was about ("But for Parata and his family …" → “It’s
-    // very emotional …”); then anyone who spoke in the last three paragraphs.
-    if (!entity) {
-      const previous = at(Math.max(0, span.paragraphIndex - 1), 0);
-      const ways: Array<[Via, () => Entity | null]> = [
-        ['signed', () => fromNextParagraph(body, span)],
-        ['paragraph-person', () => discourse.lastPerson(item.pos, at(span.paragraphIndex, 0))],
-        ['previous-speaker', () => discourse.lastSpeaker(item.pos, previous)],
-        ['previous-person', () => discourse.lastPerson(item.pos, previous, true, true)],
-        ['recent-speaker', () => discourse.lastSpeaker(item.pos, at(Math.max(0, span.paragraphIndex - 3), 0))],
-      ];
-      for (const [way, find] of ways) {
-        entity = find();
-        if (entity) {
-          via = way;
-          break;
-        }
-      }
-      if (entity && via !== 'signed') rivals = discourse.threadRivals(entity, item.pos);
-    }
-    if (entity && via) {
-      const last = discourse.lastEventOf(entity, item.pos);
-      const chain = via === 'clause-name' || via === 'clause-source' || via === 'signed' ? 0 : (unnamedSince.get(entity) ?? 0) + 1;
-      unnamedSince.set(entity, chain);
-      results[item.index] = {
-        clause,
-        speaker: { name: entity.name, told: told ?? entity.told },
-        evidence: { via, distance: last === -1 || via === 'clause-name' ? 0 : Math.floor(item.pos / 1_000_000) - Math.floor(last / 1_000_000), rivals, chain, ...(slip ? { slip } : {}) },
-      };
-    } else results[item.index] = { clause, speaker: null };
+    return;
+  }
+  if (item.type === 'intro') {
+    const e = discourse.resolve(item.phrase, item.pos);
+    if (e) discourse.note(item.pos, e, 'subject');
+    return;
+  }
+  const e = discourse.resolve(item.phrase, item.pos, new Set(), item.type === 'subject' && !item.sure);
+  if (!e) return;
+  const told = t.channel(item.told);
+  if (told && !e.told) e.told = told;
+  discourse.note(item.pos, e, item.type === 'speech' ? 'speaker' : 'subject');
+  if (readPhrase(item.phrase)?.kind === 'name') t.unnamedSince.set(e, 0);
+}
+
+/** Second pass, one quotation: its speaker by the clause, else by the sentence, else by the story's thread. */
+function attributeQuote(t: Thread, reading: Reading, item: QuoteItem): Attribution {
+  const span = t.spans[item.index]!;
+  const clause = reading.clauses.get(item.index) ?? null;
+  const byClause = clause?.subject ? fromClause(t, clause, clause.subject, span, item.pos) : null;
+  const told = byClause?.told ?? null;
+  // A fragment inside a narrative sentence ("She “became more and more intermittent”") is words
+  // about the sentence's subject, not words of that subject.
+  const mask = reading.masks[span.paragraphIndex]!;
+  const midSentence = !clause && /[\p{L}]/u.test(mask.slice(sentenceStart(mask, span.open), span.open));
+  const found = byClause?.found ?? (midSentence ? fromSentence(t.discourse, mask, span, item.pos) : null) ?? fromThread(t, span, item.pos);
+  let result: Attribution = { clause, speaker: null };
+  if (found) {
+    const { entity, via, rivals, slip } = found;
+    const last = t.discourse.lastEventOf(entity, item.pos);
+    const chain = via === 'clause-name' || via === 'clause-source' || via === 'signed' ? 0 : (t.unnamedSince.get(entity) ?? 0) + 1;
+    t.unnamedSince.set(entity, chain);
+    result = {
+      clause,
+      speaker: { name: entity.name, told: told ?? entity.told },
+      evidence: { via, distance: last === -1 || via === 'clause-name' ? 0 : Math.floor(item.pos / 1_000_000) - Math.floor(last / 1_000_000), rivals, chain, ...(slip ? { slip } : {}) },
+    };
     // A pull quote (its words recur later in the article) sits out of the story's order: it names
     // no one the next "he said" could mean.
-    if (entity && !pullQuotes.has(item.index)) discourse.note(item.pos, entity, 'speaker');
+    if (!t.pullQuotes.has(item.index)) t.discourse.note(item.pos, entity, 'speaker');
   }
-  // A pull quote repeats words a named speaker says elsewhere in the article.
+  return result;
+}
+
+/** The speaker the attribution clause names, and the outlet it says they told. */
+function fromClause(t: Thread, clause: Clause, subject: string, span: QuoteSpan, pos: number): { found: Found | null; told: string | null } {
+  const { discourse } = t;
+  const exclude = new Set<string>();
+  if (clause.told) exclude.add(discourse.expandName(clause.told));
+  let entity = discourse.resolve(subject, pos, exclude);
+  let slip = false;
+  // "“It could have been really easy for Mary Steenburgen …,” she said" after a paragraph about
+  // her son: people do not name themselves in the third person, so the pronoun's nearest match
+  // is the article's slip; the person this paragraph is about said it.
+  if (entity?.kind === 'person' && /^(?:he|she)$/i.test(subject.trim()) && namedIn(span.text, entity.name)) {
+    const own = discourse.lastPerson(pos, at(span.paragraphIndex, 0));
+    exclude.add(entity.name);
+    entity = own && own !== entity ? own : discourse.resolve(subject, pos, exclude);
+    slip = true;
+  }
+  const told = t.channel(clause.told);
+  if (!entity) return { found: null, told };
+  if (told && !entity.told) entity.told = told;
+  const [via, rivals] = clauseEvidence(discourse, subject, entity, pos);
+  return { found: { entity, via, rivals, ...(slip ? { slip } : {}) }, told };
+}
+
+/**
+ * A quotation inside a narrative sentence, without a clause: words about the sentence's subject
+ * from whoever was just quoted; when no one has spoken yet, the words are the subject's
+ * ("Facebook has banned … because they are “frequently associated with …”").
+ */
+function fromSentence(discourse: Discourse, mask: string, span: QuoteSpan, pos: number): Found | null {
+  const speaker = discourse.lastSpeaker(pos, at(Math.max(0, span.paragraphIndex - 3), 0));
+  if (speaker) return { entity: speaker, via: 'fragment', rivals: 0 };
+  const own = mask.slice(sentenceStart(mask, span.open), span.open);
+  const subject = sentenceSubject(own);
+  // Only a name: a known person's, or a single proper noun the article never writes in lower
+  // case ("Facebook") — not a sentence-opening "Consider", "Want" or "First".
+  const phrase = subject ? readPhrase(subject) : null;
+  // An imperative ("Consider this 2014 entry — “…”") is followed by a determiner, a subject by its verb.
+  const imperative = subject ? new RegExp(String.raw`^\W*${subject.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\s+(?:this|that|these|those|the|a|an|your|our|my|his|her|its|their)\b`, 'u').test(own) : false;
+  if (subject && !imperative && phrase?.kind === 'name' && !SENTENCE_INTRO.test(phrase.text) && (discourse.knownName(phrase.text) || discourse.properNoun(phrase.text))) {
+    const entity = discourse.resolve(subject, pos);
+    if (entity) return { entity, via: 'sentence-subject', rivals: 0 };
+  }
+  return null;
+}
+
+/**
+ * A quotation with nothing in its sentence to go by ("Aderholt returned to the issue later in
+ * the hearing. “What …”"): a signature on the line below; else the person this paragraph is
+ * about; then whoever spoke in the paragraph before; then the person the paragraph before was
+ * about ("But for Parata and his family …" → “It’s very emotional …”); then anyone who spoke in
+ * the last three paragraphs.
+ */
+function fromThread(t: Thread, span: QuoteSpan, pos: number): Found | null {
+  const { discourse } = t;
+  const previous = at(Math.max(0, span.paragraphIndex - 1), 0);
+  const ways: Array<[Via, () => Entity | null]> = [
+    ['signed', () => fromNextParagraph(t.body, span)],
+    ['paragraph-person', () => discourse.lastPerson(pos, at(span.paragraphIndex, 0))],
+    ['previous-speaker', () => discourse.lastSpeaker(pos, previous)],
+    ['previous-person', () => discourse.lastPerson(pos, previous, true, true)],
+    ['recent-speaker', () => discourse.lastSpeaker(pos, at(Math.max(0, span.paragraphIndex - 3), 0))],
+  ];
+  for (const [via, find] of ways) {
+    const entity = find();
+    if (entity) return { entity, via, rivals: via === 'signed' ? 0 : discourse.threadRivals(entity, pos) };
+  }
+  return null;
+}
+
+/** A pull quote no clause attributes repeats words a named speaker says elsewhere in the article. */
+function givePullQuotes(results: Attribution[], spans: readonly QuoteSpan[]): void {
   results.forEach((r, i) => {
     if (r.speaker || spans[i]!.words < MIN_WORDS) return;
     const text = normaliseQuote(spans[i]!.text);
     const twin = spans.findIndex((s, j) => j !== i && results[j]!.speaker && s.words >= MIN_WORDS && (normaliseQuote(s.text).includes(text) || text.includes(normaliseQuote(s.text))));
     if (twin !== -1) results[i] = { clause: r.clause, speaker: results[twin]!.speaker, evidence: { via: 'pull-quote', distance: 0, rivals: 0, chain: 0 } };
   });
-  return results;
 }
 
 /** Which kind of clause named the speaker, and how many others its words could as well mean. */

@@ -1,9 +1,14 @@
-import MiniSearch, { type SearchOptions, type SearchResult } from 'minisearch';
+import type { Options, SearchOptions, SearchResult } from 'minisearch';
 import { withinEdits } from '../text/edit-distance.ts';
 import type { Article } from '../article.ts';
 import type { TermSpec } from '../excerpt.ts';
 import { tokenize } from '../text/tokenize.ts';
 import type { ParsedQuery } from './query.ts';
+import { FastMiniSearch } from './fast-minisearch.ts';
+import { Postings } from './postings.ts';
+import { normOutlet, ShortMeta } from './short-meta.ts';
+import { suggestQueries } from './suggest.ts';
+import { expandTerm } from './vocabulary.ts';
 
 export interface SearchFilters {
   /** Tenancy: only articles whose sourceId is in this set are visible (undefined = all). */
@@ -75,23 +80,12 @@ export interface TermExpansion {
   postings: number;
 }
 
-type FieldPostings = Map<number, Map<number, number>>;
-interface Vocabulary {
-  get(term: string): FieldPostings | undefined;
-  atPrefix(prefix: string): Iterable<[string, FieldPostings]>;
-  fuzzyGet(term: string, maxDistance: number): Map<string, [FieldPostings, number]>;
-}
-
 const FIELDS = ['title', 'body', 'byline', 'tags', 'outlet'] as const;
 export const BOOST = { title: 3, tags: 2, outlet: 1.5, byline: 1.5, body: 1 };
 /** Prefix matching from three letters, fuzzy from four; they score below exact matches. */
 const prefixFor = (term: string) => term.length >= 3;
 const fuzzyFor = (term: string) => (term.length >= 4 ? 0.2 : false);
 const WEIGHTS = { fuzzy: 0.4, prefix: 0.6 };
-
-function normOutlet(s: string | null | undefined): string {
-  return (s ?? '').replace(/\s+/g, ' ').trim().toLowerCase();
-}
 
 /** Which document terms of a result came from which query term (exact, prefix or fuzzy). */
 export function termSpecs(query: ParsedQuery, matched: string[]): TermSpec[] {
@@ -111,189 +105,10 @@ export function termSpecs(query: ParsedQuery, matched: string[]): TermSpec[] {
   return specs;
 }
 
-/** The parts of MiniSearch 7's instance that its own `add` and `discard` use (see `addCounted`, `Postings`). */
-interface MiniInternals {
-  _index: { fetch(term: string, make: () => FieldPostings): FieldPostings; delete(term: string): void };
-  _fieldIds: Record<string, number>;
-  _documentCount: number;
-  _idToShortId: Map<string, number>;
-  _fieldLength: Map<number, number[]>;
-  _dirtCount: number;
-  isVacuuming: boolean;
-  addDocumentId(id: string): number;
-  addFieldLength(shortId: number, fieldId: number, count: number, length: number): void;
-}
-
-/** Field ids fit in 3 bits of a posting reference (MiniSearch numbers fields from 0 in `fields` order). */
-const FIELD_BITS = 3;
-
-/**
- * Filter metadata by MiniSearch short id (seq, date, source and outlet as numbers), so ranking
- * from postings filters documents without looking up their id strings and metadata objects:
- * those lookups, scattered over the heap on a window churned by evictions, made the anonymous
- * filter the largest cost of `rankExact` (measured 1.5 s of 3.4 per 600 phrase queries).
- */
-class ShortMeta {
-  seq = new Float64Array(0);
-  date = new Float64Array(0);
-  source = new Int32Array(0);
-  outlet = new Int32Array(0);
-  private readonly nums = new Map<string, number>();
-
-  get names(): number {
-    return this.nums.size;
-  }
-
-  /** The number of a source (`s:` id) or outlet (`o:` normalised name); -1 when none has it. */
-  numOf(key: string): number {
-    return this.nums.get(key) ?? -1;
-  }
-
-  private num(key: string): number {
-    let n = this.nums.get(key);
-    if (n === undefined) this.nums.set(key, (n = this.nums.size));
-    return n;
-  }
-
-  /** Records a live document's metadata, or (`undefined`) that the short id is not live. */
-  set(short: number, m: Meta | undefined): void {
-    if (short >= this.seq.length) {
-      if (!m) return;
-      const size = Math.max(short + 1, this.seq.length * 2, 1024);
-      const grow = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
-        const b = make(size);
-        b.set(a);
-        return b;
-      };
-      const old = this.seq.length;
-      this.seq = grow(this.seq, (n) => new Float64Array(n));
-      this.seq.fill(NaN, old);
-      this.date = grow(this.date, (n) => new Float64Array(n));
-      this.source = grow(this.source, (n) => new Int32Array(n));
-      this.outlet = grow(this.outlet, (n) => new Int32Array(n));
-    }
-    if (!m) {
-      this.seq[short] = NaN;
-      return;
-    }
-    this.seq[short] = m.seq;
-    this.date[short] = m.date;
-    this.source[short] = this.num(`s:${m.sourceId}`);
-    this.outlet[short] = this.num(`o:${m.outlet}`);
-  }
-}
-
-/**
- * Which postings each hot document has, so removing a document deletes exactly its postings.
- * MiniSearch's own `discard` leaves them for a vacuum that walks the whole vocabulary in timed
- * batches; under sustained ingest with the hot window evicting the oldest article for every new
- * one, that vacuum fell behind by tens of thousands of documents (measured: 80,000 evicted
- * documents' postings still held after 100,000 adds to a 20,000 window, heap 1.4 GB instead of
- * 0.35). A term gets a small integer id while it has postings; a document keeps
- * `termId << 3 | fieldId` for each (term, field) it has: ~1.6 KB per article. Documents loaded
- * from a snapshot have no list (building them doubled the load time): they leave through
- * MiniSearch's discard and vacuum, as all documents did before.
- */
-class Postings {
-  private readonly ids = new Map<string, number>();
-  private readonly byId: Array<FieldPostings | undefined> = [];
-  private readonly names: string[] = [];
-  private readonly free: number[] = [];
-  private readonly docs = new Map<number, Uint32Array>();
-
-  constructor(private readonly mini: MiniInternals) {}
-
-  /** MiniSearch's postings of `term` (created when new) and the term's id. */
-  fetch(term: string): { id: number; data: FieldPostings } {
-    let id = this.ids.get(term);
-    if (id === undefined) {
-      id = this.free.pop() ?? this.names.length;
-      this.ids.set(term, id);
-      this.names[id] = term;
-      this.byId[id] = this.mini._index.fetch(term, newFieldMap);
-    } else if (this.byId[id]!.size === 0) {
-      // Emptied (by a vacuum, or during one): the tree may hold a new entry for it, or none.
-      this.byId[id] = this.mini._index.fetch(term, newFieldMap);
-    }
-    return { id, data: this.byId[id]! };
-  }
-
-  /** Records a document's postings (`termId << FIELD_BITS | fieldId` each). */
-  setDocument(short: number, refs: Uint32Array): void {
-    this.docs.set(short, refs);
-  }
-
-  /**
-   * Deletes a discarded document's postings, and terms left with none, from MiniSearch's index.
-   * A document with no list (loaded from a snapshot) is left to MiniSearch's vacuum.
-   */
-  removeDocument(short: number): void {
-    const refs = this.docs.get(short);
-    if (!refs) return;
-    this.docs.delete(short);
-    for (let i = 0; i < refs.length; i++) {
-      const ref = refs[i]!;
-      const id = ref >>> FIELD_BITS;
-      const data = this.byId[id];
-      if (!data) continue;
-      const field = ref & ((1 << FIELD_BITS) - 1);
-      const docs = data.get(field);
-      if (!docs) continue;
-      docs.delete(short);
-      if (docs.size === 0) data.delete(field);
-      // A vacuum walking the tree meanwhile must not lose its place: it drops empty terms itself.
-      if (data.size === 0 && !this.mini.isVacuuming) {
-        const term = this.names[id]!;
-        this.mini._index.delete(term);
-        this.ids.delete(term);
-        this.byId[id] = undefined;
-        this.names[id] = '';
-        this.free.push(id);
-      }
-    }
-    // The postings are gone: nothing is left for a vacuum to find.
-    if (this.mini._dirtCount > 0) this.mini._dirtCount--;
-  }
-}
-
-const newFieldMap = () => new Map<number, Map<number, number>>();
-
-/**
- * `MiniSearch.add` with each field's term frequencies counted first: MiniSearch walks its radix
- * tree once per token (~750 per article), this once per distinct term (~350) — the same index
- * (field lengths are distinct terms, as MiniSearch counts them), about half the cost. No stored
- * fields (the index stores none).
- */
-function addCounted(mini: MiniSearch<Article>, article: Article, postings: Postings): void {
-  const m = mini as unknown as MiniInternals;
-  const short = m.addDocumentId(article.id);
-  const refs: number[] = [];
-  for (const field of FIELDS) {
-    const value = fieldText(article, field);
-    if (!value) {
-      m.addFieldLength(short, m._fieldIds[field]!, m._documentCount - 1, 0);
-      continue;
-    }
-    const counts = new Map<string, number>();
-    for (const t of tokenize(value)) counts.set(t, (counts.get(t) ?? 0) + 1);
-    const fieldId = m._fieldIds[field]!;
-    m.addFieldLength(short, fieldId, m._documentCount - 1, counts.size);
-    for (const [term, n] of counts) {
-      // The radix tree scans each node's children to find a term; a hash lookup is much cheaper.
-      const { id, data } = postings.fetch(term);
-      let docs = data.get(fieldId);
-      if (!docs) data.set(fieldId, (docs = new Map()));
-      docs.set(short, n);
-      refs.push((id << FIELD_BITS) | fieldId);
-    }
-  }
-  postings.setDocument(short, Uint32Array.from(refs));
-}
-
 function fieldText(doc: Article, field: (typeof FIELDS)[number]): string {
   if (field === 'body') return doc.body.join('\n');
   if (field === 'tags') return doc.tags.join(' ');
-  return (doc as unknown as Record<string, string | null>)[field] ?? '';
+  return doc[field] ?? '';
 }
 
 function containsRun(tokens: string[], run: string[]): boolean {
@@ -310,7 +125,7 @@ function containsRun(tokens: string[], run: string[]): boolean {
  * in a compact side table.
  */
 export class ArticleIndex {
-  private mini: MiniSearch<Article>;
+  private mini: FastMiniSearch<Article>;
   private readonly meta = new Map<string, Meta>();
   private readonly outletNames = new Map<string, string>();
   /** Bounds on the documents' dates: never narrower than the truth, recomputed after removals when asked. */
@@ -318,7 +133,7 @@ export class ArticleIndex {
   private dateHi = -Infinity;
   private datesStale = false;
   /** Each term's postings (the same objects as in MiniSearch's radix tree) and each document's. */
-  private postings: Postings;
+  private postings: Postings<Article>;
   /**
    * Each document's field lengths plus one by MiniSearch's short id (`short * FIELDS.length +
    * fieldId`); 0: not a live document.
@@ -332,12 +147,12 @@ export class ArticleIndex {
   floor = 0;
 
   constructor(private readonly lookup: (id: string) => Article | undefined) {
-    this.mini = new MiniSearch<Article>(ArticleIndex.options());
-    this.postings = new Postings(this.mini as unknown as MiniInternals);
+    this.mini = new FastMiniSearch<Article>(ArticleIndex.options());
+    this.postings = new Postings(this.mini);
   }
 
   /** The MiniSearch options, also needed to load a snapshot. */
-  static options(): ConstructorParameters<typeof MiniSearch<Article>>[0] {
+  static options(): Options<Article> {
     return {
       fields: [...FIELDS],
       storeFields: [],
@@ -355,18 +170,17 @@ export class ArticleIndex {
   }
 
   /** The MiniSearch instance (for snapshots). */
-  get engine(): MiniSearch<Article> {
+  get engine(): FastMiniSearch<Article> {
     return this.mini;
   }
 
   /** Replaces the contents with a loaded snapshot: the engine plus per-document metadata in seq order. */
-  restore(engine: MiniSearch<Article>, meta: Iterable<[string, { sourceId: string; outlet: string | null; date: number; seq: number }]>): void {
+  restore(engine: FastMiniSearch<Article>, meta: Iterable<[string, { sourceId: string; outlet: string | null; date: number; seq: number }]>): void {
     this.mini = engine;
-    this.postings = new Postings(engine as unknown as MiniInternals);
+    this.postings = new Postings(engine);
     this.lengths = new Uint16Array(0);
-    for (const [short, lengths] of (engine as unknown as MiniInternals)._fieldLength) this.setLengths(short, lengths);
+    for (const [short, lengths] of engine.fieldLengths()) this.setLengths(short, lengths);
     this.shortMeta = new ShortMeta();
-    const shorts = (engine as unknown as MiniInternals)._idToShortId;
     this.meta.clear();
     this.outletNames.clear();
     // A few dozen outlets name tens of thousands of articles: normalise each name once.
@@ -380,7 +194,7 @@ export class ArticleIndex {
       }
       const entry = { sourceId: m.sourceId, outlet, date: m.date, seq: m.seq };
       this.meta.set(id, entry);
-      const short = shorts.get(id);
+      const short = engine.shortIdOf(id);
       if (short !== undefined) this.shortMeta.set(short, entry);
     }
     this.datesStale = true;
@@ -448,10 +262,8 @@ export class ArticleIndex {
   /** Adds an article, replacing any earlier version with the same id. */
   add(article: Article, meta: { firstSeenAt?: string | undefined; seq?: number | undefined } = {}): void {
     if (this.mini.has(article.id)) this.discard(article.id);
-    addCounted(this.mini, article, this.postings);
-    const internals = this.mini as unknown as MiniInternals;
-    const short = internals._idToShortId.get(article.id)!;
-    this.setLengths(short, internals._fieldLength.get(short));
+    const short = this.postings.addDocument(article);
+    this.setLengths(short, this.mini.fieldLengthsOf(short));
     const outlet = normOutlet(article.outlet);
     if (outlet && !this.outletNames.has(outlet)) this.outletNames.set(outlet, article.outlet!.replace(/\s+/g, ' ').trim());
     const seq = meta.seq ?? this.meta.get(article.id)?.seq ?? 0;
@@ -497,7 +309,7 @@ export class ArticleIndex {
 
   /** MiniSearch's discard, then the document's postings deleted at once (no vacuum). */
   private discard(id: string): void {
-    const short = (this.mini as unknown as MiniInternals)._idToShortId.get(id);
+    const short = this.mini.shortIdOf(id);
     this.mini.discard(id);
     if (short !== undefined) {
       this.postings.removeDocument(short);
@@ -524,34 +336,7 @@ export class ArticleIndex {
 
   /** The filters (and the hot floor) over MiniSearch short ids, from `shortMeta`; rejects documents not live. */
   private acceptShortFn(filters: SearchFilters | undefined): (short: number) => boolean {
-    const { visibleSources, source, since, until } = filters ?? {};
-    const sm = this.shortMeta;
-    const floor = this.floor;
-    let visible: Uint8Array | null = null;
-    if (visibleSources) {
-      visible = new Uint8Array(sm.names);
-      for (const id of visibleSources) {
-        const n = sm.numOf(`s:${id}`);
-        if (n >= 0) visible[n] = 1;
-      }
-    }
-    const wanted = source ? normOutlet(source) : null;
-    const sourceNum = source ? sm.numOf(`s:${source}`) : -1;
-    const outletNum = wanted !== null ? sm.numOf(`o:${wanted}`) : -1;
-    const from = since?.getTime() ?? -Infinity;
-    const to = until?.getTime() ?? Infinity;
-    const dated = Boolean(since || until);
-    return (short) => {
-      // NaN (not live) fails too.
-      if (!(sm.seq[short]! >= floor)) return false;
-      if (visible && !visible[sm.source[short]!]) return false;
-      if (wanted !== null && sm.source[short] !== sourceNum && sm.outlet[short] !== outletNum) return false;
-      if (dated) {
-        const d = sm.date[short]!;
-        if (!(d >= from && d <= to)) return false;
-      }
-      return true;
-    };
+    return this.shortMeta.acceptor(filters, this.floor);
   }
 
   /** `acceptShortFn` by article id (for MiniSearch's results); undefined when nothing is filtered. */
@@ -559,9 +344,9 @@ export class ArticleIndex {
     const { visibleSources, source, since, until } = filters ?? {};
     if (!visibleSources && !source && !since && !until && this.floor <= 0) return undefined;
     const accept = this.acceptShortFn(filters);
-    const shorts = (this.mini as unknown as MiniInternals)._idToShortId;
+    const mini = this.mini;
     return (id) => {
-      const short = shorts.get(id);
+      const short = mini.shortIdOf(id);
       return short !== undefined && accept(short);
     };
   }
@@ -590,7 +375,7 @@ export class ArticleIndex {
         ...phraseTerms.map((t) => ({ queries: [t], prefix: false, fuzzy: false, combineWith: 'OR' as const })),
       ],
     });
-    const candidates = this.mini.search(tree('AND') as never, opts('AND'));
+    const candidates = this.mini.search(tree('AND'), opts('AND'));
     let andResults = candidates;
     let approximate = false;
     let total: number;
@@ -615,7 +400,7 @@ export class ArticleIndex {
     let results: Array<{ r: SearchResult; all: boolean }> = andResults.map((r) => ({ r, all: true }));
     if (allTerms.length > 1 && andResults.length < offset + limit && query.phrases.length === 0) {
       const inAnd = new Set(andResults.map((r) => r.id as string));
-      const orResults = this.mini.search(tree('OR') as never, opts('OR')).filter((r) => !inAnd.has(r.id as string));
+      const orResults = this.mini.search(tree('OR'), opts('OR')).filter((r) => !inAnd.has(r.id as string));
       results = results.concat(orResults.map((r) => ({ r, all: false })));
       total += orResults.length;
     }
@@ -648,11 +433,11 @@ export class ArticleIndex {
       ],
     });
     const parts = query.terms.length + prefixes.length;
-    let results = this.mini.search(tree('AND') as never, { combineWith: 'AND', filter: keep });
+    let results = this.mini.search(tree('AND'), { combineWith: 'AND', filter: keep });
     if (mode === 'any') {
       if (parts < 2) return { hits: [], total: 0 };
       const inAnd = new Set(results.map((r) => r.id as string));
-      results = this.mini.search(tree('OR') as never, { combineWith: 'OR', filter: (r) => keep(r) && !inAnd.has(r.id as string) });
+      results = this.mini.search(tree('OR'), { combineWith: 'OR', filter: (r) => keep(r) && !inAnd.has(r.id as string) });
     }
     const ranked = results.map((r) => ({
       id: r.id as string,
@@ -673,14 +458,14 @@ export class ArticleIndex {
    * 10,000+ postings; this walk takes a few). Returns the exact count of such documents.
    */
   rankExact(query: ParsedQuery, filters: SearchFilters | undefined, limit: number): { hits: TierHit[]; total: number } {
-    const m = this.mini as unknown as { _index: Vocabulary; _fieldIds: Record<string, number>; _avgFieldLength: number[]; _documentIds: Map<number, string>; _documentCount: number };
+    const m = this.mini;
     const accept = this.acceptShortFn(filters);
     const excluded = this.excludedIds(query);
     const terms = [...new Set(query.terms)];
     if (terms.length === 0) return { hits: [], total: 0 };
     // Scratch arrays by MiniSearch's short document id, reused across searches (only the touched
     // entries are reset): Map lookups per posting cost several times more.
-    const size = (this.mini as unknown as { _nextId: number })._nextId;
+    const size = m.nextShortId;
     if (this.scratchScores.length < size) {
       this.scratchScores = new Float64Array(Math.max(size, this.scratchScores.length * 2));
       this.scratchMatched = new Uint8Array(this.scratchScores.length);
@@ -689,17 +474,17 @@ export class ArticleIndex {
     const matched = this.scratchMatched;
     const touched: number[] = [];
     const lengths = this.lengths;
-    const n = m._documentCount;
+    const n = m.documentCount;
     const need = Math.min(terms.length, 255);
     try {
       for (const [ti, term] of terms.slice(0, need).entries()) {
-        const data = m._index.get(term);
+        const data = m.vocabulary.get(term);
         if (!data) return { hits: [], total: 0 };
         for (const field of FIELDS) {
-          const fieldId = m._fieldIds[field]!;
+          const fieldId = m.fieldId(field);
           const docs = data.get(fieldId);
           if (!docs) continue;
-          const avg = m._avgFieldLength[fieldId]!;
+          const avg = m.averageFieldLength(fieldId);
           const idf = Math.log(1 + (n - docs.size + 0.5) / (docs.size + 0.5));
           const boost = BOOST[field];
           for (const [doc, tf] of docs) {
@@ -720,7 +505,7 @@ export class ArticleIndex {
       for (const doc of touched) {
         if (matched[doc]! < need || !accept(doc)) continue;
         if (excluded.size > 0) {
-          const id = m._documentIds.get(doc);
+          const id = m.idOfShort(doc);
           if (id === undefined || excluded.has(id)) continue;
         }
         total++;
@@ -732,7 +517,7 @@ export class ArticleIndex {
         if (top.length > limit) top.pop();
       }
       const specs = termSpecs(query, terms);
-      return { hits: top.map((h) => ({ id: m._documentIds.get(h.doc)!, score: h.score, terms: specs })), total };
+      return { hits: top.map((h) => ({ id: m.idOfShort(h.doc)!, score: h.score, terms: specs })), total };
     } finally {
       for (const doc of touched) {
         scores[doc] = 0;
@@ -747,50 +532,12 @@ export class ArticleIndex {
    * (typo forms only counted when corrections are computed).
    */
   expand(term: string, opts: { corrections?: 'always' | 'if-unknown' } = {}): TermExpansion {
-    const vocab = (this.mini as unknown as { _index: Vocabulary })._index;
-    const dfOf = (p: FieldPostings | undefined) => {
-      let df = 0;
-      let postings = 0;
-      if (p) for (const docs of p.values()) {
-        postings += docs.size;
-        if (docs.size > df) df = docs.size;
-      }
-      return { df, postings };
-    };
-    const exact = dfOf(vocab.get(term));
-    let postings = exact.postings;
-    const completions: Array<[string, number]> = [];
-    const corrections: Array<[string, number]> = [];
-    if (prefixFor(term)) {
-      for (const [form, p] of vocab.atPrefix(term)) {
-        if (form === term) continue;
-        const c = dfOf(p);
-        postings += c.postings;
-        completions.push([form, c.df]);
-      }
-    }
-    const fuzz = fuzzyFor(term);
-    // A fuzzy walk of the vocabulary with up to 3 edits costs up to ~100 ms for long words:
-    // only done when the caller needs corrections for a word the index does not know.
-    if (fuzz && (opts.corrections !== 'if-unknown' || (exact.df === 0 && completions.length === 0))) {
-      const maxEdits = Math.min(3, Math.round(term.length * fuzz));
-      if (maxEdits > 0) {
-        for (const [form, [p, distance]] of vocab.fuzzyGet(term, maxEdits)) {
-          if (distance === 0 || form.startsWith(term)) continue;
-          const c = dfOf(p);
-          postings += c.postings;
-          corrections.push([form, c.df / (1 + distance * 10)]);
-        }
-      }
-    }
-    completions.sort((a, b) => b[1] - a[1]);
-    corrections.sort((a, b) => b[1] - a[1]);
-    return { df: exact.df, completions, corrections, postings };
+    return expandTerm(this.mini.vocabulary, term, { prefix: prefixFor(term), fuzzy: fuzzyFor(term), corrections: opts.corrections ?? 'always' });
   }
 
   private excludedIds(query: ParsedQuery): Set<string> {
     if (query.excluded.length === 0) return new Set();
-    const res = this.mini.search({ combineWith: 'OR', queries: query.excluded } as never, { prefix: false, fuzzy: false });
+    const res = this.mini.search({ combineWith: 'OR', queries: query.excluded }, { prefix: false, fuzzy: false });
     return new Set(res.map((r) => r.id as string));
   }
 
@@ -807,40 +554,7 @@ export class ArticleIndex {
    * typed so far with the last one completed (or corrected) from the index's vocabulary.
    */
   suggest(prefix: string, filters?: SearchFilters, limit = 25): string[] {
-    const words = tokenize(prefix);
-    if (words.length === 0) return [];
-    const accept = this.filterFn(filters);
-    const found = this.mini.autoSuggest(prefix, accept ? { filter: (r) => accept(r.id as string) } : {});
-    const last = words[words.length - 1]!;
-    const lead = words.slice(0, -1);
-    // Score each completion of the last word by the suggestions it appears in; exact prefix
-    // completions beat typo corrections.
-    const scores = new Map<string, number>();
-    for (const s of found) {
-      for (const term of s.terms) {
-        if (lead.includes(term) && term !== last) continue;
-        const weight = term.startsWith(last) ? 1 : 0.5;
-        scores.set(term, (scores.get(term) ?? 0) + s.score * weight);
-      }
-    }
-    // After a word, prefer completions that follow it somewhere in the text ("storm" → "storm corps").
-    const previous = lead[lead.length - 1];
-    if (previous && scores.size > 1) {
-      const top = this.mini.search(prefix, { combineWith: 'AND', prefix: (_t, i, terms) => i === terms.length - 1, fuzzy: false, ...(accept ? { filter: (r: SearchResult) => accept(r.id as string) } : {}) }).slice(0, 8);
-      for (const r of top) {
-        const article = this.lookup(r.id as string);
-        if (!article) continue;
-        const tokens = tokenize(`${article.title}\n${article.body.join('\n')}`);
-        for (let i = 0; i + 1 < tokens.length; i++) {
-          if (tokens[i] === previous && scores.has(tokens[i + 1]!)) scores.set(tokens[i + 1]!, scores.get(tokens[i + 1]!)! + 1e6);
-        }
-      }
-    }
-    return [...scores.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .map(([term]) => [...lead, term].join(' '))
-      .filter((s) => s.length <= 100)
-      .slice(0, limit);
+    return suggestQueries(this.mini, this.lookup, prefix, this.filterFn(filters), limit);
   }
 
   /** Articles whose title matches what was typed, for /article autocomplete. */

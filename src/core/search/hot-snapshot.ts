@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import MiniSearch from 'minisearch';
-import type { Article } from '../article.ts';
 import { ArticleIndex } from './article-index.ts';
+import { FastMiniSearch, type EngineState, type FieldPostings } from './fast-minisearch.ts';
 
 /**
  * The hot tier on disk, so a restart loads it in seconds instead of re-indexing. A compact
@@ -26,21 +25,6 @@ export interface SnapshotHeader {
   maxSeq: number;
 }
 
-type FieldPostings = Map<number, Map<number, number>>;
-interface MiniInternals {
-  _index: Iterable<[string, FieldPostings]> & { set(term: string, data: FieldPostings): void };
-  _documentIds: Map<number, string>;
-  _fieldLength: Map<number, number[]>;
-  _storedFields: Map<number, unknown>;
-  _documentCount: number;
-  _nextId: number;
-  _fieldIds: Record<string, number>;
-  _avgFieldLength: number[];
-  _dirtCount: number;
-  _currentVacuum: Promise<void> | null;
-  _enqueuedVacuum: Promise<void> | null;
-}
-
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function mapToObject<V>(m: Map<number, V>): Record<string, V> {
@@ -54,9 +38,9 @@ function mapToObject<V>(m: Map<number, V>): Record<string, V> {
  * until the promise settles (the newsroom queues index updates meanwhile).
  */
 export async function writeSnapshot(file: string, index: ArticleIndex, header: Omit<SnapshotHeader, 'format' | 'documents'>): Promise<void> {
-  const mini = index.engine as unknown as MiniInternals;
+  const mini = index.engine;
   // A vacuum in progress rewrites the vocabulary between turns; let it finish first.
-  while (mini._currentVacuum || mini._enqueuedVacuum) await (mini._enqueuedVacuum ?? mini._currentVacuum);
+  await mini.settled();
   const tmp = `${file}.tmp`;
   const fh = await fs.promises.open(tmp, 'w');
   try {
@@ -66,18 +50,7 @@ export async function writeSnapshot(file: string, index: ArticleIndex, header: O
         format: FORMAT,
         ...header,
         documents: index.size,
-        mini: {
-          documentCount: mini._documentCount,
-          nextId: mini._nextId,
-          fieldIds: mini._fieldIds,
-          averageFieldLength: mini._avgFieldLength,
-          dirtCount: mini._dirtCount,
-          serializationVersion: 2,
-          documentIds: mapToObject(mini._documentIds),
-          fieldLength: mapToObject(mini._fieldLength),
-          storedFields: mapToObject(mini._storedFields),
-          index: [],
-        },
+        mini: mini.state(),
       }),
     );
     const meta: Array<[string, string, string, number | null, number]> = [];
@@ -86,7 +59,7 @@ export async function writeSnapshot(file: string, index: ArticleIndex, header: O
     let chunk: Array<[string, Record<string, Record<string, number>>]> = [];
     let postings = 0;
     let terms = 0;
-    for (const [term, fields] of mini._index) {
+    for (const [term, fields] of mini.vocabulary) {
       const data: Record<string, Record<string, number>> = {};
       for (const [fieldId, docs] of fields) {
         data[fieldId] = mapToObject(docs);
@@ -135,7 +108,7 @@ export async function loadSnapshot(file: string, index: ArticleIndex, expect: { 
       pos = end + 1;
       return line;
     };
-    const head = JSON.parse(nextLine() ?? 'null') as (SnapshotHeader & { mini: Record<string, unknown> }) | null;
+    const head = JSON.parse(nextLine() ?? 'null') as (SnapshotHeader & { mini: EngineState }) | null;
     if (!head || head.format !== FORMAT) return { ok: false, reason: 'unknown format' };
     if (head.generation !== expect.generation) return { ok: false, reason: `stale (generation ${head.generation}, store ${expect.generation})` };
     const problem = await expect.check(head);
@@ -145,20 +118,17 @@ export async function loadSnapshot(file: string, index: ArticleIndex, expect: { 
     const meta = JSON.parse(nextLine() ?? '[]') as Array<[string, string, string, number | null, number]>;
     await turn();
     // MiniSearch's loadJS turns the document tables into maps in one go (up to 76 ms measured for
-    // 20,000 documents): it gets empty ones, and they are filled here a few thousand per turn.
-    const { documentIds, fieldLength } = head.mini as { documentIds: Record<string, string>; fieldLength: Record<string, number[]> };
-    const engine = MiniSearch.loadJS({ ...head.mini, documentIds: {}, fieldLength: {}, storedFields: {} } as never, ArticleIndex.options()) as MiniSearch<Article>;
-    const internals = engine as unknown as MiniInternals & { _idToShortId: Map<string, number> };
+    // 20,000 documents): the engine starts with empty ones, filled here a few thousand per turn.
+    const { documentIds, fieldLength } = head.mini;
+    const engine = FastMiniSearch.fromState(head.mini, ArticleIndex.options());
     let filled = 0;
     for (const key of Object.keys(documentIds)) {
       const short = Number(key);
-      internals._documentIds.set(short, documentIds[key]!);
-      internals._idToShortId.set(documentIds[key]!, short);
-      internals._fieldLength.set(short, fieldLength[key]!);
+      engine.restoreDocument(short, documentIds[key]!, fieldLength[key]!);
       if (++filled % 4_000 === 0) await turn();
     }
     await turn();
-    const vocab = (engine as unknown as MiniInternals)._index;
+    const vocab = engine.vocabulary;
     let terms = 0;
     let ended = false;
     for (let line = nextLine(); line !== null; line = nextLine()) {

@@ -1,6 +1,6 @@
 import type { Article } from '../article.ts';
 import { splitSentences } from '../text/sentences.ts';
-import { contentWords } from './story-index.ts';
+import { contentWords } from './minhash.ts';
 
 /** Fewest new content words for a sentence to count as something a report adds. */
 const MIN_NEW_WORDS = 3;

@@ -1,6 +1,8 @@
 import { ShardedMap } from '../sharded-map.ts';
-import { tokenize } from '../text/tokenize.ts';
 import { ENTITY_SLOTS, entityId, entitySignature } from './entities.ts';
+import { DF_SIZE, entityOverlap, headlineCoverage } from './entity-weights.ts';
+import { BANDS, contentWords, fmix, fnv, HASHES, minhash, ROWS } from './minhash.ts';
+import { DEFAULT_THRESHOLDS, type StoryThresholds } from './thresholds.ts';
 
 /** What the story grouping reads of an article. */
 export interface StoryDoc {
@@ -15,66 +17,6 @@ export interface StoryDoc {
   dated?: boolean;
 }
 
-/** Thresholds of "same story"; measured on the labelled sets (docs/quality.md, "Story grouping"). */
-export interface StoryThresholds {
-  /** Estimated Jaccard of the content-word sets above which two articles are one story. */
-  body: number;
-  /** Title-word Jaccard that, with at least `support` body overlap, also makes one story. */
-  title: number;
-  support: number;
-  /** Reports further apart than this are never one story (but see `syndicated`). */
-  windowMs: number;
-  /**
-   * Independently written reports: one story when
-   * `scoreBody·J + scoreTitle·T + scoreEntities·E − scorePerDay·days ≥ scoreLink`, where J is the
-   * word overlap, T the title overlap and E the overlap of their names, figures and dates weighted
-   * by rarity — and only with `minEntities` of E at least, because J alone is an estimate, and
-   * `scoreSupport` of J at least (a few words in common: what names alone link is too often
-   * another story about the same people).
-   */
-  scoreBody: number;
-  scoreTitle: number;
-  scoreEntities: number;
-  scorePerDay: number;
-  scoreLink: number;
-  minEntities: number;
-  scoreSupport: number;
-  /**
-   * The share of each headline's names (rarity-weighted) the other report names too, at least:
-   * two finals of one tournament, or a game and its halftime show, share the venue and the
-   * competition but not the people their headlines are about.
-   */
-  minHeadline: number;
-  /**
-   * An item without a publication date takes the time it was first seen, which says nothing of
-   * when it was written (a syndicated copy fetched a week later): such an item and another report
-   * are one story, however far apart, when their estimated word overlap reaches this.
-   */
-  syndicated: number;
-}
-
-export const DEFAULT_THRESHOLDS: StoryThresholds = {
-  body: 0.25,
-  title: 0.34,
-  support: 0.05,
-  windowMs: 3 * 24 * 3_600_000,
-  scoreBody: 2,
-  scoreTitle: 0.5,
-  scoreEntities: 0.5,
-  scorePerDay: 0.05,
-  scoreLink: 0.58,
-  minEntities: 0.1,
-  scoreSupport: 0.1,
-  minHeadline: 0.25,
-  syndicated: 0.6,
-};
-
-/** MinHash size and LSH banding: 30 bands of 2 rows find pairs at J 0.3 with p ≈ 0.94, at 0.15 with p ≈ 0.5. */
-const HASHES = 60;
-const ROWS = 2;
-const BANDS = HASHES / ROWS;
-/** Words of an article used: the lead carries the story, and wire copies are often cut at the end. */
-const MAX_WORDS = 400;
 /**
  * Candidates read per LSH bucket and per title word, newest first. Words common to most articles
  * make some buckets and postings grow with the archive; reading only the newest entries keeps the
@@ -89,47 +31,6 @@ const ENTITY_KEYS = 6;
  * listed for later ones either.
  */
 const ENTITY_COMMON = 48;
-/**
- * How many articles an entity's rarity is measured against: an entity named in `df` of the
- * articles of the time window (the last 3 days) weighs ln(RARITY_SCALE / (1 + df)). A fixed
- * scale (not the number of articles) keeps the weights the same for a small newsroom, a large one
- * and the labelled sets; what counts is how many recent reports name it.
- */
-const RARITY_SCALE = 2000;
-/** Counters of entity occurrences in the time window, by hash (a collision only makes an entity look commoner). */
-const DF_SIZE = 1 << 20;
-/** The weight of an entity by its count (a table: the score reads two signatures' worth per candidate). */
-const RARITY = Float32Array.from({ length: 65536 }, (_, df) => Math.max(0.25, Math.log(RARITY_SCALE / (1 + df))));
-
-const STOP = new Set(
-  'the a an of to in on for and or is are was were as at by with from its it that this after over new be has have had he she they his her their said says not but will would can could more than also about into who which what when how why your you we our us there been being do does did than then them these those out up all one two just like get got may might'.split(' '),
-);
-
-/** Characters of an article read: enough for MAX_WORDS content words, and a bound on the cost per article. */
-const MAX_CHARS = 6000;
-
-/** Words that carry meaning (the search tokenizer's terms), stop words and one-letter tokens dropped. */
-export function contentWords(text: string): string[] {
-  return tokenize(text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text).filter((t) => t.length > 1 && !STOP.has(t));
-}
-
-function fnv(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
-/** murmur3's finaliser: a cheap, well-mixed 32-bit permutation. */
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-const SEEDS = Array.from({ length: HASHES }, (_, i) => fmix(0x9e3779b9 + i * 0x632be5ab));
 
 /**
  * Articles that can still be linked to a new report: the newest this many (a power of two). Reports
@@ -330,18 +231,7 @@ export class StoryIndex {
       sig.set(new Uint32Array(storedSignature.buffer.slice(storedSignature.byteOffset, storedSignature.byteOffset + HASHES * 4)));
       words = sig[0] === 0xffffffff ? 0 : 1;
     } else {
-      sig.fill(0xffffffff);
-      const seen = new Set<number>();
-      for (const w of contentWords(`${doc.title}\n${doc.body.join('\n')}`).slice(0, MAX_WORDS)) {
-        const h = fnv(w);
-        if (seen.has(h)) continue;
-        seen.add(h);
-        for (let i = 0; i < HASHES; i++) {
-          const v = fmix(h ^ SEEDS[i]!);
-          if (v < sig[i]!) sig[i] = v;
-        }
-      }
-      words = seen.size;
+      words = minhash(sig, `${doc.title}\n${doc.body.join('\n')}`);
     }
     // Entities: as stored (none known for an article stored before they were), else from the text.
     const ents = this.ents.subarray(pos * ENTITY_SLOTS, (pos + 1) * ENTITY_SLOTS);
@@ -449,89 +339,10 @@ export class StoryIndex {
     const words = t.scoreBody * bodyJ + t.scoreTitle * titleJ - t.scorePerDay * days;
     // The entity overlap is at most 1: most candidates are out of reach before it is computed.
     if (words + t.scoreEntities < t.scoreLink) return -Infinity;
-    const entities = this.entityOverlap(a, b);
+    const entities = entityOverlap(this.ents, this.df, a, b);
     if (entities < t.minEntities) return -Infinity;
-    if (t.minHeadline > 0 && Math.min(this.headlineCoverage(a, b), this.headlineCoverage(b, a)) < t.minHeadline) return -Infinity;
+    if (t.minHeadline > 0 && Math.min(headlineCoverage(this.ents, this.df, a, b), headlineCoverage(this.ents, this.df, b, a)) < t.minHeadline) return -Infinity;
     return words + t.scoreEntities * entities;
-  }
-
-  /** The rarity-weighted share of the names in a's headline that b names too (1 when a's headline names none). */
-  private headlineCoverage(a: number, b: number): number {
-    const ea = a * ENTITY_SLOTS;
-    const eb = b * ENTITY_SLOTS;
-    let total = 0;
-    let found = 0;
-    for (let i = 0; i < ENTITY_SLOTS; i++) {
-      const h = this.ents[ea + i]!;
-      if (!h) break;
-      if (!(h & 1)) continue;
-      const w = this.rarity(h);
-      total += w;
-      for (let j = 0; j < ENTITY_SLOTS; j++) {
-        const g = this.ents[eb + j]!;
-        if (!g) break;
-        if (g >>> 1 === h >>> 1) {
-          found += w;
-          break;
-        }
-      }
-    }
-    return total > 0 ? found / total : 1;
-  }
-
-  /**
-   * Overlap of two slots' entities, each weighted by its rarity in the link window: twice the
-   * weight of the shared ones over the weight of both (0–1). Rare names and figures (the toll, the
-   * score, the street) count for much, names in every report of the week for little.
-   */
-  private entityOverlap(a: number, b: number): number {
-    const s = this.entityStats(a, b);
-    return s.totalA + s.totalB > 0 ? (2 * s.shared) / (s.totalA + s.totalB) : 0;
-  }
-
-  /** The rarity-weighted entity mass of two slots and of what they share (and how many they share). */
-  private entityStats(a: number, b: number): { shared: number; totalA: number; totalB: number; count: number } {
-    const ea = a * ENTITY_SLOTS;
-    const eb = b * ENTITY_SLOTS;
-    // Which entities of a the other names (a bit each): most candidates share none, and need no weights.
-    let mask = 0;
-    for (let i = 0; i < ENTITY_SLOTS; i++) {
-      const h = this.ents[ea + i]! >>> 1;
-      if (!h) break;
-      for (let j = 0; j < ENTITY_SLOTS; j++) {
-        const g = this.ents[eb + j]!;
-        if (!g) break;
-        if (g >>> 1 === h) {
-          mask |= 1 << i;
-          break;
-        }
-      }
-    }
-    if (mask === 0) return { shared: 0, totalA: 1, totalB: 1, count: 0 };
-    let shared = 0;
-    let totalA = 0;
-    let totalB = 0;
-    let count = 0;
-    for (let i = 0; i < ENTITY_SLOTS; i++) {
-      const h = this.ents[ea + i]!;
-      if (!h) break;
-      const w = this.rarity(h);
-      totalA += w;
-      if (mask & (1 << i)) {
-        shared += w;
-        count++;
-      }
-    }
-    for (let j = 0; j < ENTITY_SLOTS; j++) {
-      const g = this.ents[eb + j]!;
-      if (!g) break;
-      totalB += this.rarity(g);
-    }
-    return { shared, totalA, totalB, count };
-  }
-
-  private rarity(h: number): number {
-    return RARITY[this.df[fmix(entityId(h)) & (DF_SIZE - 1)]!]!;
   }
 
   /** An article's entity signature as bytes (for the store), while it is in the link window. */
