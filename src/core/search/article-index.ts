@@ -9,36 +9,9 @@ import { Postings } from './postings.ts';
 import { normOutlet, ShortMeta } from './short-meta.ts';
 import { suggestQueries } from './suggest.ts';
 import { expandTerm } from './vocabulary.ts';
+import type { SearchFilters, SearchHit, SearchPage, TermExpansion, TierHit } from './types.ts';
 
-export interface SearchFilters {
-  /** Tenancy: only articles whose sourceId is in this set are visible (undefined = all). */
-  visibleSources?: ReadonlySet<string>;
-  /** A source id, or an outlet name (case-insensitive). */
-  source?: string;
-  /** Inclusive. */
-  since?: Date;
-  /** Inclusive. */
-  until?: Date;
-}
-
-export interface SearchHit {
-  id: string;
-  score: number;
-  /** In the first group: every term and phrase present. */
-  allTerms: boolean;
-  terms: TermSpec[];
-  /** Related words (query expansion) matched where the typed word was not: they decided the result. */
-  alsoMatched?: string[];
-}
-
-export interface SearchPage {
-  hits: SearchHit[];
-  total: number;
-  /** True when `total` is an estimate (phrase matches verified on a sample of a large candidate set). */
-  approximate?: boolean;
-  /** The search's time budget ran out before the archive tier answered: these hits are what was found by then. */
-  stopped?: boolean;
-}
+export type { SearchFilters, SearchHit, SearchPage, TermExpansion, TierHit } from './types.ts';
 
 /** Phrase candidates verified beyond the page before the rest is estimated from the sample. */
 const PHRASE_SAMPLE = 40;
@@ -55,29 +28,9 @@ interface Meta {
   seq: number;
 }
 
-/** A ranked match of one tier, before paging: scores comparable across tiers (see `rank`). */
-export interface TierHit {
-  id: string;
-  score: number;
-  terms: TermSpec[];
-  /** Some term matched only by a prefix or typo form (ranked below exact matches). */
-  inexact?: boolean;
-}
-
 /** One query term as a MiniSearch subquery: a strict term (a name, a short word) only as typed. */
 function termQuery(query: ParsedQuery, t: string): { queries: string[]; combineWith: 'OR'; prefix?: false; fuzzy?: false } {
   return query.strict?.includes(t) ? { queries: [t], prefix: false, fuzzy: false, combineWith: 'OR' } : { queries: [t], combineWith: 'OR' };
-}
-
-/** Forms of a query term in the index vocabulary and what matching them would cost. */
-export interface TermExpansion {
-  /** Document frequency of the exact term (0 when absent). */
-  df: number;
-  /** Prefix completions and typo corrections, most useful first: [form, df]. */
-  completions: Array<[string, number]>;
-  corrections: Array<[string, number]>;
-  /** Posting entries MiniSearch would score for this term with its prefix and fuzzy forms. */
-  postings: number;
 }
 
 const FIELDS = ['title', 'body', 'byline', 'tags', 'outlet'] as const;

@@ -1,4 +1,4 @@
-import type { SearchFilters } from './article-index.ts';
+import type { SearchFilters } from './types.ts';
 
 /** An outlet name as filters compare it: spaces collapsed, lower case. */
 export function normOutlet(s: string | null | undefined): string {

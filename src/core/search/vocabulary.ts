@@ -1,4 +1,4 @@
-import type { TermExpansion } from './article-index.ts';
+import type { TermExpansion } from './types.ts';
 import type { FieldPostings, Vocabulary } from './fast-minisearch.ts';
 
 /** A term's document frequency (its largest field's) and posting entries over all fields. */
