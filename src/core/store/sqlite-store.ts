@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.ts';
 import type { Article } from '../article.ts';
@@ -11,6 +10,8 @@ import { BOOST } from '../search/article-index.ts';
 import { ftsForm, ftsGroup, ftsList, ftsMatch, ftsQuote, ftsText } from '../search/fts-text.ts';
 import { countWord, hasWord, phrasesInText } from '../search/phrase-text.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { StoreError } from './errors.ts';
+import { newShortId } from './ids.ts';
 import { ArticleFacets } from './sqlite-facets.ts';
 import type { TextCountOptions, TextCounts } from './text-counts.ts';
 import { FEED_FIELDS, NOT_ARCHIVE, OWNER_OF, OWNERS_OF_JSON, SOURCE_SELECT } from './feeds.ts';
@@ -75,16 +76,6 @@ const COMMON_PHRASE_DENSITY = 0.1;
 /** Phrase candidates verified beyond the page before the rest is estimated, and the hard cap. */
 const PHRASE_SAMPLE = 40;
 const PHRASE_MAX_CHECKS = 250;
-
-export class StoreError extends Error {
-  override readonly name = 'StoreError';
-}
-
-/** A short id people can type: 7 base36 characters. */
-export function newShortId(): string {
-  const n = randomBytes(6).readUIntBE(0, 6);
-  return n.toString(36).padStart(10, '0').slice(-7);
-}
 
 /** Write-ahead log size above which `maintainArchive` completes a checkpoint (see restartWalIfLarge). */
 const WAL_RESTART_BYTES = 32 * 1024 * 1024;

@@ -5,7 +5,8 @@ import type { Clock, Log } from '../../deps.ts';
 import { classifyChange } from '../../changes/compare.ts';
 import type { ArticleChange, AsyncStore, Lease, SourcePatch } from '../async-store.ts';
 // One error type for both stores, so callers and the contract suite see the same failures.
-import { StoreError, newShortId } from '../sqlite-store.ts';
+import { StoreError } from '../errors.ts';
+import { newShortId } from '../ids.ts';
 import type {
   AlertRow,
   ArticleVersion,
