@@ -3,19 +3,20 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.ts';
 import type { Article } from '../article.ts';
-import { makeArticleId, SEED_SOURCE_ID } from '../article.ts';
+import { SEED_SOURCE_ID } from '../article.ts';
 import type { Clock, Log } from '../deps.ts';
 import { classifyChange } from '../changes/compare.ts';
 import { BOOST } from '../search/article-index.ts';
 import { ftsForm, ftsGroup, ftsList, ftsMatch, ftsQuote, ftsText } from '../search/fts-text.ts';
 import { countWord, hasWord, phrasesInText } from '../search/phrase-text.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { planIngest, uniqueItems, wantedId, type StoredItem } from './ingest-plan.ts';
 import { StoreError } from './errors.ts';
 import { newShortId } from './ids.ts';
 import { ArticleFacets } from './sqlite-facets.ts';
 import type { TextCountOptions, TextCounts } from './text-counts.ts';
 import { FEED_FIELDS, NOT_ARCHIVE, OWNER_OF, OWNERS_OF_JSON, SOURCE_SELECT } from './feeds.ts';
-import { pickVanished, planRewrite, rowMappers, SOURCE_COLUMNS, SQLITE_CODEC, type Row } from './rows.ts';
+import { pickVanished, rowMappers, SOURCE_COLUMNS, SQLITE_CODEC, type Row } from './rows.ts';
 import type {
   AlertRow,
   ArticleVersion,
@@ -84,7 +85,7 @@ function iso(d: Date): string {
   return d.toISOString();
 }
 
-const { toSource, toArticle, toVersion, toSubscription, toAlert, toOutbox, toAttempt, toChangeAlert } = rowMappers(SQLITE_CODEC);
+const { toSource, toArticle, toStoredItem, toVersion, toSubscription, toAlert, toOutbox, toAttempt, toChangeAlert } = rowMappers(SQLITE_CODEC);
 
 /**
  * The SQLite store of record (WAL). Everything that must survive a restart lives here; the
@@ -378,35 +379,35 @@ export class SqliteStore implements Store {
        VALUES (?, (SELECT COALESCE(MAX(version), 0) + 1 FROM article_versions WHERE article_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     return this.db.transaction(() => {
-      const result: IngestResult = { inserted: [], updated: [], unchanged: 0 };
-      const seen = new Set<string>();
-      for (const item of items) {
-        // The same key twice in one fetch (duplicate GUIDs): the first wins.
-        if (seen.has(item.dedupeKey)) continue;
-        seen.add(item.dedupeKey);
+      const unique = uniqueItems(items);
+      const stored = new Map<string, StoredItem>();
+      const rows = new Map<string, Row>();
+      for (const item of unique) {
+        const r = find.get(sourceId, item.dedupeKey) as Row | undefined;
+        if (!r) continue;
+        rows.set(item.dedupeKey, r);
+        stored.set(item.dedupeKey, toStoredItem(r));
+      }
+      const taken = new Set(unique.filter((i) => !stored.has(i.dedupeKey)).map((i) => wantedId(sourceId, i)).filter((id) => idTaken.get(id)));
+      const plan = planIngest(sourceId, unique, stored, taken);
+      const result: IngestResult = { inserted: [], updated: [], unchanged: plan.unchanged };
+      for (const { item, stored: before, body, textOrigin, change } of plan.rewrites) {
         const a = item.article;
-        const existing = find.get(sourceId, item.dedupeKey) as Row | undefined;
-        if (existing) {
-          if (existing.content_hash === item.contentHash) {
-            result.unchanged++;
-            continue;
-          }
-          const before = toArticle(existing);
-          // Every earlier version a reader could tell apart is kept.
-          const { body, textOrigin, change } = planRewrite(existing, before, item);
-          if (change) {
-            const info = saveVersion.run(
-              before.id, before.id, before.title, before.byline, before.publishedAt, JSON.stringify(before.body), before.url,
-              (existing.version_seen_at as string | null) ?? (existing.first_seen_at as string), now, JSON.stringify(change.kinds), change.share, change.note,
-            );
-            (result.changes ??= []).push({ articleId: before.id, versionId: Number(info.lastInsertRowid), kinds: change.kinds });
-          }
-          update.run(item.contentHash, a.title, a.byline, a.outlet, a.dateline, JSON.stringify(a.tags), a.caption, JSON.stringify(body), JSON.stringify(a.editors), a.url, a.publishedAt, now, textOrigin, a.image ?? null, change ? now : null, sourceId, item.dedupeKey);
-          result.updated.push({ ...a, body, id: existing.id as string, sourceId });
-          continue;
+        const existing = rows.get(item.dedupeKey)!;
+        // Every earlier version a reader could tell apart is kept.
+        if (change) {
+          const b = before.article;
+          const info = saveVersion.run(
+            b.id, b.id, b.title, b.byline, b.publishedAt, JSON.stringify(b.body), b.url,
+            (existing.version_seen_at as string | null) ?? (existing.first_seen_at as string), now, JSON.stringify(change.kinds), change.share, change.note,
+          );
+          (result.changes ??= []).push({ articleId: b.id, versionId: Number(info.lastInsertRowid), kinds: change.kinds });
         }
-        let id = a.id || makeArticleId(sourceId, item.dedupeKey);
-        if (idTaken.get(id)) id = makeArticleId(sourceId, item.dedupeKey, id);
+        update.run(item.contentHash, a.title, a.byline, a.outlet, a.dateline, JSON.stringify(a.tags), a.caption, JSON.stringify(body), JSON.stringify(a.editors), a.url, a.publishedAt, now, textOrigin, a.image ?? null, change ? now : null, sourceId, item.dedupeKey);
+        result.updated.push({ ...a, body, id: before.id, sourceId });
+      }
+      for (const { item, id } of plan.inserts) {
+        const a = item.article;
         insert.run(id, sourceId, item.dedupeKey, item.contentHash, a.title, a.byline, a.outlet, a.dateline, JSON.stringify(a.tags), a.caption, JSON.stringify(a.body), JSON.stringify(a.editors), a.url, a.publishedAt, now, now, opts.announce ? 1 : 0, item.textOrigin ?? 'feed', a.image ?? null);
         result.inserted.push({ ...a, id, sourceId });
       }

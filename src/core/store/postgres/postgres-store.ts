@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Article } from '../../article.ts';
-import { makeArticleId, SEED_SOURCE_ID } from '../../article.ts';
+import { SEED_SOURCE_ID } from '../../article.ts';
 import type { Clock, Log } from '../../deps.ts';
 import { classifyChange } from '../../changes/compare.ts';
 import type { ArticleChange, AsyncStore, Lease, SourcePatch } from '../async-store.ts';
@@ -31,8 +31,9 @@ import type {
   OutboxKind,
 } from '../types.ts';
 import { FEED_FIELDS, NOT_ARCHIVE, SOURCE_SELECT } from '../feeds.ts';
-import { pickVanished, planRewrite, rowMappers, PG_CODEC, SOURCE_COLUMNS, type Row } from '../rows.ts';
+import { pickVanished, rowMappers, PG_CODEC, SOURCE_COLUMNS, type Row } from '../rows.ts';
 import { PG_MIGRATIONS } from './migrations.ts';
+import { planIngest, uniqueItems, wantedId, type StoredItem } from '../ingest-plan.ts';
 import { buildTextQuery, TEXT_CONFIG } from './text-query.ts';
 import { foldDays, type TextCountOptions, type TextCounts } from '../text-counts.ts';
 import { TERM_COUNT_EXACT } from '../types.ts';
@@ -63,7 +64,7 @@ const TEXT_MAX_CANDIDATES = 40_000;
 const PARKED = '9999-12-31T00:00:00.000Z';
 
 const iso = (v: unknown): string => (v as Date).toISOString();
-const { toSource, toArticle, toVersion, toSubscription, toAlert, toOutbox, toAttempt, toChangeAlert } = rowMappers(PG_CODEC);
+const { toSource, toArticle, toStoredItem, toVersion, toSubscription, toAlert, toOutbox, toAttempt, toChangeAlert } = rowMappers(PG_CODEC);
 
 function toStored(r: Row): StoredArticle {
   return { seq: Number(r.seq), article: toArticle(r), firstSeenAt: iso(r.first_seen_at), };
@@ -423,66 +424,51 @@ export class PostgresStore implements AsyncStore {
       const self = tx as unknown as PostgresStore;
       // Stored once, on the feed, for every server that follows it.
       sourceId = await self.ownerOf(sourceId);
-      const result: IngestResult = { inserted: [], updated: [], unchanged: 0 };
-      // The same key twice in one fetch (duplicate GUIDs): the first wins.
-      const seen = new Set<string>();
-      const unique = items
-        .filter((i) => (seen.has(i.dedupeKey) ? false : (seen.add(i.dedupeKey), true)))
-        .map((i) => ({ ...i, article: withoutNul(i.article), dedupeKey: i.dedupeKey.replaceAll('\u0000', '') }));
+      const unique = uniqueItems(items).map((i) => ({ ...i, article: withoutNul(i.article), dedupeKey: i.dedupeKey.replaceAll('\u0000', '') }));
       // Lock the rows this fetch may rewrite, so two processes ingesting the same source serialise.
       const existing = new Map<string, Row>();
+      const stored = new Map<string, StoredItem>();
       for (const r of await self.q(
         'SELECT * FROM articles WHERE source_id = $1 AND dedupe_key = ANY($2::text[]) FOR UPDATE',
         [sourceId, unique.map((i) => i.dedupeKey)],
       )) {
         existing.set(r.dedupe_key as string, r);
+        stored.set(r.dedupe_key as string, toStoredItem(r));
       }
-      if (unique.some((i) => !existing.has(i.dedupeKey))) await self.q('SELECT pg_advisory_xact_lock($1)', [SEQ_LOCK]);
-      const fresh: IngestItem[] = [];
-      for (const item of unique) {
+      const fresh = unique.filter((i) => !existing.has(i.dedupeKey));
+      if (fresh.length) await self.q('SELECT pg_advisory_xact_lock($1)', [SEQ_LOCK]);
+      const taken = fresh.length
+        ? new Set((await self.q('SELECT id FROM articles WHERE id = ANY($1::text[])', [fresh.map((i) => wantedId(sourceId, i))])).map((r) => r.id as string))
+        : new Set<string>();
+      const plan = planIngest(sourceId, unique, stored, taken);
+      const result: IngestResult = { inserted: [], updated: [], unchanged: plan.unchanged };
+      for (const { item, stored: before, body, textOrigin, change } of plan.rewrites) {
         const a = item.article;
-        const found = existing.get(item.dedupeKey);
-        if (found) {
-          if (found.content_hash === item.contentHash) {
-            result.unchanged++;
-            continue;
-          }
-          const before = toArticle(found);
-          // Every earlier version a reader could tell apart is kept.
-          const { body, textOrigin, change } = planRewrite(found, before, item);
-          if (change) {
-            const versionId = await self.saveVersion(before, found, now, change);
-            (result.changes ??= []).push({ articleId: before.id, versionId, kinds: change.kinds });
-          }
-          await self.q(
-            `UPDATE articles SET content_hash = $1, title = $2, byline = $3, outlet = $4, dateline = $5, tags = $6, caption = $7, body = $8, editors = $9, url = $10,
-               published_at = $11, published_ts = $12, updated_at = $13, text_origin = $14, full_text_attempts = 0, full_text_error = NULL,
-               image_url = COALESCE($17, image_url), version_seen_at = COALESCE($18, version_seen_at), speakers = NULL
-             WHERE source_id = $15 AND dedupe_key = $16`,
-            [item.contentHash, a.title, a.byline, a.outlet, a.dateline, json(a.tags), a.caption, json(body), json(a.editors), a.url, a.publishedAt, publishedInstant(a.publishedAt), now, textOrigin, sourceId, item.dedupeKey, a.image ?? null, change ? now : null],
-          );
-          result.updated.push({ ...a, body, id: found.id as string, sourceId });
-          continue;
+        // Every earlier version a reader could tell apart is kept.
+        if (change) {
+          const versionId = await self.saveVersion(before.article, existing.get(item.dedupeKey)!, now, change);
+          (result.changes ??= []).push({ articleId: before.id, versionId, kinds: change.kinds });
         }
-        fresh.push(item);
+        await self.q(
+          `UPDATE articles SET content_hash = $1, title = $2, byline = $3, outlet = $4, dateline = $5, tags = $6, caption = $7, body = $8, editors = $9, url = $10,
+             published_at = $11, published_ts = $12, updated_at = $13, text_origin = $14, full_text_attempts = 0, full_text_error = NULL,
+             image_url = COALESCE($17, image_url), version_seen_at = COALESCE($18, version_seen_at), speakers = NULL
+           WHERE source_id = $15 AND dedupe_key = $16`,
+          [item.contentHash, a.title, a.byline, a.outlet, a.dateline, json(a.tags), a.caption, json(body), json(a.editors), a.url, a.publishedAt, publishedInstant(a.publishedAt), now, textOrigin, sourceId, item.dedupeKey, a.image ?? null, change ? now : null],
+        );
+        result.updated.push({ ...a, body, id: before.id, sourceId });
       }
-      if (fresh.length) {
-        // New items go in one statement: ids first (a taken id, also by an earlier item of this
-        // fetch, gets a derived one, as in SQLite), then one INSERT in item order, so seq follows it.
-        const wanted = fresh.map((i) => i.article.id || makeArticleId(sourceId, i.dedupeKey));
-        const used = new Set((await self.q('SELECT id FROM articles WHERE id = ANY($1::text[])', [wanted])).map((r) => r.id as string));
-        const rows = fresh.map((item, n) => {
+      if (plan.inserts.length) {
+        // New items go in one statement, in item order, so seq follows it.
+        const rows = plan.inserts.map(({ item, id }, n) => {
           const a = item.article;
-          let id = wanted[n]!;
-          if (used.has(id)) id = makeArticleId(sourceId, item.dedupeKey, id);
-          used.add(id);
           return {
             n, id, dedupe_key: item.dedupeKey, content_hash: item.contentHash, title: a.title, byline: a.byline, outlet: a.outlet, dateline: a.dateline,
             tags: a.tags, caption: a.caption, body: a.body, editors: a.editors, url: a.url, published_at: a.publishedAt, published_ts: publishedInstant(a.publishedAt),
             text_origin: item.textOrigin ?? 'feed', image_url: a.image ?? null,
           };
         });
-        const stored = new Set(
+        const inserted = new Set(
           (
             await self.q(
               `INSERT INTO articles (id, source_id, dedupe_key, content_hash, title, byline, outlet, dateline, tags, caption, body, editors, url, published_at, published_ts, first_seen_at, updated_at, announce, text_origin, image_url)
@@ -495,11 +481,11 @@ export class PostgresStore implements AsyncStore {
             )
           ).map((r) => r.dedupe_key as string),
         );
-        fresh.forEach((item, n) => {
+        for (const { item, id } of plan.inserts) {
           // Not stored: another process stored this key after our read; it is theirs to announce.
-          if (stored.has(item.dedupeKey)) result.inserted.push({ ...item.article, id: rows[n]!.id, sourceId });
+          if (inserted.has(item.dedupeKey)) result.inserted.push({ ...item.article, id, sourceId });
           else result.unchanged++;
-        });
+        }
       }
       await opts.after?.(result, self);
       if (result.inserted.length || result.updated.length) {
