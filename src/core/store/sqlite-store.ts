@@ -6,9 +6,9 @@ import type { Article } from '../article.ts';
 import { SEED_SOURCE_ID } from '../article.ts';
 import type { Clock, Log } from '../deps.ts';
 import { classifyChange } from '../changes/compare.ts';
-import { BOOST } from '../search/article-index.ts';
-import { ftsForm, ftsGroup, ftsList, ftsMatch, ftsQuote, ftsText } from '../search/fts-text.ts';
-import { countWord, hasWord, phrasesInText } from '../search/phrase-text.ts';
+import { BOOST, PHRASE_MAX_CHECKS, PHRASE_SAMPLE } from '../search-text/tuning.ts';
+import { ftsForm, ftsGroup, ftsList, ftsMatch, ftsQuote, ftsText } from '../search-text/fts-text.ts';
+import { countWord, hasWord, phrasesInText } from '../search-text/phrase-text.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { planIngest, uniqueItems, wantedId, type StoredItem } from './ingest-plan.ts';
 import { StoreError } from './errors.ts';
@@ -74,9 +74,6 @@ const BM25_K1 = 1.2;
 const BM25_B = 0.75;
 /** Phrases whose rarest word is in more than this share of articles are verified on the text. */
 const COMMON_PHRASE_DENSITY = 0.1;
-/** Phrase candidates verified beyond the page before the rest is estimated, and the hard cap. */
-const PHRASE_SAMPLE = 40;
-const PHRASE_MAX_CHECKS = 250;
 
 /** Write-ahead log size above which `maintainArchive` completes a checkpoint (see restartWalIfLarge). */
 const WAL_RESTART_BYTES = 32 * 1024 * 1024;
@@ -113,7 +110,7 @@ export class SqliteStore implements Store {
         this.db.pragma('foreign_keys = ON');
       }
       this.db.pragma('busy_timeout = 5000');
-      // The archive tier's index text comes from our tokenizer (see fts-text.ts); the FTS triggers
+      // The archive tier's index text comes from our tokenizer (see search-text/fts-text.ts); the FTS triggers
       // and the content view call these, so they exist on every connection before anything else.
       this.db.function('newsdesk_fts_text', { deterministic: true }, (t: unknown) => ftsText(t as string | null));
       this.db.function('newsdesk_fts_list', { deterministic: true }, (t: unknown) => ftsList(t as string | null));

@@ -1,6 +1,5 @@
 import type { Article } from '../article.ts';
 import type { ChangeKind } from '../changes/compare.ts';
-import type { ParsedQuery } from '../search/query.ts';
 import type { TextCountOptions, TextCounts } from './text-counts.ts';
 
 export type SourceKind = 'seeds' | 'rss' | 'rdf' | 'atom' | 'json' | 'page';
@@ -266,7 +265,15 @@ export interface NewOutbox {
  * completions found by the in-memory tier). Stores translate it into their own engine's syntax
  * (FTS5 MATCH, PostgreSQL tsquery); user text never reaches that syntax unquoted.
  */
-export interface TextQuery extends Pick<ParsedQuery, 'terms' | 'phrases' | 'excluded' | 'prefixes'> {
+export interface TextQuery {
+  /** Plain terms, normalised like the index. */
+  terms: string[];
+  /** Quoted phrases as normalised term lists. */
+  phrases: string[][];
+  /** -word exclusions. */
+  excluded: string[];
+  /** Words matched as prefixes. */
+  prefixes?: string[];
   /** term → further forms matched as that term (the term itself is always included). */
   alternatives?: ReadonlyMap<string, readonly string[]>;
 }
