@@ -234,12 +234,12 @@ export interface AsyncStore {
 
   // archive tier
   /**
-   * Ranked full-text search over stored articles (see `Store.searchText`): newest matches ranked
+   * Ranked full-text search over stored articles: newest matches ranked
    * first-class, the search stops early when a query matches a large share of the archive (then
    * `total` is an estimate), so a very common word costs about as much as a rare one.
    */
   searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): Promise<TextPage>;
-  /** Articles holding each term, exact up to TERM_COUNT_EXACT then estimated (see `Store.termFrequencies`). */
+  /** Articles holding each term, exact up to TERM_COUNT_EXACT then estimated (see TERM_COUNT_EXACT in types.ts). */
   termFrequencies(terms: readonly string[]): Promise<Map<string, number>>;
   /** Articles with seq ≥ fromSeq. */
   countFromSeq(fromSeq: number): Promise<number>;

@@ -22,7 +22,6 @@ import type {
   ArticleVersion,
   ChangeAlertRow,
   VersionChange,
-  Store,
   TextFilters,
   TextHit,
   TextPage,
@@ -89,7 +88,7 @@ const { toSource, toArticle, toStoredItem, toVersion, toSubscription, toAlert, t
  * search index is rebuilt from it. All methods are synchronous (better-sqlite3); each ingest is
  * one transaction, so a crash leaves either the whole fetch or none of it.
  */
-export class SqliteStore implements Store {
+export class SqliteStore {
   readonly db: Database.Database;
   private readonly stmts = new Map<string, Database.Statement>();
   private checkpointer: WalCheckpointer | null = null;
@@ -1247,7 +1246,7 @@ export class SqliteStore implements Store {
   private facets: ArticleFacets | null = null;
 
   /**
-   * Counts every match per interval (see Store.countText): FTS5 gives the matching rowids (a
+   * Counts every match per interval (see AsyncStore.countText): FTS5 gives the matching rowids (a
    * common word's whole doclist, read once), the date, source and outlet of each come from the
    * in-memory facets. FTS5 matches phrases exactly here: no estimate, no candidate limit.
    */
