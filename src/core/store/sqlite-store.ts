@@ -9,6 +9,7 @@ import { StoreError } from './errors.ts';
 import { newShortId } from './ids.ts';
 import { ArticleFacets } from './sqlite-facets.ts';
 import { DENSE_MIN_MATCHES } from './sqlite-common.ts';
+import { installMethods, type Methods } from './methods.ts';
 import { sqliteSources } from './sources/sources.sqlite.ts';
 import { sqliteArticles } from './articles/articles.sqlite.ts';
 import { sqliteVersions } from './articles/versions.sqlite.ts';
@@ -145,15 +146,11 @@ export class SqliteStore {
   }
 }
 
-/** The aggregates' methods, each file's object installed on the prototype below. */
-type Methods<T> = { [K in keyof T]: OmitThisParameter<T[K]> };
+// The aggregates' methods (see methods.ts).
 export interface SqliteStore
   extends Methods<typeof sqliteSources>, Methods<typeof sqliteArticles>, Methods<typeof sqliteVersions>, Methods<typeof sqliteAlerts>, Methods<typeof sqliteDigests>, Methods<typeof sqliteOutbox>, Methods<typeof sqliteDerived>, Methods<typeof sqliteMeta>, Methods<typeof sqliteArchive> {}
 
-for (const methods of [sqliteSources, sqliteArticles, sqliteVersions, sqliteAlerts, sqliteDigests, sqliteOutbox, sqliteDerived, sqliteMeta, sqliteArchive]) {
-  // As class methods are: writable, configurable, not enumerable.
-  for (const [name, value] of Object.entries(methods)) Object.defineProperty(SqliteStore.prototype, name, { value, writable: true, configurable: true, enumerable: false });
-}
+installMethods(SqliteStore.prototype, [sqliteSources, sqliteArticles, sqliteVersions, sqliteAlerts, sqliteDigests, sqliteOutbox, sqliteDerived, sqliteMeta, sqliteArchive]);
 
 function dirname(p: string): string {
   return path.dirname(path.resolve(p));

@@ -9,6 +9,7 @@ import type { Row } from '../rows.ts';
 import { PG_MIGRATIONS } from './migrations.ts';
 import { maskDatabaseUrl, scrubSecrets } from '../../text/secrets.ts';
 import { MIGRATION_LOCK, type Db } from './postgres-common.ts';
+import { installMethods, type Methods } from '../methods.ts';
 import { postgresSources } from '../sources/sources.postgres.ts';
 import { postgresArticles } from '../articles/articles.postgres.ts';
 import { postgresVersions } from '../articles/versions.postgres.ts';
@@ -153,15 +154,11 @@ export class PostgresStore implements AsyncStore {
   }
 }
 
-/** The aggregates' methods, each file's object installed on the prototype below. */
-type Methods<T> = { [K in keyof T]: OmitThisParameter<T[K]> };
+// The aggregates' methods (see methods.ts).
 export interface PostgresStore
   extends Methods<typeof postgresSources>, Methods<typeof postgresArticles>, Methods<typeof postgresVersions>, Methods<typeof postgresAlerts>, Methods<typeof postgresDigests>, Methods<typeof postgresOutbox>, Methods<typeof postgresDerived>, Methods<typeof postgresMeta>, Methods<typeof postgresArchive> {}
 
-for (const methods of [postgresSources, postgresArticles, postgresVersions, postgresAlerts, postgresDigests, postgresOutbox, postgresDerived, postgresMeta, postgresArchive]) {
-  // As class methods are: writable, configurable, not enumerable.
-  for (const [name, value] of Object.entries(methods)) Object.defineProperty(PostgresStore.prototype, name, { value, writable: true, configurable: true, enumerable: false });
-}
+installMethods(PostgresStore.prototype, [postgresSources, postgresArticles, postgresVersions, postgresAlerts, postgresDigests, postgresOutbox, postgresDerived, postgresMeta, postgresArchive]);
 
 /** The most recently used articles, oldest dropped first. */
 class ArticleCache {
