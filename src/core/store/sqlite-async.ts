@@ -1,9 +1,9 @@
-import { ArchiveReader, ReaderSkipped } from './archive-reader.ts';
+import { ArchiveReader, ReaderSkipped } from './archive/archive-reader.ts';
 import type { AsyncStore } from './async-store.ts';
 import type { SqliteStore } from './sqlite-store.ts';
-import { MatchReader } from './sqlite-matches.ts';
+import { MatchReader } from './archive/sqlite-matches.ts';
 import type { IngestItem, IngestResult, TextFilters, TextPage, TextQuery, TextSearchOptions } from './types.ts';
-import type { TextCountOptions, TextCounts } from './text-counts.ts';
+import type { TextCountOptions, TextCounts } from './archive/text-counts.ts';
 
 /** Runs async jobs one at a time: a transaction's awaits must not let another caller's statements into it. */
 class Queue {

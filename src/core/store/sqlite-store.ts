@@ -7,7 +7,7 @@ import { ftsList, ftsText } from '../search-text/fts-text.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { StoreError } from './errors.ts';
 import { newShortId } from './ids.ts';
-import { ArticleFacets } from './sqlite-facets.ts';
+import { ArticleFacets } from './archive/sqlite-facets.ts';
 import { DENSE_MIN_MATCHES } from './sqlite-common.ts';
 import { installMethods, type Methods } from './methods.ts';
 import { sqliteSources } from './sources/sources.sqlite.ts';

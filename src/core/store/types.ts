@@ -1,6 +1,6 @@
 import type { Article } from '../article.ts';
 import type { ChangeKind } from '../changes/compare.ts';
-import type { TextCountOptions, TextCounts } from './text-counts.ts';
+import type { TextCountOptions, TextCounts } from './archive/text-counts.ts';
 
 export type SourceKind = 'seeds' | 'rss' | 'rdf' | 'atom' | 'json' | 'page';
 export type SourceStatus = 'active' | 'paused';

@@ -1,6 +1,6 @@
 import type { TextFilters, TextHit, TextPage, TextQuery, TextSearchOptions } from '../types.ts';
-import { buildTextQuery, TEXT_CONFIG } from '../postgres/text-query.ts';
-import { foldDays, type TextCountOptions, type TextCounts } from '../text-counts.ts';
+import { buildTextQuery, TEXT_CONFIG } from './postgres-text-query.ts';
+import { foldDays, type TextCountOptions, type TextCounts } from './text-counts.ts';
 import { TERM_COUNT_EXACT } from '../types.ts';
 import { TEXT_SEGMENT_CANDIDATES, TEXT_PROBE_ROWS, TEXT_MAX_CANDIDATES, iso, OUTLET_SHOWN } from '../postgres/postgres-common.ts';
 import type { PostgresStore } from '../postgres/postgres-store.ts';

@@ -1,8 +1,8 @@
 import { BOOST, PHRASE_MAX_CHECKS, PHRASE_SAMPLE } from '../../search-text/tuning.ts';
 import { ftsGroup, ftsMatch, ftsQuote } from '../../search-text/fts-text.ts';
 import { countWord, hasWord, phrasesInText } from '../../search-text/phrase-text.ts';
-import { ArticleFacets } from '../sqlite-facets.ts';
-import type { TextCountOptions, TextCounts } from '../text-counts.ts';
+import { ArticleFacets } from './sqlite-facets.ts';
+import type { TextCountOptions, TextCounts } from './text-counts.ts';
 import { OWNER_OF } from '../feeds.ts';
 import type { Row } from '../rows.ts';
 import type { TextFilters, TextHit, TextPage, TextQuery, TextSearchOptions } from '../types.ts';

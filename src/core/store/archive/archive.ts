@@ -1,5 +1,5 @@
 import type { TextQuery, TextFilters, TextSearchOptions, TextPage } from '../types.ts';
-import type { TextCountOptions, TextCounts } from '../text-counts.ts';
+import type { TextCountOptions, TextCounts } from './text-counts.ts';
 
 /**
  * The archive tier: full-text search, term frequencies and counts over every stored article.
