@@ -21,7 +21,7 @@ export interface ArchiveStore {
   hotFloorSeq(since: Date, maxArticles: number): Promise<number>;
   /**
    * Matches of a query (every article when null) counted per interval of their date and optionally
-   * per outlet or source, exactly, over the whole archive, with the earliest match (see `Store.countText`).
+   * per outlet or source, exactly, over the whole archive, with the earliest match.
    */
   countText(query: TextQuery | null, filters: TextFilters, opts: TextCountOptions): Promise<TextCounts>;
   /**

@@ -13,7 +13,8 @@ import type { PostgresStore } from '../postgres/postgres-store.ts';
  * Installed on PostgresStore's prototype (postgres-store.ts), so `this` is the store.
  */
 export const postgresArticles = {
-  async ingest(this: PostgresStore, 
+  async ingest(
+    this: PostgresStore,
     sourceId: string,
     items: IngestItem[],
     opts: { announce: boolean; after?: (r: IngestResult, tx: AsyncStore) => Promise<void> | void },
