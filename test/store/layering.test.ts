@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-// The store sits below search: both tiers take their shared weights and text helpers from
+// The store sits below search, in one small file per aggregate and backend: both tiers take their shared weights and text helpers from
 // src/core/search-text/, which imports neither of them; changes/ stays free of the store.
 const core = path.resolve(import.meta.dirname, '../../src/core');
 
@@ -33,6 +33,13 @@ describe('store layering', () => {
     expect(files.length).toBeGreaterThan(1);
     const offenders = files.flatMap((f) => importedFolders(f, fs.readFileSync(f, 'utf8')).filter((d) => banned.includes(d)).map((d) => `${path.relative(core, f)} → ${d}`));
     expect(offenders).toEqual([]);
+  });
+
+  it('no file of the store is over 600 lines (one file per aggregate and backend)', () => {
+    const long = filesUnder(path.join(core, 'store'))
+      .map((f) => [path.relative(core, f), fs.readFileSync(f, 'utf8').split('\n').length] as const)
+      .filter(([, lines]) => lines > 600);
+    expect(long).toEqual([]);
   });
 
   it('the rule sees static, type-only and dynamic imports', () => {
