@@ -35,4 +35,4 @@ export interface StoreBase {
  * writes; `Article.publishedAt` is kept verbatim as the feed gave it.
  */
 export interface AsyncStore
-  extends StoreBase, SourcesStore, ArticlesStore, VersionsStore, AlertsStore, DigestsStore, OutboxStore, DerivedStore, MetaStore, ArchiveStore {}
+  extends StoreBase, SourcesStore, ArticlesStore<AsyncStore>, VersionsStore, AlertsStore, DigestsStore, OutboxStore, DerivedStore, MetaStore, ArchiveStore {}

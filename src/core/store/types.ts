@@ -316,3 +316,9 @@ export interface TextPage {
 
 /** Matches of a term counted exactly before its document frequency is estimated (see `AsyncStore.termFrequencies`). */
 export const TERM_COUNT_EXACT = 400;
+
+/** A claim on work: who holds it and until when. */
+export interface Lease {
+  owner: string;
+  until: Date;
+}

@@ -1,13 +1,13 @@
 import type { AlertRow, ChangeAlertRow, NewAlert } from '../types.ts';
-import { PARKED, toAlert, toChangeAlert } from '../postgres/postgres-common.ts';
-import type { PostgresStore } from '../postgres/postgres-store.ts';
+import { PARKED, toAlert, toChangeAlert } from '../postgres-common.ts';
+import { PostgresDigests } from '../digests/digests.postgres.ts';
 
 /**
  * PostgresStore's alerts, feed deliveries and change alerts (see alerts.ts).
- * Installed on PostgresStore's prototype (postgres-store.ts), so `this` is the store.
+ * One link of PostgresStore's class chain (see postgres-store.ts).
  */
-export const postgresAlerts = {
-  async createAlert(this: PostgresStore, a: NewAlert): Promise<AlertRow> {
+export class PostgresAlerts extends PostgresDigests {
+  async createAlert(a: NewAlert): Promise<AlertRow> {
     const row = await this.insertWithShortId((id) =>
       this.one(
         `INSERT INTO alerts (id, guild_id, channel_id, query, role_id, created_by, created_at, last_seq, source_id, filters, template, identity, notify_channel_id)
@@ -16,31 +16,31 @@ export const postgresAlerts = {
       ),
     );
     return toAlert(row);
-  },
+  }
 
-  async getAlert(this: PostgresStore, id: string): Promise<AlertRow | undefined> {
+  async getAlert(id: string): Promise<AlertRow | undefined> {
     const r = await this.one('SELECT * FROM alerts WHERE id = $1', [id]);
     return r ? toAlert(r) : undefined;
-  },
+  }
 
-  async listAlerts(this: PostgresStore, guildId?: string): Promise<AlertRow[]> {
+  async listAlerts(guildId?: string): Promise<AlertRow[]> {
     const rows = guildId
       ? await this.q('SELECT * FROM alerts WHERE guild_id = $1 ORDER BY created_at, id', [guildId])
       : await this.q('SELECT * FROM alerts ORDER BY created_at, id');
     return rows.map(toAlert);
-  },
+  }
 
-  async deleteAlert(this: PostgresStore, id: string): Promise<boolean> {
+  async deleteAlert(id: string): Promise<boolean> {
     return ((await this.db.query('DELETE FROM alerts WHERE id = $1', [id])).rowCount ?? 0) > 0;
-  },
+  }
 
-  async alertsForSource(this: PostgresStore, sourceId: string): Promise<AlertRow[]> {
+  async alertsForSource(sourceId: string): Promise<AlertRow[]> {
     return (await this.q('SELECT * FROM alerts WHERE source_id = $1 ORDER BY created_at, id', [sourceId])).map(toAlert);
-  },
+  }
 
-  async pauseAlert(this: PostgresStore, id: string, reason: string, error: string | null): Promise<boolean> {
+  async pauseAlert(id: string, reason: string, error: string | null): Promise<boolean> {
     return this.transaction(async (tx) => {
-      const self = tx as unknown as PostgresStore;
+      const self = tx as unknown as this;
       const changed = await self.q(
         "UPDATE alerts SET status = 'paused', paused_reason = $1, last_error = COALESCE($2, last_error) WHERE id = $3 AND status = 'active' RETURNING id",
         [reason, error, id],
@@ -49,11 +49,11 @@ export const postgresAlerts = {
       await self.q(`UPDATE outbox SET next_attempt_at = '${PARKED}' WHERE kind IN ('delivery', 'alert') AND ref_id = $1 AND status = 'pending'`, [id]);
       return changed.length > 0;
     });
-  },
+  }
 
-  async resumeAlert(this: PostgresStore, id: string): Promise<void> {
+  async resumeAlert(id: string): Promise<void> {
     await this.transaction(async (tx) => {
-      const self = tx as unknown as PostgresStore;
+      const self = tx as unknown as this;
       await self.q("UPDATE alerts SET status = 'active', paused_reason = NULL WHERE id = $1", [id]);
       await self.q(
         // Due now for whoever claims next: a claim left on a failed row must not hold it back.
@@ -61,22 +61,22 @@ export const postgresAlerts = {
         [self.now(), id],
       );
     });
-  },
+  }
 
-  async countAlert(this: PostgresStore, id: string, field: 'delivered' | 'skipped' | 'failed', by: number, extra: { lastError?: string | null; deliveredAt?: string } = {}): Promise<void> {
+  async countAlert(id: string, field: 'delivered' | 'skipped' | 'failed', by: number, extra: { lastError?: string | null; deliveredAt?: string } = {}): Promise<void> {
     // The column comes from this fixed map, never from the caller's text.
     const col = { delivered: 'delivered', skipped: 'skipped', failed: 'failed' }[field];
     await this.q(
       `UPDATE alerts SET ${col} = ${col} + $1, last_error = CASE WHEN $2 THEN $3 ELSE last_error END, last_delivered_at = COALESCE($4, last_delivered_at) WHERE id = $5`,
       [by, extra.lastError !== undefined, extra.lastError ?? null, extra.deliveredAt ?? null, id],
     );
-  },
+  }
 
-  async setAlertIdentityNote(this: PostgresStore, id: string, note: string | null): Promise<void> {
+  async setAlertIdentityNote(id: string, note: string | null): Promise<void> {
     await this.q('UPDATE alerts SET identity_note = $1 WHERE id = $2', [note, id]);
-  },
+  }
 
-  async createChangeAlert(this: PostgresStore, a: Omit<ChangeAlertRow, 'id' | 'createdAt'>): Promise<ChangeAlertRow> {
+  async createChangeAlert(a: Omit<ChangeAlertRow, 'id' | 'createdAt'>): Promise<ChangeAlertRow> {
     const row = await this.insertWithShortId((id) =>
       this.one(
         `INSERT INTO change_alerts (id, guild_id, channel_id, created_by, created_at, last_version_id) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING *`,
@@ -84,16 +84,16 @@ export const postgresAlerts = {
       ),
     );
     return toChangeAlert(row);
-  },
+  }
 
-  async listChangeAlerts(this: PostgresStore, guildId?: string): Promise<ChangeAlertRow[]> {
+  async listChangeAlerts(guildId?: string): Promise<ChangeAlertRow[]> {
     const rows = guildId
       ? await this.q('SELECT * FROM change_alerts WHERE guild_id = $1 ORDER BY created_at, id', [guildId])
       : await this.q('SELECT * FROM change_alerts ORDER BY created_at, id');
     return rows.map(toChangeAlert);
-  },
+  }
 
-  async deleteChangeAlert(this: PostgresStore, id: string): Promise<boolean> {
+  async deleteChangeAlert(id: string): Promise<boolean> {
     return ((await this.db.query('DELETE FROM change_alerts WHERE id = $1', [id])).rowCount ?? 0) > 0;
-  },
-};
+  }
+}

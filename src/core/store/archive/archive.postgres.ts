@@ -2,28 +2,28 @@ import type { TextFilters, TextHit, TextPage, TextQuery, TextSearchOptions } fro
 import { buildTextQuery, TEXT_CONFIG } from './postgres-text-query.ts';
 import { foldDays, type TextCountOptions, type TextCounts } from './text-counts.ts';
 import { TERM_COUNT_EXACT } from '../types.ts';
-import { TEXT_SEGMENT_CANDIDATES, TEXT_PROBE_ROWS, TEXT_MAX_CANDIDATES, iso, OUTLET_SHOWN } from '../postgres/postgres-common.ts';
-import type { PostgresStore } from '../postgres/postgres-store.ts';
+import { TEXT_SEGMENT_CANDIDATES, TEXT_PROBE_ROWS, TEXT_MAX_CANDIDATES, iso, OUTLET_SHOWN } from '../postgres-common.ts';
+import { PostgresArticles } from '../articles/articles.postgres.ts';
 
 /**
  * PostgresStore's archive tier: tsvector search, term counts, counts over time (see archive.ts).
- * Installed on PostgresStore's prototype (postgres-store.ts), so `this` is the store.
+ * One link of PostgresStore's class chain (see postgres-store.ts).
  */
-export const postgresArchive = {
-  async countFromSeq(this: PostgresStore, fromSeq: number): Promise<number> {
+export class PostgresArchive extends PostgresArticles {
+  async countFromSeq(fromSeq: number): Promise<number> {
     return Number((await this.one('SELECT COUNT(*) AS n FROM articles WHERE seq >= $1', [fromSeq]))!.n);
-  },
+  }
 
-  async articlesGeneration(this: PostgresStore): Promise<number> {
+  async articlesGeneration(): Promise<number> {
     return Number((await this.getMeta('articles_generation')) ?? 0);
-  },
+  }
 
-  async hotFloorSeq(this: PostgresStore, since: Date, maxArticles: number): Promise<number> {
+  async hotFloorSeq(since: Date, maxArticles: number): Promise<number> {
     const byCount = maxArticles <= 0 ? 0 : Number((await this.one('SELECT seq FROM articles ORDER BY seq DESC LIMIT 1 OFFSET $1', [maxArticles - 1]))?.seq ?? 0);
     const first = await this.one('SELECT seq FROM articles WHERE first_seen_at >= $1 ORDER BY first_seen_at, seq LIMIT 1', [since.toISOString()]);
     const byAge = first ? Number(first.seq) : (await this.maxSeq()) + 1;
     return Math.max(byCount, byAge);
-  },
+  }
 
   /**
    * Ranked text search with early termination, the SQLite store's idea on PostgreSQL: ts_rank_cd
@@ -38,7 +38,7 @@ export const postgresArchive = {
    * TERM_COUNT_EXACT matches counted, and above that the archive size times their share of the
    * newest rows, as the SQLite store does.
    */
-  async termFrequencies(this: PostgresStore, terms: readonly string[]): Promise<Map<string, number>> {
+  async termFrequencies(terms: readonly string[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     const wanted = [...new Set(terms.filter((t) => t.length > 0))];
     if (wanted.length === 0) return out;
@@ -53,9 +53,9 @@ export const postgresArchive = {
       out.set(term, n < TERM_COUNT_EXACT ? n : Math.min(total, Math.round((n * total) / Math.max(1, end - Number(r.last)))));
     }
     return out;
-  },
+  }
 
-  async searchText(this: PostgresStore, query: TextQuery, filters: TextFilters, opts: TextSearchOptions): Promise<TextPage> {
+  async searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): Promise<TextPage> {
     const empty: TextPage = { hits: [], total: 0, approximate: false };
     const built = buildTextQuery(query, opts.mode ?? 'all');
     if (!built) return empty;
@@ -112,14 +112,14 @@ export const postgresArchive = {
     const approximate = segHi > lo;
     const total = approximate ? Math.round((found.length * (hi - lo)) / (hi - segHi)) : found.length;
     return { hits, total, approximate };
-  },
+  }
 
   /**
    * Every match counted per day and key in SQL (the GIN index finds the matches, one pass over
    * their rows groups them), folded into intervals as the SQLite store folds them; then the
    * earliest match, looked for on its day only.
    */
-  async countText(this: PostgresStore, query: TextQuery | null, filters: TextFilters, opts: TextCountOptions): Promise<TextCounts> {
+  async countText(query: TextQuery | null, filters: TextFilters, opts: TextCountOptions): Promise<TextCounts> {
     const params: unknown[] = [];
     const where: string[] = [];
     if (query) {
@@ -186,5 +186,5 @@ export const postgresArchive = {
       total,
       first: f ? { id: f.id as string, at: iso(f.at), outlet: (f.outlet as string | null) || null, sourceId: f.source_id as string } : null,
     };
-  },
-};
+  }
+}

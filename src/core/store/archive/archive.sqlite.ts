@@ -8,7 +8,7 @@ import type { Row } from '../rows.ts';
 import type { TextFilters, TextHit, TextPage, TextQuery, TextSearchOptions } from '../types.ts';
 import { TERM_COUNT_EXACT } from '../types.ts';
 import { DENSE_MIN_MATCHES, iso } from '../sqlite-common.ts';
-import type { SqliteStore } from '../sqlite-store.ts';
+import { SqliteArticles } from '../articles/articles.sqlite.ts';
 
 /**
  * Matches ranked per archive query at most (the newest below the range's top): ranking them takes
@@ -36,9 +36,9 @@ const COMMON_PHRASE_DENSITY = 0.1;
 
 /**
  * SqliteStore's archive tier: FTS5 search, term counts, counts over time (see archive.ts).
- * Installed on SqliteStore's prototype (sqlite-store.ts), so `this` is the store.
+ * One link of SqliteStore's class chain (see sqlite-store.ts).
  */
-export const sqliteArchive = {
+export class SqliteArchive extends SqliteArticles {
   /**
    * One step of the archive index's segment merging (up to `pages` leaf pages, a few ms), which
    * FTS5 would otherwise do inside ingest commits. Returns false when there was nothing to merge.
@@ -46,29 +46,29 @@ export const sqliteArchive = {
    * 64 (store-only probe, 20,000 articles; the 25–54 ms steps once seen were the writer's
    * checkpoint in the same call, see restartWalIfLarge).
    */
-  maintainArchive(this: SqliteStore, pages = 16): boolean {
+  maintainArchive(pages = 16): boolean {
     this.restartWalIfLarge();
     const before = (this.stmt('SELECT total_changes() AS n').get() as Row).n as number;
     this.db.exec(`INSERT INTO articles_fts (articles_fts, rank) VALUES ('merge', ${Math.max(1, Math.floor(pages))})`);
     // FTS5's documented test: fewer than 2 changes means no merge work was done.
     return ((this.stmt('SELECT total_changes() AS n').get() as Row).n as number) - before >= 2;
-  },
+  }
 
-  countFromSeq(this: SqliteStore, fromSeq: number): number {
+  countFromSeq(fromSeq: number): number {
     return (this.stmt('SELECT COUNT(*) AS n FROM articles WHERE seq >= ?').get(fromSeq) as Row).n as number;
-  },
+  }
 
-  articlesGeneration(this: SqliteStore): number {
+  articlesGeneration(): number {
     return Number(this.getMeta('articles_generation') ?? 0);
-  },
+  }
 
-  hotFloorSeq(this: SqliteStore, since: Date, maxArticles: number): number {
+  hotFloorSeq(since: Date, maxArticles: number): number {
     const byCount = maxArticles <= 0 ? 0 : ((this.stmt('SELECT seq FROM articles ORDER BY seq DESC LIMIT 1 OFFSET ?').get(maxArticles - 1) as Row | undefined)?.seq as number | undefined) ?? 0;
     // first_seen_at grows with seq: the first row of the index range is the oldest hot article
     // (min(seq) over the range would scan all of it).
     const byAge = ((this.stmt('SELECT seq FROM articles WHERE first_seen_at >= ? ORDER BY first_seen_at, seq LIMIT 1').get(iso(since)) as Row | undefined)?.seq as number | undefined) ?? this.maxSeq() + 1;
     return Math.max(byCount, byAge);
-  },
+  }
 
   /**
    * Ranked FTS5 search with early termination. FTS5 computes bm25() for every match before
@@ -79,7 +79,7 @@ export const sqliteArchive = {
    * below the range's top (newest passing the filters), ranks them by bm25, and extrapolates the
    * total from how far down they reached; a query with fewer matches is ranked and counted whole.
    */
-  searchText(this: SqliteStore, query: TextQuery, filters: TextFilters, opts: TextSearchOptions): TextPage {
+  searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): TextPage {
     const mode = opts.mode ?? 'all';
     const empty: TextPage = { hits: [], total: 0, approximate: false };
     const lo = Math.max(0, filters.fromSeq ?? 0);
@@ -151,7 +151,7 @@ export const sqliteArchive = {
     }
     const hits = found.slice(0, opts.limit).map(hit);
     return { hits, total: cut ? Math.round(found.length * scale) : found.length, approximate: cut };
-  },
+  }
 
   /**
    * Articles holding each term. The newest TERM_COUNT_EXACT matches are read from the end of the
@@ -159,7 +159,7 @@ export const sqliteArchive = {
    * is the archive size (its newest seq) times the share of the newest rows that hold the term. A
    * term the index does not hold costs one b-tree lookup.
    */
-  termFrequencies(this: SqliteStore, terms: readonly string[]): Map<string, number> {
+  termFrequencies(terms: readonly string[]): Map<string, number> {
     const out = new Map<string, number>();
     const end = this.maxSeq() + 1;
     // The newest seq bounds the article count from above (deletions leave gaps) and costs no scan.
@@ -172,13 +172,13 @@ export const sqliteArchive = {
       out.set(term, n < TERM_COUNT_EXACT ? n : Math.min(total, Math.round((n * total) / Math.max(1, end - (r.last as number)))));
     }
     return out;
-  },
+  }
 
   /**
    * Which groups of alternative forms are in most articles (see DENSE_SHARE) of an archive large
    * enough for it to matter (DENSE_MIN_MATCHES), judged from their newest matches.
    */
-  denseGroups(this: SqliteStore, groups: string[][], hi: number, end: number): Set<number> {
+  denseGroups(groups: string[][], hi: number, end: number): Set<number> {
     const out = new Set<number>();
     if (hi < this.denseMinMatches) return out;
     const probe = this.stmt(`SELECT count(*) AS n, min(rowid) AS last FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ${DENSE_PROBE})`);
@@ -190,14 +190,14 @@ export const sqliteArchive = {
       if ((r.n as number) >= DENSE_PROBE && share > DENSE_SHARE && share * end >= this.denseMinMatches) out.add(i);
     });
     return out;
-  },
+  }
 
   /**
    * The archive search of an all-words query some of whose words are dense (see denseGroups):
    * the other parts ranked by FTS5 and the dense words verified on the text of the best
    * candidates; or, with dense words only, the newest candidates ranked from their text.
    */
-  searchDense(this: SqliteStore, parts: { groups: string[][]; phrases: string[][]; prefixes: string[]; excluded: string[] }, dense: Set<number>, phrases: string[][], filters: TextFilters, range: { lo: number; hi: number; params: unknown[] }, limit: number): TextPage {
+  searchDense(parts: { groups: string[][]; phrases: string[][]; prefixes: string[]; excluded: string[] }, dense: Set<number>, phrases: string[][], filters: TextFilters, range: { lo: number; hi: number; params: unknown[] }, limit: number): TextPage {
     const { lo, hi, params } = range;
     const denseForms = parts.groups.filter((_, i) => dense.has(i)).map((g) => g.filter((f) => f.length > 0));
     const rest = { ...parts, groups: parts.groups.filter((_, i) => !dense.has(i)) };
@@ -261,13 +261,13 @@ export const sqliteArchive = {
     const seen = ok.length + (checked ? (unchecked * ok.length) / checked : 0);
     const approximate = unchecked > 0 || cut;
     return { hits: ok.slice(0, limit).map((r) => ({ id: (idOf.get(r.seq) as Row).id as string, seq: r.seq, score: -r.rank! })), total: approximate ? Math.round(seen * scale) : ok.length, approximate };
-  },
+  }
 
   /**
    * The newest seq in [lo, hi) passing the source and date filters (the outlet filter is left out:
    * it is not in the index, and a bound from fewer filters is still a bound).
    */
-  filterTop(this: SqliteStore, filters: TextFilters, lo: number, hi: number): number | undefined {
+  filterTop(filters: TextFilters, lo: number, hi: number): number | undefined {
     const bounds = { ...filters, source: undefined };
     const params = this.textParams(bounds);
     const generation = this.articlesGeneration();
@@ -281,49 +281,49 @@ export const sqliteArchive = {
     if (this.tops.size >= 64) this.tops.delete(this.tops.keys().next().value!);
     this.tops.set(key, top?.seq as number | undefined);
     return top?.seq as number | undefined;
-  },
+  }
 
   /**
    * The archive search's FROM: FTS5 alone without filters; with source or date filters, articles
    * joined through the narrow (seq, source, date) index, never the rows themselves (a row's dates
    * lie after its body); the outlet filter needs the row.
    */
-  textFrom(this: SqliteStore, filters: TextFilters): string {
+  textFrom(filters: TextFilters): string {
     if (filters.source) return 'articles_fts f CROSS JOIN articles a ON a.seq = f.rowid';
     return filters.sourceIds || filters.since || filters.until ? 'articles_fts f CROSS JOIN articles a INDEXED BY articles_seq_date ON a.seq = f.rowid' : 'articles_fts f';
-  },
+  }
 
   /** True when the article's title or body holds every phrase as consecutive words. */
-  phrasesIn(this: SqliteStore, seq: number, phrases: string[][]): boolean {
+  phrasesIn(seq: number, phrases: string[][]): boolean {
     const r = this.stmt('SELECT title, body FROM articles WHERE seq = ?').get(seq) as Row | undefined;
     return r ? phrasesInText(r.title as string, JSON.parse(r.body as string) as string[], phrases) : false;
-  },
+  }
 
   /** The filters as ` AND …` conditions on `articles a` (parameters from `textParams`). */
-  filterWhere(this: SqliteStore, f: TextFilters): string {
+  filterWhere(f: TextFilters): string {
     const where: string[] = [];
     if (f.sourceIds) where.push('a.source_id IN (SELECT value FROM json_each(?))');
     if (f.source) where.push(`(a.source_id = ${OWNER_OF} OR lower(trim(coalesce(a.outlet, ''))) = ?)`);
     if (f.since) where.push('coalesce(a.published_at, a.first_seen_at) >= ?');
     if (f.until) where.push('coalesce(a.published_at, a.first_seen_at) <= ?');
     return where.map((w) => ` AND ${w}`).join('');
-  },
+  }
 
-  textParams(this: SqliteStore, f: TextFilters): unknown[] {
+  textParams(f: TextFilters): unknown[] {
     const p: unknown[] = [];
     if (f.sourceIds) p.push(JSON.stringify(f.sourceIds));
     if (f.source) p.push(f.source, f.source.replace(/\s+/g, ' ').trim().toLowerCase());
     if (f.since) p.push(iso(f.since));
     if (f.until) p.push(iso(f.until));
     return p;
-  },
+  }
 
   /**
    * Counts every match per interval (see AsyncStore.countText): FTS5 gives the matching rowids (a
    * common word's whole doclist, read once), the date, source and outlet of each come from the
    * in-memory facets. FTS5 matches phrases exactly here: no estimate, no candidate limit.
    */
-  countText(this: SqliteStore, query: TextQuery | null, filters: TextFilters, opts: TextCountOptions): TextCounts {
+  countText(query: TextQuery | null, filters: TextFilters, opts: TextCountOptions): TextCounts {
     let seqs: string | null = null;
     if (query) {
       const match = this.textMatch(query);
@@ -338,13 +338,13 @@ export const sqliteArchive = {
       if (seqs === null) return { rows: [], total: 0, first: null };
     }
     return this.countMatches(seqs, filters, opts);
-  },
+  }
 
   /**
    * The lowest seq a count's matches can have: the filters' own bound, raised to the first article
    * dated on or after `since` (0: none).
    */
-  countFloor(this: SqliteStore, filters: TextFilters): number {
+  countFloor(filters: TextFilters): number {
     let floor = filters.fromSeq ?? 0;
     if (filters.since) {
       this.facets ??= new ArticleFacets(this.db);
@@ -352,19 +352,19 @@ export const sqliteArchive = {
       floor = Math.max(floor, this.facets.firstSeqSince(filters.since.getTime()));
     }
     return floor;
-  },
+  }
 
   /** A count's FTS5 expression (every part required), or null when nothing searchable remains. */
-  textMatch(this: SqliteStore, query: TextQuery): string | null {
+  textMatch(query: TextQuery): string | null {
     const groups = query.terms.map((t) => [t, ...(query.alternatives?.get(t) ?? [])]);
     return ftsMatch({ groups, phrases: query.phrases, prefixes: query.prefixes ?? [], excluded: query.excluded }, 'all');
-  },
+  }
 
   /**
    * countText from the matching rowids (comma-separated, any order; null: every article), read
    * here or on the match reader's thread (sqlite-matches.ts).
    */
-  countMatches(this: SqliteStore, seqs: string | null, filters: TextFilters, opts: TextCountOptions): TextCounts {
+  countMatches(seqs: string | null, filters: TextFilters, opts: TextCountOptions): TextCounts {
     this.facets ??= new ArticleFacets(this.db);
     this.facets.refresh();
     const ownerOf = (id: string) => (this.stmt('SELECT COALESCE(feed_id, id) AS o FROM sources WHERE id = ?').get(id) as Row | undefined)?.o as string | undefined;
@@ -374,14 +374,14 @@ export const sqliteArchive = {
     const r = this.stmt('SELECT id, outlet FROM articles WHERE seq = ?').get(firstSeq) as Row;
     const outlet = (r.outlet as string | null)?.replace(/\s+/g, ' ').trim() || null;
     return { rows, total, first: { id: r.id as string, at: new Date(f.time).toISOString(), outlet, sourceId: f.sourceId } };
-  },
+  }
 
   /**
    * Reads up to `rows` more articles' dates, sources and outlets for countText (a start-up calls
    * this a step per turn so the first count does not read the whole archive); true when done.
    */
-  prepareTextCounts(this: SqliteStore, rows = 2000): boolean {
+  prepareTextCounts(rows = 2000): boolean {
     this.facets ??= new ArticleFacets(this.db);
     return this.facets.load(rows);
-  },
-};
+  }
+}

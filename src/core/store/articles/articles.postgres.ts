@@ -5,23 +5,22 @@ import type { ArticleChange, AsyncStore } from '../async-store.ts';
 import type { FullTextCoverage, IngestItem, IngestResult, StoredArticle } from '../types.ts';
 import type { Row } from '../rows.ts';
 import { planIngest, uniqueItems, wantedId, type StoredItem } from '../ingest-plan.ts';
-import { SEQ_LOCK, ARTICLES_CHANNEL, iso, toStored, toStoredWithStory, publishedInstant, withoutNul, json, toArticle, toStoredItem } from '../postgres/postgres-common.ts';
-import type { PostgresStore } from '../postgres/postgres-store.ts';
+import { SEQ_LOCK, ARTICLES_CHANNEL, iso, toStored, toStoredWithStory, publishedInstant, withoutNul, json, toArticle, toStoredItem } from '../postgres-common.ts';
+import { PostgresVersions } from './versions.postgres.ts';
 
 /**
  * PostgresStore's articles: ingest (executing ingest-plan.ts), reads, full text (see articles.ts).
- * Installed on PostgresStore's prototype (postgres-store.ts), so `this` is the store.
+ * One link of PostgresStore's class chain (see postgres-store.ts).
  */
-export const postgresArticles = {
+export class PostgresArticles extends PostgresVersions {
   async ingest(
-    this: PostgresStore,
     sourceId: string,
     items: IngestItem[],
     opts: { announce: boolean; after?: (r: IngestResult, tx: AsyncStore) => Promise<void> | void },
   ): Promise<IngestResult> {
     const now = this.now();
     return this.transaction(async (tx) => {
-      const self = tx as unknown as PostgresStore;
+      const self = tx as unknown as this;
       // Stored once, on the feed, for every server that follows it.
       sourceId = await self.ownerOf(sourceId);
       const unique = uniqueItems(items).map((i) => ({ ...i, article: withoutNul(i.article), dedupeKey: i.dedupeKey.replaceAll('\u0000', '') }));
@@ -87,7 +86,7 @@ export const postgresArticles = {
           else result.unchanged++;
         }
       }
-      await opts.after?.(result, self);
+      await opts.after?.(result, self as unknown as AsyncStore);
       if (result.inserted.length || result.updated.length) {
         // Heard by every other process when this transaction commits (their indexes catch up).
         const updated: string[] = [];
@@ -101,29 +100,29 @@ export const postgresArticles = {
       for (const a of [...result.inserted, ...result.updated]) this.cache.put(a);
       return result;
     });
-  },
+  }
 
-  async hasArticleKey(this: PostgresStore, sourceId: string, dedupeKey: string): Promise<boolean> {
+  async hasArticleKey(sourceId: string, dedupeKey: string): Promise<boolean> {
     sourceId = await this.ownerOf(sourceId);
     return (await this.one('SELECT 1 FROM articles WHERE source_id = $1 AND dedupe_key = $2', [sourceId, dedupeKey])) !== undefined;
-  },
+  }
 
   /** An article by id, also by the id of a copy merged into it when feeds became shared. */
-  async getArticle(this: PostgresStore, id: string): Promise<Article | undefined> {
+  async getArticle(id: string): Promise<Article | undefined> {
     const r = (await this.one('SELECT * FROM articles WHERE id = $1', [id])) ?? (await this.one('SELECT a.* FROM article_aliases x JOIN articles a ON a.id = x.article_id WHERE x.id = $1', [id]));
     return r ? this.cache.put(toArticle(r)) : undefined;
-  },
+  }
 
-  cachedArticle(this: PostgresStore, id: string): Article | undefined {
+  cachedArticle(id: string): Article | undefined {
     return this.cache.get(id);
-  },
+  }
 
-  async articleMeta(this: PostgresStore, id: string): Promise<{ seq: number; firstSeenAt: string; announce: boolean; sourceId: string } | undefined> {
+  async articleMeta(id: string): Promise<{ seq: number; firstSeenAt: string; announce: boolean; sourceId: string } | undefined> {
     const r = await this.one('SELECT seq, first_seen_at, announce, source_id FROM articles WHERE id = $1', [id]);
     return r ? { seq: Number(r.seq), firstSeenAt: iso(r.first_seen_at), announce: r.announce as boolean, sourceId: r.source_id as string } : undefined;
-  },
+  }
 
-  async scanArticles(this: PostgresStore, afterSeq: number, limit: number): Promise<Array<{ rowid: number; article: Article; firstSeenAt: string; storySig: Uint8Array | null; storyId: string | null }>> {
+  async scanArticles(afterSeq: number, limit: number): Promise<Array<{ rowid: number; article: Article; firstSeenAt: string; storySig: Uint8Array | null; storyId: string | null }>> {
     return (await this.q('SELECT * FROM articles WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit])).map((r) => ({
       rowid: Number(r.seq),
       article: this.cache.put(toArticle(r)),
@@ -131,26 +130,26 @@ export const postgresArticles = {
       storySig: (r.story_sig as Buffer | null) ?? null,
       storyId: (r.story_id as string | null) ?? null,
     }));
-  },
+  }
 
-  async countArticles(this: PostgresStore, sourceIds?: Iterable<string>): Promise<number> {
+  async countArticles(sourceIds?: Iterable<string>): Promise<number> {
     if (!sourceIds) return Number((await this.one('SELECT COUNT(*) AS n FROM articles'))!.n);
     const ids = await this.ownersOf([...sourceIds]);
     if (ids.length === 0) return 0;
     return Number((await this.one('SELECT COUNT(*) AS n FROM articles WHERE source_id = ANY($1::text[])', [ids]))!.n);
-  },
+  }
 
-  async countBySource(this: PostgresStore): Promise<Map<string, number>> {
+  async countBySource(): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     for (const r of await this.q('SELECT source_id, COUNT(*) AS n FROM articles GROUP BY source_id')) out.set(r.source_id as string, Number(r.n));
     return out;
-  },
+  }
 
-  async maxSeq(this: PostgresStore): Promise<number> {
+  async maxSeq(): Promise<number> {
     return Number((await this.one('SELECT COALESCE(MAX(seq), 0) AS m FROM articles'))!.m);
-  },
+  }
 
-  async newArticles(this: PostgresStore, sourceIds: Iterable<string>, range: { fromExclusive: string; toInclusive: string }, limit = 1000): Promise<StoredArticle[]> {
+  async newArticles(sourceIds: Iterable<string>, range: { fromExclusive: string; toInclusive: string }, limit = 1000): Promise<StoredArticle[]> {
     const ids = await this.ownersOf([...sourceIds]);
     if (ids.length === 0) return [];
     return (
@@ -159,17 +158,17 @@ export const postgresArticles = {
         [range.fromExclusive, range.toInclusive, ids, limit],
       )
     ).map(toStoredWithStory);
-  },
+  }
 
-  async articlesAfterSeq(this: PostgresStore, sourceIds: Iterable<string>, afterSeq: number, uptoSeq: number, limit = 1000): Promise<StoredArticle[]> {
+  async articlesAfterSeq(sourceIds: Iterable<string>, afterSeq: number, uptoSeq: number, limit = 1000): Promise<StoredArticle[]> {
     const ids = await this.ownersOf([...sourceIds]);
     if (ids.length === 0) return [];
     return (
       await this.q('SELECT * FROM articles WHERE announce AND seq > $1 AND seq <= $2 AND source_id = ANY($3::text[]) ORDER BY seq LIMIT $4', [afterSeq, uptoSeq, ids, limit])
     ).map(toStoredWithStory);
-  },
+  }
 
-  async latestArticles(this: PostgresStore, sourceId: string, limit: number): Promise<StoredArticle[]> {
+  async latestArticles(sourceId: string, limit: number): Promise<StoredArticle[]> {
     sourceId = await this.ownerOf(sourceId);
     // The SQLite store orders by the text COALESCE(published_at, first_seen_at): the same text here
     // (first_seen_at in its ISO form, byte order), so both stores list the same articles.
@@ -180,9 +179,9 @@ export const postgresArticles = {
         [sourceId, limit],
       )
     ).map(toStored);
-  },
+  }
 
-  async pendingFullText(this: PostgresStore, sourceId: string, maxAttempts: number, limit: number): Promise<Array<{ id: string; url: string }>> {
+  async pendingFullText(sourceId: string, maxAttempts: number, limit: number): Promise<Array<{ id: string; url: string }>> {
     sourceId = await this.ownerOf(sourceId);
     return (
       await this.q(
@@ -191,9 +190,9 @@ export const postgresArticles = {
         [sourceId, maxAttempts, limit],
       )
     ).map((r) => ({ id: r.id as string, url: r.url as string }));
-  },
+  }
 
-  async sourcesWithPendingFullText(this: PostgresStore, maxAttempts: number): Promise<string[]> {
+  async sourcesWithPendingFullText(maxAttempts: number): Promise<string[]> {
     return (
       await this.q(
         `SELECT MIN(s.id) AS id FROM sources s WHERE s.full_text AND s.status = 'active' AND s.kind <> 'page' AND EXISTS (
@@ -202,11 +201,11 @@ export const postgresArticles = {
         [maxAttempts],
       )
     ).map((r) => r.id as string);
-  },
+  }
 
-  async setFullText(this: PostgresStore, id: string, body: string[], byline: string | null, image: string | null = null): Promise<Article | undefined> {
+  async setFullText(id: string, body: string[], byline: string | null, image: string | null = null): Promise<Article | undefined> {
     return this.transaction(async (tx) => {
-      const self = tx as unknown as PostgresStore;
+      const self = tx as unknown as this;
       const r = await self.one('SELECT * FROM articles WHERE id = $1 FOR UPDATE', [id]);
       if (!r) return undefined;
       const now = self.now();
@@ -238,18 +237,18 @@ export const postgresArticles = {
       if (out) await self.q('SELECT pg_notify($1, $2)', [ARTICLES_CHANNEL, JSON.stringify({ maxSeq: 0, updated: [id] })]);
       return out ? toArticle(out) : undefined;
     }).then((a) => (a ? this.cache.put(a) : (this.cache.drop(id), undefined)));
-  },
+  }
 
-  async recordFullTextFailure(this: PostgresStore, id: string, error: string): Promise<void> {
+  async recordFullTextFailure(id: string, error: string): Promise<void> {
     await this.q('UPDATE articles SET full_text_attempts = full_text_attempts + 1, full_text_error = $1 WHERE id = $2', [error.slice(0, 500), id]);
-  },
+  }
 
-  async resetFullTextFailures(this: PostgresStore, sourceId: string): Promise<void> {
+  async resetFullTextFailures(sourceId: string): Promise<void> {
     sourceId = await this.ownerOf(sourceId);
     await this.q("UPDATE articles SET full_text_attempts = 0 WHERE source_id = $1 AND text_origin IN ('summary', 'stale')", [sourceId]);
-  },
+  }
 
-  async fullTextCoverage(this: PostgresStore, sourceId: string, maxAttempts: number): Promise<FullTextCoverage> {
+  async fullTextCoverage(sourceId: string, maxAttempts: number): Promise<FullTextCoverage> {
     sourceId = await this.ownerOf(sourceId);
     const r = (await this.one(
       `SELECT COUNT(*) AS total,
@@ -270,9 +269,9 @@ export const postgresArticles = {
       failed: Number(r.failed),
       lastError: (last?.full_text_error as string | undefined) ?? null,
     };
-  },
+  }
 
-  async onArticles(this: PostgresStore, fn: (change: ArticleChange) => void): Promise<() => Promise<void>> {
+  async onArticles(fn: (change: ArticleChange) => void): Promise<() => Promise<void>> {
     let stopped = false;
     let client: pg.PoolClient | null = null;
     const connect = async (reconnected: boolean): Promise<void> => {
@@ -315,5 +314,16 @@ export const postgresArticles = {
         c.release();
       }
     };
-  },
-};
+  }
+
+  // A guild's sources with their article counts: a view over sources and articles.
+  async sourcesForGuild(guildId: string): Promise<Array<{ id: string; feedId: string; name: string; url: string | null; articles: number }>> {
+    return (
+      await this.q(
+        `SELECT s.id, COALESCE(s.feed_id, s.id) AS feed_id, s.name, s.url, (SELECT COUNT(*) FROM articles a WHERE a.source_id = COALESCE(s.feed_id, s.id)) AS n
+         FROM sources s WHERE s.guild_id = $1 OR s.id = 'seeds' ORDER BY s.guild_id IS NOT NULL, s.created_at, s.id`,
+        [guildId],
+      )
+    ).map((r) => ({ id: r.id as string, feedId: r.feed_id as string, name: r.name as string, url: (r.url as string | null) ?? null, articles: Number(r.n) }));
+  }
+}

@@ -5,20 +5,20 @@ import { OWNER_OF, OWNERS_OF_JSON } from '../feeds.ts';
 import type { Row } from '../rows.ts';
 import type { FullTextCoverage, IngestItem, IngestResult, StoredArticle } from '../types.ts';
 import { iso, toArticle, toStoredItem } from '../sqlite-common.ts';
-import type { SqliteStore } from '../sqlite-store.ts';
+import { SqliteVersions } from './versions.sqlite.ts';
 
 /**
  * SqliteStore's articles: ingest (executing ingest-plan.ts), reads, full text (see articles.ts).
- * Installed on SqliteStore's prototype (sqlite-store.ts), so `this` is the store.
+ * One link of SqliteStore's class chain (see sqlite-store.ts).
  */
-export const sqliteArticles = {
+export class SqliteArticles extends SqliteVersions {
   /**
    * Stores one fetch's items in one transaction. A known (source, dedupe key) keeps its article
    * id and is rewritten only when its content hash changed; new items get first_seen_at = now and
    * the next seq. `announce: false` files them as already announced (not digest/alert material).
    * `after` runs inside the same transaction (e.g. recording the fetch attempt).
    */
-  ingest(this: SqliteStore, sourceId: string, items: IngestItem[], opts: { announce: boolean; after?: (r: IngestResult) => void }): IngestResult {
+  ingest(sourceId: string, items: IngestItem[], opts: { announce: boolean; after?: (r: IngestResult) => void }): IngestResult {
     const now = iso(this.clock.now());
     // Stored once, on the feed, for every server that follows it.
     sourceId = this.ownerOf(sourceId);
@@ -73,20 +73,20 @@ export const sqliteArticles = {
       opts.after?.(result);
       return result;
     })();
-  },
+  }
 
   /** Summary-only articles of a source still to be fetched for full text, newest first. */
-  pendingFullText(this: SqliteStore, sourceId: string, maxAttempts: number, limit: number): Array<{ id: string; url: string }> {
+  pendingFullText(sourceId: string, maxAttempts: number, limit: number): Array<{ id: string; url: string }> {
     return (
       this.stmt(
         `SELECT id, url FROM articles WHERE source_id = ${OWNER_OF} AND text_origin IN ('summary', 'stale') AND url IS NOT NULL AND full_text_attempts < ?
          ORDER BY seq DESC LIMIT ?`,
       ).all(sourceId, maxAttempts, limit) as Row[]
     ).map((r) => ({ id: r.id as string, url: r.url as string }));
-  },
+  }
 
   /** Active full-text sources that still have summary-only articles to fetch. */
-  sourcesWithPendingFullText(this: SqliteStore, maxAttempts: number): string[] {
+  sourcesWithPendingFullText(maxAttempts: number): string[] {
     return (
       this.stmt(
         `SELECT MIN(s.id) AS id FROM sources s WHERE s.full_text = 1 AND s.status = 'active' AND s.kind <> 'page' AND EXISTS (
@@ -94,10 +94,10 @@ export const sqliteArticles = {
          GROUP BY COALESCE(s.feed_id, s.id) ORDER BY MIN(s.created_at)`,
       ).all(maxAttempts) as Row[]
     ).map((r) => r.id as string);
-  },
+  }
 
   /** Stores the text extracted from an article's page; the article as now stored, or undefined if it is gone. */
-  setFullText(this: SqliteStore, id: string, body: string[], byline: string | null, image: string | null = null): Article | undefined {
+  setFullText(id: string, body: string[], byline: string | null, image: string | null = null): Article | undefined {
     return this.db.transaction(() => {
       const r = this.stmt('SELECT * FROM articles WHERE id = ?').get(id) as Row | undefined;
       if (!r) return undefined;
@@ -128,20 +128,20 @@ export const sqliteArticles = {
       ).run(JSON.stringify(body), byline, image, now, changed ? 1 : 0, now, id);
       return this.getArticle(id);
     })();
-  },
+  }
 
   /** Counts a failed page fetch against an article; it keeps its summary. */
-  recordFullTextFailure(this: SqliteStore, id: string, error: string): void {
+  recordFullTextFailure(id: string, error: string): void {
     this.stmt('UPDATE articles SET full_text_attempts = full_text_attempts + 1, full_text_error = ? WHERE id = ?').run(error.slice(0, 500), id);
-  },
+  }
 
   /** Gives every summary-only article of a source its attempts back (a moderator asked again). */
-  resetFullTextFailures(this: SqliteStore, sourceId: string): void {
+  resetFullTextFailures(sourceId: string): void {
     this.stmt(`UPDATE articles SET full_text_attempts = 0 WHERE source_id = ${OWNER_OF} AND text_origin IN ('summary', 'stale')`).run(sourceId);
-  },
+  }
 
   /** How much of a source's text is whole, waiting, or failed. */
-  fullTextCoverage(this: SqliteStore, sourceId: string, maxAttempts: number): FullTextCoverage {
+  fullTextCoverage(sourceId: string, maxAttempts: number): FullTextCoverage {
     const r = this.stmt(
       `SELECT COUNT(*) AS total,
          SUM(text_origin IN ('feed', 'page', 'stale')) AS complete,
@@ -159,27 +159,27 @@ export const sqliteArticles = {
       failed: (r.failed as number | null) ?? 0,
       lastError: (last?.full_text_error as string | undefined) ?? null,
     };
-  },
+  }
 
   /** True when the source already holds an item with this dedupe key. */
-  hasArticleKey(this: SqliteStore, sourceId: string, dedupeKey: string): boolean {
+  hasArticleKey(sourceId: string, dedupeKey: string): boolean {
     return this.stmt(`SELECT 1 FROM articles WHERE source_id = ${OWNER_OF} AND dedupe_key = ?`).get(sourceId, dedupeKey) !== undefined;
-  },
+  }
 
   /** An article by id, also by the id of a copy merged into it when feeds became shared. */
-  getArticle(this: SqliteStore, id: string): Article | undefined {
+  getArticle(id: string): Article | undefined {
     const r = (this.stmt('SELECT * FROM articles WHERE id = ?').get(id) ?? this.stmt('SELECT a.* FROM article_aliases x JOIN articles a ON a.id = x.article_id WHERE x.id = ?').get(id)) as Row | undefined;
     return r ? toArticle(r) : undefined;
-  },
+  }
 
   /** When and in what order an article was first seen, and whether it is digest material. */
-  articleMeta(this: SqliteStore, id: string): { seq: number; firstSeenAt: string; announce: boolean; sourceId: string } | undefined {
+  articleMeta(id: string): { seq: number; firstSeenAt: string; announce: boolean; sourceId: string } | undefined {
     const r = this.stmt('SELECT seq, first_seen_at, announce, source_id FROM articles WHERE id = ?').get(id) as Row | undefined;
     return r ? { seq: r.seq as number, firstSeenAt: r.first_seen_at as string, announce: r.announce === 1, sourceId: r.source_id as string } : undefined;
-  },
+  }
 
   /** Articles in seq order after `afterSeq`, for chunked index rebuilds. */
-  scanArticles(this: SqliteStore, afterSeq: number, limit: number): Array<{ rowid: number; article: Article; firstSeenAt: string; storySig: Uint8Array | null; storyId: string | null }> {
+  scanArticles(afterSeq: number, limit: number): Array<{ rowid: number; article: Article; firstSeenAt: string; storySig: Uint8Array | null; storyId: string | null }> {
     return (this.stmt('SELECT * FROM articles WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as Row[]).map((r) => ({
       rowid: r.seq as number,
       article: toArticle(r),
@@ -187,31 +187,31 @@ export const sqliteArticles = {
       storySig: (r.story_sig as Buffer | null) ?? null,
       storyId: (r.story_id as string | null) ?? null,
     }));
-  },
+  }
 
-  countArticles(this: SqliteStore, sourceIds?: Iterable<string>): number {
+  countArticles(sourceIds?: Iterable<string>): number {
     if (!sourceIds) return (this.stmt('SELECT COUNT(*) AS n FROM articles').get() as Row).n as number;
     const ids = [...sourceIds];
     if (ids.length === 0) return 0;
     const r = this.stmt(`SELECT COUNT(*) AS n FROM articles WHERE source_id IN ${OWNERS_OF_JSON}`).get(JSON.stringify(ids)) as Row;
     return r.n as number;
-  },
+  }
 
-  countBySource(this: SqliteStore): Map<string, number> {
+  countBySource(): Map<string, number> {
     const out = new Map<string, number>();
     for (const r of this.stmt('SELECT source_id, COUNT(*) AS n FROM articles GROUP BY source_id').all() as Row[]) out.set(r.source_id as string, r.n as number);
     return out;
-  },
+  }
 
-  maxSeq(this: SqliteStore): number {
+  maxSeq(): number {
     return ((this.stmt('SELECT MAX(seq) AS m FROM articles').get() as Row).m as number | null) ?? 0;
-  },
+  }
 
   /**
    * Announced articles from the given sources first seen in (fromExclusive, toInclusive], oldest
    * first: the material of one digest window.
    */
-  newArticles(this: SqliteStore, sourceIds: Iterable<string>, range: { fromExclusive: string; toInclusive: string }, limit = 1000): StoredArticle[] {
+  newArticles(sourceIds: Iterable<string>, range: { fromExclusive: string; toInclusive: string }, limit = 1000): StoredArticle[] {
     const ids = [...sourceIds];
     if (ids.length === 0) return [];
     const rows = this.db
@@ -221,24 +221,31 @@ export const sqliteArticles = {
       )
       .all(range.fromExclusive, range.toInclusive, JSON.stringify(ids), limit) as Row[];
     return rows.map((r) => ({ seq: r.seq as number, article: toArticle(r), firstSeenAt: r.first_seen_at as string, storyId: (r.story_id as string | null) ?? null }));
-  },
+  }
 
   /** Announced articles with seq in (afterSeq, uptoSeq] from the given sources: alert material. */
-  articlesAfterSeq(this: SqliteStore, sourceIds: Iterable<string>, afterSeq: number, uptoSeq: number, limit = 1000): StoredArticle[] {
+  articlesAfterSeq(sourceIds: Iterable<string>, afterSeq: number, uptoSeq: number, limit = 1000): StoredArticle[] {
     const ids = [...sourceIds];
     if (ids.length === 0) return [];
     const rows = this.db
       .prepare(`SELECT * FROM articles WHERE announce = 1 AND seq > ? AND seq <= ? AND source_id IN ${OWNERS_OF_JSON} ORDER BY seq LIMIT ?`)
       .all(afterSeq, uptoSeq, JSON.stringify(ids), limit) as Row[];
     return rows.map((r) => ({ seq: r.seq as number, article: toArticle(r), firstSeenAt: r.first_seen_at as string, storyId: (r.story_id as string | null) ?? null }));
-  },
+  }
 
   /** A source's latest articles, newest first (what /alert preview judges). */
-  latestArticles(this: SqliteStore, sourceId: string, limit: number): StoredArticle[] {
+  latestArticles(sourceId: string, limit: number): StoredArticle[] {
     return (this.stmt(`SELECT * FROM articles WHERE source_id = ${OWNER_OF} ORDER BY COALESCE(published_at, first_seen_at) DESC, seq DESC LIMIT ?`).all(sourceId, limit) as Row[]).map((r) => ({
       seq: r.seq as number,
       article: toArticle(r),
       firstSeenAt: r.first_seen_at as string,
     }));
-  },
-};
+  }
+
+  // A guild's sources with their article counts: a view over sources and articles.
+  sourcesForGuild(guildId: string): Array<{ id: string; feedId: string; name: string; url: string | null; articles: number }> {
+    const counts = this.countBySource();
+    const rows = (this.stmt("SELECT id, COALESCE(feed_id, id) AS feed_id, name, url FROM sources WHERE guild_id = ? OR id = 'seeds' ORDER BY guild_id IS NOT NULL, created_at").all(guildId) as Row[]);
+    return rows.map((r) => ({ id: r.id as string, feedId: r.feed_id as string, name: r.name as string, url: (r.url as string | null) ?? null, articles: counts.get(r.feed_id as string) ?? 0 }));
+  }
+}

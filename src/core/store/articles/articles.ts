@@ -1,5 +1,4 @@
 import type { Article } from '../../article.ts';
-import type { AsyncStore } from '../async-store.ts';
 import type { IngestItem, FullTextCoverage, IngestResult, StoredArticle } from '../types.ts';
 
 /** What a NOTIFY says: the newest seq stored, and articles changed in place (ids, may be cut short). */
@@ -12,9 +11,11 @@ export interface ArticleChange {
 
 /**
  * Articles: each fetch's items stored through the ingest plan (see ingest-plan.ts), reads by id
- * and by seq, and the full-text backfill of summary-only items.
+ * and by seq, and the full-text backfill of summary-only items. `Tx` is the handle `after` gets
+ * inside the ingest transaction: AsyncStore (a parameter, so this file does not import
+ * async-store.ts, which imports it).
  */
-export interface ArticlesStore {
+export interface ArticlesStore<Tx> {
   /**
    * Stores one fetch's items in one transaction as planIngest (ingest-plan.ts) decides; `after` runs inside it
    * with the transaction's handle, e.g. to record the fetch attempt.
@@ -22,7 +23,7 @@ export interface ArticlesStore {
   ingest(
     sourceId: string,
     items: IngestItem[],
-    opts: { announce: boolean; after?: (r: IngestResult, tx: AsyncStore) => Promise<void> | void },
+    opts: { announce: boolean; after?: (r: IngestResult, tx: Tx) => Promise<void> | void },
   ): Promise<IngestResult>;
   hasArticleKey(sourceId: string, dedupeKey: string): Promise<boolean>;
   getArticle(id: string): Promise<Article | undefined>;

@@ -1,16 +1,16 @@
 import type { Article } from '../../article.ts';
 import type { ArticleVersion, VersionChange } from '../types.ts';
 import { pickVanished, type Row } from '../rows.ts';
-import { iso, json, toArticle, toVersion } from '../postgres/postgres-common.ts';
-import type { PostgresStore } from '../postgres/postgres-store.ts';
+import { iso, json, toArticle, toVersion } from '../postgres-common.ts';
+import { PostgresSources } from '../sources/sources.postgres.ts';
 
 /**
  * PostgresStore's article versions and deletions (see versions.ts).
- * Installed on PostgresStore's prototype (postgres-store.ts), so `this` is the store.
+ * One link of PostgresStore's class chain (see postgres-store.ts).
  */
-export const postgresVersions = {
+export class PostgresVersions extends PostgresSources {
   /** Keeps the version a change replaced; returns its row id. */
-  async saveVersion(this: PostgresStore, before: Article, row: Row, now: string, change: { kinds: string[]; share: number; note: string | null }): Promise<number> {
+  async saveVersion(before: Article, row: Row, now: string, change: { kinds: string[]; share: number; note: string | null }): Promise<number> {
     const seenAt = row.version_seen_at ?? row.first_seen_at;
     const r = await this.one(
       `INSERT INTO article_versions (article_id, version, title, byline, published_at, body, url, seen_at, replaced_at, kinds, share, note)
@@ -18,13 +18,13 @@ export const postgresVersions = {
       [before.id, before.title, before.byline, before.publishedAt, json(before.body), before.url, iso(seenAt), now, json(change.kinds), change.share, change.note],
     );
     return Number(r!.id);
-  },
+  }
 
-  async listVersions(this: PostgresStore, articleId: string): Promise<ArticleVersion[]> {
+  async listVersions(articleId: string): Promise<ArticleVersion[]> {
     return (await this.q('SELECT * FROM article_versions WHERE article_id = $1 ORDER BY version', [articleId])).map(toVersion);
-  },
+  }
 
-  async articleState(this: PostgresStore, id: string): Promise<{ firstSeenAt: string; versionSeenAt: string; deletedAt: string | null; storyId: string | null; edits: number } | undefined> {
+  async articleState(id: string): Promise<{ firstSeenAt: string; versionSeenAt: string; deletedAt: string | null; storyId: string | null; edits: number } | undefined> {
     const r = await this.one(
       `SELECT first_seen_at, version_seen_at, deleted_at, story_id,
          (SELECT COUNT(*) FROM article_versions v WHERE v.article_id = a.id AND v.kinds <> '["deleted"]'::jsonb) AS edits
@@ -39,9 +39,9 @@ export const postgresVersions = {
       storyId: (r.story_id as string | null) ?? null,
       edits: Number(r.edits),
     };
-  },
+  }
 
-  async vanishedItems(this: PostgresStore, sourceId: string, presentKeys: ReadonlySet<string>, seenSince: string, limit: number): Promise<Array<{ id: string; url: string }>> {
+  async vanishedItems(sourceId: string, presentKeys: ReadonlySet<string>, seenSince: string, limit: number): Promise<Array<{ id: string; url: string }>> {
     sourceId = await this.ownerOf(sourceId);
     const rows = await this.q(
       `SELECT id, url, dedupe_key FROM articles WHERE source_id = $1 AND NOT gone_checked AND deleted_at IS NULL AND url IS NOT NULL AND first_seen_at >= $2
@@ -49,15 +49,15 @@ export const postgresVersions = {
       [sourceId, seenSince],
     );
     return pickVanished(rows, presentKeys, limit);
-  },
+  }
 
-  async markGoneChecked(this: PostgresStore, id: string): Promise<void> {
+  async markGoneChecked(id: string): Promise<void> {
     await this.q('UPDATE articles SET gone_checked = true WHERE id = $1', [id]);
-  },
+  }
 
-  async markDeleted(this: PostgresStore, id: string): Promise<ArticleVersion | undefined> {
+  async markDeleted(id: string): Promise<ArticleVersion | undefined> {
     return this.transaction(async (tx) => {
-      const self = tx as unknown as PostgresStore;
+      const self = tx as unknown as this;
       const r = await self.one('SELECT * FROM articles WHERE id = $1 AND deleted_at IS NULL FOR UPDATE', [id]);
       if (!r) return undefined;
       const now = self.now();
@@ -65,13 +65,13 @@ export const postgresVersions = {
       await self.q('UPDATE articles SET deleted_at = $1, gone_checked = true WHERE id = $2', [now, id]);
       return toVersion((await self.one('SELECT * FROM article_versions WHERE id = $1', [versionId]))!);
     });
-  },
+  }
 
-  async maxVersionId(this: PostgresStore): Promise<number> {
+  async maxVersionId(): Promise<number> {
     return Number((await this.one('SELECT COALESCE(MAX(id), 0) AS m FROM article_versions'))!.m);
-  },
+  }
 
-  async changesAfter(this: PostgresStore, sourceIds: Iterable<string>, afterId: number, uptoId: number, limit = 500): Promise<VersionChange[]> {
+  async changesAfter(sourceIds: Iterable<string>, afterId: number, uptoId: number, limit = 500): Promise<VersionChange[]> {
     const ids = await this.ownersOf([...sourceIds]);
     if (ids.length === 0) return [];
     const rows = await this.q(
@@ -85,5 +85,5 @@ export const postgresVersions = {
       version: toVersion(r),
       article: toArticle({ ...r, id: r.a_id, title: r.a_title, byline: r.a_byline, body: r.a_body, url: r.a_url, published_at: r.a_published_at, image_url: null }),
     }));
-  },
-};
+  }
+}

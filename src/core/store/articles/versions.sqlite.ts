@@ -2,20 +2,20 @@ import { OWNER_OF, OWNERS_OF_JSON } from '../feeds.ts';
 import { pickVanished, type Row } from '../rows.ts';
 import type { ArticleVersion, VersionChange } from '../types.ts';
 import { iso, toArticle, toVersion } from '../sqlite-common.ts';
-import type { SqliteStore } from '../sqlite-store.ts';
+import { SqliteSources } from '../sources/sources.sqlite.ts';
 
 /**
  * SqliteStore's article versions and deletions (see versions.ts).
- * Installed on SqliteStore's prototype (sqlite-store.ts), so `this` is the store.
+ * One link of SqliteStore's class chain (see sqlite-store.ts).
  */
-export const sqliteVersions = {
+export class SqliteVersions extends SqliteSources {
   /** The earlier versions of an article, oldest first (the article itself is the newest). */
-  listVersions(this: SqliteStore, articleId: string): ArticleVersion[] {
+  listVersions(articleId: string): ArticleVersion[] {
     return (this.stmt('SELECT * FROM article_versions WHERE article_id = ? ORDER BY version').all(articleId) as Row[]).map(toVersion);
-  },
+  }
 
   /** When the current version was first seen, and when the item was deleted at its source. */
-  articleState(this: SqliteStore, id: string): { firstSeenAt: string; versionSeenAt: string; deletedAt: string | null; storyId: string | null; edits: number } | undefined {
+  articleState(id: string): { firstSeenAt: string; versionSeenAt: string; deletedAt: string | null; storyId: string | null; edits: number } | undefined {
     const r = this.stmt(
       `SELECT first_seen_at, version_seen_at, deleted_at, story_id,
          (SELECT COUNT(*) FROM article_versions v WHERE v.article_id = a.id AND v.kinds <> '["deleted"]') AS edits
@@ -29,27 +29,27 @@ export const sqliteVersions = {
       storyId: (r.story_id as string | null) ?? null,
       edits: r.edits as number,
     };
-  },
+  }
 
   /**
    * Recent items of a source that are missing from its latest fetch and were never checked: the
    * candidates for "deleted at the source". Newest first, at most `limit`.
    */
-  vanishedItems(this: SqliteStore, sourceId: string, presentKeys: ReadonlySet<string>, seenSince: string, limit: number): Array<{ id: string; url: string }> {
+  vanishedItems(sourceId: string, presentKeys: ReadonlySet<string>, seenSince: string, limit: number): Array<{ id: string; url: string }> {
     const rows = this.stmt(
       `SELECT id, url, dedupe_key FROM articles WHERE source_id = ${OWNER_OF} AND gone_checked = 0 AND deleted_at IS NULL AND url IS NOT NULL AND first_seen_at >= ?
        ORDER BY seq DESC LIMIT 500`,
     ).all(sourceId, seenSince) as Row[];
     return pickVanished(rows, presentKeys, limit);
-  },
+  }
 
   /** Records that a vanished item's page was checked (it will not be checked again). */
-  markGoneChecked(this: SqliteStore, id: string): void {
+  markGoneChecked(id: string): void {
     this.stmt('UPDATE articles SET gone_checked = 1 WHERE id = ?').run(id);
-  },
+  }
 
   /** Marks an article deleted at its source: its last version is kept with the change "deleted". */
-  markDeleted(this: SqliteStore, id: string): ArticleVersion | undefined {
+  markDeleted(id: string): ArticleVersion | undefined {
     return this.db.transaction(() => {
       const r = this.stmt('SELECT * FROM articles WHERE id = ? AND deleted_at IS NULL').get(id) as Row | undefined;
       if (!r) return undefined;
@@ -62,14 +62,14 @@ export const sqliteVersions = {
       this.stmt('UPDATE articles SET deleted_at = ?, gone_checked = 1 WHERE id = ?').run(now, id);
       return toVersion(this.stmt('SELECT * FROM article_versions WHERE id = ?').get(Number(info.lastInsertRowid)) as Row);
     })();
-  },
+  }
 
-  maxVersionId(this: SqliteStore): number {
+  maxVersionId(): number {
     return ((this.stmt('SELECT MAX(id) AS m FROM article_versions').get() as Row).m as number | null) ?? 0;
-  },
+  }
 
   /** Stored changes with id in (afterId, uptoId] of the given sources, oldest first, with the article as now. */
-  changesAfter(this: SqliteStore, sourceIds: Iterable<string>, afterId: number, uptoId: number, limit = 500): VersionChange[] {
+  changesAfter(sourceIds: Iterable<string>, afterId: number, uptoId: number, limit = 500): VersionChange[] {
     const ids = [...sourceIds];
     if (ids.length === 0) return [];
     const rows = this.db
@@ -83,5 +83,5 @@ export const sqliteVersions = {
       version: toVersion(r),
       article: toArticle({ ...r, id: r.a_id, title: r.a_title, byline: r.a_byline, body: r.a_body, url: r.a_url, published_at: r.a_published_at }),
     }));
-  },
-};
+  }
+}

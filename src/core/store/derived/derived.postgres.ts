@@ -1,13 +1,13 @@
 import type { StoredArticle, DerivedRow, ArticleSpeakers } from '../types.ts';
-import { iso, toStoredWithStory, json } from '../postgres/postgres-common.ts';
-import type { PostgresStore } from '../postgres/postgres-store.ts';
+import { iso, toStoredWithStory, json } from '../postgres-common.ts';
+import { PostgresOutbox } from '../outbox/outbox.postgres.ts';
 
 /**
  * PostgresStore's derived data: stories and speakers (see derived.ts).
- * Installed on PostgresStore's prototype (postgres-store.ts), so `this` is the store.
+ * One link of PostgresStore's class chain (see postgres-store.ts).
  */
-export const postgresDerived = {
-  async scanDerived(this: PostgresStore, afterSeq: number, limit: number): Promise<DerivedRow[]> {
+export class PostgresDerived extends PostgresOutbox {
+  async scanDerived(afterSeq: number, limit: number): Promise<DerivedRow[]> {
     const rows = await this.q('SELECT seq, id, source_id, title, published_at, first_seen_at, story_sig, story_entities, story_id, speakers FROM articles WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit]);
     return rows.map((r) => ({
       rowid: Number(r.seq),
@@ -21,9 +21,9 @@ export const postgresDerived = {
       storyId: (r.story_id as string | null) ?? null,
       speakers: (r.speakers as ArticleSpeakers | null) ?? null,
     }));
-  },
+  }
 
-  async setStorySignatures(this: PostgresStore, sigs: Iterable<[articleId: string, sig: Uint8Array, entities?: Uint8Array]>): Promise<void> {
+  async setStorySignatures(sigs: Iterable<[articleId: string, sig: Uint8Array, entities?: Uint8Array]>): Promise<void> {
     const list = [...sigs];
     if (list.length === 0) return;
     const b64 = (b: Uint8Array | undefined) => (b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64') : null);
@@ -32,18 +32,18 @@ export const postgresDerived = {
          FROM jsonb_to_recordset($1::jsonb) AS x(id text, sig text, ents text) WHERE a.id = x.id`,
       [json(list.map(([id, sig, entities]) => ({ id, sig: b64(sig), ents: b64(entities) })))],
     );
-  },
+  }
 
-  async setSpeakers(this: PostgresStore, rows: Iterable<[articleId: string, speakers: ArticleSpeakers]>): Promise<void> {
+  async setSpeakers(rows: Iterable<[articleId: string, speakers: ArticleSpeakers]>): Promise<void> {
     const list = [...rows];
     if (list.length === 0) return;
     await this.q(
       `UPDATE articles a SET speakers = x.speakers FROM jsonb_to_recordset($1::jsonb) AS x(id text, speakers jsonb) WHERE a.id = x.id`,
       [json(list.map(([id, speakers]) => ({ id, speakers })))],
     );
-  },
+  }
 
-  async setStoryIds(this: PostgresStore, assignments: Iterable<[articleId: string, storyId: string]>): Promise<number> {
+  async setStoryIds(assignments: Iterable<[articleId: string, storyId: string]>): Promise<number> {
     const list = [...assignments];
     if (list.length === 0) return 0;
     const r = await this.db.query(
@@ -51,9 +51,9 @@ export const postgresDerived = {
       [json(list.map(([id, story]) => ({ id, story })))],
     );
     return r.rowCount ?? 0;
-  },
+  }
 
-  async storyMembers(this: PostgresStore, storyId: string, limit = 200): Promise<StoredArticle[]> {
+  async storyMembers(storyId: string, limit = 200): Promise<StoredArticle[]> {
     // Ordered by the same text as SQLite (published as given, else first seen in ISO form).
     return (
       await this.q(
@@ -62,5 +62,5 @@ export const postgresDerived = {
         [storyId, limit],
       )
     ).map(toStoredWithStory);
-  },
-};
+  }
+}

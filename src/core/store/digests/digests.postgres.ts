@@ -1,13 +1,13 @@
 import type { SubscriptionRow } from '../types.ts';
-import { toSubscription } from '../postgres/postgres-common.ts';
-import type { PostgresStore } from '../postgres/postgres-store.ts';
+import { toSubscription } from '../postgres-common.ts';
+import { PostgresMeta } from '../meta/meta.postgres.ts';
 
 /**
  * PostgresStore's digest subscriptions (see digests.ts).
- * Installed on PostgresStore's prototype (postgres-store.ts), so `this` is the store.
+ * One link of PostgresStore's class chain (see postgres-store.ts).
  */
-export const postgresDigests = {
-  async createSubscription(this: PostgresStore, s: Omit<SubscriptionRow, 'id' | 'createdAt'>): Promise<SubscriptionRow> {
+export class PostgresDigests extends PostgresMeta {
+  async createSubscription(s: Omit<SubscriptionRow, 'id' | 'createdAt'>): Promise<SubscriptionRow> {
     const row = await this.insertWithShortId((id) =>
       this.one(
         `INSERT INTO subscriptions (id, guild_id, channel_id, schedule_label, cron, timezone, query, source_ids, max_items, created_by, created_at, last_window_end, chart)
@@ -16,21 +16,21 @@ export const postgresDigests = {
       ),
     );
     return toSubscription(row);
-  },
+  }
 
-  async getSubscription(this: PostgresStore, id: string): Promise<SubscriptionRow | undefined> {
+  async getSubscription(id: string): Promise<SubscriptionRow | undefined> {
     const r = await this.one('SELECT * FROM subscriptions WHERE id = $1', [id]);
     return r ? toSubscription(r) : undefined;
-  },
+  }
 
-  async listSubscriptions(this: PostgresStore, guildId?: string): Promise<SubscriptionRow[]> {
+  async listSubscriptions(guildId?: string): Promise<SubscriptionRow[]> {
     const rows = guildId
       ? await this.q('SELECT * FROM subscriptions WHERE guild_id = $1 ORDER BY created_at, id', [guildId])
       : await this.q('SELECT * FROM subscriptions ORDER BY created_at, id');
     return rows.map(toSubscription);
-  },
+  }
 
-  async deleteSubscription(this: PostgresStore, id: string): Promise<boolean> {
+  async deleteSubscription(id: string): Promise<boolean> {
     return ((await this.db.query('DELETE FROM subscriptions WHERE id = $1', [id])).rowCount ?? 0) > 0;
-  },
-};
+  }
+}

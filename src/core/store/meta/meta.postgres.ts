@@ -1,11 +1,11 @@
-import type { PostgresStore } from '../postgres/postgres-store.ts';
+import { PostgresBase } from '../postgres-base.ts';
 
 /**
  * PostgresStore's meta values (see meta.ts).
- * Installed on PostgresStore's prototype (postgres-store.ts), so `this` is the store.
+ * One link of PostgresStore's class chain (see postgres-store.ts).
  */
-export const postgresMeta = {
-  async tryLock(this: PostgresStore, name: string): Promise<(() => Promise<void>) | null> {
+export class PostgresMeta extends PostgresBase {
+  async tryLock(name: string): Promise<(() => Promise<void>) | null> {
     // A session lock on a connection of its own: released with it, also when the process dies.
     const client = await this.pool.connect();
     try {
@@ -26,14 +26,14 @@ export const postgresMeta = {
         client.release(err as Error);
       }
     };
-  },
+  }
 
-  async getMeta(this: PostgresStore, key: string): Promise<string | undefined> {
+  async getMeta(key: string): Promise<string | undefined> {
     const r = await this.one('SELECT value FROM meta WHERE key = $1', [key]);
     return r ? (r.value as string) : undefined;
-  },
+  }
 
-  async setMeta(this: PostgresStore, key: string, value: string): Promise<void> {
+  async setMeta(key: string, value: string): Promise<void> {
     await this.q('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [key, value]);
-  },
-};
+  }
+}

@@ -1,32 +1,32 @@
 import type { Lease } from '../async-store.ts';
 import type { NewOutbox, OutboxRow, OutboxKind } from '../types.ts';
-import { PARKED, iso, json, toOutbox } from '../postgres/postgres-common.ts';
-import type { PostgresStore } from '../postgres/postgres-store.ts';
+import { PARKED, iso, json, toOutbox } from '../postgres-common.ts';
+import { PostgresAlerts } from '../alerts/alerts.postgres.ts';
 
 /**
  * PostgresStore's outbox (see outbox.ts).
- * Installed on PostgresStore's prototype (postgres-store.ts), so `this` is the store.
+ * One link of PostgresStore's class chain (see postgres-store.ts).
  */
-export const postgresOutbox = {
-  async postedToChannelSince(this: PostgresStore, channelId: string, since: Date): Promise<string[]> {
+export class PostgresOutbox extends PostgresAlerts {
+  async postedToChannelSince(channelId: string, since: Date): Promise<string[]> {
     return (
       await this.q("SELECT posted_at FROM outbox WHERE channel_id = $1 AND status = 'posted' AND posted_at > $2 ORDER BY posted_at", [channelId, since.toISOString()])
     ).map((r) => iso(r.posted_at));
-  },
+  }
 
-  async outboxBacklog(this: PostgresStore): Promise<Array<{ kind: OutboxKind; pending: number; oldestAt: string | null }>> {
+  async outboxBacklog(): Promise<Array<{ kind: OutboxKind; pending: number; oldestAt: string | null }>> {
     return (
       await this.q(`SELECT kind, COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE status = 'pending' AND next_attempt_at < '${PARKED}' GROUP BY kind ORDER BY kind`)
     ).map((r) => ({ kind: r.kind as OutboxKind, pending: Number(r.n), oldestAt: r.oldest ? iso(r.oldest) : null }));
-  },
+  }
 
-  async pendingPostsForChannel(this: PostgresStore, channelId: string): Promise<number> {
+  async pendingPostsForChannel(channelId: string): Promise<number> {
     return Number(
       (await this.one(`SELECT COUNT(*) AS n FROM outbox WHERE channel_id = $1 AND kind <> 'notice' AND status = 'pending' AND next_attempt_at < '${PARKED}'`, [channelId]))!.n,
     );
-  },
+  }
 
-  async claimChannelItems(this: PostgresStore, channelId: string, keys: string[]): Promise<string[]> {
+  async claimChannelItems(channelId: string, keys: string[]): Promise<string[]> {
     const unique = [...new Set(keys)];
     if (!unique.length) return [];
     const rows = await this.q(
@@ -36,28 +36,28 @@ export const postgresOutbox = {
     );
     const fresh = new Set(rows.map((r) => r.item_key as string));
     return unique.filter((k) => fresh.has(k));
-  },
+  }
 
-  async enqueueDigest(this: PostgresStore, subscriptionId: string, windowEnd: string, row: NewOutbox | null): Promise<OutboxRow | null> {
+  async enqueueDigest(subscriptionId: string, windowEnd: string, row: NewOutbox | null): Promise<OutboxRow | null> {
     return this.transaction(async (tx) => {
-      const self = tx as unknown as PostgresStore;
+      const self = tx as unknown as this;
       const out = row ? await self.enqueueOutbox(row) : null;
       await self.q('UPDATE subscriptions SET last_window_end = $1 WHERE id = $2', [windowEnd, subscriptionId]);
       return out;
     });
-  },
+  }
 
-  async enqueueAlerts(this: PostgresStore, alertId: string, lastSeq: number, rows: NewOutbox[]): Promise<OutboxRow[]> {
+  async enqueueAlerts(alertId: string, lastSeq: number, rows: NewOutbox[]): Promise<OutboxRow[]> {
     return this.transaction(async (tx) => {
-      const self = tx as unknown as PostgresStore;
+      const self = tx as unknown as this;
       const out: OutboxRow[] = [];
       for (const r of rows) out.push(await self.enqueueOutbox(r));
       await self.q('UPDATE alerts SET last_seq = $1 WHERE id = $2 AND last_seq < $1', [lastSeq, alertId]);
       return out;
     });
-  },
+  }
 
-  async enqueueOutbox(this: PostgresStore, row: NewOutbox): Promise<OutboxRow> {
+  async enqueueOutbox(row: NewOutbox): Promise<OutboxRow> {
     const now = this.now();
     // A concurrent insert of the same key makes this one wait for it, then do nothing; the SELECT
     // (a new snapshot under READ COMMITTED) then reads the winner's row.
@@ -68,9 +68,9 @@ export const postgresOutbox = {
     );
     if (inserted) return toOutbox(inserted);
     return toOutbox((await this.one('SELECT * FROM outbox WHERE kind = $1 AND ref_id = $2 AND window_key = $3', [row.kind, row.refId, row.windowKey]))!);
-  },
+  }
 
-  async claimOutbox(this: PostgresStore, now: Date, limit: number, lease: Lease): Promise<OutboxRow[]> {
+  async claimOutbox(now: Date, limit: number, lease: Lease): Promise<OutboxRow[]> {
     return (
       await this.q(
         // Turns across servers, notices first (as SqliteStore.pendingOutbox); the window function
@@ -89,9 +89,9 @@ export const postgresOutbox = {
     )
       .sort((a, b) => Number(a.kind !== 'notice') - Number(b.kind !== 'notice') || Number(a.turn) - Number(b.turn) || Number(a.id) - Number(b.id))
       .map(toOutbox);
-  },
+  }
 
-  async pendingOutbox(this: PostgresStore, now: Date, limit: number): Promise<OutboxRow[]> {
+  async pendingOutbox(now: Date, limit: number): Promise<OutboxRow[]> {
     return (
       await this.q(
         `SELECT * FROM (
@@ -101,46 +101,46 @@ export const postgresOutbox = {
         [now.toISOString(), limit],
       )
     ).map(toOutbox);
-  },
+  }
 
-  async getOutbox(this: PostgresStore, id: number): Promise<OutboxRow | undefined> {
+  async getOutbox(id: number): Promise<OutboxRow | undefined> {
     const r = await this.one('SELECT * FROM outbox WHERE id = $1', [id]);
     return r ? toOutbox(r) : undefined;
-  },
+  }
 
-  async listOutbox(this: PostgresStore, filter: { kind?: string; refId?: string } = {}): Promise<OutboxRow[]> {
+  async listOutbox(filter: { kind?: string; refId?: string } = {}): Promise<OutboxRow[]> {
     return (
       await this.q('SELECT * FROM outbox WHERE ($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR ref_id = $2) ORDER BY id', [filter.kind ?? null, filter.refId ?? null])
     ).map(toOutbox);
-  },
+  }
 
-  async markSending(this: PostgresStore, id: number): Promise<void> {
+  async markSending(id: number): Promise<void> {
     await this.q('UPDATE outbox SET sent_at = $1 WHERE id = $2', [this.now(), id]);
-  },
+  }
 
-  async markPosted(this: PostgresStore, id: number, messageId: string): Promise<void> {
+  async markPosted(id: number, messageId: string): Promise<void> {
     await this.q("UPDATE outbox SET status = 'posted', message_id = $1, posted_at = $2, attempts = attempts + 1 WHERE id = $3", [messageId, this.now(), id]);
-  },
+  }
 
-  async markAttemptFailed(this: PostgresStore, id: number, error: string, retryAt: Date | null): Promise<void> {
+  async markAttemptFailed(id: number, error: string, retryAt: Date | null): Promise<void> {
     if (retryAt) {
       await this.q('UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, lease_until = NULL WHERE id = $3', [error, retryAt.toISOString(), id]);
     } else {
       await this.q("UPDATE outbox SET attempts = attempts + 1, last_error = $1, status = 'failed', lease_until = NULL WHERE id = $2", [error, id]);
     }
-  },
+  }
 
-  async deferOutbox(this: PostgresStore, id: number, until: Date): Promise<void> {
+  async deferOutbox(id: number, until: Date): Promise<void> {
     await this.q('UPDATE outbox SET next_attempt_at = $1, lease_until = NULL WHERE id = $2', [until.toISOString(), id]);
-  },
+  }
 
-  async enqueueChangeAlerts(this: PostgresStore, alertId: string, lastVersionId: number, rows: NewOutbox[]): Promise<OutboxRow[]> {
+  async enqueueChangeAlerts(alertId: string, lastVersionId: number, rows: NewOutbox[]): Promise<OutboxRow[]> {
     return this.transaction(async (tx) => {
-      const self = tx as unknown as PostgresStore;
+      const self = tx as unknown as this;
       const out: OutboxRow[] = [];
       for (const r of rows) out.push(await self.enqueueOutbox(r));
       await self.q('UPDATE change_alerts SET last_version_id = $1 WHERE id = $2 AND last_version_id < $1', [lastVersionId, alertId]);
       return out;
     });
-  },
-};
+  }
+}

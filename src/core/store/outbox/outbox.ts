@@ -1,5 +1,4 @@
-import type { Lease } from '../sources/sources.ts';
-import type { OutboxKind, OutboxRow, NewOutbox } from '../types.ts';
+import type { Lease, OutboxKind, OutboxRow, NewOutbox } from '../types.ts';
 
 /**
  * The outbox: every post (digest, alert, delivery, change alert) filed once, claimed, sent and

@@ -1,35 +1,9 @@
 import pg from 'pg';
-import type { Article } from '../../article.ts';
-import type { Clock, Log } from '../../deps.ts';
-import type { AsyncStore } from '../async-store.ts';
-// One error type for both stores, so callers and the contract suite see the same failures.
 import { StoreError } from '../errors.ts';
-import { newShortId } from '../ids.ts';
-import type { Row } from '../rows.ts';
-import { PG_MIGRATIONS } from './migrations.ts';
+import { ArticleCache, type PostgresStoreOptions } from '../postgres-base.ts';
 import { maskDatabaseUrl, scrubSecrets } from '../../text/secrets.ts';
-import { MIGRATION_LOCK, type Db } from './postgres-common.ts';
-import { installMethods, type Methods } from '../methods.ts';
-import { postgresSources } from '../sources/sources.postgres.ts';
-import { postgresArticles } from '../articles/articles.postgres.ts';
-import { postgresVersions } from '../articles/versions.postgres.ts';
-import { postgresAlerts } from '../alerts/alerts.postgres.ts';
-import { postgresDigests } from '../digests/digests.postgres.ts';
-import { postgresOutbox } from '../outbox/outbox.postgres.ts';
-import { postgresDerived } from '../derived/derived.postgres.ts';
-import { postgresMeta } from '../meta/meta.postgres.ts';
-import { postgresArchive } from '../archive/archive.postgres.ts';
-
-export interface PostgresStoreOptions {
-  /** postgres://… */
-  url: string;
-  clock: Clock;
-  log: Log;
-  /** Pool size (default 10). */
-  maxConnections?: number;
-  /** Articles kept for {@link AsyncStore.cachedArticle} (default 50,000). */
-  cacheSize?: number;
-}
+import type { AsyncStore } from '../async-store.ts';
+import { PostgresArchive } from '../archive/archive.postgres.ts';
 
 /**
  * The PostgreSQL store of record (scale-out mode, `DATABASE_URL`): the same contract as the
@@ -37,20 +11,13 @@ export interface PostgresStoreOptions {
  * one database. Multi-statement operations run in one transaction; the outbox's exactly-once
  * enqueue rests on its unique (kind, ref, window) key with `ON CONFLICT DO NOTHING`, so two
  * processes filing the same window get the same single row.
+ *
+ * The class is a chain, one link per aggregate (<aggregate>/<aggregate>.postgres.ts), each extending
+ * the one before it and the first extending PostgresBase (postgres-base.ts: connection, transactions,
+ * what the aggregates share); a link calls only its own methods and those of the links above it. The order: meta,
+ * digests, alerts, outbox, derived, sources, versions, articles, archive (folders import one way).
  */
-export class PostgresStore implements AsyncStore {
-  readonly kind = 'postgres' as const;
-
-  private constructor(
-    readonly pool: pg.Pool,
-    /** Articles read or written recently (shared by a store and its transactions' handles). */
-    readonly cache: ArticleCache,
-    readonly db: Db,
-    readonly inTx: boolean,
-    readonly clock: Clock,
-    readonly log: Log,
-  ) {}
-
+export class PostgresStore extends PostgresArchive implements AsyncStore {
   /** Connects, applies pending migrations (one process at a time) and returns the store. */
   static async open(opts: PostgresStoreOptions): Promise<PostgresStore> {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.maxConnections ?? 10 });
@@ -66,119 +33,6 @@ export class PostgresStore implements AsyncStore {
     }
     return store;
   }
-
-  async migrate(): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-      try {
-        await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
-        const { rows } = await client.query('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations');
-        const version = Number(rows[0].v);
-        if (version > PG_MIGRATIONS.length) {
-          throw new StoreError(`store: schema version ${version} is newer than this Newsdesk (${PG_MIGRATIONS.length}); upgrade the bot`);
-        }
-        for (let v = version; v < PG_MIGRATIONS.length; v++) {
-          await client.query('BEGIN');
-          try {
-            await client.query(PG_MIGRATIONS[v]!);
-            await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [v + 1]);
-            await client.query('COMMIT');
-          } catch (err) {
-            await client.query('ROLLBACK');
-            throw err;
-          }
-          this.log.info({ version: v + 1 }, 'store migrated');
-        }
-      } finally {
-        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
-      }
-      const { rows: ctype } = await client.query('SELECT datctype FROM pg_database WHERE datname = current_database()');
-      if (/^(C|POSIX)$/i.test(String(ctype[0]?.datctype))) {
-        // The text search parser classifies characters by LC_CTYPE: under C, "“word”" is one word.
-        this.log.warn({ ctype: ctype[0].datctype }, 'postgres database has LC_CTYPE C: text search will not split words at non-ASCII punctuation; create it with a UTF-8 LC_CTYPE (e.g. C.UTF-8)');
-      }
-    } finally {
-      client.release();
-    }
-  }
-
-  async q(sql: string, params: unknown[] = []): Promise<Row[]> {
-    return (await this.db.query(sql, params)).rows as Row[];
-  }
-
-  async one(sql: string, params: unknown[] = []): Promise<Row | undefined> {
-    return (await this.db.query(sql, params)).rows[0] as Row | undefined;
-  }
-
-  now(): string {
-    return this.clock.now().toISOString();
-  }
-
-  async schemaVersion(): Promise<number> {
-    return Number((await this.one('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations'))!.v);
-  }
-
-  /** Ends the pool (once; a transaction's handle leaves it to its owner). */
-  async close(): Promise<void> {
-    if (this.inTx || this.pool.ending) return;
-    await this.pool.end();
-  }
-
-  async transaction<T>(fn: (tx: AsyncStore) => Promise<T>): Promise<T> {
-    if (this.inTx) return fn(this);
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      try {
-        const result = await fn(new PostgresStore(this.pool, this.cache, client, true, this.clock, this.log));
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        // A connection that cannot even roll back is dropped, not handed to the next caller.
-        await client.query('ROLLBACK').catch((e: Error) => (broken = e));
-        throw err;
-      }
-    } finally {
-      client.release(broken);
-    }
-  }
-
-  /** A short id not yet used in `table`, inserted by `insert` (which must return the row or nothing on conflict). */
-  async insertWithShortId(insert: (id: string) => Promise<Row | undefined>): Promise<Row> {
-    for (;;) {
-      const row = await insert(newShortId());
-      if (row) return row;
-    }
-  }
 }
 
-// The aggregates' methods (see methods.ts).
-export interface PostgresStore
-  extends Methods<typeof postgresSources>, Methods<typeof postgresArticles>, Methods<typeof postgresVersions>, Methods<typeof postgresAlerts>, Methods<typeof postgresDigests>, Methods<typeof postgresOutbox>, Methods<typeof postgresDerived>, Methods<typeof postgresMeta>, Methods<typeof postgresArchive> {}
-
-installMethods(PostgresStore.prototype, [postgresSources, postgresArticles, postgresVersions, postgresAlerts, postgresDigests, postgresOutbox, postgresDerived, postgresMeta, postgresArchive]);
-
-/** The most recently used articles, oldest dropped first. */
-class ArticleCache {
-  private readonly map = new Map<string, Article>();
-  constructor(private readonly max: number) {}
-  get(id: string): Article | undefined {
-    const a = this.map.get(id);
-    if (a) {
-      this.map.delete(id);
-      this.map.set(id, a);
-    }
-    return a;
-  }
-  put(a: Article): Article {
-    this.map.delete(a.id);
-    this.map.set(a.id, a);
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
-    return a;
-  }
-  drop(id: string): void {
-    this.map.delete(id);
-  }
-}
+export type { PostgresStoreOptions };

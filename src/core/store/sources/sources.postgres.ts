@@ -4,18 +4,18 @@ import { StoreError } from '../errors.ts';
 import type { FetchAttempt, NewSource, SourceRow } from '../types.ts';
 import { FEED_FIELDS, NOT_ARCHIVE, SOURCE_SELECT } from '../feeds.ts';
 import { SOURCE_COLUMNS } from '../rows.ts';
-import { toSource, toAttempt } from '../postgres/postgres-common.ts';
-import type { PostgresStore } from '../postgres/postgres-store.ts';
+import { toSource, toAttempt } from '../postgres-common.ts';
+import { PostgresDerived } from '../derived/derived.postgres.ts';
 
 /**
  * PostgresStore's sources and feeds (see sources.ts).
- * Installed on PostgresStore's prototype (postgres-store.ts), so `this` is the store.
+ * One link of PostgresStore's class chain (see postgres-store.ts).
  */
-export const postgresSources = {
+export class PostgresSources extends PostgresDerived {
   /** Adds a guild's source: a subscription to the feed at its polled URL (created when nobody follows it yet). */
-  async createSource(this: PostgresStore, s: NewSource): Promise<SourceRow> {
+  async createSource(s: NewSource): Promise<SourceRow> {
     return this.transaction(async (tx) => {
-      const self = tx as unknown as PostgresStore;
+      const self = tx as unknown as this;
       const key = s.feedUrl ?? s.url;
       const now = self.now();
       // Two servers adding the same new feed at once: the unique url lets one create it, the other waits and reads it.
@@ -44,31 +44,31 @@ export const postgresSources = {
       );
       return (await self.getSource(row.id as string))!;
     });
-  },
+  }
 
-  async getSource(this: PostgresStore, id: string): Promise<SourceRow | undefined> {
+  async getSource(id: string): Promise<SourceRow | undefined> {
     const r = await this.one(`${SOURCE_SELECT} WHERE s.id = $1`, [id]);
     return r ? toSource(r) : undefined;
-  },
+  }
 
-  async findSourceByUrl(this: PostgresStore, guildId: string, url: string): Promise<SourceRow | undefined> {
+  async findSourceByUrl(guildId: string, url: string): Promise<SourceRow | undefined> {
     const r = await this.one(`${SOURCE_SELECT} WHERE s.guild_id = $1 AND (s.url = $2 OR s.feed_url = $2) ORDER BY s.created_at, s.id LIMIT 1`, [guildId, url]);
     return r ? toSource(r) : undefined;
-  },
+  }
 
-  async listSources(this: PostgresStore, guildId: string): Promise<SourceRow[]> {
+  async listSources(guildId: string): Promise<SourceRow[]> {
     return (await this.q(`${SOURCE_SELECT} WHERE s.guild_id = $1 ORDER BY s.created_at, s.id`, [guildId])).map(toSource);
-  },
+  }
 
-  async allSources(this: PostgresStore): Promise<SourceRow[]> {
+  async allSources(): Promise<SourceRow[]> {
     return (await this.q(`${SOURCE_SELECT} WHERE ${NOT_ARCHIVE} ORDER BY s.created_at, s.id`)).map(toSource);
-  },
+  }
 
-  async followersOf(this: PostgresStore, id: string): Promise<SourceRow[]> {
+  async followersOf(id: string): Promise<SourceRow[]> {
     return (await this.q(`${SOURCE_SELECT} WHERE s.feed_id = (SELECT COALESCE(feed_id, id) FROM sources WHERE id = $1) ORDER BY s.created_at, s.id`, [id])).map(toSource);
-  },
+  }
 
-  async updateSource(this: PostgresStore, id: string, patch: SourcePatch): Promise<SourceRow> {
+  async updateSource(id: string, patch: SourcePatch): Promise<SourceRow> {
     const own: string[] = [];
     const ownValues: unknown[] = [];
     const feed: string[] = [];
@@ -92,12 +92,12 @@ export const postgresSources = {
     const r = await this.getSource(id);
     if (!r) throw new StoreError(`source "${id}" does not exist`);
     return r;
-  },
+  }
 
-  async deleteSource(this: PostgresStore, id: string): Promise<{ articleIds: string[] }> {
+  async deleteSource(id: string): Promise<{ articleIds: string[] }> {
     if (id === SEED_SOURCE_ID) throw new StoreError('the seed archive cannot be removed');
     return this.transaction(async (tx) => {
-      const self = tx as unknown as PostgresStore;
+      const self = tx as unknown as this;
       const feedId = ((await self.one('SELECT feed_id FROM sources WHERE id = $1', [id]))?.feed_id as string | null | undefined) ?? null;
       await self.q('DELETE FROM sources WHERE id = $1', [id]);
       if (feedId) {
@@ -113,9 +113,9 @@ export const postgresSources = {
       for (const a of out.articleIds) this.cache.drop(a);
       return out;
     });
-  },
+  }
 
-  async dueSources(this: PostgresStore, now: Date, limit: number): Promise<SourceRow[]> {
+  async dueSources(now: Date, limit: number): Promise<SourceRow[]> {
     const rows = await this.q(
       `${SOURCE_SELECT} WHERE s.id IN (
          SELECT (SELECT x.id FROM sources x WHERE x.feed_id = fd.id AND x.status = 'active' ORDER BY x.created_at, x.id LIMIT 1)
@@ -126,9 +126,9 @@ export const postgresSources = {
     const out: SourceRow[] = [];
     for (const r of rows) out.push(await this.withFollowers(toSource(r)));
     return out;
-  },
+  }
 
-  async claimDueSources(this: PostgresStore, now: Date, limit: number, lease: Lease): Promise<SourceRow[]> {
+  async claimDueSources(now: Date, limit: number, lease: Lease): Promise<SourceRow[]> {
     // Locked rows are skipped, not waited for: another process is claiming them right now.
     const claimed = await this.q(
       `UPDATE feeds SET lease_until = $3, lease_owner = $4 WHERE id IN (
@@ -150,29 +150,19 @@ export const postgresSources = {
     const out: SourceRow[] = [];
     for (const r of rows) out.push(await this.withFollowers(toSource(r)));
     return out;
-  },
+  }
 
-  async releaseSource(this: PostgresStore, sourceId: string, owner: string): Promise<void> {
+  async releaseSource(sourceId: string, owner: string): Promise<void> {
     await this.q('UPDATE feeds SET lease_until = NULL, lease_owner = NULL WHERE id = (SELECT COALESCE(feed_id, id) FROM sources WHERE id = $1) AND lease_owner = $2', [sourceId, owner]);
-  },
+  }
 
   /** A feed's representative: the shortest interval any active follower asked for, and full text if any wants it. */
-  async withFollowers(this: PostgresStore, source: SourceRow): Promise<SourceRow> {
+  async withFollowers(source: SourceRow): Promise<SourceRow> {
     const r = (await this.one(`SELECT MIN(interval_minutes) AS i, bool_or(full_text) AS ft FROM sources WHERE feed_id = $1 AND status = 'active'`, [source.feedId ?? source.id]))!;
     return r.i == null ? source : { ...source, intervalMinutes: Number(r.i), fullText: r.ft as boolean };
-  },
+  }
 
-  /** The owner of a source's articles: its feed (the seeds and archive rows: themselves). */
-  async ownerOf(this: PostgresStore, sourceId: string): Promise<string> {
-    return ((await this.one('SELECT feed_id FROM sources WHERE id = $1', [sourceId]))?.feed_id as string | null | undefined) ?? sourceId;
-  },
-
-  async ownersOf(this: PostgresStore, ids: string[]): Promise<string[]> {
-    if (ids.length === 0) return [];
-    return (await this.q('SELECT DISTINCT COALESCE(feed_id, id) AS id FROM sources WHERE id = ANY($1::text[])', [ids])).map((r) => r.id as string);
-  },
-
-  async recordFetch(this: PostgresStore, sourceId: string, attempt: FetchAttempt): Promise<void> {
+  async recordFetch(sourceId: string, attempt: FetchAttempt): Promise<void> {
     sourceId = await this.ownerOf(sourceId);
     await this.q(
       'INSERT INTO fetch_log (source_id, at, duration_ms, http_status, new_items, updated_items, error) VALUES ($1, $2, $3, $4, $5, $6, $7)',
@@ -183,24 +173,14 @@ export const postgresSources = {
       'DELETE FROM fetch_log WHERE source_id = $1 AND id <= (SELECT id FROM fetch_log WHERE source_id = $1 ORDER BY id DESC LIMIT 1 OFFSET 200)',
       [sourceId],
     );
-  },
+  }
 
-  async fetchHistory(this: PostgresStore, sourceId: string, limit: number): Promise<FetchAttempt[]> {
+  async fetchHistory(sourceId: string, limit: number): Promise<FetchAttempt[]> {
     sourceId = await this.ownerOf(sourceId);
     return (await this.q('SELECT * FROM fetch_log WHERE source_id = $1 ORDER BY id DESC LIMIT $2', [sourceId, limit])).map(toAttempt);
-  },
+  }
 
-  async sourceIdsForGuild(this: PostgresStore, guildId: string): Promise<string[]> {
+  async sourceIdsForGuild(guildId: string): Promise<string[]> {
     return (await this.q('SELECT COALESCE(feed_id, id) AS id FROM sources WHERE guild_id = $1 GROUP BY 1 ORDER BY MIN(created_at), 1', [guildId])).map((r) => r.id as string);
-  },
-
-  async sourcesForGuild(this: PostgresStore, guildId: string): Promise<Array<{ id: string; feedId: string; name: string; url: string | null; articles: number }>> {
-    return (
-      await this.q(
-        `SELECT s.id, COALESCE(s.feed_id, s.id) AS feed_id, s.name, s.url, (SELECT COUNT(*) FROM articles a WHERE a.source_id = COALESCE(s.feed_id, s.id)) AS n
-         FROM sources s WHERE s.guild_id = $1 OR s.id = 'seeds' ORDER BY s.guild_id IS NOT NULL, s.created_at, s.id`,
-        [guildId],
-      )
-    ).map((r) => ({ id: r.id as string, feedId: r.feed_id as string, name: r.name as string, url: (r.url as string | null) ?? null, articles: Number(r.n) }));
-  },
-};
+  }
+}

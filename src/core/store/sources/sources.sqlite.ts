@@ -4,19 +4,19 @@ import { FEED_FIELDS, NOT_ARCHIVE, OWNER_OF, SOURCE_SELECT } from '../feeds.ts';
 import { SOURCE_COLUMNS, type Row } from '../rows.ts';
 import type { FetchAttempt, NewSource, SourceRow } from '../types.ts';
 import { iso, toSource, toAttempt } from '../sqlite-common.ts';
-import type { SqliteStore } from '../sqlite-store.ts';
+import { SqliteDerived } from '../derived/derived.sqlite.ts';
 
 /**
  * SqliteStore's sources and feeds (see sources.ts).
- * Installed on SqliteStore's prototype (sqlite-store.ts), so `this` is the store.
+ * One link of SqliteStore's class chain (see sqlite-store.ts).
  */
-export const sqliteSources = {
+export class SqliteSources extends SqliteDerived {
   /**
    * Adds a guild's source: a subscription to the feed at its polled URL, the feed (and its archive
    * row) created when no server follows it yet. Feed-level state (validators, next poll) starts
    * from this source's values only for a new feed.
    */
-  createSource(this: SqliteStore, s: NewSource): SourceRow {
+  createSource(s: NewSource): SourceRow {
     return this.db.transaction(() => {
       const key = s.feedUrl ?? s.url;
       const now = iso(this.clock.now());
@@ -36,35 +36,35 @@ export const sqliteSources = {
       ).run(id, s.guildId, s.channelId, s.addedBy, s.url, s.feedUrl, s.name, s.kind, s.intervalMinutes, s.fullText ? 1 : 0, now, s.nextFetchAt, feedId);
       return this.getSource(id)!;
     })();
-  },
+  }
 
-  getSource(this: SqliteStore, id: string): SourceRow | undefined {
+  getSource(id: string): SourceRow | undefined {
     const r = this.stmt(`${SOURCE_SELECT} WHERE s.id = ?`).get(id) as Row | undefined;
     return r ? toSource(r) : undefined;
-  },
+  }
 
-  findSourceByUrl(this: SqliteStore, guildId: string, url: string): SourceRow | undefined {
+  findSourceByUrl(guildId: string, url: string): SourceRow | undefined {
     const r = this.stmt(`${SOURCE_SELECT} WHERE s.guild_id = ? AND (s.url = ? OR s.feed_url = ?)`).get(guildId, url, url) as Row | undefined;
     return r ? toSource(r) : undefined;
-  },
+  }
 
   /** A guild's own sources (never the seeds), oldest first. */
-  listSources(this: SqliteStore, guildId: string): SourceRow[] {
+  listSources(guildId: string): SourceRow[] {
     return (this.stmt(`${SOURCE_SELECT} WHERE s.guild_id = ? ORDER BY s.created_at, s.id`).all(guildId) as Row[]).map(toSource);
-  },
+  }
 
   /** Every source (the seeds and the guilds'), not the feeds' archive rows. */
-  allSources(this: SqliteStore): SourceRow[] {
+  allSources(): SourceRow[] {
     return (this.stmt(`${SOURCE_SELECT} WHERE ${NOT_ARCHIVE} ORDER BY s.created_at, s.id`).all() as Row[]).map(toSource);
-  },
+  }
 
   /** Every source that follows the same feed as this one (itself included), oldest first. */
-  followersOf(this: SqliteStore, id: string): SourceRow[] {
+  followersOf(id: string): SourceRow[] {
     return (this.stmt(`${SOURCE_SELECT} WHERE s.feed_id = ${OWNER_OF} ORDER BY s.created_at, s.id`).all(id) as Row[]).map(toSource);
-  },
+  }
 
   /** Changes a source; fetch state (validators, next poll, failures, picture) is its feed's, for every follower. */
-  updateSource(this: SqliteStore, id: string, patch: Partial<Omit<SourceRow, 'id' | 'guildId' | 'createdAt' | 'addedBy'>>): SourceRow {
+  updateSource(id: string, patch: Partial<Omit<SourceRow, 'id' | 'guildId' | 'createdAt' | 'addedBy'>>): SourceRow {
     const own: string[] = [];
     const ownValues: unknown[] = [];
     const feed: string[] = [];
@@ -92,13 +92,13 @@ export const sqliteSources = {
     const row = this.getSource(id);
     if (!row) throw new StoreError(`source "${id}" does not exist`);
     return row;
-  },
+  }
 
   /**
    * Deletes a guild's source. The last follower of a feed takes the feed with it: its articles and
    * history; returns the removed article ids (for the index) — none while other servers follow it.
    */
-  deleteSource(this: SqliteStore, id: string): { articleIds: string[] } {
+  deleteSource(id: string): { articleIds: string[] } {
     if (id === SEED_SOURCE_ID) throw new StoreError('the seed archive cannot be removed');
     return this.db.transaction(() => {
       const feedId = ((this.stmt('SELECT feed_id FROM sources WHERE id = ?').get(id) as Row | undefined)?.feed_id as string | null | undefined) ?? null;
@@ -109,13 +109,13 @@ export const sqliteSources = {
       if (feedId) this.stmt('DELETE FROM sources WHERE id = ?').run(feedId);
       return { articleIds: ids };
     })();
-  },
+  }
 
   /**
    * Feeds due for a fetch, most overdue (or never fetched) first, each as its oldest active
    * follower with the followers' shortest interval and full text when any follower wants it.
    */
-  dueSources(this: SqliteStore, now: Date, limit: number): SourceRow[] {
+  dueSources(now: Date, limit: number): SourceRow[] {
     return (
       this.stmt(
         `${SOURCE_SELECT} WHERE s.id IN (
@@ -124,49 +124,38 @@ export const sqliteSources = {
          ORDER BY f.next_fetch_at LIMIT ?`,
       ).all(iso(now), limit) as Row[]
     ).map((r) => this.withFollowers(toSource(r)));
-  },
+  }
 
   /**
    * Due feeds, as dueSources. SQLite serves one process, which keeps its own fetches apart: a
    * lease would only make a restarted bot wait for the claims of the process that died.
    */
-  claimDueSources(this: SqliteStore, now: Date, limit: number, _lease: { owner: string; until: Date }): SourceRow[] {
+  claimDueSources(now: Date, limit: number, _lease: { owner: string; until: Date }): SourceRow[] {
     return this.dueSources(now, limit);
-  },
+  }
 
-  releaseSource(this: SqliteStore, _sourceId: string, _owner: string): void {},
+  releaseSource(_sourceId: string, _owner: string): void {}
 
   /** A feed's representative: the shortest interval any active follower asked for, and full text if any wants it. */
-  withFollowers(this: SqliteStore, source: SourceRow): SourceRow {
+  withFollowers(source: SourceRow): SourceRow {
     const r = this.stmt(`SELECT MIN(interval_minutes) AS i, MAX(full_text) AS ft FROM sources WHERE feed_id = ? AND status = 'active'`).get(source.feedId ?? source.id) as Row;
     return r.i == null ? source : { ...source, intervalMinutes: r.i as number, fullText: r.ft === 1 };
-  },
+  }
 
-  recordFetch(this: SqliteStore, sourceId: string, attempt: FetchAttempt): void {
+  recordFetch(sourceId: string, attempt: FetchAttempt): void {
     this.stmt(
       `INSERT INTO fetch_log (source_id, at, duration_ms, http_status, new_items, updated_items, error) VALUES (${OWNER_OF}, ?, ?, ?, ?, ?, ?)`,
     ).run(sourceId, attempt.at, attempt.durationMs, attempt.httpStatus, attempt.newItems, attempt.updatedItems, attempt.error);
     // Keep history bounded: the newest 200 attempts per feed are plenty for /source health.
     this.stmt(`DELETE FROM fetch_log WHERE source_id = ${OWNER_OF} AND id <= (SELECT id FROM fetch_log WHERE source_id = ${OWNER_OF} ORDER BY id DESC LIMIT 1 OFFSET 200)`).run(sourceId, sourceId);
-  },
+  }
 
-  fetchHistory(this: SqliteStore, sourceId: string, limit: number): FetchAttempt[] {
+  fetchHistory(sourceId: string, limit: number): FetchAttempt[] {
     return (this.stmt(`SELECT * FROM fetch_log WHERE source_id = ${OWNER_OF} ORDER BY id DESC LIMIT ?`).all(sourceId, limit) as Row[]).map(toAttempt);
-  },
-
-  /** The owner of a source's articles: its feed (the seeds and archive rows: themselves). */
-  ownerOf(this: SqliteStore, sourceId: string): string {
-    return ((this.stmt('SELECT feed_id FROM sources WHERE id = ?').get(sourceId) as Row | undefined)?.feed_id as string | null | undefined) ?? sourceId;
-  },
+  }
 
   /** The owners of the articles a guild sees besides the seeds: the feeds its sources follow. */
-  sourceIdsForGuild(this: SqliteStore, guildId: string): string[] {
+  sourceIdsForGuild(guildId: string): string[] {
     return (this.stmt('SELECT DISTINCT COALESCE(feed_id, id) AS id FROM sources WHERE guild_id = ?').all(guildId) as Row[]).map((r) => r.id as string);
-  },
-
-  sourcesForGuild(this: SqliteStore, guildId: string): Array<{ id: string; feedId: string; name: string; url: string | null; articles: number }> {
-    const counts = this.countBySource();
-    const rows = (this.stmt("SELECT id, COALESCE(feed_id, id) AS feed_id, name, url FROM sources WHERE guild_id = ? OR id = 'seeds' ORDER BY guild_id IS NOT NULL, created_at").all(guildId) as Row[]);
-    return rows.map((r) => ({ id: r.id as string, feedId: r.feed_id as string, name: r.name as string, url: (r.url as string | null) ?? null, articles: counts.get(r.feed_id as string) ?? 0 }));
-  },
-};
+  }
+}

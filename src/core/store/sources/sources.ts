@@ -1,13 +1,10 @@
-import type { SourceRow, NewSource, FetchAttempt } from '../types.ts';
+import type { SourceRow, NewSource, FetchAttempt, Lease } from '../types.ts';
+
+export type { Lease };
 
 /** Fields of a source that may be changed after it is created. */
 export type SourcePatch = Partial<Omit<SourceRow, 'id' | 'guildId' | 'createdAt' | 'addedBy'>>;
 
-/** A claim on work: who holds it and until when. */
-export interface Lease {
-  owner: string;
-  until: Date;
-}
 
 /**
  * Sources (a guild's follows of a feed) and the feeds they share: adding, changing, removing, the

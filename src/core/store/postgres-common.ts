@@ -1,7 +1,7 @@
 import pg from 'pg';
-import type { Article } from '../../article.ts';
-import { rowMappers, PG_CODEC, type Row } from '../rows.ts';
-import type { StoredArticle } from '../types.ts';
+import type { Article } from '../article.ts';
+import { rowMappers, PG_CODEC, type Row } from './rows.ts';
+import type { StoredArticle } from './types.ts';
 
 // Constants, row mappers and helpers the PostgreSQL store's aggregate files share.
 
