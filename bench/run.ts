@@ -19,7 +19,7 @@ import { silentLog } from '../src/core/deps.ts';
 import { buildExcerpt } from '../src/core/excerpt.ts';
 import { contentHash } from '../src/core/feeds/dedupe.ts';
 import { DEFAULT_HOT_MAX_ARTICLES, Newsroom } from '../src/core/newsroom/index.ts';
-import { ftsQuote } from '../src/core/search/fts-text.ts';
+import { ftsQuote } from '../src/core/search-text/fts-text.ts';
 import { parseQuery } from '../src/core/search/query.ts';
 import { openStore, type SqliteStore } from '../src/core/store/index.ts';
 import { tokenize } from '../src/core/text/tokenize.ts';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
 import { silentLog } from '../src/core/deps.ts';
-import { ftsList, ftsText } from '../src/core/search/fts-text.ts';
+import { ftsList, ftsText } from '../src/core/search-text/fts-text.ts';
 import { loadSeedDir } from '../src/core/seeds/loader.ts';
 import { articleContentHash } from '../src/core/seeds/import.ts';
 import { openStore } from '../src/core/store/index.ts';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { inlineChartRenderer } from '../src/core/charts/renderer.ts';
 import { barSpec, subtitleLines, timeSeriesSpec } from '../src/core/charts/specs.ts';
 import { loadSeedDir } from '../src/core/seeds/loader.ts';
-import { dayFromString, foldDays, intervalStart, nextInterval } from '../src/core/store/text-counts.ts';
+import { dayFromString, foldDays, intervalStart, nextInterval } from '../src/core/store/archive/text-counts.ts';
 import { mentionsIn } from '../src/core/trend/phrases.ts';
 import { groupRising, logLikelihood, riseOf } from '../src/core/trend/trending.ts';
 import { autoInterval, splitQueries } from '../src/core/trend/trends.ts';

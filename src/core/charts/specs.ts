@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { TrendInterval } from '../store/text-counts.ts';
+import type { TrendInterval } from '../store/archive/text-counts.ts';
 import { CHART_CONFIG, CHART_MUTED, CHART_TEXT, OTHER_COLOR, SERIES_COLORS, VOLUME_COLOR } from './theme.ts';
 
 /**

@@ -3,6 +3,7 @@ import { withinEdits } from '../text/edit-distance.ts';
 import type { Article } from '../article.ts';
 import type { TermSpec } from '../excerpt.ts';
 import { tokenize } from '../text/tokenize.ts';
+import { BOOST, PHRASE_MAX_CHECKS, PHRASE_SAMPLE } from '../search-text/tuning.ts';
 import type { ParsedQuery } from './query.ts';
 import { FastMiniSearch } from './fast-minisearch.ts';
 import { Postings } from './postings.ts';
@@ -12,11 +13,6 @@ import { expandTerm } from './vocabulary.ts';
 import type { SearchFilters, SearchHit, SearchPage, TermExpansion, TierHit } from './types.ts';
 
 export type { SearchFilters, SearchHit, SearchPage, TermExpansion, TierHit } from './types.ts';
-
-/** Phrase candidates verified beyond the page before the rest is estimated from the sample. */
-const PHRASE_SAMPLE = 40;
-/** Hard cap on phrase verifications per query (each reads an article): bounds the worst case. */
-const PHRASE_MAX_CHECKS = 250;
 
 /** Per-document metadata for filters, kept outside MiniSearch (which stores only ids). */
 interface Meta {
@@ -34,7 +30,6 @@ function termQuery(query: ParsedQuery, t: string): { queries: string[]; combineW
 }
 
 const FIELDS = ['title', 'body', 'byline', 'tags', 'outlet'] as const;
-export const BOOST = { title: 3, tags: 2, outlet: 1.5, byline: 1.5, body: 1 };
 /** Prefix matching from three letters, fuzzy from four; they score below exact matches. */
 const prefixFor = (term: string) => term.length >= 3;
 const fuzzyFor = (term: string) => (term.length >= 4 ? 0.2 : false);

@@ -3,7 +3,9 @@ import type { TermSpec } from '../excerpt.ts';
 import type { TextFilters, TextPage, TextQuery, TextSearchOptions } from '../store/types.ts';
 import { tokenize } from '../text/tokenize.ts';
 import { termSpecs, type ArticleIndex, type SearchFilters, type SearchHit, type SearchPage, type TermExpansion, type TierHit } from './article-index.ts';
-import { phrasesInText } from './phrase-text.ts';
+import { phrasesInText } from '../search-text/phrase-text.ts';
+// Phrase candidates from the hot window checked at most, and at least (for the total's estimate).
+import { PHRASE_MAX_CHECKS as HOT_PHRASE_CHECKS, PHRASE_SAMPLE as HOT_PHRASE_SAMPLE } from '../search-text/tuning.ts';
 import { UserError } from '../errors.ts';
 import type { ParsedQuery } from './query.ts';
 
@@ -23,9 +25,6 @@ export interface TextSearchStore {
  */
 const HOT_MAX_POSTINGS = 1_500;
 const HOT_MAX_POSTINGS_EXPANDED = 12_000;
-/** Phrase candidates from the hot window checked at most, and at least (for the total's estimate). */
-const HOT_PHRASE_CHECKS = 250;
-const HOT_PHRASE_SAMPLE = 40;
 /** Prefix completions and typo corrections from the hot vocabulary added to an archive query term. */
 const MAX_COMPLETIONS = 3;
 const MAX_CORRECTIONS = 2;

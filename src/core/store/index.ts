@@ -1,7 +1,9 @@
 import type { Clock, Log } from '../deps.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
-export { SqliteStore, StoreError, newShortId } from './sqlite-store.ts';
+export { SqliteStore } from './sqlite-store.ts';
+export { StoreError } from './errors.ts';
+export { newShortId } from './ids.ts';
 export type * from './types.ts';
 
 /** Opens (creating and migrating as needed) the store of record at `path` (or ':memory:'). */

@@ -1,6 +1,7 @@
 import type { Article } from '../article.ts';
-import { classifyChange, type ChangeKind } from '../changes/compare.ts';
-import type { AlertRow, ArticleVersion, ChangeAlertRow, FetchAttempt, IngestItem, OutboxRow, SourceRow, SubscriptionRow } from './types.ts';
+import type { ChangeKind } from '../changes/compare.ts';
+import type { StoredItem } from './ingest-plan.ts';
+import type { AlertRow, ArticleVersion, ChangeAlertRow, FetchAttempt, OutboxRow, SourceRow, SubscriptionRow, TextOrigin } from './types.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -55,6 +56,8 @@ export function rowMappers(c: RowCodec) {
   });
   return {
     toArticle,
+    /** A stored article as the ingest planner reads it. */
+    toStoredItem: (r: Row): StoredItem => ({ id: r.id as string, contentHash: r.content_hash as string, textOrigin: r.text_origin as TextOrigin, article: toArticle(r) }),
     toSource: (r: Row): SourceRow => ({
       id: r.id as string,
       guildId: str(r.guild_id),
@@ -204,18 +207,4 @@ export function pickVanished(rows: readonly Row[], presentKeys: ReadonlySet<stri
     if (out.length === limit) break;
   }
   return out;
-}
-
-/**
- * What a refresh writes over a stored item whose content changed (`stored` its row, `before` that
- * row as an article): the new body and text origin, and the change for the version history
- * (null for cosmetic changes, which are not versions). Both stores apply it the same way.
- */
-export function planRewrite(stored: Row, before: Article, item: IngestItem): { body: string[]; textOrigin: string; change: ReturnType<typeof classifyChange> } {
-  const origin = item.textOrigin ?? 'feed';
-  // A changed summary-only item whose page was fetched keeps that page text until the page is
-  // fetched again (marked stale): replacing a whole article by its teaser would lose searchable text.
-  const keepPage = origin === 'summary' && (stored.text_origin === 'page' || stored.text_origin === 'stale');
-  const body = keepPage ? before.body : item.article.body;
-  return { body, textOrigin: keepPage ? 'stale' : origin, change: classifyChange(before, { ...item.article, body }) };
 }

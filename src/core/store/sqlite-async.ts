@@ -1,22 +1,9 @@
-import { ArchiveReader, ReaderSkipped } from './archive-reader.ts';
-import type { AsyncStore, Lease, SourcePatch } from './async-store.ts';
+import { ArchiveReader, ReaderSkipped } from './archive/archive-reader.ts';
+import type { AsyncStore } from './async-store.ts';
 import type { SqliteStore } from './sqlite-store.ts';
-import { MatchReader } from './sqlite-matches.ts';
-import type {
-  ChangeAlertRow,
-  FetchAttempt,
-  IngestItem,
-  IngestResult,
-  NewAlert,
-  NewOutbox,
-  NewSource,
-  SubscriptionRow,
-  TextFilters,
-  TextPage,
-  TextQuery,
-  TextSearchOptions, ArticleSpeakers
-} from './types.ts';
-import type { TextCountOptions, TextCounts } from './text-counts.ts';
+import { MatchReader } from './archive/sqlite-matches.ts';
+import type { IngestItem, IngestResult, TextFilters, TextPage, TextQuery, TextSearchOptions } from './types.ts';
+import type { TextCountOptions, TextCounts } from './archive/text-counts.ts';
 
 /** Runs async jobs one at a time: a transaction's awaits must not let another caller's statements into it. */
 class Queue {
@@ -55,9 +42,52 @@ export function fromSqlite(store: SqliteStore, opts: { reader?: boolean } = {}):
   return new SqliteAsyncStore({ store, queue: new Queue(), locks: new Set(), reader }, false);
 }
 
+/**
+ * The AsyncStore methods SqliteStore answers as they are: each becomes one synchronous call made
+ * in the queue's turn (see SqliteAsyncStore.call). Adding a store method means adding its name
+ * here; the compiler checks the synchronous signature against AsyncStore's.
+ */
+const QUEUED = [
+  'createSource', 'getSource', 'findSourceByUrl', 'listSources', 'allSources', 'followersOf', 'updateSource',
+  'deleteSource', 'dueSources', 'claimDueSources', 'releaseSource', 'claimOutbox', 'recordFetch',
+  'fetchHistory', 'hasArticleKey', 'getArticle', 'articleMeta', 'scanArticles', 'countArticles',
+  'countBySource', 'maxSeq', 'newArticles', 'articlesAfterSeq', 'latestArticles', 'pendingFullText',
+  'sourcesWithPendingFullText', 'setFullText', 'recordFullTextFailure', 'resetFullTextFailures',
+  'fullTextCoverage', 'sourceIdsForGuild', 'sourcesForGuild', 'createSubscription', 'getSubscription',
+  'listSubscriptions', 'deleteSubscription', 'createAlert', 'getAlert', 'listAlerts', 'deleteAlert',
+  'alertsForSource', 'pauseAlert', 'resumeAlert', 'countAlert', 'setAlertIdentityNote',
+  'postedToChannelSince', 'outboxBacklog', 'pendingPostsForChannel', 'claimChannelItems', 'enqueueDigest',
+  'enqueueAlerts', 'enqueueOutbox', 'pendingOutbox', 'getOutbox', 'listOutbox', 'markSending', 'markPosted',
+  'markAttemptFailed', 'deferOutbox', 'getMeta', 'setMeta', 'listVersions', 'articleState', 'vanishedItems',
+  'markGoneChecked', 'markDeleted', 'maxVersionId', 'changesAfter', 'createChangeAlert', 'listChangeAlerts',
+  'deleteChangeAlert', 'enqueueChangeAlerts', 'scanDerived', 'setSpeakers', 'setStorySignatures',
+  'setStoryIds', 'storyMembers', 'termFrequencies', 'countFromSeq', 'articlesGeneration', 'maintainArchive',
+  'hotFloorSeq', 'prepareTextCounts',
+] as const satisfies ReadonlyArray<keyof AsyncStore & keyof SqliteStore>;
+type Queued = (typeof QUEUED)[number];
+
+/** A synchronous object's methods as promises of their results. */
+type Promised<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never };
+
+// The queued methods are installed on the prototype below; this declares them to the compiler.
+export interface SqliteAsyncStore extends Promised<Pick<SqliteStore, Queued>> {}
+
 export class SqliteAsyncStore implements AsyncStore {
   readonly kind = 'sqlite' as const;
   private readonly store: SqliteStore;
+
+  static {
+    for (const name of QUEUED) {
+      Object.defineProperty(SqliteAsyncStore.prototype, name, {
+        value(this: SqliteAsyncStore, ...args: unknown[]): Promise<unknown> {
+          const store = this.store;
+          return this.call(() => (store[name] as (...a: unknown[]) => unknown).apply(store, args));
+        },
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
 
   constructor(
     private readonly shared: Shared,
@@ -119,42 +149,6 @@ export class SqliteAsyncStore implements AsyncStore {
     });
   }
 
-  createSource(s: NewSource) {
-    return this.call(() => this.store.createSource(s));
-  }
-  getSource(id: string) {
-    return this.call(() => this.store.getSource(id));
-  }
-  findSourceByUrl(guildId: string, url: string) {
-    return this.call(() => this.store.findSourceByUrl(guildId, url));
-  }
-  listSources(guildId: string) {
-    return this.call(() => this.store.listSources(guildId));
-  }
-  allSources() {
-    return this.call(() => this.store.allSources());
-  }
-  followersOf(id: string) {
-    return this.call(() => this.store.followersOf(id));
-  }
-  updateSource(id: string, patch: SourcePatch) {
-    return this.call(() => this.store.updateSource(id, patch));
-  }
-  deleteSource(id: string) {
-    return this.call(() => this.store.deleteSource(id));
-  }
-  dueSources(now: Date, limit: number) {
-    return this.call(() => this.store.dueSources(now, limit));
-  }
-  claimDueSources(now: Date, limit: number, lease: Lease) {
-    return this.call(() => this.store.claimDueSources(now, limit, lease));
-  }
-  releaseSource(sourceId: string, owner: string) {
-    return this.call(() => this.store.releaseSource(sourceId, owner));
-  }
-  claimOutbox(now: Date, limit: number, lease: Lease) {
-    return this.call(() => this.store.claimOutbox(now, limit, lease));
-  }
   /** One process: a job lock only keeps overlapping runs of the same job apart. */
   async tryLock(name: string): Promise<(() => Promise<void>) | null> {
     if (this.shared.locks.has(name)) return null;
@@ -164,12 +158,6 @@ export class SqliteAsyncStore implements AsyncStore {
   /** One process: every article change is made here, so there is nothing to hear about. */
   async onArticles(): Promise<() => Promise<void>> {
     return async () => {};
-  }
-  recordFetch(sourceId: string, attempt: FetchAttempt) {
-    return this.call(() => this.store.recordFetch(sourceId, attempt));
-  }
-  fetchHistory(sourceId: string, limit: number) {
-    return this.call(() => this.store.fetchHistory(sourceId, limit));
   }
 
   async ingest(
@@ -185,203 +173,8 @@ export class SqliteAsyncStore implements AsyncStore {
       return r;
     });
   }
-  hasArticleKey(sourceId: string, dedupeKey: string) {
-    return this.call(() => this.store.hasArticleKey(sourceId, dedupeKey));
-  }
-  getArticle(id: string) {
-    return this.call(() => this.store.getArticle(id));
-  }
   cachedArticle(id: string) {
     return this.store.getArticle(id);
-  }
-  articleMeta(id: string) {
-    return this.call(() => this.store.articleMeta(id));
-  }
-  scanArticles(afterSeq: number, limit: number) {
-    return this.call(() => this.store.scanArticles(afterSeq, limit));
-  }
-  countArticles(sourceIds?: Iterable<string>) {
-    return this.call(() => this.store.countArticles(sourceIds));
-  }
-  countBySource() {
-    return this.call(() => this.store.countBySource());
-  }
-  maxSeq() {
-    return this.call(() => this.store.maxSeq());
-  }
-  newArticles(sourceIds: Iterable<string>, range: { fromExclusive: string; toInclusive: string }, limit?: number) {
-    return this.call(() => this.store.newArticles(sourceIds, range, limit));
-  }
-  articlesAfterSeq(sourceIds: Iterable<string>, afterSeq: number, uptoSeq: number, limit?: number) {
-    return this.call(() => this.store.articlesAfterSeq(sourceIds, afterSeq, uptoSeq, limit));
-  }
-  latestArticles(sourceId: string, limit: number) {
-    return this.call(() => this.store.latestArticles(sourceId, limit));
-  }
-
-  pendingFullText(sourceId: string, maxAttempts: number, limit: number) {
-    return this.call(() => this.store.pendingFullText(sourceId, maxAttempts, limit));
-  }
-  sourcesWithPendingFullText(maxAttempts: number) {
-    return this.call(() => this.store.sourcesWithPendingFullText(maxAttempts));
-  }
-  setFullText(id: string, body: string[], byline: string | null, image: string | null = null) {
-    return this.call(() => this.store.setFullText(id, body, byline, image));
-  }
-  recordFullTextFailure(id: string, error: string) {
-    return this.call(() => this.store.recordFullTextFailure(id, error));
-  }
-  resetFullTextFailures(sourceId: string) {
-    return this.call(() => this.store.resetFullTextFailures(sourceId));
-  }
-  fullTextCoverage(sourceId: string, maxAttempts: number) {
-    return this.call(() => this.store.fullTextCoverage(sourceId, maxAttempts));
-  }
-
-  sourceIdsForGuild(guildId: string) {
-    return this.call(() => this.store.sourceIdsForGuild(guildId));
-  }
-  sourcesForGuild(guildId: string) {
-    return this.call(() => this.store.sourcesForGuild(guildId));
-  }
-
-  createSubscription(s: Omit<SubscriptionRow, 'id' | 'createdAt'>) {
-    return this.call(() => this.store.createSubscription(s));
-  }
-  getSubscription(id: string) {
-    return this.call(() => this.store.getSubscription(id));
-  }
-  listSubscriptions(guildId?: string) {
-    return this.call(() => this.store.listSubscriptions(guildId));
-  }
-  deleteSubscription(id: string) {
-    return this.call(() => this.store.deleteSubscription(id));
-  }
-  createAlert(a: NewAlert) {
-    return this.call(() => this.store.createAlert(a));
-  }
-  getAlert(id: string) {
-    return this.call(() => this.store.getAlert(id));
-  }
-  listAlerts(guildId?: string) {
-    return this.call(() => this.store.listAlerts(guildId));
-  }
-  deleteAlert(id: string) {
-    return this.call(() => this.store.deleteAlert(id));
-  }
-  alertsForSource(sourceId: string) {
-    return this.call(() => this.store.alertsForSource(sourceId));
-  }
-  pauseAlert(id: string, reason: string, error: string | null) {
-    return this.call(() => this.store.pauseAlert(id, reason, error));
-  }
-  resumeAlert(id: string) {
-    return this.call(() => this.store.resumeAlert(id));
-  }
-  countAlert(id: string, field: 'delivered' | 'skipped' | 'failed', by: number, extra?: { lastError?: string | null; deliveredAt?: string }) {
-    return this.call(() => this.store.countAlert(id, field, by, extra));
-  }
-  setAlertIdentityNote(id: string, note: string | null) {
-    return this.call(() => this.store.setAlertIdentityNote(id, note));
-  }
-  postedToChannelSince(channelId: string, since: Date) {
-    return this.call(() => this.store.postedToChannelSince(channelId, since));
-  }
-  outboxBacklog() {
-    return this.call(() => this.store.outboxBacklog());
-  }
-  pendingPostsForChannel(channelId: string) {
-    return this.call(() => this.store.pendingPostsForChannel(channelId));
-  }
-  claimChannelItems(channelId: string, keys: string[]) {
-    return this.call(() => this.store.claimChannelItems(channelId, keys));
-  }
-
-  enqueueDigest(subscriptionId: string, windowEnd: string, row: NewOutbox | null) {
-    return this.call(() => this.store.enqueueDigest(subscriptionId, windowEnd, row));
-  }
-  enqueueAlerts(alertId: string, lastSeq: number, rows: NewOutbox[]) {
-    return this.call(() => this.store.enqueueAlerts(alertId, lastSeq, rows));
-  }
-  enqueueOutbox(row: NewOutbox) {
-    return this.call(() => this.store.enqueueOutbox(row));
-  }
-  pendingOutbox(now: Date, limit: number) {
-    return this.call(() => this.store.pendingOutbox(now, limit));
-  }
-  getOutbox(id: number) {
-    return this.call(() => this.store.getOutbox(id));
-  }
-  listOutbox(filter?: { kind?: string; refId?: string }) {
-    return this.call(() => this.store.listOutbox(filter));
-  }
-  markSending(id: number) {
-    return this.call(() => this.store.markSending(id));
-  }
-  markPosted(id: number, messageId: string) {
-    return this.call(() => this.store.markPosted(id, messageId));
-  }
-  markAttemptFailed(id: number, error: string, retryAt: Date | null) {
-    return this.call(() => this.store.markAttemptFailed(id, error, retryAt));
-  }
-  deferOutbox(id: number, until: Date) {
-    return this.call(() => this.store.deferOutbox(id, until));
-  }
-
-  getMeta(key: string) {
-    return this.call(() => this.store.getMeta(key));
-  }
-  setMeta(key: string, value: string) {
-    return this.call(() => this.store.setMeta(key, value));
-  }
-
-  listVersions(articleId: string) {
-    return this.call(() => this.store.listVersions(articleId));
-  }
-  articleState(id: string) {
-    return this.call(() => this.store.articleState(id));
-  }
-  vanishedItems(sourceId: string, presentKeys: ReadonlySet<string>, seenSince: string, limit: number) {
-    return this.call(() => this.store.vanishedItems(sourceId, presentKeys, seenSince, limit));
-  }
-  markGoneChecked(id: string) {
-    return this.call(() => this.store.markGoneChecked(id));
-  }
-  markDeleted(id: string) {
-    return this.call(() => this.store.markDeleted(id));
-  }
-  maxVersionId() {
-    return this.call(() => this.store.maxVersionId());
-  }
-  changesAfter(sourceIds: Iterable<string>, afterId: number, uptoId: number, limit?: number) {
-    return this.call(() => this.store.changesAfter(sourceIds, afterId, uptoId, limit));
-  }
-  createChangeAlert(a: Omit<ChangeAlertRow, 'id' | 'createdAt'>) {
-    return this.call(() => this.store.createChangeAlert(a));
-  }
-  listChangeAlerts(guildId?: string) {
-    return this.call(() => this.store.listChangeAlerts(guildId));
-  }
-  deleteChangeAlert(id: string) {
-    return this.call(() => this.store.deleteChangeAlert(id));
-  }
-  enqueueChangeAlerts(alertId: string, lastVersionId: number, rows: NewOutbox[]) {
-    return this.call(() => this.store.enqueueChangeAlerts(alertId, lastVersionId, rows));
-  }
-  scanDerived(afterSeq: number, limit: number) {
-    return this.call(() => this.store.scanDerived(afterSeq, limit));
-  }
-  setSpeakers(rows: Iterable<[articleId: string, speakers: ArticleSpeakers]>) {
-    return this.call(() => this.store.setSpeakers(rows));
-  }
-  setStorySignatures(sigs: Iterable<[articleId: string, sig: Uint8Array, entities?: Uint8Array]>) {
-    return this.call(() => this.store.setStorySignatures(sigs));
-  }
-  setStoryIds(assignments: Iterable<[articleId: string, storyId: string]>) {
-    return this.call(() => this.store.setStoryIds(assignments));
-  }
-  storyMembers(storyId: string, limit?: number) {
-    return this.call(() => this.store.storyMembers(storyId, limit));
   }
 
   searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): Promise<TextPage> {
@@ -399,21 +192,6 @@ export class SqliteAsyncStore implements AsyncStore {
     );
   }
 
-  termFrequencies(terms: readonly string[]): Promise<Map<string, number>> {
-    return this.call(() => this.store.termFrequencies(terms));
-  }
-  countFromSeq(fromSeq: number) {
-    return this.call(() => this.store.countFromSeq(fromSeq));
-  }
-  articlesGeneration() {
-    return this.call(() => this.store.articlesGeneration());
-  }
-  maintainArchive() {
-    return this.call(() => this.store.maintainArchive());
-  }
-  hotFloorSeq(since: Date, maxArticles: number) {
-    return this.call(() => this.store.hotFloorSeq(since, maxArticles));
-  }
   /**
    * The matching rowids come from the match reader's thread (FTS5 reads a common word's whole
    * doclist in one statement); only counting them against the facets runs here. Inside a
@@ -439,8 +217,5 @@ export class SqliteAsyncStore implements AsyncStore {
   private matchReader(): MatchReader | null {
     if (this.shared.matches === undefined) this.shared.matches = this.store.path === ':memory:' ? null : new MatchReader(this.store.path);
     return this.shared.matches?.usable ? this.shared.matches : null;
-  }
-  prepareTextCounts() {
-    return this.call(() => this.store.prepareTextCounts());
   }
 }

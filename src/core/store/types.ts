@@ -1,7 +1,6 @@
 import type { Article } from '../article.ts';
 import type { ChangeKind } from '../changes/compare.ts';
-import type { ParsedQuery } from '../search/query.ts';
-import type { TextCountOptions, TextCounts } from './text-counts.ts';
+import type { TextCountOptions, TextCounts } from './archive/text-counts.ts';
 
 export type SourceKind = 'seeds' | 'rss' | 'rdf' | 'atom' | 'json' | 'page';
 export type SourceStatus = 'active' | 'paused';
@@ -266,7 +265,15 @@ export interface NewOutbox {
  * completions found by the in-memory tier). Stores translate it into their own engine's syntax
  * (FTS5 MATCH, PostgreSQL tsquery); user text never reaches that syntax unquoted.
  */
-export interface TextQuery extends Pick<ParsedQuery, 'terms' | 'phrases' | 'excluded' | 'prefixes'> {
+export interface TextQuery {
+  /** Plain terms, normalised like the index. */
+  terms: string[];
+  /** Quoted phrases as normalised term lists. */
+  phrases: string[][];
+  /** -word exclusions. */
+  excluded: string[];
+  /** Words matched as prefixes. */
+  prefixes?: string[];
   /** term → further forms matched as that term (the term itself is always included). */
   alternatives?: ReadonlyMap<string, readonly string[]>;
 }
@@ -307,82 +314,11 @@ export interface TextPage {
   approximate: boolean;
 }
 
-/**
- * The store of record. SqliteStore implements it embedded; a server store (PostgreSQL) can
- * implement the same contract, `searchText` with tsvector/tsquery.
- */
-export interface Store {
-  readonly path: string;
-  readonly schemaVersion: number;
-  close(): void;
-  createSource(s: NewSource): SourceRow;
-  getSource(id: string): SourceRow | undefined;
-  findSourceByUrl(guildId: string, url: string): SourceRow | undefined;
-  listSources(guildId: string): SourceRow[];
-  allSources(): SourceRow[];
-  updateSource(id: string, patch: Partial<Omit<SourceRow, 'id' | 'guildId' | 'createdAt' | 'addedBy'>>): SourceRow;
-  deleteSource(id: string): { articleIds: string[] };
-  dueSources(now: Date, limit: number): SourceRow[];
-  recordFetch(sourceId: string, attempt: FetchAttempt): void;
-  fetchHistory(sourceId: string, limit: number): FetchAttempt[];
-  ingest(sourceId: string, items: IngestItem[], opts: { announce: boolean; after?: (r: IngestResult) => void }): IngestResult;
-  hasArticleKey(sourceId: string, dedupeKey: string): boolean;
-  getArticle(id: string): Article | undefined;
-  articleMeta(id: string): { seq: number; firstSeenAt: string; announce: boolean; sourceId: string } | undefined;
-  scanArticles(afterSeq: number, limit: number): Array<{ rowid: number; article: Article; firstSeenAt: string }>;
-  scanDerived(afterSeq: number, limit: number): DerivedRow[];
-  setSpeakers(rows: Iterable<[articleId: string, speakers: ArticleSpeakers]>): void;
-  countArticles(sourceIds?: Iterable<string>): number;
-  countBySource(): Map<string, number>;
-  maxSeq(): number;
-  newArticles(sourceIds: Iterable<string>, range: { fromExclusive: string; toInclusive: string }, limit?: number): StoredArticle[];
-  articlesAfterSeq(sourceIds: Iterable<string>, afterSeq: number, uptoSeq: number, limit?: number): StoredArticle[];
-  sourceIdsForGuild(guildId: string): string[];
-  sourcesForGuild(guildId: string): Array<{ id: string; feedId: string; name: string; url: string | null; articles: number }>;
-  createSubscription(s: Omit<SubscriptionRow, 'id' | 'createdAt'>): SubscriptionRow;
-  getSubscription(id: string): SubscriptionRow | undefined;
-  listSubscriptions(guildId?: string): SubscriptionRow[];
-  deleteSubscription(id: string): boolean;
-  createAlert(a: Omit<AlertRow, 'id' | 'createdAt'>): AlertRow;
-  getAlert(id: string): AlertRow | undefined;
-  listAlerts(guildId?: string): AlertRow[];
-  deleteAlert(id: string): boolean;
-  enqueueDigest(subscriptionId: string, windowEnd: string, row: NewOutbox | null): OutboxRow | null;
-  enqueueAlerts(alertId: string, lastSeq: number, rows: NewOutbox[]): OutboxRow[];
-  enqueueOutbox(row: NewOutbox): OutboxRow;
-  pendingOutbox(now: Date, limit: number): OutboxRow[];
-  getOutbox(id: number): OutboxRow | undefined;
-  listOutbox(filter?: { kind?: string; refId?: string }): OutboxRow[];
-  markPosted(id: number, messageId: string): void;
-  markAttemptFailed(id: number, error: string, retryAt: Date | null): void;
-  getMeta(key: string): string | undefined;
-  setMeta(key: string, value: string): void;
-  transaction<T>(fn: () => T): T;
-  /**
-   * Ranked full-text search over stored articles (the archive tier). Ranks the newest matches
-   * first-class and stops early when a query matches a large share of the archive, so a very
-   * common word costs about as much as a rare one; `total` is then an estimate.
-   */
-  searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): TextPage;
-  /**
-   * How many articles hold each term (of our tokenizer's terms), for query expansion: whether a
-   * related word has support in the archive, and its weight. Exact up to TERM_COUNT_EXACT
-   * matches, above that estimated from how densely the newest articles hold the term.
-   */
-  termFrequencies(terms: readonly string[]): Map<string, number>;
-  /** Articles with seq ≥ fromSeq. */
-  countFromSeq(fromSeq: number): number;
-  /** Counts every change to articles (insert, update, delete); the hot-index snapshot records it. */
-  articlesGeneration(): number;
-  /** The first seq of the hot window: the newest `maxArticles` (0: any number) articles first seen at or after `since`. */
-  hotFloorSeq(since: Date, maxArticles: number): number;
-  /**
-   * Every article matching `query` (every article when null) that passes the filters, counted per
-   * interval of its date (published, else first seen) and optionally per outlet or source; exact,
-   * over the whole archive, with the earliest match. `mode` is always 'all'.
-   */
-  countText(query: TextQuery | null, filters: TextFilters, opts: TextCountOptions): TextCounts;
-}
-
-/** Matches of a term counted exactly before its document frequency is estimated (see `Store.termFrequencies`). */
+/** Matches of a term counted exactly before its document frequency is estimated (see `AsyncStore.termFrequencies`). */
 export const TERM_COUNT_EXACT = 400;
+
+/** A claim on work: who holds it and until when. */
+export interface Lease {
+  owner: string;
+  until: Date;
+}

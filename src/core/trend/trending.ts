@@ -8,7 +8,7 @@ import { UserError } from '../errors.ts';
 import type { Newsroom, Scope } from '../newsroom/index.ts';
 import type { ParsedQuery } from '../search/query.ts';
 import type { AsyncStore } from '../store/async-store.ts';
-import { dayFromString, dayNumber, dayString } from '../store/text-counts.ts';
+import { dayFromString, dayNumber, dayString } from '../store/archive/text-counts.ts';
 import type { TextFilters } from '../store/types.ts';
 import { mentionsIn, type CandidateKind } from './phrases.ts';
 

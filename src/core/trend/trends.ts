@@ -7,7 +7,7 @@ import { UserError } from '../errors.ts';
 import type { Newsroom, Scope } from '../newsroom/index.ts';
 import { parseQuery, type ParsedQuery } from '../search/query.ts';
 import type { AsyncStore } from '../store/async-store.ts';
-import { dayFromString, dayNumber, dayString, intervalStart, nextInterval, type TextCounts, type TrendInterval } from '../store/text-counts.ts';
+import { dayFromString, dayNumber, dayString, intervalStart, nextInterval, type TextCounts, type TrendInterval } from '../store/archive/text-counts.ts';
 import type { TextFilters } from '../store/types.ts';
 import { findTrending, type TrendingRequest, type TrendingResult } from './trending.ts';
 

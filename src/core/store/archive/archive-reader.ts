@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import { TS_WORKER_BOOTSTRAP, tsxApiUrl } from '../ts-worker.ts';
+import { TS_WORKER_BOOTSTRAP, tsxApiUrl } from '../../ts-worker.ts';
 import { ARCHIVE_READER_FLAG, type ReaderReply, type ReaderRequest } from './archive-reader-worker.ts';
-import type { TextFilters, TextPage, TextQuery, TextSearchOptions } from './types.ts';
+import type { TextFilters, TextPage, TextQuery, TextSearchOptions } from '../types.ts';
 
 /** Answer of a request the thread dropped because its deadline had passed. */
 export class ReaderSkipped extends Error {

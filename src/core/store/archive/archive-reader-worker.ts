@@ -4,9 +4,9 @@
  * first); importing it anywhere else does nothing.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { silentLog, systemClock } from '../deps.ts';
-import { SqliteStore } from './sqlite-store.ts';
-import type { TextFilters, TextPage, TextQuery, TextSearchOptions } from './types.ts';
+import { silentLog, systemClock } from '../../deps.ts';
+import { SqliteStore } from '../sqlite-store.ts';
+import type { TextFilters, TextPage, TextQuery, TextSearchOptions } from '../types.ts';
 
 /** Reader → thread. */
 export interface ReaderRequest {

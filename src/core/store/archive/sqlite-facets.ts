@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { foldDays, outletGroupKey, type TextCountOptions, type TextCounts } from './text-counts.ts';
-import type { TextFilters } from './types.ts';
+import type { TextFilters } from '../types.ts';
 
 /** Rows read per statement while loading (keeps one read's memory small). */
 const LOAD_CHUNK = 50_000;
