@@ -9,8 +9,8 @@ const regexes = new Map<string, RegExp>();
 /**
  * The phrase's words adjacent as tokens in lower-cased raw text: separated only by characters no
  * token holds. The first word comes first in the pattern and its left edge is checked behind it,
- * so the engine scans for a literal (2–3× faster on article text than a leading look-behind with
- * the case-insensitive flag, measured).
+ * so the engine scans for a literal (faster on article text than a leading look-behind with the
+ * case-insensitive flag; docs/performance.md).
  */
 function phraseRegex(words: readonly string[]): RegExp {
   const key = words.join(' ');

@@ -269,7 +269,8 @@ export class ArticleIndex {
   /**
    * Mirrors a document's field lengths (`undefined`: discarded) into `lengths`. Ranking reads one
    * per posting: a Map lookup and an array scattered over the heap per posting made `rankExact`
-   * 2.3× slower on a window churned by evictions than on the same documents loaded afresh (measured).
+   * much slower on a window churned by evictions than on the same documents loaded afresh
+   * (docs/performance.md).
    */
   private setLengths(short: number, lengths: readonly number[] | undefined): void {
     const base = short * FIELDS.length;

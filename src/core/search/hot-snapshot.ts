@@ -117,8 +117,8 @@ export async function loadSnapshot(file: string, index: ArticleIndex, expect: { 
     await turn();
     const meta = JSON.parse(nextLine() ?? '[]') as Array<[string, string, string, number | null, number]>;
     await turn();
-    // MiniSearch's loadJS turns the document tables into maps in one go (up to 76 ms measured for
-    // 20,000 documents): the engine starts with empty ones, filled here a few thousand per turn.
+    // MiniSearch's loadJS turns the document tables into maps in one go (a long turn for a full
+    // window): the engine starts with empty ones, filled here a few thousand per turn.
     const { documentIds, fieldLength } = head.mini;
     const engine = FastMiniSearch.fromState(head.mini, ArticleIndex.options());
     let filled = 0;

@@ -7,12 +7,11 @@ export const FIELD_BITS = 3;
  * Which postings each hot document has, so removing a document deletes exactly its postings.
  * MiniSearch's own `discard` leaves them for a vacuum that walks the whole vocabulary in timed
  * batches; under sustained ingest with the hot window evicting the oldest article for every new
- * one, that vacuum fell behind by tens of thousands of documents (measured: 80,000 evicted
- * documents' postings still held after 100,000 adds to a 20,000 window, heap 1.4 GB instead of
- * 0.35). A term gets a small integer id while it has postings; a document keeps
- * `termId << 3 | fieldId` for each (term, field) it has: ~1.6 KB per article. Documents loaded
- * from a snapshot have no list (building them doubled the load time): they leave through
- * MiniSearch's discard and vacuum, as all documents did before.
+ * one, that vacuum fell behind by most of the window, and the heap grew with the documents it
+ * still held (figures in docs/performance.md). A term gets a small integer id while it has
+ * postings; a document keeps `termId << 3 | fieldId` for each (term, field) it has. Documents
+ * loaded from a snapshot have no list (building them would slow the load a lot): they leave
+ * through MiniSearch's discard and vacuum, as all documents did before.
  */
 export class Postings<T> {
   private readonly ids = new Map<string, number>();

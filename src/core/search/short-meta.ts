@@ -17,7 +17,7 @@ interface Meta {
  * Filter metadata by MiniSearch short id (seq, date, source and outlet as numbers), so ranking
  * from postings filters documents without looking up their id strings and metadata objects:
  * those lookups, scattered over the heap on a window churned by evictions, made the anonymous
- * filter the largest cost of `rankExact` (measured 1.5 s of 3.4 per 600 phrase queries).
+ * filter the largest cost of `rankExact` (docs/performance.md).
  */
 export class ShortMeta {
   seq = new Float64Array(0);

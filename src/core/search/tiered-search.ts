@@ -17,11 +17,11 @@ export interface TextSearchStore {
 
 /**
  * Postings MiniSearch may score for one query before the hot range is searched through the
- * archive index instead: MiniSearch ranks every match (measured 28–81 ms for 5,000–12,000
- * postings at 100,000 articles), FTS5 with recency-capped segments does not (2–23 ms for the
- * same queries). A query of known words goes to the archive index above HOT_MAX_POSTINGS; one
- * with a word only the hot vocabulary can complete or correct (a prefix, a typo) stays in the hot
- * tier up to HOT_MAX_POSTINGS_EXPANDED, for MiniSearch's prefix and typo matching.
+ * archive index instead: MiniSearch ranks every match, FTS5 with recency-capped segments does
+ * not (the timings that set the limit are in docs/performance.md). A query of known words goes to
+ * the archive index above HOT_MAX_POSTINGS; one with a word only the hot vocabulary can complete
+ * or correct (a prefix, a typo) stays in the hot tier up to HOT_MAX_POSTINGS_EXPANDED, for
+ * MiniSearch's prefix and typo matching.
  */
 const HOT_MAX_POSTINGS = 1_500;
 const HOT_MAX_POSTINGS_EXPANDED = 12_000;
@@ -112,9 +112,9 @@ export class TieredSearch {
     const expands = ready && (misspelt.size > 0 || (query.prefixes?.length ?? 0) > 0 || query.terms.some((t) => expand(t).df === 0));
     const useHot = ready && !archiveOnly && query.phrases.length === 0 && postings <= (expands ? HOT_MAX_POSTINGS_EXPANDED : HOT_MAX_POSTINGS);
     // Words in many hot articles: FTS5's bm25() counts every match of each term in the whole
-    // archive for its IDF (O(document frequency) per query: 150 ms for a word in every article at
-    // 100,000), so such queries are ranked among the hot window's articles from its postings, and
-    // the archive is only searched when they do not fill the page.
+    // archive for its IDF (O(document frequency) per query; docs/performance.md), so such queries
+    // are ranked among the hot window's articles from its postings, and the archive is only
+    // searched when they do not fill the page.
     // (Not with a date range: the archive's share of the total could not be scaled from the hot window's.)
     const shortcut = ready && !expands && (query.prefixes?.length ?? 0) === 0 && !filters.since && !filters.until;
     const dense = shortcut && !useHot && query.phrases.length === 0 && query.terms.length > 0;
@@ -198,7 +198,7 @@ export class TieredSearch {
       if (checked >= HOT_PHRASE_SAMPLE) {
         if (hits.length >= need) break;
         // At the sample's rate the rest will not fill the page: the archive search answers instead
-        // (reading 250 texts first cost ~8 ms for the half of the benchmark's phrases that end there).
+        // (reading every candidate's text first was wasted on the phrases that end there anyway).
         if (hits.length + ((candidates.hits.length - checked) * hits.length) / checked < need) return null;
       }
       checked++;

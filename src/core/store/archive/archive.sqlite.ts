@@ -42,9 +42,9 @@ export class SqliteArchive extends SqliteArticles {
   /**
    * One step of the archive index's segment merging (up to `pages` leaf pages, a few ms), which
    * FTS5 would otherwise do inside ingest commits. Returns false when there was nothing to merge.
-   * Called after ingests, a step per event-loop turn. 16 pages: p99 1.6 ms a step against 4.7 for
-   * 64 (store-only probe, 20,000 articles; the 25–54 ms steps once seen were the writer's
-   * checkpoint in the same call, see restartWalIfLarge).
+   * Called after ingests, a step per event-loop turn; 16 pages keeps a step short
+   * (docs/performance.md; a long step is the writer's checkpoint in the same call, see
+   * restartWalIfLarge).
    */
   maintainArchive(pages = 16): boolean {
     this.restartWalIfLarge();
@@ -73,9 +73,9 @@ export class SqliteArchive extends SqliteArticles {
   /**
    * Ranked FTS5 search with early termination. FTS5 computes bm25() for every match before
    * ORDER BY can pick the top k, and it does not seek within a doclist: a rowid range with both
-   * bounds reads a common word's whole doclist (measured: 8 ms at 100,000 articles for a range of
-   * 10 rows, the same as counting every match), while walking it newest-first from its end reads
-   * only what lies above the start. So one statement takes the TEXT_CANDIDATES newest matches
+   * bounds reads a common word's whole doclist (as long as counting every match, however narrow
+   * the range; docs/performance.md), while walking it newest-first from its end reads only what
+   * lies above the start. So one statement takes the TEXT_CANDIDATES newest matches
    * below the range's top (newest passing the filters), ranks them by bm25, and extrapolates the
    * total from how far down they reached; a query with fewer matches is ranked and counted whole.
    */
@@ -112,10 +112,10 @@ export class SqliteArchive extends SqliteArticles {
       verify = n >= PHRASE_PROBE && n / Math.max(1, hi - (probe.last as number)) > COMMON_PHRASE_DENSITY;
     }
     // Words in most articles add nothing to bm25() but the cost of reading their doclists for
-    // its IDF (O(archive): ~6 ms a word at 100,000 articles, ~60 ms at a million): in an all-words
-    // query they leave the ranked FTS5 query and are checked on the text of the
-    // best candidates instead, or — when every word is one — the newest candidates are ranked by
-    // their counts in the text, with the weights and length normalisation bm25() would apply.
+    // its IDF (O(archive); docs/performance.md): in an all-words query they leave the ranked FTS5
+    // query and are checked on the text of the best candidates instead, or — when every word is
+    // one — the newest candidates are ranked by their counts in the text, with the weights and
+    // length normalisation bm25() would apply.
     // A phrase with a dense word is matched as its words, and checked on the text: as a phrase,
     // FTS5 would decode that word's position lists across the archive for the phrase's IDF.
     const wordParts = query.phrases.length ? { ...parts, groups: [...groups, ...query.phrases.flat().map((w) => [w])], phrases: [] } : parts;
