@@ -1,7 +1,8 @@
 /**
  * Restart as the bot does it, in a fresh process: store opened → newsroom created → hot tier
  * loading in the background while searches are answered. Run as a child process by bench/run.ts:
- * `cold-start.ts <db> <snapshot> <probes.json> <hotMax> <design> <answers|quiet>`. Prints one JSON line.
+ * `cold-start.ts <db> <snapshot> <probes.json> <hotMax> <design> <answers|quiet> [reader|no-reader]`, where
+ * <db> is the SQLite file or a postgres:// URL, opened as the bot opens it. Prints one JSON line.
  *
  * Times are from the process's start (module loading included).
  * - `answers`: searches arrive as interactions would during the load (one every 50 ms, twenty a
@@ -14,17 +15,21 @@
 import fs from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
-const [dbPath, snapshotPath, probeFile, hotMax, design, mode] = process.argv.slice(2) as [string, string, string, string, 'tiered' | 'minisearch', 'answers' | 'quiet'];
+const [dbPath, snapshotPath, probeFile, hotMax, design, mode, readerArg] = process.argv.slice(2) as [string, string, string, string, 'tiered' | 'minisearch', 'answers' | 'quiet', string | undefined];
 const { silentLog, systemClock } = await import('../src/core/deps.ts');
 const { Newsroom } = await import('../src/core/newsroom/index.ts');
 const { openStore } = await import('../src/core/store/index.ts');
+const { openAsyncStore } = await import('../src/core/store/open-async-store.ts');
 const { fromSqlite } = await import('../src/core/store/sqlite-async.ts');
 const { probes, expected } = JSON.parse(fs.readFileSync(probeFile, 'utf8')) as { probes: string[]; expected: string[][] };
 // Times count from the process's start (performance.now()'s origin): module loading included.
 const stall = monitorEventLoopDelay({ resolution: 10 });
 stall.enable();
-const store = openStore({ path: dbPath, clock: systemClock, log: silentLog });
-const newsroom = new Newsroom({ store: fromSqlite(store), clock: systemClock, log: silentLog, search: { design, hotMaxArticles: Number(hotMax), snapshotPath } });
+const postgres = /^postgres(ql)?:/.test(dbPath);
+const store = postgres || readerArg !== 'no-reader'
+  ? await openAsyncStore({ databaseUrl: postgres ? dbPath : null, sqlitePath: dbPath, clock: systemClock, log: silentLog })
+  : fromSqlite(openStore({ path: dbPath, clock: systemClock, log: silentLog }));
+const newsroom = new Newsroom({ store, clock: systemClock, log: silentLog, search: { design, hotMaxArticles: Number(hotMax), snapshotPath } });
 const scope = { guildId: 'bench' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const answers = async () => {
@@ -64,5 +69,5 @@ if (mode === 'answers') {
   const mem = process.memoryUsage();
   console.log(JSON.stringify({ derivedMs, sameAnswers, maxStallMs: stall.max / 1e6, hotArticles: newsroom.index.size, heapMB: mem.heapUsed / 1048576, rssMB: mem.rss / 1048576 }));
 }
-store.close();
+await store.close();
 process.exit(0);

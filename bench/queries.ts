@@ -72,3 +72,46 @@ export function trendQueries(kinds: Record<string, string[]>, perKind: number): 
     phrase: kinds.phrase!.slice(0, perKind),
   };
 }
+
+/** A hostile query: what to type and which page to ask for. */
+export interface HostileQuery {
+  query: string;
+  page: number;
+}
+
+/**
+ * Hostile queries within what a search accepts (3-letter wildcards, at most 4 of them, at most
+ * 24 words, pages below `lastPage + 1`), `perKind` of each: four wildcards on the prefixes that
+ * stand for the most documents; a common word at the last page served; every word among the
+ * most common (stop words included); and all three at once.
+ */
+export function hostileQueries(corpus: { vocabulary: string[]; docFreq: ArrayLike<number> }, lastPage: number, perKind: number): Record<string, HostileQuery[]> {
+  const r = rng(13);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
+  const byDf = corpus.vocabulary.map((w, i) => [w, corpus.docFreq[i]!] as const).filter(([, d]) => d > 0).sort((a, b) => b[1] - a[1]);
+  // Prefixes weighted by the documents their words are in: the widest wildcards.
+  const prefixDf = new Map<string, number>();
+  for (const [w, d] of byDf) if (/^\p{L}{3}/u.test(w) && w.length >= 4) prefixDf.set(w.slice(0, 3), (prefixDf.get(w.slice(0, 3)) ?? 0) + d);
+  const widePrefixes = [...prefixDf].sort((a, b) => b[1] - a[1]).slice(0, 40).map(([p]) => p);
+  const common = byDf.slice(0, 60).map(([w]) => w);
+  const commonWords = (n: number) => Array.from({ length: n }, () => pick(common)).join(' ');
+  const wildcards = () => {
+    const ps = new Set<string>();
+    while (ps.size < 4) ps.add(pick(widePrefixes));
+    return [...ps].map((p) => `${p}*`).join(' ');
+  };
+  const distinct = (make: () => HostileQuery): HostileQuery[] => {
+    const out = new Map<string, HostileQuery>();
+    for (let tries = 0; out.size < perKind && tries < perKind * 50; tries++) {
+      const h = make();
+      out.set(`${h.query}|${h.page}`, h);
+    }
+    return [...out.values()];
+  };
+  return {
+    '4 wildcards': distinct(() => ({ query: wildcards(), page: 0 })),
+    'last page': distinct(() => ({ query: r() < 0.5 ? pick(common) : commonWords(2), page: lastPage })),
+    'all common words': distinct(() => ({ query: commonWords(8 + Math.floor(r() * 17)), page: 0 })),
+    'all at once': distinct(() => ({ query: `${wildcards()} ${commonWords(4 + Math.floor(r() * 17))}`, page: lastPage })),
+  };
+}
