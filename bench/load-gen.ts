@@ -10,8 +10,8 @@ import { summarize } from './stats.ts';
 export type Summary = ReturnType<typeof summarize>;
 
 export interface LoadResult {
-  /** Searches a second of every kind that were asked for. */
-  ratePerKind: number;
+  /** Searches a second asked for, every kind together (the kinds take turns). */
+  ratePerSecond: number;
   seconds: number;
   /** Every kind together: the interaction-style latency (due → reply), ms. */
   all: Summary;
@@ -27,14 +27,14 @@ export interface LoadResult {
 export const MAX_IN_FLIGHT = 64;
 
 /**
- * Open loop: `ratePerKind` searches a second of every kind, staggered evenly, issued when due
+ * Open loop: `ratePerSecond` searches a second in all, the kinds taking turns, issued when due
  * whatever the bot is doing. Each latency runs from the moment the interaction was due to its
  * reply, so the time it waited behind a stalled event loop counts (as it would for a user: the
  * gateway message sits in the socket until the loop turns). A refusal (UserError) is a reply.
  */
-export function startLoad(kinds: Record<string, string[]>, ratePerKind: number, run: (q: string) => Promise<unknown>): { stop(): Promise<LoadResult> } {
+export function startLoad(kinds: Record<string, string[]>, ratePerSecond: number, run: (q: string) => Promise<unknown>): { stop(): Promise<LoadResult> } {
   const names = Object.keys(kinds).filter((k) => kinds[k]!.length > 0);
-  const gap = 1000 / ratePerKind / names.length;
+  const gap = 1000 / ratePerSecond;
   const times: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
   const refused: Record<string, number> = Object.fromEntries(names.map((k) => [k, 0]));
   const failed: Record<string, number> = Object.fromEntries(names.map((k) => [k, 0]));
@@ -80,7 +80,7 @@ export function startLoad(kinds: Record<string, string[]>, ratePerKind: number, 
       const seconds = (performance.now() - t0) / 1000;
       await Promise.all([...pending]);
       const perKind = Object.fromEntries(names.map((k) => [k, { ...summarize(times[k]!), refused: refused[k]!, failed: failed[k]!, dropped: dropped[k]! }]));
-      return { ratePerKind, seconds, all: summarize(names.flatMap((k) => times[k]!)), perKind, dropped: names.reduce((s, k) => s + dropped[k]!, 0) };
+      return { ratePerSecond, seconds, all: summarize(names.flatMap((k) => times[k]!)), perKind, dropped: names.reduce((s, k) => s + dropped[k]!, 0) };
     },
   };
 }
