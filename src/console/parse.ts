@@ -60,7 +60,11 @@ export function parseCommandLine(line: string, find: (name: string) => CommandDe
   }
   for (const opt of optionDefs) {
     if (opt.required && !(opt.name in options)) {
-      throw new UserError(`/${name}${subcommand ? ` ${subcommand}` : ''} needs ${opt.name}: — e.g. ${def.example}`, {
+      // The command's example shows one subcommand; another subcommand gets its own shape.
+      const example = subcommand && !def.example.startsWith(`/${name} ${subcommand}`)
+        ? `/${name} ${subcommand} ${optionDefs.filter((o) => o.required).map((o) => `${o.name}:…`).join(' ')}`
+        : def.example;
+      throw new UserError(`/${name}${subcommand ? ` ${subcommand}` : ''} needs ${opt.name}: — e.g. ${example}`, {
         id: 'console.option-missing',
         values: { name, subcommand, option: opt.name },
       });
