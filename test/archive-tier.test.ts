@@ -96,6 +96,26 @@ describe('two tiers: an article outside the hot window is found, ranked and exce
     store.close();
   });
 
+  it('marks the words of a page of archive hits one article per event-loop turn', async () => {
+    const { store, clock } = await storeWith([]);
+    const archive = await newsroomOver(store, clock, { hotMaxArticles: 1 });
+    // Turns other work gets while the search runs: matching every word of each article against the
+    // query's typo forms would otherwise run for the whole page in one turn.
+    let turns = 0;
+    let on = true;
+    const tick = () => {
+      turns++;
+      if (on) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const found = await archive.search(scope, { query: 'korean troops ukraine' });
+    on = false;
+    // A hot window of one article: all but at most one hit come from the archive tier.
+    expect(found.items.length).toBeGreaterThanOrEqual(3);
+    expect(turns).toBeGreaterThanOrEqual(found.items.length - 2);
+    store.close();
+  });
+
   it('a misspelt word is corrected for the archive tier from the hot vocabulary', async () => {
     const { store, clock } = await storeWith([{ title: 'Propaganda balloons again', body: ['More propaganda balloons crossed the border on Tuesday.'] }]);
     const archive = await newsroomOver(store, clock, { hotMaxArticles: 1 });

@@ -9,6 +9,8 @@ import { PHRASE_MAX_CHECKS as HOT_PHRASE_CHECKS, PHRASE_SAMPLE as HOT_PHRASE_SAM
 import { UserError } from '../errors.ts';
 import type { ParsedQuery } from './query.ts';
 
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** What the tiered search needs from the store of record. */
 export interface TextSearchStore {
   searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): Promise<TextPage> | TextPage;
@@ -158,7 +160,16 @@ export class TieredSearch {
       stopped ||= some.stopped ?? false;
     }
     const pageHits: SearchHit[] = [];
-    for (const h of hits.slice(offset, offset + limit)) pageHits.push(h.terms.length ? h : { ...h, terms: await this.archiveTerms(query, h) });
+    for (const h of hits.slice(offset, offset + limit)) {
+      if (h.terms.length) {
+        pageHits.push(h);
+        continue;
+      }
+      // Matching every word of an article against a long query's typo forms is real work, and the
+      // store may answer within the same turn: one article per turn keeps other servers answered.
+      if (pageHits.length > 0) await nextTurn();
+      pageHits.push({ ...h, terms: await this.archiveTerms(query, h) });
+    }
     const result: SearchPage = approximate ? { hits: pageHits, total, approximate } : { hits: pageHits, total };
     return stopped ? { ...result, stopped } : result;
   }
