@@ -116,6 +116,24 @@ describe('two tiers: an article outside the hot window is found, ranked and exce
     store.close();
   });
 
+  it('walks the hot vocabulary for a long query one word per event-loop turn', async () => {
+    const { store, clock } = await storeWith([]);
+    const newsroom = await newsroomOver(store, clock);
+    const words = ['authorities', 'searching', 'reports', 'soldiers', 'deployment', 'university', 'students', 'rumors'];
+    let turns = 0;
+    let on = true;
+    const tick = () => {
+      turns++;
+      if (on) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const found = await newsroom.search(scope, { query: words.join(' ') });
+    on = false;
+    expect(found.total).toBeGreaterThan(0);
+    expect(turns).toBeGreaterThanOrEqual(words.length - 1);
+    store.close();
+  });
+
   it('a misspelt word is corrected for the archive tier from the hot vocabulary', async () => {
     const { store, clock } = await storeWith([{ title: 'Propaganda balloons again', body: ['More propaganda balloons crossed the border on Tuesday.'] }]);
     const archive = await newsroomOver(store, clock, { hotMaxArticles: 1 });

@@ -99,6 +99,16 @@ export class TieredSearch {
       if (!e) expanded.set(t, (e = this.index.expand(t, archiveOnly ? { corrections: 'if-unknown' } : {})));
       return e;
     };
+    if (ready) {
+      // Each word walks the hot vocabulary for its typo and prefix forms: a long query's walks take
+      // one turn each, so other servers are answered in between (the results are memoized above).
+      const strict = new Set(typed.strict ?? []);
+      const words = [...new Set([...typed.terms, ...(typed.prefixes ?? [])])].filter((t) => !strict.has(t));
+      for (const [i, t] of words.entries()) {
+        if (i > 0) await nextTurn();
+        expand(t);
+      }
+    }
     const { query, misspelt } = ready ? this.corrected(typed, expand) : { query: typed, misspelt: new Map<string, string>() };
     const { alternatives, postings } = ready ? this.expansions(query, expand) : { alternatives: new Map<string, string[]>(), postings: 0 };
     if (ready) this.checkWildcards(query, expand);
