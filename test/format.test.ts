@@ -59,6 +59,13 @@ describe('formatReply', () => {
     );
   });
 
+  it.each([[{}], [{ content: '' }], [{ content: ' ' }], [{ content: '\n\t ' }], [{ content: ' ', ephemeral: true }]] as Array<[Reply]>)(
+    'never sends an empty or whitespace-only message: %j',
+    (r) => {
+      for (const m of formatReply(r)) assertWithinLimits(m);
+    },
+  );
+
   it('splits cards over messages when 6,000 characters would be exceeded', () => {
     const cards = Array.from({ length: 4 }, (_, i) => ({ title: `Card ${i}`, description: 'x'.repeat(2500) }));
     const messages = formatReply({ content: 'head', cards, buttons: [[{ id: 'b', label: 'Go', style: 'primary' }]] });

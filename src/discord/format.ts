@@ -184,8 +184,8 @@ export function formatReply(reply: Reply): DiscordMessage[] {
     }
   });
   if (flags !== undefined) for (const m of messages) m.flags = flags;
-  // Discord rejects an empty message.
-  for (const m of messages) if (!m.content && m.embeds.length === 0) m.content = '\u200b';
+  // Discord rejects an empty message, and counts whitespace-only content as empty.
+  for (const m of messages) if (!m.content?.trim() && m.embeds.length === 0) m.content = '\u200b';
   return messages;
 }
 
