@@ -1,7 +1,7 @@
 // The store contract for alerts, feed deliveries, digest subscriptions, change alerts (see contract-harness.ts).
 import { beforeEach, expect, it } from 'vitest';
 import type { AsyncStore } from '../../src/core/store/async-store.ts';
-import { contractSuite, FakeClock, outbox, PLAIN_ALERT, PARKED } from './contract-harness.ts';
+import { contractSuite, addSourceTo, type SourceOptions, FakeClock, outbox, PLAIN_ALERT, PARKED } from './contract-harness.ts';
 
 contractSuite('alerts', (live) => {
   let kind: 'sqlite' | 'postgres';
@@ -11,8 +11,7 @@ contractSuite('alerts', (live) => {
     ({ kind, store, clock } = live());
   });
 
-  const addSource = (guildId: string, url = 'https://example.org/feed', over: { nextFetchAt?: string | null; fullText?: boolean } = {}) =>
-    store.createSource({ guildId, channelId: 'c1', addedBy: 'u1', url, feedUrl: url, name: 'Example', kind: 'rss', intervalMinutes: 30, fullText: over.fullText ?? false, nextFetchAt: over.nextFetchAt ?? null });
+  const addSource = (guildId: string, url?: string, over?: SourceOptions) => addSourceTo(store, guildId, url, over);
 
   it('keeps digest subscriptions and alerts per guild', async () => {
     const sub = await store.createSubscription({ guildId: 'g1', channelId: 'c1', scheduleLabel: 'daily 08:00', cron: '0 8 * * *', timezone: 'Europe/Paris', query: 'troops', sourceIds: ['seeds', 'abc1234'], maxItems: 10, createdBy: 'u1', lastWindowEnd: '2026-03-01T08:00:00.000Z' });

@@ -4,7 +4,7 @@ import { SEED_SOURCE_ID } from '../../src/core/article.ts';
 import { parseQuery, type ParsedQuery } from '../../src/core/search/query.ts';
 import type { AsyncStore } from '../../src/core/store/async-store.ts';
 import type { TextFilters } from '../../src/core/store/types.ts';
-import { contractSuite, FakeClock, seeds, seedItems, fileOf, article, item, type Harness } from './contract-harness.ts';
+import { contractSuite, addSourceTo, type SourceOptions, FakeClock, seeds, seedItems, fileOf, article, item, type Harness } from './contract-harness.ts';
 
 contractSuite('archive', (live) => {
   let kind: 'sqlite' | 'postgres';
@@ -15,8 +15,7 @@ contractSuite('archive', (live) => {
     ({ kind, store, h, clock } = live());
   });
 
-  const addSource = (guildId: string, url = 'https://example.org/feed', over: { nextFetchAt?: string | null; fullText?: boolean } = {}) =>
-    store.createSource({ guildId, channelId: 'c1', addedBy: 'u1', url, feedUrl: url, name: 'Example', kind: 'rss', intervalMinutes: 30, fullText: over.fullText ?? false, nextFetchAt: over.nextFetchAt ?? null });
+  const addSource = (guildId: string, url?: string, over?: SourceOptions) => addSourceTo(store, guildId, url, over);
 
   it('counts from a seq, counts article changes, and finds the hot floor by age and by count', async () => {
     const g0 = await store.articlesGeneration();

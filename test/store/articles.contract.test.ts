@@ -3,7 +3,7 @@ import { beforeEach, expect, it } from 'vitest';
 import { SEED_SOURCE_ID, type Article } from '../../src/core/article.ts';
 import { articleContentHash } from '../../src/core/seeds/import.ts';
 import type { AsyncStore } from '../../src/core/store/async-store.ts';
-import { contractSuite, FakeClock, seeds, seedItems, fileOf, article, item, type Harness } from './contract-harness.ts';
+import { contractSuite, addSourceTo, type SourceOptions, FakeClock, seeds, seedItems, fileOf, article, item, type Harness } from './contract-harness.ts';
 
 contractSuite('articles', (live) => {
   let kind: 'sqlite' | 'postgres';
@@ -14,8 +14,7 @@ contractSuite('articles', (live) => {
     ({ kind, store, h, clock } = live());
   });
 
-  const addSource = (guildId: string, url = 'https://example.org/feed', over: { nextFetchAt?: string | null; fullText?: boolean } = {}) =>
-    store.createSource({ guildId, channelId: 'c1', addedBy: 'u1', url, feedUrl: url, name: 'Example', kind: 'rss', intervalMinutes: 30, fullText: over.fullText ?? false, nextFetchAt: over.nextFetchAt ?? null });
+  const addSource = (guildId: string, url?: string, over?: SourceOptions) => addSourceTo(store, guildId, url, over);
 
   it('imports the seeds once: inserted, then unchanged, then an edited seed updated in place', async () => {
     const first = await store.ingest(SEED_SOURCE_ID, seedItems(), { announce: false });

@@ -36,6 +36,12 @@ export const seedItems = () =>
   seedFiles.map(({ fileName, article }) => ({ article, dedupeKey: `file:${fileName}`, contentHash: articleContentHash(article) }));
 export const fileOf = (id: string) => [...seeds.entries()].find(([, s]) => s.article.id === id)?.[0] ?? id;
 
+/** What a contract test may vary about a source it adds. */
+export type SourceOptions = { nextFetchAt?: string | null; fullText?: boolean };
+/** A feed source of `guildId` with the fields every contract test uses. */
+export const addSourceTo = (store: AsyncStore, guildId: string, url = 'https://example.org/feed', over: SourceOptions = {}) =>
+  store.createSource({ guildId, channelId: 'c1', addedBy: 'u1', url, feedUrl: url, name: 'Example', kind: 'rss', intervalMinutes: 30, fullText: over.fullText ?? false, nextFetchAt: over.nextFetchAt ?? null });
+
 export function article(over: Partial<Article> = {}): Article {
   return {
     id: over.id ?? '',

@@ -1,7 +1,7 @@
 // The store contract for derived data: stories and speakers (see contract-harness.ts).
 import { beforeEach, expect, it } from 'vitest';
 import type { AsyncStore } from '../../src/core/store/async-store.ts';
-import { contractSuite, article, item, type Harness } from './contract-harness.ts';
+import { contractSuite, addSourceTo, type SourceOptions, article, item, type Harness } from './contract-harness.ts';
 
 contractSuite('derived', (live) => {
   let kind: 'sqlite' | 'postgres';
@@ -11,8 +11,7 @@ contractSuite('derived', (live) => {
     ({ kind, store, h } = live());
   });
 
-  const addSource = (guildId: string, url = 'https://example.org/feed', over: { nextFetchAt?: string | null; fullText?: boolean } = {}) =>
-    store.createSource({ guildId, channelId: 'c1', addedBy: 'u1', url, feedUrl: url, name: 'Example', kind: 'rss', intervalMinutes: 30, fullText: over.fullText ?? false, nextFetchAt: over.nextFetchAt ?? null });
+  const addSource = (guildId: string, url?: string, over?: SourceOptions) => addSourceTo(store, guildId, url, over);
 
   it('stores story signatures and ids, lists a story earliest first, and scans them back', async () => {
     const s = await addSource('g1');

@@ -3,7 +3,7 @@ import { beforeEach, expect, it } from 'vitest';
 import { SEED_SOURCE_ID } from '../../src/core/article.ts';
 import type { AsyncStore } from '../../src/core/store/async-store.ts';
 import { StoreError } from '../../src/core/store/index.ts';
-import { contractSuite, FakeClock, item } from './contract-harness.ts';
+import { contractSuite, addSourceTo, type SourceOptions, FakeClock, item } from './contract-harness.ts';
 
 contractSuite('sources', (live) => {
   let kind: 'sqlite' | 'postgres';
@@ -13,8 +13,7 @@ contractSuite('sources', (live) => {
     ({ kind, store, clock } = live());
   });
 
-  const addSource = (guildId: string, url = 'https://example.org/feed', over: { nextFetchAt?: string | null; fullText?: boolean } = {}) =>
-    store.createSource({ guildId, channelId: 'c1', addedBy: 'u1', url, feedUrl: url, name: 'Example', kind: 'rss', intervalMinutes: 30, fullText: over.fullText ?? false, nextFetchAt: over.nextFetchAt ?? null });
+  const addSource = (guildId: string, url?: string, over?: SourceOptions) => addSourceTo(store, guildId, url, over);
 
   it('starts migrated with the seed archive as its one source', async () => {
     expect(store.kind).toBe(kind);

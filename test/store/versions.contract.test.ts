@@ -1,7 +1,7 @@
 // The store contract for versions and deletions (see contract-harness.ts).
 import { beforeEach, expect, it } from 'vitest';
 import type { AsyncStore } from '../../src/core/store/async-store.ts';
-import { contractSuite, FakeClock, item, type Harness } from './contract-harness.ts';
+import { contractSuite, addSourceTo, type SourceOptions, FakeClock, item, type Harness } from './contract-harness.ts';
 
 contractSuite('versions', (live) => {
   let kind: 'sqlite' | 'postgres';
@@ -12,8 +12,7 @@ contractSuite('versions', (live) => {
     ({ kind, store, h, clock } = live());
   });
 
-  const addSource = (guildId: string, url = 'https://example.org/feed', over: { nextFetchAt?: string | null; fullText?: boolean } = {}) =>
-    store.createSource({ guildId, channelId: 'c1', addedBy: 'u1', url, feedUrl: url, name: 'Example', kind: 'rss', intervalMinutes: 30, fullText: over.fullText ?? false, nextFetchAt: over.nextFetchAt ?? null });
+  const addSource = (guildId: string, url?: string, over?: SourceOptions) => addSourceTo(store, guildId, url, over);
 
   it('keeps every earlier version a reader could tell apart, deletions, and lists changes after a watermark', async () => {
     const s = await addSource('g1');
