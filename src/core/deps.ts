@@ -31,3 +31,6 @@ export const silentLog: Log = {
     return silentLog;
   },
 };
+
+/** Resolves on a later event-loop turn, after pending I/O: long work yields with it so other servers are answered. */
+export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import type { Article } from '../article.ts';
 import type { ArticleIndex } from '../search/article-index.ts';
+import { nextTurn } from '../deps.ts';
 
 /** Indexing work per event-loop turn: interactions wait at most about this long. */
 const TURN_BUDGET_MS = 15;
 
-export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+export { nextTurn };
 
 /**
  * Runs `step` over `items`, `chunk` at a time, a turn budget per turn (at least one chunk each),

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { ArticleIndex } from './article-index.ts';
 import { FastMiniSearch, type EngineState, type FieldPostings } from './fast-minisearch.ts';
+import { nextTurn as turn } from '../deps.ts';
 
 /**
  * The hot tier on disk, so a restart loads it in seconds instead of re-indexing. A compact
@@ -24,8 +25,6 @@ export interface SnapshotHeader {
   documents: number;
   maxSeq: number;
 }
-
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function mapToObject<V>(m: Map<number, V>): Record<string, V> {
   const o: Record<string, V> = {};

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Log } from '../deps.ts';
 import { deserializeWordNet, parseWordNetInSteps, serializeWordNet, WordNet, wordnetDictDir } from './wordnet.ts';
+import { nextTurn } from '../deps.ts';
 
 /** CPU per event-loop turn while WordNet is parsed: searches wait at most about this long. */
 const TURN_BUDGET_MS = 12;
@@ -19,7 +20,6 @@ export interface LexiconOptions {
   log?: Log;
 }
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** One load per dictionary and cache file in a process (every Newsroom of a test run shares it). */
 const loads = new Map<string, Promise<WordNet | null>>();

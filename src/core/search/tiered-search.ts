@@ -8,8 +8,7 @@ import { phrasesInText } from '../search-text/phrase-text.ts';
 import { PHRASE_MAX_CHECKS as HOT_PHRASE_CHECKS, PHRASE_SAMPLE as HOT_PHRASE_SAMPLE } from '../search-text/tuning.ts';
 import { UserError } from '../errors.ts';
 import type { ParsedQuery } from './query.ts';
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+import { nextTurn } from '../deps.ts';
 
 /** What the tiered search needs from the store of record. */
 export interface TextSearchStore {
