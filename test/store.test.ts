@@ -120,6 +120,13 @@ describe('SqliteStore: archive upkeep off the ingest commits', () => {
     expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
     const s = addSource('g1');
     const file = path.join(dir, 'nd.db');
+    // Copy what earlier commits left in the log first, so that a tick of the thread during the
+    // ingest below (a busy machine) has nothing to copy until the ingest commits.
+    for (let i = 0; i < 250; i++) {
+      const [r] = store.db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+      if (r && !r.busy && r.log === r.checkpointed) break;
+      await new Promise((res) => setTimeout(res, 20));
+    }
     const before = fs.statSync(file).size;
     store.ingest(s.id, Array.from({ length: 200 }, (_, i) => ({ article: article({ id: `w${i}`, body: [`Paragraph ${i} `.repeat(300)] }), dedupeKey: `w${i}`, contentHash: `w${i}` })), { announce: true });
     // The commit wrote the write-ahead log only; the database file grows when the checkpointer copies it.
