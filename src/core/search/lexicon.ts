@@ -79,6 +79,7 @@ export class Lexicon {
 
 async function loadWordNet(dictDir: string, cacheFiles: string[], log: Log | undefined): Promise<WordNet | null> {
   const started = performance.now();
+  await Promise.all(cacheFiles.map(removeStaleTemps));
   for (const file of cacheFiles) {
     try {
       const buf = await fs.promises.readFile(file);
@@ -128,5 +129,37 @@ async function writeCache(file: string, buf: Buffer, log: Log | undefined): Prom
   } catch (err) {
     log?.warn({ err, file }, 'WordNet cache not written');
     await fs.promises.rm(tmp, { force: true }).catch(() => {});
+  }
+}
+
+/**
+ * Removes the temporary files of cache writes whose process ended mid-write (`/exit` or a kill
+ * during the copy): `<file>.<pid>.tmp` of a pid no longer running. Without this each such exit
+ * leaves megabytes in DATA_DIR for good.
+ */
+async function removeStaleTemps(file: string): Promise<void> {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.`;
+  let names: string[];
+  try {
+    names = await fs.promises.readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(name.slice(prefix.length, -'.tmp'.length));
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || running(pid)) continue;
+    await fs.promises.rm(path.join(dir, name), { force: true }).catch(() => {});
+  }
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it runs, as another user.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
