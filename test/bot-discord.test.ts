@@ -131,6 +131,13 @@ describe(`Newsdesk on Discord (real discord.js client against the local emulator
     expect(fs.existsSync(`${bot.dataDir}/newsdesk.db`)).toBe(STORE === 'sqlite');
   });
 
+  it(`starts the archive reader thread at start-up, before any search, only on SQLite`, async () => {
+    // Until it serves, archive searches run on the event loop: the first ones after a restart
+    // would hold every server's interactions.
+    if (STORE === 'sqlite') await bot.waitForLog((l) => l.msg === 'archive reader started' && l.started === true, 30_000);
+    else expect(bot.logs().some((l) => typeof l.msg === 'string' && l.msg.startsWith('archive reader'))).toBe(false);
+  });
+
   it('registers every command to the guild with valid names, options and short descriptions', () => {
     const registered = emu.commands(GUILD);
     expect(registered.map((c) => c.name).sort()).toEqual(commandList().map((c) => c.definition.name).sort());

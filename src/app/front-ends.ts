@@ -51,6 +51,11 @@ export async function serving(rt: Runtime, s: Services, metrics: Metrics | null,
  * built from (a shard catches up from there). Interactions are answered meanwhile ("loading").
  */
 export async function prepare({ config, log }: Runtime, { store, newsroom, trends, refreshShardFeeds }: Services): Promise<number> {
+  // The archive reader starts now, beside the seeds and the index, not at the first search:
+  // until it serves, archive searches run on the event loop and every server waits on them.
+  if (config.role !== 'worker' && store.readerReady) {
+    void store.readerReady().then((started) => (started ? log.info({ started }, 'archive reader started') : log.warn({ started }, 'archive reader not started; archive searches run on the main connection')));
+  }
   await importSeeds({ store, log }, config.seedsDir);
   if (config.role === 'worker') return 0;
   await refreshShardFeeds();

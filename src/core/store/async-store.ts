@@ -23,6 +23,11 @@ export interface StoreBase {
    * or, when `fn` throws, not at all. Inside a transaction, `transaction` just runs `fn`.
    */
   transaction<T>(fn: (tx: AsyncStore) => Promise<T>): Promise<T>;
+  /**
+   * Starts the store's archive reader thread if it has one (SQLite); resolves true once it serves
+   * searches, false when there is none or it did not start.
+   */
+  readerReady?(): Promise<boolean>;
 }
 
 /**
