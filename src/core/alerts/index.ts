@@ -3,7 +3,7 @@ import { BatchMatcher, fileChannel, matchAlert } from './filing.ts';
 import { NO_FILTERS, type DeliveryFilters } from './filters.ts';
 import { validateTemplate } from './templates.ts';
 import { checkEach, pagePastWatermark } from './watermark.ts';
-import type { Clock, Log } from '../deps.ts';
+import { nextTurn, type Clock, type Log } from '../deps.ts';
 import { resolveGuildSource } from '../sources/resolve.ts';
 import { UserError } from '../errors.ts';
 import type { Newsroom } from '../newsroom/index.ts';
@@ -274,7 +274,7 @@ export class Alerts {
       },
       ([channelId, alerts], err) => this.deps.log.error({ channelId, alerts: alerts.map((a) => a.id), err }, 'alert check failed'),
       // Many channels: the event loop answers interactions between them.
-      () => new Promise((r) => setImmediate(r)),
+      nextTurn,
     );
   }
 

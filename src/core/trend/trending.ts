@@ -3,7 +3,7 @@ import type { Article } from '../article.ts';
 import type { ChartRenderer, RenderedChart } from '../charts/renderer.ts';
 import { timeSeriesSpec } from '../charts/specs.ts';
 import { parseDateOption } from '../dates.ts';
-import type { Clock } from '../deps.ts';
+import { nextTurn, type Clock } from '../deps.ts';
 import { UserError } from '../errors.ts';
 import type { Newsroom, Scope } from '../newsroom/index.ts';
 import type { ParsedQuery } from '../search/query.ts';
@@ -189,7 +189,7 @@ export async function findTrending(deps: TrendingDeps, scope: Scope, req: Trendi
     for (const r of rows) {
       // Finding names reads whole articles: other interactions get a turn every few milliseconds.
       if (performance.now() - turn > TURN_MS) {
-        await new Promise((res) => setImmediate(res));
+        await nextTurn();
         turn = performance.now();
       }
       scanned++;

@@ -2,7 +2,7 @@ import { SEED_SOURCE_ID } from '../article.ts';
 import type { ChartRenderer, RenderedChart } from '../charts/renderer.ts';
 import { timeSeriesSpec } from '../charts/specs.ts';
 import { parseDateOption } from '../dates.ts';
-import type { Clock, Log } from '../deps.ts';
+import { nextTurn, type Clock, type Log } from '../deps.ts';
 import { UserError } from '../errors.ts';
 import type { Newsroom, Scope } from '../newsroom/index.ts';
 import { parseQuery, type ParsedQuery } from '../search/query.ts';
@@ -122,7 +122,7 @@ export class Trends {
   async prepare(): Promise<void> {
     const step = this.deps.store.prepareTextCounts?.bind(this.deps.store);
     if (!step) return;
-    while (!(await step())) await new Promise((r) => setImmediate(r));
+    while (!(await step())) await nextTurn();
   }
 
   async trend(scope: Scope, req: TrendRequest): Promise<TrendResult> {
