@@ -56,9 +56,11 @@ describe('local console (piped stdin, real entry point)', () => {
     const bot = startBot({}, { stdin: '/trend query:troops\n', dataDir });
     expect((await bot.exited).code).toBe(0);
     const out = bot.stdout();
-    // The seeds are dated by their import: one day, four articles from two outlets.
+    // The seeds have no publication dates: charted on the day they were first seen (one day, four
+    // articles from two outlets), and the summary says so instead of passing it off as a date.
     expect(out).toMatch(/^\*\*4\*\* articles match \*\*troops\*\* — daily, \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d, whole archive$/m);
-    expect(out).toMatch(/^First: Daily NK, \d{4}-\d\d-\d\d · peak day \d{4}-\d\d-\d\d \(4 articles\) · 2 outlets$/m);
+    expect(out).toMatch(/^First: Daily NK \(undated, first seen \d{4}-\d\d-\d\d\) · peak day \d{4}-\d\d-\d\d \(4 articles\) · 2 outlets$/m);
+    expect(out).toMatch(/^First report: .+ — Daily NK \(undated, first seen \d{4}-\d\d-\d\d\) \(`[0-9a-f]{12}`\)$/m);
     const file = /^📎 trend\.png saved to (.+)$/m.exec(out)?.[1];
     expect(file?.startsWith(`${dataDir}/exports/`)).toBe(true);
     const png = fs.readFileSync(file!);

@@ -3,7 +3,7 @@ import { csvCell } from '../core/citations/export.ts';
 import type { Attachment, Card, Reply } from '../core/reply.ts';
 import { escapeInline, maskedLink } from '../core/text/escape.ts';
 import { BASELINE_DAYS, MIN_BASELINE_ARTICLES, type TrendingResult } from '../core/trend/trending.ts';
-import type { TrendResult } from '../core/trend/trends.ts';
+import { firstWhen, type TrendResult } from '../core/trend/trends.ts';
 
 export const TREND_IMAGE = 'trend.png';
 export const TRENDING_IMAGE = 'trending.png';
@@ -34,13 +34,13 @@ export function renderTrendReply(result: TrendResult, opts: { exportCsv?: boolea
   for (const q of result.queries) {
     if (!q.first) continue;
     const who = result.queries.length > 1 ? `**${escapeInline(q.query)}**, first report: ` : 'First report: ';
-    lines.push(`${who}${maskedLink(q.first.title, q.first.url)} — ${escapeInline(q.first.outlet ?? 'unknown outlet')}, ${q.first.at.slice(0, 10)} (\`${q.first.id}\`)`);
+    lines.push(`${who}${maskedLink(q.first.title, q.first.url)} — ${escapeInline(q.first.outlet ?? 'unknown outlet')}${firstWhen(q.first)} (\`${q.first.id}\`)`);
   }
   const card: Card = {
     title: result.by ? `Coverage by ${result.by}` : 'Coverage compared',
     description: lines.join('\n'),
     image: `attachment://${TREND_IMAGE}`,
-    footer: 'Every matching article in the archive, by publication date · dotted: all articles',
+    footer: 'Every matching article in the archive, by publication date (undated: the day first seen) · dotted: all articles',
   };
   const attachments = [chartAttachment(TREND_IMAGE, result.chart, result.alt)];
   if (opts.exportCsv) attachments.push(trendCsv(result));

@@ -44,6 +44,18 @@ export interface FirstArticle {
   outlet: string | null;
   /** The article's date (published, else first seen), ISO. */
   at: string;
+  /** False when the feed gave no publication date: `at` is when the archive first saw it. */
+  dated: boolean;
+}
+
+/**
+ * The first article's date after its outlet: ", 2024-10-09", or " (undated, first seen 2026-12-07)"
+ * — an undated article is charted on the day it was first seen, and the summary says so rather than
+ * passing that day off as its publication date.
+ */
+export function firstWhen(first: FirstArticle, separator = ', '): string {
+  const day = first.at.slice(0, 10);
+  return first.dated ? `${separator}${day}` : ` (undated, first seen ${day})`;
 }
 
 export interface TrendSeries {
@@ -230,7 +242,7 @@ export class Trends {
     const summary = this.summary(queries, interval, by, keys);
     const earliest = queries.filter((q) => q.first).sort((a, b) => (a.first!.at < b.first!.at ? -1 : 1))[0];
     const marker = earliest?.first
-      ? { date: earliest.first.at.slice(0, 10), label: `First${texts.length > 1 ? ` “${earliest.query}”` : ''}: ${earliest.first.outlet ?? 'unknown outlet'}, ${earliest.first.at.slice(0, 10)}` }
+      ? { date: earliest.first.at.slice(0, 10), label: `First${texts.length > 1 ? ` “${earliest.query}”` : ''}: ${earliest.first.outlet ?? 'unknown outlet'}${firstWhen(earliest.first)}` }
       : undefined;
     const title = `Coverage of ${quoted(texts)}${by ? ` by ${by}` : ''}`;
     const spec = timeSeriesSpec({
@@ -257,7 +269,8 @@ export class Trends {
   private async firstArticle(c: TextCounts): Promise<FirstArticle | null> {
     if (!c.first) return null;
     const a = await this.deps.store.getArticle(c.first.id);
-    return { id: c.first.id, title: a?.title ?? c.first.id, url: a?.url ?? null, outlet: c.first.outlet, at: c.first.at };
+    const dated = !!a?.publishedAt && Number.isFinite(Date.parse(a.publishedAt));
+    return { id: c.first.id, title: a?.title ?? c.first.id, url: a?.url ?? null, outlet: c.first.outlet, at: c.first.at, dated };
   }
 
   /** Feed id → the name this server gave the source that follows it ("Seed archive" for the seeds). */
@@ -272,13 +285,13 @@ export class Trends {
     if (queries.length === 1) {
       const q = queries[0]!;
       const parts = [];
-      if (q.first) parts.push(`First: ${q.first.outlet ?? 'unknown outlet'}, ${q.first.at.slice(0, 10)}`);
+      if (q.first) parts.push(`First: ${q.first.outlet ?? 'unknown outlet'}${firstWhen(q.first)}`);
       if (q.peak) parts.push(`peak ${describePeriod(q.peak.bucket, interval)} (${plural(q.peak.count, 'article')})`);
       if (by) parts.push(plural(keys, by));
       return parts.join(' · ');
     }
     return queries
-      .map((q) => `“${q.query}”: ${plural(q.total, 'article')}${q.first ? `, first ${q.first.outlet ?? 'unknown outlet'} ${q.first.at.slice(0, 10)}` : ''}${q.peak ? `, peak ${describePeriod(q.peak.bucket, interval)}` : ''}`)
+      .map((q) => `“${q.query}”: ${plural(q.total, 'article')}${q.first ? `, first ${q.first.outlet ?? 'unknown outlet'}${firstWhen(q.first, ' ')}` : ''}${q.peak ? `, peak ${describePeriod(q.peak.bucket, interval)}` : ''}`)
       .join(' · ');
   }
 
@@ -292,7 +305,7 @@ export class Trends {
     ];
     for (const q of c.queries) {
       const who = c.texts.length > 1 ? `“${q.query}”: ` : '';
-      if (q.first) parts.push(`${who}First article: ${q.first.outlet ?? 'unknown outlet'}, ${q.first.at.slice(0, 10)}.`);
+      if (q.first) parts.push(`${who}First article: ${q.first.outlet ?? 'unknown outlet'}${firstWhen(q.first)}.`);
       if (q.peak) parts.push(`${who}Peak: ${describePeriod(q.peak.bucket, c.interval)}, ${plural(q.peak.count, 'article')}.`);
     }
     parts.push(`A dotted line shows all articles per ${c.interval} on the right axis.`);
