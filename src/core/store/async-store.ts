@@ -1,5 +1,6 @@
 import type { SourcesStore } from './sources/sources.ts';
 import type { ArticlesStore } from './articles/articles.ts';
+import type { FullTextStore } from './fulltext/fulltext.ts';
 import type { VersionsStore } from './articles/versions.ts';
 import type { AlertsStore } from './alerts/alerts.ts';
 import type { DigestsStore } from './digests/digests.ts';
@@ -10,7 +11,7 @@ import type { ArchiveStore } from './archive/archive.ts';
 
 export type { SourcePatch, Lease } from './sources/sources.ts';
 export type { ArticleChange } from './articles/articles.ts';
-export type { SourcesStore, ArticlesStore, VersionsStore, AlertsStore, DigestsStore, OutboxStore, DerivedStore, MetaStore, ArchiveStore };
+export type { SourcesStore, ArticlesStore, FullTextStore, VersionsStore, AlertsStore, DigestsStore, OutboxStore, DerivedStore, MetaStore, ArchiveStore };
 
 /** What every store is besides its aggregates: its engine, schema, lifetime and transactions. */
 export interface StoreBase {
@@ -40,4 +41,4 @@ export interface StoreBase {
  * writes; `Article.publishedAt` is kept verbatim as the feed gave it.
  */
 export interface AsyncStore
-  extends StoreBase, SourcesStore, ArticlesStore<AsyncStore>, VersionsStore, AlertsStore, DigestsStore, OutboxStore, DerivedStore, MetaStore, ArchiveStore {}
+  extends StoreBase, SourcesStore, ArticlesStore<AsyncStore>, FullTextStore, VersionsStore, AlertsStore, DigestsStore, OutboxStore, DerivedStore, MetaStore, ArchiveStore {}

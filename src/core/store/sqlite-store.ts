@@ -1,4 +1,4 @@
-import { SqliteArchive } from './archive/archive.sqlite.ts';
+import { SqliteCounts } from './archive/sqlite-counts.ts';
 
 /**
  * The SQLite store of record (WAL). Everything that must survive a restart lives here; the
@@ -8,6 +8,6 @@ import { SqliteArchive } from './archive/archive.sqlite.ts';
  * The class is a chain, one link per aggregate (<aggregate>/<aggregate>.sqlite.ts), each extending
  * the one before it and the first extending SqliteBase (sqlite-base.ts: connection, transactions,
  * what the aggregates share); a link calls only its own methods and those of the links above it. The order: meta,
- * digests, alerts, outbox, derived, sources, versions, articles, archive (folders import one way).
+ * digests, alerts, outbox, derived, sources, versions, articles, fulltext, archive (search, then counts; folders import one way).
  */
-export class SqliteStore extends SqliteArchive {}
+export class SqliteStore extends SqliteCounts {}

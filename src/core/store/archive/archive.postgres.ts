@@ -3,13 +3,13 @@ import { buildTextQuery, TEXT_CONFIG } from './postgres-text-query.ts';
 import { foldDays, type TextCountOptions, type TextCounts } from './text-counts.ts';
 import { TERM_COUNT_EXACT } from '../types.ts';
 import { TEXT_SEGMENT_CANDIDATES, TEXT_PROBE_ROWS, TEXT_MAX_CANDIDATES, iso, OUTLET_SHOWN } from '../postgres-common.ts';
-import { PostgresArticles } from '../articles/articles.postgres.ts';
+import { PostgresFullText } from '../fulltext/fulltext.postgres.ts';
 
 /**
  * PostgresStore's archive tier: tsvector search, term counts, counts over time (see archive.ts).
  * One link of PostgresStore's class chain (see postgres-store.ts).
  */
-export class PostgresArchive extends PostgresArticles {
+export class PostgresArchive extends PostgresFullText {
   async countFromSeq(fromSeq: number): Promise<number> {
     return Number((await this.one('SELECT COUNT(*) AS n FROM articles WHERE seq >= $1', [fromSeq]))!.n);
   }

@@ -1,14 +1,12 @@
 import { BOOST, PHRASE_MAX_CHECKS, PHRASE_SAMPLE } from '../../search-text/tuning.ts';
 import { ftsGroup, ftsMatch, ftsQuote } from '../../search-text/fts-text.ts';
 import { countWord, hasWord, phrasesInText } from '../../search-text/phrase-text.ts';
-import { ArticleFacets } from './sqlite-facets.ts';
-import type { TextCountOptions, TextCounts } from './text-counts.ts';
 import { OWNER_OF } from '../feeds.ts';
 import type { Row } from '../rows.ts';
 import type { TextFilters, TextHit, TextPage, TextQuery, TextSearchOptions } from '../types.ts';
 import { TERM_COUNT_EXACT } from '../types.ts';
 import { DENSE_MIN_MATCHES, iso } from '../sqlite-common.ts';
-import { SqliteArticles } from '../articles/articles.sqlite.ts';
+import { SqliteFullText } from '../fulltext/fulltext.sqlite.ts';
 
 /**
  * Matches ranked per archive query at most (the newest below the range's top): ranking them takes
@@ -38,7 +36,7 @@ const COMMON_PHRASE_DENSITY = 0.1;
  * SqliteStore's archive tier: FTS5 search, term counts, counts over time (see archive.ts).
  * One link of SqliteStore's class chain (see sqlite-store.ts).
  */
-export class SqliteArchive extends SqliteArticles {
+export class SqliteArchive extends SqliteFullText {
   /**
    * One step of the archive index's segment merging (up to `pages` leaf pages, a few ms), which
    * FTS5 would otherwise do inside ingest commits. Returns false when there was nothing to merge.
@@ -316,72 +314,5 @@ export class SqliteArchive extends SqliteArticles {
     if (f.since) p.push(iso(f.since));
     if (f.until) p.push(iso(f.until));
     return p;
-  }
-
-  /**
-   * Counts every match per interval (see AsyncStore.countText): FTS5 gives the matching rowids (a
-   * common word's whole doclist, read once), the date, source and outlet of each come from the
-   * in-memory facets. FTS5 matches phrases exactly here: no estimate, no candidate limit.
-   */
-  countText(query: TextQuery | null, filters: TextFilters, opts: TextCountOptions): TextCounts {
-    let seqs: string | null = null;
-    if (query) {
-      const match = this.textMatch(query);
-      if (!match) return { rows: [], total: 0, first: null };
-      // A lower seq bound (a recent window) is walked newest-first from the doclist's end, which
-      // reads only what lies above it; the whole doclist otherwise.
-      const floor = this.countFloor(filters);
-      const found = (floor > 0
-        ? this.stmt("SELECT group_concat(rowid, ',') AS s FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ? ORDER BY rowid DESC)").get(match, floor)
-        : this.stmt("SELECT group_concat(rowid, ',') AS s FROM articles_fts WHERE articles_fts MATCH ?").get(match)) as Row;
-      seqs = found.s as string | null;
-      if (seqs === null) return { rows: [], total: 0, first: null };
-    }
-    return this.countMatches(seqs, filters, opts);
-  }
-
-  /**
-   * The lowest seq a count's matches can have: the filters' own bound, raised to the first article
-   * dated on or after `since` (0: none).
-   */
-  countFloor(filters: TextFilters): number {
-    let floor = filters.fromSeq ?? 0;
-    if (filters.since) {
-      this.facets ??= new ArticleFacets(this.db);
-      this.facets.refresh();
-      floor = Math.max(floor, this.facets.firstSeqSince(filters.since.getTime()));
-    }
-    return floor;
-  }
-
-  /** A count's FTS5 expression (every part required), or null when nothing searchable remains. */
-  textMatch(query: TextQuery): string | null {
-    const groups = query.terms.map((t) => [t, ...(query.alternatives?.get(t) ?? [])]);
-    return ftsMatch({ groups, phrases: query.phrases, prefixes: query.prefixes ?? [], excluded: query.excluded }, 'all');
-  }
-
-  /**
-   * countText from the matching rowids (comma-separated, any order; null: every article), read
-   * here or on the match reader's thread (sqlite-matches.ts).
-   */
-  countMatches(seqs: string | null, filters: TextFilters, opts: TextCountOptions): TextCounts {
-    this.facets ??= new ArticleFacets(this.db);
-    this.facets.refresh();
-    const ownerOf = (id: string) => (this.stmt('SELECT COALESCE(feed_id, id) AS o FROM sources WHERE id = ?').get(id) as Row | undefined)?.o as string | undefined;
-    const { rows, total, firstSeq } = this.facets.count(seqs, filters, opts, ownerOf);
-    if (firstSeq < 0) return { rows, total, first: null };
-    const f = this.facets.describe(firstSeq);
-    const r = this.stmt('SELECT id, outlet FROM articles WHERE seq = ?').get(firstSeq) as Row;
-    const outlet = (r.outlet as string | null)?.replace(/\s+/g, ' ').trim() || null;
-    return { rows, total, first: { id: r.id as string, at: new Date(f.time).toISOString(), outlet, sourceId: f.sourceId } };
-  }
-
-  /**
-   * Reads up to `rows` more articles' dates, sources and outlets for countText (a start-up calls
-   * this a step per turn so the first count does not read the whole archive); true when done.
-   */
-  prepareTextCounts(rows = 2000): boolean {
-    this.facets ??= new ArticleFacets(this.db);
-    return this.facets.load(rows);
   }
 }

@@ -1,5 +1,5 @@
 import type { Article } from '../../article.ts';
-import type { IngestItem, FullTextCoverage, IngestResult, StoredArticle } from '../types.ts';
+import type { IngestItem, IngestResult, StoredArticle } from '../types.ts';
 
 /** What a NOTIFY says: the newest seq stored, and articles changed in place (ids, may be cut short). */
 export interface ArticleChange {
@@ -11,7 +11,7 @@ export interface ArticleChange {
 
 /**
  * Articles: each fetch's items stored through the ingest plan (see ingest-plan.ts), reads by id
- * and by seq, and the full-text backfill of summary-only items. `Tx` is the handle `after` gets
+ * and by seq (the full-text backfill of summary-only items: fulltext/). `Tx` is the handle `after` gets
  * inside the ingest transaction: AsyncStore (a parameter, so this file does not import
  * async-store.ts, which imports it).
  */
@@ -50,11 +50,4 @@ export interface ArticlesStore<Tx> {
    * LISTEN/NOTIFY; also after a reconnect, so nothing is missed). SQLite: one process, never.
    */
   onArticles(fn: (change: ArticleChange) => void): Promise<() => Promise<void>>;
-  pendingFullText(sourceId: string, maxAttempts: number, limit: number): Promise<Array<{ id: string; url: string }>>;
-  sourcesWithPendingFullText(maxAttempts: number): Promise<string[]>;
-  /** Stores a page's text; byline and picture only fill what the feed left empty. */
-  setFullText(id: string, body: string[], byline: string | null, image?: string | null): Promise<Article | undefined>;
-  recordFullTextFailure(id: string, error: string): Promise<void>;
-  resetFullTextFailures(sourceId: string): Promise<void>;
-  fullTextCoverage(sourceId: string, maxAttempts: number): Promise<FullTextCoverage>;
 }

@@ -15,7 +15,7 @@ import { PostgresArchive } from '../archive/archive.postgres.ts';
  * The class is a chain, one link per aggregate (<aggregate>/<aggregate>.postgres.ts), each extending
  * the one before it and the first extending PostgresBase (postgres-base.ts: connection, transactions,
  * what the aggregates share); a link calls only its own methods and those of the links above it. The order: meta,
- * digests, alerts, outbox, derived, sources, versions, articles, archive (folders import one way).
+ * digests, alerts, outbox, derived, sources, versions, articles, fulltext, archive (folders import one way).
  */
 export class PostgresStore extends PostgresArchive implements AsyncStore {
   /** Connects, applies pending migrations (one process at a time) and returns the store. */
