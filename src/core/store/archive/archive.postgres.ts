@@ -26,14 +26,6 @@ export class PostgresArchive extends PostgresFullText {
   }
 
   /**
-   * Ranked text search with early termination, the SQLite store's idea on PostgreSQL: ts_rank_cd
-   * is computed for every row that matches, so a word in most of a million articles would rank
-   * them all before LIMIT. Instead the seq range is searched newest-first in segments sized from
-   * the match density among the newest rows so that each holds about TEXT_SEGMENT_CANDIDATES
-   * candidates; segments grow until enough hits are found or TEXT_MAX_CANDIDATES were examined.
-   * Hits are ranked among the segments read; the total is extrapolated when the search stopped early.
-   */
-  /**
    * Articles holding each term (its stem, under the english text configuration): the newest
    * TERM_COUNT_EXACT matches counted, and above that the archive size times their share of the
    * newest rows, as the SQLite store does.
@@ -55,6 +47,14 @@ export class PostgresArchive extends PostgresFullText {
     return out;
   }
 
+  /**
+   * Ranked text search with early termination, the SQLite store's idea on PostgreSQL: ts_rank_cd
+   * is computed for every row that matches, so a word in most of a million articles would rank
+   * them all before LIMIT. Instead the seq range is searched newest-first in segments sized from
+   * the match density among the newest rows so that each holds about TEXT_SEGMENT_CANDIDATES
+   * candidates; segments grow until enough hits are found or TEXT_MAX_CANDIDATES were examined.
+   * Hits are ranked among the segments read; the total is extrapolated when the search stopped early.
+   */
   async searchText(query: TextQuery, filters: TextFilters, opts: TextSearchOptions): Promise<TextPage> {
     const empty: TextPage = { hits: [], total: 0, approximate: false };
     const built = buildTextQuery(query, opts.mode ?? 'all');
