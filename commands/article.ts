@@ -27,7 +27,7 @@ export const article: Command = {
     if (readId) return { update: false, ...renderArticleReply((await ctx.newsroom.article(scope, readId)), 0, true, (await ctx.newsroom.editState(readId))) };
     // Page buttons inside an article edit the message they are on.
     const target = decodeArticleButton(press.customId);
-    if (!target) throw new UserError('This button is from an older version of the bot. Use /article instead.');
+    if (!target) throw new UserError('This button is from an older version of the bot. Use /article instead.', { id: 'button.stale', values: { command: 'article' } });
     return { update: true, ...renderArticleReply((await ctx.newsroom.article(scope, target.articleId)), target.page, false, (await ctx.newsroom.editState(target.articleId))) };
   },
 };

@@ -21,7 +21,7 @@ export const changes: Command = {
   buttonPrefixes: ['ch'],
   async button(ctx, press) {
     const target = decodeChangesButton(press.customId);
-    if (!target) throw new UserError('This button is from an older version of the bot. Use /changes instead.');
+    if (!target) throw new UserError('This button is from an older version of the bot. Use /changes instead.', { id: 'button.stale', values: { command: 'changes' } });
     const c = (await ctx.newsroom.changes({ guildId: press.guildId }, target.articleId));
     const reply = renderChangesReply({ article: c.article, seenAt: c.seenAt, deletedAt: c.deletedAt }, c.versions, target.page);
     // From an article, the changes open privately; inside /changes the buttons page in place.

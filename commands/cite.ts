@@ -19,7 +19,7 @@ export const cite: Command = {
   async run(ctx, inv) {
     const found = (await ctx.newsroom.article({ guildId: inv.guildId }, String(inv.options.id ?? '')));
     const style = inv.options.style;
-    if (style !== undefined && !CITATION_STYLES.includes(style as CitationStyle)) throw new UserError(`Unknown style "${String(style)}": use ap, apa, chicago or mla.`);
+    if (style !== undefined && !CITATION_STYLES.includes(style as CitationStyle)) throw new UserError(`Unknown style "${String(style)}": use ap, apa, chicago or mla.`, { id: 'cite.unknown-style', values: { style: String(style) } });
     return renderCiteReply(found, style ? [style as CitationStyle] : CITATION_STYLES, ctx.newsroom.now(), false);
   },
   async autocomplete(ctx, inv, focused) {
@@ -29,7 +29,7 @@ export const cite: Command = {
   buttonPrefixes: ['ci'],
   async button(ctx, press) {
     const id = decodeCiteButton(press.customId);
-    if (!id) throw new UserError('This button is from an older version of the bot. Use /cite instead.');
+    if (!id) throw new UserError('This button is from an older version of the bot. Use /cite instead.', { id: 'button.stale', values: { command: 'cite' } });
     return { update: false, ...renderCiteReply((await ctx.newsroom.article({ guildId: press.guildId }, id)), CITATION_STYLES, ctx.newsroom.now(), true) };
   },
 };

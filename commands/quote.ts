@@ -27,8 +27,8 @@ export const quote: Command = {
   buttonPrefixes: ['q'],
   async button(ctx, press) {
     const state = decodeQuoteState(press.customId);
-    if (!state) throw new UserError('This button is from an older version of the bot. Run /quote again.');
-    if (state.expired) throw new UserError('These quotations can no longer be paged (the bot restarted since). Run /quote again.');
+    if (!state) throw new UserError('This button is from an older version of the bot. Run /quote again.', { id: 'button.stale', values: { command: 'quote' } });
+    if (state.expired) throw new UserError('These quotations can no longer be paged (the bot restarted since). Run /quote again.', { id: 'paging.expired', values: { command: 'quote' } });
     const owner = press.originalUserId ? press.originalUserId === press.user.id : isSameUser(state.user, press.user.id);
     if (!owner) return { update: false, ephemeral: true, content: 'Only the person who ran /quote can page through it. Run /quote yourself to get your own list.' };
     const speaker = state.speaker ?? undefined;

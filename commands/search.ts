@@ -31,7 +31,7 @@ export const search: Command = {
   async run(ctx: CommandContext, inv: Invocation): Promise<Reply> {
     const query = String(inv.options.query ?? '');
     if (query.length > QUERY_MAX_LENGTH) {
-      throw new UserError(`Your query is ${query.length} characters; the limit is ${QUERY_MAX_LENGTH}. Use the most distinctive words.`);
+      throw new UserError(`Your query is ${query.length} characters; the limit is ${QUERY_MAX_LENGTH}. Use the most distinctive words.`, { id: 'query.too-long', values: { length: query.length, max: QUERY_MAX_LENGTH } });
     }
     const request = {
       query,
@@ -61,8 +61,8 @@ export const search: Command = {
   buttonPrefixes: ['s'],
   async button(ctx: CommandContext, press: ButtonPress): Promise<ButtonResult> {
     const state = decodeSearchState(press.customId);
-    if (!state) throw new UserError('This button is from an older version of the bot. Run /search again.');
-    if (state.expired) throw new UserError('This long search can no longer be paged (the bot restarted since). Run /search again.');
+    if (!state) throw new UserError('This button is from an older version of the bot. Run /search again.', { id: 'button.stale', values: { command: 'search' } });
+    if (state.expired) throw new UserError('This long search can no longer be paged (the bot restarted since). Run /search again.', { id: 'paging.expired', values: { command: 'search' } });
     const owner = press.originalUserId ? press.originalUserId === press.user.id : isSameUser(state.user, press.user.id);
     if (!owner) {
       return { update: false, ephemeral: true, content: 'Only the person who ran this search can page through it. Run /search yourself to get your own results.' };

@@ -22,7 +22,7 @@ export const story: Command = {
   buttonPrefixes: ['st'],
   async button(ctx, press) {
     const id = decodeStoryButton(press.customId);
-    if (!id) throw new UserError('This button is from an older version of the bot. Use /story instead.');
+    if (!id) throw new UserError('This button is from an older version of the bot. Use /story instead.', { id: 'button.stale', values: { command: 'story' } });
     const s = (await ctx.newsroom.story({ guildId: press.guildId }, id));
     return { update: false, ...renderStoryReply(s.id, s.members, true) };
   },

@@ -20,7 +20,7 @@ export const trend: Command = {
   },
   slow: true,
   async run(ctx, inv) {
-    if (!ctx.trends) throw new UserError('Charts are not available on this bot.');
+    if (!ctx.trends) throw new UserError('Charts are not available on this bot.', { id: 'trend.unavailable' });
     const o = inv.options;
     const result = await ctx.trends.trend(
       { guildId: inv.guildId },

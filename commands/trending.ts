@@ -18,7 +18,7 @@ export const trending: Command = {
   },
   slow: true,
   async run(ctx, inv) {
-    if (!ctx.trends) throw new UserError('Trending is not available on this bot.');
+    if (!ctx.trends) throw new UserError('Trending is not available on this bot.', { id: 'trend.unavailable' });
     const o = inv.options;
     const result = await ctx.trends.trending(
       { guildId: inv.guildId },

@@ -201,5 +201,5 @@ export async function channelAccess(ctx: CommandContext, inv: Invocation, channe
 /** Runs the posting policy for a command and turns a refusal into the member's message. */
 export function requireAllowed(check: CreateCheck): void {
   const refused = checkCreate(check);
-  if (refused) throw new UserError(refusalText(refused));
+  if (refused) throw new UserError(refusalText(refused), { id: 'limit.reached' });
 }

@@ -141,6 +141,8 @@ export class Dispatcher {
     } catch (err) {
       if (isUserError(err)) {
         failed?.('user_error');
+        // The kind only: its values may be what the member typed.
+        this.log.info({ ...fields, userError: err.id }, 'user error');
         return { ephemeral: true, content: userErrorText(err) };
       }
       failed?.('error');

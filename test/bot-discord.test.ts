@@ -264,6 +264,10 @@ describe(`Newsdesk on Discord (real discord.js client against the local emulator
     const art = await command('article', [{ type: 3, name: 'id', value: 'nope' }]).ack();
     expect(art.data.flags).toBe(64);
     expect(art.data.content).toMatch(/^No article with id "nope"/);
+    // Logged by kind for the operator, without what the member typed.
+    const logged = await bot.waitForLog((l) => l.msg === 'user error' && l.userError === 'article.not-found', 10_000);
+    expect(logged).toMatchObject({ command: 'article', guild: GUILD });
+    expect(JSON.stringify(bot.logs().filter((l) => l.msg === 'user error'))).not.toContain('yesterday-ish');
   });
 
   it('answers /quote, /help and /stats', async () => {

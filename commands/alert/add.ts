@@ -21,9 +21,9 @@ export async function add(ctx: CommandContext, inv: Invocation): Promise<Reply> 
   const sourceId = str(inv, 'source');
   const what: Creation = o.kind === 'changes' ? 'changes' : sourceId ? 'delivery' : 'alert';
   if (what === 'changes') {
-    if (!ctx.changeAlerts) throw new UserError('Change alerts are not available in this setup.');
+    if (!ctx.changeAlerts) throw new UserError('Change alerts are not available in this setup.', { id: 'alert.changes-unavailable' });
     if (typeof o.query === 'string' || roleId || sourceId) {
-      throw new UserError("A changes alert covers every headline change and correction of this server's sources: leave out query, source and role.");
+      throw new UserError("A changes alert covers every headline change and correction of this server's sources: leave out query, source and role.", { id: 'alert.changes-options' });
     }
   }
   // Who may make the bot post where, and how much they may create (src/core/policy/).

@@ -68,7 +68,7 @@ export const alert: Command = {
       { name: 'resume', description: 'Resume a delivery that paused itself', options: [{ name: 'id', description: 'The alert id (see /alert list)', type: 'string', required: true, autocomplete: true, maxLength: 20 }] },
     ],
   },
-  run: runSubcommand({ add, preview, list, remove, resume }, () => new UserError('Use /alert add, preview, list, remove or resume.')),
+  run: runSubcommand({ add, preview, list, remove, resume }, () => new UserError('Use /alert add, preview, list, remove or resume.', { id: 'command.unknown-subcommand', values: { command: 'alert' } })),
   async autocomplete(ctx, inv, focused) {
     const typed = focused.value.toLowerCase();
     if (focused.name === 'source') {

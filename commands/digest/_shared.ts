@@ -5,7 +5,7 @@ import { escapeInline } from '../../src/core/text/escape.ts';
 
 /** Managing digests is for moderators; previewing is for anyone. */
 export function requireModerator(ctx: CommandContext, inv: Invocation): void {
-  if (!isModerator(ctx, inv)) throw new UserError('Only moderators (Manage Server permission or the moderator role) can manage digests. Anyone can /digest preview.');
+  if (!isModerator(ctx, inv)) throw new UserError('Only moderators (Manage Server permission or the moderator role) can manage digests. Anyone can /digest preview.', { id: 'permission.moderators-only', values: { command: 'digest' } });
 }
 
 /** "**Desk Wire** (`k3f9a2x`), **Daily NK**" — names in bold, the typeable id in code. */

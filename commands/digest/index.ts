@@ -37,7 +37,7 @@ export const digest: Command = {
       { name: 'now', description: 'Post the digest immediately (counts as its current window)', options: [idOption] },
     ],
   },
-  run: runSubcommand({ subscribe, list, unsubscribe, preview, now }, () => new UserError('Use /digest subscribe, list, unsubscribe, preview or now.')),
+  run: runSubcommand({ subscribe, list, unsubscribe, preview, now }, () => new UserError('Use /digest subscribe, list, unsubscribe, preview or now.', { id: 'command.unknown-subcommand', values: { command: 'digest' } })),
   async autocomplete(ctx, inv, focused) {
     const typed = focused.value.trim().toLowerCase();
     if (focused.name === 'schedule') {

@@ -11,7 +11,7 @@ import { fullTextNote } from './_shared.ts';
 export async function add(ctx: CommandContext, inv: Invocation): Promise<Reply> {
   const o = inv.options;
   const limit = checkSourceLimit((await ctx.sources.list(inv.guildId)).length, ctx.limits ?? DEFAULT_LIMITS);
-  if (limit) throw new UserError(refusalText(limit));
+  if (limit) throw new UserError(refusalText(limit), { id: 'limit.reached' });
   const p = await ctx.sources.add({
     guildId: inv.guildId,
     channelId: inv.channelId || null,

@@ -8,7 +8,7 @@ import { fullTextNote, sourceIdOption } from './_shared.ts';
 export async function edit(ctx: CommandContext, inv: Invocation): Promise<Reply> {
   const o = inv.options;
   if (o.full_text === undefined && o.interval === undefined && o.name === undefined) {
-    throw new UserError('Give at least one setting to change: `full_text`, `interval` or `name`.');
+    throw new UserError('Give at least one setting to change: `full_text`, `interval` or `name`.', { id: 'source.edit-nothing' });
   }
   const r = (await ctx.sources.configure(inv.guildId, sourceIdOption(o), {
     ...(typeof o.full_text === 'boolean' ? { fullText: o.full_text } : {}),

@@ -14,7 +14,7 @@ const idOption = { name: 'id', description: 'The source id or name (see /source 
 
 function requireModerator(ctx: CommandContext, who: { permissions: bigint; roles: string[] }): void {
   if (!isModerator(ctx, who)) {
-    throw new UserError('Only moderators (Manage Server permission or the moderator role) can manage sources.');
+    throw new UserError('Only moderators (Manage Server permission or the moderator role) can manage sources.', { id: 'permission.moderators-only', values: { command: 'source' } });
   }
 }
 
@@ -62,7 +62,7 @@ export const source: Command = {
   // Only fetching takes time; the rest answers at once.
   slow: (inv) => inv.subcommand === 'add' || inv.subcommand === 'refresh',
   guard: requireModerator,
-  run: runSubcommand({ add, list, remove, pause, resume, refresh, edit, health }, () => new UserError('Use /source add, list, remove, pause, resume, refresh, edit or health.')),
+  run: runSubcommand({ add, list, remove, pause, resume, refresh, edit, health }, () => new UserError('Use /source add, list, remove, pause, resume, refresh, edit or health.', { id: 'command.unknown-subcommand', values: { command: 'source' } })),
   async autocomplete(ctx, inv, focused) {
     if (focused.name !== 'id') return [];
     const typed = focused.value.toLowerCase();

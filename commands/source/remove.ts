@@ -23,7 +23,7 @@ export async function confirmRemove(ctx: CommandContext, press: ButtonPress): Pr
     return { update: false, ephemeral: true, content: 'Only moderators can remove sources.' };
   }
   const m = /^src:(rm|keep):([a-z0-9]{1,20})$/.exec(press.customId);
-  if (!m) throw new UserError('This button is from an older version of the bot. Run /source again.');
+  if (!m) throw new UserError('This button is from an older version of the bot. Run /source again.', { id: 'button.stale', values: { command: 'source' } });
   if (m[1] === 'keep') return { update: true, content: 'Kept the source; nothing was removed.', buttons: [] };
   const s = (await ctx.sources.remove(press.guildId, m[2]!));
   return { update: true, content: `Removed **${escapeInline(s.name)}** (\`${s.id}\`) and its articles.`, buttons: [] };
