@@ -162,12 +162,14 @@ export type SubcommandRun = (ctx: CommandContext, inv: Invocation) => Promise<Re
 
 /**
  * The `run` of a command with subcommands: a table from subcommand name to its handler. Any other
- * name (a client with an older command list) gets the command's own `unknown` error.
+ * name (a client with an older command list) is told the ones there are, in the table's order.
  */
-export function runSubcommand(table: Readonly<Record<string, SubcommandRun>>, unknown: () => Error): Command['run'] {
+export function runSubcommand(command: string, table: Readonly<Record<string, SubcommandRun>>): Command['run'] {
+  const names = Object.keys(table);
+  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : names.join('');
   return async (ctx, inv) => {
     const run = inv.subcommand !== undefined && Object.hasOwn(table, inv.subcommand) ? table[inv.subcommand] : undefined;
-    if (!run) throw unknown();
+    if (!run) throw new UserError(`Use /${command} ${list}.`, { id: 'command.unknown-subcommand', values: { command, subcommands: names.join(', ') } });
     return run(ctx, inv);
   };
 }

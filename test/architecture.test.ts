@@ -355,4 +355,23 @@ describe('architecture rules', () => {
     }
     expect(misplaced).toEqual([]);
   });
+
+  it("a subcommand the dispatch table lacks is answered with the table's names, which are the definition's", async () => {
+    const { commandList } = await import('../commands/index.ts');
+    const { isUserError } = await import('../src/core/errors.ts');
+    const answers: Array<[string, string, string]> = [];
+    for (const { definition: d, run } of commandList()) {
+      if (!d.subcommands?.length) continue;
+      const names = d.subcommands.map((s) => s.name);
+      const err = await Promise.resolve()
+        .then(() => run({} as never, { subcommand: 'nuke', options: {} } as never))
+        .then(() => null, (e: unknown) => e);
+      expect(isUserError(err)).toBe(true);
+      const expected = `Use /${d.name} ${names.slice(0, -1).join(', ')} or ${names.at(-1)}.`;
+      answers.push([d.name, (err as Error).message, expected]);
+      expect(err).toMatchObject({ id: 'command.unknown-subcommand', values: { command: d.name, subcommands: names.join(', ') } });
+    }
+    expect(answers.map(([name]) => name).sort()).toEqual(['alert', 'digest', 'source']);
+    for (const [, got, expected] of answers) expect(got).toBe(expected);
+  });
 });

@@ -1,6 +1,5 @@
 import { runSubcommand, type Command, type OptionDef } from '../../src/command.ts';
 import { PLACEHOLDERS } from '../../src/core/alerts/templates.ts';
-import { UserError } from '../../src/core/errors.ts';
 import { choicesFrom } from '../choices.ts';
 import { add } from './add.ts';
 import { list } from './list.ts';
@@ -68,7 +67,7 @@ export const alert: Command = {
       { name: 'resume', description: 'Resume a delivery that paused itself', options: [{ name: 'id', description: 'The alert id (see /alert list)', type: 'string', required: true, autocomplete: true, maxLength: 20 }] },
     ],
   },
-  run: runSubcommand({ add, preview, list, remove, resume }, () => new UserError('Use /alert add, preview, list, remove or resume.', { id: 'command.unknown-subcommand', values: { command: 'alert' } })),
+  run: runSubcommand('alert', { add, preview, list, remove, resume }),
   async autocomplete(ctx, inv, focused) {
     const typed = focused.value.toLowerCase();
     if (focused.name === 'source') {

@@ -1,6 +1,5 @@
 import { runSubcommand, type Command } from '../../src/command.ts';
 import { suggestTimeZones } from '../../src/core/digest/timezones.ts';
-import { UserError } from '../../src/core/errors.ts';
 import { choicesFrom } from '../choices.ts';
 import { list } from './list.ts';
 import { now } from './now.ts';
@@ -37,7 +36,7 @@ export const digest: Command = {
       { name: 'now', description: 'Post the digest immediately (counts as its current window)', options: [idOption] },
     ],
   },
-  run: runSubcommand({ subscribe, list, unsubscribe, preview, now }, () => new UserError('Use /digest subscribe, list, unsubscribe, preview or now.', { id: 'command.unknown-subcommand', values: { command: 'digest' } })),
+  run: runSubcommand('digest', { subscribe, list, unsubscribe, preview, now }),
   async autocomplete(ctx, inv, focused) {
     const typed = focused.value.trim().toLowerCase();
     if (focused.name === 'schedule') {

@@ -62,7 +62,7 @@ export const source: Command = {
   // Only fetching takes time; the rest answers at once.
   slow: (inv) => inv.subcommand === 'add' || inv.subcommand === 'refresh',
   guard: requireModerator,
-  run: runSubcommand({ add, list, remove, pause, resume, refresh, edit, health }, () => new UserError('Use /source add, list, remove, pause, resume, refresh, edit or health.', { id: 'command.unknown-subcommand', values: { command: 'source' } })),
+  run: runSubcommand('source', { add, list, remove, pause, resume, refresh, edit, health }),
   async autocomplete(ctx, inv, focused) {
     if (focused.name !== 'id') return [];
     const typed = focused.value.toLowerCase();
