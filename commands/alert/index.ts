@@ -7,6 +7,8 @@ import { preview } from './preview.ts';
 import { remove } from './remove.ts';
 import { resume } from './resume.ts';
 
+const idOption = { name: 'id', description: 'The alert id (see /alert list)', type: 'string' as const, required: true, autocomplete: true, maxLength: 20 };
+
 /** The options that shape a delivery (shared by add and preview). */
 const deliveryOptions: OptionDef[] = [
   { name: 'include', description: 'Only items with any of these words (comma-separated)', type: 'string', maxLength: 300 },
@@ -63,8 +65,8 @@ export const alert: Command = {
         ],
       },
       { name: 'list', description: "This server's alerts and deliveries, with their health" },
-      { name: 'remove', description: 'Delete an alert or delivery', options: [{ name: 'id', description: 'The alert id (see /alert list)', type: 'string', required: true, autocomplete: true, maxLength: 20 }] },
-      { name: 'resume', description: 'Resume a delivery that paused itself', options: [{ name: 'id', description: 'The alert id (see /alert list)', type: 'string', required: true, autocomplete: true, maxLength: 20 }] },
+      { name: 'remove', description: 'Delete an alert or delivery', options: [idOption] },
+      { name: 'resume', description: 'Resume a delivery that paused itself', options: [idOption] },
     ],
   },
   run: runSubcommand('alert', { add, preview, list, remove, resume }),
