@@ -13,6 +13,7 @@ import { openStore, type SqliteStore } from '../src/core/store/index.ts';
 import { fromSqlite } from '../src/core/store/sqlite-async.ts';
 import { ROOT } from './helpers/bot-process.ts';
 import { FakeClock } from './helpers/newsroom-fixture.ts';
+import { turnsDuring } from './helpers/turns.ts';
 
 const scope = { guildId: 'g' };
 const dirs: string[] = [];
@@ -101,15 +102,7 @@ describe('two tiers: an article outside the hot window is found, ranked and exce
     const archive = await newsroomOver(store, clock, { hotMaxArticles: 1 });
     // Turns other work gets while the search runs: matching every word of each article against the
     // query's typo forms would otherwise run for the whole page in one turn.
-    let turns = 0;
-    let on = true;
-    const tick = () => {
-      turns++;
-      if (on) setImmediate(tick);
-    };
-    setImmediate(tick);
-    const found = await archive.search(scope, { query: 'korean troops ukraine' });
-    on = false;
+    const { turns, result: found } = await turnsDuring(() => archive.search(scope, { query: 'korean troops ukraine' }));
     // A hot window of one article: all but at most one hit come from the archive tier.
     expect(found.items.length).toBeGreaterThanOrEqual(3);
     expect(turns).toBeGreaterThanOrEqual(found.items.length - 2);
@@ -120,15 +113,7 @@ describe('two tiers: an article outside the hot window is found, ranked and exce
     const { store, clock } = await storeWith([]);
     const newsroom = await newsroomOver(store, clock);
     const words = ['authorities', 'searching', 'reports', 'soldiers', 'deployment', 'university', 'students', 'rumors'];
-    let turns = 0;
-    let on = true;
-    const tick = () => {
-      turns++;
-      if (on) setImmediate(tick);
-    };
-    setImmediate(tick);
-    const found = await newsroom.search(scope, { query: words.join(' ') });
-    on = false;
+    const { turns, result: found } = await turnsDuring(() => newsroom.search(scope, { query: words.join(' ') }));
     expect(found.total).toBeGreaterThan(0);
     expect(turns).toBeGreaterThanOrEqual(words.length - 1);
     store.close();

@@ -5,6 +5,7 @@ import { extractPage, type ExtractedPage } from '../src/core/feeds/extract-page.
 import { htmlToParagraphs } from '../src/core/feeds/html-text.ts';
 import { FeedParseError } from '../src/core/feeds/parse-feed.ts';
 import { ParsePool } from '../src/core/feeds/parse-pool.ts';
+import { turnsDuring } from './helpers/turns.ts';
 
 const PAGES = path.resolve(import.meta.dirname, '../../shared/corpora/pages/readability');
 const PAGE_URL = 'http://fakehost/test/page.html';
@@ -166,17 +167,8 @@ describe('guardian-1 (1.2 MB) through the worker pool', () => {
     const inProcess: ExtractedPage = extractPage(bytes.toString('utf8'), PAGE_URL);
     const pool = new ParsePool({ size: 1, timeoutMs: 20_000 });
     try {
-      let turns = 0;
-      let done = false;
-      // Counts event-loop turns while the worker parses; a parse on this thread would allow none.
-      const spin = (): void => {
-        if (done) return;
-        turns++;
-        setImmediate(spin);
-      };
-      setImmediate(spin);
-      const response = await pool.parse({ kind: 'auto', bytes, contentType: 'text/html; charset=utf-8', url: PAGE_URL, now: '2030-01-01T00:00:00.000Z' });
-      done = true;
+      // Event-loop turns while the worker parses; a parse on this thread would allow none.
+      const { turns, result: response } = await turnsDuring(() => pool.parse({ kind: 'auto', bytes, contentType: 'text/html; charset=utf-8', url: PAGE_URL, now: '2030-01-01T00:00:00.000Z' }));
       expect(response.type).toBe('page');
       if (response.type !== 'page') return;
       expect(response.encoding).toBe('utf-8');

@@ -16,6 +16,7 @@ import type { TextFilters, TextQuery } from '../src/core/store/types.ts';
 import { renderSearchReply } from '../src/replies/search-reply.ts';
 import { ROOT } from './helpers/bot-process.ts';
 import { FakeClock } from './helpers/newsroom-fixture.ts';
+import { turnsDuring } from './helpers/turns.ts';
 
 const scope = { guildId: 'g' };
 const dirs: string[] = [];
@@ -150,23 +151,10 @@ describe('archive searches off the main thread (SQLite reader thread)', () => {
     expect(await reading.readerReady()).toBe(true);
     const main = fromSqlite(store);
     const [q, f] = queries[4]!;
-    /** Turns of the event loop (setImmediate callbacks) that ran while the search was pending. */
-    const turnsDuring = async (s: SqliteAsyncStore) => {
-      let pending = true;
-      let turns = 0;
-      const spin = () => {
-        if (!pending) return;
-        turns++;
-        setImmediate(spin);
-      };
-      setImmediate(spin);
-      const page = await s.searchText(q, f, { limit: 5 });
-      pending = false;
-      return { turns, page };
-    };
-    const off = await turnsDuring(reading);
-    const on = await turnsDuring(main);
-    expect(off.page).toEqual(on.page);
+    const search = (s: SqliteAsyncStore) => turnsDuring(() => s.searchText(q, f, { limit: 5 }));
+    const off = await search(reading);
+    const on = await search(main);
+    expect(off.result).toEqual(on.result);
     expect(off.turns).toBeGreaterThan(0);
     expect(on.turns).toBe(0);
   }, 120_000);
